@@ -1,0 +1,55 @@
+import { Type } from "typebox";
+import { DEACTIVATED_MEMBER_POLICIES, DIRECTORY_STATES, DIRECTORY_TYPES } from "../../tenancy/directory-types.js";
+import { Nullable } from "./common.js";
+
+
+export const DirectoryTypeSchema = Type.Enum([...DIRECTORY_TYPES]);
+export const DeactivatedMembersSchema = Type.Enum([...DEACTIVATED_MEMBER_POLICIES]);
+
+export const OrganizationSchema = Type.Object({
+  object: Type.Literal("organization"),
+  id: Type.String(),
+  name: Type.String(),
+  domains: Type.Array(Type.String()),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+
+export const ApiKeySchema = Type.Object({
+  object: Type.Literal("api_key"),
+  id: Type.String(),
+  organization_id: Type.String(),
+  name: Type.String(),
+  key: Type.Optional(Type.String({ description: "Shown only in the answer that created the key" })),
+  last4: Type.String(),
+  created_at: Type.String(),
+  last_used_at: Nullable(Type.String()),
+});
+
+export const DirectorySchema = Type.Object({
+  object: Type.Literal("directory"),
+  id: Type.String(),
+  organization_id: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  state: Type.Enum([...DIRECTORY_STATES]),
+  domain: Nullable(Type.String()),
+  metadata: Type.Object({ users: Type.Object({ active: Type.Integer(), inactive: Type.Integer() }), groups: Type.Integer() }),
+  deactivated_members: Type.String(),
+  scim: Type.Optional(
+    Type.Object({
+      base_url: Type.String(),
+      token: Type.Optional(Type.String({ description: "Shown only when the directory is created or its token rotated" })),
+    }),
+  ),
+  deleted_at: Nullable(Type.String()),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+
+export const ScimTokenSchema = Type.Object({
+  object: Type.Literal("scim_token"),
+  base_url: Type.String(),
+  token: Type.String(),
+  previous_token_expires_at: Nullable(Type.String()),
+});

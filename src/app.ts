@@ -1,0 +1,81 @@
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import { apiKeyRoutes } from "./api/api-keys-routes.js";
+import { directoryRoutes } from "./api/directories-routes.js";
+import { organizationRoutes } from "./api/organizations-routes.js";
+import { ErrorResponse } from "./api/schemas/common.js";
+import type { ApiServices } from "./api/services.js";
+import { createApiKeyService } from "./auth/api-keys.js";
+import type { Deps } from "./core/deps.js";
+import { Errors } from "./core/errors.js";
+import { createPrincipalResolver, rateLimitKey } from "./http/authenticate.js";
+import { createErrorHandler, sendError } from "./http/error-handler.js";
+import { loggerOptions } from "./http/logger.js";
+import { requestId } from "./http/request-id.js";
+import { systemRoutes } from "./http/system-routes.js";
+import { validatorCompiler } from "./http/validator.js";
+import { createDirectoryService } from "./tenancy/directories.js";
+import { createOrganizationService } from "./tenancy/organizations.js";
+
+export interface AppOptions {
+  /** false silences request logs (tests); otherwise pino at config.logLevel. */
+  readonly logger?: boolean;
+}
+
+export function createServices(deps: Deps): ApiServices {
+  return Object.freeze({
+    organizations: createOrganizationService(deps),
+    apiKeys: createApiKeyService(deps),
+    directories: createDirectoryService(deps),
+  });
+}
+
+/** Builds the whole HTTP app from its parts; `main` listens, tests `inject`. */
+export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: requestId,
+    requestIdHeader: false,
+    trustProxy: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(createErrorHandler(config.bodyLimitBytes));
+  app.setNotFoundHandler((request, reply) => sendError(reply, Errors.routeNotFound(request.method, request.url.split("?")[0] ?? "")));
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  const services = createServices(deps);
+  app.decorateRequest("principal", null);
+  const resolvePrincipal = createPrincipalResolver(deps, services.apiKeys);
+  app.addHook("onRequest", resolvePrincipal);
+
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: config.rateLimit.windowMs,
+    max: (request, key) => (key.startsWith("scim:") ? config.rateLimit.scimMax : config.rateLimit.apiMax),
+    keyGenerator: rateLimitKey,
+    errorResponseBuilder: (_request, context) => Object.assign(Errors.rateLimited(Math.ceil(context.ttl / 1000)), { statusCode: 429 }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Roster", version: "0.1.0", description: "Directory sync: SCIM 2.0 ingest and a WorkOS-compatible directory API." },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  app.addSchema(ErrorResponse);
+
+  await app.register(systemRoutes, { deps });
+  await app.register(organizationRoutes, { services });
+  await app.register(apiKeyRoutes, { services });
+  await app.register(directoryRoutes, { services, tokenGraceSeconds: config.scimTokenGraceSeconds });
+  return app;
+}

@@ -1,0 +1,35 @@
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import { ConfigError } from "../config.js";
+import { AppError } from "../core/errors.js";
+import { registerServerCommands } from "./server-commands.js";
+import { registerOrgCommands } from "./org-commands.js";
+import { registerDirectoryCommands } from "./directory-commands.js";
+
+export function buildCli(): Command {
+  const program = new Command("roster")
+    .description("Roster: directory sync with SCIM 2.0 ingest and a WorkOS-compatible API")
+    .version("0.1.0")
+    .showHelpAfterError();
+  registerServerCommands(program);
+  registerOrgCommands(program);
+  registerDirectoryCommands(program);
+  return program;
+}
+
+/** Runs the CLI; a known error prints one clear line and exits 1, never a stack trace. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  try {
+    await buildCli().exitOverride().parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof ConfigError || err instanceof AppError || (err instanceof Error && err.name === "RosterApiError")) {
+      process.stderr.write(`roster: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,31 @@
+import type { Command } from "@commander-js/extra-typings";
+import { loadConfig } from "../config.js";
+import { serve } from "../server/start.js";
+import { openStorage } from "../storage/connect.js";
+import { migrateToLatest } from "../storage/migrate.js";
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+/** `serve` and `migrate`: the two commands that use the database directly. */
+export function registerServerCommands(program: Command): void {
+  program
+    .command("serve")
+    .description("Run the HTTP server (migrates the database first)")
+    .action(async () => {
+      await serve(loadConfig(), print);
+    });
+
+  program
+    .command("migrate")
+    .description("Bring the database schema to the newest version and exit")
+    .action(async () => {
+      const config = loadConfig();
+      const storage = openStorage(config.database);
+      try {
+        const applied = await migrateToLatest(storage);
+        print(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date");
+      } finally {
+        await storage.close();
+      }
+    });
+}

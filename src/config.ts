@@ -1,0 +1,77 @@
+import { resolve } from "node:path";
+
+/** Every setting Roster reads from the environment, parsed and validated once at start. */
+export interface RosterConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly database: DatabaseConfig;
+  readonly adminKey: string | undefined;
+  readonly secretKey: string | undefined;
+  readonly restoreDays: number;
+  readonly bodyLimitBytes: number;
+  readonly rateLimit: RateLimitConfig;
+  readonly scimTokenGraceSeconds: number;
+  readonly logLevel: string;
+}
+
+export type DatabaseConfig =
+  | { readonly kind: "sqlite"; readonly file: string }
+  | { readonly kind: "postgres"; readonly url: string };
+
+export interface RateLimitConfig {
+  /** Requests per window for one organization or admin key. */
+  readonly apiMax: number;
+  /** Requests per window for one directory's SCIM token. */
+  readonly scimMax: number;
+  readonly windowMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+function databaseFrom(env: Env): DatabaseConfig {
+  const url = env.DATABASE_URL;
+  if (url && /^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
+  if (url && url.startsWith("sqlite:")) return { kind: "sqlite", file: url.slice("sqlite:".length) };
+  if (url) throw new ConfigError(`DATABASE_URL must start with postgres:// or sqlite:, got "${url.split(":")[0]}:…"`);
+  const dataDir = resolve(env.ROSTER_DATA_DIR || "./data");
+  return { kind: "sqlite", file: resolve(dataDir, "roster.sqlite") };
+}
+
+export function loadConfig(env: Env = process.env): RosterConfig {
+  const host = env.HOST || "127.0.0.1";
+  const port = integer(env, "PORT", 8080);
+  const publicUrl = (env.ROSTER_PUBLIC_URL || `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/+$/, "");
+  if (!/^https?:\/\//.test(publicUrl)) throw new ConfigError("ROSTER_PUBLIC_URL must be an http(s) URL");
+  return Object.freeze({
+    host,
+    port,
+    publicUrl,
+    database: databaseFrom(env),
+    adminKey: env.ROSTER_ADMIN_KEY || undefined,
+    secretKey: env.ROSTER_SECRET_KEY || undefined,
+    restoreDays: integer(env, "ROSTER_RESTORE_DAYS", 7),
+    bodyLimitBytes: integer(env, "ROSTER_BODY_LIMIT", 1024 * 1024, 1024),
+    rateLimit: Object.freeze({
+      apiMax: integer(env, "ROSTER_RATE_LIMIT_API", 6000, 1),
+      scimMax: integer(env, "ROSTER_RATE_LIMIT_SCIM", 60000, 1),
+      windowMs: integer(env, "ROSTER_RATE_LIMIT_WINDOW_MS", 60_000, 1000),
+    }),
+    scimTokenGraceSeconds: integer(env, "ROSTER_SCIM_TOKEN_GRACE_SECONDS", 0),
+    logLevel: env.LOG_LEVEL || "info",
+  });
+}

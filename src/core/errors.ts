@@ -1,0 +1,42 @@
+/** One field-level problem inside an error answer. */
+export interface FieldError {
+  readonly field: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * The one error type of Roster: a stable `code`, an HTTP status and a message a person can act
+ * on. Adapters map it to their wire format (JSON `{code, message, errors}` or a SCIM Error).
+ */
+export class AppError extends Error {
+  override readonly name = "AppError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly errors: readonly FieldError[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The catalogue: every error Roster answers with, by stable code. */
+export const Errors = {
+  invalidRequest: (message: string, errors: readonly FieldError[] = []) => new AppError(400, "invalid_request", message, errors),
+  invalidJson: (message: string) => new AppError(400, "invalid_json", message),
+  invalidCursor: (field: string) =>
+    new AppError(400, "invalid_cursor", `${field} is not a valid cursor`, [{ field, code: "invalid_cursor", message: "expected an id from list_metadata" }]),
+  unauthorized: (message = "Missing or invalid bearer credential") => new AppError(401, "unauthorized", message),
+  forbidden: (message = "This key may not perform this action") => new AppError(403, "forbidden", message),
+  notFound: (what: string, id?: string) => new AppError(404, "not_found", id ? `${what} ${id} not found` : `${what} not found`),
+  routeNotFound: (method: string, url: string) => new AppError(404, "route_not_found", `No route ${method} ${url}`),
+  conflict: (message: string) => new AppError(409, "conflict", message),
+  payloadTooLarge: (limit: number) => new AppError(413, "payload_too_large", `Request body exceeds the limit of ${limit} bytes`),
+  unsupportedMediaType: (type: string) => new AppError(415, "unsupported_media_type", `Content type ${type} is not supported; send application/json`),
+  validation: (message: string, errors: readonly FieldError[]) => new AppError(422, "validation_error", message, errors),
+  rateLimited: (retryAfterSeconds: number) =>
+    new AppError(429, "rate_limit_exceeded", `Rate limit exceeded; retry in ${retryAfterSeconds} s`),
+  internal: (cause: unknown) => new AppError(500, "internal_error", "Internal server error", [], { cause }),
+} as const;

@@ -1,0 +1,36 @@
+import { monotonicFactory } from "ulid";
+
+/** The object kinds Roster mints ids for, with the prefix each id carries (SPEC §1). */
+export const ID_PREFIXES = {
+  organization: "org",
+  apiKey: "key",
+  directory: "directory",
+  directoryToken: "dtok",
+  user: "directory_user",
+  group: "directory_group",
+  event: "event",
+  webhookEndpoint: "we",
+  delivery: "whdel",
+  syncRun: "sync",
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+export type IdGenerator = (kind: IdKind) => string;
+
+const ULID = "[0-9A-HJKMNP-TV-Z]{26}";
+
+/** Prefixed, time-sortable ids (`directory_01J…`): sortable text keeps cursors and indexes simple. */
+export function createIdGenerator(now: () => number = Date.now): IdGenerator {
+  const ulid = monotonicFactory();
+  return (kind) => `${ID_PREFIXES[kind]}_${ulid(now())}`;
+}
+
+/** True when `value` has the shape of an id of `kind` (not whether it exists). */
+export function isIdOf(kind: IdKind, value: string): boolean {
+  return new RegExp(`^${ID_PREFIXES[kind]}_${ULID}$`).test(value);
+}
+
+/** The JSON-schema pattern for ids of `kind`, for route schemas. */
+export function idPattern(kind: IdKind): string {
+  return `^${ID_PREFIXES[kind]}_${ULID}$`;
+}

@@ -1,0 +1,55 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Clock } from "../core/clock.js";
+import type { IdGenerator } from "../core/ids.js";
+import type { Database } from "../storage/schema.js";
+
+/** Event types of SPEC §5 (WorkOS names, plus Roster's own). */
+export type EventType =
+  | "dsync.activated"
+  | "dsync.deleted"
+  | "dsync.user.created"
+  | "dsync.user.updated"
+  | "dsync.user.deleted"
+  | "dsync.group.created"
+  | "dsync.group.updated"
+  | "dsync.group.deleted"
+  | "dsync.group.user_added"
+  | "dsync.group.user_removed"
+  | "dsync.token.created"
+  | "dsync.token.revoked"
+  | "connector.sync.completed"
+  | "connector.sync.failed";
+
+export interface EventDraft {
+  readonly event: EventType;
+  readonly organizationId: string | null;
+  readonly directoryId: string | null;
+  readonly data: object;
+}
+
+export interface OutboxDeps {
+  readonly ids: IdGenerator;
+  readonly clock: Clock;
+}
+
+/**
+ * Writes events inside the caller's transaction: the change and its event commit together or
+ * not at all (the transactional outbox). Only this function inserts into `events`.
+ */
+export async function appendEvents(trx: Transaction<Database> | Kysely<Database>, deps: OutboxDeps, drafts: readonly EventDraft[]): Promise<void> {
+  if (drafts.length === 0) return;
+  const createdAt = deps.clock.now().toISOString();
+  await trx
+    .insertInto("events")
+    .values(
+      drafts.map((d) => ({
+        id: deps.ids("event"),
+        event: d.event,
+        organization_id: d.organizationId,
+        directory_id: d.directoryId,
+        data: JSON.stringify(d.data),
+        created_at: createdAt,
+      })),
+    )
+    .execute();
+}

@@ -1,0 +1,72 @@
+import type { FastifyRequest } from "fastify";
+import { isAdminKey } from "../auth/admin-key.js";
+import type { ApiKeyService } from "../auth/api-keys.js";
+import type { Principal } from "../auth/principal.js";
+import { verifyScimToken } from "../auth/scim-tokens.js";
+import { SECRET_PREFIXES } from "../auth/secrets.js";
+import type { Deps } from "../core/deps.js";
+import { Errors } from "../core/errors.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+const SCIM_PATH = /^\/scim\/v2\/([^/?]+)/;
+
+/**
+ * Resolves the caller once per request. A SCIM token counts only on its own directory's SCIM
+ * base; admin and organization keys only outside it. Never throws: the scopes decide what they need.
+ */
+export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService) {
+  return async function resolvePrincipal(request: FastifyRequest): Promise<void> {
+    request.principal = null;
+    const token = bearerToken(request);
+    if (!token) return;
+    const scim = SCIM_PATH.exec(request.url);
+    if (scim?.[1]) {
+      const directoryId = decodeURIComponent(scim[1]);
+      if (!token.startsWith(SECRET_PREFIXES.scimToken)) return;
+      const directory = await deps.db.selectFrom("directories").select(["organization_id", "deleted_at"]).where("id", "=", directoryId).executeTakeFirst();
+      if (!directory || directory.deleted_at !== null) return;
+      if (await verifyScimToken(deps.db, deps.clock, directoryId, token)) {
+        request.principal = { kind: "directory", directoryId, organizationId: directory.organization_id };
+      }
+      return;
+    }
+    if (token.startsWith(SECRET_PREFIXES.apiKey)) {
+      const key = await apiKeys.verify(token);
+      if (key) request.principal = { kind: "organization", organizationId: key.organizationId, keyId: key.keyId };
+      return;
+    }
+    if (await isAdminKey(deps.db, token)) request.principal = { kind: "admin" };
+  };
+}
+
+/** The caller of a normalized-API route: the admin or an organization key, nothing else. */
+export function requireApiPrincipal(request: FastifyRequest): Exclude<Principal, { kind: "directory" }> {
+  const principal = request.principal;
+  if (!principal || principal.kind === "directory") throw Errors.unauthorized();
+  return principal;
+}
+
+export function requireAdmin(request: FastifyRequest): void {
+  if (requireApiPrincipal(request).kind !== "admin") throw Errors.forbidden("Only the admin key may do this");
+}
+
+/** A key for rate limiting that names the credential without holding it. */
+export function rateLimitKey(request: FastifyRequest): string {
+  const p = request.principal;
+  if (!p) return `ip:${request.ip}`;
+  if (p.kind === "admin") return "admin";
+  if (p.kind === "organization") return `key:${p.keyId}`;
+  return `scim:${p.directoryId}`;
+}

@@ -1,0 +1,15 @@
+import { Ajv, type Options } from "ajv";
+import type { FastifySchemaCompiler } from "fastify";
+
+const shared: Options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
+
+// Query strings and path params arrive as text: coerce them ("10" → 10, "a" → ["a"]).
+const coercing = new Ajv({ ...shared, coerceTypes: "array" });
+// Bodies are JSON: a string where a number belongs is the client's mistake, answered with 422.
+const strict = new Ajv({ ...shared, coerceTypes: false });
+
+/** Fastify's validator, with strict bodies and no silently dropped unknown fields. */
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+  const validate = (httpPart === "body" ? strict : coercing).compile(schema);
+  return (data: unknown) => (validate(data) ? { value: data } : { error: Object.assign(new Error("validation failed"), { validation: validate.errors ?? [] }) });
+};

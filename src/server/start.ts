@@ -1,0 +1,67 @@
+import closeWithGrace from "close-with-grace";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../app.js";
+import { ensureAdminKey } from "../auth/admin-key.js";
+import type { RosterConfig } from "../config.js";
+import { systemClock } from "../core/clock.js";
+import type { Deps } from "../core/deps.js";
+import { createIdGenerator } from "../core/ids.js";
+import { openStorage, type Storage } from "../storage/connect.js";
+import { migrateToLatest } from "../storage/migrate.js";
+import { createDirectoryService } from "../tenancy/directories.js";
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly storage: Storage;
+  readonly url: string;
+  readonly generatedAdminKey: string | null;
+  close(): Promise<void>;
+}
+
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Opens storage, migrates, makes sure an admin key exists, and listens. */
+export async function startServer(config: RosterConfig): Promise<RunningServer> {
+  const storage = openStorage(config.database);
+  await migrateToLatest(storage);
+  const { generated } = await ensureAdminKey(storage.db, config.adminKey);
+  const deps: Deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), config };
+  const app = await buildApp(deps);
+  const address = await app.listen({ host: config.host, port: config.port });
+
+  const directories = createDirectoryService(deps);
+  const purge = setInterval(() => {
+    directories.purgeExpired().catch((err: unknown) => app.log.error({ err }, "purging deleted directories failed"));
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+
+  return {
+    app,
+    storage,
+    url: address,
+    generatedAdminKey: generated,
+    async close() {
+      clearInterval(purge);
+      await app.close();
+      await storage.close();
+    },
+  };
+}
+
+/** `roster serve`: starts, prints where it listens (and a new admin key, once), drains on SIGTERM. */
+export async function serve(config: RosterConfig, print: (line: string) => void): Promise<RunningServer> {
+  const server = await startServer(config);
+  print(`Roster listening on ${server.url} (${config.database.kind}${config.database.kind === "sqlite" ? `: ${config.database.file}` : ""})`);
+  print(`Public URL: ${config.publicUrl}`);
+  if (server.generatedAdminKey) {
+    print("");
+    print("A new admin key was generated. It is shown only this once; store it safely:");
+    print(`  ${server.generatedAdminKey}`);
+    print("");
+  }
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) server.app.log.error({ err }, "shutting down after an error");
+    await server.close();
+  });
+  return server;
+}

@@ -1,0 +1,147 @@
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/**
+ * The tables of Roster, in portable types: ISO-8601 UTC text times, 0/1 integers for booleans,
+ * JSON as text, sortable prefixed text ids (STYLE.md, convention 3).
+ */
+export interface Database {
+  settings: SettingsTable;
+  organizations: OrganizationsTable;
+  api_keys: ApiKeysTable;
+  directories: DirectoriesTable;
+  directory_tokens: DirectoryTokensTable;
+  directory_users: DirectoryUsersTable;
+  user_emails: UserEmailsTable;
+  directory_groups: DirectoryGroupsTable;
+  group_memberships: GroupMembershipsTable;
+  events: EventsTable;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  name_lower: string;
+  /** JSON array of domain strings. */
+  domains: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  /** SHA-256 hex of the whole key; the key itself is never stored. */
+  key_hash: string;
+  last4: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface DirectoriesTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  name_lower: string;
+  type: string;
+  state: string;
+  domain: string | null;
+  deactivated_members: string;
+  /** JSON object: attribute mapping, role mapping, connector settings (secrets encrypted). */
+  settings: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface DirectoryTokensTable {
+  id: string;
+  directory_id: string;
+  token_hash: string;
+  last4: string;
+  created_at: string;
+  /** Null while the token is current; set on rotation to the end of its grace period. */
+  expires_at: string | null;
+}
+
+export interface DirectoryUsersTable {
+  id: string;
+  directory_id: string;
+  organization_id: string;
+  idp_id: string | null;
+  username: string;
+  username_lower: string;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  job_title: string | null;
+  state: string;
+  role: string | null;
+  /** JSON array of role slugs. */
+  roles: string;
+  custom_attributes: string;
+  raw_attributes: string;
+  /** Bumped on every change; the SCIM ETag. */
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserEmailsTable {
+  user_id: string;
+  directory_id: string;
+  position: number;
+  value: string;
+  value_lower: string;
+  type: string | null;
+  primary: number;
+}
+
+export interface DirectoryGroupsTable {
+  id: string;
+  directory_id: string;
+  organization_id: string;
+  idp_id: string | null;
+  name: string;
+  name_lower: string;
+  raw_attributes: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupMembershipsTable {
+  group_id: string;
+  user_id: string;
+  directory_id: string;
+  created_at: string;
+}
+
+export interface EventsTable {
+  /** The total order of events: autoincrement on SQLite, bigserial on PostgreSQL. */
+  seq: Generated<number>;
+  id: string;
+  event: string;
+  organization_id: string | null;
+  directory_id: string | null;
+  data: string;
+  created_at: string;
+  /** PostgreSQL only: the writing transaction's id, so readers never pass a running writer (SPEC §5). */
+  xact_id: Generated<string | null>;
+}
+
+export type OrganizationRow = Selectable<OrganizationsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type DirectoryRow = Selectable<DirectoriesTable>;
+export type DirectoryTokenRow = Selectable<DirectoryTokensTable>;
+export type DirectoryUserRow = Selectable<DirectoryUsersTable>;
+export type DirectoryGroupRow = Selectable<DirectoryGroupsTable>;
+export type EventRow = Selectable<EventsTable>;
+export type NewEvent = Insertable<EventsTable>;
+export type DirectoryUpdate = Updateable<DirectoriesTable>;

@@ -1,0 +1,182 @@
+import { issueScimToken, retireScimTokens } from "../auth/scim-tokens.js";
+import type { Deps } from "../core/deps.js";
+import { AppError, Errors } from "../core/errors.js";
+import { appendEvents } from "../directory/outbox.js";
+import { containsText } from "../storage/like.js";
+import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
+import type { DirectoryRow } from "../storage/schema.js";
+import { countDirectoryMembers } from "./directory-counts.js";
+import { type DirectoryObject, EMPTY_COUNTS, scimBaseUrl, toDirectoryObject } from "./directory-object.js";
+import { type DeactivatedMembersPolicy, type DirectoryType, isIngestType } from "./directory-types.js";
+
+export interface CreateDirectoryInput {
+  readonly organization_id: string;
+  readonly name: string;
+  readonly type: DirectoryType;
+  readonly domain?: string | null | undefined;
+  readonly deactivated_members?: DeactivatedMembersPolicy | undefined;
+}
+
+export interface UpdateDirectoryInput {
+  readonly name?: string | undefined;
+  readonly domain?: string | null | undefined;
+  readonly deactivated_members?: DeactivatedMembersPolicy | undefined;
+}
+
+export interface DirectoryFilter {
+  readonly scope: string | null;
+  readonly organizationId?: string | undefined;
+  readonly search?: string | undefined;
+  readonly includeDeleted?: boolean | undefined;
+}
+
+function checkName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) throw Errors.validation("name must not be empty", [{ field: "name", code: "required", message: "must not be empty" }]);
+  return trimmed;
+}
+
+/** Directories: create (with the SCIM token, once), list, get, update, soft delete, restore, rotate. */
+export function createDirectoryService(deps: Deps) {
+  const { db, clock, ids, config } = deps;
+
+  async function present(rows: readonly DirectoryRow[]): Promise<DirectoryObject[]> {
+    const counts = await countDirectoryMembers(db, rows.map((r) => r.id));
+    return rows.map((r) => toDirectoryObject(r, counts.get(r.id) ?? EMPTY_COUNTS, isIngestType(r.type) ? scimBaseUrl(config.publicUrl, r.id) : null));
+  }
+
+  async function findRow(id: string, scope: string | null): Promise<DirectoryRow> {
+    let query = db.selectFrom("directories").selectAll().where("id", "=", id);
+    if (scope !== null) query = query.where("organization_id", "=", scope);
+    const row = await query.executeTakeFirst();
+    if (!row) throw Errors.notFound("Directory", id);
+    return row;
+  }
+
+  async function get(id: string, scope: string | null): Promise<DirectoryObject> {
+    const [directory] = await present([await findRow(id, scope)]);
+    if (!directory) throw Errors.notFound("Directory", id);
+    return directory;
+  }
+
+  function requireLive(row: DirectoryRow): void {
+    if (row.deleted_at !== null) throw new AppError(409, "directory_deleted", `Directory ${row.id} is deleted; restore it first`);
+  }
+
+  return {
+    get,
+
+    async create(input: CreateDirectoryInput, scope: string | null): Promise<DirectoryObject> {
+      if (scope !== null && input.organization_id !== scope) throw Errors.notFound("Organization", input.organization_id);
+      if (!isIngestType(input.type)) {
+        throw Errors.validation(`Directory type "${input.type}" needs a pull connector, which this server does not offer yet`, [
+          { field: "type", code: "unsupported", message: "pull connectors are not available yet" },
+        ]);
+      }
+      const org = await db.selectFrom("organizations").select("id").where("id", "=", input.organization_id).executeTakeFirst();
+      if (!org) throw Errors.notFound("Organization", input.organization_id);
+      const now = clock.now().toISOString();
+      const name = checkName(input.name);
+      const row: DirectoryRow = {
+        id: ids("directory"),
+        organization_id: input.organization_id,
+        name,
+        name_lower: name.toLowerCase(),
+        type: input.type,
+        state: "linked",
+        domain: input.domain?.trim().toLowerCase() || null,
+        deactivated_members: input.deactivated_members ?? "hide",
+        settings: "{}",
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      };
+      const directory = toDirectoryObject(row, EMPTY_COUNTS, scimBaseUrl(config.publicUrl, row.id));
+      const token = await db.transaction().execute(async (trx) => {
+        await trx.insertInto("directories").values(row).execute();
+        const minted = await issueScimToken(trx, deps, row.id);
+        await appendEvents(trx, deps, [
+          { event: "dsync.activated", organizationId: row.organization_id, directoryId: row.id, data: directory },
+          { event: "dsync.token.created", organizationId: row.organization_id, directoryId: row.id, data: { directory_id: row.id, last4: minted.last4 } },
+        ]);
+        return minted.token;
+      });
+      return { ...directory, scim: { base_url: scimBaseUrl(config.publicUrl, row.id), token } };
+    },
+
+    async list(filter: DirectoryFilter, page: PageRequest): Promise<Page<DirectoryObject>> {
+      let query = db.selectFrom("directories").selectAll();
+      if (filter.scope !== null) query = query.where("organization_id", "=", filter.scope);
+      if (filter.organizationId) query = query.where("organization_id", "=", filter.organizationId);
+      if (!filter.includeDeleted) query = query.where("deleted_at", "is", null);
+      if (filter.search) query = query.where(containsText("name_lower", filter.search));
+      const result = await paginate(query, "id", page);
+      return { ...result, data: await present(result.data) };
+    },
+
+    async update(id: string, scope: string | null, patch: UpdateDirectoryInput): Promise<DirectoryObject> {
+      requireLive(await findRow(id, scope));
+      const changes: Partial<DirectoryRow> = { updated_at: clock.now().toISOString() };
+      if (patch.name !== undefined) {
+        changes.name = checkName(patch.name);
+        changes.name_lower = changes.name.toLowerCase();
+      }
+      if (patch.domain !== undefined) changes.domain = patch.domain?.trim().toLowerCase() || null;
+      if (patch.deactivated_members !== undefined) changes.deactivated_members = patch.deactivated_members;
+      await db.updateTable("directories").set(changes).where("id", "=", id).execute();
+      return get(id, scope);
+    },
+
+    /** Soft delete: state `deleting`, tokens stop working, restorable for ROSTER_RESTORE_DAYS. */
+    async remove(id: string, scope: string | null): Promise<DirectoryObject> {
+      const row = await findRow(id, scope);
+      requireLive(row);
+      const now = clock.now().toISOString();
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable("directories").set({ state: "deleting", deleted_at: now, updated_at: now }).where("id", "=", id).execute();
+        const data = toDirectoryObject({ ...row, state: "deleting", deleted_at: now, updated_at: now }, EMPTY_COUNTS, null);
+        await appendEvents(trx, deps, [{ event: "dsync.deleted", organizationId: row.organization_id, directoryId: id, data }]);
+      });
+      return get(id, scope);
+    },
+
+    async restore(id: string, scope: string | null): Promise<DirectoryObject> {
+      const row = await findRow(id, scope);
+      if (row.deleted_at === null) throw new AppError(409, "directory_not_deleted", `Directory ${id} is not deleted`);
+      const now = clock.now().toISOString();
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable("directories").set({ state: "linked", deleted_at: null, updated_at: now }).where("id", "=", id).execute();
+        const data = toDirectoryObject({ ...row, state: "linked", deleted_at: null, updated_at: now }, EMPTY_COUNTS, null);
+        await appendEvents(trx, deps, [{ event: "dsync.activated", organizationId: row.organization_id, directoryId: id, data }]);
+      });
+      return get(id, scope);
+    },
+
+    /** A new SCIM token, shown once; the old ones end now or after the grace period. */
+    async rotateScimToken(id: string, scope: string | null, graceSeconds: number): Promise<{ base_url: string; token: string; previous_token_expires_at: string | null }> {
+      const row = await findRow(id, scope);
+      requireLive(row);
+      if (!isIngestType(row.type)) throw new AppError(409, "not_an_ingest_directory", `Directory ${id} has no SCIM endpoint`);
+      const token = await db.transaction().execute(async (trx) => {
+        const retired = await retireScimTokens(trx, clock, id, graceSeconds);
+        const minted = await issueScimToken(trx, deps, id);
+        await appendEvents(trx, deps, [
+          ...retired.map((last4) => ({ event: "dsync.token.revoked" as const, organizationId: row.organization_id, directoryId: id, data: { directory_id: id, last4, grace_seconds: graceSeconds } })),
+          { event: "dsync.token.created", organizationId: row.organization_id, directoryId: id, data: { directory_id: id, last4: minted.last4 } },
+        ]);
+        return minted.token;
+      });
+      const expires = graceSeconds > 0 ? new Date(clock.now().getTime() + graceSeconds * 1000).toISOString() : null;
+      return { base_url: scimBaseUrl(config.publicUrl, id), token, previous_token_expires_at: expires };
+    },
+
+    /** Hard-deletes directories whose restore window has passed; returns how many. */
+    async purgeExpired(): Promise<number> {
+      const cutoff = new Date(clock.now().getTime() - config.restoreDays * 86_400_000).toISOString();
+      const result = await db.deleteFrom("directories").where("deleted_at", "is not", null).where("deleted_at", "<", cutoff).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export type DirectoryService = ReturnType<typeof createDirectoryService>;

@@ -1,0 +1,49 @@
+import type { DirectoryRow } from "../storage/schema.js";
+import type { DirectoryState } from "./directory-types.js";
+
+export interface DirectoryCounts {
+  readonly active: number;
+  readonly inactive: number;
+  readonly groups: number;
+}
+
+/** The WorkOS directory object, plus Roster's own fields (policy, SCIM base URL). */
+export interface DirectoryObject {
+  readonly object: "directory";
+  readonly id: string;
+  readonly organization_id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly state: DirectoryState;
+  readonly domain: string | null;
+  readonly metadata: { users: { active: number; inactive: number }; groups: number };
+  readonly deactivated_members: string;
+  readonly scim?: { base_url: string; token?: string };
+  readonly deleted_at: string | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export const EMPTY_COUNTS: DirectoryCounts = Object.freeze({ active: 0, inactive: 0, groups: 0 });
+
+export function scimBaseUrl(publicUrl: string, directoryId: string): string {
+  return `${publicUrl}/scim/v2/${directoryId}`;
+}
+
+export function toDirectoryObject(row: DirectoryRow, counts: DirectoryCounts, scimBase: string | null): DirectoryObject {
+  return {
+    object: "directory",
+    id: row.id,
+    organization_id: row.organization_id,
+    name: row.name,
+    type: row.type,
+    state: row.state as DirectoryState,
+    domain: row.domain,
+    metadata: { users: { active: counts.active, inactive: counts.inactive }, groups: counts.groups },
+    deactivated_members: row.deactivated_members,
+    ...(scimBase ? { scim: { base_url: scimBase } } : {}),
+    deleted_at: row.deleted_at,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}

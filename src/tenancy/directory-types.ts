@@ -1,0 +1,23 @@
+/** Directory types (SPEC §1; WorkOS spellings where WorkOS has one). */
+export const INGEST_TYPES = [
+  "okta scim v2.0",
+  "azure scim v2.0",
+  "onelogin scim v2.0",
+  "jump cloud scim v2.0",
+  "generic scim v2.0",
+] as const;
+
+export const PULL_TYPES = ["ldap", "scim pull", "csv", "google workspace"] as const;
+
+export const DIRECTORY_TYPES = [...INGEST_TYPES, ...PULL_TYPES] as const;
+export type DirectoryType = (typeof DIRECTORY_TYPES)[number];
+
+export const DIRECTORY_STATES = ["linked", "unlinked", "validating", "invalid_credentials", "deleting"] as const;
+export type DirectoryState = (typeof DIRECTORY_STATES)[number];
+
+export const DEACTIVATED_MEMBER_POLICIES = ["hide", "remove", "keep"] as const;
+export type DeactivatedMembersPolicy = (typeof DEACTIVATED_MEMBER_POLICIES)[number];
+
+export function isIngestType(type: string): boolean {
+  return (INGEST_TYPES as readonly string[]).includes(type);
+}
