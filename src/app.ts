@@ -16,12 +16,15 @@ import { loggerOptions } from "./http/logger.js";
 import { requestId } from "./http/request-id.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { validatorCompiler } from "./http/validator.js";
+import { scimPlugin } from "./scim/scim-plugin.js";
 import { createDirectoryService } from "./tenancy/directories.js";
 import { createOrganizationService } from "./tenancy/organizations.js";
 
 export interface AppOptions {
   /** false silences request logs (tests); otherwise pino at config.logLevel. */
   readonly logger?: boolean;
+  /** Where log lines go (default stdout); tests read them back. */
+  readonly logStream?: NodeJS.WritableStream;
 }
 
 export function createServices(deps: Deps): ApiServices {
@@ -36,7 +39,7 @@ export function createServices(deps: Deps): ApiServices {
 export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestId,
     requestIdHeader: false,
@@ -77,5 +80,6 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });
   await app.register(directoryRoutes, { services, tokenGraceSeconds: config.scimTokenGraceSeconds });
+  await app.register(scimPlugin, { prefix: "/scim/v2", deps });
   return app;
 }

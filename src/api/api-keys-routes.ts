@@ -18,7 +18,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       schema: {
         tags,
         params: OrgParams,
-        body: Type.Optional(Type.Object({ name: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })),
+        body: Type.Object({ name: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
         response: { 201: ApiKeySchema, ...errorResponses },
       },
     },

@@ -95,7 +95,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
       schema: {
         tags,
         params: DirParams,
-        body: Type.Optional(Type.Object({ grace_period_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400 })) }, { additionalProperties: false })),
+        body: Type.Object({ grace_period_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400 })) }, { additionalProperties: false }),
         response: { 201: ScimTokenSchema, ...errorResponses },
       },
     },

@@ -10,6 +10,11 @@ const strict = new Ajv({ ...shared, coerceTypes: false });
 
 /** Fastify's validator, with strict bodies and no silently dropped unknown fields. */
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
-  const validate = (httpPart === "body" ? strict : coercing).compile(schema);
-  return (data: unknown) => (validate(data) ? { value: data } : { error: Object.assign(new Error("validation failed"), { validation: validate.errors ?? [] }) });
+  const isBody = httpPart === "body";
+  const validate = (isBody ? strict : coercing).compile(schema);
+  return (input: unknown) => {
+    // A POST with no body at all means "no options" wherever every body field is optional.
+    const data = isBody && (input === undefined || input === null) ? {} : input;
+    return validate(data) ? { value: data } : { error: Object.assign(new Error("validation failed"), { validation: validate.errors ?? [] }) };
+  };
 };

@@ -14,6 +14,12 @@ export interface StorageCapabilities {
   readonly skipLocked: boolean;
   /** Default of events.xact_id: the writer's transaction id where the backend has one. */
   readonly xactIdDefault: Expression<unknown> | null;
+  /** Whether a driver error is a unique-constraint violation (a lost race for a unique name). */
+  isUniqueViolation(error: unknown): boolean;
+}
+
+function codeOf(error: unknown): unknown {
+  return typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
 }
 
 export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -22,6 +28,7 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
   sequenceNeedsAutoIncrement: true,
   skipLocked: false,
   xactIdDefault: null,
+  isUniqueViolation: (error: unknown) => codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
 });
 
 export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -30,4 +37,5 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
   sequenceNeedsAutoIncrement: false,
   skipLocked: true,
   xactIdDefault: sql`(pg_current_xact_id()::text)`,
+  isUniqueViolation: (error: unknown) => codeOf(error) === "23505",
 });

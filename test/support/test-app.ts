@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../../src/app.js";
+import { type AppOptions, buildApp } from "../../src/app.js";
 import { ensureAdminKey } from "../../src/auth/admin-key.js";
 import { loadConfig, type RosterConfig } from "../../src/config.js";
 import type { Clock } from "../../src/core/clock.js";
@@ -35,7 +35,7 @@ export interface TestApp {
 }
 
 /** A whole Roster app on a fresh database of `dialect`, driven with `inject` (no sockets). */
-export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}, options: AppOptions = { logger: false }): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const config = { ...loadConfig({ ROSTER_PUBLIC_URL: "http://roster.test", ROSTER_ADMIN_KEY: ADMIN_KEY, ...env }), database: database.config };
   const storage = openStorage(database.config);
@@ -43,7 +43,7 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
   await ensureAdminKey(storage.db, ADMIN_KEY);
   const clock = new TestClock();
   const deps: Deps = { db: storage.db, caps: storage.caps, clock, ids: createIdGenerator(() => clock.now().getTime()), config };
-  const app = await buildApp(deps, { logger: false });
+  const app = await buildApp(deps, options);
   return {
     app,
     storage,

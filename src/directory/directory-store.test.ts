@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIALECTS } from "../../test/support/databases.js";
+import { createTestApp, type TestApp } from "../../test/support/test-app.js";
+import { AppError } from "../core/errors.js";
+import { createDirectoryService } from "../tenancy/directories.js";
+import { createOrganizationService } from "../tenancy/organizations.js";
+import { createDirectoryStore, type DirectoryContext, type DirectoryStore, NO_MEMBER_CHANGE, type UserInput } from "./index.js";
+
+function userInput(username: string, overrides: Partial<UserInput> = {}): UserInput {
+  return {
+    username,
+    idpId: `ext-${username}`,
+    active: true,
+    emails: [{ value: `${username}@example.com`, type: "work", primary: true }],
+    firstName: "Ada",
+    lastName: "Lovelace",
+    jobTitle: null,
+    rawAttributes: { userName: username },
+    ...overrides,
+  };
+}
+
+describe.each(DIALECTS)("the directory store on %s", (dialect) => {
+  let t: TestApp;
+  let store: DirectoryStore;
+  let dir: DirectoryContext;
+
+  const eventsSince = async (seq: number) =>
+    (await t.storage.db.selectFrom("events").select(["seq", "event", "data"]).where("directory_id", "=", dir.id).where("seq", ">", seq).orderBy("seq").execute()).map((e) => ({
+      event: e.event,
+      data: JSON.parse(e.data),
+    }));
+  const lastSeq = async () => Number((await t.storage.db.selectFrom("events").select((eb) => eb.fn.max("seq").as("m")).executeTakeFirst())?.m ?? 0);
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    store = createDirectoryStore(t.deps);
+    const org = await createOrganizationService(t.deps).create({ name: "Store" });
+    const d = await createDirectoryService(t.deps).create({ organization_id: org.id, name: "d", type: "generic scim v2.0" }, null);
+    dir = { id: d.id, organizationId: org.id, deactivatedMembers: "hide" };
+  });
+  afterAll(async () => t?.close());
+
+  it("creates a user with its emails and writes dsync.user.created", async () => {
+    const seq = await lastSeq();
+    const { user, version } = await store.users.create(dir, userInput("ada"));
+    expect(version).toBe(1);
+    expect(user).toMatchObject({ object: "directory_user", username: "ada", email: "ada@example.com", state: "active", idp_id: "ext-ada", directory_id: dir.id });
+    expect(await eventsSince(seq)).toEqual([{ event: "dsync.user.created", data: user }]);
+  });
+
+  it("refuses a second userName that differs only in case, writing nothing", async () => {
+    const seq = await lastSeq();
+    await expect(store.users.create(dir, userInput("ADA"))).rejects.toMatchObject({ status: 409, code: "username_taken" });
+    expect(await eventsSince(seq)).toEqual([]);
+  });
+
+  it("gives one winner when two creates of one userName race", async () => {
+    const results = await Promise.allSettled([store.users.create(dir, userInput("racer")), store.users.create(dir, userInput("Racer"))]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const failed = results.find((r) => r.status === "rejected");
+    expect((failed as PromiseRejectedResult).reason).toBeInstanceOf(AppError);
+    expect((failed as PromiseRejectedResult).reason.status).toBe(409);
+  });
+
+  it("records previous_attributes on update and skips no-op updates", async () => {
+    const { user } = await store.users.create(dir, userInput("grace"));
+    const seq = await lastSeq();
+    const updated = await store.users.replace(dir, user.id, userInput("grace", { lastName: "Hopper", jobTitle: "Admiral" }));
+    expect(updated.version).toBe(2);
+    const events = await eventsSince(seq);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.event).toBe("dsync.user.updated");
+    expect(events[0]?.data.previous_attributes).toEqual({ last_name: "Lovelace", job_title: null });
+    const again = await store.users.replace(dir, user.id, userInput("grace", { lastName: "Hopper", jobTitle: "Admiral" }));
+    expect(again.version).toBe(2);
+    expect(await eventsSince(seq)).toHaveLength(1);
+  });
+
+  it("refuses a stale version with 412", async () => {
+    const { user } = await store.users.create(dir, userInput("stale"));
+    await store.users.replace(dir, user.id, userInput("stale", { firstName: "B" }), 1);
+    await expect(store.users.replace(dir, user.id, userInput("stale", { firstName: "C" }), 1)).rejects.toMatchObject({ status: 412 });
+  });
+
+  it("adds and removes members as a change, with one event per member", async () => {
+    const a = (await store.users.create(dir, userInput("m-a"))).user;
+    const b = (await store.users.create(dir, userInput("m-b"))).user;
+    const { group } = await store.groups.create(dir, { name: "Engineering", idpId: null, rawAttributes: { displayName: "Engineering" } }, [a.id]);
+    const seq = await lastSeq();
+    const updated = await store.groups.update(dir, group.id, null, { ...NO_MEMBER_CHANGE, add: [b.id, a.id], remove: [] });
+    expect(updated.version).toBe(2);
+    let events = await eventsSince(seq);
+    expect(events.map((e) => [e.event, e.data.user.id])).toEqual([["dsync.group.user_added", b.id]]);
+    await store.groups.update(dir, group.id, null, { replaceAll: [b.id], add: [], remove: [] });
+    events = await eventsSince(seq);
+    expect(events.slice(1).map((e) => [e.event, e.data.user.id])).toEqual([["dsync.group.user_removed", a.id]]);
+    await expect(store.groups.update(dir, group.id, null, { ...NO_MEMBER_CHANGE, add: ["directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV"] })).rejects.toMatchObject({ status: 400, code: "unknown_members" });
+  });
+
+  it("hides an inactive user's memberships and shows them again on reactivation", async () => {
+    const u = (await store.users.create(dir, userInput("hidden"))).user;
+    const { group } = await store.groups.create(dir, { name: "Hidden Group", idpId: null, rawAttributes: {} }, [u.id]);
+    const seq = await lastSeq();
+    await store.users.replace(dir, u.id, userInput("hidden", { active: false }));
+    await store.users.replace(dir, u.id, userInput("hidden", { active: true }));
+    const events = (await eventsSince(seq)).map((e) => e.event);
+    expect(events).toEqual(["dsync.user.updated", "dsync.group.user_removed", "dsync.user.updated", "dsync.group.user_added"]);
+    const rows = await t.storage.db.selectFrom("group_memberships").select("user_id").where("group_id", "=", group.id).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it("deletes memberships of a deactivated user under the remove policy", async () => {
+    const removeDir = { ...dir, deactivatedMembers: "remove" as const };
+    const u = (await store.users.create(removeDir, userInput("removed"))).user;
+    const { group } = await store.groups.create(removeDir, { name: "Remove Group", idpId: null, rawAttributes: {} }, [u.id]);
+    await store.users.replace(removeDir, u.id, userInput("removed", { active: false }));
+    const rows = await t.storage.db.selectFrom("group_memberships").select("user_id").where("group_id", "=", group.id).execute();
+    expect(rows).toHaveLength(0);
+  });
+
+  it("deletes a group with user_removed for each visible member, then dsync.group.deleted", async () => {
+    const u = (await store.users.create(dir, userInput("leaver"))).user;
+    const { group } = await store.groups.create(dir, { name: "Doomed", idpId: null, rawAttributes: {} }, [u.id]);
+    const seq = await lastSeq();
+    await store.groups.remove(dir, group.id);
+    expect((await eventsSince(seq)).map((e) => e.event)).toEqual(["dsync.group.user_removed", "dsync.group.deleted"]);
+    expect(await store.groups.get(dir.id, group.id)).toBeUndefined();
+  });
+
+  it("deletes a user with its memberships and writes dsync.user.deleted", async () => {
+    const u = (await store.users.create(dir, userInput("gone"))).user;
+    await store.groups.create(dir, { name: "Gone Group", idpId: null, rawAttributes: {} }, [u.id]);
+    const seq = await lastSeq();
+    await store.users.remove(dir, u.id);
+    expect((await eventsSince(seq)).map((e) => e.event)).toEqual(["dsync.group.user_removed", "dsync.user.deleted"]);
+    expect(await store.users.get(dir.id, u.id)).toBeUndefined();
+  });
+
+  it("refuses a group name already used in the directory, case-insensitively", async () => {
+    await store.groups.create(dir, { name: "Sales", idpId: null, rawAttributes: {} });
+    await expect(store.groups.create(dir, { name: "sales", idpId: null, rawAttributes: {} })).rejects.toMatchObject({ status: 409, code: "group_name_taken" });
+  });
+});

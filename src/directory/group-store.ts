@@ -1,0 +1,120 @@
+import type { DirectoryGroupRow } from "../storage/schema.js";
+import { type DirectoryGroup, toDirectoryGroup } from "./group-object.js";
+import { applyMemberChange } from "./membership-store.js";
+import { memberEvent, membershipVisible } from "./membership-events.js";
+import { appendEvents, type EventDraft } from "./outbox.js";
+import { StoreErrors } from "./store-errors.js";
+import type { Db, DirectoryContext, GroupInput, MemberChange } from "./types.js";
+import { NO_MEMBER_CHANGE } from "./types.js";
+import { chunks, loadUsers } from "./user-rows.js";
+import type { StoreDeps } from "./user-store.js";
+
+export interface StoredGroup {
+  readonly group: DirectoryGroup;
+  readonly version: number;
+}
+
+function groupColumns(input: GroupInput) {
+  return { idp_id: input.idpId, name: input.name, name_lower: input.name.toLowerCase(), raw_attributes: JSON.stringify(input.rawAttributes) };
+}
+
+/** Groups of a directory and their memberships: every write and its events in one transaction. */
+export function createGroupStore(deps: StoreDeps) {
+  const { db, caps, clock, ids } = deps;
+
+  async function mustLoad(trx: Db, dir: DirectoryContext, id: string): Promise<DirectoryGroupRow> {
+    const row = await trx.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "=", id).executeTakeFirst();
+    if (!row) throw StoreErrors.groupNotFound(id);
+    return row;
+  }
+
+  async function assertNameFree(trx: Db, dir: DirectoryContext, name: string, exceptId?: string): Promise<void> {
+    let query = trx.selectFrom("directory_groups").select("id").where("directory_id", "=", dir.id).where("name_lower", "=", name.toLowerCase());
+    if (exceptId) query = query.where("id", "!=", exceptId);
+    if (await query.executeTakeFirst()) throw StoreErrors.groupNameTaken(name);
+  }
+
+  async function write<T>(name: string, work: (trx: Db) => Promise<T>): Promise<T> {
+    try {
+      return await db.transaction().execute(work);
+    } catch (error) {
+      if (caps.isUniqueViolation(error)) throw StoreErrors.groupNameTaken(name);
+      throw error;
+    }
+  }
+
+  return {
+    async get(directoryId: string, id: string): Promise<StoredGroup | undefined> {
+      const row = await db.selectFrom("directory_groups").selectAll().where("directory_id", "=", directoryId).where("id", "=", id).executeTakeFirst();
+      return row && { group: toDirectoryGroup(row), version: row.version };
+    },
+
+    async create(dir: DirectoryContext, input: GroupInput, memberIds: readonly string[] = []): Promise<StoredGroup> {
+      return write(input.name, async (trx) => {
+        await assertNameFree(trx, dir, input.name);
+        const now = clock.now().toISOString();
+        const row: DirectoryGroupRow = { id: ids("group"), directory_id: dir.id, organization_id: dir.organizationId, ...groupColumns(input), version: 1, created_at: now, updated_at: now };
+        await trx.insertInto("directory_groups").values(row).execute();
+        const group = toDirectoryGroup(row);
+        await appendEvents(trx, deps, [{ event: "dsync.group.created", organizationId: dir.organizationId, directoryId: dir.id, data: group }]);
+        await applyMemberChange(trx, deps, dir, group, { ...NO_MEMBER_CHANGE, add: memberIds });
+        return { group, version: 1 };
+      });
+    },
+
+    /**
+     * Changes a group's attributes (when `input` is given) and its members (as a change, never the
+     * whole list). The version moves when either changes.
+     */
+    async update(dir: DirectoryContext, id: string, input: GroupInput | null, members: MemberChange, expectedVersion?: number): Promise<StoredGroup> {
+      return write(input?.name ?? "", async (trx) => {
+        const before = await mustLoad(trx, dir, id);
+        if (expectedVersion !== undefined && before.version !== expectedVersion) throw StoreErrors.versionMismatch(id);
+        const columns = input ? groupColumns(input) : null;
+        const attributesChanged = columns !== null && Object.entries(columns).some(([k, v]) => before[k as keyof DirectoryGroupRow] !== v);
+        if (columns && attributesChanged && columns.name_lower !== before.name_lower) await assertNameFree(trx, dir, columns.name, id);
+        let row = before;
+        if (attributesChanged && columns) row = { ...before, ...columns, updated_at: clock.now().toISOString() };
+        const membersChanged = await applyMemberChange(trx, deps, dir, toDirectoryGroup(row), members);
+        if (!attributesChanged && membersChanged === 0) return { group: toDirectoryGroup(before), version: before.version };
+        row = { ...row, version: before.version + 1, updated_at: clock.now().toISOString() };
+        const result = await trx
+          .updateTable("directory_groups")
+          .set({ idp_id: row.idp_id, name: row.name, name_lower: row.name_lower, raw_attributes: row.raw_attributes, version: row.version, updated_at: row.updated_at })
+          .where("id", "=", id)
+          .where("version", "=", before.version)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch(id);
+        const group = toDirectoryGroup(row);
+        if (attributesChanged) {
+          const previous = toDirectoryGroup(before);
+          const previous_attributes = Object.fromEntries(
+            (["idp_id", "name", "raw_attributes"] as const).filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(group[k])).map((k) => [k, previous[k]]),
+          );
+          await appendEvents(trx, deps, [{ event: "dsync.group.updated", organizationId: dir.organizationId, directoryId: dir.id, data: { ...group, previous_attributes } }]);
+        }
+        return { group, version: row.version };
+      });
+    },
+
+    /** Deletes a group; each visible member gets user_removed first, then dsync.group.deleted. */
+    async remove(dir: DirectoryContext, id: string, expectedVersion?: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const row = await mustLoad(trx, dir, id);
+        if (expectedVersion !== undefined && row.version !== expectedVersion) throw StoreErrors.versionMismatch(id);
+        const group = toDirectoryGroup(row);
+        const memberIds = (await trx.selectFrom("group_memberships").select("user_id").where("group_id", "=", id).execute()).map((r) => r.user_id);
+        const events: EventDraft[] = [];
+        for (const part of chunks(memberIds)) {
+          const users = await loadUsers(trx, dir.id, part);
+          for (const { user } of users.values()) if (membershipVisible(dir, user)) events.push(memberEvent(dir, "dsync.group.user_removed", user, group));
+        }
+        await trx.deleteFrom("directory_groups").where("id", "=", id).execute();
+        events.push({ event: "dsync.group.deleted", organizationId: dir.organizationId, directoryId: dir.id, data: group });
+        for (const part of chunks(events, 200)) await appendEvents(trx, deps, part);
+      });
+    },
+  };
+}
+
+export type GroupStore = ReturnType<typeof createGroupStore>;

@@ -1,0 +1,14 @@
+import { createGroupStore } from "./group-store.js";
+import { createUserStore, type StoreDeps } from "./user-store.js";
+
+/** THE directory store: the only writer of users, groups, memberships and their events. */
+export function createDirectoryStore(deps: StoreDeps) {
+  return Object.freeze({ users: createUserStore(deps), groups: createGroupStore(deps) });
+}
+
+export type DirectoryStore = ReturnType<typeof createDirectoryStore>;
+export type { StoreDeps } from "./user-store.js";
+export type { DirectoryContext, GroupInput, MemberChange, UserInput, EmailInput } from "./types.js";
+export { NO_MEMBER_CHANGE } from "./types.js";
+export type { DirectoryUser } from "./user-object.js";
+export type { DirectoryGroup } from "./group-object.js";

@@ -1,0 +1,75 @@
+import type { DirectoryUserRow } from "../storage/schema.js";
+import type { Db, EmailInput, UserInput } from "./types.js";
+import { type DirectoryUser, type EmailRow, toDirectoryUser } from "./user-object.js";
+
+const CHUNK = 500;
+
+/** Splits a list for `IN (…)` so no statement exceeds the backends' parameter limits. */
+export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The primary email: the one marked primary, else the first work email, else the first. */
+export function primaryEmail(emails: readonly EmailInput[]): string | null {
+  return (emails.find((e) => e.primary) ?? emails.find((e) => e.type === "work") ?? emails[0])?.value ?? null;
+}
+
+/** The columns derived from a normalized user (everything but ids, times and version). */
+export function userColumns(input: UserInput) {
+  return {
+    idp_id: input.idpId,
+    username: input.username,
+    username_lower: input.username.toLowerCase(),
+    email: primaryEmail(input.emails),
+    first_name: input.firstName,
+    last_name: input.lastName,
+    job_title: input.jobTitle,
+    state: input.active ? "active" : "inactive",
+    raw_attributes: JSON.stringify(input.rawAttributes),
+  };
+}
+
+export async function writeEmails(trx: Db, userId: string, directoryId: string, emails: readonly EmailInput[]): Promise<void> {
+  await trx.deleteFrom("user_emails").where("user_id", "=", userId).execute();
+  if (emails.length === 0) return;
+  await trx
+    .insertInto("user_emails")
+    .values(
+      emails.map((e, position) => ({
+        user_id: userId,
+        directory_id: directoryId,
+        position,
+        value: e.value,
+        value_lower: e.value.toLowerCase(),
+        type: e.type,
+        primary: e.primary ? 1 : 0,
+      })),
+    )
+    .execute();
+}
+
+/** Loads users with their emails, two indexed queries per chunk of ids. */
+export async function loadUsers(db: Db, directoryId: string, ids: readonly string[]): Promise<Map<string, { row: DirectoryUserRow; user: DirectoryUser }>> {
+  const found = new Map<string, { row: DirectoryUserRow; user: DirectoryUser }>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "in", part).execute();
+    if (rows.length === 0) continue;
+    const emails = await db
+      .selectFrom("user_emails")
+      .select(["user_id", "value", "type", "primary"])
+      .where("user_id", "in", rows.map((r) => r.id))
+      .orderBy("user_id")
+      .orderBy("position")
+      .execute();
+    const byUser = new Map<string, EmailRow[]>();
+    for (const e of emails) byUser.set(e.user_id, [...(byUser.get(e.user_id) ?? []), e]);
+    for (const row of rows) found.set(row.id, { row, user: toDirectoryUser(row, byUser.get(row.id) ?? []) });
+  }
+  return found;
+}
+
+export async function loadUser(db: Db, directoryId: string, id: string): Promise<{ row: DirectoryUserRow; user: DirectoryUser } | undefined> {
+  return (await loadUsers(db, directoryId, [id])).get(id);
+}

@@ -1,0 +1,115 @@
+import type { Kysely } from "kysely";
+import type { StorageCapabilities } from "../storage/capabilities.js";
+import type { Database, DirectoryUserRow } from "../storage/schema.js";
+import { appendEvents, type OutboxDeps } from "./outbox.js";
+import { applyStateChangeToMemberships } from "./membership-store.js";
+import { StoreErrors } from "./store-errors.js";
+import type { Db, DirectoryContext, UserInput } from "./types.js";
+import { type DirectoryUser, previousAttributes } from "./user-object.js";
+import { loadUser, userColumns, writeEmails } from "./user-rows.js";
+
+export interface StoredUser {
+  readonly user: DirectoryUser;
+  readonly version: number;
+}
+
+export interface StoreDeps extends OutboxDeps {
+  readonly db: Kysely<Database>;
+  readonly caps: StorageCapabilities;
+}
+
+/** Users of a directory: every write and its events in one transaction. */
+export function createUserStore(deps: StoreDeps) {
+  const { db, caps, clock, ids } = deps;
+
+  async function mustLoad(trx: Db, dir: DirectoryContext, id: string) {
+    const found = await loadUser(trx, dir.id, id);
+    if (!found) throw StoreErrors.userNotFound(id);
+    return found;
+  }
+
+  function checkVersion(row: DirectoryUserRow, expected: number | undefined): void {
+    if (expected !== undefined && row.version !== expected) throw StoreErrors.versionMismatch(row.id);
+  }
+
+  /** Runs a write, turning a lost race for a unique userName into 409. */
+  async function write<T>(username: string, work: (trx: Db) => Promise<T>): Promise<T> {
+    try {
+      return await db.transaction().execute(work);
+    } catch (error) {
+      if (caps.isUniqueViolation(error)) throw StoreErrors.usernameTaken(username);
+      throw error;
+    }
+  }
+
+  async function assertUsernameFree(trx: Db, dir: DirectoryContext, username: string, exceptId?: string): Promise<void> {
+    let query = trx.selectFrom("directory_users").select("id").where("directory_id", "=", dir.id).where("username_lower", "=", username.toLowerCase());
+    if (exceptId) query = query.where("id", "!=", exceptId);
+    if (await query.executeTakeFirst()) throw StoreErrors.usernameTaken(username);
+  }
+
+  return {
+    async get(directoryId: string, id: string): Promise<StoredUser | undefined> {
+      const found = await loadUser(db, directoryId, id);
+      return found && { user: found.user, version: found.row.version };
+    },
+
+    async create(dir: DirectoryContext, input: UserInput): Promise<StoredUser> {
+      return write(input.username, async (trx) => {
+        await assertUsernameFree(trx, dir, input.username);
+        const now = clock.now().toISOString();
+        const id = ids("user");
+        await trx
+          .insertInto("directory_users")
+          .values({ id, directory_id: dir.id, organization_id: dir.organizationId, ...userColumns(input), role: null, roles: "[]", custom_attributes: "{}", version: 1, created_at: now, updated_at: now })
+          .execute();
+        await writeEmails(trx, id, dir.id, input.emails);
+        const { user } = await mustLoad(trx, dir, id);
+        await appendEvents(trx, deps, [{ event: "dsync.user.created", organizationId: dir.organizationId, directoryId: dir.id, data: user }]);
+        return { user, version: 1 };
+      });
+    },
+
+    /** Replaces every attribute (SCIM PUT, a PATCH result, a connector's record). */
+    async replace(dir: DirectoryContext, id: string, input: UserInput, expectedVersion?: number): Promise<StoredUser> {
+      return write(input.username, async (trx) => {
+        const before = await mustLoad(trx, dir, id);
+        checkVersion(before.row, expectedVersion);
+        const columns = userColumns(input);
+        const unchanged =
+          Object.entries(columns).every(([k, v]) => before.row[k as keyof DirectoryUserRow] === v) &&
+          JSON.stringify(before.user.emails) === JSON.stringify(input.emails.map((e) => ({ primary: e.primary, type: e.type, value: e.value })));
+        if (unchanged) return { user: before.user, version: before.row.version };
+        if (columns.username_lower !== before.row.username_lower) await assertUsernameFree(trx, dir, input.username, id);
+        const version = before.row.version + 1;
+        const result = await trx
+          .updateTable("directory_users")
+          .set({ ...columns, version, updated_at: clock.now().toISOString() })
+          .where("id", "=", id)
+          .where("version", "=", before.row.version)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch(id);
+        await writeEmails(trx, id, dir.id, input.emails);
+        const { user } = await mustLoad(trx, dir, id);
+        await appendEvents(trx, deps, [
+          { event: "dsync.user.updated", organizationId: dir.organizationId, directoryId: dir.id, data: { ...user, previous_attributes: previousAttributes(before.user, user) } },
+        ]);
+        await applyStateChangeToMemberships(trx, deps, dir, before.user, user);
+        return { user, version };
+      });
+    },
+
+    async remove(dir: DirectoryContext, id: string, expectedVersion?: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const before = await mustLoad(trx, dir, id);
+        checkVersion(before.row, expectedVersion);
+        // Memberships go with the user (foreign-key cascade); say so to readers first.
+        await applyStateChangeToMemberships(trx, deps, { ...dir, deactivatedMembers: "remove" }, before.user, { ...before.user, state: "inactive" });
+        await trx.deleteFrom("directory_users").where("id", "=", id).execute();
+        await appendEvents(trx, deps, [{ event: "dsync.user.deleted", organizationId: dir.organizationId, directoryId: dir.id, data: { ...before.user, state: "inactive" } }]);
+      });
+    },
+  };
+}
+
+export type UserStore = ReturnType<typeof createUserStore>;

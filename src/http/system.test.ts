@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIALECTS } from "../../test/support/databases.js";
+import { createTestApp, type TestApp } from "../../test/support/test-app.js";
+
+describe.each(DIALECTS)("health, readiness and the OpenAPI document on %s", (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterAll(async () => t?.close());
+
+  it("answers /health without a key", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/health" });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: "ok" });
+  });
+
+  it("answers /ready after asking the database", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/ready" });
+    expect(res.json()).toEqual({ status: "ready", database: dialect });
+  });
+
+  it("serves an OpenAPI document generated from the route schemas", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/openapi.json" });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/organizations", "/directories", "/directories/{id}", "/directories/{id}/scim_token", "/organizations/{id}/api_keys"]));
+    expect(doc.paths["/directories"].post.requestBody.content["application/json"].schema.required).toEqual(["name", "type"]);
+  });
+
+  it("echoes a caller's X-Request-Id and makes one up otherwise", async () => {
+    const given = await t.app.inject({ method: "GET", url: "/health", headers: { "x-request-id": "req-123" } });
+    expect(given.headers["x-request-id"]).toBe("req-123");
+    const made = await t.app.inject({ method: "GET", url: "/health" });
+    expect(made.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("/ready when the database is gone", () => {
+  it("answers 503", async () => {
+    const t = await createTestApp("sqlite");
+    await t.storage.close();
+    const res = await t.app.inject({ method: "GET", url: "/ready" });
+    expect(res.statusCode).toBe(503);
+    await t.app.close();
+  });
+});

@@ -1,0 +1,1 @@
+export const SCIM_MEDIA_TYPE = "application/scim+json";
