@@ -55,6 +55,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
 
   const services = createServices(deps);
   app.decorateRequest("principal", null);
+  app.decorateRequest("scimDirectory", null);
   const resolvePrincipal = createPrincipalResolver(deps, services.apiKeys);
   app.addHook("onRequest", resolvePrincipal);
 

@@ -9,7 +9,9 @@ export function buildCli(): Command {
   const program = new Command("roster")
     .description("Roster: directory sync with SCIM 2.0 ingest and a WorkOS-compatible API")
     .version("0.1.0")
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Before the subcommands exist, so they inherit it: usage errors throw instead of exiting.
+    .exitOverride();
   registerServerCommands(program);
   registerOrgCommands(program);
   registerDirectoryCommands(program);
@@ -19,7 +21,7 @@ export function buildCli(): Command {
 /** Runs the CLI; a known error prints one clear line and exits 1, never a stack trace. */
 export async function runCli(argv: readonly string[]): Promise<void> {
   try {
-    await buildCli().exitOverride().parseAsync([...argv]);
+    await buildCli().parseAsync([...argv]);
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode;

@@ -26,8 +26,6 @@ export class AppError extends Error {
 export const Errors = {
   invalidRequest: (message: string, errors: readonly FieldError[] = []) => new AppError(400, "invalid_request", message, errors),
   invalidJson: (message: string) => new AppError(400, "invalid_json", message),
-  invalidCursor: (field: string) =>
-    new AppError(400, "invalid_cursor", `${field} is not a valid cursor`, [{ field, code: "invalid_cursor", message: "expected an id from list_metadata" }]),
   unauthorized: (message = "Missing or invalid bearer credential") => new AppError(401, "unauthorized", message),
   forbidden: (message = "This key may not perform this action") => new AppError(403, "forbidden", message),
   notFound: (what: string, id?: string) => new AppError(404, "not_found", id ? `${what} ${id} not found` : `${what} not found`),

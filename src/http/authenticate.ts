@@ -6,10 +6,14 @@ import { verifyScimToken } from "../auth/scim-tokens.js";
 import { SECRET_PREFIXES } from "../auth/secrets.js";
 import type { Deps } from "../core/deps.js";
 import { Errors } from "../core/errors.js";
+import type { DirectoryContext } from "../directory/types.js";
+import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
 
 declare module "fastify" {
   interface FastifyRequest {
     principal: Principal | null;
+    /** The directory whose SCIM token authenticated this request, under `/scim/v2/{id}` only. */
+    scimDirectory: DirectoryContext | null;
   }
 }
 
@@ -29,16 +33,26 @@ const SCIM_PATH = /^\/scim\/v2\/([^/?]+)/;
 export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService) {
   return async function resolvePrincipal(request: FastifyRequest): Promise<void> {
     request.principal = null;
+    request.scimDirectory = null;
     const token = bearerToken(request);
     if (!token) return;
     const scim = SCIM_PATH.exec(request.url);
     if (scim?.[1]) {
       const directoryId = decodeURIComponent(scim[1]);
       if (!token.startsWith(SECRET_PREFIXES.scimToken)) return;
-      const directory = await deps.db.selectFrom("directories").select(["organization_id", "deleted_at"]).where("id", "=", directoryId).executeTakeFirst();
+      const directory = await deps.db
+        .selectFrom("directories")
+        .select(["organization_id", "deleted_at", "deactivated_members"])
+        .where("id", "=", directoryId)
+        .executeTakeFirst();
       if (!directory || directory.deleted_at !== null) return;
       if (await verifyScimToken(deps.db, deps.clock, directoryId, token)) {
         request.principal = { kind: "directory", directoryId, organizationId: directory.organization_id };
+        request.scimDirectory = {
+          id: directoryId,
+          organizationId: directory.organization_id,
+          deactivatedMembers: directory.deactivated_members as DeactivatedMembersPolicy,
+        };
       }
       return;
     }

@@ -28,7 +28,8 @@ export function toAppError(error: FastifyError & { validation?: AjvIssue[]; vali
   if (error.validation) {
     const errors = toFieldErrors(error.validation);
     const where = error.validationContext ?? "request";
-    return where === "body" ? Errors.validation("The request body is invalid", errors) : Errors.invalidRequest(`Invalid ${where} parameters`, errors);
+    if (where === "body") return Errors.validation("The request body is invalid", errors);
+    return Errors.invalidRequest(where === "params" ? "Invalid path parameter" : `Invalid ${where} parameter`, errors);
   }
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":

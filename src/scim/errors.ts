@@ -1,4 +1,4 @@
-/** RFC 7644 §3.12, Table 9: exactly the scimType values the RFC defines. */
+/** RFC 7644 §3.12, Table 9, plus RFC 9865's cursor errors: exactly the scimType values the RFCs define. */
 export type ScimType =
   | "invalidFilter"
   | "tooMany"
@@ -9,7 +9,10 @@ export type ScimType =
   | "noTarget"
   | "invalidValue"
   | "invalidVers"
-  | "sensitive";
+  | "sensitive"
+  // RFC 9865 §5 (cursor pagination)
+  | "invalidCursor"
+  | "expiredCursor";
 
 export const SCIM_ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 

@@ -1,28 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Deps } from "../core/deps.js";
+import type { DirectoryContext } from "../directory/types.js";
 import { scimBaseUrl } from "../tenancy/directory-object.js";
 import { createScimError } from "./errors.js";
 import { SCIM_MEDIA_TYPE } from "./media-type.js";
 import { createScimErrorHandler, sendScimError } from "./scim-errors-handler.js";
 import { serviceProviderConfig } from "./service-provider-config.js";
 
-declare module "fastify" {
-  interface FastifyRequest {
-    /** Set by the SCIM scope once the bearer token proved to belong to this directory. */
-    scimDirectory?: { id: string; organizationId: string };
-  }
-}
-
 /**
  * The directory a SCIM request may touch: the one in its URL, and only when the bearer token is
  * that directory's (the principal resolver checked the token against the URL's directory).
  */
-function requireScimDirectory(request: FastifyRequest): void {
-  const principal = request.principal;
-  if (!principal || principal.kind !== "directory") {
+export function requireScimDirectory(request: FastifyRequest): DirectoryContext {
+  if (!request.scimDirectory || request.principal?.kind !== "directory") {
     throw createScimError(401, { detail: "Missing or invalid bearer token for this directory" });
   }
-  request.scimDirectory = { id: principal.directoryId, organizationId: principal.organizationId };
+  return request.scimDirectory;
 }
 
 /** Everything under `/scim/v2/{directoryId}` (registered with that prefix): its own auth, media types and error format. */

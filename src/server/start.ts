@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from "node:net";
 import closeWithGrace from "close-with-grace";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../app.js";
@@ -20,8 +21,25 @@ export interface RunningServer {
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
+/** A free loopback port, so PORT=0 still yields a public URL naming the real port. */
+async function freePort(host: string): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => probe.once("error", reject).listen(0, host, resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function withConcretePort(config: RosterConfig): Promise<RosterConfig> {
+  if (config.port !== 0) return config;
+  const port = await freePort(config.host);
+  const defaultUrl = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:0`;
+  return Object.freeze({ ...config, port, publicUrl: config.publicUrl === defaultUrl ? defaultUrl.replace(/:0$/, `:${port}`) : config.publicUrl });
+}
+
 /** Opens storage, migrates, makes sure an admin key exists, and listens. */
-export async function startServer(config: RosterConfig): Promise<RunningServer> {
+export async function startServer(requested: RosterConfig): Promise<RunningServer> {
+  const config = await withConcretePort(requested);
   const storage = openStorage(config.database);
   await migrateToLatest(storage);
   const { generated } = await ensureAdminKey(storage.db, config.adminKey);

@@ -1,0 +1,40 @@
+import { type ApiKeysApi, createApiKeysApi } from "./api-keys.js";
+import { createDirectoriesApi, type DirectoriesApi } from "./directories.js";
+import { createTransport } from "./http.js";
+import { createOrganizationsApi, type OrganizationsApi } from "./organizations.js";
+
+export interface RosterClientOptions {
+  /** Where Roster listens, e.g. `https://roster.example.com` (no trailing path needed). */
+  readonly baseUrl: string;
+  /** The admin key or an organization key (`sk_…`). */
+  readonly apiKey: string;
+  /** A fetch implementation; the global one by default. */
+  readonly fetch?: typeof fetch;
+  /** Per-request timeout; 30 000 ms by default. */
+  readonly timeoutMs?: number;
+}
+
+export interface RosterClient {
+  readonly organizations: OrganizationsApi;
+  readonly apiKeys: ApiKeysApi;
+  readonly directories: DirectoriesApi;
+}
+
+/**
+ * A typed client of Roster's normalized API. It keeps no state between requests, so one client
+ * can serve concurrent callers. Every failure is a `RosterApiError`.
+ *
+ * @example
+ * const roster = createRosterClient({ baseUrl: "http://127.0.0.1:8080", apiKey: process.env.ROSTER_KEY! });
+ * const org = await roster.organizations.create({ name: "Acme", domains: ["acme.com"] });
+ */
+export function createRosterClient(options: RosterClientOptions): RosterClient {
+  if (!/^https?:\/\//i.test(options.baseUrl)) throw new TypeError(`baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
+  if (!options.apiKey) throw new TypeError("apiKey is required");
+  const http = createTransport(options);
+  return Object.freeze({
+    organizations: createOrganizationsApi(http),
+    apiKeys: createApiKeysApi(http),
+    directories: createDirectoriesApi(http),
+  });
+}

@@ -1,0 +1,60 @@
+import { segment, type Transport } from "./http.js";
+import type { DeactivatedMembersPolicy, Directory, DirectoryType, List, PageParams, ScimToken } from "./types.js";
+
+export interface CreateDirectoryInput {
+  /** Required with the admin key; an organization key defaults to its own organization. */
+  readonly organization_id?: string;
+  readonly name: string;
+  readonly type: DirectoryType;
+  readonly domain?: string | null;
+  readonly deactivated_members?: DeactivatedMembersPolicy;
+}
+
+export interface UpdateDirectoryInput {
+  readonly name?: string;
+  readonly domain?: string | null;
+  readonly deactivated_members?: DeactivatedMembersPolicy;
+}
+
+export interface DirectoryListParams extends PageParams {
+  readonly organization_id?: string;
+  /** Case-insensitive substring of the name. */
+  readonly search?: string;
+  /** Also list soft-deleted directories (state `deleting`). */
+  readonly include_deleted?: boolean;
+}
+
+export interface RotateScimTokenInput {
+  /** How long the previous token keeps working; the server's default (usually 0) when left out. */
+  readonly grace_period_seconds?: number;
+}
+
+/** `/directories`. Methods are plain functions: pass them around unbound (e.g. to `iterate`). */
+export interface DirectoriesApi {
+  /** Creates a directory; for ingest types `scim.token` is in this answer only. */
+  create(input: CreateDirectoryInput): Promise<Directory>;
+  /** One page of directories, deleted ones left out unless `include_deleted`. */
+  list(params?: DirectoryListParams): Promise<List<Directory>>;
+  get(id: string): Promise<Directory>;
+  update(id: string, input: UpdateDirectoryInput): Promise<Directory>;
+  /** Soft delete: state `deleting`, tokens stop working, restorable for ROSTER_RESTORE_DAYS. */
+  delete(id: string): Promise<Directory>;
+  /** Undoes a soft delete; 409 `directory_not_deleted` when it was not deleted. */
+  restore(id: string): Promise<Directory>;
+  /** Mints a new SCIM token (shown only in this answer); the old one ends now or after the grace period. */
+  rotateScimToken(id: string, input?: RotateScimTokenInput): Promise<ScimToken>;
+}
+
+/** Binds the directory methods to a transport. */
+export function createDirectoriesApi(http: Transport): DirectoriesApi {
+  const path = (id: string) => `/directories/${segment(id)}`;
+  return Object.freeze({
+    create: (input: CreateDirectoryInput) => http.json<Directory>({ method: "POST", path: "/directories", body: input }),
+    list: (params: DirectoryListParams = {}) => http.json<List<Directory>>({ method: "GET", path: "/directories", query: { ...params } }),
+    get: (id: string) => http.json<Directory>({ method: "GET", path: path(id) }),
+    update: (id: string, input: UpdateDirectoryInput) => http.json<Directory>({ method: "PATCH", path: path(id), body: input }),
+    delete: (id: string) => http.json<Directory>({ method: "DELETE", path: path(id) }),
+    restore: (id: string) => http.json<Directory>({ method: "POST", path: `${path(id)}/restore` }),
+    rotateScimToken: (id: string, input: RotateScimTokenInput = {}) => http.json<ScimToken>({ method: "POST", path: `${path(id)}/scim_token`, body: input }),
+  });
+}

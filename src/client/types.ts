@@ -1,0 +1,86 @@
+import type { DeactivatedMembersPolicy, DirectoryState, DirectoryType } from "../tenancy/directory-types.js";
+
+export type { DeactivatedMembersPolicy, DirectoryState, DirectoryType };
+
+/** Sort order of a list, by id (ids are time-sortable, so this is creation order). */
+export type SortOrder = "asc" | "desc";
+
+/** Cursors of a list page: pass `after` to get the next page, `before` the previous one. */
+export interface ListMetadata {
+  readonly before: string | null;
+  readonly after: string | null;
+}
+
+/** The envelope every list endpoint answers with (SPEC §4). */
+export interface List<T> {
+  readonly object: "list";
+  readonly data: T[];
+  readonly list_metadata: ListMetadata;
+}
+
+/** Paging parameters every list method accepts; the server defaults to `limit` 10 and `order` desc. */
+export interface PageParams {
+  /** 1 to 100. */
+  readonly limit?: number;
+  readonly before?: string;
+  readonly after?: string;
+  readonly order?: SortOrder;
+}
+
+export interface Organization {
+  readonly object: "organization";
+  readonly id: string;
+  readonly name: string;
+  readonly domains: string[];
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export interface ApiKey {
+  readonly object: "api_key";
+  readonly id: string;
+  readonly organization_id: string;
+  readonly name: string;
+  /** Present only in the answer that created the key. */
+  readonly key?: string;
+  readonly last4: string;
+  readonly created_at: string;
+  readonly last_used_at: string | null;
+}
+
+/** The answer of `apiKeys.create`: the only time the secret is shown. */
+export interface CreatedApiKey extends ApiKey {
+  readonly key: string;
+}
+
+export interface DirectoryScim {
+  readonly base_url: string;
+  /** Present only when the directory is created; rotating gives a new one. */
+  readonly token?: string;
+}
+
+export interface Directory {
+  readonly object: "directory";
+  readonly id: string;
+  readonly organization_id: string;
+  readonly name: string;
+  readonly type: DirectoryType;
+  readonly state: DirectoryState;
+  readonly domain: string | null;
+  readonly metadata: { readonly users: { readonly active: number; readonly inactive: number }; readonly groups: number };
+  readonly deactivated_members: DeactivatedMembersPolicy;
+  /** Ingest directories only. */
+  readonly scim?: DirectoryScim;
+  readonly deleted_at: string | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** A freshly minted SCIM token for an ingest directory, shown only in this answer. */
+export interface ScimToken {
+  readonly object: "scim_token";
+  readonly base_url: string;
+  readonly token: string;
+  /** When the previous token stops working; null when it stopped at once. */
+  readonly previous_token_expires_at: string | null;
+}

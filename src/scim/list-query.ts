@@ -1,0 +1,101 @@
+import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
+import type { Database } from "../storage/schema.js";
+import { createScimError } from "./errors.js";
+import { decodeCursor, encodeCursor, type ListParams } from "./list-params.js";
+
+export type ListTable = "directory_users" | "directory_groups";
+
+/** Per resource: which SCIM attributes can sort, and the (indexed where it matters) column each maps to. */
+export interface SortSpec {
+  readonly table: ListTable;
+  readonly alias: "u" | "g";
+  readonly columns: Readonly<Record<string, string>>;
+}
+
+export const USER_SORT: SortSpec = {
+  table: "directory_users",
+  alias: "u",
+  columns: {
+    id: "id",
+    username: "username_lower",
+    externalid: "idp_id",
+    "name.givenname": "first_name",
+    "name.familyname": "last_name",
+    title: "job_title",
+    emails: "email",
+    "emails.value": "email",
+    active: "state",
+    "meta.created": "created_at",
+    "meta.lastmodified": "updated_at",
+  },
+};
+
+export const GROUP_SORT: SortSpec = {
+  table: "directory_groups",
+  alias: "g",
+  columns: { id: "id", displayname: "name_lower", externalid: "idp_id", "meta.created": "created_at", "meta.lastmodified": "updated_at" },
+};
+
+const CORE_PREFIX = /^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/i;
+
+function sortColumn(spec: SortSpec, sortBy: string | undefined): string {
+  if (!sortBy) return "id";
+  const column = spec.columns[sortBy.replace(CORE_PREFIX, "").toLowerCase()];
+  if (!column) throw createScimError(400, { detail: `Cannot sort by "${sortBy}"`, scimType: "invalidValue" });
+  return column;
+}
+
+export interface ListPage<Row> {
+  readonly rows: Row[];
+  readonly totalResults: number;
+  readonly nextCursor: string | undefined;
+}
+
+/**
+ * One page of a SCIM list, entirely in SQL: the filter as a WHERE clause, a total from COUNT,
+ * and either an offset page (startIndex) or a keyset page (RFC 9865 cursor) in a stable order
+ * (the sort column, then id).
+ */
+export async function listPage<Row extends { id: string }>(
+  db: Kysely<Database>,
+  spec: SortSpec,
+  directoryId: string,
+  where: Expression<SqlBool> | null,
+  params: ListParams,
+): Promise<ListPage<Row>> {
+  const column = sortColumn(spec, params.sortBy);
+  const col = sql.ref(`${spec.alias}.${column}`);
+  const idCol = sql.ref(`${spec.alias}.id`);
+  const scoped = () => {
+    let q = db.selectFrom(`${spec.table} as ${spec.alias}` as "directory_users as u").where(sql<SqlBool>`${sql.ref(`${spec.alias}.directory_id`)} = ${directoryId}`);
+    if (where) q = q.where(where);
+    return q;
+  };
+  const total = await scoped().select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+  const totalResults = Number(total?.n ?? 0);
+  if (params.count === 0) return { rows: [], totalResults, nextCursor: undefined };
+
+  const direction = params.descending ? sql`desc` : sql`asc`;
+  let query = scoped().selectAll(spec.alias as "u");
+  if (params.cursor) {
+    const { key, id } = decodeCursor(params.cursor);
+    const op = params.descending ? sql`<` : sql`>`;
+    // Row-value comparison (col, id) > (key, id), spelled out so NULL sort keys stay ordered.
+    query = query.where(
+      key === null
+        ? sql<SqlBool>`(${col} is null and ${idCol} ${op} ${id})`
+        : sql<SqlBool>`(${col} ${op} ${key} or (${col} = ${key} and ${idCol} ${op} ${id}) or ${col} is null)`,
+    );
+  }
+  query = query
+    .orderBy(sql`${col} is null`)
+    .orderBy(sql`${col} ${direction}`)
+    .orderBy(sql`${idCol} ${direction}`)
+    .limit(params.cursor === undefined ? params.count : params.count + 1);
+  if (params.cursor === undefined) query = query.offset(params.startIndex - 1);
+  const fetched = (await query.execute()) as unknown as (Row & Record<string, unknown>)[];
+  const rows = fetched.slice(0, params.count);
+  const last = rows.at(-1);
+  const nextCursor = fetched.length > params.count && last ? encodeCursor((last[column] as string | number | null) ?? null, last.id) : undefined;
+  return { rows, totalResults, nextCursor };
+}

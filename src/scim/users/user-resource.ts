@@ -1,0 +1,27 @@
+import type { DirectoryUser } from "../../directory/index.js";
+import { meta, URN } from "../resource-meta.js";
+
+export interface UserGroupRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * A stored user as a SCIM resource: the attributes as the IdP sent them, with the server's
+ * `id`, `meta`, `active` and read-only `groups` laid over them.
+ */
+export function toScimUser(user: DirectoryUser, version: number, baseUrl: string, groups: readonly UserGroupRef[] | null): Record<string, unknown> {
+  const { schemas: _sent, id: _id, meta: _meta, groups: _groups, password: _password, ...attributes } = user.raw_attributes;
+  const hasEnterprise = Object.keys(attributes).some((k) => k.toLowerCase() === URN.enterpriseUser.toLowerCase());
+  const location = `${baseUrl}/Users/${user.id}`;
+  return {
+    schemas: hasEnterprise ? [URN.user, URN.enterpriseUser] : [URN.user],
+    id: user.id,
+    ...(user.idp_id !== null ? { externalId: user.idp_id } : {}),
+    ...attributes,
+    userName: user.username,
+    active: user.state === "active",
+    ...(groups ? { groups: groups.map((g) => ({ value: g.id, display: g.name, $ref: `${baseUrl}/Groups/${g.id}`, type: "direct" })) } : {}),
+    meta: meta("User", location, user.created_at, user.updated_at, version),
+  };
+}
