@@ -16,6 +16,8 @@ import { loggerOptions } from "./http/logger.js";
 import { requestId } from "./http/request-id.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { validatorCompiler } from "./http/validator.js";
+import { scimRequestRoutes } from "./api/scim-requests-routes.js";
+import { createScimRequestLog } from "./scim/request-log/request-log.js";
 import { scimPlugin } from "./scim/scim-plugin.js";
 import { createDirectoryService } from "./tenancy/directories.js";
 import { createOrganizationService } from "./tenancy/organizations.js";
@@ -56,6 +58,10 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   const services = createServices(deps);
   app.decorateRequest("principal", null);
   app.decorateRequest("scimDirectory", null);
+  app.decorateRequest("scimLogDirectoryId", null);
+  app.decorateRequest("scimErrorDetail", null);
+  const scimRequestLog = createScimRequestLog({ db: deps.db, ids: deps.ids, clock: deps.clock, onError: (err) => app.log.error({ err }, "writing the SCIM request log failed") });
+  app.addHook("onClose", async () => scimRequestLog.close());
   const resolvePrincipal = createPrincipalResolver(deps, services.apiKeys);
   app.addHook("onRequest", resolvePrincipal);
 
@@ -81,6 +87,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });
   await app.register(directoryRoutes, { services, tokenGraceSeconds: config.scimTokenGraceSeconds });
-  await app.register(scimPlugin, { prefix: "/scim/v2", deps });
+  await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
+  await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog });
   return app;
 }

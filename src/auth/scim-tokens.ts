@@ -46,15 +46,24 @@ export async function retireScimTokens(trx: Db, clock: Clock, directoryId: strin
   return current.map((t) => t.last4);
 }
 
-/** True when `presented` is a live token of exactly this directory. */
-export async function verifyScimToken(db: Db, clock: Clock, directoryId: string, presented: string): Promise<boolean> {
+export interface ScimTokenOwner {
+  readonly organizationId: string;
+  readonly deactivatedMembers: string;
+}
+
+/**
+ * The directory `presented` opens, when it is a live token of exactly `directoryId` and the
+ * directory is not deleted; null otherwise. One indexed join on the token's hash.
+ */
+export async function findScimTokenOwner(db: Db, clock: Clock, directoryId: string, presented: string): Promise<ScimTokenOwner | null> {
   const hash = hashSecret(presented);
   const row = await db
-    .selectFrom("directory_tokens")
-    .select(["directory_id", "token_hash", "expires_at"])
-    .where("token_hash", "=", hash)
+    .selectFrom("directory_tokens as t")
+    .innerJoin("directories as d", "d.id", "t.directory_id")
+    .select(["t.token_hash", "t.expires_at", "t.directory_id", "d.organization_id", "d.deleted_at", "d.deactivated_members"])
+    .where("t.token_hash", "=", hash)
     .executeTakeFirst();
-  if (!row || !hashesEqual(row.token_hash, hash)) return false;
-  if (row.directory_id !== directoryId) return false;
-  return row.expires_at === null || row.expires_at > clock.now().toISOString();
+  if (!row || !hashesEqual(row.token_hash, hash) || row.directory_id !== directoryId || row.deleted_at !== null) return null;
+  if (row.expires_at !== null && row.expires_at <= clock.now().toISOString()) return null;
+  return { organizationId: row.organization_id, deactivatedMembers: row.deactivated_members };
 }

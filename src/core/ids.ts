@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   webhookEndpoint: "we",
   delivery: "whdel",
   syncRun: "sync",
+  scimRequest: "scimreq",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { isAdminKey } from "../auth/admin-key.js";
 import type { ApiKeyService } from "../auth/api-keys.js";
 import type { Principal } from "../auth/principal.js";
-import { verifyScimToken } from "../auth/scim-tokens.js";
+import { findScimTokenOwner } from "../auth/scim-tokens.js";
 import { SECRET_PREFIXES } from "../auth/secrets.js";
 import type { Deps } from "../core/deps.js";
 import { Errors } from "../core/errors.js";
@@ -14,6 +14,10 @@ declare module "fastify" {
     principal: Principal | null;
     /** The directory whose SCIM token authenticated this request, under `/scim/v2/{id}` only. */
     scimDirectory: DirectoryContext | null;
+    /** The live directory a SCIM request addressed, authenticated or not: whose request log it goes to. */
+    scimLogDirectoryId: string | null;
+    /** The SCIM error detail answered, kept for the request log. */
+    scimErrorDetail: string | null;
   }
 }
 
@@ -31,31 +35,27 @@ const SCIM_PATH = /^\/scim\/v2\/([^/?]+)/;
  * base; admin and organization keys only outside it. Never throws: the scopes decide what they need.
  */
 export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService) {
+  /** Under a SCIM base: the directory's token opens it; any attempt on a live directory is logged there. */
+  async function resolveScim(request: FastifyRequest, directoryId: string, token: string | null): Promise<void> {
+    const owner = token?.startsWith(SECRET_PREFIXES.scimToken) ? await findScimTokenOwner(deps.db, deps.clock, directoryId, token) : null;
+    if (owner) {
+      request.principal = { kind: "directory", directoryId, organizationId: owner.organizationId };
+      request.scimDirectory = { id: directoryId, organizationId: owner.organizationId, deactivatedMembers: owner.deactivatedMembers as DeactivatedMembersPolicy };
+      request.scimLogDirectoryId = directoryId;
+      return;
+    }
+    const directory = await deps.db.selectFrom("directories").select("deleted_at").where("id", "=", directoryId).executeTakeFirst();
+    if (directory && directory.deleted_at === null) request.scimLogDirectoryId = directoryId;
+  }
+
   return async function resolvePrincipal(request: FastifyRequest): Promise<void> {
     request.principal = null;
     request.scimDirectory = null;
+    request.scimLogDirectoryId = null;
     const token = bearerToken(request);
-    if (!token) return;
     const scim = SCIM_PATH.exec(request.url);
-    if (scim?.[1]) {
-      const directoryId = decodeURIComponent(scim[1]);
-      if (!token.startsWith(SECRET_PREFIXES.scimToken)) return;
-      const directory = await deps.db
-        .selectFrom("directories")
-        .select(["organization_id", "deleted_at", "deactivated_members"])
-        .where("id", "=", directoryId)
-        .executeTakeFirst();
-      if (!directory || directory.deleted_at !== null) return;
-      if (await verifyScimToken(deps.db, deps.clock, directoryId, token)) {
-        request.principal = { kind: "directory", directoryId, organizationId: directory.organization_id };
-        request.scimDirectory = {
-          id: directoryId,
-          organizationId: directory.organization_id,
-          deactivatedMembers: directory.deactivated_members as DeactivatedMembersPolicy,
-        };
-      }
-      return;
-    }
+    if (scim?.[1]) return resolveScim(request, decodeURIComponent(scim[1]), token);
+    if (!token) return;
     if (token.startsWith(SECRET_PREFIXES.apiKey)) {
       const key = await apiKeys.verify(token);
       if (key) request.principal = { kind: "organization", organizationId: key.organizationId, keyId: key.keyId };

@@ -5,11 +5,16 @@ import { decodeCursor, encodeCursor, type ListParams } from "./list-params.js";
 
 export type ListTable = "directory_users" | "directory_groups";
 
-/** Per resource: which SCIM attributes can sort, and the (indexed where it matters) column each maps to. */
+/**
+ * Per resource: which SCIM attributes can sort, and the column each maps to. Columns that may be
+ * NULL are listed in `nullable`: only those need the extra "nulls last" key, which would keep
+ * the database from walking an index in order.
+ */
 export interface SortSpec {
   readonly table: ListTable;
   readonly alias: "u" | "g";
   readonly columns: Readonly<Record<string, string>>;
+  readonly nullable: ReadonlySet<string>;
 }
 
 export const USER_SORT: SortSpec = {
@@ -28,12 +33,14 @@ export const USER_SORT: SortSpec = {
     "meta.created": "created_at",
     "meta.lastmodified": "updated_at",
   },
+  nullable: new Set(["idp_id", "first_name", "last_name", "job_title", "email"]),
 };
 
 export const GROUP_SORT: SortSpec = {
   table: "directory_groups",
   alias: "g",
   columns: { id: "id", displayname: "name_lower", externalid: "idp_id", "meta.created": "created_at", "meta.lastmodified": "updated_at" },
+  nullable: new Set(["idp_id"]),
 };
 
 const CORE_PREFIX = /^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/i;
@@ -45,8 +52,9 @@ function sortColumn(spec: SortSpec, sortBy: string | undefined): string {
   return column;
 }
 
-export interface ListPage<Row> {
-  readonly rows: Row[];
+export interface ListPage {
+  /** Ids of the page's rows, in order. */
+  readonly ids: string[];
   readonly totalResults: number;
   readonly nextCursor: string | undefined;
 }
@@ -56,13 +64,13 @@ export interface ListPage<Row> {
  * and either an offset page (startIndex) or a keyset page (RFC 9865 cursor) in a stable order
  * (the sort column, then id).
  */
-export async function listPage<Row extends { id: string }>(
+export async function listPage(
   db: Kysely<Database>,
   spec: SortSpec,
   directoryId: string,
   where: Expression<SqlBool> | null,
   params: ListParams,
-): Promise<ListPage<Row>> {
+): Promise<ListPage> {
   const column = sortColumn(spec, params.sortBy);
   const col = sql.ref(`${spec.alias}.${column}`);
   const idCol = sql.ref(`${spec.alias}.id`);
@@ -73,29 +81,34 @@ export async function listPage<Row extends { id: string }>(
   };
   const total = await scoped().select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
   const totalResults = Number(total?.n ?? 0);
-  if (params.count === 0) return { rows: [], totalResults, nextCursor: undefined };
+  if (params.count === 0) return { ids: [], totalResults, nextCursor: undefined };
 
   const direction = params.descending ? sql`desc` : sql`asc`;
-  let query = scoped().selectAll(spec.alias as "u");
+  // Only the keys: the caller loads the rows it renders, so a deep offset walks the index alone.
+  let query = scoped().select([sql.ref(`${spec.alias}.id`).as("id") as never, sql.ref(`${spec.alias}.${column}`).as("sort_key") as never]);
   if (params.cursor) {
     const { key, id } = decodeCursor(params.cursor);
     const op = params.descending ? sql`<` : sql`>`;
     // Row-value comparison (col, id) > (key, id), spelled out so NULL sort keys stay ordered.
     query = query.where(
-      key === null
+      column === "id"
+        ? sql<SqlBool>`${idCol} ${op} ${id}`
+        : key === null
         ? sql<SqlBool>`(${col} is null and ${idCol} ${op} ${id})`
-        : sql<SqlBool>`(${col} ${op} ${key} or (${col} = ${key} and ${idCol} ${op} ${id}) or ${col} is null)`,
+        : spec.nullable.has(column)
+          ? sql<SqlBool>`(${col} ${op} ${key} or (${col} = ${key} and ${idCol} ${op} ${id}) or ${col} is null)`
+          : sql<SqlBool>`(${col} ${op} ${key} or (${col} = ${key} and ${idCol} ${op} ${id}))`,
     );
   }
+  if (spec.nullable.has(column)) query = query.orderBy(sql`${col} is null`);
+  query = query.orderBy(sql`${col} ${direction}`);
+  if (column !== "id") query = query.orderBy(sql`${idCol} ${direction}`);
   query = query
-    .orderBy(sql`${col} is null`)
-    .orderBy(sql`${col} ${direction}`)
-    .orderBy(sql`${idCol} ${direction}`)
     .limit(params.cursor === undefined ? params.count : params.count + 1);
   if (params.cursor === undefined) query = query.offset(params.startIndex - 1);
-  const fetched = (await query.execute()) as unknown as (Row & Record<string, unknown>)[];
+  const fetched = (await query.execute()) as unknown as { id: string; sort_key: string | number | null }[];
   const rows = fetched.slice(0, params.count);
   const last = rows.at(-1);
-  const nextCursor = fetched.length > params.count && last ? encodeCursor((last[column] as string | number | null) ?? null, last.id) : undefined;
-  return { rows, totalResults, nextCursor };
+  const nextCursor = fetched.length > params.count && last ? encodeCursor(last.sort_key ?? null, last.id) : undefined;
+  return { ids: rows.map((r) => r.id), totalResults, nextCursor };
 }

@@ -4,7 +4,10 @@ import { toAppError } from "../http/error-handler.js";
 import { createScimError, ScimError, type ScimType } from "./errors.js";
 import { SCIM_MEDIA_TYPE } from "./media-type.js";
 
-const SCIM_TYPE_BY_STATUS: Partial<Record<number, ScimType>> = { 400: "invalidSyntax", 409: "uniqueness", 413: "tooMany" };
+const SCIM_TYPE_BY_STATUS: Partial<Record<number, ScimType>> = { 400: "invalidSyntax", 409: "uniqueness" };
+
+/** Store and API error codes whose RFC 7644 scimType differs from the status default. */
+const SCIM_TYPE_BY_CODE: Partial<Record<string, ScimType>> = { unknown_members: "invalidValue", validation_error: "invalidValue" };
 
 /** Anything thrown under the SCIM base becomes a SCIM Error body (RFC 7644 §3.12). */
 export function toScimError(error: unknown, bodyLimit: number): ScimError {
@@ -12,11 +15,12 @@ export function toScimError(error: unknown, bodyLimit: number): ScimError {
   const app = error instanceof AppError ? error : toAppError(error as FastifyError, bodyLimit);
   if (app.status >= 500) return createScimError(500, { detail: "Internal server error", cause: error });
   const detail = app.errors.length ? `${app.message}: ${app.errors.map((e) => `${e.field} ${e.message}`).join("; ")}` : app.message;
-  const scimType = app.status === 413 ? undefined : SCIM_TYPE_BY_STATUS[app.status];
+  const scimType = SCIM_TYPE_BY_CODE[app.code] ?? SCIM_TYPE_BY_STATUS[app.status];
   return createScimError(app.status === 422 ? 400 : app.status, { detail, ...(scimType ? { scimType } : {}), cause: error });
 }
 
 export function sendScimError(reply: FastifyReply, error: ScimError): FastifyReply {
+  reply.request.scimErrorDetail = error.detail;
   if (error.status === 401) reply.header("WWW-Authenticate", 'Bearer realm="roster-scim"');
   return reply.code(error.status).type(SCIM_MEDIA_TYPE).send(error.toBody());
 }
@@ -24,6 +28,7 @@ export function sendScimError(reply: FastifyReply, error: ScimError): FastifyRep
 export function createScimErrorHandler(bodyLimit: number) {
   return function scimErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     const scimError = toScimError(error, bodyLimit);
+    request.scimErrorDetail = scimError.detail;
     if (scimError.status >= 500) request.log.error({ err: error }, "SCIM request failed");
     return sendScimError(reply, scimError);
   };

@@ -1,28 +1,34 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Deps } from "../core/deps.js";
-import type { DirectoryContext } from "../directory/types.js";
-import { scimBaseUrl } from "../tenancy/directory-object.js";
 import { createScimError } from "./errors.js";
 import { SCIM_MEDIA_TYPE } from "./media-type.js";
+import { requireScimDirectory } from "./scim-directory.js";
 import { createScimErrorHandler, sendScimError } from "./scim-errors-handler.js";
-import { serviceProviderConfig } from "./service-provider-config.js";
-
-/**
- * The directory a SCIM request may touch: the one in its URL, and only when the bearer token is
- * that directory's (the principal resolver checked the token against the URL's directory).
- */
-export function requireScimDirectory(request: FastifyRequest): DirectoryContext {
-  if (!request.scimDirectory || request.principal?.kind !== "directory") {
-    throw createScimError(401, { detail: "Missing or invalid bearer token for this directory" });
-  }
-  return request.scimDirectory;
-}
+import { bulkRoutes } from "./bulk/bulk-routes.js";
+import { discoveryRoutes } from "./discovery-routes.js";
+import { redactBody } from "./request-log/redact.js";
+import type { ScimRequestLog } from "./request-log/request-log.js";
+import { usersRoutes } from "./users/users-routes.js";
+import { groupsRoutes } from "./groups/groups-routes.js";
 
 /** Everything under `/scim/v2/{directoryId}` (registered with that prefix): its own auth, media types and error format. */
-export async function scimPlugin(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+export async function scimPlugin(app: FastifyInstance, { deps, requestLog }: { deps: Deps; requestLog: ScimRequestLog }): Promise<void> {
   const bodyLimit = deps.config.bodyLimitBytes;
   app.addContentTypeParser(SCIM_MEDIA_TYPE, { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
   app.setErrorHandler(createScimErrorHandler(bodyLimit));
+  app.addHook("onResponse", async (request, reply) => {
+    if (!request.scimLogDirectoryId) return;
+    requestLog.record({
+      directory_id: request.scimLogDirectoryId,
+      method: request.method,
+      path: request.url,
+      status: reply.statusCode,
+      latency_ms: Math.round(reply.elapsedTime * 100) / 100,
+      error_detail: request.scimErrorDetail,
+      request_body: redactBody(request.body),
+      user_agent: request.headers["user-agent"]?.slice(0, 200) ?? null,
+    });
+  });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
     sendScimError(reply, createScimError(404, { detail: `No SCIM resource at ${request.method} ${request.url.split("?")[0]}` })),
   );
@@ -32,7 +38,8 @@ export async function scimPlugin(app: FastifyInstance, { deps }: { deps: Deps })
     return payload;
   });
 
-  app.get("/:directoryId/ServiceProviderConfig", async (request) =>
-    serviceProviderConfig(scimBaseUrl(deps.config.publicUrl, request.scimDirectory?.id ?? ""), { maxOperations: 0, maxPayloadSize: bodyLimit, maxResults: 1000 }),
-  );
+  await app.register(usersRoutes, { deps });
+  await app.register(groupsRoutes, { deps });
+  await app.register(bulkRoutes, { deps });
+  await app.register(discoveryRoutes, { deps });
 }

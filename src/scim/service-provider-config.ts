@@ -4,7 +4,7 @@ export function serviceProviderConfig(baseUrl: string, limits: { maxOperations: 
     schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
     documentationUri: "https://github.com/roster-dev/roster/blob/main/docs/scim.md",
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: limits.maxOperations, maxPayloadSize: limits.maxPayloadSize },
+    bulk: { supported: true, maxOperations: limits.maxOperations, maxPayloadSize: limits.maxPayloadSize },
     filter: { supported: true, maxResults: limits.maxResults },
     changePassword: { supported: false },
     sort: { supported: true },

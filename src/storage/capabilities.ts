@@ -1,4 +1,4 @@
-import { type ColumnDataType, type Expression, type RawBuilder, sql } from "kysely";
+import { type ColumnDataType, type Expression, type RawBuilder, type SqlBool, sql } from "kysely";
 
 /**
  * What differs between the two backends, declared once so no other code branches on a dialect's
@@ -16,6 +16,17 @@ export interface StorageCapabilities {
   readonly xactIdDefault: Expression<unknown> | null;
   /** Whether a driver error is a unique-constraint violation (a lost race for a unique name). */
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * Member `key` (given in lowercase, matched case-insensitively: RFC 7643 §2.1) of the JSON
+   * object `doc` (JSON text or jsonb), as JSON; null when `doc` is not an object or lacks it.
+   */
+  jsonMember(doc: Expression<unknown>, key: string): RawBuilder<unknown>;
+  /** Like `jsonMember`, but the member's scalar as text: strings unquoted, `true`/`false`, numbers; null for JSON null. */
+  jsonMemberText(doc: Expression<unknown>, key: string): RawBuilder<string | null>;
+  /** Whether some object element of the JSON array `json` satisfies `where`; false when `json` is no array. */
+  jsonArraySome(json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>): RawBuilder<SqlBool>;
+  /** `text` ordered by code point, whatever the database's default collation (for `<`, `>`). */
+  codePointOrder(text: Expression<string | null>): RawBuilder<string | null>;
 }
 
 function codeOf(error: unknown): unknown {
@@ -29,6 +40,15 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
   skipLocked: false,
   xactIdDefault: null,
   isUniqueViolation: (error: unknown) => codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
+  // json_each gives containers as JSON text and scalars as SQL values (true as 1): re-encode by type.
+  jsonMember: (doc: Expression<unknown>, key: string) =>
+    sql`(select case jm.type when 'true' then 'true' when 'false' then 'false' when 'object' then jm.value when 'array' then jm.value else json_quote(jm.value) end from json_each(${doc}) as jm where lower(jm.key) = ${key} limit 1)`,
+  jsonMemberText: (doc: Expression<unknown>, key: string) =>
+    sql<string | null>`(select case jm.type when 'true' then 'true' when 'false' then 'false' when 'null' then null else cast(jm.value as text) end from json_each(${doc}) as jm where lower(jm.key) = ${key} limit 1)`,
+  // Scalar elements become NULL documents, so member lookups on them find nothing instead of failing.
+  jsonArraySome: (json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>) =>
+    sql<SqlBool>`exists (select 1 from json_each(${json}) as je where substr(je.fullkey, 1, 2) = '$[' and ${where(sql`(case when je.type = 'object' then je.value end)`)})`,
+  codePointOrder: (text: Expression<string | null>) => sql<string | null>`${text}`,
 });
 
 export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -38,4 +58,11 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
   skipLocked: true,
   xactIdDefault: sql`(pg_current_xact_id()::text)`,
   isUniqueViolation: (error: unknown) => codeOf(error) === "23505",
+  jsonMember: (doc: Expression<unknown>, key: string) =>
+    sql`(select jm.value from (select (${doc})::jsonb as v) as jd, jsonb_each(case when jsonb_typeof(jd.v) = 'object' then jd.v else '{}'::jsonb end) as jm where lower(jm.key) = ${key} limit 1)`,
+  jsonMemberText: (doc: Expression<unknown>, key: string) =>
+    sql<string | null>`(select jm.value #>> '{}' from (select (${doc})::jsonb as v) as jd, jsonb_each(case when jsonb_typeof(jd.v) = 'object' then jd.v else '{}'::jsonb end) as jm where lower(jm.key) = ${key} limit 1)`,
+  jsonArraySome: (json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>) =>
+    sql<SqlBool>`exists (select 1 from (select (${json})::jsonb as v) as ja, jsonb_array_elements(case when jsonb_typeof(ja.v) = 'array' then ja.v else '[]'::jsonb end) as je(value) where jsonb_typeof(je.value) = 'object' and ${where(sql`je.value`)})`,
+  codePointOrder: (text: Expression<string | null>) => sql<string | null>`(${text} collate "C")`,
 });

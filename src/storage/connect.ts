@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
 import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES, type StorageCapabilities } from "./capabilities.js";
@@ -15,6 +15,29 @@ export interface Storage {
 
 const PG_INT8 = 20;
 
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * better-sqlite3 behind a prepared-statement cache: Kysely prepares every query afresh, and
+ * preparing costs more than running a point lookup. Queries are parameterized, so their text
+ * repeats and a small cache catches nearly all of them.
+ */
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = database.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+        cache.set(sql, statement);
+      }
+      return statement as unknown as SqliteStatement;
+    },
+  };
+}
+
 function openSqlite(file: string): Storage {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
@@ -22,7 +45,7 @@ function openSqlite(file: string): Storage {
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { db, caps: SQLITE_CAPABILITIES, close: () => db.destroy() };
 }
 

@@ -15,6 +15,21 @@ export interface Database {
   directory_groups: DirectoryGroupsTable;
   group_memberships: GroupMembershipsTable;
   events: EventsTable;
+  scim_requests: ScimRequestsTable;
+}
+
+export interface ScimRequestsTable {
+  id: string;
+  directory_id: string;
+  created_at: string;
+  method: string;
+  path: string;
+  status: number;
+  latency_ms: number;
+  error_detail: string | null;
+  /** The request body with secrets redacted, cut to a few KiB; null for bodiless requests. */
+  request_body: string | null;
+  user_agent: string | null;
 }
 
 export interface SettingsTable {
@@ -143,5 +158,6 @@ export type DirectoryTokenRow = Selectable<DirectoryTokensTable>;
 export type DirectoryUserRow = Selectable<DirectoryUsersTable>;
 export type DirectoryGroupRow = Selectable<DirectoryGroupsTable>;
 export type EventRow = Selectable<EventsTable>;
+export type ScimRequestRow = Selectable<ScimRequestsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type DirectoryUpdate = Updateable<DirectoriesTable>;

@@ -1,13 +1,17 @@
 import type { Kysely, Migration } from "kysely";
 import type { StorageCapabilities } from "../capabilities.js";
 import * as m0001 from "./0001-initial.js";
+import * as m0002 from "./0002-scim-requests.js";
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, caps: StorageCapabilities): Promise<void>;
 }
 
 /** Every migration, in order. Names are permanent: Kysely records them in kysely_migration. */
-const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [["0001-initial", m0001]];
+const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [
+  ["0001-initial", m0001],
+  ["0002-scim-requests", m0002],
+];
 
 export function migrationsFor(caps: StorageCapabilities): Record<string, Migration> {
   return Object.fromEntries(MIGRATIONS.map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, caps) }]));

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIALECTS } from "../../../test/support/databases.js";
+import { createScimDirectory, SCHEMA, type ScimDirectory, scimClient } from "../../../test/support/scim-client.js";
+import { createTestApp, type TestApp } from "../../../test/support/test-app.js";
+
+describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
+  let t: TestApp;
+  let dir: ScimDirectory;
+  let scim: ReturnType<typeof scimClient>;
+  const userIds: string[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    dir = await createScimDirectory(t.app);
+    scim = scimClient(t.app, dir);
+    for (let i = 0; i < 5; i++) userIds.push((await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `member${i}@x.com` })).json().id);
+  });
+  afterAll(async () => t?.close());
+
+  const events = async (type: string) =>
+    (await t.storage.db.selectFrom("events").select("data").where("directory_id", "=", dir.id).where("event", "=", type).orderBy("seq").execute()).map((e) => JSON.parse(e.data));
+
+  it("refuses a second group with the same displayName in another case", async () => {
+    expect((await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Admins" })).statusCode).toBe(201);
+    const dup = await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "ADMINS" });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().scimType).toBe("uniqueness");
+  });
+
+  it("writes user_added and user_removed events per member, only for real changes", async () => {
+    const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Evented", members: [{ value: userIds[0] }] })).json();
+    await scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "add", path: "members", value: [{ value: userIds[0] }, { value: userIds[1] }] }] });
+    await scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "remove", path: `members[value eq "${userIds[0]}"]` }] });
+    const added = (await events("dsync.group.user_added")).filter((e) => e.group.id === group.id).map((e) => e.user.id);
+    const removed = (await events("dsync.group.user_removed")).filter((e) => e.group.id === group.id).map((e) => e.user.id);
+    expect(added).toEqual([userIds[0], userIds[1]]);
+    expect(removed).toEqual([userIds[0]]);
+  });
+
+  it("answers an unknown member id with 400 invalidValue and changes nothing", async () => {
+    const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Strict" })).json();
+    const res = await scim("PATCH", `/Groups/${group.id}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "add", path: "members", value: [{ value: userIds[2] }, { value: "directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV" }] }],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().scimType).toBe("invalidValue");
+    expect((await scim("GET", `/Groups/${group.id}`)).json().members).toEqual([]);
+  });
+
+  it("filters groups by member and lists a user's groups on the user", async () => {
+    const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Filtered", members: [{ value: userIds[3] }] })).json();
+    const res = await scim("GET", `/Groups?filter=${encodeURIComponent(`members[value eq "${userIds[3]}"]`)}&excludedAttributes=members`);
+    expect(res.json().Resources.map((g: { id: string }) => g.id)).toEqual([group.id]);
+    const user = (await scim("GET", `/Users/${userIds[3]}`)).json();
+    expect(user.groups).toEqual([expect.objectContaining({ value: group.id, display: "Filtered" })]);
+  });
+
+  it("streams a large group's members in one valid document", async () => {
+    const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Everyone" })).json();
+    const many: string[] = [];
+    for (let i = 0; i < 1100; i += 100) {
+      const batch = [];
+      for (let j = i; j < i + 100; j++) batch.push({ method: "POST", path: "/Users", bulkId: `b${j}`, data: { schemas: [SCHEMA.user], userName: `bulk-${j}@x.com` } });
+      const ops = (await scim("POST", "/Bulk", { schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], Operations: batch })).json().Operations;
+      many.push(...ops.map((o: { location: string }) => o.location.split("/").at(-1)));
+    }
+    const add = await scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "add", path: "members", value: many.map((value) => ({ value })) }] });
+    expect(add.statusCode).toBe(204);
+    const res = await scim("GET", `/Groups/${group.id}`);
+    expect(res.headers["content-type"]).toContain("application/scim+json");
+    const body = res.json();
+    expect(body.members).toHaveLength(1100);
+    expect(new Set(body.members.map((m: { value: string }) => m.value))).toEqual(new Set(many));
+    const list = await scim("GET", `/Groups?filter=${encodeURIComponent('displayName eq "Everyone"')}`);
+    expect(list.json().Resources[0].members).toHaveLength(1100);
+  });
+});

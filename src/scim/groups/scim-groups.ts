@@ -1,0 +1,121 @@
+import { Readable } from "node:stream";
+import type { Deps } from "../../core/deps.js";
+import { AppError } from "../../core/errors.js";
+import { createDirectoryStore, type DirectoryContext, type DirectoryGroup, NO_MEMBER_CHANGE } from "../../directory/index.js";
+import { toDirectoryGroup } from "../../directory/group-object.js";
+import type { DirectoryGroupRow } from "../../storage/schema.js";
+import { createScimError } from "../errors.js";
+import { compileFilter, parseFilter } from "../filter/index.js";
+import type { ListParams } from "../list-params.js";
+import { GROUP_SORT, listPage } from "../list-query.js";
+import { URN } from "../resource-meta.js";
+import { applyGroupPatch, type JsonObject, normalizePatchRequest } from "../patch/index.js";
+import { excludes, type Projection, project } from "../projection.js";
+import { GROUP_SCHEMAS } from "../resource-meta.js";
+import { readGroupBody, type ScimGroupDocument, toGroupInput } from "./group-document.js";
+import { toScimGroup } from "./group-resource.js";
+import { groupFragments } from "./member-stream.js";
+
+export interface RenderedGroup {
+  /** The JSON body: a plain object, or a stream when it carries members. */
+  readonly body: Record<string, unknown> | Readable;
+  readonly version: number;
+}
+
+const MAX_PATCH_ATTEMPTS = 5;
+
+/** The SCIM /Groups resource over the directory store; members are read and written as rows. */
+export function createScimGroups(deps: Deps) {
+  const store = createDirectoryStore(deps);
+  const base = (dir: DirectoryContext) => `${deps.config.publicUrl}/scim/v2/${dir.id}`;
+
+  function render(dir: DirectoryContext, group: DirectoryGroup, version: number, projection: Projection): RenderedGroup {
+    const resource = project(toScimGroup(group, version, base(dir)), projection, GROUP_SCHEMAS);
+    if (excludes(projection, "members")) return { body: resource, version };
+    return { body: Readable.from(groupFragments(deps.db, resource, group.id, base(dir))), version };
+  }
+
+  async function mustGet(dir: DirectoryContext, id: string) {
+    const found = await store.groups.get(dir.id, id);
+    if (!found) throw createScimError(404, { detail: `Group ${id} not found` });
+    return found;
+  }
+
+  return {
+    /** A list page as a stream: groups with members never become one object in memory. */
+    async list(dir: DirectoryContext, params: ListParams, projection: Projection): Promise<Readable> {
+      const where = params.filter ? compileFilter(parseFilter(params.filter), "Group", deps.caps) : null;
+      const page = await listPage(deps.db, GROUP_SORT, dir.id, where, params);
+      const byId = new Map((page.ids.length ? await deps.db.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "in", page.ids).execute() : []).map((r) => [r.id, r]));
+      const rows = page.ids.flatMap((id) => byId.get(id) ?? []);
+      const withMembers = !excludes(projection, "members");
+      const db = deps.db;
+      const head = {
+        schemas: [URN.listResponse],
+        totalResults: page.totalResults,
+        itemsPerPage: rows.length,
+        ...(params.cursor === undefined ? { startIndex: params.startIndex } : {}),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      };
+      async function* fragments(): AsyncGenerator<string> {
+        yield `${JSON.stringify(head).slice(0, -1)},"Resources":[`;
+        for (const [i, row] of rows.entries()) {
+          if (i > 0) yield ",";
+          const resource = project(toScimGroup(toDirectoryGroup(row), row.version, base(dir)), projection, GROUP_SCHEMAS);
+          if (withMembers) yield* groupFragments(db, resource, row.id, base(dir));
+          else yield JSON.stringify(resource);
+        }
+        yield "]}";
+      }
+      return Readable.from(fragments());
+    },
+
+    async get(dir: DirectoryContext, id: string, projection: Projection): Promise<RenderedGroup> {
+      const { group, version } = await mustGet(dir, id);
+      return render(dir, group, version, projection);
+    },
+
+    async create(dir: DirectoryContext, body: unknown, projection: Projection): Promise<RenderedGroup> {
+      const { document, memberIds } = readGroupBody(body);
+      const { group, version } = await store.groups.create(dir, toGroupInput(document), memberIds);
+      return render(dir, group, version, projection);
+    },
+
+    /** PUT replaces the attributes and the whole member list (Okta pushes groups this way). */
+    async replace(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined, projection: Projection): Promise<RenderedGroup> {
+      const { document, memberIds } = readGroupBody(body);
+      await mustGet(dir, id);
+      const { group, version } = await store.groups.update(dir, id, toGroupInput(document), { ...NO_MEMBER_CHANGE, replaceAll: memberIds }, ifMatch);
+      return render(dir, group, version, projection);
+    },
+
+    /** PATCH: attribute operations apply to the document; member operations become a change of rows. */
+    async patch(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined): Promise<{ group: DirectoryGroup; version: number }> {
+      const operations = normalizePatchRequest(body, "Group", { resourceId: id });
+      for (let attempt = 1; ; attempt++) {
+        const current = await mustGet(dir, id);
+        if (ifMatch !== undefined && current.version !== ifMatch) throw createScimError(412, { detail: `Group ${id} has changed since version ${ifMatch}` });
+        const { document, members } = applyGroupPatch(currentDocument(current.group) as JsonObject, operations);
+        const { document: checked } = readGroupBody(document);
+        try {
+          return await store.groups.update(dir, id, toGroupInput(checked), members, current.version);
+        } catch (error) {
+          if (!(error instanceof AppError && error.code === "version_mismatch") || ifMatch !== undefined || attempt >= MAX_PATCH_ATTEMPTS) throw error;
+        }
+      }
+    },
+
+    render,
+
+    async remove(dir: DirectoryContext, id: string, ifMatch: number | undefined): Promise<void> {
+      await mustGet(dir, id);
+      await store.groups.remove(dir, id, ifMatch);
+    },
+  };
+}
+
+function currentDocument(group: DirectoryGroup): ScimGroupDocument {
+  return { ...group.raw_attributes, displayName: group.name };
+}
+
+export type ScimGroups = ReturnType<typeof createScimGroups>;

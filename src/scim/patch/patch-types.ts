@@ -1,0 +1,51 @@
+import type { Filter } from "scim2-parse-filter";
+import type { AttributeDefinition } from "../schema/index.js";
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/**
+ * A user resource as an IdP sends it, WITHOUT `id` and `meta`: `userName`, `name{…}`,
+ * `displayName`, `emails[]`, `active`, the enterprise extension under its URN key, and anything else.
+ */
+export type ScimUserDocument = JsonObject;
+
+/** A group resource WITHOUT `id`, `meta` and `members` (membership travels as a {@link MemberChange}). */
+export type ScimGroupDocument = JsonObject;
+
+/**
+ * A membership delta in user ids, never the whole member list. When `replaceAll` is not null it
+ * is the complete new list and `add`/`remove` are empty; otherwise `add` and `remove` are disjoint.
+ */
+export interface MemberChange {
+  replaceAll: string[] | null;
+  add: string[];
+  remove: string[];
+}
+
+/** Where an operation points (RFC 7644 §3.5.2 `path`), with every name in canonical spelling. */
+export interface PatchTarget {
+  /** URN of the schema defining the attribute. */
+  readonly schema: string;
+  /** True when the attribute lives under its schema's URN key in the document (RFC 7643 §3.3). */
+  readonly extension: boolean;
+  readonly attribute: AttributeDefinition;
+  /** A value filter (`emails[type eq "work"]`) whose attribute names are canonical. */
+  readonly filter: Filter | undefined;
+  readonly subAttribute: AttributeDefinition | undefined;
+}
+
+/**
+ * One canonical operation: lower-case `op`, an always-present path (path-less requests are
+ * expanded per attribute), and a value already coerced to the attribute's type. Assigning an
+ * empty value is expressed as `remove` (RFC 7643 §2.5), so `add`/`replace` never carry null or "".
+ */
+export type PatchOperation =
+  | { readonly op: "add" | "replace"; readonly path: string; readonly target: PatchTarget; readonly value: JsonValue }
+  | { readonly op: "remove"; readonly path: string; readonly target: PatchTarget };
+
+/** An `add` or `replace`: the operations that carry a value. */
+export type AssignOperation = Extract<PatchOperation, { readonly op: "add" | "replace" }>;

@@ -1,0 +1,78 @@
+import type { Kysely } from "kysely";
+import type { Clock } from "../../core/clock.js";
+import type { IdGenerator } from "../../core/ids.js";
+import { type Page, type PageRequest, paginate } from "../../storage/paginate.js";
+import type { Database, ScimRequestRow } from "../../storage/schema.js";
+
+export type ScimRequestEntry = Omit<ScimRequestRow, "id" | "created_at">;
+
+export interface ScimRequestLog {
+  record(entry: ScimRequestEntry): void;
+  /** Writes what is buffered; `list` calls it first so a process sees its own requests. */
+  flush(): Promise<void>;
+  list(directoryId: string, filter: { status?: number | undefined; errorsOnly?: boolean | undefined }, page: PageRequest): Promise<Page<ScimRequestRow>>;
+  close(): Promise<void>;
+}
+
+export interface ScimRequestLogOptions {
+  readonly db: Kysely<Database>;
+  readonly ids: IdGenerator;
+  readonly clock: Clock;
+  readonly onError: (error: unknown) => void;
+  /** Requests kept per directory. */
+  readonly retain?: number;
+  readonly flushMs?: number;
+}
+
+/**
+ * The SCIM request log, written off the request path: entries are buffered and flushed in one
+ * transaction every `flushMs`, and each directory is trimmed to its newest `retain` entries.
+ * A crash loses at most one flush interval of log lines, never a directory change.
+ */
+export function createScimRequestLog(options: ScimRequestLogOptions): ScimRequestLog {
+  const { db, ids, clock, retain = 1000, flushMs = 250 } = options;
+  let buffer: ScimRequestRow[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+
+  async function write(rows: ScimRequestRow[]): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += 200) await trx.insertInto("scim_requests").values(rows.slice(i, i + 200)).execute();
+      for (const directoryId of new Set(rows.map((r) => r.directory_id))) {
+        const cutoff = await trx.selectFrom("scim_requests").select("id").where("directory_id", "=", directoryId).orderBy("id", "desc").offset(retain).limit(1).executeTakeFirst();
+        if (cutoff) await trx.deleteFrom("scim_requests").where("directory_id", "=", directoryId).where("id", "<=", cutoff.id).execute();
+      }
+    });
+  }
+
+  function flush(): Promise<void> {
+    flushing = flushing.then(async () => {
+      if (buffer.length === 0) return;
+      const rows = buffer;
+      buffer = [];
+      // A directory deleted meanwhile makes the insert fail its foreign key: the lines go with it.
+      await write(rows).catch(options.onError);
+    });
+    return flushing;
+  }
+
+  const timer = setInterval(() => void flush(), flushMs);
+  timer.unref();
+
+  return {
+    record(entry) {
+      buffer.push({ id: ids("scimRequest"), created_at: clock.now().toISOString(), ...entry });
+    },
+    flush,
+    async list(directoryId, filter, page) {
+      await flush();
+      let query = db.selectFrom("scim_requests").selectAll().where("directory_id", "=", directoryId);
+      if (filter.status !== undefined) query = query.where("status", "=", filter.status);
+      if (filter.errorsOnly) query = query.where("status", ">=", 400);
+      return paginate(query, "id", page);
+    },
+    async close() {
+      clearInterval(timer);
+      await flush();
+    },
+  };
+}

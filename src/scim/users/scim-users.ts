@@ -1,0 +1,106 @@
+import type { Deps } from "../../core/deps.js";
+import { AppError } from "../../core/errors.js";
+import { createDirectoryStore, type DirectoryContext, type DirectoryUser } from "../../directory/index.js";
+import { loadUsers } from "../../directory/user-rows.js";
+import { createScimError } from "../errors.js";
+import { compileFilter, parseFilter } from "../filter/index.js";
+import type { ListParams } from "../list-params.js";
+import { listPage, USER_SORT } from "../list-query.js";
+import { applyUserPatch, type JsonObject, normalizePatchRequest } from "../patch/index.js";
+import { excludes, type Projection, project } from "../projection.js";
+import { USER_SCHEMAS } from "../resource-meta.js";
+import { groupsOfUsers } from "./user-groups.js";
+import { readUserDocument, type ScimUserDocument, toUserInput } from "./user-document.js";
+import { toScimUser } from "./user-resource.js";
+
+export interface RenderedUser {
+  readonly resource: Record<string, unknown>;
+  readonly version: number;
+}
+
+/** The SCIM /Users resource over the directory store. */
+export function createScimUsers(deps: Deps) {
+  const store = createDirectoryStore(deps);
+  const base = (dir: DirectoryContext) => `${deps.config.publicUrl}/scim/v2/${dir.id}`;
+
+  async function render(dir: DirectoryContext, users: readonly { user: DirectoryUser; version: number }[], projection: Projection) {
+    const groups = excludes(projection, "groups") ? null : await groupsOfUsers(deps.db, users.map((u) => u.user.id));
+    return users.map(({ user, version }) => ({
+      resource: project(toScimUser(user, version, base(dir), groups?.get(user.id) ?? (groups ? [] : null)), projection, USER_SCHEMAS),
+      version,
+    }));
+  }
+
+  async function mustGet(dir: DirectoryContext, id: string) {
+    const found = await store.users.get(dir.id, id);
+    if (!found) throw createScimError(404, { detail: `User ${id} not found` });
+    return found;
+  }
+
+  async function renderOne(dir: DirectoryContext, stored: { user: DirectoryUser; version: number }, projection: Projection): Promise<RenderedUser> {
+    const [rendered] = await render(dir, [stored], projection);
+    if (!rendered) throw new Error("render produced nothing");
+    return rendered;
+  }
+
+  return {
+    async list(dir: DirectoryContext, params: ListParams, projection: Projection) {
+      const where = params.filter ? compileFilter(parseFilter(params.filter), "User", deps.caps) : null;
+      const page = await listPage(deps.db, USER_SORT, dir.id, where, params);
+      const loaded = await loadUsers(deps.db, dir.id, page.ids);
+      const ordered = page.ids.flatMap((id) => {
+        const found = loaded.get(id);
+        return found ? [{ user: found.user, version: found.row.version }] : [];
+      });
+      return { ...page, resources: (await render(dir, ordered, projection)).map((r) => r.resource) };
+    },
+
+    async get(dir: DirectoryContext, id: string, projection: Projection): Promise<RenderedUser> {
+      return renderOne(dir, await mustGet(dir, id), projection);
+    },
+
+    async create(dir: DirectoryContext, body: unknown, projection: Projection): Promise<RenderedUser> {
+      const stored = await store.users.create(dir, toUserInput(readUserDocument(body)));
+      return renderOne(dir, stored, projection);
+    },
+
+    /** PUT: the body replaces every attribute (Okta sends every update this way). */
+    async replace(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined, projection: Projection): Promise<RenderedUser> {
+      await mustGet(dir, id);
+      const stored = await store.users.replace(dir, id, toUserInput(readUserDocument(body)), ifMatch);
+      return renderOne(dir, stored, projection);
+    },
+
+    /** PATCH: the operations apply to the stored document as one atomic change. */
+    async patch(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined, projection: Projection): Promise<RenderedUser> {
+      const operations = normalizePatchRequest(body, "User", { resourceId: id });
+      for (let attempt = 1; ; attempt++) {
+        const current = await mustGet(dir, id);
+        if (ifMatch !== undefined && current.version !== ifMatch) throw createScimError(412, { detail: `User ${id} has changed since version ${ifMatch}` });
+        const patched = readUserDocument(applyUserPatch(currentDocument(current.user) as JsonObject, operations));
+        try {
+          // Read, apply, write against the version read: a concurrent change makes us re-apply.
+          return renderOne(dir, await store.users.replace(dir, id, toUserInput(patched), current.version), projection);
+        } catch (error) {
+          if (!(error instanceof AppError && error.code === "version_mismatch") || ifMatch !== undefined || attempt >= MAX_PATCH_ATTEMPTS) throw error;
+        }
+      }
+    },
+
+    async remove(dir: DirectoryContext, id: string, ifMatch: number | undefined): Promise<void> {
+      await mustGet(dir, id);
+      await store.users.remove(dir, id, ifMatch);
+    },
+  };
+}
+
+const MAX_PATCH_ATTEMPTS = 5;
+
+/** The document a PATCH applies to: what the IdP sent, with the state the server holds. */
+function currentDocument(user: DirectoryUser): ScimUserDocument {
+  const raw = user.raw_attributes;
+  const active = Object.keys(raw).find((k) => k.toLowerCase() === "active") ?? "active";
+  return { ...raw, [active]: user.state === "active" };
+}
+
+export type ScimUsers = ReturnType<typeof createScimUsers>;
