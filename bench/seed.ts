@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { createIdGenerator } from "../src/core/ids.js";
 import type { Database, DirectoryUserRow } from "../src/storage/schema.js";
 
@@ -26,6 +26,7 @@ export async function seedDirectory(db: Kysely<Database>, directoryId: string, o
         username,
         username_lower: username,
         email: username,
+        emails: JSON.stringify([{ primary: true, type: "work", value: username }]),
         first_name: "Bench",
         last_name: `User ${i}`,
         job_title: null,
@@ -56,5 +57,7 @@ export async function seedDirectory(db: Kysely<Database>, directoryId: string, o
       for (let i = 0; i < rows.length; i += 250) await trx.insertInto("group_memberships").values(rows.slice(i, i + 250)).execute();
     });
   }
+  // Fresh planner statistics, as autovacuum would gather on a live database.
+  await sql`analyze`.execute(db);
   return { userIds, groupId };
 }

@@ -28,13 +28,7 @@ export interface DirectoryUser {
   readonly updated_at: string;
 }
 
-export interface EmailRow {
-  readonly value: string;
-  readonly type: string | null;
-  readonly primary: number;
-}
-
-export function toDirectoryUser(row: DirectoryUserRow, emails: readonly EmailRow[]): DirectoryUser {
+export function toDirectoryUser(row: DirectoryUserRow): DirectoryUser {
   return {
     object: "directory_user",
     id: row.id,
@@ -42,7 +36,7 @@ export function toDirectoryUser(row: DirectoryUserRow, emails: readonly EmailRow
     organization_id: row.organization_id,
     idp_id: row.idp_id,
     email: row.email,
-    emails: emails.map((e) => ({ primary: e.primary === 1, type: e.type, value: e.value })),
+    emails: JSON.parse(row.emails) as DirectoryUserEmail[],
     username: row.username,
     first_name: row.first_name,
     last_name: row.last_name,

@@ -1,6 +1,6 @@
 import type { DirectoryUserRow } from "../storage/schema.js";
 import type { Db, EmailInput, UserInput } from "./types.js";
-import { type DirectoryUser, type EmailRow, toDirectoryUser } from "./user-object.js";
+import { type DirectoryUser, toDirectoryUser } from "./user-object.js";
 
 const CHUNK = 500;
 
@@ -23,6 +23,7 @@ export function userColumns(input: UserInput) {
     username: input.username,
     username_lower: input.username.toLowerCase(),
     email: primaryEmail(input.emails),
+    emails: JSON.stringify(input.emails.map((e) => ({ primary: e.primary, type: e.type, value: e.value }))),
     first_name: input.firstName,
     last_name: input.lastName,
     job_title: input.jobTitle,
@@ -31,8 +32,9 @@ export function userColumns(input: UserInput) {
   };
 }
 
-export async function writeEmails(trx: Db, userId: string, directoryId: string, emails: readonly EmailInput[]): Promise<void> {
-  await trx.deleteFrom("user_emails").where("user_id", "=", userId).execute();
+/** Rewrites a user's email index rows; `fresh` skips the delete for a user just inserted. */
+export async function writeEmails(trx: Db, userId: string, directoryId: string, emails: readonly EmailInput[], fresh = false): Promise<void> {
+  if (!fresh) await trx.deleteFrom("user_emails").where("user_id", "=", userId).execute();
   if (emails.length === 0) return;
   await trx
     .insertInto("user_emails")
@@ -50,26 +52,17 @@ export async function writeEmails(trx: Db, userId: string, directoryId: string, 
     .execute();
 }
 
-/** Loads users with their emails, two indexed queries per chunk of ids. */
+/** Loads users (emails included), one indexed query per chunk of ids. */
 export async function loadUsers(db: Db, directoryId: string, ids: readonly string[]): Promise<Map<string, { row: DirectoryUserRow; user: DirectoryUser }>> {
   const found = new Map<string, { row: DirectoryUserRow; user: DirectoryUser }>();
   for (const part of chunks([...new Set(ids)])) {
     const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "in", part).execute();
-    if (rows.length === 0) continue;
-    const emails = await db
-      .selectFrom("user_emails")
-      .select(["user_id", "value", "type", "primary"])
-      .where("user_id", "in", rows.map((r) => r.id))
-      .orderBy("user_id")
-      .orderBy("position")
-      .execute();
-    const byUser = new Map<string, EmailRow[]>();
-    for (const e of emails) byUser.set(e.user_id, [...(byUser.get(e.user_id) ?? []), e]);
-    for (const row of rows) found.set(row.id, { row, user: toDirectoryUser(row, byUser.get(row.id) ?? []) });
+    for (const row of rows) found.set(row.id, { row, user: toDirectoryUser(row) });
   }
   return found;
 }
 
 export async function loadUser(db: Db, directoryId: string, id: string): Promise<{ row: DirectoryUserRow; user: DirectoryUser } | undefined> {
-  return (await loadUsers(db, directoryId, [id])).get(id);
+  const row = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "=", id).executeTakeFirst();
+  return row && { row, user: toDirectoryUser(row) };
 }

@@ -5,7 +5,7 @@ import { appendEvents, type OutboxDeps } from "./outbox.js";
 import { applyStateChangeToMemberships } from "./membership-store.js";
 import { StoreErrors } from "./store-errors.js";
 import type { Db, DirectoryContext, UserInput } from "./types.js";
-import { type DirectoryUser, previousAttributes } from "./user-object.js";
+import { type DirectoryUser, previousAttributes, toDirectoryUser } from "./user-object.js";
 import { loadUser, userColumns, writeEmails } from "./user-rows.js";
 
 export interface StoredUser {
@@ -58,13 +58,21 @@ export function createUserStore(deps: StoreDeps) {
       return write(input.username, async (trx) => {
         await assertUsernameFree(trx, dir, input.username);
         const now = clock.now().toISOString();
-        const id = ids("user");
-        await trx
-          .insertInto("directory_users")
-          .values({ id, directory_id: dir.id, organization_id: dir.organizationId, ...userColumns(input), role: null, roles: "[]", custom_attributes: "{}", version: 1, created_at: now, updated_at: now })
-          .execute();
-        await writeEmails(trx, id, dir.id, input.emails);
-        const { user } = await mustLoad(trx, dir, id);
+        const row: DirectoryUserRow = {
+          id: ids("user"),
+          directory_id: dir.id,
+          organization_id: dir.organizationId,
+          ...userColumns(input),
+          role: null,
+          roles: "[]",
+          custom_attributes: "{}",
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        };
+        await trx.insertInto("directory_users").values(row).execute();
+        await writeEmails(trx, row.id, dir.id, input.emails, true);
+        const user = toDirectoryUser(row);
         await appendEvents(trx, deps, [{ event: "dsync.user.created", organizationId: dir.organizationId, directoryId: dir.id, data: user }]);
         return { user, version: 1 };
       });
@@ -76,9 +84,7 @@ export function createUserStore(deps: StoreDeps) {
         const before = await mustLoad(trx, dir, id);
         checkVersion(before.row, expectedVersion);
         const columns = userColumns(input);
-        const unchanged =
-          Object.entries(columns).every(([k, v]) => before.row[k as keyof DirectoryUserRow] === v) &&
-          JSON.stringify(before.user.emails) === JSON.stringify(input.emails.map((e) => ({ primary: e.primary, type: e.type, value: e.value })));
+        const unchanged = Object.entries(columns).every(([k, v]) => before.row[k as keyof DirectoryUserRow] === v);
         if (unchanged) return { user: before.user, version: before.row.version };
         if (columns.username_lower !== before.row.username_lower) await assertUsernameFree(trx, dir, input.username, id);
         const version = before.row.version + 1;
@@ -89,7 +95,7 @@ export function createUserStore(deps: StoreDeps) {
           .where("version", "=", before.row.version)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch(id);
-        await writeEmails(trx, id, dir.id, input.emails);
+        if (columns.emails !== before.row.emails) await writeEmails(trx, id, dir.id, input.emails);
         const { user } = await mustLoad(trx, dir, id);
         await appendEvents(trx, deps, [
           { event: "dsync.user.updated", organizationId: dir.organizationId, directoryId: dir.id, data: { ...user, previous_attributes: previousAttributes(before.user, user) } },

@@ -6,6 +6,7 @@ import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES, type StorageCapabilities } from "./capabilities.js";
 import type { Database } from "./schema.js";
+import { startCheckpointer } from "./sqlite-checkpointer.js";
 
 export interface Storage {
   readonly db: Kysely<Database>;
@@ -45,8 +46,19 @@ function openSqlite(file: string): Storage {
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
+  const onDisk = file !== ":memory:";
+  // The serving connection never checkpoints itself; the checkpointer thread does (see there).
+  if (onDisk) database.pragma("wal_autocheckpoint = 0");
+  const checkpointer = onDisk ? startCheckpointer(file) : null;
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { db, caps: SQLITE_CAPABILITIES, close: () => db.destroy() };
+  return {
+    db,
+    caps: SQLITE_CAPABILITIES,
+    async close() {
+      await db.destroy();
+      await checkpointer?.stop();
+    },
+  };
 }
 
 function openPostgres(url: string): Storage {

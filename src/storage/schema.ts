@@ -93,6 +93,8 @@ export interface DirectoryUsersTable {
   username: string;
   username_lower: string;
   email: string | null;
+  /** JSON array of {value, type, primary}: the user's emails as served; user_emails indexes them. */
+  emails: string;
   first_name: string | null;
   last_name: string | null;
   job_title: string | null;

@@ -208,6 +208,7 @@ async function replaceUsers(storage: Storage, generated: Omit<User, "id">[]): Pr
         directory_id: "dir_1",
         organization_id: "org_1",
         idp_id: u.externalId,
+        emails: "[]",
         username: u.userName,
         username_lower: u.userName.toLowerCase(),
         email: null,

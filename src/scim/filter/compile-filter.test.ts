@@ -92,6 +92,7 @@ async function seed(storage: Storage): Promise<void> {
         directory_id: "dir_1",
         organization_id: "org_1",
         idp_id: u.externalId,
+        emails: "[]",
         username: u.userName,
         username_lower: u.userName.toLowerCase(),
         email: u.emails[0]?.value ?? null,

@@ -23,8 +23,10 @@ export function createScimUsers(deps: Deps) {
   const store = createDirectoryStore(deps);
   const base = (dir: DirectoryContext) => `${deps.config.publicUrl}/scim/v2/${dir.id}`;
 
-  async function render(dir: DirectoryContext, users: readonly { user: DirectoryUser; version: number }[], projection: Projection) {
-    const groups = excludes(projection, "groups") ? null : await groupsOfUsers(deps.db, users.map((u) => u.user.id));
+  /** `noGroupsYet`: the users were just created, so their `groups` is known to be empty. */
+  async function render(dir: DirectoryContext, users: readonly { user: DirectoryUser; version: number }[], projection: Projection, noGroupsYet = false) {
+    const ids = users.map((u) => u.user.id);
+    const groups = excludes(projection, "groups") ? null : noGroupsYet ? new Map(ids.map((id) => [id, []])) : await groupsOfUsers(deps.db, ids);
     return users.map(({ user, version }) => ({
       resource: project(toScimUser(user, version, base(dir), groups?.get(user.id) ?? (groups ? [] : null)), projection, USER_SCHEMAS),
       version,
@@ -37,8 +39,8 @@ export function createScimUsers(deps: Deps) {
     return found;
   }
 
-  async function renderOne(dir: DirectoryContext, stored: { user: DirectoryUser; version: number }, projection: Projection): Promise<RenderedUser> {
-    const [rendered] = await render(dir, [stored], projection);
+  async function renderOne(dir: DirectoryContext, stored: { user: DirectoryUser; version: number }, projection: Projection, noGroupsYet = false): Promise<RenderedUser> {
+    const [rendered] = await render(dir, [stored], projection, noGroupsYet);
     if (!rendered) throw new Error("render produced nothing");
     return rendered;
   }
@@ -61,7 +63,7 @@ export function createScimUsers(deps: Deps) {
 
     async create(dir: DirectoryContext, body: unknown, projection: Projection): Promise<RenderedUser> {
       const stored = await store.users.create(dir, toUserInput(readUserDocument(body)));
-      return renderOne(dir, stored, projection);
+      return renderOne(dir, stored, projection, true);
     },
 
     /** PUT: the body replaces every attribute (Okta sends every update this way). */

@@ -70,6 +70,7 @@ export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promis
     .addColumn("username", "text", (c) => c.notNull())
     .addColumn("username_lower", "text", (c) => c.notNull())
     .addColumn("email", "text")
+    .addColumn("emails", "text", (c) => c.notNull())
     .addColumn("first_name", "text")
     .addColumn("last_name", "text")
     .addColumn("job_title", "text")
