@@ -17,6 +17,12 @@ export interface StorageCapabilities {
   /** Whether a driver error is a unique-constraint violation (a lost race for a unique name). */
   isUniqueViolation(error: unknown): boolean;
   /**
+   * The condition an `events` row must meet to be served: its writer, and every writer that may
+   * still commit a lower sequence number, has finished (SPEC §5). Null where commits happen in
+   * sequence order anyway (SQLite has one writer at a time).
+   */
+  readonly eventsSettled: Expression<SqlBool> | null;
+  /**
    * Member `key` (given in lowercase, matched case-insensitively: RFC 7643 §2.1) of the JSON
    * object `doc` (JSON text or jsonb), as JSON; null when `doc` is not an object or lacks it.
    */
@@ -40,6 +46,7 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
   skipLocked: false,
   xactIdDefault: null,
   isUniqueViolation: (error: unknown) => codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
+  eventsSettled: null,
   // json_each gives containers as JSON text and scalars as SQL values (true as 1): re-encode by type.
   jsonMember: (doc: Expression<unknown>, key: string) =>
     sql`(select case jm.type when 'true' then 'true' when 'false' then 'false' when 'object' then jm.value when 'array' then jm.value else json_quote(jm.value) end from json_each(${doc}) as jm where lower(jm.key) = ${key} limit 1)`,
@@ -58,6 +65,9 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
   skipLocked: true,
   xactIdDefault: sql`(pg_current_xact_id()::text)`,
   isUniqueViolation: (error: unknown) => codeOf(error) === "23505",
+  // Every transaction older than the snapshot's xmin has ended; an event written by a younger one
+  // waits, because an older-numbered event of a still-running writer could commit after it.
+  eventsSettled: sql<SqlBool>`(events.xact_id)::xid8 < pg_snapshot_xmin(pg_current_snapshot())`,
   jsonMember: (doc: Expression<unknown>, key: string) =>
     sql`(select jm.value from (select (${doc})::jsonb as v) as jd, jsonb_each(case when jsonb_typeof(jd.v) = 'object' then jd.v else '{}'::jsonb end) as jm where lower(jm.key) = ${key} limit 1)`,
   jsonMemberText: (doc: Expression<unknown>, key: string) =>
