@@ -68,6 +68,9 @@ function openPostgres(url: string): Storage {
     // int8 (the events sequence, counts) as JS numbers: they stay far below 2^53.
     types: { getTypeParser: (oid: number, format?: "text" | "binary") => (oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig,
   });
+  // An idle client whose server connection ends (restart, failover, a forced drop) emits an error;
+  // unhandled it would crash the process. The pool replaces it on the next checkout.
+  pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, caps: POSTGRES_CAPABILITIES, close: () => db.destroy() };
 }
