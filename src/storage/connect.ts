@@ -6,6 +6,7 @@ import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES, type StorageCapabilities } from "./capabilities.js";
 import type { Database } from "./schema.js";
+import { withNamedStatements } from "./pg-named-statements.js";
 import { startCheckpointer } from "./sqlite-checkpointer.js";
 
 export interface Storage {
@@ -71,7 +72,7 @@ function openPostgres(url: string): Storage {
   // An idle client whose server connection ends (restart, failover, a forced drop) emits an error;
   // unhandled it would crash the process. The pool replaces it on the next checkout.
   pool.on("error", () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
   return { db, caps: POSTGRES_CAPABILITIES, close: () => db.destroy() };
 }
 
