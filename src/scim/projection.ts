@@ -41,9 +41,9 @@ function findKey(obj: Record<string, unknown>, name: string): string | undefined
   return Object.keys(obj).find((k) => k.toLowerCase() === lower);
 }
 
-/** Whether `path` names the top-level key `key` (or something inside it). */
+/** Whether `path` names the core attribute `key` (plain, or qualified with the core URN). */
 function names(path: { urn: string | null; attr: string }, key: string, coreUrn: string): boolean {
-  if (path.urn && path.urn.toLowerCase() !== coreUrn.toLowerCase()) return path.urn.toLowerCase() === key.toLowerCase() || false;
+  if (path.urn && path.urn.toLowerCase() !== coreUrn.toLowerCase()) return false;
   return path.attr.toLowerCase() === key.toLowerCase();
 }
 
