@@ -13,6 +13,7 @@ import { Errors } from "./core/errors.js";
 import { createPrincipalResolver, rateLimitKey } from "./http/authenticate.js";
 import { createErrorHandler, sendError } from "./http/error-handler.js";
 import { loggerOptions } from "./http/logger.js";
+import { installMetrics } from "./http/metrics.js";
 import { requestId } from "./http/request-id.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { validatorCompiler } from "./http/validator.js";
@@ -83,6 +84,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   });
   app.addSchema(ErrorResponse);
 
+  installMetrics(app);
   await app.register(systemRoutes, { deps });
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });

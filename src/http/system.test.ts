@@ -29,6 +29,16 @@ describe.each(DIALECTS)("health, readiness and the OpenAPI document on %s", (dia
     expect(doc.paths["/directories"].post.requestBody.content["application/json"].schema.required).toEqual(["name", "type"]);
   });
 
+  it("serves Prometheus metrics labelled by route pattern, not by URL", async () => {
+    await t.app.inject({ method: "GET", url: "/organizations/org_01ARZ3NDEKTSV4RRFFQ69G5FAV" });
+    const res = await t.app.inject({ method: "GET", url: "/metrics" });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toContain("text/plain");
+    expect(res.body).toContain('roster_http_requests_total{method="GET",route="/organizations/:id",status="401"} 1');
+    expect(res.body).toContain("process_cpu_seconds_total");
+    expect(res.body).not.toContain("org_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+  });
+
   it("echoes a caller's X-Request-Id and makes one up otherwise", async () => {
     const given = await t.app.inject({ method: "GET", url: "/health", headers: { "x-request-id": "req-123" } });
     expect(given.headers["x-request-id"]).toBe("req-123");
