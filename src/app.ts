@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { apiKeyRoutes } from "./api/api-keys-routes.js";
 import { directoryRoutes } from "./api/directories-routes.js";
+import { eventRoutes } from "./api/events-routes.js";
 import { organizationRoutes } from "./api/organizations-routes.js";
 import { ErrorResponse } from "./api/schemas/common.js";
 import type { ApiServices } from "./api/services.js";
@@ -89,6 +90,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });
   await app.register(directoryRoutes, { services, tokenGraceSeconds: config.scimTokenGraceSeconds });
+  await app.register(eventRoutes, { deps });
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
   await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog });
   return app;
