@@ -4,8 +4,11 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { apiKeyRoutes } from "./api/api-keys-routes.js";
 import { directoryRoutes } from "./api/directories-routes.js";
+import { directoryGroupRoutes } from "./api/directory-groups-routes.js";
+import { directoryUserRoutes } from "./api/directory-users-routes.js";
 import { eventRoutes } from "./api/events-routes.js";
 import { organizationRoutes } from "./api/organizations-routes.js";
+import { webhookEndpointRoutes } from "./api/webhook-endpoints-routes.js";
 import { ErrorResponse } from "./api/schemas/common.js";
 import type { ApiServices } from "./api/services.js";
 import { createApiKeyService } from "./auth/api-keys.js";
@@ -23,12 +26,16 @@ import { createScimRequestLog } from "./scim/request-log/request-log.js";
 import { scimPlugin } from "./scim/scim-plugin.js";
 import { createDirectoryService } from "./tenancy/directories.js";
 import { createOrganizationService } from "./tenancy/organizations.js";
+import { createSecretKeyring, type SecretKeyring } from "./crypto/secret-key.js";
+import { createWebhookApi } from "./webhooks/webhook-api.js";
 
 export interface AppOptions {
   /** false silences request logs (tests); otherwise pino at config.logLevel. */
   readonly logger?: boolean;
   /** Where log lines go (default stdout); tests read them back. */
   readonly logStream?: NodeJS.WritableStream;
+  /** Seals webhook secrets; `roster serve` shares one with its delivery worker. */
+  readonly secretKeyring?: SecretKeyring;
 }
 
 export function createServices(deps: Deps): ApiServices {
@@ -90,7 +97,11 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });
   await app.register(directoryRoutes, { services, tokenGraceSeconds: config.scimTokenGraceSeconds });
+  await app.register(directoryUserRoutes, { deps });
+  await app.register(directoryGroupRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
+  await app.register(webhookEndpointRoutes, createWebhookApi(deps, keyring));
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
   await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog });
   return app;

@@ -4,12 +4,14 @@ import { organizationScope } from "../auth/principal.js";
 import { idPattern } from "../core/ids.js";
 import { requireApiPrincipal } from "../http/authenticate.js";
 import { Nullable, errorResponses, listEnvelope, listQuery, pageOf, toList } from "./schemas/common.js";
-import { DeactivatedMembersSchema, DirectorySchema, DirectoryTypeSchema, ScimTokenSchema } from "./schemas/objects.js";
+import { DeactivatedMembersSchema, DirectorySchema, DirectoryTypeSchema, RoleRuleSchema, ScimTokenSchema } from "./schemas/objects.js";
 import type { ApiServices } from "./services.js";
 
 const DirParams = Type.Object({ id: Type.String({ pattern: idPattern("directory") }) });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Domain = Nullable(Type.String({ maxLength: 253 }));
+const AttributeMapping = Nullable(Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 500 })));
+const RoleMapping = Nullable(Type.Array(RoleRuleSchema));
 
 /** `/directories`: WorkOS's list and get, plus Roster's create, patch, soft delete, restore and token rotation. */
 export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices; tokenGraceSeconds: number }> = async (app, { services, tokenGraceSeconds }) => {
@@ -74,7 +76,16 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
       schema: {
         tags,
         params: DirParams,
-        body: Type.Object({ name: Type.Optional(Name), domain: Type.Optional(Domain), deactivated_members: Type.Optional(DeactivatedMembersSchema) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            name: Type.Optional(Name),
+            domain: Type.Optional(Domain),
+            deactivated_members: Type.Optional(DeactivatedMembersSchema),
+            attribute_mapping: Type.Optional(AttributeMapping),
+            role_mapping: Type.Optional(RoleMapping),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: DirectorySchema, ...errorResponses },
       },
     },

@@ -4,6 +4,7 @@ import { AppError } from "../core/errors.js";
 import { registerServerCommands } from "./server-commands.js";
 import { registerOrgCommands } from "./org-commands.js";
 import { registerDirectoryCommands } from "./directory-commands.js";
+import { registerWorkerCommand } from "./worker-command.js";
 
 export function buildCli(): Command {
   const program = new Command("roster")
@@ -13,6 +14,7 @@ export function buildCli(): Command {
     // Before the subcommands exist, so they inherit it: usage errors throw instead of exiting.
     .exitOverride();
   registerServerCommands(program);
+  registerWorkerCommand(program);
   registerOrgCommands(program);
   registerDirectoryCommands(program);
   return program;

@@ -11,6 +11,7 @@ export const ID_PREFIXES = {
   event: "event",
   webhookEndpoint: "we",
   delivery: "whdel",
+  deliveryAttempt: "whatt",
   syncRun: "sync",
   scimRequest: "scimreq",
 } as const;

@@ -3,6 +3,7 @@ import { type DirectoryGroup, toDirectoryGroup } from "./group-object.js";
 import { applyMemberChange } from "./membership-store.js";
 import { memberEvent, membershipVisible } from "./membership-events.js";
 import { appendEvents, type EventDraft } from "./outbox.js";
+import { refreshRoles, refreshRolesOfGroup } from "./refresh-derived.js";
 import { StoreErrors } from "./store-errors.js";
 import type { Db, DirectoryContext, GroupInput, MemberChange } from "./types.js";
 import { NO_MEMBER_CHANGE } from "./types.js";
@@ -57,7 +58,7 @@ export function createGroupStore(deps: StoreDeps) {
         await trx.insertInto("directory_groups").values(row).execute();
         const group = toDirectoryGroup(row);
         await appendEvents(trx, deps, [{ event: "dsync.group.created", organizationId: dir.organizationId, directoryId: dir.id, data: group }]);
-        await applyMemberChange(trx, deps, dir, group, { ...NO_MEMBER_CHANGE, add: memberIds });
+        await refreshRoles(trx, deps, dir, await applyMemberChange(trx, deps, dir, group, { ...NO_MEMBER_CHANGE, add: memberIds }));
         return { group, version: 1 };
       });
     },
@@ -76,7 +77,7 @@ export function createGroupStore(deps: StoreDeps) {
         let row = before;
         if (attributesChanged && columns) row = { ...before, ...columns, updated_at: clock.now().toISOString() };
         const membersChanged = await applyMemberChange(trx, deps, dir, toDirectoryGroup(row), members);
-        if (!attributesChanged && membersChanged === 0) return { group: toDirectoryGroup(before), version: before.version };
+        if (!attributesChanged && membersChanged.length === 0) return { group: toDirectoryGroup(before), version: before.version };
         row = { ...row, version: before.version + 1, updated_at: clock.now().toISOString() };
         const result = await trx
           .updateTable("directory_groups")
@@ -93,6 +94,9 @@ export function createGroupStore(deps: StoreDeps) {
           );
           await appendEvents(trx, deps, [{ event: "dsync.group.updated", organizationId: dir.organizationId, directoryId: dir.id, data: { ...group, previous_attributes } }]);
         }
+        const renamed = row.name_lower !== before.name_lower || row.idp_id !== before.idp_id;
+        if (renamed) await refreshRolesOfGroup(trx, deps, dir, id, membersChanged);
+        else await refreshRoles(trx, deps, dir, membersChanged);
         return { group, version: row.version };
       });
     },
@@ -112,6 +116,7 @@ export function createGroupStore(deps: StoreDeps) {
         await trx.deleteFrom("directory_groups").where("id", "=", id).execute();
         events.push({ event: "dsync.group.deleted", organizationId: dir.organizationId, directoryId: dir.id, data: group });
         for (const part of chunks(events, 200)) await appendEvents(trx, deps, part);
+        await refreshRoles(trx, deps, dir, memberIds);
       });
     },
   };

@@ -37,12 +37,13 @@ async function resolveChange(trx: Db, groupId: string, change: MemberChange): Pr
 }
 
 /**
- * Applies a membership change inside the caller's transaction and returns its events: one
- * user_added / user_removed per member whose visible membership changed.
+ * Applies a membership change inside the caller's transaction, with its events (one
+ * user_added / user_removed per member whose visible membership changed). Returns the ids of the
+ * users whose membership changed, whose roles the caller refreshes once the group is written.
  */
-export async function applyMemberChange(trx: Db, deps: OutboxDeps, dir: DirectoryContext, group: DirectoryGroup, change: MemberChange): Promise<number> {
+export async function applyMemberChange(trx: Db, deps: OutboxDeps, dir: DirectoryContext, group: DirectoryGroup, change: MemberChange): Promise<string[]> {
   const { toAdd, toRemove } = await resolveChange(trx, group.id, change);
-  if (toAdd.length === 0 && toRemove.length === 0) return 0;
+  if (toAdd.length === 0 && toRemove.length === 0) return [];
   const users = await loadUsers(trx, dir.id, [...toAdd, ...toRemove]);
   const unknown = toAdd.filter((id) => !users.has(id));
   if (unknown.length > 0) throw StoreErrors.unknownMembers(unknown);
@@ -68,7 +69,7 @@ export async function applyMemberChange(trx: Db, deps: OutboxDeps, dir: Director
     if (user && membershipVisible(dir, user)) events.push(memberEvent(dir, "dsync.group.user_removed", user, group));
   }
   for (const part of chunks(events, 200)) await appendEvents(trx, deps, part);
-  return toAdd.length + toRemove.length;
+  return [...toAdd, ...toRemove];
 }
 
 /**

@@ -52,17 +52,22 @@ export async function writeEmails(trx: Db, userId: string, directoryId: string, 
     .execute();
 }
 
-/** Loads users (emails included), one indexed query per chunk of ids. */
-export async function loadUsers(db: Db, directoryId: string, ids: readonly string[]): Promise<Map<string, { row: DirectoryUserRow; user: DirectoryUser }>> {
+/**
+ * Loads users (emails included), one indexed query per chunk of ids. `lock` (on backends with row
+ * locks) holds their rows until the transaction ends, taken in id order so two lockers never deadlock.
+ */
+export async function loadUsers(db: Db, directoryId: string, ids: readonly string[], lock = false): Promise<Map<string, { row: DirectoryUserRow; user: DirectoryUser }>> {
   const found = new Map<string, { row: DirectoryUserRow; user: DirectoryUser }>();
-  for (const part of chunks([...new Set(ids)])) {
-    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "in", part).execute();
+  for (const part of chunks([...new Set(ids)].sort())) {
+    const query = db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "in", part);
+    const rows = await (lock ? query.orderBy("id").forNoKeyUpdate() : query).execute();
     for (const row of rows) found.set(row.id, { row, user: toDirectoryUser(row) });
   }
   return found;
 }
 
-export async function loadUser(db: Db, directoryId: string, id: string): Promise<{ row: DirectoryUserRow; user: DirectoryUser } | undefined> {
-  const row = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "=", id).executeTakeFirst();
+export async function loadUser(db: Db, directoryId: string, id: string, lock = false): Promise<{ row: DirectoryUserRow; user: DirectoryUser } | undefined> {
+  const query = db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "=", id);
+  const row = await (lock ? query.forNoKeyUpdate() : query).executeTakeFirst();
   return row && { row, user: toDirectoryUser(row) };
 }

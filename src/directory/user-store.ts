@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import type { StorageCapabilities } from "../storage/capabilities.js";
 import type { Database, DirectoryUserRow } from "../storage/schema.js";
+import { deriveColumns, roleGroupsOf } from "./derived-attributes.js";
+import { type CompiledMapping, loadMapping } from "./mapping/directory-mapping.js";
 import { appendEvents, type OutboxDeps } from "./outbox.js";
 import { applyStateChangeToMemberships } from "./membership-store.js";
 import { StoreErrors } from "./store-errors.js";
@@ -22,8 +24,8 @@ export interface StoreDeps extends OutboxDeps {
 export function createUserStore(deps: StoreDeps) {
   const { db, caps, clock, ids } = deps;
 
-  async function mustLoad(trx: Db, dir: DirectoryContext, id: string) {
-    const found = await loadUser(trx, dir.id, id);
+  async function mustLoad(trx: Db, dir: DirectoryContext, id: string, lock = false) {
+    const found = await loadUser(trx, dir.id, id, lock);
     if (!found) throw StoreErrors.userNotFound(id);
     return found;
   }
@@ -48,6 +50,41 @@ export function createUserStore(deps: StoreDeps) {
     if (await query.executeTakeFirst()) throw StoreErrors.usernameTaken(username);
   }
 
+  /** The user's columns from the source, with what the directory's mappings derive from them. */
+  async function columnsOf(trx: Db, dir: DirectoryContext, mapping: CompiledMapping, id: string | null, input: UserInput) {
+    const columns = userColumns(input);
+    const groups = id === null ? [] : ((await roleGroupsOf(trx, [id], mapping)).get(id) ?? []);
+    return { ...columns, ...deriveColumns(dir, mapping, input.rawAttributes, columns.state, groups) };
+  }
+
+  async function replace(dir: DirectoryContext, id: string, input: UserInput, expectedVersion?: number): Promise<StoredUser> {
+    return write(input.username, async (trx) => {
+      // Mapping first, then the user's row lock: the order every store writer takes them in.
+      const mapping = await loadMapping(trx, dir.id, caps.rowLocks);
+      const before = await mustLoad(trx, dir, id, caps.rowLocks);
+      checkVersion(before.row, expectedVersion);
+      const columns = await columnsOf(trx, dir, mapping, id, input);
+      const unchanged = Object.entries(columns).every(([k, v]) => before.row[k as keyof DirectoryUserRow] === v);
+      if (unchanged) return { user: before.user, version: before.row.version };
+      if (columns.username_lower !== before.row.username_lower) await assertUsernameFree(trx, dir, input.username, id);
+      const version = before.row.version + 1;
+      const result = await trx
+        .updateTable("directory_users")
+        .set({ ...columns, version, updated_at: clock.now().toISOString() })
+        .where("id", "=", id)
+        .where("version", "=", before.row.version)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch(id);
+      if (columns.emails !== before.row.emails) await writeEmails(trx, id, dir.id, input.emails);
+      const { user } = await mustLoad(trx, dir, id);
+      await appendEvents(trx, deps, [
+        { event: "dsync.user.updated", organizationId: dir.organizationId, directoryId: dir.id, data: { ...user, previous_attributes: previousAttributes(before.user, user) } },
+      ]);
+      await applyStateChangeToMemberships(trx, deps, dir, before.user, user);
+      return { user, version };
+    });
+  }
+
   return {
     async get(directoryId: string, id: string): Promise<StoredUser | undefined> {
       const found = await loadUser(db, directoryId, id);
@@ -56,16 +93,14 @@ export function createUserStore(deps: StoreDeps) {
 
     async create(dir: DirectoryContext, input: UserInput): Promise<StoredUser> {
       return write(input.username, async (trx) => {
+        const mapping = await loadMapping(trx, dir.id, caps.rowLocks);
         await assertUsernameFree(trx, dir, input.username);
         const now = clock.now().toISOString();
         const row: DirectoryUserRow = {
           id: ids("user"),
           directory_id: dir.id,
           organization_id: dir.organizationId,
-          ...userColumns(input),
-          role: null,
-          roles: "[]",
-          custom_attributes: "{}",
+          ...(await columnsOf(trx, dir, mapping, null, input)),
           version: 1,
           created_at: now,
           updated_at: now,
@@ -79,31 +114,7 @@ export function createUserStore(deps: StoreDeps) {
     },
 
     /** Replaces every attribute (SCIM PUT, a PATCH result, a connector's record). */
-    async replace(dir: DirectoryContext, id: string, input: UserInput, expectedVersion?: number): Promise<StoredUser> {
-      return write(input.username, async (trx) => {
-        const before = await mustLoad(trx, dir, id);
-        checkVersion(before.row, expectedVersion);
-        const columns = userColumns(input);
-        const unchanged = Object.entries(columns).every(([k, v]) => before.row[k as keyof DirectoryUserRow] === v);
-        if (unchanged) return { user: before.user, version: before.row.version };
-        if (columns.username_lower !== before.row.username_lower) await assertUsernameFree(trx, dir, input.username, id);
-        const version = before.row.version + 1;
-        const result = await trx
-          .updateTable("directory_users")
-          .set({ ...columns, version, updated_at: clock.now().toISOString() })
-          .where("id", "=", id)
-          .where("version", "=", before.row.version)
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch(id);
-        if (columns.emails !== before.row.emails) await writeEmails(trx, id, dir.id, input.emails);
-        const { user } = await mustLoad(trx, dir, id);
-        await appendEvents(trx, deps, [
-          { event: "dsync.user.updated", organizationId: dir.organizationId, directoryId: dir.id, data: { ...user, previous_attributes: previousAttributes(before.user, user) } },
-        ]);
-        await applyStateChangeToMemberships(trx, deps, dir, before.user, user);
-        return { user, version };
-      });
-    },
+    replace,
 
     async remove(dir: DirectoryContext, id: string, expectedVersion?: number): Promise<void> {
       await db.transaction().execute(async (trx) => {

@@ -7,9 +7,11 @@ import type { RosterConfig } from "../config.js";
 import { systemClock } from "../core/clock.js";
 import type { Deps } from "../core/deps.js";
 import { createIdGenerator } from "../core/ids.js";
+import { createSecretKeyring } from "../crypto/secret-key.js";
 import { openStorage, type Storage } from "../storage/connect.js";
 import { migrateToLatest } from "../storage/migrate.js";
 import { createDirectoryService } from "../tenancy/directories.js";
+import { createDeliveryWorker } from "../webhooks/delivery-worker.js";
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -37,15 +39,18 @@ async function withConcretePort(config: RosterConfig): Promise<RosterConfig> {
   return Object.freeze({ ...config, port, publicUrl: config.publicUrl === defaultUrl ? defaultUrl.replace(/:0$/, `:${port}`) : config.publicUrl });
 }
 
-/** Opens storage, migrates, makes sure an admin key exists, and listens. */
+/** Opens storage, migrates, makes sure an admin key exists, listens, and runs the webhook delivery worker. */
 export async function startServer(requested: RosterConfig): Promise<RunningServer> {
   const config = await withConcretePort(requested);
   const storage = openStorage(config.database);
   await migrateToLatest(storage);
   const { generated } = await ensureAdminKey(storage.db, config.adminKey);
   const deps: Deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), config };
-  const app = await buildApp(deps);
+  // One keyring for the routes and the worker: an in-memory database's ephemeral key must be the same for both.
+  const secretKeyring = createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
+  const app = await buildApp(deps, { secretKeyring });
   const address = await app.listen({ host: config.host, port: config.port });
+  const worker = createDeliveryWorker({ ...deps, keyring: secretKeyring, log: app.log.child({ component: "webhooks" }) }).start();
 
   const directories = createDirectoryService(deps);
   const purge = setInterval(() => {
@@ -61,6 +66,8 @@ export async function startServer(requested: RosterConfig): Promise<RunningServe
     async close() {
       clearInterval(purge);
       await app.close();
+      // After the HTTP side, before storage: interrupted attempts are recorded as such.
+      await worker.stop();
       await storage.close();
     },
   };

@@ -12,6 +12,11 @@ export interface StorageCapabilities {
   readonly sequenceNeedsAutoIncrement: boolean;
   /** Whether `FOR UPDATE SKIP LOCKED` exists, for work claimed by several processes. */
   readonly skipLocked: boolean;
+  /**
+   * Whether `FOR SHARE` / `FOR NO KEY UPDATE` row locks exist. Where they do not (SQLite), write
+   * transactions run one at a time anyway.
+   */
+  readonly rowLocks: boolean;
   /** Default of events.xact_id: the writer's transaction id where the backend has one. */
   readonly xactIdDefault: Expression<unknown> | null;
   /** Whether a driver error is a unique-constraint violation (a lost race for a unique name). */
@@ -44,6 +49,7 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
   sequenceType: "integer",
   sequenceNeedsAutoIncrement: true,
   skipLocked: false,
+  rowLocks: false,
   xactIdDefault: null,
   isUniqueViolation: (error: unknown) => codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
   eventsSettled: null,
@@ -63,6 +69,7 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
   sequenceType: "bigserial",
   sequenceNeedsAutoIncrement: false,
   skipLocked: true,
+  rowLocks: true,
   xactIdDefault: sql`(pg_current_xact_id()::text)`,
   isUniqueViolation: (error: unknown) => codeOf(error) === "23505",
   // Every transaction older than the snapshot's xmin has ended; an event written by a younger one

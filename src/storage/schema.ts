@@ -16,6 +16,9 @@ export interface Database {
   group_memberships: GroupMembershipsTable;
   events: EventsTable;
   scim_requests: ScimRequestsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export interface ScimRequestsTable {
@@ -163,3 +166,62 @@ export type EventRow = Selectable<EventsTable>;
 export type ScimRequestRow = Selectable<ScimRequestsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type DirectoryUpdate = Updateable<DirectoriesTable>;
+
+export interface WebhookEndpointsTable {
+  id: string;
+  /** Null for a global endpoint (every organization's events). */
+  organization_id: string | null;
+  url: string;
+  /** JSON array of event types; empty means every type. */
+  events: string;
+  /** The signing secret, AES-256-GCM sealed (src/crypto): never stored in clear. */
+  secret_sealed: string;
+  enabled: number;
+  disabled_reason: string | null;
+  disabled_at: string | null;
+  /** Last event sequence number turned into deliveries for this endpoint. */
+  cursor_seq: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_seq: number;
+  event_type: string;
+  /** pending | succeeded | failed */
+  state: string;
+  attempt_count: number;
+  /** Failed attempts since the retry window opened; drives the backoff. */
+  failures: number;
+  next_attempt_at: string;
+  /** End of the retry window, set by the first failure; null while none failed. */
+  give_up_at: string | null;
+  /** A worker's lease on the delivery while it sends it. */
+  locked_until: string | null;
+  claim_token: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  status_code: number | null;
+  latency_ms: number;
+  /** At most 1 KiB of the response body. */
+  response_excerpt: string | null;
+  error: string | null;
+  started_at: string;
+  finished_at: string;
+}
+
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;

@@ -1,11 +1,13 @@
 import { issueScimToken, retireScimTokens } from "../auth/scim-tokens.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
+import { createDirectoryStore, withMapping } from "../directory/index.js";
 import { appendEvents } from "../directory/outbox.js";
 import { containsText } from "../storage/like.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
 import type { DirectoryRow } from "../storage/schema.js";
 import { countDirectoryMembers } from "./directory-counts.js";
+import { type MappingPatch, mappingChangeOf, mappingNeedsReapply } from "./directory-mapping-change.js";
 import { type DirectoryObject, EMPTY_COUNTS, scimBaseUrl, toDirectoryObject } from "./directory-object.js";
 import { type DeactivatedMembersPolicy, type DirectoryType, isIngestType } from "./directory-types.js";
 
@@ -17,7 +19,7 @@ export interface CreateDirectoryInput {
   readonly deactivated_members?: DeactivatedMembersPolicy | undefined;
 }
 
-export interface UpdateDirectoryInput {
+export interface UpdateDirectoryInput extends MappingPatch {
   readonly name?: string | undefined;
   readonly domain?: string | null | undefined;
   readonly deactivated_members?: DeactivatedMembersPolicy | undefined;
@@ -39,6 +41,7 @@ function checkName(name: string): string {
 /** Directories: create (with the SCIM token, once), list, get, update, soft delete, restore, rotate. */
 export function createDirectoryService(deps: Deps) {
   const { db, clock, ids, config } = deps;
+  const store = createDirectoryStore(deps);
 
   async function present(rows: readonly DirectoryRow[]): Promise<DirectoryObject[]> {
     const counts = await countDirectoryMembers(db, rows.map((r) => r.id));
@@ -114,8 +117,11 @@ export function createDirectoryService(deps: Deps) {
       return { ...result, data: await present(result.data) };
     },
 
+    /** Changes a live directory; a changed mapping is re-applied to its users before the answer. */
     async update(id: string, scope: string | null, patch: UpdateDirectoryInput): Promise<DirectoryObject> {
-      requireLive(await findRow(id, scope));
+      const row = await findRow(id, scope);
+      requireLive(row);
+      const mapping = mappingChangeOf(patch);
       const changes: Partial<DirectoryRow> = { updated_at: clock.now().toISOString() };
       if (patch.name !== undefined) {
         changes.name = checkName(patch.name);
@@ -123,7 +129,14 @@ export function createDirectoryService(deps: Deps) {
       }
       if (patch.domain !== undefined) changes.domain = patch.domain?.trim().toLowerCase() || null;
       if (patch.deactivated_members !== undefined) changes.deactivated_members = patch.deactivated_members;
-      await db.updateTable("directories").set(changes).where("id", "=", id).execute();
+      if (mapping) changes.settings = withMapping(row.settings, mapping);
+      // Settings hold more than mappings: a concurrent PATCH must not be overwritten from a stale read.
+      const result = await db.updateTable("directories").set(changes).where("id", "=", id).where("settings", "=", row.settings).executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) throw Errors.conflict(`Directory ${id} was changed concurrently; retry`);
+      const after = { settings: changes.settings ?? row.settings, deactivated_members: changes.deactivated_members ?? row.deactivated_members };
+      if (mappingNeedsReapply(row, after)) {
+        await store.reapplyMapping({ id, organizationId: row.organization_id, deactivatedMembers: after.deactivated_members as DeactivatedMembersPolicy });
+      }
       return get(id, scope);
     },
 

@@ -1,3 +1,4 @@
+import { readMapping, type RoleRule } from "../directory/index.js";
 import type { DirectoryRow } from "../storage/schema.js";
 import type { DirectoryState } from "./directory-types.js";
 
@@ -18,6 +19,10 @@ export interface DirectoryObject {
   readonly domain: string | null;
   readonly metadata: { users: { active: number; inactive: number }; groups: number };
   readonly deactivated_members: string;
+  /** Custom attribute name → source attribute path: fills each user's `custom_attributes`. */
+  readonly attribute_mapping: Record<string, string>;
+  /** Group → role rules: fill each user's `role` and `roles`. */
+  readonly role_mapping: RoleRule[];
   readonly scim?: { base_url: string; token?: string };
   readonly deleted_at: string | null;
   readonly created_at: string;
@@ -41,6 +46,7 @@ export function toDirectoryObject(row: DirectoryRow, counts: DirectoryCounts, sc
     domain: row.domain,
     metadata: { users: { active: counts.active, inactive: counts.inactive }, groups: counts.groups },
     deactivated_members: row.deactivated_members,
+    ...readMapping(row.settings),
     ...(scimBase ? { scim: { base_url: scimBase } } : {}),
     deleted_at: row.deleted_at,
     created_at: row.created_at,

@@ -26,6 +26,15 @@ export const ApiKeySchema = Type.Object({
   last_used_at: Nullable(Type.String()),
 });
 
+export const RoleRuleSchema = Type.Object(
+  {
+    group: Type.String({ minLength: 1, maxLength: 256, description: "A group's id, idp_id or name" }),
+    role: Type.String({ minLength: 1, maxLength: 100, description: "The role slug its members get" }),
+    priority: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, description: "Higher ranks first" }),
+  },
+  { additionalProperties: false },
+);
+
 export const DirectorySchema = Type.Object({
   object: Type.Literal("directory"),
   id: Type.String(),
@@ -36,6 +45,8 @@ export const DirectorySchema = Type.Object({
   domain: Nullable(Type.String()),
   metadata: Type.Object({ users: Type.Object({ active: Type.Integer(), inactive: Type.Integer() }), groups: Type.Integer() }),
   deactivated_members: Type.String(),
+  attribute_mapping: Type.Record(Type.String(), Type.String(), { description: "Custom attribute name → source attribute path" }),
+  role_mapping: Type.Array(RoleRuleSchema, { description: "Group → role rules; the highest priority gives `role`" }),
   scim: Type.Optional(
     Type.Object({
       base_url: Type.String(),

@@ -2,6 +2,8 @@ import type { Kysely, Migration } from "kysely";
 import type { StorageCapabilities } from "../capabilities.js";
 import * as m0001 from "./0001-initial.js";
 import * as m0002 from "./0002-scim-requests.js";
+import * as m0003 from "./0003-webhooks.js";
+import * as m0004 from "./0004-user-api-indexes.js";
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, caps: StorageCapabilities): Promise<void>;
@@ -11,6 +13,8 @@ interface VersionedMigration {
 const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [
   ["0001-initial", m0001],
   ["0002-scim-requests", m0002],
+  ["0003-webhooks", m0003],
+  ["0004-user-api-indexes", m0004],
 ];
 
 export function migrationsFor(caps: StorageCapabilities): Record<string, Migration> {

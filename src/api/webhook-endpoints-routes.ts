@@ -1,0 +1,167 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { organizationScope } from "../auth/principal.js";
+import { Errors } from "../core/errors.js";
+import { idPattern } from "../core/ids.js";
+import { EVENT_TYPES } from "../events/event-types.js";
+import { requireApiPrincipal } from "../http/authenticate.js";
+import type { DeliveryLog } from "../webhooks/delivery-log.js";
+import type { WebhookEndpointService } from "../webhooks/endpoint-service.js";
+import { Nullable, errorResponses, listEnvelope, listQuery, pageOf, toList } from "./schemas/common.js";
+
+const Url = Type.String({ minLength: 1, maxLength: 2048 });
+const EventTypes = Type.Array(Type.Enum([...EVENT_TYPES]), { maxItems: EVENT_TYPES.length * 2, description: "Event types to receive; empty: all" });
+const EndpointParams = Type.Object({ id: Type.String({ pattern: idPattern("webhookEndpoint") }) });
+const DeliveryParams = Type.Object({ id: Type.String({ pattern: idPattern("webhookEndpoint") }), deliveryId: Type.String({ pattern: idPattern("delivery") }) });
+
+const EndpointSchema = Type.Object({
+  object: Type.Literal("webhook_endpoint"),
+  id: Type.String(),
+  organization_id: Nullable(Type.String()),
+  url: Type.String(),
+  endpoint_url: Type.String(),
+  events: Type.Array(Type.String()),
+  enabled: Type.Boolean(),
+  disabled_reason: Nullable(Type.String()),
+  disabled_at: Nullable(Type.String()),
+  secret: Type.Optional(Type.String({ description: "Shown only in the answer that created the endpoint" })),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+
+const AttemptSchema = Type.Object({
+  object: Type.Literal("webhook_attempt"),
+  id: Type.String(),
+  attempt: Type.Integer(),
+  status_code: Nullable(Type.Integer()),
+  latency_ms: Type.Number(),
+  response_excerpt: Nullable(Type.String({ description: "At most 1 KiB of the receiver's answer" })),
+  error: Nullable(Type.String()),
+  started_at: Type.String(),
+  finished_at: Type.String(),
+});
+
+const DeliveryState = Type.Enum(["pending", "succeeded", "failed"]);
+
+const DeliverySchema = Type.Object({
+  object: Type.Literal("webhook_delivery"),
+  id: Type.String(),
+  endpoint_id: Type.String(),
+  event_id: Type.String(),
+  event: Type.String(),
+  state: DeliveryState,
+  attempt_count: Type.Integer(),
+  next_attempt_at: Nullable(Type.String()),
+  delivered_at: Nullable(Type.String()),
+  last_status_code: Nullable(Type.Integer()),
+  last_error: Nullable(Type.String()),
+  attempts: Type.Array(AttemptSchema),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+
+/** `url` or its WorkOS alias `endpoint_url`: one is required, and two must agree. */
+function urlOf(body: { url?: string | undefined; endpoint_url?: string | undefined }, required: boolean): string | undefined {
+  const { url, endpoint_url: alias } = body;
+  if (url !== undefined && alias !== undefined && url !== alias) {
+    throw Errors.validation("url and endpoint_url differ", [{ field: "endpoint_url", code: "conflict", message: "must equal url when both are given" }]);
+  }
+  const value = url ?? alias;
+  if (required && value === undefined) throw Errors.validation("url is required", [{ field: "url", code: "required", message: "is required" }]);
+  return value;
+}
+
+/** `/webhook_endpoints` and their delivery log (SPEC §4, §5). */
+export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: WebhookEndpointService; deliveries: DeliveryLog }> = async (app, { endpoints, deliveries }) => {
+  const tags = ["webhooks"];
+
+  app.post(
+    "/webhook_endpoints",
+    {
+      schema: {
+        tags,
+        body: Type.Object(
+          { url: Type.Optional(Url), endpoint_url: Type.Optional(Url), events: Type.Optional(EventTypes), organization_id: Type.Optional(Type.String({ pattern: idPattern("organization") })) },
+          { additionalProperties: false },
+        ),
+        response: { 201: EndpointSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = organizationScope(requireApiPrincipal(request));
+      const url = urlOf(request.body, true) ?? "";
+      const created = await endpoints.create({ url, events: request.body.events ?? [], organizationId: request.body.organization_id ?? null }, scope);
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    "/webhook_endpoints",
+    {
+      schema: {
+        tags,
+        querystring: listQuery(idPattern("webhookEndpoint"), { organization_id: Type.Optional(Type.String({ pattern: idPattern("organization") })) }),
+        response: { 200: listEnvelope(EndpointSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const scope = organizationScope(requireApiPrincipal(request));
+      return toList(await endpoints.list({ scope, organizationId: request.query.organization_id }, pageOf(request.query)));
+    },
+  );
+
+  app.get("/webhook_endpoints/:id", { schema: { tags, params: EndpointParams, response: { 200: EndpointSchema, ...errorResponses } } }, async (request) =>
+    endpoints.get(request.params.id, organizationScope(requireApiPrincipal(request))),
+  );
+
+  app.patch(
+    "/webhook_endpoints/:id",
+    {
+      schema: {
+        tags,
+        params: EndpointParams,
+        body: Type.Object(
+          { url: Type.Optional(Url), endpoint_url: Type.Optional(Url), events: Type.Optional(EventTypes), enabled: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        response: { 200: EndpointSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const scope = organizationScope(requireApiPrincipal(request));
+      return endpoints.update(request.params.id, scope, { url: urlOf(request.body, false), events: request.body.events, enabled: request.body.enabled });
+    },
+  );
+
+  app.delete("/webhook_endpoints/:id", { schema: { tags, params: EndpointParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
+    await endpoints.remove(request.params.id, organizationScope(requireApiPrincipal(request)));
+    return reply.code(204).send(null);
+  });
+
+  app.get(
+    "/webhook_endpoints/:id/deliveries",
+    {
+      schema: {
+        tags,
+        params: EndpointParams,
+        querystring: listQuery(idPattern("delivery"), { state: Type.Optional(DeliveryState), event_id: Type.Optional(Type.String({ pattern: idPattern("event") })) }),
+        response: { 200: listEnvelope(DeliverySchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const scope = organizationScope(requireApiPrincipal(request));
+      const { state, event_id } = request.query;
+      return toList(await deliveries.list(request.params.id, scope, { state, eventId: event_id }, pageOf(request.query)));
+    },
+  );
+
+  app.get("/webhook_endpoints/:id/deliveries/:deliveryId", { schema: { tags, params: DeliveryParams, response: { 200: DeliverySchema, ...errorResponses } } }, async (request) =>
+    deliveries.get(request.params.id, request.params.deliveryId, organizationScope(requireApiPrincipal(request))),
+  );
+
+  app.post(
+    "/webhook_endpoints/:id/deliveries/:deliveryId/retry",
+    { schema: { tags, params: DeliveryParams, response: { 202: DeliverySchema, ...errorResponses } } },
+    async (request, reply) => reply.code(202).send(await deliveries.retry(request.params.id, request.params.deliveryId, organizationScope(requireApiPrincipal(request)))),
+  );
+};

@@ -1,0 +1,50 @@
+import type { Command } from "@commander-js/extra-typings";
+import closeWithGrace from "close-with-grace";
+import { pino } from "pino";
+import { loadConfig, type RosterConfig } from "../config.js";
+import { systemClock } from "../core/clock.js";
+import { createIdGenerator } from "../core/ids.js";
+import { createSecretKeyring } from "../crypto/secret-key.js";
+import { openStorage } from "../storage/connect.js";
+import { migrateToLatest } from "../storage/migrate.js";
+import { createDeliveryWorker, type DeliveryWorkerOptions, type WorkerLog } from "../webhooks/delivery-worker.js";
+
+export interface RunningWorkerProcess {
+  stop(): Promise<void>;
+}
+
+/**
+ * Only the webhook delivery worker, against the configured database: scale-out beside any
+ * number of `roster serve` processes on one PostgreSQL (SPEC §7). Migrates first, as `serve` does.
+ */
+export async function startWorker(config: RosterConfig, log: WorkerLog, options: DeliveryWorkerOptions = {}): Promise<RunningWorkerProcess> {
+  const storage = openStorage(config.database);
+  await migrateToLatest(storage);
+  const keyring = createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => log.warn({}, message) });
+  const deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), keyring, log };
+  const worker = createDeliveryWorker(deps, options).start();
+  return {
+    async stop() {
+      await worker.stop();
+      await storage.close();
+    },
+  };
+}
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command("worker")
+    .description("Run only the webhook delivery worker (no HTTP server); stops cleanly on SIGTERM")
+    .action(async () => {
+      const config = loadConfig();
+      const log = pino({ level: config.logLevel, base: { component: "webhooks" } });
+      const worker = await startWorker(config, log);
+      log.info({ database: config.database.kind }, "webhook worker running");
+      // In-flight requests are aborted and put back in the queue, not counted as failures.
+      closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+        if (err) log.error({ err }, "shutting down after an error");
+        else log.info({ signal }, "webhook worker stopping");
+        await worker.stop();
+      });
+    });
+}

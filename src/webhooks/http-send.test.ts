@@ -1,0 +1,57 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sendWebhook } from "./http-send.js";
+
+describe("sending one webhook request", () => {
+  let server: Server;
+  let base = "";
+  beforeAll(async () => {
+    // /hang never answers; /moved redirects; anything else answers 204.
+    server = createServer((req, res) => {
+      if (req.url === "/hang") return;
+      if (req.url === "/moved") return void res.writeHead(302, { location: "/elsewhere" }).end();
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const request = (path: string, signal = new AbortController().signal, timeoutMs = 10_000) => ({ url: `${base}${path}`, body: "{}", headers: {}, timeoutMs, signal });
+
+  it("counts a 2xx without a body as delivered", async () => {
+    expect(await sendWebhook(request("/ok"))).toMatchObject({ kind: "delivered", status: 204, excerpt: null });
+  });
+
+  it("does not follow redirects: a receiver must answer itself", async () => {
+    expect(await sendWebhook(request("/moved"))).toMatchObject({ kind: "failed", status: 302, error: "HTTP 302" });
+  });
+
+  it("gives up on a silent receiver after the timeout", async () => {
+    const started = Date.now();
+    const outcome = await sendWebhook(request("/hang", undefined, 200));
+    expect(outcome).toMatchObject({ kind: "failed", status: null, error: "timed out after 200 ms" });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("stops at once on shutdown, and says it was interrupted rather than failed", async () => {
+    const controller = new AbortController();
+    const pending = sendWebhook(request("/hang", controller.signal));
+    setTimeout(() => controller.abort(), 50);
+    expect(await pending).toMatchObject({ kind: "interrupted" });
+  });
+
+  it("names a refused connection", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const outcome = await sendWebhook({ ...request("/"), url: `http://127.0.0.1:${port}/` });
+    expect(outcome).toMatchObject({ kind: "failed", status: null });
+    expect(outcome.kind === "failed" && outcome.error).toMatch(/ECONNREFUSED/);
+  });
+});
