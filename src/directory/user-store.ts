@@ -94,7 +94,8 @@ export function createUserStore(deps: StoreDeps) {
     async create(dir: DirectoryContext, input: UserInput): Promise<StoredUser> {
       return write(input.username, async (trx) => {
         const mapping = await loadMapping(trx, dir.id, caps.rowLocks);
-        await assertUsernameFree(trx, dir, input.username);
+        // No look-up first: the unique index on (directory_id, username_lower) refuses a duplicate,
+        // also between two racing creates, and `write` turns that into 409.
         const now = clock.now().toISOString();
         const row: DirectoryUserRow = {
           id: ids("user"),
