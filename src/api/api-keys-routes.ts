@@ -5,6 +5,7 @@ import { requireAdmin } from "../http/authenticate.js";
 import { errorResponses, listEnvelope, listQuery, pageOf, toList } from "./schemas/common.js";
 import { ApiKeySchema } from "./schemas/objects.js";
 import type { ApiServices } from "./services.js";
+import { ignoreContentTypeWithoutBody } from "./bodiless.js";
 
 const OrgParams = Type.Object({ id: Type.String({ pattern: idPattern("organization") }) });
 
@@ -42,6 +43,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
   app.delete(
     "/organizations/:id/api_keys/:keyId",
     {
+      onRequest: ignoreContentTypeWithoutBody,
       schema: {
         tags,
         params: Type.Object({ id: Type.String({ pattern: idPattern("organization") }), keyId: Type.String({ pattern: idPattern("apiKey") }) }),

@@ -6,6 +6,7 @@ import { requireApiPrincipal } from "../http/authenticate.js";
 import { Nullable, errorResponses, listEnvelope, listQuery, pageOf, toList } from "./schemas/common.js";
 import { DeactivatedMembersSchema, DirectorySchema, DirectoryTypeSchema, RoleRuleSchema, ScimTokenSchema } from "./schemas/objects.js";
 import type { ApiServices } from "./services.js";
+import { ignoreContentTypeWithoutBody } from "./bodiless.js";
 
 const DirParams = Type.Object({ id: Type.String({ pattern: idPattern("directory") }) });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
@@ -92,7 +93,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
     async (request) => directories.update(request.params.id, organizationScope(requireApiPrincipal(request)), request.body),
   );
 
-  app.delete("/directories/:id", { schema: { tags, params: DirParams, response: { 202: DirectorySchema, ...errorResponses } } }, async (request, reply) =>
+  app.delete("/directories/:id", { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: DirParams, response: { 202: DirectorySchema, ...errorResponses } } }, async (request, reply) =>
     reply.code(202).send(await directories.remove(request.params.id, organizationScope(requireApiPrincipal(request)))),
   );
 

@@ -21,6 +21,7 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
     const dir = res.json();
     expect(dir).toMatchObject({
       object: "directory",
+      external_key: dir.id,
       organization_id: org.orgId,
       name: "Okta",
       type: "okta scim v2.0",
@@ -101,6 +102,18 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
     expect(restored.statusCode).toBe(200);
     expect(restored.json()).toMatchObject({ state: "linked", deleted_at: null });
     expect((await eventsOf(dir.id)).map((e) => e.event)).toEqual(["dsync.activated", "dsync.token.created", "dsync.deleted", "dsync.activated"]);
+  });
+
+  // The WorkOS SDK sends `Content-Type: application/json` on every request, its body-less DELETE included.
+  it("deletes on a body-less DELETE that says its body is JSON, and still refuses a malformed body", async () => {
+    const dir = (await create(org.key, { name: "SDK deleted", type: "generic scim v2.0" })).json();
+    const json = { ...bearer(org.key), "content-type": "application/json" };
+    const malformed = await t.app.inject({ method: "DELETE", url: `/directories/${dir.id}`, headers: json, payload: "{" });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({ code: "invalid_json" });
+    const del = await t.app.inject({ method: "DELETE", url: `/directories/${dir.id}`, headers: json });
+    expect(del.statusCode, del.body).toBe(202);
+    expect(del.json()).toMatchObject({ id: dir.id, state: "deleting" });
   });
 
   it("purges a deleted directory once the restore window has passed", async () => {

@@ -105,6 +105,18 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
     expect((await list("events=dsync.group.created")).data.map((e) => e.data.organization_id)).toEqual([acme.orgId, globex.orgId]);
   });
 
+  // The WorkOS SDK's listEvents takes `order: "asc" | "desc"` and sends it when given.
+  it("reads oldest first by default and with order=asc, newest first with order=desc, where after walks back", async () => {
+    const ids = await storedIds(acme.orgId);
+    expect((await list(`organization_id=${acme.orgId}&order=asc&limit=100`)).data.map((e) => e.id)).toEqual(ids);
+    const newest = await list(`organization_id=${acme.orgId}&order=desc&limit=2`);
+    expect(newest.data.map((e) => e.id)).toEqual(ids.slice(-2).reverse());
+    expect(newest.list_metadata).toEqual({ before: null, after: ids.at(-2) });
+    const older = await list(`organization_id=${acme.orgId}&order=desc&limit=100&after=${newest.list_metadata.after}`);
+    expect(older.data.map((e) => e.id)).toEqual(ids.slice(0, -2).reverse());
+    expect(older.list_metadata.after).toBeNull();
+  });
+
   it("answers 400 naming the field to an unknown event type", async () => {
     const res = await get("events=dsync.user.created,dsync.user.exploded");
     expect(res.statusCode).toBe(400);
@@ -201,7 +213,7 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
       ["after=42", "after", "pattern"],
       [`after=${UNKNOWN_EVENT_ID}`, "after", "unknown_cursor"],
       ["organization_id=acme", "organization_id", "pattern"],
-      ["order=desc", "order", "unknown_field"],
+      ["order=newest", "order", "enum"],
       [`before=${UNKNOWN_EVENT_ID}`, "before", "unknown_field"],
     ];
     for (const [query, field, code] of cases) {

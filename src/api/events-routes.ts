@@ -19,6 +19,10 @@ const EventsQuery = Type.Object(
     range_end: Type.Optional(Type.String({ maxLength: 64, description: "ISO-8601 date or date-time, exclusive" })),
     after: Type.Optional(Type.String({ pattern: idPattern("event"), description: "An event id: list_metadata.after, or the id of the last event processed" })),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+    order: Type.Enum(["asc", "desc"], {
+      default: "asc",
+      description: "`asc` (default): oldest first, the stream to poll. `desc`: newest first; `after` then continues with older events",
+    }),
   },
   { additionalProperties: false },
 );
@@ -63,10 +67,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ deps: Pick<Deps, "db" | "c
     { preValidation: collectEventTypes, schema: { tags: ["events"], querystring: EventsQuery, response: { 200: EventListSchema, ...errorResponses } } },
     async (request) => {
       const scope = organizationScope(requireApiPrincipal(request));
-      const { events: types, organization_id, range_start, range_end, after, limit } = request.query;
+      const { events: types, organization_id, range_start, range_end, after, limit, order } = request.query;
       const range = parseEventRange(range_start, range_end);
       if (!range.ok) throw Errors.invalidRequest("Invalid querystring parameter", range.error);
-      const page = await events.list({ scope, organizationId: organization_id, types, ...range.value, after, limit });
+      const page = await events.list({ scope, organizationId: organization_id, types, ...range.value, after, limit, order });
       return { object: "list" as const, data: page.data, list_metadata: { before: null, after: page.after } };
     },
   );

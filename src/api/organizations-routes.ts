@@ -6,6 +6,7 @@ import { requireAdmin, requireApiPrincipal } from "../http/authenticate.js";
 import { errorResponses, listEnvelope, listQuery, pageOf, toList } from "./schemas/common.js";
 import { OrganizationSchema } from "./schemas/objects.js";
 import type { ApiServices } from "./services.js";
+import { ignoreContentTypeWithoutBody } from "./bodiless.js";
 
 const OrgParams = Type.Object({ id: Type.String({ pattern: idPattern("organization") }) });
 const Domains = Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 100 });
@@ -61,7 +62,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ services: ApiServic
     async (request) => services.organizations.update(request.params.id, organizationScope(requireApiPrincipal(request)), request.body),
   );
 
-  app.delete("/organizations/:id", { schema: { tags, params: OrgParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
+  app.delete("/organizations/:id", { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: OrgParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
     requireAdmin(request);
     await services.organizations.remove(request.params.id);
     return reply.code(204).send(null);

@@ -8,6 +8,7 @@ import { requireApiPrincipal } from "../http/authenticate.js";
 import type { DeliveryLog } from "../webhooks/delivery-log.js";
 import type { WebhookEndpointService } from "../webhooks/endpoint-service.js";
 import { Nullable, errorResponses, listEnvelope, listQuery, pageOf, toList } from "./schemas/common.js";
+import { ignoreContentTypeWithoutBody } from "./bodiless.js";
 
 const Url = Type.String({ minLength: 1, maxLength: 2048 });
 const EventTypes = Type.Array(Type.Enum([...EVENT_TYPES]), { maxItems: EVENT_TYPES.length * 2, description: "Event types to receive; empty: all" });
@@ -133,7 +134,7 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
     },
   );
 
-  app.delete("/webhook_endpoints/:id", { schema: { tags, params: EndpointParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
+  app.delete("/webhook_endpoints/:id", { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: EndpointParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
     await endpoints.remove(request.params.id, organizationScope(requireApiPrincipal(request)));
     return reply.code(204).send(null);
   });

@@ -23,9 +23,16 @@ export interface EventListRequest {
   readonly rangeStart?: string | undefined;
   /** Exclusive upper bound on `created_at`. */
   readonly rangeEnd?: string | undefined;
-  /** An event id: serve what comes after it in sequence order. */
+  /**
+   * An event id: serve what comes after it in the listing's order (older events when `desc`).
+   */
   readonly after?: string | undefined;
   readonly limit: number;
+  /**
+   * `asc` (default): the stream, oldest first. `desc`: newest first, what the WorkOS SDK's
+   * `order` option asks for; paging with `after` then walks back in time.
+   */
+  readonly order?: "asc" | "desc" | undefined;
 }
 
 export interface EventPage {
@@ -63,9 +70,12 @@ export function createEventList(deps: Pick<Deps, "db" | "caps">) {
       if (scope !== null && request.organizationId !== undefined && request.organizationId !== scope) {
         throw Errors.notFound("Organization", request.organizationId);
       }
-      const afterSeq = request.after === undefined ? 0 : await seqOf(request.after, scope);
+      const cursorSeq = request.after === undefined ? undefined : await seqOf(request.after, scope);
+      const descending = request.order === "desc";
       const rows = await readSettledEvents(db, caps, {
-        afterSeq,
+        afterSeq: descending ? 0 : (cursorSeq ?? 0),
+        beforeSeq: descending ? cursorSeq : undefined,
+        order: descending ? "desc" : "asc",
         limit: request.limit,
         types: request.types,
         organizationId: scope ?? request.organizationId,

@@ -12,6 +12,11 @@ export interface DirectoryCounts {
 export interface DirectoryObject {
   readonly object: "directory";
   readonly id: string;
+  /**
+   * WorkOS's `external_key` (the SDK reads it as `externalKey: string`): the key naming the
+   * directory in its SCIM endpoint, which in Roster is the directory id.
+   */
+  readonly external_key: string;
   readonly organization_id: string;
   readonly name: string;
   readonly type: string;
@@ -39,6 +44,7 @@ export function toDirectoryObject(row: DirectoryRow, counts: DirectoryCounts, sc
   return {
     object: "directory",
     id: row.id,
+    external_key: row.id,
     organization_id: row.organization_id,
     name: row.name,
     type: row.type,

@@ -38,6 +38,7 @@ export const RoleRuleSchema = Type.Object(
 export const DirectorySchema = Type.Object({
   object: Type.Literal("directory"),
   id: Type.String(),
+  external_key: Type.String({ description: "WorkOS's external key: the key naming the directory in its SCIM endpoint (its id)" }),
   organization_id: Type.String(),
   name: Type.String(),
   type: Type.String(),
