@@ -5,6 +5,10 @@ import { registerServerCommands } from "./server-commands.js";
 import { registerOrgCommands } from "./org-commands.js";
 import { registerDirectoryCommands } from "./directory-commands.js";
 import { registerWorkerCommand } from "./worker-command.js";
+import { registerUserCommands } from "./user-commands.js";
+import { registerGroupCommands } from "./group-commands.js";
+import { registerEventCommands } from "./event-commands.js";
+import { registerWebhookCommands } from "./webhook-commands.js";
 
 export function buildCli(): Command {
   const program = new Command("roster")
@@ -17,6 +21,10 @@ export function buildCli(): Command {
   registerWorkerCommand(program);
   registerOrgCommands(program);
   registerDirectoryCommands(program);
+  registerUserCommands(program);
+  registerGroupCommands(program);
+  registerEventCommands(program);
+  registerWebhookCommands(program);
   return program;
 }
 

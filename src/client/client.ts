@@ -1,7 +1,11 @@
 import { type ApiKeysApi, createApiKeysApi } from "./api-keys.js";
 import { createDirectoriesApi, type DirectoriesApi } from "./directories.js";
+import { createDirectoryGroupsApi, type DirectoryGroupsApi } from "./directory-groups.js";
+import { createDirectoryUsersApi, type DirectoryUsersApi } from "./directory-users.js";
+import { createEventsApi, type EventsApi } from "./events.js";
 import { createTransport } from "./http.js";
 import { createOrganizationsApi, type OrganizationsApi } from "./organizations.js";
+import { createWebhookEndpointsApi, type WebhookEndpointsApi } from "./webhook-endpoints.js";
 
 export interface RosterClientOptions {
   /** Where Roster listens, e.g. `https://roster.example.com` (no trailing path needed). */
@@ -18,6 +22,10 @@ export interface RosterClient {
   readonly organizations: OrganizationsApi;
   readonly apiKeys: ApiKeysApi;
   readonly directories: DirectoriesApi;
+  readonly directoryUsers: DirectoryUsersApi;
+  readonly directoryGroups: DirectoryGroupsApi;
+  readonly events: EventsApi;
+  readonly webhookEndpoints: WebhookEndpointsApi;
 }
 
 /**
@@ -36,5 +44,9 @@ export function createRosterClient(options: RosterClientOptions): RosterClient {
     organizations: createOrganizationsApi(http),
     apiKeys: createApiKeysApi(http),
     directories: createDirectoriesApi(http),
+    directoryUsers: createDirectoryUsersApi(http),
+    directoryGroups: createDirectoryGroupsApi(http),
+    events: createEventsApi(http),
+    webhookEndpoints: createWebhookEndpointsApi(http),
   });
 }

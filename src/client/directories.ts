@@ -1,5 +1,5 @@
 import { segment, type Transport } from "./http.js";
-import type { DeactivatedMembersPolicy, Directory, DirectoryType, List, PageParams, ScimToken } from "./types.js";
+import type { DeactivatedMembersPolicy, Directory, DirectoryType, List, PageParams, RoleRule, ScimToken } from "./types.js";
 
 export interface CreateDirectoryInput {
   /** Required with the admin key; an organization key defaults to its own organization. */
@@ -14,6 +14,14 @@ export interface UpdateDirectoryInput {
   readonly name?: string;
   readonly domain?: string | null;
   readonly deactivated_members?: DeactivatedMembersPolicy;
+  /**
+   * Custom attribute name → source attribute path (e.g. `department` →
+   * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`); replaces the whole
+   * mapping and re-applies it to every user before the answer. `null` clears it.
+   */
+  readonly attribute_mapping?: Readonly<Record<string, string>> | null;
+  /** Group → role rules; replaces the whole list and re-applies it. `null` clears it. */
+  readonly role_mapping?: readonly RoleRule[] | null;
 }
 
 export interface DirectoryListParams extends PageParams {
@@ -35,7 +43,9 @@ export interface DirectoriesApi {
   create(input: CreateDirectoryInput): Promise<Directory>;
   /** One page of directories, deleted ones left out unless `include_deleted`. */
   list(params?: DirectoryListParams): Promise<List<Directory>>;
+  /** One directory by id; 404 `not_found` when unknown or out of the key's reach. */
   get(id: string): Promise<Directory>;
+  /** Changes the name, domain, policy or mappings; a mapping change re-applies to every user first. */
   update(id: string, input: UpdateDirectoryInput): Promise<Directory>;
   /** Soft delete: state `deleting`, tokens stop working, restorable for ROSTER_RESTORE_DAYS. */
   delete(id: string): Promise<Directory>;

@@ -18,8 +18,8 @@ export interface RosterApiErrorInit {
 
 /**
  * Every failure of the SDK: an error answer of the API (`status` ≥ 400, `code` from the body) or
- * a request that got no answer (`status` 0, `code` `network_error` or `timeout`, the fetch error
- * kept as `cause`). `message` is one line a person can act on, with status and code in it.
+ * a request that got no answer (`status` 0, `code` `network_error`, `timeout`, or `aborted` when the
+ * caller's AbortSignal fired; the fetch error kept as `cause`). `message` is one line a person can act on, with status and code in it.
  */
 export class RosterApiError extends Error {
   override readonly name = "RosterApiError";

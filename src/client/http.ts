@@ -10,6 +10,14 @@ export interface RequestSpec {
   readonly query?: Query;
   /** Sent as JSON; no body (and no Content-Type) when undefined. */
   readonly body?: unknown;
+  /** Cancels the request; it then fails with code `aborted`. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Options a caller may pass to one request. */
+export interface RequestOptions {
+  /** Cancels the request; it then fails with a RosterApiError of code `aborted` (status 0). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface TransportOptions {
@@ -43,7 +51,8 @@ export function buildUrl(baseUrl: string, path: string, query: Query = {}): stri
   return url.toString();
 }
 
-function noAnswer(err: unknown, baseUrl: string, timeoutMs: number): RosterApiError {
+function noAnswer(err: unknown, baseUrl: string, timeoutMs: number, signal: AbortSignal | undefined): RosterApiError {
+  if (signal?.aborted) return new RosterApiError({ status: 0, code: "aborted", detail: "The request was aborted", cause: err });
   if (err instanceof Error && err.name === "TimeoutError") {
     return new RosterApiError({ status: 0, code: "timeout", detail: `Roster at ${baseUrl} did not answer within ${timeoutMs / 1000} s`, cause: err });
   }
@@ -76,10 +85,10 @@ export function createTransport(options: TransportOptions): Transport {
         method: spec.method,
         headers: hasBody ? { ...headers, "content-type": "application/json" } : headers,
         body: hasBody ? JSON.stringify(spec.body) : null,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: spec.signal ? AbortSignal.any([spec.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw noAnswer(err, options.baseUrl, timeoutMs);
+      throw noAnswer(err, options.baseUrl, timeoutMs, spec.signal);
     }
     if (!response.ok) {
       throw errorFromResponse(response.status, response.statusText, await readJson(response), response.headers.get("x-request-id"));
@@ -90,8 +99,14 @@ export function createTransport(options: TransportOptions): Transport {
   return Object.freeze({
     async json<T>(spec: RequestSpec): Promise<T> {
       const response = await exchange(spec);
-      // The server's response schemas define T; the SDK trusts them rather than re-validating.
-      return (await response.json()) as T;
+      try {
+        // The server's response schemas define T; the SDK trusts them rather than re-validating.
+        return (await response.json()) as T;
+      } catch (err) {
+        // Cancelled or timed out while the body was still arriving.
+        if (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError")) throw noAnswer(err, options.baseUrl, timeoutMs, spec.signal);
+        throw err;
+      }
     },
     async send(spec: RequestSpec): Promise<void> {
       const response = await exchange(spec);

@@ -3,7 +3,14 @@
 export type { ApiKeysApi, CreateApiKeyInput } from "./api-keys.js";
 export { createRosterClient, type RosterClient, type RosterClientOptions } from "./client.js";
 export type { CreateDirectoryInput, DirectoriesApi, DirectoryListParams, RotateScimTokenInput, UpdateDirectoryInput } from "./directories.js";
+export type { DirectoryGroupListParams, DirectoryGroupsApi } from "./directory-groups.js";
+export type { DirectoryGroup, DirectoryUser, DirectoryUserEmail, DirectoryUserRole, DirectoryUserState } from "./directory-sync-types.js";
+export type { DirectoryUserListParams, DirectoryUsersApi } from "./directory-users.js";
 export { RosterApiError, type RosterApiErrorInit, type RosterFieldError } from "./errors.js";
+export { TAIL_INTERVAL_MS, type TailOptions } from "./event-tail.js";
+export { ROSTER_EVENT_TYPES, type RosterEvent, type RosterEventType, type WebhookEvent } from "./event-types.js";
+export type { EventListParams, EventsApi, EventTailParams } from "./events.js";
+export type { RequestOptions } from "./http.js";
 export type { CreateOrganizationInput, OrganizationListParams, OrganizationsApi, UpdateOrganizationInput } from "./organizations.js";
 export { autoPaginate, iterate, type ListFunction, listAll } from "./pagination.js";
 export type {
@@ -18,6 +25,23 @@ export type {
   ListMetadata,
   Organization,
   PageParams,
+  RoleRule,
   ScimToken,
   SortOrder,
 } from "./types.js";
+export {
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  type VerifyWebhookInput,
+  verifyWebhook,
+  type WebhookHeaders,
+  WebhookVerificationError,
+  type WebhookVerificationErrorCode,
+} from "./verify-webhook.js";
+export type {
+  CreateWebhookEndpointInput,
+  UpdateWebhookEndpointInput,
+  WebhookDeliveryListParams,
+  WebhookEndpointListParams,
+  WebhookEndpointsApi,
+} from "./webhook-endpoints.js";
+export type { CreatedWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint } from "./webhook-types.js";

@@ -59,9 +59,21 @@ export interface DirectoryScim {
   readonly token?: string;
 }
 
+/** One group → role rule of a directory's `role_mapping`. */
+export interface RoleRule {
+  /** A group's id, `idp_id` or name (case-insensitive). */
+  readonly group: string;
+  /** The role slug the group's members get. */
+  readonly role: string;
+  /** Higher ranks first; the first of a user's roles is its `role`. */
+  readonly priority: number;
+}
+
 export interface Directory {
   readonly object: "directory";
   readonly id: string;
+  /** WorkOS's `external_key`: the key naming the directory in its SCIM endpoint (its id). */
+  readonly external_key: string;
   readonly organization_id: string;
   readonly name: string;
   readonly type: DirectoryType;
@@ -69,6 +81,10 @@ export interface Directory {
   readonly domain: string | null;
   readonly metadata: { readonly users: { readonly active: number; readonly inactive: number }; readonly groups: number };
   readonly deactivated_members: DeactivatedMembersPolicy;
+  /** Custom attribute name → source attribute path (`{}` when unset). */
+  readonly attribute_mapping: Readonly<Record<string, string>>;
+  /** Group → role rules (`[]` when unset). */
+  readonly role_mapping: readonly RoleRule[];
   /** Ingest directories only. */
   readonly scim?: DirectoryScim;
   readonly deleted_at: string | null;

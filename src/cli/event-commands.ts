@@ -1,0 +1,103 @@
+import { type Command, Option } from "@commander-js/extra-typings";
+import type { EventListParams, RosterEvent } from "../client/index.js";
+import { commandLine } from "./command-line.js";
+import { connect, withConnection } from "./connection.js";
+import { eventLine, summarizeEvent } from "./event-summary.js";
+import { parseEventTypes, parseIntervalMs, parseLimit, parseMaxEvents, parseTimeoutMs } from "./option-parsers.js";
+import { type Column, emit, formatTime, printLine, printTable } from "./output.js";
+
+const EVENT_COLUMNS: readonly Column<RosterEvent>[] = [
+  { header: "ID", value: (e) => e.id },
+  { header: "EVENT", value: (e) => e.event },
+  { header: "CREATED", value: (e) => formatTime(e.created_at) },
+  { header: "SUMMARY", value: summarizeEvent },
+];
+
+const note = (line: string) => process.stderr.write(`${line}\n`);
+
+function registerList(events: Command): void {
+  withConnection(
+    events
+      .command("list")
+      .description("List events, oldest first (the stream); pass --after to continue where you stopped")
+      .option("--events <types>", "only these event types, comma-separated", parseEventTypes)
+      .option("--org <id>", "only this organization's events (org_…)")
+      .option("--range-start <iso>", "only events at or after this ISO-8601 date or time (UTC unless it has an offset)")
+      .option("--range-end <iso>", "only events before this ISO-8601 date or time")
+      .option("--after <id>", "continue after this event id")
+      .addOption(new Option("--order <order>", "asc: oldest first (default); desc: newest first").choices(["asc", "desc"] as const))
+      .option("--limit <n>", "page size, 1 to 100", parseLimit),
+  ).action(async (options) => {
+    const params: EventListParams = {
+      events: options.events,
+      organization_id: options.org,
+      range_start: options.rangeStart,
+      range_end: options.rangeEnd,
+      after: options.after,
+      order: options.order,
+      limit: options.limit,
+    };
+    emit(options, await connect(options).events.list(params), (page) => {
+      if (page.data.length === 0) printLine(options.after ? `No events after ${options.after}.` : "No events.");
+      else printTable(page.data, EVENT_COLUMNS);
+      const again = commandLine("roster events list", [
+        ["--events", options.events],
+        ["--org", options.org],
+        ["--range-start", options.rangeStart],
+        ["--range-end", options.rangeEnd],
+        ["--order", options.order],
+        ["--limit", options.limit],
+      ]);
+      if (page.list_metadata.after) printLine(`\nMore events: ${again} --after ${page.list_metadata.after}`);
+    });
+  });
+}
+
+function registerTail(events: Command): void {
+  withConnection(
+    events
+      .command("tail")
+      .description("Print each new event as it is written, one per line (JSON lines with --json), until Ctrl-C")
+      .option("--events <types>", "only these event types, comma-separated", parseEventTypes)
+      .option("--org <id>", "only this organization's events (org_…)")
+      .option("--after <id>", "start after this event id instead of after the newest one")
+      .option("--interval-ms <n>", "how often to poll once caught up (default 1000)", parseIntervalMs)
+      .option("--max-events <n>", "stop after printing this many events", parseMaxEvents)
+      .option("--timeout-ms <n>", "stop after this long", parseTimeoutMs),
+  ).action(async (options) => {
+    const client = connect(options);
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(onSignal, options.timeoutMs);
+    let printed = 0;
+    try {
+      const tail = client.events.tail(
+        { events: options.events, organization_id: options.org, after: options.after },
+        {
+          signal: stop.signal,
+          intervalMs: options.intervalMs,
+          onReady: (after) => note(`Waiting for events${after ? ` after ${after}` : ""}; Ctrl-C to stop.`),
+          onError: (error, retryInMs) => note(`roster: ${error.message}; retrying in ${Math.ceil(retryInMs / 1000)} s`),
+        },
+      );
+      for await (const event of tail) {
+        printLine(options.json ? JSON.stringify(event) : eventLine(event));
+        if (++printed === options.maxEvents) break;
+      }
+    } finally {
+      clearTimeout(timer);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+    if (!options.json) note(`Stopped after ${printed} event${printed === 1 ? "" : "s"}.`);
+  });
+}
+
+/** `roster events …`: the event feed (SPEC §5), listed or followed over HTTP through the client SDK. */
+export function registerEventCommands(program: Command): void {
+  const events = program.command("events").description("List or follow directory events");
+  registerList(events);
+  registerTail(events);
+}

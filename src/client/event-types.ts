@@ -1,0 +1,39 @@
+// Events (SPEC §5) as `GET /events` lists them and webhooks deliver them.
+
+/** Every event type Roster writes: WorkOS's `dsync.*` names plus Roster's token and connector events. */
+export const ROSTER_EVENT_TYPES = [
+  "dsync.activated",
+  "dsync.deleted",
+  "dsync.user.created",
+  "dsync.user.updated",
+  "dsync.user.deleted",
+  "dsync.group.created",
+  "dsync.group.updated",
+  "dsync.group.deleted",
+  "dsync.group.user_added",
+  "dsync.group.user_removed",
+  "dsync.token.created",
+  "dsync.token.revoked",
+  "connector.sync.completed",
+  "connector.sync.failed",
+] as const;
+
+export type RosterEventType = (typeof ROSTER_EVENT_TYPES)[number];
+
+/**
+ * An event as a webhook delivers it: `{ id, event, data, created_at }`. `id` is also the
+ * `webhook-id` header and a cursor for `GET /events?after=`, so a consumer can switch between
+ * webhooks and polling without losing its place.
+ */
+export interface WebhookEvent {
+  readonly id: string;
+  readonly event: RosterEventType;
+  /** The object the event is about (a directory_user, a directory_group, `{ user, group }`, …). */
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly created_at: string;
+}
+
+/** An event as `GET /events` lists it: the webhook payload plus `object`. */
+export interface RosterEvent extends WebhookEvent {
+  readonly object: "event";
+}

@@ -1,0 +1,66 @@
+// Webhook endpoints and their delivery log, as `/webhook_endpoints` serves them.
+
+import type { RosterEventType } from "./event-types.js";
+
+export interface WebhookEndpoint {
+  readonly object: "webhook_endpoint";
+  readonly id: string;
+  /** The owning organization; null for a global endpoint (admin only) that gets every organization's events. */
+  readonly organization_id: string | null;
+  readonly url: string;
+  /** WorkOS's name for `url`. */
+  readonly endpoint_url: string;
+  /** The event types it receives; empty: every type. */
+  readonly events: RosterEventType[];
+  /** False once deliveries gave up (see `disabled_reason`) or after `update(id, { enabled: false })`. */
+  readonly enabled: boolean;
+  readonly disabled_reason: string | null;
+  readonly disabled_at: string | null;
+  /** `whsec_…`: present only in the answer that created the endpoint. */
+  readonly secret?: string;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** The answer of `webhookEndpoints.create`: the only time the signing secret is shown. */
+export interface CreatedWebhookEndpoint extends WebhookEndpoint {
+  readonly secret: string;
+}
+
+export type WebhookDeliveryState = "pending" | "succeeded" | "failed";
+
+/** One try at sending a delivery. */
+export interface WebhookAttempt {
+  readonly object: "webhook_attempt";
+  readonly id: string;
+  /** 1 for the first try. */
+  readonly attempt: number;
+  /** The receiver's HTTP status; null when it did not answer. */
+  readonly status_code: number | null;
+  readonly latency_ms: number;
+  /** At most 1 KiB of the receiver's answer. */
+  readonly response_excerpt: string | null;
+  /** What went wrong (`HTTP 503`, `connect ECONNREFUSED …`, `timed out after 10000 ms`); null on success. */
+  readonly error: string | null;
+  readonly started_at: string;
+  readonly finished_at: string;
+}
+
+/** One event to one endpoint, with every attempt made to deliver it. */
+export interface WebhookDelivery {
+  readonly object: "webhook_delivery";
+  readonly id: string;
+  readonly endpoint_id: string;
+  readonly event_id: string;
+  readonly event: RosterEventType;
+  readonly state: WebhookDeliveryState;
+  readonly attempt_count: number;
+  /** When the next attempt is due; null unless pending. */
+  readonly next_attempt_at: string | null;
+  readonly delivered_at: string | null;
+  readonly last_status_code: number | null;
+  readonly last_error: string | null;
+  readonly attempts: WebhookAttempt[];
+  readonly created_at: string;
+  readonly updated_at: string;
+}
