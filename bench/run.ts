@@ -1,5 +1,6 @@
 import { DIALECTS } from "../test/support/databases.js";
 import { type BenchRun, runScimBench, USERS } from "./scim-bench.js";
+import { BURST_USERS, runWebhookBench, type WebhookRun } from "./webhook-bench.js";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -12,11 +13,42 @@ function table(run: BenchRun): void {
   }
 }
 
+const ms = (v: number | null) => (v === null ? "—" : String(v));
+const pct = (v: number) => `${Math.round(v * 100)} %`;
+
+function webhookTable(run: WebhookRun): void {
+  print(`\n${run.dialect}: webhooks to one endpoint on loopback`);
+  print(`${"phase".padEnd(30)}${"delivered".padStart(10)}${"events/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"dups".padStart(6)}${"missing".padStart(9)}${"srv CPU".padStart(9)}${"srv loop".padStart(10)}${"machine".padStart(9)}`);
+  for (const f of run.figures) {
+    print(
+      `${f.phase.padEnd(30)}${String(f.delivered).padStart(10)}${String(f.eventsPerSecond).padStart(10)}${ms(f.p50Ms).padStart(9)}${ms(f.p99Ms).padStart(9)}${String(f.duplicates).padStart(6)}${String(f.missing).padStart(9)}${pct(f.server.cpu).padStart(9)}${pct(f.server.eventLoop).padStart(10)}${pct(f.machineBusy).padStart(9)}`,
+    );
+  }
+  for (const f of run.figures) {
+    const fromCreated = f.fromCreatedP50Ms === null ? "" : `; from created_at p50 ${f.fromCreatedP50Ms} ms, p99 ${f.fromCreatedP99Ms} ms`;
+    print(`  ${f.phase}: ${f.note}${fromCreated}`);
+  }
+  for (const b of run.beside) print(`  beside: ${b.name} ${b.requestsPerSecond} req/s, p50 ${b.p50Ms} ms, p99 ${b.p99Ms} ms, ${b.errors} errors`);
+  const a = run.attempts;
+  for (const e of run.skipped) {
+    print(`  SKIPPED: event seq ${e.seq} (xact ${e.xactId}) never got a delivery; neighbours ${e.neighbours.map((n) => `${n.seq}:${n.xactId}`).join(" ")}`);
+  }
+  print(`  attempts: ${a.attempts} (${a.succeeded} 2xx); the POST itself p50 ${a.postP50Ms} ms, p99 ${a.postP99Ms} ms; one delivery every ${a.cycleMeanMs.toFixed(2)} ms while the queue is busy`);
+}
+
 /** `npm run bench`: every benchmark, on both backends, with its baseline measured in the same run. */
 async function main(): Promise<void> {
   const only = process.env.BENCH_DIALECT;
-  print(`SCIM benchmark: ${USERS} users, autocannon on loopback, ${process.env.BENCH_SECONDS ?? 5} s per measure`);
-  for (const dialect of DIALECTS.filter((d) => !only || d === only)) table(await runScimBench(dialect, print));
+  const part = process.env.BENCH_ONLY; // "scim" or "webhooks" while iterating; both by default
+  const dialects = DIALECTS.filter((d) => !only || d === only);
+  if (part !== "webhooks") {
+    print(`SCIM benchmark: ${USERS} users, autocannon on loopback, ${process.env.BENCH_SECONDS ?? 5} s per measure`);
+    for (const dialect of dialects) table(await runScimBench(dialect, print));
+  }
+  if (part !== "scim") {
+    print(`\nWebhook benchmark: a trickle of creates, a burst and a backlog of ${BURST_USERS}, then ${2 * Number(process.env.BENCH_SECONDS ?? 5)} s of SCIM load beside delivery; p50/p99 from the create being sent to the delivery received`);
+    for (const dialect of dialects) webhookTable(await runWebhookBench(dialect, print));
+  }
 }
 
 await main();
