@@ -20,6 +20,8 @@ export interface EventFeedFilter {
  * Committed events in sequence order, never skipping one: on PostgreSQL an event is served only
  * once no transaction that could still commit a lower sequence number is running (SPEC §5).
  * The events API and the webhook worker both read through here.
+ * Known gap (docs/api.md, "Known issue"): a writer with an older xid but a higher `seq` can be
+ * served before a younger writer's lower `seq` commits; the cursor must become (xact_id, seq).
  */
 export async function readSettledEvents(db: Kysely<Database>, caps: StorageCapabilities, filter: EventFeedFilter): Promise<EventRow[]> {
   let query = db.selectFrom("events").selectAll().where("seq", ">", filter.afterSeq);
