@@ -19,6 +19,8 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  directory_syncs: DirectorySyncsTable;
+  sync_runs: SyncRunsTable;
 }
 
 export interface ScimRequestsTable {
@@ -73,9 +75,53 @@ export interface DirectoriesTable {
   deactivated_members: string;
   /** JSON object: attribute mapping, role mapping, connector settings (secrets encrypted). */
   settings: string;
+  /** Pull directories: the connector object, sealed (it holds credentials); null for ingest types. */
+  connector: string | null;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+}
+
+/** One row per pull directory: its run lease, schedule and delta watermark. */
+export interface DirectorySyncsTable {
+  directory_id: string;
+  lease_run_id: string | null;
+  lease_expires_at: string | null;
+  watermark: string | null;
+  last_full_at: string | null;
+  next_due_at: string | null;
+}
+
+export interface SyncRunsTable {
+  id: string;
+  directory_id: string;
+  organization_id: string;
+  /** `full`, `delta` or `user`. */
+  mode: string;
+  /** `manual`, `schedule`, `upload` or `confirm`. */
+  trigger: string;
+  dry_run: number;
+  /** The one user a `user` run syncs. */
+  username: string | null;
+  state: string;
+  /** What a running run is doing: `connecting`, `users`, `groups`, `removals`, `done`. */
+  phase: string;
+  started_at: string;
+  heartbeat_at: string;
+  finished_at: string | null;
+  /** JSON: the user counts of SPEC §4. */
+  counts: string;
+  /** JSON: created, updated, deleted, unchanged groups. */
+  group_counts: string;
+  /** JSON array of per-record errors `{ ref, message }`, capped. */
+  errors: string;
+  failure_reason: string | null;
+  failure_message: string | null;
+  /** Users a run held back for confirmation (the mass-removal guard). */
+  pending_removals: number;
+  /** JSON: a dry run's planned changes (capped). */
+  changes: string | null;
+  confirmed_at: string | null;
 }
 
 export interface DirectoryTokensTable {
@@ -163,6 +209,8 @@ export type DirectoryTokenRow = Selectable<DirectoryTokensTable>;
 export type DirectoryUserRow = Selectable<DirectoryUsersTable>;
 export type DirectoryGroupRow = Selectable<DirectoryGroupsTable>;
 export type EventRow = Selectable<EventsTable>;
+export type DirectorySyncRow = Selectable<DirectorySyncsTable>;
+export type SyncRunRow = Selectable<SyncRunsTable>;
 export type ScimRequestRow = Selectable<ScimRequestsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type DirectoryUpdate = Updateable<DirectoriesTable>;

@@ -90,6 +90,7 @@ export function createDirectoryService(deps: Deps) {
         domain: input.domain?.trim().toLowerCase() || null,
         deactivated_members: input.deactivated_members ?? "hide",
         settings: "{}",
+        connector: null,
         created_at: now,
         updated_at: now,
         deleted_at: null,

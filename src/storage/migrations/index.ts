@@ -4,6 +4,7 @@ import * as m0001 from "./0001-initial.js";
 import * as m0002 from "./0002-scim-requests.js";
 import * as m0003 from "./0003-webhooks.js";
 import * as m0004 from "./0004-user-api-indexes.js";
+import * as m0006 from "./0006-pull-sync.js";
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, caps: StorageCapabilities): Promise<void>;
@@ -15,6 +16,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [
   ["0002-scim-requests", m0002],
   ["0003-webhooks", m0003],
   ["0004-user-api-indexes", m0004],
+  ["0006-pull-sync", m0006],
 ];
 
 export function migrationsFor(caps: StorageCapabilities): Record<string, Migration> {
