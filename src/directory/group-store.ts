@@ -4,6 +4,7 @@ import { applyMemberChange } from "./membership-store.js";
 import { memberEvent, membershipVisible } from "./membership-events.js";
 import { appendEvents, type EventDraft } from "./outbox.js";
 import { refreshRoles, refreshRolesOfGroup } from "./refresh-derived.js";
+import { inTransaction } from "./in-transaction.js";
 import { StoreErrors } from "./store-errors.js";
 import type { Db, DirectoryContext, GroupInput, MemberChange } from "./types.js";
 import { NO_MEMBER_CHANGE } from "./types.js";
@@ -37,7 +38,7 @@ export function createGroupStore(deps: StoreDeps) {
 
   async function write<T>(name: string, work: (trx: Db) => Promise<T>): Promise<T> {
     try {
-      return await db.transaction().execute(work);
+      return await inTransaction(db, work);
     } catch (error) {
       if (caps.isUniqueViolation(error)) throw StoreErrors.groupNameTaken(name);
       throw error;
@@ -103,7 +104,7 @@ export function createGroupStore(deps: StoreDeps) {
 
     /** Deletes a group; each visible member gets user_removed first, then dsync.group.deleted. */
     async remove(dir: DirectoryContext, id: string, expectedVersion?: number): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         const row = await mustLoad(trx, dir, id);
         if (expectedVersion !== undefined && row.version !== expectedVersion) throw StoreErrors.versionMismatch(id);
         const group = toDirectoryGroup(row);

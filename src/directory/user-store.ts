@@ -5,6 +5,7 @@ import { deriveColumns, roleGroupsOf } from "./derived-attributes.js";
 import { type CompiledMapping, loadMapping } from "./mapping/directory-mapping.js";
 import { appendEvents, type OutboxDeps } from "./outbox.js";
 import { applyStateChangeToMemberships } from "./membership-store.js";
+import { inTransaction } from "./in-transaction.js";
 import { StoreErrors } from "./store-errors.js";
 import type { Db, DirectoryContext, UserInput } from "./types.js";
 import { type DirectoryUser, previousAttributes, toDirectoryUser } from "./user-object.js";
@@ -37,7 +38,7 @@ export function createUserStore(deps: StoreDeps) {
   /** Runs a write, turning a lost race for a unique userName into 409. */
   async function write<T>(username: string, work: (trx: Db) => Promise<T>): Promise<T> {
     try {
-      return await db.transaction().execute(work);
+      return await inTransaction(db, work);
     } catch (error) {
       if (caps.isUniqueViolation(error)) throw StoreErrors.usernameTaken(username);
       throw error;
@@ -118,7 +119,7 @@ export function createUserStore(deps: StoreDeps) {
     replace,
 
     async remove(dir: DirectoryContext, id: string, expectedVersion?: number): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         const before = await mustLoad(trx, dir, id);
         checkVersion(before.row, expectedVersion);
         // Memberships go with the user (foreign-key cascade); say so to readers first.
