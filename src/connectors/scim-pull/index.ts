@@ -1,0 +1,2 @@
+export { checkScimPullConfig, SCIM_PULL_DEFAULTS, type ScimPullConfig } from "./scim-pull-config.js";
+export { createScimPullSource, type ScimPullOptions } from "./scim-pull-source.js";

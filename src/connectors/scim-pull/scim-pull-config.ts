@@ -1,0 +1,73 @@
+import type { FieldError } from "../../core/errors.js";
+
+/** The `connector` object of a `scim pull` directory (SPEC §6). */
+export interface ScimPullConfig {
+  /** The upstream's SCIM base, e.g. `https://idp.example.com/scim/v2`; `/Users` is appended. */
+  readonly base_url: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  readonly token: string;
+  /** Resources asked for per list request (`count`); the upstream may answer with fewer. */
+  readonly page_size?: number | undefined;
+  /** Per request, including reading the body. */
+  readonly timeout_ms?: number | undefined;
+}
+
+export const SCIM_PULL_DEFAULTS = Object.freeze({ page_size: 100, timeout_ms: 30_000 });
+
+const PAGE_SIZE = { min: 1, max: 1000 };
+const TIMEOUT_MS = { min: 100, max: 600_000 };
+const FIELDS = new Set(["base_url", "token", "page_size", "timeout_ms"]);
+
+export type CheckedConfig<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+function checkBaseUrl(value: unknown): FieldError | null {
+  const field = "base_url";
+  if (typeof value !== "string" || value.trim() === "") return { field, code: "required", message: "is required: the upstream SCIM base URL" };
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return { field, code: "invalid_url", message: `"${value}" is not a URL` };
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return { field, code: "invalid_url", message: "must be an http or https URL" };
+  // Credentials in the URL would be stored and shown unencrypted; the token field is sealed.
+  if (url.username || url.password) return { field, code: "invalid_url", message: "must not carry credentials: put the bearer token in token" };
+  if (url.search || url.hash) return { field, code: "invalid_url", message: "must not have a ?query or #fragment: resource paths and list parameters are appended to it" };
+  return null;
+}
+
+function checkInteger(field: string, value: unknown, range: { min: number; max: number }): FieldError | null {
+  if (value === undefined) return null;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < range.min || value > range.max) {
+    return { field, code: "out_of_range", message: `must be an integer from ${range.min} to ${range.max}` };
+  }
+  return null;
+}
+
+/** Validates a `scim pull` connector object from the API; every problem named by field. */
+export function checkScimPullConfig(input: unknown): CheckedConfig<ScimPullConfig> {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ field: "connector", code: "type", message: "must be an object with base_url and token" }] };
+  }
+  const raw = input as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!FIELDS.has(key)) errors.push({ field: key, code: "unknown", message: `is not a scim pull setting (expected ${[...FIELDS].join(", ")})` });
+  }
+  const baseUrlError = checkBaseUrl(raw.base_url);
+  if (baseUrlError) errors.push(baseUrlError);
+  if (typeof raw.token !== "string" || raw.token.trim() === "") errors.push({ field: "token", code: "required", message: "is required: the upstream's bearer token" });
+  for (const error of [checkInteger("page_size", raw.page_size, PAGE_SIZE), checkInteger("timeout_ms", raw.timeout_ms, TIMEOUT_MS)]) {
+    if (error) errors.push(error);
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      base_url: (raw.base_url as string).trim(),
+      token: (raw.token as string).trim(),
+      ...(raw.page_size === undefined ? {} : { page_size: raw.page_size as number }),
+      ...(raw.timeout_ms === undefined ? {} : { timeout_ms: raw.timeout_ms as number }),
+    },
+  };
+}
