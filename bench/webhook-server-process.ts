@@ -160,7 +160,7 @@ async function skippedEvents(): Promise<SkippedEvent[]> {
     .selectFrom("events as e")
     .select(["e.seq", "e.xact_id"])
     .where("e.event", "=", "dsync.user.created")
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom("webhook_deliveries as d").select("d.id").whereRef("d.event_seq", "=", "e.seq"))))
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom("webhook_deliveries as d").select("d.id").whereRef("d.event_id", "=", "e.id"))))
     .orderBy("e.seq")
     .limit(20)
     .execute();

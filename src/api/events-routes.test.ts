@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
 import { SCHEMA, scimClient } from "../../test/support/scim-client.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
+import { raceOlderXidPastLowerSeq } from "../../test/support/xid-race.js";
 import { appendEvents, type EventDraft } from "../directory/outbox.js";
 
 interface EventBody {
@@ -73,13 +74,13 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
     return listNow(query, key);
   };
   const storedIds = async (orgId?: string): Promise<string[]> => {
-    let query = t.storage.db.selectFrom("events").select("id").orderBy("seq");
+    let query = t.storage.db.selectFrom("events").select("id").orderBy("feed_pos");
     if (orgId) query = query.where("organization_id", "=", orgId);
     return (await query.execute()).map((row) => row.id);
   };
   const newestId = async (): Promise<string> => {
     await settle();
-    return (await t.storage.db.selectFrom("events").select("id").orderBy("seq", "desc").limit(1).executeTakeFirstOrThrow()).id;
+    return (await t.storage.db.selectFrom("events").select("id").orderBy("feed_pos", "desc").limit(1).executeTakeFirstOrThrow()).id;
   };
   const draft = (orgId: string, data: Record<string, unknown>): EventDraft => ({ event: "dsync.user.updated", organizationId: orgId, directoryId: null, data });
 
@@ -248,8 +249,42 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
       await appendEvents(t.storage.db, t.deps, [draft(orgId, { marker: "slow" })]);
       await appendEvents(t.storage.db, t.deps, [draft(orgId, { marker: "fast" })]);
     }
-    const stored = await t.storage.db.selectFrom("events").select("data").where("organization_id", "=", orgId).orderBy("seq").execute();
+    const stored = await t.storage.db.selectFrom("events").select("data").where("organization_id", "=", orgId).orderBy("feed_pos").execute();
     expect(stored.map((row) => JSON.parse(row.data).marker)).toEqual(["slow", "fast"]);
     expect(await markers()).toEqual(["slow", "fast"]);
+  });
+
+  // SPEC §5: the writer with the older xid can draw the higher seq and commit first.
+  it("never skips a younger writer's lower sequence number after serving an older writer's higher one", async () => {
+    const { orgId } = await createOrgWithKey(t.app, "Interleaved");
+    let cursor = await newestId();
+    const seen: unknown[] = [];
+    const poll = async () => {
+      const page = await listNow(`organization_id=${orgId}&after=${cursor}&limit=100`);
+      seen.push(...page.data.map((e) => e.data.marker));
+      cursor = page.data.at(-1)?.id ?? cursor;
+    };
+    if (dialect === "postgres") {
+      const race = await raceOlderXidPastLowerSeq(t.storage.db, t.deps, draft(orgId, { marker: "older" }), draft(orgId, { marker: "younger" }));
+      try {
+        // Other test files' transactions can hold xmin back for a moment: poll as a client would.
+        for (let i = 0; i < 500 && seen.length === 0; i++) {
+          await poll();
+          if (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(seen).toEqual(["older"]); // served while the younger writer still runs
+        await race.commitYounger();
+      } finally {
+        await race.abandon();
+      }
+    } else {
+      // One writer at a time: sequence order is commit order, and nothing can interleave.
+      await appendEvents(t.storage.db, t.deps, [draft(orgId, { marker: "older" })]);
+      await poll();
+      await appendEvents(t.storage.db, t.deps, [draft(orgId, { marker: "younger" })]);
+    }
+    await settle();
+    await poll();
+    expect(seen).toEqual(["older", "younger"]);
   });
 });

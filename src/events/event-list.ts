@@ -45,22 +45,22 @@ function toEventObject(row: EventRow): EventObject {
   return { object: "event", id: row.id, event: row.event, data: JSON.parse(row.data) as object, created_at: row.created_at };
 }
 
-/** The events API over the settled feed: the cursor is an event id, its position the event's seq. */
+/** The events API over the settled feed: the cursor is an event id, its place the event's feed position. */
 export function createEventList(deps: Pick<Deps, "db" | "caps">) {
   const { db, caps } = deps;
 
   /**
-   * The seq of a cursor, by the unique index on events.id. Only an event this caller could have
-   * been served counts: one of another organization would reveal that id, and one not yet settled
-   * would let a reader start past a lower seq that may still commit (SPEC §5).
+   * The feed position of a cursor, by the unique index on events.id. Only an event this caller
+   * could have been served counts: one of another organization would reveal that id, and one not
+   * yet settled would let a reader start past a position that may still commit (SPEC §5).
    */
-  async function seqOf(cursor: string, scope: string | null): Promise<number> {
-    let query = db.selectFrom("events").select("seq").where("id", "=", cursor);
+  async function positionOf(cursor: string, scope: string | null): Promise<string> {
+    let query = db.selectFrom("events").select("feed_pos").where("id", "=", cursor);
     if (caps.eventsSettled) query = query.where(caps.eventsSettled);
     if (scope !== null) query = query.where("organization_id", "=", scope);
     const row = await query.executeTakeFirst();
     if (!row) throw Errors.invalidRequest("Unknown cursor", [{ field: "after", code: "unknown_cursor", message: "is not an event id from this feed" }]);
-    return Number(row.seq);
+    return row.feed_pos;
   }
 
   return Object.freeze({
@@ -70,11 +70,11 @@ export function createEventList(deps: Pick<Deps, "db" | "caps">) {
       if (scope !== null && request.organizationId !== undefined && request.organizationId !== scope) {
         throw Errors.notFound("Organization", request.organizationId);
       }
-      const cursorSeq = request.after === undefined ? undefined : await seqOf(request.after, scope);
+      const cursor = request.after === undefined ? undefined : await positionOf(request.after, scope);
       const descending = request.order === "desc";
       const rows = await readSettledEvents(db, caps, {
-        afterSeq: descending ? 0 : (cursorSeq ?? 0),
-        beforeSeq: descending ? cursorSeq : undefined,
+        after: descending ? undefined : cursor,
+        before: descending ? cursor : undefined,
         order: descending ? "desc" : "asc",
         limit: request.limit,
         types: request.types,

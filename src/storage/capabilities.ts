@@ -28,6 +28,16 @@ export interface StorageCapabilities {
    */
   readonly eventsSettled: Expression<SqlBool> | null;
   /**
+   * events.feed_pos, the feed's total order (SPEC §5): a generated column, text of fixed width
+   * so text order is numeric order. Everything the feed serves lies below every position still
+   * to commit. On PostgreSQL that takes the writer's xid first: all served events have an xid
+   * below xmin, every running or future writer's is at or above it, whatever `seq` each drew.
+   * With one writer at a time (SQLite), `seq` alone is commit order.
+   */
+  readonly eventFeedPosition: { readonly expression: RawBuilder<string>; readonly stored: boolean };
+  /** Column type of feed positions and the cursors that hold them: text compared byte by byte. */
+  readonly feedPositionType: ColumnDataType | RawBuilder<unknown>;
+  /**
    * Member `key` (given in lowercase, matched case-insensitively: RFC 7643 §2.1) of the JSON
    * object `doc` (JSON text or jsonb), as JSON; null when `doc` is not an object or lacks it.
    */
@@ -53,6 +63,10 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
   xactIdDefault: null,
   isUniqueViolation: (error: unknown) => codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
   eventsSettled: null,
+  // Virtual: SQLite adds only virtual generated columns to an existing table; indexes store it anyway.
+  eventFeedPosition: { expression: sql<string>`printf('%019d', seq)`, stored: false },
+  // SQLite's default collation (BINARY) already compares bytes.
+  feedPositionType: "text",
   // json_each gives containers as JSON text and scalars as SQL values (true as 1): re-encode by type.
   jsonMember: (doc: Expression<unknown>, key: string) =>
     sql`(select case jm.type when 'true' then 'true' when 'false' then 'false' when 'object' then jm.value when 'array' then jm.value else json_quote(jm.value) end from json_each(${doc}) as jm where lower(jm.key) = ${key} limit 1)`,
@@ -75,6 +89,10 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
   // Every transaction older than the snapshot's xmin has ended; an event written by a younger one
   // waits, because an older-numbered event of a still-running writer could commit after it.
   eventsSettled: sql<SqlBool>`(events.xact_id)::xid8 < pg_snapshot_xmin(pg_current_snapshot())`,
+  // xid8 has at most 20 digits, a bigint sequence 19. PostgreSQL 15 generates only stored columns.
+  eventFeedPosition: { expression: sql<string>`lpad(xact_id, 20, '0') || lpad(seq::text, 19, '0')`, stored: true },
+  // "C": digits compare by byte whatever the database's collation, and indexes serve `<`/`>`.
+  feedPositionType: sql`text collate "C"`,
   jsonMember: (doc: Expression<unknown>, key: string) =>
     sql`(select jm.value from (select (${doc})::jsonb as v) as jd, jsonb_each(case when jsonb_typeof(jd.v) = 'object' then jd.v else '{}'::jsonb end) as jm where lower(jm.key) = ${key} limit 1)`,
   jsonMemberText: (doc: Expression<unknown>, key: string) =>

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { Generated, GeneratedAlways, Insertable, Selectable, Updateable } from "kysely";
 
 /**
  * The tables of Roster, in portable types: ISO-8601 UTC text times, 0/1 integers for booleans,
@@ -190,7 +190,7 @@ export interface GroupMembershipsTable {
 }
 
 export interface EventsTable {
-  /** The total order of events: autoincrement on SQLite, bigserial on PostgreSQL. */
+  /** Autoincrement on SQLite, bigserial on PostgreSQL: unique, but not commit order on PostgreSQL. */
   seq: Generated<number>;
   id: string;
   event: string;
@@ -200,6 +200,8 @@ export interface EventsTable {
   created_at: string;
   /** PostgreSQL only: the writing transaction's id, so readers never pass a running writer (SPEC §5). */
   xact_id: Generated<string | null>;
+  /** The feed's total order, computed by the database (`caps.eventFeedPosition`); fixed-width text. */
+  feed_pos: GeneratedAlways<string>;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -227,8 +229,8 @@ export interface WebhookEndpointsTable {
   enabled: number;
   disabled_reason: string | null;
   disabled_at: string | null;
-  /** Last event sequence number turned into deliveries for this endpoint. */
-  cursor_seq: number;
+  /** Feed position of the last event turned into deliveries for this endpoint; '' before the first. */
+  cursor_pos: string;
   created_at: string;
   updated_at: string;
 }
@@ -237,7 +239,8 @@ export interface WebhookDeliveriesTable {
   id: string;
   endpoint_id: string;
   event_id: string;
-  event_seq: number;
+  /** The event's feed position: an endpoint's deliveries go out in this order. */
+  event_pos: string;
   event_type: string;
   /** pending | succeeded | failed */
   state: string;

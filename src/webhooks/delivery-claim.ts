@@ -20,7 +20,7 @@ export interface ClaimedDelivery {
 
 /**
  * Claims up to `limit` due deliveries, each the head of its endpoint's queue (its pending
- * delivery with the lowest event sequence): a failing event holds back later ones to that
+ * delivery earliest in the event feed): a failing event holds back later ones to that
  * endpoint only. A claim is a lease (`locked_until`) with a token, not a held lock, so no
  * transaction stays open while the network is slow; a worker that dies loses its lease and
  * another picks the delivery up. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets concurrent
@@ -48,7 +48,7 @@ export async function claimDueDeliveries(deps: ClaimDeps, limit: number, leaseMs
               .select("head.id")
               .whereRef("head.endpoint_id", "=", "e.id")
               .where("head.state", "=", "pending")
-              .orderBy("head.event_seq")
+              .orderBy("head.event_pos")
               .limit(1)
               .as("head_id"),
           ),

@@ -72,7 +72,7 @@ export function createDeliveryLog(deps: Pick<WebhookServiceDeps, "db" | "clock">
           .set({ next_attempt_at: now, updated_at: now })
           .where("endpoint_id", "=", endpointId)
           .where("state", "=", "pending")
-          .where("event_seq", "<", row.event_seq)
+          .where("event_pos", "<", row.event_pos)
           .where("next_attempt_at", ">", now)
           .execute();
       });

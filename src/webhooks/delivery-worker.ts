@@ -97,7 +97,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
   }
 
   async function attempt(claim: ClaimedDelivery, signal: AbortSignal): Promise<AttemptResult> {
-    const event = await deps.db.selectFrom("events").select(["id", "event", "data", "created_at"]).where("seq", "=", claim.delivery.event_seq).executeTakeFirst();
+    const event = await deps.db.selectFrom("events").select(["id", "event", "data", "created_at"]).where("id", "=", claim.delivery.event_id).executeTakeFirst();
     if (!event) return { kind: "failed", status: null, excerpt: null, error: `event ${claim.delivery.event_id} no longer exists`, latencyMs: 0, permanent: true };
     const body = JSON.stringify({ id: event.id, event: event.event, data: JSON.parse(event.data) as unknown, created_at: event.created_at });
     const secret = deps.keyring.box().open(claim.secretSealed, claim.delivery.endpoint_id);

@@ -20,20 +20,21 @@ interface EndpointCursor {
   readonly id: string;
   readonly organization_id: string | null;
   readonly events: string;
-  readonly cursor_seq: number;
+  readonly cursor_pos: string;
 }
 
 function matcher(endpoint: EndpointCursor): (event: EventRow) => boolean {
   const types = new Set(JSON.parse(endpoint.events) as string[]);
-  const cursor = Number(endpoint.cursor_seq);
+  const cursor = endpoint.cursor_pos;
+  // Fixed-width digits: comparing the strings compares the positions.
   return (event) =>
-    event.seq > cursor && (types.size === 0 || types.has(event.event)) && (endpoint.organization_id === null || event.organization_id === endpoint.organization_id);
+    event.feed_pos > cursor && (types.size === 0 || types.has(event.event)) && (endpoint.organization_id === null || event.organization_id === endpoint.organization_id);
 }
 
 /**
  * Turns new events into deliveries (the fan-out half of the outbox), one batch per call:
  * events come from `readSettledEvents`, so none is ever skipped on PostgreSQL; each endpoint's
- * cursor moves in the same transaction as the deliveries it created. Endpoint rows are locked
+ * cursor (a feed position) moves in the same transaction as the deliveries it created. Endpoint rows are locked
  * with SKIP LOCKED so concurrent workers split the endpoints instead of doubling them, and the
  * unique (endpoint, event) index is the last guard. Disabled endpoints keep their cursor:
  * re-enabled, they get what happened meanwhile. Returns how many events the batch read.
@@ -41,18 +42,18 @@ function matcher(endpoint: EndpointCursor): (event: EventRow) => boolean {
 export async function dispatchEvents(deps: DispatchDeps): Promise<number> {
   const { db, caps } = deps;
   // Cheap look without locks first, so an idle worker writes nothing.
-  const lowest = await db.selectFrom("webhook_endpoints").select((eb) => eb.fn.min("cursor_seq").as("seq")).where("enabled", "=", 1).executeTakeFirst();
-  if (lowest?.seq === null || lowest?.seq === undefined) return 0;
-  if ((await readSettledEvents(db, caps, { afterSeq: Number(lowest.seq), limit: 1 })).length === 0) return 0;
+  const lowest = await db.selectFrom("webhook_endpoints").select((eb) => eb.fn.min("cursor_pos").as("pos")).where("enabled", "=", 1).executeTakeFirst();
+  if (lowest?.pos === null || lowest?.pos === undefined) return 0;
+  if ((await readSettledEvents(db, caps, { after: lowest.pos, limit: 1 })).length === 0) return 0;
 
   return db.transaction().execute(async (trx) => {
-    let locking = trx.selectFrom("webhook_endpoints").select(["id", "organization_id", "events", "cursor_seq"]).where("enabled", "=", 1).orderBy("id");
+    let locking = trx.selectFrom("webhook_endpoints").select(["id", "organization_id", "events", "cursor_pos"]).where("enabled", "=", 1).orderBy("id");
     if (caps.skipLocked) locking = locking.forUpdate().skipLocked();
     const endpoints = await locking.execute();
     if (endpoints.length === 0) return 0;
-    const from = Math.min(...endpoints.map((e) => Number(e.cursor_seq)));
-    const events = await readSettledEvents(trx, caps, { afterSeq: from, limit: DISPATCH_BATCH });
-    const last = events.at(-1)?.seq;
+    const from = endpoints.reduce((low, e) => (e.cursor_pos < low ? e.cursor_pos : low), endpoints[0]?.cursor_pos ?? "");
+    const events = await readSettledEvents(trx, caps, { after: from, limit: DISPATCH_BATCH });
+    const last = events.at(-1)?.feed_pos;
     if (last === undefined) return 0;
 
     const now = deps.clock.now().toISOString();
@@ -65,7 +66,7 @@ export async function dispatchEvents(deps: DispatchDeps): Promise<number> {
           id: deps.ids("delivery"),
           endpoint_id: endpoint.id,
           event_id: event.id,
-          event_seq: event.seq,
+          event_pos: event.feed_pos,
           event_type: event.event,
           state: "pending",
           attempt_count: 0,
@@ -80,14 +81,14 @@ export async function dispatchEvents(deps: DispatchDeps): Promise<number> {
       await trx
         .insertInto("webhook_deliveries")
         .values(rows.slice(i, i + INSERT_CHUNK))
-        .onConflict((oc) => oc.columns(["endpoint_id", "event_seq"]).doNothing())
+        .onConflict((oc) => oc.columns(["endpoint_id", "event_id"]).doNothing())
         .execute();
     }
     await trx
       .updateTable("webhook_endpoints")
-      .set({ cursor_seq: last })
+      .set({ cursor_pos: last })
       .where("id", "in", endpoints.map((e) => e.id))
-      .where("cursor_seq", "<", last)
+      .where("cursor_pos", "<", last)
       .execute();
     return events.length;
   });

@@ -66,7 +66,7 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
       const secret = mintEndpointSecret();
       const now = clock.now().toISOString();
       // A new endpoint receives the events written after it: start past the newest one.
-      const newest = await db.selectFrom("events").select((eb) => eb.fn.max("seq").as("seq")).executeTakeFirst();
+      const newest = await db.selectFrom("events").select((eb) => eb.fn.max("feed_pos").as("pos")).executeTakeFirst();
       const row: WebhookEndpointRow = {
         id,
         organization_id: organizationId,
@@ -76,7 +76,7 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
         enabled: 1,
         disabled_reason: null,
         disabled_at: null,
-        cursor_seq: Number(newest?.seq ?? 0),
+        cursor_pos: newest?.pos ?? "",
         created_at: now,
         updated_at: now,
       };

@@ -4,6 +4,7 @@ import * as m0001 from "./0001-initial.js";
 import * as m0002 from "./0002-scim-requests.js";
 import * as m0003 from "./0003-webhooks.js";
 import * as m0004 from "./0004-user-api-indexes.js";
+import * as m0005 from "./0005-event-feed-order.js";
 import * as m0006 from "./0006-pull-sync.js";
 
 interface VersionedMigration {
@@ -16,6 +17,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [
   ["0002-scim-requests", m0002],
   ["0003-webhooks", m0003],
   ["0004-user-api-indexes", m0004],
+  ["0005-event-feed-order", m0005],
   ["0006-pull-sync", m0006],
 ];
 
