@@ -15,11 +15,11 @@ describe("scim pull connector settings", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => [e.field, e.code])).toEqual([
-      ["baseUrl", "unknown"],
-      ["base_url", "invalid_url"],
-      ["token", "required"],
-      ["page_size", "out_of_range"],
-      ["timeout_ms", "out_of_range"],
+      ["connector.baseUrl", "unknown"],
+      ["connector.base_url", "invalid_url"],
+      ["connector.token", "required"],
+      ["connector.page_size", "out_of_range"],
+      ["connector.timeout_ms", "out_of_range"],
     ]);
   });
 
@@ -30,7 +30,7 @@ describe("scim pull connector settings", () => {
     ["https://idp.example.com/scim?tenant=1", "invalid_url"],
   ])("refuses base_url %j", (base_url, code) => {
     const result = checkScimPullConfig({ base_url, token: "t" });
-    expect(result).toMatchObject({ ok: false, errors: [{ field: "base_url", code }] });
+    expect(result).toMatchObject({ ok: false, errors: [{ field: "connector.base_url", code }] });
   });
 
   it("refuses a connector that is not an object", () => {

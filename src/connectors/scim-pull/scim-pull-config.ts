@@ -21,7 +21,7 @@ const FIELDS = new Set(["base_url", "token", "page_size", "timeout_ms"]);
 export type CheckedConfig<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 function checkBaseUrl(value: unknown): FieldError | null {
-  const field = "base_url";
+  const field = "connector.base_url";
   if (typeof value !== "string" || value.trim() === "") return { field, code: "required", message: "is required: the upstream SCIM base URL" };
   let url: URL;
   try {
@@ -44,7 +44,7 @@ function checkInteger(field: string, value: unknown, range: { min: number; max: 
   return null;
 }
 
-/** Validates a `scim pull` connector object from the API; every problem named by field. */
+/** Validates a `scim pull` connector object from the API; every problem named by field (`connector.…`). */
 export function checkScimPullConfig(input: unknown): CheckedConfig<ScimPullConfig> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     return { ok: false, errors: [{ field: "connector", code: "type", message: "must be an object with base_url and token" }] };
@@ -52,12 +52,12 @@ export function checkScimPullConfig(input: unknown): CheckedConfig<ScimPullConfi
   const raw = input as Record<string, unknown>;
   const errors: FieldError[] = [];
   for (const key of Object.keys(raw)) {
-    if (!FIELDS.has(key)) errors.push({ field: key, code: "unknown", message: `is not a scim pull setting (expected ${[...FIELDS].join(", ")})` });
+    if (!FIELDS.has(key)) errors.push({ field: `connector.${key}`, code: "unknown", message: `is not a scim pull setting (expected ${[...FIELDS].join(", ")})` });
   }
   const baseUrlError = checkBaseUrl(raw.base_url);
   if (baseUrlError) errors.push(baseUrlError);
-  if (typeof raw.token !== "string" || raw.token.trim() === "") errors.push({ field: "token", code: "required", message: "is required: the upstream's bearer token" });
-  for (const error of [checkInteger("page_size", raw.page_size, PAGE_SIZE), checkInteger("timeout_ms", raw.timeout_ms, TIMEOUT_MS)]) {
+  if (typeof raw.token !== "string" || raw.token.trim() === "") errors.push({ field: "connector.token", code: "required", message: "is required: the upstream's bearer token" });
+  for (const error of [checkInteger("connector.page_size", raw.page_size, PAGE_SIZE), checkInteger("connector.timeout_ms", raw.timeout_ms, TIMEOUT_MS)]) {
     if (error) errors.push(error);
   }
   if (errors.length > 0) return { ok: false, errors };
