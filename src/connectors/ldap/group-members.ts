@@ -1,0 +1,21 @@
+/**
+ * A group's users with nesting flattened: a member that is itself a known group contributes its
+ * members, transitively. Each group is entered once per root, so cycles end; members that are not
+ * known groups are taken as users (their DN is their idpId).
+ */
+export function flattenMembers(rootIdpId: string, membersOfGroup: (idpId: string) => readonly string[] | undefined): string[] {
+  const users = new Set<string>();
+  const visited = new Set<string>([rootIdpId]);
+  const stack: string[] = [rootIdpId];
+  while (stack.length > 0) {
+    const members = membersOfGroup(stack.pop() as string) ?? [];
+    for (const member of members) {
+      if (membersOfGroup(member) === undefined) users.add(member);
+      else if (!visited.has(member)) {
+        visited.add(member);
+        stack.push(member);
+      }
+    }
+  }
+  return [...users];
+}

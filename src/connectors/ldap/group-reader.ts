@@ -1,0 +1,62 @@
+import { FilterParser } from "ldapts";
+import type { SourceGroup, SourceItem } from "../source.js";
+import { addMemberDns, type GroupDraft, groupAttributes, toGroupDraft } from "./group-entry.js";
+import { flattenMembers } from "./group-members.js";
+import { EntryValues } from "./entry-values.js";
+import type { LdapConfig } from "./ldap-config.js";
+import type { LdapSession } from "./ldap-session.js";
+import { resolveMemberUids } from "./member-uid-lookup.js";
+import { searchPages } from "./paged-search.js";
+import { readRemainingSlices } from "./ranged-members.js";
+
+/**
+ * Every group with its members as user idpIds. Groups are few, so all are read first (member
+ * lists as plain string arrays), then posix memberUids are resolved and nesting flattened.
+ * Members are not checked against the user search: an id the engine does not know is skipped there.
+ */
+export async function* readGroups(session: LdapSession, config: LdapConfig, signal: AbortSignal): AsyncGenerator<SourceItem<SourceGroup>> {
+  const drafts = new Map<string, GroupDraft>();
+  const spec = { base: config.baseDn, filter: FilterParser.parseString(config.groupFilter), attributes: groupAttributes(config.attributes), pageSize: config.pageSize, during: "reading groups" };
+  for await (const page of searchPages(session, signal, spec)) {
+    for (const entry of page) {
+      const draft = toGroupDraft(entry, config.attributes);
+      if ("kind" in draft) yield draft;
+      else drafts.set(draft.idpId, draft);
+    }
+  }
+  await readRangedMembers(session, signal, drafts);
+  await resolvePosixMembers(session, config, signal, drafts);
+
+  const membersOf = (idpId: string) => drafts.get(idpId)?.memberDns;
+  for (const draft of drafts.values()) {
+    yield { kind: "record", record: { idpId: draft.idpId, name: draft.name, rawAttributes: draft.rawAttributes, memberIdpIds: flattenMembers(draft.idpId, membersOf) } };
+  }
+}
+
+async function readRangedMembers(session: LdapSession, signal: AbortSignal, drafts: Map<string, GroupDraft>): Promise<void> {
+  for (const draft of drafts.values()) {
+    for (const { attribute, next } of draft.moreRanges) {
+      const dn = draft.rawAttributes.dn as string;
+      const readSlice = (description: string) =>
+        session.run(signal, "reading a large group's members", async (client) => {
+          const { searchEntries } = await client.search(dn, { scope: "base", filter: "(objectClass=*)", attributes: [description] });
+          return searchEntries[0] === undefined ? null : new EntryValues(searchEntries[0]);
+        });
+      await readRemainingSlices(attribute, next, readSlice, (values) => addMemberDns(draft, values));
+    }
+  }
+}
+
+async function resolvePosixMembers(session: LdapSession, config: LdapConfig, signal: AbortSignal, drafts: Map<string, GroupDraft>): Promise<void> {
+  const usernames = new Set<string>();
+  for (const draft of drafts.values()) for (const uid of draft.memberUids) usernames.add(uid.toLowerCase());
+  if (usernames.size === 0) return;
+  const byUsername = await resolveMemberUids(session, config, usernames, signal);
+  for (const draft of drafts.values()) {
+    for (const uid of draft.memberUids) {
+      const dn = byUsername.get(uid.toLowerCase());
+      if (dn !== undefined) draft.memberDns.push(dn);
+    }
+    draft.memberUids.length = 0;
+  }
+}
