@@ -62,7 +62,12 @@ export function createCsvSource(options: CsvSourceOptions): ConnectorSource {
 
     async check(signal) {
       // Opening the file and planning its header is the whole check: a missing column fails here.
-      await reads(signal).next();
+      const rows = reads(signal);
+      try {
+        await rows.next();
+      } finally {
+        await rows.return(undefined);
+      }
     },
 
     watermark: async () => null,
