@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkCsvConfig } from "./csv-config.js";
+import { csvKind } from "./csv-kind.js";
 
 describe("csv connector settings", () => {
   it("accepts a path and a mapping of CSV column → Roster field", () => {
@@ -28,5 +29,16 @@ describe("csv connector settings", () => {
 
   it("refuses a mapping that is not an object", () => {
     expect(checkCsvConfig({ mapping: ["username"] })).toMatchObject({ ok: false, errors: [{ field: "connector.mapping", code: "type" }] });
+  });
+});
+
+describe("the csv connector kind", () => {
+  it("reads an upload in place of the path, and needs one or the other", async () => {
+    expect(csvKind.validate({ mapping: { Login: "nope" } })).toMatchObject([{ field: "connector.mapping.Login" }]);
+    const source = csvKind.open({ path: "/nonexistent.csv" }, { upload: "username\nada\n" });
+    const users = [];
+    for await (const item of source.users({ signal: AbortSignal.timeout(5000) })) users.push(item);
+    expect(users).toMatchObject([{ kind: "record", record: { idpId: "ada" } }]);
+    expect(() => csvKind.open({}, {})).toThrow(/no path/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkScimPullConfig } from "./scim-pull-config.js";
 import { retryDelayMs } from "./retry-after.js";
+import { scimPullKind } from "./scim-pull-kind.js";
 
 describe("scim pull connector settings", () => {
   it("accepts an https base URL and a token, trimmed", () => {
@@ -49,5 +50,15 @@ describe("Retry-After", () => {
 
   it("backs off by doubling when there is none", () => {
     expect([null, "soon"].map((h) => retryDelayMs(h, 1, 30_000, now))).toEqual([2000, 2000]);
+  });
+});
+
+describe("the scim pull connector kind", () => {
+  it("validates with field errors and keeps the token secret", async () => {
+    expect(scimPullKind.secretKeys).toEqual(["token"]);
+    expect(scimPullKind.validate({ base_url: "https://idp.example.com/scim/v2", token: "t" })).toEqual([]);
+    expect(scimPullKind.validate({ base_url: "ftp://x" })).toMatchObject([{ field: "connector.base_url" }, { field: "connector.token" }]);
+    expect(() => scimPullKind.open({ base_url: "ftp://x" }, {})).toThrow(/connector.base_url/);
+    expect(scimPullKind.open({ base_url: "https://idp.example.com/scim/v2", token: "t" }, {}).supportsDelta).toBe(false);
   });
 });

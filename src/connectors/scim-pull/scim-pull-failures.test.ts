@@ -42,7 +42,7 @@ describe("scim pull against a misbehaving upstream", () => {
   });
 
   it("reports an unresolvable host as unreachable", async () => {
-    const source = createScimPullSource({ base_url: "http://roster-upstream.invalid/scim/v2", token: "t" });
+    const source = createScimPullSource({ base_url: "http://roster-upstream.invalid/scim/v2", token: "t", timeout_ms: 5000 });
     expect((await failureOf(source.check(signal()))).reason).toBe("unreachable");
   });
 
