@@ -58,7 +58,7 @@ describe("the scim pull connector kind", () => {
     expect(scimPullKind.secretKeys).toEqual(["token"]);
     expect(scimPullKind.validate({ base_url: "https://idp.example.com/scim/v2", token: "t" })).toEqual([]);
     expect(scimPullKind.validate({ base_url: "ftp://x" })).toMatchObject([{ field: "connector.base_url" }, { field: "connector.token" }]);
-    expect(() => scimPullKind.open({ base_url: "ftp://x" }, {})).toThrow(/connector.base_url/);
-    expect(scimPullKind.open({ base_url: "https://idp.example.com/scim/v2", token: "t" }, {}).supportsDelta).toBe(false);
+    expect(() => scimPullKind.open({ base_url: "ftp://x" })).toThrow(/connector.base_url/);
+    expect(scimPullKind.open({ base_url: "https://idp.example.com/scim/v2", token: "t" }).supportsDelta).toBe(false);
   });
 });
