@@ -28,6 +28,11 @@ import { createDirectoryService } from "./tenancy/directories.js";
 import { createOrganizationService } from "./tenancy/organizations.js";
 import { createSecretKeyring, type SecretKeyring } from "./crypto/secret-key.js";
 import { createWebhookApi } from "./webhooks/webhook-api.js";
+import { syncRoutes } from "./api/sync-routes.js";
+import type { ConnectorKinds } from "./connectors/connector-kind.js";
+import { defaultConnectorKinds } from "./connectors/registry.js";
+import { createSyncService, type SyncService } from "./sync/sync-service.js";
+import { createPullDirectories, type PullDirectories } from "./tenancy/pull-directories.js";
 
 export interface AppOptions {
   /** false silences request logs (tests); otherwise pino at config.logLevel. */
@@ -36,13 +41,22 @@ export interface AppOptions {
   readonly logStream?: NodeJS.WritableStream;
   /** Seals webhook secrets; `roster serve` shares one with its delivery worker. */
   readonly secretKeyring?: SecretKeyring;
+  /** The pull connectors offered, by directory type (default: all of this build's). */
+  readonly connectorKinds?: ConnectorKinds;
 }
 
-export function createServices(deps: Deps): ApiServices {
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Pull directories' sync runs; `roster serve` schedules them, tests wait on them. */
+    readonly sync: SyncService;
+  }
+}
+
+export function createServices(deps: Deps, pull?: PullDirectories): ApiServices {
   return Object.freeze({
     organizations: createOrganizationService(deps),
     apiKeys: createApiKeyService(deps),
-    directories: createDirectoryService(deps),
+    directories: createDirectoryService(deps, pull),
   });
 }
 
@@ -64,7 +78,12 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     reply.header("x-request-id", request.id);
   });
 
-  const services = createServices(deps);
+  const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
+  const kinds = options.connectorKinds ?? defaultConnectorKinds();
+  const services = createServices(deps, createPullDirectories({ clock: deps.clock, keyring, kinds }));
+  const sync = createSyncService({ ...deps, keyring, kinds, log: app.log.child({ component: "sync" }), batchSize: config.sync.batchSize });
+  app.decorate("sync", sync);
+  app.addHook("onClose", async () => sync.close());
   app.decorateRequest("principal", null);
   app.decorateRequest("scimDirectory", null);
   app.decorateRequest("scimLogDirectoryId", null);
@@ -100,8 +119,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(directoryUserRoutes, { deps });
   await app.register(directoryGroupRoutes, { deps });
   await app.register(eventRoutes, { deps });
-  const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
   await app.register(webhookEndpointRoutes, createWebhookApi(deps, keyring));
+  await app.register(syncRoutes, { sync, csvBodyLimit: config.sync.csvUploadLimitBytes });
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
   await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog });
   return app;

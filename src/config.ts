@@ -13,6 +13,16 @@ export interface RosterConfig {
   readonly rateLimit: RateLimitConfig;
   readonly scimTokenGraceSeconds: number;
   readonly logLevel: string;
+  readonly sync: SyncConfig;
+}
+
+export interface SyncConfig {
+  /** Records written per transaction by a sync run. */
+  readonly batchSize: number;
+  /** How often a process looks for scheduled syncs that are due. */
+  readonly schedulerIntervalMs: number;
+  /** Largest CSV upload (`POST /directories/{id}/csv`), in bytes. */
+  readonly csvUploadLimitBytes: number;
 }
 
 export type DatabaseConfig =
@@ -73,5 +83,10 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     }),
     scimTokenGraceSeconds: integer(env, "ROSTER_SCIM_TOKEN_GRACE_SECONDS", 0),
     logLevel: env.LOG_LEVEL || "info",
+    sync: Object.freeze({
+      batchSize: integer(env, "ROSTER_SYNC_BATCH_SIZE", 100, 1),
+      schedulerIntervalMs: integer(env, "ROSTER_SYNC_SCHEDULER_INTERVAL_MS", 15_000, 100),
+      csvUploadLimitBytes: integer(env, "ROSTER_CSV_UPLOAD_LIMIT", 64 * 1024 * 1024, 1024),
+    }),
   });
 }

@@ -13,6 +13,7 @@ const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Domain = Nullable(Type.String({ maxLength: 253 }));
 const AttributeMapping = Nullable(Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 500 })));
 const RoleMapping = Nullable(Type.Array(RoleRuleSchema));
+const Connector = Type.Record(Type.String(), Type.Unknown(), { description: "Pull directory types: the connector settings (SPEC §6); credentials are never returned" });
 
 /** `/directories`: WorkOS's list and get, plus Roster's create, patch, soft delete, restore and token rotation. */
 export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices; tokenGraceSeconds: number }> = async (app, { services, tokenGraceSeconds }) => {
@@ -31,6 +32,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
             type: DirectoryTypeSchema,
             domain: Type.Optional(Domain),
             deactivated_members: Type.Optional(DeactivatedMembersSchema),
+            connector: Type.Optional(Connector),
           },
           { additionalProperties: false },
         ),
@@ -84,6 +86,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
             deactivated_members: Type.Optional(DeactivatedMembersSchema),
             attribute_mapping: Type.Optional(AttributeMapping),
             role_mapping: Type.Optional(RoleMapping),
+            connector: Type.Optional(Connector),
           },
           { additionalProperties: false },
         ),

@@ -58,10 +58,13 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
     expect(Number(count?.n)).toBe(0);
   });
 
-  it("says clearly that pull types need a connector not offered yet", async () => {
-    const res = await create(org.key, { name: "LDAP", type: "ldap" });
+  it("says clearly when a pull type has no connector here, or a connector is missing", async () => {
+    const res = await create(org.key, { name: "Google", type: "google workspace", connector: {} });
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0]).toMatchObject({ field: "type", code: "unsupported" });
+    const missing = await create(org.key, { name: "Upstream", type: "scim pull" });
+    expect(missing.statusCode).toBe(422);
+    expect(missing.json().errors[0]).toMatchObject({ field: "connector", code: "required" });
   });
 
   it("lists directories by organization and searches by name", async () => {

@@ -11,6 +11,7 @@ import { createSecretKeyring } from "../crypto/secret-key.js";
 import { openStorage, type Storage } from "../storage/connect.js";
 import { migrateToLatest } from "../storage/migrate.js";
 import { createDirectoryService } from "../tenancy/directories.js";
+import { startSyncScheduler } from "../sync/sync-scheduler.js";
 import { createDeliveryWorker } from "../webhooks/delivery-worker.js";
 
 export interface RunningServer {
@@ -52,6 +53,7 @@ export async function startServer(requested: RosterConfig): Promise<RunningServe
   const address = await app.listen({ host: config.host, port: config.port });
   const worker = createDeliveryWorker({ ...deps, keyring: secretKeyring, log: app.log.child({ component: "webhooks" }) }).start();
 
+  const scheduler = startSyncScheduler(app.sync, config.sync.schedulerIntervalMs, app.log.child({ component: "sync" }));
   const directories = createDirectoryService(deps);
   const purge = setInterval(() => {
     directories.purgeExpired().catch((err: unknown) => app.log.error({ err }, "purging deleted directories failed"));
@@ -65,6 +67,8 @@ export async function startServer(requested: RosterConfig): Promise<RunningServe
     generatedAdminKey: generated,
     async close() {
       clearInterval(purge);
+      scheduler.stop();
+      // Closing the app also stops this process's sync runs (recorded as cancelled).
       await app.close();
       // After the HTTP side, before storage: interrupted attempts are recorded as such.
       await worker.stop();

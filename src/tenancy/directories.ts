@@ -10,6 +10,7 @@ import { countDirectoryMembers } from "./directory-counts.js";
 import { type MappingPatch, mappingChangeOf, mappingNeedsReapply } from "./directory-mapping-change.js";
 import { type DirectoryObject, EMPTY_COUNTS, scimBaseUrl, toDirectoryObject } from "./directory-object.js";
 import { type DeactivatedMembersPolicy, type DirectoryType, isIngestType } from "./directory-types.js";
+import type { PullDirectories } from "./pull-directories.js";
 
 export interface CreateDirectoryInput {
   readonly organization_id: string;
@@ -17,12 +18,16 @@ export interface CreateDirectoryInput {
   readonly type: DirectoryType;
   readonly domain?: string | null | undefined;
   readonly deactivated_members?: DeactivatedMembersPolicy | undefined;
+  /** Pull types: the connector settings (SPEC §6). */
+  readonly connector?: Record<string, unknown> | undefined;
 }
 
 export interface UpdateDirectoryInput extends MappingPatch {
   readonly name?: string | undefined;
   readonly domain?: string | null | undefined;
   readonly deactivated_members?: DeactivatedMembersPolicy | undefined;
+  /** Pull types: keys given replace the stored ones, `null` removes one, omitted credentials stay. */
+  readonly connector?: Record<string, unknown> | undefined;
 }
 
 export interface DirectoryFilter {
@@ -39,13 +44,16 @@ function checkName(name: string): string {
 }
 
 /** Directories: create (with the SCIM token, once), list, get, update, soft delete, restore, rotate. */
-export function createDirectoryService(deps: Deps) {
+export function createDirectoryService(deps: Deps, pull?: PullDirectories) {
   const { db, clock, ids, config } = deps;
   const store = createDirectoryStore(deps);
 
   async function present(rows: readonly DirectoryRow[]): Promise<DirectoryObject[]> {
     const counts = await countDirectoryMembers(db, rows.map((r) => r.id));
-    return rows.map((r) => toDirectoryObject(r, counts.get(r.id) ?? EMPTY_COUNTS, isIngestType(r.type) ? scimBaseUrl(config.publicUrl, r.id) : null));
+    return rows.map((r) => {
+      const directory = toDirectoryObject(r, counts.get(r.id) ?? EMPTY_COUNTS, isIngestType(r.type) ? scimBaseUrl(config.publicUrl, r.id) : null);
+      return r.connector !== null && pull ? { ...directory, connector: pull.present(r) } : directory;
+    });
   }
 
   async function findRow(id: string, scope: string | null): Promise<DirectoryRow> {
@@ -71,17 +79,20 @@ export function createDirectoryService(deps: Deps) {
 
     async create(input: CreateDirectoryInput, scope: string | null): Promise<DirectoryObject> {
       if (scope !== null && input.organization_id !== scope) throw Errors.notFound("Organization", input.organization_id);
-      if (!isIngestType(input.type)) {
-        throw Errors.validation(`Directory type "${input.type}" needs a pull connector, which this server does not offer yet`, [
-          { field: "type", code: "unsupported", message: "pull connectors are not available yet" },
-        ]);
+      const ingest = isIngestType(input.type);
+      if (ingest && input.connector !== undefined) {
+        throw Errors.validation(`Directory type "${input.type}" receives SCIM pushes and takes no connector`, [{ field: "connector", code: "not_allowed", message: "only pull directory types take a connector" }]);
+      }
+      if (!ingest && !pull) {
+        throw Errors.validation(`Directory type "${input.type}" needs a pull connector, which this server does not offer`, [{ field: "type", code: "unsupported", message: "pull connectors are not available" }]);
       }
       const org = await db.selectFrom("organizations").select("id").where("id", "=", input.organization_id).executeTakeFirst();
       if (!org) throw Errors.notFound("Organization", input.organization_id);
       const now = clock.now().toISOString();
       const name = checkName(input.name);
+      const id = ids("directory");
       const row: DirectoryRow = {
-        id: ids("directory"),
+        id,
         organization_id: input.organization_id,
         name,
         name_lower: name.toLowerCase(),
@@ -90,11 +101,20 @@ export function createDirectoryService(deps: Deps) {
         domain: input.domain?.trim().toLowerCase() || null,
         deactivated_members: input.deactivated_members ?? "hide",
         settings: "{}",
-        connector: null,
+        connector: ingest ? null : (pull as PullDirectories).seal(input.type, id, input.connector),
         created_at: now,
         updated_at: now,
         deleted_at: null,
       };
+      if (!ingest) {
+        const directory = { ...toDirectoryObject(row, EMPTY_COUNTS, null), connector: (pull as PullDirectories).present(row) };
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto("directories").values(row).execute();
+          await (pull as PullDirectories).schedule(trx, row);
+          await appendEvents(trx, deps, [{ event: "dsync.activated", organizationId: row.organization_id, directoryId: row.id, data: directory }]);
+        });
+        return directory;
+      }
       const directory = toDirectoryObject(row, EMPTY_COUNTS, scimBaseUrl(config.publicUrl, row.id));
       const token = await db.transaction().execute(async (trx) => {
         await trx.insertInto("directories").values(row).execute();
@@ -131,9 +151,16 @@ export function createDirectoryService(deps: Deps) {
       if (patch.domain !== undefined) changes.domain = patch.domain?.trim().toLowerCase() || null;
       if (patch.deactivated_members !== undefined) changes.deactivated_members = patch.deactivated_members;
       if (mapping) changes.settings = withMapping(row.settings, mapping);
+      if (patch.connector !== undefined) {
+        if (row.connector === null || !pull) throw Errors.validation(`Directory ${id} receives SCIM pushes and takes no connector`, [{ field: "connector", code: "not_allowed", message: "only pull directories take a connector" }]);
+        changes.connector = pull.reseal(row, patch.connector);
+      }
       // Settings hold more than mappings: a concurrent PATCH must not be overwritten from a stale read.
-      const result = await db.updateTable("directories").set(changes).where("id", "=", id).where("settings", "=", row.settings).executeTakeFirst();
+      let guarded = db.updateTable("directories").set(changes).where("id", "=", id).where("settings", "=", row.settings);
+      if (changes.connector && row.connector) guarded = guarded.where("connector", "=", row.connector);
+      const result = await guarded.executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) throw Errors.conflict(`Directory ${id} was changed concurrently; retry`);
+      if (changes.connector && pull) await pull.schedule(db, { ...row, connector: changes.connector });
       const after = { settings: changes.settings ?? row.settings, deactivated_members: changes.deactivated_members ?? row.deactivated_members };
       if (mappingNeedsReapply(row, after)) {
         await store.reapplyMapping({ id, organizationId: row.organization_id, deactivatedMembers: after.deactivated_members as DeactivatedMembersPolicy });

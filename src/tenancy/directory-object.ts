@@ -29,6 +29,8 @@ export interface DirectoryObject {
   /** Group → role rules: fill each user's `role` and `roles`. */
   readonly role_mapping: RoleRule[];
   readonly scim?: { base_url: string; token?: string };
+  /** Pull directories: the connector settings without credentials. */
+  readonly connector?: Record<string, unknown>;
   readonly deleted_at: string | null;
   readonly created_at: string;
   readonly updated_at: string;

@@ -54,6 +54,7 @@ export const DirectorySchema = Type.Object({
       token: Type.Optional(Type.String({ description: "Shown only when the directory is created or its token rotated" })),
     }),
   ),
+  connector: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "Pull directories: the connector settings, credentials shown only as `<key>_set`" })),
   deleted_at: Nullable(Type.String()),
   created_at: Type.String(),
   updated_at: Type.String(),

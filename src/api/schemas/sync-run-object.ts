@@ -1,0 +1,37 @@
+import { Type } from "typebox";
+import { Nullable } from "./common.js";
+
+const Count = Type.Integer({ minimum: 0 });
+
+/** A pull directory's sync run (SPEC §4). */
+export const SyncRunSchema = Type.Object({
+  object: Type.Literal("directory_sync_run"),
+  id: Type.String(),
+  directory_id: Type.String(),
+  organization_id: Type.String(),
+  mode: Type.String({ description: "`full`, `delta` or `user`" }),
+  trigger: Type.String({ description: "`manual`, `schedule`, `upload` or `confirm`" }),
+  dry_run: Type.Boolean(),
+  username: Nullable(Type.String()),
+  state: Type.Union([Type.Literal("running"), Type.Literal("succeeded"), Type.Literal("failed"), Type.Literal("needs_confirmation")]),
+  phase: Type.String({ description: "`connecting`, `users`, `groups`, `removals` or `done`" }),
+  started_at: Type.String(),
+  finished_at: Nullable(Type.String()),
+  counts: Type.Object({ created: Count, updated: Count, deactivated: Count, deleted: Count, unchanged: Count, failed: Count }),
+  group_counts: Type.Object({ created: Count, updated: Count, deleted: Count, unchanged: Count, failed: Count }),
+  errors: Type.Array(Type.Object({ ref: Type.String(), message: Type.String() }), { description: "Per-record errors (the first 1,000)" }),
+  failure: Nullable(Type.Object({ reason: Type.String(), message: Type.String() })),
+  pending_removals: Count,
+  changes: Nullable(
+    Type.Array(
+      Type.Object({
+        action: Type.String(),
+        kind: Type.String(),
+        ref: Type.String(),
+        fields: Type.Optional(Type.Array(Type.String())),
+      }),
+      { description: "Dry runs: the changes a real run would make (the first 1,000)" },
+    ),
+  ),
+  confirmed_at: Nullable(Type.String()),
+});

@@ -1,0 +1,7 @@
+import type { ConnectorKinds } from "./connector-kind.js";
+import { scimPullKind } from "./scim-pull/index.js";
+
+/** The pull connectors this build offers, by directory type (SPEC §6). */
+export function defaultConnectorKinds(): ConnectorKinds {
+  return Object.freeze({ "scim pull": scimPullKind });
+}

@@ -1,0 +1,24 @@
+import type { DirectoryContext, StoreDeps } from "../directory/index.js";
+import type { RunTally } from "./run-tally.js";
+import type { SyncSettings } from "./sync-settings.js";
+
+export type SyncPhase = "connecting" | "users" | "groups" | "removals" | "done";
+
+/** What every step of one run shares. */
+export interface EngineContext {
+  readonly deps: StoreDeps;
+  readonly dir: DirectoryContext;
+  readonly settings: SyncSettings;
+  readonly dryRun: boolean;
+  readonly signal: AbortSignal;
+  readonly tally: RunTally;
+  /** Records written per transaction: small, so a batch never holds the database for long. */
+  readonly batchSize: number;
+  /** Called between batches: persists progress, renews the lease, and lets the server answer requests. */
+  checkpoint(phase: SyncPhase): Promise<void>;
+}
+
+/** A message for a per-record error, from whatever a write threw. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,112 @@
+import { createDirectoryStore } from "../directory/index.js";
+import type { DirectoryUserRow } from "../storage/schema.js";
+import { type EngineContext, messageOf } from "./engine-context.js";
+import { inputFromRow } from "./user-input.js";
+
+const PAGE = 500;
+
+/** Pages through the directory's users in id order, yielding those the source no longer has. */
+async function* absentUsers(ctx: EngineContext, seenUsers: ReadonlySet<string>): AsyncGenerator<DirectoryUserRow[]> {
+  let after = "";
+  for (;;) {
+    let query = ctx.deps.db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where("id", ">", after);
+    // Deactivating an inactive user changes nothing: only deletion looks at them.
+    if (ctx.settings.removal === "deactivate") query = query.where("state", "=", "active");
+    const rows = await query.orderBy("id").limit(PAGE).execute();
+    if (rows.length === 0) return;
+    after = (rows.at(-1) as DirectoryUserRow).id;
+    const absent = rows.filter((r) => !seenUsers.has(r.id));
+    if (absent.length > 0) yield absent;
+  }
+}
+
+async function countAbsent(ctx: EngineContext, seenUsers: ReadonlySet<string>): Promise<number> {
+  let count = 0;
+  for await (const rows of absentUsers(ctx, seenUsers)) count += rows.length;
+  return count;
+}
+
+/**
+ * The mass-removal guard (SPEC §6): true when the run would remove more than the allowed share of
+ * the users the directory had when the run began. `before` is that number (active users when
+ * removal deactivates, all users when it deletes).
+ */
+export function exceedsRemovalLimit(removals: number, before: number, maxPercent: number): boolean {
+  if (removals === 0) return false;
+  if (before === 0) return false;
+  return (removals / before) * 100 > maxPercent;
+}
+
+export async function countUsersForGuard(ctx: EngineContext): Promise<number> {
+  let query = ctx.deps.db.selectFrom("directory_users").select((eb) => eb.fn.countAll<number>().as("n")).where("directory_id", "=", ctx.dir.id);
+  if (ctx.settings.removal === "deactivate") query = query.where("state", "=", "active");
+  return Number((await query.executeTakeFirstOrThrow()).n);
+}
+
+/**
+ * Removes what the source no longer has: users (deactivated or deleted per setting) and groups.
+ * Returns false when the guard holds the run for confirmation, having removed nothing.
+ */
+export async function removeAbsent(ctx: EngineContext, seenUsers: ReadonlySet<string>, seenGroups: ReadonlySet<string>, usersBefore: number, confirmed: boolean): Promise<boolean> {
+  const { tally, settings } = ctx;
+  const absentCount = await countAbsent(ctx, seenUsers);
+  const held = !confirmed && exceedsRemovalLimit(absentCount, usersBefore, settings.maxRemovalPercent);
+  if (held) tally.pendingRemovals = absentCount;
+  // A dry run still lists the removals the guard would hold back.
+  if (held && !ctx.dryRun) return false;
+  for await (const rows of absentUsers(ctx, seenUsers)) {
+    for (let i = 0; i < rows.length; i += ctx.batchSize) await removeUsers(ctx, rows.slice(i, i + ctx.batchSize));
+  }
+  await removeAbsentGroups(ctx, seenGroups);
+  return !held;
+}
+
+/** Deactivates or deletes (per setting) users the source no longer has, in one transaction. */
+export async function removeUsers(ctx: EngineContext, rows: readonly DirectoryUserRow[]): Promise<void> {
+  ctx.signal.throwIfAborted();
+  const { tally, dir } = ctx;
+  const action = ctx.settings.removal === "delete" ? "delete" : "deactivate";
+  if (ctx.dryRun) {
+    for (const row of rows) tally.plan({ action, kind: "user", ref: row.username });
+    if (action === "delete") tally.users.deleted += rows.length;
+    else tally.users.deactivated += rows.length;
+    return;
+  }
+  await ctx.deps.db.transaction().execute(async (trx) => {
+    const store = createDirectoryStore({ ...ctx.deps, db: trx });
+    for (const row of rows) {
+      try {
+        if (action === "delete") {
+          await store.users.remove(dir, row.id);
+          tally.users.deleted++;
+        } else {
+          await store.users.replace(dir, row.id, { ...inputFromRow(row), active: false });
+          tally.users.deactivated++;
+        }
+      } catch (error) {
+        tally.failUser(row.idp_id ?? row.username, messageOf(error));
+      }
+    }
+  });
+  await ctx.checkpoint("removals");
+}
+
+async function removeAbsentGroups(ctx: EngineContext, seenGroups: ReadonlySet<string>): Promise<void> {
+  const rows = await ctx.deps.db.selectFrom("directory_groups").select(["id", "name"]).where("directory_id", "=", ctx.dir.id).execute();
+  for (const row of rows) {
+    if (seenGroups.has(row.id)) continue;
+    ctx.signal.throwIfAborted();
+    if (ctx.dryRun) {
+      ctx.tally.plan({ action: "delete", kind: "group", ref: row.name });
+    } else {
+      try {
+        await createDirectoryStore(ctx.deps).groups.remove(ctx.dir, row.id);
+      } catch (error) {
+        ctx.tally.failGroup(row.id, messageOf(error));
+        continue;
+      }
+      await ctx.checkpoint("removals");
+    }
+    ctx.tally.groups.deleted++;
+  }
+}

@@ -1,0 +1,59 @@
+import type { Deps } from "../core/deps.js";
+import { appendEvents } from "../directory/outbox.js";
+import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
+import { toRunObject } from "./run-object.js";
+import { tallyColumns } from "./run-records.js";
+import { type GroupCounts, mergeCounts, type RunTally, type UserCounts } from "./run-tally.js";
+import type { EngineOutcome } from "./sync-engine.js";
+import type { SyncSettings } from "./sync-settings.js";
+
+export type RunOutcome = EngineOutcome | { readonly state: "failed"; readonly reason: string; readonly message: string };
+
+export interface FinishedRun {
+  readonly dir: { readonly row: DirectoryRow; readonly settings: SyncSettings };
+  readonly run: SyncRunRow;
+  readonly tally: RunTally;
+  readonly outcome: RunOutcome;
+  /** A confirmed run's first pass, whose counts this pass adds to. */
+  readonly previous?: SyncRunRow | undefined;
+}
+
+/**
+ * Records how a run ended, in one transaction with its event (`connector.sync.completed` or
+ * `connector.sync.failed`), the delta watermark, and the directory's state: a wrong password marks
+ * it `invalid_credentials`, the next good run marks it `linked` again.
+ */
+export async function finishRun(deps: Deps, finished: FinishedRun): Promise<void> {
+  const { dir, run, tally, outcome, previous } = finished;
+  const now = deps.clock.now().toISOString();
+  const dryRun = run.dry_run === 1;
+  const columns = tallyColumns(tally, dryRun);
+  if (previous) {
+    columns.counts = JSON.stringify(mergeCounts(JSON.parse(previous.counts) as UserCounts, tally.users));
+    columns.group_counts = JSON.stringify(mergeCounts(JSON.parse(previous.group_counts) as GroupCounts, tally.groups));
+  }
+  const failed = outcome.state === "failed";
+  const update = {
+    ...columns,
+    state: outcome.state,
+    phase: "done",
+    heartbeat_at: now,
+    finished_at: now,
+    failure_reason: failed ? outcome.reason : null,
+    failure_message: failed ? outcome.message : null,
+  };
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.updateTable("sync_runs").set(update).where("id", "=", run.id).execute();
+    if (!failed && !dryRun && run.mode !== "user") {
+      const sync: { watermark?: string | null; last_full_at?: string } = {};
+      if (outcome.watermark !== null) sync.watermark = outcome.watermark;
+      if (run.mode === "full" && outcome.state === "succeeded") sync.last_full_at = now;
+      if (Object.keys(sync).length > 0) await trx.updateTable("directory_syncs").set(sync).where("directory_id", "=", dir.row.id).execute();
+    }
+    const credentialsWrong = failed && outcome.reason === "invalid_credentials";
+    const state = credentialsWrong ? "invalid_credentials" : !failed && dir.row.state === "invalid_credentials" ? "linked" : null;
+    if (state) await trx.updateTable("directories").set({ state, updated_at: now }).where("id", "=", dir.row.id).where("deleted_at", "is", null).execute();
+    const data = toRunObject({ ...run, ...update }, deps.clock.now());
+    await appendEvents(trx, deps, [{ event: failed ? "connector.sync.failed" : "connector.sync.completed", organizationId: run.organization_id, directoryId: run.directory_id, data }]);
+  });
+}

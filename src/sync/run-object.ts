@@ -1,0 +1,60 @@
+import type { SyncRunRow } from "../storage/schema.js";
+import { LEASE_TTL_MS } from "./sync-lease.js";
+import type { GroupCounts, PlannedChange, RecordError, UserCounts } from "./run-tally.js";
+
+export type RunState = "running" | "succeeded" | "failed" | "needs_confirmation";
+
+/** A sync run as the API shows it (SPEC §4: state, times, counts, errors). */
+export interface SyncRunObject {
+  readonly object: "directory_sync_run";
+  readonly id: string;
+  readonly directory_id: string;
+  readonly organization_id: string;
+  readonly mode: string;
+  readonly trigger: string;
+  readonly dry_run: boolean;
+  readonly username: string | null;
+  readonly state: RunState;
+  readonly phase: string;
+  readonly started_at: string;
+  readonly finished_at: string | null;
+  readonly counts: UserCounts;
+  readonly group_counts: GroupCounts;
+  readonly errors: RecordError[];
+  readonly failure: { reason: string; message: string } | null;
+  readonly pending_removals: number;
+  readonly changes: PlannedChange[] | null;
+  readonly confirmed_at: string | null;
+}
+
+/** A run still marked running whose process stopped renewing it: shown (and later recorded) as failed. */
+export function isAbandoned(row: SyncRunRow, now: Date): boolean {
+  return row.state === "running" && Date.parse(row.heartbeat_at) + LEASE_TTL_MS < now.getTime();
+}
+
+export const ABANDONED = { reason: "interrupted", message: "The process running this sync stopped before it finished" } as const;
+
+export function toRunObject(row: SyncRunRow, now: Date): SyncRunObject {
+  const abandoned = isAbandoned(row, now);
+  return {
+    object: "directory_sync_run",
+    id: row.id,
+    directory_id: row.directory_id,
+    organization_id: row.organization_id,
+    mode: row.mode,
+    trigger: row.trigger,
+    dry_run: row.dry_run === 1,
+    username: row.username,
+    state: abandoned ? "failed" : (row.state as RunState),
+    phase: row.phase,
+    started_at: row.started_at,
+    finished_at: abandoned ? row.heartbeat_at : row.finished_at,
+    counts: JSON.parse(row.counts) as UserCounts,
+    group_counts: JSON.parse(row.group_counts) as GroupCounts,
+    errors: JSON.parse(row.errors) as RecordError[],
+    failure: abandoned ? { ...ABANDONED } : row.failure_reason ? { reason: row.failure_reason, message: row.failure_message ?? "" } : null,
+    pending_removals: row.pending_removals,
+    changes: row.changes === null ? null : (JSON.parse(row.changes) as PlannedChange[]),
+    confirmed_at: row.confirmed_at,
+  };
+}

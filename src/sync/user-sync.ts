@@ -1,0 +1,106 @@
+import type { SourceItem, SourceUser } from "../connectors/source.js";
+import { chunks, createDirectoryStore } from "../directory/index.js";
+import type { DirectoryUserRow } from "../storage/schema.js";
+import { type EngineContext, messageOf } from "./engine-context.js";
+import { changedUserFields } from "./user-input.js";
+
+type UserOp = { readonly kind: "create"; readonly input: SourceUser } | { readonly kind: "update"; readonly input: SourceUser; readonly row: DirectoryUserRow; readonly fields: string[] };
+
+/** Stored users of the directory matching a batch: by the source's key first, by username for the rest. */
+async function matchRows(ctx: EngineContext, batch: readonly SourceUser[]): Promise<Map<SourceUser, DirectoryUserRow>> {
+  const { db } = ctx.deps;
+  const byIdp = new Map<string, DirectoryUserRow>();
+  for (const part of chunks(batch.map((u) => u.idpId))) {
+    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where("idp_id", "in", part).execute();
+    for (const row of rows) if (row.idp_id !== null) byIdp.set(row.idp_id, row);
+  }
+  const unmatched = batch.filter((u) => !byIdp.has(u.idpId));
+  const byUsername = new Map<string, DirectoryUserRow>();
+  for (const part of chunks(unmatched.map((u) => u.username.toLowerCase()))) {
+    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where("username_lower", "in", part).execute();
+    for (const row of rows) byUsername.set(row.username_lower, row);
+  }
+  const matched = new Map<SourceUser, DirectoryUserRow>();
+  for (const user of batch) {
+    const row = byIdp.get(user.idpId) ?? byUsername.get(user.username.toLowerCase());
+    if (row) matched.set(user, row);
+  }
+  return matched;
+}
+
+/** Decides each record's change; counts the unchanged and the duplicates. */
+async function planBatch(ctx: EngineContext, batch: readonly SourceUser[], seen: Set<string>): Promise<UserOp[]> {
+  const matched = await matchRows(ctx, batch);
+  const ops: UserOp[] = [];
+  const claimedUsernames = new Set<string>();
+  for (const input of batch) {
+    const username = input.username.toLowerCase();
+    const row = matched.get(input);
+    if ((row && seen.has(row.id)) || claimedUsernames.has(username)) {
+      ctx.tally.failUser(input.idpId, `username "${input.username}" appears more than once in the source`);
+      continue;
+    }
+    claimedUsernames.add(username);
+    if (!row) {
+      ops.push({ kind: "create", input });
+      continue;
+    }
+    seen.add(row.id);
+    const fields = changedUserFields(row, input);
+    if (fields.length === 0) ctx.tally.users.unchanged++;
+    else ops.push({ kind: "update", input, row, fields });
+  }
+  return ops;
+}
+
+/** Applies a batch's changes in one transaction; a record that fails is rolled back alone and counted. */
+async function applyBatch(ctx: EngineContext, ops: readonly UserOp[], seen: Set<string>): Promise<void> {
+  const { tally, dir } = ctx;
+  if (ctx.dryRun) {
+    for (const op of ops) {
+      tally.plan({ action: op.kind, kind: "user", ref: op.input.username, ...(op.kind === "update" ? { fields: op.fields } : {}) });
+      if (op.kind === "create") tally.users.created++;
+      else tally.users.updated++;
+    }
+    return;
+  }
+  await ctx.deps.db.transaction().execute(async (trx) => {
+    const store = createDirectoryStore({ ...ctx.deps, db: trx });
+    for (const op of ops) {
+      try {
+        if (op.kind === "create") {
+          const { user } = await store.users.create(dir, op.input);
+          seen.add(user.id);
+          tally.users.created++;
+        } else {
+          await store.users.replace(dir, op.row.id, op.input);
+          // A user the source brings back counts as updated, as any other change.
+          tally.users.updated++;
+        }
+      } catch (error) {
+        tally.failUser(op.input.idpId, messageOf(error));
+      }
+    }
+  });
+}
+
+/**
+ * Reads the source's users in batches and writes what differs. Returns nothing: `seen` collects
+ * the ids of stored users the source still has, which the removal step spares.
+ */
+export async function syncUsers(ctx: EngineContext, items: AsyncIterable<SourceItem<SourceUser>>, seen: Set<string>): Promise<void> {
+  let batch: SourceUser[] = [];
+  const flush = async () => {
+    const ops = await planBatch(ctx, batch, seen);
+    batch = [];
+    await applyBatch(ctx, ops, seen);
+    await ctx.checkpoint("users");
+  };
+  for await (const item of items) {
+    ctx.signal.throwIfAborted();
+    if (item.kind === "invalid") ctx.tally.failUser(item.ref, item.message);
+    else batch.push(item.record);
+    if (batch.length >= ctx.batchSize) await flush();
+  }
+  if (batch.length > 0) await flush();
+}

@@ -1,0 +1,59 @@
+import type { ConnectorKinds } from "../connectors/connector-kind.js";
+import { checkConnector, mergeConnector, openConnector, publicConnector, sealConnector } from "../connectors/connector-settings.js";
+import type { Clock } from "../core/clock.js";
+import { Errors } from "../core/errors.js";
+import type { SecretKeyring } from "../crypto/secret-key.js";
+import type { Db } from "../directory/types.js";
+import type { DirectoryRow } from "../storage/schema.js";
+import { nextDue, readSyncSettings } from "../sync/sync-settings.js";
+
+/** What the directory service needs to keep pull directories' connector settings (SPEC §6). */
+export interface PullDirectories {
+  /** Checks a new directory's connector and seals it (credentials included). */
+  seal(type: string, directoryId: string, connector: Record<string, unknown> | undefined): string;
+  /** A PATCH's connector merged over the stored one, checked and sealed again. */
+  reseal(row: DirectoryRow, patch: Record<string, unknown>): string;
+  /** The connector as the API shows it: no credentials. */
+  present(row: DirectoryRow): Record<string, unknown>;
+  /** Sets when the scheduler next runs the directory (none without a schedule). */
+  schedule(db: Db, row: DirectoryRow): Promise<void>;
+}
+
+export function createPullDirectories(deps: { readonly clock: Clock; readonly keyring: SecretKeyring; readonly kinds: ConnectorKinds }): PullDirectories {
+  const { kinds, keyring, clock } = deps;
+
+  function sealChecked(type: string, directoryId: string, config: Record<string, unknown>): string {
+    checkConnector(kinds, type, config);
+    return sealConnector(keyring.box(), directoryId, config);
+  }
+
+  return {
+    seal(type, directoryId, connector) {
+      if (connector === undefined && !kinds[type]?.settingsOptional) {
+        throw Errors.validation(`Directory type "${type}" needs a connector object`, [{ field: "connector", code: "required", message: "is required for pull directory types" }]);
+      }
+      return sealChecked(type, directoryId, connector ?? {});
+    },
+
+    reseal(row, patch) {
+      const stored = openConnector(keyring.box(), row.id, row.connector ?? "");
+      return sealChecked(row.type, row.id, mergeConnector(stored, patch));
+    },
+
+    present(row) {
+      if (row.connector === null) return {};
+      return publicConnector(kinds, row.type, openConnector(keyring.box(), row.id, row.connector));
+    },
+
+    async schedule(db, row) {
+      const config = row.connector === null ? {} : openConnector(keyring.box(), row.id, row.connector);
+      const { schedule } = readSyncSettings(config).settings;
+      const next_due_at = schedule ? nextDue(schedule, clock.now()).toISOString() : null;
+      await db
+        .insertInto("directory_syncs")
+        .values({ directory_id: row.id, lease_run_id: null, lease_expires_at: null, watermark: null, last_full_at: null, next_due_at })
+        .onConflict((oc) => oc.column("directory_id").doUpdateSet({ next_due_at }))
+        .execute();
+    },
+  };
+}
