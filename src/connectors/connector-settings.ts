@@ -14,7 +14,8 @@ function kindOf(kinds: ConnectorKinds, type: string): ConnectorKind {
   return kind;
 }
 
-function withoutCommonKeys(config: ConnectorConfig): Record<string, unknown> {
+/** The connector's own settings: what its kind validates and opens a source with. */
+export function withoutCommonKeys(config: ConnectorConfig): Record<string, unknown> {
   const own = { ...config };
   for (const key of SYNC_SETTING_KEYS) delete own[key];
   return own;

@@ -1,7 +1,8 @@
 import type { ConnectorKinds } from "./connector-kind.js";
+import { csvKind } from "./csv/index.js";
 import { scimPullKind } from "./scim-pull/index.js";
 
 /** The pull connectors this build offers, by directory type (SPEC §6). */
 export function defaultConnectorKinds(): ConnectorKinds {
-  return Object.freeze({ "scim pull": scimPullKind });
+  return Object.freeze({ "scim pull": scimPullKind, csv: csvKind });
 }

@@ -8,6 +8,8 @@ export function serviceProviderConfig(baseUrl: string, limits: { maxOperations: 
     filter: { supported: true, maxResults: limits.maxResults },
     changePassword: { supported: false },
     sort: { supported: true },
+    // RFC 9865 §4: both ways of paging are offered; index is what clients get when they ask for neither.
+    pagination: { cursor: true, index: true, defaultPaginationMethod: "index", maxPageSize: limits.maxResults },
     etag: { supported: true },
     authenticationSchemes: [
       { type: "oauthbearertoken", name: "OAuth Bearer Token", description: "The directory's SCIM bearer token", primary: true },

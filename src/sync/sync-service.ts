@@ -1,5 +1,5 @@
 import type { ConnectorKinds } from "../connectors/connector-kind.js";
-import { openConnector } from "../connectors/connector-settings.js";
+import { openConnector, withoutCommonKeys } from "../connectors/connector-settings.js";
 import { type ConnectorSource, SourceError } from "../connectors/source.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
@@ -126,7 +126,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     try {
       const kind = kinds[dir.row.type];
       if (!kind) throw new SourceError("misconfigured", `No connector for directory type "${dir.row.type}"`);
-      source = kind.open(dir.config, { upload: options.upload });
+      source = kind.open(withoutCommonKeys(dir.config), { upload: options.upload });
       if (run.mode === "user") {
         await runSingleUser(ctx, source, run.username ?? "");
         outcome = { state: "succeeded", watermark: null };
@@ -163,7 +163,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   /** Whether the directory's source can read only what changed (a source that cannot even open says no; the run reports why). */
   async function deltaSupported(dir: PullDirectory, upload: string | undefined): Promise<boolean> {
     try {
-      const probe = kinds[dir.row.type]?.open(dir.config, { upload });
+      const probe = kinds[dir.row.type]?.open(withoutCommonKeys(dir.config), { upload });
       await probe?.close();
       return probe?.supportsDelta ?? false;
     } catch {

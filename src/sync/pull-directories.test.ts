@@ -1,0 +1,115 @@
+/**
+ * Pull directories end to end through the API, with the real connectors: a CSV upload, and an
+ * upstream SCIM server that is a second live Roster on loopback.
+ */
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIALECTS } from "../../test/support/databases.js";
+import { createScimDirectory, SCHEMA, scimClient } from "../../test/support/scim-client.js";
+import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
+
+const admin = bearer(ADMIN_KEY);
+const SECRET = { ROSTER_SECRET_KEY: "pull-directories-test-key-0123456789" };
+
+describe.each(DIALECTS)("pull directories end to end on %s", (dialect) => {
+  let t: TestApp;
+  let orgId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect, SECRET);
+    ({ orgId } = await createOrgWithKey(t.app, "Acme"));
+  });
+  afterAll(async () => t.close());
+
+  async function finished(dirId: string) {
+    await t.app.sync.idle();
+    return (await t.app.inject({ method: "GET", url: `/directories/${dirId}/sync`, headers: admin })).json();
+  }
+
+  async function usersOf(dirId: string) {
+    const res = await t.app.inject({ method: "GET", url: `/directory_users?directory=${dirId}&limit=100&order=asc`, headers: admin });
+    return res.json().data as { username: string; email: string; state: string; first_name: string; groups: { name: string }[]; raw_attributes: Record<string, unknown> }[];
+  }
+
+  it("CSV: an upload creates users and groups; line errors are reported by line; the next upload deactivates who is missing", async () => {
+    const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "HR export", type: "csv", connector: { max_removal_percent: 50 } } });
+    expect(created.statusCode, created.body).toBe(201);
+    const dirId = created.json().id as string;
+    const csv = ["username,email,first_name,last_name,state,groups,department", "ada,ada@acme.com,Ada,Lovelace,active,Eng;Admins,R&D", "bob,bob@acme.com,Bob,Builder,,Eng,Ops", ",nobody@acme.com,No,Name,,,", "cy,cy@acme.com,Cy,Young,inactive,,Sales"].join("\r\n");
+    const upload = await t.app.inject({ method: "POST", url: `/directories/${dirId}/csv`, headers: { ...admin, "content-type": "text/csv" }, payload: csv });
+    expect(upload.statusCode, upload.body).toBe(202);
+    expect(upload.json()).toMatchObject({ trigger: "upload", state: "running" });
+    const run = await finished(dirId);
+    expect(run, JSON.stringify(run.failure)).toMatchObject({ state: "succeeded" });
+    expect(run.counts).toMatchObject({ created: 3, failed: 1 });
+    expect(run.errors).toEqual([{ ref: "line 4", message: expect.stringContaining("username") }]);
+    const users = await usersOf(dirId);
+    expect(users.map((u) => [u.username, u.state, u.groups.map((g) => g.name).sort()])).toEqual([
+      ["ada", "active", ["Admins", "Eng"]],
+      ["bob", "active", ["Eng"]],
+      ["cy", "inactive", []],
+    ]);
+    expect(users[0]?.raw_attributes).toMatchObject({ department: "R&D" });
+
+    const next = await t.app.inject({ method: "POST", url: `/directories/${dirId}/csv`, headers: { ...admin, "content-type": "text/csv" }, payload: "username,email\nada,ada@acme.com\n" });
+    expect(next.statusCode).toBe(202);
+    const second = await finished(dirId);
+    expect(second.counts).toMatchObject({ deactivated: 1 });
+    expect((await usersOf(dirId)).map((u) => [u.username, u.state])).toEqual([
+      ["ada", "active"],
+      ["bob", "inactive"],
+      ["cy", "inactive"],
+    ]);
+  });
+
+  it("CSV: a manual run of an upload-only directory fails with a clear reason", async () => {
+    const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Uploads", type: "csv" } });
+    expect(created.statusCode, created.body).toBe(201);
+    const dirId = created.json().id as string;
+    await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin });
+    const run = await finished(dirId);
+    expect(run).toMatchObject({ state: "failed", failure: { reason: "misconfigured", message: expect.stringContaining("upload") } });
+  });
+
+  it("SCIM pull: reads a live upstream Roster's users and groups; a wrong token marks invalid_credentials", async () => {
+    const upstream = await createTestApp(dialect, SECRET);
+    try {
+      await upstream.app.listen({ port: 0, host: "127.0.0.1" });
+      const { port } = upstream.app.server.address() as AddressInfo;
+      const dir = await createScimDirectory(upstream.app);
+      const scim = scimClient(upstream.app, dir);
+      const ids: string[] = [];
+      for (const name of ["ada", "bob", "cy"]) {
+        const res = await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `${name}@up.test`, name: { givenName: name, familyName: "Up" }, emails: [{ value: `${name}@up.test`, primary: true }] });
+        ids.push(res.json().id);
+      }
+      await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Upstream Eng", members: ids.slice(0, 2).map((value) => ({ value })) });
+
+      const connector = { base_url: `http://127.0.0.1:${port}${dir.base}`, token: dir.token, page_size: 2 };
+      const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Upstream", type: "scim pull", connector } });
+      expect(created.statusCode, created.body).toBe(201);
+      expect(created.json().connector).toEqual({ base_url: connector.base_url, token_set: true, page_size: 2 });
+      const dirId = created.json().id as string;
+      await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin });
+      const run = await finished(dirId);
+      expect(run).toMatchObject({ state: "succeeded", counts: { created: 3, failed: 0 }, group_counts: { created: 1 } });
+      const users = await usersOf(dirId);
+      expect(users.map((u) => [u.username, u.groups.map((g) => g.name)])).toEqual([
+        ["ada@up.test", ["Upstream Eng"]],
+        ["bob@up.test", ["Upstream Eng"]],
+        ["cy@up.test", []],
+      ]);
+
+      const patched = await t.app.inject({ method: "PATCH", url: `/directories/${dirId}`, headers: admin, payload: { connector: { token: "wrong-token" } } });
+      expect(patched.statusCode, patched.body).toBe(200);
+      await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin });
+      const failed = await finished(dirId);
+      expect(failed).toMatchObject({ state: "failed", failure: { reason: "invalid_credentials" } });
+      expect((await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: admin })).json().state).toBe("invalid_credentials");
+      // Nothing was removed by the failed run.
+      expect((await usersOf(dirId)).every((u) => u.state === "active")).toBe(true);
+    } finally {
+      await upstream.close();
+    }
+  });
+});
