@@ -19,7 +19,8 @@ export interface LdapSession {
   close(): Promise<void>;
 }
 
-function tlsOptions(config: LdapConfig, hostname: string): ConnectionOptions {
+function tlsOptions(config: LdapConfig): ConnectionOptions {
+  const hostname = new URL(config.url).hostname.replace(/^\[(.*)\]$/, "$1");
   return {
     ...(config.tls.ca === null ? {} : { ca: config.tls.ca }),
     rejectUnauthorized: config.tls.rejectUnauthorized,
@@ -29,21 +30,23 @@ function tlsOptions(config: LdapConfig, hostname: string): ConnectionOptions {
   };
 }
 
-async function connect(config: LdapConfig): Promise<Client> {
+function newClient(config: LdapConfig): Client {
   const url = new URL(config.url);
-  const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  const client = new Client({
+  return new Client({
     url: `${url.protocol}//${url.host}`,
     timeout: config.timeoutMs,
     connectTimeout: config.timeoutMs,
     // ldapts speaks TLS from the first byte whenever tlsOptions are given: ldaps:// only
-    ...(url.protocol === "ldaps:" ? { tlsOptions: tlsOptions(config, hostname) } : {}),
+    ...(url.protocol === "ldaps:" ? { tlsOptions: tlsOptions(config) } : {}),
     strictDN: false,
   });
+}
+
+async function establish(client: Client, config: LdapConfig): Promise<void> {
   try {
     if (config.tls.starttls) {
       try {
-        await client.startTLS(tlsOptions(config, hostname));
+        await client.startTLS(tlsOptions(config));
       } catch (error) {
         if (error instanceof ResultCodeError) {
           throw new SourceError("misconfigured", `the LDAP server does not offer StartTLS (LDAP result ${error.code}: ${error.message}): use ldaps:// or turn tls.starttls off`, { cause: error });
@@ -52,7 +55,6 @@ async function connect(config: LdapConfig): Promise<Client> {
       }
     }
     await client.bind(config.bindDn, config.password);
-    return client;
   } catch (error) {
     await client.unbind().catch(() => {});
     throw toSourceError(error, config.tls.starttls ? "StartTLS and bind" : "bind");
@@ -61,39 +63,51 @@ async function connect(config: LdapConfig): Promise<Client> {
 
 export function createLdapSession(config: LdapConfig): LdapSession {
   let current: Client | null = null;
-  let opening: Promise<Client> | null = null;
+  let opening: { readonly client: Client; readonly done: Promise<Client> } | null = null;
 
-  async function bound(signal: AbortSignal): Promise<Client> {
+  // Abort = unbind: the client leaves the session at once (the unbind takes a moment, and the
+  // next operation must not pick it up) and whatever it has pending rejects.
+  function retire(client: Client): void {
+    if (current === client) current = null;
+    if (opening?.client === client) opening = null;
+    void client.unbind().catch(() => {});
+  }
+
+  function open(): { client: Client; done: Promise<Client> } {
+    const client = newClient(config);
+    const done = establish(client, config).then(() => {
+      if (opening?.client === client) current = client;
+      return client;
+    });
+    void done.catch(() => {}).finally(() => {
+      if (opening?.client === client) opening = null;
+    });
+    return { client, done };
+  }
+
+  async function acquire(signal: AbortSignal) {
     signal.throwIfAborted();
-    if (current?.isBound) return current;
-    opening ??= connect(config)
-      .then((client) => {
-        current = client;
-        return client;
-      })
-      .finally(() => {
-        opening = null;
-      });
-    const pending = opening;
-    try {
-      return await abortable(pending, signal);
-    } catch (error) {
-      // aborted while connecting: the connection, once open, is closed too (abort = unbind)
-      if (signal.aborted) void pending.then((client) => client.unbind()).catch(() => {});
-      throw error;
+    let client = current?.isBound ? current : null;
+    if (client === null) {
+      opening ??= open();
+      const pending = opening;
+      const onAbort = () => retire(pending.client);
+      signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        client = await abortable(pending.done, signal);
+      } finally {
+        signal.removeEventListener("abort", onAbort);
+      }
     }
+    const bound = client;
+    const onAbort = () => retire(bound);
+    signal.addEventListener("abort", onAbort, { once: true });
+    return { client: bound, release: () => signal.removeEventListener("abort", onAbort) };
   }
 
   function fail(error: unknown, signal: AbortSignal, during: string): never {
     if (signal.aborted) throw signal.reason;
     throw toSourceError(error, during);
-  }
-
-  async function acquire(signal: AbortSignal) {
-    const client = await bound(signal);
-    const onAbort = () => void client.unbind().catch(() => {});
-    signal.addEventListener("abort", onAbort, { once: true });
-    return { client, release: () => signal.removeEventListener("abort", onAbort) };
   }
 
   return Object.freeze({
@@ -110,14 +124,15 @@ export function createLdapSession(config: LdapConfig): LdapSession {
       }
     },
     async close() {
-      const client = current ?? (await opening?.catch(() => null)) ?? null;
+      const clients = [current, opening?.client].filter((c): c is Client => c !== null && c !== undefined);
       current = null;
-      await client?.unbind().catch(() => {});
+      opening = null;
+      await Promise.all(clients.map((c) => c.unbind().catch(() => {})));
     },
   });
 }
 
-/** Waits for `promise` unless `signal` aborts first; a connection still opening is closed later by `close()`. */
+/** Waits for `promise` unless `signal` aborts first. */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
