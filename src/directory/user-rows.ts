@@ -52,6 +52,14 @@ export async function writeEmails(trx: Db, userId: string, directoryId: string, 
     .execute();
 }
 
+/** Email index rows of many users just inserted, in multi-row statements. */
+export async function writeEmailsOfMany(trx: Db, directoryId: string, users: readonly { userId: string; emails: readonly EmailInput[] }[]): Promise<void> {
+  const rows = users.flatMap(({ userId, emails }) =>
+    emails.map((e, position) => ({ user_id: userId, directory_id: directoryId, position, value: e.value, value_lower: e.value.toLowerCase(), type: e.type, primary: e.primary ? 1 : 0 })),
+  );
+  for (const part of chunks(rows, 300)) await trx.insertInto("user_emails").values(part).execute();
+}
+
 /**
  * Loads users (emails included), one indexed query per chunk of ids. `lock` (on backends with row
  * locks) holds their rows until the transaction ends, taken in id order so two lockers never deadlock.

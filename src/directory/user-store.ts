@@ -9,7 +9,7 @@ import { inTransaction } from "./in-transaction.js";
 import { StoreErrors } from "./store-errors.js";
 import type { Db, DirectoryContext, UserInput } from "./types.js";
 import { type DirectoryUser, previousAttributes, toDirectoryUser } from "./user-object.js";
-import { loadUser, userColumns, writeEmails } from "./user-rows.js";
+import { chunks, loadUser, userColumns, writeEmails, writeEmailsOfMany } from "./user-rows.js";
 
 export interface StoredUser {
   readonly user: DirectoryUser;
@@ -112,6 +112,39 @@ export function createUserStore(deps: StoreDeps) {
         const user = toDirectoryUser(row);
         await appendEvents(trx, deps, [{ event: "dsync.user.created", organizationId: dir.organizationId, directoryId: dir.id, data: user }]);
         return { user, version: 1 };
+      });
+    },
+
+    /**
+     * Creates many users in one transaction with a few multi-row statements (a connector's batch):
+     * all or none, so a caller that must isolate a bad record retries them one by one.
+     */
+    async createMany(dir: DirectoryContext, inputs: readonly UserInput[]): Promise<DirectoryUser[]> {
+      if (inputs.length === 0) return [];
+      return write(inputs[0]?.username ?? "", async (trx) => {
+        const mapping = await loadMapping(trx, dir.id, caps.rowLocks);
+        const now = clock.now().toISOString();
+        const rows: DirectoryUserRow[] = [];
+        for (const input of inputs) {
+          const columns = userColumns(input);
+          rows.push({
+            id: ids("user"),
+            directory_id: dir.id,
+            organization_id: dir.organizationId,
+            ...columns,
+            ...deriveColumns(dir, mapping, input.rawAttributes, columns.state, []),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+          });
+        }
+        for (const part of chunks(rows, 200)) await trx.insertInto("directory_users").values(part).execute();
+        await writeEmailsOfMany(trx, dir.id, rows.map((row, i) => ({ userId: row.id, emails: (inputs[i] as UserInput).emails })));
+        const users = rows.map(toDirectoryUser);
+        for (const part of chunks(users, 200)) {
+          await appendEvents(trx, deps, part.map((user) => ({ event: "dsync.user.created" as const, organizationId: dir.organizationId, directoryId: dir.id, data: user })));
+        }
+        return users;
       });
     },
 

@@ -4,8 +4,17 @@ import type { Db } from "../directory/types.js";
 import type { DirectoryGroupRow } from "../storage/schema.js";
 import { type EngineContext, messageOf } from "./engine-context.js";
 
-/** Members per transaction before a group batch is written: keeps each transaction short. */
+/** Membership changes per transaction: keeps each one short however large the group. */
+const MEMBER_CHUNK = 500;
+/** Members read per group batch before it is written: bounds what a batch holds in memory. */
 const MEMBERS_PER_BATCH = 5000;
+
+interface PlannedGroup {
+  readonly group: SourceGroup;
+  readonly row: DirectoryGroupRow | undefined;
+  /** Stored ids of the members the source names (unknown ones skipped). */
+  readonly memberIds: string[];
+}
 
 /** The stored ids of the users a group's members name, in the source's order; unknown members are skipped. */
 async function resolveMembers(ctx: EngineContext, memberIdpIds: readonly string[]): Promise<string[]> {
@@ -52,7 +61,7 @@ async function membersDiffer(db: Db, groupId: string, memberIds: readonly string
 async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], seen: Set<string>): Promise<void> {
   const { tally, dir } = ctx;
   const matched = await matchRows(ctx, batch);
-  const planned: { group: SourceGroup; row: DirectoryGroupRow | undefined; memberIds: string[] }[] = [];
+  const plannedGroups: PlannedGroup[] = [];
   for (const group of batch) {
     const row = matched.get(group);
     if (row && seen.has(row.id)) {
@@ -60,10 +69,10 @@ async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], see
       continue;
     }
     if (row) seen.add(row.id);
-    planned.push({ group, row, memberIds: await resolveMembers(ctx, group.memberIdpIds) });
+    plannedGroups.push({ group, row, memberIds: await resolveMembers(ctx, group.memberIdpIds) });
   }
   if (ctx.dryRun) {
-    for (const { group, row, memberIds } of planned) {
+    for (const { group, row, memberIds } of plannedGroups) {
       if (!row) {
         tally.groups.created++;
         tally.plan({ action: "create", kind: "group", ref: group.name });
@@ -74,25 +83,53 @@ async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], see
     }
     return;
   }
-  await ctx.deps.db.transaction().execute(async (trx) => {
-    const store = createDirectoryStore({ ...ctx.deps, db: trx });
-    for (const { group, row, memberIds } of planned) {
-      try {
-        if (!row) {
-          const created = await store.groups.create(dir, group, memberIds);
-          seen.add(created.group.id);
-          tally.groups.created++;
-          continue;
-        }
-        const input = attributesDiffer(row, group) ? group : null;
-        const stored = await store.groups.update(dir, row.id, input, { ...NO_MEMBER_CHANGE, replaceAll: memberIds });
-        if (stored.version !== row.version) tally.groups.updated++;
-        else tally.groups.unchanged++;
-      } catch (error) {
-        tally.failGroup(group.idpId, messageOf(error));
-      }
+  for (const planned of plannedGroups) {
+    try {
+      const outcome = await writeGroup(ctx, planned, seen);
+      tally.groups[outcome]++;
+    } catch (error) {
+      tally.failGroup(planned.group.idpId, messageOf(error));
     }
-  });
+  }
+}
+
+async function storedMembers(db: Db, groupId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom("group_memberships").select("user_id").where("group_id", "=", groupId).execute();
+  return new Set(rows.map((r) => r.user_id));
+}
+
+/**
+ * Writes one group: its attributes with the first slice of its membership change, then the rest
+ * in slices of MEMBER_CHUNK, each its own short transaction, so a 100,000-member group never holds
+ * the database (or, on SQLite, the server) for long. Every slice is a consistent state with its events.
+ */
+async function writeGroup(ctx: EngineContext, planned: PlannedGroup, seen: Set<string>): Promise<"created" | "updated" | "unchanged"> {
+  const { dir } = ctx;
+  const store = createDirectoryStore(ctx.deps);
+  const { group, row, memberIds } = planned;
+  if (!row) {
+    const created = await store.groups.create(dir, group, memberIds.slice(0, MEMBER_CHUNK));
+    seen.add(created.group.id);
+    for (let i = MEMBER_CHUNK; i < memberIds.length; i += MEMBER_CHUNK) {
+      await store.groups.update(dir, created.group.id, null, { ...NO_MEMBER_CHANGE, add: memberIds.slice(i, i + MEMBER_CHUNK) });
+      await ctx.checkpoint("groups");
+    }
+    return "created";
+  }
+  const current = await storedMembers(ctx.deps.db, row.id);
+  const target = new Set(memberIds);
+  const toAdd = [...target].filter((id) => !current.has(id));
+  const toRemove = [...current].filter((id) => !target.has(id));
+  const attributes = attributesDiffer(row, group) ? group : null;
+  if (!attributes && toAdd.length === 0 && toRemove.length === 0) return "unchanged";
+  const changes = [...toAdd.map((id) => ["add", id] as const), ...toRemove.map((id) => ["remove", id] as const)];
+  for (let i = 0; i === 0 || i < changes.length; i += MEMBER_CHUNK) {
+    const slice = changes.slice(i, i + MEMBER_CHUNK);
+    const change = { ...NO_MEMBER_CHANGE, add: slice.filter(([op]) => op === "add").map(([, id]) => id), remove: slice.filter(([op]) => op === "remove").map(([, id]) => id) };
+    await store.groups.update(dir, row.id, i === 0 ? attributes : null, change);
+    if (i > 0) await ctx.checkpoint("groups");
+  }
+  return "updated";
 }
 
 /** Reads the source's groups and writes what differs: attributes and, as a diff, members. */

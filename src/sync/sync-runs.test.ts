@@ -97,6 +97,22 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
     expect(listed.find((u) => u.username === "cy")?.groups.map((g) => g.name)).toEqual(["eng"]);
   });
 
+  it("writes a large group's membership in slices, with one event per member, and diffs it on the next run", async () => {
+    const dirId = await createPullDirectory();
+    data.users = Array.from({ length: 1200 }, (_, i) => sourceUser(`u${i}`));
+    data.groups = [sourceGroup("everyone", data.users.map((u) => u.username))];
+    const run = await sync(dirId);
+    expect(run.group_counts).toMatchObject({ created: 1, failed: 0 });
+    const members = async () => (await t.storage.db.selectFrom("group_memberships").select("user_id").where("directory_id", "=", dirId).execute()).length;
+    expect(await members()).toBe(1200);
+    expect(await eventsOf(dirId, "dsync.group.user_added")).toHaveLength(1200);
+    data.groups = [sourceGroup("everyone", data.users.slice(0, 600).map((u) => u.username))];
+    const second = await sync(dirId);
+    expect(second.group_counts).toMatchObject({ updated: 1 });
+    expect(await members()).toBe(600);
+    expect(await eventsOf(dirId, "dsync.group.user_removed")).toHaveLength(600);
+  });
+
   it("deletes instead of deactivating when the connector says so, and deletes groups the source lost", async () => {
     const dirId = await createPullDirectory({ removal: "delete", max_removal_percent: 100 });
     data.users = ["ada", "bob"].map((u) => sourceUser(u));

@@ -66,9 +66,19 @@ async function applyBatch(ctx: EngineContext, ops: readonly UserOp[], seen: Set<
   }
   await ctx.deps.db.transaction().execute(async (trx) => {
     const store = createDirectoryStore({ ...ctx.deps, db: trx });
+    const creates = ops.filter((op) => op.kind === "create").map((op) => op.input);
+    let createdTogether = false;
+    try {
+      // New users go in with a few multi-row statements; if one of them is refused, all are
+      // retried one by one below, so only the bad record fails.
+      for (const user of await store.users.createMany(dir, creates)) seen.add(user.id);
+      tally.users.created += creates.length;
+      createdTogether = true;
+    } catch {}
     for (const op of ops) {
       try {
         if (op.kind === "create") {
+          if (createdTogether) continue;
           const { user } = await store.users.create(dir, op.input);
           seen.add(user.id);
           tally.users.created++;

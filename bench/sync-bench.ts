@@ -1,0 +1,151 @@
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Dialect } from "../test/support/databases.js";
+import type { SyncBenchTarget } from "./sync-server-process.js";
+
+const SERVER = fileURLToPath(new URL("./sync-server-process.ts", import.meta.url));
+/** SCIM GETs per second sent to the same server while a sync runs. */
+const PROBE_RATE = 50;
+
+export interface SyncFigure {
+  readonly name: string;
+  readonly seconds: number;
+  readonly counts: Record<string, number>;
+  readonly groupCounts: Record<string, number>;
+  readonly peakRssMb: number;
+  readonly probes: { readonly count: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number; readonly errors: number };
+  readonly state: string;
+}
+
+export interface SyncBenchServer {
+  readonly target: SyncBenchTarget;
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }>;
+  /** Runs a sync to its end while probing SCIM GETs; returns its figures. */
+  measureRun(name: string, directoryId: string, body: Record<string, unknown>): Promise<SyncFigure>;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** Starts the sync bench server in a child process and hands it to `work`; always stops it. */
+export async function withSyncBenchServer<T>(dialect: Dialect, work: (server: SyncBenchServer) => Promise<T>): Promise<T> {
+  const child = fork(SERVER, [dialect], { execArgv: ["--import", "tsx", "--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const ask = (type: string) =>
+    new Promise<number>((resolve) => {
+      const onMessage = (m: { type?: string; peakRss?: number }) => {
+        if (m.type === "rss") {
+          child.off("message", onMessage);
+          resolve(m.peakRss ?? 0);
+        }
+      };
+      child.on("message", onMessage);
+      child.send({ type });
+    });
+  try {
+    const target = await new Promise<SyncBenchTarget>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("sync bench server did not start in 5 minutes")), 300_000);
+      child.once("exit", (code) => reject(new Error(`sync bench server exited with ${code}`)));
+      child.on("message", (m: { type?: string; target?: SyncBenchTarget }) => {
+        if (m.type === "ready" && m.target) {
+          clearTimeout(timer);
+          resolve(m.target);
+        }
+      });
+    });
+    async function request(method: string, path: string, body?: unknown) {
+      const res = await fetch(`${target.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${target.adminKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    }
+
+    async function measureRun(name: string, directoryId: string, body: Record<string, unknown>): Promise<SyncFigure> {
+      await ask("reset-rss");
+      const latencies: number[] = [];
+      let errors = 0;
+      let probing = true;
+      let k = 0;
+      const inFlight = new Set<Promise<void>>();
+      const probe = async () => {
+        const id = target.probeUserIds[k++ % target.probeUserIds.length];
+        const started = performance.now();
+        try {
+          const res = await fetch(`${target.url}${target.scimBase}/Users/${id}`, { headers: { authorization: `Bearer ${target.scimToken}` }, signal: AbortSignal.timeout(10_000) });
+          await res.arrayBuffer();
+          if (res.status !== 200) errors++;
+        } catch {
+          errors++;
+        }
+        latencies.push(performance.now() - started);
+      };
+      // Open loop: a probe every 1/PROBE_RATE s whatever the answers take, so a stall shows in the latencies.
+      const probes = setInterval(() => {
+        if (!probing) return;
+        const p = probe().finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      }, 1000 / PROBE_RATE);
+
+      const started = performance.now();
+      const startRes = await request("POST", `/directories/${directoryId}/sync`, body);
+      if (startRes.status !== 202) throw new Error(`sync did not start: ${JSON.stringify(startRes.json)}`);
+      let run = startRes.json;
+      const deadline = Date.now() + 15 * 60_000;
+      while (run.state === "running") {
+        if (Date.now() > deadline) throw new Error("sync did not finish in 15 minutes");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        run = (await request("GET", `/directories/${directoryId}/sync`)).json;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      probing = false;
+      clearInterval(probes);
+      await Promise.all(inFlight);
+      const peakRss = await ask("rss");
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const round = (v: number) => Math.round(v * 10) / 10;
+      return {
+        name,
+        seconds: round(seconds),
+        counts: run.counts as Record<string, number>,
+        groupCounts: run.group_counts as Record<string, number>,
+        peakRssMb: Math.round(peakRss / 1024 / 1024),
+        probes: { count: sorted.length, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0), errors },
+        state: String(run.state),
+      };
+    }
+    return await work({ target, request, measureRun });
+  } finally {
+    child.send({ type: "stop" });
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve(undefined);
+      }, 30_000);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      });
+    });
+  }
+}
+
+export const SYNC_USERS = Number(process.env.BENCH_SYNC_USERS ?? 100_000);
+export const SYNC_GROUPS = Number(process.env.BENCH_SYNC_GROUPS ?? 1_000);
+
+/** The sync engine alone: a generated source (no I/O), full run then a delta run after 1 % changed. */
+export async function runSyntheticSyncBench(dialect: Dialect): Promise<SyncFigure[]> {
+  return withSyncBenchServer(dialect, async (server) => {
+    const config = { users: SYNC_USERS, groups: SYNC_GROUPS, max_removal_percent: 100 };
+    const created = await server.request("POST", "/directories", { organization_id: server.target.organizationId, name: "Generated", type: "csv", connector: config });
+    if (created.status !== 201) throw new Error(`directory create failed: ${JSON.stringify(created.json)}`);
+    const dirId = String(created.json.id);
+    const full = await server.measureRun(`full: ${SYNC_USERS} users, ${SYNC_GROUPS} groups`, dirId, {});
+    await server.request("PATCH", `/directories/${dirId}`, { connector: { revision: 1, changed_every: 100 } });
+    const delta = await server.measureRun("delta: 1 % of users changed", dirId, { mode: "delta" });
+    return [full, delta];
+  });
+}

@@ -1,0 +1,69 @@
+import { buildApp } from "../src/app.js";
+import { ensureAdminKey } from "../src/auth/admin-key.js";
+import { loadConfig } from "../src/config.js";
+import { systemClock } from "../src/core/clock.js";
+import type { Deps } from "../src/core/deps.js";
+import { createIdGenerator } from "../src/core/ids.js";
+import { defaultConnectorKinds } from "../src/connectors/registry.js";
+import { openStorage } from "../src/storage/connect.js";
+import { migrateToLatest } from "../src/storage/migrate.js";
+import { createDirectoryService } from "../src/tenancy/directories.js";
+import { createOrganizationService } from "../src/tenancy/organizations.js";
+import { createTestDatabase, type Dialect } from "../test/support/databases.js";
+import { seedDirectory } from "./seed.js";
+import { syntheticConnector } from "./synthetic-connector.js";
+
+/** What the sync bench server tells the driver once it listens. */
+export interface SyncBenchTarget {
+  readonly url: string;
+  readonly adminKey: string;
+  readonly organizationId: string;
+  readonly scimToken: string;
+  readonly scimBase: string;
+  readonly probeUserIds: string[];
+}
+
+export const BENCH_ADMIN_KEY = "roster_admin_bench_0123456789abcdefghijklmnopqrstuvwxyzABCD";
+const PROBE_USERS = 1000;
+
+// Runs in its own process: the driver's probes and polling never share the server's event loop,
+// and the peak RSS measured here is the server's alone.
+const dialect = process.argv[2] as Dialect;
+const database = await createTestDatabase(dialect);
+const config = {
+  ...loadConfig({ LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000", ROSTER_RATE_LIMIT_API: "100000000", ROSTER_SECRET_KEY: "bench-secret-key-0123456789abcdef" }),
+  database: database.config,
+};
+const storage = openStorage(database.config);
+await migrateToLatest(storage);
+await ensureAdminKey(storage.db, BENCH_ADMIN_KEY);
+const deps: Deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), config };
+const org = await createOrganizationService(deps).create({ name: "Bench" });
+const probeDir = await createDirectoryService(deps).create({ organization_id: org.id, name: "Probe", type: "generic scim v2.0" }, null);
+const { userIds } = await seedDirectory(storage.db, probeDir.id, org.id, PROBE_USERS);
+
+const app = await buildApp(deps, { logger: false, connectorKinds: { ...defaultConnectorKinds(), csv: syntheticConnector() } });
+const url = await app.listen({ host: "127.0.0.1", port: 0 });
+
+let peakRss = process.memoryUsage.rss();
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 20);
+
+const target: SyncBenchTarget = { url, adminKey: BENCH_ADMIN_KEY, organizationId: org.id, scimToken: probeDir.scim?.token ?? "", scimBase: `/scim/v2/${probeDir.id}`, probeUserIds: userIds };
+process.send?.({ type: "ready", target });
+process.on("message", async (message: { type?: string }) => {
+  if (message.type === "reset-rss") {
+    global.gc?.();
+    peakRss = process.memoryUsage.rss();
+    process.send?.({ type: "rss", peakRss });
+  } else if (message.type === "rss") {
+    process.send?.({ type: "rss", peakRss });
+  } else if (message.type === "stop") {
+    clearInterval(sampler);
+    await app.close();
+    await storage.close();
+    await database.drop();
+    process.exit(0);
+  }
+});
