@@ -211,6 +211,17 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
     ]);
   });
 
+  it("a record the store refuses inside a batch fails alone: the rest of the batch is written", async () => {
+    const dirId = await createPullDirectory();
+    // A value JSON cannot hold makes the batch's multi-row insert throw; each record is then retried alone.
+    data.users = [sourceUser("ada"), sourceUser("bad", { rawAttributes: { big: 10n } }), sourceUser("cy")];
+    const run = await sync(dirId);
+    expect(run.counts).toMatchObject({ created: 2, failed: 1 });
+    expect(run.errors).toEqual([{ ref: "uid=bad", message: expect.stringContaining("BigInt") }]);
+    expect((await users(dirId)).map((u) => u.username)).toEqual(["ada", "cy"]);
+    expect(await eventsOf(dirId, "dsync.user.created")).toHaveLength(2);
+  });
+
   it("a wrong password fails the run, marks the directory invalid_credentials, and a good run clears it", async () => {
     const dirId = await createPullDirectory();
     data.failWith = new SourceError("invalid_credentials", "The LDAP server refused the bind DN and password");
