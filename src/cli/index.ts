@@ -9,6 +9,8 @@ import { registerUserCommands } from "./user-commands.js";
 import { registerGroupCommands } from "./group-commands.js";
 import { registerEventCommands } from "./event-commands.js";
 import { registerWebhookCommands } from "./webhook-commands.js";
+import { registerSyncCommands } from "./sync-commands.js";
+import { registerImportCommands } from "./import-commands.js";
 
 export function buildCli(): Command {
   const program = new Command("roster")
@@ -21,6 +23,8 @@ export function buildCli(): Command {
   registerWorkerCommand(program);
   registerOrgCommands(program);
   registerDirectoryCommands(program);
+  registerSyncCommands(program);
+  registerImportCommands(program);
   registerUserCommands(program);
   registerGroupCommands(program);
   registerEventCommands(program);

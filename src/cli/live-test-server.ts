@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRosterClient, type Directory, type RosterClient } from "../client/index.js";
 import { loadConfig } from "../config.js";
+import type { ConnectorKinds } from "../connectors/connector-kind.js";
 import { type RunningServer, startServer } from "../server/start.js";
 
 export const TEST_ADMIN_KEY = "roster_admin_testkey_0123456789abcdefghijklmnopqrstuv";
@@ -18,8 +19,11 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-/** Starts a server on 127.0.0.1 with a fresh SQLite file and ROSTER_SECRET_KEY set (webhook endpoints need it). */
-export async function startLiveServer(): Promise<LiveServer> {
+/**
+ * Starts a server on 127.0.0.1 with a fresh SQLite file and ROSTER_SECRET_KEY set (webhook
+ * endpoints and pull directories need it); `connectorKinds` replaces the registry's (e.g. an in-memory source).
+ */
+export async function startLiveServer(options: { readonly connectorKinds?: ConnectorKinds } = {}): Promise<LiveServer> {
   const dir = await mkdtemp(join(tmpdir(), "roster-live-"));
   const env = {
     PORT: "0",
@@ -29,7 +33,7 @@ export async function startLiveServer(): Promise<LiveServer> {
     ROSTER_SECRET_KEY: SECRET_KEY,
     LOG_LEVEL: "silent",
   };
-  const server = await startServer(loadConfig(env));
+  const server = await startServer(loadConfig(env), options);
   return {
     server,
     url: server.url,

@@ -1,6 +1,7 @@
 import { type ApiKeysApi, createApiKeysApi } from "./api-keys.js";
 import { createDirectoriesApi, type DirectoriesApi } from "./directories.js";
 import { createDirectoryGroupsApi, type DirectoryGroupsApi } from "./directory-groups.js";
+import { createDirectorySyncsApi, type DirectorySyncsApi } from "./directory-syncs.js";
 import { createDirectoryUsersApi, type DirectoryUsersApi } from "./directory-users.js";
 import { createEventsApi, type EventsApi } from "./events.js";
 import { createTransport } from "./http.js";
@@ -24,6 +25,8 @@ export interface RosterClient {
   readonly directories: DirectoriesApi;
   readonly directoryUsers: DirectoryUsersApi;
   readonly directoryGroups: DirectoryGroupsApi;
+  /** Sync runs of pull directories (LDAP, SCIM pull, CSV). */
+  readonly directorySyncs: DirectorySyncsApi;
   readonly events: EventsApi;
   readonly webhookEndpoints: WebhookEndpointsApi;
 }
@@ -46,6 +49,7 @@ export function createRosterClient(options: RosterClientOptions): RosterClient {
     directories: createDirectoriesApi(http),
     directoryUsers: createDirectoryUsersApi(http),
     directoryGroups: createDirectoryGroupsApi(http),
+    directorySyncs: createDirectorySyncsApi(http),
     events: createEventsApi(http),
     webhookEndpoints: createWebhookEndpointsApi(http),
   });

@@ -1,5 +1,5 @@
 import { segment, type Transport } from "./http.js";
-import type { DeactivatedMembersPolicy, Directory, DirectoryType, List, PageParams, RoleRule, ScimToken } from "./types.js";
+import type { DeactivatedMembersPolicy, Directory, DirectoryType, List, PageParams, PullConnectorSettings, RoleRule, ScimToken } from "./types.js";
 
 export interface CreateDirectoryInput {
   /** Required with the admin key; an organization key defaults to its own organization. */
@@ -8,6 +8,8 @@ export interface CreateDirectoryInput {
   readonly type: DirectoryType;
   readonly domain?: string | null;
   readonly deactivated_members?: DeactivatedMembersPolicy;
+  /** Pull types (`ldap`, `scim pull`, `csv`): how to reach the source and when to sync (a `csv` directory may leave it out and live on uploads). */
+  readonly connector?: PullConnectorSettings;
 }
 
 export interface UpdateDirectoryInput {
@@ -22,6 +24,8 @@ export interface UpdateDirectoryInput {
   readonly attribute_mapping?: Readonly<Record<string, string>> | null;
   /** Group → role rules; replaces the whole list and re-applies it. `null` clears it. */
   readonly role_mapping?: readonly RoleRule[] | null;
+  /** Pull directories: keys given replace the stored ones, `null` removes one, credentials left out are kept. */
+  readonly connector?: Readonly<Record<string, unknown>>;
 }
 
 export interface DirectoryListParams extends PageParams {

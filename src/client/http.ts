@@ -10,6 +10,8 @@ export interface RequestSpec {
   readonly query?: Query;
   /** Sent as JSON; no body (and no Content-Type) when undefined. */
   readonly body?: unknown;
+  /** A body sent as is instead of JSON, e.g. a CSV upload (`text/csv`). */
+  readonly text?: { readonly contentType: string; readonly content: string } | undefined;
   /** Cancels the request; it then fails with code `aborted`. */
   readonly signal?: AbortSignal | undefined;
 }
@@ -71,6 +73,11 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+function bodyOf(spec: RequestSpec): { contentType: string; content: string } | undefined {
+  if (spec.text !== undefined) return spec.text;
+  return spec.body === undefined ? undefined : { contentType: "application/json", content: JSON.stringify(spec.body) };
+}
+
 /** The one place the SDK touches the network: bearer auth, JSON in and out, a timeout on every request. */
 export function createTransport(options: TransportOptions): Transport {
   const doFetch = options.fetch ?? globalThis.fetch;
@@ -78,13 +85,13 @@ export function createTransport(options: TransportOptions): Transport {
   const headers = { authorization: `Bearer ${options.apiKey}`, accept: "application/json" };
 
   async function exchange(spec: RequestSpec): Promise<Response> {
-    const hasBody = spec.body !== undefined;
+    const body = bodyOf(spec);
     let response: Response;
     try {
       response = await doFetch(buildUrl(options.baseUrl, spec.path, spec.query), {
         method: spec.method,
-        headers: hasBody ? { ...headers, "content-type": "application/json" } : headers,
-        body: hasBody ? JSON.stringify(spec.body) : null,
+        headers: body ? { ...headers, "content-type": body.contentType } : headers,
+        body: body ? body.content : null,
         signal: spec.signal ? AbortSignal.any([spec.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {

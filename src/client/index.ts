@@ -5,6 +5,7 @@ export { createRosterClient, type RosterClient, type RosterClientOptions } from 
 export type { CreateDirectoryInput, DirectoriesApi, DirectoryListParams, RotateScimTokenInput, UpdateDirectoryInput } from "./directories.js";
 export type { DirectoryGroupListParams, DirectoryGroupsApi } from "./directory-groups.js";
 export type { DirectoryGroup, DirectoryUser, DirectoryUserEmail, DirectoryUserRole, DirectoryUserState } from "./directory-sync-types.js";
+export type { DirectorySyncsApi, DryRunOption, StartSyncOptions } from "./directory-syncs.js";
 export type { DirectoryUserListParams, DirectoryUsersApi } from "./directory-users.js";
 export { RosterApiError, type RosterApiErrorInit, type RosterFieldError } from "./errors.js";
 export { TAIL_INTERVAL_MS, type TailOptions } from "./event-tail.js";
@@ -13,6 +14,18 @@ export type { EventListParams, EventsApi, EventTailParams } from "./events.js";
 export type { RequestOptions } from "./http.js";
 export type { CreateOrganizationInput, OrganizationListParams, OrganizationsApi, UpdateOrganizationInput } from "./organizations.js";
 export { autoPaginate, iterate, type ListFunction, listAll } from "./pagination.js";
+export type {
+  SyncRun,
+  SyncRunChange,
+  SyncRunGroupCounts,
+  SyncRunMode,
+  SyncRunPhase,
+  SyncRunRecordError,
+  SyncRunState,
+  SyncRunTrigger,
+  SyncRunUserCounts,
+} from "./sync-run-types.js";
+export { WAIT_INTERVAL_MS, type WaitForRunOptions } from "./sync-run-wait.js";
 export type {
   ApiKey,
   CreatedApiKey,
@@ -25,6 +38,7 @@ export type {
   ListMetadata,
   Organization,
   PageParams,
+  PullConnectorSettings,
   RoleRule,
   ScimToken,
   SortOrder,

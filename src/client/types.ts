@@ -69,6 +69,24 @@ export interface RoleRule {
   readonly priority: number;
 }
 
+/**
+ * The `connector` object of a pull directory (SPEC §6): the type's own keys (`ldap`: `url`,
+ * `bind_dn`, `password`, `base_dn`…; `scim pull`: `base_url`, `token`; `csv`: `path?`, `mapping?`)
+ * and the sync settings every type shares. Credentials are sealed at rest and come back only as
+ * `<key>_set: true`.
+ */
+export interface PullConnectorSettings {
+  /** An interval (`"15m"`, `"1h"`) or a 5-field cron expression; left out: on demand only. */
+  readonly schedule?: string | null;
+  /** The mass-removal guard: a run removing more than this share of users (20 by default) waits in `needs_confirmation`. */
+  readonly max_removal_percent?: number;
+  /** What happens to users absent from the source (`deactivate` by default). */
+  readonly removal?: "deactivate" | "delete";
+  /** Scheduled delta runs still do a full run this often (`"24h"` by default). */
+  readonly full_sync_interval?: string;
+  readonly [key: string]: unknown;
+}
+
 export interface Directory {
   readonly object: "directory";
   readonly id: string;
@@ -87,6 +105,8 @@ export interface Directory {
   readonly role_mapping: readonly RoleRule[];
   /** Ingest directories only. */
   readonly scim?: DirectoryScim;
+  /** Pull directories only: the connector settings, credentials shown only as `<key>_set`. */
+  readonly connector?: PullConnectorSettings;
   readonly deleted_at: string | null;
   readonly created_at: string;
   readonly updated_at: string;

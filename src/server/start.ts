@@ -1,7 +1,7 @@
 import { type AddressInfo, createServer } from "node:net";
 import closeWithGrace from "close-with-grace";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../app.js";
+import { type AppOptions, buildApp } from "../app.js";
 import { ensureAdminKey } from "../auth/admin-key.js";
 import type { RosterConfig } from "../config.js";
 import { systemClock } from "../core/clock.js";
@@ -41,7 +41,7 @@ async function withConcretePort(config: RosterConfig): Promise<RosterConfig> {
 }
 
 /** Opens storage, migrates, makes sure an admin key exists, listens, and runs the webhook delivery worker. */
-export async function startServer(requested: RosterConfig): Promise<RunningServer> {
+export async function startServer(requested: RosterConfig, options: Pick<AppOptions, "connectorKinds"> = {}): Promise<RunningServer> {
   const config = await withConcretePort(requested);
   const storage = openStorage(config.database);
   await migrateToLatest(storage);
@@ -49,7 +49,7 @@ export async function startServer(requested: RosterConfig): Promise<RunningServe
   const deps: Deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), config };
   // One keyring for the routes and the worker: an in-memory database's ephemeral key must be the same for both.
   const secretKeyring = createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
-  const app = await buildApp(deps, { secretKeyring });
+  const app = await buildApp(deps, { secretKeyring, connectorKinds: options.connectorKinds });
   const address = await app.listen({ host: config.host, port: config.port });
   const worker = createDeliveryWorker({ ...deps, keyring: secretKeyring, log: app.log.child({ component: "webhooks" }) }).start();
 

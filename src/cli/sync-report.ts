@@ -1,0 +1,117 @@
+import type { SyncRun, SyncRunChange } from "../client/index.js";
+import { type Column, formatTime, printFields, printLine, printTable } from "./output.js";
+
+/** How many per-record errors and planned changes the table shows; `--json` has them all. */
+const SHOWN_ERRORS = 10;
+const SHOWN_CHANGES = 50;
+/** The server keeps this many errors and planned changes per run. */
+const SERVER_KEEPS = 1000;
+
+/** `roster sync`'s exit status: 0 succeeded (or still running), 1 failed, 2 held for confirmation. */
+export function exitCodeOf(run: SyncRun): number {
+  if (run.state === "failed") return 1;
+  if (run.state === "needs_confirmation") return 2;
+  return 0;
+}
+
+/** `full`, `delta (dry run)`, `user ada`: what the run read. */
+export function modeOf(run: SyncRun): string {
+  const mode = run.mode === "user" ? `user ${run.username ?? ""}` : run.mode;
+  return run.dry_run ? `${mode} (dry run)` : mode;
+}
+
+function durationOf(run: SyncRun): string | null {
+  if (run.finished_at === null) return null;
+  const ms = Date.parse(run.finished_at) - Date.parse(run.started_at);
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+type CountRow = readonly [label: string, users: number, groups: number | null];
+
+const COUNT_COLUMNS: readonly Column<CountRow>[] = [
+  { header: "", value: (r) => r[0] },
+  { header: "USERS", value: (r) => String(r[1]) },
+  { header: "GROUPS", value: (r) => (r[2] === null ? "-" : String(r[2])) },
+];
+
+function printCounts(run: SyncRun): void {
+  const u = run.counts;
+  const g = run.group_counts;
+  printTable<CountRow>(
+    [
+      ["created", u.created, g.created],
+      ["updated", u.updated, g.updated],
+      ["deactivated", u.deactivated, null],
+      ["deleted", u.deleted, g.deleted],
+      ["unchanged", u.unchanged, g.unchanged],
+      ["failed", u.failed, g.failed],
+    ],
+    COUNT_COLUMNS,
+  );
+}
+
+function printErrors(run: SyncRun): void {
+  if (run.errors.length === 0) return;
+  const failed = run.counts.failed + run.group_counts.failed;
+  const shown = run.errors.slice(0, SHOWN_ERRORS);
+  printLine();
+  printLine(`Errors (${failed} record${failed === 1 ? "" : "s"} failed${shown.length < failed ? `; the first ${shown.length} shown, --json for up to ${SERVER_KEEPS}` : ""}):`);
+  printFields(shown.map((e) => [e.ref, e.message]));
+}
+
+const CHANGE_COLUMNS: readonly Column<SyncRunChange>[] = [
+  { header: "ACTION", value: (c) => c.action },
+  { header: "KIND", value: (c) => c.kind },
+  { header: "REF", value: (c) => c.ref },
+  { header: "FIELDS", value: (c) => c.fields?.join(", ") ?? "" },
+];
+
+function printChanges(run: SyncRun): void {
+  if (run.changes === null || run.state === "running") return;
+  printLine();
+  if (run.changes.length === 0) {
+    printLine("Planned changes: none (dry run: nothing was written).");
+    return;
+  }
+  printLine("Planned changes (dry run: nothing was written):");
+  printTable(run.changes.slice(0, SHOWN_CHANGES), CHANGE_COLUMNS);
+  const more = run.changes.length - SHOWN_CHANGES;
+  if (more > 0) printLine(`… and ${more} more${run.changes.length >= SERVER_KEEPS ? ` (the server keeps the first ${SERVER_KEEPS})` : ""}; --json lists them`);
+}
+
+/** One run for people: what it was, how it ended, its counts, its first errors and (dry runs) the planned changes. */
+export function printRun(run: SyncRun): void {
+  printLine(`Sync run ${run.id}: ${run.state}`);
+  printFields([
+    ["directory", run.directory_id],
+    ["mode", modeOf(run)],
+    ["trigger", run.trigger],
+    ["phase", run.state === "running" ? run.phase : null],
+    ["started", formatTime(run.started_at)],
+    ["finished", run.finished_at === null ? null : formatTime(run.finished_at)],
+    ["took", durationOf(run)],
+    ["confirmed", run.confirmed_at === null ? null : formatTime(run.confirmed_at)],
+    ["failure", run.failure ? `${run.failure.message} (${run.failure.reason})` : null],
+    ["held removals", run.state === "needs_confirmation" ? run.pending_removals : null],
+  ]);
+  printLine();
+  printCounts(run);
+  printErrors(run);
+  printChanges(run);
+}
+
+/** What to do about a run held by the mass-removal guard, for stderr. */
+export function confirmationHint(run: SyncRun): string[] {
+  const users = `${run.pending_removals} user${run.pending_removals === 1 ? "" : "s"}`;
+  if (run.dry_run) {
+    return [
+      `A real run would stop for confirmation: it would remove ${users}, more than the directory's max_removal_percent allows.`,
+      `To sync and allow the removals: roster sync ${run.directory_id} --yes`,
+    ];
+  }
+  return [
+    `Run ${run.id} is held for confirmation: it would remove ${users}, more than the directory's max_removal_percent allows. Nothing was removed.`,
+    `To allow the removals: roster sync confirm ${run.directory_id} ${run.id}`,
+    `or sync again and confirm at once: roster sync ${run.directory_id} --yes`,
+  ];
+}
