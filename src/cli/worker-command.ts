@@ -7,6 +7,9 @@ import { createIdGenerator } from "../core/ids.js";
 import { createSecretKeyring } from "../crypto/secret-key.js";
 import { openStorage } from "../storage/connect.js";
 import { migrateToLatest } from "../storage/migrate.js";
+import { defaultConnectorKinds } from "../connectors/registry.js";
+import { startSyncScheduler } from "../sync/sync-scheduler.js";
+import { createSyncService } from "../sync/sync-service.js";
 import { createDeliveryWorker, type DeliveryWorkerOptions, type WorkerLog } from "../webhooks/delivery-worker.js";
 
 export interface RunningWorkerProcess {
@@ -14,8 +17,9 @@ export interface RunningWorkerProcess {
 }
 
 /**
- * Only the webhook delivery worker, against the configured database: scale-out beside any
- * number of `roster serve` processes on one PostgreSQL (SPEC §7). Migrates first, as `serve` does.
+ * The background work without an HTTP server, against the configured database: the webhook
+ * delivery worker and the scheduler of pull syncs. Scale-out beside any number of `roster serve`
+ * processes on one PostgreSQL (SPEC §7). Migrates first, as `serve` does.
  */
 export async function startWorker(config: RosterConfig, log: WorkerLog, options: DeliveryWorkerOptions = {}): Promise<RunningWorkerProcess> {
   const storage = openStorage(config.database);
@@ -23,8 +27,13 @@ export async function startWorker(config: RosterConfig, log: WorkerLog, options:
   const keyring = createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => log.warn({}, message) });
   const deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), keyring, log };
   const worker = createDeliveryWorker(deps, options).start();
+  // Scheduled pull syncs run here too; the lease keeps each directory to one process.
+  const sync = createSyncService({ ...deps, config, kinds: defaultConnectorKinds(), batchSize: config.sync.batchSize });
+  const scheduler = startSyncScheduler(sync, config.sync.schedulerIntervalMs, log);
   return {
     async stop() {
+      scheduler.stop();
+      await sync.close();
       await worker.stop();
       await storage.close();
     },
@@ -34,7 +43,7 @@ export async function startWorker(config: RosterConfig, log: WorkerLog, options:
 export function registerWorkerCommand(program: Command): void {
   program
     .command("worker")
-    .description("Run only the webhook delivery worker (no HTTP server); stops cleanly on SIGTERM")
+    .description("Run the webhook delivery worker and scheduled pull syncs (no HTTP server); stops cleanly on SIGTERM")
     .action(async () => {
       const config = loadConfig();
       const log = pino({ level: config.logLevel, base: { component: "webhooks" } });
