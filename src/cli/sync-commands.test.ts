@@ -92,6 +92,9 @@ describe("roster sync / roster import csv against a real server", () => {
     expect(held.stderr).toContain(`roster sync confirm ${dirId} ${runId}`);
     expect(held.stderr).toContain(`roster sync ${dirId} --yes`);
     expect(await activeUsernames(dirId)).toHaveLength(10);
+    const status = await cli.exit("sync", "status", dirId);
+    expect(status).toMatchObject({ code: undefined, stderr: expect.stringContaining(`roster sync confirm ${dirId} ${runId}`) });
+    expect(status.stdout).toMatch(new RegExp(`^Sync run ${runId}: needs_confirmation\n`));
 
     const confirmed = await cli.exit("sync", "confirm", dirId, runId);
     expect(confirmed.code).toBe(0);

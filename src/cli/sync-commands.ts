@@ -4,7 +4,7 @@ import { connect, withConnection } from "./connection.js";
 import { parseLimit } from "./option-parsers.js";
 import { type Column, emit, formatTime, printLine, printMoreHint, printTable } from "./output.js";
 import { estimateFor, followRun, reportRun } from "./sync-follow.js";
-import { modeOf, printRun } from "./sync-report.js";
+import { confirmationHint, modeOf, printRun } from "./sync-report.js";
 import { wholeList } from "./whole-list.js";
 
 const RUN_COLUMNS: readonly Column<SyncRun>[] = [
@@ -52,7 +52,9 @@ function registerStatus(sync: Command): void {
       .description("Show a directory's current run, or its last one")
       .argument("<directory>", "pull directory id"),
   ).action(async (directoryId, options) => {
-    emit(options, await connect(options).directorySyncs.current(directoryId), printRun);
+    const run = await connect(options).directorySyncs.current(directoryId);
+    emit(options, run, printRun);
+    if (run.state === "needs_confirmation") for (const line of confirmationHint(run)) process.stderr.write(`${line}\n`);
   });
 }
 
