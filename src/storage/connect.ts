@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Sqlit
 import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES, type StorageCapabilities } from "./capabilities.js";
+import { type EventWrites, watchEventWrites } from "./event-writes.js";
 import type { Database } from "./schema.js";
 import { withNamedStatements } from "./pg-named-statements.js";
 import { startCheckpointer } from "./sqlite-checkpointer.js";
@@ -12,6 +13,8 @@ import { startCheckpointer } from "./sqlite-checkpointer.js";
 export interface Storage {
   readonly db: Kysely<Database>;
   readonly caps: StorageCapabilities;
+  /** Commits through `db` that wrote events, announced after the fact (the delivery worker's wake-up). */
+  readonly eventWrites: EventWrites;
   close(): Promise<void>;
 }
 
@@ -51,10 +54,12 @@ function openSqlite(file: string): Storage {
   // The serving connection never checkpoints itself; the checkpointer thread does (see there).
   if (onDisk) database.pragma("wal_autocheckpoint = 0");
   const checkpointer = onDisk ? startCheckpointer(file) : null;
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const { dialect, eventWrites } = watchEventWrites(new SqliteDialect({ database: withStatementCache(database) }));
+  const db = new Kysely<Database>({ dialect });
   return {
     db,
     caps: SQLITE_CAPABILITIES,
+    eventWrites,
     async close() {
       await db.destroy();
       await checkpointer?.stop();
@@ -72,8 +77,9 @@ function openPostgres(url: string): Storage {
   // An idle client whose server connection ends (restart, failover, a forced drop) emits an error;
   // unhandled it would crash the process. The pool replaces it on the next checkout.
   pool.on("error", () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
-  return { db, caps: POSTGRES_CAPABILITIES, close: () => db.destroy() };
+  const { dialect, eventWrites } = watchEventWrites(new PostgresDialect({ pool: withNamedStatements(pool) }));
+  const db = new Kysely<Database>({ dialect });
+  return { db, caps: POSTGRES_CAPABILITIES, eventWrites, close: () => db.destroy() };
 }
 
 /** Opens the configured backend. Both give real transactions; nothing else is accepted. */

@@ -191,6 +191,52 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
     await t.app.inject({ method: "DELETE", url: `/webhook_endpoints/${endpoint.id}`, headers: bearer(ADMIN_KEY) });
   });
 
+  it("sends an endpoint's queue as one run, in order, with one attempt logged for each", async () => {
+    const endpoint = await createEndpoint("/run");
+    const events = [await createUser(), await createUser(), await createUser(), await createUser()];
+    expect(await worker.runOnce()).toBe(4);
+    expect(okIdsAt("/run")).toEqual(events);
+    const log = await deliveriesOf(endpoint.id);
+    expect(log.data.map((d: { state: string; attempts: unknown[] }) => [d.state, d.attempts.length])).toEqual(events.map(() => ["succeeded", 1]));
+    await t.app.inject({ method: "DELETE", url: `/webhook_endpoints/${endpoint.id}`, headers: bearer(ADMIN_KEY) });
+  });
+
+  it("stops a run at the first failure and gives the rest back, unleased, behind it", async () => {
+    const endpoint = await createEndpoint("/midway");
+    receiver.respond = (_path, seen) => (seen === 1 ? 500 : 200);
+    const events = [await createUser(), await createUser(), await createUser()];
+    expect(await worker.runOnce()).toBe(2);
+    expect(receiptsAt("/midway").map((r) => [r.webhookId, r.status])).toEqual([
+      [events[0], 200],
+      [events[1], 500],
+    ]);
+    const rows = await t.storage.db.selectFrom("webhook_deliveries").selectAll().where("endpoint_id", "=", endpoint.id).orderBy("event_pos").execute();
+    expect(rows.map((r) => [r.state, r.attempt_count, r.locked_until, r.claim_token])).toEqual([
+      ["succeeded", 1, null, null],
+      ["pending", 1, null, null],
+      ["pending", 0, null, null],
+    ]);
+    expect(await worker.runOnce()).toBe(0); // the failed one is not due yet, and the third waits behind it
+    t.clock.advance(5_000);
+    await drain();
+    expect(okIdsAt("/midway")).toEqual(events);
+    await t.app.inject({ method: "DELETE", url: `/webhook_endpoints/${endpoint.id}`, headers: bearer(ADMIN_KEY) });
+  });
+
+  it("wakes on a commit that wrote events instead of waiting for its poll", async () => {
+    await createEndpoint("/prompt");
+    const keyring = createSecretKeyring({ secretKey: SECRET_KEY, database: t.config.database, warn: () => undefined });
+    const running = createDeliveryWorker({ ...t.deps, keyring, log: silent, eventWrites: t.storage.eventWrites }, { pollIntervalMs: 60_000 }).start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50)); // its first pass is over: it naps for a minute
+      const eventId = await createUser();
+      await waitUntil(() => okIdsAt("/prompt").length > 0, "the delivery", 5_000);
+      expect(okIdsAt("/prompt")).toEqual([eventId]);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it("replays a delivered event on request, with the same webhook-id", async () => {
     const endpoint = await createEndpoint("/replay");
     const eventId = await createUser();

@@ -3,12 +3,15 @@ import type { Clock } from "../core/clock.js";
 import type { IdGenerator } from "../core/ids.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
 import type { StorageCapabilities } from "../storage/capabilities.js";
+import type { EventWrites } from "../storage/event-writes.js";
 import type { Database } from "../storage/schema.js";
-import { type ClaimedDelivery, claimDueDeliveries, releaseClaims } from "./delivery-claim.js";
-import { type AttemptResult, recordAttempt } from "./delivery-outcome.js";
+import { type ClaimedDelivery, type ClaimedRun, claimDueRuns, releaseRuns } from "./delivery-claim.js";
+import { type Attempt, type AttemptResult, recordRun } from "./delivery-outcome.js";
 import { DISPATCH_BATCH, dispatchEvents } from "./dispatcher.js";
-import { type FetchLike, sendWebhook } from "./http-send.js";
-import { signatureHeaders } from "./signing.js";
+import { createSignerCache } from "./endpoint-signers.js";
+import { createWebhookHttpClient } from "./http-send.js";
+import { webhookBody } from "./webhook-body.js";
+import { createWaker } from "./worker-waker.js";
 
 /** The few logger methods the worker uses; pino and Fastify's logger both fit. */
 export interface WorkerLog {
@@ -24,19 +27,24 @@ export interface DeliveryWorkerDeps {
   readonly ids: IdGenerator;
   readonly keyring: SecretKeyring;
   readonly log: WorkerLog;
+  /** This process's commits that wrote events: the running worker wakes on them instead of its next poll. */
+  readonly eventWrites?: EventWrites;
 }
 
 export interface DeliveryWorkerOptions {
   /** How often an idle worker looks for new events and due retries (default 250 ms). */
   readonly pollIntervalMs?: number;
-  /** Deliveries in flight at once, each to a different endpoint (default 8). */
+  /** Passes start at least this far apart, however often the worker is woken (default 10 ms). */
+  readonly minPassGapMs?: number;
+  /** Runs in flight at once, each to a different endpoint (default 8). */
   readonly concurrency?: number;
+  /** Deliveries one claim takes from an endpoint's queue, sent one after another (default 100). */
+  readonly runSize?: number;
   /** Per-request timeout (default 10 s, SPEC §5). */
   readonly timeoutMs?: number;
-  /** How long a claim lasts before another worker may take the delivery over (default 60 s). */
+  /** How long a claim lasts before another worker may take its deliveries over (default 60 s). */
   readonly leaseMs?: number;
   readonly random?: () => number;
-  readonly fetch?: FetchLike;
 }
 
 export interface RunningWorker {
@@ -48,47 +56,22 @@ export interface RunningWorker {
 
 const MAX_DISPATCH_BATCHES_PER_PASS = 20;
 
-/** Sleeps up to `ms`, ending early on `wake()` or abort; a wake while awake skips the next nap. */
-function createWaker(signal: AbortSignal, ms: number) {
-  let pending = false;
-  let interrupt: (() => void) | null = null;
-  return {
-    wake(): void {
-      pending = true;
-      interrupt?.();
-    },
-    nap(): Promise<void> {
-      return new Promise<void>((resolve) => {
-        if (pending || signal.aborted) {
-          pending = false;
-          return resolve();
-        }
-        const done = () => {
-          clearTimeout(timer);
-          signal.removeEventListener("abort", done);
-          interrupt = null;
-          pending = false;
-          resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal.addEventListener("abort", done, { once: true });
-        interrupt = done;
-      });
-    },
-  };
-}
-
 /**
- * The only part of Roster that talks to receivers: turns events into deliveries, claims due
- * ones, signs and POSTs them, and records every attempt. Any number of workers can run
- * against one PostgreSQL (claims are exclusive); all state is in the database.
+ * The only part of Roster that talks to receivers: turns events into deliveries, claims runs
+ * of due ones (one endpoint's next deliveries in feed order), signs and POSTs them one after
+ * another, and records every attempt. Any number of workers can run against one PostgreSQL
+ * (claims are exclusive); all state is in the database.
  */
 export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: DeliveryWorkerOptions = {}) {
   const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const minPassGapMs = options.minPassGapMs ?? 10;
   const concurrency = options.concurrency ?? 8;
+  const runSize = options.runSize ?? 100;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const leaseMs = options.leaseMs ?? 60_000;
   const outcomeDeps = { db: deps.db, clock: deps.clock, ids: deps.ids, random: options.random ?? Math.random };
+  const http = createWebhookHttpClient(concurrency);
+  const signerFor = createSignerCache(deps.keyring);
 
   async function dispatchAll(): Promise<void> {
     for (let i = 0; i < MAX_DISPATCH_BATCHES_PER_PASS; i++) {
@@ -96,58 +79,73 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
     }
   }
 
-  async function attempt(claim: ClaimedDelivery, signal: AbortSignal): Promise<AttemptResult> {
-    const event = await deps.db.selectFrom("events").select(["id", "event", "data", "created_at"]).where("id", "=", claim.delivery.event_id).executeTakeFirst();
+  async function attempt(run: ClaimedRun, claim: ClaimedDelivery, signal: AbortSignal): Promise<AttemptResult> {
+    const { event } = claim;
     if (!event) return { kind: "failed", status: null, excerpt: null, error: `event ${claim.delivery.event_id} no longer exists`, latencyMs: 0, permanent: true };
-    const body = JSON.stringify({ id: event.id, event: event.event, data: JSON.parse(event.data) as unknown, created_at: event.created_at });
-    const secret = deps.keyring.box().open(claim.secretSealed, claim.delivery.endpoint_id);
-    const headers = signatureHeaders({ eventId: event.id, body, secret, now: deps.clock.now() });
-    return sendWebhook({ url: claim.url, body, headers, timeoutMs, signal }, options.fetch);
+    const body = webhookBody(event);
+    const headers = signerFor(run.endpointId, run.secretSealed)(event.id, body, deps.clock.now());
+    return http.send({ url: run.url, body, headers, timeoutMs, signal });
   }
 
-  async function deliver(claim: ClaimedDelivery, signal: AbortSignal): Promise<void> {
-    const startedAt = deps.clock.now();
-    let result: AttemptResult;
-    try {
-      result = await attempt(claim, signal);
-    } catch (err) {
-      // Roster's side failed (e.g. the secret cannot be opened): logged like any failed attempt.
-      result = { kind: "failed", status: null, excerpt: null, error: `not sent: ${err instanceof Error ? err.message : String(err)}`, latencyMs: 0 };
+  /** Sends a run in order, stopping at the first delivery that does not succeed; returns the attempts made. */
+  async function deliverRun(run: ClaimedRun, signal: AbortSignal): Promise<number> {
+    const attempts: Attempt[] = [];
+    for (const claim of run.deliveries) {
+      // Start nothing the lease may not cover: another worker could take the delivery over mid-request.
+      if (signal.aborted || deps.clock.now().getTime() + timeoutMs > run.leaseEnd) break;
+      const startedAt = deps.clock.now();
+      let result: AttemptResult;
+      try {
+        result = await attempt(run, claim, signal);
+      } catch (err) {
+        // Roster's side failed (e.g. the secret cannot be opened): logged like any failed attempt.
+        result = { kind: "failed", status: null, excerpt: null, error: `not sent: ${err instanceof Error ? err.message : String(err)}`, latencyMs: 0 };
+      }
+      attempts.push({ claim, result, startedAt, finishedAt: deps.clock.now() });
+      if (result.kind === "delivered") continue;
+      if (result.kind === "failed") deps.log.warn({ delivery: claim.delivery.id, endpoint: run.endpointId, error: result.error }, "webhook delivery attempt failed");
+      break;
     }
-    if (result.kind === "failed") deps.log.warn({ delivery: claim.delivery.id, endpoint: claim.delivery.endpoint_id, error: result.error }, "webhook delivery attempt failed");
-    await recordAttempt(outcomeDeps, claim, result, startedAt);
+    await recordRun(outcomeDeps, run, attempts, run.deliveries.slice(attempts.length));
+    return attempts.length;
   }
 
-  async function pass(limit: number, signal: AbortSignal): Promise<Promise<void>[]> {
+  async function pass(slots: number, signal: AbortSignal): Promise<Promise<number>[]> {
     await dispatchAll();
-    const claims = await claimDueDeliveries(deps, limit, leaseMs);
+    const runs = await claimDueRuns(deps, { runs: slots, runSize, leaseMs });
     if (signal.aborted) {
-      await releaseClaims(deps.db, claims);
+      await releaseRuns(deps.db, runs);
       return [];
     }
-    return claims.map((claim) =>
-      deliver(claim, signal).catch((err: unknown) => deps.log.error({ err, delivery: claim.delivery.id }, "recording a webhook attempt failed")),
+    return runs.map((run) =>
+      deliverRun(run, signal).catch((err: unknown) => {
+        deps.log.error({ err, endpoint: run.endpointId }, "recording webhook attempts failed");
+        return 0;
+      }),
     );
   }
 
   return {
-    /** One pass, waiting for its deliveries: how many were attempted. Tests drive the worker with it. */
+    /** One pass, waiting for its runs: how many attempts were made. Tests drive the worker with it. */
     async runOnce(signal: AbortSignal = new AbortController().signal): Promise<number> {
-      const sends = await pass(concurrency, signal);
-      await Promise.all(sends);
-      return sends.length;
+      const counts = await Promise.all(await pass(concurrency, signal));
+      return counts.reduce((sum, n) => sum + n, 0);
     },
 
-    /** Polls until stopped; a finished delivery wakes the loop, since it may unblock its endpoint's next one. */
+    /**
+     * Runs until stopped, woken by commits that wrote events, by a finished run (its endpoint's
+     * queue may hold more), and otherwise by the poll (due retries, other processes' events).
+     */
     start(): RunningWorker {
       const controller = new AbortController();
-      const waker = createWaker(controller.signal, pollIntervalMs);
-      const inFlight = new Set<Promise<void>>();
+      const waker = createWaker(controller.signal, pollIntervalMs, minPassGapMs);
+      const unsubscribe = deps.eventWrites?.subscribe(waker.wake);
+      const inFlight = new Set<Promise<unknown>>();
       const loop = (async () => {
         while (!controller.signal.aborted) {
           try {
             for (const send of await pass(concurrency - inFlight.size, controller.signal)) {
-              const tracked: Promise<void> = send.finally(() => {
+              const tracked: Promise<unknown> = send.finally(() => {
                 inFlight.delete(tracked);
                 waker.wake();
               });
@@ -163,8 +161,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
       return {
         wake: waker.wake,
         async stop() {
+          unsubscribe?.();
           controller.abort();
           await loop;
+          http.close();
         },
       };
     },

@@ -1,11 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendWebhook } from "./http-send.js";
+import { createWebhookHttpClient } from "./http-send.js";
 
 describe("sending one webhook request", () => {
   let server: Server;
   let base = "";
+  const client = createWebhookHttpClient();
+  const sendWebhook = client.send;
   beforeAll(async () => {
     // /hang never answers; /moved redirects; anything else answers 204.
     server = createServer((req, res) => {
@@ -17,6 +19,7 @@ describe("sending one webhook request", () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
+    client.close();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
@@ -25,6 +28,13 @@ describe("sending one webhook request", () => {
 
   it("counts a 2xx without a body as delivered", async () => {
     expect(await sendWebhook(request("/ok"))).toMatchObject({ kind: "delivered", status: 204, excerpt: null });
+  });
+
+  it("reuses one kept-alive connection for requests one after another", async () => {
+    const before = await new Promise<number>((resolve) => server.getConnections((_, n) => resolve(n)));
+    for (let i = 0; i < 5; i++) expect(await sendWebhook(request("/ok"))).toMatchObject({ kind: "delivered" });
+    const after = await new Promise<number>((resolve) => server.getConnections((_, n) => resolve(n)));
+    expect(after - before).toBeLessThanOrEqual(1);
   });
 
   it("does not follow redirects: a receiver must answer itself", async () => {
