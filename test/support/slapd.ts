@@ -30,6 +30,8 @@ export interface StartSlapdOptions {
 
 export interface SlapdServer {
   readonly url: string;
+  /** slapd's process id (benchmarks read its CPU time from /proc). */
+  readonly pid: number;
   /** Set when started with `tls`. */
   readonly ldapsUrl: string | null;
   /** The self-signed certificate (PEM) to trust, when started with `tls`. */
@@ -188,6 +190,7 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
     const running = child;
     return Object.freeze({
       url: `ldap://127.0.0.1:${port}`,
+      pid: running.pid ?? -1,
       ldapsUrl: tlsPort === null ? null : `ldaps://127.0.0.1:${tlsPort}`,
       caPem,
       baseDn: LDIF_BASE_DN,

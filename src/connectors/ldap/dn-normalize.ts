@@ -7,6 +7,8 @@
  * compare case-insensitively, as cn/uid/ou/dc do on every directory we target.
  */
 export function normalizeDn(dn: string): string {
+  // Most DNs need only lower-casing: no escapes, quotes or `;`, no space beside a separator.
+  if (!NEEDS_PARSING.test(dn)) return dn.toLowerCase();
   const rdns: string[] = [];
   let rdn = "";
   // The pending type or value: each character with whether it was escaped (escaped spaces are kept).
@@ -56,6 +58,8 @@ export function normalizeDn(dn: string): string {
   rdns.push(rdn);
   return rdns.join(",");
 }
+
+const NEEDS_PARSING = /[\\";]|[ ][,=+]|[,=+][ ]|^ | $/;
 
 function isHexPair(s: string, at: number): boolean {
   return /^[0-9a-fA-F]{2}$/.test(s.slice(at, at + 2));

@@ -15,7 +15,8 @@ import type { ConnectorSource, SourceGroup, SourceItem } from "../source.js";
 import { normalizeDn } from "./dn-normalize.js";
 import { parseLdapConfig } from "./ldap-config.js";
 import { createLdapSource } from "./ldap-source.js";
-import { MEMBER_UID_BATCH } from "./member-uid-lookup.js";
+import { createLdapSession } from "./ldap-session.js";
+import { MEMBER_UID_BATCH, resolveMemberUids } from "./member-uid-lookup.js";
 
 // Posix groups 2, 5 and 8 name 300 distinct users by memberUid: two lookup batches.
 const SHAPE: DirectoryShape = { users: 450, groups: 9, membersPerGroup: 100, nestEvery: 3 };
@@ -126,5 +127,21 @@ describe("LDAP source: groups", () => {
     const { items } = await readGroups(source({ attributes: { group_name: "description" } }));
     expect(items).toContainEqual({ kind: "invalid", ref: `cn=spaced,${GROUPS_DN}`, message: expect.stringContaining("no group name") });
     expect(items.filter((i) => i.kind === "record")).toHaveLength(SHAPE.groups);
+  });
+
+  it("resolves many memberUids in one pass over the users instead of batches, with the same answer", async () => {
+    const parsed = parseLdapConfig(slapdConnector(server, { page_size: 50 }));
+    if (!parsed.ok) throw new Error("config");
+    const session = createLdapSession(parsed.value);
+    try {
+      const wanted = new Set(["ann", "dee", "ghost", "user7", "user449"]);
+      const signal = AbortSignal.timeout(20_000);
+      const batched = await resolveMemberUids(session, parsed.value, wanted, signal);
+      const scanned = await resolveMemberUids(session, parsed.value, wanted, signal, 1);
+      expect(scanned).toEqual(batched);
+      expect([...scanned.keys()].sort()).toEqual(["ann", "dee", "user449", "user7"]);
+    } finally {
+      await session.close();
+    }
   });
 });

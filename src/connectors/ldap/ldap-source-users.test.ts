@@ -77,7 +77,7 @@ describe("LDAP source: users", () => {
     }
   });
 
-  it("asks the server for the next page only when the consumer reaches it", async () => {
+  it("reads at most one page ahead of the consumer", async () => {
     const original = Client.prototype.searchPaginated;
     let pages = 0;
     const spy = vi.spyOn(Client.prototype, "searchPaginated").mockImplementation(async function* (this: Client, ...args: Parameters<Client["searchPaginated"]>) {
@@ -89,9 +89,10 @@ describe("LDAP source: users", () => {
     try {
       const iterator = source({ page_size: 50 }).users({ signal: signal() })[Symbol.asyncIterator]();
       for (let i = 0; i < 50; i++) await iterator.next();
-      expect(pages).toBe(1);
-      await iterator.next();
+      await new Promise((resolve) => setTimeout(resolve, 100)); // time enough to read ahead, if it would
       expect(pages).toBe(2);
+      await iterator.next();
+      expect(pages).toBeLessThanOrEqual(3);
       let rest = 0;
       while (!(await iterator.next()).done) rest += 1;
       expect(51 + rest).toBe(USERS + 2);

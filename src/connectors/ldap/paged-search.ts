@@ -13,8 +13,8 @@ export interface SearchSpec {
 }
 
 /**
- * A paged search (RFC 2696) as a stream of pages: the next page is asked for only when the
- * consumer wants it, so memory holds one page whatever the directory's size.
+ * A paged search (RFC 2696) as a stream of pages, at most one page ahead of the consumer: memory
+ * holds two pages whatever the directory's size, and slapd works on the next page meanwhile.
  */
 export async function* searchPages(session: LdapSession, signal: AbortSignal, spec: SearchSpec): AsyncGenerator<Entry[]> {
   const { client, release } = await session.acquire(signal);
@@ -26,16 +26,23 @@ export async function* searchPages(session: LdapSession, signal: AbortSignal, sp
     explicitBufferAttributes: binaryAttributes(attributes),
     paged: { pageSize: spec.pageSize },
   });
+  const next = () => {
+    signal.throwIfAborted();
+    return pages.next();
+  };
   try {
+    // One page ahead: the server prepares page n+1 while the consumer works through page n.
+    let pending = next();
     while (true) {
       let step: IteratorResult<{ searchEntries: Entry[] }>;
       try {
-        signal.throwIfAborted();
-        step = await pages.next();
+        step = await pending;
       } catch (error) {
         session.fail(error, signal, spec.during);
       }
       if (step.done) return;
+      pending = next();
+      pending.catch(() => {}); // observed on the next turn; a consumer that stops early never awaits it
       yield step.value.searchEntries; // referrals (AD's DomainDnsZones…) are not followed
     }
   } finally {
