@@ -5,7 +5,10 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
+import { Attribute, Change } from "ldapts";
+import { directMembers, nestedGroup, userDn } from "../../test/support/directory-ldif.js";
 import { createScimDirectory, SCHEMA, scimClient } from "../../test/support/scim-client.js";
+import { type SlapdServer, slapdConnector, startSlapd } from "../../test/support/slapd.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
 
 const admin = bearer(ADMIN_KEY);
@@ -111,5 +114,52 @@ describe.each(DIALECTS)("pull directories end to end on %s", (dialect) => {
     } finally {
       await upstream.close();
     }
+  });
+
+  describe("LDAP against a real slapd", () => {
+    const shape = { users: 30, groups: 4, membersPerGroup: 5, nestEvery: 1 };
+    let slapd: SlapdServer;
+    beforeAll(async () => {
+      slapd = await startSlapd({ directory: shape });
+    }, 60_000);
+    afterAll(async () => slapd?.stop());
+
+    it("a full run reads users and groups (nested too); a delta run reads what changed; a wrong password marks invalid_credentials", async () => {
+      const connector = { ...slapdConnector(slapd), page_size: 7 };
+      const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "LDAP", type: "ldap", connector } });
+      expect(created.statusCode, created.body).toBe(201);
+      expect(created.json().connector).toMatchObject({ url: slapd.url, password_set: true });
+      const dirId = created.json().id as string;
+      await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin });
+      const run = await finished(dirId);
+      expect(run, JSON.stringify(run.failure)).toMatchObject({ state: "succeeded", counts: { created: 30, failed: 0 }, group_counts: { created: 4, failed: 0 } });
+      const groups = (await t.app.inject({ method: "GET", url: `/directory_groups?directory=${dirId}&limit=100`, headers: admin })).json().data as { id: string; name: string }[];
+      expect(groups.map((g) => g.name).sort()).toEqual(["group0", "group1", "group2", "group3"]);
+      // group3 (groupOfNames) nests group2 (a posixGroup): its members are its own and group2's.
+      expect(nestedGroup(shape, 3)).toBe(2);
+      const group3 = groups.find((g) => g.name === "group3");
+      const members = (await t.app.inject({ method: "GET", url: `/directory_users?group=${group3?.id}&limit=100`, headers: admin })).json().data as { username: string }[];
+      const expected = new Set([...directMembers(shape, 3), ...directMembers(shape, 2)].map((i) => `user${i}`));
+      expect(new Set(members.map((m) => m.username))).toEqual(expected);
+
+      await new Promise((resolve) => setTimeout(resolve, 1100)); // modifyTimestamp has one-second resolution
+      const client = await slapd.admin();
+      try {
+        await client.modify(userDn(3), new Change({ operation: "replace", modification: new Attribute({ type: "title", values: ["Chief"] }) }));
+      } finally {
+        await client.unbind();
+      }
+      await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin, payload: { mode: "delta" } });
+      const delta = await finished(dirId);
+      expect(delta).toMatchObject({ mode: "delta", state: "succeeded" });
+      expect(delta.counts).toMatchObject({ updated: 1, created: 0, deactivated: 0 });
+      const user3 = (await usersOf(dirId)).find((u) => u.username === "user3") as unknown as { job_title: string };
+      expect(user3.job_title).toBe("Chief");
+
+      await t.app.inject({ method: "PATCH", url: `/directories/${dirId}`, headers: admin, payload: { connector: { password: "not-the-password" } } });
+      await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin });
+      expect(await finished(dirId)).toMatchObject({ state: "failed", failure: { reason: "invalid_credentials" } });
+      expect((await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: admin })).json().state).toBe("invalid_credentials");
+    }, 60_000);
   });
 });
