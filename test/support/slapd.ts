@@ -161,7 +161,11 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
   const dir = mkdtempSync(join(tmpdir(), "roster-slapd-"));
   mkdirSync(join(dir, "data"));
   let child: ChildProcess | undefined;
-  const killOnExit = () => child?.kill("SIGKILL");
+  // A test process that exits without stop() (a crash, process.exit) still leaves nothing behind.
+  const killOnExit = () => {
+    child?.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     const tls = options.tls === true;
     const caPem = tls ? await selfSignedCertificate(dir) : null;
