@@ -122,6 +122,8 @@ export interface SyncRunsTable {
   /** JSON: a dry run's planned changes (capped). */
   changes: string | null;
   confirmed_at: string | null;
+  /** A CSV upload held for confirmation, so the confirmed re-run reads the same rows. */
+  upload: string | null;
 }
 
 export interface DirectoryTokensTable {

@@ -65,6 +65,24 @@ describe.each(DIALECTS)("pull directories end to end on %s", (dialect) => {
     ]);
   });
 
+  it("CSV: an upload held by the guard is confirmed with the same rows", async () => {
+    const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Held", type: "csv" } });
+    const dirId = created.json().id as string;
+    const upload = (rows: string) => t.app.inject({ method: "POST", url: `/directories/${dirId}/csv`, headers: { ...admin, "content-type": "text/csv" }, payload: `username\n${rows}` });
+    await upload("a\nb\nc\nd\ne\n");
+    expect((await finished(dirId)).counts).toMatchObject({ created: 5 });
+    await upload("a\nb\nf\n");
+    const held = await finished(dirId);
+    expect(held).toMatchObject({ state: "needs_confirmation", pending_removals: 3, counts: { created: 1 } });
+    const confirm = await t.app.inject({ method: "POST", url: `/directories/${dirId}/syncs/${held.id}/confirm`, headers: admin });
+    expect(confirm.statusCode, confirm.body).toBe(202);
+    const done = await finished(dirId);
+    expect(done, JSON.stringify(done.failure)).toMatchObject({ id: held.id, state: "succeeded", counts: { created: 1, deactivated: 3 } });
+    expect((await usersOf(dirId)).filter((u) => u.state === "active").map((u) => u.username)).toEqual(["a", "b", "f"]);
+    const row = await t.storage.db.selectFrom("sync_runs").select("upload").where("id", "=", held.id).executeTakeFirstOrThrow();
+    expect(row.upload).toBeNull();
+  });
+
   it("CSV: a manual run of an upload-only directory fails with a clear reason", async () => {
     const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Uploads", type: "csv" } });
     expect(created.statusCode, created.body).toBe(201);

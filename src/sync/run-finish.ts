@@ -16,6 +16,8 @@ export interface FinishedRun {
   readonly outcome: RunOutcome;
   /** A confirmed run's first pass, whose counts this pass adds to. */
   readonly previous?: SyncRunRow | undefined;
+  /** The CSV rows the run read: kept if the guard holds the run, for the confirmed re-run. */
+  readonly upload?: string | undefined;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface FinishedRun {
  * it `invalid_credentials`, the next good run marks it `linked` again.
  */
 export async function finishRun(deps: Deps, finished: FinishedRun): Promise<void> {
-  const { dir, run, tally, outcome, previous } = finished;
+  const { dir, run, tally, outcome, previous, upload } = finished;
   const now = deps.clock.now().toISOString();
   const dryRun = run.dry_run === 1;
   const columns = tallyColumns(tally, dryRun);
@@ -41,6 +43,7 @@ export async function finishRun(deps: Deps, finished: FinishedRun): Promise<void
     finished_at: now,
     failure_reason: failed ? outcome.reason : null,
     failure_message: failed ? outcome.message : null,
+    upload: outcome.state === "needs_confirmation" && !dryRun ? (upload ?? null) : null,
   };
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable("sync_runs").set(update).where("id", "=", run.id).execute();
@@ -53,7 +56,7 @@ export async function finishRun(deps: Deps, finished: FinishedRun): Promise<void
     const credentialsWrong = failed && outcome.reason === "invalid_credentials";
     const state = credentialsWrong ? "invalid_credentials" : !failed && dir.row.state === "invalid_credentials" ? "linked" : null;
     if (state) await trx.updateTable("directories").set({ state, updated_at: now }).where("id", "=", dir.row.id).where("deleted_at", "is", null).execute();
-    const data = toRunObject({ ...run, ...update }, deps.clock.now());
+    const data = toRunObject({ ...run, ...update, upload: null }, deps.clock.now());
     await appendEvents(trx, deps, [{ event: failed ? "connector.sync.failed" : "connector.sync.completed", organizationId: run.organization_id, directoryId: run.directory_id, data }]);
   });
 }

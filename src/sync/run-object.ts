@@ -1,4 +1,5 @@
 import type { SyncRunRow } from "../storage/schema.js";
+import type { SyncPhase } from "./engine-context.js";
 import { LEASE_TTL_MS } from "./sync-lease.js";
 import type { GroupCounts, PlannedChange, RecordError, UserCounts } from "./run-tally.js";
 
@@ -10,12 +11,12 @@ export interface SyncRunObject {
   readonly id: string;
   readonly directory_id: string;
   readonly organization_id: string;
-  readonly mode: string;
-  readonly trigger: string;
+  readonly mode: "full" | "delta" | "user";
+  readonly trigger: "manual" | "schedule" | "upload";
   readonly dry_run: boolean;
   readonly username: string | null;
   readonly state: RunState;
-  readonly phase: string;
+  readonly phase: SyncPhase;
   readonly started_at: string;
   readonly finished_at: string | null;
   readonly counts: UserCounts;
@@ -41,12 +42,12 @@ export function toRunObject(row: SyncRunRow, now: Date): SyncRunObject {
     id: row.id,
     directory_id: row.directory_id,
     organization_id: row.organization_id,
-    mode: row.mode,
-    trigger: row.trigger,
+    mode: row.mode as SyncRunObject["mode"],
+    trigger: row.trigger as SyncRunObject["trigger"],
     dry_run: row.dry_run === 1,
     username: row.username,
     state: abandoned ? "failed" : (row.state as RunState),
-    phase: row.phase,
+    phase: row.phase as SyncPhase,
     started_at: row.started_at,
     finished_at: abandoned ? row.heartbeat_at : row.finished_at,
     counts: JSON.parse(row.counts) as UserCounts,

@@ -9,7 +9,7 @@ export interface NewRun {
   readonly directoryId: string;
   readonly organizationId: string;
   readonly mode: "full" | "delta" | "user";
-  readonly trigger: "manual" | "schedule" | "upload" | "confirm";
+  readonly trigger: "manual" | "schedule" | "upload";
   readonly dryRun: boolean;
   readonly username: string | null;
   readonly now: Date;
@@ -38,6 +38,7 @@ export async function insertRun(db: Kysely<Database>, run: NewRun): Promise<Sync
     pending_removals: 0,
     changes: null,
     confirmed_at: null,
+    upload: null,
   };
   await db.insertInto("sync_runs").values(row).execute();
   return row;

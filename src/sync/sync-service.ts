@@ -81,6 +81,8 @@ export function createSyncService(deps: SyncServiceDeps) {
       throw new AppError(409, "sync_in_progress", `Directory ${dir.row.id} is already syncing (run ${lease.holder ?? "unknown"}); wait for it to finish`);
     }
     await failAbandonedRuns(db, dir.row.id, run.id, now);
+    // A held upload is superseded by any newer real run: only the latest one can be confirmed.
+    if (!run.dryRun) await db.updateTable("sync_runs").set({ upload: null }).where("directory_id", "=", dir.row.id).where("upload", "is not", null).execute();
     if (run.trigger === "schedule" && dir.settings.schedule) {
       await db.updateTable("directory_syncs").set({ next_due_at: nextDue(dir.settings.schedule, now).toISOString() }).where("directory_id", "=", dir.row.id).execute();
     }
@@ -140,7 +142,7 @@ export function createSyncService(deps: SyncServiceDeps) {
       await source?.close().catch(() => {});
     }
     try {
-      await finishRun(deps, { dir, run, tally, outcome, previous: options.previous });
+      await finishRun(deps, { dir, run, tally, outcome, previous: options.previous, upload: options.upload });
     } catch (error) {
       deps.log.error({ err: error, run: run.id }, "recording the end of a sync run failed");
     } finally {
@@ -218,7 +220,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         .where("id", "=", runId)
         .execute();
       const run = { ...held, state: "running", confirmed_at: now.toISOString() };
-      inBackground(execute(dir, run, { confirmed: true, previous: held }));
+      inBackground(execute(dir, run, { confirmed: true, previous: held, upload: held.upload ?? undefined }));
       return presentRun(runId);
     },
 

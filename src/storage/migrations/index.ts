@@ -6,6 +6,7 @@ import * as m0003 from "./0003-webhooks.js";
 import * as m0004 from "./0004-user-api-indexes.js";
 import * as m0005 from "./0005-event-feed-order.js";
 import * as m0006 from "./0006-pull-sync.js";
+import * as m0007 from "./0007-sync-run-upload.js";
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, caps: StorageCapabilities): Promise<void>;
@@ -19,6 +20,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [
   ["0004-user-api-indexes", m0004],
   ["0005-event-feed-order", m0005],
   ["0006-pull-sync", m0006],
+  ["0007-sync-run-upload", m0007],
 ];
 
 export function migrationsFor(caps: StorageCapabilities): Record<string, Migration> {
