@@ -5,7 +5,7 @@ import type { DirectoryGroupRow } from "../storage/schema.js";
 import { type EngineContext, messageOf } from "./engine-context.js";
 
 /** Membership changes per transaction: keeps each one short however large the group. */
-const MEMBER_CHUNK = 500;
+const MEMBER_CHUNK = 250;
 /** Members read per group batch before it is written: bounds what a batch holds in memory. */
 const MEMBERS_PER_BATCH = 5000;
 
@@ -70,6 +70,7 @@ async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], see
     }
     if (row) seen.add(row.id);
     plannedGroups.push({ group, row, memberIds: await resolveMembers(ctx, group.memberIdpIds) });
+    await ctx.checkpoint("groups");
   }
   if (ctx.dryRun) {
     for (const { group, row, memberIds } of plannedGroups) {
@@ -90,6 +91,8 @@ async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], see
     } catch (error) {
       tally.failGroup(planned.group.idpId, messageOf(error));
     }
+    // Each group is its own transaction(s): let waiting requests in between.
+    await ctx.checkpoint("groups");
   }
 }
 
@@ -111,8 +114,8 @@ async function writeGroup(ctx: EngineContext, planned: PlannedGroup, seen: Set<s
     const created = await store.groups.create(dir, group, memberIds.slice(0, MEMBER_CHUNK));
     seen.add(created.group.id);
     for (let i = MEMBER_CHUNK; i < memberIds.length; i += MEMBER_CHUNK) {
-      await store.groups.update(dir, created.group.id, null, { ...NO_MEMBER_CHANGE, add: memberIds.slice(i, i + MEMBER_CHUNK) });
       await ctx.checkpoint("groups");
+      await store.groups.update(dir, created.group.id, null, { ...NO_MEMBER_CHANGE, add: memberIds.slice(i, i + MEMBER_CHUNK) });
     }
     return "created";
   }
@@ -126,8 +129,8 @@ async function writeGroup(ctx: EngineContext, planned: PlannedGroup, seen: Set<s
   for (let i = 0; i === 0 || i < changes.length; i += MEMBER_CHUNK) {
     const slice = changes.slice(i, i + MEMBER_CHUNK);
     const change = { ...NO_MEMBER_CHANGE, add: slice.filter(([op]) => op === "add").map(([, id]) => id), remove: slice.filter(([op]) => op === "remove").map(([, id]) => id) };
-    await store.groups.update(dir, row.id, i === 0 ? attributes : null, change);
     if (i > 0) await ctx.checkpoint("groups");
+    await store.groups.update(dir, row.id, i === 0 ? attributes : null, change);
   }
   return "updated";
 }

@@ -5,25 +5,30 @@ import { inputFromRow } from "./user-input.js";
 
 const PAGE = 500;
 
-/** Pages through the directory's users in id order, yielding those the source no longer has. */
-async function* absentUsers(ctx: EngineContext, seenUsers: ReadonlySet<string>): AsyncGenerator<DirectoryUserRow[]> {
+/** The ids of the directory's users the source no longer has, a page at a time in id order. */
+async function* absentUserIds(ctx: EngineContext, seenUsers: ReadonlySet<string>): AsyncGenerator<string[]> {
   let after = "";
   for (;;) {
-    let query = ctx.deps.db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where("id", ">", after);
+    let query = ctx.deps.db.selectFrom("directory_users").select("id").where("directory_id", "=", ctx.dir.id).where("id", ">", after);
     // Deactivating an inactive user changes nothing: only deletion looks at them.
     if (ctx.settings.removal === "deactivate") query = query.where("state", "=", "active");
     const rows = await query.orderBy("id").limit(PAGE).execute();
     if (rows.length === 0) return;
-    after = (rows.at(-1) as DirectoryUserRow).id;
-    const absent = rows.filter((r) => !seenUsers.has(r.id));
+    after = (rows.at(-1) as { id: string }).id;
+    const absent = rows.filter((r) => !seenUsers.has(r.id)).map((r) => r.id);
     if (absent.length > 0) yield absent;
+    await ctx.checkpoint("removals");
   }
 }
 
 async function countAbsent(ctx: EngineContext, seenUsers: ReadonlySet<string>): Promise<number> {
   let count = 0;
-  for await (const rows of absentUsers(ctx, seenUsers)) count += rows.length;
+  for await (const ids of absentUserIds(ctx, seenUsers)) count += ids.length;
   return count;
+}
+
+async function loadRows(ctx: EngineContext, ids: readonly string[]): Promise<DirectoryUserRow[]> {
+  return ctx.deps.db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where("id", "in", ids).orderBy("id").execute();
 }
 
 /**
@@ -54,8 +59,8 @@ export async function removeAbsent(ctx: EngineContext, seenUsers: ReadonlySet<st
   if (held) tally.pendingRemovals = absentCount;
   // A dry run still lists the removals the guard would hold back.
   if (held && !ctx.dryRun) return false;
-  for await (const rows of absentUsers(ctx, seenUsers)) {
-    for (let i = 0; i < rows.length; i += ctx.batchSize) await removeUsers(ctx, rows.slice(i, i + ctx.batchSize));
+  for await (const ids of absentUserIds(ctx, seenUsers)) {
+    for (let i = 0; i < ids.length; i += ctx.batchSize) await removeUsers(ctx, await loadRows(ctx, ids.slice(i, i + ctx.batchSize)));
   }
   await removeAbsentGroups(ctx, seenGroups);
   return !held;
@@ -104,8 +109,9 @@ async function removeAbsentGroups(ctx: EngineContext, seenGroups: ReadonlySet<st
       } catch (error) {
         ctx.tally.failGroup(row.id, messageOf(error));
         continue;
+      } finally {
+        await ctx.checkpoint("removals");
       }
-      await ctx.checkpoint("removals");
     }
     ctx.tally.groups.deleted++;
   }
