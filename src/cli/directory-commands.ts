@@ -1,7 +1,9 @@
 import { type Command, Option } from "@commander-js/extra-typings";
-import type { Directory, ScimToken } from "../client/index.js";
+import type { Directory, ScimToken, UpdateDirectoryInput } from "../client/index.js";
+import { ConfigError } from "../config.js";
 import { DIRECTORY_TYPES } from "../tenancy/directory-types.js";
 import { connect, withConnection } from "./connection.js";
+import { readConnectorOption, withConnectorOptions } from "./connector-option.js";
 import { parseGraceSeconds, parseLimit } from "./option-parsers.js";
 import { type Column, emit, formatTime, printFields, printLine, printMoreHint, printTable } from "./output.js";
 import { wholeList } from "./whole-list.js";
@@ -22,6 +24,11 @@ function tokenNote(id: string): void {
   printLine(`if it is lost, mint a new one with: roster directory rotate-token ${id}`);
 }
 
+/** Compact JSON, as the server answers it: credentials only as `<key>_set: true`. */
+function connectorText(d: Directory): string | undefined {
+  return d.connector === undefined ? undefined : JSON.stringify(d.connector);
+}
+
 function printDirectory(d: Directory): void {
   printLine(`Directory ${d.id}`);
   printFields([
@@ -34,6 +41,7 @@ function printDirectory(d: Directory): void {
     ["groups", d.metadata.groups],
     ["deactivated", d.deactivated_members],
     ["SCIM base URL", d.scim?.base_url],
+    ["connector", connectorText(d)],
     ["deleted", d.deleted_at === null ? null : formatTime(d.deleted_at)],
     ["created", formatTime(d.created_at)],
     ["updated", formatTime(d.updated_at)],
@@ -45,6 +53,7 @@ function printCreated(d: Directory): void {
   printFields([
     ["SCIM base URL", d.scim?.base_url],
     ["SCIM token", d.scim?.token],
+    ["connector", connectorText(d)],
   ]);
   if (d.scim?.token) tokenNote(d.id);
 }
@@ -66,16 +75,38 @@ function printDirectories(directories: readonly Directory[]): void {
 
 function registerCreate(directory: Command): void {
   withConnection(
-    directory
-      .command("create")
-      .description("Create a directory; ingest types print their SCIM base URL and token")
-      .requiredOption("--org <id>", "organization id (org_…)")
-      .requiredOption("--name <name>", "directory name")
-      .addOption(new Option("--type <type>", "directory type").choices(DIRECTORY_TYPES).makeOptionMandatory())
-      .option("--domain <domain>", "the directory's email domain"),
+    withConnectorOptions(
+      directory
+        .command("create")
+        .description("Create a directory; ingest types print their SCIM base URL and token")
+        .requiredOption("--org <id>", "organization id (org_…)")
+        .requiredOption("--name <name>", "directory name")
+        .addOption(new Option("--type <type>", "directory type").choices(DIRECTORY_TYPES).makeOptionMandatory())
+        .option("--domain <domain>", "the directory's email domain"),
+      "pull types (ldap, scim pull, csv): the connector settings as a JSON object",
+    ),
   ).action(async (options) => {
-    const created = await connect(options).directories.create({ organization_id: options.org, name: options.name, type: options.type, domain: options.domain });
+    const client = connect(options);
+    const connector = await readConnectorOption(options);
+    const created = await client.directories.create({ organization_id: options.org, name: options.name, type: options.type, domain: options.domain, connector });
     emit(options, created, printCreated);
+  });
+}
+
+function registerUpdate(directory: Command): void {
+  withConnection(
+    withConnectorOptions(
+      directory.command("update").description("Rename a directory or change its connector settings").argument("<id>", "directory id").option("--name <name>", "the new name"),
+      "connector settings to merge, as a JSON object: keys given replace, null removes one, a password or token left out is kept",
+    ),
+  ).action(async (id, options) => {
+    const client = connect(options);
+    const input: UpdateDirectoryInput = { name: options.name, connector: await readConnectorOption(options) };
+    if (Object.values(input).every((value) => value === undefined)) throw new ConfigError("nothing to change: pass --name, --connector or --connector-file");
+    emit(options, await client.directories.update(id, input), (d) => {
+      printLine(`Updated directory ${d.id}.`);
+      printDirectory(d);
+    });
   });
 }
 
@@ -148,5 +179,6 @@ export function registerDirectoryCommands(program: Command): void {
   registerCreate(directory);
   registerList(directory);
   registerLifecycle(directory);
+  registerUpdate(directory);
   registerRotateToken(directory);
 }
