@@ -12,7 +12,7 @@ import { finishRun, type RunOutcome } from "./run-finish.js";
 import { type SyncRunObject, toRunObject } from "./run-object.js";
 import { failAbandonedRuns, insertRun, type NewRun, saveProgress } from "./run-records.js";
 import { RunTally } from "./run-tally.js";
-import { acquireLease, releaseLease, renewLease } from "./sync-lease.js";
+import { acquireLease, LEASE_TTL_MS, releaseLease, renewLease } from "./sync-lease.js";
 import { runEngine, runSingleUser } from "./sync-engine.js";
 import { nextDue, readSyncSettings, type SyncSettings } from "./sync-settings.js";
 
@@ -38,8 +38,10 @@ export interface StartOptions {
   readonly upload?: string | undefined;
 }
 
-/** How often a running run saves its progress and renews its lease. */
+/** How often a running run saves its progress. */
 const PROGRESS_EVERY_MS = 1000;
+/** How often a running run renews its lease: on a timer, so a long read of the source keeps it too. */
+const RENEW_EVERY_MS = LEASE_TTL_MS / 4;
 
 interface PullDirectory {
   readonly row: DirectoryRow;
@@ -104,7 +106,6 @@ export function createSyncService(deps: SyncServiceDeps) {
         if (phase === "users" || phase === "groups" || phase === "removals") {
           if (Date.now() - lastSaved >= PROGRESS_EVERY_MS) {
             lastSaved = Date.now();
-            if (!(await renewLease(db, dir.row.id, run.id, now))) controller.abort(new SourceError("misconfigured", "The run lost its lease to another process"));
             await saveProgress(db, run.id, phase, tally, run.dry_run === 1, now);
           }
         } else {
@@ -125,6 +126,13 @@ export function createSyncService(deps: SyncServiceDeps) {
     let source: ConnectorSource | undefined;
     let finished: () => void = () => {};
     running.set(run.id, { controller, done: new Promise<void>((resolve) => (finished = resolve)) });
+    const renewal = setInterval(() => {
+      renewLease(db, dir.row.id, run.id, clock.now())
+        .then((held) => {
+          if (!held) controller.abort(new SourceError("misconfigured", "The run lost its lease to another process"));
+        })
+        .catch((err: unknown) => deps.log.error({ err, run: run.id }, "renewing a sync lease failed"));
+    }, RENEW_EVERY_MS);
     try {
       const kind = kinds[dir.row.type];
       if (!kind) throw new SourceError("misconfigured", `No connector for directory type "${dir.row.type}"`);
@@ -146,6 +154,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     } catch (error) {
       deps.log.error({ err: error, run: run.id }, "recording the end of a sync run failed");
     } finally {
+      clearInterval(renewal);
       await releaseLease(db, dir.row.id, run.id).catch(() => {});
       running.delete(run.id);
       finished();
