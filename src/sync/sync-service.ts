@@ -127,9 +127,12 @@ export function createSyncService(deps: SyncServiceDeps) {
     let finished: () => void = () => {};
     running.set(run.id, { controller, done: new Promise<void>((resolve) => (finished = resolve)) });
     const renewal = setInterval(() => {
-      renewLease(db, dir.row.id, run.id, clock.now())
-        .then((held) => {
+      const now = clock.now();
+      renewLease(db, dir.row.id, run.id, now)
+        .then(async (held) => {
           if (!held) controller.abort(new SourceError("misconfigured", "The run lost its lease to another process"));
+          // The heartbeat readers judge a run alive by, also while the source is still being read.
+          else await db.updateTable("sync_runs").set({ heartbeat_at: now.toISOString() }).where("id", "=", run.id).where("state", "=", "running").execute();
         })
         .catch((err: unknown) => deps.log.error({ err, run: run.id }, "renewing a sync lease failed"));
     }, RENEW_EVERY_MS);
