@@ -1,6 +1,7 @@
 import { DIALECTS } from "../test/support/databases.js";
 import { type BenchRun, runScimBench, USERS } from "./scim-bench.js";
 import { BURST_USERS, runWebhookBench, type WebhookRun } from "./webhook-bench.js";
+import { PROBE_RATE, runLdapSyncBench, runSyntheticSyncBench, SYNC_GROUPS, SYNC_USERS, type SyncFigure } from "./sync-bench.js";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -36,18 +37,37 @@ function webhookTable(run: WebhookRun): void {
   print(`  attempts: ${a.attempts} (${a.succeeded} 2xx); the POST itself p50 ${a.postP50Ms} ms, p99 ${a.postP99Ms} ms; one delivery every ${a.cycleMeanMs.toFixed(2)} ms while the queue is busy`);
 }
 
+function syncTable(dialect: string, figures: readonly SyncFigure[]): void {
+  print(`\n${dialect}: pull sync, with ${PROBE_RATE} SCIM GETs/s served by the same process meanwhile`);
+  print(`${"run".padEnd(40)}${"seconds".padStart(9)}${"users/s".padStart(9)}${"peak RSS".padStart(10)}${"GET p50".padStart(9)}${"GET p99".padStart(9)}${"GET max".padStart(9)}${"state".padStart(20)}`);
+  for (const f of figures) {
+    const touched = Object.values(f.counts).reduce((a, b) => a + b, 0);
+    print(
+      `${f.name.padEnd(40)}${f.seconds.toFixed(1).padStart(9)}${String(Math.round(touched / Math.max(f.seconds, 0.001))).padStart(9)}${`${f.peakRssMb} MB`.padStart(10)}${f.probes.p50Ms.toFixed(1).padStart(9)}${f.probes.p99Ms.toFixed(1).padStart(9)}${f.probes.maxMs.toFixed(1).padStart(9)}${f.state.padStart(20)}`,
+    );
+  }
+  for (const f of figures) print(`  ${f.name}: users ${JSON.stringify(f.counts)}, groups ${JSON.stringify(f.groupCounts)}, ${f.probes.count} GETs, ${f.probes.errors} errors`);
+}
+
 /** `npm run bench`: every benchmark, on both backends, with its baseline measured in the same run. */
 async function main(): Promise<void> {
   const only = process.env.BENCH_DIALECT;
-  const part = process.env.BENCH_ONLY; // "scim" or "webhooks" while iterating; both by default
+  const part = process.env.BENCH_ONLY; // "scim", "webhooks" or "sync" while iterating; all by default
   const dialects = DIALECTS.filter((d) => !only || d === only);
-  if (part !== "webhooks") {
+  if (!part || part === "scim") {
     print(`SCIM benchmark: ${USERS} users, autocannon on loopback, ${process.env.BENCH_SECONDS ?? 5} s per measure`);
     for (const dialect of dialects) table(await runScimBench(dialect, print));
   }
-  if (part !== "scim") {
+  if (!part || part === "webhooks") {
     print(`\nWebhook benchmark: a trickle of creates, a burst and a backlog of ${BURST_USERS}, then ${2 * Number(process.env.BENCH_SECONDS ?? 5)} s of SCIM load beside delivery; p50/p99 from the create being sent to the delivery received`);
     for (const dialect of dialects) webhookTable(await runWebhookBench(dialect, print));
+  }
+  if (!part || part === "sync") {
+    print(`\nSync benchmark: ${SYNC_USERS} users, ${SYNC_GROUPS} groups; the engine alone (generated source), then LDAP against a real slapd`);
+    for (const dialect of dialects) {
+      syncTable(`${dialect} (generated source)`, await runSyntheticSyncBench(dialect));
+      syncTable(`${dialect} (LDAP)`, await runLdapSyncBench(dialect, print));
+    }
   }
 }
 

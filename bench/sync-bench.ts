@@ -5,7 +5,7 @@ import type { SyncBenchTarget } from "./sync-server-process.js";
 
 const SERVER = fileURLToPath(new URL("./sync-server-process.ts", import.meta.url));
 /** SCIM GETs per second sent to the same server while a sync runs. */
-const PROBE_RATE = 50;
+export const PROBE_RATE = 50;
 
 export interface SyncFigure {
   readonly name: string;
@@ -148,4 +148,42 @@ export async function runSyntheticSyncBench(dialect: Dialect): Promise<SyncFigur
     const delta = await server.measureRun("delta: 1 % of users changed", dirId, { mode: "delta" });
     return [full, delta];
   });
+}
+
+/**
+ * Against a real slapd on loopback: a full sync of SYNC_USERS users and SYNC_GROUPS groups
+ * (200 members each, a third posixGroup, every 10th nesting its neighbour), then a delta run
+ * after 1 % of the users changed (their title, through LDAP modify).
+ */
+export async function runLdapSyncBench(dialect: Dialect, print: (line: string) => void): Promise<SyncFigure[]> {
+  const { startSlapd, slapdConnector } = await import("../test/support/slapd.js");
+  const { userDn } = await import("../test/support/directory-ldif.js");
+  const { Attribute, Change } = await import("ldapts");
+  const loadStarted = performance.now();
+  const slapd = await startSlapd({ directory: { users: SYNC_USERS, groups: SYNC_GROUPS, membersPerGroup: 200, nestEvery: 10 } });
+  print(`  slapd loaded with ${SYNC_USERS} users in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+  try {
+    return await withSyncBenchServer(dialect, async (server) => {
+      const connector = { ...slapdConnector(slapd, { page_size: 500, timeout_ms: 60_000 }), max_removal_percent: 100 };
+      const created = await server.request("POST", "/directories", { organization_id: server.target.organizationId, name: "LDAP", type: "ldap", connector });
+      if (created.status !== 201) throw new Error(`directory create failed: ${JSON.stringify(created.json)}`);
+      const dirId = String(created.json.id);
+      const full = await server.measureRun(`LDAP full: ${SYNC_USERS} users, ${SYNC_GROUPS} groups`, dirId, {});
+      // modifyTimestamp has one-second resolution: change after the watermark's second has passed.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const admin = await slapd.admin();
+      try {
+        const changed = Math.max(1, Math.floor(SYNC_USERS / 100));
+        for (let i = 0; i < changed; i++) {
+          await admin.modify(userDn(i * 100), new Change({ operation: "replace", modification: new Attribute({ type: "title", values: ["Changed"] }) }));
+        }
+      } finally {
+        await admin.unbind();
+      }
+      const delta = await server.measureRun("LDAP delta: 1 % of users changed", dirId, { mode: "delta" });
+      return [full, delta];
+    });
+  } finally {
+    await slapd.stop();
+  }
 }
