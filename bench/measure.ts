@@ -6,6 +6,8 @@ export interface Figure {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
+  /** Requests answered in the window (for CPU time per request). */
+  readonly requests: number;
 }
 
 export interface LoadSpec {
@@ -37,5 +39,5 @@ export async function measure(spec: LoadSpec): Promise<Figure> {
     ],
   });
   const errors = result.errors + result.timeouts + result.non2xx;
-  return { name: spec.name, requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors };
+  return { name: spec.name, requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors, requests: result.requests.total };
 }

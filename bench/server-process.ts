@@ -1,3 +1,6 @@
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { join } from "node:path";
 import Fastify from "fastify";
 import { buildApp } from "../src/app.js";
 import { ensureAdminKey } from "../src/auth/admin-key.js";
@@ -23,6 +26,14 @@ export interface BenchTarget {
   readonly seedSeconds: number;
 }
 
+/** The server process's CPU time (main thread and helpers) over one measure. */
+export interface ServerCpu {
+  readonly cpuMicros: number;
+  readonly seconds: number;
+}
+
+type Message = { type?: "stop" | "begin" | "end"; measure?: string };
+
 // Runs in its own process so the load generator never shares the server's event loop.
 const dialect = process.argv[2] as Dialect;
 const users = Number(process.argv[3]);
@@ -45,8 +56,41 @@ bare.get("/bare", async () => ({ ok: true }));
 const bareUrl = await bare.listen({ host: "127.0.0.1", port: 0 });
 
 const target: BenchTarget = { url, bareUrl, token: dir.scim?.token ?? "", base: `/scim/v2/${dir.id}`, userIds: userIds.slice(0, 20_000), groupId, seedSeconds };
+// BENCH_CPU_PROF=<dir>: a CPU profile of the server per measure, as <dir>/scim-<dialect>-<measure>.cpuprofile.
+const profileDir = process.env.BENCH_CPU_PROF;
+const inspector = profileDir ? new Session() : null;
+inspector?.connect();
+await inspector?.post("Profiler.enable");
+await inspector?.post("Profiler.setSamplingInterval", { interval: 200 });
+
+let mark = { at: performance.now(), cpu: process.cpuUsage() };
+
+async function begin(): Promise<void> {
+  await inspector?.post("Profiler.start");
+  mark = { at: performance.now(), cpu: process.cpuUsage() };
+}
+
+async function end(measure: string): Promise<ServerCpu> {
+  const cpu = process.cpuUsage(mark.cpu);
+  const seconds = (performance.now() - mark.at) / 1000;
+  if (inspector && profileDir) {
+    const { profile } = await inspector.post("Profiler.stop");
+    writeFileSync(join(profileDir, `scim-${dialect}-${measure.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}.cpuprofile`), JSON.stringify(profile));
+  }
+  return { cpuMicros: cpu.user + cpu.system, seconds };
+}
+
 process.send?.({ type: "ready", target });
-process.on("message", async (message: { type?: string }) => {
+process.on("message", async (message: Message) => {
+  if (message.type === "begin") {
+    await begin();
+    process.send?.({ type: "begun" });
+    return;
+  }
+  if (message.type === "end") {
+    process.send?.({ type: "cpu", cpu: await end(message.measure ?? "measure") });
+    return;
+  }
   if (message.type !== "stop") return;
   await app.close();
   await bare.close();
