@@ -12,6 +12,7 @@ import { webhookEndpointRoutes } from "./api/webhook-endpoints-routes.js";
 import { ErrorResponse } from "./api/schemas/common.js";
 import type { ApiServices } from "./api/services.js";
 import { createApiKeyService } from "./auth/api-keys.js";
+import { createScimTokenCache, type ScimTokenCache } from "./auth/scim-token-cache.js";
 import type { Deps } from "./core/deps.js";
 import { Errors } from "./core/errors.js";
 import { createPrincipalResolver, rateLimitKey } from "./http/authenticate.js";
@@ -52,11 +53,11 @@ declare module "fastify" {
   }
 }
 
-export function createServices(deps: Deps, pull?: PullDirectories): ApiServices {
+export function createServices(deps: Deps, pull?: PullDirectories, scimTokens?: ScimTokenCache): ApiServices {
   return Object.freeze({
     organizations: createOrganizationService(deps),
     apiKeys: createApiKeyService(deps),
-    directories: createDirectoryService(deps, pull),
+    directories: createDirectoryService(deps, pull, scimTokens),
   });
 }
 
@@ -80,7 +81,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
 
   const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
   const kinds = options.connectorKinds ?? defaultConnectorKinds();
-  const services = createServices(deps, createPullDirectories({ clock: deps.clock, keyring, kinds }));
+  const scimTokens = createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs });
+  const services = createServices(deps, createPullDirectories({ clock: deps.clock, keyring, kinds }), scimTokens);
   const sync = createSyncService({ ...deps, keyring, kinds, log: app.log.child({ component: "sync" }), batchSize: config.sync.batchSize });
   app.decorate("sync", sync);
   app.addHook("onClose", async () => sync.close());
@@ -90,7 +92,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.decorateRequest("scimErrorDetail", null);
   const scimRequestLog = createScimRequestLog({ db: deps.db, ids: deps.ids, clock: deps.clock, onError: (err) => app.log.error({ err }, "writing the SCIM request log failed") });
   app.addHook("onClose", async () => scimRequestLog.close());
-  const resolvePrincipal = createPrincipalResolver(deps, services.apiKeys);
+  const resolvePrincipal = createPrincipalResolver(deps, services.apiKeys, scimTokens);
   app.addHook("onRequest", resolvePrincipal);
 
   await app.register(rateLimit, {

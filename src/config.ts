@@ -12,6 +12,8 @@ export interface RosterConfig {
   readonly bodyLimitBytes: number;
   readonly rateLimit: RateLimitConfig;
   readonly scimTokenGraceSeconds: number;
+  /** How long a process trusts a SCIM token it verified; changes made by other processes take up to this long to be seen. */
+  readonly scimTokenCacheMs: number;
   readonly logLevel: string;
   readonly sync: SyncConfig;
 }
@@ -82,6 +84,7 @@ export function loadConfig(env: Env = process.env): RosterConfig {
       windowMs: integer(env, "ROSTER_RATE_LIMIT_WINDOW_MS", 60_000, 1000),
     }),
     scimTokenGraceSeconds: integer(env, "ROSTER_SCIM_TOKEN_GRACE_SECONDS", 0),
+    scimTokenCacheMs: integer(env, "ROSTER_SCIM_TOKEN_CACHE_MS", 5000),
     logLevel: env.LOG_LEVEL || "info",
     sync: Object.freeze({
       batchSize: integer(env, "ROSTER_SYNC_BATCH_SIZE", 100, 1),

@@ -51,19 +51,48 @@ export interface ScimTokenOwner {
   readonly deactivatedMembers: string;
 }
 
-/**
- * The directory `presented` opens, when it is a live token of exactly `directoryId` and the
- * directory is not deleted; null otherwise. One indexed join on the token's hash.
- */
-export async function findScimTokenOwner(db: Db, clock: Clock, directoryId: string, presented: string): Promise<ScimTokenOwner | null> {
-  const hash = hashSecret(presented);
+/** What the store knows of a token, found by its hash; null when no token has that hash. */
+export interface ScimTokenRecord {
+  readonly tokenHash: string;
+  readonly directoryId: string;
+  readonly expiresAt: string | null;
+  readonly directoryDeleted: boolean;
+  readonly owner: ScimTokenOwner;
+}
+
+/** One indexed join on the token's hash. */
+export async function lookupScimToken(db: Db, hash: string): Promise<ScimTokenRecord | null> {
   const row = await db
     .selectFrom("directory_tokens as t")
     .innerJoin("directories as d", "d.id", "t.directory_id")
     .select(["t.token_hash", "t.expires_at", "t.directory_id", "d.organization_id", "d.deleted_at", "d.deactivated_members"])
     .where("t.token_hash", "=", hash)
     .executeTakeFirst();
-  if (!row || !hashesEqual(row.token_hash, hash) || row.directory_id !== directoryId || row.deleted_at !== null) return null;
-  if (row.expires_at !== null && row.expires_at <= clock.now().toISOString()) return null;
-  return { organizationId: row.organization_id, deactivatedMembers: row.deactivated_members };
+  if (!row) return null;
+  return {
+    tokenHash: row.token_hash,
+    directoryId: row.directory_id,
+    expiresAt: row.expires_at,
+    directoryDeleted: row.deleted_at !== null,
+    owner: { organizationId: row.organization_id, deactivatedMembers: row.deactivated_members },
+  };
+}
+
+/**
+ * Whether `record` (found for `hash`) lets its bearer into `directoryId` at `now`: the stored hash
+ * matches in constant time, the token is that directory's, unexpired, and the directory is live.
+ */
+export function tokenOpens(record: ScimTokenRecord, hash: string, directoryId: string, now: Date): boolean {
+  if (!hashesEqual(record.tokenHash, hash) || record.directoryId !== directoryId || record.directoryDeleted) return false;
+  return record.expiresAt === null || record.expiresAt > now.toISOString();
+}
+
+/**
+ * The directory `presented` opens, when it is a live token of exactly `directoryId` and the
+ * directory is not deleted; null otherwise.
+ */
+export async function findScimTokenOwner(db: Db, clock: Clock, directoryId: string, presented: string): Promise<ScimTokenOwner | null> {
+  const hash = hashSecret(presented);
+  const record = await lookupScimToken(db, hash);
+  return record && tokenOpens(record, hash, directoryId, clock.now()) ? record.owner : null;
 }

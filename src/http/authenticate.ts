@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { isAdminKey } from "../auth/admin-key.js";
 import type { ApiKeyService } from "../auth/api-keys.js";
 import type { Principal } from "../auth/principal.js";
-import { findScimTokenOwner } from "../auth/scim-tokens.js";
+import type { ScimTokenCache } from "../auth/scim-token-cache.js";
 import { SECRET_PREFIXES } from "../auth/secrets.js";
 import type { Deps } from "../core/deps.js";
 import { Errors } from "../core/errors.js";
@@ -33,11 +33,12 @@ const SCIM_PATH = /^\/scim\/v2\/([^/?]+)/;
 /**
  * Resolves the caller once per request. A SCIM token counts only on its own directory's SCIM
  * base; admin and organization keys only outside it. Never throws: the scopes decide what they need.
+ * SCIM tokens are verified through `scimTokens`, which remembers them briefly (see there).
  */
-export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService) {
+export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService, scimTokens: ScimTokenCache) {
   /** Under a SCIM base: the directory's token opens it; any attempt on a live directory is logged there. */
   async function resolveScim(request: FastifyRequest, directoryId: string, token: string | null): Promise<void> {
-    const owner = token?.startsWith(SECRET_PREFIXES.scimToken) ? await findScimTokenOwner(deps.db, deps.clock, directoryId, token) : null;
+    const owner = token?.startsWith(SECRET_PREFIXES.scimToken) ? await scimTokens.verify(directoryId, token) : null;
     if (owner) {
       request.principal = { kind: "directory", directoryId, organizationId: owner.organizationId };
       request.scimDirectory = { id: directoryId, organizationId: owner.organizationId, deactivatedMembers: owner.deactivatedMembers as DeactivatedMembersPolicy };

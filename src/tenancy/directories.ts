@@ -1,3 +1,4 @@
+import type { ScimTokenCache } from "../auth/scim-token-cache.js";
 import { issueScimToken, retireScimTokens } from "../auth/scim-tokens.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
@@ -43,8 +44,11 @@ function checkName(name: string): string {
   return trimmed;
 }
 
-/** Directories: create (with the SCIM token, once), list, get, update, soft delete, restore, rotate. */
-export function createDirectoryService(deps: Deps, pull?: PullDirectories) {
+/**
+ * Directories: create (with the SCIM token, once), list, get, update, soft delete, restore, rotate.
+ * `scimTokens` is told after each commit that changes who a directory's tokens open it for.
+ */
+export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimTokens?: Pick<ScimTokenCache, "forget">) {
   const { db, clock, ids, config } = deps;
   const store = createDirectoryStore(deps);
 
@@ -125,6 +129,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories) {
         ]);
         return minted.token;
       });
+      scimTokens?.forget(id);
       return { ...directory, scim: { base_url: scimBaseUrl(config.publicUrl, row.id), token } };
     },
 
@@ -160,6 +165,8 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories) {
       if (changes.connector && row.connector) guarded = guarded.where("connector", "=", row.connector);
       const result = await guarded.executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) throw Errors.conflict(`Directory ${id} was changed concurrently; retry`);
+      // The deactivated-members policy travels with a verified token.
+      scimTokens?.forget(id);
       if (changes.connector && pull) await pull.schedule(db, { ...row, connector: changes.connector });
       const after = { settings: changes.settings ?? row.settings, deactivated_members: changes.deactivated_members ?? row.deactivated_members };
       if (mappingNeedsReapply(row, after)) {
@@ -178,6 +185,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories) {
         const data = toDirectoryObject({ ...row, state: "deleting", deleted_at: now, updated_at: now }, EMPTY_COUNTS, null);
         await appendEvents(trx, deps, [{ event: "dsync.deleted", organizationId: row.organization_id, directoryId: id, data }]);
       });
+      scimTokens?.forget(id);
       return get(id, scope);
     },
 
@@ -207,6 +215,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories) {
         ]);
         return minted.token;
       });
+      scimTokens?.forget(id);
       const expires = graceSeconds > 0 ? new Date(clock.now().getTime() + graceSeconds * 1000).toISOString() : null;
       return { base_url: scimBaseUrl(config.publicUrl, id), token, previous_token_expires_at: expires };
     },
