@@ -6,7 +6,7 @@ import { ADMIN_KEY, bearer, createTestApp, type TestApp } from "../../test/suppo
 import { createSecretKeyring } from "../crypto/secret-key.js";
 import { RETRY_WINDOW_MS } from "./backoff.js";
 import { createDeliveryWorker, type DeliveryWorker, type WorkerLog } from "./delivery-worker.js";
-import { type TestReceiver, startTestReceiver, verifyStandardSignature, verifyWorkosSignature, waitUntil } from "./webhook-test-support.js";
+import { settleEvents, type TestReceiver, startTestReceiver, verifyStandardSignature, verifyWorkosSignature, waitUntil } from "./webhook-test-support.js";
 
 const SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnop";
 const silent: WorkerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -45,12 +45,13 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
     return res.json();
   }
 
-  /** One SCIM change: one dsync.user.created event. Returns the event id. */
+  /** One SCIM change: one dsync.user.created event, served by the feed. Returns the event id. */
   async function createUser(): Promise<string> {
     userCount += 1;
     const res = await scimClient(t.app, dir)("POST", "/Users", { schemas: [SCHEMA.user], userName: `user${userCount}@example.com` });
     expect(res.statusCode).toBe(201);
-    const event = await t.storage.db.selectFrom("events").select("id").orderBy("seq", "desc").limit(1).executeTakeFirstOrThrow();
+    await settleEvents(t.storage);
+    const event = await t.storage.db.selectFrom("events").select("id").orderBy("feed_pos", "desc").limit(1).executeTakeFirstOrThrow();
     return event.id;
   }
 

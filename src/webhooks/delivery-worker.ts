@@ -5,12 +5,11 @@ import type { SecretKeyring } from "../crypto/secret-key.js";
 import type { StorageCapabilities } from "../storage/capabilities.js";
 import type { EventWrites } from "../storage/event-writes.js";
 import type { Database } from "../storage/schema.js";
-import { type ClaimedDelivery, type ClaimedRun, claimDueRuns, releaseRuns } from "./delivery-claim.js";
-import { type Attempt, type AttemptResult, recordRun } from "./delivery-outcome.js";
-import { DISPATCH_BATCH, dispatchEvents } from "./dispatcher.js";
-import { createSignerCache } from "./endpoint-signers.js";
-import { createWebhookHttpClient } from "./http-send.js";
-import { webhookBody } from "./webhook-body.js";
+import { type ClaimedRun, claimDueRuns, releaseRuns } from "./delivery-claim.js";
+import { recordRun } from "./delivery-outcome.js";
+import { DISPATCH_BATCH, dispatchEvents, eventsHeldBack } from "./dispatcher.js";
+import { startRunSender } from "./http-send.js";
+import { createRunAttempts } from "./run-attempts.js";
 import { createWaker } from "./worker-waker.js";
 
 /** The few logger methods the worker uses; pino and Fastify's logger both fit. */
@@ -38,7 +37,7 @@ export interface DeliveryWorkerOptions {
   readonly minPassGapMs?: number;
   /** Runs in flight at once, each to a different endpoint (default 8). */
   readonly concurrency?: number;
-  /** Deliveries one claim takes from an endpoint's queue, sent one after another (default 100). */
+  /** Deliveries one claim takes from an endpoint's queue, sent one after another (default 500). */
   readonly runSize?: number;
   /** Per-request timeout (default 10 s, SPEC §5). */
   readonly timeoutMs?: number;
@@ -55,6 +54,8 @@ export interface RunningWorker {
 }
 
 const MAX_DISPATCH_BATCHES_PER_PASS = 20;
+/** How soon to look again when committed events are held back by an older running transaction (then doubling). */
+const HELD_BACK_RETRY_MS = 20;
 
 /**
  * The only part of Roster that talks to receivers: turns events into deliveries, claims runs
@@ -66,69 +67,55 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const minPassGapMs = options.minPassGapMs ?? 10;
   const concurrency = options.concurrency ?? 8;
-  const runSize = options.runSize ?? 100;
+  const runSize = options.runSize ?? 500;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const leaseMs = options.leaseMs ?? 60_000;
   const outcomeDeps = { db: deps.db, clock: deps.clock, ids: deps.ids, random: options.random ?? Math.random };
-  const http = createWebhookHttpClient(concurrency);
-  const signerFor = createSignerCache(deps.keyring);
+  const sender = startRunSender();
+  const attemptRun = createRunAttempts({ clock: deps.clock, keyring: deps.keyring, sender, timeoutMs });
 
-  async function dispatchAll(): Promise<void> {
+  /** Fans out new events; returns how many were read. */
+  async function dispatchAll(): Promise<number> {
+    let read = 0;
     for (let i = 0; i < MAX_DISPATCH_BATCHES_PER_PASS; i++) {
-      if ((await dispatchEvents(deps)) < DISPATCH_BATCH) return;
+      const batch = await dispatchEvents(deps);
+      read += batch;
+      if (batch < DISPATCH_BATCH) break;
     }
+    return read;
   }
 
-  async function attempt(run: ClaimedRun, claim: ClaimedDelivery, signal: AbortSignal): Promise<AttemptResult> {
-    const { event } = claim;
-    if (!event) return { kind: "failed", status: null, excerpt: null, error: `event ${claim.delivery.event_id} no longer exists`, latencyMs: 0, permanent: true };
-    const body = webhookBody(event);
-    const headers = signerFor(run.endpointId, run.secretSealed)(event.id, body, deps.clock.now());
-    return http.send({ url: run.url, body, headers, timeoutMs, signal });
-  }
-
-  /** Sends a run in order, stopping at the first delivery that does not succeed; returns the attempts made. */
+  /** Sends a run and records it; returns the attempts made. */
   async function deliverRun(run: ClaimedRun, signal: AbortSignal): Promise<number> {
-    const attempts: Attempt[] = [];
-    for (const claim of run.deliveries) {
-      // Start nothing the lease may not cover: another worker could take the delivery over mid-request.
-      if (signal.aborted || deps.clock.now().getTime() + timeoutMs > run.leaseEnd) break;
-      const startedAt = deps.clock.now();
-      let result: AttemptResult;
-      try {
-        result = await attempt(run, claim, signal);
-      } catch (err) {
-        // Roster's side failed (e.g. the secret cannot be opened): logged like any failed attempt.
-        result = { kind: "failed", status: null, excerpt: null, error: `not sent: ${err instanceof Error ? err.message : String(err)}`, latencyMs: 0 };
-      }
-      attempts.push({ claim, result, startedAt, finishedAt: deps.clock.now() });
-      if (result.kind === "delivered") continue;
+    const attempts = await attemptRun(run, signal);
+    for (const { claim, result } of attempts) {
       if (result.kind === "failed") deps.log.warn({ delivery: claim.delivery.id, endpoint: run.endpointId, error: result.error }, "webhook delivery attempt failed");
-      break;
     }
     await recordRun(outcomeDeps, run, attempts, run.deliveries.slice(attempts.length));
     return attempts.length;
   }
 
-  async function pass(slots: number, signal: AbortSignal): Promise<Promise<number>[]> {
-    await dispatchAll();
+  /** One pass: the runs it started, and whether committed events wait for an older transaction. */
+  async function pass(slots: number, signal: AbortSignal): Promise<{ sends: Promise<number>[]; heldBack: boolean }> {
+    const heldBack = (await dispatchAll()) === 0 && (await eventsHeldBack(deps));
     const runs = await claimDueRuns(deps, { runs: slots, runSize, leaseMs });
     if (signal.aborted) {
       await releaseRuns(deps.db, runs);
-      return [];
+      return { sends: [], heldBack };
     }
-    return runs.map((run) =>
+    const sends = runs.map((run) =>
       deliverRun(run, signal).catch((err: unknown) => {
         deps.log.error({ err, endpoint: run.endpointId }, "recording webhook attempts failed");
         return 0;
       }),
     );
+    return { sends, heldBack };
   }
 
   return {
     /** One pass, waiting for its runs: how many attempts were made. Tests drive the worker with it. */
     async runOnce(signal: AbortSignal = new AbortController().signal): Promise<number> {
-      const counts = await Promise.all(await pass(concurrency, signal));
+      const counts = await Promise.all((await pass(concurrency, signal)).sends);
       return counts.reduce((sum, n) => sum + n, 0);
     },
 
@@ -138,13 +125,17 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
      */
     start(): RunningWorker {
       const controller = new AbortController();
-      const waker = createWaker(controller.signal, pollIntervalMs, minPassGapMs);
+      const waker = createWaker(controller.signal, minPassGapMs);
       const unsubscribe = deps.eventWrites?.subscribe(waker.wake);
       const inFlight = new Set<Promise<unknown>>();
       const loop = (async () => {
+        let heldBackNap = 0;
         while (!controller.signal.aborted) {
           try {
-            for (const send of await pass(concurrency - inFlight.size, controller.signal)) {
+            const started = await pass(concurrency - inFlight.size, controller.signal);
+            // Held back: look again soon, then less and less often while it lasts (a long transaction).
+            heldBackNap = started.heldBack ? Math.min(heldBackNap === 0 ? HELD_BACK_RETRY_MS : heldBackNap * 2, pollIntervalMs) : 0;
+            for (const send of started.sends) {
               const tracked: Promise<unknown> = send.finally(() => {
                 inFlight.delete(tracked);
                 waker.wake();
@@ -154,7 +145,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
           } catch (err) {
             deps.log.error({ err }, "webhook worker pass failed");
           }
-          await waker.nap();
+          await waker.nap(heldBackNap || pollIntervalMs);
         }
         await Promise.allSettled([...inFlight]);
       })();
@@ -164,7 +155,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
           unsubscribe?.();
           controller.abort();
           await loop;
-          http.close();
+          await sender.close();
         },
       };
     },

@@ -34,8 +34,8 @@ function matcher(endpoint: EndpointCursor): (event: EventRow) => boolean {
 /**
  * Turns new events into deliveries (the fan-out half of the outbox), one batch per call:
  * events come from `readSettledEvents`, so none is ever skipped on PostgreSQL; each endpoint's
- * cursor (a feed position) moves in the same transaction as the deliveries it created. Endpoint rows are locked
- * with SKIP LOCKED so concurrent workers split the endpoints instead of doubling them, and the
+ * cursor (a feed position) moves in the same transaction as the deliveries it created. Endpoint
+ * rows are locked with SKIP LOCKED so concurrent workers split the endpoints instead of doubling them, and the
  * unique (endpoint, event) index is the last guard. Disabled endpoints keep their cursor:
  * re-enabled, they get what happened meanwhile. Returns how many events the batch read.
  */
@@ -92,4 +92,16 @@ export async function dispatchEvents(deps: DispatchDeps): Promise<number> {
       .execute();
     return events.length;
   });
+}
+
+/**
+ * Whether events past the lowest enabled cursor are committed but not served yet (PostgreSQL:
+ * an older transaction still runs). After a dispatch that read nothing, the worker then looks
+ * again soon instead of at its next poll: the commit that woke it came too early.
+ */
+export async function eventsHeldBack(deps: Pick<DispatchDeps, "db" | "caps">): Promise<boolean> {
+  if (!deps.caps.eventsSettled) return false;
+  const lowest = await deps.db.selectFrom("webhook_endpoints").select((eb) => eb.fn.min("cursor_pos").as("pos")).where("enabled", "=", 1).executeTakeFirst();
+  if (lowest?.pos === null || lowest?.pos === undefined) return false;
+  return (await deps.db.selectFrom("events").select("seq").where("feed_pos", ">", lowest.pos).limit(1).executeTakeFirst()) !== undefined;
 }

@@ -1,16 +1,20 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWebhookHttpClient } from "./http-send.js";
+import { type OutgoingRequest, type SendOutcome, startRunSender } from "./http-send.js";
 
-describe("sending one webhook request", () => {
+describe("sending webhook requests", () => {
   let server: Server;
   let base = "";
-  const client = createWebhookHttpClient();
-  const sendWebhook = client.send;
+  const seen: string[] = [];
+  const sender = startRunSender();
+  /** A run of one request. */
+  const sendWebhook = async (r: OutgoingRequest & { timeoutMs: number; signal: AbortSignal }): Promise<SendOutcome | undefined> =>
+    (await sender.sendRun([r], { timeoutMs: r.timeoutMs, budgetMs: 60_000, signal: r.signal }))[0]?.outcome;
   beforeAll(async () => {
     // /hang never answers; /moved redirects; anything else answers 204.
     server = createServer((req, res) => {
+      seen.push(req.url ?? "");
       if (req.url === "/hang") return;
       if (req.url === "/moved") return void res.writeHead(302, { location: "/elsewhere" }).end();
       res.writeHead(204).end();
@@ -19,7 +23,7 @@ describe("sending one webhook request", () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    client.close();
+    await sender.close();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
@@ -62,6 +66,20 @@ describe("sending one webhook request", () => {
     await new Promise((resolve) => closed.close(resolve));
     const outcome = await sendWebhook({ ...request("/"), url: `http://127.0.0.1:${port}/` });
     expect(outcome).toMatchObject({ kind: "failed", status: null });
-    expect(outcome.kind === "failed" && outcome.error).toMatch(/ECONNREFUSED/);
+    expect(outcome?.kind === "failed" && outcome.error).toMatch(/ECONNREFUSED/);
+  });
+
+  it("sends a run in order, one at a time, and stops after the first request not delivered", async () => {
+    seen.length = 0;
+    const paths = ["/ok?1", "/ok?2", "/moved", "/ok?3"];
+    const sent = await sender.sendRun(paths.map((p) => request(p)), { timeoutMs: 10_000, budgetMs: 60_000, signal: new AbortController().signal });
+    expect(sent.map((s) => s.outcome.kind)).toEqual(["delivered", "delivered", "failed"]);
+    expect(seen).toEqual(paths.slice(0, 3));
+    expect(sent.map((s) => s.offsetMs)).toEqual([...sent.map((s) => s.offsetMs)].sort((a, b) => a - b));
+  });
+
+  it("starts no request that could outlast the run's budget (the claim's lease)", async () => {
+    const sent = await sender.sendRun([request("/ok")], { timeoutMs: 10_000, budgetMs: 9_999, signal: new AbortController().signal });
+    expect(sent).toEqual([]);
   });
 });

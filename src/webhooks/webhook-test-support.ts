@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { type IncomingHttpHeaders, type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Storage } from "../storage/connect.js";
 
 /** One request a test receiver got. */
 export interface Receipt {
@@ -108,4 +109,14 @@ export function verifyWorkosSignature(secret: string, header: string, parsedBody
   const hash = v1?.split("=")[1] ?? "";
   const expected = createHmac("sha256", secret).update(`${timestamp}.${JSON.stringify(parsedBody)}`).digest("hex");
   return { ok: expected === hash, timestampMs: Number.parseInt(timestamp, 10) };
+}
+
+/**
+ * Waits until no stored event is held back. On PostgreSQL an event is served only once every
+ * older transaction of the cluster has ended (SPEC §5), and other test files write concurrently.
+ */
+export async function settleEvents(storage: Pick<Storage, "db" | "caps">): Promise<void> {
+  const settled = storage.caps.eventsSettled;
+  if (!settled) return;
+  await waitUntil(async () => !(await storage.db.selectFrom("events").select("seq").where((eb) => eb.not(settled)).limit(1).executeTakeFirst()), "events to settle", 10_000);
 }

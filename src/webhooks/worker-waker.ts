@@ -1,9 +1,9 @@
 /**
- * The worker loop's sleep: up to `idleMs`, ending early on `wake()` or abort; a wake while a
- * pass runs skips the next nap. Passes start at least `minGapMs` apart, so a stream of wake-ups
+ * The worker loop's sleep: up to the given time, ending early on `wake()` or abort; a wake while
+ * a pass runs skips the next nap. Passes start at least `minGapMs` apart, so a stream of wake-ups
  * (one per commit that wrote events) batches into one pass every few ms, not one per event.
  */
-export function createWaker(signal: AbortSignal, idleMs: number, minGapMs: number) {
+export function createWaker(signal: AbortSignal, minGapMs: number) {
   let pending = false;
   let interrupt: (() => void) | null = null;
   let lastPass = Number.NEGATIVE_INFINITY;
@@ -27,7 +27,7 @@ export function createWaker(signal: AbortSignal, idleMs: number, minGapMs: numbe
       pending = true;
       interrupt?.();
     },
-    async nap(): Promise<void> {
+    async nap(idleMs: number): Promise<void> {
       if (!pending && !signal.aborted) await sleep(idleMs, true);
       const wait = lastPass + minGapMs - performance.now();
       if (wait > 0 && !signal.aborted) await sleep(wait, false);

@@ -1,0 +1,125 @@
+/**
+ * The webhook sender thread, as CommonJS source for `new Worker(…, { eval: true })` (like the
+ * SQLite checkpointer): it needs only node:http(s), and source text loads the same under tsx,
+ * vitest and the built dist. Messages, and what `http-send.ts` expects back:
+ * - `{type: "send", id, requests: [{url, body, headers}], timeoutMs, budgetMs}`: POSTs the
+ *   requests in order, one at a time, on kept-alive connections; stops after the first one not
+ *   delivered, on abort, or before a request that could end past `budgetMs` from the start.
+ *   Answers `{type: "sent", id, sent: [{offsetMs, outcome}]}`, `outcome` a SendOutcome.
+ * - `{type: "abort", id}`: cuts the request in flight (its outcome: `interrupted`) and stops.
+ * 2xx is success, anything else (redirects included: they are not followed, a receiver must
+ * answer itself) a failure. The timeout covers the whole exchange.
+ */
+export const HTTP_SEND_THREAD_SOURCE = String.raw`
+"use strict";
+const { parentPort } = require("node:worker_threads");
+const http = require("node:http");
+const https = require("node:https");
+const EXCERPT_BYTES = 1024;
+const agents = {
+  "http:": new http.Agent({ keepAlive: true, scheduling: "lifo" }),
+  "https:": new https.Agent({ keepAlive: true, scheduling: "lifo" }),
+};
+const runs = new Map();
+
+function describe(error) {
+  const code = error && error.code;
+  const message = String((error && error.message) || error);
+  return code && !message.includes(code) ? code + ": " + message : message;
+}
+
+// One POST; resolves {status, excerpt} or {error, reused}. At most EXCERPT_BYTES of the answer
+// are kept; a longer one is cut off with its connection.
+function exchange(url, request, run) {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (answer) => {
+      if (settled) return;
+      settled = true;
+      run.req = null;
+      resolve(answer);
+    };
+    const headers = Object.assign({ "content-type": "application/json", "content-length": Buffer.byteLength(request.body), "user-agent": "Roster-Webhooks/1" }, request.headers);
+    const req = (url.protocol === "https:" ? https : http).request(url, { method: "POST", agent: agents[url.protocol], headers });
+    run.req = req;
+    req.on("response", (res) => {
+      const chunks = [];
+      let size = 0;
+      const finish = () => {
+        // A multi-byte character cut at the limit decodes to U+FFFD: drop it rather than store noise.
+        const text = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString("utf8").replace(/\uFFFD+$/, "");
+        settle({ status: res.statusCode || 0, excerpt: text === "" ? null : text });
+      };
+      res.on("data", (chunk) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size < EXCERPT_BYTES) return;
+        res.removeAllListeners("data");
+        res.destroy();
+        finish();
+      });
+      res.on("end", finish);
+      res.on("error", finish);
+    });
+    req.on("error", (error) => settle({ error, reused: req.reusedSocket }));
+    req.end(request.body);
+  });
+}
+
+async function sendOne(request, timeoutMs, run) {
+  const started = performance.now();
+  const latencyMs = () => Math.round((performance.now() - started) * 10) / 10;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    if (run.req) run.req.destroy(new Error("timed out"));
+  }, timeoutMs);
+  try {
+    const url = new URL(request.url);
+    let answer = await exchange(url, request, run);
+    // A kept-alive connection the receiver closed just as it was reused: once more on a fresh one.
+    const stale = answer.error && answer.reused && (answer.error.code === "ECONNRESET" || answer.error.code === "EPIPE");
+    if (stale && !run.aborted && !timedOut) answer = await exchange(url, request, run);
+    if (!answer.error) {
+      if (answer.status >= 200 && answer.status < 300) return { kind: "delivered", status: answer.status, excerpt: answer.excerpt, latencyMs: latencyMs() };
+      return { kind: "failed", status: answer.status, excerpt: answer.excerpt, error: "HTTP " + answer.status, latencyMs: latencyMs() };
+    }
+    if (run.aborted) return { kind: "interrupted", latencyMs: latencyMs() };
+    if (timedOut) return { kind: "failed", status: null, excerpt: null, error: "timed out after " + timeoutMs + " ms", latencyMs: latencyMs() };
+    return { kind: "failed", status: null, excerpt: null, error: describe(answer.error), latencyMs: latencyMs() };
+  } catch (error) {
+    return { kind: "failed", status: null, excerpt: null, error: describe(error), latencyMs: latencyMs() };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function send(message) {
+  const run = { aborted: false, req: null };
+  runs.set(message.id, run);
+  const start = performance.now();
+  const sent = [];
+  try {
+    for (const request of message.requests) {
+      const offsetMs = performance.now() - start;
+      if (run.aborted || offsetMs + message.timeoutMs > message.budgetMs) break;
+      const outcome = await sendOne(request, message.timeoutMs, run);
+      sent.push({ offsetMs, outcome });
+      if (outcome.kind !== "delivered") break;
+    }
+  } finally {
+    runs.delete(message.id);
+    parentPort.postMessage({ type: "sent", id: message.id, sent });
+  }
+}
+
+parentPort.on("message", (message) => {
+  if (message.type === "send") send(message);
+  else if (message.type === "abort") {
+    const run = runs.get(message.id);
+    if (!run) return;
+    run.aborted = true;
+    if (run.req) run.req.destroy(new Error("aborted"));
+  }
+});
+`;
