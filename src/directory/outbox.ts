@@ -1,7 +1,8 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Clock } from "../core/clock.js";
 import type { IdGenerator } from "../core/ids.js";
-import type { Database } from "../storage/schema.js";
+import { queryTemplate } from "../storage/query-template.js";
+import type { Database, EventsTable } from "../storage/schema.js";
 
 /** Event types of SPEC §5 (WorkOS names, plus Roster's own). */
 export type EventType =
@@ -32,6 +33,9 @@ export interface OutboxDeps {
   readonly clock: Clock;
 }
 
+type EventRow = Pick<EventsTable, "id" | "event" | "organization_id" | "directory_id" | "data" | "created_at">;
+const insertOne = queryTemplate(["id", "event", "organization_id", "directory_id", "data", "created_at"], (db, row: EventRow) => db.insertInto("events").values(row));
+
 /**
  * Writes events inside the caller's transaction: the change and its event commit together or
  * not at all (the transactional outbox). Only this function inserts into `events`.
@@ -39,17 +43,15 @@ export interface OutboxDeps {
 export async function appendEvents(trx: Transaction<Database> | Kysely<Database>, deps: OutboxDeps, drafts: readonly EventDraft[]): Promise<void> {
   if (drafts.length === 0) return;
   const createdAt = deps.clock.now().toISOString();
-  await trx
-    .insertInto("events")
-    .values(
-      drafts.map((d) => ({
-        id: deps.ids("event"),
-        event: d.event,
-        organization_id: d.organizationId,
-        directory_id: d.directoryId,
-        data: JSON.stringify(d.data),
-        created_at: createdAt,
-      })),
-    )
-    .execute();
+  const rows: EventRow[] = drafts.map((d) => ({
+    id: deps.ids("event"),
+    event: d.event,
+    organization_id: d.organizationId,
+    directory_id: d.directoryId,
+    data: JSON.stringify(d.data),
+    created_at: createdAt,
+  }));
+  const [only] = rows;
+  if (rows.length === 1 && only) await insertOne.executeWrite(trx, only);
+  else await trx.insertInto("events").values(rows).execute();
 }

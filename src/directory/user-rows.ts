@@ -1,3 +1,4 @@
+import { queryTemplate } from "../storage/query-template.js";
 import type { DirectoryUserRow } from "../storage/schema.js";
 import type { Db, EmailInput, UserInput } from "./types.js";
 import { type DirectoryUser, toDirectoryUser } from "./user-object.js";
@@ -32,24 +33,56 @@ export function userColumns(input: UserInput) {
   };
 }
 
+const USER_ROW_COLUMNS = [
+  "id",
+  "directory_id",
+  "organization_id",
+  "idp_id",
+  "username",
+  "username_lower",
+  "email",
+  "emails",
+  "first_name",
+  "last_name",
+  "job_title",
+  "state",
+  "role",
+  "roles",
+  "custom_attributes",
+  "raw_attributes",
+  "version",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly (keyof DirectoryUserRow)[];
+// Fails to compile when a column is added to the table but not to the insert.
+const everyUserColumn: Record<Exclude<keyof DirectoryUserRow, (typeof USER_ROW_COLUMNS)[number]>, never> = {};
+void everyUserColumn;
+const insertUser = queryTemplate(USER_ROW_COLUMNS, (db, row: DirectoryUserRow) => db.insertInto("directory_users").values(row));
+
+/** Inserts one user's row. */
+export async function insertUserRow(trx: Db, row: DirectoryUserRow): Promise<void> {
+  await insertUser.executeWrite(trx, row);
+}
+
+type EmailRow = { user_id: string; directory_id: string; position: number; value: string; value_lower: string; type: string | null; primary: number };
+const EMAIL_COLUMNS = ["user_id", "directory_id", "position", "value", "value_lower", "type", "primary"] as const;
+const insertOneEmail = queryTemplate(EMAIL_COLUMNS, (db, row: EmailRow) => db.insertInto("user_emails").values(row));
+
 /** Rewrites a user's email index rows; `fresh` skips the delete for a user just inserted. */
 export async function writeEmails(trx: Db, userId: string, directoryId: string, emails: readonly EmailInput[], fresh = false): Promise<void> {
   if (!fresh) await trx.deleteFrom("user_emails").where("user_id", "=", userId).execute();
-  if (emails.length === 0) return;
-  await trx
-    .insertInto("user_emails")
-    .values(
-      emails.map((e, position) => ({
-        user_id: userId,
-        directory_id: directoryId,
-        position,
-        value: e.value,
-        value_lower: e.value.toLowerCase(),
-        type: e.type,
-        primary: e.primary ? 1 : 0,
-      })),
-    )
-    .execute();
+  const rows: EmailRow[] = emails.map((e, position) => ({
+    user_id: userId,
+    directory_id: directoryId,
+    position,
+    value: e.value,
+    value_lower: e.value.toLowerCase(),
+    type: e.type,
+    primary: e.primary ? 1 : 0,
+  }));
+  const [only] = rows;
+  if (rows.length === 1 && only) await insertOneEmail.executeWrite(trx, only);
+  else if (rows.length > 0) await trx.insertInto("user_emails").values(rows).execute();
 }
 
 /** Email index rows of many users just inserted, in multi-row statements. */
@@ -74,8 +107,13 @@ export async function loadUsers(db: Db, directoryId: string, ids: readonly strin
   return found;
 }
 
+type UserKey = { directoryId: string; id: string };
+const userById = queryTemplate(["directoryId", "id"], (db, p: UserKey) => db.selectFrom("directory_users").selectAll().where("directory_id", "=", p.directoryId).where("id", "=", p.id));
+const lockedUserById = queryTemplate(["directoryId", "id"], (db, p: UserKey) =>
+  db.selectFrom("directory_users").selectAll().where("directory_id", "=", p.directoryId).where("id", "=", p.id).forNoKeyUpdate(),
+);
+
 export async function loadUser(db: Db, directoryId: string, id: string, lock = false): Promise<{ row: DirectoryUserRow; user: DirectoryUser } | undefined> {
-  const query = db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "=", id);
-  const row = await (lock ? query.forNoKeyUpdate() : query).executeTakeFirst();
+  const row = await (lock ? lockedUserById : userById).executeTakeFirst(db, { directoryId, id });
   return row && { row, user: toDirectoryUser(row) };
 }

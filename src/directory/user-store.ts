@@ -9,7 +9,7 @@ import { inTransaction } from "./in-transaction.js";
 import { StoreErrors } from "./store-errors.js";
 import type { Db, DirectoryContext, UserInput } from "./types.js";
 import { type DirectoryUser, previousAttributes, toDirectoryUser } from "./user-object.js";
-import { chunks, loadUser, userColumns, writeEmails, writeEmailsOfMany } from "./user-rows.js";
+import { chunks, insertUserRow, loadUser, userColumns, writeEmails, writeEmailsOfMany } from "./user-rows.js";
 
 export interface StoredUser {
   readonly user: DirectoryUser;
@@ -107,7 +107,7 @@ export function createUserStore(deps: StoreDeps) {
           created_at: now,
           updated_at: now,
         };
-        await trx.insertInto("directory_users").values(row).execute();
+        await insertUserRow(trx, row);
         await writeEmails(trx, row.id, dir.id, input.emails, true);
         const user = toDirectoryUser(row);
         await appendEvents(trx, deps, [{ event: "dsync.user.created", organizationId: dir.organizationId, directoryId: dir.id, data: user }]);

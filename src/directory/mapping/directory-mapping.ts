@@ -1,3 +1,4 @@
+import { queryTemplate } from "../../storage/query-template.js";
 import type { Db } from "../types.js";
 import { type CompiledAttribute, compileAttributeMapping } from "./attribute-mapping.js";
 import { type RoleRule, rankRules } from "./role-mapping.js";
@@ -53,13 +54,16 @@ export function compileMapping(mapping: DirectoryMapping): CompiledMapping {
   return { attributes: compileAttributeMapping(mapping.attribute_mapping), roles: rankRules(mapping.role_mapping) };
 }
 
+const settings = queryTemplate(["directoryId"], (db, p: { directoryId: string }) => db.selectFrom("directories").select("settings").where("id", "=", p.directoryId));
+const sharedSettings = queryTemplate(["directoryId"], (db, p: { directoryId: string }) => db.selectFrom("directories").select("settings").where("id", "=", p.directoryId).forShare());
+
 /**
  * The directory's mappings, read first in a writer's transaction. `share` (on backends with row
  * locks) holds the directory row shared until the transaction ends, so a mapping change waits for
  * the writers that read the old mapping, and its re-apply then sees what they wrote.
  */
 export async function loadMapping(trx: Db, directoryId: string, share = false): Promise<CompiledMapping> {
-  const query = trx.selectFrom("directories").select("settings").where("id", "=", directoryId);
-  const row = await (share ? query.forShare() : query).executeTakeFirst();
+  const row = await (share ? sharedSettings : settings).executeTakeFirst(trx, { directoryId });
   return compileMapping(readMapping(row?.settings ?? "{}"));
 }
+
