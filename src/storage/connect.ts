@@ -9,6 +9,7 @@ import { type EventWrites, watchEventWrites } from "./event-writes.js";
 import type { Database } from "./schema.js";
 import { withNamedStatements } from "./pg-named-statements.js";
 import { startCheckpointer } from "./sqlite-checkpointer.js";
+import { withGroupCommit } from "./sqlite-group-commit.js";
 
 export interface Storage {
   readonly db: Kysely<Database>;
@@ -54,7 +55,7 @@ function openSqlite(file: string): Storage {
   // The serving connection never checkpoints itself; the checkpointer thread does (see there).
   if (onDisk) database.pragma("wal_autocheckpoint = 0");
   const checkpointer = onDisk ? startCheckpointer(file) : null;
-  const { dialect, eventWrites } = watchEventWrites(new SqliteDialect({ database: withStatementCache(database) }));
+  const { dialect, eventWrites } = watchEventWrites(withGroupCommit(new SqliteDialect({ database: withStatementCache(database) }), database));
   const db = new Kysely<Database>({ dialect });
   return {
     db,

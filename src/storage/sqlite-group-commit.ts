@@ -1,0 +1,232 @@
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type QueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
+} from "kysely";
+
+const MEMBER = CompiledQuery.raw('savepoint "roster_group_member"');
+const RELEASE_MEMBER = CompiledQuery.raw('release savepoint "roster_group_member"');
+const UNDO_MEMBER = CompiledQuery.raw('rollback to savepoint "roster_group_member"');
+
+/** What the driver needs to know of the SQLite handle beneath it. */
+export interface SqliteTransactionState {
+  /** Whether a transaction is open on the connection (SQLite may end one on its own after an I/O error). */
+  readonly inTransaction: boolean;
+}
+
+/** Several transactions made durable by one COMMIT; each member waits for it. */
+class Group {
+  members = 0;
+  commitScheduled = false;
+  readonly committed: Promise<void>;
+  #settle!: (error?: unknown) => void;
+  constructor() {
+    this.committed = new Promise<void>((resolve, reject) => {
+      this.#settle = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    // Members that left before the outcome attach their own handlers; this one keeps an unobserved failure quiet.
+    this.committed.catch(() => {});
+  }
+  settle(error?: unknown): void {
+    this.#settle(error);
+  }
+}
+
+/** One use of the connection, from acquire to release. */
+class Lease implements DatabaseConnection {
+  inTransaction = false;
+  released = false;
+  group: Group | null = null;
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly beforeOutsideQuery: (lease: Lease) => Promise<void>,
+  ) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.released) throw new Error("the connection was used after it was released");
+    if (!this.inTransaction) await this.beforeOutsideQuery(this);
+    return this.inner.executeQuery<R>(query);
+  }
+
+  async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    if (!this.inTransaction) await this.beforeOutsideQuery(this);
+    yield* this.inner.streamQuery<R>(query, chunkSize);
+  }
+}
+
+function lease(connection: DatabaseConnection): Lease {
+  if (!(connection instanceof Lease)) throw new Error("a connection this driver did not hand out");
+  return connection;
+}
+
+class GroupCommitDriver implements Driver {
+  #open: Group | null = null;
+
+  constructor(
+    private readonly inner: Driver,
+    private readonly sqlite: SqliteTransactionState,
+    private readonly maxMembers: number,
+  ) {}
+
+  init = () => this.inner.init();
+
+  async destroy(): Promise<void> {
+    const connection = await this.inner.acquireConnection();
+    try {
+      await this.#commitOpen(connection);
+    } finally {
+      await this.inner.releaseConnection(connection);
+    }
+    await this.inner.destroy();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new Lease(await this.inner.acquireConnection(), (l) => this.#commitOpen(l.inner));
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const l = lease(connection);
+    if (l.released) return;
+    l.released = true;
+    await this.inner.releaseConnection(l.inner);
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const l = lease(connection);
+    if (this.#open && this.#open.members >= this.maxMembers) await this.#commitOpen(l.inner);
+    if (!this.#open) {
+      await this.inner.beginTransaction(l.inner, settings);
+      this.#open = new Group();
+    }
+    await l.inner.executeQuery(MEMBER);
+    l.inTransaction = true;
+    l.group = this.#open;
+  }
+
+  /** The member's work is kept; it lets the next transaction in and answers once the group's COMMIT has. */
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const l = lease(connection);
+    const group = l.group;
+    if (!group) throw new Error("commit without a transaction");
+    await l.inner.executeQuery(RELEASE_MEMBER);
+    l.inTransaction = false;
+    group.members++;
+    await this.releaseConnection(l);
+    this.#scheduleCommit(group);
+    await group.committed;
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const l = lease(connection);
+    const group = l.group;
+    l.inTransaction = false;
+    // Let go already: the group's COMMIT failed after the member's work was done; nothing is left to undo.
+    if (l.released || !group || group !== this.#open) return;
+    try {
+      await l.inner.executeQuery(UNDO_MEMBER);
+      await l.inner.executeQuery(RELEASE_MEMBER);
+    } finally {
+      // An error can make SQLite roll back the whole transaction: then the members before this one are lost too.
+      if (!this.sqlite.inTransaction) this.#fail(new Error("the database rolled back a group of transactions after an error in one of them"));
+      else if (group.members === 0) await this.#rollbackOpen(l.inner);
+    }
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+    await this.#savepoints().savepoint(lease(connection).inner, name, compile);
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+    await this.#savepoints().rollbackToSavepoint(lease(connection).inner, name, compile);
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+    await this.#savepoints().releaseSavepoint(lease(connection).inner, name, compile);
+  }
+
+  /**
+   * Queues the COMMIT behind the transactions waiting for the connection, so they join the group.
+   * It waits for the event loop's next check phase first: requests whose data arrived in this
+   * turn reach the connection by then, and join too.
+   */
+  #scheduleCommit(group: Group): void {
+    if (group.commitScheduled) return;
+    group.commitScheduled = true;
+    setImmediate(() => this.#commitWhenFree(group));
+  }
+
+  #commitWhenFree(group: Group): void {
+    void (async () => {
+      const connection = await this.inner.acquireConnection();
+      try {
+        if (this.#open === group) await this.#commitOpen(connection);
+      } finally {
+        await this.inner.releaseConnection(connection);
+      }
+    })().catch((error: unknown) => {
+      if (this.#open === group) this.#fail(error);
+    });
+  }
+
+  /** Commits the open group on `connection`, which the caller holds; members learn the outcome. */
+  async #commitOpen(connection: DatabaseConnection): Promise<void> {
+    const group = this.#open;
+    if (!group) return;
+    this.#open = null;
+    try {
+      await this.inner.commitTransaction(connection);
+      group.settle();
+    } catch (error) {
+      // A failed COMMIT may leave the transaction open (a deferred constraint): end it, then tell every member.
+      if (this.sqlite.inTransaction) await this.inner.rollbackTransaction(connection).catch(() => {});
+      group.settle(error);
+    }
+  }
+
+  async #rollbackOpen(connection: DatabaseConnection): Promise<void> {
+    const group = this.#open;
+    this.#open = null;
+    await this.inner.rollbackTransaction(connection);
+    group?.settle();
+  }
+
+  #fail(error: unknown): void {
+    const group = this.#open;
+    this.#open = null;
+    group?.settle(error);
+  }
+
+  #savepoints(): Required<Pick<Driver, "savepoint" | "rollbackToSavepoint" | "releaseSavepoint">> {
+    const { savepoint, rollbackToSavepoint, releaseSavepoint } = this.inner;
+    if (!savepoint || !rollbackToSavepoint || !releaseSavepoint) throw new Error("the driver has no savepoints");
+    return { savepoint: savepoint.bind(this.inner), rollbackToSavepoint: rollbackToSavepoint.bind(this.inner), releaseSavepoint: releaseSavepoint.bind(this.inner) };
+  }
+}
+
+/**
+ * Group commit for SQLite, which has one connection and one writer at a time. Transactions still
+ * run one after another, each inside a savepoint of one open SQLite transaction: a transaction
+ * that fails is rolled back to its savepoint alone, and one that succeeds lets the next one in
+ * and waits. The first to succeed queues a COMMIT behind the transactions already waiting for the
+ * connection, so those join the group, and every member answers only after that COMMIT: nothing
+ * is reported done before it is durable. The COMMIT (writing each changed page to the WAL, the
+ * larger part of a small write's cost) is then paid once per group instead of once per transaction.
+ *
+ * A query outside a transaction first commits the open group (it holds the connection, so it can),
+ * so it never reads what is not committed. If the COMMIT itself fails (an I/O error), every member
+ * of the group fails with it.
+ */
+export function withGroupCommit(inner: Dialect, sqlite: SqliteTransactionState, maxMembers = 64): Dialect {
+  return {
+    createDriver: () => new GroupCommitDriver(inner.createDriver(), sqlite, maxMembers),
+    createQueryCompiler: () => inner.createQueryCompiler(),
+    createAdapter: (): DialectAdapter => inner.createAdapter(),
+    createIntrospector: (db: Parameters<Dialect["createIntrospector"]>[0]): DatabaseIntrospector => inner.createIntrospector(db),
+  };
+}
