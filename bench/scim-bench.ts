@@ -80,46 +80,62 @@ export async function runScimBench(dialect: Dialect, log: (line: string) => void
       return figure;
     };
     const bare = await timed({ name: "bare Fastify route", url: t.bareUrl, seconds: SECONDS, next: () => ({ path: "/bare" }) });
-    const figures = [
-      await timed({ name: "GET /Users/{id}", url: t.url, headers, seconds: SECONDS, next: () => ({ path: `${t.base}/Users/${pick()}` }) }),
-      await timed({
-        name: "POST /Users",
-        url: t.url,
-        headers,
-        method: "POST",
-        seconds: SECONDS,
-        next: () => {
-          const n = created++;
-          return { path: `${t.base}/Users`, body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: `new-${n}@bench.example`, emails: [{ value: `new-${n}@bench.example`, type: "work", primary: true }] }) };
+    // BENCH_MEASURES=get,post,… runs only those (the bare route always runs).
+    const only = process.env.BENCH_MEASURES?.split(",");
+    const specs: [key: string, spec: Parameters<typeof measure>[0]][] = [
+      ["get", { name: "GET /Users/{id}", url: t.url, headers, seconds: SECONDS, next: () => ({ path: `${t.base}/Users/${pick()}` }) }],
+      [
+        "post",
+        {
+          name: "POST /Users",
+          url: t.url,
+          headers,
+          method: "POST",
+          seconds: SECONDS,
+          next: () => {
+            const n = created++;
+            return { path: `${t.base}/Users`, body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: `new-${n}@bench.example`, emails: [{ value: `new-${n}@bench.example`, type: "work", primary: true }] }) };
+          },
         },
-      }),
-      await timed({
-        name: `filter userName eq (${USERS} users)`,
-        url: t.url,
-        headers,
-        seconds: SECONDS,
-        next: () => ({ path: `${t.base}/Users?filter=${encodeURIComponent(`userName eq "user-${Math.floor(Math.random() * USERS)}@bench.example"`)}` }),
-      }),
-      await timed({
-        name: `PATCH one member (${USERS}-member group)`,
-        url: t.url,
-        headers,
-        method: "PATCH",
-        connections: 1,
-        seconds: SECONDS,
-        next: () => {
-          const op = toggle++ % 2 === 0 ? { op: "add", path: "members", value: [{ value: outsider }] } : { op: "remove", path: `members[value eq "${outsider}"]` };
-          return { path: `${t.base}/Groups/${t.groupId}`, body: JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [op] }) };
+      ],
+      [
+        "filter",
+        {
+          name: `filter userName eq (${USERS} users)`,
+          url: t.url,
+          headers,
+          seconds: SECONDS,
+          next: () => ({ path: `${t.base}/Users?filter=${encodeURIComponent(`userName eq "user-${Math.floor(Math.random() * USERS)}@bench.example"`)}` }),
         },
-      }),
-      await timed({
-        name: "GET a page of 100 users",
-        url: t.url,
-        headers,
-        seconds: SECONDS,
-        next: () => ({ path: `${t.base}/Users?startIndex=${1 + Math.floor((Math.random() * USERS) / 100) * 100}&count=100` }),
-      }),
+      ],
+      [
+        "patch",
+        {
+          name: `PATCH one member (${USERS}-member group)`,
+          url: t.url,
+          headers,
+          method: "PATCH",
+          connections: 1,
+          seconds: SECONDS,
+          next: () => {
+            const op = toggle++ % 2 === 0 ? { op: "add", path: "members", value: [{ value: outsider }] } : { op: "remove", path: `members[value eq "${outsider}"]` };
+            return { path: `${t.base}/Groups/${t.groupId}`, body: JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [op] }) };
+          },
+        },
+      ],
+      [
+        "page",
+        {
+          name: "GET a page of 100 users",
+          url: t.url,
+          headers,
+          seconds: SECONDS,
+          next: () => ({ path: `${t.base}/Users?startIndex=${1 + Math.floor((Math.random() * USERS) / 100) * 100}&count=100` }),
+        },
+      ],
     ];
+    const figures: Figure[] = [];
+    for (const [key, spec] of specs) if (!only || only.includes(key)) figures.push(await timed(spec));
     const bareCpu = perRequest(bare, cpu.get(bare.name) as ServerCpu);
     log(`  ${dialect}: server CPU per request (compare these between runs; req/s depends on the machine's load)`);
     for (const f of [bare, ...figures]) {
