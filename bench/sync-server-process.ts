@@ -46,8 +46,13 @@ const app = await buildApp(deps, { logger: false, connectorKinds: { ...defaultCo
 const url = await app.listen({ host: "127.0.0.1", port: 0 });
 
 let peakRss = process.memoryUsage.rss();
+let atPeak = process.memoryUsage();
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  const rss = process.memoryUsage.rss();
+  if (rss > peakRss) {
+    peakRss = rss;
+    if (process.env.BENCH_MEMORY_DETAIL) atPeak = process.memoryUsage();
+  }
 }, 20);
 
 const target: SyncBenchTarget = { url, adminKey: BENCH_ADMIN_KEY, organizationId: org.id, scimToken: probeDir.scim?.token ?? "", scimBase: `/scim/v2/${probeDir.id}`, probeUserIds: userIds };
@@ -58,6 +63,10 @@ process.on("message", async (message: { type?: string }) => {
     peakRss = process.memoryUsage.rss();
     process.send?.({ type: "rss", peakRss });
   } else if (message.type === "rss") {
+    if (process.env.BENCH_MEMORY_DETAIL) {
+      const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
+      process.stderr.write(`  at peak: rss ${mb(atPeak.rss)}, heap used ${mb(atPeak.heapUsed)} of ${mb(atPeak.heapTotal)}, external ${mb(atPeak.external)} (array buffers ${mb(atPeak.arrayBuffers)})\n`);
+    }
     process.send?.({ type: "rss", peakRss });
   } else if (message.type === "stop") {
     clearInterval(sampler);

@@ -15,6 +15,11 @@ export interface SourceUser extends UserInput {
 export interface SourceGroup extends GroupInput {
   readonly idpId: string;
   readonly memberIdpIds: readonly string[];
+  /**
+   * Members the source names by username instead (LDAP posixGroup `memberUid`), lower-cased; the
+   * engine resolves them against the directory's users, as it does idpIds. Unknown ones are skipped.
+   */
+  readonly memberUsernames?: readonly string[];
 }
 
 /** One record the source could not turn into a user or group: it fails alone, the run goes on. */

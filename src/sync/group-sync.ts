@@ -1,6 +1,5 @@
 import type { SourceGroup, SourceItem } from "../connectors/source.js";
 import { chunks, createDirectoryStore, NO_MEMBER_CHANGE } from "../directory/index.js";
-import type { Db } from "../directory/types.js";
 import type { DirectoryGroupRow } from "../storage/schema.js";
 import { type EngineContext, messageOf } from "./engine-context.js";
 
@@ -14,16 +13,61 @@ interface PlannedGroup {
   readonly row: DirectoryGroupRow | undefined;
   /** Stored ids of the members the source names (unknown ones skipped). */
   readonly memberIds: string[];
+  /** Stored members of a matched group. */
+  readonly current: ReadonlySet<string>;
 }
 
-/** The stored ids of the users a group's members name, in the source's order; unknown members are skipped. */
-async function resolveMembers(ctx: EngineContext, memberIdpIds: readonly string[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (const part of chunks([...new Set(memberIdpIds)])) {
-    const rows = await ctx.deps.db.selectFrom("directory_users").select("id").where("directory_id", "=", ctx.dir.id).where("idp_id", "in", part).execute();
-    for (const row of rows) ids.push(row.id);
+interface MemberIds {
+  readonly byIdpId: Map<string, string>;
+  readonly byUsername: Map<string, string>;
+}
+
+/** Stored user ids for every member a batch of groups names (by key or by username): a few queries for the whole batch. */
+async function resolveMembers(ctx: EngineContext, batch: readonly SourceGroup[]): Promise<MemberIds> {
+  const { db } = ctx.deps;
+  const idpIds = new Set<string>();
+  const usernames = new Set<string>();
+  for (const group of batch) {
+    for (const idpId of group.memberIdpIds) idpIds.add(idpId);
+    for (const username of group.memberUsernames ?? []) usernames.add(username.toLowerCase());
   }
-  return ids;
+  const byIdpId = new Map<string, string>();
+  for (const part of chunks([...idpIds])) {
+    const rows = await db.selectFrom("directory_users").select(["id", "idp_id"]).where("directory_id", "=", ctx.dir.id).where("idp_id", "in", part).execute();
+    for (const row of rows) if (row.idp_id !== null) byIdpId.set(row.idp_id, row.id);
+    await ctx.checkpoint("groups");
+  }
+  const byUsername = new Map<string, string>();
+  for (const part of chunks([...usernames])) {
+    const rows = await db.selectFrom("directory_users").select(["id", "username_lower"]).where("directory_id", "=", ctx.dir.id).where("username_lower", "in", part).execute();
+    for (const row of rows) byUsername.set(row.username_lower, row.id);
+    await ctx.checkpoint("groups");
+  }
+  return { byIdpId, byUsername };
+}
+
+function memberIdsOf(group: SourceGroup, ids: MemberIds): string[] {
+  const found = new Set<string>();
+  for (const idpId of group.memberIdpIds) {
+    const id = ids.byIdpId.get(idpId);
+    if (id !== undefined) found.add(id);
+  }
+  for (const username of group.memberUsernames ?? []) {
+    const id = ids.byUsername.get(username.toLowerCase());
+    if (id !== undefined) found.add(id);
+  }
+  return [...found];
+}
+
+/** The stored members of the matched groups of a batch, by group id. */
+async function storedMembers(ctx: EngineContext, groupIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const members = new Map<string, Set<string>>(groupIds.map((id) => [id, new Set<string>()]));
+  for (const part of chunks(groupIds, 50)) {
+    const rows = await ctx.deps.db.selectFrom("group_memberships").select(["group_id", "user_id"]).where("group_id", "in", part).execute();
+    for (const row of rows) members.get(row.group_id)?.add(row.user_id);
+    await ctx.checkpoint("groups");
+  }
+  return members;
 }
 
 async function matchRows(ctx: EngineContext, batch: readonly SourceGroup[]): Promise<Map<SourceGroup, DirectoryGroupRow>> {
@@ -50,17 +94,17 @@ function attributesDiffer(row: DirectoryGroupRow, group: SourceGroup): boolean {
   return row.name !== group.name || row.idp_id !== group.idpId || row.raw_attributes !== JSON.stringify(group.rawAttributes);
 }
 
-/** A dry run's verdict on one group: does its stored membership differ from the source's? */
-async function membersDiffer(db: Db, groupId: string, memberIds: readonly string[]): Promise<boolean> {
-  const rows = await db.selectFrom("group_memberships").select("user_id").where("group_id", "=", groupId).execute();
-  if (rows.length !== new Set(memberIds).size) return true;
-  const wanted = new Set(memberIds);
-  return rows.some((r) => !wanted.has(r.user_id));
+/** The membership change that turns `current` into `target`. */
+function memberDiff(current: ReadonlySet<string>, memberIds: readonly string[]): { toAdd: string[]; toRemove: string[] } {
+  const target = new Set(memberIds);
+  return { toAdd: [...target].filter((id) => !current.has(id)), toRemove: [...current].filter((id) => !target.has(id)) };
 }
 
 async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], seen: Set<string>): Promise<void> {
   const { tally, dir } = ctx;
   const matched = await matchRows(ctx, batch);
+  const ids = await resolveMembers(ctx, batch);
+  const current = await storedMembers(ctx, [...new Set([...matched.values()].map((row) => row.id))]);
   const plannedGroups: PlannedGroup[] = [];
   for (const group of batch) {
     const row = matched.get(group);
@@ -69,15 +113,16 @@ async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], see
       continue;
     }
     if (row) seen.add(row.id);
-    plannedGroups.push({ group, row, memberIds: await resolveMembers(ctx, group.memberIdpIds) });
-    await ctx.checkpoint("groups");
+    const memberIds = memberIdsOf(group, ids);
+    plannedGroups.push({ group, row, memberIds, current: (row && current.get(row.id)) ?? new Set() });
   }
   if (ctx.dryRun) {
-    for (const { group, row, memberIds } of plannedGroups) {
+    for (const { group, row, memberIds, current: stored } of plannedGroups) {
+      const diff = memberDiff(stored, memberIds);
       if (!row) {
         tally.groups.created++;
         tally.plan({ action: "create", kind: "group", ref: group.name });
-      } else if (attributesDiffer(row, group) || (await membersDiffer(ctx.deps.db, row.id, memberIds))) {
+      } else if (attributesDiffer(row, group) || diff.toAdd.length > 0 || diff.toRemove.length > 0) {
         tally.groups.updated++;
         tally.plan({ action: "update", kind: "group", ref: group.name });
       } else tally.groups.unchanged++;
@@ -94,11 +139,6 @@ async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], see
     // Each group is its own transaction(s): let waiting requests in between.
     await ctx.checkpoint("groups");
   }
-}
-
-async function storedMembers(db: Db, groupId: string): Promise<Set<string>> {
-  const rows = await db.selectFrom("group_memberships").select("user_id").where("group_id", "=", groupId).execute();
-  return new Set(rows.map((r) => r.user_id));
 }
 
 /**
@@ -119,10 +159,7 @@ async function writeGroup(ctx: EngineContext, planned: PlannedGroup, seen: Set<s
     }
     return "created";
   }
-  const current = await storedMembers(ctx.deps.db, row.id);
-  const target = new Set(memberIds);
-  const toAdd = [...target].filter((id) => !current.has(id));
-  const toRemove = [...current].filter((id) => !target.has(id));
+  const { toAdd, toRemove } = memberDiff(planned.current, memberIds);
   const attributes = attributesDiffer(row, group) ? group : null;
   if (!attributes && toAdd.length === 0 && toRemove.length === 0) return "unchanged";
   const changes = [...toAdd.map((id) => ["add", id] as const), ...toRemove.map((id) => ["remove", id] as const)];
@@ -152,7 +189,7 @@ export async function syncGroups(ctx: EngineContext, items: AsyncIterable<Source
       continue;
     }
     batch.push(item.record);
-    members += item.record.memberIdpIds.length;
+    members += item.record.memberIdpIds.length + (item.record.memberUsernames?.length ?? 0);
     if (batch.length >= ctx.batchSize || members >= MEMBERS_PER_BATCH) await flush();
   }
   if (batch.length > 0) await flush();

@@ -19,3 +19,28 @@ export function flattenMembers(rootIdpId: string, membersOfGroup: (idpId: string
   }
   return [...users];
 }
+
+/**
+ * The usernames (posixGroup memberUids, lower-cased) of a group and of every group nested in it,
+ * transitively, by the same walk as `flattenMembers`.
+ */
+export function flattenMemberUsernames(
+  rootIdpId: string,
+  membersOfGroup: (idpId: string) => readonly string[] | undefined,
+  usernamesOfGroup: (idpId: string) => readonly string[],
+): string[] {
+  const usernames = new Set<string>();
+  const visited = new Set<string>([rootIdpId]);
+  const stack: string[] = [rootIdpId];
+  while (stack.length > 0) {
+    const group = stack.pop() as string;
+    for (const username of usernamesOfGroup(group)) usernames.add(username.toLowerCase());
+    for (const member of membersOfGroup(group) ?? []) {
+      if (membersOfGroup(member) !== undefined && !visited.has(member)) {
+        visited.add(member);
+        stack.push(member);
+      }
+    }
+  }
+  return [...usernames];
+}

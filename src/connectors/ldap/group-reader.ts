@@ -1,18 +1,19 @@
 import { FilterParser } from "ldapts";
 import type { SourceGroup, SourceItem } from "../source.js";
 import { addMemberDns, type GroupDraft, groupAttributes, toGroupDraft } from "./group-entry.js";
-import { flattenMembers } from "./group-members.js";
+import { flattenMembers, flattenMemberUsernames } from "./group-members.js";
 import { EntryValues } from "./entry-values.js";
 import type { LdapConfig } from "./ldap-config.js";
 import type { LdapSession } from "./ldap-session.js";
-import { resolveMemberUids } from "./member-uid-lookup.js";
 import { searchPages } from "./paged-search.js";
 import { readRemainingSlices } from "./ranged-members.js";
 
 /**
  * Every group with its members as user idpIds. Groups are few, so all are read first (member
- * lists as plain string arrays), then posix memberUids are resolved and nesting flattened.
- * Members are not checked against the user search: an id the engine does not know is skipped there.
+ * lists as plain string arrays), then nesting is flattened. posixGroup memberUids are passed on
+ * as usernames for the engine to resolve against the users it stored: resolving them here would
+ * mean reading every user again, also on delta runs. Members are not checked against the user
+ * search: one the engine does not know is skipped there.
  */
 export async function* readGroups(session: LdapSession, config: LdapConfig, signal: AbortSignal): AsyncGenerator<SourceItem<SourceGroup>> {
   const drafts = new Map<string, GroupDraft>();
@@ -25,11 +26,15 @@ export async function* readGroups(session: LdapSession, config: LdapConfig, sign
     }
   }
   await readRangedMembers(session, signal, drafts);
-  await resolvePosixMembers(session, config, signal, drafts);
 
   const membersOf = (idpId: string) => drafts.get(idpId)?.memberDns;
+  const usernamesOf = (idpId: string) => drafts.get(idpId)?.memberUids ?? [];
   for (const draft of drafts.values()) {
-    yield { kind: "record", record: { idpId: draft.idpId, name: draft.name, rawAttributes: draft.rawAttributes, memberIdpIds: flattenMembers(draft.idpId, membersOf) } };
+    const memberUsernames = flattenMemberUsernames(draft.idpId, membersOf, usernamesOf);
+    yield {
+      kind: "record",
+      record: { idpId: draft.idpId, name: draft.name, rawAttributes: draft.rawAttributes, memberIdpIds: flattenMembers(draft.idpId, membersOf), ...(memberUsernames.length > 0 ? { memberUsernames } : {}) },
+    };
   }
 }
 
@@ -44,19 +49,5 @@ async function readRangedMembers(session: LdapSession, signal: AbortSignal, draf
         });
       await readRemainingSlices(attribute, next, readSlice, (values) => addMemberDns(draft, values));
     }
-  }
-}
-
-async function resolvePosixMembers(session: LdapSession, config: LdapConfig, signal: AbortSignal, drafts: Map<string, GroupDraft>): Promise<void> {
-  const usernames = new Set<string>();
-  for (const draft of drafts.values()) for (const uid of draft.memberUids) usernames.add(uid.toLowerCase());
-  if (usernames.size === 0) return;
-  const byUsername = await resolveMemberUids(session, config, usernames, signal);
-  for (const draft of drafts.values()) {
-    for (const uid of draft.memberUids) {
-      const dn = byUsername.get(uid.toLowerCase());
-      if (dn !== undefined) draft.memberDns.push(dn);
-    }
-    draft.memberUids.length = 0;
   }
 }
