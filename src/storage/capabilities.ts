@@ -1,4 +1,9 @@
 import { type ColumnDataType, type Expression, type RawBuilder, type SqlBool, sql } from "kysely";
+import { jsonArrayFrom as postgresJsonArrayFrom } from "kysely/helpers/postgres";
+import { jsonArrayFrom as sqliteJsonArrayFrom } from "kysely/helpers/sqlite";
+
+/** A subquery whose rows `jsonArrayFrom` gathers (a select, as Kysely's helpers take). */
+export type JsonArraySource = Parameters<typeof sqliteJsonArrayFrom<object>>[0];
 
 /**
  * What differs between the two backends, declared once so no other code branches on a dialect's
@@ -48,6 +53,8 @@ export interface StorageCapabilities {
   jsonArraySome(json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>): RawBuilder<SqlBool>;
   /** `text` ordered by code point, whatever the database's default collation (for `<`, `>`). */
   codePointOrder(text: Expression<string | null>): RawBuilder<string | null>;
+  /** The rows of a subquery as the text of one JSON array of objects (`[]` for none), so one query can carry a list. */
+  jsonArrayFrom(query: JsonArraySource): RawBuilder<string>;
 }
 
 function codeOf(error: unknown): unknown {
@@ -76,6 +83,7 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
   jsonArraySome: (json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>) =>
     sql<SqlBool>`exists (select 1 from json_each(${json}) as je where substr(je.fullkey, 1, 2) = '$[' and ${where(sql`(case when je.type = 'object' then je.value end)`)})`,
   codePointOrder: (text: Expression<string | null>) => sql<string | null>`${text}`,
+  jsonArrayFrom: (query: JsonArraySource) => sql<string>`${sqliteJsonArrayFrom(query)}`,
 });
 
 export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -100,4 +108,6 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
   jsonArraySome: (json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>) =>
     sql<SqlBool>`exists (select 1 from (select (${json})::jsonb as v) as ja, jsonb_array_elements(case when jsonb_typeof(ja.v) = 'array' then ja.v else '[]'::jsonb end) as je(value) where jsonb_typeof(je.value) = 'object' and ${where(sql`je.value`)})`,
   codePointOrder: (text: Expression<string | null>) => sql<string | null>`(${text} collate "C")`,
+  // As text, like SQLite's: the driver would otherwise parse it, and callers read one shape.
+  jsonArrayFrom: (query: JsonArraySource) => sql<string>`(${postgresJsonArrayFrom(query)})::text`,
 });

@@ -77,6 +77,25 @@ describe.each(DIALECTS)("SCIM /Users on %s", (dialect) => {
     expect(without.userName).toBe("alice@x.com");
   });
 
+  it("gives a user's groups, in id order, the same on a GET by id as in a list", async () => {
+    const names = ['Zeta "quoted" \\ team', "Ålpha ünïcode", "middle"];
+    const groupIds: string[] = [];
+    for (const displayName of names) {
+      const created = await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName, members: [{ value: ids["bob@y.com"] }] });
+      expect(created.statusCode).toBe(201);
+      groupIds.push(created.json().id);
+    }
+    const expected = groupIds
+      .map((id, i) => ({ value: id, display: names[i], $ref: `http://roster.test${dir.base}/Groups/${id}`, type: "direct" }))
+      .sort((a, b) => (a.value < b.value ? -1 : 1));
+    const one = (await scim("GET", `/Users/${ids["bob@y.com"]}`)).json();
+    expect(one.groups).toEqual(expected);
+    const listed = (await filtered('userName eq "bob@y.com"')).json().Resources[0];
+    expect(listed).toEqual(one);
+    expect((await scim("GET", `/Users/${ids["carol@x.com"]}`)).json().groups).toEqual([]);
+    for (const id of groupIds) expect((await scim("DELETE", `/Groups/${id}`)).statusCode).toBe(204);
+  });
+
   it("searches with POST /.search", async () => {
     const res = await scim("POST", "/Users/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: 'userName co "x.com"', sortBy: "userName", attributes: ["userName"], startIndex: 1, count: 10 });
     expect(res.statusCode).toBe(200);

@@ -9,9 +9,9 @@ import { listPage, USER_SORT } from "../list-query.js";
 import { applyUserPatch, type JsonObject, normalizePatchRequest } from "../patch/index.js";
 import { excludes, type Projection, project } from "../projection.js";
 import { USER_SCHEMAS } from "../resource-meta.js";
-import { groupsOfUsers } from "./user-groups.js";
+import { groupsOfUsers, loadUserWithGroups } from "./user-groups.js";
 import { readUserDocument, type ScimUserDocument, toUserInput } from "./user-document.js";
-import { toScimUser } from "./user-resource.js";
+import { toScimUser, type UserGroupRef } from "./user-resource.js";
 
 export interface RenderedUser {
   readonly resource: Record<string, unknown>;
@@ -23,10 +23,10 @@ export function createScimUsers(deps: Deps) {
   const store = createDirectoryStore(deps);
   const base = (dir: DirectoryContext) => `${deps.config.publicUrl}/scim/v2/${dir.id}`;
 
-  /** `noGroupsYet`: the users were just created, so their `groups` is known to be empty. */
-  async function render(dir: DirectoryContext, users: readonly { user: DirectoryUser; version: number }[], projection: Projection, noGroupsYet = false) {
+  /** `knownGroups`: the users' groups when already read (or known empty, for users just created). */
+  async function render(dir: DirectoryContext, users: readonly { user: DirectoryUser; version: number }[], projection: Projection, knownGroups?: ReadonlyMap<string, UserGroupRef[]>) {
     const ids = users.map((u) => u.user.id);
-    const groups = excludes(projection, "groups") ? null : noGroupsYet ? new Map(ids.map((id) => [id, []])) : await groupsOfUsers(deps.db, ids);
+    const groups = excludes(projection, "groups") ? null : (knownGroups ?? (await groupsOfUsers(deps.db, ids)));
     return users.map(({ user, version }) => ({
       resource: project(toScimUser(user, version, base(dir), groups?.get(user.id) ?? (groups ? [] : null)), projection, USER_SCHEMAS),
       version,
@@ -39,8 +39,8 @@ export function createScimUsers(deps: Deps) {
     return found;
   }
 
-  async function renderOne(dir: DirectoryContext, stored: { user: DirectoryUser; version: number }, projection: Projection, noGroupsYet = false): Promise<RenderedUser> {
-    const [rendered] = await render(dir, [stored], projection, noGroupsYet);
+  async function renderOne(dir: DirectoryContext, stored: { user: DirectoryUser; version: number }, projection: Projection, knownGroups?: UserGroupRef[]): Promise<RenderedUser> {
+    const [rendered] = await render(dir, [stored], projection, knownGroups && new Map([[stored.user.id, knownGroups]]));
     if (!rendered) throw new Error("render produced nothing");
     return rendered;
   }
@@ -58,12 +58,15 @@ export function createScimUsers(deps: Deps) {
     },
 
     async get(dir: DirectoryContext, id: string, projection: Projection): Promise<RenderedUser> {
-      return renderOne(dir, await mustGet(dir, id), projection);
+      if (excludes(projection, "groups")) return renderOne(dir, await mustGet(dir, id), projection);
+      const found = await loadUserWithGroups(deps.db, deps.caps, dir.id, id);
+      if (!found) throw createScimError(404, { detail: `User ${id} not found` });
+      return renderOne(dir, found, projection, found.groups);
     },
 
     async create(dir: DirectoryContext, body: unknown, projection: Projection): Promise<RenderedUser> {
       const stored = await store.users.create(dir, toUserInput(readUserDocument(body)));
-      return renderOne(dir, stored, projection, true);
+      return renderOne(dir, stored, projection, []);
     },
 
     /** PUT: the body replaces every attribute (Okta sends every update this way). */
