@@ -19,10 +19,11 @@ export function installMetrics(app: FastifyInstance): void {
     registers: [registry],
   });
 
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", function countResponse(request, reply, done) {
     const route = request.routeOptions.url ?? "unmatched";
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
   });
 
   app.get("/metrics", { config: { rateLimit: false }, schema: { hide: true } }, async (_request, reply) =>

@@ -16,26 +16,32 @@ export async function scimPlugin(app: FastifyInstance, { deps, requestLog }: { d
   const bodyLimit = deps.config.bodyLimitBytes;
   app.addContentTypeParser(SCIM_MEDIA_TYPE, { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
   app.setErrorHandler(createScimErrorHandler(bodyLimit));
-  app.addHook("onResponse", async (request, reply) => {
-    if (!request.scimLogDirectoryId) return;
-    requestLog.record({
-      directory_id: request.scimLogDirectoryId,
-      method: request.method,
-      path: request.url,
-      status: reply.statusCode,
-      latency_ms: Math.round(reply.elapsedTime * 100) / 100,
-      error_detail: request.scimErrorDetail,
-      request_body: redactBody(request.body),
-      user_agent: request.headers["user-agent"]?.slice(0, 200) ?? null,
-    });
+  app.addHook("onResponse", function logScimRequest(request, reply, done) {
+    if (request.scimLogDirectoryId) {
+      requestLog.record({
+        directory_id: request.scimLogDirectoryId,
+        method: request.method,
+        path: request.url,
+        status: reply.statusCode,
+        latency_ms: Math.round(reply.elapsedTime * 100) / 100,
+        error_detail: request.scimErrorDetail,
+        request_body: redactBody(request.body),
+        user_agent: request.headers["user-agent"]?.slice(0, 200) ?? null,
+      });
+    }
+    done();
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
     sendScimError(reply, createScimError(404, { detail: `No SCIM resource at ${request.method} ${request.url.split("?")[0]}` })),
   );
-  app.addHook("onRequest", async (request) => requireScimDirectory(request));
-  app.addHook("onSend", async (_request, reply, payload) => {
+  // Callback hooks (a throw still reaches the error handler): an async hook costs a promise per request.
+  app.addHook("onRequest", function scimBearer(request, _reply, done) {
+    requireScimDirectory(request);
+    done();
+  });
+  app.addHook("onSend", function scimMediaType(_request, reply, payload, done) {
     if (String(reply.getHeader("content-type") ?? "").startsWith("application/json")) reply.type(SCIM_MEDIA_TYPE);
-    return payload;
+    done(null, payload);
   });
 
   await app.register(usersRoutes, { deps });
