@@ -1,9 +1,8 @@
 import { fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import type { Dialect } from "../test/support/databases.js";
+import { compiledBenchFile } from "./compiled.js";
 import type { SyncBenchTarget } from "./sync-server-process.js";
 
-const SERVER = fileURLToPath(new URL("./sync-server-process.ts", import.meta.url));
 /** SCIM GETs per second sent to the same server while a sync runs. */
 export const PROBE_RATE = 50;
 
@@ -31,7 +30,8 @@ function percentile(sorted: readonly number[], p: number): number {
 
 /** Starts the sync bench server in a child process and hands it to `work`; always stops it. */
 export async function withSyncBenchServer<T>(dialect: Dialect, work: (server: SyncBenchServer) => Promise<T>): Promise<T> {
-  const child = fork(SERVER, [dialect], { execArgv: ["--import", "tsx", "--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // Compiled and on plain node, so its peak RSS is what a production process would show.
+  const child = fork(compiledBenchFile("bench/sync-server-process.ts"), [dialect], { execArgv: ["--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ask = (type: string) =>
     new Promise<number>((resolve) => {
       const onMessage = (m: { type?: string; peakRss?: number }) => {

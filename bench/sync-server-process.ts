@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { buildApp } from "../src/app.js";
 import { ensureAdminKey } from "../src/auth/admin-key.js";
 import { loadConfig } from "../src/config.js";
@@ -45,6 +46,9 @@ const { userIds } = await seedDirectory(storage.db, probeDir.id, org.id, PROBE_U
 const app = await buildApp(deps, { logger: false, connectorKinds: { ...defaultConnectorKinds(), csv: syntheticConnector() } });
 const url = await app.listen({ host: "127.0.0.1", port: 0 });
 
+// How long the event loop was held at a time during a run: what a request waiting on it waits.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 let peakRss = process.memoryUsage.rss();
 let atPeak = process.memoryUsage();
 const sampler = setInterval(() => {
@@ -60,11 +64,17 @@ process.send?.({ type: "ready", target });
 process.on("message", async (message: { type?: string }) => {
   if (message.type === "reset-rss") {
     global.gc?.();
+    loopDelay.reset();
     peakRss = process.memoryUsage.rss();
+    if (process.env.BENCH_MEMORY_DETAIL) {
+      const m = process.memoryUsage();
+      process.stderr.write(`  before the run: rss ${Math.round(m.rss / 1048576)} MB, heap used ${Math.round(m.heapUsed / 1048576)} MB\n`);
+    }
     process.send?.({ type: "rss", peakRss });
   } else if (message.type === "rss") {
     if (process.env.BENCH_MEMORY_DETAIL) {
       const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
+      process.stderr.write(`  event loop delay: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms\n`);
       process.stderr.write(`  at peak: rss ${mb(atPeak.rss)}, heap used ${mb(atPeak.heapUsed)} of ${mb(atPeak.heapTotal)}, external ${mb(atPeak.external)} (array buffers ${mb(atPeak.arrayBuffers)})\n`);
     }
     process.send?.({ type: "rss", peakRss });

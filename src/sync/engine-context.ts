@@ -18,6 +18,13 @@ export interface EngineContext {
   checkpoint(phase: SyncPhase): Promise<void>;
 }
 
+/**
+ * Writes of one record at a time cost several statements each (an update, a deactivation, a
+ * create retried alone): this many per transaction keeps each as short as a batch of multi-row
+ * creates, so requests waiting behind it (on SQLite, the whole process) wait little.
+ */
+export const ONE_BY_ONE_PER_TRANSACTION = 20;
+
 /** A message for a per-record error, from whatever a write threw. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

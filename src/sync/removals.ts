@@ -1,6 +1,6 @@
 import { createDirectoryStore } from "../directory/index.js";
 import type { DirectoryUserRow } from "../storage/schema.js";
-import { type EngineContext, messageOf } from "./engine-context.js";
+import { type EngineContext, messageOf, ONE_BY_ONE_PER_TRANSACTION } from "./engine-context.js";
 import { inputFromRow } from "./user-input.js";
 
 const PAGE = 500;
@@ -60,7 +60,7 @@ export async function removeAbsent(ctx: EngineContext, seenUsers: ReadonlySet<st
   // A dry run still lists the removals the guard would hold back.
   if (held && !ctx.dryRun) return false;
   for await (const ids of absentUserIds(ctx, seenUsers)) {
-    for (let i = 0; i < ids.length; i += ctx.batchSize) await removeUsers(ctx, await loadRows(ctx, ids.slice(i, i + ctx.batchSize)));
+    for (let i = 0; i < ids.length; i += ONE_BY_ONE_PER_TRANSACTION) await removeUsers(ctx, await loadRows(ctx, ids.slice(i, i + ONE_BY_ONE_PER_TRANSACTION)));
   }
   await removeAbsentGroups(ctx, seenGroups);
   return !held;

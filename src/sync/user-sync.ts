@@ -1,7 +1,7 @@
 import type { SourceItem, SourceUser } from "../connectors/source.js";
 import { chunks, createDirectoryStore } from "../directory/index.js";
 import type { DirectoryUserRow } from "../storage/schema.js";
-import { type EngineContext, messageOf } from "./engine-context.js";
+import { type EngineContext, messageOf, ONE_BY_ONE_PER_TRANSACTION } from "./engine-context.js";
 import { changedUserFields } from "./user-input.js";
 
 type UserOp = { readonly kind: "create"; readonly input: SourceUser } | { readonly kind: "update"; readonly input: SourceUser; readonly row: DirectoryUserRow; readonly fields: string[] };
@@ -53,7 +53,10 @@ async function planBatch(ctx: EngineContext, batch: readonly SourceUser[], seen:
   return ops;
 }
 
-/** Applies a batch's changes in one transaction; a record that fails is rolled back alone and counted. */
+/**
+ * Applies a batch's changes: the new users together, then the rest in short transactions. A
+ * record that fails is rolled back alone (a savepoint) and counted; the others are written.
+ */
 async function applyBatch(ctx: EngineContext, ops: readonly UserOp[], seen: Set<string>): Promise<void> {
   const { tally, dir } = ctx;
   if (ctx.dryRun) {
@@ -64,21 +67,33 @@ async function applyBatch(ctx: EngineContext, ops: readonly UserOp[], seen: Set<
     }
     return;
   }
-  await ctx.deps.db.transaction().execute(async (trx) => {
-    const store = createDirectoryStore({ ...ctx.deps, db: trx });
-    const creates = ops.filter((op) => op.kind === "create").map((op) => op.input);
-    let createdTogether = false;
+  const creates = ops.filter((op) => op.kind === "create").map((op) => op.input);
+  let createdTogether = creates.length === 0;
+  if (creates.length > 0) {
     try {
-      // New users go in with a few multi-row statements; if one of them is refused, all are
-      // retried one by one below, so only the bad record fails.
-      for (const user of await store.users.createMany(dir, creates)) seen.add(user.id);
+      // New users go in with a few multi-row statements; if one of them is refused, none is
+      // written and all are retried one by one below, so only the bad record fails.
+      const created = await createDirectoryStore(ctx.deps).users.createMany(dir, creates);
+      for (const user of created) seen.add(user.id);
       tally.users.created += creates.length;
       createdTogether = true;
     } catch {}
+    await ctx.checkpoint("users");
+  }
+  const oneByOne = ops.filter((op) => op.kind === "update" || !createdTogether);
+  for (let i = 0; i < oneByOne.length; i += ONE_BY_ONE_PER_TRANSACTION) {
+    await writeOneByOne(ctx, oneByOne.slice(i, i + ONE_BY_ONE_PER_TRANSACTION), seen);
+    await ctx.checkpoint("users");
+  }
+}
+
+async function writeOneByOne(ctx: EngineContext, ops: readonly UserOp[], seen: Set<string>): Promise<void> {
+  const { tally, dir } = ctx;
+  await ctx.deps.db.transaction().execute(async (trx) => {
+    const store = createDirectoryStore({ ...ctx.deps, db: trx });
     for (const op of ops) {
       try {
         if (op.kind === "create") {
-          if (createdTogether) continue;
           const { user } = await store.users.create(dir, op.input);
           seen.add(user.id);
           tally.users.created++;
