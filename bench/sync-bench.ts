@@ -31,7 +31,7 @@ function percentile(sorted: readonly number[], p: number): number {
 /** Starts the sync bench server in a child process and hands it to `work`; always stops it. */
 export async function withSyncBenchServer<T>(dialect: Dialect, work: (server: SyncBenchServer) => Promise<T>): Promise<T> {
   // Compiled and on plain node, so its peak RSS is what a production process would show.
-  const child = fork(compiledBenchFile("bench/sync-server-process.ts"), [dialect], { execArgv: ["--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(compiledBenchFile("bench/sync-server-process.ts"), [dialect], { execArgv: ["--expose-gc", ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ask = (type: string) =>
     new Promise<number>((resolve) => {
       const onMessage = (m: { type?: string; peakRss?: number }) => {
@@ -164,7 +164,7 @@ export async function runLdapSyncBench(dialect: Dialect, print: (line: string) =
   print(`  slapd loaded with ${SYNC_USERS} users in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
   try {
     return await withSyncBenchServer(dialect, async (server) => {
-      const connector = { ...slapdConnector(slapd, { page_size: 500, timeout_ms: 60_000 }), max_removal_percent: 100 };
+      const connector = { ...slapdConnector(slapd, { timeout_ms: 60_000, ...(process.env.BENCH_LDAP_PAGE ? { page_size: Number(process.env.BENCH_LDAP_PAGE) } : {}) }), max_removal_percent: 100 };
       const created = await server.request("POST", "/directories", { organization_id: server.target.organizationId, name: "LDAP", type: "ldap", connector });
       if (created.status !== 201) throw new Error(`directory create failed: ${JSON.stringify(created.json)}`);
       const dirId = String(created.json.id);

@@ -20,7 +20,7 @@ describe("LDAP connector settings", () => {
         userFilter: DEFAULT_USER_FILTER,
         groupFilter: DEFAULT_GROUP_FILTER,
         tls: { starttls: false, ca: null, rejectUnauthorized: true },
-        pageSize: 500,
+        pageSize: 200,
         timeoutMs: 30_000,
       }),
     });

