@@ -63,6 +63,35 @@ describe.each(DIALECTS)("the directory store on %s", (dialect) => {
     expect((failed as PromiseRejectedResult).reason.status).toBe(409);
   });
 
+  it("indexes every email of a new user, however many it has", async () => {
+    const many = Array.from({ length: 11 }, (_, i) => ({ value: `m${i}@example.com`, type: i === 0 ? "work" : "other", primary: i === 3 }));
+    for (const [username, emails] of [["one-mail", many.slice(0, 1)], ["three-mails", many.slice(0, 3)], ["eleven-mails", many], ["no-mail", []]] as const) {
+      const { user } = await store.users.create(dir, userInput(username, { emails }));
+      const rows = await t.storage.db.selectFrom("user_emails").select(["position", "value", "value_lower", "type", "primary"]).where("user_id", "=", user.id).orderBy("position").execute();
+      expect(rows).toEqual(emails.map((e, position) => ({ position, value: e.value, value_lower: e.value.toLowerCase(), type: e.type, primary: e.primary ? 1 : 0 })));
+      expect(user.email).toBe(emails.find((e) => e.primary)?.value ?? emails[0]?.value ?? null);
+    }
+  });
+
+  it("derives a new user's attributes from the mapping as it is at the create, though it changed since this store's last one", async () => {
+    await store.users.create(dir, userInput("before-mapping", { rawAttributes: { userName: "before-mapping", department: "R&D" } }));
+    // Through another store, as another process would.
+    await createDirectoryService(t.deps).update(dir.id, null, { attribute_mapping: { dept: "department" } });
+    const { user } = await store.users.create(dir, userInput("after-mapping", { rawAttributes: { userName: "after-mapping", department: "Sales" } }));
+    expect(user.custom_attributes).toEqual({ dept: "Sales" });
+    const stored = await t.storage.db.selectFrom("directory_users").select("custom_attributes").where("id", "=", user.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.custom_attributes)).toEqual({ dept: "Sales" });
+    await createDirectoryService(t.deps).update(dir.id, null, { attribute_mapping: null });
+  });
+
+  it("writes nothing for a directory that does not exist", async () => {
+    const seq = await lastSeq();
+    const ghost = { ...dir, id: "directory_01JGHOST0000000000000000000" };
+    await expect(store.users.create(ghost, userInput("ghost"))).rejects.toThrow();
+    expect(await t.storage.db.selectFrom("directory_users").select("id").where("username", "=", "ghost").execute()).toEqual([]);
+    expect(Number((await t.storage.db.selectFrom("events").select((eb) => eb.fn.max("seq").as("m")).executeTakeFirst())?.m ?? 0)).toBe(seq);
+  });
+
   it("records previous_attributes on update and skips no-op updates", async () => {
     const { user } = await store.users.create(dir, userInput("grace"));
     const seq = await lastSeq();

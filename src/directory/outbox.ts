@@ -33,17 +33,13 @@ export interface OutboxDeps {
   readonly clock: Clock;
 }
 
-type EventRow = Pick<EventsTable, "id" | "event" | "organization_id" | "directory_id" | "data" | "created_at">;
+export type EventRow = Pick<EventsTable, "id" | "event" | "organization_id" | "directory_id" | "data" | "created_at">;
 const insertOne = queryTemplate(["id", "event", "organization_id", "directory_id", "data", "created_at"], (db, row: EventRow) => db.insertInto("events").values(row));
 
-/**
- * Writes events inside the caller's transaction: the change and its event commit together or
- * not at all (the transactional outbox). Only this function inserts into `events`.
- */
-export async function appendEvents(trx: Transaction<Database> | Kysely<Database>, deps: OutboxDeps, drafts: readonly EventDraft[]): Promise<void> {
-  if (drafts.length === 0) return;
+/** The `events` rows for drafts, stamped now; written by `appendEvents` or, with its change, by one statement. */
+export function eventRows(deps: OutboxDeps, drafts: readonly EventDraft[]): EventRow[] {
   const createdAt = deps.clock.now().toISOString();
-  const rows: EventRow[] = drafts.map((d) => ({
+  return drafts.map((d) => ({
     id: deps.ids("event"),
     event: d.event,
     organization_id: d.organizationId,
@@ -51,6 +47,17 @@ export async function appendEvents(trx: Transaction<Database> | Kysely<Database>
     data: JSON.stringify(d.data),
     created_at: createdAt,
   }));
+}
+
+/**
+ * Writes events inside the caller's transaction: the change and its event commit together or
+ * not at all (the transactional outbox). Only this module makes event rows; besides this
+ * function, only the one-statement user create (user-create-statement.ts) inserts them, in the
+ * statement that inserts the user.
+ */
+export async function appendEvents(trx: Transaction<Database> | Kysely<Database>, deps: OutboxDeps, drafts: readonly EventDraft[]): Promise<void> {
+  if (drafts.length === 0) return;
+  const rows = eventRows(deps, drafts);
   const [only] = rows;
   if (rows.length === 1 && only) await insertOne.executeWrite(trx, only);
   else await trx.insertInto("events").values(rows).execute();

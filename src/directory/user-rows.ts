@@ -33,7 +33,7 @@ export function userColumns(input: UserInput) {
   };
 }
 
-const USER_ROW_COLUMNS = [
+export const USER_ROW_COLUMNS = [
   "id",
   "directory_id",
   "organization_id",
@@ -64,22 +64,19 @@ export async function insertUserRow(trx: Db, row: DirectoryUserRow): Promise<voi
   await insertUser.executeWrite(trx, row);
 }
 
-type EmailRow = { user_id: string; directory_id: string; position: number; value: string; value_lower: string; type: string | null; primary: number };
+export type EmailRow = { user_id: string; directory_id: string; position: number; value: string; value_lower: string; type: string | null; primary: number };
 const EMAIL_COLUMNS = ["user_id", "directory_id", "position", "value", "value_lower", "type", "primary"] as const;
 const insertOneEmail = queryTemplate(EMAIL_COLUMNS, (db, row: EmailRow) => db.insertInto("user_emails").values(row));
+
+/** A user's `user_emails` index rows. */
+export function emailRows(userId: string, directoryId: string, emails: readonly EmailInput[]): EmailRow[] {
+  return emails.map((e, position) => ({ user_id: userId, directory_id: directoryId, position, value: e.value, value_lower: e.value.toLowerCase(), type: e.type, primary: e.primary ? 1 : 0 }));
+}
 
 /** Rewrites a user's email index rows; `fresh` skips the delete for a user just inserted. */
 export async function writeEmails(trx: Db, userId: string, directoryId: string, emails: readonly EmailInput[], fresh = false): Promise<void> {
   if (!fresh) await trx.deleteFrom("user_emails").where("user_id", "=", userId).execute();
-  const rows: EmailRow[] = emails.map((e, position) => ({
-    user_id: userId,
-    directory_id: directoryId,
-    position,
-    value: e.value,
-    value_lower: e.value.toLowerCase(),
-    type: e.type,
-    primary: e.primary ? 1 : 0,
-  }));
+  const rows = emailRows(userId, directoryId, emails);
   const [only] = rows;
   if (rows.length === 1 && only) await insertOneEmail.executeWrite(trx, only);
   else if (rows.length > 0) await trx.insertInto("user_emails").values(rows).execute();
@@ -87,9 +84,7 @@ export async function writeEmails(trx: Db, userId: string, directoryId: string, 
 
 /** Email index rows of many users just inserted, in multi-row statements. */
 export async function writeEmailsOfMany(trx: Db, directoryId: string, users: readonly { userId: string; emails: readonly EmailInput[] }[]): Promise<void> {
-  const rows = users.flatMap(({ userId, emails }) =>
-    emails.map((e, position) => ({ user_id: userId, directory_id: directoryId, position, value: e.value, value_lower: e.value.toLowerCase(), type: e.type, primary: e.primary ? 1 : 0 })),
-  );
+  const rows = users.flatMap(({ userId, emails }) => emailRows(userId, directoryId, emails));
   for (const part of chunks(rows, 300)) await trx.insertInto("user_emails").values(part).execute();
 }
 

@@ -3,13 +3,15 @@ import type { StorageCapabilities } from "../storage/capabilities.js";
 import type { Database, DirectoryUserRow } from "../storage/schema.js";
 import { deriveColumns, roleGroupsOf } from "./derived-attributes.js";
 import { type CompiledMapping, loadMapping } from "./mapping/directory-mapping.js";
-import { appendEvents, type OutboxDeps } from "./outbox.js";
+import { appendEvents, eventRows, type OutboxDeps } from "./outbox.js";
+import { createMappingCache } from "./mapping/mapping-cache.js";
+import { insertUserStatement, MAX_STATEMENT_EMAILS } from "./user-create-statement.js";
 import { applyStateChangeToMemberships } from "./membership-store.js";
 import { inTransaction } from "./in-transaction.js";
 import { StoreErrors } from "./store-errors.js";
 import type { Db, DirectoryContext, UserInput } from "./types.js";
 import { type DirectoryUser, previousAttributes, toDirectoryUser } from "./user-object.js";
-import { chunks, insertUserRow, loadUser, userColumns, writeEmails, writeEmailsOfMany } from "./user-rows.js";
+import { chunks, emailRows, insertUserRow, loadUser, userColumns, writeEmails, writeEmailsOfMany } from "./user-rows.js";
 
 export interface StoredUser {
   readonly user: DirectoryUser;
@@ -24,6 +26,7 @@ export interface StoreDeps extends OutboxDeps {
 /** Users of a directory: every write and its events in one transaction. */
 export function createUserStore(deps: StoreDeps) {
   const { db, caps, clock, ids } = deps;
+  const mappings = createMappingCache();
 
   async function mustLoad(trx: Db, dir: DirectoryContext, id: string, lock = false) {
     const found = await loadUser(trx, dir.id, id, lock);
@@ -86,6 +89,41 @@ export function createUserStore(deps: StoreDeps) {
     });
   }
 
+  /**
+   * `create` as one statement (user-create-statement.ts) with the mapping this process last read;
+   * undefined when the directory's settings changed meanwhile twice over, or it has none: then the
+   * transaction does it.
+   */
+  async function createInOneStatement(dir: DirectoryContext, input: UserInput): Promise<StoredUser | undefined> {
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const known = await mappings.get(db, dir.id);
+      if (!known) return undefined;
+      const now = clock.now().toISOString();
+      const columns = userColumns(input);
+      const row: DirectoryUserRow = {
+        id: ids("user"),
+        directory_id: dir.id,
+        organization_id: dir.organizationId,
+        ...columns,
+        ...deriveColumns(dir, known.mapping, input.rawAttributes, columns.state, []),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      const user = toDirectoryUser(row);
+      const [event] = eventRows(deps, [{ event: "dsync.user.created", organizationId: dir.organizationId, directoryId: dir.id, data: user }]);
+      if (!event) throw new Error("no event row");
+      try {
+        if (await insertUserStatement(db, { settings: known.settings, row, emails: emailRows(row.id, dir.id, input.emails), event })) return { user, version: 1 };
+      } catch (error) {
+        if (caps.isUniqueViolation(error)) throw StoreErrors.usernameTaken(input.username);
+        throw error;
+      }
+      mappings.forget(dir.id);
+    }
+    return undefined;
+  }
+
   return {
     async get(directoryId: string, id: string): Promise<StoredUser | undefined> {
       const found = await loadUser(db, directoryId, id);
@@ -93,6 +131,10 @@ export function createUserStore(deps: StoreDeps) {
     },
 
     async create(dir: DirectoryContext, input: UserInput): Promise<StoredUser> {
+      if (caps.writableCtes && !db.isTransaction && input.emails.length <= MAX_STATEMENT_EMAILS) {
+        const created = await createInOneStatement(dir, input);
+        if (created) return created;
+      }
       return write(input.username, async (trx) => {
         const mapping = await loadMapping(trx, dir.id, caps.rowLocks);
         // No look-up first: the unique index on (directory_id, username_lower) refuses a duplicate,

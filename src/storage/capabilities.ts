@@ -22,6 +22,11 @@ export interface StorageCapabilities {
    * transactions run one at a time anyway.
    */
   readonly rowLocks: boolean;
+  /**
+   * Whether `WITH` may hold inserts (and a locking read) that commit as one statement: a write of
+   * several tables is then one round trip, not a transaction of several.
+   */
+  readonly writableCtes: boolean;
   /** Default of events.xact_id: the writer's transaction id where the backend has one. */
   readonly xactIdDefault: Expression<unknown> | null;
   /** Whether a driver error is a unique-constraint violation (a lost race for a unique name). */
@@ -67,6 +72,7 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
   sequenceNeedsAutoIncrement: true,
   skipLocked: false,
   rowLocks: false,
+  writableCtes: false,
   xactIdDefault: null,
   isUniqueViolation: (error: unknown) => codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
   eventsSettled: null,
@@ -92,6 +98,7 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
   sequenceNeedsAutoIncrement: false,
   skipLocked: true,
   rowLocks: true,
+  writableCtes: true,
   xactIdDefault: sql`(pg_current_xact_id()::text)`,
   isUniqueViolation: (error: unknown) => codeOf(error) === "23505",
   // Every transaction older than the snapshot's xmin has ended; an event written by a younger one

@@ -62,6 +62,11 @@ const sharedSettings = queryTemplate(["directoryId"], (db, p: { directoryId: str
  * locks) holds the directory row shared until the transaction ends, so a mapping change waits for
  * the writers that read the old mapping, and its re-apply then sees what they wrote.
  */
+/** The directory's settings text as stored (undefined for no such directory), read without a lock. */
+export async function readSettings(db: Db, directoryId: string): Promise<string | undefined> {
+  return (await settings.executeTakeFirst(db, { directoryId }))?.settings;
+}
+
 export async function loadMapping(trx: Db, directoryId: string, share = false): Promise<CompiledMapping> {
   const row = await (share ? sharedSettings : settings).executeTakeFirst(trx, { directoryId });
   return compileMapping(readMapping(row?.settings ?? "{}"));
