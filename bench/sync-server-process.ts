@@ -32,7 +32,10 @@ const PROBE_USERS = 1000;
 const dialect = process.argv[2] as Dialect;
 const database = await createTestDatabase(dialect);
 const config = {
-  ...loadConfig({ LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000", ROSTER_RATE_LIMIT_API: "100000000", ROSTER_SECRET_KEY: "bench-secret-key-0123456789abcdef" }),
+  ...loadConfig({ LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000", ROSTER_RATE_LIMIT_API: "100000000", ROSTER_SECRET_KEY: "bench-secret-key-0123456789abcdef",
+    // Passed through, to compare batch sizes.
+    ROSTER_SYNC_BATCH_SIZE: process.env.ROSTER_SYNC_BATCH_SIZE ?? "",
+  }),
   database: database.config,
 };
 const storage = openStorage(database.config);

@@ -87,7 +87,7 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     scimTokenCacheMs: integer(env, "ROSTER_SCIM_TOKEN_CACHE_MS", 5000),
     logLevel: env.LOG_LEVEL || "info",
     sync: Object.freeze({
-      batchSize: integer(env, "ROSTER_SYNC_BATCH_SIZE", 100, 1),
+      batchSize: integer(env, "ROSTER_SYNC_BATCH_SIZE", 50, 1),
       schedulerIntervalMs: integer(env, "ROSTER_SYNC_SCHEDULER_INTERVAL_MS", 15_000, 100),
       csvUploadLimitBytes: integer(env, "ROSTER_CSV_UPLOAD_LIMIT", 64 * 1024 * 1024, 1024),
     }),

@@ -25,7 +25,7 @@ export interface SyncServiceDeps extends Deps {
   readonly keyring: SecretKeyring;
   readonly kinds: ConnectorKinds;
   readonly log: SyncLog;
-  /** Records per transaction (default 100): small enough that requests never wait long behind a batch. */
+  /** Records per transaction (default 50): small enough that requests never wait long behind a batch. */
   readonly batchSize?: number;
 }
 
@@ -52,7 +52,7 @@ interface PullDirectory {
 /** Sync runs of pull directories (SPEC §4, §6): start, watch, confirm; one at a time per directory. */
 export function createSyncService(deps: SyncServiceDeps) {
   const { db, clock, ids, kinds } = deps;
-  const batchSize = deps.batchSize ?? 100;
+  const batchSize = deps.batchSize ?? 50;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   async function loadDirectory(id: string, scope: string | null): Promise<PullDirectory> {
