@@ -1,4 +1,5 @@
 import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
+import type { StorageCapabilities } from "../storage/capabilities.js";
 import type { Database } from "../storage/schema.js";
 import { createScimError } from "./errors.js";
 import { decodeCursor, encodeCursor, type ListParams } from "./list-params.js";
@@ -62,10 +63,13 @@ export interface ListPage {
 /**
  * One page of a SCIM list, entirely in SQL: the filter as a WHERE clause, a total from COUNT,
  * and either an offset page (startIndex) or a keyset page (RFC 9865 cursor) in a stable order
- * (the sort column, then id).
+ * (the sort column, then id). Where `caps.totalWithPage`, an offset page carries its total in the
+ * same query (a window count over every matching row); a keyset page, whose WHERE also holds the
+ * cursor, and a page past the end count apart.
  */
 export async function listPage(
   db: Kysely<Database>,
+  caps: StorageCapabilities,
   spec: SortSpec,
   directoryId: string,
   where: Expression<SqlBool> | null,
@@ -79,13 +83,17 @@ export async function listPage(
     if (where) q = q.where(where);
     return q;
   };
-  const total = await scoped().select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
-  const totalResults = Number(total?.n ?? 0);
-  if (params.count === 0) return { ids: [], totalResults, nextCursor: undefined };
+  const countAll = async () => Number((await scoped().select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst())?.n ?? 0);
+  if (params.count === 0) return { ids: [], totalResults: await countAll(), nextCursor: undefined };
 
   const direction = params.descending ? sql`desc` : sql`asc`;
+  const totalInPage = params.cursor === undefined && caps.totalWithPage;
   // Only the keys: the caller loads the rows it renders, so a deep offset walks the index alone.
-  let query = scoped().select([sql.ref(`${spec.alias}.id`).as("id") as never, sql.ref(`${spec.alias}.${column}`).as("sort_key") as never]);
+  let query = scoped().select([
+    sql.ref(`${spec.alias}.id`).as("id") as never,
+    sql.ref(`${spec.alias}.${column}`).as("sort_key") as never,
+    ...(totalInPage ? [sql<number>`count(*) over ()`.as("total") as never] : []),
+  ]);
   if (params.cursor) {
     const { key, id } = decodeCursor(params.cursor);
     const op = params.descending ? sql`<` : sql`>`;
@@ -106,9 +114,12 @@ export async function listPage(
   query = query
     .limit(params.cursor === undefined ? params.count : params.count + 1);
   if (params.cursor === undefined) query = query.offset(params.startIndex - 1);
-  const fetched = (await query.execute()) as unknown as { id: string; sort_key: string | number | null }[];
+  const fetched = (await query.execute()) as unknown as { id: string; sort_key: string | number | null; total?: number | string }[];
   const rows = fetched.slice(0, params.count);
   const last = rows.at(-1);
   const nextCursor = fetched.length > params.count && last ? encodeCursor(last.sort_key ?? null, last.id) : undefined;
+  const first = fetched[0];
+  // Nothing on a first page: nothing matched. Nothing past the first: the page lies past the end.
+  const totalResults = totalInPage && first ? Number(first.total) : totalInPage && params.startIndex === 1 ? 0 : await countAll();
   return { ids: rows.map((r) => r.id), totalResults, nextCursor };
 }

@@ -27,6 +27,12 @@ export interface StorageCapabilities {
    * several tables is then one round trip, not a transaction of several.
    */
   readonly writableCtes: boolean;
+  /**
+   * Whether a list page should carry its total (`count(*) over ()`) rather than count apart. Over a
+   * network that saves a round trip; SQLite, in-process, counts faster apart (the window makes it
+   * gather every matching row before the page).
+   */
+  readonly totalWithPage: boolean;
   /** Default of events.xact_id: the writer's transaction id where the backend has one. */
   readonly xactIdDefault: Expression<unknown> | null;
   /** Whether a driver error is a unique-constraint violation (a lost race for a unique name). */
@@ -73,6 +79,7 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
   skipLocked: false,
   rowLocks: false,
   writableCtes: false,
+  totalWithPage: false,
   xactIdDefault: null,
   isUniqueViolation: (error: unknown) => codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
   eventsSettled: null,
@@ -99,6 +106,7 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
   skipLocked: true,
   rowLocks: true,
   writableCtes: true,
+  totalWithPage: true,
   xactIdDefault: sql`(pg_current_xact_id()::text)`,
   isUniqueViolation: (error: unknown) => codeOf(error) === "23505",
   // Every transaction older than the snapshot's xmin has ended; an event written by a younger one

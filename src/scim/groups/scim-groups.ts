@@ -45,7 +45,7 @@ export function createScimGroups(deps: Deps) {
     /** A list page as a stream: groups with members never become one object in memory. */
     async list(dir: DirectoryContext, params: ListParams, projection: Projection): Promise<Readable> {
       const where = params.filter ? compileFilter(parseFilter(params.filter), "Group", deps.caps) : null;
-      const page = await listPage(deps.db, GROUP_SORT, dir.id, where, params);
+      const page = await listPage(deps.db, deps.caps, GROUP_SORT, dir.id, where, params);
       const byId = new Map((page.ids.length ? await deps.db.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "in", page.ids).execute() : []).map((r) => [r.id, r]));
       const rows = page.ids.flatMap((id) => byId.get(id) ?? []);
       const withMembers = !excludes(projection, "members");

@@ -52,6 +52,18 @@ describe.each(DIALECTS)("SCIM /Users on %s", (dialect) => {
     expect(res.json()).toMatchObject({ totalResults: 3, itemsPerPage: 0, Resources: [] });
   });
 
+  it("gives every page the whole total: the first, a middle one, one past the end, a cursor page, with and without a filter", async () => {
+    const total = (query: string) => scim("GET", `/Users?${query}`).then((res) => res.json().totalResults as number);
+    const all = await total("count=0");
+    expect(all).toBeGreaterThanOrEqual(3);
+    for (const query of ["count=1", "startIndex=2&count=1", "startIndex=1000&count=5", "cursor=&count=1", "sortBy=userName&startIndex=3&count=1"]) {
+      expect(await total(query), query).toBe(all);
+    }
+    const xcom = encodeURIComponent('userName ew "x.com"');
+    for (const query of [`filter=${xcom}`, `filter=${xcom}&startIndex=2&count=1`, `filter=${xcom}&startIndex=50`]) expect(await total(query), query).toBe(2);
+    expect(await total(`filter=${encodeURIComponent('userName eq "nobody"')}`)).toBe(0);
+  });
+
   it("pages with RFC 9865 cursors to the same rows as one big page", async () => {
     const seen: string[] = [];
     let cursor = "";

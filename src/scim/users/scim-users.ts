@@ -9,7 +9,7 @@ import { listPage, USER_SORT } from "../list-query.js";
 import { applyUserPatch, type JsonObject, normalizePatchRequest } from "../patch/index.js";
 import { excludes, type Projection, project } from "../projection.js";
 import { USER_SCHEMAS } from "../resource-meta.js";
-import { groupsOfUsers, loadUserWithGroups } from "./user-groups.js";
+import { groupsOfUsers, loadUsersWithGroups, loadUserWithGroups } from "./user-groups.js";
 import { readUserDocument, type ScimUserDocument, toUserInput } from "./user-document.js";
 import { toScimUser, type UserGroupRef } from "./user-resource.js";
 
@@ -48,13 +48,19 @@ export function createScimUsers(deps: Deps) {
   return {
     async list(dir: DirectoryContext, params: ListParams, projection: Projection) {
       const where = params.filter ? compileFilter(parseFilter(params.filter), "User", deps.caps) : null;
-      const page = await listPage(deps.db, USER_SORT, dir.id, where, params);
-      const loaded = await loadUsers(deps.db, dir.id, page.ids);
-      const ordered = page.ids.flatMap((id) => {
-        const found = loaded.get(id);
-        return found ? [{ user: found.user, version: found.row.version }] : [];
-      });
-      return { ...page, resources: (await render(dir, ordered, projection)).map((r) => r.resource) };
+      const page = await listPage(deps.db, deps.caps, USER_SORT, dir.id, where, params);
+      if (excludes(projection, "groups")) {
+        const loaded = await loadUsers(deps.db, dir.id, page.ids);
+        const ordered = page.ids.flatMap((id) => {
+          const found = loaded.get(id);
+          return found ? [{ user: found.user, version: found.row.version }] : [];
+        });
+        return { ...page, resources: (await render(dir, ordered, projection)).map((r) => r.resource) };
+      }
+      const loaded = await loadUsersWithGroups(deps.db, deps.caps, dir.id, page.ids);
+      const ordered = page.ids.flatMap((id) => loaded.get(id) ?? []);
+      const groups = new Map(ordered.map((u) => [u.user.id, u.groups]));
+      return { ...page, resources: (await render(dir, ordered, projection, groups)).map((r) => r.resource) };
     },
 
     async get(dir: DirectoryContext, id: string, projection: Projection): Promise<RenderedUser> {

@@ -35,39 +35,60 @@ export async function groupsOfUsers(db: Kysely<Database>, userIds: readonly stri
 }
 
 type UserKey = { directoryId: string; id: string };
-const withGroupsByCaps = new WeakMap<StorageCapabilities, QueryTemplate<UserKey, DirectoryUserRow & { groups: string }>>();
+type RowWithGroups = DirectoryUserRow & { groups: string };
+const withGroupsByCaps = new WeakMap<StorageCapabilities, QueryTemplate<UserKey, RowWithGroups>>();
+
+/** `directory_users` rows with a `groups` column: the text of a JSON array of the user's groups. */
+function selectWithGroups(db: Kysely<Database>, caps: StorageCapabilities, directoryId: string) {
+  return db
+    .selectFrom("directory_users as u")
+    .selectAll("u")
+    .select((eb) =>
+      caps
+        .jsonArrayFrom(eb.selectFrom("group_memberships as m").innerJoin("directory_groups as g", "g.id", "m.group_id").select(["g.id", "g.name"]).whereRef("m.user_id", "=", "u.id").orderBy("g.id"))
+        .as("groups"),
+    )
+    .where("u.directory_id", "=", directoryId);
+}
 
 function userWithGroups(caps: StorageCapabilities) {
   let template = withGroupsByCaps.get(caps);
   if (!template) {
-    template = queryTemplate(["directoryId", "id"], (db, p: UserKey) =>
-      db
-        .selectFrom("directory_users as u")
-        .selectAll("u")
-        .select((eb) =>
-          caps
-            .jsonArrayFrom(eb.selectFrom("group_memberships as m").innerJoin("directory_groups as g", "g.id", "m.group_id").select(["g.id", "g.name"]).whereRef("m.user_id", "=", "u.id").orderBy("g.id"))
-            .as("groups"),
-        )
-        .where("u.directory_id", "=", p.directoryId)
-        .where("u.id", "=", p.id),
-    );
+    template = queryTemplate(["directoryId", "id"], (db, p: UserKey) => selectWithGroups(db, caps, p.directoryId).where("u.id", "=", p.id));
     withGroupsByCaps.set(caps, template);
   }
   return template;
 }
 
-/** One user of a directory with its groups (for `groups`), in one query: a GET by id is then one round trip. */
-export async function loadUserWithGroups(
-  db: Kysely<Database>,
-  caps: StorageCapabilities,
-  directoryId: string,
-  id: string,
-): Promise<{ user: DirectoryUser; version: number; groups: UserGroupRef[] } | undefined> {
-  const found = await userWithGroups(caps).executeTakeFirst(db, { directoryId, id });
-  if (!found) return undefined;
-  const { groups, ...row } = found;
+export interface UserWithGroups {
+  readonly user: DirectoryUser;
+  readonly version: number;
+  readonly groups: UserGroupRef[];
+}
+
+function withGroups(found: RowWithGroups): UserWithGroups {
   // The aggregate keeps its subquery's order on both backends in practice; sort anyway, it is short.
-  const refs = (JSON.parse(groups) as UserGroupRef[]).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { user: toDirectoryUser(row), version: row.version, groups: refs };
+  const groups = (JSON.parse(found.groups) as UserGroupRef[]).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { user: toDirectoryUser(found), version: found.version, groups };
+}
+
+/** One user of a directory with its groups (for `groups`), in one query: a GET by id is then one round trip. */
+export async function loadUserWithGroups(db: Kysely<Database>, caps: StorageCapabilities, directoryId: string, id: string): Promise<UserWithGroups | undefined> {
+  const found = await userWithGroups(caps).executeTakeFirst(db, { directoryId, id });
+  return found && withGroups(found);
+}
+
+/** Users of a directory with their groups, one query per chunk of ids (a list page). */
+export async function loadUsersWithGroups(db: Kysely<Database>, caps: StorageCapabilities, directoryId: string, ids: readonly string[]): Promise<Map<string, UserWithGroups>> {
+  const found = new Map<string, UserWithGroups>();
+  const [only] = ids;
+  if (ids.length === 1 && only !== undefined) {
+    const one = await loadUserWithGroups(db, caps, directoryId, only);
+    if (one) found.set(only, one);
+    return found;
+  }
+  for (const part of chunks(ids)) {
+    for (const row of (await selectWithGroups(db, caps, directoryId).where("u.id", "in", part).execute()) as RowWithGroups[]) found.set(row.id, withGroups(row));
+  }
+  return found;
 }
