@@ -16,6 +16,8 @@ export interface EngineContext {
   readonly batchSize: number;
   /** Called between batches: persists progress, renews the lease, and lets the server answer requests. */
   checkpoint(phase: SyncPhase): Promise<void>;
+  /** Told how many rows the run has written so far: keeps the database's planner statistics current. */
+  grown(written: number): Promise<void>;
 }
 
 /**

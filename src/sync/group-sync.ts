@@ -176,8 +176,11 @@ async function writeGroup(ctx: EngineContext, planned: PlannedGroup, seen: Set<s
 export async function syncGroups(ctx: EngineContext, items: AsyncIterable<SourceItem<SourceGroup>>, seen: Set<string>): Promise<void> {
   let batch: SourceGroup[] = [];
   let members = 0;
+  let memberships = 0;
   const flush = async () => {
     await applyBatch(ctx, batch, seen);
+    memberships += members;
+    await ctx.grown(memberships);
     batch = [];
     members = 0;
     await ctx.checkpoint("groups");

@@ -12,6 +12,7 @@ import { finishRun, type RunOutcome } from "./run-finish.js";
 import { type SyncRunObject, toRunObject } from "./run-object.js";
 import { failAbandonedRuns, insertRun, type NewRun, saveProgress } from "./run-records.js";
 import { RunTally } from "./run-tally.js";
+import { createStatisticsRefresher } from "./planner-statistics.js";
 import { acquireLease, LEASE_TTL_MS, releaseLease, renewLease } from "./sync-lease.js";
 import { runEngine, runSingleUser } from "./sync-engine.js";
 import { nextDue, readSyncSettings, type SyncSettings } from "./sync-settings.js";
@@ -93,6 +94,7 @@ export function createSyncService(deps: SyncServiceDeps) {
 
   function contextFor(dir: PullDirectory, run: SyncRunRow, tally: RunTally, controller: AbortController): EngineContext {
     let lastSaved = 0;
+    const refreshStatistics = createStatisticsRefresher(db, deps.caps);
     return {
       deps,
       dir: { id: dir.row.id, organizationId: dir.row.organization_id, deactivatedMembers: dir.row.deactivated_members as DeactivatedMembersPolicy },
@@ -101,6 +103,7 @@ export function createSyncService(deps: SyncServiceDeps) {
       signal: controller.signal,
       tally,
       batchSize,
+      grown: (written) => (run.dry_run === 1 ? Promise.resolve() : refreshStatistics(written)),
       async checkpoint(phase: SyncPhase) {
         const now = clock.now();
         if (phase === "users" || phase === "groups" || phase === "removals") {
