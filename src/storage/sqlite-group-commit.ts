@@ -45,17 +45,18 @@ class Lease implements DatabaseConnection {
   group: Group | null = null;
   constructor(
     readonly inner: DatabaseConnection,
-    private readonly beforeOutsideQuery: (lease: Lease) => Promise<void>,
+    private readonly driver: GroupCommitDriver,
   ) {}
 
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.released) throw new Error("the connection was used after it was released");
-    if (!this.inTransaction) await this.beforeOutsideQuery(this);
-    return this.inner.executeQuery<R>(query);
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.released) return Promise.reject(new Error("the connection was used after it was released"));
+    // Most queries find no group open: no extra promise for them.
+    if (this.inTransaction || !this.driver.hasOpenGroup) return this.inner.executeQuery<R>(query);
+    return this.driver.commitOpenOn(this.inner).then(() => this.inner.executeQuery<R>(query));
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    if (!this.inTransaction) await this.beforeOutsideQuery(this);
+    if (!this.inTransaction) await this.driver.commitOpenOn(this.inner);
     yield* this.inner.streamQuery<R>(query, chunkSize);
   }
 }
@@ -86,8 +87,17 @@ class GroupCommitDriver implements Driver {
     await this.inner.destroy();
   }
 
+  get hasOpenGroup(): boolean {
+    return this.#open !== null;
+  }
+
+  /** Commits the open group on `connection`, which the caller holds (a query outside any transaction). */
+  commitOpenOn(connection: DatabaseConnection): Promise<void> {
+    return this.#commitOpen(connection);
+  }
+
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new Lease(await this.inner.acquireConnection(), (l) => this.#commitOpen(l.inner));
+    return new Lease(await this.inner.acquireConnection(), this);
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
