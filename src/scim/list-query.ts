@@ -63,9 +63,9 @@ export interface ListPage {
 /**
  * One page of a SCIM list, entirely in SQL: the filter as a WHERE clause, a total from COUNT,
  * and either an offset page (startIndex) or a keyset page (RFC 9865 cursor) in a stable order
- * (the sort column, then id). Where `caps.totalWithPage`, an offset page carries its total in the
- * same query (a window count over every matching row); a keyset page, whose WHERE also holds the
- * cursor, and a page past the end count apart.
+ * (the sort column, then id). Where `caps.totalWithPage`, a filtered offset page carries its total
+ * in the same query (a window count over every matching row); an unfiltered page, a keyset page
+ * (whose WHERE also holds the cursor) and a page past the end count apart.
  */
 export async function listPage(
   db: Kysely<Database>,
@@ -87,7 +87,9 @@ export async function listPage(
   if (params.count === 0) return { ids: [], totalResults: await countAll(), nextCursor: undefined };
 
   const direction = params.descending ? sql`desc` : sql`asc`;
-  const totalInPage = params.cursor === undefined && caps.totalWithPage;
+  // Only under a filter: IdPs filter to look one resource up, where this saves a round trip, while
+  // an unfiltered page deep into a large directory is cheaper counted apart (the window holds every row).
+  const totalInPage = params.cursor === undefined && caps.totalWithPage && where !== null;
   // Only the keys: the caller loads the rows it renders, so a deep offset walks the index alone.
   let query = scoped().select([
     sql.ref(`${spec.alias}.id`).as("id") as never,

@@ -28,9 +28,9 @@ export interface StorageCapabilities {
    */
   readonly writableCtes: boolean;
   /**
-   * Whether a list page should carry its total (`count(*) over ()`) rather than count apart. Over a
-   * network that saves a round trip; SQLite, in-process, counts faster apart (the window makes it
-   * gather every matching row before the page).
+   * Whether a filtered list page should carry its total (`count(*) over ()`) rather than count
+   * apart. Over a network that saves a round trip; SQLite, in-process, counts faster apart (the
+   * window makes it gather every matching row before the page).
    */
   readonly totalWithPage: boolean;
   /** Default of events.xact_id: the writer's transaction id where the backend has one. */
