@@ -56,12 +56,19 @@ export function createSyncService(deps: SyncServiceDeps) {
   const batchSize = deps.batchSize ?? 50;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
-  async function loadDirectory(id: string, scope: string | null): Promise<PullDirectory> {
+  /** The caller's pull directory, or 404/409; what reading its runs needs (no credentials opened). */
+  async function findPullRow(id: string, scope: string | null): Promise<DirectoryRow & { connector: string }> {
     let query = db.selectFrom("directories").selectAll().where("id", "=", id);
     if (scope !== null) query = query.where("organization_id", "=", scope);
     const row = await query.executeTakeFirst();
     if (!row) throw Errors.notFound("Directory", id);
     if (isIngestType(row.type) || row.connector === null) throw new AppError(409, "not_a_pull_directory", `Directory ${id} receives SCIM pushes; only pull directories sync`);
+    return { ...row, connector: row.connector };
+  }
+
+  /** A live pull directory with its connector opened: what starting a run needs. */
+  async function loadDirectory(id: string, scope: string | null): Promise<PullDirectory> {
+    const row = await findPullRow(id, scope);
     if (row.deleted_at !== null) throw new AppError(409, "directory_deleted", `Directory ${id} is deleted; restore it first`);
     const config = openConnector(deps.keyring.box(), row.id, row.connector);
     return { row, config, settings: readSyncSettings(config).settings };
@@ -241,21 +248,21 @@ export function createSyncService(deps: SyncServiceDeps) {
 
     /** The directory's current or last run, or 404 if it never synced. */
     async current(directoryId: string, scope: string | null): Promise<SyncRunObject> {
-      await loadDirectory(directoryId, scope);
+      await findPullRow(directoryId, scope);
       const row = await db.selectFrom("sync_runs").selectAll().where("directory_id", "=", directoryId).orderBy("id", "desc").limit(1).executeTakeFirst();
       if (!row) throw new AppError(404, "no_sync_yet", `Directory ${directoryId} has not synced yet`);
       return toRunObject(row, clock.now());
     },
 
     async get(directoryId: string, runId: string, scope: string | null): Promise<SyncRunObject> {
-      await loadDirectory(directoryId, scope);
+      await findPullRow(directoryId, scope);
       const row = await db.selectFrom("sync_runs").selectAll().where("id", "=", runId).where("directory_id", "=", directoryId).executeTakeFirst();
       if (!row) throw Errors.notFound("Sync run", runId);
       return toRunObject(row, clock.now());
     },
 
     async list(directoryId: string, scope: string | null, page: PageRequest): Promise<Page<SyncRunObject>> {
-      await loadDirectory(directoryId, scope);
+      await findPullRow(directoryId, scope);
       const result = await paginate(db.selectFrom("sync_runs").selectAll().where("directory_id", "=", directoryId), "id", page);
       const now = clock.now();
       return { ...result, data: result.data.map((row) => toRunObject(row, now)) };
