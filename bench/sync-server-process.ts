@@ -5,14 +5,13 @@ import { loadConfig } from "../src/config.js";
 import { systemClock } from "../src/core/clock.js";
 import type { Deps } from "../src/core/deps.js";
 import { createIdGenerator } from "../src/core/ids.js";
-import { defaultConnectorKinds } from "../src/connectors/registry.js";
 import { openStorage } from "../src/storage/connect.js";
 import { migrateToLatest } from "../src/storage/migrate.js";
 import { createDirectoryService } from "../src/tenancy/directories.js";
 import { createOrganizationService } from "../src/tenancy/organizations.js";
 import { createTestDatabase, type Dialect } from "../test/support/databases.js";
 import { seedDirectory } from "./seed.js";
-import { syntheticConnector } from "./synthetic-connector.js";
+import { connectorKinds } from "./synthetic-kinds.js";
 
 /** What the sync bench server tells the driver once it listens. */
 export interface SyncBenchTarget {
@@ -46,7 +45,11 @@ const org = await createOrganizationService(deps).create({ name: "Bench" });
 const probeDir = await createDirectoryService(deps).create({ organization_id: org.id, name: "Probe", type: "generic scim v2.0" }, null);
 const { userIds } = await seedDirectory(storage.db, probeDir.id, org.id, PROBE_USERS);
 
-const app = await buildApp(deps, { logger: false, connectorKinds: { ...defaultConnectorKinds(), csv: syntheticConnector() } });
+// Runs get threads of their own as in `roster serve` (BENCH_SYNC_THREAD=off shares the event loop, to compare);
+// the thread loads the generated source from its module.
+const kindsModule = new URL(`./synthetic-kinds${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url).href;
+const syncThread = process.env.BENCH_SYNC_THREAD === "off" ? undefined : { database: database.config, sharing: storage.sharing, eventWrites: storage.eventWrites, kindsModule, heapMb: config.sync.threadHeapMb };
+const app = await buildApp(deps, { logger: false, connectorKinds: connectorKinds(), syncThread });
 const url = await app.listen({ host: "127.0.0.1", port: 0 });
 
 // How long the event loop was held at a time during a run: what a request waiting on it waits.

@@ -32,7 +32,7 @@ import { createWebhookApi } from "./webhooks/webhook-api.js";
 import { syncRoutes } from "./api/sync-routes.js";
 import type { ConnectorKinds } from "./connectors/connector-kind.js";
 import { defaultConnectorKinds } from "./connectors/registry.js";
-import { createSyncService, type SyncService } from "./sync/sync-service.js";
+import { createSyncService, type SyncService, type SyncThreadOptions } from "./sync/sync-service.js";
 import { createPullDirectories, type PullDirectories } from "./tenancy/pull-directories.js";
 
 export interface AppOptions {
@@ -44,6 +44,8 @@ export interface AppOptions {
   readonly secretKeyring?: SecretKeyring;
   /** The pull connectors offered, by directory type (default: all of this build's). */
   readonly connectorKinds?: ConnectorKinds;
+  /** Runs syncs on threads of their own (see `SyncServiceDeps.thread`); only with the default connector kinds. */
+  readonly syncThread?: SyncThreadOptions | undefined;
 }
 
 declare module "fastify" {
@@ -85,7 +87,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   const kinds = options.connectorKinds ?? defaultConnectorKinds();
   const scimTokens = createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs });
   const services = createServices(deps, createPullDirectories({ clock: deps.clock, keyring, kinds }), scimTokens);
-  const sync = createSyncService({ ...deps, keyring, kinds, log: app.log.child({ component: "sync" }), batchSize: config.sync.batchSize });
+  // A thread builds its connector kinds itself; kinds it cannot load (tests' in-memory ones) run on the event loop.
+  const thread = options.connectorKinds && !options.syncThread?.kindsModule ? undefined : options.syncThread;
+  const sync = createSyncService({ ...deps, keyring, kinds, log: app.log.child({ component: "sync" }), batchSize: config.sync.batchSize, thread });
   app.decorate("sync", sync);
   app.addHook("onClose", async () => sync.close());
   app.decorateRequest("principal", null);

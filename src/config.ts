@@ -25,6 +25,10 @@ export interface SyncConfig {
   readonly schedulerIntervalMs: number;
   /** Largest CSV upload (`POST /directories/{id}/csv`), in bytes. */
   readonly csvUploadLimitBytes: number;
+  /** Whether each run gets a thread of its own (`ROSTER_SYNC_THREAD`, on by default) instead of sharing the event loop with requests. */
+  readonly thread: boolean;
+  /** That thread's heap limit in MB (`ROSTER_SYNC_THREAD_HEAP_MB`): a run that needs more fails. */
+  readonly threadHeapMb: number;
 }
 
 export type DatabaseConfig =
@@ -53,6 +57,14 @@ function integer(env: Env, name: string, fallback: number, min = 0): number {
     throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   }
   return value;
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (["on", "true", "1"].includes(raw.toLowerCase())) return true;
+  if (["off", "false", "0"].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be on or off, got "${raw}"`);
 }
 
 function databaseFrom(env: Env): DatabaseConfig {
@@ -90,6 +102,8 @@ export function loadConfig(env: Env = process.env): RosterConfig {
       batchSize: integer(env, "ROSTER_SYNC_BATCH_SIZE", 50, 1),
       schedulerIntervalMs: integer(env, "ROSTER_SYNC_SCHEDULER_INTERVAL_MS", 15_000, 100),
       csvUploadLimitBytes: integer(env, "ROSTER_CSV_UPLOAD_LIMIT", 64 * 1024 * 1024, 1024),
+      thread: onOff(env, "ROSTER_SYNC_THREAD", true),
+      threadHeapMb: integer(env, "ROSTER_SYNC_THREAD_HEAP_MB", 512, 32),
     }),
   });
 }

@@ -10,6 +10,7 @@ import { migrateToLatest } from "../storage/migrate.js";
 import { defaultConnectorKinds } from "../connectors/registry.js";
 import { startSyncScheduler } from "../sync/sync-scheduler.js";
 import { createSyncService } from "../sync/sync-service.js";
+import { syncThreadFor } from "../sync/sync-thread-launcher.js";
 import { createDeliveryWorker, type DeliveryWorkerOptions, type WorkerLog } from "../webhooks/delivery-worker.js";
 
 export interface RunningWorkerProcess {
@@ -28,7 +29,7 @@ export async function startWorker(config: RosterConfig, log: WorkerLog, options:
   const deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), keyring, log };
   const worker = createDeliveryWorker(deps, options).start();
   // Scheduled pull syncs run here too; the lease keeps each directory to one process.
-  const sync = createSyncService({ ...deps, config, kinds: defaultConnectorKinds(), batchSize: config.sync.batchSize });
+  const sync = createSyncService({ ...deps, config, kinds: defaultConnectorKinds(), batchSize: config.sync.batchSize, thread: syncThreadFor(config, storage) });
   const scheduler = startSyncScheduler(sync, config.sync.schedulerIntervalMs, log);
   return {
     async stop() {

@@ -12,6 +12,7 @@ import { openStorage, type Storage } from "../storage/connect.js";
 import { migrateToLatest } from "../storage/migrate.js";
 import { createDirectoryService } from "../tenancy/directories.js";
 import { startSyncScheduler } from "../sync/sync-scheduler.js";
+import { syncThreadFor } from "../sync/sync-thread-launcher.js";
 import { createDeliveryWorker } from "../webhooks/delivery-worker.js";
 
 export interface RunningServer {
@@ -49,7 +50,7 @@ export async function startServer(requested: RosterConfig, options: Pick<AppOpti
   const deps: Deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), config };
   // One keyring for the routes and the worker: an in-memory database's ephemeral key must be the same for both.
   const secretKeyring = createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
-  const app = await buildApp(deps, { secretKeyring, connectorKinds: options.connectorKinds });
+  const app = await buildApp(deps, { secretKeyring, connectorKinds: options.connectorKinds, syncThread: syncThreadFor(config, storage) });
   const address = await app.listen({ host: config.host, port: config.port });
   const worker = createDeliveryWorker({ ...deps, keyring: secretKeyring, log: app.log.child({ component: "webhooks" }), eventWrites: storage.eventWrites }).start();
 

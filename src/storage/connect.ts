@@ -10,14 +10,36 @@ import type { Database } from "./schema.js";
 import { withNamedStatements } from "./pg-named-statements.js";
 import { startCheckpointer } from "./sqlite-checkpointer.js";
 import { withGroupCommit } from "./sqlite-group-commit.js";
+import { turnstileFor, WriterTurnstile } from "./sqlite-writer-turnstile.js";
 
 export interface Storage {
   readonly db: Kysely<Database>;
+  /** What a background thread of this process needs to open the same database beside it (`StorageOptions.background`). */
+  readonly sharing: StorageSharing;
   readonly caps: StorageCapabilities;
   /** Commits through `db` that wrote events, announced after the fact (the delivery worker's wake-up). */
   readonly eventWrites: EventWrites;
   close(): Promise<void>;
 }
+
+/** Handed to a background thread so its connection and the serving one take turns at SQLite's write lock. */
+export interface StorageSharing {
+  readonly sqliteTurnstile?: SharedArrayBuffer | undefined;
+}
+
+export interface StorageOptions {
+  /**
+   * A background thread's connection (a sync run's), opened beside this process's serving one:
+   * it may block its own thread waiting for SQLite's write lock and gives way to the serving
+   * thread; it starts no checkpointer and keeps a small PostgreSQL pool.
+   */
+  readonly background?: StorageSharing | undefined;
+}
+
+/** How long a background SQLite connection waits for the write lock before giving up. */
+const BACKGROUND_BUSY_TIMEOUT_MS = 60_000;
+/** A background thread runs one chain of statements at a time (plus its lease renewal). */
+const BACKGROUND_PG_POOL = 3;
 
 const PG_INT8 = 20;
 
@@ -44,21 +66,26 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
   };
 }
 
-function openSqlite(file: string): Storage {
+function openSqlite(file: string, options: StorageOptions): Storage {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
-  database.pragma("busy_timeout = 5000");
+  const background = options.background !== undefined;
+  // The serving thread must not sleep in SQLite's busy handler: its driver retries asynchronously.
+  database.pragma(`busy_timeout = ${background ? BACKGROUND_BUSY_TIMEOUT_MS : 0}`);
   const onDisk = file !== ":memory:";
-  // The serving connection never checkpoints itself; the checkpointer thread does (see there).
+  // No connection checkpoints itself; the serving connection's checkpointer thread does (see there).
   if (onDisk) database.pragma("wal_autocheckpoint = 0");
-  const checkpointer = onDisk ? startCheckpointer(file) : null;
-  const { dialect, eventWrites } = watchEventWrites(withGroupCommit(new SqliteDialect({ database: withStatementCache(database) }), database));
+  const checkpointer = onDisk && !background ? startCheckpointer(file) : null;
+  const turnstile = options.background?.sqliteTurnstile ? new WriterTurnstile(options.background.sqliteTurnstile) : turnstileFor(file);
+  const writer = { role: background ? ("background" as const) : ("serving" as const), turnstile };
+  const { dialect, eventWrites } = watchEventWrites(withGroupCommit(new SqliteDialect({ database: withStatementCache(database) }), database, writer));
   const db = new Kysely<Database>({ dialect });
   return {
     db,
+    sharing: { sqliteTurnstile: turnstile.buffer },
     caps: SQLITE_CAPABILITIES,
     eventWrites,
     async close() {
@@ -68,10 +95,10 @@ function openSqlite(file: string): Storage {
   };
 }
 
-function openPostgres(url: string): Storage {
+function openPostgres(url: string, options: StorageOptions): Storage {
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: options.background ? BACKGROUND_PG_POOL : 10,
     // int8 (the events sequence, counts) as JS numbers: they stay far below 2^53.
     types: { getTypeParser: (oid: number, format?: "text" | "binary") => (oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig,
   });
@@ -80,10 +107,10 @@ function openPostgres(url: string): Storage {
   pool.on("error", () => {});
   const { dialect, eventWrites } = watchEventWrites(new PostgresDialect({ pool: withNamedStatements(pool) }));
   const db = new Kysely<Database>({ dialect });
-  return { db, caps: POSTGRES_CAPABILITIES, eventWrites, close: () => db.destroy() };
+  return { db, sharing: {}, caps: POSTGRES_CAPABILITIES, eventWrites, close: () => db.destroy() };
 }
 
 /** Opens the configured backend. Both give real transactions; nothing else is accepted. */
-export function openStorage(config: DatabaseConfig): Storage {
-  return config.kind === "postgres" ? openPostgres(config.url) : openSqlite(config.file);
+export function openStorage(config: DatabaseConfig, options: StorageOptions = {}): Storage {
+  return config.kind === "postgres" ? openPostgres(config.url, options) : openSqlite(config.file, options);
 }

@@ -4,6 +4,8 @@ import type { CompiledQuery, DatabaseConnection, DatabaseIntrospector, Dialect, 
 export interface EventWrites {
   /** `listener` runs after each commit that inserted into `events`; returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
+  /** Announces a commit that wrote events through another connection of this process (a sync run's thread). */
+  announce(): void;
 }
 
 type Notify = () => void;
@@ -124,6 +126,7 @@ export function watchEventWrites(inner: Dialect): { readonly dialect: Dialect; r
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
+      announce: notify,
     },
   };
 }

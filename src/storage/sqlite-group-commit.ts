@@ -9,7 +9,11 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from "kysely";
+import { isBusy, WriterTurnstile } from "./sqlite-writer-turnstile.js";
 
+// IMMEDIATE takes the write lock at once: a deferred transaction that read first could be refused
+// mid-way (another connection committed since its snapshot) when it tried to write.
+const BEGIN = CompiledQuery.raw("begin immediate");
 const MEMBER = CompiledQuery.raw('savepoint "roster_group_member"');
 const RELEASE_MEMBER = CompiledQuery.raw('release savepoint "roster_group_member"');
 const UNDO_MEMBER = CompiledQuery.raw('rollback to savepoint "roster_group_member"');
@@ -50,9 +54,10 @@ class Lease implements DatabaseConnection {
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.released) return Promise.reject(new Error("the connection was used after it was released"));
-    // Most queries find no group open: no extra promise for them.
-    if (this.inTransaction || !this.driver.hasOpenGroup) return this.inner.executeQuery<R>(query);
-    return this.driver.commitOpenOn(this.inner).then(() => this.inner.executeQuery<R>(query));
+    if (this.inTransaction) return this.inner.executeQuery<R>(query);
+    const run = () => this.inner.executeQuery<R>(query);
+    if (!this.driver.hasOpenGroup) return this.driver.outsideTransaction(run);
+    return this.driver.commitOpenOn(this.inner).then(() => this.driver.outsideTransaction(run));
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
@@ -66,6 +71,13 @@ function lease(connection: DatabaseConnection): Lease {
   return connection;
 }
 
+/** Which side of the writer turnstile a connection is on (see `WriterTurnstile`). */
+export interface SqliteWriter {
+  /** `serving`: never blocks its thread for the lock. `background`: may, and gives way to the serving thread. */
+  readonly role: "serving" | "background";
+  readonly turnstile: WriterTurnstile;
+}
+
 class GroupCommitDriver implements Driver {
   #open: Group | null = null;
 
@@ -73,7 +85,19 @@ class GroupCommitDriver implements Driver {
     private readonly inner: Driver,
     private readonly sqlite: SqliteTransactionState,
     private readonly maxMembers: number,
+    private readonly writer: SqliteWriter,
   ) {}
+
+  /** A statement outside any transaction: on the serving side, retried while another writer holds the lock. */
+  outsideTransaction<R>(run: () => Promise<R>): Promise<R> {
+    if (this.writer.role !== "serving") return run();
+    // Most statements are not refused: no extra promise for them. better-sqlite3 refuses synchronously.
+    try {
+      return run();
+    } catch (error) {
+      return isBusy(error) ? this.writer.turnstile.retryWhileBusy(run) : Promise.reject(error);
+    }
+  }
 
   init = () => this.inner.init();
 
@@ -107,11 +131,11 @@ class GroupCommitDriver implements Driver {
     await this.inner.releaseConnection(l.inner);
   }
 
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+  async beginTransaction(connection: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
     const l = lease(connection);
     if (this.#open && this.#open.members >= this.maxMembers) await this.#commitOpen(l.inner);
     if (!this.#open) {
-      await this.inner.beginTransaction(l.inner, settings);
+      await this.#begin(l.inner);
       this.#open = new Group();
     }
     await l.inner.executeQuery(MEMBER);
@@ -184,6 +208,15 @@ class GroupCommitDriver implements Driver {
     });
   }
 
+  async #begin(connection: DatabaseConnection): Promise<void> {
+    if (this.writer.role === "serving") {
+      await this.writer.turnstile.retryWhileBusy(() => connection.executeQuery(BEGIN));
+    } else {
+      this.writer.turnstile.giveWay();
+      await connection.executeQuery(BEGIN);
+    }
+  }
+
   /** Commits the open group on `connection`, which the caller holds; members learn the outcome. */
   async #commitOpen(connection: DatabaseConnection): Promise<void> {
     const group = this.#open;
@@ -191,6 +224,7 @@ class GroupCommitDriver implements Driver {
     this.#open = null;
     try {
       await this.inner.commitTransaction(connection);
+      if (this.writer.role === "background") this.writer.turnstile.committed();
       group.settle();
     } catch (error) {
       // A failed COMMIT may leave the transaction open (a deferred constraint): end it, then tell every member.
@@ -232,9 +266,9 @@ class GroupCommitDriver implements Driver {
  * so it never reads what is not committed. If the COMMIT itself fails (an I/O error), every member
  * of the group fails with it.
  */
-export function withGroupCommit(inner: Dialect, sqlite: SqliteTransactionState, maxMembers = 64): Dialect {
+export function withGroupCommit(inner: Dialect, sqlite: SqliteTransactionState, writer: SqliteWriter = { role: "serving", turnstile: new WriterTurnstile() }, maxMembers = 64): Dialect {
   return {
-    createDriver: () => new GroupCommitDriver(inner.createDriver(), sqlite, maxMembers),
+    createDriver: () => new GroupCommitDriver(inner.createDriver(), sqlite, maxMembers, writer),
     createQueryCompiler: () => inner.createQueryCompiler(),
     createAdapter: (): DialectAdapter => inner.createAdapter(),
     createIntrospector: (db: Parameters<Dialect["createIntrospector"]>[0]): DatabaseIntrospector => inner.createIntrospector(db),

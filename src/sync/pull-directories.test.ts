@@ -65,6 +65,32 @@ describe.each(DIALECTS)("pull directories end to end on %s", (dialect) => {
     ]);
   });
 
+  it("CSV: a run on its own thread and SCIM writes on the serving thread take turns; every write lands, with its events", async () => {
+    const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Big export", type: "csv" } });
+    const dirId = created.json().id as string;
+    const rows = Array.from({ length: 3000 }, (_, i) => `u${i},u${i}@big.example,U,${i},active,Team${i % 7}`);
+    const csv = ["username,email,first_name,last_name,state,groups", ...rows].join("\n");
+    const scimDir = await createScimDirectory(t.app);
+    const scim = scimClient(t.app, scimDir);
+
+    const upload = await t.app.inject({ method: "POST", url: `/directories/${dirId}/csv`, headers: { ...admin, "content-type": "text/csv" }, payload: csv });
+    expect(upload.statusCode, upload.body).toBe(202);
+    const writes: number[] = [];
+    while (t.app.sync.running() > 0 || writes.length === 0) {
+      const res = await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `beside${writes.length}@acme.com`, active: true });
+      writes.push(res.statusCode);
+    }
+    const run = await finished(dirId);
+    expect(run, JSON.stringify(run.failure)).toMatchObject({ state: "succeeded", counts: { created: 3000, failed: 0 } });
+    expect(writes.length).toBeGreaterThan(1);
+    expect(new Set(writes)).toEqual(new Set([201]));
+    const listed = await scim("GET", "/Users?count=0");
+    expect(listed.json().totalResults).toBe(writes.length);
+    // The thread's commits wrote their events like the serving thread's.
+    const events = await t.deps.db.selectFrom("events").select((eb) => eb.fn.countAll<number>().as("n")).where("directory_id", "=", dirId).where("event", "=", "dsync.user.created").executeTakeFirstOrThrow();
+    expect(Number(events.n)).toBe(3000);
+  });
+
   it("CSV: an upload held by the guard is confirmed with the same rows", async () => {
     const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Held", type: "csv" } });
     const dirId = created.json().id as string;

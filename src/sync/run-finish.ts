@@ -1,4 +1,4 @@
-import type { Deps } from "../core/deps.js";
+import type { StoreDeps } from "../directory/index.js";
 import { appendEvents } from "../directory/outbox.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
 import { toRunObject } from "./run-object.js";
@@ -25,7 +25,7 @@ export interface FinishedRun {
  * `connector.sync.failed`), the delta watermark, and the directory's state: a wrong password marks
  * it `invalid_credentials`, the next good run marks it `linked` again.
  */
-export async function finishRun(deps: Deps, finished: FinishedRun): Promise<void> {
+export async function finishRun(deps: StoreDeps, finished: FinishedRun): Promise<void> {
   const { dir, run, tally, outcome, previous, upload } = finished;
   const now = deps.clock.now().toISOString();
   const dryRun = run.dry_run === 1;

@@ -1,33 +1,30 @@
-import type { ConnectorKinds } from "../connectors/connector-kind.js";
 import { openConnector, withoutCommonKeys } from "../connectors/connector-settings.js";
-import { type ConnectorSource, SourceError } from "../connectors/source.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
-import { type DeactivatedMembersPolicy, isIngestType } from "../tenancy/directory-types.js";
+import { isIngestType } from "../tenancy/directory-types.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
-import type { EngineContext, SyncPhase } from "./engine-context.js";
 import { finishRun, type RunOutcome } from "./run-finish.js";
+import { executeRun, type PullDirectory, type RunDeps, type RunOptions } from "./run-execution.js";
 import { type SyncRunObject, toRunObject } from "./run-object.js";
-import { failAbandonedRuns, insertRun, type NewRun, saveProgress } from "./run-records.js";
+import { failAbandonedRuns, insertRun, type NewRun } from "./run-records.js";
 import { RunTally } from "./run-tally.js";
-import { createStatisticsRefresher } from "./planner-statistics.js";
-import { acquireLease, LEASE_TTL_MS, releaseLease, renewLease } from "./sync-lease.js";
-import { runEngine, runSingleUser } from "./sync-engine.js";
-import { nextDue, readSyncSettings, type SyncSettings } from "./sync-settings.js";
+import { acquireLease, releaseLease } from "./sync-lease.js";
+import { nextDue, readSyncSettings } from "./sync-settings.js";
+import { runOnThread, type SyncThreadOptions } from "./sync-thread-launcher.js";
 
-export interface SyncLog {
-  info(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type { SyncLog } from "./run-execution.js";
+export type { SyncThreadOptions } from "./sync-thread-launcher.js";
 
-export interface SyncServiceDeps extends Deps {
+export interface SyncServiceDeps extends Deps, RunDeps {
   readonly keyring: SecretKeyring;
-  readonly kinds: ConnectorKinds;
-  readonly log: SyncLog;
-  /** Records per transaction (default 50): small enough that requests never wait long behind a batch. */
-  readonly batchSize?: number;
+  /**
+   * Run each sync (but a one-user sync) on a thread of its own, so its writes and its garbage never
+   * hold this event loop (better-sqlite3 is synchronous). The thread builds its connector kinds
+   * itself: the default ones, or those of `thread.kindsModule`. Without it, runs share the event loop.
+   */
+  readonly thread?: SyncThreadOptions | undefined;
 }
 
 export interface StartOptions {
@@ -39,21 +36,9 @@ export interface StartOptions {
   readonly upload?: string | undefined;
 }
 
-/** How often a running run saves its progress. */
-const PROGRESS_EVERY_MS = 1000;
-/** How often a running run renews its lease: on a timer, so a long read of the source keeps it too. */
-const RENEW_EVERY_MS = LEASE_TTL_MS / 4;
-
-interface PullDirectory {
-  readonly row: DirectoryRow;
-  readonly config: Record<string, unknown>;
-  readonly settings: SyncSettings;
-}
-
 /** Sync runs of pull directories (SPEC §4, §6): start, watch, confirm; one at a time per directory. */
 export function createSyncService(deps: SyncServiceDeps) {
-  const { db, clock, ids, kinds } = deps;
-  const batchSize = deps.batchSize ?? 50;
+  const { db, clock, ids, kinds, thread } = deps;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   /** The caller's pull directory, or 404/409; what reading its runs needs (no credentials opened). */
@@ -99,89 +84,32 @@ export function createSyncService(deps: SyncServiceDeps) {
     return insertRun(db, { ...run, directoryId: dir.row.id, organizationId: dir.row.organization_id, now });
   }
 
-  function contextFor(dir: PullDirectory, run: SyncRunRow, tally: RunTally, controller: AbortController): EngineContext {
-    let lastSaved = 0;
-    const refreshStatistics = createStatisticsRefresher(db, deps.caps);
-    return {
-      deps,
-      dir: { id: dir.row.id, organizationId: dir.row.organization_id, deactivatedMembers: dir.row.deactivated_members as DeactivatedMembersPolicy },
-      settings: dir.settings,
-      dryRun: run.dry_run === 1,
-      signal: controller.signal,
-      tally,
-      batchSize,
-      grown: (written) => (run.dry_run === 1 ? Promise.resolve() : refreshStatistics(written)),
-      async checkpoint(phase: SyncPhase) {
-        const now = clock.now();
-        if (phase === "users" || phase === "groups" || phase === "removals") {
-          if (Date.now() - lastSaved >= PROGRESS_EVERY_MS) {
-            lastSaved = Date.now();
-            await saveProgress(db, run.id, phase, tally, run.dry_run === 1, now);
-          }
-        } else {
-          await saveProgress(db, run.id, phase, tally, run.dry_run === 1, now);
-        }
-        // Let the server answer the requests that queued behind this batch.
-        await new Promise((resolve) => setImmediate(resolve));
-      },
-    };
-  }
-
   /** Runs the sync to its end and records how it ended; never throws. */
-  async function execute(dir: PullDirectory, run: SyncRunRow, options: { upload?: string | undefined; changedSince?: string | undefined; confirmed: boolean; previous?: SyncRunRow }): Promise<RunOutcome> {
+  async function execute(dir: PullDirectory, run: SyncRunRow, options: RunOptions): Promise<RunOutcome> {
     const controller = new AbortController();
-    const tally = new RunTally();
-    const ctx = contextFor(dir, run, tally, controller);
-    let outcome: RunOutcome;
-    let source: ConnectorSource | undefined;
     let finished: () => void = () => {};
     running.set(run.id, { controller, done: new Promise<void>((resolve) => (finished = resolve)) });
-    const renewal = setInterval(() => {
-      const now = clock.now();
-      renewLease(db, dir.row.id, run.id, now)
-        .then(async (held) => {
-          if (!held) controller.abort(new SourceError("misconfigured", "The run lost its lease to another process"));
-          // The heartbeat readers judge a run alive by, also while the source is still being read.
-          else await db.updateTable("sync_runs").set({ heartbeat_at: now.toISOString() }).where("id", "=", run.id).where("state", "=", "running").execute();
-        })
-        .catch((err: unknown) => deps.log.error({ err, run: run.id }, "renewing a sync lease failed"));
-    }, RENEW_EVERY_MS);
     try {
-      const kind = kinds[dir.row.type];
-      if (!kind) throw new SourceError("misconfigured", `No connector for directory type "${dir.row.type}"`);
-      source = kind.open(withoutCommonKeys(dir.config), { upload: options.upload });
-      if (run.mode === "user") {
-        await runSingleUser(ctx, source, run.username ?? "");
-        outcome = { state: "succeeded", watermark: null };
-      } else {
-        outcome = await runEngine(ctx, source, { mode: run.mode as "full" | "delta", changedSince: options.changedSince, confirmed: options.confirmed });
-      }
+      // One user is quick: not worth a thread's start.
+      if (!thread || run.mode === "user") return await executeRun(deps, dir, run, options, controller);
+      const data = { database: thread.database, sharing: thread.sharing, dir: { row: dir.row, config: dir.config }, run, options, batchSize: deps.batchSize, kindsModule: thread.kindsModule };
+      return await runOnThread(data, thread.heapMb, { signal: controller.signal, log: deps.log, onEvents: () => thread.eventWrites?.announce() });
     } catch (error) {
-      outcome = failureOf(error, controller.signal);
-      if (outcome.state === "failed" && outcome.reason === "internal") deps.log.error({ err: error, run: run.id }, "sync run failed");
+      deps.log.error({ err: error, run: run.id }, "sync thread failed");
+      const outcome: RunOutcome = { state: "failed", reason: "internal", message: `The sync failed: ${error instanceof Error ? error.message : String(error)}` };
+      await recordCrash(dir, run, outcome).catch((err: unknown) => deps.log.error({ err, run: run.id }, "recording the end of a sync run failed"));
+      return outcome;
     } finally {
-      await source?.close().catch(() => {});
-    }
-    try {
-      await finishRun(deps, { dir, run, tally, outcome, previous: options.previous, upload: options.upload });
-    } catch (error) {
-      deps.log.error({ err: error, run: run.id }, "recording the end of a sync run failed");
-    } finally {
-      clearInterval(renewal);
-      await releaseLease(db, dir.row.id, run.id).catch(() => {});
       running.delete(run.id);
       finished();
     }
-    deps.log.info({ run: run.id, directory: dir.row.id, state: outcome.state, counts: tally.users }, "sync run ended");
-    return outcome;
   }
 
-  function failureOf(error: unknown, signal: AbortSignal): RunOutcome {
-    if (signal.aborted && signal.reason instanceof SourceError) error = signal.reason;
-    if (error instanceof SourceError) return { state: "failed", reason: error.reason, message: error.message };
-    if (error instanceof AppError && error.status < 500) return { state: "failed", reason: error.code, message: error.message };
-    if (signal.aborted) return { state: "failed", reason: "cancelled", message: "The sync was stopped before it finished" };
-    return { state: "failed", reason: "internal", message: `The sync failed: ${error instanceof Error ? error.message : String(error)}` };
+  /** A thread that died before recording its run: the run ends failed, keeping the counts it saved, and the lease goes. */
+  async function recordCrash(dir: PullDirectory, run: SyncRunRow, outcome: RunOutcome): Promise<void> {
+    const saved = await db.selectFrom("sync_runs").selectAll().where("id", "=", run.id).executeTakeFirst();
+    if (saved?.state === "running") await finishRun(deps, { dir, run, tally: new RunTally(), outcome, previous: saved });
+    await releaseLease(db, dir.row.id, run.id);
   }
 
   /** Whether the directory's source can read only what changed (a source that cannot even open says no; the run reports why). */
@@ -289,6 +217,11 @@ export function createSyncService(deps: SyncServiceDeps) {
         }
       }
       return started;
+    },
+
+    /** How many runs this process has in progress. */
+    running(): number {
+      return running.size;
     },
 
     /** Runs in progress in this process (tests and shutdown wait on them). */

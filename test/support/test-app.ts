@@ -7,6 +7,7 @@ import type { Deps } from "../../src/core/deps.js";
 import { createIdGenerator } from "../../src/core/ids.js";
 import { openStorage, type Storage } from "../../src/storage/connect.js";
 import { migrateToLatest } from "../../src/storage/migrate.js";
+import { syncThreadFor } from "../../src/sync/sync-thread-launcher.js";
 import { createTestDatabase, type Dialect } from "./databases.js";
 
 export const ADMIN_KEY = "roster_admin_test_0123456789abcdefghijklmnopqrstuvwxyzABCD";
@@ -43,7 +44,8 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
   await ensureAdminKey(storage.db, ADMIN_KEY);
   const clock = new TestClock();
   const deps: Deps = { db: storage.db, caps: storage.caps, clock, ids: createIdGenerator(() => clock.now().getTime()), config };
-  const app = await buildApp(deps, options);
+  // Sync runs get threads of their own as in `roster serve` (unless the test brings its own connector kinds).
+  const app = await buildApp(deps, { syncThread: syncThreadFor(config, storage), ...options });
   return {
     app,
     storage,
