@@ -35,6 +35,8 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
   return {
     async stop() {
       const exited = new Promise((resolve) => worker.once("exit", resolve));
+      // Unreferenced while it runs; waited for now: nothing else may keep the process alive meanwhile.
+      worker.ref();
       worker.postMessage("stop");
       await exited;
     },
