@@ -33,6 +33,12 @@ export interface StorageCapabilities {
    * window makes it gather every matching row before the page).
    */
   readonly totalWithPage: boolean;
+  /**
+   * Whether a list of values can be bound as one array parameter (`= any($1)`): one round trip
+   * and one statement text however many values. Otherwise lists go as `IN (…)` of at most
+   * `IN_LIST_MAX` (SQLite's parameter limit), one query each.
+   */
+  readonly arrayParameters: boolean;
   /** Default of events.xact_id: the writer's transaction id where the backend has one. */
   readonly xactIdDefault: Expression<unknown> | null;
   /** Whether a driver error is a unique-constraint violation (a lost race for a unique name). */
@@ -80,6 +86,7 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
   rowLocks: false,
   writableCtes: false,
   totalWithPage: false,
+  arrayParameters: false,
   xactIdDefault: null,
   isUniqueViolation: (error: unknown) => codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
   eventsSettled: null,
@@ -107,6 +114,7 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
   rowLocks: true,
   writableCtes: true,
   totalWithPage: true,
+  arrayParameters: true,
   xactIdDefault: sql`(pg_current_xact_id()::text)`,
   isUniqueViolation: (error: unknown) => codeOf(error) === "23505",
   // Every transaction older than the snapshot's xmin has ended; an event written by a younger one

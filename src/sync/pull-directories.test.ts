@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
 import { Attribute, Change } from "ldapts";
-import { directMembers, nestedGroup, userDn } from "../../test/support/directory-ldif.js";
+import { directMembers, groupDn, nestedGroup, userDn } from "../../test/support/directory-ldif.js";
 import { createScimDirectory, SCHEMA, scimClient } from "../../test/support/scim-client.js";
 import { type SlapdServer, slapdConnector, startSlapd } from "../../test/support/slapd.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
@@ -190,6 +190,8 @@ describe.each(DIALECTS)("pull directories end to end on %s", (dialect) => {
       const client = await slapd.admin();
       try {
         await client.modify(userDn(3), new Change({ operation: "replace", modification: new Attribute({ type: "title", values: ["Chief"] }) }));
+        // group2 (posixGroup) gains a member: group3, which nests it, changes with it; group0 and group1 do not.
+        await client.modify(groupDn(2), new Change({ operation: "add", modification: new Attribute({ type: "memberUid", values: ["user29"] }) }));
       } finally {
         await client.unbind();
       }
@@ -197,8 +199,12 @@ describe.each(DIALECTS)("pull directories end to end on %s", (dialect) => {
       const delta = await finished(dirId);
       expect(delta).toMatchObject({ mode: "delta", state: "succeeded" });
       expect(delta.counts).toMatchObject({ updated: 1, created: 0, deactivated: 0 });
+      // Only the groups whose members may have changed were compared at all.
+      expect(delta.group_counts).toMatchObject({ updated: 2, unchanged: 0, failed: 0 });
       const user3 = (await usersOf(dirId)).find((u) => u.username === "user3") as unknown as { job_title: string };
       expect(user3.job_title).toBe("Chief");
+      const group3Now = (await t.app.inject({ method: "GET", url: `/directory_users?group=${group3?.id}&limit=100`, headers: admin })).json().data as { username: string }[];
+      expect(new Set(group3Now.map((m) => m.username))).toEqual(new Set([...expected, "user29"]));
 
       await t.app.inject({ method: "PATCH", url: `/directories/${dirId}`, headers: admin, payload: { connector: { password: "not-the-password" } } });
       await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin });

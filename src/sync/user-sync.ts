@@ -1,6 +1,7 @@
 import type { SourceItem, SourceUser } from "../connectors/source.js";
-import { chunks, createDirectoryStore } from "../directory/index.js";
+import { createDirectoryStore } from "../directory/index.js";
 import type { DirectoryUserRow } from "../storage/schema.js";
+import { isOneOf, valueLists } from "../storage/value-lists.js";
 import { type EngineContext, messageOf, ONE_BY_ONE_PER_TRANSACTION } from "./engine-context.js";
 import { changedUserFields } from "./user-input.js";
 
@@ -8,16 +9,16 @@ type UserOp = { readonly kind: "create"; readonly input: SourceUser } | { readon
 
 /** Stored users of the directory matching a batch: by the source's key first, by username for the rest. */
 async function matchRows(ctx: EngineContext, batch: readonly SourceUser[]): Promise<Map<SourceUser, DirectoryUserRow>> {
-  const { db } = ctx.deps;
+  const { db, caps } = ctx.deps;
   const byIdp = new Map<string, DirectoryUserRow>();
-  for (const part of chunks(batch.map((u) => u.idpId))) {
-    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where("idp_id", "in", part).execute();
+  for (const list of valueLists(caps, batch.map((u) => u.idpId))) {
+    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where(isOneOf(caps, "idp_id", list)).execute();
     for (const row of rows) if (row.idp_id !== null) byIdp.set(row.idp_id, row);
   }
   const unmatched = batch.filter((u) => !byIdp.has(u.idpId));
   const byUsername = new Map<string, DirectoryUserRow>();
-  for (const part of chunks(unmatched.map((u) => u.username.toLowerCase()))) {
-    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where("username_lower", "in", part).execute();
+  for (const list of valueLists(caps, unmatched.map((u) => u.username.toLowerCase()))) {
+    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where(isOneOf(caps, "username_lower", list)).execute();
     for (const row of rows) byUsername.set(row.username_lower, row);
   }
   const matched = new Map<SourceUser, DirectoryUserRow>();

@@ -66,7 +66,7 @@ export function createLdapSource(config: LdapConfig, options: LdapSourceOptions 
       return watermarkFrom(clock);
     },
     users,
-    groups: ({ signal }: ReadOptions) => readGroups(session, config, signal),
+    groups: ({ signal, changedSince }: ReadOptions) => readGroups(session, config, signal, changedSince),
     findUser,
     close: () => session.close(),
   });
