@@ -91,6 +91,22 @@ describe.each(DIALECTS)("pull directories end to end on %s", (dialect) => {
     expect(Number(events.n)).toBe(3000);
   });
 
+  it("CSV: stopping the process stops a run on its thread, recorded as cancelled, and lets the lease go", async () => {
+    const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Stopped export", type: "csv" } });
+    const dirId = created.json().id as string;
+    const csv = ["username,email", ...Array.from({ length: 5000 }, (_, i) => `s${i},s${i}@stop.example`)].join("\n");
+    const upload = await t.app.inject({ method: "POST", url: `/directories/${dirId}/csv`, headers: { ...admin, "content-type": "text/csv" }, payload: csv });
+    expect(upload.statusCode, upload.body).toBe(202);
+    await t.app.sync.close();
+    const run = (await t.app.inject({ method: "GET", url: `/directories/${dirId}/sync`, headers: admin })).json();
+    expect(run).toMatchObject({ state: "failed", failure: { reason: "cancelled" } });
+    expect(run.counts.created).toBeLessThan(5000);
+    const again = await t.app.inject({ method: "POST", url: `/directories/${dirId}/csv`, headers: { ...admin, "content-type": "text/csv" }, payload: csv });
+    expect(again.statusCode, again.body).toBe(202);
+    expect(await finished(dirId)).toMatchObject({ state: "succeeded", counts: { failed: 0 } });
+    expect((await usersOf(dirId)).length).toBeGreaterThan(0);
+  });
+
   it("CSV: an upload held by the guard is confirmed with the same rows", async () => {
     const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Held", type: "csv" } });
     const dirId = created.json().id as string;
