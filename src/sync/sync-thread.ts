@@ -30,7 +30,6 @@ const log: SyncLog = {
 };
 
 const storage = openStorage(data.database, { background: data.sharing });
-
 try {
   storage.eventWrites.subscribe(() => send({ type: "events" }));
   const dir = { row: data.dir.row, config: data.dir.config, settings: readSyncSettings(data.dir.config).settings };
