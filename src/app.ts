@@ -44,7 +44,7 @@ export interface AppOptions {
   readonly secretKeyring?: SecretKeyring;
   /** The pull connectors offered, by directory type (default: all of this build's). */
   readonly connectorKinds?: ConnectorKinds;
-  /** Runs syncs on threads of their own (see `SyncServiceDeps.thread`); only with the default connector kinds. */
+  /** Runs syncs on threads of their own (see `SyncServiceDeps.thread`); ignored with `connectorKinds` unless it names a `kindsModule`. */
   readonly syncThread?: SyncThreadOptions | undefined;
 }
 
