@@ -50,6 +50,11 @@ export interface StorageCapabilities {
    */
   readonly eventsSettled: Expression<SqlBool> | null;
   /**
+   * The channel a process notifies after its commits that inserted events, and its delivery
+   * worker listens on, so workers in other processes wake at once; null where there is none.
+   */
+  readonly eventsNotifyChannel: string | null;
+  /**
    * events.feed_pos, the feed's total order (SPEC §5): a generated column, text of fixed width
    * so text order is numeric order. Everything the feed serves lies below every position still
    * to commit. On PostgreSQL that takes the writer's xid first: all served events have an xid
@@ -90,6 +95,7 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
   xactIdDefault: null,
   isUniqueViolation: (error: unknown) => codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
   eventsSettled: null,
+  eventsNotifyChannel: null,
   // Virtual: SQLite adds only virtual generated columns to an existing table; indexes store it anyway.
   eventFeedPosition: { expression: sql<string>`printf('%019d', seq)`, stored: false },
   // SQLite's default collation (BINARY) already compares bytes.
@@ -120,6 +126,7 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
   // Every transaction older than the snapshot's xmin has ended; an event written by a younger one
   // waits, because an older-numbered event of a still-running writer could commit after it.
   eventsSettled: sql<SqlBool>`(events.xact_id)::xid8 < pg_snapshot_xmin(pg_current_snapshot())`,
+  eventsNotifyChannel: "roster_events",
   // xid8 has at most 20 digits, a bigint sequence 19. PostgreSQL 15 generates only stored columns.
   eventFeedPosition: { expression: sql<string>`lpad(xact_id, 20, '0') || lpad(seq::text, 19, '0')`, stored: true },
   // "C": digits compare by byte whatever the database's collation, and indexes serve `<`/`>`.

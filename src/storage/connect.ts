@@ -7,6 +7,7 @@ import type { DatabaseConfig } from "../config.js";
 import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES, type StorageCapabilities } from "./capabilities.js";
 import { type EventWrites, watchEventWrites } from "./event-writes.js";
 import type { Database } from "./schema.js";
+import { pgOtherProcesses } from "./pg-event-channel.js";
 import { withNamedStatements } from "./pg-named-statements.js";
 import { startCheckpointer } from "./sqlite-checkpointer.js";
 import { withGroupCommit } from "./sqlite-group-commit.js";
@@ -94,6 +95,7 @@ function openSqlite(file: string, options: StorageOptions): Storage {
     caps: SQLITE_CAPABILITIES,
     eventWrites,
     async close() {
+      await eventWrites.close();
       await db.destroy();
       await checkpointer?.stop();
     },
@@ -110,9 +112,21 @@ function openPostgres(url: string, options: StorageOptions): Storage {
   // An idle client whose server connection ends (restart, failover, a forced drop) emits an error;
   // unhandled it would crash the process. The pool replaces it on the next checkout.
   pool.on("error", () => {});
-  const { dialect, eventWrites } = watchEventWrites(new PostgresDialect({ pool: withNamedStatements(pool) }));
+  const channel = POSTGRES_CAPABILITIES.eventsNotifyChannel;
+  // A background thread's commits are told to its process, which tells the others.
+  const otherProcesses = channel === null || options.background ? undefined : pgOtherProcesses(url, pool, channel);
+  const { dialect, eventWrites } = watchEventWrites(new PostgresDialect({ pool: withNamedStatements(pool) }), otherProcesses);
   const db = new Kysely<Database>({ dialect });
-  return { db, sharing: {}, caps: POSTGRES_CAPABILITIES, eventWrites, close: () => db.destroy() };
+  return {
+    db,
+    sharing: {},
+    caps: POSTGRES_CAPABILITIES,
+    eventWrites,
+    async close() {
+      await eventWrites.close();
+      await db.destroy();
+    },
+  };
 }
 
 /** Opens the configured backend. Both give real transactions; nothing else is accepted. */

@@ -56,3 +56,68 @@ describe.each(DIALECTS)("announcing committed event writes on %s", (dialect) => 
     expect(signals).toBe(before);
   });
 });
+
+describe("hearing another process's event commits on postgres", () => {
+  let database: TestDatabase;
+  let writer: Storage;
+  let reader: Storage;
+  const deps = { ids: createIdGenerator(), clock: systemClock };
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    writer = openStorage(database.config);
+    await migrateToLatest(writer);
+    // Another process, as far as the database can tell: a storage of its own, with its own connections.
+    reader = openStorage(database.config);
+  });
+  afterAll(async () => {
+    await reader?.close();
+    await writer?.close();
+    await database?.drop();
+  });
+
+  /** Resolves at the next signal, or rejects after `ms`. */
+  function nextSignal(counter: { count: number }, ms = 5000): Promise<void> {
+    const start = counter.count;
+    return new Promise((resolve, reject) => {
+      const deadline = Date.now() + ms;
+      const poll = setInterval(() => {
+        if (counter.count > start) {
+          clearInterval(poll);
+          resolve();
+        } else if (Date.now() > deadline) {
+          clearInterval(poll);
+          reject(new Error(`no signal within ${ms} ms`));
+        }
+      }, 5);
+    });
+  }
+
+  it("a database-wide listener hears the other's commits, once each, never a rollback; a process-wide one does not", async () => {
+    const heardFromDatabase = { count: 0 };
+    const processOnly = { count: 0 };
+    const ready = nextSignal(heardFromDatabase);
+    const stopDatabase = reader.eventWrites.subscribe(() => heardFromDatabase.count++, "database");
+    const stopProcess = reader.eventWrites.subscribe(() => processOnly.count++);
+    await ready; // listening: the first signal catches up on what came before
+    processOnly.count = 0;
+
+    const heard = nextSignal(heardFromDatabase);
+    const before = heardFromDatabase.count;
+    await writer.db.transaction().execute(async (trx) => {
+      await appendEvents(trx, deps, [draft]);
+      await appendEvents(trx, deps, [draft, draft]);
+    });
+    await heard;
+    await expect(
+      writer.db.transaction().execute(async (trx) => {
+        await appendEvents(trx, deps, [draft]);
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heardFromDatabase.count - before).toBe(1);
+    expect(processOnly.count).toBe(0);
+    stopProcess();
+    stopDatabase();
+  });
+});

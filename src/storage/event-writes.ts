@@ -2,10 +2,26 @@ import type { CompiledQuery, DatabaseConnection, DatabaseIntrospector, Dialect, 
 
 /** Tells this process's listeners that events were committed through its connections. */
 export interface EventWrites {
-  /** `listener` runs after each commit that inserted into `events`; returns the unsubscribe. */
-  subscribe(listener: () => void): () => void;
+  /**
+   * `listener` runs after each commit that inserted into `events`; returns the unsubscribe.
+   * `database` also hears other processes' commits where the backend can tell (PostgreSQL's
+   * `LISTEN`, on a connection opened while such a listener exists); `process` only this one's.
+   */
+  subscribe(listener: () => void, scope?: "process" | "database"): () => void;
   /** Announces a commit that wrote events through another connection of this process (a sync run's thread). */
   announce(): void;
+  /** Stops listening to other processes. */
+  close(): Promise<void>;
+}
+
+/** How a process hears other processes' event commits, and tells them of its own. */
+export interface OtherProcesses {
+  /** Starts hearing them (`onEvent` for each); `close` stops. */
+  listen(onEvent: () => void): { close(): Promise<void> };
+  /** Tells them this process committed events (called after each such commit; may coalesce). */
+  tell(): void;
+  /** Drops what `tell` has not sent yet. */
+  close(): void;
 }
 
 type Notify = () => void;
@@ -105,13 +121,19 @@ class WatchingDriver implements Driver {
 
 /**
  * Wraps a dialect so that every commit that inserted into `events` is announced, after the
- * commit: the delivery worker wakes on it instead of waiting for its next poll. Only writes
- * made through this process's Kysely are seen; other processes' writes still wait for a poll.
+ * commit: the delivery worker wakes on it instead of waiting for its next poll. Writes made through
+ * this process's Kysely are seen here; other processes' only through `otherProcesses`, if given.
  */
-export function watchEventWrites(inner: Dialect): { readonly dialect: Dialect; readonly eventWrites: EventWrites } {
+export function watchEventWrites(inner: Dialect, otherProcesses?: OtherProcesses): { readonly dialect: Dialect; readonly eventWrites: EventWrites } {
   const listeners = new Set<() => void>();
+  const databaseListeners = new Set<() => void>();
+  let remote: { close(): Promise<void> } | null = null;
   const notify = () => {
     for (const listener of listeners) listener();
+    otherProcesses?.tell();
+  };
+  const notifyDatabaseListeners = () => {
+    for (const listener of databaseListeners) listener();
   };
   const dialect: Dialect = {
     createDriver: () => new WatchingDriver(inner.createDriver(), notify),
@@ -122,11 +144,29 @@ export function watchEventWrites(inner: Dialect): { readonly dialect: Dialect; r
   return {
     dialect,
     eventWrites: {
-      subscribe(listener) {
+      subscribe(listener, scope = "process") {
         listeners.add(listener);
-        return () => listeners.delete(listener);
+        if (scope === "database" && otherProcesses) {
+          databaseListeners.add(listener);
+          remote ??= otherProcesses.listen(notifyDatabaseListeners);
+        }
+        return () => {
+          listeners.delete(listener);
+          databaseListeners.delete(listener);
+          if (databaseListeners.size === 0 && remote) {
+            void remote.close();
+            remote = null;
+          }
+        };
       },
       announce: notify,
+      async close() {
+        otherProcesses?.close();
+        databaseListeners.clear();
+        const current = remote;
+        remote = null;
+        await current?.close();
+      },
     },
   };
 }

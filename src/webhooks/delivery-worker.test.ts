@@ -4,6 +4,7 @@ import { DIALECTS } from "../../test/support/databases.js";
 import { createScimDirectory, SCHEMA, type ScimDirectory, scimClient } from "../../test/support/scim-client.js";
 import { ADMIN_KEY, bearer, createTestApp, type TestApp } from "../../test/support/test-app.js";
 import { createSecretKeyring } from "../crypto/secret-key.js";
+import { openStorage } from "../storage/connect.js";
 import { RETRY_WINDOW_MS } from "./backoff.js";
 import { createDeliveryWorker, type DeliveryWorker, type WorkerLog } from "./delivery-worker.js";
 import { settleEvents, type TestReceiver, startTestReceiver, verifyStandardSignature, verifyWorkosSignature, waitUntil } from "./webhook-test-support.js";
@@ -235,6 +236,22 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
       expect(okIdsAt("/prompt")).toEqual([eventId]);
     } finally {
       await running.stop();
+    }
+  });
+
+  it.runIf(dialect === "postgres")("a worker on connections of its own (roster worker) wakes on the server's commits, through LISTEN", async () => {
+    await createEndpoint("/elsewhere");
+    const keyring = createSecretKeyring({ secretKey: SECRET_KEY, database: t.config.database, warn: () => undefined });
+    const elsewhere = openStorage(t.config.database);
+    const running = createDeliveryWorker({ ...t.deps, db: elsewhere.db, keyring, log: silent, eventWrites: elsewhere.eventWrites }, { pollIntervalMs: 60_000 }).start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500)); // listening, and its first passes are over: it naps for a minute
+      const eventId = await createUser();
+      await waitUntil(() => okIdsAt("/elsewhere").length > 0, "the delivery", 5_000);
+      expect(okIdsAt("/elsewhere")).toEqual([eventId]);
+    } finally {
+      await running.stop();
+      await elsewhere.close();
     }
   });
 

@@ -126,7 +126,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
     start(): RunningWorker {
       const controller = new AbortController();
       const waker = createWaker(controller.signal, minPassGapMs);
-      const unsubscribe = deps.eventWrites?.subscribe(waker.wake);
+      // Other processes' commits too, where the database can say (a `roster worker` beside `serve`).
+      const unsubscribe = deps.eventWrites?.subscribe(waker.wake, "database");
       const inFlight = new Set<Promise<unknown>>();
       const loop = (async () => {
         let heldBackNap = 0;
