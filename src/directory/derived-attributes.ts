@@ -3,7 +3,7 @@ import { customAttributesOf } from "./mapping/attribute-mapping.js";
 import type { CompiledMapping } from "./mapping/directory-mapping.js";
 import { type GroupKey, rolesOf } from "./mapping/role-mapping.js";
 import type { Db, DirectoryContext } from "./types.js";
-import { chunks } from "./user-rows.js";
+import { chunks } from "../storage/value-lists.js";
 
 /** The user columns the directory's mappings compute (SPEC §1): never sent by a source. */
 export interface DerivedColumns {

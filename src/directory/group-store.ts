@@ -8,7 +8,8 @@ import { inTransaction } from "./in-transaction.js";
 import { StoreErrors } from "./store-errors.js";
 import type { Db, DirectoryContext, GroupInput, MemberChange } from "./types.js";
 import { NO_MEMBER_CHANGE } from "./types.js";
-import { chunks, loadUsers } from "./user-rows.js";
+import { chunks } from "../storage/value-lists.js";
+import { loadUsers } from "./user-rows.js";
 import type { StoreDeps } from "./user-store.js";
 
 export interface StoredGroup {

@@ -22,4 +22,5 @@ export type { DirectoryGroup } from "./group-object.js";
 export { checkAttributeMapping } from "./mapping/attribute-mapping.js";
 export { checkRoleMapping, type RoleRule } from "./mapping/role-mapping.js";
 export { type DirectoryMapping, readMapping, withMapping } from "./mapping/directory-mapping.js";
-export { chunks, userColumns } from "./user-rows.js";
+export { chunks } from "../storage/value-lists.js";
+export { userColumns } from "./user-rows.js";

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../storage/schema.js";
 import { type DirectoryGroup, toDirectoryGroup } from "./group-object.js";
-import { chunks } from "./user-rows.js";
+import { chunks } from "../storage/value-lists.js";
 
 /** The groups of each user (a whole page at once: one indexed join per 500 users), by group id. */
 export async function groupsOfUsers(db: Kysely<Database>, userIds: readonly string[]): Promise<Map<string, DirectoryGroup[]>> {

@@ -5,7 +5,8 @@ import { memberEvent, membershipVisible } from "./membership-events.js";
 import { StoreErrors } from "./store-errors.js";
 import type { Db, DirectoryContext, MemberChange } from "./types.js";
 import type { DirectoryUser } from "./user-object.js";
-import { chunks, loadUsers } from "./user-rows.js";
+import { chunks } from "../storage/value-lists.js";
+import { loadUsers } from "./user-rows.js";
 
 async function existingMembers(trx: Db, groupId: string, userIds: readonly string[]): Promise<Set<string>> {
   const present = new Set<string>();

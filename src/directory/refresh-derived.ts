@@ -4,7 +4,8 @@ import { type CompiledMapping, loadMapping } from "./mapping/directory-mapping.j
 import { StoreErrors } from "./store-errors.js";
 import type { Db, DirectoryContext } from "./types.js";
 import { previousAttributes, toDirectoryUser } from "./user-object.js";
-import { chunks, loadUsers } from "./user-rows.js";
+import { chunks } from "../storage/value-lists.js";
+import { loadUsers } from "./user-rows.js";
 import type { StoreDeps } from "./user-store.js";
 
 /**

@@ -1,16 +1,8 @@
 import { queryTemplate } from "../storage/query-template.js";
+import { chunks } from "../storage/value-lists.js";
 import type { DirectoryUserRow } from "../storage/schema.js";
 import type { Db, EmailInput, UserInput } from "./types.js";
 import { type DirectoryUser, toDirectoryUser } from "./user-object.js";
-
-const CHUNK = 500;
-
-/** Splits a list for `IN (…)` so no statement exceeds the backends' parameter limits. */
-export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** The primary email: the one marked primary, else the first work email, else the first. */
 export function primaryEmail(emails: readonly EmailInput[]): string | null {

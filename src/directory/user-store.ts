@@ -11,7 +11,8 @@ import { inTransaction } from "./in-transaction.js";
 import { StoreErrors } from "./store-errors.js";
 import type { Db, DirectoryContext, UserInput } from "./types.js";
 import { type DirectoryUser, previousAttributes, toDirectoryUser } from "./user-object.js";
-import { chunks, emailRows, insertUserRow, loadUser, userColumns, writeEmails, writeEmailsOfMany } from "./user-rows.js";
+import { chunks } from "../storage/value-lists.js";
+import { emailRows, insertUserRow, loadUser, userColumns, writeEmails, writeEmailsOfMany } from "./user-rows.js";
 
 export interface StoredUser {
   readonly user: DirectoryUser;

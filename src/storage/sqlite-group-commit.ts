@@ -55,9 +55,8 @@ class Lease implements DatabaseConnection {
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.released) return Promise.reject(new Error("the connection was used after it was released"));
     if (this.inTransaction) return this.inner.executeQuery<R>(query);
-    const run = () => this.inner.executeQuery<R>(query);
-    if (!this.driver.hasOpenGroup) return this.driver.outsideTransaction(run);
-    return this.driver.commitOpenOn(this.inner).then(() => this.driver.outsideTransaction(run));
+    if (!this.driver.hasOpenGroup) return this.driver.outsideTransaction<R>(this.inner, query);
+    return this.driver.commitOpenOn(this.inner).then(() => this.driver.outsideTransaction<R>(this.inner, query));
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
@@ -89,13 +88,13 @@ class GroupCommitDriver implements Driver {
   ) {}
 
   /** A statement outside any transaction: on the serving side, retried while another writer holds the lock. */
-  outsideTransaction<R>(run: () => Promise<R>): Promise<R> {
-    if (this.writer.role !== "serving") return run();
-    // Most statements are not refused: no extra promise for them. better-sqlite3 refuses synchronously.
+  outsideTransaction<R>(connection: DatabaseConnection, query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.writer.role !== "serving") return connection.executeQuery<R>(query);
+    // Most statements are not refused: nothing extra for them. better-sqlite3 refuses synchronously.
     try {
-      return run();
+      return connection.executeQuery<R>(query);
     } catch (error) {
-      return isBusy(error) ? this.writer.turnstile.retryWhileBusy(run) : Promise.reject(error);
+      return isBusy(error) ? this.writer.turnstile.retryWhileBusy(() => connection.executeQuery<R>(query)) : Promise.reject(error);
     }
   }
 

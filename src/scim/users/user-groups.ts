@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { DirectoryUser } from "../../directory/index.js";
 import { toDirectoryUser } from "../../directory/user-object.js";
-import { chunks } from "../../directory/user-rows.js";
+import { chunks } from "../../storage/value-lists.js";
 import type { StorageCapabilities } from "../../storage/capabilities.js";
 import { type QueryTemplate, queryTemplate } from "../../storage/query-template.js";
 import type { Database, DirectoryUserRow } from "../../storage/schema.js";
