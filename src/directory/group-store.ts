@@ -1,4 +1,4 @@
-import type { DirectoryGroupRow } from "../storage/schema.js";
+import type { DirectoryGroupRow, DirectoryUserRow } from "../storage/schema.js";
 import { type DirectoryGroup, toDirectoryGroup } from "./group-object.js";
 import { applyMemberChange } from "./membership-store.js";
 import { memberEvent, membershipVisible } from "./membership-events.js";
@@ -11,10 +11,21 @@ import { NO_MEMBER_CHANGE } from "./types.js";
 import { chunks } from "../storage/value-lists.js";
 import { loadUsers } from "./user-rows.js";
 import type { StoreDeps } from "./user-store.js";
+import { createMappingCache } from "./mapping/mapping-cache.js";
+import { changeMembersStatement, memberCandidates } from "./member-change-statement.js";
+import { eventRows } from "./outbox.js";
+import { toDirectoryUser } from "./user-object.js";
 
 export interface StoredGroup {
   readonly group: DirectoryGroup;
   readonly version: number;
+}
+
+/** Whether `input` would leave the group's stored attributes as they are (compared as they are stored). */
+function sameAttributes(input: GroupInput, group: DirectoryGroup): boolean {
+  const next = groupColumns(input);
+  const current = groupColumns({ name: group.name, idpId: group.idp_id, rawAttributes: group.raw_attributes });
+  return next.idp_id === current.idp_id && next.name === current.name && next.raw_attributes === current.raw_attributes;
 }
 
 function groupColumns(input: GroupInput) {
@@ -24,6 +35,7 @@ function groupColumns(input: GroupInput) {
 /** Groups of a directory and their memberships: every write and its events in one transaction. */
 export function createGroupStore(deps: StoreDeps) {
   const { db, caps, clock, ids } = deps;
+  const mappings = createMappingCache();
 
   async function mustLoad(trx: Db, dir: DirectoryContext, id: string): Promise<DirectoryGroupRow> {
     const row = await trx.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "=", id).executeTakeFirst();
@@ -44,6 +56,46 @@ export function createGroupStore(deps: StoreDeps) {
       if (caps.isUniqueViolation(error)) throw StoreErrors.groupNameTaken(name);
       throw error;
     }
+  }
+
+  /**
+   * A change of members alone, as one read and one statement (member-change-statement.ts) instead
+   * of a transaction of ten: where the backend has writable CTEs, outside a caller's transaction,
+   * when the directory maps no roles (a membership then changes no user) and the caller read the
+   * group at the version it expects. Undefined when it does not apply, or the directory's settings
+   * moved under it twice: then the transaction does the change.
+   */
+  async function changeMembersInOneStatement(dir: DirectoryContext, seen: StoredGroup, change: MemberChange): Promise<StoredGroup | undefined> {
+    if (!caps.writableCtes || !caps.arrayParameters || db.isTransaction || change.replaceAll !== null) return undefined;
+    const add = new Set(change.add);
+    const remove = new Set(change.remove.filter((id) => !add.has(id)));
+    if (add.size + remove.size === 0) return seen;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const known = await mappings.get(db, dir.id);
+      if (!known || known.mapping.roles.length > 0) return undefined;
+      const found = new Map((await memberCandidates(db, dir.id, seen.group.id, [...add, ...remove])).map((row) => [row.id, row]));
+      const unknown = [...add].filter((id) => !found.has(id));
+      if (unknown.length > 0) throw StoreErrors.unknownMembers(unknown);
+      const adds = [...add].filter((id) => found.get(id)?.present === false);
+      const removes = [...remove].filter((id) => found.get(id)?.present === true);
+      if (adds.length + removes.length === 0) return seen;
+      // The events carry the group as it was read, as the transaction's do.
+      const drafts: Array<{ userId: string; draft: EventDraft }> = [];
+      for (const [memberIds, type] of [[adds, "dsync.group.user_added"], [removes, "dsync.group.user_removed"]] as const) {
+        for (const id of memberIds) {
+          const user = toDirectoryUser(found.get(id) as DirectoryUserRow);
+          if (membershipVisible(dir, user)) drafts.push({ userId: id, draft: memberEvent(dir, type, user, seen.group) });
+        }
+      }
+      const rows = eventRows(deps, drafts.map((d) => d.draft));
+      const events = drafts.map((d, i) => ({ userId: d.userId, row: rows[i] as (typeof rows)[number] }));
+      const now = clock.now().toISOString();
+      const outcome = await changeMembersStatement(db, { directoryId: dir.id, organizationId: dir.organizationId, groupId: seen.group.id, version: seen.version, settings: known.settings, now, adds, removes, events });
+      if (outcome === "written") return { group: { ...seen.group, updated_at: now }, version: seen.version + 1 };
+      if (outcome === "version_changed") throw StoreErrors.versionMismatch(seen.group.id);
+      mappings.forget(dir.id);
+    }
+    return undefined;
   }
 
   return {
@@ -67,9 +119,15 @@ export function createGroupStore(deps: StoreDeps) {
 
     /**
      * Changes a group's attributes (when `input` is given) and its members (as a change, never the
-     * whole list). The version moves when either changes.
+     * whole list). The version moves when either changes. `seen` is the group as the caller read
+     * it: when `input` leaves its attributes as they were, at `expectedVersion`, a change of members
+     * alone may take one statement.
      */
-    async update(dir: DirectoryContext, id: string, input: GroupInput | null, members: MemberChange, expectedVersion?: number): Promise<StoredGroup> {
+    async update(dir: DirectoryContext, id: string, input: GroupInput | null, members: MemberChange, expectedVersion?: number, seen?: StoredGroup): Promise<StoredGroup> {
+      if (seen && seen.group.id === id && seen.version === expectedVersion && (input === null || sameAttributes(input, seen.group))) {
+        const done = await changeMembersInOneStatement(dir, seen, members);
+        if (done) return done;
+      }
       return write(input?.name ?? "", async (trx) => {
         const before = await mustLoad(trx, dir, id);
         if (expectedVersion !== undefined && before.version !== expectedVersion) throw StoreErrors.versionMismatch(id);

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../test/support/databases.js";
 import { systemClock } from "../core/clock.js";
 import { createIdGenerator } from "../core/ids.js";
-import { appendEvents, type EventDraft } from "../directory/outbox.js";
+import { sql } from "kysely";
+import { appendEvents, type EventDraft, type EventRow, eventRows } from "../directory/outbox.js";
 import { openStorage, type Storage } from "./connect.js";
 import { migrateToLatest } from "./migrate.js";
 
@@ -39,6 +40,16 @@ describe.each(DIALECTS)("announcing committed event writes on %s", (dialect) => 
   it("announces a write outside a transaction at once", async () => {
     const before = signals;
     await appendEvents(storage.db, deps, [draft]);
+    expect(signals).toBe(before + 1);
+  });
+
+  it.runIf(dialect === "postgres")("announces a statement whose CTE inserts events (the one-statement member change)", async () => {
+    const before = signals;
+    const [row] = eventRows(deps, [draft]);
+    await storage.db
+      .with("e", (qc) => qc.insertInto("events").values(row as EventRow))
+      .selectNoFrom(sql<number>`1`.as("one"))
+      .execute();
     expect(signals).toBe(before + 1);
   });
 

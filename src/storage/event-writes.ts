@@ -1,4 +1,4 @@
-import type { CompiledQuery, DatabaseConnection, DatabaseIntrospector, Dialect, DialectAdapter, Driver, QueryCompiler, QueryResult, TransactionSettings } from "kysely";
+import { type CompiledQuery, type DatabaseConnection, type DatabaseIntrospector, type Dialect, type DialectAdapter, type Driver, InsertQueryNode, type OperationNode, type QueryCompiler, type QueryResult, type TransactionSettings, type WithNode } from "kysely";
 
 /** Tells this process's listeners that events were committed through its connections. */
 export interface EventWrites {
@@ -26,9 +26,16 @@ export interface OtherProcesses {
 
 type Notify = () => void;
 
+function isEventsInsert(node: OperationNode): boolean {
+  return InsertQueryNode.is(node) && node.into?.table.identifier.name === "events";
+}
+
+/** An insert into `events`, or a statement with one among its CTEs (member-change-statement.ts). */
 function insertsEvents(query: CompiledQuery): boolean {
   const node = query.query;
-  return node.kind === "InsertQueryNode" && node.into?.table.identifier.name === "events";
+  if (isEventsInsert(node)) return true;
+  const ctes = "with" in node && node.with ? (node.with as WithNode).expressions : [];
+  return ctes.some((cte) => isEventsInsert(cte.expression));
 }
 
 /** A connection that remembers whether its open transaction inserted events. */

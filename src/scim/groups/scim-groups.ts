@@ -98,7 +98,7 @@ export function createScimGroups(deps: Deps) {
         const { document, members } = applyGroupPatch(currentDocument(current.group) as JsonObject, operations);
         const { document: checked } = readGroupBody(document);
         try {
-          return await store.groups.update(dir, id, toGroupInput(checked), members, current.version);
+          return await store.groups.update(dir, id, toGroupInput(checked), members, current.version, current);
         } catch (error) {
           if (!(error instanceof AppError && error.code === "version_mismatch") || ifMatch !== undefined || attempt >= MAX_PATCH_ATTEMPTS) throw error;
         }
