@@ -9,6 +9,8 @@ export interface RosterConfig {
   readonly adminKey: string | undefined;
   readonly secretKey: string | undefined;
   readonly restoreDays: number;
+  /** Days finished webhook deliveries and sync runs are kept (`ROSTER_HISTORY_DAYS`); 0 keeps them for ever. */
+  readonly historyDays: number;
   readonly bodyLimitBytes: number;
   readonly rateLimit: RateLimitConfig;
   readonly scimTokenGraceSeconds: number;
@@ -89,6 +91,7 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     adminKey: env.ROSTER_ADMIN_KEY || undefined,
     secretKey: env.ROSTER_SECRET_KEY || undefined,
     restoreDays: integer(env, "ROSTER_RESTORE_DAYS", 7),
+    historyDays: integer(env, "ROSTER_HISTORY_DAYS", 30),
     bodyLimitBytes: integer(env, "ROSTER_BODY_LIMIT", 1024 * 1024, 1024),
     rateLimit: Object.freeze({
       apiMax: integer(env, "ROSTER_RATE_LIMIT_API", 6000, 1),

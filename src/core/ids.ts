@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { monotonicFactory } from "ulid";
+import { encodeTime, monotonicFactory } from "ulid";
 
 /** The object kinds Roster mints ids for, with the prefix each id carries (SPEC §1). */
 export const ID_PREFIXES = {
@@ -44,6 +44,14 @@ function pooledRandom(): () => number {
 export function createIdGenerator(now: () => number = Date.now): IdGenerator {
   const ulid = monotonicFactory(pooledRandom());
   return (kind) => `${ID_PREFIXES[kind]}_${ulid(now())}`;
+}
+
+/**
+ * A bound below which lie exactly the ids of `kind` minted before `ms`: the ULID's first ten
+ * characters are its time, so `id < bound` selects by age through the primary key's index.
+ */
+export function idsMintedBefore(kind: IdKind, ms: number): string {
+  return `${ID_PREFIXES[kind]}_${encodeTime(ms, 10)}`;
 }
 
 /** True when `value` has the shape of an id of `kind` (not whether it exists). */

@@ -10,10 +10,10 @@ import { createIdGenerator } from "../core/ids.js";
 import { createSecretKeyring } from "../crypto/secret-key.js";
 import { openStorage, type Storage } from "../storage/connect.js";
 import { migrateToLatest } from "../storage/migrate.js";
-import { createDirectoryService } from "../tenancy/directories.js";
 import { startSyncScheduler } from "../sync/sync-scheduler.js";
 import { syncThreadFor } from "../sync/sync-thread-launcher.js";
 import { createDeliveryWorker } from "../webhooks/delivery-worker.js";
+import { startHousekeeping } from "./housekeeping.js";
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -22,8 +22,6 @@ export interface RunningServer {
   readonly generatedAdminKey: string | null;
   close(): Promise<void>;
 }
-
-const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** A free loopback port, so PORT=0 still yields a public URL naming the real port. */
 async function freePort(host: string): Promise<number> {
@@ -55,11 +53,7 @@ export async function startServer(requested: RosterConfig, options: Pick<AppOpti
   const worker = createDeliveryWorker({ ...deps, keyring: secretKeyring, log: app.log.child({ component: "webhooks" }), eventWrites: storage.eventWrites }).start();
 
   const scheduler = startSyncScheduler(app.sync, config.sync.schedulerIntervalMs, app.log.child({ component: "sync" }));
-  const directories = createDirectoryService(deps);
-  const purge = setInterval(() => {
-    directories.purgeExpired().catch((err: unknown) => app.log.error({ err }, "purging deleted directories failed"));
-  }, PURGE_INTERVAL_MS);
-  purge.unref();
+  const housekeeping = startHousekeeping(deps, app.log.child({ component: "housekeeping" }));
 
   return {
     app,
@@ -67,7 +61,7 @@ export async function startServer(requested: RosterConfig, options: Pick<AppOpti
     url: address,
     generatedAdminKey: generated,
     async close() {
-      clearInterval(purge);
+      housekeeping.stop();
       scheduler.stop();
       // Closing the app also stops this process's sync runs (recorded as cancelled).
       await app.close();
