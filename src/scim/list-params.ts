@@ -11,6 +11,11 @@ export interface ListParams {
   readonly cursor: string | undefined;
 }
 
+/** The first page, in the default order, by index: a page a single-match lookup can answer alone. */
+export function isPlainFirstPage(params: ListParams): boolean {
+  return params.cursor === undefined && params.startIndex === 1 && params.count > 0 && params.sortBy === undefined;
+}
+
 export const MAX_RESULTS = 1000;
 const DEFAULT_COUNT = 100;
 

@@ -27,6 +27,30 @@ describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
     expect(dup.json().scimType).toBe("uniqueness");
   });
 
+  it("answers the IdPs' displayName lookup exactly as the general filter path does", async () => {
+    // `displayName eq` alone takes one indexed query; adding `and displayName pr` takes the general path.
+    const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Looked Up", externalId: "ext-lookup", members: [{ value: userIds[2] }] })).json();
+    const cases: [string, string][] = [
+      ['displayName eq "LOOKED UP"', ""],
+      ['urn:ietf:params:scim:schemas:core:2.0:Group:displayName eq "looked up"', ""],
+      ['displayName eq "Looked Up"', "&excludedAttributes=members"],
+      ['displayName eq "Looked Up"', "&attributes=displayName"],
+      ['displayName eq "nobody"', ""],
+      ['displayName eq "Looked Up"', "&count=0"],
+      ['displayName eq "Looked Up"', "&startIndex=2"],
+    ];
+    for (const [filter, extra] of cases) {
+      const lookup = await scim("GET", `/Groups?filter=${encodeURIComponent(filter)}${extra}`);
+      const general = await scim("GET", `/Groups?filter=${encodeURIComponent(`${filter} and displayName pr`)}${extra}`);
+      expect(lookup.statusCode, filter + extra).toBe(200);
+      expect(lookup.json(), filter + extra).toEqual(general.json());
+    }
+    const found = (await scim("GET", `/Groups?filter=${encodeURIComponent('displayName eq "looked up"')}`)).json();
+    expect(found).toMatchObject({ totalResults: 1, itemsPerPage: 1, Resources: [{ id: group.id, displayName: "Looked Up", members: [{ value: userIds[2] }] }] });
+    expect((await scim("GET", `/Groups?filter=${encodeURIComponent('displayName eq "nobody"')}`)).json()).toMatchObject({ totalResults: 0, Resources: [] });
+    expect((await scim("DELETE", `/Groups/${group.id}`)).statusCode).toBe(204);
+  });
+
   it("writes user_added and user_removed events per member, only for real changes", async () => {
     const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Evented", members: [{ value: userIds[0] }] })).json();
     await scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "add", path: "members", value: [{ value: userIds[0] }, { value: userIds[1] }] }] });

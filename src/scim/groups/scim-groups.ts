@@ -5,8 +5,9 @@ import { createDirectoryStore, type DirectoryContext, type DirectoryGroup, NO_ME
 import { toDirectoryGroup } from "../../directory/group-object.js";
 import type { DirectoryGroupRow } from "../../storage/schema.js";
 import { createScimError } from "../errors.js";
-import { compileFilter, parseFilter } from "../filter/index.js";
-import type { ListParams } from "../list-params.js";
+import { compileFilter, parseFilter, uniqueNameEquals } from "../filter/index.js";
+import { isPlainFirstPage, type ListParams } from "../list-params.js";
+import { queryTemplate } from "../../storage/query-template.js";
 import { GROUP_SORT, listPage } from "../list-query.js";
 import { URN } from "../resource-meta.js";
 import { applyGroupPatch, type JsonObject, normalizePatchRequest } from "../patch/index.js";
@@ -23,6 +24,10 @@ export interface RenderedGroup {
 }
 
 const MAX_PATCH_ATTEMPTS = 5;
+
+const groupByName = queryTemplate(["directoryId", "nameLower"], (db, p: { directoryId: string; nameLower: string }) =>
+  db.selectFrom("directory_groups").selectAll().where("directory_id", "=", p.directoryId).where("name_lower", "=", p.nameLower),
+);
 
 /** The SCIM /Groups resource over the directory store; members are read and written as rows. */
 export function createScimGroups(deps: Deps) {
@@ -41,13 +46,24 @@ export function createScimGroups(deps: Deps) {
     return found;
   }
 
+  /** A list page's rows. The lookup IdPs send, `displayName eq "…"`, is one indexed query: the name is unique per directory. */
+  async function listRows(dir: DirectoryContext, params: ListParams): Promise<{ rows: DirectoryGroupRow[]; page: { totalResults: number; nextCursor: string | undefined } }> {
+    const filter = params.filter ? parseFilter(params.filter) : null;
+    const name = filter && isPlainFirstPage(params) ? uniqueNameEquals(filter, "Group") : null;
+    if (name !== null) {
+      const row = await groupByName.executeTakeFirst(deps.db, { directoryId: dir.id, nameLower: name.toLowerCase() });
+      return { rows: row ? [row] : [], page: { totalResults: row ? 1 : 0, nextCursor: undefined } };
+    }
+    const where = filter ? compileFilter(filter, "Group", deps.caps) : null;
+    const page = await listPage(deps.db, deps.caps, GROUP_SORT, dir.id, where, params);
+    const byId = new Map((page.ids.length ? await deps.db.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "in", page.ids).execute() : []).map((r) => [r.id, r]));
+    return { rows: page.ids.flatMap((id) => byId.get(id) ?? []), page };
+  }
+
   return {
     /** A list page as a stream: groups with members never become one object in memory. */
     async list(dir: DirectoryContext, params: ListParams, projection: Projection): Promise<Readable> {
-      const where = params.filter ? compileFilter(parseFilter(params.filter), "Group", deps.caps) : null;
-      const page = await listPage(deps.db, deps.caps, GROUP_SORT, dir.id, where, params);
-      const byId = new Map((page.ids.length ? await deps.db.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "in", page.ids).execute() : []).map((r) => [r.id, r]));
-      const rows = page.ids.flatMap((id) => byId.get(id) ?? []);
+      const { rows, page } = await listRows(dir, params);
       const withMembers = !excludes(projection, "members");
       const db = deps.db;
       const head = {

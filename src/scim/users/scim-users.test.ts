@@ -108,6 +108,34 @@ describe.each(DIALECTS)("SCIM /Users on %s", (dialect) => {
     for (const id of groupIds) expect((await scim("DELETE", `/Groups/${id}`)).statusCode).toBe(204);
   });
 
+  it("answers the IdPs' userName lookup exactly as the general filter path does", async () => {
+    // `userName eq` alone takes one indexed query; adding `and userName pr` takes the general path.
+    const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Lookup", members: [{ value: ids["alice@x.com"] }] })).json().id;
+    const cases: [string, string][] = [
+      ['userName eq "ALICE@x.com"', ""],
+      ['urn:ietf:params:scim:schemas:core:2.0:User:userName eq "alice@x.com"', ""],
+      ['UserName eq "bob@y.com"', "&attributes=userName,active"],
+      ['userName eq "alice@x.com"', "&excludedAttributes=groups,meta"],
+      ['userName eq "nobody@x.com"', ""],
+      ['userName eq "alice@x.com"', "&count=0"],
+      ['userName eq "alice@x.com"', "&startIndex=2"],
+      ['userName eq "alice@x.com"', "&sortBy=userName"],
+    ];
+    for (const [filter, extra] of cases) {
+      const lookup = await filtered(filter, extra);
+      const general = await filtered(`${filter} and userName pr`, extra);
+      expect(lookup.statusCode, filter + extra).toBe(200);
+      expect(lookup.json(), filter + extra).toEqual(general.json());
+    }
+    const found = (await filtered('userName eq "Alice@X.com"')).json();
+    expect(found).toMatchObject({ totalResults: 1, itemsPerPage: 1, startIndex: 1 });
+    expect(found.Resources[0]).toMatchObject({ id: ids["alice@x.com"], groups: [{ value: group, display: "Lookup" }] });
+    expect((await filtered('userName eq "nobody@x.com"')).json()).toMatchObject({ totalResults: 0, itemsPerPage: 0, Resources: [] });
+    const searched = await scim("POST", "/Users/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: 'userName eq "bob@y.com"' });
+    expect(names(searched)).toEqual(["bob@y.com"]);
+    expect((await scim("DELETE", `/Groups/${group}`)).statusCode).toBe(204);
+  });
+
   it("searches with POST /.search", async () => {
     const res = await scim("POST", "/Users/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: 'userName co "x.com"', sortBy: "userName", attributes: ["userName"], startIndex: 1, count: 10 });
     expect(res.statusCode).toBe(200);

@@ -3,13 +3,13 @@ import { AppError } from "../../core/errors.js";
 import { createDirectoryStore, type DirectoryContext, type DirectoryUser } from "../../directory/index.js";
 import { loadUsers } from "../../directory/user-rows.js";
 import { createScimError } from "../errors.js";
-import { compileFilter, parseFilter } from "../filter/index.js";
-import type { ListParams } from "../list-params.js";
+import { compileFilter, parseFilter, uniqueNameEquals } from "../filter/index.js";
+import { isPlainFirstPage, type ListParams } from "../list-params.js";
 import { listPage, USER_SORT } from "../list-query.js";
 import { applyUserPatch, type JsonObject, normalizePatchRequest } from "../patch/index.js";
 import { excludes, type Projection, project } from "../projection.js";
 import { USER_SCHEMAS } from "../resource-meta.js";
-import { groupsOfUsers, loadUsersWithGroups, loadUserWithGroups } from "./user-groups.js";
+import { groupsOfUsers, loadUsersWithGroups, loadUserWithGroups, loadUserWithGroupsByUserName } from "./user-groups.js";
 import { readUserDocument, type ScimUserDocument, toUserInput } from "./user-document.js";
 import { toScimUser, type UserGroupRef } from "./user-resource.js";
 
@@ -47,7 +47,15 @@ export function createScimUsers(deps: Deps) {
 
   return {
     async list(dir: DirectoryContext, params: ListParams, projection: Projection) {
-      const where = params.filter ? compileFilter(parseFilter(params.filter), "User", deps.caps) : null;
+      const filter = params.filter ? parseFilter(params.filter) : null;
+      const userName = filter && isPlainFirstPage(params) ? uniqueNameEquals(filter, "User") : null;
+      if (userName !== null) {
+        // At most one match (userName is unique per directory): one indexed query, no count.
+        const found = await loadUserWithGroupsByUserName(deps.db, deps.caps, dir.id, userName);
+        const resources = found ? (await render(dir, [found], projection, new Map([[found.user.id, found.groups]]))).map((r) => r.resource) : [];
+        return { ids: found ? [found.user.id] : [], totalResults: resources.length, nextCursor: undefined, resources };
+      }
+      const where = filter ? compileFilter(filter, "User", deps.caps) : null;
       const page = await listPage(deps.db, deps.caps, USER_SORT, dir.id, where, params);
       if (excludes(projection, "groups")) {
         const loaded = await loadUsers(deps.db, dir.id, page.ids);

@@ -34,9 +34,7 @@ export async function groupsOfUsers(db: Kysely<Database>, userIds: readonly stri
   return result;
 }
 
-type UserKey = { directoryId: string; id: string };
 type RowWithGroups = DirectoryUserRow & { groups: string };
-const withGroupsByCaps = new WeakMap<StorageCapabilities, QueryTemplate<UserKey, RowWithGroups>>();
 
 /** `directory_users` rows with a `groups` column: the text of a JSON array of the user's groups. */
 function selectWithGroups(db: Kysely<Database>, caps: StorageCapabilities, directoryId: string) {
@@ -51,14 +49,26 @@ function selectWithGroups(db: Kysely<Database>, caps: StorageCapabilities, direc
     .where("u.directory_id", "=", directoryId);
 }
 
-function userWithGroups(caps: StorageCapabilities) {
-  let template = withGroupsByCaps.get(caps);
-  if (!template) {
-    template = queryTemplate(["directoryId", "id"], (db, p: UserKey) => selectWithGroups(db, caps, p.directoryId).where("u.id", "=", p.id));
-    withGroupsByCaps.set(caps, template);
-  }
-  return template;
+/** One template per backend's capabilities (the groups aggregate is spelled per backend). */
+function perBackend<P extends Record<string, unknown>>(build: (caps: StorageCapabilities) => QueryTemplate<P, RowWithGroups>): (caps: StorageCapabilities) => QueryTemplate<P, RowWithGroups> {
+  const templates = new WeakMap<StorageCapabilities, QueryTemplate<P, RowWithGroups>>();
+  return (caps) => {
+    let template = templates.get(caps);
+    if (!template) {
+      template = build(caps);
+      templates.set(caps, template);
+    }
+    return template;
+  };
 }
+
+type UserKey = { directoryId: string; id: string };
+const userWithGroups = perBackend((caps) => queryTemplate(["directoryId", "id"], (db, p: UserKey) => selectWithGroups(db, caps, p.directoryId).where("u.id", "=", p.id)));
+
+type UserNameKey = { directoryId: string; usernameLower: string };
+const userWithGroupsByUserName = perBackend((caps) =>
+  queryTemplate(["directoryId", "usernameLower"], (db, p: UserNameKey) => selectWithGroups(db, caps, p.directoryId).where("u.username_lower", "=", p.usernameLower)),
+);
 
 export interface UserWithGroups {
   readonly user: DirectoryUser;
@@ -70,6 +80,12 @@ function withGroups(found: RowWithGroups): UserWithGroups {
   // The aggregate keeps its subquery's order on both backends in practice; sort anyway, it is short.
   const groups = (JSON.parse(found.groups) as UserGroupRef[]).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { user: toDirectoryUser(found), version: found.version, groups };
+}
+
+/** The user of a directory with this userName (compared case-insensitively, as stored), with its groups, in one query. */
+export async function loadUserWithGroupsByUserName(db: Kysely<Database>, caps: StorageCapabilities, directoryId: string, userName: string): Promise<UserWithGroups | undefined> {
+  const found = await userWithGroupsByUserName(caps).executeTakeFirst(db, { directoryId, usernameLower: userName.toLowerCase() });
+  return found && withGroups(found);
 }
 
 /** One user of a directory with its groups (for `groups`), in one query: a GET by id is then one round trip. */
