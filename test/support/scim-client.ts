@@ -24,6 +24,33 @@ export async function createScimDirectory(app: FastifyInstance, options: { type?
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
+/** What a test reads of a response, from `inject` or from real HTTP alike. */
+export interface ScimResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string | string[] | number | undefined>>;
+  readonly body: string;
+  json(): any;
+}
+
+export type ScimClient = (method: Method, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ScimResponse>;
+
+/**
+ * A SCIM client over real HTTP to a listening server (`url`, e.g. from `app.listen`): what the IdP
+ * replay suites use, so the HTTP parser, the query string and the streamed bodies are the real ones.
+ */
+export function liveScimClient(url: string, dir: ScimDirectory): ScimClient {
+  return async (method, path, body, headers = {}) => {
+    const res = await fetch(`${url}${dir.base}${path}`, {
+      method,
+      headers: { ...bearer(dir.token), ...(body === undefined ? {} : { "content-type": "application/scim+json" }), ...headers },
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    return { statusCode: res.status, headers: Object.fromEntries(res.headers), body: text, json: () => JSON.parse(text) };
+  };
+}
+
 /** A SCIM client bound to one directory, sending what IdPs send (scim+json unless told otherwise). */
 export function scimClient(app: FastifyInstance, dir: ScimDirectory) {
   return async function scim(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {

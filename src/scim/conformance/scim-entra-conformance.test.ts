@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../../test/support/databases.js";
-import { createScimDirectory, SCHEMA, type ScimDirectory, scimClient } from "../../../test/support/scim-client.js";
+import { createScimDirectory, liveScimClient, SCHEMA, type ScimClient, type ScimDirectory } from "../../../test/support/scim-client.js";
 import { createTestApp, type TestApp } from "../../../test/support/test-app.js";
 
-// Microsoft Entra ID's provisioning sequence, request shapes as documented (../shared/reference/idp-quirks.md §1).
+// Microsoft Entra ID's provisioning sequence, request shapes as documented (../shared/reference/idp-quirks.md §1),
+// sent over real HTTP to a listening server.
 describe.each(DIALECTS)("Microsoft Entra ID provisioning on %s", (dialect) => {
   let t: TestApp;
-  let scim: ReturnType<typeof scimClient>;
+  let scim: ScimClient;
   let dir: ScimDirectory;
   let userId: string;
   let managerId: string;
@@ -15,7 +16,7 @@ describe.each(DIALECTS)("Microsoft Entra ID provisioning on %s", (dialect) => {
   beforeAll(async () => {
     t = await createTestApp(dialect);
     dir = await createScimDirectory(t.app, { type: "azure scim v2.0" });
-    scim = scimClient(t.app, dir);
+    scim = liveScimClient(await t.app.listen({ host: "127.0.0.1", port: 0 }), dir);
   });
   afterAll(async () => t?.close());
 

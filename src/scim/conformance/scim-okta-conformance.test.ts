@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../../test/support/databases.js";
-import { createScimDirectory, SCHEMA, scimClient } from "../../../test/support/scim-client.js";
+import { createScimDirectory, liveScimClient, SCHEMA, type ScimClient } from "../../../test/support/scim-client.js";
 import { bearer, createTestApp, type TestApp } from "../../../test/support/test-app.js";
 
-// Okta's provisioning and OIN test sequence, request shapes as documented (../shared/reference/idp-quirks.md §2).
+// Okta's provisioning and OIN test sequence, request shapes as documented (../shared/reference/idp-quirks.md §2),
+// sent over real HTTP to a listening server.
 describe.each(DIALECTS)("Okta provisioning on %s", (dialect) => {
   let t: TestApp;
-  let scim: ReturnType<typeof scimClient>;
+  let scim: ScimClient;
+  let url: string;
   let base: string;
   let userId: string;
   let groupId: string;
@@ -16,7 +18,8 @@ describe.each(DIALECTS)("Okta provisioning on %s", (dialect) => {
     t = await createTestApp(dialect);
     const dir = await createScimDirectory(t.app, { type: "okta scim v2.0" });
     base = dir.base;
-    scim = scimClient(t.app, dir);
+    url = await t.app.listen({ host: "127.0.0.1", port: 0 });
+    scim = liveScimClient(url, dir);
   });
   afterAll(async () => t?.close());
 
@@ -124,12 +127,13 @@ describe.each(DIALECTS)("Okta provisioning on %s", (dialect) => {
   });
 
   it("answers a non-token Authorization with 401 and a JSON error body", async () => {
-    const res = await t.app.inject({ method: "GET", url: `${base}/Users`, headers: { authorization: "non-token" } });
-    expect(res.statusCode).toBe(401);
-    expect(res.json()).toMatchObject({ schemas: [SCHEMA.error], status: "401" });
-    expect(res.json().detail).toBeTruthy();
-    const wrong = await t.app.inject({ method: "GET", url: `${base}/Users`, headers: bearer("scim_not-the-token") });
-    expect(wrong.statusCode).toBe(401);
+    const res = await fetch(`${url}${base}/Users`, { headers: { authorization: "non-token" }, signal: AbortSignal.timeout(15_000) });
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as { detail?: string };
+    expect(body).toMatchObject({ schemas: [SCHEMA.error], status: "401" });
+    expect(body.detail).toBeTruthy();
+    const wrong = await fetch(`${url}${base}/Users`, { headers: bearer("scim_not-the-token"), signal: AbortSignal.timeout(15_000) });
+    expect(wrong.status).toBe(401);
   });
 
   it("unlinks a group with DELETE", async () => {

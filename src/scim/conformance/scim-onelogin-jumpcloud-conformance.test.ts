@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../../test/support/databases.js";
-import { createScimDirectory, SCHEMA, scimClient } from "../../../test/support/scim-client.js";
+import { createScimDirectory, liveScimClient, SCHEMA, type ScimClient } from "../../../test/support/scim-client.js";
 import { createTestApp, type TestApp } from "../../../test/support/test-app.js";
 
-// OneLogin's template-driven bodies and JumpCloud's Test Connection (../shared/reference/idp-quirks.md §3).
+// OneLogin's template-driven bodies and JumpCloud's Test Connection (../shared/reference/idp-quirks.md §3),
+// sent over real HTTP to a listening server.
 describe.each(DIALECTS)("OneLogin and JumpCloud on %s", (dialect) => {
   let t: TestApp;
-  let scim: ReturnType<typeof scimClient>;
+  let scim: ScimClient;
   beforeAll(async () => {
     t = await createTestApp(dialect);
-    scim = scimClient(t.app, await createScimDirectory(t.app, { type: "onelogin scim v2.0" }));
+    const dir = await createScimDirectory(t.app, { type: "onelogin scim v2.0" });
+    scim = liveScimClient(await t.app.listen({ host: "127.0.0.1", port: 0 }), dir);
   });
   afterAll(async () => t?.close());
 
@@ -52,7 +54,8 @@ describe.each(DIALECTS)("concurrent SCIM traffic on %s", (dialect) => {
 
   it("never lets concurrent requests to different directories see each other's data", async () => {
     const dirs = await Promise.all([0, 1, 2, 3].map(() => createScimDirectory(t.app)));
-    const clients = dirs.map((d) => scimClient(t.app, d));
+    const url = await t.app.listen({ host: "127.0.0.1", port: 0 });
+    const clients = dirs.map((d) => liveScimClient(url, d));
     await Promise.all(
       clients.flatMap((scim, d) => Array.from({ length: 15 }, (_, i) => scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `dir${d}-user${i}@x.com` }))),
     );
