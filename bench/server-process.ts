@@ -46,7 +46,7 @@ const deps: Deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids
 const org = await createOrganizationService(deps).create({ name: "Bench" });
 const dir = await createDirectoryService(deps).create({ organization_id: org.id, name: "Bench", type: "generic scim v2.0" }, null);
 const started = Date.now();
-const { userIds, groupId } = await seedDirectory(storage.db, dir.id, org.id, users);
+const { userIds, groupId } = await seedDirectory(storage.db, dialect, dir.id, org.id, users);
 const seedSeconds = (Date.now() - started) / 1000;
 
 const app = await buildApp(deps, { logger: false });

@@ -43,7 +43,7 @@ await ensureAdminKey(storage.db, BENCH_ADMIN_KEY);
 const deps: Deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), config };
 const org = await createOrganizationService(deps).create({ name: "Bench" });
 const probeDir = await createDirectoryService(deps).create({ organization_id: org.id, name: "Probe", type: "generic scim v2.0" }, null);
-const { userIds } = await seedDirectory(storage.db, probeDir.id, org.id, PROBE_USERS);
+const { userIds } = await seedDirectory(storage.db, dialect, probeDir.id, org.id, PROBE_USERS);
 
 // Runs get threads of their own as in `roster serve` (BENCH_SYNC_THREAD=off shares the event loop, to compare);
 // the thread loads the generated source from its module.
