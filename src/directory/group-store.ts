@@ -2,7 +2,7 @@ import type { DirectoryGroupRow, DirectoryUserRow } from "../storage/schema.js";
 import { type DirectoryGroup, toDirectoryGroup } from "./group-object.js";
 import { applyMemberChange } from "./membership-store.js";
 import { memberEvent, membershipVisible } from "./membership-events.js";
-import { appendEvents, type EventDraft } from "./outbox.js";
+import { appendEvents, type EventDraft, eventRows } from "./outbox.js";
 import { refreshRoles, refreshRolesOfGroup } from "./refresh-derived.js";
 import { inTransaction } from "./in-transaction.js";
 import { StoreErrors } from "./store-errors.js";
@@ -13,7 +13,6 @@ import { loadUsers } from "./user-rows.js";
 import type { StoreDeps } from "./user-store.js";
 import { createMappingCache } from "./mapping/mapping-cache.js";
 import { changeMembersStatement, memberCandidates } from "./member-change-statement.js";
-import { eventRows } from "./outbox.js";
 import { toDirectoryUser } from "./user-object.js";
 
 export interface StoredGroup {
