@@ -1,8 +1,7 @@
 import type { Kysely } from "kysely";
 import { idsMintedBefore } from "../core/ids.js";
+import { deleteInBatches } from "../storage/delete-in-batches.js";
 import type { Database } from "../storage/schema.js";
-
-const BATCH = 1000;
 
 /**
  * Deletes finished sync runs (succeeded or failed) started before `cutoff`, except each
@@ -11,23 +10,19 @@ const BATCH = 1000;
  */
 export async function pruneSyncRuns(db: Kysely<Database>, cutoff: Date): Promise<number> {
   const bound = idsMintedBefore("syncRun", cutoff.getTime());
-  let total = 0;
-  for (;;) {
-    const ids = await db
-      .selectFrom("sync_runs as r")
-      .select("r.id")
-      .where("r.id", "<", bound)
-      .where("r.state", "in", ["succeeded", "failed"])
-      .where(({ exists, selectFrom }) => exists(selectFrom("sync_runs as later").select("later.id").whereRef("later.directory_id", "=", "r.directory_id").whereRef("later.id", ">", "r.id")))
-      .orderBy("r.id")
-      .limit(BATCH)
-      .execute();
-    if (ids.length === 0) return total;
-    const deleted = await db
-      .deleteFrom("sync_runs")
-      .where("id", "in", ids.map((r) => r.id))
-      .executeTakeFirst();
-    total += Number(deleted.numDeletedRows);
-    if (ids.length < BATCH) return total;
-  }
+  return deleteInBatches(
+    async (limit) =>
+      (
+        await db
+          .selectFrom("sync_runs as r")
+          .select("r.id")
+          .where("r.id", "<", bound)
+          .where("r.state", "in", ["succeeded", "failed"])
+          .where(({ exists, selectFrom }) => exists(selectFrom("sync_runs as later").select("later.id").whereRef("later.directory_id", "=", "r.directory_id").whereRef("later.id", ">", "r.id")))
+          .orderBy("r.id")
+          .limit(limit)
+          .execute()
+      ).map((r) => r.id),
+    async (ids) => Number((await db.deleteFrom("sync_runs").where("id", "in", ids).executeTakeFirst()).numDeletedRows),
+  );
 }
