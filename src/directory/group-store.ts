@@ -21,7 +21,7 @@ export interface StoredGroup {
 }
 
 /** Whether `input` would leave the group's stored attributes as they are (compared as they are stored). */
-function sameAttributes(input: GroupInput, group: DirectoryGroup): boolean {
+export function sameGroupAttributes(input: GroupInput, group: DirectoryGroup): boolean {
   const next = groupColumns(input);
   const current = groupColumns({ name: group.name, idpId: group.idp_id, rawAttributes: group.raw_attributes });
   return next.idp_id === current.idp_id && next.name === current.name && next.raw_attributes === current.raw_attributes;
@@ -36,8 +36,10 @@ export function createGroupStore(deps: StoreDeps) {
   const { db, caps, clock, ids } = deps;
   const mappings = createMappingCache();
 
+  /** The group's row, locked (where the backend can) so concurrent changes of one group wait for each other. */
   async function mustLoad(trx: Db, dir: DirectoryContext, id: string): Promise<DirectoryGroupRow> {
-    const row = await trx.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "=", id).executeTakeFirst();
+    const query = trx.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "=", id);
+    const row = await (caps.rowLocks ? query.forUpdate() : query).executeTakeFirst();
     if (!row) throw StoreErrors.groupNotFound(id);
     return row;
   }
@@ -60,11 +62,11 @@ export function createGroupStore(deps: StoreDeps) {
   /**
    * A change of members alone, as one read and one statement (member-change-statement.ts) instead
    * of a transaction of ten: where the backend has writable CTEs, outside a caller's transaction,
-   * when the directory maps no roles (a membership then changes no user) and the caller read the
-   * group at the version it expects. Undefined when it does not apply, or the directory's settings
-   * moved under it twice: then the transaction does the change.
+   * when the directory maps no roles (a membership then changes no user). `expectedVersion`, when
+   * given, is `seen`'s. Undefined when it does not apply, or the directory's settings moved under
+   * it twice: then the transaction does the change.
    */
-  async function changeMembersInOneStatement(dir: DirectoryContext, seen: StoredGroup, change: MemberChange): Promise<StoredGroup | undefined> {
+  async function changeMembersInOneStatement(dir: DirectoryContext, seen: StoredGroup, change: MemberChange, expectedVersion: number | undefined): Promise<StoredGroup | undefined> {
     if (!caps.writableCtes || !caps.arrayParameters || db.isTransaction || change.replaceAll !== null) return undefined;
     const add = new Set(change.add);
     const remove = new Set(change.remove.filter((id) => !add.has(id)));
@@ -89,9 +91,10 @@ export function createGroupStore(deps: StoreDeps) {
       const rows = eventRows(deps, drafts.map((d) => d.draft));
       const events = drafts.map((d, i) => ({ userId: d.userId, row: rows[i] as (typeof rows)[number] }));
       const now = clock.now().toISOString();
-      const outcome = await changeMembersStatement(db, { directoryId: dir.id, organizationId: dir.organizationId, groupId: seen.group.id, version: seen.version, settings: known.settings, now, adds, removes, events });
-      if (outcome === "written") return { group: { ...seen.group, updated_at: now }, version: seen.version + 1 };
-      if (outcome === "version_changed") throw StoreErrors.versionMismatch(seen.group.id);
+      const change = { directoryId: dir.id, organizationId: dir.organizationId, groupId: seen.group.id, version: expectedVersion ?? null, settings: known.settings, now, adds, removes, events };
+      const outcome = await changeMembersStatement(db, change);
+      if (outcome.written) return { group: toDirectoryGroup(outcome.row), version: outcome.row.version };
+      if (outcome.moved === "version") throw expectedVersion === undefined ? StoreErrors.groupNotFound(seen.group.id) : StoreErrors.versionMismatch(seen.group.id);
       mappings.forget(dir.id);
     }
     return undefined;
@@ -118,13 +121,14 @@ export function createGroupStore(deps: StoreDeps) {
 
     /**
      * Changes a group's attributes (when `input` is given) and its members (as a change, never the
-     * whole list). The version moves when either changes. `seen` is the group as the caller read
-     * it: when `input` leaves its attributes as they were, at `expectedVersion`, a change of members
-     * alone may take one statement.
+     * whole list). The version moves when either changes. Without `expectedVersion`, the change
+     * applies to the group as it is when its row is locked. `seen` is the group as the caller read
+     * it: when `input` leaves its attributes as they were, a change of members alone may take one
+     * statement.
      */
     async update(dir: DirectoryContext, id: string, input: GroupInput | null, members: MemberChange, expectedVersion?: number, seen?: StoredGroup): Promise<StoredGroup> {
-      if (seen && seen.group.id === id && seen.version === expectedVersion && (input === null || sameAttributes(input, seen.group))) {
-        const done = await changeMembersInOneStatement(dir, seen, members);
+      if (seen && seen.group.id === id && (expectedVersion === undefined || seen.version === expectedVersion) && (input === null || sameGroupAttributes(input, seen.group))) {
+        const done = await changeMembersInOneStatement(dir, seen, members, expectedVersion);
         if (done) return done;
       }
       return write(input?.name ?? "", async (trx) => {

@@ -17,6 +17,7 @@ export type DirectoryStore = ReturnType<typeof createDirectoryStore>;
 export type { StoreDeps } from "./user-store.js";
 export type { DirectoryContext, GroupInput, MemberChange, UserInput, EmailInput } from "./types.js";
 export { NO_MEMBER_CHANGE } from "./types.js";
+export { sameGroupAttributes } from "./group-store.js";
 export type { DirectoryUser } from "./user-object.js";
 export type { DirectoryGroup } from "./group-object.js";
 export { checkAttributeMapping } from "./mapping/attribute-mapping.js";

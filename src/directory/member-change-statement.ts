@@ -1,6 +1,6 @@
 import { type Compilable, sql } from "kysely";
 import { queryTemplate } from "../storage/query-template.js";
-import type { DirectoryUserRow } from "../storage/schema.js";
+import type { DirectoryGroupRow, DirectoryUserRow } from "../storage/schema.js";
 import type { EventRow } from "./outbox.js";
 import type { Db } from "./types.js";
 
@@ -31,7 +31,7 @@ type WriteParams = {
   directoryId: string;
   organizationId: string;
   groupId: string;
-  version: number;
+  version: number | null;
   settings: string;
   now: string;
   adds: readonly string[];
@@ -44,9 +44,10 @@ type WriteParams = {
 
 const WRITE_NAMES = ["directoryId", "organizationId", "groupId", "version", "settings", "now", "adds", "removes", "eventUsers", "eventIds", "eventTypes", "eventData"] as const;
 
-// Every part joins `g`, the group's version bump: when the version or the directory's settings are
-// not what the caller read, `g` is empty and nothing is written. The events are kept only for the
-// rows the statement really inserted or deleted.
+// Every part joins `g`, the group's version bump: when the version (if one is expected) or the
+// directory's settings are not what the caller read, `g` is empty and nothing is written. The
+// update's row lock makes concurrent changes of one group wait for each other. The events are kept
+// only for the rows the statement really inserted or deleted.
 const write = queryTemplate(WRITE_NAMES, (db, p: WriteParams) =>
   db
     .with("d", (qc) => qc.selectFrom("directories").select("id").where("id", "=", p.directoryId).where("settings", "=", p.settings).forShare())
@@ -56,9 +57,9 @@ const write = queryTemplate(WRITE_NAMES, (db, p: WriteParams) =>
         .set({ version: sql<number>`version + 1`, updated_at: p.now })
         .where("id", "=", p.groupId)
         .where("directory_id", "=", p.directoryId)
-        .where("version", "=", p.version)
+        .where(sql<boolean>`(${p.version}::integer is null or version = ${p.version}::integer)`)
         .where(sql<boolean>`exists (select 1 from d)`)
-        .returning("id"),
+        .returningAll(),
     )
     .with("added", (qc) =>
       qc
@@ -85,15 +86,15 @@ const write = queryTemplate(WRITE_NAMES, (db, p: WriteParams) =>
             order by e.n`,
         ),
     )
-    .selectNoFrom([sql<string>`(select count(*) from d)`.as("directory_matched"), sql<string>`(select count(*) from g)`.as("group_updated")]),
+    .selectNoFrom([sql<string>`(select count(*) from d)`.as("directory_matched"), sql<DirectoryGroupRow | null>`(select row_to_json(g) from g)`.as("group_row")]),
 );
 
 export interface MemberChangeWrite {
   readonly directoryId: string;
   readonly organizationId: string;
   readonly groupId: string;
-  /** The group's version the change was computed from; the statement bumps it by one. */
-  readonly version: number;
+  /** The group's version the change must apply to, or null for whatever version it has then. */
+  readonly version: number | null;
   /** The directory's settings text the caller's mapping was compiled from. */
   readonly settings: string;
   readonly now: string;
@@ -103,14 +104,15 @@ export interface MemberChangeWrite {
   readonly events: ReadonlyArray<{ readonly userId: string; readonly row: EventRow }>;
 }
 
-export type MemberChangeOutcome = "written" | "settings_changed" | "version_changed";
+/** Written, with the group's row as the statement left it; or not, and what moved. */
+export type MemberChangeOutcome = { readonly written: true; readonly row: DirectoryGroupRow } | { readonly written: false; readonly moved: "settings" | "version" };
 
 /**
  * Adds and removes members of a group, bumps its version and writes the membership events in one
  * statement (backends with writable CTEs and array parameters): one round trip and one commit.
  * Like `loadMapping` in a transaction, it reads the directory's row `FOR SHARE`, so a mapping
- * change waits for it; it writes only while the directory's settings and the group's version are
- * still those given, and otherwise writes nothing and says which moved.
+ * change waits for it; it writes only while the directory's settings and the group's version (when
+ * given) are still those given, and otherwise writes nothing and says which moved.
  */
 export async function changeMembersStatement(db: Db, change: MemberChangeWrite): Promise<MemberChangeOutcome> {
   const [result] = await write.execute(db, {
@@ -127,6 +129,6 @@ export async function changeMembersStatement(db: Db, change: MemberChangeWrite):
     eventTypes: change.events.map((e) => e.row.event),
     eventData: change.events.map((e) => e.row.data),
   });
-  if (Number(result?.directory_matched) !== 1) return "settings_changed";
-  return Number(result?.group_updated) === 1 ? "written" : "version_changed";
+  if (Number(result?.directory_matched) !== 1) return { written: false, moved: "settings" };
+  return result?.group_row ? { written: true, row: result.group_row } : { written: false, moved: "version" };
 }

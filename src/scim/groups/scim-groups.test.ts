@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../../test/support/databases.js";
 import { createScimDirectory, SCHEMA, type ScimDirectory, scimClient } from "../../../test/support/scim-client.js";
 import { createTestApp, type TestApp } from "../../../test/support/test-app.js";
+import { createDirectoryService } from "../../tenancy/directories.js";
 
 describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
   let t: TestApp;
@@ -49,6 +50,30 @@ describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
     expect(found).toMatchObject({ totalResults: 1, itemsPerPage: 1, Resources: [{ id: group.id, displayName: "Looked Up", members: [{ value: userIds[2] }] }] });
     expect((await scim("GET", `/Groups?filter=${encodeURIComponent('displayName eq "nobody"')}`)).json()).toMatchObject({ totalResults: 0, Resources: [] });
     expect((await scim("DELETE", `/Groups/${group.id}`)).statusCode).toBe(204);
+  });
+
+  it("lands every one of many concurrent member pushes to one group, with one event per real change, and keeps a concurrent rename", async () => {
+    const many: string[] = [];
+    for (let i = 0; i < 30; i++) many.push((await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `pushed${i}@x.com` })).json().id);
+    const add = (groupId: string, userId: string) => scim("PATCH", `/Groups/${groupId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "add", path: "members", value: [{ value: userId }] }] });
+    for (const roles of [false, true]) {
+      // With a role mapping, member changes take the transaction (the group row locked); without, one statement on PostgreSQL.
+      if (roles) await createDirectoryService(t.deps).update(dir.id, null, { role_mapping: [{ group: "Renamed busy", role: "busy", priority: 1 }] });
+      const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: `Busy ${roles}` })).json();
+      const rename = scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "displayName", value: roles ? "Renamed busy" : "Renamed" }] });
+      const results = await Promise.all([...many.map((userId) => add(group.id, userId)), ...Array.from({ length: 5 }, () => add(group.id, many[0] as string)), rename]);
+      expect(results.map((r) => r.statusCode)).toEqual(results.map(() => 204));
+      const after = (await scim("GET", `/Groups/${group.id}`)).json();
+      expect(after.displayName).toBe(roles ? "Renamed busy" : "Renamed");
+      expect(after.members.map((m: { value: string }) => m.value).sort()).toEqual([...many].sort());
+      const added = (await events("dsync.group.user_added")).filter((e) => e.group.id === group.id).map((e) => e.user.id);
+      expect(added.sort()).toEqual([...many].sort());
+      if (roles) {
+        const withRole = await t.storage.db.selectFrom("directory_users").select("role").where("id", "in", many).execute();
+        expect(withRole.every((u) => u.role === "busy")).toBe(true);
+      }
+    }
+    await createDirectoryService(t.deps).update(dir.id, null, { role_mapping: [] });
   });
 
   it("writes user_added and user_removed events per member, only for real changes", async () => {

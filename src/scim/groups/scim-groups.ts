@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type { Deps } from "../../core/deps.js";
 import { AppError } from "../../core/errors.js";
-import { createDirectoryStore, type DirectoryContext, type DirectoryGroup, NO_MEMBER_CHANGE } from "../../directory/index.js";
+import { createDirectoryStore, type DirectoryContext, type DirectoryGroup, NO_MEMBER_CHANGE, sameGroupAttributes } from "../../directory/index.js";
 import { toDirectoryGroup } from "../../directory/group-object.js";
 import type { DirectoryGroupRow } from "../../storage/schema.js";
 import { createScimError } from "../errors.js";
@@ -112,9 +112,12 @@ export function createScimGroups(deps: Deps) {
         const current = await mustGet(dir, id);
         if (ifMatch !== undefined && current.version !== ifMatch) throw createScimError(412, { detail: `Group ${id} has changed since version ${ifMatch}` });
         const { document, members } = applyGroupPatch(currentDocument(current.group) as JsonObject, operations);
-        const { document: checked } = readGroupBody(document);
+        const input = toGroupInput(readGroupBody(document).document);
+        // Members alone: the change is rows to add and remove, whatever the version, so it applies
+        // to the group as it is when written and concurrent pushes to one group all land.
+        if (ifMatch === undefined && sameGroupAttributes(input, current.group)) return await store.groups.update(dir, id, null, members, undefined, current);
         try {
-          return await store.groups.update(dir, id, toGroupInput(checked), members, current.version, current);
+          return await store.groups.update(dir, id, input, members, current.version, current);
         } catch (error) {
           if (!(error instanceof AppError && error.code === "version_mismatch") || ifMatch !== undefined || attempt >= MAX_PATCH_ATTEMPTS) throw error;
         }
