@@ -40,11 +40,11 @@ export function createUserStore(deps: StoreDeps) {
   }
 
   /** Runs a write, turning a lost race for a unique userName into 409. */
-  async function write<T>(username: string, work: (trx: Db) => Promise<T>): Promise<T> {
+  async function write<T>(username: string | (() => string), work: (trx: Db) => Promise<T>): Promise<T> {
     try {
       return await inTransaction(db, work);
     } catch (error) {
-      if (caps.isUniqueViolation(error)) throw StoreErrors.usernameTaken(username);
+      if (caps.isUniqueViolation(error)) throw StoreErrors.usernameTaken(typeof username === "string" ? username : username());
       throw error;
     }
   }
@@ -62,12 +62,19 @@ export function createUserStore(deps: StoreDeps) {
     return { ...columns, ...deriveColumns(dir, mapping, input.rawAttributes, columns.state, groups) };
   }
 
-  async function replace(dir: DirectoryContext, id: string, input: UserInput, expectedVersion?: number): Promise<StoredUser> {
-    return write(input.username, async (trx) => {
+  /**
+   * `input`, or a function of the user as it is once locked (a SCIM PATCH applies its operations
+   * there, so concurrent changes of one user wait for each other instead of retrying).
+   */
+  async function replace(dir: DirectoryContext, id: string, next: UserInput | ((current: DirectoryUser) => UserInput), expectedVersion?: number): Promise<StoredUser> {
+    let username = typeof next === "function" ? "" : next.username;
+    return write(() => username, async (trx) => {
       // Mapping first, then the user's row lock: the order every store writer takes them in.
       const mapping = await loadMapping(trx, dir.id, caps.rowLocks);
       const before = await mustLoad(trx, dir, id, caps.rowLocks);
       checkVersion(before.row, expectedVersion);
+      const input = typeof next === "function" ? next(before.user) : next;
+      username = input.username;
       const columns = await columnsOf(trx, dir, mapping, id, input);
       const unchanged = Object.entries(columns).every(([k, v]) => before.row[k as keyof DirectoryUserRow] === v);
       if (unchanged) return { user: before.user, version: before.row.version };

@@ -136,6 +136,19 @@ describe.each(DIALECTS)("SCIM /Users on %s", (dialect) => {
     expect((await scim("DELETE", `/Groups/${group}`)).statusCode).toBe(204);
   });
 
+  it("applies every one of many concurrent PATCHes of one user to the user as the previous one left it", async () => {
+    const id = (await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: "busy@x.com" })).json().id;
+    const numbers = Array.from({ length: 20 }, (_, i) => `+1 555 01${String(i).padStart(2, "0")}`);
+    const results = await Promise.all(numbers.map((value) => scim("PATCH", `/Users/${id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "add", path: "phoneNumbers", value: [{ value, type: "work" }] }] })));
+    expect(results.map((r) => r.statusCode)).toEqual(numbers.map(() => 200));
+    const after = (await scim("GET", `/Users/${id}`)).json();
+    expect(after.phoneNumbers.map((p: { value: string }) => p.value).sort()).toEqual([...numbers].sort());
+    expect(after.meta.version).toBe('W/"21"');
+    const stale = await scim("PATCH", `/Users/${id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "title", value: "late" }] }, { "if-match": 'W/"1"' });
+    expect(stale.statusCode).toBe(412);
+    expect((await scim("DELETE", `/Users/${id}`)).statusCode).toBe(204);
+  });
+
   it("searches with POST /.search", async () => {
     const res = await scim("POST", "/Users/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: 'userName co "x.com"', sortBy: "userName", attributes: ["userName"], startIndex: 1, count: 10 });
     expect(res.statusCode).toBe(200);

@@ -1,5 +1,4 @@
 import type { Deps } from "../../core/deps.js";
-import { AppError } from "../../core/errors.js";
 import { createDirectoryStore, type DirectoryContext, type DirectoryUser } from "../../directory/index.js";
 import { loadUsers } from "../../directory/user-rows.js";
 import { createScimError } from "../errors.js";
@@ -90,20 +89,14 @@ export function createScimUsers(deps: Deps) {
       return renderOne(dir, stored, projection);
     },
 
-    /** PATCH: the operations apply to the stored document as one atomic change. */
+    /**
+     * PATCH: the operations apply to the stored document as one atomic change, inside the write and
+     * to the user as locked there, so concurrent PATCHes of one user all land, one after another.
+     */
     async patch(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined, projection: Projection): Promise<RenderedUser> {
       const operations = normalizePatchRequest(body, "User", { resourceId: id });
-      for (let attempt = 1; ; attempt++) {
-        const current = await mustGet(dir, id);
-        if (ifMatch !== undefined && current.version !== ifMatch) throw createScimError(412, { detail: `User ${id} has changed since version ${ifMatch}` });
-        const patched = readUserDocument(applyUserPatch(currentDocument(current.user) as JsonObject, operations));
-        try {
-          // Read, apply, write against the version read: a concurrent change makes us re-apply.
-          return renderOne(dir, await store.users.replace(dir, id, toUserInput(patched), current.version), projection);
-        } catch (error) {
-          if (!(error instanceof AppError && error.code === "version_mismatch") || ifMatch !== undefined || attempt >= MAX_PATCH_ATTEMPTS) throw error;
-        }
-      }
+      const patched = (user: DirectoryUser) => toUserInput(readUserDocument(applyUserPatch(currentDocument(user) as JsonObject, operations)));
+      return renderOne(dir, await store.users.replace(dir, id, patched, ifMatch), projection);
     },
 
     async remove(dir: DirectoryContext, id: string, ifMatch: number | undefined): Promise<void> {
@@ -113,7 +106,6 @@ export function createScimUsers(deps: Deps) {
   };
 }
 
-const MAX_PATCH_ATTEMPTS = 5;
 
 /** The document a PATCH applies to: what the IdP sent, with the state the server holds. */
 function currentDocument(user: DirectoryUser): ScimUserDocument {
