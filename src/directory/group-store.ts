@@ -50,11 +50,11 @@ export function createGroupStore(deps: StoreDeps) {
     if (await query.executeTakeFirst()) throw StoreErrors.groupNameTaken(name);
   }
 
-  async function write<T>(name: string, work: (trx: Db) => Promise<T>): Promise<T> {
+  async function write<T>(name: string | (() => string), work: (trx: Db) => Promise<T>): Promise<T> {
     try {
       return await inTransaction(db, work);
     } catch (error) {
-      if (caps.isUniqueViolation(error)) throw StoreErrors.groupNameTaken(name);
+      if (caps.isUniqueViolation(error)) throw StoreErrors.groupNameTaken(typeof name === "string" ? name : name());
       throw error;
     }
   }
@@ -121,19 +121,30 @@ export function createGroupStore(deps: StoreDeps) {
 
     /**
      * Changes a group's attributes (when `input` is given) and its members (as a change, never the
-     * whole list). The version moves when either changes. Without `expectedVersion`, the change
-     * applies to the group as it is when its row is locked. `seen` is the group as the caller read
-     * it: when `input` leaves its attributes as they were, a change of members alone may take one
-     * statement.
+     * whole list). The version moves when either changes. The row is locked first; without
+     * `expectedVersion` the change applies to the group as it is then, and `next` may be a function
+     * of it (a SCIM PATCH applies its operations there). `seen` is the group as the caller read it:
+     * when `next` leaves its attributes as they were, a change of members alone may take one statement.
      */
-    async update(dir: DirectoryContext, id: string, input: GroupInput | null, members: MemberChange, expectedVersion?: number, seen?: StoredGroup): Promise<StoredGroup> {
-      if (seen && seen.group.id === id && (expectedVersion === undefined || seen.version === expectedVersion) && (input === null || sameGroupAttributes(input, seen.group))) {
+    async update(
+      dir: DirectoryContext,
+      id: string,
+      next: GroupInput | null | ((current: DirectoryGroup) => GroupInput),
+      members: MemberChange,
+      expectedVersion?: number,
+      seen?: StoredGroup,
+    ): Promise<StoredGroup> {
+      const unchanged = next === null || (typeof next !== "function" && seen !== undefined && sameGroupAttributes(next, seen.group));
+      if (seen && seen.group.id === id && (expectedVersion === undefined || seen.version === expectedVersion) && unchanged) {
         const done = await changeMembersInOneStatement(dir, seen, members, expectedVersion);
         if (done) return done;
       }
-      return write(input?.name ?? "", async (trx) => {
+      let name = typeof next === "function" ? "" : (next?.name ?? "");
+      return write(() => name, async (trx) => {
         const before = await mustLoad(trx, dir, id);
         if (expectedVersion !== undefined && before.version !== expectedVersion) throw StoreErrors.versionMismatch(id);
+        const input = typeof next === "function" ? next(toDirectoryGroup(before)) : next;
+        name = input?.name ?? "";
         const columns = input ? groupColumns(input) : null;
         const attributesChanged = columns !== null && Object.entries(columns).some(([k, v]) => before[k as keyof DirectoryGroupRow] !== v);
         if (columns && attributesChanged && columns.name_lower !== before.name_lower) await assertNameFree(trx, dir, columns.name, id);

@@ -76,6 +76,24 @@ describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
     await createDirectoryService(t.deps).update(dir.id, null, { role_mapping: [] });
   });
 
+  it("applies every one of many concurrent attribute PATCHes of one group, each to the group as the previous one left it", async () => {
+    const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Renamed often" })).json();
+    const names = Array.from({ length: 12 }, (_, i) => `Name ${i}`);
+    const results = await Promise.all([
+      ...names.map((value) => scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "displayName", value }] })),
+      // Sets the name the group already has when read, plus a member: still a rename, if another landed first.
+      scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "displayName", value: "Renamed often" }, { op: "add", path: "members", value: [{ value: userIds[4] }] }] }),
+    ]);
+    expect(results.map((r) => r.statusCode)).toEqual(results.map(() => 204));
+    const updated = (await events("dsync.group.updated")).filter((e) => e.id === group.id).map((e) => e.name);
+    const after = (await scim("GET", `/Groups/${group.id}`)).json();
+    expect(after.displayName).toBe(updated.at(-1));
+    expect(after.members).toEqual([expect.objectContaining({ value: userIds[4] })]);
+    // Each rename was applied to the name the previous one left, so every one wrote its event.
+    expect(updated.filter((name) => names.includes(name)).sort()).toEqual([...names].sort());
+    expect(after.meta.version).toBe('W/"14"'); // created at 1, then one version per PATCH
+  });
+
   it("writes user_added and user_removed events per member, only for real changes", async () => {
     const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Evented", members: [{ value: userIds[0] }] })).json();
     await scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "add", path: "members", value: [{ value: userIds[0] }, { value: userIds[1] }] }] });

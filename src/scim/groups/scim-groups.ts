@@ -23,7 +23,6 @@ export interface RenderedGroup {
   readonly version: number;
 }
 
-const MAX_PATCH_ATTEMPTS = 5;
 
 const groupByName = queryTemplate(["directoryId", "nameLower"], (db, p: { directoryId: string; nameLower: string }) =>
   db.selectFrom("directory_groups").selectAll().where("directory_id", "=", p.directoryId).where("name_lower", "=", p.nameLower),
@@ -105,23 +104,28 @@ export function createScimGroups(deps: Deps) {
       return render(dir, group, version, projection);
     },
 
-    /** PATCH: attribute operations apply to the document; member operations become a change of rows. */
+    /**
+     * PATCH: attribute operations apply to the document; member operations become a change of rows
+     * (the operations name the members, so that change does not depend on the document). A PATCH
+     * that leaves the attributes as read first tries the change of members alone against the
+     * version read (one statement on PostgreSQL); otherwise, or when that version moved, the
+     * operations apply inside the write to the group as locked there, so concurrent PATCHes of one
+     * group all land, one after another.
+     */
     async patch(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined): Promise<{ group: DirectoryGroup; version: number }> {
       const operations = normalizePatchRequest(body, "Group", { resourceId: id });
-      for (let attempt = 1; ; attempt++) {
-        const current = await mustGet(dir, id);
-        if (ifMatch !== undefined && current.version !== ifMatch) throw createScimError(412, { detail: `Group ${id} has changed since version ${ifMatch}` });
-        const { document, members } = applyGroupPatch(currentDocument(current.group) as JsonObject, operations);
-        const input = toGroupInput(readGroupBody(document).document);
-        // Members alone: the change is rows to add and remove, whatever the version, so it applies
-        // to the group as it is when written and concurrent pushes to one group all land.
-        if (ifMatch === undefined && sameGroupAttributes(input, current.group)) return await store.groups.update(dir, id, null, members, undefined, current);
+      const current = await mustGet(dir, id);
+      if (ifMatch !== undefined && current.version !== ifMatch) throw createScimError(412, { detail: `Group ${id} has changed since version ${ifMatch}` });
+      const { document, members } = applyGroupPatch(currentDocument(current.group) as JsonObject, operations);
+      if (sameGroupAttributes(toGroupInput(readGroupBody(document).document), current.group)) {
         try {
-          return await store.groups.update(dir, id, input, members, current.version, current);
+          return await store.groups.update(dir, id, null, members, current.version, current);
         } catch (error) {
-          if (!(error instanceof AppError && error.code === "version_mismatch") || ifMatch !== undefined || attempt >= MAX_PATCH_ATTEMPTS) throw error;
+          if (!(error instanceof AppError && error.code === "version_mismatch") || ifMatch !== undefined) throw error;
         }
       }
+      const patched = (group: DirectoryGroup) => toGroupInput(readGroupBody(applyGroupPatch(currentDocument(group) as JsonObject, operations).document).document);
+      return store.groups.update(dir, id, patched, members, ifMatch);
     },
 
     render,
