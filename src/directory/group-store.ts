@@ -62,11 +62,11 @@ export function createGroupStore(deps: StoreDeps) {
   /**
    * A change of members alone, as one read and one statement (member-change-statement.ts) instead
    * of a transaction of ten: where the backend has writable CTEs, outside a caller's transaction,
-   * when the directory maps no roles (a membership then changes no user). `expectedVersion`, when
-   * given, is `seen`'s. Undefined when it does not apply, or the directory's settings moved under
-   * it twice: then the transaction does the change.
+   * when the directory maps no roles (a membership then changes no user), against the version
+   * `seen` has. Undefined when it does not apply, or the directory's settings moved under it twice:
+   * then the transaction does the change.
    */
-  async function changeMembersInOneStatement(dir: DirectoryContext, seen: StoredGroup, change: MemberChange, expectedVersion: number | undefined): Promise<StoredGroup | undefined> {
+  async function changeMembersInOneStatement(dir: DirectoryContext, seen: StoredGroup, change: MemberChange): Promise<StoredGroup | undefined> {
     if (!caps.writableCtes || !caps.arrayParameters || db.isTransaction || change.replaceAll !== null) return undefined;
     const add = new Set(change.add);
     const remove = new Set(change.remove.filter((id) => !add.has(id)));
@@ -91,10 +91,10 @@ export function createGroupStore(deps: StoreDeps) {
       const rows = eventRows(deps, drafts.map((d) => d.draft));
       const events = drafts.map((d, i) => ({ userId: d.userId, row: rows[i] as (typeof rows)[number] }));
       const now = clock.now().toISOString();
-      const change = { directoryId: dir.id, organizationId: dir.organizationId, groupId: seen.group.id, version: expectedVersion ?? null, settings: known.settings, now, adds, removes, events };
+      const change = { directoryId: dir.id, organizationId: dir.organizationId, groupId: seen.group.id, version: seen.version, settings: known.settings, now, adds, removes, events };
       const outcome = await changeMembersStatement(db, change);
       if (outcome.written) return { group: toDirectoryGroup(outcome.row), version: outcome.row.version };
-      if (outcome.moved === "version") throw expectedVersion === undefined ? StoreErrors.groupNotFound(seen.group.id) : StoreErrors.versionMismatch(seen.group.id);
+      if (outcome.moved === "version") throw StoreErrors.versionMismatch(seen.group.id);
       mappings.forget(dir.id);
     }
     return undefined;
@@ -123,8 +123,8 @@ export function createGroupStore(deps: StoreDeps) {
      * Changes a group's attributes (when `input` is given) and its members (as a change, never the
      * whole list). The version moves when either changes. The row is locked first; without
      * `expectedVersion` the change applies to the group as it is then, and `next` may be a function
-     * of it (a SCIM PATCH applies its operations there). `seen` is the group as the caller read it:
-     * when `next` leaves its attributes as they were, a change of members alone may take one statement.
+     * of it (a SCIM PATCH applies its operations there). With `next` null (members alone) and
+     * `seen`, the group as the caller read it at `expectedVersion`, the change may take one statement.
      */
     async update(
       dir: DirectoryContext,
@@ -134,9 +134,8 @@ export function createGroupStore(deps: StoreDeps) {
       expectedVersion?: number,
       seen?: StoredGroup,
     ): Promise<StoredGroup> {
-      const unchanged = next === null || (typeof next !== "function" && seen !== undefined && sameGroupAttributes(next, seen.group));
-      if (seen && seen.group.id === id && (expectedVersion === undefined || seen.version === expectedVersion) && unchanged) {
-        const done = await changeMembersInOneStatement(dir, seen, members, expectedVersion);
+      if (next === null && seen?.group.id === id && seen.version === expectedVersion) {
+        const done = await changeMembersInOneStatement(dir, seen, members);
         if (done) return done;
       }
       let name = typeof next === "function" ? "" : (next?.name ?? "");

@@ -31,7 +31,7 @@ type WriteParams = {
   directoryId: string;
   organizationId: string;
   groupId: string;
-  version: number | null;
+  version: number;
   settings: string;
   now: string;
   adds: readonly string[];
@@ -44,10 +44,9 @@ type WriteParams = {
 
 const WRITE_NAMES = ["directoryId", "organizationId", "groupId", "version", "settings", "now", "adds", "removes", "eventUsers", "eventIds", "eventTypes", "eventData"] as const;
 
-// Every part joins `g`, the group's version bump: when the version (if one is expected) or the
-// directory's settings are not what the caller read, `g` is empty and nothing is written. The
-// update's row lock makes concurrent changes of one group wait for each other. The events are kept
-// only for the rows the statement really inserted or deleted.
+// Every part joins `g`, the group's version bump: when the version or the directory's settings
+// are not what the caller read, `g` is empty and nothing is written. The events are kept only for
+// the rows the statement really inserted or deleted.
 const write = queryTemplate(WRITE_NAMES, (db, p: WriteParams) =>
   db
     .with("d", (qc) => qc.selectFrom("directories").select("id").where("id", "=", p.directoryId).where("settings", "=", p.settings).forShare())
@@ -57,7 +56,7 @@ const write = queryTemplate(WRITE_NAMES, (db, p: WriteParams) =>
         .set({ version: sql<number>`version + 1`, updated_at: p.now })
         .where("id", "=", p.groupId)
         .where("directory_id", "=", p.directoryId)
-        .where(sql<boolean>`(${p.version}::integer is null or version = ${p.version}::integer)`)
+        .where("version", "=", p.version)
         .where(sql<boolean>`exists (select 1 from d)`)
         .returningAll(),
     )
@@ -93,8 +92,8 @@ export interface MemberChangeWrite {
   readonly directoryId: string;
   readonly organizationId: string;
   readonly groupId: string;
-  /** The group's version the change must apply to, or null for whatever version it has then. */
-  readonly version: number | null;
+  /** The group's version the change was computed from; the statement bumps it by one. */
+  readonly version: number;
   /** The directory's settings text the caller's mapping was compiled from. */
   readonly settings: string;
   readonly now: string;
@@ -111,8 +110,8 @@ export type MemberChangeOutcome = { readonly written: true; readonly row: Direct
  * Adds and removes members of a group, bumps its version and writes the membership events in one
  * statement (backends with writable CTEs and array parameters): one round trip and one commit.
  * Like `loadMapping` in a transaction, it reads the directory's row `FOR SHARE`, so a mapping
- * change waits for it; it writes only while the directory's settings and the group's version (when
- * given) are still those given, and otherwise writes nothing and says which moved.
+ * change waits for it; it writes only while the directory's settings and the group's version are
+ * still those given, and otherwise writes nothing and says which moved.
  */
 export async function changeMembersStatement(db: Db, change: MemberChangeWrite): Promise<MemberChangeOutcome> {
   const [result] = await write.execute(db, {

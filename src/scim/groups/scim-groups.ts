@@ -23,7 +23,6 @@ export interface RenderedGroup {
   readonly version: number;
 }
 
-
 const groupByName = queryTemplate(["directoryId", "nameLower"], (db, p: { directoryId: string; nameLower: string }) =>
   db.selectFrom("directory_groups").selectAll().where("directory_id", "=", p.directoryId).where("name_lower", "=", p.nameLower),
 );

@@ -106,7 +106,6 @@ export function createScimUsers(deps: Deps) {
   };
 }
 
-
 /** The document a PATCH applies to: what the IdP sent, with the state the server holds. */
 function currentDocument(user: DirectoryUser): ScimUserDocument {
   const raw = user.raw_attributes;
