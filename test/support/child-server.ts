@@ -21,8 +21,19 @@ export function databaseUrl(config: DatabaseConfig): string {
 }
 
 /** Starts `roster serve` on a free loopback port over `database`; resolves once it listens. */
-export async function startChildServer(database: DatabaseConfig, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<ChildServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", ENTRY, "serve"], {
+export function startChildServer(database: DatabaseConfig, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<ChildServer> {
+  return startChild("serve", database, env, timeoutMs);
+}
+
+/** Starts `roster worker` over `database`; resolves once it runs (its `url` is empty: it serves no HTTP). */
+export function startChildWorker(database: DatabaseConfig, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<ChildServer> {
+  return startChild("worker", database, { LOG_LEVEL: "info", ...env }, timeoutMs);
+}
+
+const READY: Record<"serve" | "worker", RegExp> = { serve: /Roster listening on (http:\/\/\S+)/, worker: /webhook worker running()/ };
+
+async function startChild(command: "serve" | "worker", database: DatabaseConfig, env: Record<string, string>, timeoutMs: number): Promise<ChildServer> {
+  const child = spawn(process.execPath, ["--import", "tsx", ENTRY, command], {
     env: {
       ...process.env,
       PORT: "0",
@@ -40,18 +51,18 @@ export async function startChildServer(database: DatabaseConfig, env: Record<str
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`roster serve did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`roster ${command} was not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const look = () => {
-      const found = /Roster listening on (http:\/\/\S+)/.exec(output);
+      const found = READY[command].exec(output);
       if (found) {
         clearTimeout(timer);
-        resolve(found[1] as string);
+        resolve(found[1] ?? "");
       }
     };
     child.stdout?.on("data", look);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`roster serve exited with ${code} before listening:\n${output}`));
+      reject(new Error(`roster ${command} exited with ${code} before it was ready:\n${output}`));
     });
   });
   return {
