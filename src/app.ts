@@ -83,7 +83,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     done(null, payload);
   });
 
-  const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
+  const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => app.log.warn(message) });
   const kinds = options.connectorKinds ?? defaultConnectorKinds();
   const scimTokens = createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs });
   const services = createServices(deps, createPullDirectories({ clock: deps.clock, keyring, kinds }), scimTokens);

@@ -8,6 +8,8 @@ export interface RosterConfig {
   readonly database: DatabaseConfig;
   readonly adminKey: string | undefined;
   readonly secretKey: string | undefined;
+  /** `ROSTER_SECRET_KEY_PREVIOUS` (comma-separated): older keys that still open what they sealed, during a rotation. */
+  readonly previousSecretKeys: readonly string[];
   readonly restoreDays: number;
   /** Days finished webhook deliveries and sync runs are kept (`ROSTER_HISTORY_DAYS`); 0 keeps them for ever. */
   readonly historyDays: number;
@@ -90,6 +92,7 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     database: databaseFrom(env),
     adminKey: env.ROSTER_ADMIN_KEY || undefined,
     secretKey: env.ROSTER_SECRET_KEY || undefined,
+    previousSecretKeys: (env.ROSTER_SECRET_KEY_PREVIOUS ?? "").split(",").map((key) => key.trim()).filter((key) => key.length > 0),
     restoreDays: integer(env, "ROSTER_RESTORE_DAYS", 7),
     historyDays: integer(env, "ROSTER_HISTORY_DAYS", 30),
     bodyLimitBytes: integer(env, "ROSTER_BODY_LIMIT", 1024 * 1024, 1024),

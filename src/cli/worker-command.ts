@@ -25,7 +25,7 @@ export interface RunningWorkerProcess {
 export async function startWorker(config: RosterConfig, log: WorkerLog, options: DeliveryWorkerOptions = {}): Promise<RunningWorkerProcess> {
   const storage = openStorage(config.database);
   await migrateToLatest(storage);
-  const keyring = createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => log.warn({}, message) });
+  const keyring = createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => log.warn({}, message) });
   const deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), keyring, log, eventWrites: storage.eventWrites };
   const worker = createDeliveryWorker(deps, options).start();
   // Scheduled pull syncs run here too; the lease keeps each directory to one process.
