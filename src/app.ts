@@ -72,6 +72,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     genReqId: requestId,
     requestIdHeader: false,
     trustProxy: false,
+    // IdPs and SCIM test tools send `/Users/?filter=…` and `/users`: paths match with or without a
+    // trailing slash and in any letter case (ids and other parameters keep theirs).
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -28,7 +28,8 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
-const SCIM_PATH = /^\/scim\/v2\/([^/?]+)/;
+// Case-insensitive, as the router matches paths (see app.ts): whatever reaches the SCIM routes is authenticated as SCIM.
+const SCIM_PATH = /^\/scim\/v2\/([^/?]+)/i;
 
 /**
  * Resolves the caller once per request. A SCIM token counts only on its own directory's SCIM
