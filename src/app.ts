@@ -99,6 +99,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.decorateRequest("scimDirectory", null);
   app.decorateRequest("scimLogDirectoryId", null);
   app.decorateRequest("scimErrorDetail", null);
+  app.decorateRequest("scimDirectoryStanding", null);
   const scimRequestLog = createScimRequestLog({ db: deps.db, ids: deps.ids, clock: deps.clock, onError: (err) => app.log.error({ err }, "writing the SCIM request log failed") });
   app.addHook("onClose", async () => scimRequestLog.close());
   const resolvePrincipal = createPrincipalResolver(deps, services.apiKeys, scimTokens);
