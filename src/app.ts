@@ -72,6 +72,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     genReqId: requestId,
     requestIdHeader: false,
     trustProxy: false,
+    // IdPs and SCIM test tools send `/Users/?filter=…` and `/users`: paths match with or without a
+    // trailing slash and in any letter case (ids and other parameters keep theirs).
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -96,6 +99,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.decorateRequest("scimDirectory", null);
   app.decorateRequest("scimLogDirectoryId", null);
   app.decorateRequest("scimErrorDetail", null);
+  app.decorateRequest("scimDirectoryStanding", null);
   const scimRequestLog = createScimRequestLog({ db: deps.db, ids: deps.ids, clock: deps.clock, onError: (err) => app.log.error({ err }, "writing the SCIM request log failed") });
   app.addHook("onClose", async () => scimRequestLog.close());
   const resolvePrincipal = createPrincipalResolver(deps, services.apiKeys, scimTokens);
