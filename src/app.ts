@@ -119,7 +119,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   });
   app.addSchema(ErrorResponse);
 
-  installMetrics(app);
+  installMetrics(app, { token: config.metricsToken });
   await app.register(systemRoutes, { deps });
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });

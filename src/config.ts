@@ -17,6 +17,8 @@ export interface RosterConfig {
   /** How long a process trusts a SCIM token it verified; changes made by other processes take up to this long to be seen. */
   readonly scimTokenCacheMs: number;
   readonly logLevel: string;
+  /** A bearer token that opens `GET /metrics` besides the admin key (`ROSTER_METRICS_TOKEN`), for Prometheus scrapers. */
+  readonly metricsToken: string | undefined;
   readonly sync: SyncConfig;
 }
 
@@ -69,6 +71,14 @@ function onOff(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be on or off, got "${raw}"`);
 }
 
+/** A secret a client sends: long enough that guessing it is hopeless. */
+function secret(env: Env, name: string, minLength: number): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  if (raw.length < minLength || /\s/.test(raw)) throw new ConfigError(`${name} must be at least ${minLength} characters without spaces`);
+  return raw;
+}
+
 function databaseFrom(env: Env): DatabaseConfig {
   const url = env.DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
@@ -101,6 +111,7 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     scimTokenGraceSeconds: integer(env, "ROSTER_SCIM_TOKEN_GRACE_SECONDS", 0),
     scimTokenCacheMs: integer(env, "ROSTER_SCIM_TOKEN_CACHE_MS", 5000),
     logLevel: env.LOG_LEVEL || "info",
+    metricsToken: secret(env, "ROSTER_METRICS_TOKEN", 16),
     sync: Object.freeze({
       batchSize: integer(env, "ROSTER_SYNC_BATCH_SIZE", 50, 1),
       schedulerIntervalMs: integer(env, "ROSTER_SYNC_SCHEDULER_INTERVAL_MS", 15_000, 100),
