@@ -20,6 +20,7 @@ import { createErrorHandler, sendError } from "./http/error-handler.js";
 import { loggerOptions } from "./http/logger.js";
 import { installMetrics } from "./http/metrics.js";
 import { requestId } from "./http/request-id.js";
+import { socketTimeouts } from "./http/socket-timeouts.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { validatorCompiler } from "./http/validator.js";
 import { scimRequestRoutes } from "./api/scim-requests-routes.js";
@@ -72,6 +73,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     genReqId: requestId,
     requestIdHeader: false,
     trustProxy: false,
+    ...socketTimeouts(config.timeouts),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
