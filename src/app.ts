@@ -20,6 +20,7 @@ import { createErrorHandler, sendError } from "./http/error-handler.js";
 import { loggerOptions } from "./http/logger.js";
 import { installMetrics } from "./http/metrics.js";
 import { requestId } from "./http/request-id.js";
+import { socketTimeouts } from "./http/socket-timeouts.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { validatorCompiler } from "./http/validator.js";
 import { scimRequestRoutes } from "./api/scim-requests-routes.js";
@@ -75,6 +76,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     // IdPs and SCIM test tools send `/Users/?filter=…` and `/users`: paths match with or without a
     // trailing slash and in any letter case (ids and other parameters keep theirs).
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    ...socketTimeouts(config.timeouts),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -123,7 +125,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   });
   app.addSchema(ErrorResponse);
 
-  installMetrics(app);
+  installMetrics(app, { token: config.metricsToken });
   await app.register(systemRoutes, { deps });
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });
