@@ -1,8 +1,5 @@
 import type { Command } from "@commander-js/extra-typings";
 import { loadConfig } from "../config.js";
-import { serve } from "../server/start.js";
-import { openStorage } from "../storage/connect.js";
-import { migrateToLatest } from "../storage/migrate.js";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -12,6 +9,8 @@ export function registerServerCommands(program: Command): void {
     .command("serve")
     .description("Run the HTTP server (migrates the database first)")
     .action(async () => {
+      // The server's code loads only for these two commands: every other one talks HTTP (a fast `roster --help`).
+      const { serve } = await import("../server/start.js");
       await serve(loadConfig(), print);
     });
 
@@ -19,6 +18,7 @@ export function registerServerCommands(program: Command): void {
     .command("migrate")
     .description("Bring the database schema to the newest version and exit")
     .action(async () => {
+      const [{ openStorage }, { migrateToLatest }] = await Promise.all([import("../storage/connect.js"), import("../storage/migrate.js")]);
       const config = loadConfig();
       const storage = openStorage(config.database);
       try {
