@@ -26,6 +26,7 @@ function newestUnder(dir) {
   let newest = mtime(dir);
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
+    if (entry.name.endsWith(".test.ts")) continue; // not compiled: a test edit needs no build
     newest = Math.max(newest, entry.isDirectory() ? newestUnder(path) : mtime(path));
   }
   return newest;

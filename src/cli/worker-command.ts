@@ -1,7 +1,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import closeWithGrace from "close-with-grace";
 import { pino } from "pino";
-import { loadConfig, type RosterConfig } from "../config.js";
+import type { RosterConfig } from "../config.js";
 import { systemClock } from "../core/clock.js";
 import { createIdGenerator } from "../core/ids.js";
 import { createSecretKeyring } from "../crypto/secret-key.js";
@@ -11,6 +11,8 @@ import { defaultConnectorKinds } from "../connectors/registry.js";
 import { startSyncScheduler } from "../sync/sync-scheduler.js";
 import { createSyncService } from "../sync/sync-service.js";
 import { syncThreadFor } from "../sync/sync-thread-launcher.js";
+import { environmentHelp } from "./serve-environment.js";
+import { startingUp } from "./startup-guard.js";
 import { createDeliveryWorker, type DeliveryWorkerOptions, type WorkerLog } from "../webhooks/delivery-worker.js";
 
 export interface RunningWorkerProcess {
@@ -45,16 +47,18 @@ export function registerWorkerCommand(program: Command): void {
   program
     .command("worker")
     .description("Run the webhook delivery worker and scheduled pull syncs (no HTTP server); stops cleanly on SIGTERM")
-    .action(async () => {
-      const config = loadConfig();
-      const log = pino({ level: config.logLevel, base: { component: "webhooks" } });
-      const worker = await startWorker(config, log);
-      log.info({ database: config.database.kind }, "webhook worker running");
-      // In-flight requests are aborted and put back in the queue, not counted as failures.
-      closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
-        if (err) log.error({ err }, "shutting down after an error");
-        else log.info({ signal }, "webhook worker stopping");
-        await worker.stop();
-      });
-    });
+    .addHelpText("after", environmentHelp())
+    .action(() =>
+      startingUp(async (config) => {
+        const log = pino({ level: config.logLevel, base: { component: "webhooks" } });
+        const worker = await startWorker(config, log);
+        log.info({ database: config.database.kind }, "webhook worker running");
+        // In-flight requests are aborted and put back in the queue, not counted as failures.
+        closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+          if (err) log.error({ err }, "shutting down after an error");
+          else log.info({ signal }, "webhook worker stopping");
+          await worker.stop();
+        });
+      }),
+    );
 }

@@ -57,7 +57,6 @@ describe("the @rostersync/client package", () => {
   let live: LiveServer;
 
   beforeAll(async () => {
-    await run(process.execPath, [join(root, "scripts/build.mjs"), "--if-stale"], { cwd: root });
     app = await mkdtemp(join(tmpdir(), "roster-client-app-"));
     const { stdout } = await run("npm", ["pack", "--pack-destination", app, "--json"], { cwd: packageDir });
     const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
