@@ -11,6 +11,7 @@ import { organizationRoutes } from "./api/organizations-routes.js";
 import { webhookEndpointRoutes } from "./api/webhook-endpoints-routes.js";
 import { ErrorResponse } from "./api/schemas/common.js";
 import type { ApiServices } from "./api/services.js";
+import { createApiKeyLastUse, recordingLastUse } from "./auth/api-key-last-use.js";
 import { createApiKeyService } from "./auth/api-keys.js";
 import { createScimTokenCache, type ScimTokenCache } from "./auth/scim-token-cache.js";
 import type { Deps } from "./core/deps.js";
@@ -104,7 +105,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.decorateRequest("scimDirectoryStanding", null);
   const scimRequestLog = createScimRequestLog({ db: deps.db, ids: deps.ids, clock: deps.clock, onError: (err) => app.log.error({ err }, "writing the SCIM request log failed") });
   app.addHook("onClose", async () => scimRequestLog.close());
-  const resolvePrincipal = createPrincipalResolver(deps, services.apiKeys, scimTokens);
+  const keyLastUse = createApiKeyLastUse({ db: deps.db, clock: deps.clock, onError: (err) => app.log.warn({ err }, "recording an API key's last use failed") });
+  app.addHook("onClose", async () => keyLastUse.close());
+  const resolvePrincipal = createPrincipalResolver(deps, recordingLastUse(services.apiKeys, keyLastUse), scimTokens);
   app.addHook("onRequest", resolvePrincipal);
 
   await app.register(rateLimit, {

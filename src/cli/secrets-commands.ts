@@ -1,5 +1,5 @@
 import type { Command } from "@commander-js/extra-typings";
-import { loadConfig } from "../config.js";
+import { startingUp } from "./startup-guard.js";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -11,8 +11,8 @@ export function registerSecretsCommands(program: Command): void {
     .description(
       "Re-seal every stored secret under ROSTER_SECRET_KEY; the old key must be in ROSTER_SECRET_KEY_PREVIOUS (run against the database, like migrate)",
     )
-    .action(async () => {
-      const config = loadConfig();
+    .action(() =>
+      startingUp(async (config) => {
       // The server's code only for this command: the CLI's HTTP commands never load it.
       const [{ openStorage }, { migrateToLatest }, { createSecretKeyring }, { resealStoredSecrets }] = await Promise.all([
         import("../storage/connect.js"),
@@ -41,5 +41,6 @@ export function registerSecretsCommands(program: Command): void {
       } finally {
         await storage.close();
       }
-    });
+      }),
+    );
 }
