@@ -36,6 +36,8 @@ import type { ConnectorKinds } from "./connectors/connector-kind.js";
 import { defaultConnectorKinds } from "./connectors/registry.js";
 import { createSyncService, type SyncService, type SyncThreadOptions } from "./sync/sync-service.js";
 import { createPullDirectories, type PullDirectories } from "./tenancy/pull-directories.js";
+import { portalPlugin } from "./portal/portal-plugin.js";
+import { assetsRoutes } from "./web/assets-routes.js";
 
 export interface AppOptions {
   /** false silences request logs (tests); otherwise pino at config.logLevel. */
@@ -140,5 +142,15 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(syncRoutes, { sync, csvBodyLimit: config.sync.csvUploadLimitBytes });
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
   await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog });
+  await app.register(assetsRoutes);
+  await app.register(portalPlugin, {
+    deps,
+    directories: services.directories,
+    sync,
+    requestLog: scimRequestLog,
+    kinds,
+    tokenGraceSeconds: config.scimTokenGraceSeconds,
+    formBodyLimit: config.sync.csvUploadLimitBytes,
+  });
   return app;
 }

@@ -8,6 +8,7 @@ import { SECRET_PREFIXES } from "../auth/secrets.js";
 import type { Deps } from "../core/deps.js";
 import { Errors } from "../core/errors.js";
 import type { DirectoryContext } from "../directory/types.js";
+import { markDirectoryLinked } from "../tenancy/directory-link.js";
 import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
 
 declare module "fastify" {
@@ -57,6 +58,11 @@ export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService, scim
       request.scimDirectory = { id: directoryId, organizationId: owner.organizationId, deactivatedMembers: owner.deactivatedMembers as DeactivatedMembersPolicy };
       request.scimLogDirectoryId = directoryId;
       request.scimDirectoryStanding = "live";
+      // The IdP's first authenticated request links the directory; the cache then learns the new state.
+      if (owner.state === "unlinked") {
+        await markDirectoryLinked(deps.db, deps.clock, directoryId);
+        scimTokens.forget(directoryId);
+      }
       return;
     }
     const directory = await deps.db.selectFrom("directories").select("deleted_at").where("id", "=", directoryId).executeTakeFirst();
