@@ -60,8 +60,13 @@ export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService, scim
       request.scimDirectoryStanding = "live";
       // The IdP's first authenticated request links the directory; the cache then learns the new state.
       if (owner.state === "unlinked") {
-        await markDirectoryLinked(deps.db, deps.clock, directoryId);
-        scimTokens.forget(directoryId);
+        // Best effort: a database that refuses writes must not fail the IdP's reads; the next request tries again.
+        try {
+          await markDirectoryLinked(deps.db, deps.clock, directoryId);
+          scimTokens.forget(directoryId);
+        } catch (error) {
+          request.log.warn({ err: error, directory: directoryId }, "could not mark the directory linked");
+        }
       }
       return;
     }
