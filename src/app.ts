@@ -22,6 +22,9 @@ import { installMetrics } from "./http/metrics.js";
 import { requestId } from "./http/request-id.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { validatorCompiler } from "./http/validator.js";
+import { createJsonBodyParser } from "./http/json-body.js";
+import { acceptMediaTypes, JSON_MEDIA_TYPES } from "./http/media-types.js";
+import { refuseUnstorableText } from "./http/storable-input.js";
 import { scimRequestRoutes } from "./api/scim-requests-routes.js";
 import { createScimRequestLog } from "./scim/request-log/request-log.js";
 import { scimPlugin } from "./scim/scim-plugin.js";
@@ -75,6 +78,10 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, createJsonBodyParser(app));
+  app.addHook("preParsing", acceptMediaTypes(JSON_MEDIA_TYPES));
+  app.addHook("preValidation", refuseUnstorableText);
   app.setErrorHandler(createErrorHandler(config.bodyLimitBytes));
   app.setNotFoundHandler((request, reply) => sendError(reply, Errors.routeNotFound(request.method, request.url.split("?")[0] ?? "")));
   // Hooks that never wait take a callback: an async hook costs a promise and a turn per request.

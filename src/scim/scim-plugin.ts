@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Deps } from "../core/deps.js";
+import { createJsonBodyParser } from "../http/json-body.js";
+import { defaultMediaTypes, JSON_MEDIA_TYPES } from "../http/media-types.js";
 import { createScimError } from "./errors.js";
 import { SCIM_MEDIA_TYPE } from "./media-type.js";
 import { requireScimDirectory } from "./scim-directory.js";
@@ -14,7 +16,8 @@ import { groupsRoutes } from "./groups/groups-routes.js";
 /** Everything under `/scim/v2/{directoryId}` (registered with that prefix): its own auth, media types and error format. */
 export async function scimPlugin(app: FastifyInstance, { deps, requestLog }: { deps: Deps; requestLog: ScimRequestLog }): Promise<void> {
   const bodyLimit = deps.config.bodyLimitBytes;
-  app.addContentTypeParser(SCIM_MEDIA_TYPE, { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
+  app.addContentTypeParser(SCIM_MEDIA_TYPE, { parseAs: "string" }, createJsonBodyParser(app));
+  app.addHook("onRoute", defaultMediaTypes([SCIM_MEDIA_TYPE, ...JSON_MEDIA_TYPES]));
   app.setErrorHandler(createScimErrorHandler(bodyLimit));
   app.addHook("onResponse", function logScimRequest(request, reply, done) {
     if (request.scimLogDirectoryId) {
