@@ -22,6 +22,7 @@ import { installMetrics } from "./http/metrics.js";
 import { requestId } from "./http/request-id.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { validatorCompiler } from "./http/validator.js";
+import { createAllowedMethods } from "./http/allowed-methods.js";
 import { createJsonBodyParser } from "./http/json-body.js";
 import { acceptMediaTypes, JSON_MEDIA_TYPES } from "./http/media-types.js";
 import { refuseUnstorableText } from "./http/storable-input.js";
@@ -83,7 +84,14 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.addHook("preParsing", acceptMediaTypes(JSON_MEDIA_TYPES));
   app.addHook("preValidation", refuseUnstorableText);
   app.setErrorHandler(createErrorHandler(config.bodyLimitBytes));
-  app.setNotFoundHandler((request, reply) => sendError(reply, Errors.routeNotFound(request.method, request.url.split("?")[0] ?? "")));
+  const allowedMethods = createAllowedMethods();
+  app.addHook("onRoute", allowedMethods.onRoute);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    const allowed = allowedMethods.of(path);
+    if (allowed.length === 0) return sendError(reply, Errors.routeNotFound(request.method, path));
+    return sendError(reply.header("Allow", allowed.join(", ")), Errors.methodNotAllowed(request.method, path, allowed));
+  });
   // Hooks that never wait take a callback: an async hook costs a promise and a turn per request.
   app.addHook("onSend", function requestIdHeader(request, reply, payload, done) {
     reply.header("x-request-id", request.id);
@@ -137,6 +145,6 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(webhookEndpointRoutes, createWebhookApi(deps, keyring));
   await app.register(syncRoutes, { sync, csvBodyLimit: config.sync.csvUploadLimitBytes });
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
-  await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog });
+  await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog, allowedMethods });
   return app;
 }

@@ -30,6 +30,8 @@ export const Errors = {
   forbidden: (message = "This key may not perform this action") => new AppError(403, "forbidden", message),
   notFound: (what: string, id?: string) => new AppError(404, "not_found", id ? `${what} ${id} not found` : `${what} not found`),
   routeNotFound: (method: string, url: string) => new AppError(404, "route_not_found", `No route ${method} ${url}`),
+  methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
+    new AppError(405, "method_not_allowed", `${method} is not allowed on ${path}; it answers ${allowed.join(", ")}`),
   conflict: (message: string) => new AppError(409, "conflict", message),
   payloadTooLarge: (limit: number) => new AppError(413, "payload_too_large", `Request body exceeds the limit of ${limit} bytes`),
   unsupportedMediaType: (type: string, accepted: readonly string[]) =>
