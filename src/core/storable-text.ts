@@ -16,8 +16,13 @@ export function isStorableText(text: string): boolean {
  */
 export function findUnstorableText(value: unknown): string | null {
   const stack: { value: unknown; path: string }[] = [{ value, path: "" }];
+  const visited = new WeakSet<object>();
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const { value: current, path } = item;
+    if (typeof current === "object" && current !== null) {
+      if (visited.has(current)) continue;
+      visited.add(current);
+    }
     if (typeof current === "string") {
       if (!isStorableText(current)) return path || "(root)";
     } else if (Array.isArray(current)) {
