@@ -24,6 +24,10 @@ import { requestId } from "./http/request-id.js";
 import { socketTimeouts } from "./http/socket-timeouts.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { validatorCompiler } from "./http/validator.js";
+import { createAllowedMethods } from "./http/allowed-methods.js";
+import { createJsonBodyParser } from "./http/json-body.js";
+import { acceptMediaTypes, JSON_MEDIA_TYPES } from "./http/media-types.js";
+import { refuseUnstorableText } from "./http/storable-input.js";
 import { scimRequestRoutes } from "./api/scim-requests-routes.js";
 import { createScimRequestLog } from "./scim/request-log/request-log.js";
 import { scimPlugin } from "./scim/scim-plugin.js";
@@ -86,8 +90,19 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, createJsonBodyParser(app));
+  app.addHook("preParsing", acceptMediaTypes(JSON_MEDIA_TYPES));
+  app.addHook("preValidation", refuseUnstorableText);
   app.setErrorHandler(createErrorHandler(config.bodyLimitBytes));
-  app.setNotFoundHandler((request, reply) => sendError(reply, Errors.routeNotFound(request.method, request.url.split("?")[0] ?? "")));
+  const allowedMethods = createAllowedMethods();
+  app.addHook("onRoute", allowedMethods.onRoute);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    const allowed = allowedMethods.of(path);
+    if (allowed.length === 0) return sendError(reply, Errors.routeNotFound(request.method, path));
+    return sendError(reply.header("Allow", allowed.join(", ")), Errors.methodNotAllowed(request.method, path, allowed));
+  });
   // Hooks that never wait take a callback: an async hook costs a promise and a turn per request.
   app.addHook("onSend", function requestIdHeader(request, reply, payload, done) {
     reply.header("x-request-id", request.id);
@@ -154,7 +169,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(webhookEndpointRoutes, createWebhookApi(deps, keyring));
   await app.register(syncRoutes, { sync, csvBodyLimit: config.sync.csvUploadLimitBytes });
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
-  await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog });
+  await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog, allowedMethods });
   await app.register(assetsRoutes);
   await app.register(portalPlugin, {
     deps,

@@ -39,7 +39,8 @@ export function toAppError(error: FastifyError & { validation?: AjvIssue[]; vali
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return Errors.payloadTooLarge(bodyLimit);
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return Errors.unsupportedMediaType(String(error.message.split(": ").at(-1) ?? "unknown"));
+      // The media-type rule (media-types.ts) answers first, naming what the route reads; this is its fallback.
+      return new AppError(415, "unsupported_media_type", "This Content-Type is not accepted here");
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return Errors.invalidJson("The body is empty but Content-Type says JSON");
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":

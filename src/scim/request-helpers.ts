@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { createScimError } from "./errors.js";
 import { type Projection, readProjection } from "./projection.js";
 import { readIfMatch } from "./if-match.js";
+import { singleText } from "./request-values.js";
 import { etag } from "./resource-meta.js";
 
 /** The version If-Match names, or undefined when the client did not ask for a precondition (see `readIfMatch`). */
@@ -13,8 +14,8 @@ export function ifMatchVersion(request: FastifyRequest): number | undefined {
 }
 
 export function projectionOf(request: FastifyRequest): Projection {
-  const query = request.query as { attributes?: string; excludedAttributes?: string };
-  return readProjection(query);
+  const query = request.query as Record<string, unknown>;
+  return readProjection({ attributes: singleText("attributes", query.attributes), excludedAttributes: singleText("excludedAttributes", query.excludedAttributes) });
 }
 
 /** Sends one resource with its ETag, or 304 when If-None-Match already names this version. */

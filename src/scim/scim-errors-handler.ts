@@ -7,7 +7,11 @@ import { SCIM_MEDIA_TYPE } from "./media-type.js";
 const SCIM_TYPE_BY_STATUS: Partial<Record<number, ScimType>> = { 400: "invalidSyntax", 409: "uniqueness" };
 
 /** Store and API error codes whose RFC 7644 scimType differs from the status default. */
-const SCIM_TYPE_BY_CODE: Partial<Record<string, ScimType>> = { unknown_members: "invalidValue", validation_error: "invalidValue" };
+const SCIM_TYPE_BY_CODE: Partial<Record<string, ScimType>> = {
+  unknown_members: "invalidValue",
+  validation_error: "invalidValue",
+  invalid_value: "invalidValue",
+};
 
 /** Anything thrown under the SCIM base becomes a SCIM Error body (RFC 7644 §3.12). */
 export function toScimError(error: unknown, bodyLimit: number): ScimError {

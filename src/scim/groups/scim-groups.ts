@@ -15,6 +15,7 @@ import { excludes, type Projection, project } from "../projection.js";
 import { GROUP_SCHEMAS } from "../resource-meta.js";
 import { readGroupBody, type ScimGroupDocument, toGroupInput } from "./group-document.js";
 import { toScimGroup } from "./group-resource.js";
+import { assertPatchMemberCount } from "./member-limit.js";
 import { groupFragments } from "./member-stream.js";
 
 export interface RenderedGroup {
@@ -116,6 +117,7 @@ export function createScimGroups(deps: Deps) {
       const current = await mustGet(dir, id);
       if (ifMatch !== undefined && current.version !== ifMatch) throw createScimError(412, { detail: `Group ${id} is not at the version If-Match names` });
       const { document, members } = applyGroupPatch(currentDocument(current.group) as JsonObject, operations);
+      assertPatchMemberCount(members);
       if (sameGroupAttributes(toGroupInput(readGroupBody(document).document), current.group)) {
         try {
           return await store.groups.update(dir, id, null, members, current.version, current);
