@@ -40,6 +40,8 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
+export const UNAUTHENTICATED_SCIM_KEY = "scim-unauthenticated:";
+
 // Case-insensitive, as the router matches paths (see app.ts): whatever reaches the SCIM routes is authenticated as SCIM.
 const SCIM_PATH = /^\/scim\/v2\/([^/?]+)/i;
 
@@ -99,9 +101,13 @@ export function requireAdmin(request: FastifyRequest): void {
   if (requireApiPrincipal(request).kind !== "admin") throw Errors.forbidden("Only the admin key may do this");
 }
 
-/** A key for rate limiting that names the credential without holding it. */
+/**
+ * A key for rate limiting that names the credential without holding it. SCIM requests without a
+ * token that opens their directory count per client address on a budget of their own (see app.ts).
+ */
 export function rateLimitKey(request: FastifyRequest): string {
   const p = request.principal;
+  if (request.scimDirectoryStanding !== null && p?.kind !== "directory") return `${UNAUTHENTICATED_SCIM_KEY}${request.ip}`;
   if (!p) return `ip:${request.ip}`;
   if (p.kind === "admin") return "admin";
   if (p.kind === "organization") return `key:${p.keyId}`;
