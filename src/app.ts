@@ -11,6 +11,7 @@ import { organizationRoutes } from "./api/organizations-routes.js";
 import { webhookEndpointRoutes } from "./api/webhook-endpoints-routes.js";
 import { ErrorResponse } from "./api/schemas/common.js";
 import type { ApiServices } from "./api/services.js";
+import { createApiKeyLastUse, recordingLastUse } from "./auth/api-key-last-use.js";
 import { createApiKeyService } from "./auth/api-keys.js";
 import { createScimTokenCache, type ScimTokenCache } from "./auth/scim-token-cache.js";
 import type { Deps } from "./core/deps.js";
@@ -20,6 +21,7 @@ import { createErrorHandler, sendError } from "./http/error-handler.js";
 import { loggerOptions } from "./http/logger.js";
 import { installMetrics } from "./http/metrics.js";
 import { requestId } from "./http/request-id.js";
+import { socketTimeouts } from "./http/socket-timeouts.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { validatorCompiler } from "./http/validator.js";
 import { scimRequestRoutes } from "./api/scim-requests-routes.js";
@@ -34,6 +36,8 @@ import type { ConnectorKinds } from "./connectors/connector-kind.js";
 import { defaultConnectorKinds } from "./connectors/registry.js";
 import { createSyncService, type SyncService, type SyncThreadOptions } from "./sync/sync-service.js";
 import { createPullDirectories, type PullDirectories } from "./tenancy/pull-directories.js";
+import { portalPlugin } from "./portal/portal-plugin.js";
+import { assetsRoutes } from "./web/assets-routes.js";
 
 export interface AppOptions {
   /** false silences request logs (tests); otherwise pino at config.logLevel. */
@@ -75,6 +79,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     // IdPs and SCIM test tools send `/Users/?filter=…` and `/users`: paths match with or without a
     // trailing slash and in any letter case (ids and other parameters keep theirs).
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    ...socketTimeouts(config.timeouts),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -86,7 +91,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     done(null, payload);
   });
 
-  const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
+  const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => app.log.warn(message) });
   const kinds = options.connectorKinds ?? defaultConnectorKinds();
   const scimTokens = createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs });
   const services = createServices(deps, createPullDirectories({ clock: deps.clock, keyring, kinds }), scimTokens);
@@ -102,7 +107,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.decorateRequest("scimDirectoryStanding", null);
   const scimRequestLog = createScimRequestLog({ db: deps.db, ids: deps.ids, clock: deps.clock, onError: (err) => app.log.error({ err }, "writing the SCIM request log failed") });
   app.addHook("onClose", async () => scimRequestLog.close());
-  const resolvePrincipal = createPrincipalResolver(deps, services.apiKeys, scimTokens);
+  const keyLastUse = createApiKeyLastUse({ db: deps.db, clock: deps.clock, onError: (err) => app.log.warn({ err }, "recording an API key's last use failed") });
+  app.addHook("onClose", async () => keyLastUse.close());
+  const resolvePrincipal = createPrincipalResolver(deps, recordingLastUse(services.apiKeys, keyLastUse), scimTokens);
   app.addHook("onRequest", resolvePrincipal);
 
   await app.register(rateLimit, {
@@ -126,7 +133,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   });
   app.addSchema(ErrorResponse);
 
-  installMetrics(app);
+  installMetrics(app, { token: config.metricsToken });
   await app.register(systemRoutes, { deps });
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });
@@ -138,5 +145,15 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(syncRoutes, { sync, csvBodyLimit: config.sync.csvUploadLimitBytes });
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
   await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog });
+  await app.register(assetsRoutes);
+  await app.register(portalPlugin, {
+    deps,
+    directories: services.directories,
+    sync,
+    requestLog: scimRequestLog,
+    kinds,
+    tokenGraceSeconds: config.scimTokenGraceSeconds,
+    formBodyLimit: config.sync.csvUploadLimitBytes,
+  });
   return app;
 }

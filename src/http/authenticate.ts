@@ -8,6 +8,7 @@ import { SECRET_PREFIXES } from "../auth/secrets.js";
 import type { Deps } from "../core/deps.js";
 import { Errors } from "../core/errors.js";
 import type { DirectoryContext } from "../directory/types.js";
+import { markDirectoryLinked } from "../tenancy/directory-link.js";
 import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
 
 declare module "fastify" {
@@ -59,6 +60,16 @@ export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService, scim
       request.scimDirectory = { id: directoryId, organizationId: owner.organizationId, deactivatedMembers: owner.deactivatedMembers as DeactivatedMembersPolicy };
       request.scimLogDirectoryId = directoryId;
       request.scimDirectoryStanding = "live";
+      // The IdP's first authenticated request links the directory; the cache then learns the new state.
+      if (owner.state === "unlinked") {
+        // Best effort: a database that refuses writes must not fail the IdP's reads; the next request tries again.
+        try {
+          await markDirectoryLinked(deps.db, deps.clock, directoryId);
+          scimTokens.forget(directoryId);
+        } catch (error) {
+          request.log.warn({ err: error, directory: directoryId }, "could not mark the directory linked");
+        }
+      }
       return;
     }
     const directory = await deps.db.selectFrom("directories").select("deleted_at").where("id", "=", directoryId).executeTakeFirst();

@@ -1,13 +1,41 @@
-import type { FastifyInstance } from "fastify";
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Errors } from "../core/errors.js";
+import { bearerToken } from "./authenticate.js";
+
+export interface MetricsOptions {
+  /** A bearer token that opens `/metrics` besides the admin key (`ROSTER_METRICS_TOKEN`). */
+  readonly token: string | undefined;
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/**
+ * Who may read the metrics: the admin, or whoever holds the scrape token. Route patterns, request
+ * counts per organization route and the process's memory say enough about a deployment that they
+ * are not for anyone who can reach the port. Digests compare in constant time whatever the lengths.
+ */
+function metricsReader(token: string | undefined): (request: FastifyRequest) => void {
+  const expected = token === undefined ? null : digest(token);
+  return function requireMetricsReader(request) {
+    if (request.principal?.kind === "admin") return;
+    const given = bearerToken(request);
+    if (expected && given !== null && timingSafeEqual(digest(given), expected)) return;
+    if (request.principal) throw Errors.forbidden("Only the admin key or ROSTER_METRICS_TOKEN may read /metrics");
+    throw Errors.unauthorized();
+  };
+}
 
 /**
  * `GET /metrics` in the Prometheus text format: requests and their latency by route (the route
  * pattern, never the URL, so ids do not explode the label set), plus the process's own metrics.
  * Each app gets its own registry, so several apps in one process (tests) do not collide.
- * Called on the root instance before the routes, so its hook sees every request.
+ * Called on the root instance before the routes, so its hook sees every request. Only the admin
+ * key or the scrape token opens it (see `metricsReader`).
  */
-export function installMetrics(app: FastifyInstance): void {
+export function installMetrics(app: FastifyInstance, options: MetricsOptions): void {
+  const requireReader = metricsReader(options.token);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({ name: "roster_http_requests_total", help: "HTTP requests answered", labelNames: ["method", "route", "status"], registers: [registry] });
@@ -26,7 +54,8 @@ export function installMetrics(app: FastifyInstance): void {
     done();
   });
 
-  app.get("/metrics", { config: { rateLimit: false }, schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
+  app.get("/metrics", { config: { rateLimit: false }, schema: { hide: true } }, async (request, reply) => {
+    requireReader(request);
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
 }

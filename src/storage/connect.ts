@@ -112,6 +112,10 @@ function openPostgres(url: string, options: StorageOptions): Storage {
   // An idle client whose server connection ends (restart, failover, a forced drop) emits an error;
   // unhandled it would crash the process. The pool replaces it on the next checkout.
   pool.on("error", () => {});
+  // The pool listens only to idle clients: one checked out (inside a transaction, or between a
+  // query and its release) whose connection drops would emit an error nobody hears, which ends
+  // the process. The query in flight still fails with it, and the pool discards the client.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const channel = POSTGRES_CAPABILITIES.eventsNotifyChannel;
   // A background thread's commits are told to its process, which tells the others.
   const otherProcesses = channel === null || options.background ? undefined : pgOtherProcesses(url, pool, channel);
