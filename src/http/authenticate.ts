@@ -76,11 +76,12 @@ export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService, scim
     if (directory && directory.deleted_at === null) {
       request.scimLogDirectoryId = directoryId;
       request.scimDirectoryStanding = "live";
-    } else if (directory && token?.startsWith(SECRET_PREFIXES.scimToken) && (await isDeletedDirectoryToken(deps.db, deps.clock, directoryId, token))) {
-      request.scimDirectoryStanding = "deleted";
-    } else {
-      request.scimDirectoryStanding = "absent";
+      return;
     }
+    // Looked up whether the directory was deleted or never existed: the time taken must not tell
+    // the two apart for a caller the answer does not tell.
+    const ownToken = token?.startsWith(SECRET_PREFIXES.scimToken) ? await isDeletedDirectoryToken(deps.db, deps.clock, directoryId, token) : false;
+    request.scimDirectoryStanding = directory && ownToken ? "deleted" : "absent";
   }
 
   return async function resolvePrincipal(request: FastifyRequest): Promise<void> {
