@@ -36,6 +36,7 @@ import type { ConnectorKinds } from "./connectors/connector-kind.js";
 import { defaultConnectorKinds } from "./connectors/registry.js";
 import { createSyncService, type SyncService, type SyncThreadOptions } from "./sync/sync-service.js";
 import { createPullDirectories, type PullDirectories } from "./tenancy/pull-directories.js";
+import type { Storage } from "./storage/connect.js";
 import { portalPlugin } from "./portal/portal-plugin.js";
 import { assetsRoutes } from "./web/assets-routes.js";
 
@@ -50,6 +51,8 @@ export interface AppOptions {
   readonly connectorKinds?: ConnectorKinds;
   /** Runs syncs on threads of their own (see `SyncServiceDeps.thread`); ignored with `connectorKinds` unless it names a `kindsModule`. */
   readonly syncThread?: SyncThreadOptions | undefined;
+  /** The database pool's state, for `/metrics`. */
+  readonly poolStats?: Storage["poolStats"] | undefined;
 }
 
 declare module "fastify" {
@@ -133,7 +136,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   });
   app.addSchema(ErrorResponse);
 
-  installMetrics(app, { token: config.metricsToken });
+  installMetrics(app, { token: config.metricsToken, db: deps.db, clock: deps.clock, poolStats: options.poolStats });
   await app.register(systemRoutes, { deps });
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });

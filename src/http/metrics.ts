@@ -3,8 +3,9 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 import { Errors } from "../core/errors.js";
 import { bearerToken } from "./authenticate.js";
+import { installOperationalMetrics, type OperationalMetricsDeps } from "./operational-metrics.js";
 
-export interface MetricsOptions {
+export interface MetricsOptions extends OperationalMetricsDeps {
   /** A bearer token that opens `/metrics` besides the admin key (`ROSTER_METRICS_TOKEN`). */
   readonly token: string | undefined;
 }
@@ -29,7 +30,8 @@ function metricsReader(token: string | undefined): (request: FastifyRequest) => 
 
 /**
  * `GET /metrics` in the Prometheus text format: requests and their latency by route (the route
- * pattern, never the URL, so ids do not explode the label set), plus the process's own metrics.
+ * pattern, never the URL, so ids do not explode the label set), what operators alert on
+ * (`operational-metrics.ts`), plus the process's own metrics.
  * Each app gets its own registry, so several apps in one process (tests) do not collide.
  * Called on the root instance before the routes, so its hook sees every request. Only the admin
  * key or the scrape token opens it (see `metricsReader`).
@@ -46,11 +48,15 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): v
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const operational = installOperationalMetrics(registry, options);
 
   app.addHook("onResponse", function countResponse(request, reply, done) {
     const route = request.routeOptions.url ?? "unmatched";
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    // By directory only once its token was accepted: ids in unauthenticated URLs are anyone's to invent.
+    if (request.principal?.kind === "directory") operational.countScimResponse(request.principal.directoryId, reply.statusCode);
+    else if (request.scimLogDirectoryId) operational.countScimResponse("unauthenticated", reply.statusCode);
     done();
   });
 
