@@ -16,7 +16,7 @@ import { createApiKeyService } from "./auth/api-keys.js";
 import { createScimTokenCache, type ScimTokenCache } from "./auth/scim-token-cache.js";
 import type { Deps } from "./core/deps.js";
 import { Errors } from "./core/errors.js";
-import { createPrincipalResolver, rateLimitKey } from "./http/authenticate.js";
+import { createPrincipalResolver, rateLimitKey, UNAUTHENTICATED_SCIM_KEY } from "./http/authenticate.js";
 import { createErrorHandler, sendError } from "./http/error-handler.js";
 import { loggerOptions } from "./http/logger.js";
 import { installMetrics } from "./http/metrics.js";
@@ -143,7 +143,10 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(rateLimit, {
     global: true,
     timeWindow: config.rateLimit.windowMs,
-    max: (request, key) => (key.startsWith("scim:") ? config.rateLimit.scimMax : config.rateLimit.apiMax),
+    max: (_request, key) => {
+      if (key.startsWith(UNAUTHENTICATED_SCIM_KEY)) return config.rateLimit.scimUnauthenticatedMax;
+      return key.startsWith("scim:") ? config.rateLimit.scimMax : config.rateLimit.apiMax;
+    },
     keyGenerator: rateLimitKey,
     errorResponseBuilder: (_request, context) => Object.assign(Errors.rateLimited(Math.ceil(context.ttl / 1000)), { statusCode: 429 }),
   });

@@ -59,6 +59,8 @@ export interface RateLimitConfig {
   readonly apiMax: number;
   /** Requests per window for one directory's SCIM token. */
   readonly scimMax: number;
+  /** Requests per window from one client address to SCIM URLs without a token that opens them. */
+  readonly scimUnauthenticatedMax: number;
   readonly windowMs: number;
 }
 
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     rateLimit: Object.freeze({
       apiMax: integer(env, "ROSTER_RATE_LIMIT_API", 6000, 1),
       scimMax: integer(env, "ROSTER_RATE_LIMIT_SCIM", 60000, 1),
+      scimUnauthenticatedMax: integer(env, "ROSTER_RATE_LIMIT_SCIM_UNAUTHENTICATED", 100, 1),
       windowMs: integer(env, "ROSTER_RATE_LIMIT_WINDOW_MS", 60_000, 1000),
     }),
     scimTokenGraceSeconds: integer(env, "ROSTER_SCIM_TOKEN_GRACE_SECONDS", 0),

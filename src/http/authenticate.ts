@@ -41,6 +41,8 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
+export const UNAUTHENTICATED_SCIM_KEY = "scim-unauthenticated:";
+
 // Case-insensitive, as the router matches paths (see app.ts): whatever reaches the SCIM routes is authenticated as SCIM.
 const SCIM_PATH = /^\/scim\/v2\/([^/?]+)/i;
 
@@ -74,11 +76,12 @@ export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService, scim
     if (directory && directory.deleted_at === null) {
       request.scimLogDirectoryId = directoryId;
       request.scimDirectoryStanding = "live";
-    } else if (directory && token?.startsWith(SECRET_PREFIXES.scimToken) && (await isDeletedDirectoryToken(deps.db, deps.clock, directoryId, token))) {
-      request.scimDirectoryStanding = "deleted";
-    } else {
-      request.scimDirectoryStanding = "absent";
+      return;
     }
+    // Looked up whether the directory was deleted or never existed: the time taken must not tell
+    // the two apart for a caller the answer does not tell.
+    const ownToken = token?.startsWith(SECRET_PREFIXES.scimToken) ? await isDeletedDirectoryToken(deps.db, deps.clock, directoryId, token) : false;
+    request.scimDirectoryStanding = directory && ownToken ? "deleted" : "absent";
   }
 
   return async function resolvePrincipal(request: FastifyRequest): Promise<void> {
@@ -110,9 +113,13 @@ export function requireAdmin(request: FastifyRequest): void {
   if (requireApiPrincipal(request).kind !== "admin") throw Errors.forbidden("Only the admin key may do this");
 }
 
-/** A key for rate limiting that names the credential without holding it. */
+/**
+ * A key for rate limiting that names the credential without holding it. SCIM requests without a
+ * token that opens their directory count per client address on a budget of their own (see app.ts).
+ */
 export function rateLimitKey(request: FastifyRequest): string {
   const p = request.principal;
+  if (request.scimDirectoryStanding !== null && p?.kind !== "directory") return `${UNAUTHENTICATED_SCIM_KEY}${request.ip}`;
   if (!p) return `ip:${request.ip}`;
   if (p.kind === "admin") return "admin";
   if (p.kind === "organization") return `key:${p.keyId}`;

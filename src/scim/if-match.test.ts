@@ -76,6 +76,7 @@ describe.each(DIALECTS)("If-Match over SCIM on %s", (dialect) => {
     expect((await scim("PATCH", `/Users/${id}`, retitle("One"), { "if-match": `"foreign", ${tag}` })).statusCode).toBe(200);
     expect((await scim("PATCH", `/Users/${id}`, retitle("Two"), { "if-match": "*" })).statusCode).toBe(200);
     expect((await scim("GET", `/Users/${id}`)).json().title).toBe("Two");
+    expect((await scim("PATCH", "/Users/directory_user_01KA0000000000000000000000", retitle("x"), { "if-match": "*" })).statusCode).toBe(404);
   });
 
   it("still answers 400 invalidSyntax to a header that is no entity tag", async () => {

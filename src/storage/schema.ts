@@ -65,6 +65,8 @@ export interface ScimRequestsTable {
   /** The request body with secrets redacted, cut to a few KiB; null for bodiless requests. */
   request_body: string | null;
   user_agent: string | null;
+  /** 1 when the request carried the directory's token; 0 for the separately capped rest. */
+  authenticated: number;
 }
 
 export interface SettingsTable {
