@@ -64,7 +64,7 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     database = await createTestDatabase(dialect);
     const databaseUrl = database.config.kind === "sqlite" ? `sqlite:${database.config.file}` : database.config.url;
     server = await startServer(
-      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent" }),
+      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent", ROSTER_SYNC_THREAD: "off" }),
     );
     browser = await launchBrowser();
     await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
@@ -196,4 +196,31 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     expect(((await api("GET", "/directories?limit=100", globex.key)).json.data as Json[]).length).toBe(before.length + 1);
     await page.close();
   });
+  it("sets up a CSV directory: an upload syncs it and links it; a run the mass-removal guard holds is confirmed on the page", async () => {
+    const page = await openPortal(await setupLink(globex));
+    await page.getByRole("link", { name: /^CSV file/ }).click();
+    await page.getByLabel("Directory name").fill("HR export");
+    await page.getByRole("button", { name: "Create the directory" }).click();
+    await page.getByRole("heading", { name: "HR export" }).waitFor();
+    const rows = ["username,email,first_name,last_name,groups", ...["ada", "bob", "cy", "dee", "eve"].map((u) => `${u},${u}@globex.test,${u},Test,Staff`)];
+    await page.getByLabel("or paste the rows").fill(rows.join("\n"));
+    await page.getByRole("button", { name: "Upload and sync" }).click();
+    await page.locator('[data-activity="run"]', { hasText: "5 users created" }).waitFor();
+    await page.locator('[data-activity="groups"] li', { hasText: "Staff" }).waitFor();
+    await expect(page.locator(".badge").first().textContent()).resolves.toBe("Linked");
+
+    // Four of five gone at once is more than the guard's 20 %: the run waits for a person.
+    await page.getByLabel("or paste the rows").fill(rows.slice(0, 2).join("\n"));
+    await page.getByRole("button", { name: "Upload and sync" }).click();
+    const confirm = page.getByRole("button", { name: "Confirm and remove 4 users" });
+    await confirm.waitFor();
+    expect(await page.locator('[data-activity="run"]').textContent()).toContain("stopped before removing 4 users");
+    await browser.screenshot(page, "portal-csv-held-run");
+    page.once("dialog", (dialog) => void dialog.accept());
+    await confirm.click();
+    await page.locator('[data-activity="counts"]', { hasText: "1 active user, 4 inactive users" }).waitFor({ timeout: 20_000 });
+    const dirs = (await api("GET", "/directories?limit=100", globex.key)).json.data as Json[];
+    expect(dirs.find((d) => d.name === "HR export")).toMatchObject({ state: "linked", metadata: { users: { active: 1, inactive: 4 } } });
+    await page.close();
+  }, 90_000);
 });
