@@ -71,7 +71,7 @@ function render(panel, data) {
     badge.className = `badge state-${data.state}`;
   }
   const counts = part(panel, "counts");
-  if (counts) counts.textContent = `${data.counts.active_users} active users, ${data.counts.inactive_users} inactive users, ${data.counts.groups} groups`;
+  if (counts) counts.textContent = data.counts_line;
   const waiting = part(panel, "waiting");
   if (waiting) waiting.hidden = data.state !== "unlinked";
   const lastError = part(panel, "last-error");

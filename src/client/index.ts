@@ -13,6 +13,7 @@ export { ROSTER_EVENT_TYPES, type RosterEvent, type RosterEventType, type Webhoo
 export type { EventListParams, EventsApi, EventTailParams } from "./events.js";
 export type { RequestOptions } from "./http.js";
 export type { CreateOrganizationInput, OrganizationListParams, OrganizationsApi, UpdateOrganizationInput } from "./organizations.js";
+export type { GeneratePortalLinkInput, PortalApi } from "./portal.js";
 export { autoPaginate, iterate, type ListFunction, listAll } from "./pagination.js";
 export type {
   SyncRun,

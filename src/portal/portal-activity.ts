@@ -7,6 +7,7 @@ import type { SyncService } from "../sync/sync-service.js";
 import type { DirectoryService } from "../tenancy/directories.js";
 import type { DirectoryObject } from "../tenancy/directory-object.js";
 import { isIngestType } from "../tenancy/directory-types.js";
+import { countsLine } from "./pages/activity-panel.js";
 import { stateWords } from "./pages/portal-frame.js";
 import { type ExplainedRequest, explainRequest } from "./request-explain.js";
 
@@ -81,6 +82,7 @@ export function activityJson(activity: DirectoryActivity) {
     state: directory.state,
     state_label: stateWords(directory.state),
     counts: { active_users: directory.metadata.users.active, inactive_users: directory.metadata.users.inactive, groups: directory.metadata.groups },
+    counts_line: countsLine(directory.metadata.users.active, directory.metadata.users.inactive, directory.metadata.groups),
     requests: activity.requests,
     last_request: activity.lastRequest,
     last_error: activity.lastError,

@@ -3,6 +3,15 @@ import type { DirectoryActivity } from "../portal-activity.js";
 import type { ExplainedRequest } from "../request-explain.js";
 import { stateBadge } from "./portal-frame.js";
 
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "1 active user, 0 inactive users, 2 groups": the same words as the page's script writes. */
+export function countsLine(active: number, inactive: number, groups: number): string {
+  return `${plural(active, "active user", "active users")}, ${plural(inactive, "inactive user", "inactive users")}, ${plural(groups, "group", "groups")}`;
+}
+
 function requestItem(r: ExplainedRequest): Html {
   return html`<li class="${r.ok ? "ok" : "error"}"><time datetime="${r.at}">${r.at.replace("T", " ").slice(0, 19)} UTC</time> <code>${r.method} ${r.path}</code> <span class="status">${r.status}</span><p>${r.summary}</p></li>`;
 }
@@ -17,7 +26,7 @@ export function activityPanel(activity: DirectoryActivity): Html {
   const counts = directory.metadata;
   return html`<section class="card activity" data-activity-url="/portal/directories/${directory.id}/activity">
   <h2>Status ${stateBadge(directory.state)}</h2>
-  <p class="counts" data-activity="counts">${counts.users.active} active users, ${counts.users.inactive} inactive users, ${counts.groups} groups</p>
+  <p class="counts" data-activity="counts">${countsLine(counts.users.active, counts.users.inactive, counts.groups)}</p>
   ${
     ingest
       ? html`<p class="waiting" data-activity="waiting" ${directory.state === "unlinked" ? null : html`hidden`}>Waiting for the identity provider's first request. Save the settings in your identity provider (or run its connection test); the request will appear here.</p>

@@ -77,7 +77,7 @@ ${
   activity.ingest
     ? html`<section class="card">
   <h2>Bearer token</h2>
-  <p>Tokens are shown once. If yours is lost or exposed, make a new one: the old one stops working at once, so paste the new one into your identity provider right away.</p>
+  <p>Tokens are shown once. If yours is lost or exposed, make a new one and paste it into your identity provider right away: the current token stops working (the next page says when).</p>
   <form method="post" action="/portal/directories/${directory.id}/token" data-confirm="Make a new token? The current token stops working.">${csrfField(ctx)}<button type="submit" class="danger">Rotate the token</button></form>
 </section>`
     : pullActions(ctx, activity)
