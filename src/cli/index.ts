@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { ConfigError } from "../config.js";
 import { AppError } from "../core/errors.js";
+import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
 import { registerServerCommands } from "./server-commands.js";
 import { registerOrgCommands } from "./org-commands.js";
 import { registerDirectoryCommands } from "./directory-commands.js";
@@ -34,6 +35,7 @@ export function buildCli(): Command {
 
 /** Runs the CLI; a known error prints one clear line and exits 1, never a stack trace. */
 export async function runCli(argv: readonly string[]): Promise<void> {
+  endQuietlyOnClosedPipe();
   try {
     await buildCli().parseAsync([...argv]);
   } catch (err) {
