@@ -43,6 +43,7 @@ function printDirectory(d: Directory): void {
     ["SCIM base URL", d.scim?.base_url],
     ["connector", connectorText(d)],
     ["deleted", d.deleted_at === null ? null : formatTime(d.deleted_at)],
+    ["restorable until", d.restorable_until === null ? null : formatTime(d.restorable_until)],
     ["created", formatTime(d.created_at)],
     ["updated", formatTime(d.updated_at)],
   ]);
@@ -151,7 +152,8 @@ function registerLifecycle(directory: Command): void {
   ).action(async (id, options) => {
     emit(options, await connect(options).directories.delete(id), (d) => {
       printLine(`Deleted directory ${d.id} (state ${d.state}).`);
-      printLine(`Restore it with \`roster directory restore ${d.id}\` before it is purged (ROSTER_RESTORE_DAYS after deletion, 7 by default).`);
+      const until = d.restorable_until === null ? "" : ` until ${formatTime(d.restorable_until)}`;
+      printLine(`It can be restored${until} (then it is purged) with: roster directory restore ${d.id}`);
     });
   });
 

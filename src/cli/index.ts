@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { ConfigError } from "../config.js";
 import { AppError } from "../core/errors.js";
+import { CliError } from "./cli-error.js";
 import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
 import { registerServerCommands } from "./server-commands.js";
 import { registerOrgCommands } from "./org-commands.js";
@@ -43,7 +44,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    if (err instanceof ConfigError || err instanceof AppError || (err instanceof Error && err.name === "RosterApiError")) {
+    if (err instanceof ConfigError || err instanceof CliError || err instanceof AppError || (err instanceof Error && err.name === "RosterApiError")) {
       process.stderr.write(`roster: ${err.message}\n`);
       process.exitCode = 1;
       return;

@@ -108,6 +108,8 @@ export interface Directory {
   /** Pull directories only: the connector settings, credentials shown only as `<key>_set`. */
   readonly connector?: PullConnectorSettings;
   readonly deleted_at: string | null;
+  /** A deleted directory: until when `directories.restore(id)` can undo the deletion; null while it is live. */
+  readonly restorable_until: string | null;
   readonly created_at: string;
   readonly updated_at: string;
 }
