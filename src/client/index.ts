@@ -58,4 +58,4 @@ export type {
   WebhookEndpointListParams,
   WebhookEndpointsApi,
 } from "./webhook-endpoints.js";
-export type { CreatedWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint } from "./webhook-types.js";
+export type { CreatedWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookTestResult } from "./webhook-types.js";
