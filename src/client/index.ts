@@ -2,7 +2,7 @@
 
 export type { ApiKeysApi, CreateApiKeyInput } from "./api-keys.js";
 export { createRosterClient, type RosterClient, type RosterClientOptions } from "./client.js";
-export type { CreateDirectoryInput, DirectoriesApi, DirectoryListParams, RotateScimTokenInput, UpdateDirectoryInput } from "./directories.js";
+export type { CreateDirectoryInput, DirectoriesApi, DirectoryListParams, RotateScimTokenInput, ScimRequestListParams, UpdateDirectoryInput } from "./directories.js";
 export type { DirectoryGroupListParams, DirectoryGroupsApi } from "./directory-groups.js";
 export type { DirectoryGroup, DirectoryUser, DirectoryUserEmail, DirectoryUserRole, DirectoryUserState } from "./directory-sync-types.js";
 export type { DirectorySyncsApi, DryRunOption, StartSyncOptions } from "./directory-syncs.js";
@@ -40,6 +40,7 @@ export type {
   PageParams,
   PullConnectorSettings,
   RoleRule,
+  ScimRequest,
   ScimToken,
   SortOrder,
 } from "./types.js";

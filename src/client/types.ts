@@ -122,3 +122,21 @@ export interface ScimToken {
   /** When the previous token stops working; null when it stopped at once. */
   readonly previous_token_expires_at: string | null;
 }
+
+/** One SCIM request an identity provider sent a directory, as `GET /directories/{id}/scim_requests` lists it. */
+export interface ScimRequest {
+  readonly object: "scim_request";
+  readonly id: string;
+  readonly directory_id: string;
+  readonly created_at: string;
+  readonly method: string;
+  /** The request's path (`/scim/v2/{directory}/Users…`), with its query. */
+  readonly path: string;
+  readonly status: number;
+  readonly latency_ms: number;
+  /** The SCIM error's detail when the request was refused. */
+  readonly error_detail: string | null;
+  /** The body as sent, secrets redacted, cut to 8 KiB. */
+  readonly request_body: string | null;
+  readonly user_agent: string | null;
+}
