@@ -1,6 +1,6 @@
 import { RosterApiError, type RosterClient, type SyncRun } from "../client/index.js";
 import { printJson } from "./output.js";
-import { createSyncProgress, type SyncProgress } from "./sync-progress.js";
+import type { SyncProgress } from "./sync-progress.js";
 import { confirmationHint, EXIT, exitCodeOf, failedRecords, modeOf, printRun } from "./sync-report.js";
 
 /** How often a followed run is polled: often enough for a live bar, cheap for the server. */
@@ -42,7 +42,8 @@ export async function estimateFor(client: RosterClient, directoryId: string, opt
 /** Polls the run to its end, drawing the bar on a terminal; null when Ctrl-C stopped the waiting. */
 async function waitShowing(client: RosterClient, run: SyncRun, options: FollowOptions): Promise<SyncRun | null> {
   let progress: SyncProgress | undefined;
-  if (options.estimate !== undefined) progress = createSyncProgress(process.stderr, options.estimate);
+  // The bar's code (cli-progress) loads only when there is a bar to draw.
+  if (options.estimate !== undefined) progress = (await import("./sync-progress.js")).createSyncProgress(process.stderr, options.estimate);
   else if (!options.json) note(`Waiting for sync run ${run.id} (${modeOf(run)}) to finish…`);
   const stop = new AbortController();
   const onSignal = () => stop.abort();
