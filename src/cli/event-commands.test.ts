@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { List, Organization, RosterEvent } from "../client/index.js";
+import { type List, type Organization, ROSTER_EVENT_TYPES, type RosterEvent } from "../client/index.js";
 import { cliAgainst } from "./cli-test-runner.js";
 import { buildCli } from "./index.js";
 import { type LiveServer, scimOf, startCapture, startLiveServer, waitFor } from "./live-test-server.js";
@@ -109,5 +109,15 @@ describe("roster events against a real server", () => {
     expect(run.captured.stdout()).toBe("");
     expect(run.captured.stderr()).toContain("Stopped after 0 events.");
     expect(process.listenerCount("SIGINT")).toBe(before);
+  });
+
+  it("types lists every event type with its meaning and data fields; --json carries each data's JSON Schema", async () => {
+    const { stdout, code } = await cli.exit("events", "types");
+    expect(code).toBeUndefined();
+    expect(stdout).toMatch(/^dsync\.activated\n {2}A directory was created or restored.*\n {2}data: object, id, external_key, organization_id, /);
+    expect(stdout).toMatch(/\ndsync\.group\.user_added\n {2}.*\n {2}data: directory_id, user, group\n/);
+    const listed = await cli.json<List<{ event: string; data_schema: { type: string } }>>("events", "types");
+    expect(listed.data.map((t) => t.event)).toEqual([...ROSTER_EVENT_TYPES]);
+    expect(listed.data[0]?.data_schema.type).toBe("object");
   });
 });

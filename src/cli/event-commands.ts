@@ -109,9 +109,30 @@ function registerTail(events: Command): void {
   });
 }
 
+/** The top-level fields of an event's data, from its JSON Schema: enough to see what it carries. */
+function fieldsOf(schema: Readonly<Record<string, unknown>>): string {
+  const properties = schema.properties;
+  return typeof properties === "object" && properties !== null ? Object.keys(properties).join(", ") : "-";
+}
+
+function registerTypes(events: Command): void {
+  withConnection(
+    events.command("types").description("List every event type with what it means and the fields of its data (--json: each data's JSON Schema)"),
+  ).action(async (options) => {
+    emit(options, await connect(options).events.types(), (list) => {
+      for (const type of list.data) {
+        printLine(type.event);
+        printLine(`  ${type.description}`);
+        printLine(`  data: ${fieldsOf(type.data_schema)}`);
+      }
+    });
+  });
+}
+
 /** `roster events …`: the event feed (SPEC §5), listed or followed over HTTP through the client SDK. */
 export function registerEventCommands(program: Command): void {
   const events = program.command("events").description("List or follow directory events");
   registerList(events);
   registerTail(events);
+  registerTypes(events);
 }

@@ -39,3 +39,11 @@ export interface RosterEvent extends WebhookEvent {
   readonly object: "event";
   readonly event: RosterEventType;
 }
+
+/** One event type as `GET /events/types` lists it: what it means and the JSON Schema of its `data`. */
+export interface RosterEventTypeInfo {
+  readonly object: "event_type";
+  readonly event: RosterEventType;
+  readonly description: string;
+  readonly data_schema: Readonly<Record<string, unknown>>;
+}

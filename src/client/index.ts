@@ -9,7 +9,7 @@ export type { DirectorySyncsApi, DryRunOption, StartSyncOptions } from "./direct
 export type { DirectoryUserListParams, DirectoryUsersApi } from "./directory-users.js";
 export { RosterApiError, type RosterApiErrorInit, type RosterFieldError } from "./errors.js";
 export { TAIL_INTERVAL_MS, type TailOptions } from "./event-tail.js";
-export { ROSTER_EVENT_TYPES, type RosterEvent, type RosterEventType, type WebhookEvent } from "./event-types.js";
+export { ROSTER_EVENT_TYPES, type RosterEvent, type RosterEventType, type RosterEventTypeInfo, type WebhookEvent } from "./event-types.js";
 export type { EventListParams, EventsApi, EventTailParams } from "./events.js";
 export type { RequestOptions } from "./http.js";
 export type { CreateOrganizationInput, OrganizationListParams, OrganizationsApi, UpdateOrganizationInput } from "./organizations.js";
