@@ -55,7 +55,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
   async function present(rows: readonly DirectoryRow[]): Promise<DirectoryObject[]> {
     const counts = await countDirectoryMembers(db, rows.map((r) => r.id));
     return rows.map((r) => {
-      const directory = toDirectoryObject(r, counts.get(r.id) ?? EMPTY_COUNTS, isIngestType(r.type) ? scimBaseUrl(config.publicUrl, r.id) : null);
+      const directory = toDirectoryObject(r, counts.get(r.id) ?? EMPTY_COUNTS, isIngestType(r.type) ? scimBaseUrl(config.publicUrl, r.id) : null, config.restoreDays);
       return r.connector !== null && pull ? { ...directory, connector: pull.present(r) } : directory;
     });
   }
@@ -113,7 +113,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
         deleted_at: null,
       };
       if (!ingest) {
-        const directory = { ...toDirectoryObject(row, EMPTY_COUNTS, null), connector: (pull as PullDirectories).present(row) };
+        const directory = { ...toDirectoryObject(row, EMPTY_COUNTS, null, config.restoreDays), connector: (pull as PullDirectories).present(row) };
         await db.transaction().execute(async (trx) => {
           await trx.insertInto("directories").values(row).execute();
           await (pull as PullDirectories).schedule(trx, row);
@@ -121,7 +121,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
         });
         return directory;
       }
-      const directory = toDirectoryObject(row, EMPTY_COUNTS, scimBaseUrl(config.publicUrl, row.id));
+      const directory = toDirectoryObject(row, EMPTY_COUNTS, scimBaseUrl(config.publicUrl, row.id), config.restoreDays);
       const token = await db.transaction().execute(async (trx) => {
         await trx.insertInto("directories").values(row).execute();
         const minted = await issueScimToken(trx, deps, row.id);
@@ -184,7 +184,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
       const now = clock.now().toISOString();
       await db.transaction().execute(async (trx) => {
         await trx.updateTable("directories").set({ state: "deleting", deleted_at: now, updated_at: now }).where("id", "=", id).execute();
-        const data = toDirectoryObject({ ...row, state: "deleting", deleted_at: now, updated_at: now }, EMPTY_COUNTS, null);
+        const data = toDirectoryObject({ ...row, state: "deleting", deleted_at: now, updated_at: now }, EMPTY_COUNTS, null, config.restoreDays);
         await appendEvents(trx, deps, [{ event: "dsync.deleted", organizationId: row.organization_id, directoryId: id, data }]);
       });
       scimTokens?.forget(id);
@@ -199,7 +199,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
       const state = row.linked_at === null ? "unlinked" : "linked";
       await db.transaction().execute(async (trx) => {
         await trx.updateTable("directories").set({ state, deleted_at: null, updated_at: now }).where("id", "=", id).execute();
-        const data = toDirectoryObject({ ...row, state, deleted_at: null, updated_at: now }, EMPTY_COUNTS, null);
+        const data = toDirectoryObject({ ...row, state, deleted_at: null, updated_at: now }, EMPTY_COUNTS, null, config.restoreDays);
         await appendEvents(trx, deps, [{ event: "dsync.activated", organizationId: row.organization_id, directoryId: id, data }]);
       });
       return get(id, scope);
