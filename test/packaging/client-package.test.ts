@@ -80,6 +80,14 @@ describe("the @rostersync/client package", () => {
     expect(manifest.dependencies ?? {}).toEqual({});
   });
 
+  it("ships its types and docs standing alone: no reference to documents outside the package", async () => {
+    const files = (await readdir(join(app, "node_modules/@rostersync/client"), { recursive: true })).filter((f) => /\.(d\.ts|js|md)$/.test(f));
+    expect(files).toContain("dist/client/index.d.ts");
+    for (const file of files) {
+      expect(await readFile(join(app, "node_modules/@rostersync/client", file), "utf8"), file).not.toMatch(/SPEC §|STYLE\.md/);
+    }
+  });
+
   it("reads every user of a directory, page after page, from a separate app", async () => {
     const org = await live.admin.organizations.create({ name: "Packaged" });
     const directory = await live.admin.directories.create({ organization_id: org.id, name: "Okta", type: "okta scim v2.0" });
