@@ -69,6 +69,15 @@ function onOff(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be on or off, got "${raw}"`);
 }
 
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+
+function logLevel(env: Env): string {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === "") return "info";
+  if (!LOG_LEVELS.includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${raw}"`);
+  return raw;
+}
+
 function databaseFrom(env: Env): DatabaseConfig {
   const url = env.DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
@@ -100,7 +109,7 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     }),
     scimTokenGraceSeconds: integer(env, "ROSTER_SCIM_TOKEN_GRACE_SECONDS", 0),
     scimTokenCacheMs: integer(env, "ROSTER_SCIM_TOKEN_CACHE_MS", 5000),
-    logLevel: env.LOG_LEVEL || "info",
+    logLevel: logLevel(env),
     sync: Object.freeze({
       batchSize: integer(env, "ROSTER_SYNC_BATCH_SIZE", 50, 1),
       schedulerIntervalMs: integer(env, "ROSTER_SYNC_SCHEDULER_INTERVAL_MS", 15_000, 100),
