@@ -11,6 +11,7 @@ import { registerEventCommands } from "./event-commands.js";
 import { registerWebhookCommands } from "./webhook-commands.js";
 import { registerSyncCommands } from "./sync-commands.js";
 import { registerImportCommands } from "./import-commands.js";
+import { registerSecretsCommands } from "./secrets-commands.js";
 
 export function buildCli(): Command {
   const program = new Command("roster")
@@ -29,6 +30,7 @@ export function buildCli(): Command {
   registerGroupCommands(program);
   registerEventCommands(program);
   registerWebhookCommands(program);
+  registerSecretsCommands(program);
   return program;
 }
 

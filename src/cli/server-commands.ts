@@ -1,7 +1,4 @@
 import type { Command } from "@commander-js/extra-typings";
-import { serve } from "../server/start.js";
-import { openStorage } from "../storage/connect.js";
-import { migrateToLatest } from "../storage/migrate.js";
 import { environmentHelp } from "./serve-environment.js";
 import { startingUp, startupWarnings } from "./startup-guard.js";
 
@@ -16,6 +13,8 @@ export function registerServerCommands(program: Command): void {
     .action(() =>
       startingUp(async (config) => {
         for (const warning of startupWarnings(config)) process.stderr.write(`roster: warning: ${warning}\n`);
+        // The server's code loads only for these commands: every other one talks HTTP (a fast `roster --help`).
+        const { serve } = await import("../server/start.js");
         await serve(config, print);
       }),
     );
@@ -26,6 +25,7 @@ export function registerServerCommands(program: Command): void {
     .addHelpText("after", environmentHelp())
     .action(() =>
       startingUp(async (config) => {
+        const [{ openStorage }, { migrateToLatest }] = await Promise.all([import("../storage/connect.js"), import("../storage/migrate.js")]);
         const storage = openStorage(config.database);
         try {
           const applied = await migrateToLatest(storage);

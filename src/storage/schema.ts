@@ -21,6 +21,36 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   directory_syncs: DirectorySyncsTable;
   sync_runs: SyncRunsTable;
+  portal_links: PortalLinksTable;
+  web_sessions: WebSessionsTable;
+}
+
+/** A setup link for a customer's IT admin: single use, stored as the SHA-256 of its secret. */
+export interface PortalLinksTable {
+  id: string;
+  token_hash: string;
+  organization_id: string;
+  /** What the link sets up; only `dsync` (directory sync) today. */
+  intent: string;
+  return_url: string | null;
+  success_url: string | null;
+  created_at: string;
+  /** Until when the link can be opened; once opened it opens nothing again. */
+  expires_at: string;
+  opened_at: string | null;
+}
+
+/** A browser session, found by the SHA-256 of its cookie. */
+export interface WebSessionsTable {
+  id: string;
+  token_hash: string;
+  /** `portal`: one organization's directory setup. */
+  kind: string;
+  organization_id: string | null;
+  /** The setup link that opened a portal session. */
+  link_id: string | null;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface ScimRequestsTable {
@@ -77,6 +107,8 @@ export interface DirectoriesTable {
   settings: string;
   /** Pull directories: the connector object, sealed (it holds credentials); null for ingest types. */
   connector: string | null;
+  /** When the directory first heard from its source (SCIM request authenticated, sync succeeded); null while `unlinked`. */
+  linked_at: string | null;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
@@ -216,6 +248,8 @@ export type EventRow = Selectable<EventsTable>;
 export type DirectorySyncRow = Selectable<DirectorySyncsTable>;
 export type SyncRunRow = Selectable<SyncRunsTable>;
 export type ScimRequestRow = Selectable<ScimRequestsTable>;
+export type PortalLinkRow = Selectable<PortalLinksTable>;
+export type WebSessionRow = Selectable<WebSessionsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type DirectoryUpdate = Updateable<DirectoriesTable>;
 

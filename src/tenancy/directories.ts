@@ -101,11 +101,13 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
         name,
         name_lower: name.toLowerCase(),
         type: input.type,
-        state: "linked",
+        // Until the IdP's first authenticated SCIM request, or the connector's first successful sync.
+        state: "unlinked",
         domain: input.domain?.trim().toLowerCase() || null,
         deactivated_members: input.deactivated_members ?? "hide",
         settings: "{}",
         connector: ingest ? null : (pull as PullDirectories).seal(input.type, id, input.connector),
+        linked_at: null,
         created_at: now,
         updated_at: now,
         deleted_at: null,
@@ -193,9 +195,11 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
       const row = await findRow(id, scope);
       if (row.deleted_at === null) throw new AppError(409, "directory_not_deleted", `Directory ${id} is not deleted`);
       const now = clock.now().toISOString();
+      // Back to what it was before the deletion: linked once it had heard from its source.
+      const state = row.linked_at === null ? "unlinked" : "linked";
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable("directories").set({ state: "linked", deleted_at: null, updated_at: now }).where("id", "=", id).execute();
-        const data = toDirectoryObject({ ...row, state: "linked", deleted_at: null, updated_at: now }, EMPTY_COUNTS, null);
+        await trx.updateTable("directories").set({ state, deleted_at: null, updated_at: now }).where("id", "=", id).execute();
+        const data = toDirectoryObject({ ...row, state, deleted_at: null, updated_at: now }, EMPTY_COUNTS, null);
         await appendEvents(trx, deps, [{ event: "dsync.activated", organizationId: row.organization_id, directoryId: id, data }]);
       });
       return get(id, scope);
