@@ -88,6 +88,15 @@ function onOff(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be on or off, got "${raw}"`);
 }
 
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+
+function logLevel(env: Env): string {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === "") return "info";
+  if (!LOG_LEVELS.includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${raw}"`);
+  return raw;
+}
+
 /** A secret a client sends: long enough that guessing it is hopeless. */
 function secret(env: Env, name: string, minLength: number): string | undefined {
   const raw = env[name];
@@ -143,7 +152,7 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     }),
     scimTokenGraceSeconds: integer(env, "ROSTER_SCIM_TOKEN_GRACE_SECONDS", 0),
     scimTokenCacheMs: integer(env, "ROSTER_SCIM_TOKEN_CACHE_MS", 5000),
-    logLevel: env.LOG_LEVEL || "info",
+    logLevel: logLevel(env),
     metricsToken: secret(env, "ROSTER_METRICS_TOKEN", 16),
     sync: Object.freeze({
       batchSize: integer(env, "ROSTER_SYNC_BATCH_SIZE", 50, 1),

@@ -1,7 +1,7 @@
 import { type Command, Option } from "@commander-js/extra-typings";
 import type { Directory, ScimToken, UpdateDirectoryInput } from "../client/index.js";
 import { ConfigError } from "../config.js";
-import { DIRECTORY_TYPES } from "../tenancy/directory-types.js";
+import { CREATABLE_DIRECTORY_TYPES } from "../tenancy/directory-types.js";
 import { connect, withConnection } from "./connection.js";
 import { readConnectorOption, withConnectorOptions } from "./connector-option.js";
 import { deactivatedMembersOption, directorySettingsInput, withDirectorySettings } from "./directory-settings-options.js";
@@ -86,7 +86,7 @@ function registerCreate(directory: Command): void {
         .description("Create a directory; ingest types print their SCIM base URL and token")
         .requiredOption("--org <id>", "organization id (org_…)")
         .requiredOption("--name <name>", "directory name")
-        .addOption(new Option("--type <type>", "directory type").choices(DIRECTORY_TYPES).makeOptionMandatory())
+        .addOption(new Option("--type <type>", "directory type").choices(CREATABLE_DIRECTORY_TYPES).makeOptionMandatory())
         .option("--domain <domain>", "the directory's email domain")
         .addOption(deactivatedMembersOption()),
       "pull types (ldap, scim pull, csv): the connector settings as a JSON object",

@@ -1,6 +1,5 @@
 import { inspect } from "node:util";
 import { loadConfig, type RosterConfig } from "../config.js";
-import { explainStartupFailure } from "../server/startup-failure.js";
 
 /** The stack of an explained failure is for debugging only: LOG_LEVEL=debug (or trace) prints it. */
 function wantsStack(): boolean {
@@ -19,6 +18,8 @@ export async function startingUp(action: (config: RosterConfig) => Promise<void>
     config = loadConfig();
     await action(config);
   } catch (err) {
+    // Loaded only on failure: the CLI's other commands never load server code (a fast `roster --help`).
+    const { explainStartupFailure } = await import("../server/startup-failure.js");
     const explained = explainStartupFailure(err, config);
     if (explained === null) throw err;
     process.stderr.write(`roster: ${explained}\n`);

@@ -1,4 +1,4 @@
-// Events (SPEC §5) as `GET /events` lists them and webhooks deliver them.
+// Events as `GET /events` lists them and webhooks deliver them.
 
 /** Every event type Roster writes: WorkOS's `dsync.*` names plus Roster's token and connector events. */
 export const ROSTER_EVENT_TYPES = [

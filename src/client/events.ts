@@ -4,7 +4,7 @@ import type { RequestOptions, Transport } from "./http.js";
 import { iterate } from "./pagination.js";
 import type { List, SortOrder } from "./types.js";
 
-/** Parameters of `GET /events` (SPEC §4). There is no `before`: the feed is read forwards only. */
+/** Parameters of `GET /events`. There is no `before`: the feed is read forwards only. */
 export interface EventListParams {
   /** Only these event types (sent repeated; the server also takes `a,b`). */
   readonly events?: readonly RosterEventType[];

@@ -11,7 +11,7 @@ export interface ListMetadata {
   readonly after: string | null;
 }
 
-/** The envelope every list endpoint answers with (SPEC §4). */
+/** The envelope every list endpoint answers with. */
 export interface List<T> {
   readonly object: "list";
   readonly data: T[];
@@ -70,7 +70,7 @@ export interface RoleRule {
 }
 
 /**
- * The `connector` object of a pull directory (SPEC §6): the type's own keys (`ldap`: `url`,
+ * The `connector` object of a pull directory: the type's own keys (`ldap`: `url`,
  * `bind_dn`, `password`, `base_dn`…; `scim pull`: `base_url`, `token`; `csv`: `path?`, `mapping?`)
  * and the sync settings every type shares. Credentials are sealed at rest and come back only as
  * `<key>_set: true`.

@@ -78,6 +78,7 @@ describe("a start that fails for a reason the operator can fix", { timeout: 120_
   it("names a bad setting", async () => {
     expectOneLine(await roster(["serve"], { ROSTER_DATA_DIR: dataDir, PORT: "eighty" }), /^roster: PORT must be an integer ≥ 0, got "eighty"\.$/);
     expectOneLine(await roster(["migrate"], { DATABASE_URL: "mysql://db/roster" }), /DATABASE_URL must start with postgres:\/\/ or sqlite:/);
+    expectOneLine(await roster(["serve"], { ROSTER_DATA_DIR: dataDir, LOG_LEVEL: "verbose" }), /^roster: LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "verbose"\.$/);
   });
 
   it("names a SQLite file it cannot create and ROSTER_DATA_DIR", async () => {

@@ -14,6 +14,7 @@ interface CodedError {
   readonly cause?: unknown;
   readonly errors?: unknown;
   readonly syscall?: unknown;
+  readonly path?: unknown;
 }
 
 /** Every error in the chain: the error, its causes, and an AggregateError's parts (Node's happy eyeballs). */
@@ -88,10 +89,16 @@ function postgresProblem(err: unknown, url: string): string | null {
   }
 }
 
+const SQLITE_OPEN_CODES = ["SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM"];
+const FILE_SYSTEM_CODES = ["EACCES", "EPERM", "ENOENT", "EROFS", "ENOTDIR", "EISDIR", "EEXIST"];
+
 function sqliteProblem(err: unknown, file: string): string | null {
-  const cannotOpen = codeIn(err, ["SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM", "EACCES", "EPERM", "ENOENT", "EROFS", "ENOTDIR"]);
+  // A file-system error counts only when it is about the database file or a folder on its way.
+  const aboutTheFile = (e: CodedError) => typeof e.path === "string" && (file === e.path || file.startsWith(`${e.path}/`));
+  const cannotOpen =
+    codeIn(err, SQLITE_OPEN_CODES) ?? chain(err).find((e) => typeof e.code === "string" && FILE_SYSTEM_CODES.includes(e.code) && aboutTheFile(e));
   if (!cannotOpen) return null;
-  return `Cannot open the SQLite database ${file} (${codeAndMessage(cannotOpen)}). Set ROSTER_DATA_DIR to a writable directory, or DATABASE_URL to another file.`;
+  return `Cannot open the SQLite database ${file} (${codeAndMessage(cannotOpen)}). Set ROSTER_DATA_DIR (or DATABASE_URL=sqlite:<file>) to a writable place.`;
 }
 
 /**

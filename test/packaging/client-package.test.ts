@@ -4,18 +4,13 @@
  * server: reading users page by page, and a webhook receiver that keeps the raw body and checks it
  * with `verifyWebhook`. It also proves the package pulls in nothing of the server's.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { type AddressInfo, createServer } from "node:net";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LiveServer, scimOf, startLiveServer, TEST_ADMIN_KEY } from "../../src/cli/live-test-server.js";
-
-const run = promisify(execFile);
-const root = resolve(import.meta.dirname, "../..");
-const packageDir = join(root, "packages/client");
+import { appWithPackedClient, run } from "./packed-client.js";
 
 const READ_USERS = `
 import { createRosterClient, iterate } from "@rostersync/client";
@@ -57,11 +52,7 @@ describe("the @rostersync/client package", () => {
   let live: LiveServer;
 
   beforeAll(async () => {
-    app = await mkdtemp(join(tmpdir(), "roster-client-app-"));
-    const { stdout } = await run("npm", ["pack", "--pack-destination", app, "--json"], { cwd: packageDir });
-    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
-    await writeFile(join(app, "package.json"), JSON.stringify({ name: "client-app", private: true, type: "module" }));
-    await run("npm", ["install", join(app, filename), "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: app });
+    app = await appWithPackedClient("roster-client-app-");
     await writeFile(join(app, "read-users.mjs"), READ_USERS);
     await writeFile(join(app, "receiver.mjs"), RECEIVER);
     live = await startLiveServer();
@@ -78,6 +69,14 @@ describe("the @rostersync/client package", () => {
     expect(await readdir(join(app, "node_modules/@rostersync"))).toEqual(["client"]);
     const manifest = JSON.parse(await readFile(join(app, "node_modules/@rostersync/client/package.json"), "utf8"));
     expect(manifest.dependencies ?? {}).toEqual({});
+  });
+
+  it("ships its types and docs standing alone: no reference to documents outside the package", async () => {
+    const files = (await readdir(join(app, "node_modules/@rostersync/client"), { recursive: true })).filter((f) => /\.(d\.ts|js|md)$/.test(f));
+    expect(files).toContain("dist/client/index.d.ts");
+    for (const file of files) {
+      expect(await readFile(join(app, "node_modules/@rostersync/client", file), "utf8"), file).not.toMatch(/SPEC §|STYLE\.md/);
+    }
   });
 
   it("reads every user of a directory, page after page, from a separate app", async () => {
