@@ -33,6 +33,7 @@ import { createWebhookApi } from "./webhooks/webhook-api.js";
 import { syncRoutes } from "./api/sync-routes.js";
 import type { ConnectorKinds } from "./connectors/connector-kind.js";
 import { defaultConnectorKinds } from "./connectors/registry.js";
+import { installDrain } from "./server/drain.js";
 import { createSyncService, type SyncService, type SyncThreadOptions } from "./sync/sync-service.js";
 import { createPullDirectories, type PullDirectories } from "./tenancy/pull-directories.js";
 
@@ -74,6 +75,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     requestIdHeader: false,
     trustProxy: false,
     ...socketTimeouts(config.timeouts),
+    // The drain answers those (with Retry-After) instead of Fastify's bare 503.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -84,6 +87,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     reply.header("x-request-id", request.id);
     done(null, payload);
   });
+  // Before the principal is resolved: a draining server answers without touching the database.
+  installDrain(app);
 
   const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
   const kinds = options.connectorKinds ?? defaultConnectorKinds();

@@ -61,8 +61,18 @@ export interface DeliveryWorkerOptions {
 export interface RunningWorker {
   /** Look for work now instead of at the next poll. */
   wake(): void;
-  /** Aborts requests in flight (they are retried, not counted as failures) and waits for the loop to end. */
-  stop(): Promise<void>;
+  /**
+   * Claims nothing more and starts no new request; requests in flight get `graceMs` (default 0) to
+   * finish, then are cut (retried later, not counted as failures). Waits until every run is
+   * recorded and its unsent deliveries given back.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** `winding`: claim nothing more, start no new request; `cut`: cut the requests in flight. */
+interface Signals {
+  readonly winding: AbortSignal;
+  readonly cut: AbortSignal;
 }
 
 const MAX_DISPATCH_BATCHES_PER_PASS = 20;
@@ -103,9 +113,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
   }
 
   /** Sends a run, recording its successes as they come back; returns the attempts made. */
-  async function deliverRun(run: ClaimedRun, signal: AbortSignal): Promise<number> {
+  async function deliverRun(run: ClaimedRun, signals: Signals): Promise<number> {
     const recorder = createRunRecorder(outcomeDeps, run);
-    const attempts = await attemptRun(run, signal, { window: unrecordedMax, onAttempt: recorder.delivered });
+    const attempts = await attemptRun(run, signals.cut, { progress: { window: unrecordedMax, onAttempt: recorder.delivered }, finish: signals.winding });
     for (const { claim, result } of attempts) {
       if (result.kind === "failed") deps.log.warn({ delivery: claim.delivery.id, endpoint: run.endpointId, error: result.error }, "webhook delivery attempt failed");
     }
@@ -121,15 +131,15 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
   }
 
   /** One pass: the runs it started, and whether committed events wait for an older transaction. */
-  async function pass(slots: number, signal: AbortSignal): Promise<{ sends: Promise<number>[]; heldBack: boolean }> {
+  async function pass(slots: number, signals: Signals): Promise<{ sends: Promise<number>[]; heldBack: boolean }> {
     const heldBack = (await dispatchAll()) === 0 && (await eventsHeldBack(deps));
     const runs = await claimDueRuns(deps, { owner, runs: slots, runSize, leaseMs });
-    if (signal.aborted) {
+    if (signals.winding.aborted) {
       await releaseRuns(deps.db, runs);
       return { sends: [], heldBack };
     }
     const sends = runs.map((run) =>
-      deliverRun(run, signal).catch((err: unknown) => {
+      deliverRun(run, signals).catch((err: unknown) => {
         deps.log.error({ err, endpoint: run.endpointId }, "recording webhook attempts failed");
         return 0;
       }),
@@ -140,7 +150,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
   return {
     /** One pass, waiting for its runs: how many attempts were made. Tests drive the worker with it. */
     async runOnce(signal: AbortSignal = new AbortController().signal): Promise<number> {
-      const counts = await Promise.all((await pass(concurrency, signal)).sends);
+      const counts = await Promise.all((await pass(concurrency, { winding: signal, cut: signal })).sends);
       return counts.reduce((sum, n) => sum + n, 0);
     },
 
@@ -149,8 +159,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
      * queue may hold more), and otherwise by the poll (due retries, other processes' events).
      */
     start(): RunningWorker {
-      const controller = new AbortController();
-      const waker = createWaker(controller.signal, minPassGapMs);
+      const winding = new AbortController();
+      const cutting = new AbortController();
+      const signals: Signals = { winding: winding.signal, cut: cutting.signal };
+      const waker = createWaker(winding.signal, minPassGapMs);
       // Other processes' commits too, where the database can say (a `roster worker` beside `serve`).
       const unsubscribe = deps.eventWrites?.subscribe(waker.wake, "database");
       const inFlight = new Set<Promise<unknown>>();
@@ -169,9 +181,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
         }, heartbeatMs);
         heartbeat.unref();
         let heldBackNap = 0;
-        while (!controller.signal.aborted) {
+        while (!winding.signal.aborted) {
           try {
-            const started = await pass(concurrency - inFlight.size, controller.signal);
+            const started = await pass(concurrency - inFlight.size, signals);
             // Held back: look again soon, then less and less often while it lasts (a long transaction).
             heldBackNap = started.heldBack ? Math.min(heldBackNap === 0 ? HELD_BACK_RETRY_MS : heldBackNap * 2, pollIntervalMs) : 0;
             for (const send of started.sends) {
@@ -193,10 +205,16 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
       })();
       return {
         wake: waker.wake,
-        async stop() {
+        async stop(graceMs = 0) {
           unsubscribe?.();
-          controller.abort();
-          await loop;
+          winding.abort();
+          if (graceMs <= 0) cutting.abort();
+          const cut = setTimeout(() => cutting.abort(), graceMs);
+          try {
+            await loop;
+          } finally {
+            clearTimeout(cut);
+          }
           await sender.close();
         },
       };

@@ -9,6 +9,7 @@
  *   With `window` > 0 it also answers `{type: "progress", id, index, sent: {offsetMs, outcome}}`
  *   as each request is done, and sends no request while `window` done ones wait for an ack.
  * - `{type: "ack", id, count}`: the first `count` requests' outcomes are recorded.
+ * - `{type: "finish", id}`: stops after the request in flight (a draining worker).
  * - `{type: "abort", id}`: cuts the request in flight (its outcome: `interrupted`) and stops.
  * 2xx is success, anything else (redirects included: they are not followed, a receiver must
  * answer itself) a failure. The timeout covers the whole exchange.
@@ -99,14 +100,14 @@ async function sendOne(request, timeoutMs, run) {
 
 // Resolves once fewer than window outcomes wait for their ack (or the run is aborted).
 function acknowledged(run, done, window) {
-  if (window <= 0 || run.aborted || done - run.acked < window) return null;
+  if (window <= 0 || run.aborted || run.finishing || done - run.acked < window) return null;
   return new Promise((resolve) => {
     run.wake = resolve;
   });
 }
 
 async function send(message) {
-  const run = { aborted: false, req: null, acked: 0, wake: null };
+  const run = { aborted: false, finishing: false, req: null, acked: 0, wake: null };
   runs.set(message.id, run);
   const start = performance.now();
   const window = message.window || 0;
@@ -117,7 +118,7 @@ async function send(message) {
       let waiting;
       while ((waiting = acknowledged(run, sent.length, window))) await waiting;
       const offsetMs = performance.now() - start;
-      if (run.aborted || offsetMs + message.timeoutMs > message.budgetMs) break;
+      if (run.aborted || run.finishing || offsetMs + message.timeoutMs > message.budgetMs) break;
       const outcome = await sendOne(request, message.timeoutMs, run);
       sent.push({ offsetMs, outcome });
       if (window > 0) parentPort.postMessage({ type: "progress", id: message.id, index: sent.length - 1, sent: { offsetMs, outcome } });
@@ -141,6 +142,11 @@ parentPort.on("message", (message) => {
     const run = runs.get(message.id);
     if (!run) return;
     run.acked = Math.max(run.acked, message.count);
+    wake(run);
+  } else if (message.type === "finish") {
+    const run = runs.get(message.id);
+    if (!run) return;
+    run.finishing = true;
     wake(run);
   } else if (message.type === "abort") {
     const run = runs.get(message.id);

@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly budgetMs: number;
   /** Shutdown: cuts the request in flight at once. */
   readonly signal: AbortSignal;
+  /** Draining: no request starts after this aborts; the one in flight finishes. */
+  readonly finish?: AbortSignal;
   /** Hears of each request as it is done, instead of only when the whole run is. */
   readonly progress?: RunProgress;
 }
@@ -101,14 +103,20 @@ export function startRunSender(): RunSender {
   }
 
   return {
-    sendRun(requests, { timeoutMs, budgetMs, signal, progress }) {
+    sendRun(requests, { timeoutMs, budgetMs, signal, finish, progress }) {
       if (requests.length === 0 || signal.aborted) return Promise.resolve([]);
       const worker = ensureThread();
       const id = next++;
       return new Promise<SentRequest[]>((resolve, reject) => {
         const abort = () => worker.postMessage({ type: "abort", id });
+        const wind = () => worker.postMessage({ type: "finish", id });
         signal.addEventListener("abort", abort, { once: true });
-        const done = () => signal.removeEventListener("abort", abort);
+        if (finish?.aborted) wind();
+        else finish?.addEventListener("abort", wind, { once: true });
+        const done = () => {
+          signal.removeEventListener("abort", abort);
+          finish?.removeEventListener("abort", wind);
+        };
         waiting.set(id, {
           resolve: (sent) => (done(), resolve(sent)),
           reject: (error) => (done(), reject(error)),

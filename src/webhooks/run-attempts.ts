@@ -31,7 +31,13 @@ export interface AttemptProgress {
   onAttempt(attempt: Attempt): Promise<void>;
 }
 
-export function createRunAttempts(deps: RunAttemptDeps): (run: ClaimedRun, signal: AbortSignal, progress?: AttemptProgress) => Promise<Attempt[]> {
+export interface AttemptOptions {
+  readonly progress?: AttemptProgress;
+  /** Draining: no request starts after this aborts; the one in flight finishes. */
+  readonly finish?: AbortSignal;
+}
+
+export function createRunAttempts(deps: RunAttemptDeps): (run: ClaimedRun, signal: AbortSignal, options?: AttemptOptions) => Promise<Attempt[]> {
   const signerFor = createSignerCache(deps.keyring);
 
   function prepare(run: ClaimedRun, now: Date): OutgoingRequest[] {
@@ -45,7 +51,7 @@ export function createRunAttempts(deps: RunAttemptDeps): (run: ClaimedRun, signa
     return requests;
   }
 
-  return async (run, signal, progress) => {
+  return async (run, signal, { progress, finish } = {}) => {
     const now = deps.clock.now();
     const at = (ms: number) => new Date(now.getTime() + Math.floor(ms));
     const attempt = ({ offsetMs, outcome }: SentRequest, i: number): Attempt[] => {
@@ -61,7 +67,13 @@ export function createRunAttempts(deps: RunAttemptDeps): (run: ClaimedRun, signa
       requests = prepare(run, now);
       // Start nothing the lease may not cover: another worker could take the delivery over mid-request.
       const budgetMs = run.leaseEnd - now.getTime();
-      const sent = await deps.sender.sendRun(requests, { timeoutMs: deps.timeoutMs, budgetMs, signal, ...(onSent && progress ? { progress: { window: progress.window, onSent } } : {}) });
+      const sent = await deps.sender.sendRun(requests, {
+        timeoutMs: deps.timeoutMs,
+        budgetMs,
+        signal,
+        ...(finish ? { finish } : {}),
+        ...(onSent && progress ? { progress: { window: progress.window, onSent } } : {}),
+      });
       attempts = sent.flatMap(attempt);
     } catch (err) {
       const [first] = run.deliveries;
