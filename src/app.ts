@@ -13,6 +13,7 @@ import { ErrorResponse } from "./api/schemas/common.js";
 import type { ApiServices } from "./api/services.js";
 import { createApiKeyService } from "./auth/api-keys.js";
 import { createScimTokenCache, type ScimTokenCache } from "./auth/scim-token-cache.js";
+import { shareScimTokenChanges } from "./auth/scim-token-sharing.js";
 import type { Deps } from "./core/deps.js";
 import { Errors } from "./core/errors.js";
 import { createPrincipalResolver, rateLimitKey } from "./http/authenticate.js";
@@ -92,7 +93,13 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
 
   const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
   const kinds = options.connectorKinds ?? defaultConnectorKinds();
-  const scimTokens = createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs });
+  const shared = shareScimTokenChanges(createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs }), {
+    ...deps,
+    database: config.database,
+    onError: (err) => app.log.warn({ err }, "telling other processes of a SCIM token change failed"),
+  });
+  const scimTokens = shared.cache;
+  app.addHook("onClose", async () => shared.close());
   const services = createServices(deps, createPullDirectories({ clock: deps.clock, keyring, kinds }), scimTokens);
   // A thread builds its connector kinds itself; kinds it cannot load (tests' in-memory ones) run on the event loop.
   const thread = options.connectorKinds && !options.syncThread?.kindsModule ? undefined : options.syncThread;
