@@ -14,6 +14,7 @@ import type { ApiServices } from "./api/services.js";
 import { createApiKeyLastUse, recordingLastUse } from "./auth/api-key-last-use.js";
 import { createApiKeyService } from "./auth/api-keys.js";
 import { createScimTokenCache, type ScimTokenCache } from "./auth/scim-token-cache.js";
+import { shareScimTokenChanges } from "./auth/scim-token-sharing.js";
 import type { Deps } from "./core/deps.js";
 import { Errors } from "./core/errors.js";
 import { createPrincipalResolver, rateLimitKey, UNAUTHENTICATED_SCIM_KEY } from "./http/authenticate.js";
@@ -38,6 +39,7 @@ import { createWebhookApi } from "./webhooks/webhook-api.js";
 import { syncRoutes } from "./api/sync-routes.js";
 import type { ConnectorKinds } from "./connectors/connector-kind.js";
 import { defaultConnectorKinds } from "./connectors/registry.js";
+import { installDrain } from "./server/drain.js";
 import { createSyncService, type SyncService, type SyncThreadOptions } from "./sync/sync-service.js";
 import { createPullDirectories, type PullDirectories } from "./tenancy/pull-directories.js";
 import type { Storage } from "./storage/connect.js";
@@ -87,6 +89,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     // trailing slash and in any letter case (ids and other parameters keep theirs).
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
     ...socketTimeouts(config.timeouts),
+    // The drain answers those (with Retry-After) instead of Fastify's bare 503.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -108,10 +112,18 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     reply.header("x-request-id", request.id);
     done(null, payload);
   });
+  // Before the principal is resolved: a draining server answers without touching the database.
+  installDrain(app);
 
   const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => app.log.warn(message) });
   const kinds = options.connectorKinds ?? defaultConnectorKinds();
-  const scimTokens = createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs });
+  const shared = shareScimTokenChanges(createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs }), {
+    ...deps,
+    database: config.database,
+    onError: (err) => app.log.warn({ err }, "telling other processes of a SCIM token change failed"),
+  });
+  const scimTokens = shared.cache;
+  app.addHook("onClose", async () => shared.close());
   const services = createServices(deps, createPullDirectories({ clock: deps.clock, keyring, kinds }), scimTokens);
   // A thread builds its connector kinds itself; kinds it cannot load (tests' in-memory ones) run on the event loop.
   const thread = options.connectorKinds && !options.syncThread?.kindsModule ? undefined : options.syncThread;

@@ -50,8 +50,10 @@ export interface TimeoutConfig {
   readonly requestMs: number;
   /** An idle kept-alive connection stays open this long (`ROSTER_KEEP_ALIVE_TIMEOUT_MS`). */
   readonly keepAliveMs: number;
-  /** Draining on SIGTERM: in-flight work gets this long before the process exits anyway (`ROSTER_SHUTDOWN_TIMEOUT_MS`). */
+  /** On SIGTERM: everything (drain, requests, deliveries, sync runs) gets this long before the process exits anyway (`ROSTER_SHUTDOWN_TIMEOUT_MS`). */
   readonly shutdownMs: number;
+  /** On SIGTERM: how long the server still accepts connections, answering 503, before it stops listening (`ROSTER_SHUTDOWN_DRAIN_MS`). */
+  readonly drainMs: number;
 }
 
 export interface RateLimitConfig {
@@ -110,11 +112,15 @@ function timeoutsFrom(env: Env): TimeoutConfig {
   const requestMs = integer(env, "ROSTER_REQUEST_TIMEOUT_MS", 30_000, 100);
   // Node refuses a header allowance longer than the whole request's.
   if (headersMs > requestMs) throw new ConfigError(`ROSTER_HEADERS_TIMEOUT_MS (${headersMs}) must not exceed ROSTER_REQUEST_TIMEOUT_MS (${requestMs})`);
+  const shutdownMs = integer(env, "ROSTER_SHUTDOWN_TIMEOUT_MS", 10_000, 100);
+  const drainMs = integer(env, "ROSTER_SHUTDOWN_DRAIN_MS", 1_000, 0);
+  if (drainMs >= shutdownMs) throw new ConfigError(`ROSTER_SHUTDOWN_DRAIN_MS (${drainMs}) must be shorter than ROSTER_SHUTDOWN_TIMEOUT_MS (${shutdownMs})`);
   return Object.freeze({
     headersMs,
     requestMs,
     keepAliveMs: integer(env, "ROSTER_KEEP_ALIVE_TIMEOUT_MS", 5_000, 100),
-    shutdownMs: integer(env, "ROSTER_SHUTDOWN_TIMEOUT_MS", 10_000, 100),
+    shutdownMs,
+    drainMs,
   });
 }
 

@@ -19,6 +19,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  webhook_workers: WebhookWorkersTable;
   directory_syncs: DirectorySyncsTable;
   sync_runs: SyncRunsTable;
   portal_links: PortalLinksTable;
@@ -295,11 +296,23 @@ export interface WebhookDeliveriesTable {
   /** A worker's lease on the delivery while it sends it. */
   locked_until: string | null;
   claim_token: string | null;
+  /** The `webhook_workers` row of the worker holding the lease: its leases are taken back once it is gone. */
+  claim_owner: string | null;
   last_status_code: number | null;
   last_error: string | null;
   delivered_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A running delivery worker: where it runs, and when it last said it still does. */
+export interface WebhookWorkersTable {
+  id: string;
+  hostname: string;
+  pid: number;
+  /** When its process started: with the pid, one process of the host. */
+  started_at: string;
+  heartbeat_at: string;
 }
 
 export interface WebhookAttemptsTable {
