@@ -5,13 +5,16 @@ import { DIALECTS } from "../../test/support/databases.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
 import { dispatchEvents } from "../webhooks/dispatcher.js";
 
-/** Who may use a route: anyone, the admin key only, or the admin and the owning organization's key. */
-type Access = "open" | "admin" | "organization";
+/**
+ * Who may use a route: anyone, any key (nothing in it belongs to an organization), the admin key
+ * only, or the admin and the owning organization's key.
+ */
+type Access = "open" | "any key" | "admin" | "organization";
 
 interface RouteRow {
   readonly access: Access;
-  /** A body the owner could send (so a refusal is about the caller, not the body). */
-  readonly body?: unknown;
+  /** A body the owner could send (so a refusal is about the caller, not the body); a function of the owner's ids when it names them. */
+  readonly body?: unknown | ((owner: Owned) => unknown);
   readonly contentType?: string;
 }
 
@@ -57,6 +60,10 @@ const API_ROUTES: Record<string, RouteRow> = {
   "POST /directories/{id}/sync/users/{username}": { access: "organization" },
   "POST /directories/{id}/csv": { access: "organization", body: "username,email\nprobe,probe@acme.test\n", contentType: "text/csv" },
   "GET /directories/{id}/scim_requests": { access: "organization" },
+  "GET /events/types": { access: "any key" },
+  "POST /webhook_endpoints/{id}/test": { access: "organization" },
+  "POST /portal/generate_link": { access: "organization", body: (owner: Owned) => ({ organization: owner.orgId, intent: "dsync" }) },
+  "GET /portal/launch": { access: "open" },
 };
 
 /** Paths whose `{id}` is a pull directory rather than the SCIM one. */
@@ -84,7 +91,7 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
   let openapi: { paths: Record<string, Record<string, unknown>> };
 
   async function call(method: string, url: string, key: string | null, row?: RouteRow) {
-    const body = row?.body;
+    const body = typeof row?.body === "function" ? row.body(acme) : row?.body;
     return t.app.inject({
       method: method as "GET",
       url,
@@ -196,10 +203,11 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
       const url = urlOf(path, acme);
       const res = await call(method, url, globexKey, row);
       // A collection the caller may create in or list is answered for the caller's own organization.
-      const ownCollection = ["POST /directories", "GET /directories", "POST /webhook_endpoints", "GET /webhook_endpoints", "GET /organizations"].includes(route);
+      const ownCollection = row.access === "any key" || ["POST /directories", "GET /directories", "POST /webhook_endpoints", "GET /webhook_endpoints", "GET /organizations"].includes(route);
       if (!ownCollection) expect([403, 404], `${route} with another organization's key: ${res.statusCode} ${res.body}`).toContain(res.statusCode);
       // An id the caller sent may be named back ("… not found"); any other would be a leak.
-      for (const id of ownerIds.filter((id) => !url.includes(id))) expect(res.body.includes(id), `${route} answered the owner's ${id} to another organization`).toBe(false);
+      const sent = url + JSON.stringify(typeof row.body === "function" ? row.body(acme) : (row.body ?? ""));
+      for (const id of ownerIds.filter((id) => !sent.includes(id))) expect(res.body.includes(id), `${route} answered the owner's ${id} to another organization`).toBe(false);
     }
     expect(await snapshot(acme)).toEqual(before);
   });
@@ -207,7 +215,7 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
   it("lets the owner's key read every organization route, and refuses it the admin's", async () => {
     for (const [route, row] of Object.entries(API_ROUTES)) {
       const [method, path] = route.split(" ") as [string, string];
-      if (method !== "GET" && row.access !== "admin") continue;
+      if (row.access === "open" || (method !== "GET" && row.access !== "admin")) continue;
       const res = await call(method, urlOf(path, acme), acme.key, row);
       if (row.access === "admin") expect([403, 404], `${route} with an organization key: ${res.body}`).toContain(res.statusCode);
       else expect(res.statusCode, `${route} with the owner's key: ${res.body}`).toBe(200);
