@@ -114,6 +114,16 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.addHook("onClose", async () => keyLastUse.close());
   const resolvePrincipal = createPrincipalResolver(deps, recordingLastUse(services.apiKeys, keyLastUse), scimTokens);
   app.addHook("onRequest", resolvePrincipal);
+  // Every later log line of a request names whom it was for: its organization, and its directory under a SCIM base.
+  app.addHook("onRequest", function tagLogsWithTenant(request, reply, done) {
+    const principal = request.principal;
+    if (principal && principal.kind !== "admin") {
+      const tenant = principal.kind === "directory" ? { organizationId: principal.organizationId, directoryId: principal.directoryId } : { organizationId: principal.organizationId };
+      request.log = request.log.child(tenant);
+      reply.log = request.log;
+    }
+    done();
+  });
 
   await app.register(rateLimit, {
     global: true,

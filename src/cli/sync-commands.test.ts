@@ -243,7 +243,8 @@ describe("roster sync / roster import csv against a real server", () => {
       ["bob", ["Eng"]],
     ]);
 
-    await writeFile(file, "username,email,first_name\nada,ada@acme.test,Augusta\nbob,bob@acme.test,Bob\n");
+    // The groups stay: a file without them would end every membership, which the guard holds.
+    await writeFile(file, "username,email,first_name,groups\nada,ada@acme.test,Augusta,Eng;Admins\nbob,bob@acme.test,Bob,Eng\n");
     const dry = await cli.exit("import", "csv", dir.id, file, "--dry-run", "--json");
     expect(dry.code).toBe(0);
     expect((JSON.parse(dry.stdout) as SyncRun).changes).toEqual(expect.arrayContaining([{ action: "update", kind: "user", ref: "ada", fields: expect.arrayContaining(["first_name"]) }]));

@@ -1,7 +1,7 @@
 import { RosterApiError, type RosterClient, type SyncRun } from "../client/index.js";
 import { printJson } from "./output.js";
 import { createSyncProgress, type SyncProgress } from "./sync-progress.js";
-import { confirmationHint, exitCodeOf, modeOf, printRun } from "./sync-report.js";
+import { confirmationHint, exitCodeOf, heldRemovals, modeOf, printRun } from "./sync-report.js";
 
 /** How often a followed run is polled: often enough for a live bar, cheap for the server. */
 const POLL_MS = 250;
@@ -76,7 +76,7 @@ export function reportRun(run: SyncRun, options: FollowOptions): void {
 export async function followRun(client: RosterClient, started: SyncRun, options: FollowOptions): Promise<void> {
   let run = await waitShowing(client, started, options);
   if (run?.state === "needs_confirmation" && options.yes && !run.dry_run) {
-    note(`Run ${run.id} would remove ${run.pending_removals} user${run.pending_removals === 1 ? "" : "s"}: confirming (--yes).`);
+    note(`Run ${run.id} would remove ${heldRemovals(run)}: confirming (--yes).`);
     run = await waitShowing(client, await client.directorySyncs.confirm(run.directory_id, run.id), options);
   }
   if (run === null) {

@@ -69,11 +69,12 @@ const CHANGE_COLUMNS: readonly Column<SyncRunChange>[] = [
 function printChanges(run: SyncRun): void {
   if (run.changes === null || run.state === "running") return;
   printLine();
+  const why = run.dry_run ? "dry run" : "held for confirmation";
   if (run.changes.length === 0) {
-    printLine("Planned changes: none (dry run: nothing was written).");
+    printLine(`Planned changes: none (${why}: nothing was written).`);
     return;
   }
-  printLine("Planned changes (dry run: nothing was written):");
+  printLine(`Planned changes (${why}: nothing was written):`);
   printTable(run.changes.slice(0, SHOWN_CHANGES), CHANGE_COLUMNS);
   const more = run.changes.length - SHOWN_CHANGES;
   if (more > 0) printLine(`… and ${more} more${run.changes.length >= SERVER_KEEPS ? ` (the server keeps the first ${SERVER_KEEPS})` : ""}; --json lists them`);
@@ -93,6 +94,7 @@ export function printRun(run: SyncRun): void {
     ["confirmed", run.confirmed_at === null ? null : formatTime(run.confirmed_at)],
     ["failure", run.failure ? `${run.failure.message} (${run.failure.reason})` : null],
     ["held removals", run.state === "needs_confirmation" ? run.pending_removals : null],
+    ["held memberships", run.state === "needs_confirmation" && run.pending_membership_removals > 0 ? run.pending_membership_removals : null],
   ]);
   printLine();
   printCounts(run);
@@ -100,18 +102,27 @@ export function printRun(run: SyncRun): void {
   printChanges(run);
 }
 
+/** What a held run would remove: "3 users", "40 group memberships", or both. */
+export function heldRemovals(run: SyncRun): string {
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+  const parts: string[] = [];
+  if (run.pending_removals > 0 || run.pending_membership_removals === 0) parts.push(plural(run.pending_removals, "user"));
+  if (run.pending_membership_removals > 0) parts.push(plural(run.pending_membership_removals, "group membership"));
+  return parts.join(" and ");
+}
+
 /** What to do about a run held by the mass-removal guard, for stderr. */
 export function confirmationHint(run: SyncRun): string[] {
-  const users = `${run.pending_removals} user${run.pending_removals === 1 ? "" : "s"}`;
+  const removals = heldRemovals(run);
   if (run.dry_run) {
     return [
-      `A real run would stop for confirmation: it would remove ${users}, more than the directory's max_removal_percent allows.`,
+      `A real run would stop for confirmation: it would remove ${removals}, more than the directory's max_removal_percent allows.`,
       `To sync and allow the removals: roster sync ${run.directory_id} --yes`,
     ];
   }
   return [
-    `Run ${run.id} is held for confirmation: it would remove ${users}, more than the directory's max_removal_percent allows. Nothing was removed.`,
-    `To allow the removals: roster sync confirm ${run.directory_id} ${run.id}`,
+    `Run ${run.id} is held for confirmation: it would remove ${removals}, more than the directory's max_removal_percent allows. Nothing was changed.`,
+    `To apply it, removals included: roster sync confirm ${run.directory_id} ${run.id}`,
     `or sync again and confirm at once: roster sync ${run.directory_id} --yes`,
   ];
 }

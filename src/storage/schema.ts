@@ -153,11 +153,15 @@ export interface SyncRunsTable {
   failure_message: string | null;
   /** Users a run held back for confirmation (the mass-removal guard). */
   pending_removals: number;
-  /** JSON: a dry run's planned changes (capped). */
+  /** Group memberships a run held back for confirmation would end. */
+  pending_membership_removals: Generated<number>;
+  /** JSON: a dry run's (or a held run's) planned changes (capped). */
   changes: string | null;
   confirmed_at: string | null;
   /** A CSV upload held for confirmation, so the confirmed re-run reads the same rows. */
   upload: string | null;
+  /** JSON `{host, pid, boot}`: the process running the run (see `sync/run-runner.ts`); null once it ended. */
+  runner: string | null;
 }
 
 export interface DirectoryTokensTable {

@@ -35,7 +35,7 @@ describe.each(DIALECTS)("pull directories end to end on %s", (dialect) => {
   }
 
   it("CSV: an upload creates users and groups; line errors are reported by line; the next upload deactivates who is missing", async () => {
-    const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "HR export", type: "csv", connector: { max_removal_percent: 50 } } });
+    const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "HR export", type: "csv", connector: { max_removal_percent: 100 } } });
     expect(created.statusCode, created.body).toBe(201);
     const dirId = created.json().id as string;
     const csv = ["username,email,first_name,last_name,state,groups,department", "ada,ada@acme.com,Ada,Lovelace,active,Eng;Admins,R&D", "bob,bob@acme.com,Bob,Builder,,Eng,Ops", ",nobody@acme.com,No,Name,,,", "cy,cy@acme.com,Cy,Young,inactive,,Sales"].join("\r\n");

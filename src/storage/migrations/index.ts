@@ -9,6 +9,7 @@ import * as m0006 from "./0006-pull-sync.js";
 import * as m0007 from "./0007-sync-run-upload.js";
 import * as m0008 from "./0008-setup-links.js";
 import * as m0009 from "./0009-scim-request-authenticated.js";
+import * as m0010 from "./0010-sync-run-guard-and-runner.js";
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, caps: StorageCapabilities): Promise<void>;
@@ -25,6 +26,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [
   ["0007-sync-run-upload", m0007],
   ["0008-setup-links", m0008],
   ["0009-scim-request-authenticated", m0009],
+  ["0010-sync-run-guard-and-runner", m0010],
 ];
 
 export function migrationsFor(caps: StorageCapabilities): Record<string, Migration> {
