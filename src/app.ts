@@ -11,6 +11,7 @@ import { organizationRoutes } from "./api/organizations-routes.js";
 import { webhookEndpointRoutes } from "./api/webhook-endpoints-routes.js";
 import { ErrorResponse } from "./api/schemas/common.js";
 import type { ApiServices } from "./api/services.js";
+import { createApiKeyLastUse, recordingLastUse } from "./auth/api-key-last-use.js";
 import { createApiKeyService } from "./auth/api-keys.js";
 import { createScimTokenCache, type ScimTokenCache } from "./auth/scim-token-cache.js";
 import type { Deps } from "./core/deps.js";
@@ -20,6 +21,7 @@ import { createErrorHandler, sendError } from "./http/error-handler.js";
 import { loggerOptions } from "./http/logger.js";
 import { installMetrics } from "./http/metrics.js";
 import { requestId } from "./http/request-id.js";
+import { socketTimeouts } from "./http/socket-timeouts.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { validatorCompiler } from "./http/validator.js";
 import { scimRequestRoutes } from "./api/scim-requests-routes.js";
@@ -34,6 +36,7 @@ import type { ConnectorKinds } from "./connectors/connector-kind.js";
 import { defaultConnectorKinds } from "./connectors/registry.js";
 import { createSyncService, type SyncService, type SyncThreadOptions } from "./sync/sync-service.js";
 import { createPullDirectories, type PullDirectories } from "./tenancy/pull-directories.js";
+import type { Storage } from "./storage/connect.js";
 import { portalPlugin } from "./portal/portal-plugin.js";
 import { assetsRoutes } from "./web/assets-routes.js";
 
@@ -48,6 +51,8 @@ export interface AppOptions {
   readonly connectorKinds?: ConnectorKinds;
   /** Runs syncs on threads of their own (see `SyncServiceDeps.thread`); ignored with `connectorKinds` unless it names a `kindsModule`. */
   readonly syncThread?: SyncThreadOptions | undefined;
+  /** The database pool's state, for `/metrics`. */
+  readonly poolStats?: Storage["poolStats"] | undefined;
 }
 
 declare module "fastify" {
@@ -74,6 +79,10 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     genReqId: requestId,
     requestIdHeader: false,
     trustProxy: false,
+    // IdPs and SCIM test tools send `/Users/?filter=…` and `/users`: paths match with or without a
+    // trailing slash and in any letter case (ids and other parameters keep theirs).
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    ...socketTimeouts(config.timeouts),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -85,7 +94,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     done(null, payload);
   });
 
-  const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
+  const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => app.log.warn(message) });
   const kinds = options.connectorKinds ?? defaultConnectorKinds();
   const scimTokens = createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs });
   const services = createServices(deps, createPullDirectories({ clock: deps.clock, keyring, kinds }), scimTokens);
@@ -98,9 +107,12 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.decorateRequest("scimDirectory", null);
   app.decorateRequest("scimLogDirectoryId", null);
   app.decorateRequest("scimErrorDetail", null);
+  app.decorateRequest("scimDirectoryStanding", null);
   const scimRequestLog = createScimRequestLog({ db: deps.db, ids: deps.ids, clock: deps.clock, onError: (err) => app.log.error({ err }, "writing the SCIM request log failed") });
   app.addHook("onClose", async () => scimRequestLog.close());
-  const resolvePrincipal = createPrincipalResolver(deps, services.apiKeys, scimTokens);
+  const keyLastUse = createApiKeyLastUse({ db: deps.db, clock: deps.clock, onError: (err) => app.log.warn({ err }, "recording an API key's last use failed") });
+  app.addHook("onClose", async () => keyLastUse.close());
+  const resolvePrincipal = createPrincipalResolver(deps, recordingLastUse(services.apiKeys, keyLastUse), scimTokens);
   app.addHook("onRequest", resolvePrincipal);
 
   await app.register(rateLimit, {
@@ -121,7 +133,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   });
   app.addSchema(ErrorResponse);
 
-  installMetrics(app);
+  installMetrics(app, { token: config.metricsToken, db: deps.db, clock: deps.clock, poolStats: options.poolStats });
   await app.register(systemRoutes, { deps });
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });

@@ -8,15 +8,20 @@ export interface RosterConfig {
   readonly database: DatabaseConfig;
   readonly adminKey: string | undefined;
   readonly secretKey: string | undefined;
+  /** `ROSTER_SECRET_KEY_PREVIOUS` (comma-separated): older keys that still open what they sealed, during a rotation. */
+  readonly previousSecretKeys: readonly string[];
   readonly restoreDays: number;
   /** Days finished webhook deliveries and sync runs are kept (`ROSTER_HISTORY_DAYS`); 0 keeps them for ever. */
   readonly historyDays: number;
   readonly bodyLimitBytes: number;
+  readonly timeouts: TimeoutConfig;
   readonly rateLimit: RateLimitConfig;
   readonly scimTokenGraceSeconds: number;
   /** How long a process trusts a SCIM token it verified; changes made by other processes take up to this long to be seen. */
   readonly scimTokenCacheMs: number;
   readonly logLevel: string;
+  /** A bearer token that opens `GET /metrics` besides the admin key (`ROSTER_METRICS_TOKEN`), for Prometheus scrapers. */
+  readonly metricsToken: string | undefined;
   readonly sync: SyncConfig;
 }
 
@@ -36,6 +41,18 @@ export interface SyncConfig {
 export type DatabaseConfig =
   | { readonly kind: "sqlite"; readonly file: string }
   | { readonly kind: "postgres"; readonly url: string };
+
+/** How long a client may take: a slow or stalled one must not hold a socket for ever. */
+export interface TimeoutConfig {
+  /** To send a request's headers, from its connection or its previous request (`ROSTER_HEADERS_TIMEOUT_MS`). */
+  readonly headersMs: number;
+  /** To send a whole request, headers and body (`ROSTER_REQUEST_TIMEOUT_MS`). */
+  readonly requestMs: number;
+  /** An idle kept-alive connection stays open this long (`ROSTER_KEEP_ALIVE_TIMEOUT_MS`). */
+  readonly keepAliveMs: number;
+  /** Draining on SIGTERM: in-flight work gets this long before the process exits anyway (`ROSTER_SHUTDOWN_TIMEOUT_MS`). */
+  readonly shutdownMs: number;
+}
 
 export interface RateLimitConfig {
   /** Requests per window for one organization or admin key. */
@@ -69,6 +86,27 @@ function onOff(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be on or off, got "${raw}"`);
 }
 
+/** A secret a client sends: long enough that guessing it is hopeless. */
+function secret(env: Env, name: string, minLength: number): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  if (raw.length < minLength || /\s/.test(raw)) throw new ConfigError(`${name} must be at least ${minLength} characters without spaces`);
+  return raw;
+}
+
+function timeoutsFrom(env: Env): TimeoutConfig {
+  const headersMs = integer(env, "ROSTER_HEADERS_TIMEOUT_MS", 10_000, 100);
+  const requestMs = integer(env, "ROSTER_REQUEST_TIMEOUT_MS", 30_000, 100);
+  // Node refuses a header allowance longer than the whole request's.
+  if (headersMs > requestMs) throw new ConfigError(`ROSTER_HEADERS_TIMEOUT_MS (${headersMs}) must not exceed ROSTER_REQUEST_TIMEOUT_MS (${requestMs})`);
+  return Object.freeze({
+    headersMs,
+    requestMs,
+    keepAliveMs: integer(env, "ROSTER_KEEP_ALIVE_TIMEOUT_MS", 5_000, 100),
+    shutdownMs: integer(env, "ROSTER_SHUTDOWN_TIMEOUT_MS", 10_000, 100),
+  });
+}
+
 function databaseFrom(env: Env): DatabaseConfig {
   const url = env.DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
@@ -90,9 +128,11 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     database: databaseFrom(env),
     adminKey: env.ROSTER_ADMIN_KEY || undefined,
     secretKey: env.ROSTER_SECRET_KEY || undefined,
+    previousSecretKeys: (env.ROSTER_SECRET_KEY_PREVIOUS ?? "").split(",").map((key) => key.trim()).filter((key) => key.length > 0),
     restoreDays: integer(env, "ROSTER_RESTORE_DAYS", 7),
     historyDays: integer(env, "ROSTER_HISTORY_DAYS", 30),
     bodyLimitBytes: integer(env, "ROSTER_BODY_LIMIT", 1024 * 1024, 1024),
+    timeouts: timeoutsFrom(env),
     rateLimit: Object.freeze({
       apiMax: integer(env, "ROSTER_RATE_LIMIT_API", 6000, 1),
       scimMax: integer(env, "ROSTER_RATE_LIMIT_SCIM", 60000, 1),
@@ -101,6 +141,7 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     scimTokenGraceSeconds: integer(env, "ROSTER_SCIM_TOKEN_GRACE_SECONDS", 0),
     scimTokenCacheMs: integer(env, "ROSTER_SCIM_TOKEN_CACHE_MS", 5000),
     logLevel: env.LOG_LEVEL || "info",
+    metricsToken: secret(env, "ROSTER_METRICS_TOKEN", 16),
     sync: Object.freeze({
       batchSize: integer(env, "ROSTER_SYNC_BATCH_SIZE", 50, 1),
       schedulerIntervalMs: integer(env, "ROSTER_SYNC_SCHEDULER_INTERVAL_MS", 15_000, 100),

@@ -90,6 +90,17 @@ export function tokenOpens(record: ScimTokenRecord, hash: string, directoryId: s
 }
 
 /**
+ * Whether `presented` is an unexpired token of `directoryId` and that directory is soft-deleted:
+ * the token would open it were it live. Its bearer may be told the directory is deleted.
+ */
+export async function isDeletedDirectoryToken(db: Db, clock: Clock, directoryId: string, presented: string): Promise<boolean> {
+  const hash = hashSecret(presented);
+  const record = await lookupScimToken(db, hash);
+  if (!record?.directoryDeleted) return false;
+  return tokenOpens({ ...record, directoryDeleted: false }, hash, directoryId, clock.now());
+}
+
+/**
  * The directory `presented` opens, when it is a live token of exactly `directoryId` and the
  * directory is not deleted; null otherwise.
  */

@@ -12,6 +12,7 @@ import { registerWebhookCommands } from "./webhook-commands.js";
 import { registerSyncCommands } from "./sync-commands.js";
 import { registerImportCommands } from "./import-commands.js";
 import { registerPortalCommands } from "./portal-commands.js";
+import { registerSecretsCommands } from "./secrets-commands.js";
 
 export function buildCli(): Command {
   const program = new Command("roster")
@@ -31,6 +32,7 @@ export function buildCli(): Command {
   registerEventCommands(program);
   registerWebhookCommands(program);
   registerPortalCommands(program);
+  registerSecretsCommands(program);
   return program;
 }
 

@@ -50,7 +50,7 @@ export function printCreatedEndpoint(e: CreatedWebhookEndpoint): void {
   ]);
   printLine();
   printLine("The signing secret is shown only once. Store it now; Roster cannot show it again.");
-  printLine("Verify each delivery with it: verifyWebhook() from roster/client, or any Standard Webhooks library.");
+  printLine("Verify each delivery with it: verifyWebhook() from @rostersync/client, or any Standard Webhooks library.");
 }
 
 export function printEndpoints(endpoints: readonly WebhookEndpoint[]): void {

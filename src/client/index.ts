@@ -1,4 +1,4 @@
-// `roster/client`: the typed SDK (SPEC §7). Everything a caller needs, and nothing internal.
+// `@rostersync/client`: the typed SDK, published as a package of its own with no runtime dependencies. Everything a caller needs, and nothing internal.
 
 export type { ApiKeysApi, CreateApiKeyInput } from "./api-keys.js";
 export { createRosterClient, type RosterClient, type RosterClientOptions } from "./client.js";

@@ -3,6 +3,7 @@ import { isAdminKey } from "../auth/admin-key.js";
 import type { ApiKeyService } from "../auth/api-keys.js";
 import type { Principal } from "../auth/principal.js";
 import type { ScimTokenCache } from "../auth/scim-token-cache.js";
+import { isDeletedDirectoryToken } from "../auth/scim-tokens.js";
 import { SECRET_PREFIXES } from "../auth/secrets.js";
 import type { Deps } from "../core/deps.js";
 import { Errors } from "../core/errors.js";
@@ -19,8 +20,19 @@ declare module "fastify" {
     scimLogDirectoryId: string | null;
     /** The SCIM error detail answered, kept for the request log. */
     scimErrorDetail: string | null;
+    /** What a SCIM caller may learn of the directory its URL names (see `ScimDirectoryStanding`). */
+    scimDirectoryStanding: ScimDirectoryStanding | null;
   }
 }
+
+/**
+ * The directory a SCIM URL names, as its caller may learn it. A soft-deleted directory is
+ * `deleted` only to a bearer of one of its own tokens; to anyone else it is `absent`, exactly as an
+ * id that never existed or was purged. So a caller without the token learns only what it did
+ * before (a live directory answers 401, anything else 404) and cannot tell deletion from absence,
+ * while the IdP whose token it is learns why its requests stopped, instead of hunting a token problem.
+ */
+export type ScimDirectoryStanding = "live" | "deleted" | "absent";
 
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
@@ -29,7 +41,8 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
-const SCIM_PATH = /^\/scim\/v2\/([^/?]+)/;
+// Case-insensitive, as the router matches paths (see app.ts): whatever reaches the SCIM routes is authenticated as SCIM.
+const SCIM_PATH = /^\/scim\/v2\/([^/?]+)/i;
 
 /**
  * Resolves the caller once per request. A SCIM token counts only on its own directory's SCIM
@@ -44,21 +57,35 @@ export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService, scim
       request.principal = { kind: "directory", directoryId, organizationId: owner.organizationId };
       request.scimDirectory = { id: directoryId, organizationId: owner.organizationId, deactivatedMembers: owner.deactivatedMembers as DeactivatedMembersPolicy };
       request.scimLogDirectoryId = directoryId;
+      request.scimDirectoryStanding = "live";
       // The IdP's first authenticated request links the directory; the cache then learns the new state.
       if (owner.state === "unlinked") {
-        await markDirectoryLinked(deps.db, deps.clock, directoryId);
-        scimTokens.forget(directoryId);
+        // Best effort: a database that refuses writes must not fail the IdP's reads; the next request tries again.
+        try {
+          await markDirectoryLinked(deps.db, deps.clock, directoryId);
+          scimTokens.forget(directoryId);
+        } catch (error) {
+          request.log.warn({ err: error, directory: directoryId }, "could not mark the directory linked");
+        }
       }
       return;
     }
     const directory = await deps.db.selectFrom("directories").select("deleted_at").where("id", "=", directoryId).executeTakeFirst();
-    if (directory && directory.deleted_at === null) request.scimLogDirectoryId = directoryId;
+    if (directory && directory.deleted_at === null) {
+      request.scimLogDirectoryId = directoryId;
+      request.scimDirectoryStanding = "live";
+    } else if (directory && token?.startsWith(SECRET_PREFIXES.scimToken) && (await isDeletedDirectoryToken(deps.db, deps.clock, directoryId, token))) {
+      request.scimDirectoryStanding = "deleted";
+    } else {
+      request.scimDirectoryStanding = "absent";
+    }
   }
 
   return async function resolvePrincipal(request: FastifyRequest): Promise<void> {
     request.principal = null;
     request.scimDirectory = null;
     request.scimLogDirectoryId = null;
+    request.scimDirectoryStanding = null;
     const token = bearerToken(request);
     const scim = SCIM_PATH.exec(request.url);
     if (scim?.[1]) return resolveScim(request, decodeURIComponent(scim[1]), token);

@@ -47,8 +47,8 @@ export async function startServer(requested: RosterConfig, options: Pick<AppOpti
   const { generated } = await ensureAdminKey(storage.db, config.adminKey);
   const deps: Deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), config };
   // One keyring for the routes and the worker: an in-memory database's ephemeral key must be the same for both.
-  const secretKeyring = createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
-  const app = await buildApp(deps, { secretKeyring, connectorKinds: options.connectorKinds, syncThread: syncThreadFor(config, storage) });
+  const secretKeyring = createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => app.log.warn(message) });
+  const app = await buildApp(deps, { secretKeyring, connectorKinds: options.connectorKinds, syncThread: syncThreadFor(config, storage), poolStats: storage.poolStats });
   const address = await app.listen({ host: config.host, port: config.port });
   const worker = createDeliveryWorker({ ...deps, keyring: secretKeyring, log: app.log.child({ component: "webhooks" }), eventWrites: storage.eventWrites }).start();
 
