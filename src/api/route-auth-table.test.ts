@@ -96,7 +96,7 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
       method: method as "GET",
       url,
       headers: { ...(key ? bearer(key) : {}), ...(body === undefined ? {} : { "content-type": row?.contentType ?? "application/json" }) },
-      ...(body === undefined ? {} : { payload: typeof body === "string" ? body : JSON.stringify(body) }),
+      ...(body === undefined ? {} : { payload: typeof body === "string" ? body : JSON.stringify(body).replaceAll('"{orgId}"', JSON.stringify(acme?.orgId ?? "")) }),
     });
   }
 

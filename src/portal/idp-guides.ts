@@ -125,6 +125,9 @@ export const PULL_CHOICES: readonly Pick<IdpChoice, "key" | "label" | "type" | "
   { key: "google", label: "Google Workspace", type: "google workspace", blurb: "Roster reads users and groups through the Google Admin SDK." },
 ];
 
+/** The generic SCIM guide: for an ingest type without one of its own. */
+export const GENERIC_SCIM = IDP_CHOICES.find((c) => c.key === "scim") as IdpChoice;
+
 export function ingestChoice(key: string): IdpChoice | undefined {
   return IDP_CHOICES.find((c) => c.key === key);
 }

@@ -223,4 +223,18 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     expect(dirs.find((d) => d.name === "HR export")).toMatchObject({ state: "linked", metadata: { users: { active: 1, inactive: 4 } } });
     await page.close();
   }, 90_000);
+  it("fits a phone-sized screen: no page is wider than the screen, and the copy buttons stay in reach", async () => {
+    const page = await openPortal(await setupLink(acme));
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = () => page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.goto(`${server.url}/portal/setup/entra`);
+    await page.getByRole("button", { name: "Create the directory" }).click();
+    await page.locator("#scim-token").waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    const copy = await page.locator('button[data-copy="scim-token"]').boundingBox();
+    expect(copy && copy.x + copy.width).toBeLessThanOrEqual(390);
+    await browser.screenshot(page, "portal-phone");
+    await page.close();
+  });
 });

@@ -39,6 +39,10 @@ export async function portalPlugin(app: FastifyInstance, options: PortalPluginOp
   await app.register(generateLinkRoutes, { links });
 
   await app.register(async (web) => {
+    // HTML pages are not part of the API's OpenAPI document.
+    web.addHook("onRoute", (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     web.decorateRequest("portal", null);
     web.addHook("onRequest", webSecurityHeaders);
     web.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: options.formBodyLimit }, (_request, body, done) => {
@@ -58,10 +62,6 @@ export async function portalPlugin(app: FastifyInstance, options: PortalPluginOp
       return reply.header("set-cookie", portalCookie(opened.sessionToken, PORTAL_SESSION_TTL_MS / 1000, secure)).type(HTML).send(linkAcceptedPage());
     });
 
-    // HTML pages are not part of the API's OpenAPI document.
-    web.addHook("onRoute", (route) => {
-      route.schema = { ...route.schema, hide: true };
-    });
     await web.register(async (pages) => {
       pages.addHook("preHandler", createPortalSessionHook(deps.db, sessions));
       pages.addHook("preHandler", requirePortalCsrf);

@@ -5,7 +5,7 @@ import type { ConnectorKinds } from "../connectors/connector-kind.js";
 import type { ScimRequestLog } from "../scim/request-log/request-log.js";
 import type { SyncService } from "../sync/sync-service.js";
 import type { DirectoryService } from "../tenancy/directories.js";
-import { IDP_CHOICES, ingestChoice, PULL_CHOICES, choiceForType } from "./idp-guides.js";
+import { choiceForType, GENERIC_SCIM, ingestChoice, PULL_CHOICES } from "./idp-guides.js";
 import { directoryPage } from "./pages/directory-page.js";
 import { homePage } from "./pages/home-page.js";
 import { signedOutPage } from "./pages/link-pages.js";
@@ -104,14 +104,14 @@ export async function portalPageRoutes(app: FastifyInstance, options: PortalPage
   app.post<{ Params: { id: string } }>("/portal/directories/:id/token", async (request, reply) => {
     const ctx = ctxOf(request);
     const directory = await portalDirectory(directories, ctx.organizationId, request.params.id);
-    const choice = choiceForType(directory.type) ?? IDP_CHOICES[IDP_CHOICES.length - 1];
+    const choice = choiceForType(directory.type) ?? GENERIC_SCIM;
     const rotated = await directories.rotateScimToken(directory.id, ctx.organizationId, tokenGraceSeconds);
     request.log.info({ directory: directory.id, organization: ctx.organizationId }, "portal: SCIM token rotated");
     const activity = await directoryActivity(activityDeps, ctx.organizationId, directory.id);
     return reply
       .header("cache-control", "no-store")
       .type(HTML)
-      .send(tokenPage(ctx, choice as NonNullable<typeof choice>, activity, { baseUrl: rotated.base_url, token: rotated.token, previousExpiresAt: rotated.previous_token_expires_at, rotated: true }));
+      .send(tokenPage(ctx, choice, activity, { baseUrl: rotated.base_url, token: rotated.token, previousExpiresAt: rotated.previous_token_expires_at, rotated: true }));
   });
 
   const backTo = (reply: FastifyReply, id: string) => reply.code(303).header("location", `/portal/directories/${id}`).send();

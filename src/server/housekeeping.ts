@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Deps } from "../core/deps.js";
+import { prunePortal } from "../portal/portal-retention.js";
 import { pruneSyncRuns } from "../sync/run-retention.js";
 import { createDirectoryService } from "../tenancy/directories.js";
 import { pruneDeliveries } from "../webhooks/delivery-retention.js";
@@ -11,19 +12,23 @@ export interface HousekeepingResult {
   readonly directoriesPurged: number;
   readonly deliveriesPruned: number;
   readonly syncRunsPruned: number;
+  /** Expired setup-portal sessions and setup links that can open nothing any more. */
+  readonly portalPruned: number;
 }
 
 /**
  * One pass: hard-deletes directories past their restore window (`ROSTER_RESTORE_DAYS`), and the
- * webhook deliveries and sync runs that finished more than `ROSTER_HISTORY_DAYS` ago (0 keeps them).
+ * webhook deliveries and sync runs that finished more than `ROSTER_HISTORY_DAYS` ago (0 keeps them),
+ * and expired setup-portal sessions and links.
  * Every step is idempotent, so several processes on one database may run it.
  */
 export async function houseKeep(deps: Deps): Promise<HousekeepingResult> {
   const directoriesPurged = await createDirectoryService(deps).purgeExpired();
+  const portalPruned = await prunePortal(deps.db, deps.clock.now());
   const days = deps.config.historyDays;
-  if (days === 0) return { directoriesPurged, deliveriesPruned: 0, syncRunsPruned: 0 };
+  if (days === 0) return { directoriesPurged, deliveriesPruned: 0, syncRunsPruned: 0, portalPruned };
   const cutoff = new Date(deps.clock.now().getTime() - days * 86_400_000);
-  return { directoriesPurged, deliveriesPruned: await pruneDeliveries(deps.db, cutoff), syncRunsPruned: await pruneSyncRuns(deps.db, cutoff) };
+  return { directoriesPurged, deliveriesPruned: await pruneDeliveries(deps.db, cutoff), syncRunsPruned: await pruneSyncRuns(deps.db, cutoff), portalPruned };
 }
 
 /** Runs `houseKeep` a minute after start (so restarts do not postpone it for ever), then hourly. */
@@ -34,7 +39,7 @@ export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): { stop():
     running = true;
     houseKeep(deps)
       .then((done) => {
-        if (done.directoriesPurged + done.deliveriesPruned + done.syncRunsPruned > 0) log.info(done, "housekeeping");
+        if (done.directoriesPurged + done.deliveriesPruned + done.syncRunsPruned + done.portalPruned > 0) log.info(done, "housekeeping");
       })
       .catch((err: unknown) => log.error({ err }, "housekeeping failed"))
       .finally(() => {

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIALECTS } from "../../test/support/databases.js";
+import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
+import { csrfToken } from "../web/csrf.js";
+
+describe.each(DIALECTS)("the setup portal's pages on %s", (dialect) => {
+  let t: TestApp;
+  let org: { orgId: string; key: string };
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { ROSTER_SECRET_KEY: "portal-pages-secret-0123456789abcdefghijklmn" });
+    org = await createOrgWithKey(t.app, "Acme");
+  });
+  afterAll(async () => t?.close());
+
+  async function session(): Promise<string> {
+    const link = (await t.app.inject({ method: "POST", url: "/portal/generate_link", headers: bearer(ADMIN_KEY), payload: { organization: org.orgId, intent: "dsync" } })).json().link as string;
+    const opened = await t.app.inject({ method: "GET", url: link.replace("http://roster.test", "") });
+    return /roster_portal=([^;]+)/.exec(String(opened.headers["set-cookie"]))?.[1] ?? "";
+  }
+  const post = (s: string, url: string, form: Record<string, string>) =>
+    t.app.inject({ method: "POST", url, headers: { cookie: `roster_portal=${s}`, "content-type": "application/x-www-form-urlencoded" }, payload: new URLSearchParams({ ...form, _csrf: csrfToken(s) }).toString() });
+  const get = (s: string, url: string) => t.app.inject({ method: "GET", url, headers: { cookie: `roster_portal=${s}` } });
+
+  it("escapes what a user typed: a directory named with markup shows as text", async () => {
+    const s = await session();
+    const made = await post(s, "/portal/directories", { idp: "scim", name: `<img src=x onerror=alert(1)>"` });
+    expect(made.statusCode).toBe(200);
+    expect(made.body).not.toContain("<img src=x");
+    expect(made.body).toContain("&lt;img src=x onerror=alert(1)&gt;&quot;");
+    const home = await get(s, "/portal");
+    expect(home.body).not.toContain("<img src=x");
+  });
+
+  it("shows an LDAP form's errors on the form again, keeping what was typed but never the password", async () => {
+    const s = await session();
+    const res = await post(s, "/portal/directories", { idp: "ldap", name: "Corp LDAP", url: "not-a-url", bind_dn: "cn=roster,dc=corp", password: "hunter2-secret", base_dn: "dc=corp" });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('role="alert"');
+    expect(res.body).toContain("connector.url");
+    expect(res.body).toContain('value="cn=roster,dc=corp"');
+    expect(res.body).not.toContain("hunter2-secret");
+    const dirs = await t.storage.db.selectFrom("directories").select("name").where("organization_id", "=", org.orgId).where("type", "=", "ldap").execute();
+    expect(dirs).toEqual([]);
+  });
+
+  it("creates an LDAP directory from the form and sends the IT admin to its page, which offers Sync now", async () => {
+    const s = await session();
+    const res = await post(s, "/portal/directories", { idp: "ldap", name: "Corp LDAP", url: "ldap://127.0.0.1:1", bind_dn: "cn=roster,dc=corp", password: "hunter2-secret", base_dn: "dc=corp" });
+    expect(res.statusCode).toBe(303);
+    const page = await get(s, String(res.headers.location));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("Sync now");
+    expect(page.body).toContain("No sync has run yet.");
+    expect(page.body).not.toContain("hunter2-secret");
+    const id = String(res.headers.location).split("/").pop() ?? "";
+    const api = (await t.app.inject({ method: "GET", url: `/directories/${id}`, headers: bearer(org.key) })).json();
+    expect(api).toMatchObject({ type: "ldap", state: "unlinked", connector: { url: "ldap://127.0.0.1:1", bind_dn: "cn=roster,dc=corp", password_set: true } });
+  });
+
+  it("signing out ends the session at once and clears the cookie", async () => {
+    const s = await session();
+    const out = await post(s, "/portal/sign_out", {});
+    expect(out.statusCode).toBe(200);
+    expect(out.headers["set-cookie"]).toMatch(/^roster_portal=; Path=\/portal; Max-Age=0; HttpOnly; SameSite=Strict$/);
+    expect((await get(s, "/portal")).statusCode).toBe(401);
+  });
+
+  it("offers only the pull sources this server has: no Google Workspace without its connector", async () => {
+    const s = await session();
+    const home = await get(s, "/portal");
+    expect(home.body).toContain('href="/portal/setup/ldap"');
+    expect(home.body).not.toContain("/portal/setup/google");
+    expect((await get(s, "/portal/setup/google")).statusCode).toBe(404);
+  });
+});
