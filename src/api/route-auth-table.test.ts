@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
 import { dispatchEvents } from "../webhooks/dispatcher.js";
+import { settleEvents } from "../webhooks/webhook-test-support.js";
 
 /**
  * Who may use a route: anyone, any key (nothing in it belongs to an organization), the admin key
@@ -119,6 +120,8 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
     const group = (await scim("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Staff", members: [{ value: user.id }] })).json();
     const pull = await ok("POST", "/directories", { organization_id: orgId, name: `${name} HR`, type: "csv" });
     const upload = await call("POST", `/directories/${pull.id}/csv`, ADMIN_KEY, { access: "admin", body: "username,email\nada,ada@x.test\n", contentType: "text/csv" });
+    // On PostgreSQL an event is fanned out once no older transaction of the cluster still runs.
+    await settleEvents(t.storage);
     await dispatchEvents(t.deps);
     const deliveries = await ok("GET", `/webhook_endpoints/${endpoint.id}/deliveries`);
     return {
