@@ -11,13 +11,9 @@ import { ignoreContentTypeWithoutBody } from "./bodiless.js";
 const DirParams = Type.Object({ id: Type.String({ pattern: idPattern("directory") }) });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Domain = Nullable(Type.String({ maxLength: 253 }));
-// Bounds on settings a client stores (docs/api.md "Request bodies"): far above real mappings.
-const AttributeMapping = Nullable(Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 500 }), { maxProperties: 200 }));
-const RoleMapping = Nullable(Type.Array(RoleRuleSchema, { maxItems: 1000 }));
-const Connector = Type.Record(Type.String(), Type.Unknown(), {
-  maxProperties: 100,
-  description: "Pull directory types: the connector settings (SPEC §6); credentials are never returned",
-});
+const AttributeMapping = Nullable(Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 500 })));
+const RoleMapping = Nullable(Type.Array(RoleRuleSchema));
+const Connector = Type.Record(Type.String(), Type.Unknown(), { description: "Pull directory types: the connector settings (SPEC §6); credentials are never returned" });
 
 /** `/directories`: WorkOS's list and get, plus Roster's create, patch, soft delete, restore and token rotation. */
 export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices; tokenGraceSeconds: number }> = async (app, { services, tokenGraceSeconds }) => {
