@@ -1,6 +1,7 @@
 import { DIALECTS } from "../test/support/databases.js";
 import { type BenchRun, runScimBench, USERS } from "./scim-bench.js";
 import { BURST_USERS, runWebhookBench, type WebhookRun } from "./webhook-bench.js";
+import { runScaleOutBench } from "./scale-out-bench.js";
 import { PROBE_RATE, runLdapSyncBench, runSyntheticSyncBench, SYNC_GROUPS, SYNC_USERS, type SyncFigure } from "./sync-bench.js";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -52,7 +53,7 @@ function syncTable(dialect: string, figures: readonly SyncFigure[]): void {
 /** `npm run bench`: every benchmark, on both backends, with its baseline measured in the same run. */
 async function main(): Promise<void> {
   const only = process.env.BENCH_DIALECT;
-  const part = process.env.BENCH_ONLY; // "scim", "webhooks" or "sync" while iterating; all by default
+  const part = process.env.BENCH_ONLY; // "scim", "webhooks", "sync" or "scale-out" while iterating; all by default
   const dialects = DIALECTS.filter((d) => !only || d === only);
   if (!part || part === "scim") {
     print(`SCIM benchmark: ${USERS} users, autocannon on loopback, ${process.env.BENCH_SECONDS ?? 5} s per measure`);
@@ -61,6 +62,15 @@ async function main(): Promise<void> {
   if (!part || part === "webhooks") {
     print(`\nWebhook benchmark: a trickle of creates, a burst and a backlog of ${BURST_USERS}, then ${2 * Number(process.env.BENCH_SECONDS ?? 5)} s of SCIM load beside delivery; p50/p99 from the create being sent to the delivery received`);
     for (const dialect of dialects) webhookTable(await runWebhookBench(dialect, print));
+  }
+  if (!part || part === "scale-out") {
+    print(`\nScale-out on PostgreSQL: one roster serve process, then two on the same database, ${process.env.BENCH_SECONDS ?? 5} s per measure`);
+    print(`${"measure".padEnd(28)}${"processes".padStart(10)}${"req/s".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}${"vs one".padStart(9)}`);
+    const figures = await runScaleOutBench();
+    for (const f of figures) {
+      const one = figures.find((g) => g.measure === f.measure && g.processes === 1) as (typeof figures)[number];
+      print(`${f.measure.padEnd(28)}${String(f.processes).padStart(10)}${String(f.requestsPerSecond).padStart(9)}${String(f.p99Ms).padStart(9)}${String(f.errors).padStart(8)}${`${((f.requestsPerSecond / one.requestsPerSecond) * 100).toFixed(0)} %`.padStart(9)}`);
+    }
   }
   if (!part || part === "sync") {
     print(`\nSync benchmark: ${SYNC_USERS} users, ${SYNC_GROUPS} groups; the engine alone (generated source), then LDAP against a real slapd`);

@@ -33,6 +33,7 @@ function runAt(phase: SyncRun["phase"], counts: Partial<SyncRun["counts"]>): Syn
     errors: [],
     failure: null,
     pending_removals: 0,
+    pending_membership_removals: 0,
     changes: null,
     confirmed_at: null,
   };

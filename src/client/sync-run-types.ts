@@ -1,8 +1,8 @@
-// A pull directory's sync run, as `GET /directories/{id}/sync` and friends serve it (SPEC §4, §6).
+// A pull directory's sync run, as `GET /directories/{id}/sync` and friends serve it.
 
 /**
  * `running` until it ends; `needs_confirmation` when the mass-removal guard held it (nothing was
- * removed; confirm it to remove). A run whose process died is shown as `failed` (reason `interrupted`).
+ * changed; confirm it to apply the whole change). A run whose process died is `failed` (reason `interrupted`).
  */
 export type SyncRunState = "running" | "succeeded" | "failed" | "needs_confirmation";
 
@@ -74,7 +74,9 @@ export interface SyncRun {
   readonly failure: { readonly reason: string; readonly message: string } | null;
   /** Users a run held in `needs_confirmation` would remove once confirmed. */
   readonly pending_removals: number;
-  /** Dry runs: the changes a real run would make (the first 1,000); null otherwise. */
+  /** Group memberships a run held in `needs_confirmation` would end once confirmed. */
+  readonly pending_membership_removals: number;
+  /** Dry runs and held runs: the changes a real (or confirmed) run would make (the first 1,000); null otherwise. */
   readonly changes: SyncRunChange[] | null;
   readonly confirmed_at: string | null;
 }

@@ -50,4 +50,6 @@ export const Errors = {
   rateLimited: (retryAfterSeconds: number) =>
     new AppError(429, "rate_limit_exceeded", `Rate limit exceeded; retry in ${retryAfterSeconds} s`),
   internal: (cause: unknown) => new AppError(500, "internal_error", "Internal server error", [], { cause }),
+  /** The database's condition (full, read-only, unreachable): answered with Retry-After. */
+  storageUnavailable: (message: string, cause: unknown) => new AppError(503, "storage_unavailable", message, [], { cause }),
 } as const;

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, Errors, type FieldError } from "../core/errors.js";
+import { storageUnavailable } from "../storage/storage-unavailable.js";
 
 interface AjvIssue {
   instancePath?: string;
@@ -21,6 +22,9 @@ function toFieldErrors(issues: readonly AjvIssue[]): FieldError[] {
     message: issue.keyword === "additionalProperties" ? "is not a known field" : (issue.message ?? "is invalid"),
   }));
 }
+
+/** What a 503 for the database's condition asks clients to wait before retrying. */
+export const STORAGE_RETRY_AFTER_SECONDS = 5;
 
 /** Maps anything thrown while serving a request to Roster's error catalogue. */
 export function toAppError(error: FastifyError & { validation?: AjvIssue[]; validationContext?: string }, bodyLimit: number): AppError {
@@ -45,6 +49,8 @@ export function toAppError(error: FastifyError & { validation?: AjvIssue[]; vali
   if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_INVALID_JSON_BODY") return Errors.invalidJson(`Malformed JSON: ${error.message}`);
   if (error.statusCode === 429) return Errors.rateLimited(Number(error.message.match(/\d+/)?.[0] ?? 1));
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new AppError(error.statusCode, "invalid_request", error.message);
+  const unavailable = storageUnavailable(error);
+  if (unavailable) return Errors.storageUnavailable(unavailable.message, error);
   return Errors.internal(error);
 }
 
@@ -52,6 +58,7 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   const body: { code: string; message: string; errors?: readonly FieldError[] } = { code: error.code, message: error.message };
   if (error.errors.length > 0) body.errors = error.errors;
   if (error.status === 401) reply.header("WWW-Authenticate", 'Bearer realm="roster"');
+  if (error.status === 503) reply.header("Retry-After", String(STORAGE_RETRY_AFTER_SECONDS));
   return reply.code(error.status).type("application/json").send(body);
 }
 

@@ -38,6 +38,7 @@ export async function scimPlugin(app: FastifyInstance, { deps, requestLog, allow
         error_detail: request.scimErrorDetail,
         request_body: redactBody(request.body),
         user_agent: request.headers["user-agent"]?.slice(0, 200) ?? null,
+        authenticated: request.scimDirectory ? 1 : 0,
       });
     }
     done();
@@ -50,9 +51,11 @@ export async function scimPlugin(app: FastifyInstance, { deps, requestLog, allow
     return sendScimError(reply, createScimError(405, { detail: `${request.method} is not allowed on ${path}; it answers ${allowed.join(", ")}` }));
   });
   // Callback hooks (a throw still reaches the error handler): an async hook costs a promise per request.
-  app.addHook("onRequest", function scimBearer(request, _reply, done) {
+  // preParsing: after the rate limiter's onRequest (a route hook, run after this plugin's), so
+  // requests without a valid token are counted too; before parsing, so their bodies never are.
+  app.addHook("preParsing", function scimBearer(request, _reply, payload, done) {
     requireScimDirectory(request);
-    done();
+    done(null, payload);
   });
   app.addHook("onSend", function scimMediaType(_request, reply, payload, done) {
     if (String(reply.getHeader("content-type") ?? "").startsWith("application/json")) reply.type(SCIM_MEDIA_TYPE);

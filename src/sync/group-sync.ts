@@ -121,6 +121,7 @@ async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], see
   if (ctx.dryRun) {
     for (const { group, row, memberIds, current: stored } of plannedGroups) {
       const diff = memberDiff(stored, memberIds);
+      tally.membershipRemovals += diff.toRemove.length;
       if (!row) {
         tally.groups.created++;
         tally.plan({ action: "create", kind: "group", ref: group.name });
@@ -164,6 +165,7 @@ async function writeGroup(ctx: EngineContext, planned: PlannedGroup, seen: Set<s
   const { toAdd, toRemove } = memberDiff(planned.current, memberIds);
   const attributes = attributesDiffer(row, group) ? group : null;
   if (!attributes && toAdd.length === 0 && toRemove.length === 0) return "unchanged";
+  ctx.tally.membershipRemovals += toRemove.length;
   const changes = [...toAdd.map((id) => ["add", id] as const), ...toRemove.map((id) => ["remove", id] as const)];
   for (let i = 0; i === 0 || i < changes.length; i += MEMBER_CHUNK) {
     const slice = changes.slice(i, i + MEMBER_CHUNK);

@@ -21,49 +21,23 @@ async function* absentUserIds(ctx: EngineContext, seenUsers: ReadonlySet<string>
   }
 }
 
-async function countAbsent(ctx: EngineContext, seenUsers: ReadonlySet<string>): Promise<number> {
-  let count = 0;
-  for await (const ids of absentUserIds(ctx, seenUsers)) count += ids.length;
-  return count;
-}
-
 async function loadRows(ctx: EngineContext, ids: readonly string[]): Promise<DirectoryUserRow[]> {
   return ctx.deps.db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where("id", "in", ids).orderBy("id").execute();
 }
 
 /**
- * The mass-removal guard (SPEC §6): true when the run would remove more than the allowed share of
- * the users the directory had when the run began. `before` is that number (active users when
- * removal deactivates, all users when it deletes).
+ * Removes (a dry run: plans) what the source no longer has: users, deactivated or deleted per
+ * setting, and groups. Returns how many users that is. The mass-removal guard has already spoken:
+ * a run it holds never gets here.
  */
-export function exceedsRemovalLimit(removals: number, before: number, maxPercent: number): boolean {
-  if (removals === 0) return false;
-  if (before === 0) return false;
-  return (removals / before) * 100 > maxPercent;
-}
-
-export async function countUsersForGuard(ctx: EngineContext): Promise<number> {
-  let query = ctx.deps.db.selectFrom("directory_users").select((eb) => eb.fn.countAll<number>().as("n")).where("directory_id", "=", ctx.dir.id);
-  if (ctx.settings.removal === "deactivate") query = query.where("state", "=", "active");
-  return Number((await query.executeTakeFirstOrThrow()).n);
-}
-
-/**
- * Removes what the source no longer has: users (deactivated or deleted per setting) and groups.
- * Returns false when the guard holds the run for confirmation, having removed nothing.
- */
-export async function removeAbsent(ctx: EngineContext, seenUsers: ReadonlySet<string>, seenGroups: ReadonlySet<string>, usersBefore: number, confirmed: boolean): Promise<boolean> {
-  const { tally, settings } = ctx;
-  const absentCount = await countAbsent(ctx, seenUsers);
-  const held = !confirmed && exceedsRemovalLimit(absentCount, usersBefore, settings.maxRemovalPercent);
-  if (held) tally.pendingRemovals = absentCount;
-  // A dry run still lists the removals the guard would hold back.
-  if (held && !ctx.dryRun) return false;
+export async function removeAbsent(ctx: EngineContext, seenUsers: ReadonlySet<string>, seenGroups: ReadonlySet<string>): Promise<number> {
+  let users = 0;
   for await (const ids of absentUserIds(ctx, seenUsers)) {
+    users += ids.length;
     for (let i = 0; i < ids.length; i += ONE_BY_ONE_PER_TRANSACTION) await removeUsers(ctx, await loadRows(ctx, ids.slice(i, i + ONE_BY_ONE_PER_TRANSACTION)));
   }
   await removeAbsentGroups(ctx, seenGroups);
-  return !held;
+  return users;
 }
 
 /** Deactivates or deletes (per setting) users the source no longer has, in one transaction. */
@@ -96,11 +70,18 @@ export async function removeUsers(ctx: EngineContext, rows: readonly DirectoryUs
   await ctx.checkpoint("removals");
 }
 
+async function memberCount(ctx: EngineContext, groupId: string): Promise<number> {
+  const row = await ctx.deps.db.selectFrom("group_memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("group_id", "=", groupId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 async function removeAbsentGroups(ctx: EngineContext, seenGroups: ReadonlySet<string>): Promise<void> {
   const rows = await ctx.deps.db.selectFrom("directory_groups").select(["id", "name"]).where("directory_id", "=", ctx.dir.id).execute();
   for (const row of rows) {
     if (seenGroups.has(row.id)) continue;
     ctx.signal.throwIfAborted();
+    // A deleted group's memberships end with it: the guard counts them.
+    const members = await memberCount(ctx, row.id);
     if (ctx.dryRun) {
       ctx.tally.plan({ action: "delete", kind: "group", ref: row.name });
     } else {
@@ -114,5 +95,6 @@ async function removeAbsentGroups(ctx: EngineContext, seenGroups: ReadonlySet<st
       }
     }
     ctx.tally.groups.deleted++;
+    ctx.tally.membershipRemovals += members;
   }
 }

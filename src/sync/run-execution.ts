@@ -38,8 +38,6 @@ export interface RunOptions {
   readonly upload?: string | undefined;
   readonly changedSince?: string | undefined;
   readonly confirmed: boolean;
-  /** A confirmed run's first pass (its counts carry over). */
-  readonly previous?: SyncRunRow | undefined;
 }
 
 /** How often a running run saves its progress. */
@@ -122,7 +120,7 @@ export async function executeRun(deps: RunDeps, dir: PullDirectory, run: SyncRun
     await source?.close().catch(() => {});
   }
   try {
-    await finishRun(deps, { dir, run, tally, outcome, previous: options.previous, upload: options.upload });
+    await finishRun(deps, { dir, run, tally, outcome, upload: options.upload });
   } catch (error) {
     deps.log.error({ err: error, run: run.id }, "recording the end of a sync run failed");
   } finally {

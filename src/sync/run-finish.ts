@@ -3,7 +3,7 @@ import { appendEvents } from "../directory/outbox.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
 import { toRunObject } from "./run-object.js";
 import { tallyColumns } from "./run-records.js";
-import { type GroupCounts, mergeCounts, type RunTally, type UserCounts } from "./run-tally.js";
+import type { RunTally } from "./run-tally.js";
 import type { EngineOutcome } from "./sync-engine.js";
 import type { SyncSettings } from "./sync-settings.js";
 
@@ -14,8 +14,6 @@ export interface FinishedRun {
   readonly run: SyncRunRow;
   readonly tally: RunTally;
   readonly outcome: RunOutcome;
-  /** A confirmed run's first pass, whose counts this pass adds to. */
-  readonly previous?: SyncRunRow | undefined;
   /** The CSV rows the run read: kept if the guard holds the run, for the confirmed re-run. */
   readonly upload?: string | undefined;
 }
@@ -26,14 +24,11 @@ export interface FinishedRun {
  * it `invalid_credentials`, the next good run marks it `linked` again.
  */
 export async function finishRun(deps: StoreDeps, finished: FinishedRun): Promise<void> {
-  const { dir, run, tally, outcome, previous, upload } = finished;
+  const { dir, run, tally, outcome, upload } = finished;
   const now = deps.clock.now().toISOString();
   const dryRun = run.dry_run === 1;
-  const columns = tallyColumns(tally, dryRun);
-  if (previous) {
-    columns.counts = JSON.stringify(mergeCounts(JSON.parse(previous.counts) as UserCounts, tally.users));
-    columns.group_counts = JSON.stringify(mergeCounts(JSON.parse(previous.group_counts) as GroupCounts, tally.groups));
-  }
+  // A held run wrote nothing: like a dry run, it lists what confirming it would do.
+  const columns = tallyColumns(tally, dryRun || outcome.state === "needs_confirmation");
   const failed = outcome.state === "failed";
   const update = {
     ...columns,
@@ -47,15 +42,20 @@ export async function finishRun(deps: StoreDeps, finished: FinishedRun): Promise
   };
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable("sync_runs").set(update).where("id", "=", run.id).execute();
-    if (!failed && !dryRun && run.mode !== "user") {
+    // Only a run that applied its change moves the watermark: a held one changed nothing, so the
+    // next delta run must read again what it read.
+    if (outcome.state === "succeeded" && !dryRun && run.mode !== "user") {
       const sync: { watermark?: string | null; last_full_at?: string } = {};
       if (outcome.watermark !== null) sync.watermark = outcome.watermark;
-      if (run.mode === "full" && outcome.state === "succeeded") sync.last_full_at = now;
+      if (run.mode === "full") sync.last_full_at = now;
       if (Object.keys(sync).length > 0) await trx.updateTable("directory_syncs").set(sync).where("directory_id", "=", dir.row.id).execute();
     }
     const credentialsWrong = failed && outcome.reason === "invalid_credentials";
-    const state = credentialsWrong ? "invalid_credentials" : !failed && dir.row.state === "invalid_credentials" ? "linked" : null;
-    if (state) await trx.updateTable("directories").set({ state, updated_at: now }).where("id", "=", dir.row.id).where("deleted_at", "is", null).execute();
+    // A run that reached its source links a new directory (`unlinked`) or one whose credentials had failed.
+    const reached = !failed && (dir.row.state === "invalid_credentials" || dir.row.state === "unlinked");
+    const state = credentialsWrong ? "invalid_credentials" : reached ? "linked" : null;
+    const linkedAt = state === "linked" && dir.row.linked_at === null ? { linked_at: now } : {};
+    if (state) await trx.updateTable("directories").set({ state, updated_at: now, ...linkedAt }).where("id", "=", dir.row.id).where("deleted_at", "is", null).execute();
     const data = toRunObject({ ...run, ...update, upload: null }, deps.clock.now());
     await appendEvents(trx, deps, [{ event: failed ? "connector.sync.failed" : "connector.sync.completed", organizationId: run.organization_id, directoryId: run.directory_id, data }]);
   });

@@ -24,6 +24,7 @@ export interface SyncRunObject {
   readonly errors: RecordError[];
   readonly failure: { reason: string; message: string } | null;
   readonly pending_removals: number;
+  readonly pending_membership_removals: number;
   readonly changes: PlannedChange[] | null;
   readonly confirmed_at: string | null;
 }
@@ -55,6 +56,7 @@ export function toRunObject(row: SyncRunRow, now: Date): SyncRunObject {
     errors: JSON.parse(row.errors) as RecordError[],
     failure: abandoned ? { ...ABANDONED } : row.failure_reason ? { reason: row.failure_reason, message: row.failure_message ?? "" } : null,
     pending_removals: row.pending_removals,
+    pending_membership_removals: row.pending_membership_removals,
     changes: row.changes === null ? null : (JSON.parse(row.changes) as PlannedChange[]),
     confirmed_at: row.confirmed_at,
   };

@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
 import type { Database, SyncRunRow } from "../storage/schema.js";
-import { ABANDONED } from "./run-object.js";
 import { emptyGroupCounts, emptyUserCounts, type RunTally } from "./run-tally.js";
 import type { SyncPhase } from "./engine-context.js";
 
@@ -12,6 +11,8 @@ export interface NewRun {
   readonly trigger: "manual" | "schedule" | "upload";
   readonly dryRun: boolean;
   readonly username: string | null;
+  /** The process that runs it (`run-runner.ts`). */
+  readonly runner: string;
   readonly now: Date;
 }
 
@@ -36,22 +37,25 @@ export async function insertRun(db: Kysely<Database>, run: NewRun): Promise<Sync
     failure_reason: null,
     failure_message: null,
     pending_removals: 0,
+    pending_membership_removals: 0,
     changes: null,
     confirmed_at: null,
     upload: null,
+    runner: run.runner,
   };
   await db.insertInto("sync_runs").values(row).execute();
   return row;
 }
 
-/** The tally's current figures as run columns. */
-export function tallyColumns(tally: RunTally, dryRun: boolean) {
+/** The tally's current figures as run columns; `listChanges` for a run that planned (a dry run, a held run). */
+export function tallyColumns(tally: RunTally, listChanges: boolean) {
   return {
     counts: JSON.stringify(tally.users),
     group_counts: JSON.stringify(tally.groups),
     errors: JSON.stringify(tally.errors),
     pending_removals: tally.pendingRemovals,
-    changes: dryRun ? JSON.stringify(tally.changes) : null,
+    pending_membership_removals: tally.pendingMembershipRemovals,
+    changes: listChanges ? JSON.stringify(tally.changes) : null,
   };
 }
 
@@ -62,16 +66,5 @@ export async function saveProgress(db: Kysely<Database>, runId: string, phase: S
     .set({ phase, heartbeat_at: now.toISOString(), ...tallyColumns(tally, dryRun) })
     .where("id", "=", runId)
     .where("state", "=", "running")
-    .execute();
-}
-
-/** Records runs of the directory whose process died as failed, so history tells the truth. */
-export async function failAbandonedRuns(db: Kysely<Database>, directoryId: string, exceptRunId: string, now: Date): Promise<void> {
-  await db
-    .updateTable("sync_runs")
-    .set({ state: "failed", finished_at: now.toISOString(), failure_reason: ABANDONED.reason, failure_message: ABANDONED.message })
-    .where("directory_id", "=", directoryId)
-    .where("state", "=", "running")
-    .where("id", "!=", exceptRunId)
     .execute();
 }

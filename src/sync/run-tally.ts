@@ -50,7 +50,11 @@ export class RunTally {
   readonly groups = emptyGroupCounts();
   readonly errors: RecordError[] = [];
   readonly changes: PlannedChange[] = [];
+  /** Group memberships the run ended (or, planning, would end): members groups lost, members of deleted groups. */
+  membershipRemovals = 0;
+  /** Set when the mass-removal guard holds the run: the users and the memberships it would remove. */
   pendingRemovals = 0;
+  pendingMembershipRemovals = 0;
 
   failUser(ref: string, message: string): void {
     this.users.failed++;
@@ -66,20 +70,16 @@ export class RunTally {
     if (this.changes.length < MAX_KEPT_CHANGES) this.changes.push(change);
   }
 
+  /** Takes over what a planning pass counted, when its plan is what the run reports (a held run). */
+  adopt(plan: RunTally): void {
+    Object.assign(this.users, plan.users);
+    Object.assign(this.groups, plan.groups);
+    this.errors.splice(0, this.errors.length, ...plan.errors);
+    this.changes.splice(0, this.changes.length, ...plan.changes);
+    this.membershipRemovals = plan.membershipRemovals;
+  }
+
   #keepError(ref: string, message: string): void {
     if (this.errors.length < MAX_KEPT_ERRORS) this.errors.push({ ref, message });
   }
-}
-
-/**
- * A confirmed run's counts: the re-run's changes added to the first pass's. What the re-run found
- * unchanged the first pass already counted; failures are the re-run's own (the records were retried).
- */
-export function mergeCounts<T extends UserCounts | GroupCounts>(first: T, rerun: T): T {
-  const merged = { ...first };
-  for (const key of Object.keys(rerun) as (keyof T)[]) {
-    if (key === "failed") (merged[key] as number) = rerun[key] as number;
-    else if (key !== "unchanged") (merged[key] as number) = (first[key] as number) + (rerun[key] as number);
-  }
-  return merged;
 }

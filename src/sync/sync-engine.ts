@@ -1,8 +1,11 @@
 import { AppError } from "../core/errors.js";
-import type { ConnectorSource, SourceItem, SourceUser } from "../connectors/source.js";
+import type { ConnectorSource, SourceGroup, SourceItem, SourceUser } from "../connectors/source.js";
 import type { EngineContext } from "./engine-context.js";
 import { syncGroups } from "./group-sync.js";
-import { countUsersForGuard, removeAbsent, removeUsers } from "./removals.js";
+import { countGuardBase, guardHolds } from "./removal-guard.js";
+import { removeAbsent, removeUsers } from "./removals.js";
+import { RunTally } from "./run-tally.js";
+import { createSourceSpool } from "./source-spool.js";
 import { syncUsers } from "./user-sync.js";
 
 export interface EngineRun {
@@ -19,29 +22,79 @@ export interface EngineOutcome {
   readonly watermark: string | null;
 }
 
+/** What one pass reads: the source itself, or the spool of what the planning pass read from it. */
+interface PassInput {
+  readonly users: AsyncIterable<SourceItem<SourceUser>>;
+  readonly groups: AsyncIterable<SourceItem<SourceGroup>>;
+}
+
 /**
- * One sync: users first (so groups can name them), then groups with their members, then, on a
- * full run, what the source no longer has. Every write goes through the directory store, so it
- * carries the same events as a SCIM change. Delta runs never remove: only a full run can tell
- * "absent" from "unchanged".
+ * One pass over the source: users first (so groups can name them), then groups with their
+ * members, then, on a full run, what the source no longer has. A dry context plans (counts and
+ * lists) without writing. Returns how many users it removed or would remove. Delta runs never
+ * remove users: only a full run can tell "absent" from "unchanged".
+ */
+async function runPass(ctx: EngineContext, input: PassInput, mode: EngineRun["mode"]): Promise<number> {
+  const seenUsers = new Set<string>();
+  const seenGroups = new Set<string>();
+  await syncUsers(ctx, input.users, seenUsers);
+  await syncGroups(ctx, input.groups, seenGroups);
+  if (mode !== "full") return 0;
+  await ctx.checkpoint("removals");
+  return removeAbsent(ctx, seenUsers, seenGroups);
+}
+
+/** The context of a planning pass: it writes nothing and counts into a tally of its own. */
+function planningContext(ctx: EngineContext): EngineContext {
+  return { ...ctx, dryRun: true, tally: new RunTally(), grown: async () => {} };
+}
+
+function holdFor(ctx: EngineContext, plan: RunTally, removedUsers: number): void {
+  if (plan !== ctx.tally) ctx.tally.adopt(plan);
+  ctx.tally.pendingRemovals = removedUsers;
+  ctx.tally.pendingMembershipRemovals = plan.membershipRemovals;
+}
+
+/**
+ * One sync. Every write goes through the directory store, so it carries the same events as a
+ * SCIM change. Unless it is confirmed, a run over a directory that holds anything first plans the
+ * whole change without writing (keeping what it read in a spool), then asks the mass-removal
+ * guard: a held run changes nothing (no user, membership, group or event) and reports its plan,
+ * like a dry run; otherwise the plan is applied from the spool, so what is written is what was judged.
  */
 export async function runEngine(ctx: EngineContext, source: ConnectorSource, run: EngineRun): Promise<EngineOutcome> {
   await ctx.checkpoint("connecting");
   await source.check(ctx.signal);
   const watermark = source.supportsDelta ? await source.watermark(ctx.signal) : null;
-  const usersBefore = await countUsersForGuard(ctx);
-  const seenUsers = new Set<string>();
-  const seenGroups = new Set<string>();
   const changedSince = run.mode === "delta" && source.supportsDelta ? run.changedSince : undefined;
-  await syncUsers(ctx, source.users({ signal: ctx.signal, changedSince }), seenUsers);
-  await syncGroups(ctx, source.groups({ signal: ctx.signal, changedSince }), seenGroups);
-  let state: EngineOutcome["state"] = "succeeded";
-  if (run.mode === "full") {
-    await ctx.checkpoint("removals");
-    if (!(await removeAbsent(ctx, seenUsers, seenGroups, usersBefore, run.confirmed))) state = "needs_confirmation";
+  const read = { signal: ctx.signal, changedSince };
+  const before = await countGuardBase(ctx);
+  const maxPercent = ctx.settings.maxRemovalPercent;
+  // Nothing to remove, or removals allowed: no need to plan first.
+  if (run.confirmed || (before.users === 0 && before.memberships === 0)) {
+    await runPass(ctx, { users: source.users(read), groups: source.groups(read) }, run.mode);
+    return { state: "succeeded", watermark };
   }
-  await ctx.checkpoint("done");
-  return { state, watermark };
+  if (ctx.dryRun) {
+    const users = await runPass(ctx, { users: source.users(read), groups: source.groups(read) }, run.mode);
+    if (!guardHolds({ users, memberships: ctx.tally.membershipRemovals }, before, maxPercent)) return { state: "succeeded", watermark };
+    holdFor(ctx, ctx.tally, users);
+    return { state: "needs_confirmation", watermark };
+  }
+  const spool = await createSourceSpool();
+  try {
+    const plan = planningContext(ctx);
+    const input = { users: spool.keep("users", source.users(read), (u) => u.idpId), groups: spool.keep("groups", source.groups(read), (g) => g.idpId) };
+    const users = await runPass(plan, input, run.mode);
+    if (guardHolds({ users, memberships: plan.tally.membershipRemovals }, before, maxPercent)) {
+      holdFor(ctx, plan.tally, users);
+      return { state: "needs_confirmation", watermark };
+    }
+    await runPass(ctx, { users: spool.replay("users", ctx.signal), groups: spool.replay("groups", ctx.signal) }, run.mode);
+    return { state: "succeeded", watermark };
+  } finally {
+    await spool.dispose();
+  }
 }
 
 async function* single(user: SourceUser): AsyncIterable<SourceItem<SourceUser>> {

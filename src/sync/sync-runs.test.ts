@@ -77,7 +77,8 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
   });
 
   it("applies changes as updates and membership diffs, and deactivates users the source lost", async () => {
-    const dirId = await createPullDirectory();
+    // One of the two memberships ends: 50 %, allowed here.
+    const dirId = await createPullDirectory({ max_removal_percent: 50 });
     data.users = ["ada", "bob", "cy", "dee", "eve", "fay"].map((u) => sourceUser(u));
     data.groups = [sourceGroup("eng", ["ada", "bob"])];
     await sync(dirId);
@@ -98,7 +99,7 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
   });
 
   it("writes a large group's membership in slices, with one event per member, and diffs it on the next run", async () => {
-    const dirId = await createPullDirectory();
+    const dirId = await createPullDirectory({ max_removal_percent: 50 });
     data.users = Array.from({ length: 1200 }, (_, i) => sourceUser(`u${i}`));
     data.groups = [sourceGroup("everyone", data.users.map((u) => u.username))];
     const run = await sync(dirId);
@@ -134,19 +135,26 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
     await sync(dirId);
     data.users = data.users.slice(0, 7);
     data.users.push(sourceUser("newcomer"));
+    const eventsBefore = (await t.storage.db.selectFrom("events").select("id").where("directory_id", "=", dirId).orderBy("seq").execute()).length;
     const held = await sync(dirId);
-    expect(held).toMatchObject({ state: "needs_confirmation", pending_removals: 3, finished_at: expect.any(String) });
-    expect(held.counts).toMatchObject({ created: 1, deactivated: 0, unchanged: 7 });
+    expect(held).toMatchObject({ state: "needs_confirmation", pending_removals: 3, pending_membership_removals: 0, finished_at: expect.any(String) });
+    // A held run changes nothing, not even the creations: its counts and changes are its plan.
+    expect(held.counts).toMatchObject({ created: 1, deactivated: 3, unchanged: 7 });
+    expect(held.changes).toEqual(expect.arrayContaining([{ action: "create", kind: "user", ref: "newcomer" }, { action: "deactivate", kind: "user", ref: "user9" }]));
     expect((await users(dirId)).filter((u) => u.state === "inactive")).toHaveLength(0);
+    expect((await users(dirId)).map((u) => u.username)).not.toContain("newcomer");
+    const eventsHeld = await t.storage.db.selectFrom("events").select("event").where("directory_id", "=", dirId).orderBy("seq").execute();
+    expect(eventsHeld.slice(eventsBefore).map((e) => e.event)).toEqual(["connector.sync.completed"]);
 
     const confirm = await t.app.inject({ method: "POST", url: `/directories/${dirId}/syncs/${held.id}/confirm`, headers: admin });
     expect(confirm.statusCode, confirm.body).toBe(202);
     expect(confirm.json()).toMatchObject({ id: held.id, state: "running", confirmed_at: expect.any(String) });
     await t.app.sync.idle();
     const done = (await t.app.inject({ method: "GET", url: `/directories/${dirId}/syncs/${held.id}`, headers: admin })).json();
-    expect(done).toMatchObject({ state: "succeeded", trigger: "manual" });
+    expect(done).toMatchObject({ state: "succeeded", trigger: "manual", changes: null, pending_removals: 0 });
     expect(done.counts).toEqual({ created: 1, updated: 0, deactivated: 3, deleted: 0, unchanged: 7, failed: 0 });
     expect((await users(dirId)).filter((u) => u.state === "inactive")).toHaveLength(3);
+    expect(await eventsOf(dirId, "dsync.user.created")).toHaveLength(11);
 
     const twice = await t.app.inject({ method: "POST", url: `/directories/${dirId}/syncs/${held.id}/confirm`, headers: admin });
     expect(twice.statusCode).toBe(409);

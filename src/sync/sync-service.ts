@@ -1,15 +1,17 @@
 import { openConnector, withoutCommonKeys } from "../connectors/connector-settings.js";
+import { SourceError } from "../connectors/source.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
 import { isIngestType } from "../tenancy/directory-types.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
-import { finishRun, type RunOutcome } from "./run-finish.js";
+import type { RunOutcome } from "./run-finish.js";
 import { executeRun, type PullDirectory, type RunDeps, type RunOptions } from "./run-execution.js";
-import { type SyncRunObject, toRunObject } from "./run-object.js";
-import { failAbandonedRuns, insertRun, type NewRun } from "./run-records.js";
-import { RunTally } from "./run-tally.js";
+import { ABANDONED, type SyncRunObject, toRunObject } from "./run-object.js";
+import { failRunningRun, type RunFailure, reclaimAbandonedRuns } from "./abandoned-runs.js";
+import { insertRun, type NewRun } from "./run-records.js";
+import { runnerIsGone, runnerText, thisRunner } from "./run-runner.js";
 import { acquireLease, releaseLease } from "./sync-lease.js";
 import { nextDue, readSyncSettings } from "./sync-settings.js";
 import { runOnThread, type SyncThreadOptions } from "./sync-thread-launcher.js";
@@ -68,20 +70,37 @@ export function createSyncService(deps: SyncServiceDeps) {
     return { mode: "delta", changedSince: sync.watermark };
   }
 
-  /** Takes the lease and records the run, or answers 409 naming the run in progress. */
-  async function begin(dir: PullDirectory, run: Omit<NewRun, "now" | "directoryId" | "organizationId">): Promise<SyncRunRow> {
-    const now = clock.now();
-    const lease = await acquireLease(db, dir.row.id, run.id, now);
-    if (!lease.acquired) {
-      throw new AppError(409, "sync_in_progress", `Directory ${dir.row.id} is already syncing (run ${lease.holder ?? "unknown"}); wait for it to finish`);
+  /**
+   * Takes the directory's lease for `runId`. A lease still held by a run whose process is known
+   * dead (this host's, e.g. before a restart) is not waited out: that run is recorded as failed
+   * and the lease taken. Otherwise answers 409 naming the run in progress.
+   */
+  async function takeLease(directoryId: string, runId: string, now: Date): Promise<void> {
+    let lease = await acquireLease(db, directoryId, runId, now);
+    if (!lease.acquired && lease.holder !== null) {
+      const holder = await db.selectFrom("sync_runs").selectAll().where("id", "=", lease.holder).executeTakeFirst();
+      if (holder && holder.state === "running" && runnerIsGone(holder.runner)) {
+        await failRunningRun(deps, holder, ABANDONED);
+        lease = await acquireLease(db, directoryId, runId, now);
+      }
     }
-    await failAbandonedRuns(db, dir.row.id, run.id, now);
+    if (!lease.acquired) {
+      throw new AppError(409, "sync_in_progress", `Directory ${directoryId} is already syncing (run ${lease.holder ?? "unknown"}); wait for it to finish`);
+    }
+  }
+
+  /** Takes the lease and records the run, or answers 409 naming the run in progress. */
+  async function begin(dir: PullDirectory, run: Omit<NewRun, "now" | "directoryId" | "organizationId" | "runner">): Promise<SyncRunRow> {
+    const now = clock.now();
+    await takeLease(dir.row.id, run.id, now);
+    // The lease was free: whatever run of the directory is still marked running has no process.
+    await reclaimAbandonedRuns(deps, { directoryId: dir.row.id, exceptRunId: run.id });
     // A held upload is superseded by any newer real run: only the latest one can be confirmed.
     if (!run.dryRun) await db.updateTable("sync_runs").set({ upload: null }).where("directory_id", "=", dir.row.id).where("upload", "is not", null).execute();
     if (run.trigger === "schedule" && dir.settings.schedule) {
       await db.updateTable("directory_syncs").set({ next_due_at: nextDue(dir.settings.schedule, now).toISOString() }).where("directory_id", "=", dir.row.id).execute();
     }
-    return insertRun(db, { ...run, directoryId: dir.row.id, organizationId: dir.row.organization_id, now });
+    return insertRun(db, { ...run, directoryId: dir.row.id, organizationId: dir.row.organization_id, runner: runnerText(thisRunner()), now });
   }
 
   /** Runs the sync to its end and records how it ended; never throws. */
@@ -96,9 +115,9 @@ export function createSyncService(deps: SyncServiceDeps) {
       return await runOnThread(data, thread.heapMb, { signal: controller.signal, log: deps.log, onEvents: () => thread.eventWrites?.announce() });
     } catch (error) {
       deps.log.error({ err: error, run: run.id }, "sync thread failed");
-      const outcome: RunOutcome = { state: "failed", reason: "internal", message: `The sync failed: ${error instanceof Error ? error.message : String(error)}` };
-      await recordCrash(dir, run, outcome).catch((err: unknown) => deps.log.error({ err, run: run.id }, "recording the end of a sync run failed"));
-      return outcome;
+      const failure = { reason: "internal", message: `The sync failed: ${error instanceof Error ? error.message : String(error)}` };
+      await recordCrash(dir, run, failure).catch((err: unknown) => deps.log.error({ err, run: run.id }, "recording the end of a sync run failed"));
+      return { state: "failed", ...failure };
     } finally {
       running.delete(run.id);
       finished();
@@ -106,19 +125,25 @@ export function createSyncService(deps: SyncServiceDeps) {
   }
 
   /** A thread that died before recording its run: the run ends failed, keeping the counts it saved, and the lease goes. */
-  async function recordCrash(dir: PullDirectory, run: SyncRunRow, outcome: RunOutcome): Promise<void> {
+  async function recordCrash(dir: PullDirectory, run: SyncRunRow, failure: RunFailure): Promise<void> {
     const saved = await db.selectFrom("sync_runs").selectAll().where("id", "=", run.id).executeTakeFirst();
-    if (saved?.state === "running") await finishRun(deps, { dir, run, tally: new RunTally(), outcome, previous: saved });
+    if (saved) await failRunningRun(deps, saved, failure, clock.now().toISOString());
     await releaseLease(db, dir.row.id, run.id);
   }
 
-  /** Whether the directory's source can read only what changed (a source that cannot even open says no; the run reports why). */
-  async function deltaSupported(dir: PullDirectory, upload: string | undefined): Promise<boolean> {
+  /**
+   * Whether the directory's source can read only what changed. A source that cannot even open (a
+   * CSV directory with no path and no upload) refuses a run a person or an upload asked for, with
+   * its reason and nothing recorded: such a run would fail at once and, being newer, supersede a
+   * run the mass-removal guard holds. A scheduled one is recorded failed, so the schedule moves on.
+   */
+  async function deltaSupported(dir: PullDirectory, options: StartOptions): Promise<boolean> {
     try {
-      const probe = kinds[dir.row.type]?.open(withoutCommonKeys(dir.config), { upload });
+      const probe = kinds[dir.row.type]?.open(withoutCommonKeys(dir.config), { upload: options.upload });
       await probe?.close();
       return probe?.supportsDelta ?? false;
-    } catch {
+    } catch (error) {
+      if (error instanceof SourceError && options.trigger !== "schedule") throw new AppError(409, "source_misconfigured", error.message, [], { cause: error });
       return false;
     }
   }
@@ -136,7 +161,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     /** Starts a run in the background and answers at once with it (state `running`). */
     async start(directoryId: string, scope: string | null, options: StartOptions = {}): Promise<SyncRunObject> {
       const dir = await loadDirectory(directoryId, scope);
-      const supportsDelta = await deltaSupported(dir, options.upload);
+      const supportsDelta = await deltaSupported(dir, options);
       const { mode, changedSince } = await chooseMode(dir, options.mode ?? "full", supportsDelta);
       const run = await begin(dir, { id: ids("syncRun"), mode, trigger: options.trigger ?? "manual", dryRun: options.dryRun ?? false, username: null });
       inBackground(execute(dir, run, { upload: options.upload, changedSince, confirmed: false }));
@@ -162,15 +187,11 @@ export function createSyncService(deps: SyncServiceDeps) {
       const newer = await db.selectFrom("sync_runs").select("id").where("directory_id", "=", directoryId).where("id", ">", runId).where("dry_run", "=", 0).executeTakeFirst();
       if (newer) throw new AppError(409, "superseded", `Run ${runId} was superseded by run ${newer.id}; confirm the latest run instead`);
       const now = clock.now();
-      const lease = await acquireLease(db, directoryId, runId, now);
-      if (!lease.acquired) throw new AppError(409, "sync_in_progress", `Directory ${directoryId} is already syncing (run ${lease.holder ?? "unknown"})`);
-      await db
-        .updateTable("sync_runs")
-        .set({ state: "running", phase: "connecting", confirmed_at: now.toISOString(), heartbeat_at: now.toISOString(), finished_at: null })
-        .where("id", "=", runId)
-        .execute();
-      const run = { ...held, state: "running", confirmed_at: now.toISOString() };
-      inBackground(execute(dir, run, { confirmed: true, previous: held, upload: held.upload ?? undefined }));
+      await takeLease(directoryId, runId, now);
+      const resumed = { state: "running", phase: "connecting", confirmed_at: now.toISOString(), heartbeat_at: now.toISOString(), finished_at: null, runner: runnerText(thisRunner()) };
+      await db.updateTable("sync_runs").set(resumed).where("id", "=", runId).execute();
+      // The held pass wrote nothing: the confirmed run applies the whole change, and its counts are its own.
+      inBackground(execute(dir, { ...held, ...resumed }, { confirmed: true, upload: held.upload ?? undefined }));
       return presentRun(runId);
     },
 
@@ -217,6 +238,11 @@ export function createSyncService(deps: SyncServiceDeps) {
         }
       }
       return started;
+    },
+
+    /** Records runs whose process died as failed (see `reclaimAbandonedRuns`); returns how many. */
+    async reclaimAbandoned(): Promise<number> {
+      return reclaimAbandonedRuns(deps);
     },
 
     /** How many runs this process has in progress. */

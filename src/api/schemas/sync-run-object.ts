@@ -21,7 +21,8 @@ export const SyncRunSchema = Type.Object({
   group_counts: Type.Object({ created: Count, updated: Count, deleted: Count, unchanged: Count, failed: Count }),
   errors: Type.Array(Type.Object({ ref: Type.String(), message: Type.String() }), { description: "Per-record errors (the first 1,000)" }),
   failure: Nullable(Type.Object({ reason: Type.String(), message: Type.String() })),
-  pending_removals: Count,
+  pending_removals: Type.Integer({ minimum: 0, description: "Held runs: the users confirming would deactivate or delete" }),
+  pending_membership_removals: Type.Integer({ minimum: 0, description: "Held runs: the group memberships confirming would end" }),
   changes: Nullable(
     Type.Array(
       Type.Object({
@@ -30,7 +31,7 @@ export const SyncRunSchema = Type.Object({
         ref: Type.String(),
         fields: Type.Optional(Type.Array(Type.String())),
       }),
-      { description: "Dry runs: the changes a real run would make (the first 1,000)" },
+      { description: "Dry runs and runs held by the mass-removal guard: the changes a real (or confirmed) run would make (the first 1,000)" },
     ),
   ),
   confirmed_at: Nullable(Type.String()),

@@ -115,7 +115,7 @@ export function createScimGroups(deps: Deps) {
     async patch(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined): Promise<{ group: DirectoryGroup; version: number }> {
       const operations = normalizePatchRequest(body, "Group", { resourceId: id });
       const current = await mustGet(dir, id);
-      if (ifMatch !== undefined && current.version !== ifMatch) throw createScimError(412, { detail: `Group ${id} has changed since version ${ifMatch}` });
+      if (ifMatch !== undefined && current.version !== ifMatch) throw createScimError(412, { detail: `Group ${id} is not at the version If-Match names` });
       const { document, members } = applyGroupPatch(currentDocument(current.group) as JsonObject, operations);
       assertPatchMemberCount(members);
       if (sameGroupAttributes(toGroupInput(readGroupBody(document).document), current.group)) {
