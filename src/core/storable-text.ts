@@ -4,9 +4,11 @@
  * Without the `u` flag the pattern reads code units, so a lone half of a pair is what it finds.
  */
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Cheap first look (no lookaround): most strings hold neither U+0000 nor any surrogate. */
+const SUSPECT = /[\u0000\ud800-\udfff]/;
 
 export function isStorableText(text: string): boolean {
-  return !UNSTORABLE.test(text);
+  return !SUSPECT.test(text) || !UNSTORABLE.test(text);
 }
 
 /**
@@ -15,6 +17,29 @@ export function isStorableText(text: string): boolean {
  * connector cannot overflow the call stack.
  */
 export function findUnstorableText(value: unknown): string | null {
+  // Clean values are the rule: check them without building paths (recursion, fast and bounded), and
+  // walk again only to name the place.
+  return holdsUnstorableText(value) ? locateUnstorableText(value) : null;
+}
+
+/** Deeper than any value Roster reads (JSON bodies stop at 64): a cyclic value ends here too. */
+const MAX_WALK_DEPTH = 256;
+
+function holdsUnstorableText(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return !isStorableText(value);
+  if (typeof value !== "object" || value === null || depth > MAX_WALK_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const entry of value) if (holdsUnstorableText(entry, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (!isStorableText(key) || holdsUnstorableText((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+}
+
+function locateUnstorableText(value: unknown): string | null {
   const stack: { value: unknown; path: string }[] = [{ value, path: "" }];
   const visited = new WeakSet<object>();
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {

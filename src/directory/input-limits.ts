@@ -26,8 +26,41 @@ function identifierProblems(fields: Readonly<Record<string, string | null>>): Fi
   return Object.entries(fields).flatMap(([field, value]) => (value !== null && value.length > INPUT_LIMITS.identifierChars ? [tooLong(field, INPUT_LIMITS.identifierChars)] : []));
 }
 
-/** Strings over the limit and arrays with too many values, anywhere in `raw`; a stack of its own, no recursion. */
+/** JSON text can take up to 6 bytes per character (`\u001f`): below this many characters, `raw` cannot be over the byte limit. */
+const SURELY_SMALL_CHARS = INPUT_LIMITS.rawAttributesBytes / 6;
+const MAX_WALK_DEPTH = 256;
+
+/**
+ * The common case, fast: no string, key or array over its limit, and the characters `raw` holds
+ * (or -1 once that is past caring). Recursion bounded in depth, so a cyclic value ends too.
+ */
+function quickSize(value: unknown, depth = 0): number {
+  if (typeof value === "string") return value.length > INPUT_LIMITS.stringChars ? -1 : value.length + 2;
+  if (typeof value !== "object" || value === null || depth > MAX_WALK_DEPTH) return 8;
+  let size = 2;
+  if (Array.isArray(value)) {
+    if (value.length > INPUT_LIMITS.values) return -1;
+    for (const entry of value) {
+      const inner = quickSize(entry, depth + 1);
+      if (inner < 0) return -1;
+      size += inner + 1;
+    }
+    return size;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (key.length > INPUT_LIMITS.identifierChars) return -1;
+    const inner = quickSize((value as Record<string, unknown>)[key], depth + 1);
+    if (inner < 0) return -1;
+    size += key.length + inner + 4;
+  }
+  return size;
+}
+
+/** Strings over the limit and arrays with too many values, anywhere in `raw`, each named by its path. */
 function rawProblems(raw: Record<string, unknown>): FieldError[] {
+  const size = quickSize(raw);
+  if (size >= 0 && size < SURELY_SMALL_CHARS) return [];
   const problems: FieldError[] = [];
   const stack: { value: unknown; path: string }[] = [{ value: raw, path: "" }];
   const visited = new WeakSet<object>();

@@ -7,8 +7,10 @@ export const MAX_JSON_DEPTH = 64;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const OPENERS = new Set([0x7b, 0x5b]);
-const CLOSERS = new Set([0x7d, 0x5d]);
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
 
 /** Whether `text` nests objects and arrays deeper than `max`: one pass over it, strings skipped. */
 export function exceedsJsonDepth(text: string, max: number = MAX_JSON_DEPTH): boolean {
@@ -20,9 +22,9 @@ export function exceedsJsonDepth(text: string, max: number = MAX_JSON_DEPTH): bo
       if (c === BACKSLASH) i++;
       else if (c === QUOTE) inString = false;
     } else if (c === QUOTE) inString = true;
-    else if (OPENERS.has(c)) {
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > max) return true;
-    } else if (CLOSERS.has(c)) depth--;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
   }
   return false;
 }

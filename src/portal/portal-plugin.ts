@@ -8,6 +8,9 @@ import { linkAcceptedPage, linkProblemPage, portalErrorPage } from "./pages/link
 import { createPortalLinks, PORTAL_SESSION_TTL_MS } from "./portal-links.js";
 import { type PortalPageDeps, portalPageRoutes } from "./portal-routes.js";
 import { createPortalSessionHook, portalCookie, requirePortalCsrf } from "./portal-session.js";
+import { defaultMediaTypes, JSON_MEDIA_TYPES } from "../http/media-types.js";
+
+const FORM_MEDIA_TYPE = "application/x-www-form-urlencoded";
 
 export interface PortalPluginOptions extends Omit<PortalPageDeps, "sessions"> {
   /** Largest form body (a pasted CSV), in bytes. */
@@ -45,10 +48,12 @@ export async function portalPlugin(app: FastifyInstance, options: PortalPluginOp
     });
     web.decorateRequest("portal", null);
     web.addHook("onRequest", webSecurityHeaders);
-    web.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: options.formBodyLimit }, (_request, body, done) => {
+    web.addContentTypeParser(FORM_MEDIA_TYPE, { parseAs: "string", bodyLimit: options.formBodyLimit }, (_request, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
     web.setErrorHandler(portalErrorHandler(options.formBodyLimit));
+    // The pages post HTML forms; the app's content-type rule (http/media-types.ts) reads JSON elsewhere.
+    web.addHook("onRoute", defaultMediaTypes([FORM_MEDIA_TYPE, ...JSON_MEDIA_TYPES]));
 
     web.get<{ Querystring: { secret?: string } }>("/portal/launch", async (request, reply) => {
       reply.header("cache-control", "no-store");

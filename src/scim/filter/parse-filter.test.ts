@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fuzzRuns } from "../../../test/support/fuzz-runs.js";
 import { ScimError } from "../errors.js";
 import { MAX_FILTER_LENGTH, MAX_FILTER_NESTING } from "./filter-text.js";
 import { parseFilter } from "./parse-filter.js";
@@ -151,7 +152,7 @@ describe("parseFilter", () => {
           expect(error).toMatchObject({ status: 400, scimType: "invalidFilter" });
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(2000) },
     );
   });
 });

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fuzzRuns } from "../../../test/support/fuzz-runs.js";
 import { ScimError } from "../errors.js";
 import { applyGroupPatch } from "./group-patch.js";
 import { normalizePatchRequest } from "./normalize-patch-request.js";
@@ -72,7 +73,7 @@ describe("PATCH on random operation lists", () => {
         });
         expect(request).toEqual(snapshot);
       }),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(2000) },
     );
   });
 
@@ -83,7 +84,7 @@ describe("PATCH on random operation lists", () => {
           applyGroupPatch(frozenGroup, normalizePatchRequest(request, "Group", { resourceId: GROUP_ID }));
         });
       }),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(2000) },
     );
   });
 
@@ -99,7 +100,7 @@ describe("PATCH on random operation lists", () => {
           }
         });
       }),
-      { numRuns: 1000 },
+      { numRuns: fuzzRuns(1000) },
     );
   });
 
@@ -111,7 +112,7 @@ describe("PATCH on random operation lists", () => {
           expect(applyUserPatch(frozenUser, ops)).toEqual(applyUserPatch(frozenUser, ops));
         });
       }),
-      { numRuns: 1000 },
+      { numRuns: fuzzRuns(1000) },
     );
   });
 });
