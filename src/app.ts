@@ -11,17 +11,24 @@ import { organizationRoutes } from "./api/organizations-routes.js";
 import { webhookEndpointRoutes } from "./api/webhook-endpoints-routes.js";
 import { ErrorResponse } from "./api/schemas/common.js";
 import type { ApiServices } from "./api/services.js";
+import { createApiKeyLastUse, recordingLastUse } from "./auth/api-key-last-use.js";
 import { createApiKeyService } from "./auth/api-keys.js";
 import { createScimTokenCache, type ScimTokenCache } from "./auth/scim-token-cache.js";
+import { shareScimTokenChanges } from "./auth/scim-token-sharing.js";
 import type { Deps } from "./core/deps.js";
 import { Errors } from "./core/errors.js";
-import { createPrincipalResolver, rateLimitKey } from "./http/authenticate.js";
+import { createPrincipalResolver, rateLimitKey, UNAUTHENTICATED_SCIM_KEY } from "./http/authenticate.js";
 import { createErrorHandler, sendError } from "./http/error-handler.js";
 import { loggerOptions } from "./http/logger.js";
 import { installMetrics } from "./http/metrics.js";
 import { requestId } from "./http/request-id.js";
+import { socketTimeouts } from "./http/socket-timeouts.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { validatorCompiler } from "./http/validator.js";
+import { createAllowedMethods } from "./http/allowed-methods.js";
+import { createJsonBodyParser } from "./http/json-body.js";
+import { acceptMediaTypes, JSON_MEDIA_TYPES } from "./http/media-types.js";
+import { refuseUnstorableText } from "./http/storable-input.js";
 import { scimRequestRoutes } from "./api/scim-requests-routes.js";
 import { createScimRequestLog } from "./scim/request-log/request-log.js";
 import { scimPlugin } from "./scim/scim-plugin.js";
@@ -32,8 +39,12 @@ import { createWebhookApi } from "./webhooks/webhook-api.js";
 import { syncRoutes } from "./api/sync-routes.js";
 import type { ConnectorKinds } from "./connectors/connector-kind.js";
 import { defaultConnectorKinds } from "./connectors/registry.js";
+import { installDrain } from "./server/drain.js";
 import { createSyncService, type SyncService, type SyncThreadOptions } from "./sync/sync-service.js";
 import { createPullDirectories, type PullDirectories } from "./tenancy/pull-directories.js";
+import type { Storage } from "./storage/connect.js";
+import { portalPlugin } from "./portal/portal-plugin.js";
+import { assetsRoutes } from "./web/assets-routes.js";
 
 export interface AppOptions {
   /** false silences request logs (tests); otherwise pino at config.logLevel. */
@@ -46,6 +57,8 @@ export interface AppOptions {
   readonly connectorKinds?: ConnectorKinds;
   /** Runs syncs on threads of their own (see `SyncServiceDeps.thread`); ignored with `connectorKinds` unless it names a `kindsModule`. */
   readonly syncThread?: SyncThreadOptions | undefined;
+  /** The database pool's state, for `/metrics`. */
+  readonly poolStats?: Storage["poolStats"] | undefined;
 }
 
 declare module "fastify" {
@@ -72,20 +85,45 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     genReqId: requestId,
     requestIdHeader: false,
     trustProxy: false,
+    // IdPs and SCIM test tools send `/Users/?filter=…` and `/users`: paths match with or without a
+    // trailing slash and in any letter case (ids and other parameters keep theirs).
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    ...socketTimeouts(config.timeouts),
+    // The drain answers those (with Retry-After) instead of Fastify's bare 503.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, createJsonBodyParser(app));
+  app.addHook("preParsing", acceptMediaTypes(JSON_MEDIA_TYPES));
+  app.addHook("preValidation", refuseUnstorableText);
   app.setErrorHandler(createErrorHandler(config.bodyLimitBytes));
-  app.setNotFoundHandler((request, reply) => sendError(reply, Errors.routeNotFound(request.method, request.url.split("?")[0] ?? "")));
+  const allowedMethods = createAllowedMethods();
+  app.addHook("onRoute", allowedMethods.onRoute);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    const allowed = allowedMethods.of(path);
+    if (allowed.length === 0) return sendError(reply, Errors.routeNotFound(request.method, path));
+    return sendError(reply.header("Allow", allowed.join(", ")), Errors.methodNotAllowed(request.method, path, allowed));
+  });
   // Hooks that never wait take a callback: an async hook costs a promise and a turn per request.
   app.addHook("onSend", function requestIdHeader(request, reply, payload, done) {
     reply.header("x-request-id", request.id);
     done(null, payload);
   });
+  // Before the principal is resolved: a draining server answers without touching the database.
+  installDrain(app);
 
-  const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
+  const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => app.log.warn(message) });
   const kinds = options.connectorKinds ?? defaultConnectorKinds();
-  const scimTokens = createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs });
+  const shared = shareScimTokenChanges(createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs }), {
+    ...deps,
+    database: config.database,
+    onError: (err) => app.log.warn({ err }, "telling other processes of a SCIM token change failed"),
+  });
+  const scimTokens = shared.cache;
+  app.addHook("onClose", async () => shared.close());
   const services = createServices(deps, createPullDirectories({ clock: deps.clock, keyring, kinds }), scimTokens);
   // A thread builds its connector kinds itself; kinds it cannot load (tests' in-memory ones) run on the event loop.
   const thread = options.connectorKinds && !options.syncThread?.kindsModule ? undefined : options.syncThread;
@@ -96,15 +134,31 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.decorateRequest("scimDirectory", null);
   app.decorateRequest("scimLogDirectoryId", null);
   app.decorateRequest("scimErrorDetail", null);
+  app.decorateRequest("scimDirectoryStanding", null);
   const scimRequestLog = createScimRequestLog({ db: deps.db, ids: deps.ids, clock: deps.clock, onError: (err) => app.log.error({ err }, "writing the SCIM request log failed") });
   app.addHook("onClose", async () => scimRequestLog.close());
-  const resolvePrincipal = createPrincipalResolver(deps, services.apiKeys, scimTokens);
+  const keyLastUse = createApiKeyLastUse({ db: deps.db, clock: deps.clock, onError: (err) => app.log.warn({ err }, "recording an API key's last use failed") });
+  app.addHook("onClose", async () => keyLastUse.close());
+  const resolvePrincipal = createPrincipalResolver(deps, recordingLastUse(services.apiKeys, keyLastUse), scimTokens);
   app.addHook("onRequest", resolvePrincipal);
+  // Every later log line of a request names whom it was for: its organization, and its directory under a SCIM base.
+  app.addHook("onRequest", function tagLogsWithTenant(request, reply, done) {
+    const principal = request.principal;
+    if (principal && principal.kind !== "admin") {
+      const tenant = principal.kind === "directory" ? { organizationId: principal.organizationId, directoryId: principal.directoryId } : { organizationId: principal.organizationId };
+      request.log = request.log.child(tenant);
+      reply.log = request.log;
+    }
+    done();
+  });
 
   await app.register(rateLimit, {
     global: true,
     timeWindow: config.rateLimit.windowMs,
-    max: (request, key) => (key.startsWith("scim:") ? config.rateLimit.scimMax : config.rateLimit.apiMax),
+    max: (_request, key) => {
+      if (key.startsWith(UNAUTHENTICATED_SCIM_KEY)) return config.rateLimit.scimUnauthenticatedMax;
+      return key.startsWith("scim:") ? config.rateLimit.scimMax : config.rateLimit.apiMax;
+    },
     keyGenerator: rateLimitKey,
     errorResponseBuilder: (_request, context) => Object.assign(Errors.rateLimited(Math.ceil(context.ttl / 1000)), { statusCode: 429 }),
   });
@@ -119,7 +173,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   });
   app.addSchema(ErrorResponse);
 
-  installMetrics(app);
+  installMetrics(app, { token: config.metricsToken, db: deps.db, clock: deps.clock, poolStats: options.poolStats });
   await app.register(systemRoutes, { deps });
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });
@@ -130,6 +184,16 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(webhookEndpointRoutes, createWebhookApi(deps, keyring));
   await app.register(syncRoutes, { sync, csvBodyLimit: config.sync.csvUploadLimitBytes });
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
-  await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog });
+  await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog, allowedMethods });
+  await app.register(assetsRoutes);
+  await app.register(portalPlugin, {
+    deps,
+    directories: services.directories,
+    sync,
+    requestLog: scimRequestLog,
+    kinds,
+    tokenGraceSeconds: config.scimTokenGraceSeconds,
+    formBodyLimit: config.sync.csvUploadLimitBytes,
+  });
   return app;
 }

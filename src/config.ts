@@ -8,15 +8,20 @@ export interface RosterConfig {
   readonly database: DatabaseConfig;
   readonly adminKey: string | undefined;
   readonly secretKey: string | undefined;
+  /** `ROSTER_SECRET_KEY_PREVIOUS` (comma-separated): older keys that still open what they sealed, during a rotation. */
+  readonly previousSecretKeys: readonly string[];
   readonly restoreDays: number;
   /** Days finished webhook deliveries and sync runs are kept (`ROSTER_HISTORY_DAYS`); 0 keeps them for ever. */
   readonly historyDays: number;
   readonly bodyLimitBytes: number;
+  readonly timeouts: TimeoutConfig;
   readonly rateLimit: RateLimitConfig;
   readonly scimTokenGraceSeconds: number;
   /** How long a process trusts a SCIM token it verified; changes made by other processes take up to this long to be seen. */
   readonly scimTokenCacheMs: number;
   readonly logLevel: string;
+  /** A bearer token that opens `GET /metrics` besides the admin key (`ROSTER_METRICS_TOKEN`), for Prometheus scrapers. */
+  readonly metricsToken: string | undefined;
   readonly sync: SyncConfig;
 }
 
@@ -37,11 +42,27 @@ export type DatabaseConfig =
   | { readonly kind: "sqlite"; readonly file: string }
   | { readonly kind: "postgres"; readonly url: string };
 
+/** How long a client may take: a slow or stalled one must not hold a socket for ever. */
+export interface TimeoutConfig {
+  /** To send a request's headers, from its connection or its previous request (`ROSTER_HEADERS_TIMEOUT_MS`). */
+  readonly headersMs: number;
+  /** To send a whole request, headers and body (`ROSTER_REQUEST_TIMEOUT_MS`). */
+  readonly requestMs: number;
+  /** An idle kept-alive connection stays open this long (`ROSTER_KEEP_ALIVE_TIMEOUT_MS`). */
+  readonly keepAliveMs: number;
+  /** On SIGTERM: everything (drain, requests, deliveries, sync runs) gets this long before the process exits anyway (`ROSTER_SHUTDOWN_TIMEOUT_MS`). */
+  readonly shutdownMs: number;
+  /** On SIGTERM: how long the server still accepts connections, answering 503, before it stops listening (`ROSTER_SHUTDOWN_DRAIN_MS`). */
+  readonly drainMs: number;
+}
+
 export interface RateLimitConfig {
   /** Requests per window for one organization or admin key. */
   readonly apiMax: number;
   /** Requests per window for one directory's SCIM token. */
   readonly scimMax: number;
+  /** Requests per window from one client address to SCIM URLs without a token that opens them. */
+  readonly scimUnauthenticatedMax: number;
   readonly windowMs: number;
 }
 
@@ -69,6 +90,40 @@ function onOff(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be on or off, got "${raw}"`);
 }
 
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+
+function logLevel(env: Env): string {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === "") return "info";
+  if (!LOG_LEVELS.includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${raw}"`);
+  return raw;
+}
+
+/** A secret a client sends: long enough that guessing it is hopeless. */
+function secret(env: Env, name: string, minLength: number): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  if (raw.length < minLength || /\s/.test(raw)) throw new ConfigError(`${name} must be at least ${minLength} characters without spaces`);
+  return raw;
+}
+
+function timeoutsFrom(env: Env): TimeoutConfig {
+  const headersMs = integer(env, "ROSTER_HEADERS_TIMEOUT_MS", 10_000, 100);
+  const requestMs = integer(env, "ROSTER_REQUEST_TIMEOUT_MS", 30_000, 100);
+  // Node refuses a header allowance longer than the whole request's.
+  if (headersMs > requestMs) throw new ConfigError(`ROSTER_HEADERS_TIMEOUT_MS (${headersMs}) must not exceed ROSTER_REQUEST_TIMEOUT_MS (${requestMs})`);
+  const shutdownMs = integer(env, "ROSTER_SHUTDOWN_TIMEOUT_MS", 10_000, 100);
+  const drainMs = integer(env, "ROSTER_SHUTDOWN_DRAIN_MS", 1_000, 0);
+  if (drainMs >= shutdownMs) throw new ConfigError(`ROSTER_SHUTDOWN_DRAIN_MS (${drainMs}) must be shorter than ROSTER_SHUTDOWN_TIMEOUT_MS (${shutdownMs})`);
+  return Object.freeze({
+    headersMs,
+    requestMs,
+    keepAliveMs: integer(env, "ROSTER_KEEP_ALIVE_TIMEOUT_MS", 5_000, 100),
+    shutdownMs,
+    drainMs,
+  });
+}
+
 function databaseFrom(env: Env): DatabaseConfig {
   const url = env.DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
@@ -90,17 +145,21 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     database: databaseFrom(env),
     adminKey: env.ROSTER_ADMIN_KEY || undefined,
     secretKey: env.ROSTER_SECRET_KEY || undefined,
+    previousSecretKeys: (env.ROSTER_SECRET_KEY_PREVIOUS ?? "").split(",").map((key) => key.trim()).filter((key) => key.length > 0),
     restoreDays: integer(env, "ROSTER_RESTORE_DAYS", 7),
     historyDays: integer(env, "ROSTER_HISTORY_DAYS", 30),
     bodyLimitBytes: integer(env, "ROSTER_BODY_LIMIT", 1024 * 1024, 1024),
+    timeouts: timeoutsFrom(env),
     rateLimit: Object.freeze({
       apiMax: integer(env, "ROSTER_RATE_LIMIT_API", 6000, 1),
       scimMax: integer(env, "ROSTER_RATE_LIMIT_SCIM", 60000, 1),
+      scimUnauthenticatedMax: integer(env, "ROSTER_RATE_LIMIT_SCIM_UNAUTHENTICATED", 100, 1),
       windowMs: integer(env, "ROSTER_RATE_LIMIT_WINDOW_MS", 60_000, 1000),
     }),
     scimTokenGraceSeconds: integer(env, "ROSTER_SCIM_TOKEN_GRACE_SECONDS", 0),
     scimTokenCacheMs: integer(env, "ROSTER_SCIM_TOKEN_CACHE_MS", 5000),
-    logLevel: env.LOG_LEVEL || "info",
+    logLevel: logLevel(env),
+    metricsToken: secret(env, "ROSTER_METRICS_TOKEN", 16),
     sync: Object.freeze({
       batchSize: integer(env, "ROSTER_SYNC_BATCH_SIZE", 50, 1),
       schedulerIntervalMs: integer(env, "ROSTER_SYNC_SCHEDULER_INTERVAL_MS", 15_000, 100),

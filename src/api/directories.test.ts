@@ -25,7 +25,7 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
       organization_id: org.orgId,
       name: "Okta",
       type: "okta scim v2.0",
-      state: "linked",
+      state: "unlinked",
       domain: "acme.com",
       deactivated_members: "hide",
       metadata: { users: { active: 0, inactive: 0 }, groups: 0 },
@@ -90,8 +90,33 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
     expect(res.json()).toMatchObject({ name: "New", domain: null, deactivated_members: "remove" });
   });
 
+  const scimGet = (dirId: string, token: string) => t.app.inject({ method: "GET", url: `/scim/v2/${dirId}/Users?filter=userName eq "nobody"`, headers: bearer(token) });
+  const stateOf = async (dirId: string) => (await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: bearer(org.key) })).json().state;
+
+  it("is unlinked until the IdP's first authenticated SCIM request, which links it", async () => {
+    const dir = (await create(org.key, { name: "Linking", type: "okta scim v2.0" })).json();
+    expect((await scimGet(dir.id, "scim_not-the-token")).statusCode).toBe(401);
+    expect(await stateOf(dir.id)).toBe("unlinked");
+    expect((await scimGet(dir.id, dir.scim.token)).statusCode).toBe(200);
+    expect(await stateOf(dir.id)).toBe("linked");
+    const row = await t.storage.db.selectFrom("directories").select("linked_at").where("id", "=", dir.id).executeTakeFirstOrThrow();
+    expect(row.linked_at).toBe(t.clock.now().toISOString());
+    // A later request changes nothing: the first one is when it was linked.
+    t.clock.advance(60_000);
+    await scimGet(dir.id, dir.scim.token);
+    expect((await t.storage.db.selectFrom("directories").select("linked_at").where("id", "=", dir.id).executeTakeFirstOrThrow()).linked_at).toBe(row.linked_at);
+  });
+
+  it("restores a directory to unlinked when it had never heard from its IdP", async () => {
+    const dir = (await create(org.key, { name: "Never used", type: "generic scim v2.0" })).json();
+    await t.app.inject({ method: "DELETE", url: `/directories/${dir.id}`, headers: bearer(org.key) });
+    const restored = await t.app.inject({ method: "POST", url: `/directories/${dir.id}/restore`, headers: bearer(org.key) });
+    expect(restored.json()).toMatchObject({ state: "unlinked", deleted_at: null });
+  });
+
   it("soft-deletes a directory, hides it from lists, and restores it", async () => {
     const dir = (await create(org.key, { name: "Temp", type: "generic scim v2.0" })).json();
+    await scimGet(dir.id, dir.scim.token);
     const del = await t.app.inject({ method: "DELETE", url: `/directories/${dir.id}`, headers: bearer(org.key) });
     expect(del.statusCode).toBe(202);
     expect(del.json().state).toBe("deleting");

@@ -9,6 +9,7 @@ import { createEventList } from "../events/event-list.js";
 import { parseEventRange } from "../events/event-range.js";
 import { EVENT_TYPES } from "../events/event-types.js";
 import { requireApiPrincipal } from "../http/authenticate.js";
+import { EVENT_TYPE_CATALOGUE } from "./event-type-catalogue.js";
 import { errorResponses } from "./schemas/common.js";
 
 const EventsQuery = Type.Object(
@@ -58,9 +59,28 @@ async function collectEventTypes(request: FastifyRequest): Promise<void> {
   request.query = { ...rest, events: [...splitList(events), ...splitList(bracketed)] };
 }
 
+const EventTypeListSchema = Type.Object({
+  object: Type.Literal("list"),
+  data: Type.Array(
+    Type.Object({
+      object: Type.Literal("event_type"),
+      event: Type.Enum([...EVENT_TYPES]),
+      description: Type.String(),
+      data_schema: Type.Unknown({ description: "The JSON Schema of the event's data" }),
+    }),
+  ),
+  list_metadata: Type.Object({ before: Type.Null(), after: Type.Null() }),
+});
+
 /** `GET /events`: the WorkOS Events API over the feed that never skips (SPEC §5). */
 export const eventRoutes: FastifyPluginAsyncTypebox<{ deps: Pick<Deps, "db" | "caps"> }> = async (app, { deps }) => {
   const events = createEventList(deps);
+
+  // Static: every type with its data's JSON Schema, so a consumer can see what each event carries without reading the source.
+  app.get("/events/types", { schema: { tags: ["events"], response: { 200: EventTypeListSchema, ...errorResponses } } }, async (request) => {
+    requireApiPrincipal(request);
+    return { object: "list" as const, data: [...EVENT_TYPE_CATALOGUE], list_metadata: { before: null, after: null } };
+  });
 
   app.get(
     "/events",

@@ -53,6 +53,31 @@ describe.each(DIALECTS)("organizations on %s", (dialect) => {
     expect(res.json().code).toBe("organization_has_directories");
   });
 
+  it("refuses to delete an organization while a deleted directory of it can still be restored, naming it and its deadline", async () => {
+    const { orgId } = await createOrgWithKey(t.app, "Leaving");
+    const dir = await t.app.inject({ method: "POST", url: "/directories", headers: bearer(ADMIN_KEY), payload: { organization_id: orgId, name: "Okta", type: "okta scim v2.0" } });
+    const dirId = dir.json().id as string;
+    expect((await t.app.inject({ method: "DELETE", url: `/directories/${dirId}`, headers: bearer(ADMIN_KEY) })).statusCode).toBe(202);
+
+    const refused = await t.app.inject({ method: "DELETE", url: `/organizations/${orgId}`, headers: bearer(ADMIN_KEY) });
+    expect(refused.statusCode).toBe(409);
+    const deadline = new Date(t.clock.now().getTime() + t.config.restoreDays * 86_400_000).toISOString();
+    expect(refused.json()).toMatchObject({
+      code: "organization_has_restorable_directories",
+      errors: [{ field: dirId, code: "restorable", message: `deleted, restorable until ${deadline}` }],
+    });
+    expect(refused.json().message).toContain(`${dirId} (restorable until ${deadline})`);
+    // The promise kept: the directory is still there to restore.
+    const restored = await t.app.inject({ method: "POST", url: `/directories/${dirId}/restore`, headers: bearer(ADMIN_KEY) });
+    expect(restored.statusCode).toBe(200);
+    expect((await t.app.inject({ method: "DELETE", url: `/directories/${dirId}`, headers: bearer(ADMIN_KEY) })).statusCode).toBe(202);
+
+    // Once the window has passed the directory is as good as purged, and the organization goes with it.
+    t.clock.advance(t.config.restoreDays * 86_400_000 + 1);
+    expect((await t.app.inject({ method: "DELETE", url: `/organizations/${orgId}`, headers: bearer(ADMIN_KEY) })).statusCode).toBe(204);
+    expect((await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: bearer(ADMIN_KEY) })).statusCode).toBe(404);
+  });
+
   it("searches organizations by name, treating % and _ literally", async () => {
     await createOrgWithKey(t.app, "100% Pure");
     await createOrgWithKey(t.app, "1000 Pure");

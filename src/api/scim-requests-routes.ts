@@ -19,6 +19,7 @@ const ScimRequestSchema = Type.Object({
   error_detail: Nullable(Type.String()),
   request_body: Nullable(Type.String({ description: "The body as sent, secrets redacted, cut to 8 KiB" })),
   user_agent: Nullable(Type.String()),
+  authenticated: Type.Boolean({ description: "Whether the request carried the directory's token" }),
 });
 
 /** `GET /directories/{id}/scim_requests`: the directory's last 1,000 SCIM requests, newest first. */
@@ -36,7 +37,7 @@ export const scimRequestRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
     async (request) => {
       const directory = await services.directories.get(request.params.id, organizationScope(requireApiPrincipal(request)));
       const page = await requestLog.list(directory.id, { status: request.query.status, errorsOnly: request.query.errors_only }, pageOf(request.query));
-      return toList({ ...page, data: page.data.map((row) => ({ object: "scim_request" as const, ...row })) });
+      return toList({ ...page, data: page.data.map((row) => ({ object: "scim_request" as const, ...row, authenticated: row.authenticated === 1 })) });
     },
   );
 };

@@ -88,6 +88,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     "/directories/:id/csv",
     {
       bodyLimit: csvBodyLimit,
+      config: { accepts: ["text/csv"] },
       schema: { tags, params: DirParams, querystring: DryRunQuery, response: { 202: SyncRunSchema, ...errorResponses } },
     },
     async (request, reply) => {

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
+import { startTestReceiver, verifyStandardSignature } from "../webhooks/webhook-test-support.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
 
 const SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnop";
@@ -128,6 +129,28 @@ describe.each(DIALECTS)("/webhook_endpoints on %s", (dialect) => {
     expect((await call("GET", `/webhook_endpoints/${created.id}/deliveries`, acme.key)).json()).toEqual({ object: "list", data: [], list_metadata: { before: null, after: null } });
     expect((await call("DELETE", `/webhook_endpoints/${created.id}`, acme.key)).statusCode).toBe(204);
     expect((await call("GET", `/webhook_endpoints/${created.id}`, acme.key)).statusCode).toBe(404);
+  });
+
+  it("test sends one signed webhook.test event now, records nothing, and reports a receiver that cannot be reached", async () => {
+    const receiver = await startTestReceiver();
+    try {
+      const created = (await call("POST", "/webhook_endpoints", acme.key, { url: `${receiver.url}/t` })).json();
+      const res = await call("POST", `/webhook_endpoints/${created.id}/test`, acme.key);
+      expect(res.statusCode, res.body).toBe(200);
+      const tested = res.json();
+      expect(tested).toMatchObject({ object: "webhook_test", endpoint_id: created.id, delivered: true, status_code: 200, error: null, event: { event: "webhook.test", data: { webhook_endpoint_id: created.id } } });
+      expect(receiver.receipts).toHaveLength(1);
+      expect(receiver.receipts[0]?.webhookId).toBe(tested.event.id);
+      expect(verifyStandardSignature(created.secret, receiver.receipts[0]?.headers ?? {}, receiver.receipts[0]?.body ?? "")).toBe(true);
+      expect((await call("GET", `/webhook_endpoints/${created.id}/deliveries`, acme.key)).json().data).toEqual([]);
+      expect((await call("POST", `/webhook_endpoints/${created.id}/test`, other.key)).statusCode).toBe(404);
+
+      const unreachable = (await call("POST", "/webhook_endpoints", acme.key, { url: URL_A })).json();
+      const down = (await call("POST", `/webhook_endpoints/${unreachable.id}/test`, acme.key)).json();
+      expect(down).toMatchObject({ delivered: false, status_code: null, error: expect.stringMatching(/^The request failed/) });
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("answers 401 without a key and 400 to a malformed id", async () => {

@@ -7,6 +7,7 @@ import { EVENT_TYPES } from "../events/event-types.js";
 import { requireApiPrincipal } from "../http/authenticate.js";
 import type { DeliveryLog } from "../webhooks/delivery-log.js";
 import type { WebhookEndpointService } from "../webhooks/endpoint-service.js";
+import { TEST_EVENT_TYPE, type WebhookTester } from "../webhooks/test-delivery.js";
 import { Nullable, errorResponses, listEnvelope, listQuery, pageOf, toList } from "./schemas/common.js";
 import { ignoreContentTypeWithoutBody } from "./bodiless.js";
 
@@ -61,6 +62,23 @@ const DeliverySchema = Type.Object({
   updated_at: Type.String(),
 });
 
+const WebhookTestSchema = Type.Object({
+  object: Type.Literal("webhook_test"),
+  endpoint_id: Type.String(),
+  url: Type.String(),
+  event: Type.Object({
+    id: Type.String({ description: "A fresh event id, also the webhook-id header; not in the event feed" }),
+    event: Type.Literal(TEST_EVENT_TYPE),
+    data: Type.Object({ webhook_endpoint_id: Type.String() }),
+    created_at: Type.String(),
+  }),
+  delivered: Type.Boolean({ description: "The receiver answered 2xx within 10 s" }),
+  status_code: Nullable(Type.Integer()),
+  latency_ms: Type.Number(),
+  response_excerpt: Nullable(Type.String({ description: "At most 1 KiB of the receiver's answer" })),
+  error: Nullable(Type.String()),
+});
+
 /** `url` or its WorkOS alias `endpoint_url`: one is required, and two must agree. */
 function urlOf(body: { url?: string | undefined; endpoint_url?: string | undefined }, required: boolean): string | undefined {
   const { url, endpoint_url: alias } = body;
@@ -73,7 +91,10 @@ function urlOf(body: { url?: string | undefined; endpoint_url?: string | undefin
 }
 
 /** `/webhook_endpoints` and their delivery log (SPEC §4, §5). */
-export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: WebhookEndpointService; deliveries: DeliveryLog }> = async (app, { endpoints, deliveries }) => {
+export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: WebhookEndpointService; deliveries: DeliveryLog; tester: WebhookTester }> = async (
+  app,
+  { endpoints, deliveries, tester },
+) => {
   const tags = ["webhooks"];
 
   app.post(
@@ -138,6 +159,13 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
     await endpoints.remove(request.params.id, organizationScope(requireApiPrincipal(request)));
     return reply.code(204).send(null);
   });
+
+  // A signed `webhook.test` event sent now; nothing recorded, so 200 whatever the receiver answered (`delivered` says).
+  app.post(
+    "/webhook_endpoints/:id/test",
+    { schema: { tags, params: EndpointParams, response: { 200: WebhookTestSchema, ...errorResponses } } },
+    async (request) => tester.send(request.params.id, organizationScope(requireApiPrincipal(request))),
+  );
 
   app.get(
     "/webhook_endpoints/:id/deliveries",

@@ -11,13 +11,16 @@ import { hashSecret } from "./secrets.js";
  *
  * How long a change takes to be seen:
  * - made through this process (`forget` after the commit): from the next request on;
- * - made by another process sharing the database: at most `ttlMs`.
+ * - made by another process sharing the database: at most `ttlMs`, and on PostgreSQL within
+ *   milliseconds (`shareScimTokenChanges`).
  */
 export interface ScimTokenCache {
   /** The owner of `directoryId` when `presented` is one of its live tokens; null otherwise. */
   verify(directoryId: string, presented: string): Promise<ScimTokenOwner | null>;
   /** Forgets a directory's tokens: call after committing a rotation, a deletion or a settings change. */
   forget(directoryId: string): void;
+  /** Forgets every token (changes may have been missed). */
+  forgetAll(): void;
 }
 
 export interface ScimTokenCacheOptions {
@@ -64,6 +67,11 @@ export function createScimTokenCache(options: ScimTokenCacheOptions): ScimTokenC
     forget(directoryId) {
       generation++;
       for (const [hash, entry] of entries) if (entry.record.directoryId === directoryId) entries.delete(hash);
+    },
+
+    forgetAll() {
+      generation++;
+      entries.clear();
     },
   };
 }

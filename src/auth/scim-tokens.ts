@@ -49,6 +49,8 @@ export async function retireScimTokens(trx: Db, clock: Clock, directoryId: strin
 export interface ScimTokenOwner {
   readonly organizationId: string;
   readonly deactivatedMembers: string;
+  /** The directory's state when looked up: `unlinked` until its first authenticated request. */
+  readonly state: string;
 }
 
 /** What the store knows of a token, found by its hash; null when no token has that hash. */
@@ -65,7 +67,7 @@ export async function lookupScimToken(db: Db, hash: string): Promise<ScimTokenRe
   const row = await db
     .selectFrom("directory_tokens as t")
     .innerJoin("directories as d", "d.id", "t.directory_id")
-    .select(["t.token_hash", "t.expires_at", "t.directory_id", "d.organization_id", "d.deleted_at", "d.deactivated_members"])
+    .select(["t.token_hash", "t.expires_at", "t.directory_id", "d.organization_id", "d.deleted_at", "d.deactivated_members", "d.state"])
     .where("t.token_hash", "=", hash)
     .executeTakeFirst();
   if (!row) return null;
@@ -74,7 +76,7 @@ export async function lookupScimToken(db: Db, hash: string): Promise<ScimTokenRe
     directoryId: row.directory_id,
     expiresAt: row.expires_at,
     directoryDeleted: row.deleted_at !== null,
-    owner: { organizationId: row.organization_id, deactivatedMembers: row.deactivated_members },
+    owner: { organizationId: row.organization_id, deactivatedMembers: row.deactivated_members, state: row.state },
   };
 }
 
@@ -85,6 +87,17 @@ export async function lookupScimToken(db: Db, hash: string): Promise<ScimTokenRe
 export function tokenOpens(record: ScimTokenRecord, hash: string, directoryId: string, now: Date): boolean {
   if (!hashesEqual(record.tokenHash, hash) || record.directoryId !== directoryId || record.directoryDeleted) return false;
   return record.expiresAt === null || record.expiresAt > now.toISOString();
+}
+
+/**
+ * Whether `presented` is an unexpired token of `directoryId` and that directory is soft-deleted:
+ * the token would open it were it live. Its bearer may be told the directory is deleted.
+ */
+export async function isDeletedDirectoryToken(db: Db, clock: Clock, directoryId: string, presented: string): Promise<boolean> {
+  const hash = hashSecret(presented);
+  const record = await lookupScimToken(db, hash);
+  if (!record?.directoryDeleted) return false;
+  return tokenOpens({ ...record, directoryDeleted: false }, hash, directoryId, clock.now());
 }
 
 /**

@@ -5,6 +5,10 @@ export const SECRET_PREFIXES = {
   admin: "roster_admin_",
   apiKey: "sk_",
   scimToken: "scim_",
+  /** A setup link's secret, in the link's query string. */
+  portalLink: "portal_",
+  /** A browser session's cookie. */
+  webSession: "session_",
 } as const;
 
 export type SecretKind = keyof typeof SECRET_PREFIXES;

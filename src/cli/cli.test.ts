@@ -141,8 +141,8 @@ describe("roster CLI against a real server", () => {
     expect((await rosterJson<List<Directory>>("directory", "list", "--org", org.id)).data).toEqual([]);
     expect(await roster("directory", "list", "--org", org.id, "--include-deleted")).toMatch(new RegExp(`${directory.id} +HR +generic scim v2\\.0 +deleting`));
 
-    expect(await roster("directory", "restore", directory.id)).toBe(`Restored directory ${directory.id} (state linked).\n`);
-    expect((await rosterJson<Directory>("directory", "get", directory.id)).state).toBe("linked");
+    expect(await roster("directory", "restore", directory.id)).toBe(`Restored directory ${directory.id} (state unlinked).\n`);
+    expect((await rosterJson<Directory>("directory", "get", directory.id)).state).toBe("unlinked");
   });
 
   it("lists every directory of an organization across pages with --all", async () => {

@@ -1,5 +1,5 @@
 /** Shell-quotes one word when it needs it, so a printed command can be pasted back. */
-function quote(word: string): string {
+export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -12,7 +12,7 @@ export function commandLine(command: string, options: ReadonlyArray<readonly [fl
   for (const [flag, value] of options) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(",") : String(value);
-    if (text !== "") words.push(flag, quote(text));
+    if (text !== "") words.push(flag, shellWord(text));
   }
   return words.join(" ");
 }

@@ -1,11 +1,13 @@
 import { type Command, Option } from "@commander-js/extra-typings";
 import type { Directory, ScimToken, UpdateDirectoryInput } from "../client/index.js";
 import { ConfigError } from "../config.js";
-import { DIRECTORY_TYPES } from "../tenancy/directory-types.js";
+import { CREATABLE_DIRECTORY_TYPES } from "../tenancy/directory-types.js";
 import { connect, withConnection } from "./connection.js";
 import { readConnectorOption, withConnectorOptions } from "./connector-option.js";
+import { deactivatedMembersOption, directorySettingsInput, withDirectorySettings } from "./directory-settings-options.js";
 import { parseGraceSeconds, parseLimit } from "./option-parsers.js";
 import { type Column, emit, formatTime, printFields, printLine, printMoreHint, printTable } from "./output.js";
+import { registerScimRequestCommand } from "./scim-request-commands.js";
 import { wholeList } from "./whole-list.js";
 
 const DIRECTORY_COLUMNS: readonly Column<Directory>[] = [
@@ -40,9 +42,12 @@ function printDirectory(d: Directory): void {
     ["users", `${d.metadata.users.active} active, ${d.metadata.users.inactive} inactive`],
     ["groups", d.metadata.groups],
     ["deactivated", d.deactivated_members],
+    ["attribute mapping", Object.keys(d.attribute_mapping).length === 0 ? null : JSON.stringify(d.attribute_mapping)],
+    ["role mapping", d.role_mapping.length === 0 ? null : d.role_mapping.map((r) => `${r.group} → ${r.role} (${r.priority})`).join(", ")],
     ["SCIM base URL", d.scim?.base_url],
     ["connector", connectorText(d)],
     ["deleted", d.deleted_at === null ? null : formatTime(d.deleted_at)],
+    ["restorable until", d.restorable_until === null ? null : formatTime(d.restorable_until)],
     ["created", formatTime(d.created_at)],
     ["updated", formatTime(d.updated_at)],
   ]);
@@ -81,14 +86,22 @@ function registerCreate(directory: Command): void {
         .description("Create a directory; ingest types print their SCIM base URL and token")
         .requiredOption("--org <id>", "organization id (org_…)")
         .requiredOption("--name <name>", "directory name")
-        .addOption(new Option("--type <type>", "directory type").choices(DIRECTORY_TYPES).makeOptionMandatory())
-        .option("--domain <domain>", "the directory's email domain"),
+        .addOption(new Option("--type <type>", "directory type").choices(CREATABLE_DIRECTORY_TYPES).makeOptionMandatory())
+        .option("--domain <domain>", "the directory's email domain")
+        .addOption(deactivatedMembersOption()),
       "pull types (ldap, scim pull, csv): the connector settings as a JSON object",
     ),
   ).action(async (options) => {
     const client = connect(options);
     const connector = await readConnectorOption(options);
-    const created = await client.directories.create({ organization_id: options.org, name: options.name, type: options.type, domain: options.domain, connector });
+    const created = await client.directories.create({
+      organization_id: options.org,
+      name: options.name,
+      type: options.type,
+      domain: options.domain,
+      deactivated_members: options.deactivatedMembers,
+      connector,
+    });
     emit(options, created, printCreated);
   });
 }
@@ -96,13 +109,21 @@ function registerCreate(directory: Command): void {
 function registerUpdate(directory: Command): void {
   withConnection(
     withConnectorOptions(
-      directory.command("update").description("Rename a directory or change its connector settings").argument("<id>", "directory id").option("--name <name>", "the new name"),
+      withDirectorySettings(
+        directory
+          .command("update")
+          .description("Change a directory: name, domain, deactivated-members policy, attribute and role mappings, connector settings")
+          .argument("<id>", "directory id")
+          .option("--name <name>", "the new name"),
+      ),
       "connector settings to merge, as a JSON object: keys given replace, null removes one, a password or token left out is kept",
     ),
   ).action(async (id, options) => {
     const client = connect(options);
-    const input: UpdateDirectoryInput = { name: options.name, connector: await readConnectorOption(options) };
-    if (Object.values(input).every((value) => value === undefined)) throw new ConfigError("nothing to change: pass --name, --connector or --connector-file");
+    const input: UpdateDirectoryInput = { name: options.name, ...directorySettingsInput(options), connector: await readConnectorOption(options) };
+    if (Object.values(input).every((value) => value === undefined)) {
+      throw new ConfigError("nothing to change: pass --name, --domain, --deactivated-members, --attribute-mapping, --role-mapping, --connector or --connector-file");
+    }
     emit(options, await client.directories.update(id, input), (d) => {
       printLine(`Updated directory ${d.id}.`);
       printDirectory(d);
@@ -151,7 +172,8 @@ function registerLifecycle(directory: Command): void {
   ).action(async (id, options) => {
     emit(options, await connect(options).directories.delete(id), (d) => {
       printLine(`Deleted directory ${d.id} (state ${d.state}).`);
-      printLine(`Restore it with \`roster directory restore ${d.id}\` before it is purged (ROSTER_RESTORE_DAYS after deletion, 7 by default).`);
+      const until = d.restorable_until === null ? "" : ` until ${formatTime(d.restorable_until)}`;
+      printLine(`It can be restored${until} (then it is purged) with: roster directory restore ${d.id}`);
     });
   });
 
@@ -181,4 +203,5 @@ export function registerDirectoryCommands(program: Command): void {
   registerLifecycle(directory);
   registerUpdate(directory);
   registerRotateToken(directory);
+  registerScimRequestCommand(directory);
 }

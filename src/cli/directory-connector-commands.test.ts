@@ -104,7 +104,7 @@ describe("roster directory create / update / get with a pull connector against a
 
   it("says what to pass when update is given nothing to change, and relays the server's refusal of a bad connector", async () => {
     const dir = await live.admin.directories.create({ organization_id: org.id, name: "Plain", type: "csv" });
-    expect(await cli.exit("directory", "update", dir.id)).toEqual({ code: 1, stdout: "", stderr: "roster: nothing to change: pass --name, --connector or --connector-file\n" });
+    expect(await cli.exit("directory", "update", dir.id)).toEqual({ code: 1, stdout: "", stderr: "roster: nothing to change: pass --name, --domain, --deactivated-members, --attribute-mapping, --role-mapping, --connector or --connector-file\n" });
     const refused = await cli.exit("directory", "update", dir.id, "--connector", '{"mapping": {"Login": "nickname"}}');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^roster: The connector settings for "csv" are not valid \(422 validation_error\): connector\.mapping\.Login: must be one of /);

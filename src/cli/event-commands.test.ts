@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { List, Organization, RosterEvent } from "../client/index.js";
+import { type List, type Organization, ROSTER_EVENT_TYPES, type RosterEvent } from "../client/index.js";
 import { cliAgainst } from "./cli-test-runner.js";
 import { buildCli } from "./index.js";
 import { type LiveServer, scimOf, startCapture, startLiveServer, waitFor } from "./live-test-server.js";
@@ -27,7 +27,11 @@ describe("roster events against a real server", () => {
     const done = buildCli()
       .exitOverride()
       .parseAsync(cli.argv(["events", "tail", "--org", org.id, "--interval-ms", "20", "--timeout-ms", "15000", ...args]))
-      .finally(() => captured.restore());
+      .then(() => process.exitCode)
+      .finally(() => {
+        captured.restore();
+        process.exitCode = undefined;
+      });
     const ready = waitFor(() => captured.stderr().includes("Waiting for events"), "events tail to start");
     return { captured, done, ready };
   }
@@ -60,7 +64,7 @@ describe("roster events against a real server", () => {
     await run.ready;
     await push.user("late1@evented.test");
     await push.user("late2@evented.test");
-    await run.done;
+    expect(await run.done).toBe(0);
     const lines = run.captured.stdout().trimEnd().split("\n");
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}event_\w{26} {2}dsync\.user\.created {2,}late1@evented\.test \(active\)$/);
@@ -83,11 +87,15 @@ describe("roster events against a real server", () => {
     expect(run.captured.stderr()).not.toContain("Stopped");
   });
 
-  it("stops by itself after --timeout-ms when nothing comes", async () => {
+  it("stops by itself after --timeout-ms when nothing comes, says so and exits 124", async () => {
     const run = tail("--timeout-ms", "200");
-    await run.done;
+    expect(await run.done).toBe(124);
     expect(run.captured.stdout()).toBe("");
-    expect(run.captured.stderr()).toMatch(/Stopped after 0 events\.\n$/);
+    expect(run.captured.stderr()).toMatch(/Stopped after 0 events: --timeout-ms 200 ended the wait\.\n$/);
+
+    const json = tail("--timeout-ms", "200", "--json");
+    expect(await json.done).toBe(124);
+    expect(json.captured.stderr()).toMatch(/--timeout-ms 200 ended the wait\.\n$/);
   });
 
   it("stops on SIGINT and removes its signal handlers", async () => {
@@ -97,9 +105,19 @@ describe("roster events against a real server", () => {
     const handlers = process.listeners("SIGINT");
     expect(handlers).toHaveLength(before + 1);
     handlers.at(-1)?.("SIGINT");
-    await run.done;
+    expect(await run.done).toBe(130);
     expect(run.captured.stdout()).toBe("");
     expect(run.captured.stderr()).toContain("Stopped after 0 events.");
     expect(process.listenerCount("SIGINT")).toBe(before);
+  });
+
+  it("types lists every event type with its meaning and data fields; --json carries each data's JSON Schema", async () => {
+    const { stdout, code } = await cli.exit("events", "types");
+    expect(code).toBeUndefined();
+    expect(stdout).toMatch(/^dsync\.activated\n {2}A directory was created or restored.*\n {2}data: object, id, external_key, organization_id, /);
+    expect(stdout).toMatch(/\ndsync\.group\.user_added\n {2}.*\n {2}data: directory_id, user, group\n/);
+    const listed = await cli.json<List<{ event: string; data_schema: { type: string } }>>("events", "types");
+    expect(listed.data.map((t) => t.event)).toEqual([...ROSTER_EVENT_TYPES]);
+    expect(listed.data[0]?.data_schema.type).toBe("object");
   });
 });

@@ -15,6 +15,11 @@ const EVENT_COLUMNS: readonly Column<RosterEvent>[] = [
 
 const note = (line: string) => process.stderr.write(`${line}\n`);
 
+type TailEnding = "max-events" | "timeout" | "signal";
+
+/** `events tail`'s exit status: 0 it printed --max-events, 124 --timeout-ms ended it first (as timeout(1) does), 130 Ctrl-C or SIGTERM. */
+const TAIL_EXIT: Readonly<Record<TailEnding, number>> = { "max-events": 0, timeout: 124, signal: 130 };
+
 function registerList(events: Command): void {
   withConnection(
     events
@@ -63,14 +68,20 @@ function registerTail(events: Command): void {
       .option("--after <id>", "start after this event id instead of after the newest one")
       .option("--interval-ms <n>", "how often to poll once caught up (default 1000)", parseIntervalMs)
       .option("--max-events <n>", "stop after printing this many events", parseMaxEvents)
-      .option("--timeout-ms <n>", "stop after this long", parseTimeoutMs),
+      .option("--timeout-ms <n>", "stop after this long (exit status 124)", parseTimeoutMs),
   ).action(async (options) => {
     const client = connect(options);
     const stop = new AbortController();
-    const onSignal = () => stop.abort();
+    // What ended the tail decides the exit status: a script tells "the timeout came first" from "got them".
+    let ending = "max-events" as TailEnding;
+    const end = (why: TailEnding) => () => {
+      ending = why;
+      stop.abort();
+    };
+    const onSignal = end("signal");
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
-    const timer = options.timeoutMs === undefined ? undefined : setTimeout(onSignal, options.timeoutMs);
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(end("timeout"), options.timeoutMs);
     let printed = 0;
     try {
       const tail = client.events.tail(
@@ -91,7 +102,30 @@ function registerTail(events: Command): void {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
     }
-    if (!options.json) note(`Stopped after ${printed} event${printed === 1 ? "" : "s"}.`);
+    const count = `${printed} event${printed === 1 ? "" : "s"}`;
+    if (ending === "timeout") note(`Stopped after ${count}: --timeout-ms ${options.timeoutMs} ended the wait.`);
+    else if (!options.json) note(`Stopped after ${count}.`);
+    process.exitCode = TAIL_EXIT[ending];
+  });
+}
+
+/** The top-level fields of an event's data, from its JSON Schema: enough to see what it carries. */
+function fieldsOf(schema: Readonly<Record<string, unknown>>): string {
+  const properties = schema.properties;
+  return typeof properties === "object" && properties !== null ? Object.keys(properties).join(", ") : "-";
+}
+
+function registerTypes(events: Command): void {
+  withConnection(
+    events.command("types").description("List every event type with what it means and the fields of its data (--json: each data's JSON Schema)"),
+  ).action(async (options) => {
+    emit(options, await connect(options).events.types(), (list) => {
+      for (const type of list.data) {
+        printLine(type.event);
+        printLine(`  ${type.description}`);
+        printLine(`  data: ${fieldsOf(type.data_schema)}`);
+      }
+    });
   });
 }
 
@@ -100,4 +134,5 @@ export function registerEventCommands(program: Command): void {
   const events = program.command("events").description("List or follow directory events");
   registerList(events);
   registerTail(events);
+  registerTypes(events);
 }

@@ -2,6 +2,7 @@ import type { Command } from "@commander-js/extra-typings";
 import type { DirectoryGroup, DirectoryGroupListParams } from "../client/index.js";
 import { commandLine } from "./command-line.js";
 import { connect, withConnection } from "./connection.js";
+import { refuseDeletedDirectory } from "./deleted-directory.js";
 import { parseLimit } from "./option-parsers.js";
 import { type Column, emit, formatTime, printFields, printLine, printMoreHint, printTable } from "./output.js";
 import { wholeList } from "./whole-list.js";
@@ -42,6 +43,7 @@ function registerList(groups: Command): void {
     const client = connect(options);
     const params: DirectoryGroupListParams = { directory: options.directory, organization: options.org, user: options.user, limit: options.limit, after: options.after };
     const page = options.all ? await wholeList(client.directoryGroups.list, params) : await client.directoryGroups.list(params);
+    if (page.data.length === 0 && options.after === undefined) await refuseDeletedDirectory(client, options.directory, "groups");
     emit(options, page, (p) => {
       if (p.data.length === 0) printLine("No directory groups.");
       else printTable(p.data, GROUP_COLUMNS);

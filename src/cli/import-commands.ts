@@ -21,11 +21,13 @@ export function registerImportCommands(program: Command): void {
       .description("Upload a CSV file to a csv directory and follow the run it starts to its end")
       .argument("<directory>", "csv directory id (directory_…)")
       .argument("<file>", "CSV with a header row (username,email,first_name,last_name,state,groups by default)")
-      .option("--dry-run", "compute and list the changes without writing any"),
+      .option("--dry-run", "compute and list the changes without writing any")
+      .option("--yes", "if the mass-removal guard holds the run, confirm it and follow it to its end")
+      .option("--allow-partial", "exit 0, not 3, when the run succeeds but some rows failed"),
   ).action(async (directoryId, file, options) => {
     const client = connect(options);
     const csv = await readCsv(file);
     const estimate = await estimateFor(client, directoryId, options);
-    await followRun(client, await client.directorySyncs.uploadCsv(directoryId, csv, { dryRun: options.dryRun }), { ...options, estimate });
+    await followRun(client, await client.directorySyncs.uploadCsv(directoryId, csv, { dryRun: options.dryRun }), { ...options, estimate, file });
   });
 }

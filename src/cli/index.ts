@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { ConfigError } from "../config.js";
 import { AppError } from "../core/errors.js";
+import { CliError } from "./cli-error.js";
+import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
 import { registerServerCommands } from "./server-commands.js";
 import { registerOrgCommands } from "./org-commands.js";
 import { registerDirectoryCommands } from "./directory-commands.js";
@@ -11,6 +13,8 @@ import { registerEventCommands } from "./event-commands.js";
 import { registerWebhookCommands } from "./webhook-commands.js";
 import { registerSyncCommands } from "./sync-commands.js";
 import { registerImportCommands } from "./import-commands.js";
+import { registerSecretsCommands } from "./secrets-commands.js";
+import { registerPortalCommands } from "./portal-commands.js";
 
 export function buildCli(): Command {
   const program = new Command("roster")
@@ -29,11 +33,14 @@ export function buildCli(): Command {
   registerGroupCommands(program);
   registerEventCommands(program);
   registerWebhookCommands(program);
+  registerSecretsCommands(program);
+  registerPortalCommands(program);
   return program;
 }
 
 /** Runs the CLI; a known error prints one clear line and exits 1, never a stack trace. */
 export async function runCli(argv: readonly string[]): Promise<void> {
+  endQuietlyOnClosedPipe();
   try {
     await buildCli().parseAsync([...argv]);
   } catch (err) {
@@ -41,7 +48,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    if (err instanceof ConfigError || err instanceof AppError || (err instanceof Error && err.name === "RosterApiError")) {
+    if (err instanceof ConfigError || err instanceof CliError || err instanceof AppError || (err instanceof Error && err.name === "RosterApiError")) {
       process.stderr.write(`roster: ${err.message}\n`);
       process.exitCode = 1;
       return;

@@ -1,5 +1,6 @@
 import type { Command } from "@commander-js/extra-typings";
 import type { ApiKey, CreatedApiKey, Organization } from "../client/index.js";
+import { CliError } from "./cli-error.js";
 import { connect, withConnection } from "./connection.js";
 import { parseLimit } from "./option-parsers.js";
 import { type Column, emit, formatTime, printFields, printLine, printMoreHint, printTable } from "./output.js";
@@ -88,6 +89,35 @@ function registerGet(org: Command): void {
   });
 }
 
+function registerUpdate(org: Command): void {
+  withConnection(
+    org
+      .command("update")
+      .description("Rename an organization or replace its domains")
+      .argument("<id>", "organization id (org_…)")
+      .option("--name <name>", "the new name")
+      .option("--domain <domains...>", "the organization's domains, replacing the current list")
+      .option("--no-domains", "remove every domain"),
+  ).action(async (id, options) => {
+    // commander's --no-domains sets `domains: false`; left out it is true (its default).
+    const domains = options.domains === false ? [] : options.domain;
+    if (options.name === undefined && domains === undefined) throw new CliError("nothing to change: pass --name, --domain or --no-domains");
+    emit(options, await connect(options).organizations.update(id, { name: options.name, domains }), (o) => {
+      printLine(`Updated organization ${o.id}.`);
+      printOrganization(o);
+    });
+  });
+}
+
+function registerDelete(org: Command): void {
+  withConnection(
+    org.command("delete").description("Delete an organization (admin key); refused while it still has directories").argument("<id>", "organization id (org_…)"),
+  ).action(async (id, options) => {
+    await connect(options).organizations.delete(id);
+    emit(options, { object: "organization", id, deleted: true }, () => printLine(`Deleted organization ${id}.`));
+  });
+}
+
 function registerKeyCommands(key: Command): void {
   withConnection(
     key
@@ -124,5 +154,7 @@ export function registerOrgCommands(program: Command): void {
   registerCreate(org);
   registerList(org);
   registerGet(org);
+  registerUpdate(org);
+  registerDelete(org);
   registerKeyCommands(org.command("key").description("Manage an organization's API keys"));
 }

@@ -1,8 +1,6 @@
 import type { Command } from "@commander-js/extra-typings";
-import { loadConfig } from "../config.js";
-import { serve } from "../server/start.js";
-import { openStorage } from "../storage/connect.js";
-import { migrateToLatest } from "../storage/migrate.js";
+import { environmentHelp } from "./serve-environment.js";
+import { startingUp, startupWarnings } from "./startup-guard.js";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -11,21 +9,30 @@ export function registerServerCommands(program: Command): void {
   program
     .command("serve")
     .description("Run the HTTP server (migrates the database first)")
-    .action(async () => {
-      await serve(loadConfig(), print);
-    });
+    .addHelpText("after", environmentHelp())
+    .action(() =>
+      startingUp(async (config) => {
+        for (const warning of startupWarnings(config)) process.stderr.write(`roster: warning: ${warning}\n`);
+        // The server's code loads only for these commands: every other one talks HTTP (a fast `roster --help`).
+        const { serve } = await import("../server/start.js");
+        await serve(config, print);
+      }),
+    );
 
   program
     .command("migrate")
     .description("Bring the database schema to the newest version and exit")
-    .action(async () => {
-      const config = loadConfig();
-      const storage = openStorage(config.database);
-      try {
-        const applied = await migrateToLatest(storage);
-        print(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date");
-      } finally {
-        await storage.close();
-      }
-    });
+    .addHelpText("after", environmentHelp())
+    .action(() =>
+      startingUp(async (config) => {
+        const [{ openStorage }, { migrateToLatest }] = await Promise.all([import("../storage/connect.js"), import("../storage/migrate.js")]);
+        const storage = openStorage(config.database);
+        try {
+          const applied = await migrateToLatest(storage);
+          print(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date");
+        } finally {
+          await storage.close();
+        }
+      }),
+    );
 }

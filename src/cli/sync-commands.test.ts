@@ -44,6 +44,15 @@ describe("roster sync / roster import csv against a real server", () => {
     return dirId;
   }
 
+  /** The commands a run's hints on stderr name (`…: roster …`), in order. */
+  const hints = (stderr: string) => [...stderr.matchAll(/: (roster .+)$/gm)].map((m) => m[1] as string);
+
+  /** Runs a printed hint as a person pasting it would (paths here have no spaces). */
+  const follow = (hint: string | undefined, ...extra: string[]) => {
+    if (hint === undefined) throw new Error("no hint printed");
+    return cli.exit(...hint.replace(/^roster /, "").split(" "), ...extra);
+  };
+
   const activeUsernames = async (dirId: string) =>
     (await live.admin.directoryUsers.list({ directory: dirId, state: "active", limit: 100 })).data.map((u) => u.username).sort();
 
@@ -69,7 +78,7 @@ describe("roster sync / roster import csv against a real server", () => {
     const dirId = await pullDirectory();
     data.users = [sourceUser("ada")];
     data.invalidUsers = [{ ref: "uid=broken", message: "has no username" }];
-    const { stdout, stderr, code } = await cli.exit("sync", dirId, "--json");
+    const { stdout, stderr, code } = await cli.exit("sync", dirId, "--json", "--allow-partial");
     expect(code).toBe(0);
     expect(stderr).toBe("");
     const run = JSON.parse(stdout) as SyncRun;
@@ -77,8 +86,10 @@ describe("roster sync / roster import csv against a real server", () => {
     expect(run.counts).toMatchObject({ created: 1, failed: 1 });
 
     data.invalidUsers = [{ ref: "uid=broken", message: "has no username" }];
-    const table = (await cli.exit("sync", dirId)).stdout;
-    expect(table).toMatch(/Errors \(1 record failed\):\n {2}uid=broken {2}has no username\n/);
+    const table = await cli.exit("sync", dirId);
+    expect(table.stdout).toMatch(/Errors \(1 record failed\):\n {2}uid=broken {2}has no username\n/);
+    expect(table.code).toBe(3);
+    expect(table.stderr).toContain("1 record failed: exit status 3 (--allow-partial to exit 0 when the run succeeds)");
   });
 
   it("exits 2 when the mass-removal guard holds the run, says how to confirm, and `sync confirm` finishes it", async () => {
@@ -89,14 +100,13 @@ describe("roster sync / roster import csv against a real server", () => {
     expect(runId).toBeDefined();
     expect(held.stdout).toMatch(/held removals +3/);
     expect(held.stderr).toContain("it would remove 3 users");
-    expect(held.stderr).toContain(`roster sync confirm ${dirId} ${runId}`);
-    expect(held.stderr).toContain(`roster sync ${dirId} --yes`);
+    expect(hints(held.stderr)).toEqual([`roster sync confirm ${dirId} ${runId}`, `roster sync ${dirId} --yes`]);
     expect(await activeUsernames(dirId)).toHaveLength(10);
     const status = await cli.exit("sync", "status", dirId);
     expect(status).toMatchObject({ code: undefined, stderr: expect.stringContaining(`roster sync confirm ${dirId} ${runId}`) });
     expect(status.stdout).toMatch(new RegExp(`^Sync run ${runId}: needs_confirmation\n`));
 
-    const confirmed = await cli.exit("sync", "confirm", dirId, runId);
+    const confirmed = await follow(hints(held.stderr)[0]);
     expect(confirmed.code).toBe(0);
     expect(confirmed.stdout).toMatch(new RegExp(`^Sync run ${runId}: succeeded\\n`));
     expect(confirmed.stdout).toMatch(/^deactivated +3 +-$/m);
@@ -107,9 +117,10 @@ describe("roster sync / roster import csv against a real server", () => {
     expect(again.stderr).toMatch(/^roster: .*needs_confirmation.*\(409 not_awaiting_confirmation\)\n$/);
   });
 
-  it("with --yes confirms a held run and follows it to its end", async () => {
+  it("with --yes (the other hint) confirms a held run and follows it to its end", async () => {
     const dirId = await heldDirectory();
-    const { stdout, stderr, code } = await cli.exit("sync", dirId, "--yes", "--json");
+    const held = await cli.exit("sync", dirId);
+    const { stdout, stderr, code } = await follow(hints(held.stderr)[1], "--json");
     expect(code).toBe(0);
     expect(stderr).toMatch(/^Run sync_\w+ would remove 3 users: confirming \(--yes\)\.\n$/);
     const run = JSON.parse(stdout) as SyncRun;
@@ -231,8 +242,9 @@ describe("roster sync / roster import csv against a real server", () => {
     const dir = await live.admin.directories.create({ organization_id: org.id, name: "HR export", type: "csv" });
     const file = join(files, "people.csv");
     await writeFile(file, ["username,email,first_name,last_name,state,groups", "ada,ada@acme.test,Ada,Lovelace,active,Eng;Admins", "bob,bob@acme.test,Bob,Builder,,Eng", ",nobody@acme.test,No,Name,,"].join("\n"));
-    const { stdout, code } = await cli.exit("import", "csv", dir.id, file);
-    expect(code).toBe(0);
+    const { stdout, stderr, code } = await cli.exit("import", "csv", dir.id, file);
+    expect(code).toBe(3);
+    expect(stderr).toContain("1 record failed: exit status 3");
     expect(stdout).toMatch(/^Sync run sync_\w+: succeeded\n/);
     expect(stdout).toMatch(/trigger +upload\n/);
     expect(stdout).toMatch(/^created +2 +2$/m);
@@ -253,5 +265,69 @@ describe("roster sync / roster import csv against a real server", () => {
     const missing = await cli.exit("import", "csv", dir.id, join(files, "nope.csv"));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^roster: cannot read .*nope\.csv: ENOENT/);
+  });
+
+  describe("a csv directory that lives on uploads", () => {
+    async function heldUpload(): Promise<{ dirId: string; file: string; held: Awaited<ReturnType<typeof cli.exit>> }> {
+      const dir = await live.admin.directories.create({ organization_id: org.id, name: "Uploads", type: "csv" });
+      const file = join(files, `${dir.id}.csv`);
+      await writeFile(file, "username\na\nb\nc\nd\ne\n");
+      expect((await cli.exit("import", "csv", dir.id, file)).code).toBe(0);
+      await writeFile(file, "username\na\n");
+      const held = await cli.exit("import", "csv", dir.id, file);
+      expect(held.code).toBe(2);
+      return { dirId: dir.id, file, held };
+    }
+
+    it("a held upload's hints are confirm and import csv --yes with the file, never `roster sync --yes`", async () => {
+      const { dirId, file, held } = await heldUpload();
+      const runId = /^Sync run (sync_\w+): needs_confirmation$/m.exec(held.stdout)?.[1] as string;
+      expect(hints(held.stderr)).toEqual([`roster sync confirm ${dirId} ${runId}`, `roster import csv ${dirId} ${file} --yes`]);
+
+      const again = await follow(hints(held.stderr)[1]);
+      expect(again.code).toBe(0);
+      expect(again.stderr).toMatch(/Run sync_\w+ would remove 4 users: confirming \(--yes\)\./);
+      expect(again.stdout).toMatch(/^deactivated +4 +-$/m);
+      expect(await activeUsernames(dirId)).toEqual(["a"]);
+    });
+
+    it("`roster sync` of it is refused and leaves the held run confirmable by the printed hint", async () => {
+      const { dirId, held } = await heldUpload();
+      const refused = await cli.exit("sync", dirId, "--yes");
+      expect(refused).toMatchObject({ code: 1, stdout: "" });
+      expect(refused.stderr).toMatch(/^roster: This CSV directory has no path: upload rows .*\(409 source_misconfigured\)\n$/);
+      const status = await cli.exit("sync", "status", dirId);
+      expect(hints(status.stderr)).toEqual([hints(held.stderr)[0]]);
+
+      const confirmed = await follow(hints(held.stderr)[0]);
+      expect(confirmed.code).toBe(0);
+      expect(confirmed.stdout).toMatch(/^deactivated +4 +-$/m);
+      expect(await activeUsernames(dirId)).toEqual(["a"]);
+    });
+
+    it("a dry run the guard would hold points to import csv --yes with the file, which works", async () => {
+      const dir = await live.admin.directories.create({ organization_id: org.id, name: "Uploads", type: "csv" });
+      const file = join(files, `${dir.id}.csv`);
+      await writeFile(file, "username\na\nb\nc\n");
+      await cli.exit("import", "csv", dir.id, file);
+      await writeFile(file, "username\na\n");
+      const dry = await cli.exit("import", "csv", dir.id, file, "--dry-run");
+      expect(dry.code).toBe(2);
+      expect(hints(dry.stderr)).toEqual([`roster import csv ${dir.id} ${file} --yes`]);
+      expect((await follow(hints(dry.stderr)[0])).code).toBe(0);
+      expect(await activeUsernames(dir.id)).toEqual(["a"]);
+    });
+
+    it("--allow-partial exits 0 when rows failed; --json output is the run either way", async () => {
+      const dir = await live.admin.directories.create({ organization_id: org.id, name: "Uploads", type: "csv" });
+      const file = join(files, `${dir.id}.csv`);
+      await writeFile(file, "username,email\nada,ada@acme.test\n,nobody@acme.test\n");
+      const strict = await cli.exit("import", "csv", dir.id, file, "--json");
+      expect(strict.code).toBe(3);
+      expect((JSON.parse(strict.stdout) as SyncRun).counts).toMatchObject({ created: 1, failed: 1 });
+      const partial = await cli.exit("import", "csv", dir.id, file, "--allow-partial");
+      expect(partial.code).toBe(0);
+      expect(partial.stdout).toMatch(/^failed +1 +0$/m);
+    });
   });
 });

@@ -32,7 +32,8 @@ function registerRun(sync: Command): void {
       .addOption(new Option("--full", "read the whole source (the default)").conflicts("delta"))
       .addOption(new Option("--delta", "read only what changed since the last run, where the source allows it").conflicts("full"))
       .addOption(new Option("--user <username>", "sync only this user (answers when done)").conflicts(["full", "delta"]))
-      .option("--yes", "if the mass-removal guard holds the run, confirm it and follow it to its end"),
+      .option("--yes", "if the mass-removal guard holds the run, confirm it and follow it to its end")
+      .option("--allow-partial", "exit 0, not 3, when the run succeeds but some records failed"),
   ).action(async (directoryId, options) => {
     const client = connect(options);
     if (options.user !== undefined) {
@@ -86,7 +87,8 @@ function registerConfirm(sync: Command): void {
       .command("confirm")
       .description("Allow the removals of a run the mass-removal guard holds, and follow it to its end")
       .argument("<directory>", "pull directory id")
-      .argument("<run>", "the held run's id (sync_…)"),
+      .argument("<run>", "the held run's id (sync_…)")
+      .option("--allow-partial", "exit 0, not 3, when the run succeeds but some records failed"),
   ).action(async (directoryId, runId, options) => {
     const client = connect(options);
     const estimate = await estimateFor(client, directoryId, options);

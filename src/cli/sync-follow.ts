@@ -1,7 +1,7 @@
 import { RosterApiError, type RosterClient, type SyncRun } from "../client/index.js";
 import { printJson } from "./output.js";
-import { createSyncProgress, type SyncProgress } from "./sync-progress.js";
-import { confirmationHint, exitCodeOf, heldRemovals, modeOf, printRun } from "./sync-report.js";
+import type { SyncProgress } from "./sync-progress.js";
+import { confirmationHint, EXIT, exitCodeOf, failedRecords, heldRemovals, modeOf, printRun } from "./sync-report.js";
 
 /** How often a followed run is polled: often enough for a live bar, cheap for the server. */
 const POLL_MS = 250;
@@ -12,6 +12,10 @@ export interface FollowOptions {
   readonly estimate?: number | undefined;
   /** Confirm a run the mass-removal guard holds, and follow it to its end. */
   readonly yes?: boolean | undefined;
+  /** Exit 0, not 3, when the run succeeded but some records failed. */
+  readonly allowPartial?: boolean | undefined;
+  /** The CSV file an upload came from, for the hints. */
+  readonly file?: string | undefined;
 }
 
 const note = (line: string) => process.stderr.write(`${line}\n`);
@@ -38,7 +42,8 @@ export async function estimateFor(client: RosterClient, directoryId: string, opt
 /** Polls the run to its end, drawing the bar on a terminal; null when Ctrl-C stopped the waiting. */
 async function waitShowing(client: RosterClient, run: SyncRun, options: FollowOptions): Promise<SyncRun | null> {
   let progress: SyncProgress | undefined;
-  if (options.estimate !== undefined) progress = createSyncProgress(process.stderr, options.estimate);
+  // The bar's code (cli-progress) loads only when there is a bar to draw.
+  if (options.estimate !== undefined) progress = (await import("./sync-progress.js")).createSyncProgress(process.stderr, options.estimate);
   else if (!options.json) note(`Waiting for sync run ${run.id} (${modeOf(run)}) to finish…`);
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -65,8 +70,12 @@ async function waitShowing(client: RosterClient, run: SyncRun, options: FollowOp
 export function reportRun(run: SyncRun, options: FollowOptions): void {
   if (options.json) printJson(run);
   else printRun(run);
-  if (run.state === "needs_confirmation") for (const line of confirmationHint(run)) note(line);
-  process.exitCode = exitCodeOf(run);
+  if (run.state === "needs_confirmation") for (const line of confirmationHint(run, options.file)) note(line);
+  process.exitCode = exitCodeOf(run, options);
+  if (process.exitCode === EXIT.partial) {
+    const failed = failedRecords(run);
+    note(`${failed} record${failed === 1 ? "" : "s"} failed: exit status ${EXIT.partial} (--allow-partial to exit 0 when the run succeeds)`);
+  }
 }
 
 /**
@@ -81,7 +90,7 @@ export async function followRun(client: RosterClient, started: SyncRun, options:
   }
   if (run === null) {
     note(`Stopped waiting; sync run ${started.id} goes on on the server. See it with: roster sync status ${started.directory_id}`);
-    process.exitCode = 130;
+    process.exitCode = EXIT.interrupted;
     return;
   }
   reportRun(run, options);

@@ -1,4 +1,5 @@
 import type { SyncRun, SyncRunChange } from "../client/index.js";
+import { shellWord } from "./command-line.js";
 import { type Column, formatTime, printFields, printLine, printTable } from "./output.js";
 
 /** How many per-record errors and planned changes the table shows; `--json` has them all. */
@@ -7,11 +8,23 @@ const SHOWN_CHANGES = 50;
 /** The server keeps this many errors and planned changes per run. */
 const SERVER_KEEPS = 1000;
 
-/** `roster sync`'s exit status: 0 succeeded (or still running), 1 failed, 2 held for confirmation. */
-export function exitCodeOf(run: SyncRun): number {
-  if (run.state === "failed") return 1;
-  if (run.state === "needs_confirmation") return 2;
-  return 0;
+/** Exit statuses of the commands that follow a run (`sync`, `sync confirm`, `import csv`); docs/cli.md lists them. */
+export const EXIT = Object.freeze({ ok: 0, failed: 1, held: 2, partial: 3, interrupted: 130 });
+
+/** Records (users and groups) the run could not write. */
+export function failedRecords(run: SyncRun): number {
+  return run.counts.failed + run.group_counts.failed;
+}
+
+/**
+ * How a followed run ends for a script: 0 it succeeded (or still runs), 1 it failed, 2 the
+ * mass-removal guard holds it, 3 it succeeded but some records failed (0 with `allowPartial`).
+ */
+export function exitCodeOf(run: SyncRun, options: { readonly allowPartial?: boolean | undefined } = {}): number {
+  if (run.state === "failed") return EXIT.failed;
+  if (run.state === "needs_confirmation") return EXIT.held;
+  if (run.state === "succeeded" && failedRecords(run) > 0 && !options.allowPartial) return EXIT.partial;
+  return EXIT.ok;
 }
 
 /** `full`, `delta (dry run)`, `user ada`: what the run read. */
@@ -52,7 +65,7 @@ function printCounts(run: SyncRun): void {
 
 function printErrors(run: SyncRun): void {
   if (run.errors.length === 0) return;
-  const failed = run.counts.failed + run.group_counts.failed;
+  const failed = failedRecords(run);
   const shown = run.errors.slice(0, SHOWN_ERRORS);
   printLine();
   printLine(`Errors (${failed} record${failed === 1 ? "" : "s"} failed${shown.length < failed ? `; the first ${shown.length} shown, --json for up to ${SERVER_KEEPS}` : ""}):`);
@@ -111,18 +124,29 @@ export function heldRemovals(run: SyncRun): string {
   return parts.join(" and ");
 }
 
-/** What to do about a run held by the mass-removal guard, for stderr. */
-export function confirmationHint(run: SyncRun): string[] {
+/** What started the run again with `--yes`: the same command, so the way on reads the same source. */
+function againWithYes(run: SyncRun, file: string | undefined): string {
+  if (run.trigger !== "upload") return `roster sync ${run.directory_id} --yes`;
+  // An upload's rows are in that upload only: `roster sync` would read the directory's path, if it has one.
+  return `roster import csv ${run.directory_id} ${file === undefined ? "<file>" : shellWord(file)} --yes`;
+}
+
+/**
+ * What to do about a run held by the mass-removal guard, for stderr. Each line names a command
+ * that works as printed: `file` is the CSV an upload came from, when the command knows it.
+ */
+export function confirmationHint(run: SyncRun, file?: string): string[] {
   const removals = heldRemovals(run);
   if (run.dry_run) {
     return [
       `A real run would stop for confirmation: it would remove ${removals}, more than the directory's max_removal_percent allows.`,
-      `To sync and allow the removals: roster sync ${run.directory_id} --yes`,
+      `To ${run.trigger === "upload" ? "upload it" : "sync"} and allow the removals: ${againWithYes(run, file)}`,
     ];
   }
-  return [
+  const lines = [
     `Run ${run.id} is held for confirmation: it would remove ${removals}, more than the directory's max_removal_percent allows. Nothing was changed.`,
     `To apply it, removals included: roster sync confirm ${run.directory_id} ${run.id}`,
-    `or sync again and confirm at once: roster sync ${run.directory_id} --yes`,
   ];
+  if (run.trigger !== "upload" || file !== undefined) lines.push(`or ${run.trigger === "upload" ? "upload" : "sync"} again and confirm at once: ${againWithYes(run, file)}`);
+  return lines;
 }

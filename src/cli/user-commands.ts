@@ -2,6 +2,7 @@ import { type Command, Option } from "@commander-js/extra-typings";
 import type { DirectoryUser, DirectoryUserListParams } from "../client/index.js";
 import { commandLine } from "./command-line.js";
 import { connect, withConnection } from "./connection.js";
+import { refuseDeletedDirectory } from "./deleted-directory.js";
 import { parseLimit } from "./option-parsers.js";
 import { type Column, emit, formatTime, printFields, printLine, printMoreHint, printTable } from "./output.js";
 import { wholeList } from "./whole-list.js";
@@ -75,6 +76,7 @@ function registerList(users: Command): void {
       after: options.after,
     };
     const page = options.all ? await wholeList(client.directoryUsers.list, params) : await client.directoryUsers.list(params);
+    if (page.data.length === 0 && options.after === undefined) await refuseDeletedDirectory(client, options.directory, "users");
     emit(options, page, (p) => {
       if (p.data.length === 0) printLine("No directory users.");
       else printTable(p.data, USER_COLUMNS);

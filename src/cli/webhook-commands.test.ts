@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type List, type Organization, verifyWebhook, type WebhookDelivery, type WebhookEndpoint } from "../client/index.js";
+import { createRosterClient, type List, type Organization, verifyWebhook, type WebhookDelivery, type WebhookEndpoint } from "../client/index.js";
 import { type Receipt, startTestReceiver, type TestReceiver } from "../webhooks/webhook-test-support.js";
 import { cliAgainst } from "./cli-test-runner.js";
 import { type LiveServer, scimOf, startLiveServer, waitFor } from "./live-test-server.js";
@@ -87,5 +87,34 @@ describe("roster webhooks against a real server", () => {
     expect(gone.stderr).toMatch(new RegExp(`^roster: .*${created.id}.* \\(404 not_found\\)\\n$`));
     expect(gone.code).toBe(1);
     expect((await cli.exit("webhooks", "create", "--endpoint-url", "ftp://nope", "--org", org.id)).stderr).toMatch(/^roster: .*\(422 validation_error\)/);
+  });
+
+  it("test sends one signed webhook.test event that verifyWebhook accepts, records nothing, and exits 1 when the receiver refuses", async () => {
+    const created = await cli.json<WebhookEndpoint & { secret: string }>("webhooks", "create", "--endpoint-url", `${receiver.url}/tested`, "--org", org.id);
+    const before = receiver.receipts.length;
+    const ok = await cli.exit("webhooks", "test", created.id);
+    expect(ok.code).toBeUndefined();
+    expect(ok.stdout).toMatch(new RegExp(`^Test event delivered to ${receiver.url}/tested\n {2}event +event_\\w+ \\(webhook\\.test\\)\n {2}status +200\n`));
+    const receipt = receiver.receipts[before] as Receipt;
+    expect(receiver.receipts).toHaveLength(before + 1);
+    const verified = verifyWebhook({ headers: receipt.headers, body: receipt.body, secret: created.secret });
+    expect(verified).toMatchObject({ event: "webhook.test", data: { webhook_endpoint_id: created.id } });
+    expect((await live.admin.webhookEndpoints.deliveries(created.id)).data).toEqual([]);
+    expect((await live.admin.events.list({ events: undefined, organization_id: org.id, limit: 100 })).data.map((e) => e.id)).not.toContain(verified.id);
+
+    receiver.respond = (path) => (path === "/tested" ? { status: 500, body: "boom" } : 200);
+    try {
+      const refused = await cli.exit("webhooks", "test", created.id, "--json");
+      expect(refused.code).toBe(1);
+      expect(JSON.parse(refused.stdout)).toMatchObject({ object: "webhook_test", delivered: false, status_code: 500, response_excerpt: "boom", error: "The receiver answered 500" });
+    } finally {
+      receiver.respond = () => 200;
+    }
+
+    const elsewhere = await live.admin.organizations.create({ name: "Other" });
+    const key = await live.admin.apiKeys.create(elsewhere.id, { name: "other" });
+    const foreign = createRosterClient({ baseUrl: live.url, apiKey: key.key });
+    await expect(foreign.webhookEndpoints.test(created.id)).rejects.toMatchObject({ status: 404, code: "not_found" });
+    expect(receiver.receipts).toHaveLength(before + 2);
   });
 });

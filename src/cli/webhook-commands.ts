@@ -5,7 +5,7 @@ import { commandLine } from "./command-line.js";
 import { connect, withConnection } from "./connection.js";
 import { parseEventTypes, parseLimit } from "./option-parsers.js";
 import { emit, printLine, printMoreHint } from "./output.js";
-import { printCreatedEndpoint, printDeliveries, printEndpoint, printEndpoints, printRetried } from "./webhook-output.js";
+import { printCreatedEndpoint, printDeliveries, printEndpoint, printEndpoints, printRetried, printTested } from "./webhook-output.js";
 import { wholeList } from "./whole-list.js";
 
 function registerCreate(webhooks: Command): void {
@@ -114,6 +114,19 @@ function registerDeliveries(webhooks: Command): void {
   });
 }
 
+function registerTest(webhooks: Command): void {
+  withConnection(
+    webhooks
+      .command("test")
+      .description("Send one signed test event (webhook.test) to an endpoint now and show how it answered; exits 1 unless it answered 2xx")
+      .argument("<id>", "endpoint id (we_…)"),
+  ).action(async (id, options) => {
+    const tested = await connect(options).webhookEndpoints.test(id);
+    emit(options, tested, printTested);
+    if (!tested.delivered) process.exitCode = 1;
+  });
+}
+
 /** `roster webhooks …`: webhook endpoints and their delivery log, over HTTP through the client SDK. */
 export function registerWebhookCommands(program: Command): void {
   const webhooks = program.command("webhooks").description("Manage webhook endpoints and their deliveries");
@@ -121,4 +134,5 @@ export function registerWebhookCommands(program: Command): void {
   registerRead(webhooks);
   registerUpdate(webhooks);
   registerDeliveries(webhooks);
+  registerTest(webhooks);
 }

@@ -1,4 +1,4 @@
-import type { CreatedWebhookEndpoint, WebhookDelivery, WebhookEndpoint } from "../client/index.js";
+import type { CreatedWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookTestResult } from "../client/index.js";
 import { type Column, formatTime, printFields, printLine, printTable } from "./output.js";
 
 const eventsOf = (e: WebhookEndpoint) => (e.events.length === 0 ? "all" : e.events.join(", "));
@@ -50,7 +50,7 @@ export function printCreatedEndpoint(e: CreatedWebhookEndpoint): void {
   ]);
   printLine();
   printLine("The signing secret is shown only once. Store it now; Roster cannot show it again.");
-  printLine("Verify each delivery with it: verifyWebhook() from roster/client, or any Standard Webhooks library.");
+  printLine("Verify each delivery with it: verifyWebhook() from @rostersync/client, or any Standard Webhooks library.");
 }
 
 export function printEndpoints(endpoints: readonly WebhookEndpoint[]): void {
@@ -65,4 +65,16 @@ export function printDeliveries(endpointId: string, deliveries: readonly Webhook
 
 export function printRetried(d: WebhookDelivery): void {
   printLine(`Delivery ${d.id} (${d.event} ${d.event_id}) queued again: state ${d.state}, next attempt ${formatTime(d.next_attempt_at)}.`);
+}
+
+/** How a test event fared: the receiver's answer, or why it did not come. */
+export function printTested(t: WebhookTestResult): void {
+  printLine(t.delivered ? `Test event delivered to ${t.url}` : `Test event NOT delivered to ${t.url}`);
+  printFields([
+    ["event", `${t.event.id} (${t.event.event})`],
+    ["status", t.status_code],
+    ["took", `${t.latency_ms} ms`],
+    ["error", t.error],
+    ["answer", t.response_excerpt],
+  ]);
 }

@@ -8,7 +8,7 @@ import { loadConfig } from "../config.js";
 import { startServer } from "../server/start.js";
 import { startTestReceiver, waitUntil } from "../webhooks/webhook-test-support.js";
 import { buildCli } from "./index.js";
-import { startWorker } from "./worker-command.js";
+import { startWorker } from "./worker-process.js";
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 

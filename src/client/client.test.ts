@@ -79,7 +79,8 @@ describe("roster/client against a real server", () => {
     expect((await roster.directories.list({ organization_id: org.id, include_deleted: true })).data).toHaveLength(1);
 
     const restored = await roster.directories.restore(directory.id);
-    expect(restored).toMatchObject({ state: "linked", deleted_at: null });
+    // It never heard from an IdP: back to unlinked, as it was.
+    expect(restored).toMatchObject({ state: "unlinked", deleted_at: null });
   });
 
   it("iterates every item across several pages, following list_metadata.after", async () => {

@@ -6,6 +6,7 @@ import { createDirectoryUsersApi, type DirectoryUsersApi } from "./directory-use
 import { createEventsApi, type EventsApi } from "./events.js";
 import { createTransport } from "./http.js";
 import { createOrganizationsApi, type OrganizationsApi } from "./organizations.js";
+import { createPortalApi, type PortalApi } from "./portal.js";
 import { createWebhookEndpointsApi, type WebhookEndpointsApi } from "./webhook-endpoints.js";
 
 export interface RosterClientOptions {
@@ -29,6 +30,8 @@ export interface RosterClient {
   readonly directorySyncs: DirectorySyncsApi;
   readonly events: EventsApi;
   readonly webhookEndpoints: WebhookEndpointsApi;
+  /** Setup links for a customer's IT admin. */
+  readonly portal: PortalApi;
 }
 
 /**
@@ -52,5 +55,6 @@ export function createRosterClient(options: RosterClientOptions): RosterClient {
     directorySyncs: createDirectorySyncsApi(http),
     events: createEventsApi(http),
     webhookEndpoints: createWebhookEndpointsApi(http),
+    portal: createPortalApi(http),
   });
 }

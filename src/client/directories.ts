@@ -1,5 +1,5 @@
 import { segment, type Transport } from "./http.js";
-import type { DeactivatedMembersPolicy, Directory, DirectoryType, List, PageParams, PullConnectorSettings, RoleRule, ScimToken } from "./types.js";
+import type { DeactivatedMembersPolicy, Directory, DirectoryType, List, PageParams, PullConnectorSettings, RoleRule, ScimRequest, ScimToken } from "./types.js";
 
 export interface CreateDirectoryInput {
   /** Required with the admin key; an organization key defaults to its own organization. */
@@ -36,6 +36,13 @@ export interface DirectoryListParams extends PageParams {
   readonly include_deleted?: boolean;
 }
 
+export interface ScimRequestListParams extends PageParams {
+  /** Only requests answered with this HTTP status. */
+  readonly status?: number;
+  /** Only requests answered with a 4xx or 5xx. */
+  readonly errors_only?: boolean;
+}
+
 export interface RotateScimTokenInput {
   /** How long the previous token keeps working; the server's default (usually 0) when left out. */
   readonly grace_period_seconds?: number;
@@ -57,6 +64,8 @@ export interface DirectoriesApi {
   restore(id: string): Promise<Directory>;
   /** Mints a new SCIM token (shown only in this answer); the old one ends now or after the grace period. */
   rotateScimToken(id: string, input?: RotateScimTokenInput): Promise<ScimToken>;
+  /** One page of the SCIM requests the identity provider sent this directory (the last 1,000 kept), newest first. */
+  scimRequests(id: string, params?: ScimRequestListParams): Promise<List<ScimRequest>>;
 }
 
 /** Binds the directory methods to a transport. */
@@ -70,5 +79,6 @@ export function createDirectoriesApi(http: Transport): DirectoriesApi {
     delete: (id: string) => http.json<Directory>({ method: "DELETE", path: path(id) }),
     restore: (id: string) => http.json<Directory>({ method: "POST", path: `${path(id)}/restore` }),
     rotateScimToken: (id: string, input: RotateScimTokenInput = {}) => http.json<ScimToken>({ method: "POST", path: `${path(id)}/scim_token`, body: input }),
+    scimRequests: (id: string, params: ScimRequestListParams = {}) => http.json<List<ScimRequest>>({ method: "GET", path: `${path(id)}/scim_requests`, query: { ...params } }),
   });
 }

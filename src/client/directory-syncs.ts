@@ -17,7 +17,7 @@ export interface DryRunOption {
 }
 
 /**
- * Sync runs of pull directories (`/directories/{id}/sync…`, SPEC §4, §6). Methods are plain
+ * Sync runs of pull directories (`/directories/{id}/sync…`). Methods are plain
  * functions: pass them around unbound. One run at a time per directory: starting another while
  * one runs answers 409 `sync_in_progress`.
  */

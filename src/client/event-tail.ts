@@ -59,7 +59,7 @@ function checkInterval(ms: number): number {
 /**
  * The poller behind `events.tail`: reads pages oldest first after a cursor it keeps (the last
  * event yielded), at once while pages are full, every `intervalMs` once caught up. Because the
- * feed never skips (SPEC §5), following the last id seen misses nothing. A bad interval throws
+ * feed never skips, following the last id seen misses nothing. A bad interval throws
  * here, at the call, rather than on the first `next()`.
  */
 export function tailEvents(list: EventLister, params: EventTailParams, options: TailOptions): AsyncGenerator<RosterEvent, void, undefined> {

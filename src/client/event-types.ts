@@ -1,4 +1,4 @@
-// Events (SPEC §5) as `GET /events` lists them and webhooks deliver them.
+// Events as `GET /events` lists them and webhooks deliver them.
 
 /** Every event type Roster writes: WorkOS's `dsync.*` names plus Roster's token and connector events. */
 export const ROSTER_EVENT_TYPES = [
@@ -27,7 +27,8 @@ export type RosterEventType = (typeof ROSTER_EVENT_TYPES)[number];
  */
 export interface WebhookEvent {
   readonly id: string;
-  readonly event: RosterEventType;
+  /** `webhook.test` only from `webhookEndpoints.test` (`roster webhooks test`): never in the event feed. */
+  readonly event: RosterEventType | "webhook.test";
   /** The object the event is about (a directory_user, a directory_group, `{ user, group }`, …). */
   readonly data: Readonly<Record<string, unknown>>;
   readonly created_at: string;
@@ -36,4 +37,13 @@ export interface WebhookEvent {
 /** An event as `GET /events` lists it: the webhook payload plus `object`. */
 export interface RosterEvent extends WebhookEvent {
   readonly object: "event";
+  readonly event: RosterEventType;
+}
+
+/** One event type as `GET /events/types` lists it: what it means and the JSON Schema of its `data`. */
+export interface RosterEventTypeInfo {
+  readonly object: "event_type";
+  readonly event: RosterEventType;
+  readonly description: string;
+  readonly data_schema: Readonly<Record<string, unknown>>;
 }

@@ -1,10 +1,10 @@
-import type { RosterEvent, RosterEventType } from "./event-types.js";
+import type { RosterEvent, RosterEventType, RosterEventTypeInfo } from "./event-types.js";
 import { tailEvents, type TailOptions } from "./event-tail.js";
 import type { RequestOptions, Transport } from "./http.js";
 import { iterate } from "./pagination.js";
 import type { List, SortOrder } from "./types.js";
 
-/** Parameters of `GET /events` (SPEC §4). There is no `before`: the feed is read forwards only. */
+/** Parameters of `GET /events`. There is no `before`: the feed is read forwards only. */
 export interface EventListParams {
   /** Only these event types (sent repeated; the server also takes `a,b`). */
   readonly events?: readonly RosterEventType[];
@@ -51,6 +51,8 @@ export interface EventsApi {
    * for await (const e of roster.events.tail({ organization_id }, { signal: stop.signal })) console.log(e.event);
    */
   tail(params?: EventTailParams, options?: TailOptions): AsyncGenerator<RosterEvent, void, undefined>;
+  /** Every event type Roster writes, each with a description and the JSON Schema of its `data`. */
+  types(): Promise<List<RosterEventTypeInfo>>;
 }
 
 function isoOf(value: string | Date | undefined): string | undefined {
@@ -70,5 +72,6 @@ export function createEventsApi(http: Transport): EventsApi {
     list,
     iterate: (params: EventListParams = {}) => iterate((p: EventListParams) => list(p), params),
     tail: (params: EventTailParams = {}, options: TailOptions = {}) => tailEvents(list, params, options),
+    types: () => http.json<List<RosterEventTypeInfo>>({ method: "GET", path: "/events/types" }),
   });
 }

@@ -1,18 +1,19 @@
-// `roster/client`: the typed SDK (SPEC §7). Everything a caller needs, and nothing internal.
+// `@rostersync/client`: the typed SDK, published as a package of its own with no runtime dependencies. Everything a caller needs, and nothing internal.
 
 export type { ApiKeysApi, CreateApiKeyInput } from "./api-keys.js";
 export { createRosterClient, type RosterClient, type RosterClientOptions } from "./client.js";
-export type { CreateDirectoryInput, DirectoriesApi, DirectoryListParams, RotateScimTokenInput, UpdateDirectoryInput } from "./directories.js";
+export type { CreateDirectoryInput, DirectoriesApi, DirectoryListParams, RotateScimTokenInput, ScimRequestListParams, UpdateDirectoryInput } from "./directories.js";
 export type { DirectoryGroupListParams, DirectoryGroupsApi } from "./directory-groups.js";
 export type { DirectoryGroup, DirectoryUser, DirectoryUserEmail, DirectoryUserRole, DirectoryUserState } from "./directory-sync-types.js";
 export type { DirectorySyncsApi, DryRunOption, StartSyncOptions } from "./directory-syncs.js";
 export type { DirectoryUserListParams, DirectoryUsersApi } from "./directory-users.js";
 export { RosterApiError, type RosterApiErrorInit, type RosterFieldError } from "./errors.js";
 export { TAIL_INTERVAL_MS, type TailOptions } from "./event-tail.js";
-export { ROSTER_EVENT_TYPES, type RosterEvent, type RosterEventType, type WebhookEvent } from "./event-types.js";
+export { ROSTER_EVENT_TYPES, type RosterEvent, type RosterEventType, type RosterEventTypeInfo, type WebhookEvent } from "./event-types.js";
 export type { EventListParams, EventsApi, EventTailParams } from "./events.js";
 export type { RequestOptions } from "./http.js";
 export type { CreateOrganizationInput, OrganizationListParams, OrganizationsApi, UpdateOrganizationInput } from "./organizations.js";
+export type { GeneratePortalLinkInput, PortalApi } from "./portal.js";
 export { autoPaginate, iterate, type ListFunction, listAll } from "./pagination.js";
 export type {
   SyncRun,
@@ -40,6 +41,7 @@ export type {
   PageParams,
   PullConnectorSettings,
   RoleRule,
+  ScimRequest,
   ScimToken,
   SortOrder,
 } from "./types.js";
@@ -58,4 +60,4 @@ export type {
   WebhookEndpointListParams,
   WebhookEndpointsApi,
 } from "./webhook-endpoints.js";
-export type { CreatedWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint } from "./webhook-types.js";
+export type { CreatedWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookTestResult } from "./webhook-types.js";

@@ -1,4 +1,4 @@
-// A pull directory's sync run, as `GET /directories/{id}/sync` and friends serve it (SPEC §4, §6).
+// A pull directory's sync run, as `GET /directories/{id}/sync` and friends serve it.
 
 /**
  * `running` until it ends; `needs_confirmation` when the mass-removal guard held it (nothing was

@@ -11,7 +11,7 @@ export interface ListMetadata {
   readonly after: string | null;
 }
 
-/** The envelope every list endpoint answers with (SPEC §4). */
+/** The envelope every list endpoint answers with. */
 export interface List<T> {
   readonly object: "list";
   readonly data: T[];
@@ -70,7 +70,7 @@ export interface RoleRule {
 }
 
 /**
- * The `connector` object of a pull directory (SPEC §6): the type's own keys (`ldap`: `url`,
+ * The `connector` object of a pull directory: the type's own keys (`ldap`: `url`,
  * `bind_dn`, `password`, `base_dn`…; `scim pull`: `base_url`, `token`; `csv`: `path?`, `mapping?`)
  * and the sync settings every type shares. Credentials are sealed at rest and come back only as
  * `<key>_set: true`.
@@ -108,6 +108,8 @@ export interface Directory {
   /** Pull directories only: the connector settings, credentials shown only as `<key>_set`. */
   readonly connector?: PullConnectorSettings;
   readonly deleted_at: string | null;
+  /** A deleted directory: until when `directories.restore(id)` can undo the deletion; null while it is live. */
+  readonly restorable_until: string | null;
   readonly created_at: string;
   readonly updated_at: string;
 }
@@ -119,4 +121,22 @@ export interface ScimToken {
   readonly token: string;
   /** When the previous token stops working; null when it stopped at once. */
   readonly previous_token_expires_at: string | null;
+}
+
+/** One SCIM request an identity provider sent a directory, as `GET /directories/{id}/scim_requests` lists it. */
+export interface ScimRequest {
+  readonly object: "scim_request";
+  readonly id: string;
+  readonly directory_id: string;
+  readonly created_at: string;
+  readonly method: string;
+  /** The request's path (`/scim/v2/{directory}/Users…`), with its query. */
+  readonly path: string;
+  readonly status: number;
+  readonly latency_ms: number;
+  /** The SCIM error's detail when the request was refused. */
+  readonly error_detail: string | null;
+  /** The body as sent, secrets redacted, cut to 8 KiB. */
+  readonly request_body: string | null;
+  readonly user_agent: string | null;
 }

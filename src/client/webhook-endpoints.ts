@@ -1,7 +1,7 @@
 import type { RosterEventType } from "./event-types.js";
 import { segment, type Transport } from "./http.js";
 import type { List, PageParams } from "./types.js";
-import type { CreatedWebhookEndpoint, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint } from "./webhook-types.js";
+import type { CreatedWebhookEndpoint, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookTestResult } from "./webhook-types.js";
 
 export interface CreateWebhookEndpointInput {
   /** Absolute http(s) URL without credentials; loopback and private addresses are allowed. */
@@ -55,6 +55,11 @@ export interface WebhookEndpointsApi {
    * deliveries go first). 409 `endpoint_disabled` while the endpoint is disabled.
    */
   retryDelivery(endpointId: string, deliveryId: string): Promise<WebhookDelivery>;
+  /**
+   * Sends one signed `webhook.test` event to the endpoint now (also a disabled one) and resolves
+   * with how the receiver answered (`delivered`, `status_code`, `error`); nothing is recorded.
+   */
+  test(id: string): Promise<WebhookTestResult>;
 }
 
 /** Binds the webhook endpoint methods to a transport. */
@@ -71,5 +76,6 @@ export function createWebhookEndpointsApi(http: Transport): WebhookEndpointsApi 
       http.json<List<WebhookDelivery>>({ method: "GET", path: `${path(endpointId)}/deliveries`, query: { ...params } }),
     getDelivery: (endpointId: string, deliveryId: string) => http.json<WebhookDelivery>({ method: "GET", path: delivery(endpointId, deliveryId) }),
     retryDelivery: (endpointId: string, deliveryId: string) => http.json<WebhookDelivery>({ method: "POST", path: `${delivery(endpointId, deliveryId)}/retry` }),
+    test: (id: string) => http.json<WebhookTestResult>({ method: "POST", path: `${path(id)}/test` }),
   });
 }

@@ -64,3 +64,23 @@ export interface WebhookDelivery {
   readonly created_at: string;
   readonly updated_at: string;
 }
+
+/**
+ * The answer of `webhookEndpoints.test`: one signed `webhook.test` event sent now, and how the
+ * receiver answered. Nothing is recorded: no delivery, no event in the feed, no retry.
+ */
+export interface WebhookTestResult {
+  readonly object: "webhook_test";
+  readonly endpoint_id: string;
+  readonly url: string;
+  /** The body sent: `verifyWebhook` accepts it like any delivery; `event` is `"webhook.test"`. */
+  readonly event: { readonly id: string; readonly event: "webhook.test"; readonly data: { readonly webhook_endpoint_id: string }; readonly created_at: string };
+  /** The receiver answered 2xx within 10 s. */
+  readonly delivered: boolean;
+  readonly status_code: number | null;
+  readonly latency_ms: number;
+  /** At most 1 KiB of the receiver's answer. */
+  readonly response_excerpt: string | null;
+  /** Why it was not delivered (a status, a timeout, a refused connection); null when delivered. */
+  readonly error: string | null;
+}

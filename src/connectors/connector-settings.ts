@@ -2,11 +2,12 @@ import { Errors, type FieldError } from "../core/errors.js";
 import type { SecretBox } from "../crypto/secret-box.js";
 import { readSyncSettings, SYNC_SETTING_KEYS, type SyncSettings } from "../sync/sync-settings.js";
 import type { ConnectorKind, ConnectorKinds } from "./connector-kind.js";
+import { connectorSealContext } from "../storage/sealed-columns.js";
 
 export type ConnectorConfig = Readonly<Record<string, unknown>>;
 
 /** The sealed value is bound to its directory: a sealed connector copied onto another row does not open. */
-const sealContext = (directoryId: string) => `connector:${directoryId}`;
+const sealContext = connectorSealContext;
 
 function kindOf(kinds: ConnectorKinds, type: string): ConnectorKind {
   const kind = kinds[type];

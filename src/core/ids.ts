@@ -15,6 +15,8 @@ export const ID_PREFIXES = {
   deliveryAttempt: "whatt",
   syncRun: "sync",
   scimRequest: "scimreq",
+  portalLink: "portal_link",
+  webSession: "wsess",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -10,6 +10,8 @@ export const SECRET_KEY_FILE = "secret.key";
 export interface SecretKeyOptions {
   /** ROSTER_SECRET_KEY, when set. */
   readonly secretKey: string | undefined;
+  /** ROSTER_SECRET_KEY_PREVIOUS: keys that still open what they sealed, during a rotation. */
+  readonly previousSecretKeys?: readonly string[];
   readonly database: DatabaseConfig;
   readonly warn: (message: string) => void;
 }
@@ -61,7 +63,7 @@ export function createSecretKeyring(options: SecretKeyOptions): SecretKeyring {
   }
   return {
     box() {
-      box ??= createSecretBox(material());
+      box ??= createSecretBox(material(), options.previousSecretKeys ?? []);
       return box;
     },
   };

@@ -1,3 +1,4 @@
+import { assertWithinLimits, groupInputProblems } from "./input-limits.js";
 import type { DirectoryGroupRow, DirectoryUserRow } from "../storage/schema.js";
 import { type DirectoryGroup, toDirectoryGroup } from "./group-object.js";
 import { applyMemberChange } from "./membership-store.js";
@@ -107,6 +108,7 @@ export function createGroupStore(deps: StoreDeps) {
     },
 
     async create(dir: DirectoryContext, input: GroupInput, memberIds: readonly string[] = []): Promise<StoredGroup> {
+      assertWithinLimits(groupInputProblems(input));
       return write(input.name, async (trx) => {
         await assertNameFree(trx, dir, input.name);
         const now = clock.now().toISOString();
@@ -143,6 +145,7 @@ export function createGroupStore(deps: StoreDeps) {
         const before = await mustLoad(trx, dir, id);
         if (expectedVersion !== undefined && before.version !== expectedVersion) throw StoreErrors.versionMismatch(id);
         const input = typeof next === "function" ? next(toDirectoryGroup(before)) : next;
+        if (input) assertWithinLimits(groupInputProblems(input));
         name = input?.name ?? "";
         const columns = input ? groupColumns(input) : null;
         const attributesChanged = columns !== null && Object.entries(columns).some(([k, v]) => before[k as keyof DirectoryGroupRow] !== v);

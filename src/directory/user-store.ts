@@ -1,3 +1,4 @@
+import { assertWithinLimits, userInputProblems } from "./input-limits.js";
 import type { Kysely } from "kysely";
 import type { StorageCapabilities } from "../storage/capabilities.js";
 import type { Database, DirectoryUserRow } from "../storage/schema.js";
@@ -74,6 +75,7 @@ export function createUserStore(deps: StoreDeps) {
       const before = await mustLoad(trx, dir, id, caps.rowLocks);
       checkVersion(before.row, expectedVersion);
       const input = typeof next === "function" ? next(before.user) : next;
+      assertWithinLimits(userInputProblems(input));
       username = input.username;
       const columns = await columnsOf(trx, dir, mapping, id, input);
       const unchanged = Object.entries(columns).every(([k, v]) => before.row[k as keyof DirectoryUserRow] === v);
@@ -139,6 +141,7 @@ export function createUserStore(deps: StoreDeps) {
     },
 
     async create(dir: DirectoryContext, input: UserInput): Promise<StoredUser> {
+      assertWithinLimits(userInputProblems(input));
       if (caps.writableCtes && !db.isTransaction && input.emails.length <= MAX_STATEMENT_EMAILS) {
         const created = await createInOneStatement(dir, input);
         if (created) return created;
@@ -171,6 +174,7 @@ export function createUserStore(deps: StoreDeps) {
      */
     async createMany(dir: DirectoryContext, inputs: readonly UserInput[]): Promise<DirectoryUser[]> {
       if (inputs.length === 0) return [];
+      for (const input of inputs) assertWithinLimits(userInputProblems(input));
       return write(inputs[0]?.username ?? "", async (trx) => {
         const mapping = await loadMapping(trx, dir.id, caps.rowLocks);
         const now = clock.now().toISOString();

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, Errors, type FieldError } from "../core/errors.js";
+import { storageUnavailable } from "../storage/storage-unavailable.js";
 
 interface AjvIssue {
   instancePath?: string;
@@ -22,6 +23,9 @@ function toFieldErrors(issues: readonly AjvIssue[]): FieldError[] {
   }));
 }
 
+/** What a 503 for the database's condition asks clients to wait before retrying. */
+export const STORAGE_RETRY_AFTER_SECONDS = 5;
+
 /** Maps anything thrown while serving a request to Roster's error catalogue. */
 export function toAppError(error: FastifyError & { validation?: AjvIssue[]; validationContext?: string }, bodyLimit: number): AppError {
   if (error instanceof AppError) return error;
@@ -35,7 +39,8 @@ export function toAppError(error: FastifyError & { validation?: AjvIssue[]; vali
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return Errors.payloadTooLarge(bodyLimit);
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return Errors.unsupportedMediaType(String(error.message.split(": ").at(-1) ?? "unknown"));
+      // The media-type rule (media-types.ts) answers first, naming what the route reads; this is its fallback.
+      return new AppError(415, "unsupported_media_type", "This Content-Type is not accepted here");
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return Errors.invalidJson("The body is empty but Content-Type says JSON");
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
@@ -44,6 +49,8 @@ export function toAppError(error: FastifyError & { validation?: AjvIssue[]; vali
   if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_INVALID_JSON_BODY") return Errors.invalidJson(`Malformed JSON: ${error.message}`);
   if (error.statusCode === 429) return Errors.rateLimited(Number(error.message.match(/\d+/)?.[0] ?? 1));
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new AppError(error.statusCode, "invalid_request", error.message);
+  const unavailable = storageUnavailable(error);
+  if (unavailable) return Errors.storageUnavailable(unavailable.message, error);
   return Errors.internal(error);
 }
 
@@ -51,6 +58,7 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   const body: { code: string; message: string; errors?: readonly FieldError[] } = { code: error.code, message: error.message };
   if (error.errors.length > 0) body.errors = error.errors;
   if (error.status === 401) reply.header("WWW-Authenticate", 'Bearer realm="roster"');
+  if (error.status === 503) reply.header("Retry-After", String(STORAGE_RETRY_AFTER_SECONDS));
   return reply.code(error.status).type("application/json").send(body);
 }
 

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
-import { createTestApp, type TestApp } from "../../test/support/test-app.js";
+import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
+
+const METRICS_TOKEN = "scrape-token-0123456789abcdef";
 
 describe.each(DIALECTS)("health, readiness and the OpenAPI document on %s", (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(dialect);
+    t = await createTestApp(dialect, { ROSTER_METRICS_TOKEN: METRICS_TOKEN });
   });
   afterAll(async () => t?.close());
 
@@ -31,12 +33,27 @@ describe.each(DIALECTS)("health, readiness and the OpenAPI document on %s", (dia
 
   it("serves Prometheus metrics labelled by route pattern, not by URL", async () => {
     await t.app.inject({ method: "GET", url: "/organizations/org_01ARZ3NDEKTSV4RRFFQ69G5FAV" });
-    const res = await t.app.inject({ method: "GET", url: "/metrics" });
+    const res = await t.app.inject({ method: "GET", url: "/metrics", headers: bearer(ADMIN_KEY) });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toContain("text/plain");
     expect(res.body).toContain('roster_http_requests_total{method="GET",route="/organizations/:id",status="401"} 1');
     expect(res.body).toContain("process_cpu_seconds_total");
     expect(res.body).not.toContain("org_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+  });
+
+  it("serves metrics to the admin key and the scrape token only", async () => {
+    const { key } = await createOrgWithKey(t.app, "Metrics Org");
+    const anonymous = await t.app.inject({ method: "GET", url: "/metrics" });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().code).toBe("unauthorized");
+    expect(anonymous.body).not.toContain("roster_http_requests_total");
+    expect((await t.app.inject({ method: "GET", url: "/metrics", headers: bearer("scrape-token-wrong-0123456789") })).statusCode).toBe(401);
+    const orgKey = await t.app.inject({ method: "GET", url: "/metrics", headers: bearer(key) });
+    expect(orgKey.statusCode).toBe(403);
+    expect(orgKey.json().code).toBe("forbidden");
+    const scraper = await t.app.inject({ method: "GET", url: "/metrics", headers: bearer(METRICS_TOKEN) });
+    expect(scraper.statusCode).toBe(200);
+    expect(scraper.body).toContain("roster_http_requests_total");
   });
 
   it("echoes a caller's X-Request-Id and makes one up otherwise", async () => {

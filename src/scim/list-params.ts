@@ -1,4 +1,5 @@
 import { createScimError } from "./errors.js";
+import { singleInteger, singleText } from "./request-values.js";
 
 /** RFC 7644 §3.4.2.4 and RFC 9865: how a client asked to page through a list. */
 export interface ListParams {
@@ -19,34 +20,26 @@ export function isPlainFirstPage(params: ListParams): boolean {
 export const MAX_RESULTS = 1000;
 const DEFAULT_COUNT = 100;
 
-function integer(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw === "") return fallback;
-  if (!/^-?\d+$/.test(raw.trim())) throw createScimError(400, { detail: `${name} must be an integer`, scimType: "invalidValue" });
-  return Number(raw);
-}
-
-export interface RawListQuery {
-  filter?: string | undefined;
-  sortBy?: string | undefined;
-  sortOrder?: string | undefined;
-  startIndex?: string | number | undefined;
-  count?: string | number | undefined;
-  cursor?: string | undefined;
-}
+/** A list request's parameters as they arrived: a query string (strings, arrays when repeated) or a `.search` body (any JSON). */
+export type RawListQuery = Readonly<Record<string, unknown>>;
 
 /** Reads list parameters from a query string or a `.search` body, clamping as RFC 7644 says. */
 export function readListParams(query: RawListQuery): ListParams {
-  const order = query.sortOrder?.toLowerCase();
+  const filter = singleText("filter", query.filter);
+  const sortBy = singleText("sortBy", query.sortBy);
+  const order = singleText("sortOrder", query.sortOrder)?.toLowerCase();
+  const cursor = singleText("cursor", query.cursor);
   if (order !== undefined && order !== "ascending" && order !== "descending") {
     throw createScimError(400, { detail: 'sortOrder must be "ascending" or "descending"', scimType: "invalidValue" });
   }
+  const rawStart = singleInteger("startIndex", query.startIndex);
   // A startIndex below 1 is read as 1 and a negative count as 0 (RFC 7644 §3.4.2.4).
-  const startIndex = Math.max(1, integer("startIndex", query.startIndex?.toString(), 1));
-  const count = Math.min(MAX_RESULTS, Math.max(0, integer("count", query.count?.toString(), DEFAULT_COUNT)));
-  if (query.cursor !== undefined && query.startIndex !== undefined && query.startIndex !== "") {
+  const startIndex = Math.max(1, rawStart ?? 1);
+  const count = Math.min(MAX_RESULTS, Math.max(0, singleInteger("count", query.count) ?? DEFAULT_COUNT));
+  if (cursor !== undefined && rawStart !== undefined) {
     throw createScimError(400, { detail: "cursor and startIndex cannot be combined", scimType: "invalidValue" });
   }
-  return { filter: query.filter?.trim() || undefined, sortBy: query.sortBy?.trim() || undefined, descending: order === "descending", startIndex, count, cursor: query.cursor };
+  return { filter: filter?.trim() || undefined, sortBy: sortBy?.trim() || undefined, descending: order === "descending", startIndex, count, cursor };
 }
 
 /** Opaque RFC 9865 cursors: the sort key and id of the last row served. */

@@ -1,19 +1,21 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { createScimError } from "./errors.js";
 import { type Projection, readProjection } from "./projection.js";
-import { etag, versionFromEtag } from "./resource-meta.js";
+import { readIfMatch } from "./if-match.js";
+import { singleText } from "./request-values.js";
+import { etag } from "./resource-meta.js";
 
-/** The version If-Match names, or undefined when the client did not ask for a precondition. */
+/** The version If-Match names, or undefined when the client did not ask for a precondition (see `readIfMatch`). */
 export function ifMatchVersion(request: FastifyRequest): number | undefined {
   const header = request.headers["if-match"];
-  const version = versionFromEtag(Array.isArray(header) ? header[0] : header);
-  if (version === "invalid") throw createScimError(400, { detail: "If-Match must be an entity tag such as W/\"3\"", scimType: "invalidSyntax" });
-  return version ?? undefined;
+  const ifMatch = readIfMatch(Array.isArray(header) ? header.join(", ") : header);
+  if (!ifMatch.ok) throw createScimError(400, { detail: ifMatch.detail, ...(ifMatch.malformed ? { scimType: "invalidSyntax" as const } : {}) });
+  return ifMatch.version;
 }
 
 export function projectionOf(request: FastifyRequest): Projection {
-  const query = request.query as { attributes?: string; excludedAttributes?: string };
-  return readProjection(query);
+  const query = request.query as Record<string, unknown>;
+  return readProjection({ attributes: singleText("attributes", query.attributes), excludedAttributes: singleText("excludedAttributes", query.excludedAttributes) });
 }
 
 /** Sends one resource with its ETag, or 304 when If-None-Match already names this version. */

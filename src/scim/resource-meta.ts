@@ -18,13 +18,6 @@ export function etag(version: number): string {
   return `W/"${version}"`;
 }
 
-/** The version an If-Match / If-None-Match header names, or null for `*` or none. */
-export function versionFromEtag(header: string | undefined): number | null | "invalid" {
-  if (header === undefined || header.trim() === "*") return null;
-  const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header);
-  return match ? Number(match[1]) : "invalid";
-}
-
 export function meta(resourceType: "User" | "Group", location: string, created: string, lastModified: string, version: number) {
   return { resourceType, created, lastModified, location, version: etag(version) };
 }

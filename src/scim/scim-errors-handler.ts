@@ -1,18 +1,23 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../core/errors.js";
-import { toAppError } from "../http/error-handler.js";
+import { STORAGE_RETRY_AFTER_SECONDS, toAppError } from "../http/error-handler.js";
 import { createScimError, ScimError, type ScimType } from "./errors.js";
 import { SCIM_MEDIA_TYPE } from "./media-type.js";
 
 const SCIM_TYPE_BY_STATUS: Partial<Record<number, ScimType>> = { 400: "invalidSyntax", 409: "uniqueness" };
 
 /** Store and API error codes whose RFC 7644 scimType differs from the status default. */
-const SCIM_TYPE_BY_CODE: Partial<Record<string, ScimType>> = { unknown_members: "invalidValue", validation_error: "invalidValue" };
+const SCIM_TYPE_BY_CODE: Partial<Record<string, ScimType>> = {
+  unknown_members: "invalidValue",
+  validation_error: "invalidValue",
+  invalid_value: "invalidValue",
+};
 
 /** Anything thrown under the SCIM base becomes a SCIM Error body (RFC 7644 §3.12). */
 export function toScimError(error: unknown, bodyLimit: number): ScimError {
   if (error instanceof ScimError) return error;
   const app = error instanceof AppError ? error : toAppError(error as FastifyError, bodyLimit);
+  if (app.status === 503) return createScimError(503, { detail: app.message, cause: error });
   if (app.status >= 500) return createScimError(500, { detail: "Internal server error", cause: error });
   const detail = app.errors.length ? `${app.message}: ${app.errors.map((e) => `${e.field} ${e.message}`).join("; ")}` : app.message;
   const scimType = SCIM_TYPE_BY_CODE[app.code] ?? SCIM_TYPE_BY_STATUS[app.status];
@@ -22,6 +27,7 @@ export function toScimError(error: unknown, bodyLimit: number): ScimError {
 export function sendScimError(reply: FastifyReply, error: ScimError): FastifyReply {
   reply.request.scimErrorDetail = error.detail;
   if (error.status === 401) reply.header("WWW-Authenticate", 'Bearer realm="roster-scim"');
+  if (error.status === 503) reply.header("Retry-After", String(STORAGE_RETRY_AFTER_SECONDS));
   return reply.code(error.status).type(SCIM_MEDIA_TYPE).send(error.toBody());
 }
 

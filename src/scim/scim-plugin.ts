@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Deps } from "../core/deps.js";
+import type { AllowedMethods } from "../http/allowed-methods.js";
+import { createJsonBodyParser } from "../http/json-body.js";
+import { defaultMediaTypes, JSON_MEDIA_TYPES } from "../http/media-types.js";
 import { createScimError } from "./errors.js";
 import { SCIM_MEDIA_TYPE } from "./media-type.js";
 import { requireScimDirectory } from "./scim-directory.js";
@@ -12,9 +15,17 @@ import { usersRoutes } from "./users/users-routes.js";
 import { groupsRoutes } from "./groups/groups-routes.js";
 
 /** Everything under `/scim/v2/{directoryId}` (registered with that prefix): its own auth, media types and error format. */
-export async function scimPlugin(app: FastifyInstance, { deps, requestLog }: { deps: Deps; requestLog: ScimRequestLog }): Promise<void> {
+export interface ScimPluginOptions {
+  readonly deps: Deps;
+  readonly requestLog: ScimRequestLog;
+  /** The app's registered paths and methods, for `405` answers. */
+  readonly allowedMethods: AllowedMethods;
+}
+
+export async function scimPlugin(app: FastifyInstance, { deps, requestLog, allowedMethods }: ScimPluginOptions): Promise<void> {
   const bodyLimit = deps.config.bodyLimitBytes;
-  app.addContentTypeParser(SCIM_MEDIA_TYPE, { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
+  app.addContentTypeParser(SCIM_MEDIA_TYPE, { parseAs: "string" }, createJsonBodyParser(app));
+  app.addHook("onRoute", defaultMediaTypes([SCIM_MEDIA_TYPE, ...JSON_MEDIA_TYPES]));
   app.setErrorHandler(createScimErrorHandler(bodyLimit));
   app.addHook("onResponse", function logScimRequest(request, reply, done) {
     if (request.scimLogDirectoryId) {
@@ -27,17 +38,24 @@ export async function scimPlugin(app: FastifyInstance, { deps, requestLog }: { d
         error_detail: request.scimErrorDetail,
         request_body: redactBody(request.body),
         user_agent: request.headers["user-agent"]?.slice(0, 200) ?? null,
+        authenticated: request.scimDirectory ? 1 : 0,
       });
     }
     done();
   });
-  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
-    sendScimError(reply, createScimError(404, { detail: `No SCIM resource at ${request.method} ${request.url.split("?")[0]}` })),
-  );
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split("?")[0] ?? "";
+    const allowed = allowedMethods.of(path);
+    if (allowed.length === 0) return sendScimError(reply, createScimError(404, { detail: `No SCIM resource at ${request.method} ${path}` }));
+    reply.header("Allow", allowed.join(", "));
+    return sendScimError(reply, createScimError(405, { detail: `${request.method} is not allowed on ${path}; it answers ${allowed.join(", ")}` }));
+  });
   // Callback hooks (a throw still reaches the error handler): an async hook costs a promise per request.
-  app.addHook("onRequest", function scimBearer(request, _reply, done) {
+  // preParsing: after the rate limiter's onRequest (a route hook, run after this plugin's), so
+  // requests without a valid token are counted too; before parsing, so their bodies never are.
+  app.addHook("preParsing", function scimBearer(request, _reply, payload, done) {
     requireScimDirectory(request);
-    done();
+    done(null, payload);
   });
   app.addHook("onSend", function scimMediaType(_request, reply, payload, done) {
     if (String(reply.getHeader("content-type") ?? "").startsWith("application/json")) reply.type(SCIM_MEDIA_TYPE);

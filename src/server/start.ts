@@ -15,12 +15,21 @@ import { syncThreadFor } from "../sync/sync-thread-launcher.js";
 import { createDeliveryWorker } from "../webhooks/delivery-worker.js";
 import { startHousekeeping } from "./housekeeping.js";
 
+/** Time kept back at the end of a shutdown for what must still happen (recording, closing storage). */
+const SHUTDOWN_RESERVE_MS = 500;
+
 export interface RunningServer {
   readonly app: FastifyInstance;
   readonly storage: Storage;
   readonly url: string;
   readonly generatedAdminKey: string | null;
-  close(): Promise<void>;
+  /**
+   * Stops in order, within `ROSTER_SHUTDOWN_TIMEOUT_MS`: answers new requests 503 (for `drainMs`,
+   * default 0, while still listening), stops listening, lets requests in flight finish, stops this
+   * process's sync runs, lets the webhook requests in flight finish and gives back the rest of
+   * their runs, closes storage.
+   */
+  close(options?: { readonly drainMs?: number }): Promise<void>;
 }
 
 /** A free loopback port, so PORT=0 still yields a public URL naming the real port. */
@@ -47,8 +56,8 @@ export async function startServer(requested: RosterConfig, options: Pick<AppOpti
   const { generated } = await ensureAdminKey(storage.db, config.adminKey);
   const deps: Deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), config };
   // One keyring for the routes and the worker: an in-memory database's ephemeral key must be the same for both.
-  const secretKeyring = createSecretKeyring({ secretKey: config.secretKey, database: config.database, warn: (message) => app.log.warn(message) });
-  const app = await buildApp(deps, { secretKeyring, connectorKinds: options.connectorKinds, syncThread: syncThreadFor(config, storage) });
+  const secretKeyring = createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => app.log.warn(message) });
+  const app = await buildApp(deps, { secretKeyring, connectorKinds: options.connectorKinds, syncThread: syncThreadFor(config, storage), poolStats: storage.poolStats });
   const address = await app.listen({ host: config.host, port: config.port });
   const worker = createDeliveryWorker({ ...deps, keyring: secretKeyring, log: app.log.child({ component: "webhooks" }), eventWrites: storage.eventWrites }).start();
 
@@ -60,13 +69,23 @@ export async function startServer(requested: RosterConfig, options: Pick<AppOpti
     storage,
     url: address,
     generatedAdminKey: generated,
-    async close() {
+    async close({ drainMs = 0 } = {}) {
+      const deadline = Date.now() + config.timeouts.shutdownMs;
+      const left = (reserveMs: number) => Math.max(0, deadline - reserveMs - Date.now());
+      app.drain.begin();
       housekeeping.stop();
       scheduler.stop();
-      // Closing the app also stops this process's sync runs (recorded as cancelled).
-      await app.close();
-      // After the HTTP side, before storage: interrupted attempts are recorded as such.
-      await worker.stop();
+      if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
+      // Requests still running when time is nearly up are cut, so the rest of the shutdown still happens.
+      const cut = setTimeout(() => app.server.closeAllConnections(), left(SHUTDOWN_RESERVE_MS * 2));
+      try {
+        // Closing the app also stops this process's sync runs (recorded as cancelled, leases released).
+        await app.close();
+      } finally {
+        clearTimeout(cut);
+      }
+      // After the HTTP side, before storage: requests in flight finish, or are recorded as interrupted.
+      await worker.stop(left(SHUTDOWN_RESERVE_MS));
       await storage.close();
     },
   };
@@ -83,9 +102,10 @@ export async function serve(config: RosterConfig, print: (line: string) => void)
     print(`  ${server.generatedAdminKey}`);
     print("");
   }
-  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+  closeWithGrace({ delay: config.timeouts.shutdownMs }, async ({ err, signal }) => {
     if (err) server.app.log.error({ err }, "shutting down after an error");
-    await server.close();
+    else server.app.log.info({ signal }, "shutting down");
+    await server.close({ drainMs: err ? 0 : config.timeouts.drainMs });
   });
   return server;
 }

@@ -55,6 +55,12 @@ export interface StorageCapabilities {
    */
   readonly eventsNotifyChannel: string | null;
   /**
+   * The channel a process notifies (with the directory id) after changing a directory's SCIM
+   * tokens or deleting it, so every process forgets what it cached of them at once; null where
+   * there is none (SQLite: one serving process).
+   */
+  readonly scimTokensNotifyChannel: string | null;
+  /**
    * events.feed_pos, the feed's total order (SPEC §5): a generated column, text of fixed width
    * so text order is numeric order. Everything the feed serves lies below every position still
    * to commit. On PostgreSQL that takes the writer's xid first: all served events have an xid
@@ -96,6 +102,7 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
   isUniqueViolation: (error: unknown) => codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
   eventsSettled: null,
   eventsNotifyChannel: null,
+  scimTokensNotifyChannel: null,
   // Virtual: SQLite adds only virtual generated columns to an existing table; indexes store it anyway.
   eventFeedPosition: { expression: sql<string>`printf('%019d', seq)`, stored: false },
   // SQLite's default collation (BINARY) already compares bytes.
@@ -127,6 +134,7 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
   // waits, because an older-numbered event of a still-running writer could commit after it.
   eventsSettled: sql<SqlBool>`(events.xact_id)::xid8 < pg_snapshot_xmin(pg_current_snapshot())`,
   eventsNotifyChannel: "roster_events",
+  scimTokensNotifyChannel: "roster_scim_tokens",
   // xid8 has at most 20 digits, a bigint sequence 19. PostgreSQL 15 generates only stored columns.
   eventFeedPosition: { expression: sql<string>`lpad(xact_id, 20, '0') || lpad(seq::text, 19, '0')`, stored: true },
   // "C": digits compare by byte whatever the database's collation, and indexes serve `<`/`>`.

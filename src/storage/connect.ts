@@ -20,7 +20,16 @@ export interface Storage {
   readonly caps: StorageCapabilities;
   /** Commits through `db` that wrote events, announced after the fact (the delivery worker's wake-up). */
   readonly eventWrites: EventWrites;
+  /** The connection pool's state (PostgreSQL), for the metrics; null where there is no pool (SQLite's one connection). */
+  poolStats(): PoolStats | null;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  readonly total: number;
+  readonly idle: number;
+  /** Requests waiting for a connection: above zero for long, the pool is too small or queries too slow. */
+  readonly waiting: number;
 }
 
 /** Handed to a background thread so its connection and the serving one take turns at SQLite's write lock. */
@@ -94,6 +103,7 @@ function openSqlite(file: string, options: StorageOptions): Storage {
     sharing: { sqliteTurnstile: turnstile.buffer },
     caps: SQLITE_CAPABILITIES,
     eventWrites,
+    poolStats: () => null,
     async close() {
       await eventWrites.close();
       await db.destroy();
@@ -112,6 +122,10 @@ function openPostgres(url: string, options: StorageOptions): Storage {
   // An idle client whose server connection ends (restart, failover, a forced drop) emits an error;
   // unhandled it would crash the process. The pool replaces it on the next checkout.
   pool.on("error", () => {});
+  // The pool listens only to idle clients: one checked out (inside a transaction, or between a
+  // query and its release) whose connection drops would emit an error nobody hears, which ends
+  // the process. The query in flight still fails with it, and the pool discards the client.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const channel = POSTGRES_CAPABILITIES.eventsNotifyChannel;
   // A background thread's commits are told to its process, which tells the others.
   const otherProcesses = channel === null || options.background ? undefined : pgOtherProcesses(url, pool, channel);
@@ -122,6 +136,7 @@ function openPostgres(url: string, options: StorageOptions): Storage {
     sharing: {},
     caps: POSTGRES_CAPABILITIES,
     eventWrites,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await eventWrites.close();
       await db.destroy();

@@ -40,12 +40,13 @@ export function pgOtherProcesses(url: string, pool: pg.Pool, channel: string): O
 }
 
 /**
- * `LISTEN`s on `channel` on a connection of its own and calls `onEvent` for each notification,
- * and once each time it (re)starts listening, for what was committed while it was not. A lost
+ * `LISTEN`s on `channel` on a connection of its own and calls `onEvent` with each notification's
+ * payload, and once with null each time it (re)starts listening, for what was committed while it
+ * was not. A lost
  * connection is opened again, waiting longer each time; meanwhile the caller's own poll still
  * finds every event (a pooler in transaction mode, which cannot LISTEN, only means polling).
  */
-export function listenOnChannel(url: string, channel: string, onEvent: () => void): EventListener {
+export function listenOnChannel(url: string, channel: string, onEvent: (payload: string | null) => void): EventListener {
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -60,7 +61,7 @@ export function listenOnChannel(url: string, channel: string, onEvent: () => voi
 
   async function connect(): Promise<void> {
     const candidate = new pg.Client({ connectionString: url });
-    candidate.on("notification", () => onEvent());
+    candidate.on("notification", (message) => onEvent(message.payload ?? ""));
     // An error is followed by `end`, which starts over.
     candidate.on("error", () => {});
     candidate.on("end", () => {
@@ -82,7 +83,7 @@ export function listenOnChannel(url: string, channel: string, onEvent: () => voi
     }
     client = candidate;
     delay = FIRST_RETRY_MS;
-    onEvent();
+    onEvent(null);
   }
 
   void connect();

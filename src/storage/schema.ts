@@ -19,8 +19,39 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  webhook_workers: WebhookWorkersTable;
   directory_syncs: DirectorySyncsTable;
   sync_runs: SyncRunsTable;
+  portal_links: PortalLinksTable;
+  web_sessions: WebSessionsTable;
+}
+
+/** A setup link for a customer's IT admin: single use, stored as the SHA-256 of its secret. */
+export interface PortalLinksTable {
+  id: string;
+  token_hash: string;
+  organization_id: string;
+  /** What the link sets up; only `dsync` (directory sync) today. */
+  intent: string;
+  return_url: string | null;
+  success_url: string | null;
+  created_at: string;
+  /** Until when the link can be opened; once opened it opens nothing again. */
+  expires_at: string;
+  opened_at: string | null;
+}
+
+/** A browser session, found by the SHA-256 of its cookie. */
+export interface WebSessionsTable {
+  id: string;
+  token_hash: string;
+  /** `portal`: one organization's directory setup. */
+  kind: string;
+  organization_id: string | null;
+  /** The setup link that opened a portal session. */
+  link_id: string | null;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface ScimRequestsTable {
@@ -35,6 +66,8 @@ export interface ScimRequestsTable {
   /** The request body with secrets redacted, cut to a few KiB; null for bodiless requests. */
   request_body: string | null;
   user_agent: string | null;
+  /** 1 when the request carried the directory's token; 0 for the separately capped rest. */
+  authenticated: number;
 }
 
 export interface SettingsTable {
@@ -77,6 +110,8 @@ export interface DirectoriesTable {
   settings: string;
   /** Pull directories: the connector object, sealed (it holds credentials); null for ingest types. */
   connector: string | null;
+  /** When the directory first heard from its source (SCIM request authenticated, sync succeeded); null while `unlinked`. */
+  linked_at: string | null;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
@@ -220,6 +255,8 @@ export type EventRow = Selectable<EventsTable>;
 export type DirectorySyncRow = Selectable<DirectorySyncsTable>;
 export type SyncRunRow = Selectable<SyncRunsTable>;
 export type ScimRequestRow = Selectable<ScimRequestsTable>;
+export type PortalLinkRow = Selectable<PortalLinksTable>;
+export type WebSessionRow = Selectable<WebSessionsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type DirectoryUpdate = Updateable<DirectoriesTable>;
 
@@ -259,11 +296,23 @@ export interface WebhookDeliveriesTable {
   /** A worker's lease on the delivery while it sends it. */
   locked_until: string | null;
   claim_token: string | null;
+  /** The `webhook_workers` row of the worker holding the lease: its leases are taken back once it is gone. */
+  claim_owner: string | null;
   last_status_code: number | null;
   last_error: string | null;
   delivered_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A running delivery worker: where it runs, and when it last said it still does. */
+export interface WebhookWorkersTable {
+  id: string;
+  hostname: string;
+  pid: number;
+  /** When its process started: with the pid, one process of the host. */
+  started_at: string;
+  heartbeat_at: string;
 }
 
 export interface WebhookAttemptsTable {

@@ -161,14 +161,22 @@ class GroupCommitDriver implements Driver {
     l.inTransaction = false;
     // Let go already: the group's COMMIT failed after the member's work was done; nothing is left to undo.
     if (l.released || !group || group !== this.#open) return;
+    // An error (SQLITE_FULL, an I/O error) can make SQLite roll back the whole transaction: there is
+    // no savepoint left to return to (trying would hide the error that ended it behind "no such
+    // savepoint"), and the members before this one are lost too.
+    if (!this.sqlite.inTransaction) return this.#failRolledBack();
     try {
       await l.inner.executeQuery(UNDO_MEMBER);
       await l.inner.executeQuery(RELEASE_MEMBER);
     } finally {
-      // An error can make SQLite roll back the whole transaction: then the members before this one are lost too.
-      if (!this.sqlite.inTransaction) this.#fail(new Error("the database rolled back a group of transactions after an error in one of them"));
+      if (!this.sqlite.inTransaction) this.#failRolledBack();
       else if (group.members === 0) await this.#rollbackOpen(l.inner);
     }
+  }
+
+  #failRolledBack(): void {
+    // SQLite's own code for "the transaction was rolled back": the members' writes were valid, a retry can succeed.
+    this.#fail(Object.assign(new Error("the database rolled back a group of transactions after an error in one of them"), { code: "SQLITE_ABORT_ROLLBACK" }));
   }
 
   async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {

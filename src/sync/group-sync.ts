@@ -1,3 +1,4 @@
+import { describeProblems, groupInputProblems } from "../directory/input-limits.js";
 import type { SourceGroup, SourceItem } from "../connectors/source.js";
 import { createDirectoryStore, NO_MEMBER_CHANGE } from "../directory/index.js";
 import type { DirectoryGroupRow } from "../storage/schema.js";
@@ -192,6 +193,11 @@ export async function syncGroups(ctx: EngineContext, items: AsyncIterable<Source
     ctx.signal.throwIfAborted();
     if (item.kind === "invalid") {
       ctx.tally.failGroup(item.ref, item.message);
+      continue;
+    }
+    const problems = groupInputProblems(item.record);
+    if (problems.length > 0) {
+      ctx.tally.failGroup(item.record.idpId, describeProblems(problems));
       continue;
     }
     batch.push(item.record);

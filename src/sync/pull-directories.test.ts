@@ -125,13 +125,33 @@ describe.each(DIALECTS)("pull directories end to end on %s", (dialect) => {
     expect(row.upload).toBeNull();
   });
 
-  it("CSV: a manual run of an upload-only directory fails with a clear reason", async () => {
+  it("CSV: a manual run of an upload-only directory is refused with a clear reason, and a held upload stays confirmable", async () => {
     const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Uploads", type: "csv" } });
     expect(created.statusCode, created.body).toBe(201);
     const dirId = created.json().id as string;
-    await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin });
+    const upload = (rows: string) => t.app.inject({ method: "POST", url: `/directories/${dirId}/csv`, headers: { ...admin, "content-type": "text/csv" }, payload: `username\n${rows}` });
+    await upload("a\nb\nc\nd\ne\n");
+    await finished(dirId);
+    await upload("a\n");
+    const held = await finished(dirId);
+    expect(held).toMatchObject({ state: "needs_confirmation", pending_removals: 4 });
+
+    const refused = await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin });
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json()).toMatchObject({ code: "source_misconfigured", message: expect.stringContaining("upload") });
+    expect((await finished(dirId)).id).toBe(held.id);
+
+    const confirm = await t.app.inject({ method: "POST", url: `/directories/${dirId}/syncs/${held.id}/confirm`, headers: admin });
+    expect(confirm.statusCode, confirm.body).toBe(202);
+    expect(await finished(dirId)).toMatchObject({ id: held.id, state: "succeeded", counts: { deactivated: 4 } });
+  });
+
+  it("CSV: a scheduled run of an upload-only directory is recorded failed with the reason, so the schedule moves on", async () => {
+    const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Uploads", type: "csv" } });
+    const dirId = created.json().id as string;
+    await t.app.sync.start(dirId, null, { mode: "auto", trigger: "schedule" });
     const run = await finished(dirId);
-    expect(run).toMatchObject({ state: "failed", failure: { reason: "misconfigured", message: expect.stringContaining("upload") } });
+    expect(run).toMatchObject({ state: "failed", trigger: "schedule", failure: { reason: "misconfigured", message: expect.stringContaining("upload") } });
   });
 
   it("SCIM pull: reads a live upstream Roster's users and groups; a wrong token marks invalid_credentials", async () => {

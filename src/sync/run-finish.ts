@@ -51,8 +51,11 @@ export async function finishRun(deps: StoreDeps, finished: FinishedRun): Promise
       if (Object.keys(sync).length > 0) await trx.updateTable("directory_syncs").set(sync).where("directory_id", "=", dir.row.id).execute();
     }
     const credentialsWrong = failed && outcome.reason === "invalid_credentials";
-    const state = credentialsWrong ? "invalid_credentials" : !failed && dir.row.state === "invalid_credentials" ? "linked" : null;
-    if (state) await trx.updateTable("directories").set({ state, updated_at: now }).where("id", "=", dir.row.id).where("deleted_at", "is", null).execute();
+    // A run that reached its source links a new directory (`unlinked`) or one whose credentials had failed.
+    const reached = !failed && (dir.row.state === "invalid_credentials" || dir.row.state === "unlinked");
+    const state = credentialsWrong ? "invalid_credentials" : reached ? "linked" : null;
+    const linkedAt = state === "linked" && dir.row.linked_at === null ? { linked_at: now } : {};
+    if (state) await trx.updateTable("directories").set({ state, updated_at: now, ...linkedAt }).where("id", "=", dir.row.id).where("deleted_at", "is", null).execute();
     const data = toRunObject({ ...run, ...update, upload: null }, deps.clock.now());
     await appendEvents(trx, deps, [{ event: failed ? "connector.sync.failed" : "connector.sync.completed", organizationId: run.organization_id, directoryId: run.directory_id, data }]);
   });

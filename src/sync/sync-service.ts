@@ -1,4 +1,5 @@
 import { openConnector, withoutCommonKeys } from "../connectors/connector-settings.js";
+import { SourceError } from "../connectors/source.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
@@ -130,13 +131,19 @@ export function createSyncService(deps: SyncServiceDeps) {
     await releaseLease(db, dir.row.id, run.id);
   }
 
-  /** Whether the directory's source can read only what changed (a source that cannot even open says no; the run reports why). */
-  async function deltaSupported(dir: PullDirectory, upload: string | undefined): Promise<boolean> {
+  /**
+   * Whether the directory's source can read only what changed. A source that cannot even open (a
+   * CSV directory with no path and no upload) refuses a run a person or an upload asked for, with
+   * its reason and nothing recorded: such a run would fail at once and, being newer, supersede a
+   * run the mass-removal guard holds. A scheduled one is recorded failed, so the schedule moves on.
+   */
+  async function deltaSupported(dir: PullDirectory, options: StartOptions): Promise<boolean> {
     try {
-      const probe = kinds[dir.row.type]?.open(withoutCommonKeys(dir.config), { upload });
+      const probe = kinds[dir.row.type]?.open(withoutCommonKeys(dir.config), { upload: options.upload });
       await probe?.close();
       return probe?.supportsDelta ?? false;
-    } catch {
+    } catch (error) {
+      if (error instanceof SourceError && options.trigger !== "schedule") throw new AppError(409, "source_misconfigured", error.message, [], { cause: error });
       return false;
     }
   }
@@ -154,7 +161,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     /** Starts a run in the background and answers at once with it (state `running`). */
     async start(directoryId: string, scope: string | null, options: StartOptions = {}): Promise<SyncRunObject> {
       const dir = await loadDirectory(directoryId, scope);
-      const supportsDelta = await deltaSupported(dir, options.upload);
+      const supportsDelta = await deltaSupported(dir, options);
       const { mode, changedSince } = await chooseMode(dir, options.mode ?? "full", supportsDelta);
       const run = await begin(dir, { id: ids("syncRun"), mode, trigger: options.trigger ?? "manual", dryRun: options.dryRun ?? false, username: null });
       inBackground(execute(dir, run, { upload: options.upload, changedSince, confirmed: false }));

@@ -1,5 +1,6 @@
 import type { SourceItem, SourceUser } from "../connectors/source.js";
 import { createDirectoryStore } from "../directory/index.js";
+import { describeProblems, userInputProblems } from "../directory/input-limits.js";
 import type { DirectoryUserRow } from "../storage/schema.js";
 import { isOneOf, valueLists } from "../storage/value-lists.js";
 import { type EngineContext, messageOf, ONE_BY_ONE_PER_TRANSACTION } from "./engine-context.js";
@@ -125,7 +126,10 @@ export async function syncUsers(ctx: EngineContext, items: AsyncIterable<SourceI
   };
   for await (const item of items) {
     ctx.signal.throwIfAborted();
+    // A record over the store's limits (or with text no backend keeps) fails alone, before any query reads it.
+    const problems = item.kind === "record" ? userInputProblems(item.record) : [];
     if (item.kind === "invalid") ctx.tally.failUser(item.ref, item.message);
+    else if (problems.length > 0) ctx.tally.failUser(item.record.idpId, describeProblems(problems));
     else batch.push(item.record);
     if (batch.length >= ctx.batchSize) await flush();
   }

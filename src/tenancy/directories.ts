@@ -55,7 +55,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
   async function present(rows: readonly DirectoryRow[]): Promise<DirectoryObject[]> {
     const counts = await countDirectoryMembers(db, rows.map((r) => r.id));
     return rows.map((r) => {
-      const directory = toDirectoryObject(r, counts.get(r.id) ?? EMPTY_COUNTS, isIngestType(r.type) ? scimBaseUrl(config.publicUrl, r.id) : null);
+      const directory = toDirectoryObject(r, counts.get(r.id) ?? EMPTY_COUNTS, isIngestType(r.type) ? scimBaseUrl(config.publicUrl, r.id) : null, config.restoreDays);
       return r.connector !== null && pull ? { ...directory, connector: pull.present(r) } : directory;
     });
   }
@@ -101,17 +101,19 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
         name,
         name_lower: name.toLowerCase(),
         type: input.type,
-        state: "linked",
+        // Until the IdP's first authenticated SCIM request, or the connector's first successful sync.
+        state: "unlinked",
         domain: input.domain?.trim().toLowerCase() || null,
         deactivated_members: input.deactivated_members ?? "hide",
         settings: "{}",
         connector: ingest ? null : (pull as PullDirectories).seal(input.type, id, input.connector),
+        linked_at: null,
         created_at: now,
         updated_at: now,
         deleted_at: null,
       };
       if (!ingest) {
-        const directory = { ...toDirectoryObject(row, EMPTY_COUNTS, null), connector: (pull as PullDirectories).present(row) };
+        const directory = { ...toDirectoryObject(row, EMPTY_COUNTS, null, config.restoreDays), connector: (pull as PullDirectories).present(row) };
         await db.transaction().execute(async (trx) => {
           await trx.insertInto("directories").values(row).execute();
           await (pull as PullDirectories).schedule(trx, row);
@@ -119,7 +121,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
         });
         return directory;
       }
-      const directory = toDirectoryObject(row, EMPTY_COUNTS, scimBaseUrl(config.publicUrl, row.id));
+      const directory = toDirectoryObject(row, EMPTY_COUNTS, scimBaseUrl(config.publicUrl, row.id), config.restoreDays);
       const token = await db.transaction().execute(async (trx) => {
         await trx.insertInto("directories").values(row).execute();
         const minted = await issueScimToken(trx, deps, row.id);
@@ -182,7 +184,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
       const now = clock.now().toISOString();
       await db.transaction().execute(async (trx) => {
         await trx.updateTable("directories").set({ state: "deleting", deleted_at: now, updated_at: now }).where("id", "=", id).execute();
-        const data = toDirectoryObject({ ...row, state: "deleting", deleted_at: now, updated_at: now }, EMPTY_COUNTS, null);
+        const data = toDirectoryObject({ ...row, state: "deleting", deleted_at: now, updated_at: now }, EMPTY_COUNTS, null, config.restoreDays);
         await appendEvents(trx, deps, [{ event: "dsync.deleted", organizationId: row.organization_id, directoryId: id, data }]);
       });
       scimTokens?.forget(id);
@@ -193,9 +195,11 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
       const row = await findRow(id, scope);
       if (row.deleted_at === null) throw new AppError(409, "directory_not_deleted", `Directory ${id} is not deleted`);
       const now = clock.now().toISOString();
+      // Back to what it was before the deletion: linked once it had heard from its source.
+      const state = row.linked_at === null ? "unlinked" : "linked";
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable("directories").set({ state: "linked", deleted_at: null, updated_at: now }).where("id", "=", id).execute();
-        const data = toDirectoryObject({ ...row, state: "linked", deleted_at: null, updated_at: now }, EMPTY_COUNTS, null);
+        await trx.updateTable("directories").set({ state, deleted_at: null, updated_at: now }).where("id", "=", id).execute();
+        const data = toDirectoryObject({ ...row, state, deleted_at: null, updated_at: now }, EMPTY_COUNTS, null, config.restoreDays);
         await appendEvents(trx, deps, [{ event: "dsync.activated", organizationId: row.organization_id, directoryId: id, data }]);
       });
       return get(id, scope);

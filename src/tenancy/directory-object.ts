@@ -32,6 +32,8 @@ export interface DirectoryObject {
   /** Pull directories: the connector settings without credentials. */
   readonly connector?: Record<string, unknown>;
   readonly deleted_at: string | null;
+  /** A deleted directory: when its restore window closes and it is purged; null while it is live. */
+  readonly restorable_until: string | null;
   readonly created_at: string;
   readonly updated_at: string;
 }
@@ -42,7 +44,8 @@ export function scimBaseUrl(publicUrl: string, directoryId: string): string {
   return `${publicUrl}/scim/v2/${directoryId}`;
 }
 
-export function toDirectoryObject(row: DirectoryRow, counts: DirectoryCounts, scimBase: string | null): DirectoryObject {
+/** The directory as the API shows it; `restoreDays` is ROSTER_RESTORE_DAYS, the window a deleted one stays restorable. */
+export function toDirectoryObject(row: DirectoryRow, counts: DirectoryCounts, scimBase: string | null, restoreDays: number): DirectoryObject {
   return {
     object: "directory",
     id: row.id,
@@ -57,6 +60,7 @@ export function toDirectoryObject(row: DirectoryRow, counts: DirectoryCounts, sc
     ...readMapping(row.settings),
     ...(scimBase ? { scim: { base_url: scimBase } } : {}),
     deleted_at: row.deleted_at,
+    restorable_until: row.deleted_at === null ? null : new Date(Date.parse(row.deleted_at) + restoreDays * 86_400_000).toISOString(),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

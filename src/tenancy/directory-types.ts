@@ -1,4 +1,4 @@
-/** Directory types (SPEC §1; WorkOS spellings where WorkOS has one). */
+/** Directory types (WorkOS spellings where WorkOS has one). */
 export const INGEST_TYPES = [
   "okta scim v2.0",
   "azure scim v2.0",
@@ -9,7 +9,13 @@ export const INGEST_TYPES = [
 
 export const PULL_TYPES = ["ldap", "scim pull", "csv", "google workspace"] as const;
 
+/** The pull types whose connector this build ships (the registry's kinds); the others are refused with 422. */
+export const CONNECTED_PULL_TYPES = ["ldap", "scim pull", "csv"] as const satisfies readonly (typeof PULL_TYPES)[number][];
+
 export const DIRECTORY_TYPES = [...INGEST_TYPES, ...PULL_TYPES] as const;
+
+/** What a directory can be created as here: every ingest type, and the pull types with a connector. */
+export const CREATABLE_DIRECTORY_TYPES = [...INGEST_TYPES, ...CONNECTED_PULL_TYPES] as const;
 export type DirectoryType = (typeof DIRECTORY_TYPES)[number];
 
 export const DIRECTORY_STATES = ["linked", "unlinked", "validating", "invalid_credentials", "deleting"] as const;

@@ -1,8 +1,13 @@
-import { AppError, Errors } from "../core/errors.js";
+import type { ExpressionBuilder } from "kysely";
+import { AppError, Errors, type FieldError } from "../core/errors.js";
 import type { Deps } from "../core/deps.js";
 import { containsText } from "../storage/like.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
-import type { OrganizationRow } from "../storage/schema.js";
+import type { Database, OrganizationRow } from "../storage/schema.js";
+
+const DAY_MS = 86_400_000;
+/** Restorable directories named in a refusal at most; the rest are counted. */
+const NAMED_MAX = 20;
 
 export interface Organization {
   readonly object: "organization";
@@ -37,6 +42,25 @@ function checkName(name: string): string {
   const trimmed = name.trim();
   if (!trimmed) throw Errors.validation("name must not be empty", [{ field: "name", code: "required", message: "must not be empty" }]);
   return trimmed;
+}
+
+/** Why an organization cannot go: its live directories, or the deleted ones still restorable, each with its deadline. */
+function blockedDeletion(id: string, directories: readonly { id: string; deleted_at: string | null }[], restoreDays: number): AppError {
+  if (directories.length === 0) return Errors.notFound("Organization", id);
+  if (directories.some((d) => d.deleted_at === null)) return new AppError(409, "organization_has_directories", `Organization ${id} still has directories; delete them first`);
+  const restorable: FieldError[] = directories.map((d) => ({
+    field: d.id,
+    code: "restorable",
+    message: `deleted, restorable until ${new Date(Date.parse(d.deleted_at ?? "") + restoreDays * DAY_MS).toISOString()}`,
+  }));
+  const named = restorable.slice(0, NAMED_MAX).map((r) => `${r.field} (${r.message.replace("deleted, ", "")})`);
+  const more = restorable.length > NAMED_MAX ? ` and ${restorable.length - NAMED_MAX} more` : "";
+  return new AppError(
+    409,
+    "organization_has_restorable_directories",
+    `Organization ${id} has deleted directories that can still be restored: ${named.join(", ")}${more}. Deleting the organization now would destroy them before their restore window ends; delete it once they are purged`,
+    restorable,
+  );
 }
 
 /** Organizations: created and deleted by the admin; an organization key sees only its own. */
@@ -88,12 +112,23 @@ export function createOrganizationService(deps: Deps) {
       return get(id, scope);
     },
 
-    /** Deletes an organization with no live directories; its keys go with it. */
+    /**
+     * Deletes an organization with no directories but those whose restore window has passed (the
+     * purge would take them anyway); its keys go with it. A deleted directory still restorable
+     * blocks it: the delete would cascade to the directory and break the promised restore window.
+     */
     async remove(id: string): Promise<void> {
       await get(id, null);
-      const live = await db.selectFrom("directories").select("id").where("organization_id", "=", id).where("deleted_at", "is", null).executeTakeFirst();
-      if (live) throw new AppError(409, "organization_has_directories", `Organization ${id} still has directories; delete them first`);
-      await db.deleteFrom("organizations").where("id", "=", id).execute();
+      const cutoff = new Date(clock.now().getTime() - deps.config.restoreDays * DAY_MS).toISOString();
+      const blocking = (eb: ExpressionBuilder<Database, "directories">) => eb.or([eb("deleted_at", "is", null), eb("deleted_at", ">=", cutoff)]);
+      const deleted = await db
+        .deleteFrom("organizations")
+        .where("id", "=", id)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom("directories").select("id").where("organization_id", "=", id).where(blocking))))
+        .executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 1) return;
+      const directories = await db.selectFrom("directories").select(["id", "deleted_at"]).where("organization_id", "=", id).where(blocking).orderBy("id").execute();
+      throw blockedDeletion(id, directories, deps.config.restoreDays);
     },
   };
 }

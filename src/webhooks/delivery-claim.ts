@@ -38,7 +38,10 @@ export interface ClaimedRun {
   readonly deliveries: readonly ClaimedDelivery[];
 }
 
+/** Bounds of one claim, and the registered worker it is taken for. */
 export interface ClaimLimits {
+  /** The claiming worker's `webhook_workers` id: its leases are taken back if it dies. */
+  readonly owner: string | null;
   /** Runs (endpoints) at most. */
   readonly runs: number;
   /** Deliveries per run at most. */
@@ -85,7 +88,7 @@ async function dueHeads(trx: Transaction<Database>, caps: StorageCapabilities, n
  * their events, and returns what this worker got, in order. The conditional UPDATE makes the
  * claim exclusive on any backend; anything past a gap (another worker's) is given back at once.
  */
-async function claimRun(trx: Transaction<Database>, head: Head, nowIso: string, leaseEndIso: string, runSize: number): Promise<{ token: string; deliveries: ClaimedDelivery[] }> {
+async function claimRun(trx: Transaction<Database>, head: Head, nowIso: string, leaseEndIso: string, limits: ClaimLimits): Promise<{ token: string; deliveries: ClaimedDelivery[] }> {
   const rows = await trx
     .selectFrom("webhook_deliveries as d")
     .leftJoin("events as ev", "ev.id", "d.event_id")
@@ -95,7 +98,7 @@ async function claimRun(trx: Transaction<Database>, head: Head, nowIso: string, 
     .where("d.state", "=", "pending")
     .where("d.event_pos", ">=", head.event_pos)
     .orderBy("d.event_pos")
-    .limit(runSize)
+    .limit(limits.runSize)
     .execute();
   const free = (r: WebhookDeliveryRow) => r.next_attempt_at <= nowIso && (r.locked_until === null || r.locked_until <= nowIso);
   const end = rows.findIndex((r) => !free(r));
@@ -104,7 +107,7 @@ async function claimRun(trx: Transaction<Database>, head: Head, nowIso: string, 
   if (wanted.length === 0) return { token, deliveries: [] };
   const leased = await trx
     .updateTable("webhook_deliveries")
-    .set({ locked_until: leaseEndIso, claim_token: token })
+    .set({ locked_until: leaseEndIso, claim_token: token, claim_owner: limits.owner })
     .where("id", "in", wanted.map((r) => r.id))
     .where("state", "=", "pending")
     .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", nowIso)]))
@@ -118,7 +121,7 @@ async function claimRun(trx: Transaction<Database>, head: Head, nowIso: string, 
   return {
     token,
     deliveries: run.map(({ ev_event, ev_data, ev_created_at, ...delivery }) => ({
-      delivery: { ...delivery, locked_until: leaseEndIso, claim_token: token },
+      delivery: { ...delivery, locked_until: leaseEndIso, claim_token: token, claim_owner: limits.owner },
       event: ev_event === null || ev_data === null || ev_created_at === null ? null : { id: delivery.event_id, event: ev_event, data: ev_data, created_at: ev_created_at },
     })),
   };
@@ -140,7 +143,7 @@ export async function claimDueRuns(deps: ClaimDeps, limits: ClaimLimits): Promis
   const claimed = await db.transaction().execute(async (trx) => {
     const runs: { endpointId: string; token: string; deliveries: ClaimedDelivery[] }[] = [];
     for (const head of await dueHeads(trx, caps, nowIso, limits.runs)) {
-      const run = await claimRun(trx, head, nowIso, leaseEndIso, limits.runSize);
+      const run = await claimRun(trx, head, nowIso, leaseEndIso, limits);
       if (run.deliveries.length > 0) runs.push({ endpointId: head.endpoint_id, ...run });
     }
     return runs;
@@ -163,7 +166,7 @@ export async function claimDueRuns(deps: ClaimDeps, limits: ClaimLimits): Promis
 /** Gives leased deliveries back untouched: due again at once. */
 export async function release(db: Kysely<Database>, ids: readonly string[], token: string): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable("webhook_deliveries").set({ locked_until: null, claim_token: null }).where("id", "in", [...ids]).where("claim_token", "=", token).execute();
+  await db.updateTable("webhook_deliveries").set({ locked_until: null, claim_token: null, claim_owner: null }).where("id", "in", [...ids]).where("claim_token", "=", token).execute();
 }
 
 /** Gives whole runs back (the worker is stopping before it sent them). */

@@ -76,6 +76,7 @@ async function markDelivered(trx: Transaction<Database>, run: ClaimedRun, delive
       attempt_count: eb("attempt_count", "+", 1),
       locked_until: null,
       claim_token: null,
+      claim_owner: null,
       updated_at: at,
     }))
     .where("id", "in", ids)
@@ -83,6 +84,27 @@ async function markDelivered(trx: Transaction<Database>, run: ClaimedRun, delive
     .returning("id")
     .execute();
   return rows.map((r) => r.id);
+}
+
+/** Logs attempts: `current` holds the deliveries still ours; a lost lease still logs its attempts, unless the delivery is gone (its endpoint was deleted). */
+async function logAttempts(trx: Transaction<Database>, deps: OutcomeDeps, attempts: readonly Attempt[], current: ReadonlySet<string>): Promise<void> {
+  const stale = attempts.map((a) => a.claim.delivery.id).filter((id) => !current.has(id));
+  const existing = new Set(current);
+  if (stale.length > 0) for (const r of await trx.selectFrom("webhook_deliveries").select("id").where("id", "in", stale).execute()) existing.add(r.id);
+  const logged = attempts.filter((a) => existing.has(a.claim.delivery.id)).map((a) => attemptRow(deps, a));
+  if (logged.length > 0) await trx.insertInto("webhook_attempts").values(logged).execute();
+}
+
+/**
+ * Records delivered attempts of a run still going, in one transaction: each delivery succeeded
+ * and its attempt logged. A worker killed mid-run then sends again only what it had not recorded.
+ */
+export async function recordDelivered(deps: OutcomeDeps, run: ClaimedRun, delivered: readonly Attempt[]): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    const current = new Set(await markDelivered(trx, run, delivered, at));
+    await logAttempts(trx, deps, delivered, current);
+  });
 }
 
 /**
@@ -103,20 +125,14 @@ export async function recordRun(deps: OutcomeDeps, run: ClaimedRun, attempts: re
       const { delivery } = failed.attempt.claim;
       const updated = await trx
         .updateTable("webhook_deliveries")
-        .set({ ...failed.changes, attempt_count: delivery.attempt_count + 1, locked_until: null, claim_token: null, updated_at: at })
+        .set({ ...failed.changes, attempt_count: delivery.attempt_count + 1, locked_until: null, claim_token: null, claim_owner: null, updated_at: at })
         .where("id", "=", delivery.id)
         .where("claim_token", "=", run.token)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 1) current.add(delivery.id);
     }
     await release(trx, unsent.map((c) => c.delivery.id), run.token);
-
-    // A lost lease still logs its attempts, unless the delivery is gone (its endpoint was deleted).
-    const stale = attempts.map((a) => a.claim.delivery.id).filter((id) => !current.has(id));
-    const existing = new Set(current);
-    if (stale.length > 0) for (const r of await trx.selectFrom("webhook_deliveries").select("id").where("id", "in", stale).execute()) existing.add(r.id);
-    const logged = attempts.filter((a) => existing.has(a.claim.delivery.id)).map((a) => attemptRow(deps, a));
-    if (logged.length > 0) await trx.insertInto("webhook_attempts").values(logged).execute();
+    await logAttempts(trx, deps, attempts, current);
 
     if (!failed?.giveUp || !current.has(failed.attempt.claim.delivery.id)) return;
     const { delivery } = failed.attempt.claim;

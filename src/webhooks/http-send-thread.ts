@@ -6,6 +6,10 @@
  *   requests in order, one at a time, on kept-alive connections; stops after the first one not
  *   delivered, on abort, or before a request that could end past `budgetMs` from the start.
  *   Answers `{type: "sent", id, sent: [{offsetMs, outcome}]}`, `outcome` a SendOutcome.
+ *   With `window` > 0 it also answers `{type: "progress", id, index, sent: {offsetMs, outcome}}`
+ *   as each request is done, and sends no request while `window` done ones wait for an ack.
+ * - `{type: "ack", id, count}`: the first `count` requests' outcomes are recorded.
+ * - `{type: "finish", id}`: stops after the request in flight (a draining worker).
  * - `{type: "abort", id}`: cuts the request in flight (its outcome: `interrupted`) and stops.
  * 2xx is success, anything else (redirects included: they are not followed, a receiver must
  * answer itself) a failure. The timeout covers the whole exchange.
@@ -94,17 +98,30 @@ async function sendOne(request, timeoutMs, run) {
   }
 }
 
+// Resolves once fewer than window outcomes wait for their ack (or the run is aborted).
+function acknowledged(run, done, window) {
+  if (window <= 0 || run.aborted || run.finishing || done - run.acked < window) return null;
+  return new Promise((resolve) => {
+    run.wake = resolve;
+  });
+}
+
 async function send(message) {
-  const run = { aborted: false, req: null };
+  const run = { aborted: false, finishing: false, req: null, acked: 0, wake: null };
   runs.set(message.id, run);
   const start = performance.now();
+  const window = message.window || 0;
   const sent = [];
   try {
     for (const request of message.requests) {
+      // Bounds what a crash can leave sent but unrecorded, so sent again after it.
+      let waiting;
+      while ((waiting = acknowledged(run, sent.length, window))) await waiting;
       const offsetMs = performance.now() - start;
-      if (run.aborted || offsetMs + message.timeoutMs > message.budgetMs) break;
+      if (run.aborted || run.finishing || offsetMs + message.timeoutMs > message.budgetMs) break;
       const outcome = await sendOne(request, message.timeoutMs, run);
       sent.push({ offsetMs, outcome });
+      if (window > 0) parentPort.postMessage({ type: "progress", id: message.id, index: sent.length - 1, sent: { offsetMs, outcome } });
       if (outcome.kind !== "delivered") break;
     }
   } finally {
@@ -113,13 +130,30 @@ async function send(message) {
   }
 }
 
+function wake(run) {
+  const resolve = run.wake;
+  run.wake = null;
+  if (resolve) resolve();
+}
+
 parentPort.on("message", (message) => {
   if (message.type === "send") send(message);
-  else if (message.type === "abort") {
+  else if (message.type === "ack") {
+    const run = runs.get(message.id);
+    if (!run) return;
+    run.acked = Math.max(run.acked, message.count);
+    wake(run);
+  } else if (message.type === "finish") {
+    const run = runs.get(message.id);
+    if (!run) return;
+    run.finishing = true;
+    wake(run);
+  } else if (message.type === "abort") {
     const run = runs.get(message.id);
     if (!run) return;
     run.aborted = true;
     if (run.req) run.req.destroy(new Error("aborted"));
+    wake(run);
   }
 });
 `;

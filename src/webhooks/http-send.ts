@@ -24,6 +24,21 @@ export interface RunOptions {
   readonly budgetMs: number;
   /** Shutdown: cuts the request in flight at once. */
   readonly signal: AbortSignal;
+  /** Draining: no request starts after this aborts; the one in flight finishes. */
+  readonly finish?: AbortSignal;
+  /** Hears of each request as it is done, instead of only when the whole run is. */
+  readonly progress?: RunProgress;
+}
+
+/**
+ * Progress of a run as it goes: each request's outcome in order, and a bound on how far sending
+ * may run ahead of recording. A request is sent only while fewer than `window` done ones wait for
+ * the promise `onSent` returned for them.
+ */
+export interface RunProgress {
+  readonly window: number;
+  /** Resolves once the outcome is recorded; a rejection stops the run (as an abort does). */
+  onSent(sent: SentRequest, index: number): Promise<void>;
 }
 
 /** A request that was sent: what came of it, and when it started (ms after the run's first). */
@@ -45,7 +60,10 @@ export interface RunSender {
 interface Waiting {
   resolve(sent: SentRequest[]): void;
   reject(error: Error): void;
+  progress(index: number, sent: SentRequest): void;
 }
+
+type ThreadMessage = { type: "sent"; id: number; sent: SentRequest[] } | { type: "progress"; id: number; index: number; sent: SentRequest };
 
 /**
  * Sends from a thread of its own (`http-send-thread.ts`), on kept-alive connections. An
@@ -68,8 +86,9 @@ export function startRunSender(): RunSender {
     if (thread) return thread;
     const started = new Worker(HTTP_SEND_THREAD_SOURCE, { eval: true });
     started.unref();
-    started.on("message", (message: { id: number; sent: SentRequest[] }) => {
+    started.on("message", (message: ThreadMessage) => {
       const w = waiting.get(message.id);
+      if (message.type === "progress") return w?.progress(message.index, message.sent);
       waiting.delete(message.id);
       if (waiting.size === 0) started.unref();
       w?.resolve(message.sent);
@@ -84,20 +103,32 @@ export function startRunSender(): RunSender {
   }
 
   return {
-    sendRun(requests, { timeoutMs, budgetMs, signal }) {
+    sendRun(requests, { timeoutMs, budgetMs, signal, finish, progress }) {
       if (requests.length === 0 || signal.aborted) return Promise.resolve([]);
       const worker = ensureThread();
       const id = next++;
       return new Promise<SentRequest[]>((resolve, reject) => {
         const abort = () => worker.postMessage({ type: "abort", id });
+        const wind = () => worker.postMessage({ type: "finish", id });
         signal.addEventListener("abort", abort, { once: true });
-        const done = () => signal.removeEventListener("abort", abort);
+        if (finish?.aborted) wind();
+        else finish?.addEventListener("abort", wind, { once: true });
+        const done = () => {
+          signal.removeEventListener("abort", abort);
+          finish?.removeEventListener("abort", wind);
+        };
         waiting.set(id, {
           resolve: (sent) => (done(), resolve(sent)),
           reject: (error) => (done(), reject(error)),
+          progress: (index, sent) => {
+            progress?.onSent(sent, index).then(
+              () => worker.postMessage({ type: "ack", id, count: index + 1 }),
+              () => abort(),
+            );
+          },
         });
         worker.ref();
-        worker.postMessage({ type: "send", id, requests, timeoutMs, budgetMs });
+        worker.postMessage({ type: "send", id, requests, timeoutMs, budgetMs, window: progress?.window ?? 0 });
       });
     },
     async close() {

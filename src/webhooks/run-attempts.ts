@@ -3,7 +3,7 @@ import type { SecretKeyring } from "../crypto/secret-key.js";
 import type { ClaimedRun } from "./delivery-claim.js";
 import type { Attempt, AttemptResult } from "./delivery-outcome.js";
 import { createSignerCache } from "./endpoint-signers.js";
-import type { OutgoingRequest, RunSender } from "./http-send.js";
+import type { OutgoingRequest, RunSender, SentRequest } from "./http-send.js";
 import { webhookBody } from "./webhook-body.js";
 
 export interface RunAttemptDeps {
@@ -24,7 +24,20 @@ function notSent(err: unknown): AttemptResult {
  * Roster's side (a secret that cannot be opened, the sender thread dying) is logged against the
  * run's first delivery like any failed attempt.
  */
-export function createRunAttempts(deps: RunAttemptDeps): (run: ClaimedRun, signal: AbortSignal) => Promise<Attempt[]> {
+/** Hears of each attempt as it ends, before the run does; see `RunProgress`. */
+export interface AttemptProgress {
+  readonly window: number;
+  /** Resolves once the attempt is recorded. */
+  onAttempt(attempt: Attempt): Promise<void>;
+}
+
+export interface AttemptOptions {
+  readonly progress?: AttemptProgress;
+  /** Draining: no request starts after this aborts; the one in flight finishes. */
+  readonly finish?: AbortSignal;
+}
+
+export function createRunAttempts(deps: RunAttemptDeps): (run: ClaimedRun, signal: AbortSignal, options?: AttemptOptions) => Promise<Attempt[]> {
   const signerFor = createSignerCache(deps.keyring);
 
   function prepare(run: ClaimedRun, now: Date): OutgoingRequest[] {
@@ -38,19 +51,30 @@ export function createRunAttempts(deps: RunAttemptDeps): (run: ClaimedRun, signa
     return requests;
   }
 
-  return async (run, signal) => {
+  return async (run, signal, { progress, finish } = {}) => {
     const now = deps.clock.now();
     const at = (ms: number) => new Date(now.getTime() + Math.floor(ms));
+    const attempt = ({ offsetMs, outcome }: SentRequest, i: number): Attempt[] => {
+      const claim = run.deliveries[i];
+      return claim ? [{ claim, result: outcome, startedAt: at(offsetMs), finishedAt: at(offsetMs + outcome.latencyMs) }] : [];
+    };
+    const onSent = progress && (async (sent: SentRequest, i: number) => {
+      for (const a of attempt(sent, i)) await progress.onAttempt(a);
+    });
     let requests: OutgoingRequest[] = [];
     let attempts: Attempt[];
     try {
       requests = prepare(run, now);
       // Start nothing the lease may not cover: another worker could take the delivery over mid-request.
-      const sent = await deps.sender.sendRun(requests, { timeoutMs: deps.timeoutMs, budgetMs: run.leaseEnd - now.getTime(), signal });
-      attempts = sent.flatMap(({ offsetMs, outcome }, i) => {
-        const claim = run.deliveries[i];
-        return claim ? [{ claim, result: outcome, startedAt: at(offsetMs), finishedAt: at(offsetMs + outcome.latencyMs) }] : [];
+      const budgetMs = run.leaseEnd - now.getTime();
+      const sent = await deps.sender.sendRun(requests, {
+        timeoutMs: deps.timeoutMs,
+        budgetMs,
+        signal,
+        ...(finish ? { finish } : {}),
+        ...(onSent && progress ? { progress: { window: progress.window, onSent } } : {}),
       });
+      attempts = sent.flatMap(attempt);
     } catch (err) {
       const [first] = run.deliveries;
       return first ? [{ claim: first, result: notSent(err), startedAt: now, finishedAt: now }] : [];

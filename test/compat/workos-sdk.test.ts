@@ -12,6 +12,7 @@ import {
   type DirectoryGroup,
   type Event,
   type EventName,
+  GeneratePortalLinkIntent,
   NotFoundException,
   SignatureVerificationException,
   UnauthorizedException,
@@ -467,6 +468,22 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
         const event = await workos.webhooks.constructEvent({ payload: JSON.parse(d.body) as Json, sigHeader: String(d.headers["workos-signature"]), secret: webhookSecret });
         expect(["dsync.user.created", "dsync.group.user_added"]).toContain(event.event);
       }
+    });
+  });
+  describe("portal.generateLink", () => {
+    it("the organization's key gets a setup link for directory sync that opens a portal session once", async () => {
+      const { link } = await workos.portal.generateLink({ organization: orgId, intent: GeneratePortalLinkIntent.DSync, returnUrl: "https://app.example/settings" });
+      expect(link).toMatch(new RegExp(`^${server.url}/portal/launch\\?secret=portal_[A-Za-z0-9_-]{43}$`));
+      const opened = await fetch(link);
+      expect(opened.status).toBe(200);
+      expect(opened.headers.get("set-cookie")).toMatch(/^roster_portal=session_/);
+      expect((await fetch(link)).status).toBe(410);
+    });
+
+    it("the admin key may make one for any organization; another organization's key is NotFoundException", async () => {
+      const { link } = await adminWorkos.portal.generateLink({ organization: otherOrgId, intent: GeneratePortalLinkIntent.DSync });
+      expect(typeof link).toBe("string");
+      await expect(workos.portal.generateLink({ organization: otherOrgId, intent: GeneratePortalLinkIntent.DSync })).rejects.toBeInstanceOf(NotFoundException);
     });
   });
 });

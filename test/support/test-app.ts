@@ -45,7 +45,7 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
   const clock = new TestClock();
   const deps: Deps = { db: storage.db, caps: storage.caps, clock, ids: createIdGenerator(() => clock.now().getTime()), config };
   // Sync runs get threads of their own as in `roster serve` (unless the test brings its own connector kinds).
-  const app = await buildApp(deps, { syncThread: syncThreadFor(config, storage), ...options });
+  const app = await buildApp(deps, { syncThread: syncThreadFor(config, storage), poolStats: storage.poolStats, ...options });
   return {
     app,
     storage,

@@ -56,6 +56,7 @@ export const DirectorySchema = Type.Object({
   ),
   connector: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "Pull directories: the connector settings, credentials shown only as `<key>_set`" })),
   deleted_at: Nullable(Type.String()),
+  restorable_until: Nullable(Type.String({ description: "A deleted directory: until when `POST /directories/{id}/restore` can undo the deletion (deleted_at + ROSTER_RESTORE_DAYS); null while it is live" })),
   created_at: Type.String(),
   updated_at: Type.String(),
 });

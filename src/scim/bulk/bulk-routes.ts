@@ -5,7 +5,8 @@ import { BULK_MAX_OPERATIONS } from "../discovery-routes.js";
 import { createScimError, ScimError } from "../errors.js";
 import { createScimGroups } from "../groups/scim-groups.js";
 import { FULL_PROJECTION, type Projection } from "../projection.js";
-import { URN, versionFromEtag } from "../resource-meta.js";
+import { readIfMatch } from "../if-match.js";
+import { URN } from "../resource-meta.js";
 import { toScimError } from "../scim-errors-handler.js";
 import { requireScimDirectory } from "../scim-directory.js";
 import { createScimUsers } from "../users/scim-users.js";
@@ -32,9 +33,9 @@ export async function bulkRoutes(app: FastifyInstance, { deps }: { deps: Deps })
     if (!target?.[1]) throw createScimError(400, { detail: `Unknown bulk path ${op.path}`, scimType: "invalidPath" });
     const isUsers = target[1].toLowerCase() === "users";
     const id = target[2];
-    const version = versionFromEtag(op.version);
-    if (version === "invalid") throw createScimError(400, { detail: "version must be an entity tag", scimType: "invalidSyntax" });
-    const ifMatch = version ?? undefined;
+    const version = readIfMatch(op.version);
+    if (!version.ok) throw createScimError(400, { detail: `version: ${version.detail}`, ...(version.malformed ? { scimType: "invalidSyntax" as const } : {}) });
+    const ifMatch = version.version;
     if (op.method === "POST") {
       if (id) throw createScimError(400, { detail: "POST goes to /Users or /Groups", scimType: "invalidPath" });
       const created = isUsers ? await users.create(dir, op.data, FULL_PROJECTION) : await groups.create(dir, op.data, WITHOUT_MEMBERS);

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Deps } from "../../core/deps.js";
 import { readListParams, type RawListQuery } from "../list-params.js";
-import { readProjection } from "../projection.js";
 import { etag } from "../resource-meta.js";
 import { ifMatchVersion, projectionOf } from "../request-helpers.js";
 import { requireScimDirectory } from "../scim-directory.js";
-import { isPlainObject } from "../values.js";
+import { readSearchRequest } from "../search-request.js";
 import { createScimGroups, type RenderedGroup } from "./scim-groups.js";
 
 type IdParams = { directoryId: string; id: string };
@@ -27,12 +26,8 @@ export async function groupsRoutes(app: FastifyInstance, { deps }: { deps: Deps 
   });
 
   app.post("/:directoryId/Groups/.search", async (request, reply) => {
-    const body = isPlainObject(request.body) ? request.body : {};
-    const projection = readProjection({
-      attributes: Array.isArray(body.attributes) ? body.attributes.join(",") : undefined,
-      excludedAttributes: Array.isArray(body.excludedAttributes) ? body.excludedAttributes.join(",") : undefined,
-    });
-    const stream = await groups.list(requireScimDirectory(request), readListParams(body as RawListQuery), projection);
+    const { params, projection } = readSearchRequest(request.body);
+    const stream = await groups.list(requireScimDirectory(request), params, projection);
     return reply.type("application/scim+json").send(stream);
   });
 

@@ -15,6 +15,7 @@ import { excludes, type Projection, project } from "../projection.js";
 import { GROUP_SCHEMAS } from "../resource-meta.js";
 import { readGroupBody, type ScimGroupDocument, toGroupInput } from "./group-document.js";
 import { toScimGroup } from "./group-resource.js";
+import { assertPatchMemberCount } from "./member-limit.js";
 import { groupFragments } from "./member-stream.js";
 
 export interface RenderedGroup {
@@ -114,8 +115,9 @@ export function createScimGroups(deps: Deps) {
     async patch(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined): Promise<{ group: DirectoryGroup; version: number }> {
       const operations = normalizePatchRequest(body, "Group", { resourceId: id });
       const current = await mustGet(dir, id);
-      if (ifMatch !== undefined && current.version !== ifMatch) throw createScimError(412, { detail: `Group ${id} has changed since version ${ifMatch}` });
+      if (ifMatch !== undefined && current.version !== ifMatch) throw createScimError(412, { detail: `Group ${id} is not at the version If-Match names` });
       const { document, members } = applyGroupPatch(currentDocument(current.group) as JsonObject, operations);
+      assertPatchMemberCount(members);
       if (sameGroupAttributes(toGroupInput(readGroupBody(document).document), current.group)) {
         try {
           return await store.groups.update(dir, id, null, members, current.version, current);

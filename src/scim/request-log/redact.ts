@@ -1,10 +1,14 @@
 const SECRET_KEY = /pass(word)?|secret|token|credential|authorization|api[-_]?key/i;
 const MAX_BODY_CHARS = 8192;
 
-function redactValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactValue);
+// Bodies are parsed at most 64 levels deep; the bound keeps this walk safe from any other caller.
+const MAX_DEPTH = 64;
+
+function redactValue(value: unknown, depth = 0): unknown {
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? "[redacted]" : redactValue(v)]));
+  if (depth >= MAX_DEPTH) return "[too deep]";
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? "[redacted]" : redactValue(v, depth + 1)]));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Clock } from "../../core/clock.js";
 import type { IdGenerator } from "../../core/ids.js";
 import { type Page, type PageRequest, paginate } from "../../storage/paginate.js";
@@ -19,27 +19,47 @@ export interface ScimRequestLogOptions {
   readonly ids: IdGenerator;
   readonly clock: Clock;
   readonly onError: (error: unknown) => void;
-  /** Requests kept per directory. */
+  /** Authenticated requests kept per directory. */
   readonly retain?: number;
+  /**
+   * Requests without the directory's token kept per directory, apart from the authenticated ones:
+   * enough to trace a bad credential, too few to matter when someone who knows the URL floods it.
+   */
+  readonly retainUnauthenticated?: number;
   readonly flushMs?: number;
 }
 
 /**
  * The SCIM request log, written off the request path: entries are buffered and flushed in one
- * transaction every `flushMs`, and each directory is trimmed to its newest `retain` entries.
- * A crash loses at most one flush interval of log lines, never a directory change.
+ * transaction every `flushMs`, and each directory is trimmed to its newest `retain` authenticated
+ * entries and, separately, its newest `retainUnauthenticated` others: requests without the token
+ * never displace those with it. A crash loses at most one flush interval of log lines, never a
+ * directory change.
  */
 export function createScimRequestLog(options: ScimRequestLogOptions): ScimRequestLog {
-  const { db, ids, clock, retain = 1000, flushMs = 250 } = options;
+  const { db, ids, clock, retain = 1000, retainUnauthenticated = 100, flushMs = 250 } = options;
   let buffer: ScimRequestRow[] = [];
   let flushing: Promise<void> = Promise.resolve();
+
+  async function trim(trx: Transaction<Database>, directoryId: string, authenticated: number, keep: number): Promise<void> {
+    const cutoff = await trx
+      .selectFrom("scim_requests")
+      .select("id")
+      .where("directory_id", "=", directoryId)
+      .where("authenticated", "=", authenticated)
+      .orderBy("id", "desc")
+      .offset(keep)
+      .limit(1)
+      .executeTakeFirst();
+    if (cutoff) await trx.deleteFrom("scim_requests").where("directory_id", "=", directoryId).where("authenticated", "=", authenticated).where("id", "<=", cutoff.id).execute();
+  }
 
   async function write(rows: ScimRequestRow[]): Promise<void> {
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < rows.length; i += 200) await trx.insertInto("scim_requests").values(rows.slice(i, i + 200)).execute();
       for (const directoryId of new Set(rows.map((r) => r.directory_id))) {
-        const cutoff = await trx.selectFrom("scim_requests").select("id").where("directory_id", "=", directoryId).orderBy("id", "desc").offset(retain).limit(1).executeTakeFirst();
-        if (cutoff) await trx.deleteFrom("scim_requests").where("directory_id", "=", directoryId).where("id", "<=", cutoff.id).execute();
+        await trim(trx, directoryId, 1, retain);
+        await trim(trx, directoryId, 0, retainUnauthenticated);
       }
     });
   }

@@ -9,6 +9,7 @@ import { applyUserPatch, type JsonObject, normalizePatchRequest } from "../patch
 import { excludes, type Projection, project } from "../projection.js";
 import { USER_SCHEMAS } from "../resource-meta.js";
 import { groupsOfUsers, loadUsersWithGroups, loadUserWithGroups, loadUserWithGroupsByUserName } from "./user-groups.js";
+import { assertManagerWithin, checkManager, managerValue, rosterUserIdsIn, usersOfDirectory } from "./manager-reference.js";
 import { readUserDocument, type ScimUserDocument, toUserInput } from "./user-document.js";
 import { toScimUser, type UserGroupRef } from "./user-resource.js";
 
@@ -78,14 +79,18 @@ export function createScimUsers(deps: Deps) {
     },
 
     async create(dir: DirectoryContext, body: unknown, projection: Projection): Promise<RenderedUser> {
-      const stored = await store.users.create(dir, toUserInput(readUserDocument(body)));
+      const doc = readUserDocument(body);
+      await checkManager(deps.db, dir.id, doc);
+      const stored = await store.users.create(dir, toUserInput(doc));
       return renderOne(dir, stored, projection, []);
     },
 
     /** PUT: the body replaces every attribute (Okta sends every update this way). */
     async replace(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined, projection: Projection): Promise<RenderedUser> {
-      await mustGet(dir, id);
-      const stored = await store.users.replace(dir, id, toUserInput(readUserDocument(body)), ifMatch);
+      const current = await mustGet(dir, id);
+      const doc = readUserDocument(body);
+      await checkManager(deps.db, dir.id, doc, managerValue(current.user.raw_attributes));
+      const stored = await store.users.replace(dir, id, toUserInput(doc), ifMatch);
       return renderOne(dir, stored, projection);
     },
 
@@ -95,7 +100,13 @@ export function createScimUsers(deps: Deps) {
      */
     async patch(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined, projection: Projection): Promise<RenderedUser> {
       const operations = normalizePatchRequest(body, "User", { resourceId: id });
-      const patched = (user: DirectoryUser) => toUserInput(readUserDocument(applyUserPatch(currentDocument(user) as JsonObject, operations)));
+      // Read before the write: the ids the operations name that are users of this directory.
+      const local = await usersOfDirectory(deps.db, dir.id, rosterUserIdsIn(operations));
+      const patched = (user: DirectoryUser) => {
+        const doc = readUserDocument(applyUserPatch(currentDocument(user) as JsonObject, operations));
+        assertManagerWithin(doc, local, managerValue(user.raw_attributes));
+        return toUserInput(doc);
+      };
       return renderOne(dir, await store.users.replace(dir, id, patched, ifMatch), projection);
     },
 

@@ -1,6 +1,7 @@
 import type { EmailInput, UserInput } from "../../directory/index.js";
 import { createScimError } from "../errors.js";
 import { URN } from "../resource-meta.js";
+import { keptManager } from "./manager-reference.js";
 import { isPlainObject, isUnassigned, optionalString, readBoolean } from "../values.js";
 
 export type ScimUserDocument = Record<string, unknown>;
@@ -42,6 +43,12 @@ export function readUserDocument(body: unknown): ScimUserDocument {
     const managerKey = keyOf(ext, "manager");
     // Entra sends the manager as a bare id string; RFC 7643 §4.3 makes it complex.
     if (managerKey && typeof ext[managerKey] === "string") ext[managerKey] = { value: ext[managerKey] };
+    // Only the manager's value is the IdP's to give (see manager-reference.ts).
+    if (managerKey && isPlainObject(ext[managerKey])) {
+      const manager = keptManager(ext[managerKey] as Record<string, unknown>);
+      if (manager) ext[managerKey] = manager;
+      else delete ext[managerKey];
+    }
     doc[enterpriseKey] = ext;
   }
   const userName = doc[keyOf(doc, "userName") ?? "userName"];

@@ -1,5 +1,6 @@
 import type { DirectoryUser } from "../../directory/index.js";
 import { meta, URN } from "../resource-meta.js";
+import { withManagerRef } from "./manager-reference.js";
 
 export interface UserGroupRef {
   readonly id: string;
@@ -18,7 +19,7 @@ export function toScimUser(user: DirectoryUser, version: number, baseUrl: string
     schemas: hasEnterprise ? [URN.user, URN.enterpriseUser] : [URN.user],
     id: user.id,
     ...(user.idp_id !== null ? { externalId: user.idp_id } : {}),
-    ...attributes,
+    ...withManagerRef(attributes, baseUrl),
     userName: user.username,
     active: user.state === "active",
     ...(groups ? { groups: groups.map((g) => ({ value: g.id, display: g.name, $ref: `${baseUrl}/Groups/${g.id}`, type: "direct" })) } : {}),

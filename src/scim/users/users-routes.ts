@@ -2,10 +2,9 @@ import type { FastifyInstance } from "fastify";
 import type { Deps } from "../../core/deps.js";
 import { readListParams, type RawListQuery } from "../list-params.js";
 import { listResponse } from "../list-response.js";
-import { readProjection } from "../projection.js";
 import { ifMatchVersion, projectionOf, sendResource } from "../request-helpers.js";
 import { requireScimDirectory } from "../scim-directory.js";
-import { isPlainObject } from "../values.js";
+import { readSearchRequest } from "../search-request.js";
 import { createScimUsers } from "./scim-users.js";
 
 type IdParams = { directoryId: string; id: string };
@@ -22,12 +21,7 @@ export async function usersRoutes(app: FastifyInstance, { deps }: { deps: Deps }
 
   app.post("/:directoryId/Users/.search", async (request) => {
     const dir = requireScimDirectory(request);
-    const body = isPlainObject(request.body) ? request.body : {};
-    const params = readListParams(body as RawListQuery);
-    const projection = readProjection({
-      attributes: Array.isArray(body.attributes) ? body.attributes.join(",") : undefined,
-      excludedAttributes: Array.isArray(body.excludedAttributes) ? body.excludedAttributes.join(",") : undefined,
-    });
+    const { params, projection } = readSearchRequest(request.body);
     return listResponse(params, await users.list(dir, params, projection));
   });
 

@@ -7,7 +7,10 @@ import * as m0004 from "./0004-user-api-indexes.js";
 import * as m0005 from "./0005-event-feed-order.js";
 import * as m0006 from "./0006-pull-sync.js";
 import * as m0007 from "./0007-sync-run-upload.js";
-import * as m0008 from "./0008-sync-run-guard-and-runner.js";
+import * as m0008 from "./0008-setup-links.js";
+import * as m0009 from "./0009-scim-request-authenticated.js";
+import * as m0010 from "./0010-sync-run-guard-and-runner.js";
+import * as m0011 from "./0011-webhook-workers.js";
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, caps: StorageCapabilities): Promise<void>;
@@ -22,7 +25,10 @@ const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [
   ["0005-event-feed-order", m0005],
   ["0006-pull-sync", m0006],
   ["0007-sync-run-upload", m0007],
-  ["0008-sync-run-guard-and-runner", m0008],
+  ["0008-setup-links", m0008],
+  ["0009-scim-request-authenticated", m0009],
+  ["0010-sync-run-guard-and-runner", m0010],
+  ["0011-webhook-workers", m0011],
 ];
 
 export function migrationsFor(caps: StorageCapabilities): Record<string, Migration> {

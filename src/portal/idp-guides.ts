@@ -1,0 +1,134 @@
+import type { DirectoryType } from "../tenancy/directory-types.js";
+
+/** An identity provider the portal offers, and how its IT admin connects it to Roster. */
+export interface IdpChoice {
+  /** The form value and URL segment. */
+  readonly key: string;
+  readonly label: string;
+  readonly type: DirectoryType;
+  readonly blurb: string;
+  /** Ingest choices: where to paste the SCIM base URL and token, step by step. */
+  readonly steps: readonly string[];
+  /** Which attributes to map (IdP attribute → what Roster reads). */
+  readonly attributes: readonly string[];
+  /** How to choose which users and groups are sent. */
+  readonly groups: readonly string[];
+}
+
+const SCIM_ATTRIBUTES = [
+  "userName: a unique login, usually the work email address (required).",
+  'emails: the work email, marked primary (emails[type eq "work"].value).',
+  "name.givenName and name.familyName: first and last name.",
+  "active: whether the account is enabled; a disabled user becomes inactive in the application.",
+  "title, and the enterprise extension's department and manager, if the application uses them.",
+  "externalId: the identity provider's own id for the user (most providers send it on their own).",
+];
+
+/** Written from each provider's public setup documentation; menu names change, so steps name the screens as the providers do today. */
+export const IDP_CHOICES: readonly IdpChoice[] = [
+  {
+    key: "okta",
+    label: "Okta",
+    type: "okta scim v2.0",
+    blurb: "Okta pushes users and groups over SCIM 2.0 from an app integration.",
+    steps: [
+      "In the Okta Admin Console open Applications → Applications, and open the app integration for this application (or create one with Create App Integration → SAML 2.0 or SWA).",
+      "On the General tab, edit App Settings, set Provisioning to SCIM and save. A Provisioning tab appears.",
+      "On Provisioning → Integration, click Edit. Paste the SCIM base URL into “SCIM connector base URL” and type userName as the unique identifier field for users.",
+      "Tick Push New Users, Push Profile Updates and Push Groups. Choose HTTP Header as the authentication mode and paste the bearer token into the Authorization field.",
+      "Click Test Connector Configuration (Okta lists what it can do), then Save.",
+      "On Provisioning → To App, click Edit and enable Create Users, Update User Attributes and Deactivate Users; save.",
+    ],
+    attributes: [
+      "Okta's default To App mappings already send userName (from the Okta username), givenName, familyName, email and active: keep them.",
+      "Add title, department or manager under Provisioning → To App → attribute mappings if the application needs them.",
+    ],
+    groups: [
+      "Assignments tab: Assign → Assign to Groups (or People). Only assigned users are sent.",
+      "Push Groups tab: + Push Groups → find the groups by name → Save. This sends the groups and keeps their members in step.",
+    ],
+  },
+  {
+    key: "entra",
+    label: "Microsoft Entra ID",
+    type: "azure scim v2.0",
+    blurb: "Entra ID (formerly Azure AD) provisions through an enterprise application.",
+    steps: [
+      "In the Microsoft Entra admin center open Enterprise applications → New application → Create your own application, name it, and choose “Integrate any other application you don't find in the gallery (Non-gallery)”.",
+      "In the new application open Provisioning and set the Provisioning Mode to Automatic.",
+      "Under Admin Credentials paste the SCIM base URL into Tenant URL and the bearer token into Secret Token.",
+      "Click Test Connection: Entra sends Roster a lookup for a random user, which must succeed. Then Save.",
+      "Under Settings, choose “Sync only assigned users and groups”, set Provisioning Status to On, and Save. Entra's first cycle can take up to 40 minutes; Provision on demand sends one user at once.",
+    ],
+    attributes: [
+      "The default mappings (Mappings → Provision Microsoft Entra ID Users) are what Roster reads: userPrincipalName → userName, mail → emails[type eq \"work\"].value, givenName → name.givenName, surname → name.familyName, the account's enabled state → active.",
+      "jobTitle → title and department → the enterprise extension's department can stay; remove mappings for attributes your users do not have.",
+    ],
+    groups: [
+      "Users and groups → Add user/group: assign the groups whose members should reach the application (nested groups are not expanded by Entra).",
+      "Keep Mappings → Provision Microsoft Entra ID Groups enabled so the groups themselves and their members are sent.",
+    ],
+  },
+  {
+    key: "onelogin",
+    label: "OneLogin",
+    type: "onelogin scim v2.0",
+    blurb: "OneLogin provisions through its SCIM Provisioner app.",
+    steps: [
+      "In OneLogin open Applications → Add App, search for “SCIM Provisioner with SAML (SCIM v2 Enterprise)” and save it.",
+      "On the Configuration tab paste the SCIM base URL into SCIM Base URL and the bearer token into SCIM Bearer Token, then click Enable under API Connection.",
+      "On the Provisioning tab tick Enable provisioning, and choose what a user's deletion or suspension in OneLogin does in the application (suspend keeps the user as inactive).",
+      "Save. OneLogin tests the connection when the API connection is enabled.",
+    ],
+    attributes: [
+      "On the Parameters tab, set scimusername to the user's email (or username): it becomes userName.",
+      "Keep the SCIM JSON template's name, emails and active; unmapped placeholders are sent empty, which Roster treats as no value.",
+    ],
+    groups: [
+      "Assign the app to users directly or through a role (Users → Roles → the role → Applications).",
+      "To send groups: add a Groups parameter with “Include in User Provisioning” ticked, and a rule on the Rules tab that sets groups in this app.",
+    ],
+  },
+  {
+    key: "jumpcloud",
+    label: "JumpCloud",
+    type: "jump cloud scim v2.0",
+    blurb: "JumpCloud exports users and groups from an SSO application with Identity Management.",
+    steps: [
+      "In the JumpCloud Admin Portal open SSO Applications → + Add New Application → Custom Application, and choose to export users to this app (Identity Management).",
+      "On the application's Identity Management tab choose SCIM 2.0, paste the SCIM base URL into Base URL and the bearer token into Token Key.",
+      "Enter a test user email and click Test Connection: JumpCloud creates a test user and group in Roster and deletes them again.",
+      "Turn on Group Management if the application should receive groups, then Activate and save.",
+    ],
+    attributes: ["JumpCloud sends username, email, first and last name, job title, department and the account's state; no mapping is needed."],
+    groups: ["On the application's User Groups tab, bind the user groups whose members should be exported; with Group Management on, those groups are sent too."],
+  },
+  {
+    key: "scim",
+    label: "Another SCIM 2.0 provider",
+    type: "generic scim v2.0",
+    blurb: "Any identity provider that provisions over SCIM 2.0 (RFC 7643/7644).",
+    steps: [
+      "In the provider's provisioning settings, choose SCIM 2.0 and paste the SCIM base URL where it asks for the SCIM endpoint, base URL or tenant URL.",
+      "Choose bearer token (HTTP header “Authorization: Bearer …”) authentication and paste the token.",
+      "Save and run the provider's connection test, if it has one: the request appears below.",
+    ],
+    attributes: SCIM_ATTRIBUTES,
+    groups: ["Assign the users and groups to the application in the provider; groups are sent to /Groups with their members."],
+  },
+];
+
+/** Pull sources: Roster reads the directory itself. */
+export const PULL_CHOICES: readonly Pick<IdpChoice, "key" | "label" | "type" | "blurb">[] = [
+  { key: "ldap", label: "LDAP or Active Directory", type: "ldap", blurb: "Roster reads users and groups from your LDAP server on a schedule." },
+  { key: "csv", label: "CSV file", type: "csv", blurb: "Upload a spreadsheet export of your users; upload again to update." },
+  { key: "google", label: "Google Workspace", type: "google workspace", blurb: "Roster reads users and groups through the Google Admin SDK." },
+];
+
+export function ingestChoice(key: string): IdpChoice | undefined {
+  return IDP_CHOICES.find((c) => c.key === key);
+}
+
+export function choiceForType(type: string): IdpChoice | undefined {
+  return IDP_CHOICES.find((c) => c.type === type);
+}

@@ -1,0 +1,73 @@
+import { hashSecret, mintSecret } from "../auth/secrets.js";
+import type { Deps } from "../core/deps.js";
+import { Errors } from "../core/errors.js";
+import type { PortalLinkRow } from "../storage/schema.js";
+import type { WebSessions } from "../web/web-sessions.js";
+
+/** How long a link can wait to be opened, and how long the session it opens lasts. */
+export const LINK_TTL_MS = 5 * 60_000;
+export const PORTAL_SESSION_TTL_MS = 60 * 60_000;
+
+export interface GenerateLinkInput {
+  readonly organizationId: string;
+  readonly intent: "dsync";
+  readonly returnUrl?: string | undefined;
+  readonly successUrl?: string | undefined;
+}
+
+export type OpenedLink =
+  | { readonly ok: true; readonly sessionToken: string; readonly link: PortalLinkRow }
+  | { readonly ok: false; readonly reason: "unknown" | "used" | "expired"; readonly link: PortalLinkRow | null };
+
+/**
+ * Setup links: a secret in a URL the application hands its customer's IT admin. Single use, stored
+ * as its SHA-256, openable for five minutes; opening it starts a portal session for its organization.
+ */
+export function createPortalLinks(deps: Deps, sessions: WebSessions) {
+  const { db, clock, ids, config } = deps;
+  return {
+    /** Mints a link for `organizationId`, which must exist inside `scope` (null: the admin). */
+    async generate(input: GenerateLinkInput, scope: string | null): Promise<{ link: string; row: PortalLinkRow }> {
+      if (scope !== null && scope !== input.organizationId) throw Errors.notFound("Organization", input.organizationId);
+      const org = await db.selectFrom("organizations").select("id").where("id", "=", input.organizationId).executeTakeFirst();
+      if (!org) throw Errors.notFound("Organization", input.organizationId);
+      const secret = mintSecret("portalLink");
+      const now = clock.now();
+      const row: PortalLinkRow = {
+        id: ids("portalLink"),
+        token_hash: hashSecret(secret),
+        organization_id: input.organizationId,
+        intent: input.intent,
+        return_url: input.returnUrl ?? null,
+        success_url: input.successUrl ?? null,
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + LINK_TTL_MS).toISOString(),
+        opened_at: null,
+      };
+      await db.insertInto("portal_links").values(row).execute();
+      return { link: `${config.publicUrl}/portal/launch?secret=${encodeURIComponent(secret)}`, row };
+    },
+
+    /** Opens a link once: the one conditional update decides, so two browsers racing get one session. */
+    async open(secret: string): Promise<OpenedLink> {
+      const hash = hashSecret(secret);
+      const now = clock.now().toISOString();
+      const claimed = await db
+        .updateTable("portal_links")
+        .set({ opened_at: now })
+        .where("token_hash", "=", hash)
+        .where("opened_at", "is", null)
+        .where("expires_at", ">", now)
+        .executeTakeFirst();
+      const link = (await db.selectFrom("portal_links").selectAll().where("token_hash", "=", hash).executeTakeFirst()) ?? null;
+      if (Number(claimed.numUpdatedRows) !== 1 || !link) {
+        const reason = !link ? "unknown" : link.opened_at !== null ? "used" : "expired";
+        return { ok: false, reason, link };
+      }
+      const { token } = await sessions.start({ kind: "portal", organizationId: link.organization_id, linkId: link.id, ttlMs: PORTAL_SESSION_TTL_MS });
+      return { ok: true, sessionToken: token, link };
+    },
+  };
+}
+
+export type PortalLinks = ReturnType<typeof createPortalLinks>;

@@ -1,0 +1,57 @@
+import type { Kysely } from "kysely";
+import { hashSecret, mintSecret } from "../auth/secrets.js";
+import type { Clock } from "../core/clock.js";
+import type { IdGenerator } from "../core/ids.js";
+import type { Database, WebSessionRow } from "../storage/schema.js";
+
+export type WebSessionKind = "portal";
+
+export interface NewWebSession {
+  readonly kind: WebSessionKind;
+  readonly organizationId: string | null;
+  readonly linkId: string | null;
+  readonly ttlMs: number;
+}
+
+/**
+ * Browser sessions: the cookie holds 256 random bits; the store keeps only their SHA-256, so a
+ * copy of the database opens no session. Expired rows are ignored, and deleted when found.
+ */
+export function createWebSessions(deps: { db: Kysely<Database>; clock: Clock; ids: IdGenerator }) {
+  const { db, clock, ids } = deps;
+  return {
+    /** Starts a session; returns the cookie value, which only the browser keeps. */
+    async start(session: NewWebSession): Promise<{ token: string; row: WebSessionRow }> {
+      const token = mintSecret("webSession");
+      const now = clock.now();
+      const row: WebSessionRow = {
+        id: ids("webSession"),
+        token_hash: hashSecret(token),
+        kind: session.kind,
+        organization_id: session.organizationId,
+        link_id: session.linkId,
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + session.ttlMs).toISOString(),
+      };
+      await db.insertInto("web_sessions").values(row).execute();
+      return { token, row };
+    },
+
+    /** The live session of `kind` a cookie value opens, or null. */
+    async find(kind: WebSessionKind, token: string): Promise<WebSessionRow | null> {
+      const row = await db.selectFrom("web_sessions").selectAll().where("token_hash", "=", hashSecret(token)).where("kind", "=", kind).executeTakeFirst();
+      if (!row) return null;
+      if (row.expires_at <= clock.now().toISOString()) {
+        await db.deleteFrom("web_sessions").where("id", "=", row.id).execute();
+        return null;
+      }
+      return row;
+    },
+
+    async end(token: string): Promise<void> {
+      await db.deleteFrom("web_sessions").where("token_hash", "=", hashSecret(token)).execute();
+    },
+  };
+}
+
+export type WebSessions = ReturnType<typeof createWebSessions>;
