@@ -88,6 +88,6 @@ export function activityJson(activity: DirectoryActivity) {
     last_error: activity.lastError,
     users: activity.users,
     groups: activity.groups,
-    run: run ? { id: run.id, state: run.state, phase: run.phase, pending_removals: run.pending_removals, failure: run.failure } : null,
+    run: run ? { id: run.id, state: run.state, phase: run.phase, pending_removals: run.pending_removals, pending_membership_removals: run.pending_membership_removals, failure: run.failure } : null,
   };
 }

@@ -25,6 +25,14 @@ function health(activity: DirectoryActivity): Html {
 </section>`;
 }
 
+/** What a held run would remove: users, group memberships, or both. */
+function heldRemovals(run: SyncRunObject): string {
+  const users = `${run.pending_removals} users`;
+  const memberships = `${run.pending_membership_removals} group memberships`;
+  if (run.pending_membership_removals === 0) return users;
+  return run.pending_removals === 0 ? memberships : `${users} and ${memberships}`;
+}
+
 function runWords(run: SyncRunObject): string {
   switch (run.state) {
     case "running":
@@ -32,7 +40,7 @@ function runWords(run: SyncRunObject): string {
     case "succeeded":
       return `The last sync finished at ${when(run.finished_at)}: ${run.counts.created} users created, ${run.counts.updated} updated.`;
     case "needs_confirmation":
-      return `The last sync stopped before removing ${run.pending_removals} users: more than the safe share of the directory would go. Confirm if that is intended.`;
+      return `The last sync stopped before removing ${heldRemovals(run)}: more than the safe share of the directory would go, so it changed nothing. Confirm if that is intended.`;
     case "failed":
       return `The last sync failed: ${run.failure?.message ?? "unknown reason"}.`;
     default:
@@ -48,7 +56,7 @@ function pullActions(ctx: PortalContext, activity: DirectoryActivity): Html {
   <p data-activity="run" data-run-state="${run?.state ?? ""}">${run ? runWords(run) : "No sync has run yet."}</p>
   ${
     held
-      ? html`<form method="post" action="/portal/directories/${directory.id}/syncs/${run.id}/confirm" data-confirm="Remove ${run.pending_removals} users from the application?">${csrfField(ctx)}<button type="submit" class="danger">Confirm and remove ${run.pending_removals} users</button></form>`
+      ? html`<form method="post" action="/portal/directories/${directory.id}/syncs/${run.id}/confirm" data-confirm="Remove ${heldRemovals(run)} from the application?">${csrfField(ctx)}<button type="submit" class="danger">Confirm and remove ${heldRemovals(run)}</button></form>`
       : null
   }
   ${
