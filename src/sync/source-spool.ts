@@ -18,6 +18,8 @@ type RefOf<T> = (record: T) => string;
  * asking the source twice (an LDAP server may have changed meanwhile) or holding it all in memory.
  */
 export interface SourceSpool {
+  /** The private folder its files are in. */
+  readonly folder: string;
   /** Passes `items` through, keeping each one under `name`. */
   keep<T>(name: string, items: AsyncIterable<SourceItem<T>>, refOf: RefOf<T>): AsyncIterable<SourceItem<T>>;
   /** What `keep` kept under `name`, in the same order. */
@@ -65,5 +67,5 @@ export async function createSourceSpool(): Promise<SourceSpool> {
     }
   }
 
-  return Object.freeze({ keep, replay, dispose: () => rm(folder, { recursive: true, force: true }) });
+  return Object.freeze({ folder, keep, replay, dispose: () => rm(folder, { recursive: true, force: true }) });
 }

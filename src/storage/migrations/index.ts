@@ -11,6 +11,7 @@ import * as m0008 from "./0008-setup-links.js";
 import * as m0009 from "./0009-scim-request-authenticated.js";
 import * as m0010 from "./0010-sync-run-guard-and-runner.js";
 import * as m0011 from "./0011-webhook-workers.js";
+import * as m0012 from "./0012-sync-runs-running.js";
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, caps: StorageCapabilities): Promise<void>;
@@ -29,6 +30,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [
   ["0009-scim-request-authenticated", m0009],
   ["0010-sync-run-guard-and-runner", m0010],
   ["0011-webhook-workers", m0011],
+  ["0012-sync-runs-running", m0012],
 ];
 
 export function migrationsFor(caps: StorageCapabilities): Record<string, Migration> {
