@@ -71,10 +71,13 @@ describe("roster directory update's settings and roster org update/delete, again
     const directory = await live.admin.directories.create({ organization_id: org.id, name: "IdP", type: "okta scim v2.0" });
     const refused = await cli.exit("org", "delete", org.id);
     expect(refused).toMatchObject({ code: 1, stdout: "", stderr: expect.stringMatching(/\(409 \w+\)\n$/) });
+    // A deleted directory that can still be restored keeps its organization too.
     await live.admin.directories.delete(directory.id);
-    const deleted = await cli.exit("org", "delete", org.id, "--json");
+    expect(await cli.exit("org", "delete", org.id)).toMatchObject({ code: 1, stderr: expect.stringContaining("(409 organization_has_restorable_directories)") });
+    const empty = await cli.json<Organization>("org", "create", "Empty");
+    const deleted = await cli.exit("org", "delete", empty.id, "--json");
     expect(deleted.code).toBeUndefined();
-    expect(JSON.parse(deleted.stdout)).toEqual({ object: "organization", id: org.id, deleted: true });
-    expect(await cli.exit("org", "get", org.id)).toMatchObject({ code: 1, stderr: expect.stringContaining("(404 not_found)") });
+    expect(JSON.parse(deleted.stdout)).toEqual({ object: "organization", id: empty.id, deleted: true });
+    expect(await cli.exit("org", "get", empty.id)).toMatchObject({ code: 1, stderr: expect.stringContaining("(404 not_found)") });
   });
 });
