@@ -184,7 +184,7 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
       ["bob", "active"],
     ]);
     // Only the run's own completion event.
-    const eventsAfter = await t.storage.db.selectFrom("events").select(["id", "event"]).where("directory_id", "=", dirId).execute();
+    const eventsAfter = await t.storage.db.selectFrom("events").select(["id", "event"]).where("directory_id", "=", dirId).orderBy("seq").execute();
     expect(eventsAfter.length - eventsBefore.length).toBe(1);
     expect(eventsAfter.at(-1)?.event).toBe("connector.sync.completed");
   });
