@@ -1,5 +1,9 @@
 import type { GroupInput } from "../../directory/index.js";
 import type { InvalidRecord } from "../source.js";
+import { without } from "./okta-user.js";
+
+/** HAL links, and the stamps that move with every change (a membership change is not a change of the group's attributes). */
+const NOT_RAW = new Set(["_links", "_embedded", "lastUpdated", "lastMembershipUpdated"]);
 
 export interface OktaGroup {
   readonly kind: "group";
@@ -18,6 +22,5 @@ export function readOktaGroup(group: unknown, position: string): OktaGroup | Inv
   const profile = isObject(group.profile) ? group.profile : {};
   const name = typeof profile.name === "string" ? profile.name.trim() : "";
   if (name === "") return { kind: "invalid", ref: id, message: "the group has no profile.name" };
-  const { _links: _ignored, _embedded: _alsoIgnored, ...raw } = group;
-  return { kind: "group", group: { idpId: id, name, rawAttributes: raw } };
+  return { kind: "group", group: { idpId: id, name, rawAttributes: without(group, NOT_RAW) } };
 }

@@ -23,9 +23,21 @@ function emailsOf(profile: Record<string, unknown>): EmailInput[] {
 }
 
 /**
- * An Okta user object (`GET /api/v1/users`) as a source user keyed by its Okta `id`. Everything
- * Okta sent but its HAL links lands in `raw_attributes`, so the attribute mapping can reach
- * `profile.department` or a custom profile attribute.
+ * Left out of `raw_attributes`: HAL links, credential metadata (recovery question), and the
+ * stamps that move without the person changing (`lastLogin` moves at every sign-in): kept, they
+ * would make every run report most users updated and send a `dsync.user.updated` for each.
+ */
+const NOT_RAW = new Set(["_links", "_embedded", "credentials", "lastLogin", "lastUpdated", "statusChanged", "passwordChanged"]);
+
+/** The object without the keys named. */
+export function without(object: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).filter(([key]) => !keys.has(key)));
+}
+
+/**
+ * An Okta user object (`GET /api/v1/users`) as a source user keyed by its Okta `id`. The rest of
+ * what Okta sent (status, type, the whole profile) lands in `raw_attributes`, so the attribute
+ * mapping can reach `profile.department` or a custom profile attribute.
  */
 export function readOktaUser(user: unknown, position: string): SourceItem<SourceUser> {
   if (!isObject(user)) return { kind: "invalid", ref: position, message: "the user is not a JSON object" };
@@ -38,7 +50,6 @@ export function readOktaUser(user: unknown, position: string): SourceItem<Source
   if (!ACTIVE_STATUSES.has(status) && !INACTIVE_STATUSES.has(status)) {
     return { kind: "invalid", ref: id, message: `the user's status "${String(user.status)}" is not an Okta user status` };
   }
-  const { _links: _ignored, _embedded: _alsoIgnored, ...raw } = user;
   return {
     kind: "record",
     record: {
@@ -49,7 +60,7 @@ export function readOktaUser(user: unknown, position: string): SourceItem<Source
       firstName: text(profile.firstName),
       lastName: text(profile.lastName),
       jobTitle: text(profile.title),
-      rawAttributes: raw,
+      rawAttributes: without(user, NOT_RAW),
     },
   };
 }
