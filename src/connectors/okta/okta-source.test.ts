@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type OktaStandin, startOktaStandin } from "../../../test/support/okta-standin.js";
+import { startFakeUpstream } from "../scim-pull/upstream-test-support.js";
 import { SourceError, type SourceGroup, type SourceItem, type SourceUser } from "../source.js";
 import { createOktaSource, type OktaSourceOptions } from "./okta-source.js";
 
@@ -164,5 +165,33 @@ describe("okta api source against the Okta stand-in", () => {
     expect(await reading).toMatchObject({ message: "cancelled" });
     expect(Date.now() - started).toBeLessThan(1000);
     okta.throttle(/^\/api\/v1\/users$/, 0);
+  });
+
+  it("does not follow a next link to another origin: the token would go with it", async () => {
+    const fake = await startFakeUpstream((url) => {
+      const elsewhere = `http://localhost:${new URL(fakeOrigin).port}/api/v1/users?after=x`;
+      return { body: [{ id: "00u1", status: "ACTIVE", profile: { login: "a@acme.test" } }], headers: { link: `<${elsewhere}>; rel="next"`, "x-path": url.pathname } };
+    });
+    const fakeOrigin = new URL(fake.baseUrl).origin;
+    try {
+      const src = createOktaSource({ org_url: fakeOrigin, token: "00tok" });
+      const failure = await all(src.users({ signal: signal() })).catch((e: unknown) => e);
+      expect(failure).toMatchObject({ reason: "bad_response", message: expect.stringContaining("not followed") });
+      expect(fake.requests).toEqual(["/api/v1/users?limit=200"]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("stops when Okta gives the same next link twice, rather than loop", async () => {
+    const fake = await startFakeUpstream(() => ({ body: [], headers: { link: `<${fakeOrigin}/api/v1/groups?after=same>; rel="next"` } }));
+    const fakeOrigin = new URL(fake.baseUrl).origin;
+    try {
+      const src = createOktaSource({ org_url: fakeOrigin, token: "00tok" });
+      await expect(all(src.groups({ signal: signal() }))).rejects.toMatchObject({ reason: "bad_response", message: expect.stringContaining("never end") });
+      expect(fake.requests).toHaveLength(2);
+    } finally {
+      await fake.close();
+    }
   });
 });
