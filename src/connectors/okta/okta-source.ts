@@ -5,6 +5,10 @@ import { readOktaGroup } from "./okta-group.js";
 import { createOktaHttp, type OktaHttp } from "./okta-http.js";
 import { oktaPages } from "./okta-pages.js";
 import { memberId, readOktaUser } from "./okta-user.js";
+import { readAhead } from "./read-ahead.js";
+
+/** Groups whose members are read at once: well inside Okta's concurrent-request limit (dozens per org). */
+const MEMBER_READS_IN_FLIGHT = 4;
 
 export interface OktaSourceOptions {
   /** Retries of a 429/5xx and the longest wait honoured (defaults 4 and 65 s). */
@@ -63,15 +67,11 @@ export function createOktaSource(config: OktaConfig, options: OktaSourceOptions 
   async function* groups({ signal, changedSince }: ReadOptions): AsyncGenerator<SourceItem<SourceGroup>> {
     let position = 0;
     for await (const page of oktaPages(http, "/api/v1/groups", { filter: groupsFilter(includeAppGroups, changedSince) }, signal)) {
-      for (const listed of page) {
-        const group = readOktaGroup(listed, `groups #${++position}`);
-        if (group.kind === "invalid") {
-          yield group;
-          continue;
-        }
-        const memberIdpIds = await memberIdsOf(http, group.group.idpId, signal);
-        yield { kind: "record", record: { ...group.group, memberIdpIds } };
-      }
+      const read = page.map((listed) => readOktaGroup(listed, `groups #${++position}`));
+      yield* readAhead(read, MEMBER_READS_IN_FLIGHT, signal, async (group, each): Promise<SourceItem<SourceGroup>> => {
+        if (group.kind === "invalid") return group;
+        return { kind: "record", record: { ...group.group, memberIdpIds: await memberIdsOf(http, group.group.idpId, each) } };
+      });
     }
   }
 
