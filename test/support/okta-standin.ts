@@ -122,6 +122,8 @@ export class OktaStandin {
   /** Method, path and query of every request, in order. */
   readonly requests: string[] = [];
   token = "00standin-api-token";
+  /** Added before every answer (benchmarks: an org across the internet is ~50 ms away). */
+  latencyMs = 0;
   #server: Server | null = null;
   #port = 0;
   #sequence = 0;
@@ -184,7 +186,10 @@ export class OktaStandin {
   }
 
   async start(): Promise<this> {
-    const server = createServer((request, response) => this.#handle(request, response));
+    const server = createServer((request, response) => {
+      if (this.latencyMs > 0) setTimeout(() => this.#handle(request, response), this.latencyMs);
+      else this.#handle(request, response);
+    });
     this.#server = server;
     this.#port = await new Promise<number>((resolve, reject) => {
       server.once("error", reject).listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
