@@ -66,6 +66,12 @@ async function errorSummary(response: Response): Promise<string> {
 
 async function failureOf(response: Response, where: string): Promise<SourceError> {
   const status = response.status;
+  if (status >= 300 && status < 400) {
+    // Not followed: the token would go along to wherever it points.
+    const location = response.headers.get("location") ?? "";
+    await discard(response);
+    return new SourceError("misconfigured", `${where} answered ${status}, a redirect${location ? ` to ${location.slice(0, 200)}` : ""}; set org_url to the org's API address`);
+  }
   const summary = await errorSummary(response);
   if (status === 401) return new SourceError("invalid_credentials", `${where} answered 401${summary}: Okta refused the API token`);
   if (status === 403) return new SourceError("invalid_credentials", `${where} answered 403${summary}: the token's admin may not read users and groups`);
@@ -138,7 +144,7 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
       const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]);
       let response: Response;
       try {
-        response = await fetch(url, { headers, signal: attemptSignal, redirect: "error" });
+        response = await fetch(url, { headers, signal: attemptSignal, redirect: "manual" });
       } catch (error) {
         throw fetchFailure(error, where, signal, options.timeoutMs);
       }

@@ -194,4 +194,15 @@ describe("okta api source against the Okta stand-in", () => {
       await fake.close();
     }
   });
+
+  it("does not follow a redirect (the token would go along) and says where it pointed", async () => {
+    const fake = await startFakeUpstream(() => ({ status: 301, headers: { location: "https://acme.okta.com/api/v1/users?limit=1" } }));
+    try {
+      const src = createOktaSource({ org_url: new URL(fake.baseUrl).origin, token: "00tok" });
+      await expect(src.check(signal())).rejects.toMatchObject({ reason: "misconfigured", message: expect.stringContaining("redirect to https://acme.okta.com") });
+      expect(fake.requests).toHaveLength(1);
+    } finally {
+      await fake.close();
+    }
+  });
 });
