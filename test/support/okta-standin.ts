@@ -252,17 +252,17 @@ export class OktaStandin {
       const filter = url.searchParams.get("filter");
       const predicate = filter ? parseFilter(filter) : (user: Record<string, unknown>) => user.status !== "DEPROVISIONED";
       const listed = [...this.users.values()].filter((u) => predicate(u as unknown as Record<string, unknown>));
-      this.#page(url, response, rate, listed.map((u) => this.#userJson(u, url)), 200);
+      this.#page(url, response, rate, listed, (u) => this.#userJson(u, url), 200);
     } else if (path === "/api/v1/groups") {
       const filter = url.searchParams.get("filter");
       const predicate = filter ? parseFilter(filter) : () => true;
       const listed = [...this.groups.values()].filter((g) => predicate(g as unknown as Record<string, unknown>));
-      this.#page(url, response, rate, listed.map((g) => this.#groupJson(g, url)), 10_000);
+      this.#page(url, response, rate, listed, (g) => this.#groupJson(g, url), 10_000);
     } else if (members) {
       const group = this.groups.get(decodeURIComponent(members[1] as string));
       if (!group) return send(response, 404, oktaError("E0000007", `Not found: Resource not found: ${members[1]} (UserGroup)`), rate);
       const listed = [...group.members].map((id) => this.users.get(id)).filter((u): u is StandinUser => u !== undefined);
-      this.#page(url, response, rate, listed.map((u) => this.#userJson(u, url)), 200);
+      this.#page(url, response, rate, listed, (u) => this.#userJson(u, url), 200);
     } else if (oneUser) {
       const key = decodeURIComponent(oneUser[1] as string).toLowerCase();
       const user = [...this.users.values()].find((u) => u.id.toLowerCase() === key || u.profile.login.toLowerCase() === key || u.profile.login.toLowerCase().split("@")[0] === key);
@@ -273,20 +273,20 @@ export class OktaStandin {
     }
   }
 
-  #page(url: URL, response: ServerResponse, rate: Record<string, string>, items: Record<string, unknown>[], maxLimit: number): void {
-    const sorted = items.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+  #page<T extends { id: string }>(url: URL, response: ServerResponse, rate: Record<string, string>, items: T[], toJson: (item: T) => Record<string, unknown>, maxLimit: number): void {
+    const sorted = items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const limit = Math.min(maxLimit, Math.max(1, Number(url.searchParams.get("limit") ?? maxLimit) || maxLimit));
     const after = url.searchParams.get("after");
-    const start = after === null ? 0 : sorted.findIndex((item) => String(item.id) > after);
+    const start = after === null ? 0 : sorted.findIndex((item) => item.id > after);
     const page = start < 0 ? [] : sorted.slice(start, start + limit);
     const links = [`<${url.href}>; rel="self"`];
     const last = page.at(-1);
     if (last && start + limit < sorted.length) {
       const next = new URL(url.href);
-      next.searchParams.set("after", String(last.id));
+      next.searchParams.set("after", last.id);
       links.push(`<${next.href}>; rel="next"`);
     }
-    send(response, 200, page, { ...rate, link: links });
+    send(response, 200, page.map(toJson), { ...rate, link: links });
   }
 
   #userJson(user: StandinUser, url: URL): Record<string, unknown> {

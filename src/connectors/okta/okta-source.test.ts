@@ -205,4 +205,19 @@ describe("okta api source against the Okta stand-in", () => {
       await fake.close();
     }
   });
+
+  it("reads a group of 20,000 members across 100 pages, non-ASCII names and all", async () => {
+    const org = await startOktaStandin();
+    try {
+      const ids = Array.from({ length: 20_000 }, (_, i) => org.addUser({ login: `m${i}@acme.test`, firstName: "Zoë", lastName: "Ñúñez" }, "ACTIVE", OLD).id);
+      org.addGroup("Всё", ids, "OKTA_GROUP", OLD);
+      const src = createOktaSource({ org_url: org.orgUrl, token: org.token });
+      const groups = await all<SourceGroup>(src.groups({ signal: signal() }));
+      expect(groups.map((g) => [g.name, g.memberIdpIds.length])).toEqual([["Всё", 20_000]]);
+      expect(new Set(groups[0]?.memberIdpIds)).toEqual(new Set(ids));
+      expect(org.requests.filter((r) => r.includes("/users?"))).toHaveLength(100);
+    } finally {
+      await org.close();
+    }
+  }, 60_000);
 });
