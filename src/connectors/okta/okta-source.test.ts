@@ -220,4 +220,21 @@ describe("okta api source against the Okta stand-in", () => {
       await org.close();
     }
   }, 60_000);
+
+  it("reads a user deactivated between the two lists of a full run once", async () => {
+    const org = await startOktaStandin();
+    try {
+      const ada = org.addUser({ login: "ada@acme.test" }, "ACTIVE", OLD);
+      const src = createOktaSource({ org_url: org.orgUrl, token: org.token });
+      const items: SourceItem<SourceUser>[] = [];
+      for await (const item of src.users({ signal: signal() })) {
+        items.push(item);
+        // Okta deactivates her after she was listed, before the DEPROVISIONED list is asked for.
+        org.updateUser(ada.id, { status: "DEPROVISIONED" });
+      }
+      expect(items.map((i) => (i.kind === "record" ? i.record.idpId : i.ref))).toEqual([ada.id]);
+    } finally {
+      await org.close();
+    }
+  });
 });

@@ -48,20 +48,29 @@ export function createOktaSource(config: OktaConfig, options: OktaSourceOptions 
   const now = options.now ?? (() => new Date());
   const includeAppGroups = config.include_app_groups ?? false;
 
-  async function* userList(query: Record<string, string>, signal: AbortSignal, counter: { n: number }): AsyncGenerator<SourceItem<SourceUser>> {
+  /** `seen` holds the ids yielded so far: a user deactivated between two lists is read once, not failed as a duplicate. */
+  async function* userList(query: Record<string, string>, signal: AbortSignal, counter: { n: number }, seen: Set<string>): AsyncGenerator<SourceItem<SourceUser>> {
     for await (const page of oktaPages(http, "/api/v1/users", query, signal)) {
-      for (const user of page) yield readOktaUser(user, `users #${++counter.n}`);
+      for (const user of page) {
+        const item = readOktaUser(user, `users #${++counter.n}`);
+        if (item.kind === "record") {
+          if (seen.has(item.record.idpId)) continue;
+          seen.add(item.record.idpId);
+        }
+        yield item;
+      }
     }
   }
 
   async function* users({ signal, changedSince }: ReadOptions): AsyncGenerator<SourceItem<SourceUser>> {
     const counter = { n: 0 };
+    const seen = new Set<string>();
     if (changedSince !== undefined) {
-      yield* userList({ filter: usersChangedSince(changedSince) }, signal, counter);
+      yield* userList({ filter: usersChangedSince(changedSince) }, signal, counter, seen);
       return;
     }
-    yield* userList({}, signal, counter);
-    yield* userList({ filter: DEPROVISIONED_USERS }, signal, counter);
+    yield* userList({}, signal, counter, seen);
+    yield* userList({ filter: DEPROVISIONED_USERS }, signal, counter, seen);
   }
 
   async function* groups({ signal, changedSince }: ReadOptions): AsyncGenerator<SourceItem<SourceGroup>> {
