@@ -1,0 +1,18 @@
+import type { FieldError } from "../../core/errors.js";
+import { type ConnectorSource, SourceError } from "../source.js";
+import { checkOktaConfig } from "./okta-config.js";
+import { createOktaSource } from "./okta-source.js";
+
+/** The `okta api` directory type for the connector registry (a `ConnectorKind`): the API token is the only secret. */
+export const oktaKind = Object.freeze({
+  secretKeys: ["token"],
+  validate(config: Readonly<Record<string, unknown>>): FieldError[] {
+    const checked = checkOktaConfig(config);
+    return checked.ok ? [] : [...checked.errors];
+  },
+  open(config: Readonly<Record<string, unknown>>): ConnectorSource {
+    const checked = checkOktaConfig(config);
+    if (!checked.ok) throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
+    return createOktaSource(checked.value);
+  },
+});
