@@ -1,4 +1,5 @@
 import type { FieldError } from "../../core/errors.js";
+import { type CheckedConfig, checkHttpUrl, checkInteger } from "../config-fields.js";
 
 /** The `connector` object of an `okta api` directory. */
 export interface OktaConfig {
@@ -17,23 +18,7 @@ export const OKTA_DEFAULTS = Object.freeze({ timeout_ms: 30_000 });
 const TIMEOUT_MS = { min: 100, max: 600_000 };
 const FIELDS = new Set(["org_url", "token", "include_app_groups", "timeout_ms"]);
 
-export type CheckedOktaConfig = { readonly ok: true; readonly value: OktaConfig } | { readonly ok: false; readonly errors: readonly FieldError[] };
-
-function checkOrgUrl(value: unknown): FieldError | null {
-  const field = "connector.org_url";
-  if (typeof value !== "string" || value.trim() === "") return { field, code: "required", message: "is required: the Okta org's URL, e.g. https://acme.okta.com" };
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return { field, code: "invalid_url", message: `"${value}" is not a URL` };
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return { field, code: "invalid_url", message: "must be an http or https URL" };
-  // Credentials in the URL would be stored and shown unencrypted; the token field is sealed.
-  if (url.username || url.password) return { field, code: "invalid_url", message: "must not carry credentials: put the API token in token" };
-  if (url.search || url.hash) return { field, code: "invalid_url", message: "must not have a ?query or #fragment: API paths are appended to it" };
-  return null;
-}
+export type CheckedOktaConfig = CheckedConfig<OktaConfig>;
 
 /**
  * The base requests are made under: the URL without trailing slashes and without a trailing
@@ -53,16 +38,20 @@ export function checkOktaConfig(input: unknown): CheckedOktaConfig {
   for (const key of Object.keys(raw)) {
     if (!FIELDS.has(key)) errors.push({ field: `connector.${key}`, code: "unknown", message: `is not an okta api setting (expected ${[...FIELDS].join(", ")})` });
   }
-  const urlError = checkOrgUrl(raw.org_url);
+  const urlError = checkHttpUrl(raw.org_url, {
+    field: "connector.org_url",
+    what: "the Okta org's URL, e.g. https://acme.okta.com",
+    credential: "the API token",
+    appended: "API paths",
+  });
   if (urlError) errors.push(urlError);
   if (typeof raw.token !== "string" || raw.token.trim() === "") errors.push({ field: "connector.token", code: "required", message: "is required: an Okta API token" });
   if (raw.include_app_groups !== undefined && typeof raw.include_app_groups !== "boolean") {
     errors.push({ field: "connector.include_app_groups", code: "type", message: "must be true or false" });
   }
   const timeout = raw.timeout_ms;
-  if (timeout !== undefined && (typeof timeout !== "number" || !Number.isInteger(timeout) || timeout < TIMEOUT_MS.min || timeout > TIMEOUT_MS.max)) {
-    errors.push({ field: "connector.timeout_ms", code: "out_of_range", message: `must be an integer from ${TIMEOUT_MS.min} to ${TIMEOUT_MS.max}` });
-  }
+  const timeoutError = checkInteger("connector.timeout_ms", timeout, TIMEOUT_MS);
+  if (timeoutError) errors.push(timeoutError);
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,

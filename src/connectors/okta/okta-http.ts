@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { fetchFailure } from "../scim-pull/fetch-failure.js";
+import { fetchFailure } from "../fetch-failure.js";
 import { SourceError } from "../source.js";
 import { nextLink } from "./link-header.js";
 import { paceWaitMs, type RateLimitState, readRateLimit, throttledWaitMs } from "./rate-limit.js";

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { isPlainObject } from "../../scim/values.js";
 import { SourceError } from "../source.js";
-import { fetchFailure } from "./fetch-failure.js";
+import { fetchFailure } from "../fetch-failure.js";
 import { retryDelayMs } from "./retry-after.js";
 
 export interface ScimHttpOptions {

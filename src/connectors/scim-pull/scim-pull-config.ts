@@ -1,4 +1,5 @@
 import type { FieldError } from "../../core/errors.js";
+import { type CheckedConfig, checkHttpUrl, checkInteger } from "../config-fields.js";
 
 /** The `connector` object of a `scim pull` directory (SPEC §6). */
 export interface ScimPullConfig {
@@ -18,32 +19,6 @@ const PAGE_SIZE = { min: 1, max: 1000 };
 const TIMEOUT_MS = { min: 100, max: 600_000 };
 const FIELDS = new Set(["base_url", "token", "page_size", "timeout_ms"]);
 
-export type CheckedConfig<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly FieldError[] };
-
-function checkBaseUrl(value: unknown): FieldError | null {
-  const field = "connector.base_url";
-  if (typeof value !== "string" || value.trim() === "") return { field, code: "required", message: "is required: the upstream SCIM base URL" };
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return { field, code: "invalid_url", message: `"${value}" is not a URL` };
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return { field, code: "invalid_url", message: "must be an http or https URL" };
-  // Credentials in the URL would be stored and shown unencrypted; the token field is sealed.
-  if (url.username || url.password) return { field, code: "invalid_url", message: "must not carry credentials: put the bearer token in token" };
-  if (url.search || url.hash) return { field, code: "invalid_url", message: "must not have a ?query or #fragment: resource paths and list parameters are appended to it" };
-  return null;
-}
-
-function checkInteger(field: string, value: unknown, range: { min: number; max: number }): FieldError | null {
-  if (value === undefined) return null;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < range.min || value > range.max) {
-    return { field, code: "out_of_range", message: `must be an integer from ${range.min} to ${range.max}` };
-  }
-  return null;
-}
-
 /** Validates a `scim pull` connector object from the API; every problem named by field (`connector.…`). */
 export function checkScimPullConfig(input: unknown): CheckedConfig<ScimPullConfig> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
@@ -54,7 +29,12 @@ export function checkScimPullConfig(input: unknown): CheckedConfig<ScimPullConfi
   for (const key of Object.keys(raw)) {
     if (!FIELDS.has(key)) errors.push({ field: `connector.${key}`, code: "unknown", message: `is not a scim pull setting (expected ${[...FIELDS].join(", ")})` });
   }
-  const baseUrlError = checkBaseUrl(raw.base_url);
+  const baseUrlError = checkHttpUrl(raw.base_url, {
+    field: "connector.base_url",
+    what: "the upstream SCIM base URL",
+    credential: "the bearer token",
+    appended: "resource paths and list parameters",
+  });
   if (baseUrlError) errors.push(baseUrlError);
   if (typeof raw.token !== "string" || raw.token.trim() === "") errors.push({ field: "connector.token", code: "required", message: "is required: the upstream's bearer token" });
   for (const error of [checkInteger("connector.page_size", raw.page_size, PAGE_SIZE), checkInteger("connector.timeout_ms", raw.timeout_ms, TIMEOUT_MS)]) {

@@ -1,4 +1,4 @@
-import { SourceError } from "../source.js";
+import { SourceError } from "./source.js";
 
 /** Error codes undici (or the OS under it) reports when a connection could not be made in time. */
 const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
