@@ -309,6 +309,8 @@ export interface WebhookDeliveriesTable {
 export interface WebhookWorkersTable {
   id: string;
   hostname: string;
+  /** The process's pid namespace (Linux), so containers sharing a host name do not judge each other's pids. */
+  pid_namespace: string | null;
   pid: number;
   /** When its process started: with the pid, one process of the host. */
   started_at: string;

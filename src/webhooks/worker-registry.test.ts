@@ -10,8 +10,8 @@ import { createWorkerRegistry, type ProcessHere, thisProcess } from "./worker-re
 const SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnop";
 
 /** Another process: on this host unless a host name is given, alive or not as told. */
-function elsewhere(pid: number, alive: boolean, hostname = thisProcess.hostname, startedAt = thisProcess.startedAt): ProcessHere {
-  return { hostname, pid, startedAt, isAlive: () => alive };
+function elsewhere(pid: number, alive: boolean, host = thisProcess.host, boot = thisProcess.boot): ProcessHere {
+  return { host, pidNamespace: thisProcess.pidNamespace, pid, boot, isAlive: () => alive };
 }
 
 describe.each(DIALECTS)("taking back the delivery leases of a worker that is gone, on %s", (dialect) => {
@@ -61,7 +61,7 @@ describe.each(DIALECTS)("taking back the delivery leases of a worker that is gon
   });
 
   it("takes back the leases of a former life of this very process (a restarted container: same pid, another start)", async () => {
-    await leasedBy(elsewhere(thisProcess.pid, true, thisProcess.hostname, "2020-01-01T00:00:00.000Z"));
+    await leasedBy(elsewhere(thisProcess.pid, true, thisProcess.host, "2020-01-01T00:00:00.000Z"));
     const restarted = createWorkerRegistry(t.deps);
     expect(await restarted.reclaim()).toBe(3);
     await freeAll();

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 import type { Kysely } from "kysely";
 import type { Clock } from "../core/clock.js";
+import { type ProcessIdentity, pidExists, processIsGone, THIS_PROCESS } from "../core/process-identity.js";
 import type { Database, WebhookWorkersTable } from "../storage/schema.js";
 
 export interface WorkerRegistryDeps {
@@ -10,11 +10,7 @@ export interface WorkerRegistryDeps {
 }
 
 /** Where this process runs, and how to tell whether another process of the same host still does. */
-export interface ProcessHere {
-  readonly hostname: string;
-  readonly pid: number;
-  /** When the process started (ISO): with the pid, it names one process of the host for good. */
-  readonly startedAt: string;
+export interface ProcessHere extends ProcessIdentity {
   isAlive(pid: number): boolean;
 }
 
@@ -24,23 +20,7 @@ export interface WorkerRegistryOptions {
   readonly here?: ProcessHere;
 }
 
-/** Whether a process of this host exists: signal 0 checks without sending anything. */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, it is just not ours to signal.
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-export const thisProcess: ProcessHere = Object.freeze({
-  hostname: hostname(),
-  pid: process.pid,
-  startedAt: new Date(Date.now() - process.uptime() * 1000).toISOString(),
-  isAlive: pidAlive,
-});
+export const thisProcess: ProcessHere = Object.freeze({ ...THIS_PROCESS, isAlive: pidExists });
 
 /**
  * Whether a registered worker is gone. On this host the process table says so at once: its pid is
@@ -50,8 +30,7 @@ export const thisProcess: ProcessHere = Object.freeze({
  */
 function isGone(row: WebhookWorkersTable, here: ProcessHere, staleBefore: string): boolean {
   if (row.heartbeat_at < staleBefore) return true;
-  if (row.hostname !== here.hostname) return false;
-  return row.pid === here.pid ? row.started_at !== here.startedAt : !here.isAlive(row.pid);
+  return processIsGone({ host: row.hostname, pidNamespace: row.pid_namespace, pid: row.pid, boot: row.started_at }, here, here.isAlive);
 }
 
 /**
@@ -68,7 +47,10 @@ export function createWorkerRegistry(deps: WorkerRegistryDeps, options: WorkerRe
   const id = randomUUID();
 
   async function insert(now: string): Promise<void> {
-    await db.insertInto("webhook_workers").values({ id, hostname: here.hostname, pid: here.pid, started_at: here.startedAt, heartbeat_at: now }).execute();
+    await db
+      .insertInto("webhook_workers")
+      .values({ id, hostname: here.host, pid_namespace: here.pidNamespace, pid: here.pid, started_at: here.boot, heartbeat_at: now })
+      .execute();
   }
 
   return {

@@ -10,6 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable("webhook_workers")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("hostname", "text", (c) => c.notNull())
+    .addColumn("pid_namespace", "text")
     .addColumn("pid", "integer", (c) => c.notNull())
     .addColumn("started_at", "text", (c) => c.notNull())
     .addColumn("heartbeat_at", "text", (c) => c.notNull())
