@@ -1,6 +1,6 @@
 // How far one PostgreSQL primary goes: SCIM creates and GETs through one `roster serve` process,
 // then the same load split over two processes on the same database, measured in one run.
-import { CHILD_ADMIN_KEY, type ChildServer, startChildServer } from "../test/support/child-server.js";
+import { PROCESS_ADMIN_KEY, processEnv, type ServerProcess, startServerProcess } from "../test/support/server-process.js";
 import { createTestDatabase } from "../test/support/databases.js";
 import { type Figure, measure } from "./measure.js";
 
@@ -15,8 +15,8 @@ export interface ScaleOutFigure {
   readonly errors: number;
 }
 
-async function post(server: ChildServer, path: string, body: unknown): Promise<any> {
-  const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${CHILD_ADMIN_KEY}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+async function post(server: ServerProcess, path: string, body: unknown): Promise<any> {
+  const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${PROCESS_ADMIN_KEY}`, "content-type": "application/json" }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${path} answered ${res.status}`);
   return res.json();
 }
@@ -24,7 +24,7 @@ async function post(server: ChildServer, path: string, body: unknown): Promise<a
 let serial = 0;
 
 /** Creates through every process at once (10 connections each); the figures summed. */
-async function creates(servers: readonly ChildServer[], directory: { id: string; token: string }): Promise<Figure[]> {
+async function creates(servers: readonly ServerProcess[], directory: { id: string; token: string }): Promise<Figure[]> {
   return Promise.all(
     servers.map((server, i) =>
       measure({
@@ -43,7 +43,7 @@ async function creates(servers: readonly ChildServer[], directory: { id: string;
 }
 
 /** Lists of one page through every process at once. */
-async function reads(servers: readonly ChildServer[], directory: { id: string; token: string }): Promise<Figure[]> {
+async function reads(servers: readonly ServerProcess[], directory: { id: string; token: string }): Promise<Figure[]> {
   return Promise.all(
     servers.map((server, i) =>
       measure({
@@ -70,11 +70,11 @@ function summed(name: string, processes: number, figures: readonly Figure[]): Sc
 /** One process, then two, on one PostgreSQL database; each process keeps its default pool of 10. */
 export async function runScaleOutBench(): Promise<ScaleOutFigure[]> {
   const database = await createTestDatabase("postgres");
-  const servers: ChildServer[] = [];
+  const servers: ServerProcess[] = [];
   try {
-    servers.push(await startChildServer(database.config, { LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000" }, 120_000));
-    servers.push(await startChildServer(database.config, { LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000" }, 120_000));
-    const [first] = servers as [ChildServer, ChildServer];
+    servers.push(await startServerProcess(processEnv(database.config, { LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000" }), 120_000));
+    servers.push(await startServerProcess(processEnv(database.config, { LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000" }), 120_000));
+    const [first] = servers as [ServerProcess, ServerProcess];
     const org = await post(first, "/organizations", { name: "Bench" });
     const created = await post(first, "/directories", { organization_id: org.id, name: "IdP", type: "okta scim v2.0" });
     const directory = { id: created.id as string, token: created.scim.token as string };
@@ -85,7 +85,7 @@ export async function runScaleOutBench(): Promise<ScaleOutFigure[]> {
     figures.push(summed("SCIM list, 10 per page", 2, await reads(servers, directory)));
     return figures;
   } finally {
-    await Promise.all(servers.map((server) => server.kill("SIGKILL")));
+    await Promise.all(servers.map((server) => server.stop("SIGKILL")));
     await database.drop();
   }
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseUrl } from "../../test/support/child-server.js";
+import { databaseUrl } from "../../test/support/server-process.js";
 import { DIALECTS } from "../../test/support/databases.js";
 import { ADMIN_KEY, bearer, createTestApp, type TestApp } from "../../test/support/test-app.js";
 import { openConnector } from "../connectors/connector-settings.js";

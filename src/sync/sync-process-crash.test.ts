@@ -3,84 +3,23 @@
  * on the same database: the dead run is recorded as failed at once (not left `running`, not
  * waited out for the lease's 60 s), and the next run completes with consistent data.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../test/support/databases.js";
-import type { DatabaseConfig } from "../config.js";
+import { PROCESS_ADMIN_KEY as ADMIN_KEY, processEnv, type ServerProcess, startServerProcess } from "../../test/support/server-process.js";
 import { openStorage, type Storage } from "../storage/connect.js";
 
-const ADMIN_KEY = "roster_admin_crashtest_0123456789abcdefghijklmnopqrstu";
-const START = fileURLToPath(new URL("../server/start.ts", import.meta.url));
-const CONFIG = fileURLToPath(new URL("../config.ts", import.meta.url));
 const USERS = 3000;
 const GROUPS = 7;
 
-function databaseUrl(config: DatabaseConfig): string {
-  return config.kind === "sqlite" ? `sqlite:${config.file}` : config.url;
-}
+type Server = ServerProcess;
 
-interface Server {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly exited: Promise<void>;
-  /** What it printed, for a failure's message. */
-  output(): string;
-}
-
-/**
- * Starts what `roster serve` runs, from the sources, in a child process; resolves once it listens.
- * (The server's own entry rather than the whole CLI: fewer modules for tsx to load.)
- */
-async function startServer(folder: string, database: DatabaseConfig, extraEnv: Record<string, string> = {}): Promise<Server> {
-  // An entry file, not `-e`: a sync thread inherits the process's flags, and `--input-type` breaks it.
-  const entry = join(folder, "serve.mjs");
-  await writeFile(
-    entry,
-    [
-      `const { serve } = await import(${JSON.stringify(pathToFileURL(START).href)});`,
-      `const { loadConfig } = await import(${JSON.stringify(pathToFileURL(CONFIG).href)});`,
-      `await serve(loadConfig(), (line) => process.stdout.write(line + "\\n"));`,
-    ].join("\n"),
-  );
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      DATABASE_URL: databaseUrl(database),
-      ROSTER_ADMIN_KEY: ADMIN_KEY,
-      ROSTER_SECRET_KEY: "crash-test-secret-key-0123456789abcdef",
-      LOG_LEVEL: "warn",
-      // Runs on the event loop: a sync thread would load every module through tsx again (seconds),
-      // and SIGKILL ends the process with its threads either way.
-      ROSTER_SYNC_THREAD: "off",
-      ...extraEnv,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    // Loading the sources through tsx is most of this; on a busy machine it takes a while.
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${output}`)), 60_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const match = /Roster listening on (http:\/\/[\d.:]+) /.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on("data", read);
-    child.stderr?.on("data", read);
-    child.once("exit", (code) => reject(new Error(`the server exited (${code}) before it listened: ${output}`)));
-  });
-  return { child, url, exited, output: () => output };
-}
+// Syncs run on the event loop (server-process.ts turns the sync thread off): a thread would load
+// every module through tsx again (seconds), and SIGKILL ends the process with its threads either way.
+// Loading the sources through tsx is most of a start; on a busy machine it takes a while.
+const startServer = (database: TestDatabase["config"], extraEnv: Record<string, string> = {}) => startServerProcess(processEnv(database, extraEnv), 60_000);
 
 /** The parts of the API's answers this test reads. */
 interface Answer {
@@ -122,10 +61,7 @@ describe.each(DIALECTS)("a sync whose process is killed, on %s", (dialect) => {
     folder = await mkdtemp(join(tmpdir(), "roster-crash-"));
   });
   afterAll(async () => {
-    for (const server of servers) {
-      server.child.kill("SIGKILL");
-      await server.exited;
-    }
+    for (const server of servers) await server.stop("SIGKILL");
     await storage?.close();
     await database.drop();
     await rm(folder, { recursive: true, force: true });
@@ -137,7 +73,7 @@ describe.each(DIALECTS)("a sync whose process is killed, on %s", (dialect) => {
     await writeFile(file, ["username,email,first_name,last_name,state,groups", ...rows].join("\n"));
 
     // One record per transaction: a run slow enough to be killed in the middle.
-    const first = await startServer(folder, database.config, { ROSTER_SYNC_BATCH_SIZE: "1" });
+    const first = await startServer(database.config, { ROSTER_SYNC_BATCH_SIZE: "1" });
     servers.push(first);
     const org = await api(first, "POST", "/organizations", { name: "Crash" });
     const dir = await api(first, "POST", "/directories", { organization_id: org.json.id, name: "Export", type: "csv", connector: { path: file } });
@@ -150,15 +86,14 @@ describe.each(DIALECTS)("a sync whose process is killed, on %s", (dialect) => {
       const run = (await api(first, "GET", `/directories/${dirId}/sync`)).json;
       return run.counts.created > 0 || run.state !== "running" ? run : undefined;
     });
-    first.child.kill("SIGKILL");
-    await first.exited;
+    await first.stop("SIGKILL");
     expect(midway, first.output()).toMatchObject({ id: killedRun, state: "running" });
 
     storage = openStorage(database.config);
     const saved = await storage.db.selectFrom("sync_runs").select(["state"]).where("id", "=", killedRun).executeTakeFirstOrThrow();
     expect(saved.state).toBe("running");
 
-    const second = await startServer(folder, database.config);
+    const second = await startServer(database.config);
     servers.push(second);
     // The restarted process finds its predecessor's run dead: no 409, no 60 s wait for the lease.
     const next = await api(second, "POST", `/directories/${dirId}/sync`);

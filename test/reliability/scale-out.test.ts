@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHILD_ADMIN_KEY, type ChildServer, startChildServer, startChildWorker } from "../support/child-server.js";
+import { PROCESS_ADMIN_KEY, processEnv, type ServerProcess, startServerProcess, startWorkerProcess } from "../support/server-process.js";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
 
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -29,7 +29,7 @@ async function call(url: string, token: string, method: string, path: string, bo
 }
 
 async function ok(url: string, method: string, path: string, body?: unknown): Promise<any> {
-  const answer = await call(url, CHILD_ADMIN_KEY, method, path, body);
+  const answer = await call(url, PROCESS_ADMIN_KEY, method, path, body);
   if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.json)}`);
   return answer.json;
 }
@@ -64,21 +64,21 @@ async function startReceiver(): Promise<{ url: string; received: Map<string, num
 
 describe("two roster serve processes and a roster worker on one PostgreSQL", () => {
   let database: TestDatabase;
-  let processes: ChildServer[] = [];
+  let processes: ServerProcess[] = [];
   let a: string;
   let b: string;
 
   beforeAll(async () => {
     database = await createTestDatabase("postgres");
     // The first process migrates; the others start on the migrated database.
-    const first = await startChildServer(database.config);
-    processes = [first, ...(await Promise.all([startChildServer(database.config), startChildWorker(database.config)]))];
+    const first = await startServerProcess(processEnv(database.config));
+    processes = [first, ...(await Promise.all([startServerProcess(processEnv(database.config)), startWorkerProcess(processEnv(database.config))]))];
     a = first.url;
-    b = (processes[1] as ChildServer).url;
+    b = (processes[1] as ServerProcess).url;
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(processes.map((child) => child.kill("SIGKILL")));
+    await Promise.all(processes.map((child) => child.stop("SIGKILL")));
     await database.drop();
   });
 
@@ -146,7 +146,7 @@ describe("two roster serve processes and a roster worker on one PostgreSQL", () 
       const org = await ok(a, "POST", "/organizations", { name: "Sync Co" });
       const directory = await ok(a, "POST", "/directories", { organization_id: org.id, name: "HR", type: "csv", connector: { path } });
 
-      const starts = await Promise.all(Array.from({ length: 6 }, (_, i) => call(i % 2 ? b : a, CHILD_ADMIN_KEY, "POST", `/directories/${directory.id}/sync`, {})));
+      const starts = await Promise.all(Array.from({ length: 6 }, (_, i) => call(i % 2 ? b : a, PROCESS_ADMIN_KEY, "POST", `/directories/${directory.id}/sync`, {})));
       const started = starts.filter((start) => start.status < 300);
       expect(started, JSON.stringify(starts.map((start) => start.status))).toHaveLength(1);
       for (const refused of starts.filter((start) => start.status >= 300)) {

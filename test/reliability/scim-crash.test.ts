@@ -1,7 +1,7 @@
 // Crash safety: an acknowledged SCIM write and its event survive `kill -9`, nothing is half-written,
 // and every change has exactly one event, on both backends, at several kill points.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startChildServer, CHILD_ADMIN_KEY, type ChildServer } from "../support/child-server.js";
+import { PROCESS_ADMIN_KEY, processEnv, type ServerProcess, startServerProcess } from "../support/server-process.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../support/databases.js";
 
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -23,10 +23,10 @@ interface Listed {
   readonly [key: string]: unknown;
 }
 
-async function api(server: ChildServer, method: string, path: string, body?: unknown): Promise<any> {
+async function api(server: ServerProcess, method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(`${server.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${CHILD_ADMIN_KEY}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: { authorization: `Bearer ${PROCESS_ADMIN_KEY}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(10_000),
   });
@@ -36,7 +36,7 @@ async function api(server: ChildServer, method: string, path: string, body?: unk
 }
 
 /** Every item of a normalized-API list, oldest first, following `list_metadata.after`. */
-async function listAll(server: ChildServer, path: string, from: string | null = null): Promise<Listed[]> {
+async function listAll(server: ServerProcess, path: string, from: string | null = null): Promise<Listed[]> {
   const all: Listed[] = [];
   let after = from;
   do {
@@ -48,7 +48,7 @@ async function listAll(server: ChildServer, path: string, from: string | null = 
 }
 
 /** A SCIM request to the directory; resolves to the status, or null when the connection failed (the outcome is unknown). */
-async function scim(server: ChildServer, base: string, token: string, method: string, path: string, body: unknown): Promise<{ status: number; json: any } | null> {
+async function scim(server: ServerProcess, base: string, token: string, method: string, path: string, body: unknown): Promise<{ status: number; json: any } | null> {
   try {
     const res = await fetch(`${server.url}${base}${path}`, {
       method,
@@ -64,7 +64,7 @@ async function scim(server: ChildServer, base: string, token: string, method: st
 }
 
 /** One writer: creates users, adds each to the group, renames some; records only what was acknowledged. */
-async function writeUntilStopped(server: ChildServer, target: { base: string; token: string; groupId: string }, name: string, acked: Acknowledged, stopped: () => boolean): Promise<void> {
+async function writeUntilStopped(server: ServerProcess, target: { base: string; token: string; groupId: string }, name: string, acked: Acknowledged, stopped: () => boolean): Promise<void> {
   for (let i = 0; !stopped(); i++) {
     const userName = `${name}-${i}@crash.test`;
     const created = await scim(server, target.base, target.token, "POST", "/Users", {
@@ -101,7 +101,7 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /** What the restarted server holds agrees with every acknowledgement, and every change has exactly one event. */
-async function expectConsistent(server: ChildServer, directoryId: string, groupId: string, acked: Acknowledged): Promise<void> {
+async function expectConsistent(server: ServerProcess, directoryId: string, groupId: string, acked: Acknowledged): Promise<void> {
   const users = await listAll(server, `/directory_users?directory=${directoryId}`);
   const byId = new Map(users.map((user) => [user.id, user as any]));
   for (const [userName, id] of acked.users) {
@@ -143,21 +143,21 @@ async function expectConsistent(server: ChildServer, directoryId: string, groupI
 for (const dialect of DIALECTS) {
   describe(`kill -9 during SCIM writes (${dialect})`, () => {
     let database: TestDatabase;
-    let server: ChildServer | undefined;
+    let server: ServerProcess | undefined;
 
     beforeAll(async () => {
       database = await createTestDatabase(dialect);
     });
 
     afterAll(async () => {
-      await server?.kill("SIGKILL");
+      await server?.stop("SIGKILL");
       await database.drop();
     });
 
     it(
       "keeps every acknowledged create, member add and PATCH, with exactly one event each, at several kill points",
       async () => {
-        server = await startChildServer(database.config);
+        server = await startServerProcess(processEnv(database.config));
         const org = await api(server, "POST", "/organizations", { name: "Crash Co" });
         const directory = await api(server, "POST", "/directories", { organization_id: org.id, name: "IdP", type: "okta scim v2.0" });
         const target = { base: `/scim/v2/${directory.id}`, token: directory.scim.token as string, groupId: "" };
@@ -172,11 +172,11 @@ for (const dialect of DIALECTS) {
           const running = server;
           const writers = Array.from({ length: WRITERS }, (_, w) => writeUntilStopped(running, target, `r${round}w${w}`, acked, () => stopped));
           await new Promise((resolve) => setTimeout(resolve, killAfterMs));
-          await running.kill("SIGKILL");
+          await running.stop("SIGKILL");
           stopped = true;
           await Promise.all(writers);
 
-          server = await startChildServer(database.config);
+          server = await startServerProcess(processEnv(database.config));
           await expectConsistent(server, directory.id, target.groupId, acked);
         }
         expect(acked.users.size, "the load acknowledged writes before the kills").toBeGreaterThan(ROUNDS * WRITERS);
