@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { outboundFetch } from "../../outbound/outbound-fetch.js";
 import { fetchFailure } from "../fetch-failure.js";
 import { SourceError } from "../source.js";
 import { nextLink } from "./link-header.js";
@@ -144,7 +145,7 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
       const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]);
       let response: Response;
       try {
-        response = await fetch(url, { headers, signal: attemptSignal, redirect: "manual" });
+        response = await outboundFetch(url, { headers, signal: attemptSignal, redirect: "manual" });
       } catch (error) {
         throw fetchFailure(error, where, signal, options.timeoutMs);
       }

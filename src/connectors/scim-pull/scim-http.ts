@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { outboundFetch } from "../../outbound/outbound-fetch.js";
 import { isPlainObject } from "../../scim/values.js";
 import { SourceError } from "../source.js";
 import { fetchFailure } from "../fetch-failure.js";
@@ -105,7 +106,7 @@ export function createScimHttp(options: ScimHttpOptions): ScimHttp {
       const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]);
       let response: Response;
       try {
-        response = await fetch(url, { headers, signal: attemptSignal });
+        response = await outboundFetch(url, { headers, signal: attemptSignal });
       } catch (error) {
         throw fetchFailure(error, where, signal, options.timeoutMs);
       }
