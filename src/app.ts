@@ -24,6 +24,7 @@ import { installMetrics } from "./http/metrics.js";
 import { requestId } from "./http/request-id.js";
 import { socketTimeouts } from "./http/socket-timeouts.js";
 import { systemRoutes } from "./http/system-routes.js";
+import { lazySerializerFactory, lazyValidatorCompiler } from "./http/lazy-compile.js";
 import { validatorCompiler } from "./http/validator.js";
 import { createAllowedMethods } from "./http/allowed-methods.js";
 import { createJsonBodyParser } from "./http/json-body.js";
@@ -91,9 +92,10 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     ...socketTimeouts(config.timeouts),
     // The drain answers those (with Retry-After) instead of Fastify's bare 503.
     return503OnClosing: false,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(lazyValidatorCompiler(validatorCompiler));
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, createJsonBodyParser(app));
   app.addHook("preParsing", acceptMediaTypes(JSON_MEDIA_TYPES));

@@ -1,5 +1,5 @@
 import { type Static, Type } from "typebox";
-import { Value } from "typebox/value";
+import { Ajv, type ValidateFunction } from "ajv";
 import { FilterParser } from "ldapts";
 import type { FieldError } from "../../core/errors.js";
 
@@ -111,10 +111,9 @@ export function ldapKeysOf(connector: Readonly<Record<string, unknown>>): Record
  * path under `connector` (`connector.tls.ca`), in the API's `{field, code, message}` shape.
  */
 export function parseLdapConfig(input: unknown): ParsedLdapConfig {
-  if (!Value.Check(LdapConnectorSchema, input)) {
-    const errors = [...Value.Errors(LdapConnectorSchema, input)]
-      .filter((e) => e.keyword !== "boolean") // additionalProperties reports twice; keep the readable one
-      .map((e) => ({ field: fieldOf(e.instancePath, e.params), code: e.keyword, message: e.message }));
+  checkShape ??= new Ajv({ allErrors: true, strict: false }).compile<LdapConnectorInput>(LdapConnectorSchema);
+  if (!checkShape(input)) {
+    const errors = (checkShape.errors ?? []).map((e) => ({ field: fieldOf(e.instancePath, e.params), code: e.keyword, message: e.message ?? e.keyword }));
     return { ok: false, errors };
   }
   const errors = semanticErrors(input);
@@ -122,10 +121,13 @@ export function parseLdapConfig(input: unknown): ParsedLdapConfig {
   return { ok: true, value: withDefaults(input) };
 }
 
+// Ajv rather than TypeBox's own checker: its value module is some 300 more modules to load at every start.
+let checkShape: ValidateFunction<LdapConnectorInput> | undefined;
+
 function fieldOf(instancePath: string, params: unknown): string {
-  const extra = (params as { additionalProperties?: unknown }).additionalProperties;
+  const extra = (params as { additionalProperty?: unknown }).additionalProperty;
   const path = instancePath.split("/").filter(Boolean);
-  if (Array.isArray(extra) && typeof extra[0] === "string") path.push(extra[0]);
+  if (typeof extra === "string") path.push(extra);
   return ["connector", ...path].join(".");
 }
 
