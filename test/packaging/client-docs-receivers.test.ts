@@ -1,7 +1,7 @@
 /**
  * The webhook receivers docs/client.md shows, run as written from an app that installed the packed
- * client: the Fastify one (Fastify taken from this repository's own dependencies) receives a real
- * delivery from a live server, and the Next.js route handler is called with a delivery recorded
+ * client: the Fastify and Express ones (each framework taken from this repository's own dependencies)
+ * receive a real delivery from a live server, and the Next.js route handler is called with a delivery recorded
  * from that server, as a web Request. Each snippet calls `handle(event)`, which the test defines.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -39,8 +39,8 @@ describe("the webhook receivers of docs/client.md", { timeout: 120_000 }, () => 
 
   beforeAll(async () => {
     app = await appWithPackedClient("roster-client-docs-");
-    // The app's own copy of Fastify: a link to this repository's, which resolves its dependencies there.
-    await symlink(join(repositoryRoot, "node_modules/fastify"), join(app, "node_modules/fastify"), "dir");
+    // The app's own copies of the frameworks: links to this repository's, which resolve their dependencies there.
+    for (const framework of ["fastify", "express"]) await symlink(join(repositoryRoot, "node_modules", framework), join(app, "node_modules", framework), "dir");
     docs = await readFile(join(repositoryRoot, "docs/client.md"), "utf8");
     live = await startLiveServer();
   }, 120_000);
@@ -58,15 +58,19 @@ describe("the webhook receivers of docs/client.md", { timeout: 120_000 }, () => 
     return { scim: scimOf(directory), secret: endpoint.secret };
   }
 
-  it("Fastify: verifies a delivery on the raw body and refuses a forged one", async () => {
+  it.each([
+    { framework: "Fastify", listen: "await app.listen({ port: 3000 });", on: (port: number) => `await app.listen({ port: ${port}, host: "127.0.0.1" });` },
+    { framework: "Express", listen: "app.listen(3000);", on: (port: number) => `app.listen(${port}, "127.0.0.1");` },
+  ])("$framework: verifies a delivery on the raw body and refuses a forged one", async ({ framework, listen, on }) => {
     const port = await freePort();
-    const snippet = jsBlockUnder(docs, "Fastify");
-    expect(snippet).toContain("await app.listen({ port: 3000 });");
-    await writeFile(join(app, "fastify-receiver.mjs"), HANDLE + snippet.replace("port: 3000", `port: ${port}, host: "127.0.0.1"`));
-    const { scim, secret } = await directoryWithEndpoint("Fastify", `http://127.0.0.1:${port}/webhooks/roster`);
+    const snippet = jsBlockUnder(docs, framework);
+    expect(snippet).toContain(listen);
+    const file = `${framework.toLowerCase()}-receiver.mjs`;
+    await writeFile(join(app, file), HANDLE + snippet.replace(listen, on(port)));
+    const { scim, secret } = await directoryWithEndpoint(framework, `http://127.0.0.1:${port}/webhooks/roster`);
 
     let out = "";
-    receiver = spawn(process.execPath, ["fastify-receiver.mjs"], { cwd: app, env: { ...process.env, ROSTER_WEBHOOK_SECRET: secret }, stdio: ["ignore", "pipe", "pipe"] });
+    receiver = spawn(process.execPath, [file], { cwd: app, env: { ...process.env, ROSTER_WEBHOOK_SECRET: secret }, stdio: ["ignore", "pipe", "pipe"] });
     receiver.stdout?.on("data", (chunk) => (out += chunk));
     receiver.stderr?.on("data", (chunk) => (out += chunk));
     // A forged delivery is refused with 400, and the JSON it carries is never acted on (retried
@@ -82,9 +86,11 @@ describe("the webhook receivers of docs/client.md", { timeout: 120_000 }, () => 
     }
     expect(forged?.status).toBe(400);
 
-    await scim.user("fay@fastify.test");
-    await until(() => out.includes("verified dsync.user.created fay@fastify.test"), `the Fastify receiver to verify the delivery:\n${out}`);
+    const email = `fay@${framework.toLowerCase()}.test`;
+    await scim.user(email);
+    await until(() => out.includes(`verified dsync.user.created ${email}`), `the ${framework} receiver to verify the delivery:\n${out}`);
     expect(out).not.toMatch(/Error/);
+    receiver.kill();
   });
 
   it("Next.js: the route handler verifies a recorded delivery, and refuses it once the body changed", async () => {
