@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from "kysely";
 import { describe, expect, it } from "vitest";
-import { fuzzRuns } from "../../../test/support/fuzz-runs.js";
+import { FUZZ_TIMEOUT_MS, fuzzRuns } from "../../../test/support/fuzz-runs.js";
 import { filterText } from "../../../test/support/scim-arbitraries.js";
 import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from "../../storage/capabilities.js";
 import type { Database } from "../../storage/schema.js";
@@ -58,5 +58,5 @@ describe("the filter parser and compiler on arbitrary text", () => {
       }),
       { numRuns: fuzzRuns(1000) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fuzzRuns } from "../../../test/support/fuzz-runs.js";
+import { FUZZ_TIMEOUT_MS, fuzzRuns } from "../../../test/support/fuzz-runs.js";
 import { ScimError } from "../errors.js";
 import { MAX_FILTER_LENGTH, MAX_FILTER_NESTING } from "./filter-text.js";
 import { parseFilter } from "./parse-filter.js";
@@ -154,5 +154,5 @@ describe("parseFilter", () => {
       }),
       { numRuns: fuzzRuns(2000) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

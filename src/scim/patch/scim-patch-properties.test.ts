@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fuzzRuns } from "../../../test/support/fuzz-runs.js";
+import { FUZZ_TIMEOUT_MS, fuzzRuns } from "../../../test/support/fuzz-runs.js";
 import { ScimError } from "../errors.js";
 import { applyGroupPatch } from "./group-patch.js";
 import { normalizePatchRequest } from "./normalize-patch-request.js";
@@ -75,7 +75,7 @@ describe("PATCH on random operation lists", () => {
       }),
       { numRuns: fuzzRuns(2000) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it("never throws anything but a 400 ScimError and never mutates the group", () => {
     fc.assert(
@@ -86,7 +86,7 @@ describe("PATCH on random operation lists", () => {
       }),
       { numRuns: fuzzRuns(2000) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it("returns a document that keeps at most one primary value per attribute", () => {
     fc.assert(
@@ -102,7 +102,7 @@ describe("PATCH on random operation lists", () => {
       }),
       { numRuns: fuzzRuns(1000) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it("applies the same operations twice to the same result (operations are not consumed)", () => {
     fc.assert(
@@ -114,5 +114,5 @@ describe("PATCH on random operation lists", () => {
       }),
       { numRuns: fuzzRuns(1000) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
