@@ -1,0 +1,70 @@
+// A pull directory's sync runs: sync now (or upload a CSV), the history, and a run the
+// mass-removal guard held, confirmed by a person. The history follows a running run.
+import { api } from "./api.js";
+import { h, plural, when } from "./dom.js";
+import { attempt, confirmDialog, field, table } from "./widgets.js";
+
+function summary(run) {
+  if (run.state === "failed") return run.failure?.message ?? "failed";
+  if (run.state === "needs_confirmation") return `stopped before removing ${plural(run.pending_removals, "user")}: waiting for a person to confirm`;
+  const c = run.counts;
+  const parts = [c.created && `${plural(c.created, "user")} created`, c.updated && `${c.updated} updated`, c.deactivated && `${c.deactivated} deactivated`, c.deleted && `${c.deleted} deleted`, c.failed && `${c.failed} failed`].filter(Boolean);
+  return run.state === "running" ? `running (${run.phase})` : parts.join(", ") || "no changes";
+}
+
+export function syncCard(d) {
+  const slot = h("div");
+  const history = h("div", { "data-sync-history": "" });
+  const card = h("section", { class: "card" }, h("h2", {}, "Sync"));
+
+  async function refresh() {
+    const runs = await api("GET", `/directories/${d.id}/syncs?limit=10`);
+    history.replaceChildren(
+      table(
+        [
+          ["Started", (r) => when(r.started_at)],
+          ["Trigger", (r) => `${r.trigger}${r.dry_run ? " (dry run)" : ""}`],
+          ["State", (r) => h("span", { class: `run-${r.state}` }, r.state.replace("_", " "))],
+          ["Result", summary],
+          ["", (r) => (r.state === "needs_confirmation" && !r.confirmed_at ? h("button", { type: "button", class: "danger small", onclick: () => confirmRun(r) }, `Confirm and remove ${plural(r.pending_removals, "user")}`) : null)],
+        ],
+        runs.data,
+        "Never synced.",
+      ),
+    );
+    // Follow a running run until it ends, while its page is shown.
+    if (runs.data.some((r) => r.state === "running")) setTimeout(() => card.isConnected && refresh().catch(() => {}), 1500);
+  }
+
+  async function confirmRun(run) {
+    const ok = await confirmDialog({
+      title: `Remove ${plural(run.pending_removals, "user")}?`,
+      body: [`The source no longer lists them. Confirming applies the held run: ${plural(run.pending_removals, "user")} are deactivated or deleted and ${plural(run.pending_membership_removals, "membership")} end.`],
+      confirm: "Confirm the run",
+    });
+    if (!ok) return;
+    if (await attempt(slot, () => api("POST", `/directories/${d.id}/syncs/${run.id}/confirm`))) await refresh();
+  }
+
+  async function start(body, csv) {
+    const run = await attempt(slot, () => (csv === undefined ? api("POST", `/directories/${d.id}/sync`, body) : api("POST", `/directories/${d.id}/csv`, csv, "text/csv")));
+    if (run) await refresh();
+  }
+
+  if (d.type === "csv") {
+    const rows = h("textarea", { name: "csv", rows: 6, placeholder: "username,email,first_name,last_name,groups" });
+    const form = h("form", { class: "form" }, field("CSV rows", rows, "A header line, then one user a line."), h("button", { type: "submit", class: "primary" }, "Upload and sync"));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (rows.value.trim()) void start(undefined, rows.value);
+    });
+    card.append(form);
+  } else {
+    card.append(
+      h("div", { class: "toolbar" }, h("button", { type: "button", class: "primary", onclick: () => start({}) }, "Sync now"), h("button", { type: "button", onclick: () => start({ dry_run: true }) }, "Dry run")),
+    );
+  }
+  card.append(slot, h("h3", {}, "Recent runs"), history);
+  refresh().catch((error) => attempt(slot, () => Promise.reject(error)));
+  return card;
+}
