@@ -118,7 +118,7 @@ export async function directoryView(ctx) {
     h("p", { class: "muted" }, `${typeLabel(d.type)} · `, h("code", {}, d.id)),
     d.deleted_at ? null : h("nav", { class: "tabs", "aria-label": "Directory" }, h("a", { href: `#/directories/${d.id}/users` }, "Users"), h("a", { href: `#/directories/${d.id}/groups` }, "Groups"), isIngest(d) ? h("a", { href: `#/directories/${d.id}/requests` }, "SCIM request log") : null),
     h("p", { "data-counts": "" }, counts),
-    d.deleted_at ? restoreCard(d) : [isIngest(d) ? scimCard(d, created) : syncCard(d), settingsCard(d), deleteCard(d)],
+    d.deleted_at ? restoreCard(d) : [isIngest(d) ? scimCard(d, created) : syncCard(d, () => ctx.rerender()), settingsCard(d), deleteCard(d)],
   );
 }
 

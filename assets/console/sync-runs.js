@@ -12,7 +12,9 @@ function summary(run) {
   return run.state === "running" ? `running (${run.phase})` : parts.join(", ") || "no changes";
 }
 
-export function syncCard(d) {
+/** `onSettled` is called when a run this card saw running ends (the directory's counts and state changed). */
+export function syncCard(d, onSettled) {
+  let sawRunning = false;
   const slot = h("div");
   const history = h("div", { "data-sync-history": "" });
   const card = h("section", { class: "card" }, h("h2", {}, "Sync"));
@@ -33,7 +35,10 @@ export function syncCard(d) {
       ),
     );
     // Follow a running run until it ends, while its page is shown.
-    if (runs.data.some((r) => r.state === "running")) setTimeout(() => card.isConnected && refresh().catch(() => {}), 1500);
+    const running = runs.data.some((r) => r.state === "running");
+    if (running) setTimeout(() => card.isConnected && refresh().catch(() => {}), 1000);
+    else if (sawRunning && card.isConnected) onSettled();
+    sawRunning = running || sawRunning;
   }
 
   async function confirmRun(run) {
@@ -43,12 +48,16 @@ export function syncCard(d) {
       confirm: "Confirm the run",
     });
     if (!ok) return;
-    if (await attempt(slot, () => api("POST", `/directories/${d.id}/syncs/${run.id}/confirm`))) await refresh();
+    if (!(await attempt(slot, () => api("POST", `/directories/${d.id}/syncs/${run.id}/confirm`)))) return;
+    sawRunning = true;
+    await refresh();
   }
 
   async function start(body, csv) {
     const run = await attempt(slot, () => (csv === undefined ? api("POST", `/directories/${d.id}/sync`, body) : api("POST", `/directories/${d.id}/csv`, csv, "text/csv")));
-    if (run) await refresh();
+    if (!run) return;
+    sawRunning = true;
+    await refresh();
   }
 
   if (d.type === "csv") {

@@ -74,7 +74,7 @@ export async function webhookView(ctx) {
   });
   async function retry(delivery) {
     const done = await attempt(slot, () => api("POST", `/webhook_endpoints/${endpoint.id}/deliveries/${delivery.id}/retry`));
-    if (done) slot.replaceChildren(notice(`Delivery of ${delivery.event} queued again.`));
+    if (done) slot.replaceChildren(notice(`Delivery of ${delivery.event} queued to be sent now. Refresh to see the attempt.`));
   }
   const filter = (value, text) => h("a", { href: route(`/webhooks/${endpoint.id}`, { state: value }), class: "chip", "aria-current": state === value ? "true" : undefined }, text);
   return h(
@@ -89,7 +89,7 @@ export async function webhookView(ctx) {
     h(
       "section",
       { class: "card" },
-      h("h2", {}, "Deliveries"),
+      h("h2", {}, "Deliveries ", h("button", { type: "button", class: "small", onclick: () => ctx.rerender() }, "Refresh")),
       h("div", { class: "filters" }, filter("", "All"), filter("failed", "Failed"), filter("pending", "Pending"), filter("succeeded", "Succeeded")),
       table(
         [
@@ -98,7 +98,7 @@ export async function webhookView(ctx) {
           ["State", (d) => h("span", { class: `delivery-${d.state}` }, d.state)],
           ["Last status", (d) => (d.last_status_code ? String(d.last_status_code) : (d.last_error ?? "—"))],
           ["Attempts", attempts],
-          ["", (d) => (d.state === "failed" ? h("button", { type: "button", class: "small", onclick: () => retry(d) }, "Retry") : null)],
+          ["", (d) => h("button", { type: "button", class: "small", onclick: () => retry(d) }, d.state === "succeeded" ? "Send again" : "Retry now")],
         ],
         deliveries.data,
         "No deliveries yet.",

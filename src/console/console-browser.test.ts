@@ -3,6 +3,8 @@
  * real Roster listening on loopback: everything it shows comes through the public API.
  */
 import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../../test/support/browser.js";
@@ -224,6 +226,181 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     await page.getByRole("heading", { name: "Sign in to the console" }).waitFor();
     const after = await page.evaluate(async () => (await fetch("/console/session")).status);
     expect(after).toBe(401);
+    await page.close();
+  });
+
+  it("manages an organization: a key shown once and revoked, a setup link, a directory deleted and restored, and a delete that says what it takes", async () => {
+    const org = await orgWithKey("Stark");
+    const page = await signIn(ADMIN_KEY);
+    await page.goto(`${server.url}/console#/organizations/${org.id}`);
+    await page.getByRole("heading", { name: "API keys" }).waitFor();
+
+    await page.getByLabel("New key's name").fill("ci");
+    await page.getByRole("button", { name: "Create an API key" }).click();
+    const key = await page.locator("#new-api-key").inputValue();
+    expect(key).toMatch(/^sk_/);
+    expect((await api("GET", "/directories", key)).status).toBe(200);
+    await page.getByRole("button", { name: "Revoke ci" }).click();
+    await page.locator("dialog[open]").getByText("stops working at once").waitFor();
+    await browser.screenshot(page, "console-confirm-revoke");
+    await confirm(page, "Revoke the key");
+    await page.getByText("Revoked ci.").waitFor();
+    expect((await api("GET", "/directories", key)).status).toBe(401);
+
+    await page.getByRole("button", { name: "Generate a setup link" }).click();
+    const link = await page.locator("#setup-link").inputValue();
+    expect(link).toMatch(new RegExp(`^${server.url}/portal/launch\\?secret=portal_`));
+    await page.locator('button[data-copy="setup-link"]').click();
+    expect(await page.evaluate("navigator.clipboard.readText()")).toBe(link);
+
+    await page.getByLabel("Name", { exact: true }).fill("Stark Industries");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Saved.").waitFor();
+    expect((await api("GET", `/organizations/${org.id}`, ADMIN_KEY)).json.name).toBe("Stark Industries");
+
+    await page.getByLabel("Directory name").fill("Stark JumpCloud");
+    await page.getByLabel("Identity provider").selectOption("jump cloud scim v2.0");
+    await page.getByRole("button", { name: "Create the directory" }).click();
+    await page.getByRole("button", { name: "Delete the directory" }).click();
+    // Cancelling keeps it.
+    await page.locator("dialog[open]").getByRole("button", { name: "Cancel" }).click();
+    const id = page.url().split("/").pop() as string;
+    expect((await api("GET", `/directories/${id}`, ADMIN_KEY)).status).toBe(200);
+    await page.getByRole("button", { name: "Delete the directory" }).click();
+    await confirm(page, "Delete the directory");
+    const deadline = page.locator("[data-restorable-until]");
+    await deadline.waitFor();
+    const restorableUntil = (await api("GET", `/directories?organization_id=${org.id}&include_deleted=true`, ADMIN_KEY)).json.data as Json[];
+    expect(await deadline.getAttribute("data-restorable-until")).toBe(restorableUntil[0]?.restorable_until);
+    expect(await deadline.textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    await browser.screenshot(page, "console-directory-deleted");
+
+    // Deleting the organization says first what goes with it, and what stops it.
+    await page.goto(`${server.url}/console#/organizations/${org.id}`);
+    await page.getByRole("button", { name: "Delete the organization" }).click();
+    const said = await page.locator("dialog[open]").textContent();
+    expect(said).toContain("1 API key");
+    expect(said).toContain("1 deleted directory still restorable");
+    await confirm(page, "Delete the organization");
+    expect(await page.getByRole("alert").textContent()).toContain("restorable");
+    expect((await api("GET", `/organizations/${org.id}`, ADMIN_KEY)).status).toBe(200);
+
+    await page.goto(`${server.url}/console#/directories/${id}`);
+    await page.getByRole("button", { name: "Restore the directory" }).click();
+    await page.getByRole("heading", { name: "SCIM" }).waitFor();
+    expect((await api("GET", `/directories/${id}`, ADMIN_KEY)).json.deleted_at).toBeNull();
+    await page.close();
+  }, 60_000);
+
+  it("follows new events without a reload, filtered by type", async () => {
+    const org = await orgWithKey("Wayne");
+    const made = await api("POST", "/directories", org.key, { name: "Wayne Okta", type: "okta scim v2.0" });
+    const base = (made.json.scim as Json).base_url as string;
+    const token = (made.json.scim as Json).token as string;
+    const page = await signIn(ADMIN_KEY);
+    await page.goto(`${server.url}/console#/events?type=dsync.user.created&organization_id=${org.id}`);
+    await page.getByRole("heading", { name: "Events" }).waitFor();
+    expect(await page.locator("[data-events] li").count()).toBe(0);
+    expect((await scim(base, token, "POST", "/Users", scimUser("bruce@wayne.test", "Bruce", "Wayne"))).status).toBe(201);
+    expect((await scim(base, token, "POST", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Bats" })).status).toBe(201);
+    await page.locator('[data-events] li[data-event="dsync.user.created"]', { hasText: "bruce@wayne.test" }).waitFor();
+    expect((await scim(base, token, "POST", "/Users", scimUser("alfred@wayne.test", "Alfred", "Pennyworth"))).status).toBe(201);
+    await page.locator("[data-events] li", { hasText: "alfred@wayne.test" }).waitFor();
+    // Newest first; the group's event is not of the chosen type.
+    expect(await page.locator("[data-events] li").allTextContents()).toEqual([expect.stringContaining("alfred@wayne.test"), expect.stringContaining("bruce@wayne.test")]);
+    await browser.screenshot(page, "console-events");
+    await page.close();
+  });
+
+  it("creates a webhook endpoint (secret shown once), shows its deliveries with each attempt, retries one and disables it", async () => {
+    let answer = 500;
+    const receiver: Server = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => response.writeHead(answer, { "content-type": "text/plain" }).end(answer === 200 ? "ok" : "receiver down"));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    try {
+      const org = await orgWithKey("Tyrell");
+      const page = await signIn(org.key);
+      await page.getByRole("link", { name: "Webhooks" }).click();
+      await page.getByLabel("URL").fill(hookUrl);
+      await page.getByRole("button", { name: "Create the endpoint" }).click();
+      const secret = await page.locator("#webhook-secret").inputValue();
+      expect(secret).toMatch(/^whsec_/);
+      const endpointId = page.url().split("/").pop() as string;
+
+      await api("POST", "/directories", org.key, { name: "Tyrell Okta", type: "okta scim v2.0" });
+      const failed = page.locator("tbody tr", { hasText: "500" });
+      for (let i = 0; i < 80 && (await failed.count()) === 0; i++) {
+        await page.waitForTimeout(250);
+        await page.getByRole("button", { name: "Refresh" }).click();
+      }
+      await failed.first().locator("summary").click();
+      expect(await failed.first().textContent()).toContain("receiver down");
+      answer = 200;
+      await failed.first().getByRole("button", { name: "Retry now" }).click();
+      await page.getByText("queued to be sent now").waitFor();
+      const deliveries = async () => (await api("GET", `/webhook_endpoints/${endpointId}/deliveries`, org.key)).json.data as Json[];
+      for (let i = 0; i < 80 && !(await deliveries()).some((d) => d.state === "succeeded"); i++) await new Promise((r) => setTimeout(r, 250));
+      await page.getByRole("button", { name: "Refresh" }).click();
+      await page.locator("tbody tr", { hasText: "succeeded" }).first().waitFor();
+      await browser.screenshot(page, "console-webhook-deliveries");
+
+      await page.getByRole("button", { name: "Disable" }).click();
+      await confirm(page, "Disable");
+      await page.getByRole("button", { name: "Enable" }).waitFor();
+      expect((await api("GET", `/webhook_endpoints/${endpointId}`, org.key)).json.enabled).toBe(false);
+      await page.close();
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  }, 60_000);
+
+  it("syncs a CSV directory and confirms a run the mass-removal guard held", async () => {
+    const org = await orgWithKey("Cyberdyne");
+    const made = await api("POST", "/directories", org.key, { name: "HR export", type: "csv", connector: {} });
+    const page = await signIn(ADMIN_KEY);
+    await page.goto(`${server.url}/console#/directories/${made.json.id}`);
+    const rows = ["username,email,first_name,last_name", ...["ada", "bob", "cy", "dee", "eve"].map((u) => `${u},${u}@cyberdyne.test,${u},Test`)];
+    await page.getByLabel("CSV rows").fill(rows.join("\n"));
+    await page.getByRole("button", { name: "Upload and sync" }).click();
+    await page.locator("[data-sync-history] tr", { hasText: "5 users created" }).waitFor({ timeout: 20_000 });
+    // The run's end refreshes the page: counts and state as the API now has them.
+    await page.locator("[data-counts]", { hasText: "5 active users, 0 inactive users" }).waitFor();
+    expect(await page.locator("h1 .badge").textContent()).toBe("Linked");
+    await page.getByLabel("CSV rows").fill(rows.slice(0, 2).join("\n"));
+    await page.getByRole("button", { name: "Upload and sync" }).click();
+    const held = page.getByRole("button", { name: "Confirm and remove 4 users" });
+    await held.waitFor({ timeout: 20_000 });
+    await browser.screenshot(page, "console-held-run");
+    await held.click();
+    await confirm(page, "Confirm the run");
+    await page.locator("[data-counts]", { hasText: "1 active user, 4 inactive users" }).waitFor({ timeout: 20_000 });
+    expect(((await api("GET", `/directories/${made.json.id}`, ADMIN_KEY)).json.metadata as Json).users).toEqual({ active: 1, inactive: 4 });
+    await page.close();
+  }, 60_000);
+
+  it("fits a phone-sized screen and works from the keyboard", async () => {
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/console`);
+    // Keyboard only: the key field has focus, Enter signs in.
+    await page.getByLabel("Admin key or organization API key").waitFor();
+    await page.keyboard.type(ADMIN_KEY);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Organizations" }).waitFor();
+    const overflow = () => page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    const dirs = (await api("GET", "/directories?limit=1", ADMIN_KEY)).json.data as Json[];
+    await page.goto(`${server.url}/console#/directories/${dirs[0]?.id}/requests`);
+    await page.getByRole("heading", { name: /SCIM requests of/ }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.goto(`${server.url}/console#/directories`);
+    await page.getByRole("heading", { name: "Directories" }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await browser.screenshot(page, "console-phone");
     await page.close();
   });
 });
