@@ -65,8 +65,12 @@ function markCurrent() {
   }
 }
 
+let renders = 0;
+
 async function render() {
   if (!session) return;
+  // A newer navigation wins: a slower page that finishes later must not replace it.
+  const generation = ++renders;
   stopView?.();
   stopView = null;
   const [path, search] = location.hash.slice(1).split("?");
@@ -92,10 +96,10 @@ async function render() {
   };
   try {
     const content = await view(ctx);
-    if (!session) return;
+    if (!session || generation !== renders) return;
     root.replaceChildren(content);
   } catch (error) {
-    if (!session) return;
+    if (!session || generation !== renders) return;
     root.replaceChildren(errorBox(error));
   }
   const heading = root.querySelector("h1");
@@ -122,7 +126,7 @@ function signInView() {
     { class: "card form sign-in" },
     h("h1", {}, "Sign in to the console"),
     endedMessage ? h("p", { class: "warning", role: "status" }, endedMessage) : null,
-    field("Admin key or organization API key", key, "The admin key (printed by the first `npm start`, or ROSTER_ADMIN_KEY) sees every organization; an organization's key (sk_…) sees only that organization."),
+    field("Admin key or organization API key", key, ["The admin key (printed by the first ", h("code", {}, "npm start"), ", or ", h("code", {}, "ROSTER_ADMIN_KEY"), ") sees every organization; an organization's key (", h("code", {}, "sk_…"), ") sees only that organization."]),
     problem,
     h("button", { type: "submit", class: "primary" }, "Sign in"),
   );

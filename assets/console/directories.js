@@ -70,7 +70,7 @@ export function newDirectoryForm(organizationId) {
     { class: "form new-directory" },
     h("h3", {}, "New directory"),
     field("Directory name", name),
-    field("Identity provider", type, "Pull directories of other kinds (LDAP, SCIM server, Okta API) take connector settings: create them with `roster directory create` or the API."),
+    field("Identity provider", type, ["Pull directories of other kinds (LDAP, SCIM server, Okta API) take connector settings: create them with ", h("code", {}, "roster directory create"), " or the API."]),
     problem,
     h("button", { type: "submit", class: "primary" }, "Create the directory"),
   );

@@ -92,6 +92,7 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     await page.getByLabel("Domains").fill("acme.test, acme.example");
     await page.getByRole("button", { name: "Create the organization" }).click();
     await page.getByRole("heading", { name: "Acme", level: 1 }).waitFor();
+    await browser.screenshot(page, "console-organization");
     const orgs = (await api("GET", "/organizations?limit=100", ADMIN_KEY)).json.data as Json[];
     expect(orgs.find((o) => o.name === "Acme")).toMatchObject({ domains: ["acme.test", "acme.example"] });
 
@@ -382,25 +383,39 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
   }, 60_000);
 
   it("fits a phone-sized screen and works from the keyboard", async () => {
+    const org = await orgWithKey("Soylent");
+    const made = await api("POST", "/directories", org.key, { name: "Soylent OneLogin", type: "onelogin scim v2.0" });
+    const scimInfo = made.json.scim as Json;
+    expect((await scim(scimInfo.base_url as string, scimInfo.token as string, "POST", "/Users", scimUser("sol@soylent.test", "Sol", "Roth"))).status).toBe(201);
     await browser.context.clearCookies();
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/console`);
     // Keyboard only: the key field has focus, Enter signs in.
     await page.getByLabel("Admin key or organization API key").waitFor();
+    await browser.screenshot(page, "console-sign-in-phone");
     await page.keyboard.type(ADMIN_KEY);
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Organizations" }).waitFor();
     const overflow = () => page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
     expect(await overflow()).toBeLessThanOrEqual(0);
-    const dirs = (await api("GET", "/directories?limit=1", ADMIN_KEY)).json.data as Json[];
-    await page.goto(`${server.url}/console#/directories/${dirs[0]?.id}/requests`);
+    await page.goto(`${server.url}/console#/directories/${made.json.id}/requests`);
     await page.getByRole("heading", { name: /SCIM requests of/ }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await page.goto(`${server.url}/console#/directories`);
     await page.getByRole("heading", { name: "Directories" }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.goto(`${server.url}/console#/directories/${made.json.id}`);
+    await page.locator("#scim-base-url").waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    const copy = await page.locator('button[data-copy="scim-base-url"]').boundingBox();
+    expect(copy && copy.x + copy.width).toBeLessThanOrEqual(390);
     await browser.screenshot(page, "console-phone");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/console#/directories`);
+    await page.getByRole("heading", { name: "Directories" }).waitFor();
+    await page.locator("td", { hasText: "· POST 201" }).first().waitFor();
+    await browser.screenshot(page, "console-directories");
     await page.close();
   });
 });
