@@ -96,7 +96,7 @@ export async function directoriesView(ctx) {
   return h(
     "section",
     {},
-    h("h1", {}, "Directories"),
+    h("h1", {}, organization && orgNames.has(organization) ? `Directories of ${orgNames.get(organization)}` : "Directories"),
     h("p", {}, toggle),
     directoryTable(page.data, { orgNames }),
     pager(page.list_metadata, (cursor) => route("/directories", { organization_id: organization, include_deleted: includeDeleted || undefined, ...cursor })),

@@ -9,7 +9,7 @@ const domainsOf = (text) => text.split(/[\s,]+/).map((d) => d.trim()).filter(Boo
 export async function organizationsView(ctx) {
   const search = ctx.query.get("search") ?? "";
   const page = await api("GET", `/organizations${qs({ limit: 25, search, before: ctx.query.get("before"), after: ctx.query.get("after") })}`);
-  const searchInput = h("input", { type: "search", name: "search", value: search, placeholder: "Name or domain" });
+  const searchInput = h("input", { type: "search", name: "search", value: search, placeholder: "Part of a name" });
   const searchForm = h("form", { class: "toolbar", role: "search" }, field("Search organizations", searchInput), h("button", { type: "submit" }, "Search"));
   searchForm.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -70,7 +70,14 @@ export async function organizationView(ctx) {
     title,
     h("p", { class: "muted" }, h("code", {}, org.id), ` · created ${when(org.created_at)}`),
     h("div", { class: "columns" }, editForm(org, title), setupLinkCard(org)),
-    h("section", { class: "card" }, h("h2", {}, "Directories"), directoryTable(directories.data, { showOrganization: false }), newDirectoryForm(org.id)),
+    h(
+      "section",
+      { class: "card" },
+      h("h2", {}, "Directories"),
+      directoryTable(directories.data, { showOrganization: false }),
+      directories.list_metadata.after ? h("p", {}, h("a", { href: route("/directories", { organization_id: org.id }) }, "All of this organization's directories")) : null,
+      newDirectoryForm(org.id),
+    ),
     isAdmin ? await apiKeysCard(org) : null,
     isAdmin ? deleteCard(org, directories.data) : null,
   );
