@@ -13,6 +13,17 @@ function summary(run) {
 }
 
 /** `onSettled` is called when a run this card saw running ends (the directory's counts and state changed). */
+/** A dry run's or a held run's planned changes, one line each ("deactivate user ada@x.com: email, state"). */
+function changes(run) {
+  if (!run.changes || run.changes.length === 0) return null;
+  return h(
+    "details",
+    { class: "changes" },
+    h("summary", {}, `${plural(run.changes.length, "planned change")}`),
+    h("ul", {}, run.changes.map((c) => h("li", { class: `change-${c.action}` }, h("strong", {}, `${c.action} ${c.kind}`), ` ${c.ref}`, c.fields?.length ? `: ${c.fields.join(", ")}` : ""))),
+  );
+}
+
 export function syncCard(d, onSettled) {
   let sawRunning = false;
   const slot = h("div");
@@ -27,7 +38,7 @@ export function syncCard(d, onSettled) {
           ["Started", (r) => when(r.started_at)],
           ["Trigger", (r) => `${r.trigger}${r.dry_run ? " (dry run)" : ""}`],
           ["State", (r) => h("span", { class: `run-${r.state}` }, r.state.replace("_", " "))],
-          ["Result", summary],
+          ["Result", (r) => [summary(r), changes(r)]],
           ["", (r) => (r.state === "needs_confirmation" && !r.confirmed_at ? h("button", { type: "button", class: "danger small", onclick: () => confirmRun(r) }, `Confirm and remove ${plural(r.pending_removals, "user")}`) : null)],
         ],
         runs.data,

@@ -378,6 +378,10 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     await page.getByRole("button", { name: "Upload and sync" }).click();
     const held = page.getByRole("button", { name: "Confirm and remove 4 users" });
     await held.waitFor({ timeout: 20_000 });
+    // What confirming would do, before it is done.
+    const planned = page.locator("[data-sync-history] details.changes").first();
+    await planned.locator("summary").click();
+    expect(await planned.textContent()).toContain("eve");
     await browser.screenshot(page, "console-held-run");
     await held.click();
     await confirm(page, "Confirm the run");
