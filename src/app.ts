@@ -46,6 +46,9 @@ import { createPullDirectories, type PullDirectories } from "./tenancy/pull-dire
 import type { Storage } from "./storage/connect.js";
 import { portalPlugin } from "./portal/portal-plugin.js";
 import { assetsRoutes } from "./web/assets-routes.js";
+import { createConsolePrincipal } from "./console/console-auth.js";
+import { consoleRoutes } from "./console/console-routes.js";
+import { createConsoleSessions } from "./console/console-sessions.js";
 
 export interface AppOptions {
   /** false silences request logs (tests); otherwise pino at config.logLevel. */
@@ -141,7 +144,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.addHook("onClose", async () => scimRequestLog.close());
   const keyLastUse = createApiKeyLastUse({ db: deps.db, clock: deps.clock, onError: (err) => app.log.warn({ err }, "recording an API key's last use failed") });
   app.addHook("onClose", async () => keyLastUse.close());
-  const resolvePrincipal = createPrincipalResolver(deps, recordingLastUse(services.apiKeys, keyLastUse), scimTokens);
+  const apiKeys = recordingLastUse(services.apiKeys, keyLastUse);
+  const consoleSessions = createConsoleSessions(deps, apiKeys);
+  const resolvePrincipal = createPrincipalResolver(deps, apiKeys, scimTokens, createConsolePrincipal(consoleSessions));
   app.addHook("onRequest", resolvePrincipal);
   // Every later log line of a request names whom it was for: its organization, and its directory under a SCIM base.
   app.addHook("onRequest", function tagLogsWithTenant(request, reply, done) {
@@ -188,6 +193,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
   await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog, allowedMethods });
   await app.register(assetsRoutes);
+  await app.register(consoleRoutes, { deps, sessions: consoleSessions });
   await app.register(portalPlugin, {
     deps,
     directories: services.directories,

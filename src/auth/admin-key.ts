@@ -36,6 +36,11 @@ export async function ensureAdminKey(db: Kysely<Database>, configured: string | 
 }
 
 export async function isAdminKey(db: Kysely<Database>, presented: string): Promise<boolean> {
+  return isAdminKeyHash(db, hashSecret(presented));
+}
+
+/** Whether `hash` is the SHA-256 of the current admin key (a console session's key, checked on each request). */
+export async function isAdminKeyHash(db: Kysely<Database>, hash: string): Promise<boolean> {
   const stored = await db.selectFrom("settings").select("value").where("key", "=", SETTING).executeTakeFirst();
-  return stored !== undefined && hashesEqual(stored.value, hashSecret(presented));
+  return stored !== undefined && hashesEqual(stored.value, hash);
 }

@@ -105,5 +105,10 @@ export function recordingLastUse(apiKeys: ApiKeyService, lastUse: ApiKeyLastUse)
       if (key) lastUse.record(key.keyId);
       return key;
     },
+    async verifyHash(hash: string) {
+      const key = await apiKeys.verifyHash(hash);
+      if (key) lastUse.record(key.keyId);
+      return key;
+    },
   });
 }

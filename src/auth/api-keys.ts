@@ -33,6 +33,13 @@ function toApiKey(row: ApiKeyRow, key?: string): ApiKey {
 /** Organization API keys: minted here, shown once, stored as SHA-256, revoked by deletion. */
 export function createApiKeyService(deps: Deps) {
   const { db, clock, ids } = deps;
+  /** As `verify`, from the key's SHA-256 (what a console session remembers of the key that opened it). */
+  async function verifyHash(hash: string): Promise<{ organizationId: string; keyId: string } | null> {
+    const row = await db.selectFrom("api_keys").select(["id", "organization_id", "key_hash", "revoked_at"]).where("key_hash", "=", hash).executeTakeFirst();
+    if (!row || row.revoked_at !== null || !hashesEqual(row.key_hash, hash)) return null;
+    return { organizationId: row.organization_id, keyId: row.id };
+  }
+
   return {
     async create(organizationId: string, name: string): Promise<ApiKey> {
       const key = mintSecret("apiKey");
@@ -69,11 +76,10 @@ export function createApiKeyService(deps: Deps) {
 
     /** The key's organization, or null for an unknown or revoked key. */
     async verify(presented: string): Promise<{ organizationId: string; keyId: string } | null> {
-      const hash = hashSecret(presented);
-      const row = await db.selectFrom("api_keys").select(["id", "organization_id", "key_hash", "revoked_at"]).where("key_hash", "=", hash).executeTakeFirst();
-      if (!row || row.revoked_at !== null || !hashesEqual(row.key_hash, hash)) return null;
-      return { organizationId: row.organization_id, keyId: row.id };
+      return verifyHash(hashSecret(presented));
     },
+
+    verifyHash,
   };
 }
 

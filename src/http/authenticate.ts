@@ -46,12 +46,16 @@ export const UNAUTHENTICATED_SCIM_KEY = "scim-unauthenticated:";
 // Case-insensitive, as the router matches paths (see app.ts): whatever reaches the SCIM routes is authenticated as SCIM.
 const SCIM_PATH = /^\/scim\/v2\/([^/?]+)/i;
 
+/** The principal a request's browser session lends it (the console's cookie with its CSRF header), or null. */
+export type SessionPrincipal = (request: FastifyRequest) => Promise<Exclude<Principal, { kind: "directory" }> | null>;
+
 /**
  * Resolves the caller once per request. A SCIM token counts only on its own directory's SCIM
- * base; admin and organization keys only outside it. Never throws: the scopes decide what they need.
+ * base; admin and organization keys only outside it, where a request without a bearer token may
+ * instead be a console session's (`sessionPrincipal`). Never throws: the scopes decide what they need.
  * SCIM tokens are verified through `scimTokens`, which remembers them briefly (see there).
  */
-export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService, scimTokens: ScimTokenCache) {
+export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService, scimTokens: ScimTokenCache, sessionPrincipal?: SessionPrincipal) {
   /** Under a SCIM base: the directory's token opens it; any attempt on a live directory is logged there. */
   async function resolveScim(request: FastifyRequest, directoryId: string, token: string | null): Promise<void> {
     const owner = token?.startsWith(SECRET_PREFIXES.scimToken) ? await scimTokens.verify(directoryId, token) : null;
@@ -92,7 +96,10 @@ export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService, scim
     const token = bearerToken(request);
     const scim = SCIM_PATH.exec(request.url);
     if (scim?.[1]) return resolveScim(request, decodeURIComponent(scim[1]), token);
-    if (!token) return;
+    if (!token) {
+      if (sessionPrincipal) request.principal = await sessionPrincipal(request);
+      return;
+    }
     if (token.startsWith(SECRET_PREFIXES.apiKey)) {
       const key = await apiKeys.verify(token);
       if (key) request.principal = { kind: "organization", organizationId: key.organizationId, keyId: key.keyId };

@@ -45,11 +45,13 @@ export interface PortalLinksTable {
 export interface WebSessionsTable {
   id: string;
   token_hash: string;
-  /** `portal`: one organization's directory setup. */
+  /** `portal`: one organization's directory setup; `console`: an operator signed in with a key. */
   kind: string;
   organization_id: string | null;
   /** The setup link that opened a portal session. */
   link_id: string | null;
+  /** A console session: the SHA-256 of the key that opened it (admin or organization API key). */
+  key_hash: string | null;
   created_at: string;
   expires_at: string;
 }

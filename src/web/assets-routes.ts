@@ -17,16 +17,25 @@ const TYPES: Readonly<Record<string, string>> = {
   ".png": "image/png",
 };
 
-/** `GET /assets/{file}`: every file is read once at start; nothing outside the folder is reachable. */
+/** The folder's files and those of its subfolders (`console/app.js`), by their path under it. */
+function readAssets(dir: string, prefix: string, into: Map<string, { type: string; body: Buffer }>): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) {
+      readAssets(join(dir, entry.name), `${prefix}${entry.name}/`, into);
+      continue;
+    }
+    const type = TYPES[extname(entry.name)];
+    if (type) into.set(`${prefix}${entry.name}`, { type, body: readFileSync(join(dir, entry.name)) });
+  }
+}
+
+/** `GET /assets/{path}`: every file is read once at start; only those files are reachable, nothing outside the folder. */
 export const assetsRoutes: FastifyPluginAsync = async (app) => {
   const files = new Map<string, { type: string; body: Buffer }>();
-  for (const name of readdirSync(ASSETS_DIR)) {
-    const type = TYPES[extname(name)];
-    if (type) files.set(name, { type, body: readFileSync(join(ASSETS_DIR, name)) });
-  }
+  readAssets(ASSETS_DIR, "", files);
   app.addHook("onRequest", webSecurityHeaders);
-  app.get<{ Params: { file: string } }>("/assets/:file", { schema: { hide: true } }, async (request, reply) => {
-    const file = files.get(request.params.file);
+  app.get<{ Params: { "*": string } }>("/assets/*", { schema: { hide: true } }, async (request, reply) => {
+    const file = files.get(request.params["*"]);
     if (!file) return reply.code(404).type("text/plain; charset=utf-8").send("Not found");
     return reply.type(file.type).header("cache-control", "public, max-age=300").send(file.body);
   });

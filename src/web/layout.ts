@@ -5,6 +5,8 @@ export interface PageOptions {
   readonly body: Html;
   /** Files under /assets/ loaded as scripts (deferred); never inline. */
   readonly scripts?: readonly string[];
+  /** Files under /assets/ loaded as ES modules (deferred by nature); never inline. */
+  readonly modules?: readonly string[];
   /** A header line under the product name (e.g. the organization). */
   readonly subtitle?: string | undefined;
   /** Navigation after a moment (a page that hands over to another with the session cookie). */
@@ -23,6 +25,7 @@ ${options.refreshTo ? html`<meta http-equiv="refresh" content="0;url=${options.r
 <title>${options.title} · Roster</title>
 <link rel="stylesheet" href="/assets/roster.css">
 ${(options.scripts ?? []).map((s) => html`<script src="/assets/${s}" defer></script>`)}
+${(options.modules ?? []).map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
 </head>
 <body>
 <header class="top"><span class="brand">Roster</span>${options.subtitle ? html`<span class="subtitle">${options.subtitle}</span>` : null}</header>

@@ -4,12 +4,14 @@ import type { Clock } from "../core/clock.js";
 import type { IdGenerator } from "../core/ids.js";
 import type { Database, WebSessionRow } from "../storage/schema.js";
 
-export type WebSessionKind = "portal";
+export type WebSessionKind = "portal" | "console";
 
 export interface NewWebSession {
   readonly kind: WebSessionKind;
   readonly organizationId: string | null;
   readonly linkId: string | null;
+  /** A console session: the SHA-256 of the key that opened it. */
+  readonly keyHash?: string | null;
   readonly ttlMs: number;
 }
 
@@ -30,6 +32,7 @@ export function createWebSessions(deps: { db: Kysely<Database>; clock: Clock; id
         kind: session.kind,
         organization_id: session.organizationId,
         link_id: session.linkId,
+        key_hash: session.keyHash ?? null,
         created_at: now.toISOString(),
         expires_at: new Date(now.getTime() + session.ttlMs).toISOString(),
       };

@@ -1,0 +1,109 @@
+// Webhook endpoints: create (the signing secret shown once), enable or disable, delete; an
+// endpoint's delivery log with every attempt, and a retry of one delivery.
+import { api } from "./api.js";
+import { h, qs, route, when } from "./dom.js";
+import { attempt, badge, confirmDialog, field, notice, pager, secretOnce, table } from "./widgets.js";
+
+let justCreated = null;
+
+export async function webhooksView(ctx) {
+  const isAdmin = ctx.session.principal === "admin";
+  const [endpoints, orgs] = await Promise.all([
+    api("GET", `/webhook_endpoints${qs({ limit: 50, before: ctx.query.get("before"), after: ctx.query.get("after") })}`),
+    isAdmin ? api("GET", "/organizations?limit=100&order=asc") : Promise.resolve({ data: [] }),
+  ]);
+  const url = h("input", { type: "url", name: "url", required: true, placeholder: "https://app.example.com/hooks/roster" });
+  const org = isAdmin ? h("select", { name: "organization_id" }, h("option", { value: "" }, "Every organization's events"), orgs.data.map((o) => h("option", { value: o.id }, o.name))) : null;
+  const problem = h("div");
+  const form = h("form", { class: "card form" }, h("h2", {}, "New endpoint"), field("URL", url), org ? field("Organization", org) : null, problem, h("button", { type: "submit", class: "primary" }, "Create the endpoint"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const made = await attempt(problem, () => api("POST", "/webhook_endpoints", { url: url.value.trim(), ...(org?.value ? { organization_id: org.value } : {}) }));
+    if (!made) return;
+    justCreated = made;
+    location.hash = `#/webhooks/${made.id}`;
+  });
+  return h(
+    "section",
+    {},
+    h("h1", {}, "Webhook endpoints"),
+    table(
+      [
+        ["URL", (e) => h("a", { href: `#/webhooks/${e.id}` }, e.url)],
+        ["Events", (e) => (e.events.length ? e.events.join(", ") : "all")],
+        ["State", (e) => badge(e.enabled ? "active" : "inactive")],
+        ["Created", (e) => when(e.created_at)],
+      ],
+      endpoints.data,
+      "No webhook endpoints yet.",
+    ),
+    pager(endpoints.list_metadata, (cursor) => route("/webhooks", cursor)),
+    form,
+  );
+}
+
+function attempts(d) {
+  if (!d.attempts.length) return "—";
+  return h(
+    "details",
+    {},
+    h("summary", {}, `${d.attempts.length} attempt${d.attempts.length === 1 ? "" : "s"}`),
+    h("ol", {}, d.attempts.map((a) => h("li", {}, `${when(a.started_at)}: ${a.status_code ?? "no answer"} in ${Math.round(a.latency_ms)} ms`, a.error ? h("p", { class: "error" }, a.error) : null, a.response_excerpt ? h("pre", {}, a.response_excerpt) : null))),
+  );
+}
+
+export async function webhookView(ctx) {
+  const [id] = ctx.params;
+  const state = ctx.query.get("state") ?? "";
+  const [endpoint, deliveries] = await Promise.all([
+    api("GET", `/webhook_endpoints/${encodeURIComponent(id)}`),
+    api("GET", `/webhook_endpoints/${encodeURIComponent(id)}/deliveries${qs({ state, limit: 25, before: ctx.query.get("before"), after: ctx.query.get("after") })}`),
+  ]);
+  const created = justCreated?.id === endpoint.id ? justCreated : null;
+  justCreated = null;
+  const slot = h("div");
+  const toggle = h("button", { type: "button" }, endpoint.enabled ? "Disable" : "Enable");
+  toggle.addEventListener("click", async () => {
+    if (endpoint.enabled && !(await confirmDialog({ title: "Disable this endpoint?", body: ["Roster stops sending it events until it is enabled again; events are not lost."], confirm: "Disable" }))) return;
+    if (await attempt(slot, () => api("PATCH", `/webhook_endpoints/${endpoint.id}`, { enabled: !endpoint.enabled }))) ctx.rerender();
+  });
+  const remove = h("button", { type: "button", class: "danger" }, "Delete the endpoint");
+  remove.addEventListener("click", async () => {
+    if (!(await confirmDialog({ title: "Delete this endpoint?", body: [`${endpoint.url} gets no more events, and its delivery history goes with it. This cannot be undone.`], confirm: "Delete the endpoint" }))) return;
+    if (await attempt(slot, () => api("DELETE", `/webhook_endpoints/${endpoint.id}`).then(() => true))) location.hash = "#/webhooks";
+  });
+  async function retry(delivery) {
+    const done = await attempt(slot, () => api("POST", `/webhook_endpoints/${endpoint.id}/deliveries/${delivery.id}/retry`));
+    if (done) slot.replaceChildren(notice(`Delivery of ${delivery.event} queued to be sent now. Refresh to see the attempt.`));
+  }
+  const filter = (value, text) => h("a", { href: route(`/webhooks/${endpoint.id}`, { state: value }), class: "chip", "aria-current": state === value ? "true" : undefined }, text);
+  return h(
+    "section",
+    {},
+    h("p", { class: "crumbs" }, h("a", { href: "#/webhooks" }, "Webhook endpoints")),
+    h("h1", {}, endpoint.url, " ", badge(endpoint.enabled ? "active" : "inactive")),
+    created?.secret ? secretOnce("Signing secret", "Secret", created.secret, "Verify each delivery's signature with it. Copy it now: it will not be shown again.", "webhook-secret") : null,
+    endpoint.disabled_reason ? h("p", { class: "warning" }, `Disabled ${when(endpoint.disabled_at)}: ${endpoint.disabled_reason}`) : null,
+    h("div", { class: "toolbar" }, toggle, remove),
+    slot,
+    h(
+      "section",
+      { class: "card" },
+      h("h2", {}, "Deliveries ", h("button", { type: "button", class: "small", onclick: () => ctx.rerender() }, "Refresh")),
+      h("div", { class: "filters" }, filter("", "All"), filter("failed", "Failed"), filter("pending", "Pending"), filter("succeeded", "Succeeded")),
+      table(
+        [
+          ["Created", (d) => when(d.created_at)],
+          ["Event", (d) => h("code", {}, d.event)],
+          ["State", (d) => h("span", { class: `delivery-${d.state}` }, d.state)],
+          ["Last status", (d) => (d.last_status_code ? String(d.last_status_code) : (d.last_error ?? "—"))],
+          ["Attempts", attempts],
+          ["", (d) => h("button", { type: "button", class: "small", onclick: () => retry(d) }, d.state === "succeeded" ? "Send again" : "Retry now")],
+        ],
+        deliveries.data,
+        "No deliveries yet.",
+      ),
+      pager(deliveries.list_metadata, (cursor) => route(`/webhooks/${endpoint.id}`, { state, ...cursor })),
+    ),
+  );
+}

@@ -1,0 +1,16 @@
+import { html } from "../web/html.js";
+import { page } from "../web/layout.js";
+
+/**
+ * The console's one HTML document: an empty frame its scripts (assets/console/) fill by calling
+ * the public API. It holds no data and no secret, so it is the same for everyone.
+ */
+export function consoleShell(): string {
+  return page({
+    title: "Console",
+    subtitle: "Console",
+    modules: ["console/app.js"],
+    body: html`<div id="console" aria-live="polite"><p class="muted">Loading the console…</p></div>
+<noscript><p class="card error-box">The console needs JavaScript. The same work can be done with the <code>roster</code> command or the API.</p></noscript>`,
+  });
+}
