@@ -6,6 +6,7 @@ import { requireApiPrincipal } from "../http/authenticate.js";
 import type { SyncService } from "../sync/sync-service.js";
 import { ignoreContentTypeWithoutBody } from "./bodiless.js";
 import { errorResponses, listEnvelope, listQuery, pageOf, toList } from "./schemas/common.js";
+import { ConnectorTestSchema } from "./schemas/connector-test-object.js";
 import { SyncRunSchema } from "./schemas/sync-run-object.js";
 
 const DirParams = Type.Object({ id: Type.String({ pattern: idPattern("directory") }) });
@@ -45,6 +46,26 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     async (request, reply) => {
       const body = request.body ?? {};
       return reply.code(202).send(await sync.start(request.params.id, scopeOf(request), { dryRun: body.dry_run, mode: body.mode }));
+    },
+  );
+
+  app.post(
+    "/directories/:id/connector/test",
+    {
+      onRequest: ignoreContentTypeWithoutBody,
+      schema: {
+        tags,
+        summary: "Check a pull directory's stored connector settings against the provider, writing nothing",
+        params: DirParams,
+        response: { 200: ConnectorTestSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      // The test stops when the caller goes away; each request in it has its own deadline too.
+      const gone = new AbortController();
+      request.raw.once("close", () => gone.abort());
+      const result = await sync.testConnector(request.params.id, scopeOf(request), gone.signal);
+      return { ok: result.ok, checks: [...result.checks] };
     },
   );
 

@@ -29,6 +29,8 @@ export type {
 export { WAIT_INTERVAL_MS, type WaitForRunOptions } from "./sync-run-wait.js";
 export type {
   ApiKey,
+  ConnectorCheck,
+  ConnectorTestResult,
   CreatedApiKey,
   DeactivatedMembersPolicy,
   Directory,

@@ -1,4 +1,5 @@
 import { openConnector, withoutCommonKeys } from "../connectors/connector-settings.js";
+import type { ConnectorCheck } from "../connectors/connector-kind.js";
 import { SourceError } from "../connectors/source.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
@@ -27,6 +28,12 @@ export interface SyncServiceDeps extends Deps, RunDeps {
    * itself: the default ones, or those of `thread.kindsModule`. Without it, runs share the event loop.
    */
   readonly thread?: SyncThreadOptions | undefined;
+}
+
+/** What `POST /directories/{id}/connector/test` answers: `ok` when every check passed. */
+export interface ConnectorTestResult {
+  readonly ok: boolean;
+  readonly checks: readonly ConnectorCheck[];
 }
 
 export interface StartOptions {
@@ -166,6 +173,24 @@ export function createSyncService(deps: SyncServiceDeps) {
       const run = await begin(dir, { id: ids("syncRun"), mode, trigger: options.trigger ?? "manual", dryRun: options.dryRun ?? false, username: null });
       inBackground(execute(dir, run, { upload: options.upload, changedSince, confirmed: false }));
       return toRunObject(run, clock.now());
+    },
+
+    /**
+     * Runs the directory type's test action against the stored settings: credentials and each permission a run
+     * needs, as named checks. Writes nothing (the directory's state included).
+     */
+    async testConnector(directoryId: string, scope: string | null, signal?: AbortSignal): Promise<ConnectorTestResult> {
+      const dir = await loadDirectory(directoryId, scope);
+      const kind = kinds[dir.row.type];
+      if (!kind?.test) throw new AppError(422, "connector_test_unsupported", `Directory type "${dir.row.type}" has no connector test; start a dry run instead`);
+      let checks: readonly ConnectorCheck[];
+      try {
+        checks = await kind.test(withoutCommonKeys(dir.config), signal ? { signal } : {});
+      } catch (error) {
+        if (error instanceof SourceError) throw new AppError(409, "source_misconfigured", error.message, [], { cause: error });
+        throw error;
+      }
+      return { ok: checks.every((check) => check.ok), checks };
     },
 
     /** Syncs one user and answers when done. */
