@@ -53,6 +53,7 @@ const API_ROUTES: Record<string, RouteRow> = {
   "GET /webhook_endpoints/{id}/deliveries": { access: "organization" },
   "GET /webhook_endpoints/{id}/deliveries/{deliveryId}": { access: "organization" },
   "POST /webhook_endpoints/{id}/deliveries/{deliveryId}/retry": { access: "organization" },
+  "POST /webhook_endpoints/{id}/deliveries/replay": { access: "organization", body: { status: "failed" } },
   "POST /directories/{id}/sync": { access: "organization", body: {} },
   "GET /directories/{id}/sync": { access: "organization" },
   "GET /directories/{id}/syncs": { access: "organization" },

@@ -62,4 +62,4 @@ export type {
   WebhookEndpointListParams,
   WebhookEndpointsApi,
 } from "./webhook-endpoints.js";
-export type { CreatedWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookTestResult } from "./webhook-types.js";
+export type { CreatedWebhookEndpoint, ReplayDeliveriesInput, WebhookAttempt, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookReplayResult, WebhookTestResult } from "./webhook-types.js";
