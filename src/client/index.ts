@@ -21,6 +21,7 @@ export type {
   SyncRunGroupCounts,
   SyncRunMode,
   SyncRunPhase,
+  SyncRunProgress,
   SyncRunRecordError,
   SyncRunState,
   SyncRunTrigger,
