@@ -14,6 +14,7 @@ export type { EventListParams, EventsApi, EventTailParams } from "./events.js";
 export type { RequestOptions } from "./http.js";
 export type { CreateOrganizationInput, OrganizationListParams, OrganizationsApi, UpdateOrganizationInput } from "./organizations.js";
 export type { GeneratePortalLinkInput, PortalApi } from "./portal.js";
+export type { ReadyStatus, SystemApi } from "./system.js";
 export { autoPaginate, iterate, type ListFunction, listAll } from "./pagination.js";
 export type {
   SyncRun,
