@@ -59,6 +59,7 @@ const API_ROUTES: Record<string, RouteRow> = {
   "GET /directories/{id}/syncs": { access: "organization" },
   "GET /directories/{id}/syncs/{run}": { access: "organization" },
   "POST /directories/{id}/syncs/{run}/confirm": { access: "organization" },
+  "POST /directories/{id}/syncs/{run}/discard": { access: "organization" },
   "POST /directories/{id}/sync/users/{username}": { access: "organization" },
   "POST /directories/{id}/csv": { access: "organization", body: "username,email\nprobe,probe@acme.test\n", contentType: "text/csv" },
   "GET /directories/{id}/scim_requests": { access: "organization" },

@@ -90,6 +90,15 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
   );
 
   app.post(
+    "/directories/:id/syncs/:run/discard",
+    {
+      onRequest: ignoreContentTypeWithoutBody,
+      schema: { tags, summary: "Drop a run held by the mass-removal guard; nothing it held is applied", params: RunParams, response: { 200: SyncRunSchema, ...errorResponses } },
+    },
+    async (request) => sync.discard(request.params.id, request.params.run, scopeOf(request)),
+  );
+
+  app.post(
     "/directories/:id/sync/users/:username",
     {
       onRequest: ignoreContentTypeWithoutBody,

@@ -52,6 +52,7 @@ const CALLS: readonly ((c: RosterClient) => Promise<unknown>)[] = [
   (c) => c.directorySyncs.get(DIR, RUN),
   (c) => c.directorySyncs.list(DIR),
   (c) => c.directorySyncs.confirm(DIR, RUN),
+  (c) => c.directorySyncs.discard(DIR, RUN),
   (c) => c.directorySyncs.syncUser(DIR, "ada"),
   (c) => c.directorySyncs.uploadCsv(DIR, "username,email\nada,ada@example.com\n"),
   (c) => c.events.list(),

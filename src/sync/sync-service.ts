@@ -220,6 +220,25 @@ export function createSyncService(deps: SyncServiceDeps) {
       return presentRun(runId);
     },
 
+    /**
+     * Drops a run held by the mass-removal guard: it ends `failed` (reason `discarded`) and can no
+     * longer be confirmed. The held pass wrote nothing, so nothing is undone; its `changes` stay as
+     * the record of what was refused.
+     */
+    async discard(directoryId: string, runId: string, scope: string | null): Promise<SyncRunObject> {
+      await findPullRow(directoryId, scope);
+      const held = await db.selectFrom("sync_runs").select(["id", "state"]).where("id", "=", runId).where("directory_id", "=", directoryId).executeTakeFirst();
+      if (!held) throw Errors.notFound("Sync run", runId);
+      const refused = () => new AppError(409, "not_awaiting_confirmation", `Run ${runId} is ${held.state}; only a run in needs_confirmation can be discarded`);
+      if (held.state !== "needs_confirmation") throw refused();
+      const now = clock.now().toISOString();
+      const discarded = { state: "failed", failure_reason: "discarded", failure_message: "Discarded: the changes held for confirmation were not applied", upload: null, heartbeat_at: now };
+      // Conditional: a confirm that won the race keeps the run.
+      const result = await db.updateTable("sync_runs").set(discarded).where("id", "=", runId).where("state", "=", "needs_confirmation").executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw refused();
+      return presentRun(runId);
+    },
+
     /** The directory's current or last run, or 404 if it never synced. */
     async current(directoryId: string, scope: string | null): Promise<SyncRunObject> {
       await findPullRow(directoryId, scope);
