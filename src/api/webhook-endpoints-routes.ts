@@ -99,7 +99,7 @@ const ReplaySchema = Type.Object({
   has_more: Type.Boolean({ description: `More than ${REPLAY_LIMIT} matched: send the same request again for the next ones` }),
 });
 
-/** `since`/`until` as stored UTC text, or a 400 naming the field. */
+/** `since`/`until` as stored UTC text, or a 422 naming the field. */
 function replayRange(body: { since?: string | undefined; until?: string | undefined }): { since?: string; until?: string } {
   const range: { since?: string; until?: string } = {};
   for (const field of ["since", "until"] as const) {
