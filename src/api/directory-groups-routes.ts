@@ -12,6 +12,7 @@ const GroupQuery = listQuery(idPattern("group"), {
   directory: Type.Optional(Type.String({ pattern: idPattern("directory") })),
   organization: Type.Optional(Type.String({ pattern: idPattern("organization") })),
   user: Type.Optional(Type.String({ pattern: idPattern("user") })),
+  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Case-insensitive substring of the name; `%` and `_` match literally" })),
 });
 
 /** `GET /directory_groups`, `GET /directory_groups/{id}` (SPEC §4, WorkOS shapes). */
@@ -20,9 +21,9 @@ export const directoryGroupRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = a
   const groups = createGroupReader(deps.db);
 
   app.get("/directory_groups", { schema: { tags, querystring: GroupQuery, response: { 200: listEnvelope(DirectoryGroupSchema), ...errorResponses } } }, async (request) => {
-    const { directory, organization, user } = request.query;
+    const { directory, organization, user, search } = request.query;
     const scope = organizationScope(requireApiPrincipal(request));
-    return toList(await groups.list({ scope, directory, organization, user }, pageOf(request.query)));
+    return toList(await groups.list({ scope, directory, organization, user, search }, pageOf(request.query)));
   });
 
   app.get(

@@ -53,14 +53,17 @@ const API_ROUTES: Record<string, RouteRow> = {
   "GET /webhook_endpoints/{id}/deliveries": { access: "organization" },
   "GET /webhook_endpoints/{id}/deliveries/{deliveryId}": { access: "organization" },
   "POST /webhook_endpoints/{id}/deliveries/{deliveryId}/retry": { access: "organization" },
+  "POST /webhook_endpoints/{id}/deliveries/replay": { access: "organization", body: { status: "failed" } },
   "POST /directories/{id}/sync": { access: "organization", body: {} },
   "GET /directories/{id}/sync": { access: "organization" },
   "GET /directories/{id}/syncs": { access: "organization" },
   "GET /directories/{id}/syncs/{run}": { access: "organization" },
   "POST /directories/{id}/syncs/{run}/confirm": { access: "organization" },
+  "POST /directories/{id}/syncs/{run}/discard": { access: "organization" },
   "POST /directories/{id}/sync/users/{username}": { access: "organization" },
   "POST /directories/{id}/csv": { access: "organization", body: "username,email\nprobe,probe@acme.test\n", contentType: "text/csv" },
   "GET /directories/{id}/scim_requests": { access: "organization" },
+  "POST /directories/{id}/connector/test": { access: "organization" },
   "GET /events/types": { access: "any key" },
   "POST /webhook_endpoints/{id}/test": { access: "organization" },
   "POST /portal/generate_link": { access: "organization", body: (owner: Owned) => ({ organization: owner.orgId, intent: "dsync" }) },
@@ -68,7 +71,7 @@ const API_ROUTES: Record<string, RouteRow> = {
 };
 
 /** Paths whose `{id}` is a pull directory rather than the SCIM one. */
-const PULL_PATHS = /\/directories\/\{id\}\/(sync|syncs|csv)/;
+const PULL_PATHS = /\/directories\/\{id\}\/(sync|syncs|csv|connector)/;
 
 interface Owned {
   readonly orgId: string;

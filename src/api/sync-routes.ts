@@ -6,6 +6,7 @@ import { requireApiPrincipal } from "../http/authenticate.js";
 import type { SyncService } from "../sync/sync-service.js";
 import { ignoreContentTypeWithoutBody } from "./bodiless.js";
 import { errorResponses, listEnvelope, listQuery, pageOf, toList } from "./schemas/common.js";
+import { ConnectorTestSchema } from "./schemas/connector-test-object.js";
 import { SyncRunSchema } from "./schemas/sync-run-object.js";
 
 const DirParams = Type.Object({ id: Type.String({ pattern: idPattern("directory") }) });
@@ -48,6 +49,26 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     },
   );
 
+  app.post(
+    "/directories/:id/connector/test",
+    {
+      onRequest: ignoreContentTypeWithoutBody,
+      schema: {
+        tags,
+        summary: "Check a pull directory's stored connector settings against the provider, writing nothing",
+        params: DirParams,
+        response: { 200: ConnectorTestSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      // The test stops when the caller goes away; each request in it has its own deadline too.
+      const gone = new AbortController();
+      request.raw.once("close", () => gone.abort());
+      const result = await sync.testConnector(request.params.id, scopeOf(request), gone.signal);
+      return { ok: result.ok, checks: [...result.checks] };
+    },
+  );
+
   app.get("/directories/:id/sync", { schema: { tags, params: DirParams, response: { 200: SyncRunSchema, ...errorResponses } } }, async (request) =>
     sync.current(request.params.id, scopeOf(request)),
   );
@@ -66,6 +87,15 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     "/directories/:id/syncs/:run/confirm",
     { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: RunParams, response: { 202: SyncRunSchema, ...errorResponses } } },
     async (request, reply) => reply.code(202).send(await sync.confirm(request.params.id, request.params.run, scopeOf(request))),
+  );
+
+  app.post(
+    "/directories/:id/syncs/:run/discard",
+    {
+      onRequest: ignoreContentTypeWithoutBody,
+      schema: { tags, summary: "Drop a run held by the mass-removal guard; nothing it held is applied", params: RunParams, response: { 200: SyncRunSchema, ...errorResponses } },
+    },
+    async (request) => sync.discard(request.params.id, request.params.run, scopeOf(request)),
   );
 
   app.post(

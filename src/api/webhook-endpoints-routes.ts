@@ -7,6 +7,8 @@ import { EVENT_TYPES } from "../events/event-types.js";
 import { requireApiPrincipal } from "../http/authenticate.js";
 import type { DeliveryLog } from "../webhooks/delivery-log.js";
 import type { WebhookEndpointService } from "../webhooks/endpoint-service.js";
+import { parseIsoInstant } from "../events/iso-instant.js";
+import { REPLAY_LIMIT } from "../webhooks/delivery-replay.js";
 import { TEST_EVENT_TYPE, type WebhookTester } from "../webhooks/test-delivery.js";
 import { Nullable, errorResponses, listEnvelope, listQuery, pageOf, toList } from "./schemas/common.js";
 import { ignoreContentTypeWithoutBody } from "./bodiless.js";
@@ -78,6 +80,40 @@ const WebhookTestSchema = Type.Object({
   response_excerpt: Nullable(Type.String({ description: "At most 1 KiB of the receiver's answer" })),
   error: Nullable(Type.String()),
 });
+
+const ReplayBody = Type.Object(
+  {
+    status: Type.Union([Type.Literal("failed"), Type.Literal("succeeded")], {
+      description: "`failed`: deliveries that gave up and those waiting on a backoff after a failed attempt; `succeeded`: deliveries the receiver took (and lost)",
+    }),
+    since: Type.Optional(Type.String({ maxLength: 64, description: "ISO-8601; deliveries created at or after it (UTC unless an offset is given)" })),
+    until: Type.Optional(Type.String({ maxLength: 64, description: "ISO-8601; deliveries created before it" })),
+  },
+  { additionalProperties: false },
+);
+
+const ReplaySchema = Type.Object({
+  object: Type.Literal("webhook_replay"),
+  endpoint_id: Type.String(),
+  replayed: Type.Integer({ minimum: 0, description: "Deliveries this request made pending and due now" }),
+  has_more: Type.Boolean({ description: `More than ${REPLAY_LIMIT} matched: send the same request again for the next ones` }),
+});
+
+/** `since`/`until` as stored UTC text, or a 422 naming the field. */
+function replayRange(body: { since?: string | undefined; until?: string | undefined }): { since?: string; until?: string } {
+  const range: { since?: string; until?: string } = {};
+  for (const field of ["since", "until"] as const) {
+    const text = body[field];
+    if (text === undefined) continue;
+    const parsed = parseIsoInstant(text);
+    if (!parsed.ok) throw Errors.validation(`${field} ${parsed.error}`, [{ field, code: "format", message: parsed.error }]);
+    range[field] = parsed.value;
+  }
+  if (range.since !== undefined && range.until !== undefined && range.since > range.until) {
+    throw Errors.validation("until is earlier than since", [{ field: "until", code: "range", message: "is earlier than since" }]);
+  }
+  return range;
+}
 
 /** `url` or its WorkOS alias `endpoint_url`: one is required, and two must agree. */
 function urlOf(body: { url?: string | undefined; endpoint_url?: string | undefined }, required: boolean): string | undefined {
@@ -186,6 +222,16 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
 
   app.get("/webhook_endpoints/:id/deliveries/:deliveryId", { schema: { tags, params: DeliveryParams, response: { 200: DeliverySchema, ...errorResponses } } }, async (request) =>
     deliveries.get(request.params.id, request.params.deliveryId, organizationScope(requireApiPrincipal(request))),
+  );
+
+  app.post(
+    "/webhook_endpoints/:id/deliveries/replay",
+    { schema: { tags, summary: "Send an endpoint's failed (or succeeded) deliveries of a time range again, oldest event first", params: EndpointParams, body: ReplayBody, response: { 202: ReplaySchema, ...errorResponses } } },
+    async (request, reply) => {
+      const range = replayRange(request.body);
+      const result = await deliveries.replay(request.params.id, organizationScope(requireApiPrincipal(request)), { status: request.body.status, ...range });
+      return reply.code(202).send({ object: "webhook_replay" as const, endpoint_id: request.params.id, replayed: result.replayed, has_more: result.hasMore });
+    },
   );
 
   app.post(

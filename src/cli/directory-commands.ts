@@ -7,6 +7,7 @@ import { readConnectorOption, withConnectorOptions } from "./connector-option.js
 import { deactivatedMembersOption, directorySettingsInput, withDirectorySettings } from "./directory-settings-options.js";
 import { parseGraceSeconds, parseLimit } from "./option-parsers.js";
 import { type Column, emit, formatTime, printFields, printLine, printMoreHint, printTable } from "./output.js";
+import { registerDirectoryTestCommand } from "./directory-test-command.js";
 import { registerScimRequestCommand } from "./scim-request-commands.js";
 import { wholeList } from "./whole-list.js";
 
@@ -204,4 +205,5 @@ export function registerDirectoryCommands(program: Command): void {
   registerUpdate(directory);
   registerRotateToken(directory);
   registerScimRequestCommand(directory);
+  registerDirectoryTestCommand(directory);
 }

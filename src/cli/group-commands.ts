@@ -36,12 +36,13 @@ function registerList(groups: Command): void {
       .option("--directory <id>", "only this directory's groups (directory_…)")
       .option("--org <id>", "only this organization's groups (org_…)")
       .option("--user <id>", "only the groups this user belongs to (directory_user_…)")
+      .option("--search <text>", "only groups whose name contains this text (case-insensitive)")
       .option("--limit <n>", "page size, 1 to 100", parseLimit)
       .option("--after <cursor>", "the page after this id (from a previous list)")
       .option("--all", "follow every page and print them as one list"),
   ).action(async (options) => {
     const client = connect(options);
-    const params: DirectoryGroupListParams = { directory: options.directory, organization: options.org, user: options.user, limit: options.limit, after: options.after };
+    const params: DirectoryGroupListParams = { directory: options.directory, organization: options.org, user: options.user, search: options.search, limit: options.limit, after: options.after };
     const page = options.all ? await wholeList(client.directoryGroups.list, params) : await client.directoryGroups.list(params);
     if (page.data.length === 0 && options.after === undefined) await refuseDeletedDirectory(client, options.directory, "groups");
     emit(options, page, (p) => {
@@ -51,6 +52,7 @@ function registerList(groups: Command): void {
         ["--directory", options.directory],
         ["--org", options.org],
         ["--user", options.user],
+        ["--search", options.search],
         ["--limit", options.limit],
       ]);
       printMoreHint(p.list_metadata.after, again);

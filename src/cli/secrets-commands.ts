@@ -11,7 +11,8 @@ export function registerSecretsCommands(program: Command): void {
     .description(
       "Re-seal every stored secret under ROSTER_SECRET_KEY; the old key must be in ROSTER_SECRET_KEY_PREVIOUS (run against the database, like migrate)",
     )
-    .action(() =>
+    .option("--json", "print the report as JSON ({resealed, current, unreadable}) for scripts")
+    .action((options) =>
       startingUp(async (config) => {
       // The server's code only for this command: the CLI's HTTP commands never load it.
       const [{ openStorage }, { migrateToLatest }, { createSecretKeyring }, { resealStoredSecrets }] = await Promise.all([
@@ -30,6 +31,11 @@ export function registerSecretsCommands(program: Command): void {
           warn: (message) => process.stderr.write(`roster: ${message}\n`),
         });
         const report = await resealStoredSecrets(storage.db, keyring.box());
+        if (options.json) {
+          print(JSON.stringify({ resealed: report.resealed, current: report.current, unreadable: report.unreadable }, null, 2));
+          if (report.unreadable.length > 0) process.exitCode = 1;
+          return;
+        }
         print(`Re-sealed ${report.resealed} secret(s) under the current key; ${report.current} already were.`);
         if (report.unreadable.length > 0) {
           process.stderr.write(`roster: ${report.unreadable.length} secret(s) open with none of the configured keys (add the key that sealed them to ROSTER_SECRET_KEY_PREVIOUS and run again):\n`);

@@ -22,14 +22,16 @@ export function registerServerCommands(program: Command): void {
   program
     .command("migrate")
     .description("Bring the database schema to the newest version and exit")
+    .option("--json", "print the migrations applied as JSON ({applied: [...]}) for scripts")
     .addHelpText("after", environmentHelp())
-    .action(() =>
+    .action((options) =>
       startingUp(async (config) => {
         const [{ openStorage }, { migrateToLatest }] = await Promise.all([import("../storage/connect.js"), import("../storage/migrate.js")]);
         const storage = openStorage(config.database);
         try {
           const applied = await migrateToLatest(storage);
-          print(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date");
+          if (options.json) print(JSON.stringify({ applied }, null, 2));
+          else print(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date");
         } finally {
           await storage.close();
         }

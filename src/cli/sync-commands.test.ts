@@ -100,7 +100,7 @@ describe("roster sync / roster import csv against a real server", () => {
     expect(runId).toBeDefined();
     expect(held.stdout).toMatch(/held removals +3/);
     expect(held.stderr).toContain("it would remove 3 users");
-    expect(hints(held.stderr)).toEqual([`roster sync confirm ${dirId} ${runId}`, `roster sync ${dirId} --yes`]);
+    expect(hints(held.stderr)).toEqual([`roster sync confirm ${dirId} ${runId}`, `roster sync ${dirId} --yes`, `roster sync discard ${dirId} ${runId}`]);
     expect(await activeUsernames(dirId)).toHaveLength(10);
     const status = await cli.exit("sync", "status", dirId);
     expect(status).toMatchObject({ code: undefined, stderr: expect.stringContaining(`roster sync confirm ${dirId} ${runId}`) });
@@ -115,6 +115,22 @@ describe("roster sync / roster import csv against a real server", () => {
     const again = await cli.exit("sync", "confirm", dirId, runId);
     expect(again).toMatchObject({ code: 1, stdout: "" });
     expect(again.stderr).toMatch(/^roster: .*needs_confirmation.*\(409 not_awaiting_confirmation\)\n$/);
+  });
+
+  it("`sync discard` (the last hint) drops a held run: nothing applied, no longer confirmable", async () => {
+    const dirId = await heldDirectory();
+    const held = await cli.exit("sync", dirId);
+    const runId = /^Sync run (sync_\w+): needs_confirmation$/m.exec(held.stdout)?.[1] as string;
+    const dropped = await follow(hints(held.stderr)[2]);
+    expect(dropped.code).toBeUndefined();
+    expect(dropped.stdout).toMatch(new RegExp(`^Discarded run ${runId}: nothing it held was applied\.\nSync run ${runId}: failed\n`));
+    expect(await activeUsernames(dirId)).toHaveLength(10);
+    const run = await live.admin.directorySyncs.get(dirId, runId);
+    expect(run).toMatchObject({ state: "failed", failure: { reason: "discarded" } });
+    const confirm = await cli.exit("sync", "confirm", dirId, runId);
+    expect(confirm.stderr).toMatch(/\(409 not_awaiting_confirmation\)/);
+    const twice = await cli.exit("sync", "discard", dirId, runId, "--json");
+    expect(twice).toMatchObject({ code: 1, stdout: "" });
   });
 
   it("with --yes (the other hint) confirms a held run and follows it to its end", async () => {
@@ -282,7 +298,7 @@ describe("roster sync / roster import csv against a real server", () => {
     it("a held upload's hints are confirm and import csv --yes with the file, never `roster sync --yes`", async () => {
       const { dirId, file, held } = await heldUpload();
       const runId = /^Sync run (sync_\w+): needs_confirmation$/m.exec(held.stdout)?.[1] as string;
-      expect(hints(held.stderr)).toEqual([`roster sync confirm ${dirId} ${runId}`, `roster import csv ${dirId} ${file} --yes`]);
+      expect(hints(held.stderr)).toEqual([`roster sync confirm ${dirId} ${runId}`, `roster import csv ${dirId} ${file} --yes`, `roster sync discard ${dirId} ${runId}`]);
 
       const again = await follow(hints(held.stderr)[1]);
       expect(again.code).toBe(0);
@@ -297,7 +313,7 @@ describe("roster sync / roster import csv against a real server", () => {
       expect(refused).toMatchObject({ code: 1, stdout: "" });
       expect(refused.stderr).toMatch(/^roster: This CSV directory has no path: upload rows .*\(409 source_misconfigured\)\n$/);
       const status = await cli.exit("sync", "status", dirId);
-      expect(hints(status.stderr)).toEqual([hints(held.stderr)[0]]);
+      expect(hints(status.stderr)).toEqual([hints(held.stderr)[0], hints(held.stderr)[2]]);
 
       const confirmed = await follow(hints(held.stderr)[0]);
       expect(confirmed.code).toBe(0);

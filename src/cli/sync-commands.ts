@@ -96,6 +96,21 @@ function registerConfirm(sync: Command): void {
   });
 }
 
+function registerDiscard(sync: Command): void {
+  withConnection(
+    sync
+      .command("discard")
+      .description("Drop a run the mass-removal guard holds: nothing it held is applied, and it can no longer be confirmed")
+      .argument("<directory>", "pull directory id")
+      .argument("<run>", "the held run's id (sync_…)"),
+  ).action(async (directoryId, runId, options) => {
+    emit(options, await connect(options).directorySyncs.discard(directoryId, runId), (run) => {
+      printLine(`Discarded run ${run.id}: nothing it held was applied.`);
+      printRun(run);
+    });
+  });
+}
+
 /** `roster sync …`: pull directories' sync runs over HTTP through the client SDK (SPEC §4, §6). */
 export function registerSyncCommands(program: Command): void {
   const sync = program
@@ -106,4 +121,5 @@ export function registerSyncCommands(program: Command): void {
   registerStatus(sync);
   registerHistory(sync);
   registerConfirm(sync);
+  registerDiscard(sync);
 }

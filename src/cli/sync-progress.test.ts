@@ -14,7 +14,8 @@ function fakeTerminal() {
   return { stream, lines: () => drawn.split("\n").filter((l) => l.trim() !== "") };
 }
 
-function runAt(phase: SyncRun["phase"], counts: Partial<SyncRun["counts"]>): SyncRun {
+function runAt(phase: SyncRun["phase"], partial: Partial<SyncRun["counts"]>): SyncRun {
+  const counts = { created: 0, updated: 0, deactivated: 0, deleted: 0, unchanged: 0, failed: 0, ...partial };
   return {
     object: "directory_sync_run",
     id: "sync_1",
@@ -28,8 +29,10 @@ function runAt(phase: SyncRun["phase"], counts: Partial<SyncRun["counts"]>): Syn
     phase,
     started_at: "2026-01-01T00:00:00.000Z",
     finished_at: null,
-    counts: { created: 0, updated: 0, deactivated: 0, deleted: 0, unchanged: 0, failed: 0, ...counts },
+    counts,
     group_counts: { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 },
+    // As the server derives it (src/sync/run-object.ts).
+    progress: { users_seen: counts.created + counts.updated + counts.unchanged + counts.failed, users_written: 0, groups_seen: 0, groups_written: 0 },
     errors: [],
     failure: null,
     pending_removals: 0,

@@ -10,10 +10,9 @@ export interface SyncProgress {
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const COUNTS = "{phase} | created {created} · updated {updated} · deactivated {deactivated}{deleted} · unchanged {unchanged} · failed {failed}";
 
-/** Source users the run has read so far: each ends created, updated, unchanged or failed. */
+/** Source users the run has read so far, as the server counts them (created, updated, unchanged or failed). */
 export function usersRead(run: SyncRun): number {
-  const c = run.counts;
-  return c.created + c.updated + c.unchanged + c.failed;
+  return run.progress.users_seen;
 }
 
 function payloadOf(run: SyncRun, tick: number) {

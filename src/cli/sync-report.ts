@@ -148,5 +148,6 @@ export function confirmationHint(run: SyncRun, file?: string): string[] {
     `To apply it, removals included: roster sync confirm ${run.directory_id} ${run.id}`,
   ];
   if (run.trigger !== "upload" || file !== undefined) lines.push(`or ${run.trigger === "upload" ? "upload" : "sync"} again and confirm at once: ${againWithYes(run, file)}`);
+  lines.push(`To drop it instead: roster sync discard ${run.directory_id} ${run.id}`);
   return lines;
 }

@@ -58,6 +58,7 @@ function registerList(users: Command): void {
       .option("--org <id>", "only this organization's users (org_…)")
       .option("--group <id>", "only this group's members (directory_group_…)")
       .addOption(new Option("--state <state>", "only active or only inactive users").choices(["active", "inactive"] as const))
+      .option("--search <text>", "only users whose username, email or name contains this text (case-insensitive)")
       .option("--email <address>", "only users with this address (any of theirs, case-insensitive)")
       .option("--idp-id <id>", "only the user with this id at the source (SCIM externalId)")
       .option("--limit <n>", "page size, 1 to 100", parseLimit)
@@ -71,6 +72,7 @@ function registerList(users: Command): void {
       group: options.group,
       state: options.state,
       email: options.email,
+      search: options.search,
       idp_id: options.idpId,
       limit: options.limit,
       after: options.after,
@@ -86,6 +88,7 @@ function registerList(users: Command): void {
         ["--group", options.group],
         ["--state", options.state],
         ["--email", options.email],
+        ["--search", options.search],
         ["--idp-id", options.idpId],
         ["--limit", options.limit],
       ]);

@@ -80,6 +80,31 @@ describe("roster webhooks against a real server", () => {
     expect(await cli.run("webhooks", "deliveries", id, "--state", "failed")).toBe(`No deliveries to ${id} yet.\n`);
   });
 
+  it("replays the delivered deliveries of a time range through the CLI, and the SDK says when none are left", async () => {
+    const created = await cli.json<WebhookEndpoint>("webhooks", "create", "--endpoint-url", `${receiver.url}/replayed`, "--events", "dsync.user.created", "--org", org.id);
+    const directory = await live.admin.directories.create({ organization_id: org.id, name: "Replayed IdP", type: "generic scim v2.0" });
+    await scimOf(directory).user("bo@hooked.test");
+    await scimOf(directory).user("cy@hooked.test");
+    const received = () => receiver.receipts.filter((r) => r.path === "/replayed").map((r) => r.webhookId);
+    await waitFor(async () => (await live.admin.webhookEndpoints.deliveries(created.id, { state: "succeeded" })).data.length === 2, "both deliveries");
+    const first = received();
+
+    const none = await cli.run("webhooks", "replay", created.id, "--until", "2000-01-01");
+    expect(none).toBe(`Queued 0 failed deliveries of ${created.id} again; the worker sends them oldest first.
+`);
+    const out = await cli.run("webhooks", "replay", created.id, "--status", "succeeded", "--since", "2000-01-01T00:00:00Z");
+    expect(out).toBe(`Queued 2 succeeded deliveries of ${created.id} again; the worker sends them oldest first.
+`);
+    await waitFor(() => received().length === 4, "the replayed deliveries");
+    expect(received()).toEqual([...first, ...first]);
+
+    const sdk = await live.admin.webhookEndpoints.replayDeliveries(created.id, { status: "failed" });
+    expect(sdk).toEqual({ object: "webhook_replay", endpoint_id: created.id, replayed: 0, has_more: false });
+    const bad = await cli.exit("webhooks", "replay", created.id, "--since", "not a time");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/since is not an ISO-8601 date or date-time/);
+  });
+
   it("deletes an endpoint, after which it is not found", async () => {
     const created = await cli.json<WebhookEndpoint>("webhooks", "create", "--endpoint-url", `${receiver.url}/doomed`, "--org", org.id);
     expect(await cli.run("webhooks", "delete", created.id)).toBe(`Deleted webhook endpoint ${created.id}.\n`);

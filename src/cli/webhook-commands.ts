@@ -112,6 +112,29 @@ function registerDeliveries(webhooks: Command): void {
   ).action(async (endpointId, deliveryId, options) => {
     emit(options, await connect(options).webhookEndpoints.retryDelivery(endpointId, deliveryId), printRetried);
   });
+
+  withConnection(
+    webhooks
+      .command("replay")
+      .description("Send an endpoint's failed (or, with --status succeeded, delivered) deliveries of a time range again, oldest first")
+      .argument("<endpointId>", "endpoint id (we_…)")
+      .addOption(new Option("--status <status>", "which deliveries").choices(["failed", "succeeded"] as const).default("failed" as const))
+      .option("--since <time>", "ISO-8601: deliveries created at or after it")
+      .option("--until <time>", "ISO-8601: deliveries created before it"),
+  ).action(async (endpointId, options) => {
+    const client = connect(options);
+    const input = { status: options.status, ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) };
+    // One request replays at most 1,000: ask again until none are left, so the command does the whole range.
+    let replayed = 0;
+    for (let rounds = 0; rounds < 1000; rounds++) {
+      const result = await client.webhookEndpoints.replayDeliveries(endpointId, input);
+      replayed += result.replayed;
+      if (!result.has_more) break;
+    }
+    emit(options, { object: "webhook_replay", endpoint_id: endpointId, replayed, has_more: false }, (r) =>
+      printLine(`Queued ${r.replayed} ${options.status} deliver${r.replayed === 1 ? "y" : "ies"} of ${endpointId} again; the worker sends them oldest first.`),
+    );
+  });
 }
 
 function registerTest(webhooks: Command): void {

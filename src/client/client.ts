@@ -7,6 +7,7 @@ import { createEventsApi, type EventsApi } from "./events.js";
 import { createTransport } from "./http.js";
 import { createOrganizationsApi, type OrganizationsApi } from "./organizations.js";
 import { createPortalApi, type PortalApi } from "./portal.js";
+import { createSystemApi, type SystemApi } from "./system.js";
 import { createWebhookEndpointsApi, type WebhookEndpointsApi } from "./webhook-endpoints.js";
 
 export interface RosterClientOptions {
@@ -32,6 +33,8 @@ export interface RosterClient {
   readonly webhookEndpoints: WebhookEndpointsApi;
   /** Setup links for a customer's IT admin. */
   readonly portal: PortalApi;
+  /** `/health` and `/ready`. */
+  readonly system: SystemApi;
 }
 
 /**
@@ -56,5 +59,6 @@ export function createRosterClient(options: RosterClientOptions): RosterClient {
     events: createEventsApi(http),
     webhookEndpoints: createWebhookEndpointsApi(http),
     portal: createPortalApi(http),
+    system: createSystemApi(http),
   });
 }

@@ -1,5 +1,5 @@
-import { segment, type Transport } from "./http.js";
-import type { DeactivatedMembersPolicy, Directory, DirectoryType, List, PageParams, PullConnectorSettings, RoleRule, ScimRequest, ScimToken } from "./types.js";
+import { type RequestOptions, segment, type Transport } from "./http.js";
+import type { ConnectorTestResult, DeactivatedMembersPolicy, Directory, DirectoryType, List, PageParams, PullConnectorSettings, RoleRule, ScimRequest, ScimToken } from "./types.js";
 
 export interface CreateDirectoryInput {
   /** Required with the admin key; an organization key defaults to its own organization. */
@@ -66,6 +66,12 @@ export interface DirectoriesApi {
   rotateScimToken(id: string, input?: RotateScimTokenInput): Promise<ScimToken>;
   /** One page of the SCIM requests the identity provider sent this directory (the last 1,000 kept), newest first. */
   scimRequests(id: string, params?: ScimRequestListParams): Promise<List<ScimRequest>>;
+  /**
+   * Checks a pull directory's stored connector settings against the provider (reachable, credentials
+   * accepted, each list a run reads readable) and writes nothing. 422 `connector_test_unsupported` for a
+   * type without a test (csv), 409 `not_a_pull_directory` for an ingest directory.
+   */
+  testConnector(id: string, options?: RequestOptions): Promise<ConnectorTestResult>;
 }
 
 /** Binds the directory methods to a transport. */
@@ -80,5 +86,6 @@ export function createDirectoriesApi(http: Transport): DirectoriesApi {
     restore: (id: string) => http.json<Directory>({ method: "POST", path: `${path(id)}/restore` }),
     rotateScimToken: (id: string, input: RotateScimTokenInput = {}) => http.json<ScimToken>({ method: "POST", path: `${path(id)}/scim_token`, body: input }),
     scimRequests: (id: string, params: ScimRequestListParams = {}) => http.json<List<ScimRequest>>({ method: "GET", path: `${path(id)}/scim_requests`, query: { ...params } }),
+    testConnector: (id: string, options: RequestOptions = {}) => http.json<ConnectorTestResult>({ method: "POST", path: `${path(id)}/connector/test`, signal: options.signal }),
   });
 }

@@ -13,6 +13,8 @@ export interface DirectoryGroupListParams extends PageParams {
   readonly organization?: string;
   /** A user id (`directory_user_…`): the user's groups. */
   readonly user?: string;
+  /** A case-insensitive substring of the group's name. */
+  readonly search?: string;
 }
 
 /** `/directory_groups`, read only (groups are written by the source). Methods are plain functions. */

@@ -38,6 +38,11 @@ export interface DirectorySyncsApi {
    * a dry run, or a newer run superseded it.
    */
   confirm(directoryId: string, runId: string): Promise<SyncRun>;
+  /**
+   * Drops a run held in `needs_confirmation`: it ends `failed` with `failure.reason` `discarded` and
+   * nothing it held is applied. 409 `not_awaiting_confirmation` when it is not held.
+   */
+  discard(directoryId: string, runId: string): Promise<SyncRun>;
   /** Syncs one user by its username in the source and answers when done; 404 `user_not_found` when the source has no such user. */
   syncUser(directoryId: string, username: string, options?: DryRunOption): Promise<SyncRun>;
   /**
@@ -71,6 +76,7 @@ export function createDirectorySyncsApi(http: Transport): DirectorySyncsApi {
     list,
     iterate: (directoryId: string, params: PageParams = {}) => iterate((p: PageParams) => list(directoryId, p), params),
     confirm: (directoryId: string, runId: string) => http.json<SyncRun>({ method: "POST", path: `${run(directoryId, runId)}/confirm` }),
+    discard: (directoryId: string, runId: string) => http.json<SyncRun>({ method: "POST", path: `${run(directoryId, runId)}/discard` }),
     syncUser: (directoryId: string, username: string, options: DryRunOption = {}) =>
       http.json<SyncRun>({ method: "POST", path: `${directory(directoryId)}/sync/users/${segment(username)}`, query: { dry_run: options.dryRun } }),
     uploadCsv: (directoryId: string, csv: string, options: DryRunOption = {}) =>

@@ -18,6 +18,8 @@ export interface DirectoryUserListParams extends PageParams {
   readonly idp_id?: string;
   /** Any of the user's addresses, case-insensitively. */
   readonly email?: string;
+  /** A case-insensitive substring of the username, the primary email or the name (`first last`). */
+  readonly search?: string;
 }
 
 /** `/directory_users`, read only (users are written by the source). Methods are plain functions. */

@@ -14,6 +14,7 @@ export type { EventListParams, EventsApi, EventTailParams } from "./events.js";
 export type { RequestOptions } from "./http.js";
 export type { CreateOrganizationInput, OrganizationListParams, OrganizationsApi, UpdateOrganizationInput } from "./organizations.js";
 export type { GeneratePortalLinkInput, PortalApi } from "./portal.js";
+export type { ReadyStatus, SystemApi } from "./system.js";
 export { autoPaginate, iterate, type ListFunction, listAll } from "./pagination.js";
 export type {
   SyncRun,
@@ -21,6 +22,7 @@ export type {
   SyncRunGroupCounts,
   SyncRunMode,
   SyncRunPhase,
+  SyncRunProgress,
   SyncRunRecordError,
   SyncRunState,
   SyncRunTrigger,
@@ -29,6 +31,8 @@ export type {
 export { WAIT_INTERVAL_MS, type WaitForRunOptions } from "./sync-run-wait.js";
 export type {
   ApiKey,
+  ConnectorCheck,
+  ConnectorTestResult,
   CreatedApiKey,
   DeactivatedMembersPolicy,
   Directory,
@@ -60,4 +64,4 @@ export type {
   WebhookEndpointListParams,
   WebhookEndpointsApi,
 } from "./webhook-endpoints.js";
-export type { CreatedWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookTestResult } from "./webhook-types.js";
+export type { CreatedWebhookEndpoint, ReplayDeliveriesInput, WebhookAttempt, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookReplayResult, WebhookTestResult } from "./webhook-types.js";

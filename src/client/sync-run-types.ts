@@ -50,6 +50,16 @@ export interface SyncRunChange {
   readonly fields?: string[];
 }
 
+/** A run's progress: records read from the source and records written (0 on a dry run). */
+export interface SyncRunProgress {
+  /** Source users read so far (created, updated, unchanged or failed). */
+  readonly users_seen: number;
+  /** Users created, updated, deactivated or deleted so far. */
+  readonly users_written: number;
+  readonly groups_seen: number;
+  readonly groups_written: number;
+}
+
 export interface SyncRun {
   readonly object: "directory_sync_run";
   readonly id: string;
@@ -68,6 +78,8 @@ export interface SyncRun {
   /** Saved as the run goes (about every second), final once it ends. */
   readonly counts: SyncRunUserCounts;
   readonly group_counts: SyncRunGroupCounts;
+  /** What the run has done so far, from its counts: poll `current`/`get` (or `waitForRun`) to show it. */
+  readonly progress: SyncRunProgress;
   /** Per-record errors, the first 1,000. */
   readonly errors: SyncRunRecordError[];
   /** Why a `failed` run failed, e.g. `{ reason: "invalid_credentials", message }`. */

@@ -75,6 +75,20 @@ export interface RoleRule {
  * and the sync settings every type shares. Credentials are sealed at rest and come back only as
  * `<key>_set: true`.
  */
+/** One check of `directories.testConnector`: a credential or a permission, with what the provider said when it failed. */
+export interface ConnectorCheck {
+  readonly name: string;
+  readonly ok: boolean;
+  /** Never a secret. */
+  readonly message: string;
+}
+
+/** The answer of `POST /directories/{id}/connector/test`: `ok` when every check passed. */
+export interface ConnectorTestResult {
+  readonly ok: boolean;
+  readonly checks: readonly ConnectorCheck[];
+}
+
 export interface PullConnectorSettings {
   /** An interval (`"15m"`, `"1h"`) or a 5-field cron expression; left out: on demand only. */
   readonly schedule?: string | null;

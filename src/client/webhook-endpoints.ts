@@ -1,7 +1,7 @@
 import type { RosterEventType } from "./event-types.js";
 import { segment, type Transport } from "./http.js";
 import type { List, PageParams } from "./types.js";
-import type { CreatedWebhookEndpoint, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookTestResult } from "./webhook-types.js";
+import type { CreatedWebhookEndpoint, ReplayDeliveriesInput, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookReplayResult, WebhookTestResult } from "./webhook-types.js";
 
 export interface CreateWebhookEndpointInput {
   /** Absolute http(s) URL without credentials; loopback and private addresses are allowed. */
@@ -56,6 +56,18 @@ export interface WebhookEndpointsApi {
    */
   retryDelivery(endpointId: string, deliveryId: string): Promise<WebhookDelivery>;
   /**
+   * Queues the endpoint's failed (or succeeded) deliveries created in a time range again, oldest
+   * event first, at most 1,000 per call (`has_more` says to call again). Calling twice replays
+   * nothing twice. 409 `endpoint_disabled` while the endpoint is disabled (enabling it re-queues
+   * every failed delivery anyway).
+   *
+   * @example
+   * let result;
+   * do result = await roster.webhookEndpoints.replayDeliveries(endpointId, { status: "failed", since: "2026-12-01T00:00:00Z" });
+   * while (result.has_more);
+   */
+  replayDeliveries(endpointId: string, input: ReplayDeliveriesInput): Promise<WebhookReplayResult>;
+  /**
    * Sends one signed `webhook.test` event to the endpoint now (also a disabled one) and resolves
    * with how the receiver answered (`delivered`, `status_code`, `error`); nothing is recorded.
    */
@@ -76,6 +88,8 @@ export function createWebhookEndpointsApi(http: Transport): WebhookEndpointsApi 
       http.json<List<WebhookDelivery>>({ method: "GET", path: `${path(endpointId)}/deliveries`, query: { ...params } }),
     getDelivery: (endpointId: string, deliveryId: string) => http.json<WebhookDelivery>({ method: "GET", path: delivery(endpointId, deliveryId) }),
     retryDelivery: (endpointId: string, deliveryId: string) => http.json<WebhookDelivery>({ method: "POST", path: `${delivery(endpointId, deliveryId)}/retry` }),
+    replayDeliveries: (endpointId: string, input: ReplayDeliveriesInput) =>
+      http.json<WebhookReplayResult>({ method: "POST", path: `${path(endpointId)}/deliveries/replay`, body: input }),
     test: (id: string) => http.json<WebhookTestResult>({ method: "POST", path: `${path(id)}/test` }),
   });
 }

@@ -84,3 +84,26 @@ export interface WebhookTestResult {
   /** Why it was not delivered (a status, a timeout, a refused connection); null when delivered. */
   readonly error: string | null;
 }
+
+/** What `webhookEndpoints.replayDeliveries` asks for. */
+export interface ReplayDeliveriesInput {
+  /**
+   * `failed`: deliveries that gave up and those waiting on a backoff after a failed attempt (made due
+   * now); `succeeded`: deliveries the receiver took and says it lost.
+   */
+  readonly status: "failed" | "succeeded";
+  /** ISO-8601: deliveries created at or after it (UTC unless an offset is given). */
+  readonly since?: string;
+  /** ISO-8601: deliveries created before it. */
+  readonly until?: string;
+}
+
+/** The answer of a bulk replay: how many deliveries it queued again. */
+export interface WebhookReplayResult {
+  readonly object: "webhook_replay";
+  readonly endpoint_id: string;
+  /** Deliveries this request made pending and due now (at most 1,000). */
+  readonly replayed: number;
+  /** More matched than one request replays: send it again for the next ones. */
+  readonly has_more: boolean;
+}

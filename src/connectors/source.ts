@@ -63,12 +63,15 @@ export type SourceFailureReason = "unreachable" | "invalid_credentials" | "timeo
 
 /** A failure of the whole source (not of one record): the run fails with this reason and message. */
 export class SourceError extends Error {
+  /** The HTTP status the provider answered with, when the failure was an answer (a connector test tells 401 from 403 by it). */
+  readonly status: number | undefined;
   constructor(
     readonly reason: SourceFailureReason,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; status?: number },
   ) {
     super(message, options);
     this.name = "SourceError";
+    this.status = options?.status;
   }
 }

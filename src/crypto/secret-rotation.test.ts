@@ -16,8 +16,8 @@ describe.each(DIALECTS)("rotating ROSTER_SECRET_KEY on %s", (dialect) => {
   let endpoint: { id: string; secret: string };
   let directoryId: string;
 
-  function rotate(env: Record<string, string>) {
-    const run = spawnSync(process.execPath, ["--import", "tsx", CLI, "secrets", "rotate"], {
+  function rotate(env: Record<string, string>, args: readonly string[] = []) {
+    const run = spawnSync(process.execPath, ["--import", "tsx", CLI, "secrets", "rotate", ...args], {
       env: { ...process.env, DATABASE_URL: databaseUrl(t.config.database), LOG_LEVEL: "silent", ...env },
       encoding: "utf8",
       timeout: 30_000,
@@ -64,9 +64,9 @@ describe.each(DIALECTS)("rotating ROSTER_SECRET_KEY on %s", (dialect) => {
     expect(openConnector(newOnly, directoryId, after.connector)).toMatchObject({ token: "upstream-token" });
     expect(() => createSecretBox(OLD).open(after.secret, endpoint.id)).toThrow(/another key/);
 
-    const again = rotate({ ROSTER_SECRET_KEY: NEW });
+    const again = rotate({ ROSTER_SECRET_KEY: NEW }, ["--json"]);
     expect(again.status).toBe(0);
-    expect(again.stdout).toContain("Re-sealed 0 secret(s) under the current key; 2 already were.");
+    expect(JSON.parse(again.stdout)).toEqual({ resealed: 0, current: 2, unreadable: [] });
     expect(await stored()).toEqual(after);
   });
 

@@ -1,5 +1,6 @@
 import { type Expression, expressionBuilder, type Kysely, type SqlBool } from "kysely";
 import { Errors } from "../core/errors.js";
+import { containsText } from "../storage/like.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
 import type { Database, DirectoryGroupsTable } from "../storage/schema.js";
 import { type DirectoryGroup, toDirectoryGroup } from "./group-object.js";
@@ -11,6 +12,8 @@ export interface GroupListFilter {
   readonly directory?: string | undefined;
   readonly organization?: string | undefined;
   readonly user?: string | undefined;
+  /** Case-insensitive substring of the name. */
+  readonly search?: string | undefined;
 }
 
 function conditions(filter: GroupListFilter): Expression<SqlBool>[] {
@@ -19,6 +22,7 @@ function conditions(filter: GroupListFilter): Expression<SqlBool>[] {
   if (filter.scope !== null) where.push(eb("g.organization_id", "=", filter.scope));
   if (filter.organization) where.push(eb("g.organization_id", "=", filter.organization));
   if (filter.directory) where.push(eb("g.directory_id", "=", filter.directory));
+  if (filter.search) where.push(containsText("g.name_lower", filter.search));
   return where;
 }
 

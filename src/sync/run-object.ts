@@ -21,12 +21,35 @@ export interface SyncRunObject {
   readonly finished_at: string | null;
   readonly counts: UserCounts;
   readonly group_counts: GroupCounts;
+  readonly progress: RunProgress;
   readonly errors: RecordError[];
   readonly failure: { reason: string; message: string } | null;
   readonly pending_removals: number;
   readonly pending_membership_removals: number;
   readonly changes: PlannedChange[] | null;
   readonly confirmed_at: string | null;
+}
+
+/**
+ * What a run has done so far, from its counts (saved about every second while it runs), so a screen
+ * polling `GET …/sync` shows numbers without knowing what each count means. A dry run writes nothing.
+ */
+export interface RunProgress {
+  /** Source users read: each ends created, updated, unchanged or failed. */
+  readonly users_seen: number;
+  /** Users created, updated, deactivated or deleted. */
+  readonly users_written: number;
+  readonly groups_seen: number;
+  readonly groups_written: number;
+}
+
+export function progressOf(users: UserCounts, groups: GroupCounts, dryRun: boolean): RunProgress {
+  return {
+    users_seen: users.created + users.updated + users.unchanged + users.failed,
+    users_written: dryRun ? 0 : users.created + users.updated + users.deactivated + users.deleted,
+    groups_seen: groups.created + groups.updated + groups.unchanged + groups.failed,
+    groups_written: dryRun ? 0 : groups.created + groups.updated + groups.deleted,
+  };
 }
 
 /** A run still marked running whose process stopped renewing it: shown (and later recorded) as failed. */
@@ -38,6 +61,8 @@ export const ABANDONED = { reason: "interrupted", message: "The process running 
 
 export function toRunObject(row: SyncRunRow, now: Date): SyncRunObject {
   const abandoned = isAbandoned(row, now);
+  const counts = JSON.parse(row.counts) as UserCounts;
+  const groupCounts = JSON.parse(row.group_counts) as GroupCounts;
   return {
     object: "directory_sync_run",
     id: row.id,
@@ -51,8 +76,9 @@ export function toRunObject(row: SyncRunRow, now: Date): SyncRunObject {
     phase: row.phase as SyncPhase,
     started_at: row.started_at,
     finished_at: abandoned ? row.heartbeat_at : row.finished_at,
-    counts: JSON.parse(row.counts) as UserCounts,
-    group_counts: JSON.parse(row.group_counts) as GroupCounts,
+    counts,
+    group_counts: groupCounts,
+    progress: progressOf(counts, groupCounts, row.dry_run === 1),
     errors: JSON.parse(row.errors) as RecordError[],
     failure: abandoned ? { ...ABANDONED } : row.failure_reason ? { reason: row.failure_reason, message: row.failure_message ?? "" } : null,
     pending_removals: row.pending_removals,

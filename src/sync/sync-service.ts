@@ -1,4 +1,5 @@
 import { openConnector, withoutCommonKeys } from "../connectors/connector-settings.js";
+import type { ConnectorCheck } from "../connectors/connector-kind.js";
 import { SourceError } from "../connectors/source.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
@@ -27,6 +28,12 @@ export interface SyncServiceDeps extends Deps, RunDeps {
    * itself: the default ones, or those of `thread.kindsModule`. Without it, runs share the event loop.
    */
   readonly thread?: SyncThreadOptions | undefined;
+}
+
+/** What `POST /directories/{id}/connector/test` answers: `ok` when every check passed. */
+export interface ConnectorTestResult {
+  readonly ok: boolean;
+  readonly checks: readonly ConnectorCheck[];
 }
 
 export interface StartOptions {
@@ -168,6 +175,24 @@ export function createSyncService(deps: SyncServiceDeps) {
       return toRunObject(run, clock.now());
     },
 
+    /**
+     * Runs the directory type's test action against the stored settings: credentials and each permission a run
+     * needs, as named checks. Writes nothing (the directory's state included).
+     */
+    async testConnector(directoryId: string, scope: string | null, signal?: AbortSignal): Promise<ConnectorTestResult> {
+      const dir = await loadDirectory(directoryId, scope);
+      const kind = kinds[dir.row.type];
+      if (!kind?.test) throw new AppError(422, "connector_test_unsupported", `Directory type "${dir.row.type}" has no connector test; start a dry run instead`);
+      let checks: readonly ConnectorCheck[];
+      try {
+        checks = await kind.test(withoutCommonKeys(dir.config), signal ? { signal } : {});
+      } catch (error) {
+        if (error instanceof SourceError) throw new AppError(409, "source_misconfigured", error.message, [], { cause: error });
+        throw error;
+      }
+      return { ok: checks.every((check) => check.ok), checks };
+    },
+
     /** Syncs one user and answers when done. */
     async syncUser(directoryId: string, scope: string | null, username: string, dryRun = false): Promise<SyncRunObject> {
       const dir = await loadDirectory(directoryId, scope);
@@ -192,6 +217,25 @@ export function createSyncService(deps: SyncServiceDeps) {
       await db.updateTable("sync_runs").set(resumed).where("id", "=", runId).execute();
       // The held pass wrote nothing: the confirmed run applies the whole change, and its counts are its own.
       inBackground(execute(dir, { ...held, ...resumed }, { confirmed: true, upload: held.upload ?? undefined }));
+      return presentRun(runId);
+    },
+
+    /**
+     * Drops a run held by the mass-removal guard: it ends `failed` (reason `discarded`) and can no
+     * longer be confirmed. The held pass wrote nothing, so nothing is undone; its `changes` stay as
+     * the record of what was refused.
+     */
+    async discard(directoryId: string, runId: string, scope: string | null): Promise<SyncRunObject> {
+      await findPullRow(directoryId, scope);
+      const held = await db.selectFrom("sync_runs").select(["id", "state"]).where("id", "=", runId).where("directory_id", "=", directoryId).executeTakeFirst();
+      if (!held) throw Errors.notFound("Sync run", runId);
+      const refused = () => new AppError(409, "not_awaiting_confirmation", `Run ${runId} is ${held.state}; only a run in needs_confirmation can be discarded`);
+      if (held.state !== "needs_confirmation") throw refused();
+      const now = clock.now().toISOString();
+      const discarded = { state: "failed", failure_reason: "discarded", failure_message: "Discarded: the changes held for confirmation were not applied", upload: null, heartbeat_at: now };
+      // Conditional: a confirm that won the race keeps the run.
+      const result = await db.updateTable("sync_runs").set(discarded).where("id", "=", runId).where("state", "=", "needs_confirmation").executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw refused();
       return presentRun(runId);
     },
 

@@ -2,6 +2,7 @@ import { AppError, Errors } from "../core/errors.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
 import type { WebhookAttemptRow, WebhookDeliveryRow } from "../storage/schema.js";
 import { type DeliveryState, type WebhookDelivery, toWebhookDelivery } from "./delivery-object.js";
+import { type ReplayRequest, type ReplayResult, replayDeliveries } from "./delivery-replay.js";
 import type { WebhookEndpointService, WebhookServiceDeps } from "./endpoint-service.js";
 
 export interface DeliveryFilter {
@@ -40,8 +41,19 @@ export function createDeliveryLog(deps: Pick<WebhookServiceDeps, "db" | "clock">
     return delivery;
   }
 
+  async function requireEnabled(endpointId: string, scope: string | null): Promise<void> {
+    const endpoint = await endpoints.get(endpointId, scope);
+    if (!endpoint.enabled) throw new AppError(409, "endpoint_disabled", `Webhook endpoint ${endpointId} is disabled; enable it (PATCH enabled: true) to send again`);
+  }
+
   return {
     get,
+
+    /** Re-queues the endpoint's failed (or succeeded) deliveries created in a range (see `replayDeliveries`). */
+    async replay(endpointId: string, scope: string | null, request: ReplayRequest): Promise<ReplayResult> {
+      await requireEnabled(endpointId, scope);
+      return replayDeliveries(db, clock, endpointId, request);
+    },
 
     async list(endpointId: string, scope: string | null, filter: DeliveryFilter, page: PageRequest): Promise<Page<WebhookDelivery>> {
       await endpoints.get(endpointId, scope);
@@ -58,8 +70,7 @@ export function createDeliveryLog(deps: Pick<WebhookServiceDeps, "db" | "clock">
      */
     async retry(endpointId: string, deliveryId: string, scope: string | null): Promise<WebhookDelivery> {
       const row = await findRow(endpointId, deliveryId, scope);
-      const endpoint = await endpoints.get(endpointId, scope);
-      if (!endpoint.enabled) throw new AppError(409, "endpoint_disabled", `Webhook endpoint ${endpointId} is disabled; enable it (PATCH enabled: true) to send again`);
+      await requireEnabled(endpointId, scope);
       const now = clock.now().toISOString();
       await db.transaction().execute(async (trx) => {
         await trx

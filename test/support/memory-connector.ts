@@ -16,12 +16,14 @@ export interface MemoryData {
   watermark: string;
   /** Resolved before the first user is yielded: lets a test hold a run while it looks at it. */
   gate: Promise<void> | null;
+  /** Resolved before the user after the first `after` is yielded: lets a test look at a run halfway. */
+  midGate: { readonly after: number; readonly gate: Promise<void> } | null;
   /** Configs the connector was opened with. */
   opened: Record<string, unknown>[];
 }
 
 export function memoryData(): MemoryData {
-  return { users: [], groups: [], invalidUsers: [], failWith: null, changedUsernames: null, watermark: "w1", gate: null, opened: [] };
+  return { users: [], groups: [], invalidUsers: [], failWith: null, changedUsernames: null, watermark: "w1", gate: null, midGate: null, opened: [] };
 }
 
 export function sourceUser(username: string, overrides: Partial<SourceUser> = {}): SourceUser {
@@ -63,7 +65,13 @@ export function memoryConnector(data: MemoryData): ConnectorKind {
           if (data.gate) await data.gate;
           for (const invalid of data.invalidUsers) yield { kind: "invalid", ...invalid };
           const changed = changedSince && data.changedUsernames ? new Set(data.changedUsernames) : null;
-          for (const user of data.users) if (!changed || changed.has(user.username)) yield { kind: "record", record: user };
+          let yielded = 0;
+          for (const user of data.users) {
+            if (changed && !changed.has(user.username)) continue;
+            if (data.midGate && yielded === data.midGate.after) await data.midGate.gate;
+            yielded++;
+            yield { kind: "record", record: user };
+          }
         },
         async *groups(): AsyncIterable<SourceItem<SourceGroup>> {
           for (const group of data.groups) yield { kind: "record", record: group };

@@ -2,7 +2,7 @@
  * Test support (not built): a stand-in for an Okta org's Management API on loopback, written
  * from Okta's public API reference. It reproduces, for the connector's slice of the API:
  * - Authentication: `Authorization: SSWS <token>`; anything else is `401` with Okta's error object
- *   (`E0000011`, "Invalid token provided").
+ *   (`E0000011`, "Invalid token provided"); a path a test forbids is `403` (`E0000006`).
  * - Users (`List all users`, `Retrieve a user`): `GET /api/v1/users?limit=&after=&filter=`; a list
  *   without a filter leaves out DEPROVISIONED users, a filtered one does not; `GET
  *   /api/v1/users/{id|login|login short name}` (DEPROVISIONED included), `404` `E0000007`.
@@ -122,6 +122,8 @@ export class OktaStandin {
   /** Method, path and query of every request, in order. */
   readonly requests: string[] = [];
   token = "00standin-api-token";
+  /** Set by a test: paths the token's admin may not read (Okta answers `403` `E0000006`). */
+  forbidden: RegExp | null = null;
   /** Added before every answer (benchmarks: an org across the internet is ~50 ms away). */
   latencyMs = 0;
   #server: Server | null = null;
@@ -230,6 +232,10 @@ export class OktaStandin {
     const rate = this.#rateHeaders(bucket);
     if (request.headers.authorization !== `SSWS ${this.token}`) {
       send(response, 401, oktaError("E0000011", "Invalid token provided"), rate);
+      return;
+    }
+    if (this.forbidden?.test(url.pathname)) {
+      send(response, 403, oktaError("E0000006", "You do not have permission to perform the requested action"), rate);
       return;
     }
     if (request.method !== "GET") {

@@ -19,6 +19,15 @@ export const SyncRunSchema = Type.Object({
   finished_at: Nullable(Type.String()),
   counts: Type.Object({ created: Count, updated: Count, deactivated: Count, deleted: Count, unchanged: Count, failed: Count }),
   group_counts: Type.Object({ created: Count, updated: Count, deleted: Count, unchanged: Count, failed: Count }),
+  progress: Type.Object(
+    {
+      users_seen: Type.Integer({ minimum: 0, description: "Source users read so far (created, updated, unchanged or failed)" }),
+      users_written: Type.Integer({ minimum: 0, description: "Users created, updated, deactivated or deleted so far; 0 on a dry run" }),
+      groups_seen: Type.Integer({ minimum: 0 }),
+      groups_written: Type.Integer({ minimum: 0 }),
+    },
+    { description: "What a run has done so far, saved about every second while it runs: poll GET /directories/{id}/sync" },
+  ),
   errors: Type.Array(Type.Object({ ref: Type.String(), message: Type.String() }), { description: "Per-record errors (the first 1,000)" }),
   failure: Nullable(Type.Object({ reason: Type.String(), message: Type.String() })),
   pending_removals: Type.Integer({ minimum: 0, description: "Held runs: the users confirming would deactivate or delete" }),

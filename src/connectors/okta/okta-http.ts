@@ -74,11 +74,12 @@ async function failureOf(response: Response, where: string): Promise<SourceError
     return new SourceError("misconfigured", `${where} answered ${status}, a redirect${location ? ` to ${location.slice(0, 200)}` : ""}; set org_url to the org's API address`);
   }
   const summary = await errorSummary(response);
-  if (status === 401) return new SourceError("invalid_credentials", `${where} answered 401${summary}: Okta refused the API token`);
-  if (status === 403) return new SourceError("invalid_credentials", `${where} answered 403${summary}: the token's admin may not read users and groups`);
-  if (status === 404) return new SourceError("misconfigured", `${where} answered 404${summary}; is org_url the Okta org's URL?`);
-  if (status >= 500) return new SourceError("unreachable", `${where} answered ${status}${summary}`);
-  return new SourceError("bad_response", `${where} answered ${status}${summary}`);
+  const answered = { status };
+  if (status === 401) return new SourceError("invalid_credentials", `${where} answered 401${summary}: Okta refused the API token`, answered);
+  if (status === 403) return new SourceError("invalid_credentials", `${where} answered 403${summary}: the token's admin may not read users and groups`, answered);
+  if (status === 404) return new SourceError("misconfigured", `${where} answered 404${summary}; is org_url the Okta org's URL?`, answered);
+  if (status >= 500) return new SourceError("unreachable", `${where} answered ${status}${summary}`, answered);
+  return new SourceError("bad_response", `${where} answered ${status}${summary}`, answered);
 }
 
 function abortable(ms: number, signal: AbortSignal): Promise<void> {

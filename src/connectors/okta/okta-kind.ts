@@ -1,7 +1,9 @@
 import type { FieldError } from "../../core/errors.js";
+import type { ConnectorCheck } from "../connector-kind.js";
 import { type ConnectorSource, SourceError } from "../source.js";
 import { checkOktaConfig } from "./okta-config.js";
 import { createOktaSource } from "./okta-source.js";
+import { testOktaConnector } from "./okta-test.js";
 
 /** The `okta api` directory type for the connector registry (a `ConnectorKind`): the API token is the only secret. */
 export const oktaKind = Object.freeze({
@@ -14,5 +16,10 @@ export const oktaKind = Object.freeze({
     const checked = checkOktaConfig(config);
     if (!checked.ok) throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
     return createOktaSource(checked.value);
+  },
+  test(config: Readonly<Record<string, unknown>>, options: { readonly signal?: AbortSignal }): Promise<readonly ConnectorCheck[]> {
+    const checked = checkOktaConfig(config);
+    if (!checked.ok) throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
+    return testOktaConnector(checked.value, options.signal);
   },
 });

@@ -60,12 +60,13 @@ async function failureOf(response: Response, where: string): Promise<SourceError
   const status = response.status;
   if (status === 401 || status === 403) {
     await discard(response);
-    return new SourceError("invalid_credentials", `${where} answered ${status}: the upstream refused the token`);
+    return new SourceError("invalid_credentials", `${where} answered ${status}: the upstream refused the token`, { status });
   }
   const detail = await errorDetail(response);
-  if (status === 404) return new SourceError("misconfigured", `${where} answered 404${detail}; is base_url the upstream's SCIM base?`);
-  if (status === 502 || status === 503 || status === 504) return new SourceError("unreachable", `${where} answered ${status}${detail}`);
-  return new SourceError("bad_response", `${where} answered ${status}${detail}`);
+  const answered = { status };
+  if (status === 404) return new SourceError("misconfigured", `${where} answered 404${detail}; is base_url the upstream's SCIM base?`, answered);
+  if (status === 502 || status === 503 || status === 504) return new SourceError("unreachable", `${where} answered ${status}${detail}`, answered);
+  return new SourceError("bad_response", `${where} answered ${status}${detail}`, answered);
 }
 
 /** A SCIM client over the global fetch (undici keeps connections alive between requests). */
