@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { backoffMs, retryAfterMs } from "./backoff.js";
 import { apiBase, checkGoogleConfig } from "./google-config.js";
 import { jwtAssertion } from "./jwt-assertion.js";
+import { createRequestPacer } from "./request-pacer.js";
 import { readServiceAccountKey } from "./service-account-key.js";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -89,5 +90,16 @@ describe("Google's backoff", () => {
     expect(backoffMs(3, null, 60_000)).toBeGreaterThanOrEqual(8000);
     expect(backoffMs(10, null, 5000)).toBe(5000);
     expect(backoffMs(4, 1500, 60_000)).toBe(1500);
+  });
+});
+
+describe("the per-minute pacer", () => {
+  it("spaces request starts evenly, however many ask at once", async () => {
+    const pace = createRequestPacer(600);
+    const started = Date.now();
+    const at: number[] = [];
+    await Promise.all(Array.from({ length: 5 }, () => pace(AbortSignal.timeout(5000)).then(() => at.push(Date.now() - started))));
+    expect(at.at(-1)).toBeGreaterThanOrEqual(390);
+    expect(at.at(-1)).toBeLessThan(1500);
   });
 });
