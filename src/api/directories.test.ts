@@ -58,10 +58,13 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
     expect(Number(count?.n)).toBe(0);
   });
 
-  it("says clearly when a pull type has no connector here, or a connector is missing", async () => {
+  it("says clearly which connector settings a pull type needs, or that the connector is missing", async () => {
     const res = await create(org.key, { name: "Google", type: "google workspace", connector: {} });
     expect(res.statusCode).toBe(422);
-    expect(res.json().errors[0]).toMatchObject({ field: "type", code: "unsupported" });
+    expect(res.json().errors.map((e: { field: string; code: string }) => [e.field, e.code])).toEqual([
+      ["connector.service_account_key", "required"],
+      ["connector.admin_email", "required"],
+    ]);
     const missing = await create(org.key, { name: "Upstream", type: "scim pull" });
     expect(missing.statusCode).toBe(422);
     expect(missing.json().errors[0]).toMatchObject({ field: "connector", code: "required" });

@@ -13,6 +13,6 @@ describe("the pull connectors this build offers", () => {
     const choices = create?.options.find((o) => o.long === "--type")?.argChoices ?? [];
     expect(choices).toContain("csv");
     expect(choices).toContain("okta scim v2.0");
-    expect(choices).not.toContain("google workspace");
+    expect(choices).toContain("google workspace");
   });
 });

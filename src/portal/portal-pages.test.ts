@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
@@ -65,11 +66,26 @@ describe.each(DIALECTS)("the setup portal's pages on %s", (dialect) => {
     expect((await get(s, "/portal")).statusCode).toBe(401);
   });
 
-  it("offers only the pull sources this server has: no Google Workspace without its connector", async () => {
+  it("offers Google Workspace with Google's setup steps, and creates it with the key sealed, never echoing it", async () => {
     const s = await session();
     const home = await get(s, "/portal");
     expect(home.body).toContain('href="/portal/setup/ldap"');
-    expect(home.body).not.toContain("/portal/setup/google");
-    expect((await get(s, "/portal/setup/google")).statusCode).toBe(404);
+    expect(home.body).toContain('href="/portal/setup/google"');
+    const setup = await get(s, "/portal/setup/google");
+    expect(setup.statusCode).toBe(200);
+    expect(setup.body).toContain("Manage Domain Wide Delegation");
+    expect(setup.body).toContain("admin.directory.group.member.readonly");
+    const bad = await post(s, "/portal/directories", { idp: "google", name: "Google", admin_email: "admin@acme.test", service_account_key: '{"type":"service_account","private_key":"secret-bits"}' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain("connector.service_account_key");
+    expect(bad.body).not.toContain("secret-bits");
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const key = JSON.stringify({ type: "service_account", client_email: "sync@p.iam.gserviceaccount.com", private_key: privateKey.export({ type: "pkcs8", format: "pem" }), token_uri: "https://oauth2.googleapis.com/token" });
+    const made = await post(s, "/portal/directories", { idp: "google", name: "Google", admin_email: "admin@acme.test", domain: "acme.test", service_account_key: key });
+    expect(made.statusCode, made.body).toBe(303);
+    const id = String(made.headers.location).split("/").pop() ?? "";
+    const api = (await t.app.inject({ method: "GET", url: `/directories/${id}`, headers: bearer(org.key) })).json();
+    expect(api).toMatchObject({ type: "google workspace", connector: { admin_email: "admin@acme.test", domain: "acme.test", service_account_key_set: true } });
+    expect(JSON.stringify(api)).not.toContain("PRIVATE KEY");
   });
 });

@@ -49,6 +49,17 @@ function ldapConnector(form: Form): Record<string, unknown> {
   return connector;
 }
 
+/** The Google Workspace connector object from the setup form's fields; the key file is sent on as pasted. */
+function googleConnector(form: Form): Record<string, unknown> {
+  const connector: Record<string, unknown> = {};
+  for (const key of ["admin_email", "customer_id", "domain"]) {
+    const value = text(form, key);
+    if (value) connector[key] = value;
+  }
+  if (form.service_account_key?.trim()) connector.service_account_key = form.service_account_key;
+  return connector;
+}
+
 /** The portal's pages, behind a portal session; every POST carries the CSRF token (checked by the plugin). */
 export async function portalPageRoutes(app: FastifyInstance, options: PortalPageDeps): Promise<void> {
   const { deps, directories, sync, requestLog, sessions, kinds, tokenGraceSeconds } = options;
@@ -76,7 +87,7 @@ export async function portalPageRoutes(app: FastifyInstance, options: PortalPage
     const ingest = ingestChoice(key);
     const choice = ingest ?? pullChoice(key);
     if (!choice) throw Errors.notFound("Identity provider choice", key);
-    const connector = choice.type === "ldap" ? ldapConnector(form) : choice.type === "csv" ? {} : undefined;
+    const connector = choice.type === "ldap" ? ldapConnector(form) : choice.type === "google workspace" ? googleConnector(form) : choice.type === "csv" ? {} : undefined;
     let created: Awaited<ReturnType<DirectoryService["create"]>>;
     try {
       created = await directories.create({ organization_id: ctx.organizationId, name: form.name ?? "", type: choice.type, connector }, ctx.organizationId);
