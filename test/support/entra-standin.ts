@@ -128,7 +128,7 @@ export class EntraStandin {
     return `${this.origin}/${this.tenantId}/oauth2/v2.0/token`;
   }
   /** The connector settings that reach this tenant. */
-  get connector(): Record<string, string> {
+  get connector(): { tenant_id: string; client_id: string; client_secret: string; graph_url: string; token_url: string } {
     return { tenant_id: this.tenantId, client_id: this.clientId, client_secret: this.clientSecret, graph_url: this.graphUrl, token_url: this.tokenUrl };
   }
   get tokensIssued(): number {
@@ -199,9 +199,12 @@ export class EntraStandin {
 
   deleteGroup(id: string): void {
     if (!this.groups.delete(id)) throw new Error(`no group ${id}`);
-    this.#groupLog.removed.set(id, { seq: ++this.#seq, reason: "changed" });
+    const seq = ++this.#seq;
+    this.#groupLog.removed.set(id, { seq, reason: "changed" });
     this.#groupLog.changed.delete(id);
-    for (const group of this.groups.values()) group.members.delete(id);
+    for (const group of this.groups.values()) {
+      if (group.members.delete(id)) this.#memberLog.push({ seq, groupId: group.id, memberId: id, removed: true });
+    }
   }
 
   /** The next `times` Graph requests whose path matches get `status` with `Retry-After: retryAfterS`. */

@@ -20,7 +20,7 @@ function messageOf(error: unknown): string {
 /** "User.Read.All not granted …" from Graph's 403, or what else went wrong. */
 function refusal(permission: string, error: unknown, granted: readonly string[] | null): string {
   if (error instanceof GraphError && error.status === 403) {
-    const said = error.graph.message ? `Graph answered 403 ${error.graph.code}: ${error.graph.message}` : "Graph answered 403";
+    const said = error.graph.message ? `Graph answered 403 ${error.graph.code}: ${error.graph.message.replace(/\.+$/, "")}` : "Graph answered 403";
     const has = granted === null ? "" : ` The token carries ${granted.length > 0 ? granted.join(", ") : "no application permissions"}.`;
     return `${permission} not granted (nor Directory.Read.All): ${said}.${has} Add the application permission ${permission} to the app registration and grant admin consent.`;
   }
