@@ -33,8 +33,8 @@ interface PassInput {
 /**
  * One pass over the source: users first (so groups can name them), then groups with their
  * members, then, on a full run, what the source no longer has. A dry context plans (counts and
- * lists) without writing. Returns how many users it removed or would remove. Delta runs never
- * remove only what the source reports deleted (if it can): only a full run can tell "absent" from
+ * lists) without writing. Returns how many users it removed or would remove. Delta runs remove
+ * only what the source reports deleted (if it can): only a full run can tell "absent" from
  * "unchanged".
  */
 async function runPass(ctx: EngineContext, input: PassInput, mode: EngineRun["mode"]): Promise<number> {
