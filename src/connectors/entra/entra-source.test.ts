@@ -185,6 +185,13 @@ describe("entra id source against the Entra stand-in", () => {
     for (const g of [team, parent]) entra.deleteGroup(g.id);
   });
 
+  it("refuses delta links kept from another Graph than graph_url's", async () => {
+    const watermark = await source().watermark(signal());
+    const moved = source({ graph_url: "http://127.0.0.1:1/v1.0" });
+    const failure = await all(moved.users({ signal: signal(), changedSince: watermark as string })).then(() => null, (e: unknown) => e);
+    expect(failure).toMatchObject({ reason: "misconfigured", message: expect.stringContaining("run a full sync") });
+  });
+
   it("with group_filter reads only the named groups' members (by name or id) and no delta", async () => {
     const ids = [...entra.users.keys()];
     const sub = entra.addGroup("Sub", [ids[10] as string]);

@@ -1,6 +1,6 @@
 import { readAhead } from "../okta/read-ahead.js";
 import { type ConnectorSource, type ReadOptions, SourceError, type SourceGroup, type SourceItem, type SourceRemoval, type SourceUser } from "../source.js";
-import { decodeDeltaLinks, encodeDeltaLinks } from "./delta-links.js";
+import { type DeltaLinks, decodeDeltaLinks, encodeDeltaLinks } from "./delta-links.js";
 import { ENTRA_DEFAULTS, type EntraConfig, graphBase, graphScope, tokenEndpoint } from "./entra-config.js";
 import { GROUP_SELECT, readEntraGroup } from "./entra-group.js";
 import { createTokenSource } from "./entra-token.js";
@@ -52,6 +52,7 @@ function removedOf(entry: unknown): { id: string; removed: boolean } | null {
 export function createEntraSource(config: EntraConfig, options: EntraSourceOptions = {}): ConnectorSource {
   const http = graphHttpFor(config, options);
   const filter = config.group_filter;
+  const origin = new URL(graphBase(config)).origin;
   let removedUsers: SourceRemoval[] = [];
   let removedGroups: SourceRemoval[] = [];
 
@@ -170,15 +171,24 @@ export function createEntraSource(config: EntraConfig, options: EntraSourceOptio
     for (const batch of chunks(groups, 100)) yield* withMembers(batch, counter, signal);
   }
 
+  /** The kept delta links, if they were taken from this `graph_url`'s Graph (after it changes, only a full run helps). */
+  function linksOf(watermark: string): DeltaLinks {
+    const links = decodeDeltaLinks(watermark);
+    for (const link of [links.users, links.groups]) {
+      if (!URL.canParse(link) || new URL(link).origin !== origin) throw new SourceError("misconfigured", `the kept delta links are not ${origin}'s (was graph_url changed?); run a full sync`);
+    }
+    return links;
+  }
+
   async function* users({ signal, changedSince }: ReadOptions): AsyncGenerator<SourceItem<SourceUser>> {
-    if (changedSince !== undefined) yield* deltaUsers(decodeDeltaLinks(changedSince).users, signal);
+    if (changedSince !== undefined) yield* deltaUsers(linksOf(changedSince).users, signal);
     else if (filter !== undefined) yield* filteredUsers(filter, signal);
     else yield* allUsers(signal);
   }
 
   async function* groups({ signal, changedSince }: ReadOptions): AsyncGenerator<SourceItem<SourceGroup>> {
     if (changedSince !== undefined) {
-      yield* deltaGroups(decodeDeltaLinks(changedSince).groups, signal);
+      yield* deltaGroups(linksOf(changedSince).groups, signal);
       return;
     }
     const counter = { n: 0 };
