@@ -90,7 +90,7 @@ function registerCreate(directory: Command): void {
         .addOption(new Option("--type <type>", "directory type").choices(CREATABLE_DIRECTORY_TYPES).makeOptionMandatory())
         .option("--domain <domain>", "the directory's email domain")
         .addOption(deactivatedMembersOption()),
-      "pull types (ldap, scim pull, csv, okta api, google workspace): the connector settings as a JSON object",
+      "pull types (ldap, scim pull, csv, okta api, google workspace, entra id): the connector settings as a JSON object",
     ),
   ).action(async (options) => {
     const client = connect(options);

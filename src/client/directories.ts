@@ -8,7 +8,7 @@ export interface CreateDirectoryInput {
   readonly type: DirectoryType;
   readonly domain?: string | null;
   readonly deactivated_members?: DeactivatedMembersPolicy;
-  /** Pull types (`ldap`, `scim pull`, `csv`, `okta api`, `google workspace`): how to reach the source and when to sync (a `csv` directory may leave it out and live on uploads). */
+  /** Pull types (`ldap`, `scim pull`, `csv`, `okta api`, `google workspace`, `entra id`): how to reach the source and when to sync (a `csv` directory may leave it out and live on uploads). */
   readonly connector?: PullConnectorSettings;
 }
 

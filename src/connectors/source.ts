@@ -32,6 +32,12 @@ export interface InvalidRecord {
 
 export type SourceItem<T> = { readonly kind: "record"; readonly record: T } | InvalidRecord;
 
+/** An object the source says was deleted since the watermark (Graph's `@removed`): removed per the directory's setting. */
+export interface SourceRemoval {
+  readonly kind: "user" | "group";
+  readonly idpId: string;
+}
+
 export interface ReadOptions {
   /** Aborted when the run is cancelled or times out; sources pass it to their I/O. */
   readonly signal: AbortSignal;
@@ -53,6 +59,12 @@ export interface ConnectorSource {
   users(options: ReadOptions): AsyncIterable<SourceItem<SourceUser>>;
   /** Every group with its full member list; delta runs may still yield all groups. */
   groups(options: ReadOptions): AsyncIterable<SourceItem<SourceGroup>>;
+  /**
+   * Delta runs only: what the source reported deleted, read after `users` and `groups` of the same
+   * run (a source may learn of deletions while reading its changes). Sources without it leave
+   * deletions to the next full run, which removes whatever it no longer reads.
+   */
+  removals?(options: ReadOptions): AsyncIterable<SourceRemoval>;
   /** One user by username (case-insensitive), or null when the source has none. */
   findUser(username: string, signal: AbortSignal): Promise<SourceUser | null>;
   close(): Promise<void>;

@@ -211,4 +211,22 @@ describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
     expect((await snapshot(dirId)).memberships).toEqual(["user0:eng"]);
     expect(await watermark()).toBe("w2");
   });
+
+  it("a delta run whose source reports most users deleted is held, changes nothing, and deactivates them when confirmed", async () => {
+    const dirId = await createDirectory("ldap");
+    const names = Array.from({ length: 5 }, (_, i) => `user${i}`);
+    data.users = names.map((u) => sourceUser(u));
+    await sync(dirId);
+    const before = await snapshot(dirId);
+    data.changedUsernames = [];
+    data.removed = names.slice(0, 3).map((u) => ({ kind: "user", idpId: `uid=${u}` }));
+    data.users = data.users.slice(3);
+    const held = await sync(dirId, { mode: "delta" });
+    expect(held).toMatchObject({ mode: "delta", state: "needs_confirmation", pending_removals: 3 });
+    expect(await snapshot(dirId)).toEqual(before);
+    const done = await confirm(dirId, held.id);
+    expect(done).toMatchObject({ state: "succeeded", mode: "delta", counts: { deactivated: 3 } });
+    const states = (await snapshot(dirId)).users.map((u) => `${u.username}:${u.state}`).sort();
+    expect(states).toEqual(["user0:inactive", "user1:inactive", "user2:inactive", "user3:active", "user4:active"]);
+  });
 });

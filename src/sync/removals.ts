@@ -1,6 +1,8 @@
+import type { SourceItem, SourceRemoval } from "../connectors/source.js";
 import { createDirectoryStore } from "../directory/index.js";
 import type { DirectoryUserRow } from "../storage/schema.js";
 import { type EngineContext, messageOf, ONE_BY_ONE_PER_TRANSACTION } from "./engine-context.js";
+import { isOneOf, valueLists } from "../storage/value-lists.js";
 import { inputFromRow } from "./user-input.js";
 
 const PAGE = 500;
@@ -70,6 +72,41 @@ export async function removeUsers(ctx: EngineContext, rows: readonly DirectoryUs
   await ctx.checkpoint("removals");
 }
 
+/** Stored users of the directory with these source keys; on deactivation, only the active ones (the others stay as they are). */
+async function rowsByIdpId(ctx: EngineContext, idpIds: readonly string[]): Promise<DirectoryUserRow[]> {
+  const rows: DirectoryUserRow[] = [];
+  for (const list of valueLists(ctx.deps.caps, idpIds)) {
+    let query = ctx.deps.db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where(isOneOf(ctx.deps.caps, "idp_id", list));
+    if (ctx.settings.removal === "deactivate") query = query.where("state", "=", "active");
+    rows.push(...(await query.orderBy("id").execute()));
+  }
+  return rows;
+}
+
+/**
+ * A delta run's removals: the users and groups the source reported deleted, users deactivated or
+ * deleted per setting, as a full run removes what it no longer reads. Unknown keys are skipped.
+ * Returns how many users that is, for the mass-removal guard.
+ */
+export async function removeNamed(ctx: EngineContext, removals: AsyncIterable<SourceItem<SourceRemoval>>): Promise<number> {
+  const users = new Set<string>();
+  const groups = new Set<string>();
+  for await (const item of removals) {
+    if (item.kind !== "record") continue;
+    (item.record.kind === "user" ? users : groups).add(item.record.idpId);
+  }
+  const rows = await rowsByIdpId(ctx, [...users]);
+  for (let i = 0; i < rows.length; i += ONE_BY_ONE_PER_TRANSACTION) await removeUsers(ctx, rows.slice(i, i + ONE_BY_ONE_PER_TRANSACTION));
+  if (groups.size > 0) {
+    const groupRows: { id: string; name: string }[] = [];
+    for (const list of valueLists(ctx.deps.caps, [...groups])) {
+      groupRows.push(...(await ctx.deps.db.selectFrom("directory_groups").select(["id", "name"]).where("directory_id", "=", ctx.dir.id).where(isOneOf(ctx.deps.caps, "idp_id", list)).execute()));
+    }
+    await removeGroups(ctx, groupRows);
+  }
+  return rows.length;
+}
+
 async function memberCount(ctx: EngineContext, groupId: string): Promise<number> {
   const row = await ctx.deps.db.selectFrom("group_memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("group_id", "=", groupId).executeTakeFirstOrThrow();
   return Number(row.n);
@@ -77,8 +114,15 @@ async function memberCount(ctx: EngineContext, groupId: string): Promise<number>
 
 async function removeAbsentGroups(ctx: EngineContext, seenGroups: ReadonlySet<string>): Promise<void> {
   const rows = await ctx.deps.db.selectFrom("directory_groups").select(["id", "name"]).where("directory_id", "=", ctx.dir.id).execute();
+  await removeGroups(
+    ctx,
+    rows.filter((row) => !seenGroups.has(row.id)),
+  );
+}
+
+/** Deletes (a dry run: plans) these groups, each alone; their memberships end with them. */
+async function removeGroups(ctx: EngineContext, rows: readonly { id: string; name: string }[]): Promise<void> {
   for (const row of rows) {
-    if (seenGroups.has(row.id)) continue;
     ctx.signal.throwIfAborted();
     // A deleted group's memberships end with it: the guard counts them.
     const members = await memberCount(ctx, row.id);

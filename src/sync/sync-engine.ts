@@ -1,9 +1,9 @@
 import { AppError } from "../core/errors.js";
-import type { ConnectorSource, SourceGroup, SourceItem, SourceUser } from "../connectors/source.js";
+import type { ConnectorSource, ReadOptions, SourceGroup, SourceItem, SourceRemoval, SourceUser } from "../connectors/source.js";
 import type { EngineContext } from "./engine-context.js";
 import { syncGroups } from "./group-sync.js";
 import { countGuardBase, guardHolds } from "./removal-guard.js";
-import { removeAbsent, removeUsers } from "./removals.js";
+import { removeAbsent, removeNamed, removeUsers } from "./removals.js";
 import { RunTally } from "./run-tally.js";
 import { createSourceSpool } from "./source-spool.js";
 import { syncUsers } from "./user-sync.js";
@@ -26,22 +26,39 @@ export interface EngineOutcome {
 interface PassInput {
   readonly users: AsyncIterable<SourceItem<SourceUser>>;
   readonly groups: AsyncIterable<SourceItem<SourceGroup>>;
+  /** Delta runs: what the source reported deleted. */
+  readonly removals: AsyncIterable<SourceItem<SourceRemoval>> | null;
 }
 
 /**
  * One pass over the source: users first (so groups can name them), then groups with their
  * members, then, on a full run, what the source no longer has. A dry context plans (counts and
- * lists) without writing. Returns how many users it removed or would remove. Delta runs never
- * remove users: only a full run can tell "absent" from "unchanged".
+ * lists) without writing. Returns how many users it removed or would remove. Delta runs remove
+ * only what the source reports deleted (if it can): only a full run can tell "absent" from
+ * "unchanged".
  */
 async function runPass(ctx: EngineContext, input: PassInput, mode: EngineRun["mode"]): Promise<number> {
   const seenUsers = new Set<string>();
   const seenGroups = new Set<string>();
   await syncUsers(ctx, input.users, seenUsers);
   await syncGroups(ctx, input.groups, seenGroups);
-  if (mode !== "full") return 0;
+  if (mode !== "full") {
+    if (input.removals === null) return 0;
+    await ctx.checkpoint("removals");
+    return removeNamed(ctx, input.removals);
+  }
   await ctx.checkpoint("removals");
   return removeAbsent(ctx, seenUsers, seenGroups);
+}
+
+async function* asItems(removals: AsyncIterable<SourceRemoval>): AsyncIterable<SourceItem<SourceRemoval>> {
+  for await (const removal of removals) yield { kind: "record", record: removal };
+}
+
+/** What a run reads from the source itself. */
+function sourceInput(source: ConnectorSource, read: ReadOptions, mode: EngineRun["mode"]): PassInput {
+  const removals = mode === "delta" && source.removals ? asItems(source.removals(read)) : null;
+  return { users: source.users(read), groups: source.groups(read), removals };
 }
 
 /** The context of a planning pass: it writes nothing and counts into a tally of its own. */
@@ -66,17 +83,18 @@ export async function runEngine(ctx: EngineContext, source: ConnectorSource, run
   await ctx.checkpoint("connecting");
   await source.check(ctx.signal);
   const watermark = source.supportsDelta ? await source.watermark(ctx.signal) : null;
-  const changedSince = run.mode === "delta" && source.supportsDelta ? run.changedSince : undefined;
+  const mode = run.mode === "delta" && source.supportsDelta ? "delta" : "full";
+  const changedSince = mode === "delta" ? run.changedSince : undefined;
   const read = { signal: ctx.signal, changedSince };
   const before = await countGuardBase(ctx);
   const maxPercent = ctx.settings.maxRemovalPercent;
   // Nothing to remove, or removals allowed: no need to plan first.
   if (run.confirmed || (before.users === 0 && before.memberships === 0)) {
-    await runPass(ctx, { users: source.users(read), groups: source.groups(read) }, run.mode);
+    await runPass(ctx, sourceInput(source, read, mode), run.mode);
     return { state: "succeeded", watermark };
   }
   if (ctx.dryRun) {
-    const users = await runPass(ctx, { users: source.users(read), groups: source.groups(read) }, run.mode);
+    const users = await runPass(ctx, sourceInput(source, read, mode), run.mode);
     if (!guardHolds({ users, memberships: ctx.tally.membershipRemovals }, before, maxPercent)) return { state: "succeeded", watermark };
     holdFor(ctx, ctx.tally, users);
     return { state: "needs_confirmation", watermark };
@@ -84,13 +102,19 @@ export async function runEngine(ctx: EngineContext, source: ConnectorSource, run
   const spool = await createSourceSpool();
   try {
     const plan = planningContext(ctx);
-    const input = { users: spool.keep("users", source.users(read), (u) => u.idpId), groups: spool.keep("groups", source.groups(read), (g) => g.idpId) };
+    const fromSource = sourceInput(source, read, mode);
+    const input = {
+      users: spool.keep("users", fromSource.users, (u) => u.idpId),
+      groups: spool.keep("groups", fromSource.groups, (g) => g.idpId),
+      removals: fromSource.removals && spool.keep("removals", fromSource.removals, (r) => r.idpId),
+    };
     const users = await runPass(plan, input, run.mode);
     if (guardHolds({ users, memberships: plan.tally.membershipRemovals }, before, maxPercent)) {
       holdFor(ctx, plan.tally, users);
       return { state: "needs_confirmation", watermark };
     }
-    await runPass(ctx, { users: spool.replay("users", ctx.signal), groups: spool.replay("groups", ctx.signal) }, run.mode);
+    const removals = input.removals && spool.replay<SourceRemoval>("removals", ctx.signal);
+    await runPass(ctx, { users: spool.replay("users", ctx.signal), groups: spool.replay("groups", ctx.signal), removals }, run.mode);
     return { state: "succeeded", watermark };
   } finally {
     await spool.dispose();

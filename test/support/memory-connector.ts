@@ -1,5 +1,5 @@
 import type { ConnectorKind } from "../../src/connectors/connector-kind.js";
-import { type ConnectorSource, type SourceGroup, type SourceItem, SourceError, type SourceUser } from "../../src/connectors/source.js";
+import { type ConnectorSource, type SourceGroup, type SourceItem, SourceError, type SourceRemoval, type SourceUser } from "../../src/connectors/source.js";
 
 /**
  * A source over data the test holds and changes between runs: exercises the sync engine without a
@@ -14,6 +14,8 @@ export interface MemoryData {
   /** Delta runs: the users reported changed since the last watermark. */
   changedUsernames: string[] | null;
   watermark: string;
+  /** Delta runs: what the source reports deleted (as Graph's `@removed`). */
+  removed: SourceRemoval[];
   /** Resolved before the first user is yielded: lets a test hold a run while it looks at it. */
   gate: Promise<void> | null;
   /** Resolved before the user after the first `after` is yielded: lets a test look at a run halfway. */
@@ -23,7 +25,7 @@ export interface MemoryData {
 }
 
 export function memoryData(): MemoryData {
-  return { users: [], groups: [], invalidUsers: [], failWith: null, changedUsernames: null, watermark: "w1", gate: null, midGate: null, opened: [] };
+  return { users: [], groups: [], invalidUsers: [], failWith: null, changedUsernames: null, watermark: "w1", removed: [], gate: null, midGate: null, opened: [] };
 }
 
 export function sourceUser(username: string, overrides: Partial<SourceUser> = {}): SourceUser {
@@ -75,6 +77,9 @@ export function memoryConnector(data: MemoryData): ConnectorKind {
         },
         async *groups(): AsyncIterable<SourceItem<SourceGroup>> {
           for (const group of data.groups) yield { kind: "record", record: group };
+        },
+        async *removals(): AsyncIterable<SourceRemoval> {
+          yield* data.removed;
         },
         async findUser(username) {
           return data.users.find((u) => u.username.toLowerCase() === username.toLowerCase()) ?? null;
