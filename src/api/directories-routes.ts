@@ -18,6 +18,7 @@ const Connector = Type.Record(Type.String(), Type.Unknown(), { description: "Pul
 /** `/directories`: WorkOS's list and get, plus Roster's create, patch, soft delete, restore and token rotation. */
 export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices; tokenGraceSeconds: number }> = async (app, { services, tokenGraceSeconds }) => {
   const tags = ["directories"];
+  const PrivateNetwork = Type.Boolean({ description: "Admin key only: let the connector reach private addresses although ROSTER_OUTBOUND_PRIVATE refuses them" });
   const { directories } = services;
 
   app.post(
@@ -33,6 +34,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
             domain: Type.Optional(Domain),
             deactivated_members: Type.Optional(DeactivatedMembersSchema),
             connector: Type.Optional(Connector),
+            private_network: Type.Optional(PrivateNetwork),
           },
           { additionalProperties: false },
         ),
@@ -87,6 +89,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
             attribute_mapping: Type.Optional(AttributeMapping),
             role_mapping: Type.Optional(RoleMapping),
             connector: Type.Optional(Connector),
+            private_network: Type.Optional(PrivateNetwork),
           },
           { additionalProperties: false },
         ),

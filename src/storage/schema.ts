@@ -115,6 +115,8 @@ export interface DirectoriesTable {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  /** 1: an admin let this directory's connector reach private addresses (`ROSTER_OUTBOUND_PRIVATE`). */
+  private_network: Generated<number>;
 }
 
 /** One row per pull directory: its run lease, schedule and delta watermark. */
@@ -276,6 +278,8 @@ export interface WebhookEndpointsTable {
   cursor_pos: string;
   created_at: string;
   updated_at: string;
+  /** 1: an admin let this endpoint reach private addresses (`ROSTER_OUTBOUND_PRIVATE`). */
+  private_network: Generated<number>;
 }
 
 export interface WebhookDeliveriesTable {

@@ -41,6 +41,7 @@ export interface StartOptions {
 /** Sync runs of pull directories (SPEC §4, §6): start, watch, confirm; one at a time per directory. */
 export function createSyncService(deps: SyncServiceDeps) {
   const { db, clock, ids, kinds, thread } = deps;
+  const runDeps: SyncServiceDeps = { ...deps, outboundPrivate: deps.config.outboundPrivate };
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   /** The caller's pull directory, or 404/409; what reading its runs needs (no credentials opened). */
@@ -110,8 +111,8 @@ export function createSyncService(deps: SyncServiceDeps) {
     running.set(run.id, { controller, done: new Promise<void>((resolve) => (finished = resolve)) });
     try {
       // One user is quick: not worth a thread's start.
-      if (!thread || run.mode === "user") return await executeRun(deps, dir, run, options, controller);
-      const data = { database: thread.database, sharing: thread.sharing, dir: { row: dir.row, config: dir.config }, run, options, batchSize: deps.batchSize, kindsModule: thread.kindsModule };
+      if (!thread || run.mode === "user") return await executeRun(runDeps, dir, run, options, controller);
+      const data = { database: thread.database, sharing: thread.sharing, dir: { row: dir.row, config: dir.config }, run, options, batchSize: deps.batchSize, outboundPrivate: deps.config.outboundPrivate, kindsModule: thread.kindsModule };
       return await runOnThread(data, thread.heapMb, { signal: controller.signal, log: deps.log, onEvents: () => thread.eventWrites?.announce() });
     } catch (error) {
       deps.log.error({ err: error, run: run.id }, "sync thread failed");

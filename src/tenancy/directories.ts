@@ -4,6 +4,7 @@ import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
 import { createDirectoryStore, withMapping } from "../directory/index.js";
 import { appendEvents } from "../directory/outbox.js";
+import { outboundPolicy } from "../outbound/outbound-policy.js";
 import { containsText } from "../storage/like.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
 import type { DirectoryRow } from "../storage/schema.js";
@@ -21,6 +22,8 @@ export interface CreateDirectoryInput {
   readonly deactivated_members?: DeactivatedMembersPolicy | undefined;
   /** Pull types: the connector settings (SPEC §6). */
   readonly connector?: Record<string, unknown> | undefined;
+  /** Pull types, admin only: the connector may reach private addresses (`ROSTER_OUTBOUND_PRIVATE`). */
+  readonly private_network?: boolean | undefined;
 }
 
 export interface UpdateDirectoryInput extends MappingPatch {
@@ -29,6 +32,8 @@ export interface UpdateDirectoryInput extends MappingPatch {
   readonly deactivated_members?: DeactivatedMembersPolicy | undefined;
   /** Pull types: keys given replace the stored ones, `null` removes one, omitted credentials stay. */
   readonly connector?: Record<string, unknown> | undefined;
+  /** Admin only, as on create. */
+  readonly private_network?: boolean | undefined;
 }
 
 export interface DirectoryFilter {
@@ -36,6 +41,16 @@ export interface DirectoryFilter {
   readonly organizationId?: string | undefined;
   readonly search?: string | undefined;
   readonly includeDeleted?: boolean | undefined;
+}
+
+/** The `private_network` flag is the admin's to give: an organization key (or a portal session) is refused. */
+function checkPrivateNetworkAllowed(value: boolean | undefined, scope: string | null): void {
+  if (value !== undefined && scope !== null) throw Errors.forbidden("Only the admin key may set private_network");
+}
+
+/** Whether a connector PATCH points one of its URLs somewhere new (the admin's flag vouched for the old one). */
+function changesUrl(current: Record<string, unknown>, patch: Record<string, unknown>): boolean {
+  return Object.entries(patch).some(([key, value]) => value !== current[key] && [value, current[key]].some((v) => typeof v === "string" && /^[a-z][a-z0-9+.-]*:\/\//i.test(v)));
 }
 
 function checkName(name: string): string {
@@ -83,7 +98,11 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
 
     async create(input: CreateDirectoryInput, scope: string | null): Promise<DirectoryObject> {
       if (scope !== null && input.organization_id !== scope) throw Errors.notFound("Organization", input.organization_id);
+      checkPrivateNetworkAllowed(input.private_network, scope);
       const ingest = isIngestType(input.type);
+      if (ingest && input.private_network !== undefined) {
+        throw Errors.validation(`Directory type "${input.type}" receives SCIM pushes and reaches no address`, [{ field: "private_network", code: "not_allowed", message: "only pull directories take private_network" }]);
+      }
       if (ingest && input.connector !== undefined) {
         throw Errors.validation(`Directory type "${input.type}" receives SCIM pushes and takes no connector`, [{ field: "connector", code: "not_allowed", message: "only pull directory types take a connector" }]);
       }
@@ -106,11 +125,12 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
         domain: input.domain?.trim().toLowerCase() || null,
         deactivated_members: input.deactivated_members ?? "hide",
         settings: "{}",
-        connector: ingest ? null : (pull as PullDirectories).seal(input.type, id, input.connector),
+        connector: ingest ? null : (pull as PullDirectories).seal(input.type, id, input.connector, outboundPolicy(config.outboundPrivate, input.private_network === true, "directory")),
         linked_at: null,
         created_at: now,
         updated_at: now,
         deleted_at: null,
+        private_network: input.private_network === true ? 1 : 0,
       };
       if (!ingest) {
         const directory = { ...toDirectoryObject(row, EMPTY_COUNTS, null, config.restoreDays), connector: (pull as PullDirectories).present(row) };
@@ -149,6 +169,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
     async update(id: string, scope: string | null, patch: UpdateDirectoryInput): Promise<DirectoryObject> {
       const row = await findRow(id, scope);
       requireLive(row);
+      checkPrivateNetworkAllowed(patch.private_network, scope);
       const mapping = mappingChangeOf(patch);
       const changes: Partial<DirectoryRow> = { updated_at: clock.now().toISOString() };
       if (patch.name !== undefined) {
@@ -158,9 +179,16 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
       if (patch.domain !== undefined) changes.domain = patch.domain?.trim().toLowerCase() || null;
       if (patch.deactivated_members !== undefined) changes.deactivated_members = patch.deactivated_members;
       if (mapping) changes.settings = withMapping(row.settings, mapping);
-      if (patch.connector !== undefined) {
-        if (row.connector === null || !pull) throw Errors.validation(`Directory ${id} receives SCIM pushes and takes no connector`, [{ field: "connector", code: "not_allowed", message: "only pull directories take a connector" }]);
-        changes.connector = pull.reseal(row, patch.connector);
+      if ((patch.connector !== undefined || patch.private_network !== undefined) && (row.connector === null || !pull)) {
+        const field = patch.connector !== undefined ? "connector" : "private_network";
+        throw Errors.validation(`Directory ${id} receives SCIM pushes and takes no ${field}`, [{ field, code: "not_allowed", message: `only pull directories take ${field}` }]);
+      }
+      if (patch.private_network !== undefined) changes.private_network = patch.private_network ? 1 : 0;
+      // An organization pointing a connector elsewhere loses the admin's leave, which was for the old address.
+      if (patch.connector !== undefined && scope !== null && pull && changesUrl(pull.present(row), patch.connector)) changes.private_network = 0;
+      if (patch.connector !== undefined && pull) {
+        const privateNetwork = (changes.private_network ?? row.private_network) === 1;
+        changes.connector = pull.reseal(row, patch.connector, outboundPolicy(config.outboundPrivate, privateNetwork, "directory"));
       }
       // Settings hold more than mappings: a concurrent PATCH must not be overwritten from a stale read.
       let guarded = db.updateTable("directories").set(changes).where("id", "=", id).where("settings", "=", row.settings);

@@ -28,7 +28,7 @@ describe("sending webhook requests", () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const request = (path: string, signal = new AbortController().signal, timeoutMs = 10_000) => ({ url: `${base}${path}`, body: "{}", headers: {}, timeoutMs, signal });
+  const request = (path: string, signal = new AbortController().signal, timeoutMs = 10_000) => ({ url: `${base}${path}`, body: "{}", headers: {}, allowPrivate: true, timeoutMs, signal });
 
   it("counts a 2xx without a body as delivered", async () => {
     expect(await sendWebhook(request("/ok"))).toMatchObject({ kind: "delivered", status: 204, excerpt: null });

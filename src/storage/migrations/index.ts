@@ -12,6 +12,7 @@ import * as m0009 from "./0009-scim-request-authenticated.js";
 import * as m0010 from "./0010-sync-run-guard-and-runner.js";
 import * as m0011 from "./0011-webhook-workers.js";
 import * as m0012 from "./0012-sync-runs-running.js";
+import * as m0013 from "./0013-private-network.js";
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, caps: StorageCapabilities): Promise<void>;
@@ -31,6 +32,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [
   ["0010-sync-run-guard-and-runner", m0010],
   ["0011-webhook-workers", m0011],
   ["0012-sync-runs-running", m0012],
+  ["0013-private-network", m0013],
 ];
 
 export function migrationsFor(caps: StorageCapabilities): Record<string, Migration> {
