@@ -14,6 +14,8 @@ export interface RosterConfig {
   readonly restoreDays: number;
   /** Days finished webhook deliveries and sync runs are kept (`ROSTER_HISTORY_DAYS`); 0 keeps them for ever. */
   readonly historyDays: number;
+  /** Days audit log entries are kept (`ROSTER_AUDIT_DAYS`, 365); 0 keeps them for ever. */
+  readonly auditDays: number;
   readonly bodyLimitBytes: number;
   readonly timeouts: TimeoutConfig;
   readonly rateLimit: RateLimitConfig;
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     previousSecretKeys: (env.ROSTER_SECRET_KEY_PREVIOUS ?? "").split(",").map((key) => key.trim()).filter((key) => key.length > 0),
     restoreDays: integer(env, "ROSTER_RESTORE_DAYS", 7),
     historyDays: integer(env, "ROSTER_HISTORY_DAYS", 30),
+    auditDays: integer(env, "ROSTER_AUDIT_DAYS", 365),
     bodyLimitBytes: integer(env, "ROSTER_BODY_LIMIT", 1024 * 1024, 1024),
     timeouts: timeoutsFrom(env),
     rateLimit: Object.freeze({

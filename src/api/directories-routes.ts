@@ -1,3 +1,4 @@
+import { auditContextOf } from "../audit/audit-entry.js";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { organizationScope } from "../auth/principal.js";
@@ -47,7 +48,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
       if (!organizationId) {
         return reply.code(422).send({ code: "validation_error", message: "organization_id is required", errors: [{ field: "organization_id", code: "required", message: "is required" }] });
       }
-      return reply.code(201).send(await directories.create({ ...request.body, organization_id: organizationId }, scope));
+      return reply.code(201).send(await directories.create({ ...request.body, organization_id: organizationId }, scope, auditContextOf(request)));
     },
   );
 
@@ -96,15 +97,15 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
         response: { 200: DirectorySchema, ...errorResponses },
       },
     },
-    async (request) => directories.update(request.params.id, organizationScope(requireApiPrincipal(request)), request.body),
+    async (request) => directories.update(request.params.id, organizationScope(requireApiPrincipal(request)), request.body, auditContextOf(request)),
   );
 
   app.delete("/directories/:id", { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: DirParams, response: { 202: DirectorySchema, ...errorResponses } } }, async (request, reply) =>
-    reply.code(202).send(await directories.remove(request.params.id, organizationScope(requireApiPrincipal(request)))),
+    reply.code(202).send(await directories.remove(request.params.id, organizationScope(requireApiPrincipal(request)), auditContextOf(request))),
   );
 
   app.post("/directories/:id/restore", { schema: { tags, params: DirParams, response: { 200: DirectorySchema, ...errorResponses } } }, async (request) =>
-    directories.restore(request.params.id, organizationScope(requireApiPrincipal(request))),
+    directories.restore(request.params.id, organizationScope(requireApiPrincipal(request)), auditContextOf(request)),
   );
 
   app.post(
@@ -120,7 +121,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
     async (request, reply) => {
       const scope = organizationScope(requireApiPrincipal(request));
       const grace = request.body?.grace_period_seconds ?? tokenGraceSeconds;
-      return reply.code(201).send({ object: "scim_token" as const, ...(await directories.rotateScimToken(request.params.id, scope, grace)) });
+      return reply.code(201).send({ object: "scim_token" as const, ...(await directories.rotateScimToken(request.params.id, scope, grace, auditContextOf(request))) });
     },
   );
 };

@@ -1,3 +1,4 @@
+import { auditContextOf } from "../audit/audit-entry.js";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { organizationScope } from "../auth/principal.js";
@@ -114,7 +115,7 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
     async (request, reply) => {
       const scope = organizationScope(requireApiPrincipal(request));
       const url = urlOf(request.body, true) ?? "";
-      const created = await endpoints.create({ url, events: request.body.events ?? [], organizationId: request.body.organization_id ?? null, privateNetwork: request.body.private_network }, scope);
+      const created = await endpoints.create({ url, events: request.body.events ?? [], organizationId: request.body.organization_id ?? null, privateNetwork: request.body.private_network }, scope, auditContextOf(request));
       return reply.code(201).send(created);
     },
   );
@@ -153,12 +154,12 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
     },
     async (request) => {
       const scope = organizationScope(requireApiPrincipal(request));
-      return endpoints.update(request.params.id, scope, { url: urlOf(request.body, false), events: request.body.events, enabled: request.body.enabled, privateNetwork: request.body.private_network });
+      return endpoints.update(request.params.id, scope, { url: urlOf(request.body, false), events: request.body.events, enabled: request.body.enabled, privateNetwork: request.body.private_network }, auditContextOf(request));
     },
   );
 
   app.delete("/webhook_endpoints/:id", { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: EndpointParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
-    await endpoints.remove(request.params.id, organizationScope(requireApiPrincipal(request)));
+    await endpoints.remove(request.params.id, organizationScope(requireApiPrincipal(request)), auditContextOf(request));
     return reply.code(204).send(null);
   });
 

@@ -24,6 +24,20 @@ export interface Database {
   sync_runs: SyncRunsTable;
   portal_links: PortalLinksTable;
   web_sessions: WebSessionsTable;
+  audit_log: AuditLogTable;
+}
+
+/** One administrative action (see src/audit): never a secret, only ids. */
+export interface AuditLogTable {
+  id: string;
+  actor_kind: string;
+  actor_id: string | null;
+  action: string;
+  target_id: string | null;
+  organization_id: string | null;
+  request_id: string | null;
+  source_ip: string | null;
+  created_at: string;
 }
 
 /** A setup link for a customer's IT admin: single use, stored as the SHA-256 of its secret. */
@@ -259,6 +273,7 @@ export type SyncRunRow = Selectable<SyncRunsTable>;
 export type ScimRequestRow = Selectable<ScimRequestsTable>;
 export type PortalLinkRow = Selectable<PortalLinksTable>;
 export type WebSessionRow = Selectable<WebSessionsTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type DirectoryUpdate = Updateable<DirectoriesTable>;
 

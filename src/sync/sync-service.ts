@@ -1,5 +1,6 @@
 import { openConnector, withoutCommonKeys } from "../connectors/connector-settings.js";
 import { SourceError } from "../connectors/source.js";
+import { type AuditContext, recordAudit } from "../audit/audit-entry.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
@@ -179,7 +180,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     },
 
     /** Releases a run held by the mass-removal guard: it runs again, removals allowed. */
-    async confirm(directoryId: string, runId: string, scope: string | null): Promise<SyncRunObject> {
+    async confirm(directoryId: string, runId: string, scope: string | null, audit?: AuditContext | null): Promise<SyncRunObject> {
       const dir = await loadDirectory(directoryId, scope);
       const held = await db.selectFrom("sync_runs").selectAll().where("id", "=", runId).where("directory_id", "=", directoryId).executeTakeFirst();
       if (!held) throw Errors.notFound("Sync run", runId);
@@ -190,7 +191,10 @@ export function createSyncService(deps: SyncServiceDeps) {
       const now = clock.now();
       await takeLease(directoryId, runId, now);
       const resumed = { state: "running", phase: "connecting", confirmed_at: now.toISOString(), heartbeat_at: now.toISOString(), finished_at: null, runner: runnerText(thisRunner()) };
-      await db.updateTable("sync_runs").set(resumed).where("id", "=", runId).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable("sync_runs").set(resumed).where("id", "=", runId).execute();
+        await recordAudit(trx, deps, audit, { action: "sync.confirmed", targetId: runId, organizationId: dir.row.organization_id });
+      });
       // The held pass wrote nothing: the confirmed run applies the whole change, and its counts are its own.
       inBackground(execute(dir, { ...held, ...resumed }, { confirmed: true, upload: held.upload ?? undefined }));
       return presentRun(runId);

@@ -4,6 +4,7 @@ import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
 import { createDirectoryStore, withMapping } from "../directory/index.js";
 import { appendEvents } from "../directory/outbox.js";
+import { type AuditContext, recordAudit } from "../audit/audit-entry.js";
 import { outboundPolicy } from "../outbound/outbound-policy.js";
 import { containsText } from "../storage/like.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
@@ -96,7 +97,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
   return {
     get,
 
-    async create(input: CreateDirectoryInput, scope: string | null): Promise<DirectoryObject> {
+    async create(input: CreateDirectoryInput, scope: string | null, audit?: AuditContext | null): Promise<DirectoryObject> {
       if (scope !== null && input.organization_id !== scope) throw Errors.notFound("Organization", input.organization_id);
       checkPrivateNetworkAllowed(input.private_network, scope);
       const ingest = isIngestType(input.type);
@@ -138,6 +139,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
           await trx.insertInto("directories").values(row).execute();
           await (pull as PullDirectories).schedule(trx, row);
           await appendEvents(trx, deps, [{ event: "dsync.activated", organizationId: row.organization_id, directoryId: row.id, data: directory }]);
+          await recordAudit(trx, deps, audit, { action: "directory.created", targetId: row.id, organizationId: row.organization_id });
         });
         return directory;
       }
@@ -145,6 +147,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
       const token = await db.transaction().execute(async (trx) => {
         await trx.insertInto("directories").values(row).execute();
         const minted = await issueScimToken(trx, deps, row.id);
+        await recordAudit(trx, deps, audit, { action: "directory.created", targetId: row.id, organizationId: row.organization_id });
         await appendEvents(trx, deps, [
           { event: "dsync.activated", organizationId: row.organization_id, directoryId: row.id, data: directory },
           { event: "dsync.token.created", organizationId: row.organization_id, directoryId: row.id, data: { directory_id: row.id, last4: minted.last4 } },
@@ -166,7 +169,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
     },
 
     /** Changes a live directory; a changed mapping is re-applied to its users before the answer. */
-    async update(id: string, scope: string | null, patch: UpdateDirectoryInput): Promise<DirectoryObject> {
+    async update(id: string, scope: string | null, patch: UpdateDirectoryInput, audit?: AuditContext | null): Promise<DirectoryObject> {
       const row = await findRow(id, scope);
       requireLive(row);
       checkPrivateNetworkAllowed(patch.private_network, scope);
@@ -191,10 +194,13 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
         changes.connector = pull.reseal(row, patch.connector, outboundPolicy(config.outboundPrivate, privateNetwork, "directory"));
       }
       // Settings hold more than mappings: a concurrent PATCH must not be overwritten from a stale read.
-      let guarded = db.updateTable("directories").set(changes).where("id", "=", id).where("settings", "=", row.settings);
-      if (changes.connector && row.connector) guarded = guarded.where("connector", "=", row.connector);
-      const result = await guarded.executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw Errors.conflict(`Directory ${id} was changed concurrently; retry`);
+      await db.transaction().execute(async (trx) => {
+        let guarded = trx.updateTable("directories").set(changes).where("id", "=", id).where("settings", "=", row.settings);
+        if (changes.connector && row.connector) guarded = guarded.where("connector", "=", row.connector);
+        const result = await guarded.executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw Errors.conflict(`Directory ${id} was changed concurrently; retry`);
+        await recordAudit(trx, deps, audit, { action: "directory.updated", targetId: id, organizationId: row.organization_id });
+      });
       // The deactivated-members policy travels with a verified token.
       scimTokens?.forget(id);
       if (changes.connector && pull) await pull.schedule(db, { ...row, connector: changes.connector });
@@ -206,7 +212,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
     },
 
     /** Soft delete: state `deleting`, tokens stop working, restorable for ROSTER_RESTORE_DAYS. */
-    async remove(id: string, scope: string | null): Promise<DirectoryObject> {
+    async remove(id: string, scope: string | null, audit?: AuditContext | null): Promise<DirectoryObject> {
       const row = await findRow(id, scope);
       requireLive(row);
       const now = clock.now().toISOString();
@@ -214,12 +220,13 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
         await trx.updateTable("directories").set({ state: "deleting", deleted_at: now, updated_at: now }).where("id", "=", id).execute();
         const data = toDirectoryObject({ ...row, state: "deleting", deleted_at: now, updated_at: now }, EMPTY_COUNTS, null, config.restoreDays);
         await appendEvents(trx, deps, [{ event: "dsync.deleted", organizationId: row.organization_id, directoryId: id, data }]);
+        await recordAudit(trx, deps, audit, { action: "directory.deleted", targetId: id, organizationId: row.organization_id });
       });
       scimTokens?.forget(id);
       return get(id, scope);
     },
 
-    async restore(id: string, scope: string | null): Promise<DirectoryObject> {
+    async restore(id: string, scope: string | null, audit?: AuditContext | null): Promise<DirectoryObject> {
       const row = await findRow(id, scope);
       if (row.deleted_at === null) throw new AppError(409, "directory_not_deleted", `Directory ${id} is not deleted`);
       const now = clock.now().toISOString();
@@ -229,12 +236,13 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
         await trx.updateTable("directories").set({ state, deleted_at: null, updated_at: now }).where("id", "=", id).execute();
         const data = toDirectoryObject({ ...row, state, deleted_at: null, updated_at: now }, EMPTY_COUNTS, null, config.restoreDays);
         await appendEvents(trx, deps, [{ event: "dsync.activated", organizationId: row.organization_id, directoryId: id, data }]);
+        await recordAudit(trx, deps, audit, { action: "directory.restored", targetId: id, organizationId: row.organization_id });
       });
       return get(id, scope);
     },
 
     /** A new SCIM token, shown once; the old ones end now or after the grace period. */
-    async rotateScimToken(id: string, scope: string | null, graceSeconds: number): Promise<{ base_url: string; token: string; previous_token_expires_at: string | null }> {
+    async rotateScimToken(id: string, scope: string | null, graceSeconds: number, audit?: AuditContext | null): Promise<{ base_url: string; token: string; previous_token_expires_at: string | null }> {
       const row = await findRow(id, scope);
       requireLive(row);
       if (!isIngestType(row.type)) throw new AppError(409, "not_an_ingest_directory", `Directory ${id} has no SCIM endpoint`);
@@ -245,6 +253,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
           ...retired.map((last4) => ({ event: "dsync.token.revoked" as const, organizationId: row.organization_id, directoryId: id, data: { directory_id: id, last4, grace_seconds: graceSeconds } })),
           { event: "dsync.token.created", organizationId: row.organization_id, directoryId: id, data: { directory_id: id, last4: minted.last4 } },
         ]);
+        await recordAudit(trx, deps, audit, { action: "directory.scim_token.rotated", targetId: id, organizationId: row.organization_id });
         return minted.token;
       });
       scimTokens?.forget(id);

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { type AuditContext, recordAudit } from "../audit/audit-entry.js";
 import type { Clock } from "../core/clock.js";
 import { Errors } from "../core/errors.js";
 import type { IdGenerator } from "../core/ids.js";
@@ -78,7 +79,7 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
     },
 
     /** Creates the endpoint; the answer carries its secret, which is never shown again. */
-    async create(input: CreateEndpointInput, scope: string | null): Promise<WebhookEndpoint> {
+    async create(input: CreateEndpointInput, scope: string | null, audit?: AuditContext | null): Promise<WebhookEndpoint> {
       checkPrivateNetworkAllowed(input.privateNetwork, scope);
       const url = allowedUrl(input.url, input.privateNetwork === true);
       const organizationId = await owningOrganization(input.organizationId, scope);
@@ -102,7 +103,10 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
         created_at: now,
         updated_at: now,
       };
-      await db.insertInto("webhook_endpoints").values(row).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto("webhook_endpoints").values(row).execute();
+        await recordAudit(trx, deps, audit, { action: "webhook_endpoint.created", targetId: id, organizationId });
+      });
       return { ...toWebhookEndpoint(row), secret };
     },
 
@@ -118,7 +122,7 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
      * Changes url, events or enabled. Re-enabling clears the reason and puts the deliveries that
      * exhausted their retries back in the queue, in order: at-least-once survives an outage.
      */
-    async update(id: string, scope: string | null, patch: EndpointPatch): Promise<WebhookEndpoint> {
+    async update(id: string, scope: string | null, patch: EndpointPatch, audit?: AuditContext | null): Promise<WebhookEndpoint> {
       const row = await findRow(id, scope);
       const now = clock.now().toISOString();
       checkPrivateNetworkAllowed(patch.privateNetwork, scope);
@@ -133,6 +137,7 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
       if (patch.enabled === false && row.enabled === 1) Object.assign(changes, { enabled: 0, disabled_reason: DISABLED_BY_REQUEST, disabled_at: now });
       await db.transaction().execute(async (trx) => {
         await trx.updateTable("webhook_endpoints").set(changes).where("id", "=", id).execute();
+        await recordAudit(trx, deps, audit, { action: "webhook_endpoint.updated", targetId: id, organizationId: row.organization_id });
         if (!enabling) return;
         await trx
           .updateTable("webhook_deliveries")
@@ -145,9 +150,12 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
     },
 
     /** Deletes the endpoint with its deliveries and their attempts. */
-    async remove(id: string, scope: string | null): Promise<void> {
-      await findRow(id, scope);
-      await db.deleteFrom("webhook_endpoints").where("id", "=", id).execute();
+    async remove(id: string, scope: string | null, audit?: AuditContext | null): Promise<void> {
+      const row = await findRow(id, scope);
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("webhook_endpoints").where("id", "=", id).execute();
+        await recordAudit(trx, deps, audit, { action: "webhook_endpoint.deleted", targetId: id, organizationId: row.organization_id });
+      });
     },
   };
 }

@@ -13,6 +13,7 @@ import * as m0010 from "./0010-sync-run-guard-and-runner.js";
 import * as m0011 from "./0011-webhook-workers.js";
 import * as m0012 from "./0012-sync-runs-running.js";
 import * as m0013 from "./0013-private-network.js";
+import * as m0014 from "./0014-audit-log.js";
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, caps: StorageCapabilities): Promise<void>;
@@ -33,6 +34,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [
   ["0011-webhook-workers", m0011],
   ["0012-sync-runs-running", m0012],
   ["0013-private-network", m0013],
+  ["0014-audit-log", m0014],
 ];
 
 export function migrationsFor(caps: StorageCapabilities): Record<string, Migration> {
