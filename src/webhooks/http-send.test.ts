@@ -41,6 +41,18 @@ describe("sending webhook requests", () => {
     expect(after - before).toBeLessThanOrEqual(1);
   });
 
+  it("refuses a special address unless the request may reach it: an IP literal before connecting, a name on its resolved address", async () => {
+    const port = new URL(base).port;
+    const before = seen.length;
+    for (const url of [`http://127.0.0.1:${port}/guarded`, `http://2130706433:${port}/guarded`]) {
+      const outcome = await sendWebhook({ ...request("/"), url, allowPrivate: false });
+      expect(outcome).toMatchObject({ kind: "failed", status: null, error: "refused: 127.0.0.1 is a loopback address; set ROSTER_OUTBOUND_PRIVATE=allow or private_network on this endpoint" });
+    }
+    const byName = await sendWebhook({ ...request("/"), url: `http://localhost:${port}/guarded`, allowPrivate: false });
+    expect(byName).toMatchObject({ kind: "failed", error: expect.stringMatching(/^refused: (127\.0\.0\.1|::1) is a loopback address/) });
+    expect(seen.length).toBe(before);
+  });
+
   it("does not follow redirects: a receiver must answer itself", async () => {
     expect(await sendWebhook(request("/moved"))).toMatchObject({ kind: "failed", status: 302, error: "HTTP 302" });
   });
