@@ -3,6 +3,7 @@ import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { apiKeyRoutes } from "./api/api-keys-routes.js";
+import { auditLogRoutes } from "./api/audit-log-routes.js";
 import { directoryRoutes } from "./api/directories-routes.js";
 import { directoryGroupRoutes } from "./api/directory-groups-routes.js";
 import { directoryUserRoutes } from "./api/directory-users-routes.js";
@@ -184,6 +185,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(systemRoutes, { deps });
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });
+  await app.register(auditLogRoutes, { db: deps.db });
   await app.register(directoryRoutes, { services, tokenGraceSeconds: config.scimTokenGraceSeconds });
   await app.register(directoryUserRoutes, { deps });
   await app.register(directoryGroupRoutes, { deps });

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { OUTBOUND_PRIVATE_VALUES, type OutboundPrivateSetting, parseOutboundPrivate } from "./outbound/outbound-policy.js";
 
 /** Every setting Roster reads from the environment, parsed and validated once at start. */
 export interface RosterConfig {
@@ -13,6 +14,8 @@ export interface RosterConfig {
   readonly restoreDays: number;
   /** Days finished webhook deliveries and sync runs are kept (`ROSTER_HISTORY_DAYS`); 0 keeps them for ever. */
   readonly historyDays: number;
+  /** Days audit log entries are kept (`ROSTER_AUDIT_DAYS`, 365); 0 keeps them for ever. */
+  readonly auditDays: number;
   readonly bodyLimitBytes: number;
   readonly timeouts: TimeoutConfig;
   readonly rateLimit: RateLimitConfig;
@@ -23,6 +26,11 @@ export interface RosterConfig {
   /** A bearer token that opens `GET /metrics` besides the admin key (`ROSTER_METRICS_TOKEN`), for Prometheus scrapers. */
   readonly metricsToken: string | undefined;
   readonly sync: SyncConfig;
+  /**
+   * `ROSTER_OUTBOUND_PRIVATE`: whether webhook endpoints and connectors may reach loopback, private, link-local and
+   * other special addresses: `deny` (default; only rows an admin flagged `private_network`) or `allow` (all).
+   */
+  readonly outboundPrivate: OutboundPrivateSetting;
 }
 
 export interface SyncConfig {
@@ -124,6 +132,12 @@ function timeoutsFrom(env: Env): TimeoutConfig {
   });
 }
 
+function outboundPrivateFrom(env: Env): OutboundPrivateSetting {
+  const value = parseOutboundPrivate(env.ROSTER_OUTBOUND_PRIVATE);
+  if (!value) throw new ConfigError(`ROSTER_OUTBOUND_PRIVATE must be one of ${OUTBOUND_PRIVATE_VALUES.join(", ")}, got "${env.ROSTER_OUTBOUND_PRIVATE}"`);
+  return value;
+}
+
 function databaseFrom(env: Env): DatabaseConfig {
   const url = env.DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
@@ -148,6 +162,7 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     previousSecretKeys: (env.ROSTER_SECRET_KEY_PREVIOUS ?? "").split(",").map((key) => key.trim()).filter((key) => key.length > 0),
     restoreDays: integer(env, "ROSTER_RESTORE_DAYS", 7),
     historyDays: integer(env, "ROSTER_HISTORY_DAYS", 30),
+    auditDays: integer(env, "ROSTER_AUDIT_DAYS", 365),
     bodyLimitBytes: integer(env, "ROSTER_BODY_LIMIT", 1024 * 1024, 1024),
     timeouts: timeoutsFrom(env),
     rateLimit: Object.freeze({
@@ -167,5 +182,6 @@ export function loadConfig(env: Env = process.env): RosterConfig {
       thread: onOff(env, "ROSTER_SYNC_THREAD", true),
       threadHeapMb: integer(env, "ROSTER_SYNC_THREAD_HEAP_MB", 512, 32),
     }),
+    outboundPrivate: outboundPrivateFrom(env),
   });
 }

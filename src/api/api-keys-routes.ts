@@ -1,3 +1,4 @@
+import { auditContextOf } from "../audit/audit-entry.js";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { idPattern } from "../core/ids.js";
@@ -26,7 +27,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
     async (request, reply) => {
       requireAdmin(request);
       await services.organizations.get(request.params.id, null);
-      return reply.code(201).send(await services.apiKeys.create(request.params.id, request.body?.name ?? "default"));
+      return reply.code(201).send(await services.apiKeys.create(request.params.id, request.body?.name ?? "default", auditContextOf(request)));
     },
   );
 
@@ -52,7 +53,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
     },
     async (request, reply) => {
       requireAdmin(request);
-      await services.apiKeys.revoke(request.params.id, request.params.keyId);
+      await services.apiKeys.revoke(request.params.id, request.params.keyId, auditContextOf(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,3 +1,4 @@
+import { auditContextOf } from "../audit/audit-entry.js";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { organizationScope } from "../auth/principal.js";
@@ -18,6 +19,7 @@ const Connector = Type.Record(Type.String(), Type.Unknown(), { description: "Pul
 /** `/directories`: WorkOS's list and get, plus Roster's create, patch, soft delete, restore and token rotation. */
 export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices; tokenGraceSeconds: number }> = async (app, { services, tokenGraceSeconds }) => {
   const tags = ["directories"];
+  const PrivateNetwork = Type.Boolean({ description: "Admin key only: let the connector reach private addresses although ROSTER_OUTBOUND_PRIVATE refuses them" });
   const { directories } = services;
 
   app.post(
@@ -33,6 +35,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
             domain: Type.Optional(Domain),
             deactivated_members: Type.Optional(DeactivatedMembersSchema),
             connector: Type.Optional(Connector),
+            private_network: Type.Optional(PrivateNetwork),
           },
           { additionalProperties: false },
         ),
@@ -45,7 +48,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
       if (!organizationId) {
         return reply.code(422).send({ code: "validation_error", message: "organization_id is required", errors: [{ field: "organization_id", code: "required", message: "is required" }] });
       }
-      return reply.code(201).send(await directories.create({ ...request.body, organization_id: organizationId }, scope));
+      return reply.code(201).send(await directories.create({ ...request.body, organization_id: organizationId }, scope, auditContextOf(request)));
     },
   );
 
@@ -87,21 +90,22 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
             attribute_mapping: Type.Optional(AttributeMapping),
             role_mapping: Type.Optional(RoleMapping),
             connector: Type.Optional(Connector),
+            private_network: Type.Optional(PrivateNetwork),
           },
           { additionalProperties: false },
         ),
         response: { 200: DirectorySchema, ...errorResponses },
       },
     },
-    async (request) => directories.update(request.params.id, organizationScope(requireApiPrincipal(request)), request.body),
+    async (request) => directories.update(request.params.id, organizationScope(requireApiPrincipal(request)), request.body, auditContextOf(request)),
   );
 
   app.delete("/directories/:id", { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: DirParams, response: { 202: DirectorySchema, ...errorResponses } } }, async (request, reply) =>
-    reply.code(202).send(await directories.remove(request.params.id, organizationScope(requireApiPrincipal(request)))),
+    reply.code(202).send(await directories.remove(request.params.id, organizationScope(requireApiPrincipal(request)), auditContextOf(request))),
   );
 
   app.post("/directories/:id/restore", { schema: { tags, params: DirParams, response: { 200: DirectorySchema, ...errorResponses } } }, async (request) =>
-    directories.restore(request.params.id, organizationScope(requireApiPrincipal(request))),
+    directories.restore(request.params.id, organizationScope(requireApiPrincipal(request)), auditContextOf(request)),
   );
 
   app.post(
@@ -117,7 +121,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
     async (request, reply) => {
       const scope = organizationScope(requireApiPrincipal(request));
       const grace = request.body?.grace_period_seconds ?? tokenGraceSeconds;
-      return reply.code(201).send({ object: "scim_token" as const, ...(await directories.rotateScimToken(request.params.id, scope, grace)) });
+      return reply.code(201).send({ object: "scim_token" as const, ...(await directories.rotateScimToken(request.params.id, scope, grace, auditContextOf(request))) });
     },
   );
 };

@@ -1,3 +1,4 @@
+import { auditContextOf } from "../audit/audit-entry.js";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { idPattern } from "../core/ids.js";
@@ -26,7 +27,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ services: ApiServic
     },
     async (request, reply) => {
       requireAdmin(request);
-      return reply.code(201).send(await services.organizations.create(request.body));
+      return reply.code(201).send(await services.organizations.create(request.body, auditContextOf(request)));
     },
   );
 
@@ -59,12 +60,12 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ services: ApiServic
         response: { 200: OrganizationSchema, ...errorResponses },
       },
     },
-    async (request) => services.organizations.update(request.params.id, organizationScope(requireApiPrincipal(request)), request.body),
+    async (request) => services.organizations.update(request.params.id, organizationScope(requireApiPrincipal(request)), request.body, auditContextOf(request)),
   );
 
   app.delete("/organizations/:id", { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: OrgParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
     requireAdmin(request);
-    await services.organizations.remove(request.params.id);
+    await services.organizations.remove(request.params.id, auditContextOf(request));
     return reply.code(204).send(null);
   });
 };

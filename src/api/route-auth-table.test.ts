@@ -45,6 +45,7 @@ const API_ROUTES: Record<string, RouteRow> = {
   "GET /directory_groups": { access: "organization" },
   "GET /directory_groups/{id}": { access: "organization" },
   "GET /events": { access: "organization" },
+  "GET /audit_log": { access: "organization" },
   "POST /webhook_endpoints": { access: "organization", body: { url: "https://probe.example/hooks" } },
   "GET /webhook_endpoints": { access: "organization" },
   "GET /webhook_endpoints/{id}": { access: "organization" },
@@ -155,6 +156,7 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
       "/directory_groups": `?directory=${o.scimDir.id}`,
       "/directories": `?organization_id=${o.orgId}`,
       "/events": `?organization_id=${o.orgId}`,
+      "/audit_log": `?organization_id=${o.orgId}`,
     };
     return filled + (filters[filled] ?? "");
   }

@@ -1,3 +1,4 @@
+import { auditContextOf } from "../audit/audit-entry.js";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { organizationScope } from "../auth/principal.js";
@@ -86,7 +87,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
   app.post(
     "/directories/:id/syncs/:run/confirm",
     { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: RunParams, response: { 202: SyncRunSchema, ...errorResponses } } },
-    async (request, reply) => reply.code(202).send(await sync.confirm(request.params.id, request.params.run, scopeOf(request))),
+    async (request, reply) => reply.code(202).send(await sync.confirm(request.params.id, request.params.run, scopeOf(request), auditContextOf(request))),
   );
 
   app.post(

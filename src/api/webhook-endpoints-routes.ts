@@ -1,3 +1,4 @@
+import { auditContextOf } from "../audit/audit-entry.js";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { organizationScope } from "../auth/principal.js";
@@ -15,6 +16,7 @@ import { ignoreContentTypeWithoutBody } from "./bodiless.js";
 
 const Url = Type.String({ minLength: 1, maxLength: 2048 });
 const EventTypes = Type.Array(Type.Enum([...EVENT_TYPES]), { maxItems: EVENT_TYPES.length * 2, description: "Event types to receive; empty: all" });
+const PrivateNetwork = Type.Boolean({ description: "Admin key only: let the endpoint reach private addresses although ROSTER_OUTBOUND_PRIVATE refuses them" });
 const EndpointParams = Type.Object({ id: Type.String({ pattern: idPattern("webhookEndpoint") }) });
 const DeliveryParams = Type.Object({ id: Type.String({ pattern: idPattern("webhookEndpoint") }), deliveryId: Type.String({ pattern: idPattern("delivery") }) });
 
@@ -26,6 +28,7 @@ const EndpointSchema = Type.Object({
   endpoint_url: Type.String(),
   events: Type.Array(Type.String()),
   enabled: Type.Boolean(),
+  private_network: Type.Boolean({ description: "May reach private, loopback and link-local addresses although ROSTER_OUTBOUND_PRIVATE refuses them; set by the admin key only" }),
   disabled_reason: Nullable(Type.String()),
   disabled_at: Nullable(Type.String()),
   secret: Type.Optional(Type.String({ description: "Shown only in the answer that created the endpoint" })),
@@ -139,7 +142,7 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
       schema: {
         tags,
         body: Type.Object(
-          { url: Type.Optional(Url), endpoint_url: Type.Optional(Url), events: Type.Optional(EventTypes), organization_id: Type.Optional(Type.String({ pattern: idPattern("organization") })) },
+          { url: Type.Optional(Url), endpoint_url: Type.Optional(Url), events: Type.Optional(EventTypes), organization_id: Type.Optional(Type.String({ pattern: idPattern("organization") })), private_network: Type.Optional(PrivateNetwork) },
           { additionalProperties: false },
         ),
         response: { 201: EndpointSchema, ...errorResponses },
@@ -148,7 +151,7 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
     async (request, reply) => {
       const scope = organizationScope(requireApiPrincipal(request));
       const url = urlOf(request.body, true) ?? "";
-      const created = await endpoints.create({ url, events: request.body.events ?? [], organizationId: request.body.organization_id ?? null }, scope);
+      const created = await endpoints.create({ url, events: request.body.events ?? [], organizationId: request.body.organization_id ?? null, privateNetwork: request.body.private_network }, scope, auditContextOf(request));
       return reply.code(201).send(created);
     },
   );
@@ -179,7 +182,7 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
         tags,
         params: EndpointParams,
         body: Type.Object(
-          { url: Type.Optional(Url), endpoint_url: Type.Optional(Url), events: Type.Optional(EventTypes), enabled: Type.Optional(Type.Boolean()) },
+          { url: Type.Optional(Url), endpoint_url: Type.Optional(Url), events: Type.Optional(EventTypes), enabled: Type.Optional(Type.Boolean()), private_network: Type.Optional(PrivateNetwork) },
           { additionalProperties: false },
         ),
         response: { 200: EndpointSchema, ...errorResponses },
@@ -187,12 +190,12 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
     },
     async (request) => {
       const scope = organizationScope(requireApiPrincipal(request));
-      return endpoints.update(request.params.id, scope, { url: urlOf(request.body, false), events: request.body.events, enabled: request.body.enabled });
+      return endpoints.update(request.params.id, scope, { url: urlOf(request.body, false), events: request.body.events, enabled: request.body.enabled, privateNetwork: request.body.private_network }, auditContextOf(request));
     },
   );
 
   app.delete("/webhook_endpoints/:id", { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: EndpointParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
-    await endpoints.remove(request.params.id, organizationScope(requireApiPrincipal(request)));
+    await endpoints.remove(request.params.id, organizationScope(requireApiPrincipal(request)), auditContextOf(request));
     return reply.code(204).send(null);
   });
 

@@ -1,3 +1,4 @@
+import { type AuditContext, recordAudit } from "../audit/audit-entry.js";
 import type { Deps } from "../core/deps.js";
 import { Errors } from "../core/errors.js";
 import type { Page, PageRequest } from "../storage/paginate.js";
@@ -41,7 +42,7 @@ export function createApiKeyService(deps: Deps) {
   }
 
   return {
-    async create(organizationId: string, name: string): Promise<ApiKey> {
+    async create(organizationId: string, name: string, audit?: AuditContext | null): Promise<ApiKey> {
       const key = mintSecret("apiKey");
       const row: ApiKeyRow = {
         id: ids("apiKey"),
@@ -53,7 +54,10 @@ export function createApiKeyService(deps: Deps) {
         last_used_at: null,
         revoked_at: null,
       };
-      await db.insertInto("api_keys").values(row).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto("api_keys").values(row).execute();
+        await recordAudit(trx, deps, audit, { action: "api_key.created", targetId: row.id, organizationId });
+      });
       return toApiKey(row, key);
     },
 
@@ -63,15 +67,18 @@ export function createApiKeyService(deps: Deps) {
       return { ...result, data: result.data.map((r) => toApiKey(r)) };
     },
 
-    async revoke(organizationId: string, keyId: string): Promise<void> {
-      const result = await db
-        .updateTable("api_keys")
-        .set({ revoked_at: clock.now().toISOString() })
-        .where("id", "=", keyId)
-        .where("organization_id", "=", organizationId)
-        .where("revoked_at", "is", null)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) throw Errors.notFound("API key", keyId);
+    async revoke(organizationId: string, keyId: string, audit?: AuditContext | null): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable("api_keys")
+          .set({ revoked_at: clock.now().toISOString() })
+          .where("id", "=", keyId)
+          .where("organization_id", "=", organizationId)
+          .where("revoked_at", "is", null)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) throw Errors.notFound("API key", keyId);
+        await recordAudit(trx, deps, audit, { action: "api_key.revoked", targetId: keyId, organizationId });
+      });
     },
 
     /** The key's organization, or null for an unknown or revoked key. */

@@ -15,6 +15,7 @@ import { registerSyncCommands } from "./sync-commands.js";
 import { registerImportCommands } from "./import-commands.js";
 import { registerSecretsCommands } from "./secrets-commands.js";
 import { registerPortalCommands } from "./portal-commands.js";
+import { registerAuditCommands } from "./audit-commands.js";
 
 export function buildCli(): Command {
   const program = new Command("roster")
@@ -35,6 +36,7 @@ export function buildCli(): Command {
   registerWebhookCommands(program);
   registerSecretsCommands(program);
   registerPortalCommands(program);
+  registerAuditCommands(program);
   return program;
 }
 

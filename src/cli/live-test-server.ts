@@ -32,6 +32,8 @@ export async function startLiveServer(options: { readonly connectorKinds?: Conne
     ROSTER_ADMIN_KEY: TEST_ADMIN_KEY,
     ROSTER_SECRET_KEY: SECRET_KEY,
     LOG_LEVEL: "silent",
+    // Receivers and stand-ins listen on loopback.
+    ROSTER_OUTBOUND_PRIVATE: "allow",
   };
   const server = await startServer(loadConfig(env), options);
   return {

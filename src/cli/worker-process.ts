@@ -25,7 +25,7 @@ export async function startWorker(config: RosterConfig, log: WorkerLog, options:
   const storage = openStorage(config.database);
   await migrateToLatest(storage);
   const keyring = createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => log.warn({}, message) });
-  const deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), keyring, log, eventWrites: storage.eventWrites };
+  const deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), keyring, log, eventWrites: storage.eventWrites, outboundPrivate: config.outboundPrivate };
   const worker = createDeliveryWorker(deps, options).start();
   // Scheduled pull syncs run here too; the lease keeps each directory to one process.
   const sync = createSyncService({ ...deps, config, kinds: defaultConnectorKinds(), batchSize: config.sync.batchSize, thread: syncThreadFor(config, storage) });

@@ -1,4 +1,5 @@
 import { type ApiKeysApi, createApiKeysApi } from "./api-keys.js";
+import { type AuditLogApi, createAuditLogApi } from "./audit-log.js";
 import { createDirectoriesApi, type DirectoriesApi } from "./directories.js";
 import { createDirectoryGroupsApi, type DirectoryGroupsApi } from "./directory-groups.js";
 import { createDirectorySyncsApi, type DirectorySyncsApi } from "./directory-syncs.js";
@@ -24,6 +25,8 @@ export interface RosterClientOptions {
 export interface RosterClient {
   readonly organizations: OrganizationsApi;
   readonly apiKeys: ApiKeysApi;
+  /** `GET /audit_log`: administrative actions. */
+  readonly auditLog: AuditLogApi;
   readonly directories: DirectoriesApi;
   readonly directoryUsers: DirectoryUsersApi;
   readonly directoryGroups: DirectoryGroupsApi;
@@ -57,6 +60,7 @@ export function createRosterClient(options: RosterClientOptions): RosterClient {
     directoryGroups: createDirectoryGroupsApi(http),
     directorySyncs: createDirectorySyncsApi(http),
     events: createEventsApi(http),
+    auditLog: createAuditLogApi(http),
     webhookEndpoints: createWebhookEndpointsApi(http),
     portal: createPortalApi(http),
     system: createSystemApi(http),

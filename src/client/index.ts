@@ -1,6 +1,7 @@
 // `@rostersync/client`: the typed SDK, published as a package of its own with no runtime dependencies. Everything a caller needs, and nothing internal.
 
 export type { ApiKeysApi, CreateApiKeyInput } from "./api-keys.js";
+export type { AuditActorKind, AuditEntry, AuditLogApi, AuditLogListParams } from "./audit-log.js";
 export { createRosterClient, type RosterClient, type RosterClientOptions } from "./client.js";
 export type { CreateDirectoryInput, DirectoriesApi, DirectoryListParams, RotateScimTokenInput, ScimRequestListParams, UpdateDirectoryInput } from "./directories.js";
 export type { DirectoryGroupListParams, DirectoryGroupsApi } from "./directory-groups.js";

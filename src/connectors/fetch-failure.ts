@@ -1,3 +1,4 @@
+import { refusalIn } from "../outbound/outbound-policy.js";
 import { SourceError } from "./source.js";
 
 /** Error codes undici (or the OS under it) reports when a connection could not be made in time. */
@@ -31,6 +32,9 @@ function causeChain(error: unknown): { code: string | undefined; message: string
  */
 export function fetchFailure(error: unknown, where: string, runSignal: AbortSignal, timeoutMs: number): unknown {
   if (runSignal.aborted) return runSignal.reason ?? error;
+  // The outbound guard's words, as they are: they say what to set to allow the address.
+  const refusal = refusalIn(error);
+  if (refusal) return new SourceError("misconfigured", `${where}: ${refusal.message}`, { cause: error });
   if (error instanceof Error && error.name === "TimeoutError") {
     return new SourceError("timeout", `${where} did not answer within ${timeoutMs} ms`, { cause: error });
   }

@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   scimRequest: "scimreq",
   portalLink: "portal_link",
   webSession: "wsess",
+  auditEntry: "audit",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

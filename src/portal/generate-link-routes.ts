@@ -1,3 +1,4 @@
+import { auditContextOf } from "../audit/audit-entry.js";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { organizationScope } from "../auth/principal.js";
@@ -53,7 +54,7 @@ export const generateLinkRoutes: FastifyPluginAsyncTypebox<{ links: PortalLinks 
       if (intent !== "dsync") {
         throw Errors.validation(`Roster's setup links set up directory sync: intent must be "dsync", not "${intent}"`, [{ field: "intent", code: "unsupported", message: 'must be "dsync"' }]);
       }
-      const { link, row } = await links.generate({ organizationId: organization, intent, returnUrl: checkUrl("return_url", return_url), successUrl: checkUrl("success_url", success_url) }, scope);
+      const { link, row } = await links.generate({ organizationId: organization, intent, returnUrl: checkUrl("return_url", return_url), successUrl: checkUrl("success_url", success_url) }, scope, auditContextOf(request));
       request.log.info({ link: row.id, organization: row.organization_id, expires_at: row.expires_at }, "setup link created");
       return reply.code(201).send({ link });
     },

@@ -1,3 +1,4 @@
+import { type AuditContext, recordAudit } from "../audit/audit-entry.js";
 import { hashSecret, mintSecret } from "../auth/secrets.js";
 import type { Deps } from "../core/deps.js";
 import { Errors } from "../core/errors.js";
@@ -27,7 +28,7 @@ export function createPortalLinks(deps: Deps, sessions: WebSessions) {
   const { db, clock, ids, config } = deps;
   return {
     /** Mints a link for `organizationId`, which must exist inside `scope` (null: the admin). */
-    async generate(input: GenerateLinkInput, scope: string | null): Promise<{ link: string; row: PortalLinkRow }> {
+    async generate(input: GenerateLinkInput, scope: string | null, audit?: AuditContext | null): Promise<{ link: string; row: PortalLinkRow }> {
       if (scope !== null && scope !== input.organizationId) throw Errors.notFound("Organization", input.organizationId);
       const org = await db.selectFrom("organizations").select("id").where("id", "=", input.organizationId).executeTakeFirst();
       if (!org) throw Errors.notFound("Organization", input.organizationId);
@@ -44,12 +45,15 @@ export function createPortalLinks(deps: Deps, sessions: WebSessions) {
         expires_at: new Date(now.getTime() + LINK_TTL_MS).toISOString(),
         opened_at: null,
       };
-      await db.insertInto("portal_links").values(row).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto("portal_links").values(row).execute();
+        await recordAudit(trx, deps, audit, { action: "portal.link.created", targetId: row.id, organizationId: row.organization_id });
+      });
       return { link: `${config.publicUrl}/portal/launch?secret=${encodeURIComponent(secret)}`, row };
     },
 
     /** Opens a link once: the one conditional update decides, so two browsers racing get one session. */
-    async open(secret: string): Promise<OpenedLink> {
+    async open(secret: string, request?: { readonly requestId: string | null; readonly sourceIp: string | null }): Promise<OpenedLink> {
       const hash = hashSecret(secret);
       const now = clock.now().toISOString();
       const claimed = await db
@@ -64,7 +68,10 @@ export function createPortalLinks(deps: Deps, sessions: WebSessions) {
         const reason = !link ? "unknown" : link.opened_at !== null ? "used" : "expired";
         return { ok: false, reason, link };
       }
-      const { token } = await sessions.start({ kind: "portal", organizationId: link.organization_id, linkId: link.id, ttlMs: PORTAL_SESSION_TTL_MS });
+      const { token, row: session } = await sessions.start({ kind: "portal", organizationId: link.organization_id, linkId: link.id, ttlMs: PORTAL_SESSION_TTL_MS });
+      // The session the link opened is who acts from here on; the claim and the session are written apart already.
+      const opener = request ? { actorKind: "portal_session" as const, actorId: session.id, ...request } : null;
+      await recordAudit(db, deps, opener, { action: "portal.link.opened", targetId: link.id, organizationId: link.organization_id });
       return { ok: true, sessionToken: token, link };
     },
   };

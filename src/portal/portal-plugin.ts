@@ -58,7 +58,7 @@ export async function portalPlugin(app: FastifyInstance, options: PortalPluginOp
     web.get<{ Querystring: { secret?: string } }>("/portal/launch", async (request, reply) => {
       reply.header("cache-control", "no-store");
       const secret = typeof request.query.secret === "string" ? request.query.secret : "";
-      const opened = secret ? await links.open(secret) : ({ ok: false, reason: "unknown", link: null } as const);
+      const opened = secret ? await links.open(secret, { requestId: request.id, sourceIp: request.ip || null }) : ({ ok: false, reason: "unknown", link: null } as const);
       if (!opened.ok) {
         request.log.info({ link: opened.link?.id ?? null, reason: opened.reason }, "setup link refused");
         return reply.code(opened.reason === "unknown" ? 404 : 410).type(HTML).send(linkProblemPage(opened.reason));

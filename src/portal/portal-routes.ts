@@ -1,3 +1,4 @@
+import { auditContextOf } from "../audit/audit-entry.js";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { AppError, Errors } from "../core/errors.js";
 import type { Deps } from "../core/deps.js";
@@ -90,7 +91,7 @@ export async function portalPageRoutes(app: FastifyInstance, options: PortalPage
     const connector = choice.type === "ldap" ? ldapConnector(form) : choice.type === "google workspace" ? googleConnector(form) : choice.type === "csv" ? {} : undefined;
     let created: Awaited<ReturnType<DirectoryService["create"]>>;
     try {
-      created = await directories.create({ organization_id: ctx.organizationId, name: form.name ?? "", type: choice.type, connector }, ctx.organizationId);
+      created = await directories.create({ organization_id: ctx.organizationId, name: form.name ?? "", type: choice.type, connector }, ctx.organizationId, auditContextOf(request));
     } catch (error) {
       if (error instanceof AppError && error.status === 422) return reply.code(422).type(HTML).send(setupPage(ctx, choice, form as Record<string, string>, { message: error.message, errors: error.errors }));
       throw error;
@@ -116,7 +117,7 @@ export async function portalPageRoutes(app: FastifyInstance, options: PortalPage
     const ctx = ctxOf(request);
     const directory = await portalDirectory(directories, ctx.organizationId, request.params.id);
     const choice = choiceForType(directory.type) ?? GENERIC_SCIM;
-    const rotated = await directories.rotateScimToken(directory.id, ctx.organizationId, tokenGraceSeconds);
+    const rotated = await directories.rotateScimToken(directory.id, ctx.organizationId, tokenGraceSeconds, auditContextOf(request));
     request.log.info({ directory: directory.id, organization: ctx.organizationId }, "portal: SCIM token rotated");
     const activity = await directoryActivity(activityDeps, ctx.organizationId, directory.id);
     return reply
@@ -146,7 +147,7 @@ export async function portalPageRoutes(app: FastifyInstance, options: PortalPage
   app.post<{ Params: { id: string; run: string } }>("/portal/directories/:id/syncs/:run/confirm", async (request, reply) => {
     const ctx = ctxOf(request);
     const directory = await portalDirectory(directories, ctx.organizationId, request.params.id);
-    await sync.confirm(directory.id, request.params.run, ctx.organizationId);
+    await sync.confirm(directory.id, request.params.run, ctx.organizationId, auditContextOf(request));
     request.log.info({ directory: directory.id, run: request.params.run }, "portal: held sync run confirmed");
     return backTo(reply, directory.id);
   });

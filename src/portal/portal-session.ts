@@ -13,6 +13,8 @@ export const PORTAL_PATH = "/portal";
 /** A portal session: one organization's directory setup, nothing else. */
 export interface PortalContext {
   readonly sessionToken: string;
+  /** The session's row id: what the audit log names (never the token). */
+  readonly sessionId: string;
   readonly organizationId: string;
   readonly organizationName: string;
   readonly csrf: string;
@@ -45,6 +47,7 @@ export function createPortalSessionHook(db: Kysely<Database>, sessions: WebSessi
     }
     request.portal = {
       sessionToken: token,
+      sessionId: session.id,
       organizationId: org.id,
       organizationName: org.name,
       csrf: csrfToken(token),

@@ -143,7 +143,7 @@ describe.each(DIALECTS)("housekeeping on %s", (dialect) => {
           .execute();
       }
       keeper.clock.advance(400 * DAY);
-      expect(await houseKeep(keeper.deps)).toEqual({ directoriesPurged: 0, deliveriesPruned: 0, syncRunsPruned: 0, portalPruned: 0 });
+      expect(await houseKeep(keeper.deps)).toEqual({ directoriesPurged: 0, deliveriesPruned: 0, syncRunsPruned: 0, portalPruned: 0, auditPruned: 0 });
       expect(await keeper.storage.db.selectFrom("sync_runs").select("id").execute()).toHaveLength(2);
     } finally {
       await keeper.close();

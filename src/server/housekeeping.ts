@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Deps } from "../core/deps.js";
+import { pruneAuditLog } from "../audit/audit-log.js";
 import { prunePortal } from "../portal/portal-retention.js";
 import { pruneSyncRuns } from "../sync/run-retention.js";
 import { createDirectoryService } from "../tenancy/directories.js";
@@ -14,21 +15,25 @@ export interface HousekeepingResult {
   readonly syncRunsPruned: number;
   /** Expired setup-portal sessions and setup links that can open nothing any more. */
   readonly portalPruned: number;
+  /** Audit log entries older than `ROSTER_AUDIT_DAYS`. */
+  readonly auditPruned: number;
 }
 
 /**
  * One pass: hard-deletes directories past their restore window (`ROSTER_RESTORE_DAYS`), and the
  * webhook deliveries and sync runs that finished more than `ROSTER_HISTORY_DAYS` ago (0 keeps them),
- * and expired setup-portal sessions and links.
+ * expired setup-portal sessions and links, and audit log entries older than `ROSTER_AUDIT_DAYS` (0 keeps them).
  * Every step is idempotent, so several processes on one database may run it.
  */
 export async function houseKeep(deps: Deps): Promise<HousekeepingResult> {
   const directoriesPurged = await createDirectoryService(deps).purgeExpired();
   const portalPruned = await prunePortal(deps.db, deps.clock.now());
+  const before = (days: number) => new Date(deps.clock.now().getTime() - days * 86_400_000);
+  const auditPruned = deps.config.auditDays === 0 ? 0 : await pruneAuditLog(deps.db, before(deps.config.auditDays));
   const days = deps.config.historyDays;
-  if (days === 0) return { directoriesPurged, deliveriesPruned: 0, syncRunsPruned: 0, portalPruned };
-  const cutoff = new Date(deps.clock.now().getTime() - days * 86_400_000);
-  return { directoriesPurged, deliveriesPruned: await pruneDeliveries(deps.db, cutoff), syncRunsPruned: await pruneSyncRuns(deps.db, cutoff), portalPruned };
+  if (days === 0) return { directoriesPurged, deliveriesPruned: 0, syncRunsPruned: 0, portalPruned, auditPruned };
+  const cutoff = before(days);
+  return { directoriesPurged, deliveriesPruned: await pruneDeliveries(deps.db, cutoff), syncRunsPruned: await pruneSyncRuns(deps.db, cutoff), portalPruned, auditPruned };
 }
 
 /** Runs `houseKeep` a minute after start (so restarts do not postpone it for ever), then hourly. */

@@ -59,7 +59,7 @@ export async function startServer(requested: RosterConfig, options: Pick<AppOpti
   const secretKeyring = createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => app.log.warn(message) });
   const app = await buildApp(deps, { secretKeyring, connectorKinds: options.connectorKinds, syncThread: syncThreadFor(config, storage), poolStats: storage.poolStats });
   const address = await app.listen({ host: config.host, port: config.port });
-  const worker = createDeliveryWorker({ ...deps, keyring: secretKeyring, log: app.log.child({ component: "webhooks" }), eventWrites: storage.eventWrites }).start();
+  const worker = createDeliveryWorker({ ...deps, keyring: secretKeyring, outboundPrivate: config.outboundPrivate, log: app.log.child({ component: "webhooks" }), eventWrites: storage.eventWrites }).start();
 
   const scheduler = startSyncScheduler(app.sync, config.sync.schedulerIntervalMs, app.log.child({ component: "sync" }));
   const housekeeping = startHousekeeping(deps, app.log.child({ component: "housekeeping" }));

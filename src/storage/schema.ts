@@ -24,6 +24,20 @@ export interface Database {
   sync_runs: SyncRunsTable;
   portal_links: PortalLinksTable;
   web_sessions: WebSessionsTable;
+  audit_log: AuditLogTable;
+}
+
+/** One administrative action (see src/audit): never a secret, only ids. */
+export interface AuditLogTable {
+  id: string;
+  actor_kind: string;
+  actor_id: string | null;
+  action: string;
+  target_id: string | null;
+  organization_id: string | null;
+  request_id: string | null;
+  source_ip: string | null;
+  created_at: string;
 }
 
 /** A setup link for a customer's IT admin: single use, stored as the SHA-256 of its secret. */
@@ -117,6 +131,8 @@ export interface DirectoriesTable {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  /** 1: an admin let this directory's connector reach private addresses (`ROSTER_OUTBOUND_PRIVATE`). */
+  private_network: Generated<number>;
 }
 
 /** One row per pull directory: its run lease, schedule and delta watermark. */
@@ -259,6 +275,7 @@ export type SyncRunRow = Selectable<SyncRunsTable>;
 export type ScimRequestRow = Selectable<ScimRequestsTable>;
 export type PortalLinkRow = Selectable<PortalLinksTable>;
 export type WebSessionRow = Selectable<WebSessionsTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type DirectoryUpdate = Updateable<DirectoriesTable>;
 
@@ -278,6 +295,8 @@ export interface WebhookEndpointsTable {
   cursor_pos: string;
   created_at: string;
   updated_at: string;
+  /** 1: an admin let this endpoint reach private addresses (`ROSTER_OUTBOUND_PRIVATE`). */
+  private_network: Generated<number>;
 }
 
 export interface WebhookDeliveriesTable {

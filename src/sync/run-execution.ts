@@ -2,6 +2,7 @@ import type { ConnectorKinds } from "../connectors/connector-kind.js";
 import { withoutCommonKeys } from "../connectors/connector-settings.js";
 import { type ConnectorSource, SourceError } from "../connectors/source.js";
 import type { StoreDeps } from "../directory/index.js";
+import { type OutboundPrivateSetting, outboundPolicy, parseOutboundPrivate, withOutboundPolicy } from "../outbound/outbound-policy.js";
 import { AppError } from "../core/errors.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
 import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
@@ -25,6 +26,8 @@ export interface RunDeps extends StoreDeps {
   readonly log: SyncLog;
   /** Records per transaction (default 50): small enough that requests never wait long behind a batch. */
   readonly batchSize?: number | undefined;
+  /** `ROSTER_OUTBOUND_PRIVATE`; without it, the process environment's. */
+  readonly outboundPrivate?: OutboundPrivateSetting | undefined;
 }
 
 /** A live pull directory with its connector settings opened. */
@@ -106,13 +109,16 @@ export async function executeRun(deps: RunDeps, dir: PullDirectory, run: SyncRun
   try {
     const kind = deps.kinds[dir.row.type];
     if (!kind) throw new SourceError("misconfigured", `No connector for directory type "${dir.row.type}"`);
-    source = kind.open(withoutCommonKeys(dir.config), { upload: options.upload });
-    if (run.mode === "user") {
-      await runSingleUser(ctx, source, run.username ?? "");
-      outcome = { state: "succeeded", watermark: null };
-    } else {
-      outcome = await runEngine(ctx, source, { mode: run.mode as "full" | "delta", changedSince: options.changedSince, confirmed: options.confirmed });
-    }
+    // Every connection the connector makes during the run is held to its directory's policy.
+    const setting = deps.outboundPrivate ?? parseOutboundPrivate(process.env.ROSTER_OUTBOUND_PRIVATE) ?? "deny";
+    const policy = outboundPolicy(setting, dir.row.private_network === 1, "directory");
+    outcome = await withOutboundPolicy(policy, async (): Promise<RunOutcome> => {
+      const opened = kind.open(withoutCommonKeys(dir.config), { upload: options.upload });
+      source = opened;
+      if (run.mode !== "user") return runEngine(ctx, opened, { mode: run.mode as "full" | "delta", changedSince: options.changedSince, confirmed: options.confirmed });
+      await runSingleUser(ctx, opened, run.username ?? "");
+      return { state: "succeeded", watermark: null };
+    });
   } catch (error) {
     outcome = failureOf(error, abort.signal);
     if (outcome.state === "failed" && outcome.reason === "internal") deps.log.error({ err: error, run: run.id }, "sync run failed");

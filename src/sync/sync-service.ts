@@ -1,6 +1,7 @@
 import { openConnector, withoutCommonKeys } from "../connectors/connector-settings.js";
 import type { ConnectorCheck } from "../connectors/connector-kind.js";
 import { SourceError } from "../connectors/source.js";
+import { type AuditContext, recordAudit } from "../audit/audit-entry.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
@@ -48,6 +49,7 @@ export interface StartOptions {
 /** Sync runs of pull directories (SPEC §4, §6): start, watch, confirm; one at a time per directory. */
 export function createSyncService(deps: SyncServiceDeps) {
   const { db, clock, ids, kinds, thread } = deps;
+  const runDeps: SyncServiceDeps = { ...deps, outboundPrivate: deps.config.outboundPrivate };
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   /** The caller's pull directory, or 404/409; what reading its runs needs (no credentials opened). */
@@ -117,8 +119,8 @@ export function createSyncService(deps: SyncServiceDeps) {
     running.set(run.id, { controller, done: new Promise<void>((resolve) => (finished = resolve)) });
     try {
       // One user is quick: not worth a thread's start.
-      if (!thread || run.mode === "user") return await executeRun(deps, dir, run, options, controller);
-      const data = { database: thread.database, sharing: thread.sharing, dir: { row: dir.row, config: dir.config }, run, options, batchSize: deps.batchSize, kindsModule: thread.kindsModule };
+      if (!thread || run.mode === "user") return await executeRun(runDeps, dir, run, options, controller);
+      const data = { database: thread.database, sharing: thread.sharing, dir: { row: dir.row, config: dir.config }, run, options, batchSize: deps.batchSize, outboundPrivate: deps.config.outboundPrivate, kindsModule: thread.kindsModule };
       return await runOnThread(data, thread.heapMb, { signal: controller.signal, log: deps.log, onEvents: () => thread.eventWrites?.announce() });
     } catch (error) {
       deps.log.error({ err: error, run: run.id }, "sync thread failed");
@@ -203,7 +205,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     },
 
     /** Releases a run held by the mass-removal guard: it runs again, removals allowed. */
-    async confirm(directoryId: string, runId: string, scope: string | null): Promise<SyncRunObject> {
+    async confirm(directoryId: string, runId: string, scope: string | null, audit?: AuditContext | null): Promise<SyncRunObject> {
       const dir = await loadDirectory(directoryId, scope);
       const held = await db.selectFrom("sync_runs").selectAll().where("id", "=", runId).where("directory_id", "=", directoryId).executeTakeFirst();
       if (!held) throw Errors.notFound("Sync run", runId);
@@ -214,7 +216,10 @@ export function createSyncService(deps: SyncServiceDeps) {
       const now = clock.now();
       await takeLease(directoryId, runId, now);
       const resumed = { state: "running", phase: "connecting", confirmed_at: now.toISOString(), heartbeat_at: now.toISOString(), finished_at: null, runner: runnerText(thisRunner()) };
-      await db.updateTable("sync_runs").set(resumed).where("id", "=", runId).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable("sync_runs").set(resumed).where("id", "=", runId).execute();
+        await recordAudit(trx, deps, audit, { action: "sync.confirmed", targetId: runId, organizationId: dir.row.organization_id });
+      });
       // The held pass wrote nothing: the confirmed run applies the whole change, and its counts are its own.
       inBackground(execute(dir, { ...held, ...resumed }, { confirmed: true, upload: held.upload ?? undefined }));
       return presentRun(runId);

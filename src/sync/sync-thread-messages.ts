@@ -1,4 +1,5 @@
 import type { DatabaseConfig } from "../config.js";
+import type { OutboundPrivateSetting } from "../outbound/outbound-policy.js";
 import type { StorageSharing } from "../storage/connect.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
 import type { RunOutcome } from "./run-finish.js";
@@ -13,6 +14,7 @@ export interface SyncThreadData {
   readonly run: SyncRunRow;
   readonly options: RunOptions;
   readonly batchSize: number | undefined;
+  readonly outboundPrivate: OutboundPrivateSetting;
   /** See `SyncThreadOptions.kindsModule`; the default connector kinds without it. */
   readonly kindsModule: string | undefined;
 }

@@ -34,7 +34,7 @@ try {
   storage.eventWrites.subscribe(() => send({ type: "events" }));
   const dir = { row: data.dir.row, config: data.dir.config, settings: readSyncSettings(data.dir.config).settings };
   const kinds = data.kindsModule ? ((await import(data.kindsModule)) as { connectorKinds(): ConnectorKinds }).connectorKinds() : defaultConnectorKinds();
-  const deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), kinds, log, batchSize: data.batchSize };
+  const deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), kinds, log, batchSize: data.batchSize, outboundPrivate: data.outboundPrivate };
   const outcome = await executeRun(deps, dir, data.run, data.options, abort);
   send({ type: "done", outcome });
 } finally {

@@ -4,6 +4,8 @@ import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
 import { createDirectoryStore, withMapping } from "../directory/index.js";
 import { appendEvents } from "../directory/outbox.js";
+import { type AuditContext, recordAudit } from "../audit/audit-entry.js";
+import { outboundPolicy } from "../outbound/outbound-policy.js";
 import { containsText } from "../storage/like.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
 import type { DirectoryRow } from "../storage/schema.js";
@@ -21,6 +23,8 @@ export interface CreateDirectoryInput {
   readonly deactivated_members?: DeactivatedMembersPolicy | undefined;
   /** Pull types: the connector settings (SPEC §6). */
   readonly connector?: Record<string, unknown> | undefined;
+  /** Pull types, admin only: the connector may reach private addresses (`ROSTER_OUTBOUND_PRIVATE`). */
+  readonly private_network?: boolean | undefined;
 }
 
 export interface UpdateDirectoryInput extends MappingPatch {
@@ -29,6 +33,8 @@ export interface UpdateDirectoryInput extends MappingPatch {
   readonly deactivated_members?: DeactivatedMembersPolicy | undefined;
   /** Pull types: keys given replace the stored ones, `null` removes one, omitted credentials stay. */
   readonly connector?: Record<string, unknown> | undefined;
+  /** Admin only, as on create. */
+  readonly private_network?: boolean | undefined;
 }
 
 export interface DirectoryFilter {
@@ -36,6 +42,16 @@ export interface DirectoryFilter {
   readonly organizationId?: string | undefined;
   readonly search?: string | undefined;
   readonly includeDeleted?: boolean | undefined;
+}
+
+/** The `private_network` flag is the admin's to give: an organization key (or a portal session) is refused. */
+function checkPrivateNetworkAllowed(value: boolean | undefined, scope: string | null): void {
+  if (value !== undefined && scope !== null) throw Errors.forbidden("Only the admin key may set private_network");
+}
+
+/** Whether a connector PATCH points one of its URLs somewhere new (the admin's flag vouched for the old one). */
+function changesUrl(current: Record<string, unknown>, patch: Record<string, unknown>): boolean {
+  return Object.entries(patch).some(([key, value]) => value !== current[key] && [value, current[key]].some((v) => typeof v === "string" && /^[a-z][a-z0-9+.-]*:\/\//i.test(v)));
 }
 
 function checkName(name: string): string {
@@ -81,9 +97,13 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
   return {
     get,
 
-    async create(input: CreateDirectoryInput, scope: string | null): Promise<DirectoryObject> {
+    async create(input: CreateDirectoryInput, scope: string | null, audit?: AuditContext | null): Promise<DirectoryObject> {
       if (scope !== null && input.organization_id !== scope) throw Errors.notFound("Organization", input.organization_id);
+      checkPrivateNetworkAllowed(input.private_network, scope);
       const ingest = isIngestType(input.type);
+      if (ingest && input.private_network !== undefined) {
+        throw Errors.validation(`Directory type "${input.type}" receives SCIM pushes and reaches no address`, [{ field: "private_network", code: "not_allowed", message: "only pull directories take private_network" }]);
+      }
       if (ingest && input.connector !== undefined) {
         throw Errors.validation(`Directory type "${input.type}" receives SCIM pushes and takes no connector`, [{ field: "connector", code: "not_allowed", message: "only pull directory types take a connector" }]);
       }
@@ -106,11 +126,12 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
         domain: input.domain?.trim().toLowerCase() || null,
         deactivated_members: input.deactivated_members ?? "hide",
         settings: "{}",
-        connector: ingest ? null : (pull as PullDirectories).seal(input.type, id, input.connector),
+        connector: ingest ? null : (pull as PullDirectories).seal(input.type, id, input.connector, outboundPolicy(config.outboundPrivate, input.private_network === true, "directory")),
         linked_at: null,
         created_at: now,
         updated_at: now,
         deleted_at: null,
+        private_network: input.private_network === true ? 1 : 0,
       };
       if (!ingest) {
         const directory = { ...toDirectoryObject(row, EMPTY_COUNTS, null, config.restoreDays), connector: (pull as PullDirectories).present(row) };
@@ -118,6 +139,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
           await trx.insertInto("directories").values(row).execute();
           await (pull as PullDirectories).schedule(trx, row);
           await appendEvents(trx, deps, [{ event: "dsync.activated", organizationId: row.organization_id, directoryId: row.id, data: directory }]);
+          await recordAudit(trx, deps, audit, { action: "directory.created", targetId: row.id, organizationId: row.organization_id });
         });
         return directory;
       }
@@ -125,6 +147,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
       const token = await db.transaction().execute(async (trx) => {
         await trx.insertInto("directories").values(row).execute();
         const minted = await issueScimToken(trx, deps, row.id);
+        await recordAudit(trx, deps, audit, { action: "directory.created", targetId: row.id, organizationId: row.organization_id });
         await appendEvents(trx, deps, [
           { event: "dsync.activated", organizationId: row.organization_id, directoryId: row.id, data: directory },
           { event: "dsync.token.created", organizationId: row.organization_id, directoryId: row.id, data: { directory_id: row.id, last4: minted.last4 } },
@@ -146,9 +169,10 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
     },
 
     /** Changes a live directory; a changed mapping is re-applied to its users before the answer. */
-    async update(id: string, scope: string | null, patch: UpdateDirectoryInput): Promise<DirectoryObject> {
+    async update(id: string, scope: string | null, patch: UpdateDirectoryInput, audit?: AuditContext | null): Promise<DirectoryObject> {
       const row = await findRow(id, scope);
       requireLive(row);
+      checkPrivateNetworkAllowed(patch.private_network, scope);
       const mapping = mappingChangeOf(patch);
       const changes: Partial<DirectoryRow> = { updated_at: clock.now().toISOString() };
       if (patch.name !== undefined) {
@@ -158,15 +182,25 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
       if (patch.domain !== undefined) changes.domain = patch.domain?.trim().toLowerCase() || null;
       if (patch.deactivated_members !== undefined) changes.deactivated_members = patch.deactivated_members;
       if (mapping) changes.settings = withMapping(row.settings, mapping);
-      if (patch.connector !== undefined) {
-        if (row.connector === null || !pull) throw Errors.validation(`Directory ${id} receives SCIM pushes and takes no connector`, [{ field: "connector", code: "not_allowed", message: "only pull directories take a connector" }]);
-        changes.connector = pull.reseal(row, patch.connector);
+      if ((patch.connector !== undefined || patch.private_network !== undefined) && (row.connector === null || !pull)) {
+        const field = patch.connector !== undefined ? "connector" : "private_network";
+        throw Errors.validation(`Directory ${id} receives SCIM pushes and takes no ${field}`, [{ field, code: "not_allowed", message: `only pull directories take ${field}` }]);
+      }
+      if (patch.private_network !== undefined) changes.private_network = patch.private_network ? 1 : 0;
+      // An organization pointing a connector elsewhere loses the admin's leave, which was for the old address.
+      if (patch.connector !== undefined && scope !== null && pull && changesUrl(pull.present(row), patch.connector)) changes.private_network = 0;
+      if (patch.connector !== undefined && pull) {
+        const privateNetwork = (changes.private_network ?? row.private_network) === 1;
+        changes.connector = pull.reseal(row, patch.connector, outboundPolicy(config.outboundPrivate, privateNetwork, "directory"));
       }
       // Settings hold more than mappings: a concurrent PATCH must not be overwritten from a stale read.
-      let guarded = db.updateTable("directories").set(changes).where("id", "=", id).where("settings", "=", row.settings);
-      if (changes.connector && row.connector) guarded = guarded.where("connector", "=", row.connector);
-      const result = await guarded.executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw Errors.conflict(`Directory ${id} was changed concurrently; retry`);
+      await db.transaction().execute(async (trx) => {
+        let guarded = trx.updateTable("directories").set(changes).where("id", "=", id).where("settings", "=", row.settings);
+        if (changes.connector && row.connector) guarded = guarded.where("connector", "=", row.connector);
+        const result = await guarded.executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw Errors.conflict(`Directory ${id} was changed concurrently; retry`);
+        await recordAudit(trx, deps, audit, { action: "directory.updated", targetId: id, organizationId: row.organization_id });
+      });
       // The deactivated-members policy travels with a verified token.
       scimTokens?.forget(id);
       if (changes.connector && pull) await pull.schedule(db, { ...row, connector: changes.connector });
@@ -178,7 +212,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
     },
 
     /** Soft delete: state `deleting`, tokens stop working, restorable for ROSTER_RESTORE_DAYS. */
-    async remove(id: string, scope: string | null): Promise<DirectoryObject> {
+    async remove(id: string, scope: string | null, audit?: AuditContext | null): Promise<DirectoryObject> {
       const row = await findRow(id, scope);
       requireLive(row);
       const now = clock.now().toISOString();
@@ -186,12 +220,13 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
         await trx.updateTable("directories").set({ state: "deleting", deleted_at: now, updated_at: now }).where("id", "=", id).execute();
         const data = toDirectoryObject({ ...row, state: "deleting", deleted_at: now, updated_at: now }, EMPTY_COUNTS, null, config.restoreDays);
         await appendEvents(trx, deps, [{ event: "dsync.deleted", organizationId: row.organization_id, directoryId: id, data }]);
+        await recordAudit(trx, deps, audit, { action: "directory.deleted", targetId: id, organizationId: row.organization_id });
       });
       scimTokens?.forget(id);
       return get(id, scope);
     },
 
-    async restore(id: string, scope: string | null): Promise<DirectoryObject> {
+    async restore(id: string, scope: string | null, audit?: AuditContext | null): Promise<DirectoryObject> {
       const row = await findRow(id, scope);
       if (row.deleted_at === null) throw new AppError(409, "directory_not_deleted", `Directory ${id} is not deleted`);
       const now = clock.now().toISOString();
@@ -201,12 +236,13 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
         await trx.updateTable("directories").set({ state, deleted_at: null, updated_at: now }).where("id", "=", id).execute();
         const data = toDirectoryObject({ ...row, state, deleted_at: null, updated_at: now }, EMPTY_COUNTS, null, config.restoreDays);
         await appendEvents(trx, deps, [{ event: "dsync.activated", organizationId: row.organization_id, directoryId: id, data }]);
+        await recordAudit(trx, deps, audit, { action: "directory.restored", targetId: id, organizationId: row.organization_id });
       });
       return get(id, scope);
     },
 
     /** A new SCIM token, shown once; the old ones end now or after the grace period. */
-    async rotateScimToken(id: string, scope: string | null, graceSeconds: number): Promise<{ base_url: string; token: string; previous_token_expires_at: string | null }> {
+    async rotateScimToken(id: string, scope: string | null, graceSeconds: number, audit?: AuditContext | null): Promise<{ base_url: string; token: string; previous_token_expires_at: string | null }> {
       const row = await findRow(id, scope);
       requireLive(row);
       if (!isIngestType(row.type)) throw new AppError(409, "not_an_ingest_directory", `Directory ${id} has no SCIM endpoint`);
@@ -217,6 +253,7 @@ export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimT
           ...retired.map((last4) => ({ event: "dsync.token.revoked" as const, organizationId: row.organization_id, directoryId: id, data: { directory_id: id, last4, grace_seconds: graceSeconds } })),
           { event: "dsync.token.created", organizationId: row.organization_id, directoryId: id, data: { directory_id: id, last4: minted.last4 } },
         ]);
+        await recordAudit(trx, deps, audit, { action: "directory.scim_token.rotated", targetId: id, organizationId: row.organization_id });
         return minted.token;
       });
       scimTokens?.forget(id);

@@ -31,6 +31,8 @@ export interface DirectoryObject {
   readonly scim?: { base_url: string; token?: string };
   /** Pull directories: the connector settings without credentials. */
   readonly connector?: Record<string, unknown>;
+  /** Pull directories: an admin let the connector reach private addresses (`ROSTER_OUTBOUND_PRIVATE`). */
+  readonly private_network?: boolean;
   readonly deleted_at: string | null;
   /** A deleted directory: when its restore window closes and it is purged; null while it is live. */
   readonly restorable_until: string | null;
@@ -59,6 +61,7 @@ export function toDirectoryObject(row: DirectoryRow, counts: DirectoryCounts, sc
     deactivated_members: row.deactivated_members,
     ...readMapping(row.settings),
     ...(scimBase ? { scim: { base_url: scimBase } } : {}),
+    ...(row.connector !== null ? { private_network: row.private_network === 1 } : {}),
     deleted_at: row.deleted_at,
     restorable_until: row.deleted_at === null ? null : new Date(Date.parse(row.deleted_at) + restoreDays * 86_400_000).toISOString(),
     created_at: row.created_at,

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder } from "kysely";
 import { AppError, Errors, type FieldError } from "../core/errors.js";
+import { type AuditContext, recordAudit } from "../audit/audit-entry.js";
 import type { Deps } from "../core/deps.js";
 import { containsText } from "../storage/like.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
@@ -77,7 +78,7 @@ export function createOrganizationService(deps: Deps) {
   return {
     get,
 
-    async create(input: OrganizationInput): Promise<Organization> {
+    async create(input: OrganizationInput, audit?: AuditContext | null): Promise<Organization> {
       const now = clock.now().toISOString();
       const name = checkName(input.name);
       const row: OrganizationRow = {
@@ -88,7 +89,10 @@ export function createOrganizationService(deps: Deps) {
         created_at: now,
         updated_at: now,
       };
-      await db.insertInto("organizations").values(row).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto("organizations").values(row).execute();
+        await recordAudit(trx, deps, audit, { action: "organization.created", targetId: row.id, organizationId: row.id });
+      });
       return toOrganization(row);
     },
 
@@ -100,7 +104,7 @@ export function createOrganizationService(deps: Deps) {
       return { ...result, data: result.data.map(toOrganization) };
     },
 
-    async update(id: string, scope: string | null, patch: Partial<OrganizationInput>): Promise<Organization> {
+    async update(id: string, scope: string | null, patch: Partial<OrganizationInput>, audit?: AuditContext | null): Promise<Organization> {
       await get(id, scope);
       const changes: Record<string, string> = { updated_at: clock.now().toISOString() };
       if (patch.name !== undefined) {
@@ -108,7 +112,10 @@ export function createOrganizationService(deps: Deps) {
         changes.name_lower = changes.name.toLowerCase();
       }
       if (patch.domains !== undefined) changes.domains = JSON.stringify(normalizeDomains(patch.domains));
-      await db.updateTable("organizations").set(changes).where("id", "=", id).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable("organizations").set(changes).where("id", "=", id).execute();
+        await recordAudit(trx, deps, audit, { action: "organization.updated", targetId: id, organizationId: id });
+      });
       return get(id, scope);
     },
 
@@ -117,16 +124,21 @@ export function createOrganizationService(deps: Deps) {
      * purge would take them anyway); its keys go with it. A deleted directory still restorable
      * blocks it: the delete would cascade to the directory and break the promised restore window.
      */
-    async remove(id: string): Promise<void> {
+    async remove(id: string, audit?: AuditContext | null): Promise<void> {
       await get(id, null);
       const cutoff = new Date(clock.now().getTime() - deps.config.restoreDays * DAY_MS).toISOString();
       const blocking = (eb: ExpressionBuilder<Database, "directories">) => eb.or([eb("deleted_at", "is", null), eb("deleted_at", ">=", cutoff)]);
-      const deleted = await db
-        .deleteFrom("organizations")
-        .where("id", "=", id)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom("directories").select("id").where("organization_id", "=", id).where(blocking))))
-        .executeTakeFirst();
-      if (Number(deleted.numDeletedRows) === 1) return;
+      const removed = await db.transaction().execute(async (trx) => {
+        const deleted = await trx
+          .deleteFrom("organizations")
+          .where("id", "=", id)
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom("directories").select("id").where("organization_id", "=", id).where(blocking))))
+          .executeTakeFirst();
+        if (Number(deleted.numDeletedRows) !== 1) return false;
+        await recordAudit(trx, deps, audit, { action: "organization.deleted", targetId: id, organizationId: id });
+        return true;
+      });
+      if (removed) return;
       const directories = await db.selectFrom("directories").select(["id", "deleted_at"]).where("organization_id", "=", id).where(blocking).orderBy("id").execute();
       throw blockedDeletion(id, directories, deps.config.restoreDays);
     },

@@ -4,15 +4,17 @@ import type { Clock } from "../core/clock.js";
 import { Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
 import type { Db } from "../directory/types.js";
+import type { OutboundPolicy } from "../outbound/outbound-policy.js";
+import { connectorUrlErrors } from "../outbound/url-host-check.js";
 import type { DirectoryRow } from "../storage/schema.js";
 import { nextDue, readSyncSettings } from "../sync/sync-settings.js";
 
 /** What the directory service needs to keep pull directories' connector settings (SPEC §6). */
 export interface PullDirectories {
   /** Checks a new directory's connector and seals it (credentials included). */
-  seal(type: string, directoryId: string, connector: Record<string, unknown> | undefined): string;
+  seal(type: string, directoryId: string, connector: Record<string, unknown> | undefined, policy: OutboundPolicy): string;
   /** A PATCH's connector merged over the stored one, checked and sealed again. */
-  reseal(row: DirectoryRow, patch: Record<string, unknown>): string;
+  reseal(row: DirectoryRow, patch: Record<string, unknown>, policy: OutboundPolicy): string;
   /** The connector as the API shows it: no credentials. */
   present(row: DirectoryRow): Record<string, unknown>;
   /** Sets when the scheduler next runs the directory (none without a schedule). */
@@ -22,22 +24,24 @@ export interface PullDirectories {
 export function createPullDirectories(deps: { readonly clock: Clock; readonly keyring: SecretKeyring; readonly kinds: ConnectorKinds }): PullDirectories {
   const { kinds, keyring, clock } = deps;
 
-  function sealChecked(type: string, directoryId: string, config: Record<string, unknown>): string {
+  function sealChecked(type: string, directoryId: string, config: Record<string, unknown>, policy: OutboundPolicy): string {
     checkConnector(kinds, type, config);
+    const refused = connectorUrlErrors(config, policy);
+    if (refused.length > 0) throw Errors.validation("The connector names a private address", refused);
     return sealConnector(keyring.box(), directoryId, config);
   }
 
   return {
-    seal(type, directoryId, connector) {
+    seal(type, directoryId, connector, policy) {
       if (connector === undefined && !kinds[type]?.settingsOptional) {
         throw Errors.validation(`Directory type "${type}" needs a connector object`, [{ field: "connector", code: "required", message: "is required for pull directory types" }]);
       }
-      return sealChecked(type, directoryId, connector ?? {});
+      return sealChecked(type, directoryId, connector ?? {}, policy);
     },
 
-    reseal(row, patch) {
+    reseal(row, patch, policy) {
       const stored = openConnector(keyring.box(), row.id, row.connector ?? "");
-      return sealChecked(row.type, row.id, mergeConnector(stored, patch));
+      return sealChecked(row.type, row.id, mergeConnector(stored, patch), policy);
     },
 
     present(row) {

@@ -31,6 +31,8 @@ export interface ClaimedDelivery {
 export interface ClaimedRun {
   readonly endpointId: string;
   readonly url: string;
+  /** An admin let the endpoint reach private addresses (`private_network`). */
+  readonly privateNetwork: boolean;
   readonly secretSealed: string;
   readonly token: string;
   /** When the lease ends (ms since the epoch, by the worker's clock). */
@@ -152,14 +154,14 @@ export async function claimDueRuns(deps: ClaimDeps, limits: ClaimLimits): Promis
 
   const endpoints = await db
     .selectFrom("webhook_endpoints")
-    .select(["id", "url", "secret_sealed"])
+    .select(["id", "url", "secret_sealed", "private_network"])
     .where("id", "in", claimed.map((c) => c.endpointId))
     .execute();
   const byId = new Map(endpoints.map((e) => [e.id, e]));
   return claimed.flatMap((c) => {
     const endpoint = byId.get(c.endpointId);
     // Deleted since the claim: its deliveries went with it (cascade), nothing to send.
-    return endpoint ? [{ ...c, url: endpoint.url, secretSealed: endpoint.secret_sealed, leaseEnd }] : [];
+    return endpoint ? [{ ...c, url: endpoint.url, privateNetwork: endpoint.private_network === 1, secretSealed: endpoint.secret_sealed, leaseEnd }] : [];
   });
 }
 

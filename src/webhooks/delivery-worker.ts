@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Clock } from "../core/clock.js";
+import { type OutboundPrivateSetting, parseOutboundPrivate } from "../outbound/outbound-policy.js";
 import type { IdGenerator } from "../core/ids.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
 import type { StorageCapabilities } from "../storage/capabilities.js";
@@ -29,6 +30,8 @@ export interface DeliveryWorkerDeps {
   readonly log: WorkerLog;
   /** This process's commits that wrote events: the running worker wakes on them instead of its next poll. */
   readonly eventWrites?: EventWrites;
+  /** `ROSTER_OUTBOUND_PRIVATE` (the config's); without it, the process environment's. */
+  readonly outboundPrivate?: OutboundPrivateSetting | undefined;
 }
 
 export interface DeliveryWorkerOptions {
@@ -96,7 +99,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
   const unrecordedMax = options.unrecordedMax ?? 32;
   const heartbeatMs = options.heartbeatMs ?? 2_000;
   const sender = startRunSender();
-  const attemptRun = createRunAttempts({ clock: deps.clock, keyring: deps.keyring, sender, timeoutMs });
+  const attemptRun = createRunAttempts({ clock: deps.clock, keyring: deps.keyring, sender, timeoutMs, outboundPrivate: deps.outboundPrivate ?? parseOutboundPrivate(process.env.ROSTER_OUTBOUND_PRIVATE) ?? "deny" });
   const registry = createWorkerRegistry(deps, { staleMs: options.staleMs, here: options.here });
   // Claims name this worker only while it is registered (`start`): one driven by `runOnce` has no heartbeat.
   let owner: string | null = null;

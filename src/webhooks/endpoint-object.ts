@@ -10,6 +10,8 @@ export interface WebhookEndpoint {
   readonly endpoint_url: string;
   readonly events: string[];
   readonly enabled: boolean;
+  /** An admin let it reach private addresses (`ROSTER_OUTBOUND_PRIVATE`). */
+  readonly private_network: boolean;
   readonly disabled_reason: string | null;
   readonly disabled_at: string | null;
   readonly secret?: string;
@@ -26,6 +28,7 @@ export function toWebhookEndpoint(row: WebhookEndpointRow): WebhookEndpoint {
     endpoint_url: row.url,
     events: JSON.parse(row.events) as string[],
     enabled: row.enabled === 1,
+    private_network: row.private_network === 1,
     disabled_reason: row.disabled_reason,
     disabled_at: row.disabled_at,
     created_at: row.created_at,

@@ -2,8 +2,7 @@ import { Errors } from "../core/errors.js";
 
 /**
  * An endpoint URL: absolute http(s), no credentials in it (they would be logged and shown back).
- * Private and loopback hosts are allowed on purpose: Roster is self-hosted, and its receivers
- * often live on the same network.
+ * Where it may point is the outbound policy's question (`urlHostFieldError`, and the sender's guarded lookup).
  */
 export function checkEndpointUrl(raw: string, field = "url"): string {
   let url: URL;

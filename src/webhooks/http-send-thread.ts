@@ -13,16 +13,57 @@
  * - `{type: "abort", id}`: cuts the request in flight (its outcome: `interrupted`) and stops.
  * 2xx is success, anything else (redirects included: they are not followed, a receiver must
  * answer itself) a failure. The timeout covers the whole exchange.
+ * A request without `allowPrivate` goes through agents whose lookup refuses special addresses
+ * (`workerData.ranges`, in the words of `workerData.refusals`), checked on the address each
+ * connection is made to; an IP literal is checked before the request.
  */
 export const HTTP_SEND_THREAD_SOURCE = String.raw`
 "use strict";
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 const http = require("node:http");
 const https = require("node:https");
+const dns = require("node:dns");
+const net = require("node:net");
 const EXCERPT_BYTES = 1024;
+
+const special = new Map();
+for (const range of workerData.ranges) {
+  if (!special.has(range.kind)) special.set(range.kind, new net.BlockList());
+  special.get(range.kind).addSubnet(range.network, range.prefix, range.family);
+}
+
+// A refusal's error, without a code so that describe() keeps its words as they are.
+function refusalOf(address) {
+  const ip = address.replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
+  const family = net.isIP(ip);
+  if (family === 0) return null;
+  for (const [kind, list] of special) {
+    if (list.check(ip, family === 4 ? "ipv4" : "ipv6")) return Object.assign(new Error(workerData.refusals[kind].replace("{address}", ip)), { refused: true });
+  }
+  return null;
+}
+
+function guardedLookup(hostname, options, callback) {
+  dns.lookup(hostname, { family: options.family, hints: options.hints, all: true }, (error, addresses) => {
+    if (error) return callback(error);
+    for (const { address } of addresses) {
+      const refusal = refusalOf(address);
+      if (refusal) return callback(refusal);
+    }
+    if (options.all) return callback(null, addresses);
+    callback(null, addresses[0].address, addresses[0].family);
+  });
+}
+
 const agents = {
-  "http:": new http.Agent({ keepAlive: true, scheduling: "lifo" }),
-  "https:": new https.Agent({ keepAlive: true, scheduling: "lifo" }),
+  open: {
+    "http:": new http.Agent({ keepAlive: true, scheduling: "lifo" }),
+    "https:": new https.Agent({ keepAlive: true, scheduling: "lifo" }),
+  },
+  guarded: {
+    "http:": new http.Agent({ keepAlive: true, scheduling: "lifo", lookup: guardedLookup }),
+    "https:": new https.Agent({ keepAlive: true, scheduling: "lifo", lookup: guardedLookup }),
+  },
 };
 const runs = new Map();
 
@@ -44,7 +85,11 @@ function exchange(url, request, run) {
       resolve(answer);
     };
     const headers = Object.assign({ "content-type": "application/json", "content-length": Buffer.byteLength(request.body), "user-agent": "Roster-Webhooks/1" }, request.headers);
-    const req = (url.protocol === "https:" ? https : http).request(url, { method: "POST", agent: agents[url.protocol], headers });
+    // Node connects to an IP literal without a lookup: check it here.
+    const refusal = request.allowPrivate ? null : refusalOf(url.hostname);
+    if (refusal) return settle({ error: refusal, reused: false });
+    const agent = agents[request.allowPrivate ? "open" : "guarded"][url.protocol];
+    const req = (url.protocol === "https:" ? https : http).request(url, { method: "POST", agent, headers });
     run.req = req;
     req.on("response", (res) => {
       const chunks = [];

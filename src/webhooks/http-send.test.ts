@@ -28,7 +28,7 @@ describe("sending webhook requests", () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const request = (path: string, signal = new AbortController().signal, timeoutMs = 10_000) => ({ url: `${base}${path}`, body: "{}", headers: {}, timeoutMs, signal });
+  const request = (path: string, signal = new AbortController().signal, timeoutMs = 10_000) => ({ url: `${base}${path}`, body: "{}", headers: {}, allowPrivate: true, timeoutMs, signal });
 
   it("counts a 2xx without a body as delivered", async () => {
     expect(await sendWebhook(request("/ok"))).toMatchObject({ kind: "delivered", status: 204, excerpt: null });
@@ -39,6 +39,18 @@ describe("sending webhook requests", () => {
     for (let i = 0; i < 5; i++) expect(await sendWebhook(request("/ok"))).toMatchObject({ kind: "delivered" });
     const after = await new Promise<number>((resolve) => server.getConnections((_, n) => resolve(n)));
     expect(after - before).toBeLessThanOrEqual(1);
+  });
+
+  it("refuses a special address unless the request may reach it: an IP literal before connecting, a name on its resolved address", async () => {
+    const port = new URL(base).port;
+    const before = seen.length;
+    for (const url of [`http://127.0.0.1:${port}/guarded`, `http://2130706433:${port}/guarded`]) {
+      const outcome = await sendWebhook({ ...request("/"), url, allowPrivate: false });
+      expect(outcome).toMatchObject({ kind: "failed", status: null, error: "refused: 127.0.0.1 is a loopback address; set ROSTER_OUTBOUND_PRIVATE=allow or private_network on this endpoint" });
+    }
+    const byName = await sendWebhook({ ...request("/"), url: `http://localhost:${port}/guarded`, allowPrivate: false });
+    expect(byName).toMatchObject({ kind: "failed", error: expect.stringMatching(/^refused: (127\.0\.0\.1|::1) is a loopback address/) });
+    expect(seen.length).toBe(before);
   });
 
   it("does not follow redirects: a receiver must answer itself", async () => {

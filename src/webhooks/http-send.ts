@@ -1,5 +1,13 @@
 import { Worker } from "node:worker_threads";
+import { refusalMessage } from "../outbound/outbound-policy.js";
+import { SPECIAL_RANGES } from "../outbound/special-addresses.js";
 import { HTTP_SEND_THREAD_SOURCE } from "./http-send-thread.js";
+
+/** What the sender thread refuses, and in which words (`{address}` stands for the address). */
+function guardData() {
+  const kinds = [...new Set(SPECIAL_RANGES.map((range) => range.kind))];
+  return { ranges: SPECIAL_RANGES, refusals: Object.fromEntries(kinds.map((kind) => [kind, refusalMessage("{address}", kind, "endpoint")])) };
+}
 
 /** At most this much of a receiver's answer is kept in the attempt log. */
 export const EXCERPT_BYTES = 1024;
@@ -15,6 +23,8 @@ export interface OutgoingRequest {
   readonly url: string;
   readonly body: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** Whether it may reach special addresses (see `outboundPolicy`); refused otherwise, at connect time. */
+  readonly allowPrivate: boolean;
 }
 
 export interface RunOptions {
@@ -84,7 +94,7 @@ export function startRunSender(): RunSender {
 
   function ensureThread(): Worker {
     if (thread) return thread;
-    const started = new Worker(HTTP_SEND_THREAD_SOURCE, { eval: true });
+    const started = new Worker(HTTP_SEND_THREAD_SOURCE, { eval: true, workerData: guardData() });
     started.unref();
     started.on("message", (message: ThreadMessage) => {
       const w = waiting.get(message.id);

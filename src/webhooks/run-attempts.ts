@@ -1,5 +1,6 @@
 import type { Clock } from "../core/clock.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
+import { type OutboundPrivateSetting, outboundPolicy } from "../outbound/outbound-policy.js";
 import type { ClaimedRun } from "./delivery-claim.js";
 import type { Attempt, AttemptResult } from "./delivery-outcome.js";
 import { createSignerCache } from "./endpoint-signers.js";
@@ -11,6 +12,7 @@ export interface RunAttemptDeps {
   readonly keyring: SecretKeyring;
   readonly sender: RunSender;
   readonly timeoutMs: number;
+  readonly outboundPrivate: OutboundPrivateSetting;
 }
 
 function notSent(err: unknown): AttemptResult {
@@ -43,10 +45,11 @@ export function createRunAttempts(deps: RunAttemptDeps): (run: ClaimedRun, signa
   function prepare(run: ClaimedRun, now: Date): OutgoingRequest[] {
     const sign = signerFor(run.endpointId, run.secretSealed);
     const requests: OutgoingRequest[] = [];
+    const { allowPrivate } = outboundPolicy(deps.outboundPrivate, run.privateNetwork, "endpoint");
     for (const { event } of run.deliveries) {
       if (!event) break;
       const body = webhookBody(event);
-      requests.push({ url: run.url, body, headers: sign(event.id, body, now) });
+      requests.push({ url: run.url, body, headers: sign(event.id, body, now), allowPrivate });
     }
     return requests;
   }

@@ -1,6 +1,8 @@
 import type { Deps } from "../core/deps.js";
 import { Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
+import { outboundFetch } from "../outbound/outbound-fetch.js";
+import { outboundPolicy } from "../outbound/outbound-policy.js";
 import { EXCERPT_BYTES } from "./http-send.js";
 import { createEndpointSigner } from "./signing.js";
 
@@ -36,10 +38,10 @@ async function excerptOf(response: Response): Promise<string | null> {
  * outbox on purpose: nothing is recorded (no delivery, no event in the feed, no retry), and a
  * disabled endpoint can be tested before it is enabled again.
  */
-export function createWebhookTester(deps: Pick<Deps, "db" | "clock" | "ids">, keyring: SecretKeyring) {
+export function createWebhookTester(deps: Pick<Deps, "db" | "clock" | "ids" | "config">, keyring: SecretKeyring) {
   return {
     async send(endpointId: string, scope: string | null): Promise<WebhookTestResult> {
-      const row = await deps.db.selectFrom("webhook_endpoints").select(["id", "organization_id", "url", "secret_sealed"]).where("id", "=", endpointId).executeTakeFirst();
+      const row = await deps.db.selectFrom("webhook_endpoints").select(["id", "organization_id", "url", "secret_sealed", "private_network"]).where("id", "=", endpointId).executeTakeFirst();
       if (!row || (scope !== null && row.organization_id !== scope)) throw Errors.notFound("Webhook endpoint", endpointId);
       const sign = createEndpointSigner(keyring.box().open(row.secret_sealed, row.id));
       const now = deps.clock.now();
@@ -49,7 +51,8 @@ export function createWebhookTester(deps: Pick<Deps, "db" | "clock" | "ids">, ke
       const started = performance.now();
       const result = { object: "webhook_test" as const, endpoint_id: row.id, url: row.url, event };
       try {
-        const response = await fetch(row.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });
+        const policy = outboundPolicy(deps.config.outboundPrivate, row.private_network === 1, "endpoint");
+        const response = await outboundFetch(row.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(TEST_TIMEOUT_MS), policy });
         const excerpt = await excerptOf(response);
         const latency_ms = Math.round(performance.now() - started);
         const delivered = response.status >= 200 && response.status < 300;

@@ -35,10 +35,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A whole Roster app on a fresh database of `dialect`, driven with `inject` (no sockets). */
+/**
+ * A whole Roster app on a fresh database of `dialect`, driven with `inject` (no sockets). Its receivers and
+ * stand-ins listen on loopback, so private addresses are allowed unless `env` sets `ROSTER_OUTBOUND_PRIVATE`.
+ */
 export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}, options: AppOptions = { logger: false }): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
-  const config = { ...loadConfig({ ROSTER_PUBLIC_URL: "http://roster.test", ROSTER_ADMIN_KEY: ADMIN_KEY, ...env }), database: database.config };
+  const config = { ...loadConfig({ ROSTER_PUBLIC_URL: "http://roster.test", ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_OUTBOUND_PRIVATE: "allow", ...env }), database: database.config };
   const storage = openStorage(database.config);
   await migrateToLatest(storage);
   await ensureAdminKey(storage.db, ADMIN_KEY);

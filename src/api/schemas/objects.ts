@@ -55,6 +55,9 @@ export const DirectorySchema = Type.Object({
     }),
   ),
   connector: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "Pull directories: the connector settings, credentials shown only as `<key>_set`" })),
+  private_network: Type.Optional(
+    Type.Boolean({ description: "Pull directories: the connector may reach private, loopback and link-local addresses although ROSTER_OUTBOUND_PRIVATE refuses them; set by the admin key only" }),
+  ),
   deleted_at: Nullable(Type.String()),
   restorable_until: Nullable(Type.String({ description: "A deleted directory: until when `POST /directories/{id}/restore` can undo the deletion (deleted_at + ROSTER_RESTORE_DAYS); null while it is live" })),
   created_at: Type.String(),

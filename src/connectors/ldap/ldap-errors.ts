@@ -1,4 +1,5 @@
 import { ResultCodeError } from "ldapts";
+import { refusalIn } from "../../outbound/outbound-policy.js";
 import { SourceError } from "../source.js";
 
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "EPIPE", "EADDRNOTAVAIL"]);
@@ -25,6 +26,8 @@ function describe(error: ResultCodeError): string {
  */
 export function toSourceError(error: unknown, during: string): SourceError {
   if (error instanceof SourceError) return error;
+  const refusal = refusalIn(error);
+  if (refusal) return new SourceError("misconfigured", `the LDAP server's address was ${refusal.message}`, { cause: error });
   if (error instanceof ResultCodeError) {
     if (error.code === 49) return new SourceError("invalid_credentials", "the LDAP server rejected bind_dn and password", { cause: error });
     if (error.code === 3) return new SourceError("timeout", `the LDAP server hit its time limit while ${during}`, { cause: error });

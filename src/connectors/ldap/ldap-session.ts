@@ -1,6 +1,7 @@
-import { isIP } from "node:net";
-import type { ConnectionOptions } from "node:tls";
+import { isIP, type connect as netConnect } from "node:net";
+import type { ConnectionOptions, connect as tlsConnect } from "node:tls";
 import { Client, ResultCodeError } from "ldapts";
+import { guardedConnect, guardedTlsConnect } from "../../outbound/guarded-socket.js";
 import { SourceError } from "../source.js";
 import type { LdapConfig } from "./ldap-config.js";
 import { toSourceError } from "./ldap-errors.js";
@@ -39,6 +40,10 @@ function newClient(config: LdapConfig): Client {
     // ldapts speaks TLS from the first byte whenever tlsOptions are given: ldaps:// only
     ...(url.protocol === "ldaps:" ? { tlsOptions: tlsOptions(config) } : {}),
     strictDN: false,
+    // The outbound policy of the run (private addresses refused unless allowed), on the address connected to.
+    // ldapts types these as net/tls.connect with all their overloads; it calls them as (port, host[, options]).
+    createConnection: guardedConnect as typeof netConnect,
+    createSecureConnection: guardedTlsConnect as typeof tlsConnect,
   });
 }
 

@@ -3,7 +3,7 @@
  * read back by the source through its real SCIM base URL and token.
  */
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../../test/support/databases.js";
 import { createScimDirectory, SCHEMA, type ScimDirectory, scimClient } from "../../../test/support/scim-client.js";
 import { createTestApp, type TestApp } from "../../../test/support/test-app.js";
@@ -21,8 +21,15 @@ async function all<T>(items: AsyncIterable<SourceItem<T>>): Promise<T[]> {
   return records;
 }
 
-function fetchedUrls(spy: { mock: { calls: unknown[][] } }): string[] {
-  return spy.mock.calls.map(([input]) => decodeURIComponent(String(input)));
+/** Every URL the upstream was asked for since the last `fetchedUrls()`, as absolute URLs. */
+function recordRequests(app: TestApp["app"], base: () => string): () => string[] {
+  let seen: string[] = [];
+  app.server.on("request", (req: { url?: string }) => seen.push(decodeURIComponent(new URL(req.url ?? "/", base()).toString())));
+  return () => {
+    const urls = seen;
+    seen = [];
+    return urls;
+  };
 }
 
 for (const dialect of DIALECTS) {
@@ -30,6 +37,7 @@ for (const dialect of DIALECTS) {
     let upstream: TestApp;
     let dir: ScimDirectory;
     let baseUrl: string;
+    let fetchedUrls: () => string[];
     /** Upstream id by userName, as the upstream assigned them. */
     const ids = new Map<string, string>();
     const groupIds = new Map<string, string>();
@@ -44,6 +52,7 @@ for (const dialect of DIALECTS) {
       const { port } = upstream.app.server.address() as AddressInfo;
       dir = await createScimDirectory(upstream.app);
       baseUrl = `http://127.0.0.1:${port}${dir.base}`;
+      fetchedUrls = recordRequests(upstream.app, () => `http://127.0.0.1:${port}`);
       const scim = scimClient(upstream.app, dir);
       for (const [i, name] of USERS.entries()) {
         const res = await scim("POST", "/Users", {
@@ -71,10 +80,6 @@ for (const dialect of DIALECTS) {
       await upstream?.close();
     });
 
-    afterEach(() => {
-      vi.restoreAllMocks();
-    });
-
     it("passes its check with the directory's token", async () => {
       await expect(source().check(signal())).resolves.toBeUndefined();
     });
@@ -97,30 +102,30 @@ for (const dialect of DIALECTS) {
     });
 
     it("pages by startIndex when told the upstream has no cursors", async () => {
-      const spy = vi.spyOn(globalThis, "fetch");
+      fetchedUrls();
       const users = await all<SourceUser>(source({ pagination: "index" }).users({ signal: signal() }));
       expect(users).toHaveLength(USERS.length);
-      const urls = fetchedUrls(spy).filter((u) => u.includes("/Users?"));
+      const urls = fetchedUrls().filter((u) => u.includes("/Users?"));
       // 7 users in pages of 2: startIndex 1, 3, 5, 7, and it stops at totalResults.
       expect(urls.map((u) => new URL(u).searchParams.get("startIndex"))).toEqual(["1", "3", "5", "7"]);
       expect(urls.every((u) => !u.includes("cursor="))).toBe(true);
     });
 
     it("pages by RFC 9865 cursor when it believes the upstream offers one", async () => {
-      const spy = vi.spyOn(globalThis, "fetch");
+      fetchedUrls();
       const users = await all<SourceUser>(source({ pagination: "cursor" }).users({ signal: signal() }));
       expect(users.map((u) => u.idpId).sort()).toEqual([...ids.values()].sort());
-      const urls = fetchedUrls(spy).filter((u) => u.includes("/Users?"));
+      const urls = fetchedUrls().filter((u) => u.includes("/Users?"));
       expect(urls).toHaveLength(4);
       expect(urls[0]).toContain("cursor=&count=2");
       expect(urls.slice(1).every((u) => /cursor=[^&]+/.test(u) && !u.includes("startIndex"))).toBe(true);
     });
 
     it("finds out from the ServiceProviderConfig how to page, without being told", async () => {
-      const spy = vi.spyOn(globalThis, "fetch");
+      fetchedUrls();
       const users = await all<SourceUser>(source().users({ signal: signal() }));
       expect(users).toHaveLength(USERS.length);
-      expect(fetchedUrls(spy)[0]).toMatch(/\/ServiceProviderConfig$/);
+      expect(fetchedUrls()[0]).toMatch(/\/ServiceProviderConfig$/);
     });
 
     for (const pagination of ["index", "cursor"] as const) {

@@ -12,6 +12,8 @@ import * as m0009 from "./0009-scim-request-authenticated.js";
 import * as m0010 from "./0010-sync-run-guard-and-runner.js";
 import * as m0011 from "./0011-webhook-workers.js";
 import * as m0012 from "./0012-sync-runs-running.js";
+import * as m0013 from "./0013-private-network.js";
+import * as m0014 from "./0014-audit-log.js";
 import * as m0017 from "./0017-console-sessions.js";
 
 interface VersionedMigration {
@@ -32,6 +34,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [
   ["0010-sync-run-guard-and-runner", m0010],
   ["0011-webhook-workers", m0011],
   ["0012-sync-runs-running", m0012],
+  ["0013-private-network", m0013],
+  ["0014-audit-log", m0014],
   ["0017-console-sessions", m0017],
 ];
 
