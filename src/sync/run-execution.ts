@@ -1,7 +1,7 @@
 import type { ConnectorKinds } from "../connectors/connector-kind.js";
 import { withoutCommonKeys } from "../connectors/connector-settings.js";
 import { type ConnectorSource, SourceError } from "../connectors/source.js";
-import type { StoreDeps } from "../directory/index.js";
+import type { DirectoryStore, StoreDeps } from "../directory/index.js";
 import { AppError } from "../core/errors.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
 import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
@@ -21,6 +21,8 @@ export interface SyncLog {
 
 /** What running a sync needs: the database, the connector kinds and a log (no keyring: the connector comes opened). */
 export interface RunDeps extends StoreDeps {
+  /** The process's (or the sync thread's) one directory store. */
+  readonly store: DirectoryStore;
   readonly kinds: ConnectorKinds;
   readonly log: SyncLog;
   /** Records per transaction (default 50): small enough that requests never wait long behind a batch. */
@@ -51,6 +53,7 @@ function contextFor(deps: RunDeps, dir: PullDirectory, run: SyncRunRow, tally: R
   const refreshStatistics = createStatisticsRefresher(db, deps.caps);
   return {
     deps,
+    store: deps.store,
     dir: { id: dir.row.id, organizationId: dir.row.organization_id, deactivatedMembers: dir.row.deactivated_members as DeactivatedMembersPolicy },
     settings: dir.settings,
     dryRun: run.dry_run === 1,
