@@ -60,7 +60,7 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
   }
 
   function checkVersion(id: string, version: number, ifMatch: number | undefined): void {
-    if (ifMatch !== undefined && version !== ifMatch) throw StoreErrors.versionMismatch(id);
+    if (ifMatch !== undefined && version !== ifMatch) throw StoreErrors.versionMismatch("group", id);
   }
 
   async function assertNameFree(trx: Db, dir: DirectoryContext, name: string, exceptId?: string): Promise<void> {
@@ -166,7 +166,7 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
         .where("id", "=", id)
         .where("version", "=", before.version)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch(id);
+      if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch("group", id);
       const group = toDirectoryGroup(row);
       if (attributesChanged) {
         const previous = toDirectoryGroup(before);
@@ -207,7 +207,7 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
     async changeMembers(dir: DirectoryContext, id: string, change: MemberChange, { ifMatch }: WriteOptions = {}): Promise<StoredGroup> {
       if (oneStatementPossible() && change.replaceAll === null) {
         const done = await changeMembersInOneStatement(dir, await readForStatement(dir, id, ifMatch), change);
-        if (done === "moved" && ifMatch !== undefined) throw StoreErrors.versionMismatch(id);
+        if (done === "moved" && ifMatch !== undefined) throw StoreErrors.versionMismatch("group", id);
         if (done !== undefined && done !== "moved") return done;
       }
       return writeLocked(dir, id, () => ({ input: null, members: change }), ifMatch);
@@ -224,7 +224,7 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
         const { input, members } = apply(seen.group);
         if (members.replaceAll === null && sameGroupAttributes(input, seen.group)) {
           const done = await changeMembersInOneStatement(dir, seen, members);
-          if (done === "moved" && ifMatch !== undefined) throw StoreErrors.versionMismatch(id);
+          if (done === "moved" && ifMatch !== undefined) throw StoreErrors.versionMismatch("group", id);
           if (done !== undefined && done !== "moved") return done;
         }
       }

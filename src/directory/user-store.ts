@@ -51,7 +51,7 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
   }
 
   function checkVersion(row: DirectoryUserRow, ifMatch: number | undefined): void {
-    if (ifMatch !== undefined && row.version !== ifMatch) throw StoreErrors.versionMismatch(row.id);
+    if (ifMatch !== undefined && row.version !== ifMatch) throw StoreErrors.versionMismatch("user", row.id);
   }
 
   /** Runs a write, turning a lost race for a unique userName into 409. */
@@ -101,7 +101,7 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
         .where("id", "=", id)
         .where("version", "=", before.row.version)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch(id);
+      if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch("user", id);
       if (columns.emails !== before.row.emails) await writeEmails(trx, id, dir.id, source.emails);
       const { user } = await mustLoad(trx, dir, id);
       await appendEvents(trx, deps, [

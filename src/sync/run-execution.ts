@@ -3,6 +3,7 @@ import { withoutCommonKeys } from "../connectors/connector-settings.js";
 import { type ConnectorSource, SourceError } from "../connectors/source.js";
 import type { DirectoryStore, StoreDeps } from "../directory/index.js";
 import { AppError } from "../core/errors.js";
+import { StoreError } from "../directory/store-errors.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
 import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
 import type { EngineContext, SyncPhase } from "./engine-context.js";
@@ -81,6 +82,7 @@ function failureOf(error: unknown, signal: AbortSignal): RunOutcome {
   if (signal.aborted && signal.reason instanceof SourceError) error = signal.reason;
   if (error instanceof SourceError) return { state: "failed", reason: error.reason, message: error.message };
   if (error instanceof AppError && error.status < 500) return { state: "failed", reason: error.code, message: error.message };
+  if (error instanceof StoreError) return { state: "failed", reason: error.code, message: error.message };
   if (signal.aborted) return { state: "failed", reason: "cancelled", message: "The sync was stopped before it finished" };
   return { state: "failed", reason: "internal", message: `The sync failed: ${error instanceof Error ? error.message : String(error)}` };
 }
