@@ -9,7 +9,7 @@ export class StoreError extends Error {
   constructor(
     readonly code: StoreErrorCode,
     message: string,
-    /** What it is about: a user, a group, or (unknown_members) the ids named. */
+    /** What it is about: a user or a group (its id; for `uniqueness`, the name taken), or the unknown members named. */
     readonly subject: { readonly kind: "user" | "group"; readonly id: string } | { readonly kind: "members"; readonly ids: readonly string[] },
   ) {
     super(message);
