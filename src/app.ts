@@ -34,6 +34,7 @@ import { refuseUnstorableText } from "./http/storable-input.js";
 import { scimRequestRoutes } from "./api/scim-requests-routes.js";
 import { createScimRequestLog } from "./scim/request-log/request-log.js";
 import { scimPlugin } from "./scim/scim-plugin.js";
+import { createDirectoryStore } from "./directory/index.js";
 import { createDirectoryService } from "./tenancy/directories.js";
 import { createOrganizationService } from "./tenancy/organizations.js";
 import { createSecretKeyring, type SecretKeyring } from "./crypto/secret-key.js";
@@ -74,10 +75,12 @@ declare module "fastify" {
 }
 
 export function createServices(deps: Deps, pull?: PullDirectories, scimTokens?: ScimTokenCache): ApiServices {
+  const store = createDirectoryStore(deps);
   return Object.freeze({
+    store,
     organizations: createOrganizationService(deps),
     apiKeys: createApiKeyService(deps),
-    directories: createDirectoryService(deps, pull, scimTokens),
+    directories: createDirectoryService(deps, { pull, scimTokens, store }),
   });
 }
 
@@ -133,7 +136,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   const services = createServices(deps, createPullDirectories({ clock: deps.clock, keyring, kinds }), scimTokens);
   // A thread builds its connector kinds itself; kinds it cannot load (tests' in-memory ones) run on the event loop.
   const thread = options.connectorKinds && !options.syncThread?.kindsModule ? undefined : options.syncThread;
-  const sync = createSyncService({ ...deps, keyring, kinds, log: app.log.child({ component: "sync" }), batchSize: config.sync.batchSize, thread });
+  const sync = createSyncService({ ...deps, store: services.store, keyring, kinds, log: app.log.child({ component: "sync" }), batchSize: config.sync.batchSize, thread });
   app.decorate("sync", sync);
   app.addHook("onClose", async () => sync.close());
   app.decorateRequest("principal", null);
@@ -193,7 +196,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(webhookEndpointRoutes, createWebhookApi(deps, keyring));
   await app.register(syncRoutes, { sync, csvBodyLimit: config.sync.csvUploadLimitBytes });
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
-  await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog, allowedMethods });
+  await app.register(scimPlugin, { prefix: "/scim/v2", deps, store: services.store, requestLog: scimRequestLog, allowedMethods });
   await app.register(assetsRoutes);
   await app.register(consoleRoutes, { deps, sessions: consoleSessions });
   await app.register(portalPlugin, {

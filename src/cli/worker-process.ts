@@ -8,6 +8,7 @@ import { openStorage } from "../storage/connect.js";
 import { migrateToLatest } from "../storage/migrate.js";
 import { defaultConnectorKinds } from "../connectors/registry.js";
 import { startSyncScheduler } from "../sync/sync-scheduler.js";
+import { createDirectoryStore } from "../directory/index.js";
 import { createSyncService } from "../sync/sync-service.js";
 import { syncThreadFor } from "../sync/sync-thread-launcher.js";
 import { createDeliveryWorker, type DeliveryWorkerOptions, type WorkerLog } from "../webhooks/delivery-worker.js";
@@ -28,7 +29,7 @@ export async function startWorker(config: RosterConfig, log: WorkerLog, options:
   const deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), keyring, log, eventWrites: storage.eventWrites, outboundPrivate: config.outboundPrivate };
   const worker = createDeliveryWorker(deps, options).start();
   // Scheduled pull syncs run here too; the lease keeps each directory to one process.
-  const sync = createSyncService({ ...deps, config, kinds: defaultConnectorKinds(), batchSize: config.sync.batchSize, thread: syncThreadFor(config, storage) });
+  const sync = createSyncService({ ...deps, store: createDirectoryStore(deps), config, kinds: defaultConnectorKinds(), batchSize: config.sync.batchSize, thread: syncThreadFor(config, storage) });
   const scheduler = startSyncScheduler(sync, config.sync.schedulerIntervalMs, log);
   return {
     async stop() {

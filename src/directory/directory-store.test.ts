@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
 import { createTestApp, type TestApp } from "../../test/support/test-app.js";
-import { AppError } from "../core/errors.js";
+import { StoreError } from "./store-errors.js";
 import { createDirectoryService } from "../tenancy/directories.js";
 import { createOrganizationService } from "../tenancy/organizations.js";
 import { createDirectoryStore, type DirectoryContext, type DirectoryStore, NO_MEMBER_CHANGE, type UserInput } from "./index.js";
@@ -51,7 +51,7 @@ describe.each(DIALECTS)("the directory store on %s", (dialect) => {
 
   it("refuses a second userName that differs only in case, writing nothing", async () => {
     const seq = await lastSeq();
-    await expect(store.users.create(dir, userInput("ADA"))).rejects.toMatchObject({ status: 409, code: "username_taken" });
+    await expect(store.users.create(dir, userInput("ADA"))).rejects.toMatchObject({ code: "uniqueness" });
     expect(await eventsSince(seq)).toEqual([]);
   });
 
@@ -59,8 +59,8 @@ describe.each(DIALECTS)("the directory store on %s", (dialect) => {
     const results = await Promise.allSettled([store.users.create(dir, userInput("racer")), store.users.create(dir, userInput("Racer"))]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const failed = results.find((r) => r.status === "rejected");
-    expect((failed as PromiseRejectedResult).reason).toBeInstanceOf(AppError);
-    expect((failed as PromiseRejectedResult).reason.status).toBe(409);
+    expect((failed as PromiseRejectedResult).reason).toBeInstanceOf(StoreError);
+    expect((failed as PromiseRejectedResult).reason.code).toBe("uniqueness");
   });
 
   it("indexes every email of a new user, however many it has", async () => {
@@ -108,8 +108,8 @@ describe.each(DIALECTS)("the directory store on %s", (dialect) => {
 
   it("refuses a stale version with 412", async () => {
     const { user } = await store.users.create(dir, userInput("stale"));
-    await store.users.replace(dir, user.id, userInput("stale", { firstName: "B" }), 1);
-    await expect(store.users.replace(dir, user.id, userInput("stale", { firstName: "C" }), 1)).rejects.toMatchObject({ status: 412 });
+    await store.users.replace(dir, user.id, userInput("stale", { firstName: "B" }), { ifMatch: 1 });
+    await expect(store.users.replace(dir, user.id, userInput("stale", { firstName: "C" }), { ifMatch: 1 })).rejects.toMatchObject({ code: "version_mismatch" });
   });
 
   it("adds and removes members as a change, with one event per member", async () => {
@@ -117,29 +117,29 @@ describe.each(DIALECTS)("the directory store on %s", (dialect) => {
     const b = (await store.users.create(dir, userInput("m-b"))).user;
     const { group } = await store.groups.create(dir, { name: "Engineering", idpId: null, rawAttributes: { displayName: "Engineering" } }, [a.id]);
     const seq = await lastSeq();
-    const updated = await store.groups.update(dir, group.id, null, { ...NO_MEMBER_CHANGE, add: [b.id, a.id], remove: [] });
+    const updated = await store.groups.changeMembers(dir, group.id, { ...NO_MEMBER_CHANGE, add: [b.id, a.id], remove: [] });
     expect(updated.version).toBe(2);
     let events = await eventsSince(seq);
     expect(events.map((e) => [e.event, e.data.user.id])).toEqual([["dsync.group.user_added", b.id]]);
-    await store.groups.update(dir, group.id, null, { replaceAll: [b.id], add: [], remove: [] });
+    await store.groups.changeMembers(dir, group.id, { replaceAll: [b.id], add: [], remove: [] });
     events = await eventsSince(seq);
     expect(events.slice(1).map((e) => [e.event, e.data.user.id])).toEqual([["dsync.group.user_removed", a.id]]);
-    await expect(store.groups.update(dir, group.id, null, { ...NO_MEMBER_CHANGE, add: ["directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV"] })).rejects.toMatchObject({ status: 400, code: "unknown_members" });
+    await expect(store.groups.changeMembers(dir, group.id, { ...NO_MEMBER_CHANGE, add: ["directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV"] })).rejects.toMatchObject({ code: "unknown_members" });
   });
 
-  // Members alone with the group as the caller read it (as SCIM PATCH passes them): one statement on PostgreSQL.
-  it("changes members alone given the group as read: one event per member, the version moved once", async () => {
+  // Members alone at the version the caller read (as a SCIM PATCH with If-Match): one statement on PostgreSQL.
+  it("changes members alone at a version read: one event per member, the version moved once", async () => {
     const a = (await store.users.create(dir, userInput("seen-a"))).user;
     const b = (await store.users.create(dir, userInput("seen-b"))).user;
     const hidden = (await store.users.create(dir, userInput("seen-hidden", { active: false }))).user;
     const created = await store.groups.create(dir, { name: "Seen", idpId: "ext-seen", rawAttributes: { displayName: "Seen" } }, [a.id]);
     const seq = await lastSeq();
-    const added = await store.groups.update(dir, created.group.id, null, { ...NO_MEMBER_CHANGE, add: [b.id, a.id, hidden.id], remove: [] }, 1, created);
+    const added = await store.groups.changeMembers(dir, created.group.id, { ...NO_MEMBER_CHANGE, add: [b.id, a.id, hidden.id], remove: [] }, { ifMatch: 1 });
     expect(added.version).toBe(2);
     expect(added.group).toMatchObject({ id: created.group.id, name: "Seen", idp_id: "ext-seen" });
     const stored = await store.groups.get(dir.id, created.group.id);
     expect(stored).toEqual(added);
-    const removed = await store.groups.update(dir, created.group.id, null, { ...NO_MEMBER_CHANGE, remove: [a.id, "directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV"] }, 2, added);
+    const removed = await store.groups.changeMembers(dir, created.group.id, { ...NO_MEMBER_CHANGE, remove: [a.id, "directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV"] }, { ifMatch: 2 });
     expect(removed.version).toBe(3);
     const events = await eventsSince(seq);
     // The inactive user's membership is written but hidden (no event); a is added by no one, as it was a member.
@@ -156,11 +156,10 @@ describe.each(DIALECTS)("the directory store on %s", (dialect) => {
     const a = (await store.users.create(dir, userInput("moved-a"))).user;
     const input = { name: "Moved", idpId: null, rawAttributes: {} };
     const created = await store.groups.create(dir, input, []);
-    await store.groups.update(dir, created.group.id, { ...input, rawAttributes: { description: "changed" } }, NO_MEMBER_CHANGE);
+    await store.groups.replace(dir, created.group.id, { ...input, rawAttributes: { description: "changed" } }, NO_MEMBER_CHANGE);
     const seq = await lastSeq();
-    await expect(store.groups.update(dir, created.group.id, null, { ...NO_MEMBER_CHANGE, add: [a.id] }, 1, created)).rejects.toMatchObject({ status: 412 });
-    await expect(store.groups.update(dir, created.group.id, null, { ...NO_MEMBER_CHANGE, add: ["directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV"] }, 2, { ...created, version: 2 })).rejects.toMatchObject({
-      status: 400,
+    await expect(store.groups.changeMembers(dir, created.group.id, { ...NO_MEMBER_CHANGE, add: [a.id] }, { ifMatch: 1 })).rejects.toMatchObject({ code: "version_mismatch" });
+    await expect(store.groups.changeMembers(dir, created.group.id, { ...NO_MEMBER_CHANGE, add: ["directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV"] }, { ifMatch: 2 })).rejects.toMatchObject({
       code: "unknown_members",
     });
     expect(await eventsSince(seq)).toEqual([]);
@@ -175,12 +174,12 @@ describe.each(DIALECTS)("the directory store on %s", (dialect) => {
     const b = (await store.users.create(rolesDir, userInput("role-b"))).user;
     const input = { name: "Admins", idpId: null, rawAttributes: {} };
     const created = await store.groups.create(rolesDir, input, []);
-    const first = await store.groups.update(rolesDir, created.group.id, null, { ...NO_MEMBER_CHANGE, add: [a.id] }, 1, created);
+    const first = await store.groups.changeMembers(rolesDir, created.group.id, { ...NO_MEMBER_CHANGE, add: [a.id] }, { ifMatch: 1 });
     // Another writer sets a role mapping: this store's remembered mapping (no roles) is now stale.
     await createDirectoryService(t.deps).update(d.id, null, { role_mapping: [{ group: "Admins", role: "admin", priority: 1 }] });
     const current = await store.groups.get(d.id, created.group.id);
     expect(current?.version).toBe(first.version);
-    await store.groups.update(rolesDir, created.group.id, null, { ...NO_MEMBER_CHANGE, add: [b.id] }, current?.version, current);
+    await store.groups.changeMembers(rolesDir, created.group.id, { ...NO_MEMBER_CHANGE, add: [b.id] }, { ifMatch: current?.version });
     const roles = await t.storage.db.selectFrom("directory_users").select(["id", "role"]).where("directory_id", "=", d.id).orderBy("id").execute();
     expect(Object.fromEntries(roles.map((r) => [r.id, r.role]))).toEqual({ [a.id]: "admin", [b.id]: "admin" });
   });
@@ -226,6 +225,6 @@ describe.each(DIALECTS)("the directory store on %s", (dialect) => {
 
   it("refuses a group name already used in the directory, case-insensitively", async () => {
     await store.groups.create(dir, { name: "Sales", idpId: null, rawAttributes: {} });
-    await expect(store.groups.create(dir, { name: "sales", idpId: null, rawAttributes: {} })).rejects.toMatchObject({ status: 409, code: "group_name_taken" });
+    await expect(store.groups.create(dir, { name: "sales", idpId: null, rawAttributes: {} })).rejects.toMatchObject({ code: "uniqueness" });
   });
 });

@@ -52,8 +52,8 @@ export function eventRows(deps: OutboxDeps, drafts: readonly EventDraft[]): Even
 /**
  * Writes events inside the caller's transaction: the change and its event commit together or
  * not at all (the transactional outbox). Only this module makes event rows; besides this
- * function, only the one-statement user create (user-create-statement.ts) inserts them, in the
- * statement that inserts the user.
+ * function, only the one-statement writes insert them, in the statement that makes the change:
+ * the user create (user-create-statement.ts) and the change of members (member-change-statement.ts).
  */
 export async function appendEvents(trx: Transaction<Database> | Kysely<Database>, deps: OutboxDeps, drafts: readonly EventDraft[]): Promise<void> {
   if (drafts.length === 0) return;

@@ -29,7 +29,7 @@ export async function refreshDerived(trx: Db, deps: StoreDeps, dir: DirectoryCon
       .where("id", "=", row.id)
       .where("version", "=", row.version)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch(row.id);
+    if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch("user", row.id);
     const after = toDirectoryUser(next);
     events.push({ event: "dsync.user.updated", organizationId: dir.organizationId, directoryId: dir.id, data: { ...after, previous_attributes: previousAttributes(user, after) } });
   }

@@ -25,6 +25,12 @@ export function userColumns(input: UserInput) {
   };
 }
 
+/** The columns a source sets, as a stored row has them (a deactivation keeps all but the state). */
+export function sourceColumnsOf(row: DirectoryUserRow): ReturnType<typeof userColumns> {
+  const { idp_id, username, username_lower, email, emails, first_name, last_name, job_title, state, raw_attributes } = row;
+  return { idp_id, username, username_lower, email, emails, first_name, last_name, job_title, state, raw_attributes };
+}
+
 export const USER_ROW_COLUMNS = [
   "id",
   "directory_id",

@@ -5,15 +5,16 @@ import type { Database, DirectoryUserRow } from "../storage/schema.js";
 import { deriveColumns, roleGroupsOf } from "./derived-attributes.js";
 import { type CompiledMapping, loadMapping } from "./mapping/directory-mapping.js";
 import { appendEvents, eventRows, type OutboxDeps } from "./outbox.js";
-import { createMappingCache } from "./mapping/mapping-cache.js";
+import type { MappingCache } from "./mapping/mapping-cache.js";
 import { insertUserStatement, MAX_STATEMENT_EMAILS } from "./user-create-statement.js";
 import { applyStateChangeToMemberships } from "./membership-store.js";
-import { inTransaction } from "./in-transaction.js";
+import { inTransaction, type WriteScope } from "./write-scope.js";
 import { StoreErrors } from "./store-errors.js";
-import type { Db, DirectoryContext, UserInput } from "./types.js";
+import type { Db, DirectoryContext, EmailInput, UserInput } from "./types.js";
+import type { WriteOptions } from "./group-store.js";
 import { type DirectoryUser, previousAttributes, toDirectoryUser } from "./user-object.js";
 import { chunks } from "../storage/value-lists.js";
-import { emailRows, insertUserRow, loadUser, userColumns, writeEmails, writeEmailsOfMany } from "./user-rows.js";
+import { emailRows, insertUserRow, loadUser, sourceColumnsOf, userColumns, writeEmails, writeEmailsOfMany } from "./user-rows.js";
 
 export interface StoredUser {
   readonly user: DirectoryUser;
@@ -25,10 +26,23 @@ export interface StoreDeps extends OutboxDeps {
   readonly caps: StorageCapabilities;
 }
 
-/** Users of a directory: every write and its events in one transaction. */
-export function createUserStore(deps: StoreDeps) {
-  const { db, caps, clock, ids } = deps;
-  const mappings = createMappingCache();
+/** What a source says of a user, as columns: from its input (a replace) or from the stored row (a deactivation). */
+interface SourceState {
+  readonly columns: ReturnType<typeof userColumns>;
+  readonly rawAttributes: Record<string, unknown>;
+  /** The emails to index when the `emails` column changes. */
+  readonly emails: readonly EmailInput[];
+}
+
+function sourceStateOf(input: UserInput): SourceState {
+  assertWithinLimits(userInputProblems(input));
+  return { columns: userColumns(input), rawAttributes: input.rawAttributes, emails: input.emails };
+}
+
+/** Users of a directory: every write and its events in one transaction, named for the change it makes. */
+export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: MappingCache) {
+  const { caps, clock, ids } = deps;
+  const db = scope.db;
 
   async function mustLoad(trx: Db, dir: DirectoryContext, id: string, lock = false) {
     const found = await loadUser(trx, dir.id, id, lock);
@@ -36,14 +50,14 @@ export function createUserStore(deps: StoreDeps) {
     return found;
   }
 
-  function checkVersion(row: DirectoryUserRow, expected: number | undefined): void {
-    if (expected !== undefined && row.version !== expected) throw StoreErrors.versionMismatch(row.id);
+  function checkVersion(row: DirectoryUserRow, ifMatch: number | undefined): void {
+    if (ifMatch !== undefined && row.version !== ifMatch) throw StoreErrors.versionMismatch("user", row.id);
   }
 
   /** Runs a write, turning a lost race for a unique userName into 409. */
   async function write<T>(username: string | (() => string), work: (trx: Db) => Promise<T>): Promise<T> {
     try {
-      return await inTransaction(db, work);
+      return await inTransaction(scope, work);
     } catch (error) {
       if (caps.isUniqueViolation(error)) throw StoreErrors.usernameTaken(typeof username === "string" ? username : username());
       throw error;
@@ -57,30 +71,29 @@ export function createUserStore(deps: StoreDeps) {
   }
 
   /** The user's columns from the source, with what the directory's mappings derive from them. */
-  async function columnsOf(trx: Db, dir: DirectoryContext, mapping: CompiledMapping, id: string | null, input: UserInput) {
-    const columns = userColumns(input);
+  async function columnsOf(trx: Db, dir: DirectoryContext, mapping: CompiledMapping, id: string | null, source: Pick<SourceState, "columns" | "rawAttributes">) {
+    const { columns } = source;
     const groups = id === null ? [] : ((await roleGroupsOf(trx, [id], mapping)).get(id) ?? []);
-    return { ...columns, ...deriveColumns(dir, mapping, input.rawAttributes, columns.state, groups) };
+    return { ...columns, ...deriveColumns(dir, mapping, source.rawAttributes, columns.state, groups) };
   }
 
   /**
-   * `input`, or a function of the user as it is once locked (a SCIM PATCH applies its operations
-   * there, so concurrent changes of one user wait for each other instead of retrying).
+   * Rewrites a user from `next`, a function of the user as it is once locked (a SCIM PATCH applies
+   * its operations there, so concurrent changes of one user wait for each other instead of retrying).
    */
-  async function replace(dir: DirectoryContext, id: string, next: UserInput | ((current: DirectoryUser) => UserInput), expectedVersion?: number): Promise<StoredUser> {
-    let username = typeof next === "function" ? "" : next.username;
+  async function rewrite(dir: DirectoryContext, id: string, next: (current: { row: DirectoryUserRow; user: DirectoryUser }) => SourceState, ifMatch: number | undefined): Promise<StoredUser> {
+    let username = "";
     return write(() => username, async (trx) => {
       // Mapping first, then the user's row lock: the order every store writer takes them in.
       const mapping = await loadMapping(trx, dir.id, caps.rowLocks);
       const before = await mustLoad(trx, dir, id, caps.rowLocks);
-      checkVersion(before.row, expectedVersion);
-      const input = typeof next === "function" ? next(before.user) : next;
-      assertWithinLimits(userInputProblems(input));
-      username = input.username;
-      const columns = await columnsOf(trx, dir, mapping, id, input);
+      checkVersion(before.row, ifMatch);
+      const source = next(before);
+      username = source.columns.username;
+      const columns = await columnsOf(trx, dir, mapping, id, source);
       const unchanged = Object.entries(columns).every(([k, v]) => before.row[k as keyof DirectoryUserRow] === v);
       if (unchanged) return { user: before.user, version: before.row.version };
-      if (columns.username_lower !== before.row.username_lower) await assertUsernameFree(trx, dir, input.username, id);
+      if (columns.username_lower !== before.row.username_lower) await assertUsernameFree(trx, dir, columns.username, id);
       const version = before.row.version + 1;
       const result = await trx
         .updateTable("directory_users")
@@ -88,8 +101,8 @@ export function createUserStore(deps: StoreDeps) {
         .where("id", "=", id)
         .where("version", "=", before.row.version)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch(id);
-      if (columns.emails !== before.row.emails) await writeEmails(trx, id, dir.id, input.emails);
+      if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch("user", id);
+      if (columns.emails !== before.row.emails) await writeEmails(trx, id, dir.id, source.emails);
       const { user } = await mustLoad(trx, dir, id);
       await appendEvents(trx, deps, [
         { event: "dsync.user.updated", organizationId: dir.organizationId, directoryId: dir.id, data: { ...user, previous_attributes: previousAttributes(before.user, user) } },
@@ -142,7 +155,7 @@ export function createUserStore(deps: StoreDeps) {
 
     async create(dir: DirectoryContext, input: UserInput): Promise<StoredUser> {
       assertWithinLimits(userInputProblems(input));
-      if (caps.writableCtes && !db.isTransaction && input.emails.length <= MAX_STATEMENT_EMAILS) {
+      if (caps.writableCtes && !scope.inBatch && input.emails.length <= MAX_STATEMENT_EMAILS) {
         const created = await createInOneStatement(dir, input);
         if (created) return created;
       }
@@ -155,7 +168,7 @@ export function createUserStore(deps: StoreDeps) {
           id: ids("user"),
           directory_id: dir.id,
           organization_id: dir.organizationId,
-          ...(await columnsOf(trx, dir, mapping, null, input)),
+          ...(await columnsOf(trx, dir, mapping, null, { columns: userColumns(input), rawAttributes: input.rawAttributes })),
           version: 1,
           created_at: now,
           updated_at: now,
@@ -202,13 +215,25 @@ export function createUserStore(deps: StoreDeps) {
       });
     },
 
-    /** Replaces every attribute (SCIM PUT, a PATCH result, a connector's record). */
-    replace,
+    /** Replaces every attribute (SCIM PUT, a connector's record). */
+    async replace(dir: DirectoryContext, id: string, input: UserInput, { ifMatch }: WriteOptions = {}): Promise<StoredUser> {
+      return rewrite(dir, id, () => sourceStateOf(input), ifMatch);
+    },
 
-    async remove(dir: DirectoryContext, id: string, expectedVersion?: number): Promise<void> {
-      await inTransaction(db, async (trx) => {
+    /** A PATCH: `apply` turns the user, as locked in the write, into its new attributes. */
+    async patch(dir: DirectoryContext, id: string, apply: (current: DirectoryUser) => UserInput, { ifMatch }: WriteOptions = {}): Promise<StoredUser> {
+      return rewrite(dir, id, ({ user }) => sourceStateOf(apply(user)), ifMatch);
+    },
+
+    /** Makes a user inactive, everything else as stored (a connector's source no longer has it). */
+    async deactivate(dir: DirectoryContext, id: string): Promise<StoredUser> {
+      return rewrite(dir, id, ({ row, user }) => ({ columns: { ...sourceColumnsOf(row), state: "inactive" }, rawAttributes: user.raw_attributes, emails: user.emails }), undefined);
+    },
+
+    async remove(dir: DirectoryContext, id: string, { ifMatch }: WriteOptions = {}): Promise<void> {
+      await inTransaction(scope, async (trx) => {
         const before = await mustLoad(trx, dir, id);
-        checkVersion(before.row, expectedVersion);
+        checkVersion(before.row, ifMatch);
         // Memberships go with the user (foreign-key cascade); say so to readers first.
         await applyStateChangeToMemberships(trx, deps, { ...dir, deactivatedMembers: "remove" }, before.user, { ...before.user, state: "inactive" });
         await trx.deleteFrom("directory_users").where("id", "=", id).execute();

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, Errors, type FieldError } from "../core/errors.js";
+import { StoreError } from "../directory/store-errors.js";
 import { storageUnavailable } from "../storage/storage-unavailable.js";
 
 interface AjvIssue {
@@ -23,12 +24,19 @@ function toFieldErrors(issues: readonly AjvIssue[]): FieldError[] {
   }));
 }
 
+/** A store failure as the API answers it: the store's code with an HTTP status. */
+export function appErrorOfStore(error: StoreError): AppError {
+  const status = { not_found: 404, version_mismatch: 412, uniqueness: 409, unknown_members: 400 }[error.code];
+  return new AppError(status, error.code === "uniqueness" ? "conflict" : error.code, error.message, [], { cause: error });
+}
+
 /** What a 503 for the database's condition asks clients to wait before retrying. */
 export const STORAGE_RETRY_AFTER_SECONDS = 5;
 
 /** Maps anything thrown while serving a request to Roster's error catalogue. */
 export function toAppError(error: FastifyError & { validation?: AjvIssue[]; validationContext?: string }, bodyLimit: number): AppError {
   if (error instanceof AppError) return error;
+  if (error instanceof StoreError) return appErrorOfStore(error);
   if (error.validation) {
     const errors = toFieldErrors(error.validation);
     const where = error.validationContext ?? "request";

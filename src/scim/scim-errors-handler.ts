@@ -1,14 +1,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../core/errors.js";
+import { StoreError } from "../directory/store-errors.js";
 import { STORAGE_RETRY_AFTER_SECONDS, toAppError } from "../http/error-handler.js";
 import { createScimError, ScimError, type ScimType } from "./errors.js";
 import { SCIM_MEDIA_TYPE } from "./media-type.js";
+import { scimErrorOfStore } from "./store-error-mapping.js";
 
 const SCIM_TYPE_BY_STATUS: Partial<Record<number, ScimType>> = { 400: "invalidSyntax", 409: "uniqueness" };
 
-/** Store and API error codes whose RFC 7644 scimType differs from the status default. */
+/** API error codes whose RFC 7644 scimType differs from the status default. */
 const SCIM_TYPE_BY_CODE: Partial<Record<string, ScimType>> = {
-  unknown_members: "invalidValue",
   validation_error: "invalidValue",
   invalid_value: "invalidValue",
 };
@@ -16,6 +17,7 @@ const SCIM_TYPE_BY_CODE: Partial<Record<string, ScimType>> = {
 /** Anything thrown under the SCIM base becomes a SCIM Error body (RFC 7644 §3.12). */
 export function toScimError(error: unknown, bodyLimit: number): ScimError {
   if (error instanceof ScimError) return error;
+  if (error instanceof StoreError) return scimErrorOfStore(error);
   const app = error instanceof AppError ? error : toAppError(error as FastifyError, bodyLimit);
   if (app.status === 503) return createScimError(503, { detail: app.message, cause: error });
   if (app.status >= 500) return createScimError(500, { detail: "Internal server error", cause: error });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Deps } from "../core/deps.js";
+import type { DirectoryStore } from "../directory/index.js";
 import type { AllowedMethods } from "../http/allowed-methods.js";
 import { createJsonBodyParser } from "../http/json-body.js";
 import { defaultMediaTypes, JSON_MEDIA_TYPES } from "../http/media-types.js";
@@ -17,12 +18,14 @@ import { groupsRoutes } from "./groups/groups-routes.js";
 /** Everything under `/scim/v2/{directoryId}` (registered with that prefix): its own auth, media types and error format. */
 export interface ScimPluginOptions {
   readonly deps: Deps;
+  /** The process's one directory store. */
+  readonly store: DirectoryStore;
   readonly requestLog: ScimRequestLog;
   /** The app's registered paths and methods, for `405` answers. */
   readonly allowedMethods: AllowedMethods;
 }
 
-export async function scimPlugin(app: FastifyInstance, { deps, requestLog, allowedMethods }: ScimPluginOptions): Promise<void> {
+export async function scimPlugin(app: FastifyInstance, { deps, store, requestLog, allowedMethods }: ScimPluginOptions): Promise<void> {
   const bodyLimit = deps.config.bodyLimitBytes;
   app.addContentTypeParser(SCIM_MEDIA_TYPE, { parseAs: "string" }, createJsonBodyParser(app));
   app.addHook("onRoute", defaultMediaTypes([SCIM_MEDIA_TYPE, ...JSON_MEDIA_TYPES]));
@@ -62,8 +65,8 @@ export async function scimPlugin(app: FastifyInstance, { deps, requestLog, allow
     done(null, payload);
   });
 
-  await app.register(usersRoutes, { deps });
-  await app.register(groupsRoutes, { deps });
-  await app.register(bulkRoutes, { deps });
+  await app.register(usersRoutes, { deps, store });
+  await app.register(groupsRoutes, { deps, store });
+  await app.register(bulkRoutes, { deps, store });
   await app.register(discoveryRoutes, { deps });
 }

@@ -1,4 +1,4 @@
-import type { DirectoryContext, StoreDeps } from "../directory/index.js";
+import type { DirectoryContext, DirectoryStore, StoreDeps } from "../directory/index.js";
 import type { RunTally } from "./run-tally.js";
 import type { SyncSettings } from "./sync-settings.js";
 
@@ -7,6 +7,8 @@ export type SyncPhase = "connecting" | "users" | "groups" | "removals" | "done";
 /** What every step of one run shares. */
 export interface EngineContext {
   readonly deps: StoreDeps;
+  /** Every write of the run goes through it. */
+  readonly store: DirectoryStore;
   readonly dir: DirectoryContext;
   readonly settings: SyncSettings;
   readonly dryRun: boolean;

@@ -1,6 +1,6 @@
 import { describeProblems, groupInputProblems } from "../directory/input-limits.js";
 import type { SourceGroup, SourceItem } from "../connectors/source.js";
-import { createDirectoryStore, NO_MEMBER_CHANGE } from "../directory/index.js";
+import { NO_MEMBER_CHANGE } from "../directory/index.js";
 import type { DirectoryGroupRow } from "../storage/schema.js";
 import { isOneOf, valueLists } from "../storage/value-lists.js";
 import { type EngineContext, messageOf } from "./engine-context.js";
@@ -151,14 +151,14 @@ async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], see
  */
 async function writeGroup(ctx: EngineContext, planned: PlannedGroup, seen: Set<string>): Promise<"created" | "updated" | "unchanged"> {
   const { dir } = ctx;
-  const store = createDirectoryStore(ctx.deps);
+  const { store } = ctx;
   const { group, row, memberIds } = planned;
   if (!row) {
     const created = await store.groups.create(dir, group, memberIds.slice(0, MEMBER_CHUNK));
     seen.add(created.group.id);
     for (let i = MEMBER_CHUNK; i < memberIds.length; i += MEMBER_CHUNK) {
       await ctx.checkpoint("groups");
-      await store.groups.update(dir, created.group.id, null, { ...NO_MEMBER_CHANGE, add: memberIds.slice(i, i + MEMBER_CHUNK) });
+      await store.groups.changeMembers(dir, created.group.id, { ...NO_MEMBER_CHANGE, add: memberIds.slice(i, i + MEMBER_CHUNK) });
     }
     return "created";
   }
@@ -171,7 +171,8 @@ async function writeGroup(ctx: EngineContext, planned: PlannedGroup, seen: Set<s
     const slice = changes.slice(i, i + MEMBER_CHUNK);
     const change = { ...NO_MEMBER_CHANGE, add: slice.filter(([op]) => op === "add").map(([, id]) => id), remove: slice.filter(([op]) => op === "remove").map(([, id]) => id) };
     if (i > 0) await ctx.checkpoint("groups");
-    await store.groups.update(dir, row.id, i === 0 ? attributes : null, change);
+    if (i === 0 && attributes) await store.groups.replace(dir, row.id, attributes, change);
+    else await store.groups.changeMembers(dir, row.id, change);
   }
   return "updated";
 }

@@ -1,9 +1,7 @@
 import type { SourceItem, SourceRemoval } from "../connectors/source.js";
-import { createDirectoryStore } from "../directory/index.js";
 import type { DirectoryUserRow } from "../storage/schema.js";
-import { type EngineContext, messageOf, ONE_BY_ONE_PER_TRANSACTION } from "./engine-context.js";
 import { isOneOf, valueLists } from "../storage/value-lists.js";
-import { inputFromRow } from "./user-input.js";
+import { type EngineContext, messageOf, ONE_BY_ONE_PER_TRANSACTION } from "./engine-context.js";
 
 const PAGE = 500;
 
@@ -53,15 +51,14 @@ export async function removeUsers(ctx: EngineContext, rows: readonly DirectoryUs
     else tally.users.deactivated += rows.length;
     return;
   }
-  await ctx.deps.db.transaction().execute(async (trx) => {
-    const store = createDirectoryStore({ ...ctx.deps, db: trx });
+  await ctx.store.batch(async (store) => {
     for (const row of rows) {
       try {
         if (action === "delete") {
           await store.users.remove(dir, row.id);
           tally.users.deleted++;
         } else {
-          await store.users.replace(dir, row.id, { ...inputFromRow(row), active: false });
+          await store.users.deactivate(dir, row.id);
           tally.users.deactivated++;
         }
       } catch (error) {
@@ -130,7 +127,7 @@ async function removeGroups(ctx: EngineContext, rows: readonly { id: string; nam
       ctx.tally.plan({ action: "delete", kind: "group", ref: row.name });
     } else {
       try {
-        await createDirectoryStore(ctx.deps).groups.remove(ctx.dir, row.id);
+        await ctx.store.groups.remove(ctx.dir, row.id);
       } catch (error) {
         ctx.tally.failGroup(row.id, messageOf(error));
         continue;

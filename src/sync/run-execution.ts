@@ -1,9 +1,10 @@
 import type { ConnectorKinds } from "../connectors/connector-kind.js";
 import { withoutCommonKeys } from "../connectors/connector-settings.js";
 import { type ConnectorSource, SourceError } from "../connectors/source.js";
-import type { StoreDeps } from "../directory/index.js";
+import type { DirectoryStore, StoreDeps } from "../directory/index.js";
 import { type OutboundPrivateSetting, outboundPolicy, parseOutboundPrivate, withOutboundPolicy } from "../outbound/outbound-policy.js";
 import { AppError } from "../core/errors.js";
+import { StoreError } from "../directory/store-errors.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
 import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
 import type { EngineContext, SyncPhase } from "./engine-context.js";
@@ -22,6 +23,8 @@ export interface SyncLog {
 
 /** What running a sync needs: the database, the connector kinds and a log (no keyring: the connector comes opened). */
 export interface RunDeps extends StoreDeps {
+  /** The process's (or the sync thread's) one directory store. */
+  readonly store: DirectoryStore;
   readonly kinds: ConnectorKinds;
   readonly log: SyncLog;
   /** Records per transaction (default 50): small enough that requests never wait long behind a batch. */
@@ -54,6 +57,7 @@ function contextFor(deps: RunDeps, dir: PullDirectory, run: SyncRunRow, tally: R
   const refreshStatistics = createStatisticsRefresher(db, deps.caps);
   return {
     deps,
+    store: deps.store,
     dir: { id: dir.row.id, organizationId: dir.row.organization_id, deactivatedMembers: dir.row.deactivated_members as DeactivatedMembersPolicy },
     settings: dir.settings,
     dryRun: run.dry_run === 1,
@@ -81,6 +85,7 @@ function failureOf(error: unknown, signal: AbortSignal): RunOutcome {
   if (signal.aborted && signal.reason instanceof SourceError) error = signal.reason;
   if (error instanceof SourceError) return { state: "failed", reason: error.reason, message: error.message };
   if (error instanceof AppError && error.status < 500) return { state: "failed", reason: error.code, message: error.message };
+  if (error instanceof StoreError) return { state: "failed", reason: error.code, message: error.message };
   if (signal.aborted) return { state: "failed", reason: "cancelled", message: "The sync was stopped before it finished" };
   return { state: "failed", reason: "internal", message: `The sync failed: ${error instanceof Error ? error.message : String(error)}` };
 }

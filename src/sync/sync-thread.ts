@@ -9,6 +9,7 @@ import type { ConnectorKinds } from "../connectors/connector-kind.js";
 import { defaultConnectorKinds } from "../connectors/registry.js";
 import { systemClock } from "../core/clock.js";
 import { createIdGenerator } from "../core/ids.js";
+import { createDirectoryStore } from "../directory/index.js";
 import { openStorage } from "../storage/connect.js";
 import { executeRun, type SyncLog } from "./run-execution.js";
 import { readSyncSettings } from "./sync-settings.js";
@@ -34,7 +35,9 @@ try {
   storage.eventWrites.subscribe(() => send({ type: "events" }));
   const dir = { row: data.dir.row, config: data.dir.config, settings: readSyncSettings(data.dir.config).settings };
   const kinds = data.kindsModule ? ((await import(data.kindsModule)) as { connectorKinds(): ConnectorKinds }).connectorKinds() : defaultConnectorKinds();
-  const deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), kinds, log, batchSize: data.batchSize, outboundPrivate: data.outboundPrivate };
+  const storeDeps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator() };
+  // The thread's one store: the run's writes share its cache of the directory's mapping.
+  const deps = { ...storeDeps, store: createDirectoryStore(storeDeps), kinds, log, batchSize: data.batchSize, outboundPrivate: data.outboundPrivate };
   const outcome = await executeRun(deps, dir, data.run, data.options, abort);
   send({ type: "done", outcome });
 } finally {

@@ -1,5 +1,4 @@
 import type { SourceItem, SourceUser } from "../connectors/source.js";
-import { createDirectoryStore } from "../directory/index.js";
 import { describeProblems, userInputProblems } from "../directory/input-limits.js";
 import type { DirectoryUserRow } from "../storage/schema.js";
 import { isOneOf, valueLists } from "../storage/value-lists.js";
@@ -73,13 +72,14 @@ async function applyBatch(ctx: EngineContext, ops: readonly UserOp[], seen: Set<
   let createdTogether = creates.length === 0;
   if (creates.length > 0) {
     try {
-      // New users go in with a few multi-row statements; if one of them is refused, none is
-      // written and all are retried one by one below, so only the bad record fails.
-      const created = await createDirectoryStore(ctx.deps).users.createMany(dir, creates);
+      const created = await ctx.store.users.createMany(dir, creates);
       for (const user of created) seen.add(user.id);
       tally.users.created += creates.length;
       createdTogether = true;
-    } catch {}
+    } catch {
+      // New users go in with a few multi-row statements; when one of them is refused, none is
+      // written: all are retried one by one below, where only the bad record fails (and says why).
+    }
     await ctx.checkpoint("users");
   }
   const oneByOne = ops.filter((op) => op.kind === "update" || !createdTogether);
@@ -91,8 +91,7 @@ async function applyBatch(ctx: EngineContext, ops: readonly UserOp[], seen: Set<
 
 async function writeOneByOne(ctx: EngineContext, ops: readonly UserOp[], seen: Set<string>): Promise<void> {
   const { tally, dir } = ctx;
-  await ctx.deps.db.transaction().execute(async (trx) => {
-    const store = createDirectoryStore({ ...ctx.deps, db: trx });
+  await ctx.store.batch(async (store) => {
     for (const op of ops) {
       try {
         if (op.kind === "create") {

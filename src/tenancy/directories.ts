@@ -2,7 +2,7 @@ import type { ScimTokenCache } from "../auth/scim-token-cache.js";
 import { issueScimToken, retireScimTokens } from "../auth/scim-tokens.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
-import { createDirectoryStore, withMapping } from "../directory/index.js";
+import { createDirectoryStore, type DirectoryStore, withMapping } from "../directory/index.js";
 import { appendEvents } from "../directory/outbox.js";
 import { type AuditContext, recordAudit } from "../audit/audit-entry.js";
 import { outboundPolicy } from "../outbound/outbound-policy.js";
@@ -54,6 +54,14 @@ function changesUrl(current: Record<string, unknown>, patch: Record<string, unkn
   return Object.entries(patch).some(([key, value]) => value !== current[key] && [value, current[key]].some((v) => typeof v === "string" && /^[a-z][a-z0-9+.-]*:\/\//i.test(v)));
 }
 
+/** What the service works with besides `deps`; the app passes all three, tests and tools may pass none. */
+export interface DirectoryServiceParts {
+  readonly pull?: PullDirectories | undefined;
+  readonly scimTokens?: Pick<ScimTokenCache, "forget"> | undefined;
+  /** The process's store (a tool without one gets its own). */
+  readonly store?: DirectoryStore | undefined;
+}
+
 function checkName(name: string): string {
   const trimmed = name.trim();
   if (!trimmed) throw Errors.validation("name must not be empty", [{ field: "name", code: "required", message: "must not be empty" }]);
@@ -64,9 +72,8 @@ function checkName(name: string): string {
  * Directories: create (with the SCIM token, once), list, get, update, soft delete, restore, rotate.
  * `scimTokens` is told after each commit that changes who a directory's tokens open it for.
  */
-export function createDirectoryService(deps: Deps, pull?: PullDirectories, scimTokens?: Pick<ScimTokenCache, "forget">) {
+export function createDirectoryService(deps: Deps, { pull, scimTokens, store = createDirectoryStore(deps) }: DirectoryServiceParts = {}) {
   const { db, clock, ids, config } = deps;
-  const store = createDirectoryStore(deps);
 
   async function present(rows: readonly DirectoryRow[]): Promise<DirectoryObject[]> {
     const counts = await countDirectoryMembers(db, rows.map((r) => r.id));

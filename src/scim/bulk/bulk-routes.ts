@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Deps } from "../../core/deps.js";
-import type { DirectoryContext } from "../../directory/index.js";
+import type { DirectoryContext, DirectoryStore } from "../../directory/index.js";
 import { BULK_MAX_OPERATIONS } from "../discovery-routes.js";
 import { createScimError, ScimError } from "../errors.js";
 import { createScimGroups } from "../groups/scim-groups.js";
@@ -23,9 +23,9 @@ interface OperationResult {
 }
 
 /** `/Bulk` (RFC 7644 §3.7): operations in order, bulkId references resolved, each one atomic on its own. */
-export async function bulkRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
-  const users = createScimUsers(deps);
-  const groups = createScimGroups(deps);
+export async function bulkRoutes(app: FastifyInstance, { deps, store }: { deps: Deps; store: DirectoryStore }): Promise<void> {
+  const users = createScimUsers(deps, store);
+  const groups = createScimGroups(deps, store);
   const base = (dir: DirectoryContext) => `${deps.config.publicUrl}/scim/v2/${dir.id}`;
 
   async function run(dir: DirectoryContext, op: BulkOperation): Promise<OperationResult> {

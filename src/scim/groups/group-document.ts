@@ -1,8 +1,8 @@
 import type { GroupInput } from "../../directory/index.js";
 import { createScimError } from "../errors.js";
+import type { JsonValue, ScimGroupDocument } from "../patch/patch-types.js";
 import { isPlainObject, isUnassigned } from "../values.js";
 
-export type ScimGroupDocument = Record<string, unknown>;
 
 const SERVER_OWNED = new Set(["id", "meta", "members"]);
 
@@ -27,7 +27,7 @@ export function readGroupBody(body: unknown): { document: ScimGroupDocument; mem
   if (!isPlainObject(body)) throw createScimError(400, { detail: "The body must be a JSON object", scimType: "invalidSyntax" });
   const document: ScimGroupDocument = {};
   for (const [key, value] of Object.entries(body)) {
-    if (!SERVER_OWNED.has(key.toLowerCase()) && !isUnassigned(value)) document[key] = value;
+    if (!SERVER_OWNED.has(key.toLowerCase()) && !isUnassigned(value)) document[key] = value as JsonValue;
   }
   const displayName = document[keyOf(document, "displayName") ?? "displayName"];
   if (typeof displayName !== "string" || displayName.trim() === "") {

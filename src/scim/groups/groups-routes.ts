@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Deps } from "../../core/deps.js";
+import type { DirectoryStore } from "../../directory/index.js";
 import { readListParams, type RawListQuery } from "../list-params.js";
 import { etag } from "../resource-meta.js";
 import { ifMatchVersion, projectionOf } from "../request-helpers.js";
@@ -17,8 +18,8 @@ function send(request: FastifyRequest, reply: FastifyReply, status: number, rend
 }
 
 /** `/Groups` (RFC 7644 §3): members are streamed out and changed as rows, whatever the group's size. */
-export async function groupsRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
-  const groups = createScimGroups(deps);
+export async function groupsRoutes(app: FastifyInstance, { deps, store }: { deps: Deps; store: DirectoryStore }): Promise<void> {
+  const groups = createScimGroups(deps, store);
 
   app.get("/:directoryId/Groups", async (request, reply) => {
     const stream = await groups.list(requireScimDirectory(request), readListParams(request.query as RawListQuery), projectionOf(request));

@@ -1,7 +1,6 @@
 import { Readable } from "node:stream";
 import type { Deps } from "../../core/deps.js";
-import { AppError } from "../../core/errors.js";
-import { createDirectoryStore, type DirectoryContext, type DirectoryGroup, NO_MEMBER_CHANGE, sameGroupAttributes } from "../../directory/index.js";
+import { type DirectoryContext, type DirectoryGroup, type DirectoryStore, type GroupPatch, NO_MEMBER_CHANGE } from "../../directory/index.js";
 import { toDirectoryGroup } from "../../directory/group-object.js";
 import type { DirectoryGroupRow } from "../../storage/schema.js";
 import { createScimError } from "../errors.js";
@@ -10,10 +9,10 @@ import { isPlainFirstPage, type ListParams } from "../list-params.js";
 import { queryTemplate } from "../../storage/query-template.js";
 import { GROUP_SORT, listPage } from "../list-query.js";
 import { URN } from "../resource-meta.js";
-import { applyGroupPatch, type JsonObject, normalizePatchRequest } from "../patch/index.js";
+import { applyGroupPatch, type JsonObject, normalizePatchRequest, type ScimGroupDocument } from "../patch/index.js";
 import { excludes, type Projection, project } from "../projection.js";
 import { GROUP_SCHEMAS } from "../resource-meta.js";
-import { readGroupBody, type ScimGroupDocument, toGroupInput } from "./group-document.js";
+import { readGroupBody, toGroupInput } from "./group-document.js";
 import { toScimGroup } from "./group-resource.js";
 import { assertPatchMemberCount } from "./member-limit.js";
 import { groupFragments } from "./member-stream.js";
@@ -29,8 +28,7 @@ const groupByName = queryTemplate(["directoryId", "nameLower"], (db, p: { direct
 );
 
 /** The SCIM /Groups resource over the directory store; members are read and written as rows. */
-export function createScimGroups(deps: Deps) {
-  const store = createDirectoryStore(deps);
+export function createScimGroups(deps: Deps, store: DirectoryStore) {
   const base = (dir: DirectoryContext) => `${deps.config.publicUrl}/scim/v2/${dir.id}`;
 
   function render(dir: DirectoryContext, group: DirectoryGroup, version: number, projection: Projection): RenderedGroup {
@@ -99,47 +97,36 @@ export function createScimGroups(deps: Deps) {
     /** PUT replaces the attributes and the whole member list (Okta pushes groups this way). */
     async replace(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined, projection: Projection): Promise<RenderedGroup> {
       const { document, memberIds } = readGroupBody(body);
-      await mustGet(dir, id);
-      const { group, version } = await store.groups.update(dir, id, toGroupInput(document), { ...NO_MEMBER_CHANGE, replaceAll: memberIds }, ifMatch);
+      const { group, version } = await store.groups.replace(dir, id, toGroupInput(document), { ...NO_MEMBER_CHANGE, replaceAll: memberIds }, { ifMatch });
       return render(dir, group, version, projection);
     },
 
     /**
      * PATCH: attribute operations apply to the document; member operations become a change of rows
-     * (the operations name the members, so that change does not depend on the document). A PATCH
-     * that leaves the attributes as read first tries the change of members alone against the
-     * version read (one statement on PostgreSQL); otherwise, or when that version moved, the
-     * operations apply inside the write to the group as locked there, so concurrent PATCHes of one
-     * group all land, one after another.
+     * (the operations name the members, so that change does not depend on the document). The store
+     * decides how it is written (see `groups.patch`).
      */
     async patch(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined): Promise<{ group: DirectoryGroup; version: number }> {
       const operations = normalizePatchRequest(body, "Group", { resourceId: id });
-      const current = await mustGet(dir, id);
-      if (ifMatch !== undefined && current.version !== ifMatch) throw createScimError(412, { detail: `Group ${id} is not at the version If-Match names` });
-      const { document, members } = applyGroupPatch(currentDocument(current.group) as JsonObject, operations);
-      assertPatchMemberCount(members);
-      if (sameGroupAttributes(toGroupInput(readGroupBody(document).document), current.group)) {
-        try {
-          return await store.groups.update(dir, id, null, members, current.version, current);
-        } catch (error) {
-          if (!(error instanceof AppError && error.code === "version_mismatch") || ifMatch !== undefined) throw error;
-        }
-      }
-      const patched = (group: DirectoryGroup) => toGroupInput(readGroupBody(applyGroupPatch(currentDocument(group) as JsonObject, operations).document).document);
-      return store.groups.update(dir, id, patched, members, ifMatch);
+      const apply = (group: DirectoryGroup): GroupPatch => {
+        const { document, members } = applyGroupPatch(currentDocument(group), operations);
+        assertPatchMemberCount(members);
+        return { input: toGroupInput(readGroupBody(document).document), members };
+      };
+      return store.groups.patch(dir, id, apply, { ifMatch });
     },
 
     render,
 
     async remove(dir: DirectoryContext, id: string, ifMatch: number | undefined): Promise<void> {
-      await mustGet(dir, id);
-      await store.groups.remove(dir, id, ifMatch);
+      await store.groups.remove(dir, id, { ifMatch });
     },
   };
 }
 
+/** The document a PATCH applies to: what the IdP sent (stored JSON), with the name the server holds. */
 function currentDocument(group: DirectoryGroup): ScimGroupDocument {
-  return { ...group.raw_attributes, displayName: group.name };
+  return { ...(group.raw_attributes as JsonObject), displayName: group.name };
 }
 
 export type ScimGroups = ReturnType<typeof createScimGroups>;

@@ -1,4 +1,4 @@
-import type { MemberChange } from "./patch-types.js";
+import type { MemberChange } from "../../directory/types.js";
 
 /**
  * Folds member operations, in request order, into one delta. An id added then removed (or the

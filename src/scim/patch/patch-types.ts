@@ -16,15 +16,8 @@ export type ScimUserDocument = JsonObject;
 /** A group resource WITHOUT `id`, `meta` and `members` (membership travels as a {@link MemberChange}). */
 export type ScimGroupDocument = JsonObject;
 
-/**
- * A membership delta in user ids, never the whole member list. When `replaceAll` is not null it
- * is the complete new list and `add`/`remove` are empty; otherwise `add` and `remove` are disjoint.
- */
-export interface MemberChange {
-  replaceAll: string[] | null;
-  add: string[];
-  remove: string[];
-}
+/** A membership delta in user ids, never the whole member list: the store's own type. */
+export type { MemberChange } from "../../directory/types.js";
 
 /** Where an operation points (RFC 7644 §3.5.2 `path`), with every name in canonical spelling. */
 export interface PatchTarget {

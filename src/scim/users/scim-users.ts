@@ -1,5 +1,5 @@
 import type { Deps } from "../../core/deps.js";
-import { createDirectoryStore, type DirectoryContext, type DirectoryUser } from "../../directory/index.js";
+import type { DirectoryContext, DirectoryStore, DirectoryUser } from "../../directory/index.js";
 import { loadUsers } from "../../directory/user-rows.js";
 import { createScimError } from "../errors.js";
 import { compileFilter, parseFilter, uniqueNameEquals } from "../filter/index.js";
@@ -19,8 +19,7 @@ export interface RenderedUser {
 }
 
 /** The SCIM /Users resource over the directory store. */
-export function createScimUsers(deps: Deps) {
-  const store = createDirectoryStore(deps);
+export function createScimUsers(deps: Deps, store: DirectoryStore) {
   const base = (dir: DirectoryContext) => `${deps.config.publicUrl}/scim/v2/${dir.id}`;
 
   /** `knownGroups`: the users' groups when already read (or known empty, for users just created). */
@@ -90,7 +89,7 @@ export function createScimUsers(deps: Deps) {
       const current = await mustGet(dir, id);
       const doc = readUserDocument(body);
       await checkManager(deps.db, dir.id, doc, managerValue(current.user.raw_attributes));
-      const stored = await store.users.replace(dir, id, toUserInput(doc), ifMatch);
+      const stored = await store.users.replace(dir, id, toUserInput(doc), { ifMatch });
       return renderOne(dir, stored, projection);
     },
 
@@ -107,12 +106,11 @@ export function createScimUsers(deps: Deps) {
         assertManagerWithin(doc, local, managerValue(user.raw_attributes));
         return toUserInput(doc);
       };
-      return renderOne(dir, await store.users.replace(dir, id, patched, ifMatch), projection);
+      return renderOne(dir, await store.users.patch(dir, id, patched, { ifMatch }), projection);
     },
 
     async remove(dir: DirectoryContext, id: string, ifMatch: number | undefined): Promise<void> {
-      await mustGet(dir, id);
-      await store.users.remove(dir, id, ifMatch);
+      await store.users.remove(dir, id, { ifMatch });
     },
   };
 }

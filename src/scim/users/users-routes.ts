@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Deps } from "../../core/deps.js";
+import type { DirectoryStore } from "../../directory/index.js";
 import { readListParams, type RawListQuery } from "../list-params.js";
 import { listResponse } from "../list-response.js";
 import { ifMatchVersion, projectionOf, sendResource } from "../request-helpers.js";
@@ -10,8 +11,8 @@ import { createScimUsers } from "./scim-users.js";
 type IdParams = { directoryId: string; id: string };
 
 /** `/Users` (RFC 7644 §3): list, search, get, create, replace, patch, delete. */
-export async function usersRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
-  const users = createScimUsers(deps);
+export async function usersRoutes(app: FastifyInstance, { deps, store }: { deps: Deps; store: DirectoryStore }): Promise<void> {
+  const users = createScimUsers(deps, store);
 
   app.get("/:directoryId/Users", async (request) => {
     const dir = requireScimDirectory(request);
