@@ -9,7 +9,7 @@ import type { Deps } from "../core/deps.js";
 import { Errors } from "../core/errors.js";
 import type { DirectoryContext } from "../directory/types.js";
 import { markDirectoryLinked } from "../tenancy/directory-link.js";
-import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
+import type { DeactivatedMembersPolicy } from "../directory/directory-types.js";
 
 declare module "fastify" {
   interface FastifyRequest {

@@ -4,7 +4,7 @@ import { type ConnectorSource, SourceError } from "../connectors/source.js";
 import type { StoreDeps } from "../directory/index.js";
 import { AppError } from "../core/errors.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
-import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
+import type { DeactivatedMembersPolicy } from "../directory/directory-types.js";
 import type { EngineContext, SyncPhase } from "./engine-context.js";
 import { createStatisticsRefresher } from "./planner-statistics.js";
 import { finishRun, type RunOutcome } from "./run-finish.js";

@@ -3,7 +3,7 @@ import { SourceError } from "../connectors/source.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
-import { isIngestType } from "../tenancy/directory-types.js";
+import { isIngestType } from "../directory/directory-types.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
 import type { RunOutcome } from "./run-finish.js";
