@@ -1,5 +1,5 @@
 import type { ConnectorKinds } from "../connectors/connector-kind.js";
-import { withoutCommonKeys } from "../connectors/connector-settings.js";
+import { withoutCommonKeys } from "./connector-settings.js";
 import { type ConnectorSource, SourceError } from "../connectors/source.js";
 import type { StoreDeps } from "../directory/index.js";
 import { AppError } from "../core/errors.js";

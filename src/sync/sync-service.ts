@@ -1,4 +1,4 @@
-import { openConnector, withoutCommonKeys } from "../connectors/connector-settings.js";
+import { openConnector, withoutCommonKeys } from "./connector-settings.js";
 import { SourceError } from "../connectors/source.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
