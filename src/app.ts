@@ -17,7 +17,7 @@ import { createScimTokenCache, type ScimTokenCache } from "./auth/scim-token-cac
 import { shareScimTokenChanges } from "./auth/scim-token-sharing.js";
 import type { Deps } from "./core/deps.js";
 import { Errors } from "./core/errors.js";
-import { createPrincipalResolver, rateLimitKey, UNAUTHENTICATED_SCIM_KEY } from "./http/authenticate.js";
+import { createPrincipalResolver, rateLimitKey } from "./http/authenticate.js";
 import { createErrorHandler, sendError } from "./http/error-handler.js";
 import { loggerOptions } from "./http/logger.js";
 import { installMetrics } from "./http/metrics.js";
@@ -31,6 +31,7 @@ import { acceptMediaTypes, JSON_MEDIA_TYPES } from "./http/media-types.js";
 import { refuseUnstorableText } from "./http/storable-input.js";
 import { scimRequestRoutes } from "./api/scim-requests-routes.js";
 import { createScimRequestLog } from "./scim/request-log/request-log.js";
+import { createScimAuthenticator, UNAUTHENTICATED_SCIM_KEY, unauthenticatedScimKey } from "./scim/scim-authentication.js";
 import { scimPlugin } from "./scim/scim-plugin.js";
 import { createDirectoryService } from "./tenancy/directories.js";
 import { createOrganizationService } from "./tenancy/organizations.js";
@@ -139,7 +140,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.addHook("onClose", async () => scimRequestLog.close());
   const keyLastUse = createApiKeyLastUse({ db: deps.db, clock: deps.clock, onError: (err) => app.log.warn({ err }, "recording an API key's last use failed") });
   app.addHook("onClose", async () => keyLastUse.close());
-  const resolvePrincipal = createPrincipalResolver(deps, recordingLastUse(services.apiKeys, keyLastUse), scimTokens);
+  // One hook for every request, SCIM ones included: the tenant log tag and the rate limiter below
+  // are app-wide and need the caller first, so the SCIM door's authenticator is handed in here.
+  const resolvePrincipal = createPrincipalResolver(deps, recordingLastUse(services.apiKeys, keyLastUse), createScimAuthenticator(deps, scimTokens));
   app.addHook("onRequest", resolvePrincipal);
   // Every later log line of a request names whom it was for: its organization, and its directory under a SCIM base.
   app.addHook("onRequest", function tagLogsWithTenant(request, reply, done) {
@@ -159,7 +162,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       if (key.startsWith(UNAUTHENTICATED_SCIM_KEY)) return config.rateLimit.scimUnauthenticatedMax;
       return key.startsWith("scim:") ? config.rateLimit.scimMax : config.rateLimit.apiMax;
     },
-    keyGenerator: rateLimitKey,
+    keyGenerator: (request) => unauthenticatedScimKey(request) ?? rateLimitKey(request),
     errorResponseBuilder: (_request, context) => Object.assign(Errors.rateLimited(Math.ceil(context.ttl / 1000)), { statusCode: 429 }),
   });
 
