@@ -12,7 +12,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// `--root <dir>` checks another tree (its own layers.json and src/): what the rule's test does.
+const rootFlag = process.argv.indexOf("--root");
+const root = rootFlag > 0 ? resolve(process.argv[rootFlag + 1] ?? ".") : join(dirname(fileURLToPath(import.meta.url)), "..");
 const config = JSON.parse(readFileSync(join(root, "layers.json"), "utf8"));
 const srcRoot = join(root, config.root);
 
