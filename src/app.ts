@@ -176,7 +176,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   });
   app.addSchema(ErrorResponse);
 
-  installMetrics(app, { token: config.metricsToken, db: deps.db, clock: deps.clock, poolStats: options.poolStats });
+  const metrics = installMetrics(app, { token: config.metricsToken, db: deps.db, clock: deps.clock, poolStats: options.poolStats });
   await app.register(systemRoutes, { deps });
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });
@@ -187,7 +187,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(webhookEndpointRoutes, createWebhookApi(deps, keyring));
   await app.register(syncRoutes, { sync, csvBodyLimit: config.sync.csvUploadLimitBytes });
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
-  await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog, allowedMethods });
+  await app.register(scimPlugin, { prefix: "/scim/v2", deps, requestLog: scimRequestLog, allowedMethods, metrics });
   await app.register(assetsRoutes);
   await app.register(portalPlugin, {
     deps,
