@@ -50,7 +50,7 @@ export function readUserDocument(body: unknown): ScimUserDocument {
     const managerKey = keyOf(ext, "manager");
     // Entra sends the manager as a bare id string; RFC 7643 §4.3 makes it complex.
     if (managerKey && typeof ext[managerKey] === "string") ext[managerKey] = { value: ext[managerKey] };
-    // Only the manager's value is the IdP's to give (see manager-reference.ts).
+    // Only the manager's value is the IdP's to give (see scim/users/manager-reference.ts).
     if (managerKey && isPlainObject(ext[managerKey])) {
       const manager = keptManager(ext[managerKey] as Record<string, unknown>);
       if (manager) ext[managerKey] = manager;
@@ -96,7 +96,7 @@ function emailsOf(doc: Record<string, unknown>): EmailInput[] {
   return emails;
 }
 
-/** The normalized user the store keeps, derived from the document (SPEC §1). */
+/** The normalized user the store keeps, derived from the document. */
 export function toUserInput(doc: ScimUserDocument): UserInput {
   const activeKey = keyOf(doc, "active");
   return {
