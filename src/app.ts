@@ -18,7 +18,7 @@ import { createScimTokenCache, type ScimTokenCache } from "./auth/scim-token-cac
 import { shareScimTokenChanges } from "./auth/scim-token-sharing.js";
 import type { Deps } from "./core/deps.js";
 import { Errors } from "./core/errors.js";
-import { createPrincipalResolver, rateLimitKey, UNAUTHENTICATED_SCIM_KEY } from "./http/authenticate.js";
+import { createPrincipalResolver, rateLimitKey } from "./http/authenticate.js";
 import { createErrorHandler, sendError } from "./http/error-handler.js";
 import { loggerOptions } from "./http/logger.js";
 import { installMetrics } from "./http/metrics.js";
@@ -33,6 +33,7 @@ import { acceptMediaTypes, JSON_MEDIA_TYPES } from "./http/media-types.js";
 import { refuseUnstorableText } from "./http/storable-input.js";
 import { scimRequestRoutes } from "./api/scim-requests-routes.js";
 import { createScimRequestLog } from "./scim/request-log/request-log.js";
+import { createScimAuthenticator, UNAUTHENTICATED_SCIM_KEY, unauthenticatedScimKey } from "./scim/scim-authentication.js";
 import { scimPlugin } from "./scim/scim-plugin.js";
 import { createDirectoryStore } from "./directory/index.js";
 import { createDirectoryService } from "./tenancy/directories.js";
@@ -150,7 +151,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.addHook("onClose", async () => keyLastUse.close());
   const apiKeys = recordingLastUse(services.apiKeys, keyLastUse);
   const consoleSessions = createConsoleSessions(deps, apiKeys);
-  const resolvePrincipal = createPrincipalResolver(deps, apiKeys, scimTokens, createConsolePrincipal(consoleSessions));
+  // One hook for every request, SCIM ones included: the tenant log tag and the rate limiter below
+  // are app-wide and need the caller first, so the SCIM door's authenticator is handed in here.
+  const resolvePrincipal = createPrincipalResolver(deps, apiKeys, createScimAuthenticator(deps, scimTokens), createConsolePrincipal(consoleSessions));
   app.addHook("onRequest", resolvePrincipal);
   // Every later log line of a request names whom it was for: its organization, and its directory under a SCIM base.
   app.addHook("onRequest", function tagLogsWithTenant(request, reply, done) {
@@ -170,7 +173,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       if (key.startsWith(UNAUTHENTICATED_SCIM_KEY)) return config.rateLimit.scimUnauthenticatedMax;
       return key.startsWith("scim:") ? config.rateLimit.scimMax : config.rateLimit.apiMax;
     },
-    keyGenerator: rateLimitKey,
+    keyGenerator: (request) => unauthenticatedScimKey(request) ?? rateLimitKey(request),
     errorResponseBuilder: (_request, context) => Object.assign(Errors.rateLimited(Math.ceil(context.ttl / 1000)), { statusCode: 429 }),
   });
 
@@ -184,7 +187,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   });
   app.addSchema(ErrorResponse);
 
-  installMetrics(app, { token: config.metricsToken, db: deps.db, clock: deps.clock, poolStats: options.poolStats });
+  const metrics = installMetrics(app, { token: config.metricsToken, db: deps.db, clock: deps.clock, poolStats: options.poolStats });
   await app.register(systemRoutes, { deps });
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });
@@ -196,7 +199,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(webhookEndpointRoutes, createWebhookApi(deps, keyring));
   await app.register(syncRoutes, { sync, csvBodyLimit: config.sync.csvUploadLimitBytes });
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
-  await app.register(scimPlugin, { prefix: "/scim/v2", deps, store: services.store, requestLog: scimRequestLog, allowedMethods });
+  await app.register(scimPlugin, { prefix: "/scim/v2", deps, store: services.store, requestLog: scimRequestLog, allowedMethods, metrics });
   await app.register(assetsRoutes);
   await app.register(consoleRoutes, { deps, sessions: consoleSessions });
   await app.register(portalPlugin, {

@@ -1,7 +1,21 @@
 import { resolve } from "node:path";
-import { OUTBOUND_PRIVATE_VALUES, type OutboundPrivateSetting, parseOutboundPrivate } from "./outbound/outbound-policy.js";
 
 /** Every setting Roster reads from the environment, parsed and validated once at start. */
+/**
+ * `ROSTER_OUTBOUND_PRIVATE` (enforced in src/outbound): `deny` (the default) refuses special addresses except for
+ * the rows an admin flagged `private_network`; `allow` lets every tenant's URL reach them (a trusted installation).
+ */
+export type OutboundPrivateSetting = "deny" | "allow";
+
+export const OUTBOUND_PRIVATE_VALUES: readonly OutboundPrivateSetting[] = ["deny", "allow"];
+
+/** Reads the setting; undefined for a value that is none of `OUTBOUND_PRIVATE_VALUES`. */
+export function parseOutboundPrivate(raw: string | undefined): OutboundPrivateSetting | undefined {
+  if (raw === undefined || raw === "") return "deny";
+  const value = raw.trim().toLowerCase();
+  return (OUTBOUND_PRIVATE_VALUES as readonly string[]).includes(value) ? (value as OutboundPrivateSetting) : undefined;
+}
+
 export interface RosterConfig {
   readonly host: string;
   readonly port: number;

@@ -1,7 +1,10 @@
 import type { FastifyRequest } from "fastify";
 import type { Clock } from "../core/clock.js";
 import type { IdGenerator } from "../core/ids.js";
-import type { Db } from "../directory/types.js";
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../storage/schema.js";
+
+type Db = Kysely<Database> | Transaction<Database>;
 
 /** Who acted: the admin key, an organization key (its id), a setup-portal or console session (its id). */
 export type AuditActorKind = "admin" | "api_key" | "portal_session" | "console_session";

@@ -1,7 +1,7 @@
 import { type Command, Option } from "@commander-js/extra-typings";
 import type { Directory, ScimToken, UpdateDirectoryInput } from "../client/index.js";
 import { ConfigError } from "../config.js";
-import { CREATABLE_DIRECTORY_TYPES } from "../tenancy/directory-types.js";
+import { CREATABLE_DIRECTORY_TYPES } from "../directory/directory-types.js";
 import { connect, withConnection } from "./connection.js";
 import { readConnectorOption, withConnectorOptions } from "./connector-option.js";
 import { deactivatedMembersOption, directorySettingsInput, withDirectorySettings } from "./directory-settings-options.js";

@@ -1,6 +1,6 @@
 import { type Command, Option, type OptionValues } from "@commander-js/extra-typings";
 import type { RoleRule, UpdateDirectoryInput } from "../client/index.js";
-import { DEACTIVATED_MEMBER_POLICIES } from "../tenancy/directory-types.js";
+import { DEACTIVATED_MEMBER_POLICIES } from "../directory/directory-types.js";
 import { CliError } from "./cli-error.js";
 
 /** What `directory update` (and, but for the mappings, `create`) can set besides the name and connector. */

@@ -1,4 +1,4 @@
-import type { DeactivatedMembersPolicy, DirectoryState, DirectoryType } from "../tenancy/directory-types.js";
+import type { DeactivatedMembersPolicy, DirectoryState, DirectoryType } from "../directory/directory-types.js";
 
 export type { DeactivatedMembersPolicy, DirectoryState, DirectoryType };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildCli } from "../cli/index.js";
-import { CONNECTED_PULL_TYPES } from "../tenancy/directory-types.js";
+import { CONNECTED_PULL_TYPES } from "../directory/directory-types.js";
 import { defaultConnectorKinds } from "./registry.js";
 
 describe("the pull connectors this build offers", () => {

@@ -22,7 +22,13 @@ export class AppError extends Error {
   }
 }
 
-/** The catalogue: every error Roster answers with, by stable code. */
+/**
+ * The catalogue of the errors more than one part of Roster answers with, by stable code. An error
+ * only one service can answer (a state that forbids one change: `directory_deleted`,
+ * `sync_in_progress`, `endpoint_disabled`, the directory store's `store-errors.ts`, …) is made where
+ * it arises with `new AppError(status, code, message)`; `grep -rn "new AppError" src` lists them.
+ * Either way the code is the contract: a code once answered keeps its meaning and status.
+ */
 export const Errors = {
   invalidRequest: (message: string, errors: readonly FieldError[] = []) => new AppError(400, "invalid_request", message, errors),
   invalidJson: (message: string) => new AppError(400, "invalid_json", message),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseUrl } from "../../test/support/server-process.js";
 import { DIALECTS } from "../../test/support/databases.js";
 import { ADMIN_KEY, bearer, createTestApp, type TestApp } from "../../test/support/test-app.js";
-import { openConnector } from "../connectors/connector-settings.js";
+import { openConnector } from "../sync/connector-settings.js";
 import { createSecretBox } from "./secret-box.js";
 
 const OLD = "old-secret-key-for-rotation-tests-0123456789abcdef";

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { Errors } from "../core/errors.js";
 import type { Database } from "../storage/schema.js";
-import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
+import type { DeactivatedMembersPolicy } from "./directory-types.js";
 import { membershipVisible } from "./membership-events.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
-import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
+import type { DeactivatedMembersPolicy } from "./directory-types.js";
 import type { Database } from "../storage/schema.js";
 
 export type Db = Kysely<Database> | Transaction<Database>;

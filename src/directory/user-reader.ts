@@ -4,7 +4,7 @@ import type { Page, PageRequest } from "../storage/paginate.js";
 import { paginate } from "../storage/paginate.js";
 import { containsText, lowerContainsText } from "../storage/like.js";
 import type { Database, DirectoryUsersTable, DirectoryUserRow } from "../storage/schema.js";
-import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
+import type { DeactivatedMembersPolicy } from "./directory-types.js";
 import type { DirectoryGroup } from "./group-object.js";
 import { groupsOfUsers } from "./member-groups.js";
 import { membershipVisible } from "./membership-events.js";

@@ -2,37 +2,15 @@ import type { FastifyRequest } from "fastify";
 import { isAdminKey } from "../auth/admin-key.js";
 import type { ApiKeyService } from "../auth/api-keys.js";
 import type { Principal } from "../auth/principal.js";
-import type { ScimTokenCache } from "../auth/scim-token-cache.js";
-import { isDeletedDirectoryToken } from "../auth/scim-tokens.js";
 import { SECRET_PREFIXES } from "../auth/secrets.js";
 import type { Deps } from "../core/deps.js";
 import { Errors } from "../core/errors.js";
-import type { DirectoryContext } from "../directory/types.js";
-import { markDirectoryLinked } from "../tenancy/directory-link.js";
-import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
 
 declare module "fastify" {
   interface FastifyRequest {
     principal: Principal | null;
-    /** The directory whose SCIM token authenticated this request, under `/scim/v2/{id}` only. */
-    scimDirectory: DirectoryContext | null;
-    /** The live directory a SCIM request addressed, authenticated or not: whose request log it goes to. */
-    scimLogDirectoryId: string | null;
-    /** The SCIM error detail answered, kept for the request log. */
-    scimErrorDetail: string | null;
-    /** What a SCIM caller may learn of the directory its URL names (see `ScimDirectoryStanding`). */
-    scimDirectoryStanding: ScimDirectoryStanding | null;
   }
 }
-
-/**
- * The directory a SCIM URL names, as its caller may learn it. A soft-deleted directory is
- * `deleted` only to a bearer of one of its own tokens; to anyone else it is `absent`, exactly as an
- * id that never existed or was purged. So a caller without the token learns only what it did
- * before (a live directory answers 401, anything else 404) and cannot tell deletion from absence,
- * while the IdP whose token it is learns why its requests stopped, instead of hunting a token problem.
- */
-export type ScimDirectoryStanding = "live" | "deleted" | "absent";
 
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
@@ -41,61 +19,25 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
-export const UNAUTHENTICATED_SCIM_KEY = "scim-unauthenticated:";
-
-// Case-insensitive, as the router matches paths (see app.ts): whatever reaches the SCIM routes is authenticated as SCIM.
-const SCIM_PATH = /^\/scim\/v2\/([^/?]+)/i;
-
 /** The principal a request's browser session lends it (the console's cookie with its CSRF header), or null. */
 export type SessionPrincipal = (request: FastifyRequest) => Promise<Exclude<Principal, { kind: "directory" }> | null>;
 
 /**
- * Resolves the caller once per request. A SCIM token counts only on its own directory's SCIM
- * base; admin and organization keys only outside it, where a request without a bearer token may
- * instead be a console session's (`sessionPrincipal`). Never throws: the scopes decide what they need.
- * SCIM tokens are verified through `scimTokens`, which remembers them briefly (see there).
+ * Resolves the caller once per request. Requests under a SCIM base are the SCIM door's to
+ * authenticate (scim/scim-authentication.ts, `authenticateScim`, asked first): a SCIM token counts
+ * only there, admin and organization keys only outside it, where a request without a bearer token
+ * may instead be a console session's (`sessionPrincipal`). Never throws: the scopes decide what they need.
  */
-export function createPrincipalResolver(deps: Deps, apiKeys: ApiKeyService, scimTokens: ScimTokenCache, sessionPrincipal?: SessionPrincipal) {
-  /** Under a SCIM base: the directory's token opens it; any attempt on a live directory is logged there. */
-  async function resolveScim(request: FastifyRequest, directoryId: string, token: string | null): Promise<void> {
-    const owner = token?.startsWith(SECRET_PREFIXES.scimToken) ? await scimTokens.verify(directoryId, token) : null;
-    if (owner) {
-      request.principal = { kind: "directory", directoryId, organizationId: owner.organizationId };
-      request.scimDirectory = { id: directoryId, organizationId: owner.organizationId, deactivatedMembers: owner.deactivatedMembers as DeactivatedMembersPolicy };
-      request.scimLogDirectoryId = directoryId;
-      request.scimDirectoryStanding = "live";
-      // The IdP's first authenticated request links the directory; the cache then learns the new state.
-      if (owner.state === "unlinked") {
-        // Best effort: a database that refuses writes must not fail the IdP's reads; the next request tries again.
-        try {
-          await markDirectoryLinked(deps.db, deps.clock, directoryId);
-          scimTokens.forget(directoryId);
-        } catch (error) {
-          request.log.warn({ err: error, directory: directoryId }, "could not mark the directory linked");
-        }
-      }
-      return;
-    }
-    const directory = await deps.db.selectFrom("directories").select("deleted_at").where("id", "=", directoryId).executeTakeFirst();
-    if (directory && directory.deleted_at === null) {
-      request.scimLogDirectoryId = directoryId;
-      request.scimDirectoryStanding = "live";
-      return;
-    }
-    // Looked up whether the directory was deleted or never existed: the time taken must not tell
-    // the two apart for a caller the answer does not tell.
-    const ownToken = token?.startsWith(SECRET_PREFIXES.scimToken) ? await isDeletedDirectoryToken(deps.db, deps.clock, directoryId, token) : false;
-    request.scimDirectoryStanding = directory && ownToken ? "deleted" : "absent";
-  }
-
+export function createPrincipalResolver(
+  deps: Deps,
+  apiKeys: ApiKeyService,
+  authenticateScim: (request: FastifyRequest, token: string | null) => Promise<boolean>,
+  sessionPrincipal?: SessionPrincipal,
+) {
   return async function resolvePrincipal(request: FastifyRequest): Promise<void> {
     request.principal = null;
-    request.scimDirectory = null;
-    request.scimLogDirectoryId = null;
-    request.scimDirectoryStanding = null;
     const token = bearerToken(request);
-    const scim = SCIM_PATH.exec(request.url);
-    if (scim?.[1]) return resolveScim(request, decodeURIComponent(scim[1]), token);
+    if (await authenticateScim(request, token)) return;
     if (!token) {
       if (sessionPrincipal) request.principal = await sessionPrincipal(request);
       return;
@@ -121,12 +63,11 @@ export function requireAdmin(request: FastifyRequest): void {
 }
 
 /**
- * A key for rate limiting that names the credential without holding it. SCIM requests without a
- * token that opens their directory count per client address on a budget of their own (see app.ts).
+ * A key for rate limiting that names the credential without holding it (SCIM requests without a
+ * token that opens their directory have a key of their own: scim/scim-authentication.ts).
  */
 export function rateLimitKey(request: FastifyRequest): string {
   const p = request.principal;
-  if (request.scimDirectoryStanding !== null && p?.kind !== "directory") return `${UNAUTHENTICATED_SCIM_KEY}${request.ip}`;
   if (!p) return `ip:${request.ip}`;
   if (p.kind === "admin") return "admin";
   if (p.kind === "organization") return `key:${p.keyId}`;

@@ -28,15 +28,21 @@ function metricsReader(token: string | undefined): (request: FastifyRequest) => 
   };
 }
 
+/** What the SCIM door counts its answers with (`roster_scim_requests_total`). */
+export interface ScimResponseCounter {
+  countScimResponse(directoryId: string, status: number): void;
+}
+
 /**
  * `GET /metrics` in the Prometheus text format: requests and their latency by route (the route
  * pattern, never the URL, so ids do not explode the label set), what operators alert on
  * (`operational-metrics.ts`), plus the process's own metrics.
  * Each app gets its own registry, so several apps in one process (tests) do not collide.
  * Called on the root instance before the routes, so its hook sees every request. Only the admin
- * key or the scrape token opens it (see `metricsReader`).
+ * key or the scrape token opens it (see `metricsReader`). SCIM answers are counted by the SCIM
+ * door, which knows whose they are, through the counter returned.
  */
-export function installMetrics(app: FastifyInstance, options: MetricsOptions): void {
+export function installMetrics(app: FastifyInstance, options: MetricsOptions): ScimResponseCounter {
   const requireReader = metricsReader(options.token);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -54,9 +60,6 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): v
     const route = request.routeOptions.url ?? "unmatched";
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
-    // By directory only once its token was accepted: ids in unauthenticated URLs are anyone's to invent.
-    if (request.principal?.kind === "directory") operational.countScimResponse(request.principal.directoryId, reply.statusCode);
-    else if (request.scimLogDirectoryId) operational.countScimResponse("unauthenticated", reply.statusCode);
     done();
   });
 
@@ -64,4 +67,5 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): v
     requireReader(request);
     return reply.type(registry.contentType).send(await registry.metrics());
   });
+  return { countScimResponse: operational.countScimResponse };
 }

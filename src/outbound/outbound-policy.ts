@@ -1,13 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { type OutboundPrivateSetting, parseOutboundPrivate } from "../config.js";
+
+// The setting is read with the rest of the configuration; its users find it here beside the policy it sets.
+export { OUTBOUND_PRIVATE_VALUES, type OutboundPrivateSetting, parseOutboundPrivate } from "../config.js";
 import { describeKind, type SpecialAddressKind } from "./special-addresses.js";
-
-/**
- * `ROSTER_OUTBOUND_PRIVATE`: `deny` (the default) refuses special addresses except for the rows an
- * admin flagged `private_network`; `allow` lets every tenant's URL reach them (a trusted installation).
- */
-export type OutboundPrivateSetting = "deny" | "allow";
-
-export const OUTBOUND_PRIVATE_VALUES: readonly OutboundPrivateSetting[] = ["deny", "allow"];
 
 /** What a refusal names as the row to flag: a webhook endpoint or a directory's connector. */
 export type OutboundSubject = "endpoint" | "directory";
@@ -21,13 +17,6 @@ export interface OutboundPolicy {
 /** The policy of one row: the installation's setting, or the row's own admin-set flag. */
 export function outboundPolicy(setting: OutboundPrivateSetting, privateNetwork: boolean, subject: OutboundSubject): OutboundPolicy {
   return Object.freeze({ allowPrivate: setting === "allow" || privateNetwork, subject });
-}
-
-/** Reads the setting; undefined for a value that is none of `OUTBOUND_PRIVATE_VALUES`. */
-export function parseOutboundPrivate(raw: string | undefined): OutboundPrivateSetting | undefined {
-  if (raw === undefined || raw === "") return "deny";
-  const value = raw.trim().toLowerCase();
-  return (OUTBOUND_PRIVATE_VALUES as readonly string[]).includes(value) ? (value as OutboundPrivateSetting) : undefined;
 }
 
 /** The words of a refusal, the same in a delivery attempt, a sync run and an API error. */

@@ -1,4 +1,4 @@
-import type { DirectoryType } from "../tenancy/directory-types.js";
+import type { DirectoryType } from "../directory/directory-types.js";
 
 /** An identity provider the portal offers, and how its IT admin connects it to Roster. */
 export interface IdpChoice {

@@ -6,7 +6,7 @@ import type { SyncRunObject } from "../sync/run-object.js";
 import type { SyncService } from "../sync/sync-service.js";
 import type { DirectoryService } from "../tenancy/directories.js";
 import type { DirectoryObject } from "../tenancy/directory-object.js";
-import { isIngestType } from "../tenancy/directory-types.js";
+import { isIngestType } from "../directory/directory-types.js";
 import { countsLine } from "./pages/activity-panel.js";
 import { stateWords } from "./pages/portal-frame.js";
 import { type ExplainedRequest, explainRequest } from "./request-explain.js";

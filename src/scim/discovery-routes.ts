@@ -3,7 +3,7 @@ import type { Deps } from "../core/deps.js";
 import { scimBaseUrl } from "../tenancy/directory-object.js";
 import { createScimError } from "./errors.js";
 import { MAX_RESULTS } from "./list-params.js";
-import { URN } from "./resource-meta.js";
+import { URN } from "../scim-resource/schema-urns.js";
 import { resourceTypeResource, resourceTypeResources, schemaResource, schemaResources } from "./schema/index.js";
 import { requireScimDirectory } from "./scim-directory.js";
 import { serviceProviderConfig } from "./service-provider-config.js";

@@ -1,5 +1,5 @@
 import type { ListParams } from "./list-params.js";
-import { URN } from "./resource-meta.js";
+import { URN } from "../scim-resource/schema-urns.js";
 
 /** RFC 7644 §3.4.2 ListResponse; with a cursor, RFC 9865's `nextCursor` instead of startIndex paging. */
 export function listResponse(params: ListParams, page: { totalResults: number; resources: unknown[]; nextCursor: string | undefined }) {

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../core/errors.js";
 import { StoreError } from "../directory/store-errors.js";
 import { STORAGE_RETRY_AFTER_SECONDS, toAppError } from "../http/error-handler.js";
+import { InvalidScimRecord } from "../scim-resource/invalid-record.js";
 import { createScimError, ScimError, type ScimType } from "./errors.js";
 import { SCIM_MEDIA_TYPE } from "./media-type.js";
 import { scimErrorOfStore } from "./store-error-mapping.js";
@@ -18,6 +19,7 @@ const SCIM_TYPE_BY_CODE: Partial<Record<string, ScimType>> = {
 export function toScimError(error: unknown, bodyLimit: number): ScimError {
   if (error instanceof ScimError) return error;
   if (error instanceof StoreError) return scimErrorOfStore(error);
+  if (error instanceof InvalidScimRecord) return createScimError(400, { detail: error.detail, scimType: error.scimType, cause: error });
   const app = error instanceof AppError ? error : toAppError(error as FastifyError, bodyLimit);
   if (app.status === 503) return createScimError(503, { detail: app.message, cause: error });
   if (app.status >= 500) return createScimError(500, { detail: "Internal server error", cause: error });

@@ -4,6 +4,7 @@ import type { DirectoryStore } from "../directory/index.js";
 import type { AllowedMethods } from "../http/allowed-methods.js";
 import { createJsonBodyParser } from "../http/json-body.js";
 import { defaultMediaTypes, JSON_MEDIA_TYPES } from "../http/media-types.js";
+import type { ScimResponseCounter } from "../http/metrics.js";
 import { createScimError } from "./errors.js";
 import { SCIM_MEDIA_TYPE } from "./media-type.js";
 import { requireScimDirectory } from "./scim-directory.js";
@@ -23,14 +24,19 @@ export interface ScimPluginOptions {
   readonly requestLog: ScimRequestLog;
   /** The app's registered paths and methods, for `405` answers. */
   readonly allowedMethods: AllowedMethods;
+  /** `/metrics`' count of SCIM answers by directory. */
+  readonly metrics: ScimResponseCounter;
 }
 
-export async function scimPlugin(app: FastifyInstance, { deps, store, requestLog, allowedMethods }: ScimPluginOptions): Promise<void> {
+export async function scimPlugin(app: FastifyInstance, { deps, store, requestLog, allowedMethods, metrics }: ScimPluginOptions): Promise<void> {
   const bodyLimit = deps.config.bodyLimitBytes;
   app.addContentTypeParser(SCIM_MEDIA_TYPE, { parseAs: "string" }, createJsonBodyParser(app));
   app.addHook("onRoute", defaultMediaTypes([SCIM_MEDIA_TYPE, ...JSON_MEDIA_TYPES]));
   app.setErrorHandler(createScimErrorHandler(bodyLimit));
-  app.addHook("onResponse", function logScimRequest(request, reply, done) {
+  app.addHook("onResponse", function countAndLogScimAnswer(request, reply, done) {
+    // By directory only once its token was accepted: ids in unauthenticated URLs are anyone's to invent.
+    if (request.principal?.kind === "directory") metrics.countScimResponse(request.principal.directoryId, reply.statusCode);
+    else if (request.scimLogDirectoryId) metrics.countScimResponse("unauthenticated", reply.statusCode);
     if (request.scimLogDirectoryId) {
       requestLog.record({
         directory_id: request.scimLogDirectoryId,

@@ -1,12 +1,12 @@
 import type { ConnectorKinds } from "../connectors/connector-kind.js";
-import { withoutCommonKeys } from "../connectors/connector-settings.js";
+import { withoutCommonKeys } from "./connector-settings.js";
 import { type ConnectorSource, SourceError } from "../connectors/source.js";
 import type { DirectoryStore, StoreDeps } from "../directory/index.js";
 import { type OutboundPrivateSetting, outboundPolicy, parseOutboundPrivate, withOutboundPolicy } from "../outbound/outbound-policy.js";
 import { AppError } from "../core/errors.js";
 import { StoreError } from "../directory/store-errors.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
-import type { DeactivatedMembersPolicy } from "../tenancy/directory-types.js";
+import type { DeactivatedMembersPolicy } from "../directory/directory-types.js";
 import type { EngineContext, SyncPhase } from "./engine-context.js";
 import { createStatisticsRefresher } from "./planner-statistics.js";
 import { finishRun, type RunOutcome } from "./run-finish.js";

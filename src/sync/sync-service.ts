@@ -1,11 +1,11 @@
-import { openConnector, withoutCommonKeys } from "../connectors/connector-settings.js";
+import { openConnector, withoutCommonKeys } from "./connector-settings.js";
 import type { ConnectorCheck } from "../connectors/connector-kind.js";
 import { SourceError } from "../connectors/source.js";
 import { type AuditContext, recordAudit } from "../audit/audit-entry.js";
 import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
-import { isIngestType } from "../tenancy/directory-types.js";
+import { isIngestType } from "../directory/directory-types.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
 import type { RunOutcome } from "./run-finish.js";

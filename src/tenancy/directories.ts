@@ -12,7 +12,7 @@ import type { DirectoryRow } from "../storage/schema.js";
 import { countDirectoryMembers } from "./directory-counts.js";
 import { type MappingPatch, mappingChangeOf, mappingNeedsReapply } from "./directory-mapping-change.js";
 import { type DirectoryObject, EMPTY_COUNTS, scimBaseUrl, toDirectoryObject } from "./directory-object.js";
-import { type DeactivatedMembersPolicy, type DirectoryType, isIngestType } from "./directory-types.js";
+import { type DeactivatedMembersPolicy, type DirectoryType, isIngestType } from "../directory/directory-types.js";
 import type { PullDirectories } from "./pull-directories.js";
 
 export interface CreateDirectoryInput {

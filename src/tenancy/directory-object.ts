@@ -1,6 +1,6 @@
 import { readMapping, type RoleRule } from "../directory/index.js";
 import type { DirectoryRow } from "../storage/schema.js";
-import type { DirectoryState } from "./directory-types.js";
+import type { DirectoryState } from "../directory/directory-types.js";
 
 export interface DirectoryCounts {
   readonly active: number;

@@ -1,5 +1,5 @@
 import type { ConnectorKinds } from "../connectors/connector-kind.js";
-import { checkConnector, mergeConnector, openConnector, publicConnector, sealConnector } from "../connectors/connector-settings.js";
+import { checkConnector, mergeConnector, openConnector, publicConnector, sealConnector } from "../sync/connector-settings.js";
 import type { Clock } from "../core/clock.js";
 import { Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";

@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { DEACTIVATED_MEMBER_POLICIES, DIRECTORY_STATES, DIRECTORY_TYPES } from "../../tenancy/directory-types.js";
+import { DEACTIVATED_MEMBER_POLICIES, DIRECTORY_STATES, DIRECTORY_TYPES } from "../../directory/directory-types.js";
 import { Nullable } from "./common.js";
 
 

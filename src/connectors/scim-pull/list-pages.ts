@@ -1,4 +1,4 @@
-import { isPlainObject } from "../../scim/values.js";
+import { isPlainObject } from "../../scim-resource/plain-object.js";
 import { SourceError } from "../source.js";
 import type { JsonObject, Query, ScimHttp } from "./scim-http.js";
 

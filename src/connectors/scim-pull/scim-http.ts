@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { outboundFetch } from "../../outbound/outbound-fetch.js";
-import { isPlainObject } from "../../scim/values.js";
+import { isPlainObject } from "../../scim-resource/plain-object.js";
 import { SourceError } from "../source.js";
 import { fetchFailure } from "../fetch-failure.js";
 import { retryDelayMs } from "./retry-after.js";

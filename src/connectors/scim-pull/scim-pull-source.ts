@@ -1,4 +1,4 @@
-import { isPlainObject } from "../../scim/values.js";
+import { isPlainObject } from "../../scim-resource/plain-object.js";
 import { type ConnectorSource, type InvalidRecord, SourceError, type SourceGroup, type SourceItem, type SourceUser } from "../source.js";
 import { listPages, type Pagination, readListResponse } from "./list-pages.js";
 import { createScimHttp, type JsonObject, type Query, type ScimHttp } from "./scim-http.js";

@@ -1,6 +1,6 @@
-import { readGroupBody, readMemberIds, toGroupInput } from "../../scim/groups/group-document.js";
-import { ScimError } from "../../scim/errors.js";
-import { isPlainObject } from "../../scim/values.js";
+import { readGroupBody, readMemberIds, toGroupInput } from "../../scim-resource/group-document.js";
+import { InvalidScimRecord } from "../../scim-resource/invalid-record.js";
+import { isPlainObject } from "../../scim-resource/plain-object.js";
 import type { GroupInput } from "../../directory/index.js";
 import type { InvalidRecord } from "../source.js";
 import { upstreamId } from "./upstream-user.js";
@@ -42,7 +42,7 @@ export function readUpstreamGroup(resource: unknown, position: string): Upstream
       groupIds: readMemberIds(list.filter(isGroupMember)),
     };
   } catch (error) {
-    if (error instanceof ScimError) return { kind: "invalid", ref: id, message: error.detail };
+    if (error instanceof InvalidScimRecord) return { kind: "invalid", ref: id, message: error.detail };
     throw error;
   }
 }

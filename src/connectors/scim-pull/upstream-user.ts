@@ -1,6 +1,6 @@
-import { ScimError } from "../../scim/errors.js";
-import { readUserDocument, toUserInput } from "../../scim/users/user-document.js";
-import { isPlainObject } from "../../scim/values.js";
+import { readUserDocument, toUserInput } from "../../scim-resource/user-document.js";
+import { InvalidScimRecord } from "../../scim-resource/invalid-record.js";
+import { isPlainObject } from "../../scim-resource/plain-object.js";
 import type { SourceItem, SourceUser } from "../source.js";
 
 /** The upstream's `id` of a resource: the stable key a pull directory keeps as `idp_id`. */
@@ -20,7 +20,7 @@ export function readUpstreamUser(resource: unknown, position: string): SourceIte
     const input = toUserInput(readUserDocument(resource));
     return { kind: "record", record: { ...input, idpId: id } };
   } catch (error) {
-    if (error instanceof ScimError) return { kind: "invalid", ref: id, message: error.detail };
+    if (error instanceof InvalidScimRecord) return { kind: "invalid", ref: id, message: error.detail };
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { createScimError } from "../errors.js";
-import { URN } from "../resource-meta.js";
-import { isPlainObject } from "../values.js";
+import { URN } from "../../scim-resource/schema-urns.js";
+import { isPlainObject } from "../../scim-resource/plain-object.js";
 
 export interface BulkOperation {
   readonly method: "POST" | "PUT" | "PATCH" | "DELETE";

@@ -6,7 +6,7 @@ import { createScimError, ScimError } from "../errors.js";
 import { createScimGroups } from "../groups/scim-groups.js";
 import { FULL_PROJECTION, type Projection } from "../projection.js";
 import { readIfMatch } from "../if-match.js";
-import { URN } from "../resource-meta.js";
+import { URN } from "../../scim-resource/schema-urns.js";
 import { toScimError } from "../scim-errors-handler.js";
 import { requireScimDirectory } from "../scim-directory.js";
 import { createScimUsers } from "../users/scim-users.js";

@@ -1,5 +1,6 @@
 import type { DirectoryGroup } from "../../directory/index.js";
-import { meta, URN } from "../resource-meta.js";
+import { meta } from "../resource-meta.js";
+import { URN } from "../../scim-resource/schema-urns.js";
 
 export interface GroupMemberRef {
   readonly id: string;

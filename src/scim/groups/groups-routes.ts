@@ -1,21 +1,16 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { Deps } from "../../core/deps.js";
 import type { DirectoryStore } from "../../directory/index.js";
 import { readListParams, type RawListQuery } from "../list-params.js";
 import { etag } from "../resource-meta.js";
-import { ifMatchVersion, projectionOf } from "../request-helpers.js";
+import { ifMatchVersion } from "../if-match-header.js";
+import { projectionOf } from "../projection-query.js";
+import { sendResource } from "../resource-reply.js";
 import { requireScimDirectory } from "../scim-directory.js";
 import { readSearchRequest } from "../search-request.js";
-import { createScimGroups, type RenderedGroup } from "./scim-groups.js";
+import { createScimGroups } from "./scim-groups.js";
 
 type IdParams = { directoryId: string; id: string };
-
-function send(request: FastifyRequest, reply: FastifyReply, status: number, rendered: RenderedGroup) {
-  const tag = etag(rendered.version);
-  reply.header("ETag", tag);
-  if (status === 200 && request.method === "GET" && request.headers["if-none-match"] === tag) return reply.code(304).send();
-  return reply.code(status).type("application/scim+json").send(rendered.body);
-}
 
 /** `/Groups` (RFC 7644 §3): members are streamed out and changed as rows, whatever the group's size. */
 export async function groupsRoutes(app: FastifyInstance, { deps, store }: { deps: Deps; store: DirectoryStore }): Promise<void> {
@@ -33,17 +28,17 @@ export async function groupsRoutes(app: FastifyInstance, { deps, store }: { deps
   });
 
   app.get<{ Params: IdParams }>("/:directoryId/Groups/:id", async (request, reply) =>
-    send(request, reply, 200, await groups.get(requireScimDirectory(request), request.params.id, projectionOf(request))),
+    sendResource(request, reply, 200, await groups.get(requireScimDirectory(request), request.params.id, projectionOf(request))),
   );
 
   app.post("/:directoryId/Groups", async (request, reply) => {
     const dir = requireScimDirectory(request);
     const rendered = await groups.create(dir, request.body, projectionOf(request));
-    return send(request, reply, 201, rendered);
+    return sendResource(request, reply, 201, rendered);
   });
 
   app.put<{ Params: IdParams }>("/:directoryId/Groups/:id", async (request, reply) =>
-    send(request, reply, 200, await groups.replace(requireScimDirectory(request), request.params.id, request.body, ifMatchVersion(request), projectionOf(request))),
+    sendResource(request, reply, 200, await groups.replace(requireScimDirectory(request), request.params.id, request.body, ifMatchVersion(request), projectionOf(request))),
   );
 
   // Entra expects 204 here ("returning all the members isn't advisable"); a client that asks for
@@ -53,7 +48,7 @@ export async function groupsRoutes(app: FastifyInstance, { deps, store }: { deps
     const { group, version } = await groups.patch(dir, request.params.id, request.body, ifMatchVersion(request));
     reply.header("ETag", etag(version));
     if (!request.query.attributes && !request.query.excludedAttributes) return reply.code(204).send();
-    return send(request, reply, 200, groups.render(dir, group, version, projectionOf(request)));
+    return sendResource(request, reply, 200, groups.render(dir, group, version, projectionOf(request)));
   });
 
   app.delete<{ Params: IdParams }>("/:directoryId/Groups/:id", async (request, reply) => {

@@ -8,11 +8,12 @@ import { compileFilter, parseFilter, uniqueNameEquals } from "../filter/index.js
 import { isPlainFirstPage, type ListParams } from "../list-params.js";
 import { queryTemplate } from "../../storage/query-template.js";
 import { GROUP_SORT, listPage } from "../list-query.js";
-import { URN } from "../resource-meta.js";
-import { applyGroupPatch, type JsonObject, normalizePatchRequest, type ScimGroupDocument } from "../patch/index.js";
+import { URN } from "../../scim-resource/schema-urns.js";
+import { applyGroupPatch, type JsonObject, normalizePatchRequest } from "../patch/index.js";
 import { excludes, type Projection, project } from "../projection.js";
-import { GROUP_SCHEMAS } from "../resource-meta.js";
-import { readGroupBody, toGroupInput } from "./group-document.js";
+import { GROUP_SCHEMAS } from "../../scim-resource/schema-urns.js";
+import { readGroupBody, toGroupInput } from "../../scim-resource/group-document.js";
+import type { ScimGroupDocument } from "../../scim-resource/json-document.js";
 import { toScimGroup } from "./group-resource.js";
 import { assertPatchMemberCount } from "./member-limit.js";
 import { groupFragments } from "./member-stream.js";

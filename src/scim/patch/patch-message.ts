@@ -1,5 +1,5 @@
 import { createScimError } from "../errors.js";
-import { URN } from "../resource-meta.js";
+import { URN } from "../../scim-resource/schema-urns.js";
 import { isPlainObject, readKey } from "./json-guards.js";
 
 /** One entry of `Operations` after shape validation, before any schema knowledge is applied. */

@@ -1,20 +1,8 @@
 import type { Filter } from "scim2-parse-filter";
 import type { AttributeDefinition } from "../schema/index.js";
 
-export type JsonPrimitive = string | number | boolean | null;
-export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
-
-/**
- * A user resource as an IdP sends it, WITHOUT `id` and `meta`: `userName`, `name{…}`,
- * `displayName`, `emails[]`, `active`, the enterprise extension under its URN key, and anything else.
- */
-export type ScimUserDocument = JsonObject;
-
-/** A group resource WITHOUT `id`, `meta` and `members` (membership travels as a {@link MemberChange}). */
-export type ScimGroupDocument = JsonObject;
+export type { JsonObject, JsonPrimitive, JsonValue, ScimGroupDocument, ScimUserDocument } from "../../scim-resource/json-document.js";
+import type { JsonValue } from "../../scim-resource/json-document.js";
 
 /** A membership delta in user ids, never the whole member list: the store's own type. */
 export type { MemberChange } from "../../directory/types.js";

@@ -1,4 +1,4 @@
-import { URN } from "../resource-meta.js";
+import { URN } from "../../scim-resource/schema-urns.js";
 import { attribute, complex } from "./attribute-builders.js";
 import type { SchemaDefinition } from "./schema-types.js";
 

@@ -1,4 +1,4 @@
-import { URN } from "../resource-meta.js";
+import { URN } from "../../scim-resource/schema-urns.js";
 import { attribute, multiValuedComplex } from "./attribute-builders.js";
 import { EXTERNAL_ID_ATTRIBUTE } from "./common-attributes.js";
 import type { SchemaDefinition } from "./schema-types.js";

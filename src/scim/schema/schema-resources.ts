@@ -1,4 +1,4 @@
-import { URN } from "../resource-meta.js";
+import { URN } from "../../scim-resource/schema-urns.js";
 import { ALL_SCHEMAS, findSchema } from "./schema-registry.js";
 import type { AttributeDefinition, SchemaDefinition, ScimResourceName } from "./schema-types.js";
 

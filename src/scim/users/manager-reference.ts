@@ -2,8 +2,8 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../storage/schema.js";
 import { chunks } from "../../storage/value-lists.js";
 import { createScimError } from "../errors.js";
-import { URN } from "../resource-meta.js";
-import { isPlainObject } from "../values.js";
+import { URN } from "../../scim-resource/schema-urns.js";
+import { isPlainObject } from "../../scim-resource/plain-object.js";
 
 /**
  * The enterprise manager (RFC 7643 §4.3) within one directory. `manager.value` is kept as the IdP
@@ -38,12 +38,6 @@ export function managerValue(doc: Record<string, unknown>): string | undefined {
   const valueKey = manager ? keyOf(manager, "value") : undefined;
   const value = manager && valueKey ? manager[valueKey] : undefined;
   return typeof value === "string" ? value : undefined;
-}
-
-/** A manager as kept: its `value` alone, or nothing when it has none. */
-export function keptManager(manager: Record<string, unknown>): Record<string, unknown> | undefined {
-  const valueKey = keyOf(manager, "value");
-  return valueKey === undefined ? undefined : { [valueKey]: manager[valueKey] };
 }
 
 /** Every string in the form of a Roster user id within `value` (a PATCH's operations): what the write may set as a manager. */

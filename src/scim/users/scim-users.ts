@@ -7,10 +7,10 @@ import { isPlainFirstPage, type ListParams } from "../list-params.js";
 import { listPage, USER_SORT } from "../list-query.js";
 import { applyUserPatch, type JsonObject, normalizePatchRequest } from "../patch/index.js";
 import { excludes, type Projection, project } from "../projection.js";
-import { USER_SCHEMAS } from "../resource-meta.js";
+import { USER_SCHEMAS } from "../../scim-resource/schema-urns.js";
 import { groupsOfUsers, loadUsersWithGroups, loadUserWithGroups, loadUserWithGroupsByUserName } from "./user-groups.js";
 import { assertManagerWithin, checkManager, managerValue, rosterUserIdsIn, usersOfDirectory } from "./manager-reference.js";
-import { readUserDocument, type ScimUserDocument, toUserInput } from "./user-document.js";
+import { readUserDocument, type ScimUserDocument, toUserInput } from "../../scim-resource/user-document.js";
 import { toScimUser, type UserGroupRef } from "./user-resource.js";
 
 export interface RenderedUser {

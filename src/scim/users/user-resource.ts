@@ -1,5 +1,6 @@
 import type { DirectoryUser } from "../../directory/index.js";
-import { meta, URN } from "../resource-meta.js";
+import { meta } from "../resource-meta.js";
+import { URN } from "../../scim-resource/schema-urns.js";
 import { withManagerRef } from "./manager-reference.js";
 
 export interface UserGroupRef {

@@ -1,8 +1,9 @@
-import type { EmailInput, UserInput } from "../../directory/index.js";
-import { createScimError } from "../errors.js";
-import { URN } from "../resource-meta.js";
-import { keptManager } from "./manager-reference.js";
-import { isPlainObject, isUnassigned, optionalString, readBoolean } from "../values.js";
+import type { EmailInput, UserInput } from "../directory/index.js";
+import { InvalidScimRecord } from "./invalid-record.js";
+import { optionalString, readBoolean } from "./loose-scalars.js";
+import { isPlainObject } from "./plain-object.js";
+import { URN } from "./schema-urns.js";
+import { isUnassigned } from "./unassigned.js";
 
 export type ScimUserDocument = Record<string, unknown>;
 
@@ -25,13 +26,19 @@ function keyOf(doc: Record<string, unknown>, name: string): string | undefined {
   return Object.keys(doc).find((k) => k.toLowerCase() === lower);
 }
 
+/** A manager as kept: its `value` alone, or nothing when it has none (see scim/users/manager-reference.ts). */
+function keptManager(manager: Record<string, unknown>): Record<string, unknown> | undefined {
+  const valueKey = keyOf(manager, "value");
+  return valueKey === undefined ? undefined : { [valueKey]: manager[valueKey] };
+}
+
 /**
  * The user resource as the IdP sent it, made safe to keep: server-owned attributes dropped,
  * unassigned values removed, booleans read from strings, the enterprise manager in its complex
  * form. Everything else is kept as sent: it is the directory's `raw_attributes`.
  */
 export function readUserDocument(body: unknown): ScimUserDocument {
-  if (!isPlainObject(body)) throw createScimError(400, { detail: "The body must be a JSON object", scimType: "invalidSyntax" });
+  if (!isPlainObject(body)) throw new InvalidScimRecord("The body must be a JSON object", "invalidSyntax");
   const doc = clean(Object.fromEntries(Object.entries(body).filter(([k]) => !SERVER_OWNED.has(k.toLowerCase())))) as Record<string, unknown>;
   const activeKey = keyOf(doc, "active");
   if (activeKey) doc[activeKey] = readBoolean(doc[activeKey], "active");
@@ -43,7 +50,7 @@ export function readUserDocument(body: unknown): ScimUserDocument {
     const managerKey = keyOf(ext, "manager");
     // Entra sends the manager as a bare id string; RFC 7643 §4.3 makes it complex.
     if (managerKey && typeof ext[managerKey] === "string") ext[managerKey] = { value: ext[managerKey] };
-    // Only the manager's value is the IdP's to give (see manager-reference.ts).
+    // Only the manager's value is the IdP's to give (see scim/users/manager-reference.ts).
     if (managerKey && isPlainObject(ext[managerKey])) {
       const manager = keptManager(ext[managerKey] as Record<string, unknown>);
       if (manager) ext[managerKey] = manager;
@@ -53,16 +60,16 @@ export function readUserDocument(body: unknown): ScimUserDocument {
   }
   const userName = doc[keyOf(doc, "userName") ?? "userName"];
   if (typeof userName !== "string" || userName.trim() === "") {
-    throw createScimError(400, { detail: "userName is required and must be a non-empty string", scimType: "invalidValue" });
+    throw new InvalidScimRecord("userName is required and must be a non-empty string");
   }
   return doc;
 }
 
 function readEmails(value: unknown): Record<string, unknown>[] {
-  if (!Array.isArray(value)) throw createScimError(400, { detail: "emails must be an array", scimType: "invalidValue" });
+  if (!Array.isArray(value)) throw new InvalidScimRecord("emails must be an array");
   return value.map((entry) => {
     if (typeof entry === "string") return { value: entry };
-    if (!isPlainObject(entry)) throw createScimError(400, { detail: "each email must be an object with a value", scimType: "invalidValue" });
+    if (!isPlainObject(entry)) throw new InvalidScimRecord("each email must be an object with a value");
     const primaryKey = keyOf(entry, "primary");
     return primaryKey ? { ...entry, [primaryKey]: readBoolean(entry[primaryKey], "emails.primary") } : entry;
   });
@@ -89,7 +96,7 @@ function emailsOf(doc: Record<string, unknown>): EmailInput[] {
   return emails;
 }
 
-/** The normalized user the store keeps, derived from the document (SPEC §1). */
+/** The normalized user the store keeps, derived from the document. */
 export function toUserInput(doc: ScimUserDocument): UserInput {
   const activeKey = keyOf(doc, "active");
   return {

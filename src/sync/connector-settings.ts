@@ -1,7 +1,7 @@
 import { Errors, type FieldError } from "../core/errors.js";
 import type { SecretBox } from "../crypto/secret-box.js";
-import { readSyncSettings, SYNC_SETTING_KEYS, type SyncSettings } from "../sync/sync-settings.js";
-import type { ConnectorKind, ConnectorKinds } from "./connector-kind.js";
+import { readSyncSettings, SYNC_SETTING_KEYS, type SyncSettings } from "./sync-settings.js";
+import type { ConnectorKind, ConnectorKinds } from "../connectors/connector-kind.js";
 import { connectorSealContext } from "../storage/sealed-columns.js";
 
 export type ConnectorConfig = Readonly<Record<string, unknown>>;
