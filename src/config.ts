@@ -2,16 +2,18 @@ import { resolve } from "node:path";
 
 /** Every setting Roster reads from the environment, parsed and validated once at start. */
 /**
- * `ROSTER_OUTBOUND_PRIVATE` (enforced in src/outbound): `deny` (the default) refuses special addresses except for
- * the rows an admin flagged `private_network`; `allow` lets every tenant's URL reach them (a trusted installation).
+ * `ROSTER_OUTBOUND_PRIVATE` (enforced in src/outbound): where webhook endpoints and pull connectors may connect.
+ * `admin` (the default): only a row the admin key created, or flagged `private_network`, may reach loopback,
+ * private and link-local addresses (LDAP servers usually live on private networks; a tenant's key must not reach
+ * them). `all`: every row may (a trusted installation). `none`: no row may.
  */
-export type OutboundPrivateSetting = "deny" | "allow";
+export type OutboundPrivateSetting = "admin" | "all" | "none";
 
-export const OUTBOUND_PRIVATE_VALUES: readonly OutboundPrivateSetting[] = ["deny", "allow"];
+export const OUTBOUND_PRIVATE_VALUES: readonly OutboundPrivateSetting[] = ["admin", "all", "none"];
 
 /** Reads the setting; undefined for a value that is none of `OUTBOUND_PRIVATE_VALUES`. */
 export function parseOutboundPrivate(raw: string | undefined): OutboundPrivateSetting | undefined {
-  if (raw === undefined || raw === "") return "deny";
+  if (raw === undefined || raw === "") return "admin";
   const value = raw.trim().toLowerCase();
   return (OUTBOUND_PRIVATE_VALUES as readonly string[]).includes(value) ? (value as OutboundPrivateSetting) : undefined;
 }
@@ -42,7 +44,7 @@ export interface RosterConfig {
   readonly sync: SyncConfig;
   /**
    * `ROSTER_OUTBOUND_PRIVATE`: whether webhook endpoints and connectors may reach loopback, private, link-local and
-   * other special addresses: `deny` (default; only rows an admin flagged `private_network`) or `allow` (all).
+   * other special addresses: `admin` (default; only rows the admin key created or flagged `private_network`), `all` or `none`.
    */
   readonly outboundPrivate: OutboundPrivateSetting;
 }

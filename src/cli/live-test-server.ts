@@ -33,7 +33,7 @@ export async function startLiveServer(options: { readonly connectorKinds?: Conne
     ROSTER_SECRET_KEY: SECRET_KEY,
     LOG_LEVEL: "silent",
     // Receivers and stand-ins listen on loopback.
-    ROSTER_OUTBOUND_PRIVATE: "allow",
+    ROSTER_OUTBOUND_PRIVATE: "all",
   };
   const server = await startServer(loadConfig(env), options);
   return {

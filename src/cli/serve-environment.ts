@@ -11,7 +11,7 @@ export const SERVER_ENVIRONMENT: ReadonlyArray<readonly [name: string, meaning: 
   ["ROSTER_RESTORE_DAYS", "days a deleted directory can be restored (7)"],
   ["ROSTER_HISTORY_DAYS", "days finished deliveries and sync runs are kept (30; 0 keeps all)"],
   ["ROSTER_AUDIT_DAYS", "days audit log entries are kept (365; 0 keeps all)"],
-  ["ROSTER_OUTBOUND_PRIVATE", "deny: webhooks and connectors may not reach private addresses unless an admin flags the row (deny); allow"],
+  ["ROSTER_OUTBOUND_PRIVATE", "admin: only endpoints and connectors the admin key created may reach private addresses (admin); all; none"],
   ["ROSTER_SCIM_TOKEN_GRACE_SECONDS", "default grace period of a rotated SCIM token (0)"],
   ["ROSTER_SCIM_TOKEN_CACHE_MS", "how long a verified SCIM token is trusted (5000)"],
   ["ROSTER_BODY_LIMIT", "largest request body in bytes (1048576)"],

@@ -20,7 +20,7 @@ describe("running the delivery worker", () => {
   it("runs inside `roster serve`: a change made over the API reaches the receiver", async () => {
     const dir = await mkdtemp(join(tmpdir(), "roster-serve-"));
     const receiver = await startTestReceiver();
-    const server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: `sqlite:${join(dir, "roster.sqlite")}`, ROSTER_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: "silent", ROSTER_OUTBOUND_PRIVATE: "allow" }));
+    const server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: `sqlite:${join(dir, "roster.sqlite")}`, ROSTER_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: "silent", ROSTER_OUTBOUND_PRIVATE: "all" }));
     try {
       const post = async (path: string, body: object) => {
         const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { ...bearer(ADMIN_KEY), "content-type": "application/json" }, body: JSON.stringify(body) });

@@ -6,8 +6,8 @@ import { createOutboundFetch, outboundFetch } from "./outbound-fetch.js";
 import { OutboundRefusedError, outboundPolicy, refusalIn, withOutboundPolicy } from "./outbound-policy.js";
 import { specialAddressKind } from "./special-addresses.js";
 
-const deny = outboundPolicy("deny", false, "directory");
-const allow = outboundPolicy("allow", false, "directory");
+const deny = outboundPolicy("admin", false, "directory");
+const allow = outboundPolicy("all", false, "directory");
 
 /** Stands in for a public address: 127.0.0.2 counts as public here, the rest of 127/8 stays loopback. */
 const classify: AddressClassifier = (address) => (address === "127.0.0.2" ? null : specialAddressKind(address));
@@ -72,13 +72,13 @@ describe("outbound requests under the private-network guard", () => {
   it("refuses a host name that resolves to 127.0.0.1 when connecting, before any byte is sent", async () => {
     const before = insideHits.length;
     const refusal = await refusalOf(outboundFetch(`http://localhost:${insidePort}/latest/meta-data`, { policy: deny }));
-    expect(refusal.message).toMatch(/^refused: (127\.0\.0\.1|::1) is a loopback address; set ROSTER_OUTBOUND_PRIVATE=allow or private_network on this directory$/);
+    expect(refusal.message).toMatch(/^refused: (127\.0\.0\.1|::1) is a loopback address; only a directory the admin key created or flagged private_network may reach it \(ROSTER_OUTBOUND_PRIVATE=admin\), or every one with ROSTER_OUTBOUND_PRIVATE=all$/);
     expect(insideHits.length).toBe(before);
   });
 
   it("refuses a name whose text looks harmless but whose address is loopback (DNS rebinding)", async () => {
     const refusal = await refusalOf(guardedFetch(`http://rebound.test:${insidePort}/`, { policy: deny }));
-    expect(refusal.message).toBe("refused: 127.0.0.1 is a loopback address; set ROSTER_OUTBOUND_PRIVATE=allow or private_network on this directory");
+    expect(refusal.message).toBe("refused: 127.0.0.1 is a loopback address; only a directory the admin key created or flagged private_network may reach it (ROSTER_OUTBOUND_PRIVATE=admin), or every one with ROSTER_OUTBOUND_PRIVATE=all");
     expect(insideHits).toEqual([]);
   });
 
@@ -125,7 +125,7 @@ describe("outbound requests under the private-network guard", () => {
     expect(await response.json()).toEqual({ body: "grant_type=client_credentials", type: "application/x-www-form-urlencoded;charset=UTF-8", auth: null });
   });
 
-  it("applies the policy of the enclosing withOutboundPolicy, and ROSTER_OUTBOUND_PRIVATE=allow lets loopback through", async () => {
+  it("applies the policy of the enclosing withOutboundPolicy, and ROSTER_OUTBOUND_PRIVATE=all lets loopback through", async () => {
     await withOutboundPolicy(deny, () => refusalOf(outboundFetch(`http://127.0.0.1:${insidePort}/`)));
     const allowed = await withOutboundPolicy(allow, () => outboundFetch(`http://127.0.0.1:${insidePort}/ok`));
     expect(await allowed.text()).toBe("secret");

@@ -14,14 +14,14 @@ export interface OutboundPolicy {
   readonly subject: OutboundSubject;
 }
 
-/** The policy of one row: the installation's setting, or the row's own admin-set flag. */
+/** The policy of one row: the installation's setting, and under `admin` the row's own admin-given flag. */
 export function outboundPolicy(setting: OutboundPrivateSetting, privateNetwork: boolean, subject: OutboundSubject): OutboundPolicy {
-  return Object.freeze({ allowPrivate: setting === "allow" || privateNetwork, subject });
+  return Object.freeze({ allowPrivate: setting === "all" || (setting === "admin" && privateNetwork), subject });
 }
 
 /** The words of a refusal, the same in a delivery attempt, a sync run and an API error. */
 export function refusalMessage(address: string, kind: SpecialAddressKind, subject: OutboundSubject): string {
-  return `refused: ${address} is ${describeKind(kind)}; set ROSTER_OUTBOUND_PRIVATE=allow or private_network on this ${subject}`;
+  return `refused: ${address} is ${describeKind(kind)}; only ${subject === "endpoint" ? "an" : "a"} ${subject} the admin key created or flagged private_network may reach it (ROSTER_OUTBOUND_PRIVATE=admin), or every one with ROSTER_OUTBOUND_PRIVATE=all`;
 }
 
 /** A connection the policy refused; `code` lets error readers (fetch failures, LDAP errors) tell it apart. */
@@ -64,5 +64,5 @@ export function withOutboundPolicy<T>(policy: OutboundPolicy, work: () => T): T 
 export function currentOutboundPolicy(): OutboundPolicy {
   const scoped = scope.getStore();
   if (scoped) return scoped;
-  return outboundPolicy(parseOutboundPrivate(process.env.ROSTER_OUTBOUND_PRIVATE) ?? "deny", false, "directory");
+  return outboundPolicy(parseOutboundPrivate(process.env.ROSTER_OUTBOUND_PRIVATE) ?? "admin", false, "directory");
 }

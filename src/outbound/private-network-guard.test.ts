@@ -1,5 +1,5 @@
 /**
- * ROSTER_OUTBOUND_PRIVATE=deny (the default) through the API, the webhook worker and a sync run,
+ * ROSTER_OUTBOUND_PRIVATE=admin (the default) through the API, the webhook worker and a sync run,
  * on both backends: what a tenant may point Roster at, and what only the admin key may allow.
  */
 import { createServer, type Server } from "node:http";
@@ -23,7 +23,7 @@ async function deliverSome(worker: { runOnce(): Promise<number> }): Promise<numb
   return 0;
 }
 
-const REFUSED_LOOPBACK = /^refused: (127\.0\.0\.1|::1) is a loopback address; set ROSTER_OUTBOUND_PRIVATE=allow or private_network on this (endpoint|directory)$/;
+const REFUSED_LOOPBACK = /^refused: (127\.0\.0\.1|::1) is a loopback address; only an? (endpoint|directory) the admin key created or flagged private_network may reach it \(ROSTER_OUTBOUND_PRIVATE=admin\), or every one with ROSTER_OUTBOUND_PRIVATE=all$/;
 
 for (const dialect of DIALECTS) {
   describe(`the private-network guard (${dialect})`, () => {
@@ -35,7 +35,7 @@ for (const dialect of DIALECTS) {
     let hits = 0;
 
     beforeAll(async () => {
-      t = await createTestApp(dialect, { ROSTER_OUTBOUND_PRIVATE: "deny", ROSTER_SECRET_KEY: SECRET_KEY });
+      t = await createTestApp(dialect, { ROSTER_OUTBOUND_PRIVATE: "admin", ROSTER_SECRET_KEY: SECRET_KEY });
       const org = await createOrgWithKey(t.app, "Acme");
       orgId = org.orgId;
       orgKey = bearer(org.key);
@@ -57,10 +57,18 @@ for (const dialect of DIALECTS) {
       const res = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: orgKey, payload: { url: "http://10.0.0.5/hook" } });
       expect(res.statusCode).toBe(422);
       expect(res.json().errors).toEqual([
-        { field: "url", code: "private_address", message: "refused: 10.0.0.5 is a private address; set ROSTER_OUTBOUND_PRIVATE=allow or private_network on this endpoint" },
+        { field: "url", code: "private_address", message: "refused: 10.0.0.5 is a private address; only an endpoint the admin key created or flagged private_network may reach it (ROSTER_OUTBOUND_PRIVATE=admin), or every one with ROSTER_OUTBOUND_PRIVATE=all" },
       ]);
-      const metadata = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: admin, payload: { url: "http://2852039166/latest" } });
+      const metadata = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: admin, payload: { url: "http://2852039166/latest", private_network: false } });
       expect(metadata.json().errors[0].message).toContain("169.254.169.254 is a link-local address");
+    });
+
+    it("lets what the admin key creates reach private addresses unless it says otherwise", async () => {
+      const byAdmin = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: admin, payload: { url: "http://10.0.0.7/hook", organization_id: orgId } });
+      expect(byAdmin.statusCode, byAdmin.body).toBe(201);
+      expect(byAdmin.json().private_network).toBe(true);
+      const byOrg = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: orgKey, payload: { url: "https://hooks.example.com/org" } });
+      expect(byOrg.json().private_network).toBe(false);
     });
 
     it("lets only the admin key set private_network, and stores it", async () => {
@@ -106,7 +114,7 @@ for (const dialect of DIALECTS) {
       const refused = await t.app.inject({ method: "POST", url: "/directories", headers: orgKey, payload: { name: "Up", type: "scim pull", connector } });
       expect(refused.statusCode).toBe(422);
       expect(refused.json().errors).toEqual([
-        { field: "connector.base_url", code: "private_address", message: "refused: 192.168.1.20 is a private address; set ROSTER_OUTBOUND_PRIVATE=allow or private_network on this directory" },
+        { field: "connector.base_url", code: "private_address", message: "refused: 192.168.1.20 is a private address; only a directory the admin key created or flagged private_network may reach it (ROSTER_OUTBOUND_PRIVATE=admin), or every one with ROSTER_OUTBOUND_PRIVATE=all" },
       ]);
       const byOrg = await t.app.inject({ method: "POST", url: "/directories", headers: orgKey, payload: { name: "Up", type: "scim pull", connector, private_network: true } });
       expect(byOrg.statusCode).toBe(403);
@@ -123,7 +131,7 @@ for (const dialect of DIALECTS) {
       await t.app.sync.idle();
       const run = (await t.app.inject({ method: "GET", url: `/directories/${dirId}/sync`, headers: admin })).json();
       expect(run.state).toBe("failed");
-      expect(JSON.stringify(run)).toMatch(/refused: (127\.0\.0\.1|::1) is a loopback address; set ROSTER_OUTBOUND_PRIVATE=allow or private_network on this directory/);
+      expect(JSON.stringify(run)).toMatch(/refused: (127\.0\.0\.1|::1) is a loopback address; only a directory the admin key created or flagged private_network may reach it \(ROSTER_OUTBOUND_PRIVATE=admin\), or every one with ROSTER_OUTBOUND_PRIVATE=all/);
       expect(hits).toBe(1);
     });
   });

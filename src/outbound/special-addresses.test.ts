@@ -48,7 +48,7 @@ describe("which addresses are special", () => {
 });
 
 describe("a URL naming a special address as written", () => {
-  const deny = outboundPolicy("deny", false, "endpoint");
+  const deny = outboundPolicy("admin", false, "endpoint");
   // The URL parser normalizes these forms to 127.0.0.1 (or ::ffff:7f00:1) before anything connects.
   const loopbackForms = ["http://127.0.0.1/", "http://2130706433/", "http://0x7f000001/", "http://0x7f.1/", "http://017700000001/", "http://0177.0.0.1/", "http://127.1/", "http://[::ffff:127.0.0.1]/", "http://localhost:8080/", "http://api.localhost/"];
 
@@ -60,7 +60,7 @@ describe("a URL naming a special address as written", () => {
 
   it("refuses the cloud metadata address in its decimal form", () => {
     expect(urlHostRefusal("http://2852039166/latest/meta-data/", deny)?.message).toBe(
-      "refused: 169.254.169.254 is a link-local address; set ROSTER_OUTBOUND_PRIVATE=allow or private_network on this endpoint",
+      "refused: 169.254.169.254 is a link-local address; only an endpoint the admin key created or flagged private_network may reach it (ROSTER_OUTBOUND_PRIVATE=admin), or every one with ROSTER_OUTBOUND_PRIVATE=all",
     );
   });
 
@@ -70,8 +70,8 @@ describe("a URL naming a special address as written", () => {
   });
 
   it("names a private address in the refusal's words", () => {
-    expect(urlHostRefusal("ldap://10.0.0.5:389", outboundPolicy("deny", false, "directory"))?.message).toBe(
-      "refused: 10.0.0.5 is a private address; set ROSTER_OUTBOUND_PRIVATE=allow or private_network on this directory",
+    expect(urlHostRefusal("ldap://10.0.0.5:389", outboundPolicy("admin", false, "directory"))?.message).toBe(
+      "refused: 10.0.0.5 is a private address; only a directory the admin key created or flagged private_network may reach it (ROSTER_OUTBOUND_PRIVATE=admin), or every one with ROSTER_OUTBOUND_PRIVATE=all",
     );
   });
 
@@ -80,8 +80,13 @@ describe("a URL naming a special address as written", () => {
     expect(urlHostRefusal("https://example.com/", deny)).toBeNull();
   });
 
-  it("allows everything under ROSTER_OUTBOUND_PRIVATE=allow or an admin's private_network", () => {
-    expect(urlHostRefusal("http://10.0.0.5/", outboundPolicy("allow", false, "endpoint"))).toBeNull();
-    expect(urlHostRefusal("http://10.0.0.5/", outboundPolicy("deny", true, "endpoint"))).toBeNull();
+  it("allows everything under ROSTER_OUTBOUND_PRIVATE=all or an admin's private_network", () => {
+    expect(urlHostRefusal("http://10.0.0.5/", outboundPolicy("all", false, "endpoint"))).toBeNull();
+    expect(urlHostRefusal("http://10.0.0.5/", outboundPolicy("admin", true, "endpoint"))).toBeNull();
+  });
+
+  it("refuses every row under ROSTER_OUTBOUND_PRIVATE=none, the admin's flagged ones included", () => {
+    expect(urlHostRefusal("http://10.0.0.5/", outboundPolicy("none", true, "endpoint"))?.message).toMatch(/^refused: 10\.0\.0\.5 is a private address/);
+    expect(urlHostRefusal("https://hooks.example.com/", outboundPolicy("none", true, "endpoint"))).toBeNull();
   });
 });

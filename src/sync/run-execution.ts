@@ -115,7 +115,7 @@ export async function executeRun(deps: RunDeps, dir: PullDirectory, run: SyncRun
     const kind = deps.kinds[dir.row.type];
     if (!kind) throw new SourceError("misconfigured", `No connector for directory type "${dir.row.type}"`);
     // Every connection the connector makes during the run is held to its directory's policy.
-    const setting = deps.outboundPrivate ?? parseOutboundPrivate(process.env.ROSTER_OUTBOUND_PRIVATE) ?? "deny";
+    const setting = deps.outboundPrivate ?? parseOutboundPrivate(process.env.ROSTER_OUTBOUND_PRIVATE) ?? "admin";
     const policy = outboundPolicy(setting, dir.row.private_network === 1, "directory");
     outcome = await withOutboundPolicy(policy, async (): Promise<RunOutcome> => {
       const opened = kind.open(withoutCommonKeys(dir.config), { upload: options.upload });

@@ -122,6 +122,8 @@ export function createDirectoryService(deps: Deps, { pull, scimTokens, store = c
       const now = clock.now().toISOString();
       const name = checkName(input.name);
       const id = ids("directory");
+      // What the admin key creates may reach private addresses unless it says otherwise; an organization key's never.
+      const privateNetwork = !ingest && (input.private_network ?? scope === null);
       const row: DirectoryRow = {
         id,
         organization_id: input.organization_id,
@@ -133,12 +135,12 @@ export function createDirectoryService(deps: Deps, { pull, scimTokens, store = c
         domain: input.domain?.trim().toLowerCase() || null,
         deactivated_members: input.deactivated_members ?? "hide",
         settings: "{}",
-        connector: ingest ? null : (pull as PullDirectories).seal(input.type, id, input.connector, outboundPolicy(config.outboundPrivate, input.private_network === true, "directory")),
+        connector: ingest ? null : (pull as PullDirectories).seal(input.type, id, input.connector, outboundPolicy(config.outboundPrivate, privateNetwork, "directory")),
         linked_at: null,
         created_at: now,
         updated_at: now,
         deleted_at: null,
-        private_network: input.private_network === true ? 1 : 0,
+        private_network: privateNetwork ? 1 : 0,
       };
       if (!ingest) {
         const directory = { ...toDirectoryObject(row, EMPTY_COUNTS, null, config.restoreDays), connector: (pull as PullDirectories).present(row) };

@@ -99,7 +99,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
   const unrecordedMax = options.unrecordedMax ?? 32;
   const heartbeatMs = options.heartbeatMs ?? 2_000;
   const sender = startRunSender();
-  const attemptRun = createRunAttempts({ clock: deps.clock, keyring: deps.keyring, sender, timeoutMs, outboundPrivate: deps.outboundPrivate ?? parseOutboundPrivate(process.env.ROSTER_OUTBOUND_PRIVATE) ?? "deny" });
+  const attemptRun = createRunAttempts({ clock: deps.clock, keyring: deps.keyring, sender, timeoutMs, outboundPrivate: deps.outboundPrivate ?? parseOutboundPrivate(process.env.ROSTER_OUTBOUND_PRIVATE) ?? "admin" });
   const registry = createWorkerRegistry(deps, { staleMs: options.staleMs, here: options.here });
   // Claims name this worker only while it is registered (`start`): one driven by `runOnce` has no heartbeat.
   let owner: string | null = null;

@@ -81,7 +81,9 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
     /** Creates the endpoint; the answer carries its secret, which is never shown again. */
     async create(input: CreateEndpointInput, scope: string | null, audit?: AuditContext | null): Promise<WebhookEndpoint> {
       checkPrivateNetworkAllowed(input.privateNetwork, scope);
-      const url = allowedUrl(input.url, input.privateNetwork === true);
+      // What the admin key creates may reach private addresses unless it says otherwise; an organization key's never.
+      const privateNetwork = input.privateNetwork ?? scope === null;
+      const url = allowedUrl(input.url, privateNetwork);
       const organizationId = await owningOrganization(input.organizationId, scope);
       const box = keyring.box();
       const id = ids("webhookEndpoint");
@@ -99,7 +101,7 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
         disabled_reason: null,
         disabled_at: null,
         cursor_pos: newest?.pos ?? "",
-        private_network: input.privateNetwork ? 1 : 0,
+        private_network: privateNetwork ? 1 : 0,
         created_at: now,
         updated_at: now,
       };

@@ -46,7 +46,7 @@ describe("sending webhook requests", () => {
     const before = seen.length;
     for (const url of [`http://127.0.0.1:${port}/guarded`, `http://2130706433:${port}/guarded`]) {
       const outcome = await sendWebhook({ ...request("/"), url, allowPrivate: false });
-      expect(outcome).toMatchObject({ kind: "failed", status: null, error: "refused: 127.0.0.1 is a loopback address; set ROSTER_OUTBOUND_PRIVATE=allow or private_network on this endpoint" });
+      expect(outcome).toMatchObject({ kind: "failed", status: null, error: "refused: 127.0.0.1 is a loopback address; only an endpoint the admin key created or flagged private_network may reach it (ROSTER_OUTBOUND_PRIVATE=admin), or every one with ROSTER_OUTBOUND_PRIVATE=all" });
     }
     const byName = await sendWebhook({ ...request("/"), url: `http://localhost:${port}/guarded`, allowPrivate: false });
     expect(byName).toMatchObject({ kind: "failed", error: expect.stringMatching(/^refused: (127\.0\.0\.1|::1) is a loopback address/) });

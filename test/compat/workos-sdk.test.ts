@@ -138,7 +138,7 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
     database = await createTestDatabase(dialect);
     const databaseUrl = database.config.kind === "sqlite" ? `sqlite:${database.config.file}` : database.config.url;
     server = await startServer(
-      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: SECRET_KEY, LOG_LEVEL: "silent", ROSTER_OUTBOUND_PRIVATE: "allow" }),
+      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: SECRET_KEY, LOG_LEVEL: "silent", ROSTER_OUTBOUND_PRIVATE: "all" }),
     );
     receiver = await startReceiver();
 

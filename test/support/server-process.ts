@@ -46,7 +46,7 @@ export function startWorkerProcess(env: Record<string, string>, startTimeoutMs =
 async function startProcess(args: readonly string[], env: Record<string, string>, ready: RegExp, startTimeoutMs: number): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...args], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ROSTER_SYNC_THREAD: "off", ROSTER_OUTBOUND_PRIVATE: "allow", ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ROSTER_SYNC_THREAD: "off", ROSTER_OUTBOUND_PRIVATE: "all", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

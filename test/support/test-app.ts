@@ -41,7 +41,7 @@ export interface TestApp {
  */
 export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}, options: AppOptions = { logger: false }): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
-  const config = { ...loadConfig({ ROSTER_PUBLIC_URL: "http://roster.test", ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_OUTBOUND_PRIVATE: "allow", ...env }), database: database.config };
+  const config = { ...loadConfig({ ROSTER_PUBLIC_URL: "http://roster.test", ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_OUTBOUND_PRIVATE: "all", ...env }), database: database.config };
   const storage = openStorage(database.config);
   await migrateToLatest(storage);
   await ensureAdminKey(storage.db, ADMIN_KEY);
