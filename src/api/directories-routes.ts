@@ -14,7 +14,7 @@ const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Domain = Nullable(Type.String({ maxLength: 253 }));
 const AttributeMapping = Nullable(Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 500 })));
 const RoleMapping = Nullable(Type.Array(RoleRuleSchema));
-const Connector = Type.Record(Type.String(), Type.Unknown(), { description: "Pull directory types: the connector settings (SPEC §6); credentials are never returned" });
+const Connector = Type.Record(Type.String(), Type.Unknown(), { description: "Pull directory types: the connector settings; credentials are never returned" });
 
 /** `/directories`: WorkOS's list and get, plus Roster's create, patch, soft delete, restore and token rotation. */
 export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices; tokenGraceSeconds: number }> = async (app, { services, tokenGraceSeconds }) => {

@@ -15,7 +15,7 @@ const GroupQuery = listQuery(idPattern("group"), {
   search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Case-insensitive substring of the name; `%` and `_` match literally" })),
 });
 
-/** `GET /directory_groups`, `GET /directory_groups/{id}` (SPEC §4, WorkOS shapes). */
+/** `GET /directory_groups`, `GET /directory_groups/{id}` (WorkOS shapes). */
 export const directoryGroupRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const tags = ["directory groups"];
   const groups = createGroupReader(deps.db);

@@ -18,7 +18,7 @@ const UserQuery = listQuery(idPattern("user"), {
   search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Case-insensitive substring of the username, the primary email or the name (`first last`); `%` and `_` match literally" })),
 });
 
-/** `GET /directory_users`, `GET /directory_users/{id}` (SPEC §4, WorkOS shapes). */
+/** `GET /directory_users`, `GET /directory_users/{id}` (WorkOS shapes). */
 export const directoryUserRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const tags = ["directory users"];
   const users = createUserReader(deps.db);

@@ -224,7 +224,7 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
     }
   });
 
-  // SPEC §5: a reader that moved past the later event would never see the slow one.
+  // A reader that moved past the later event would never see the slow one.
   it("never skips a slow transaction's event, even when a later one commits first", async () => {
     const { orgId } = await createOrgWithKey(t.app, "Racing");
     const cursor = await newestId();
@@ -254,7 +254,7 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
     expect(await markers()).toEqual(["slow", "fast"]);
   });
 
-  // SPEC §5: the writer with the older xid can draw the higher seq and commit first.
+  // The writer with the older xid can draw the higher seq and commit first.
   it("never skips a younger writer's lower sequence number after serving an older writer's higher one", async () => {
     const { orgId } = await createOrgWithKey(t.app, "Interleaved");
     let cursor = await newestId();

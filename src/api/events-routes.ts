@@ -39,7 +39,7 @@ export const EventSchema = Type.Object({
 const EventListSchema = Type.Object({
   object: Type.Literal("list"),
   data: Type.Array(EventSchema),
-  // `before` is always null (SPEC §4's envelope): the feed is read forwards only.
+  // `before` is always null (the list envelope): the feed is read forwards only.
   list_metadata: Type.Object({ before: Type.Null(), after: Type.Union([Type.String(), Type.Null()]) }),
 });
 
@@ -49,7 +49,7 @@ function splitList(value: unknown): unknown[] {
 }
 
 /**
- * SPEC §4: `events` is accepted repeated, comma-separated (the WorkOS SDK sends `a,b`) and as
+ * `events` is accepted repeated, comma-separated (the WorkOS SDK sends `a,b`) and as
  * `events[]`; validation then sees one array and names any unknown type.
  */
 async function collectEventTypes(request: FastifyRequest): Promise<void> {
@@ -72,7 +72,7 @@ const EventTypeListSchema = Type.Object({
   list_metadata: Type.Object({ before: Type.Null(), after: Type.Null() }),
 });
 
-/** `GET /events`: the WorkOS Events API over the feed that never skips (SPEC §5). */
+/** `GET /events`: the WorkOS Events API over the feed that never skips. */
 export const eventRoutes: FastifyPluginAsyncTypebox<{ deps: Pick<Deps, "db" | "caps"> }> = async (app, { deps }) => {
   const events = createEventList(deps);
 

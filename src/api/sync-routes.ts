@@ -20,7 +20,7 @@ export interface SyncRouteOptions {
   readonly csvBodyLimit: number;
 }
 
-/** Pull directories' sync runs (SPEC §4): start, follow, confirm, one user, CSV upload. */
+/** Pull directories' sync runs: start, follow, confirm, one user, CSV upload. */
 export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (app, { sync, csvBodyLimit }) => {
   const tags = ["sync"];
   const scopeOf = (request: Parameters<typeof requireApiPrincipal>[0]) => organizationScope(requireApiPrincipal(request));

@@ -129,7 +129,7 @@ function urlOf(body: { url?: string | undefined; endpoint_url?: string | undefin
   return value;
 }
 
-/** `/webhook_endpoints` and their delivery log (SPEC §4, §5). */
+/** `/webhook_endpoints` and their delivery log. */
 export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: WebhookEndpointService; deliveries: DeliveryLog; tester: WebhookTester }> = async (
   app,
   { endpoints, deliveries, tester },

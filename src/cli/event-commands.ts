@@ -129,7 +129,7 @@ function registerTypes(events: Command): void {
   });
 }
 
-/** `roster events …`: the event feed (SPEC §5), listed or followed over HTTP through the client SDK. */
+/** `roster events …`: the event feed, listed or followed over HTTP through the client SDK. */
 export function registerEventCommands(program: Command): void {
   const events = program.command("events").description("List or follow directory events");
   registerList(events);

@@ -9,7 +9,7 @@ function integerIn(min: number, max: number) {
   };
 }
 
-/** `--limit`: the API's page size bounds (SPEC §4). */
+/** `--limit`: the API's page size bounds. */
 export const parseLimit = integerIn(1, 100);
 
 /** `--grace-seconds`: 0 to 30 days, as the API allows. */

@@ -111,7 +111,7 @@ function registerDiscard(sync: Command): void {
   });
 }
 
-/** `roster sync …`: pull directories' sync runs over HTTP through the client SDK (SPEC §4, §6). */
+/** `roster sync …`: pull directories' sync runs over HTTP through the client SDK. */
 export function registerSyncCommands(program: Command): void {
   const sync = program
     .command("sync")

@@ -20,7 +20,7 @@ export interface RunningWorkerProcess {
 /**
  * The background work without an HTTP server, against the configured database: the webhook
  * delivery worker and the scheduler of pull syncs. Scale-out beside any number of `roster serve`
- * processes on one PostgreSQL (SPEC §7). Migrates first, as `serve` does.
+ * processes on one PostgreSQL. Migrates first, as `serve` does.
  */
 export async function startWorker(config: RosterConfig, log: WorkerLog, options: DeliveryWorkerOptions = {}): Promise<RunningWorkerProcess> {
   const storage = openStorage(config.database);

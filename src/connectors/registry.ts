@@ -6,7 +6,7 @@ import { ldapKind } from "./ldap/ldap-kind.js";
 import { oktaKind } from "./okta/index.js";
 import { scimPullKind } from "./scim-pull/index.js";
 
-/** The pull connectors this build offers, by directory type (SPEC §6). */
+/** The pull connectors this build offers, by directory type. */
 export function defaultConnectorKinds(): ConnectorKinds {
   return Object.freeze({ ldap: ldapKind, "scim pull": scimPullKind, csv: csvKind, "okta api": oktaKind, "google workspace": googleKind, "entra id": entraKind });
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { encodeTime, monotonicFactory } from "ulid";
 
-/** The object kinds Roster mints ids for, with the prefix each id carries (SPEC §1). */
+/** The object kinds Roster mints ids for, with the prefix each id carries. */
 export const ID_PREFIXES = {
   organization: "org",
   apiKey: "key",

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 
-/** Seals secrets Roster must use again later (webhook secrets, connector passwords): SPEC §2. */
+/** Seals secrets Roster must use again later (webhook secrets, connector passwords), sealed at rest with ROSTER_SECRET_KEY. */
 export interface SecretBox {
   /** AES-256-GCM of `plain`, bound to `context` (e.g. the owning row's id) so sealed values cannot be swapped between rows. */
   seal(plain: string, context: string): string;

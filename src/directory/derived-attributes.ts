@@ -5,7 +5,7 @@ import { type GroupKey, rolesOf } from "./mapping/role-mapping.js";
 import type { Db, DirectoryContext } from "./types.js";
 import { chunks } from "../storage/value-lists.js";
 
-/** The user columns the directory's mappings compute (SPEC §1): never sent by a source. */
+/** The user columns the directory's mappings compute: never sent by a source. */
 export interface DerivedColumns {
   readonly custom_attributes: string;
   readonly role: string | null;

@@ -1,6 +1,6 @@
 import type { DirectoryGroupRow } from "../storage/schema.js";
 
-/** The WorkOS directory_group object (SPEC §1). */
+/** The WorkOS directory_group object. */
 export interface DirectoryGroup {
   readonly object: "directory_group";
   readonly id: string;

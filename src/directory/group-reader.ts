@@ -26,7 +26,7 @@ function conditions(filter: GroupListFilter): Expression<SqlBool>[] {
   return where;
 }
 
-/** Reads directory groups for the normalized API (SPEC §4): keyset pages, scoped. */
+/** Reads directory groups for the normalized API: keyset pages, scoped. */
 export function createGroupReader(db: Kysely<Database>) {
   const scope = createReadScope(db);
 
@@ -57,7 +57,7 @@ export function createGroupReader(db: Kysely<Database>) {
   return {
     async list(filter: GroupListFilter, page: PageRequest): Promise<Page<DirectoryGroup>> {
       const { membershipsShown } = await checkFilter(filter);
-      // Under `hide`, an inactive user is in no group as far as readers can tell (SPEC §3).
+      // Under `hide`, an inactive user is in no group as far as readers can tell.
       if (!membershipsShown) return { data: [], before: null, after: null };
       const where = conditions(filter);
       if (filter.user) {

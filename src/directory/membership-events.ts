@@ -3,7 +3,7 @@ import type { DirectoryGroup } from "./group-object.js";
 import type { DirectoryContext } from "./types.js";
 import type { DirectoryUser } from "./user-object.js";
 
-/** Whether a membership is visible to readers: under `hide`, an inactive user's are not (SPEC §3). */
+/** Whether a membership is visible to readers: under `hide`, an inactive user's are not. */
 export function membershipVisible(dir: DirectoryContext, user: Pick<DirectoryUser, "state">): boolean {
   return dir.deactivatedMembers !== "hide" || user.state === "active";
 }

@@ -74,7 +74,7 @@ export async function applyMemberChange(trx: Db, deps: OutboxDeps, dir: Director
 }
 
 /**
- * What a change of a user's state does to its memberships, per the directory's policy (SPEC §3):
+ * What a change of a user's state does to its memberships, per the directory's policy:
  * `hide` keeps the rows and tells readers the user left (or came back), `remove` deletes them,
  * `keep` changes nothing.
  */

@@ -4,7 +4,7 @@ import type { IdGenerator } from "../core/ids.js";
 import { queryTemplate } from "../storage/query-template.js";
 import type { Database, EventsTable } from "../storage/schema.js";
 
-/** Event types of SPEC §5 (WorkOS names, plus Roster's own). */
+/** Event types (WorkOS names, plus Roster's own). */
 export type EventType =
   | "dsync.activated"
   | "dsync.deleted"

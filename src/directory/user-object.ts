@@ -6,7 +6,7 @@ export interface DirectoryUserEmail {
   readonly value: string;
 }
 
-/** The WorkOS directory_user object (SPEC §1); `groups` is filled by the reader that needs it. */
+/** The WorkOS directory_user object; `groups` is filled by the reader that needs it. */
 export interface DirectoryUser {
   readonly object: "directory_user";
   readonly id: string;

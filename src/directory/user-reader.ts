@@ -52,7 +52,7 @@ function conditions(filter: UserListFilter): Expression<SqlBool>[] {
   return where;
 }
 
-/** Reads directory users for the normalized API (SPEC §4): keyset pages, scoped, with groups. */
+/** Reads directory users for the normalized API: keyset pages, scoped, with groups. */
 export function createUserReader(db: Kysely<Database>) {
   const scope = createReadScope(db);
 

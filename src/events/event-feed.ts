@@ -17,7 +17,7 @@ export interface EventFeedFilter {
 }
 
 /**
- * Committed events in feed order (`feed_pos`), never skipping one (SPEC §5): on PostgreSQL an
+ * Committed events in feed order (`feed_pos`), never skipping one: on PostgreSQL an
  * event is served only once its writer is older than every running transaction, and the order
  * puts the writer's xid before `seq`, so whatever commits later lands after everything served.
  * A cursor is the position of the last event read. The events API and the webhook dispatcher

@@ -52,7 +52,7 @@ export function createEventList(deps: Pick<Deps, "db" | "caps">) {
   /**
    * The feed position of a cursor, by the unique index on events.id. Only an event this caller
    * could have been served counts: one of another organization would reveal that id, and one not
-   * yet settled would let a reader start past a position that may still commit (SPEC §5).
+   * yet settled would let a reader start past a position that may still commit.
    */
   async function positionOf(cursor: string, scope: string | null): Promise<string> {
     let query = db.selectFrom("events").select("feed_pos").where("id", "=", cursor);

@@ -1,6 +1,6 @@
 import type { EventType } from "../directory/outbox.js";
 
-/** Every event type Roster writes (SPEC §5), as values: what `GET /events?events=` accepts. */
+/** Every event type Roster writes, as values: what `GET /events?events=` accepts. */
 export const EVENT_TYPES = [
   "dsync.activated",
   "dsync.deleted",

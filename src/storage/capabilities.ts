@@ -45,7 +45,7 @@ export interface StorageCapabilities {
   isUniqueViolation(error: unknown): boolean;
   /**
    * The condition an `events` row must meet to be served: its writer, and every writer that may
-   * still commit a lower sequence number, has finished (SPEC §5). Null where commits happen in
+   * still commit a lower sequence number, has finished. Null where commits happen in
    * sequence order anyway (SQLite has one writer at a time).
    */
   readonly eventsSettled: Expression<SqlBool> | null;
@@ -61,7 +61,7 @@ export interface StorageCapabilities {
    */
   readonly scimTokensNotifyChannel: string | null;
   /**
-   * events.feed_pos, the feed's total order (SPEC §5): a generated column, text of fixed width
+   * events.feed_pos, the feed's total order: a generated column, text of fixed width
    * so text order is numeric order. Everything the feed serves lies below every position still
    * to commit. On PostgreSQL that takes the writer's xid first: all served events have an xid
    * below xmin, every running or future writer's is at or above it, whatever `seq` each drew.

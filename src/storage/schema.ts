@@ -162,7 +162,7 @@ export interface SyncRunsTable {
   started_at: string;
   heartbeat_at: string;
   finished_at: string | null;
-  /** JSON: the user counts of SPEC §4. */
+  /** JSON: the run's user counts (created, updated, deactivated, deleted, failed). */
   counts: string;
   /** JSON: created, updated, deleted, unchanged groups. */
   group_counts: string;
@@ -257,7 +257,7 @@ export interface EventsTable {
   directory_id: string | null;
   data: string;
   created_at: string;
-  /** PostgreSQL only: the writing transaction's id, so readers never pass a running writer (SPEC §5). */
+  /** PostgreSQL only: the writing transaction's id, so readers never pass a running writer. */
   xact_id: Generated<string | null>;
   /** The feed's total order, computed by the database (`caps.eventFeedPosition`); fixed-width text. */
   feed_pos: GeneratedAlways<string>;

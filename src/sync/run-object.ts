@@ -5,7 +5,7 @@ import type { GroupCounts, PlannedChange, RecordError, UserCounts } from "./run-
 
 export type RunState = "running" | "succeeded" | "failed" | "needs_confirmation";
 
-/** A sync run as the API shows it (SPEC §4: state, times, counts, errors). */
+/** A sync run as the API shows it (state, times, counts, errors). */
 export interface SyncRunObject {
   readonly object: "directory_sync_run";
   readonly id: string;

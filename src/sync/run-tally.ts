@@ -1,4 +1,4 @@
-/** What a sync run counts (SPEC §4): users by outcome, groups alongside. */
+/** What a sync run counts: users by outcome, groups alongside. */
 export interface UserCounts {
   created: number;
   updated: number;

@@ -46,7 +46,7 @@ export interface StartOptions {
   readonly upload?: string | undefined;
 }
 
-/** Sync runs of pull directories (SPEC §4, §6): start, watch, confirm; one at a time per directory. */
+/** Sync runs of pull directories: start, watch, confirm; one at a time per directory. */
 export function createSyncService(deps: SyncServiceDeps) {
   const { db, clock, ids, kinds, thread } = deps;
   const runDeps: SyncServiceDeps = { ...deps, outboundPrivate: deps.config.outboundPrivate };

@@ -5,7 +5,7 @@ import type { FieldError } from "../core/errors.js";
 export interface SyncSettings {
   /** `"15m"`-style interval or a cron expression; null: on demand only. */
   readonly schedule: string | null;
-  /** The mass-removal guard (SPEC §6): a run removing more than this share of users waits for confirmation. */
+  /** The mass-removal guard: a run removing more than this share of users waits for confirmation. */
   readonly maxRemovalPercent: number;
   /** What happens to users absent from the source. */
   readonly removal: "deactivate" | "delete";

@@ -21,7 +21,7 @@ export interface CreateDirectoryInput {
   readonly type: DirectoryType;
   readonly domain?: string | null | undefined;
   readonly deactivated_members?: DeactivatedMembersPolicy | undefined;
-  /** Pull types: the connector settings (SPEC §6). */
+  /** Pull types: the connector settings. */
   readonly connector?: Record<string, unknown> | undefined;
   /** Pull types, admin only: the connector may reach private addresses (`ROSTER_OUTBOUND_PRIVATE`). */
   readonly private_network?: boolean | undefined;

@@ -9,7 +9,7 @@ import { connectorUrlErrors } from "../outbound/url-host-check.js";
 import type { DirectoryRow } from "../storage/schema.js";
 import { nextDue, readSyncSettings } from "../sync/sync-settings.js";
 
-/** What the directory service needs to keep pull directories' connector settings (SPEC §6). */
+/** What the directory service needs to keep pull directories' connector settings. */
 export interface PullDirectories {
   /** Checks a new directory's connector and seals it (credentials included). */
   seal(type: string, directoryId: string, connector: Record<string, unknown> | undefined, policy: OutboundPolicy): string;

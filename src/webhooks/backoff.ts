@@ -1,4 +1,4 @@
-/** How long a failing delivery is retried before its endpoint is disabled (SPEC §5: ~3 days). */
+/** How long a failing delivery is retried before its endpoint is disabled (~3 days). */
 export const RETRY_WINDOW_MS = 3 * 24 * 60 * 60 * 1000;
 
 const FIRST_DELAY_MS = 5_000;

@@ -43,7 +43,7 @@ export interface DeliveryWorkerOptions {
   readonly concurrency?: number;
   /** Deliveries one claim takes from an endpoint's queue, sent one after another (default 500). */
   readonly runSize?: number;
-  /** Per-request timeout (default 10 s, SPEC §5). */
+  /** Per-request timeout (default 10 s). */
   readonly timeoutMs?: number;
   /** How long a claim lasts before another worker may take its deliveries over (default 60 s). */
   readonly leaseMs?: number;

@@ -20,7 +20,7 @@ export interface SignedRequest {
 export type EndpointSigner = (eventId: string, body: string, now: Date) => Record<string, string>;
 
 /**
- * Both signatures of SPEC §5 on one request:
+ * Both signatures on one request:
  * - Standard Webhooks: `webhook-id` (the event id, so receivers deduplicate), `webhook-timestamp`
  *   (seconds), `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, keyed with
  *   the secret's base64 part decoded (as the standardwebhooks library does).

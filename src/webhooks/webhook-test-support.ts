@@ -26,7 +26,7 @@ export interface TestReceiver {
   close(): Promise<void>;
 }
 
-/** A real HTTP receiver on 127.0.0.1 (SPEC: tests hit real HTTP), recording every request. */
+/** A real HTTP receiver on 127.0.0.1 (tests use real HTTP, never a mock), recording every request. */
 export async function startTestReceiver(): Promise<TestReceiver> {
   const receipts: Receipt[] = [];
   let server: Server | null = null;
@@ -113,7 +113,7 @@ export function verifyWorkosSignature(secret: string, header: string, parsedBody
 
 /**
  * Waits until no stored event is held back. On PostgreSQL an event is served only once every
- * older transaction of the cluster has ended (SPEC §5), and other test files write concurrently.
+ * older transaction of the cluster has ended, and other test files write concurrently.
  */
 export async function settleEvents(storage: Pick<Storage, "db" | "caps">): Promise<void> {
   const settled = storage.caps.eventsSettled;

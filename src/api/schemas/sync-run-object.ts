@@ -3,7 +3,7 @@ import { Nullable } from "./common.js";
 
 const Count = Type.Integer({ minimum: 0 });
 
-/** A pull directory's sync run (SPEC §4). */
+/** A pull directory's sync run. */
 export const SyncRunSchema = Type.Object({
   object: Type.Literal("directory_sync_run"),
   id: Type.String(),

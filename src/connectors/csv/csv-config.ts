@@ -11,7 +11,7 @@ export const DEFAULT_COLUMNS: Readonly<Record<string, CsvField>> = Object.freeze
 });
 
 /**
- * The `connector` object of a `csv` directory (SPEC §6).
+ * The `connector` object of a `csv` directory.
  *
  * `mapping` renames columns, **CSV column → Roster field**: `{ "Login": "username", "Mail":
  * "email", "Team": "groups" }` reads the file's `Login` column as the username. Column names

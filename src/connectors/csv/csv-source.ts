@@ -14,7 +14,7 @@ function toInvalid(read: InvalidRecord): InvalidRecord {
 }
 
 /**
- * A source over a CSV file or upload (SPEC §6 `csv`). Rows are streamed; the only state kept is
+ * A source over a CSV file or upload (`csv`). Rows are streamed; the only state kept is
  * strings: the idp ids seen (to refuse a duplicate row) and, for `groups()`, group → member ids.
  * `groups()` reuses what a complete `users()` pass collected, and reads the file again itself
  * when `users()` has not run to its end, so the engine may call them in either order.

@@ -8,7 +8,7 @@ export type ActiveFormat = "boolean" | "inverted_boolean" | "account_control";
 
 const AttributeName = Type.String({ minLength: 1, maxLength: 200, pattern: "^[A-Za-z][A-Za-z0-9-]*(;[A-Za-z0-9-]+)*$" });
 
-/** SPEC §6, the `connector` object of an `ldap` directory, as the API accepts it. */
+/** The `connector` object of an `ldap` directory, as the API accepts it. */
 export const LdapConnectorSchema = Type.Object(
   {
     url: Type.String({ minLength: 1, description: "ldap://host[:port] or ldaps://host[:port]" }),

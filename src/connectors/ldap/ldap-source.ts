@@ -21,7 +21,7 @@ function userFilter(config: LdapConfig, changedSince: string | undefined): Filte
 }
 
 /**
- * The LDAP pull connector (SPEC §6): users and groups under `base_dn` by paged search, users
+ * The LDAP pull connector: users and groups under `base_dn` by paged search, users
  * streamed page by page, group members resolved to user DNs (normalized DNs are the idpIds).
  * One bound connection, opened on first use; `close()` unbinds it.
  */

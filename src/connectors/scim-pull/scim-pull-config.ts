@@ -1,7 +1,7 @@
 import type { FieldError } from "../../core/errors.js";
 import { type CheckedConfig, checkHttpUrl, checkInteger } from "../config-fields.js";
 
-/** The `connector` object of a `scim pull` directory (SPEC §6). */
+/** The `connector` object of a `scim pull` directory. */
 export interface ScimPullConfig {
   /** The upstream's SCIM base, e.g. `https://idp.example.com/scim/v2`; `/Users` is appended. */
   readonly base_url: string;

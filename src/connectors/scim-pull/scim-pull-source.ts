@@ -42,7 +42,7 @@ function unique(ids: Iterable<string>): string[] {
 }
 
 /**
- * A source reading an upstream SCIM 2.0 server (SPEC §6 `scim pull`): users and groups keyed by
+ * A source reading an upstream SCIM 2.0 server (`scim pull`): users and groups keyed by
  * the upstream's ids, normalized exactly as Roster normalizes a SCIM push. No delta: SCIM has no
  * portable "changed since", so every run reads everything.
  */

@@ -83,7 +83,7 @@ export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promis
     .addColumn("created_at", "text", (c) => c.notNull())
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
-  // SCIM userName is unique per directory, case-insensitively (RFC 7643 §4.1.1, SPEC §3).
+  // SCIM userName is unique per directory, case-insensitively (RFC 7643 §4.1.1).
   await db.schema.createIndex("users_dir_username").on("directory_users").columns(["directory_id", "username_lower"]).unique().execute();
   await db.schema.createIndex("users_dir_idp").on("directory_users").columns(["directory_id", "idp_id"]).execute();
   await db.schema.createIndex("users_dir_id").on("directory_users").columns(["directory_id", "id"]).execute();

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 
 /**
- * Webhook endpoints, one delivery per (endpoint, event), and one row per attempt (SPEC §5).
+ * Webhook endpoints, one delivery per (endpoint, event), and one row per attempt.
  * Event sequence numbers are `bigint`: the events sequence is bigserial on PostgreSQL.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 
 /**
- * Indexes for the filters of `GET /directory_users` (SPEC §4) that 0001 does not cover. Each ends
+ * Indexes for the filters of `GET /directory_users` that 0001 does not cover. Each ends
  * in `id`, so a filtered page is read in keyset order straight from the index, never sorted.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

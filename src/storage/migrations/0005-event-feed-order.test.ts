@@ -28,7 +28,7 @@ type Before = {
 };
 
 const AT = "2026-01-01T00:00:00.000Z";
-// Seq 2 was drawn by a younger writer than seq 3's (the interleaving of SPEC §5), on PostgreSQL.
+// Seq 2 was drawn by a younger writer than seq 3's (the interleaving the event feed must survive), on PostgreSQL.
 const XIDS = ["10", "12", "11", "13", "14"];
 
 describe.each(DIALECTS)("migration 0005 (event feed order) on %s", (dialect) => {

@@ -9,7 +9,7 @@ type Tables = {
 };
 
 /**
- * The event feed orders by `events.feed_pos` instead of `seq` (SPEC §5: on PostgreSQL `seq`
+ * The event feed orders by `events.feed_pos` instead of `seq` (on PostgreSQL `seq`
  * order is not commit order, and a cursor on it skipped a younger writer's lower `seq`). The
  * webhook cursors and queues follow: `cursor_seq` becomes `cursor_pos`, `event_seq` `event_pos`.
  */

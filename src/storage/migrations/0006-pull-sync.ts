@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 
 /**
- * Pull connectors (SPEC §6): a directory's sealed connector settings, its sync state (lease,
+ * Pull connectors: a directory's sealed connector settings, its sync state (lease,
  * schedule, delta watermark) and the history of its sync runs.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
