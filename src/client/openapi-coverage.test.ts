@@ -26,6 +26,7 @@ const KEY = id("key");
 const CALLS: readonly ((c: RosterClient) => Promise<unknown>)[] = [
   (c) => c.system.health(),
   (c) => c.system.ready(),
+  (c) => c.auditLog.list(),
   (c) => c.organizations.create({ name: "Coverage" }),
   (c) => c.organizations.list(),
   (c) => c.organizations.get(ORG),

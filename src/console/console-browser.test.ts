@@ -73,7 +73,7 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     database = await createTestDatabase(dialect);
     const databaseUrl = database.config.kind === "sqlite" ? `sqlite:${database.config.file}` : database.config.url;
     server = await startServer(
-      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent", ROSTER_SYNC_THREAD: "off" }),
+      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent", ROSTER_SYNC_THREAD: "off", ROSTER_OUTBOUND_PRIVATE: "all" }),
     );
     browser = await launchBrowser();
     await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
