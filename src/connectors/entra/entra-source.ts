@@ -1,4 +1,4 @@
-import { readAhead } from "../okta/read-ahead.js";
+import { readAhead } from "../read-ahead.js";
 import { type ConnectorSource, type ReadOptions, SourceError, type SourceGroup, type SourceItem, type SourceRemoval, type SourceUser } from "../source.js";
 import { type DeltaLinks, decodeDeltaLinks, encodeDeltaLinks } from "./delta-links.js";
 import { ENTRA_DEFAULTS, type EntraConfig, graphBase, graphScope, tokenEndpoint } from "./entra-config.js";

@@ -1,8 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { outboundFetch } from "../../outbound/outbound-fetch.js";
 import { fetchFailure } from "../fetch-failure.js";
+import { discardBody, readJsonBody } from "../json-body.js";
 import { SourceError } from "../source.js";
 import type { TokenSource } from "./entra-token.js";
+
+/** What a non-JSON answer most often means: the Graph URL setting names something else. */
+const GRAPH_HINT = "; is graph_url Microsoft Graph's base?";
 
 export type Query = Readonly<Record<string, string | number>>;
 export type Target = string | { readonly path: string; readonly query: Query };
@@ -74,25 +78,6 @@ function abortable(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
-}
-
-async function readJson(response: Response, where: string, signal: AbortSignal, timeoutMs: number): Promise<unknown> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw fetchFailure(error, where, signal, timeoutMs);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
-    throw new SourceError("bad_response", `${where} returned ${type || "a body"} that is not JSON; is graph_url Microsoft Graph's base?`, { cause: error });
-  }
-}
-
 /** A refusal by Graph: the status and Graph's own error code and message, for the test action's words. */
 export class GraphError extends SourceError {
   constructor(
@@ -157,32 +142,32 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       if ((status === 429 || status === 503 || status === 504) && attempt < retries) {
         // Graph's throttling guidance: wait what Retry-After says, then go on where the run was.
         const wait = retryAfterMs(response.headers.get("retry-after")) ?? 1000 * 2 ** attempt;
-        await discard(response);
+        await discardBody(response);
         await abortable(Math.min(maxWaitMs, wait), signal);
         attempt++;
         continue;
       }
       if (status === 401 && !renewed) {
         // The token expired (or was revoked) mid-run: one new token, the same request again.
-        await discard(response);
+        await discardBody(response);
         options.tokens.invalidate(token);
         renewed = true;
         continue;
       }
       if (status === 404 && missingOk) {
-        await discard(response);
+        await discardBody(response);
         return null;
       }
       if (status >= 300 && status < 400) {
-        await discard(response);
+        await discardBody(response);
         throw new SourceError("misconfigured", `${where} answered ${status}, a redirect; set graph_url to Graph's base`);
       }
       if (!response.ok) {
-        const failure = failureOf(status, await readJson(response, where, signal, options.timeoutMs).catch(() => null), where, url.pathname);
+        const failure = failureOf(status, await readJsonBody(response, where, signal, options.timeoutMs, GRAPH_HINT).catch(() => null), where, url.pathname);
         if (status === 429 || status === 503) throw new SourceError("unreachable", `${failure.message} (still throttled after ${retries} retries)`);
         throw failure;
       }
-      const body = await readJson(response, where, signal, options.timeoutMs);
+      const body = await readJsonBody(response, where, signal, options.timeoutMs, GRAPH_HINT);
       if (typeof body !== "object" || body === null || Array.isArray(body)) throw new SourceError("bad_response", `${where} returned JSON that is not an object`);
       const record = body as Record<string, unknown>;
       const link = (key: string) => (typeof record[key] === "string" ? (record[key] as string) : null);

@@ -1,5 +1,6 @@
 import { outboundFetch } from "../../outbound/outbound-fetch.js";
 import { fetchFailure } from "../fetch-failure.js";
+import { readJsonBody } from "../json-body.js";
 import { SourceError } from "../source.js";
 import type { AccessTokens } from "./google-token.js";
 import { abortable, backoffMs, retryAfterMs } from "./backoff.js";
@@ -69,25 +70,6 @@ function urlOf(base: string, path: string, query: Query): URL {
 export function createGoogleHttp(options: GoogleHttpOptions): GoogleHttp {
   const { tokens, timeoutMs, retries, maxWaitMs } = options;
 
-  async function readJson(response: Response, where: string, signal: AbortSignal): Promise<unknown> {
-    const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-    if (type !== "" && type !== "application/json") {
-      await response.body?.cancel().catch(() => undefined);
-      throw new SourceError("bad_response", `${where} returned ${type}, expected JSON`);
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw fetchFailure(error, where, signal, timeoutMs);
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      throw new SourceError("bad_response", `${where} returned a body that is not JSON`, { cause: error });
-    }
-  }
-
   async function request(path: string, query: Query, signal: AbortSignal, missingOk: boolean): Promise<unknown> {
     const url = urlOf(options.baseUrl, path, query);
     const where = `GET ${url.origin}${url.pathname}`;
@@ -120,7 +102,7 @@ export function createGoogleHttp(options: GoogleHttpOptions): GoogleHttp {
         await response.body?.cancel().catch(() => undefined);
         return null;
       }
-      if (response.ok) return readJson(response, where, signal);
+      if (response.ok) return readJsonBody(response, where, signal, timeoutMs);
       const wait = retryAfterMs(response.headers);
       const error = await googleError(response);
       const throttled = response.status === 429 || response.status >= 500 || (response.status === 403 && THROTTLED_REASONS.has(error.reason));

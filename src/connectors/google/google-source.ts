@@ -1,4 +1,4 @@
-import { readAhead } from "../okta/read-ahead.js";
+import { readAhead } from "../read-ahead.js";
 import { type ConnectorSource, type ReadOptions, SourceError, type SourceGroup, type SourceItem, type SourceUser } from "../source.js";
 import { apiBase, GOOGLE_DEFAULTS, type GoogleConfig } from "./google-config.js";
 import { readGoogleGroup } from "./google-group.js";

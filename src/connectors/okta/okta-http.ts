@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { outboundFetch } from "../../outbound/outbound-fetch.js";
 import { fetchFailure } from "../fetch-failure.js";
+import { discardBody, readJsonBody } from "../json-body.js";
 import { SourceError } from "../source.js";
 import { nextLink } from "./link-header.js";
 import { paceWaitMs, type RateLimitState, readRateLimit, throttledWaitMs } from "./rate-limit.js";
@@ -48,10 +49,6 @@ function bucketOf(url: URL): string {
   return url.pathname.replace(/\/groups\/[^/]+\/users$/, "/groups/{id}/users").replace(/\/users\/[^/]+$/, "/users/{id}");
 }
 
-async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
-}
-
 /** Okta's error object (`errorCode`, `errorSummary`), cut short, or "". */
 async function errorSummary(response: Response): Promise<string> {
   const text = await response.text().catch(() => "");
@@ -70,7 +67,7 @@ async function failureOf(response: Response, where: string): Promise<SourceError
   if (status >= 300 && status < 400) {
     // Not followed: the token would go along to wherever it points.
     const location = response.headers.get("location") ?? "";
-    await discard(response);
+    await discardBody(response);
     return new SourceError("misconfigured", `${where} answered ${status}, a redirect${location ? ` to ${location.slice(0, 200)}` : ""}; set org_url to the org's API address`);
   }
   const summary = await errorSummary(response);
@@ -117,25 +114,6 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
     if (seen) await abortable(paceWaitMs(seen.state, maxWaitMs) - (Date.now() - seen.at), signal);
   }
 
-  async function readBody(response: Response, where: string, signal: AbortSignal): Promise<unknown> {
-    const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-    if (type !== "" && !/^application\/(?:[\w.-]+\+)?json$/.test(type)) {
-      await discard(response);
-      throw new SourceError("bad_response", `${where} returned ${type}, expected JSON`);
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw fetchFailure(error, where, signal, options.timeoutMs);
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      throw new SourceError("bad_response", `${where} returned a body that is not JSON`, { cause: error });
-    }
-  }
-
   async function request(target: string | { path: string; query: Query }, signal: AbortSignal, missingOk: boolean): Promise<OktaPage | null> {
     const url = resolve(target);
     const where = `GET ${url.origin}${url.pathname}`;
@@ -156,12 +134,12 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
       windows.set(bucket, { state: limits, at: Date.now() });
       const retryable = response.status === 429 || response.status >= 500;
       if (retryable && attempt < retries) {
-        await discard(response);
+        await discardBody(response);
         await abortable(response.status === 429 ? throttledWaitMs(limits, attempt, maxWaitMs) : Math.min(maxWaitMs, 500 * 2 ** attempt), signal);
         continue;
       }
       if (response.status === 404 && missingOk) {
-        await discard(response);
+        await discardBody(response);
         return null;
       }
       if (!response.ok) {
@@ -169,7 +147,7 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
         if (response.status === 429) throw new SourceError("unreachable", `${failure.message} (the rate limit was still exceeded after ${retries} retries)`);
         throw failure;
       }
-      return { body: await readBody(response, where, signal), next: nextLink(response.headers.get("link")) };
+      return { body: await readJsonBody(response, where, signal, options.timeoutMs), next: nextLink(response.headers.get("link")) };
     }
   }
 

@@ -5,7 +5,7 @@ import { readOktaGroup } from "./okta-group.js";
 import { createOktaHttp, type OktaHttp } from "./okta-http.js";
 import { oktaPages } from "./okta-pages.js";
 import { memberId, readOktaUser } from "./okta-user.js";
-import { readAhead } from "./read-ahead.js";
+import { readAhead } from "../read-ahead.js";
 
 /** Groups whose members are read at once: well inside Okta's concurrent-request limit (dozens per org). */
 const MEMBER_READS_IN_FLIGHT = 4;
