@@ -3,8 +3,9 @@ import { DIALECTS } from "../../../test/support/databases.js";
 import { createScimDirectory, liveScimClient, SCHEMA, type ScimClient, type ScimDirectory } from "../../../test/support/scim-client.js";
 import { createTestApp, type TestApp } from "../../../test/support/test-app.js";
 
-// Microsoft Entra ID's provisioning sequence, request shapes as documented (../shared/reference/idp-quirks.md §1),
-// sent over real HTTP to a listening server.
+// Microsoft Entra ID's provisioning sequence as Entra sends it: a Test Connection filter on a random GUID,
+// capitalised PATCH ops ("Replace"), path-less values with dotted and URN keys, the manager as a bare id,
+// members added and removed by filtered paths, application/json bodies; sent over real HTTP to a listening server.
 describe.each(DIALECTS)("Microsoft Entra ID provisioning on %s", (dialect) => {
   let t: TestApp;
   let scim: ScimClient;

@@ -3,8 +3,9 @@ import { DIALECTS } from "../../../test/support/databases.js";
 import { createScimDirectory, liveScimClient, SCHEMA, type ScimClient } from "../../../test/support/scim-client.js";
 import { bearer, createTestApp, type TestApp } from "../../../test/support/test-app.js";
 
-// Okta's provisioning and OIN test sequence, request shapes as documented (../shared/reference/idp-quirks.md §2),
-// sent over real HTTP to a listening server.
+// Okta's provisioning and OIN test sequence as Okta sends it: an existence lookup by userName filter, creates
+// with a password never answered, GET-then-PUT updates, deactivation by a path-less replace of active, group
+// pushes that rename and change members in one PATCH; sent over real HTTP to a listening server.
 describe.each(DIALECTS)("Okta provisioning on %s", (dialect) => {
   let t: TestApp;
   let scim: ScimClient;

@@ -3,7 +3,8 @@ import { DIALECTS } from "../../../test/support/databases.js";
 import { createScimDirectory, liveScimClient, SCHEMA, type ScimClient } from "../../../test/support/scim-client.js";
 import { createTestApp, type TestApp } from "../../../test/support/test-app.js";
 
-// OneLogin's template-driven bodies and JumpCloud's Test Connection (../shared/reference/idp-quirks.md §3),
+// OneLogin's template-driven bodies (the legacy SCIM 1.0 core URN, "true"/"false" strings, a null id, empty strings
+// for unmapped fields) and JumpCloud's Test Connection (create a test user and group, then delete both);
 // sent over real HTTP to a listening server.
 describe.each(DIALECTS)("OneLogin and JumpCloud on %s", (dialect) => {
   let t: TestApp;
