@@ -30,7 +30,30 @@ describe("which addresses are special", () => {
     ["224.0.0.1", "multicast"],
     ["ff02::1", "multicast"],
     ["255.255.255.255", "reserved"],
-    ["::127.0.0.1", "reserved"],
+    // IPv6 forms that lead to an IPv4 address are that address: IPv4-compatible, -translated (SIIT),
+    // NAT64's well-known and local-use prefixes (RFC 6052, RFC 8215), 6to4.
+    ["::127.0.0.1", "loopback"],
+    ["::7f00:1", "loopback"],
+    ["::10.0.0.5", "private"],
+    ["::8.8.8.8", "reserved"],
+    ["::ffff:0:127.0.0.1", "loopback"],
+    ["::ffff:0:a9fe:a9fe", "link-local"],
+    ["::ffff:0:8.8.8.8", null],
+    ["64:ff9b::127.0.0.1", "loopback"],
+    ["64:ff9b::7f00:1", "loopback"],
+    ["64:ff9b::10.1.2.3", "private"],
+    ["64:ff9b::c0a8:101", "private"],
+    ["64:ff9b::169.254.169.254", "link-local"],
+    ["[64:ff9b::100.64.0.1]", "shared (CGNAT)"],
+    ["64:ff9b::8.8.8.8", null],
+    ["64:ff9b:1::127.0.0.1", "loopback"],
+    ["64:ff9b:1:a00:5::", "private"],
+    ["64:ff9b:1:ff0a:0:5::", "private"],
+    ["64:ff9b:1:ff:a:0:500:0", "private"],
+    ["64:ff9b:1::8.8.8.8", null],
+    ["2002:7f00:1::1", "loopback"],
+    ["2002:a9fe:a9fe::1", "link-local"],
+    ["2002:808:808::1", null],
     ["8.8.8.8", null],
     ["172.32.0.1", null],
     ["100.128.0.1", null],
@@ -50,7 +73,7 @@ describe("which addresses are special", () => {
 describe("a URL naming a special address as written", () => {
   const deny = outboundPolicy("admin", false, "endpoint");
   // The URL parser normalizes these forms to 127.0.0.1 (or ::ffff:7f00:1) before anything connects.
-  const loopbackForms = ["http://127.0.0.1/", "http://2130706433/", "http://0x7f000001/", "http://0x7f.1/", "http://017700000001/", "http://0177.0.0.1/", "http://127.1/", "http://[::ffff:127.0.0.1]/", "http://localhost:8080/", "http://api.localhost/"];
+  const loopbackForms = ["http://127.0.0.1/", "http://2130706433/", "http://0x7f000001/", "http://0x7f.1/", "http://017700000001/", "http://0177.0.0.1/", "http://127.1/", "http://[::ffff:127.0.0.1]/", "http://localhost:8080/", "http://api.localhost/", "http://[64:ff9b::127.0.0.1]/", "http://[64:ff9b:1::7f00:1]/", "http://[::127.0.0.1]/", "http://[::ffff:0:7f00:1]/"];
 
   for (const url of loopbackForms) {
     it(`refuses ${url} as loopback`, () => {

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from "node:net";
+import { embeddedIpv4s } from "./embedded-ipv4.js";
 
 /** Why an address is not on the public internet: the words a refusal uses ("a loopback address"). */
 export type SpecialAddressKind = "loopback" | "private" | "link-local" | "shared (CGNAT)" | "unspecified" | "multicast" | "reserved";
@@ -14,8 +15,8 @@ export interface SpecialRange {
 /**
  * Addresses a tenant's URL must not reach unless an operator allows it (RFC 6890's special-purpose
  * registries, the parts that lead into the server's own networks). Checked in this order, so the
- * most telling word wins. IPv4-mapped IPv6 (`::ffff:127.0.0.1`) matches the IPv4 ranges: BlockList
- * compares the embedded address.
+ * most telling word wins. An IPv6 address that leads to an IPv4 one (NAT64, IPv4-mapped or
+ * -compatible, 6to4: `embedded-ipv4.ts`) is judged by the IPv4 address first.
  */
 export const SPECIAL_RANGES: readonly SpecialRange[] = Object.freeze([
   { kind: "unspecified", network: "0.0.0.0", prefix: 8, family: "ipv4" },
@@ -65,7 +66,16 @@ export function specialAddressKind(address: string): SpecialAddressKind | null {
   const ip = bare(address);
   const family = isIP(ip);
   if (family === 0) return null;
-  const type = family === 4 ? "ipv4" : "ipv6";
+  if (family === 6) {
+    for (const v4 of embeddedIpv4s(ip)) {
+      const kind = kindIn(v4, "ipv4");
+      if (kind) return kind;
+    }
+  }
+  return kindIn(ip, family === 4 ? "ipv4" : "ipv6");
+}
+
+function kindIn(ip: string, type: "ipv4" | "ipv6"): SpecialAddressKind | null {
   for (const [kind, list] of LISTS) if (list.check(ip, type)) return kind;
   return null;
 }

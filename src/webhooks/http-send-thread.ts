@@ -14,7 +14,8 @@
  * 2xx is success, anything else (redirects included: they are not followed, a receiver must
  * answer itself) a failure. The timeout covers the whole exchange.
  * A request without `allowPrivate` goes through agents whose lookup refuses special addresses
- * (`workerData.ranges`, in the words of `workerData.refusals`), checked on the address each
+ * (`workerData.ranges`, and `workerData.embedded` for IPv6 addresses leading to IPv4 ones, in the
+ * words of `workerData.refusals`), checked on the address each
  * connection is made to; an IP literal is checked before the request.
  */
 export const HTTP_SEND_THREAD_SOURCE = String.raw`
@@ -32,15 +33,61 @@ for (const range of workerData.ranges) {
   special.get(range.kind).addSubnet(range.network, range.prefix, range.family);
 }
 
-// A refusal's error, without a code so that describe() keeps its words as they are.
+// embedded-ipv4.ts's ipv6Bytes and embeddedIpv4s, over workerData.embedded (the same ranges).
+function ipv6Bytes(ip) {
+  let text = ip;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) text = text.slice(0, dotted.index) + "0:0";
+  const parts = text.split("::");
+  const groups = (part) => (part === "" ? [] : part.split(":"));
+  const left = groups(parts[0]);
+  const right = parts.length > 1 ? groups(parts[1]) : [];
+  const all = left.concat(new Array(8 - left.length - right.length).fill("0"), right);
+  const bytes = [];
+  for (const group of all) {
+    const value = parseInt(group, 16);
+    bytes.push(value >> 8, value & 0xff);
+  }
+  if (dotted) bytes.splice(12, 4, ...dotted.slice(1, 5).map(Number));
+  return bytes;
+}
+const embedded = workerData.embedded.map((range) => ({ range, network: ipv6Bytes(range.network) }));
+function inRange(bytes, range, network) {
+  for (let bit = 0; bit < range.prefix; bit += 8) {
+    const mask = (0xff << (8 - Math.min(8, range.prefix - bit))) & 0xff;
+    if ((bytes[bit / 8] & mask) !== (network[bit / 8] & mask)) return false;
+  }
+  return true;
+}
+function embeddedIpv4s(ip) {
+  const bytes = ipv6Bytes(ip);
+  const found = [];
+  for (const { range, network } of embedded) {
+    if (!inRange(bytes, range, network)) continue;
+    for (const reading of range.readings) {
+      if (reading.zero.some((index) => bytes[index] !== 0)) continue;
+      const v4 = reading.at.map((index) => bytes[index]);
+      if (v4[0] !== 0) found.push(v4.join("."));
+    }
+  }
+  return found;
+}
+
+function kindOf(ip, type) {
+  for (const [kind, list] of special) if (list.check(ip, type)) return kind;
+  return null;
+}
+
+// A refusal's error, without a code so that describe() keeps its words as they are. An IPv6
+// address leading to an IPv4 one (NAT64, mapped, 6to4) is judged by the IPv4 address first.
 function refusalOf(address) {
   const ip = address.replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
   const family = net.isIP(ip);
   if (family === 0) return null;
-  for (const [kind, list] of special) {
-    if (list.check(ip, family === 4 ? "ipv4" : "ipv6")) return Object.assign(new Error(workerData.refusals[kind].replace("{address}", ip)), { refused: true });
-  }
-  return null;
+  let kind = null;
+  if (family === 6) for (const v4 of embeddedIpv4s(ip)) if (!kind) kind = kindOf(v4, "ipv4");
+  if (!kind) kind = kindOf(ip, family === 4 ? "ipv4" : "ipv6");
+  return kind ? Object.assign(new Error(workerData.refusals[kind].replace("{address}", ip)), { refused: true }) : null;
 }
 
 function guardedLookup(hostname, options, callback) {

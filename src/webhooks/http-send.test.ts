@@ -48,6 +48,11 @@ describe("sending webhook requests", () => {
       const outcome = await sendWebhook({ ...request("/"), url, allowPrivate: false });
       expect(outcome).toMatchObject({ kind: "failed", status: null, error: "refused: 127.0.0.1 is a loopback address; only an endpoint the admin key created or flagged private_network may reach it (ROSTER_OUTBOUND_PRIVATE=admin), or every one with ROSTER_OUTBOUND_PRIVATE=all" });
     }
+    // IPv6 literals leading to an IPv4 address (NAT64, IPv4-compatible, IPv4-translated) are judged by that address.
+    for (const [host, kind] of [["64:ff9b::7f00:1", "loopback"], ["64:ff9b:1::a00:5", "private"], ["::7f00:1", "loopback"], ["::ffff:0:a9fe:a9fe", "link-local"]] as const) {
+      const outcome = await sendWebhook({ ...request("/"), url: `http://[${host}]:${port}/guarded`, allowPrivate: false });
+      expect(outcome).toMatchObject({ kind: "failed", status: null, error: expect.stringMatching(new RegExp(`^refused: ${host.replaceAll(".", "\\.")} is an? ${kind} address;`)) });
+    }
     const byName = await sendWebhook({ ...request("/"), url: `http://localhost:${port}/guarded`, allowPrivate: false });
     expect(byName).toMatchObject({ kind: "failed", error: expect.stringMatching(/^refused: (127\.0\.0\.1|::1) is a loopback address/) });
     expect(seen.length).toBe(before);

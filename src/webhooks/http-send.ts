@@ -1,12 +1,13 @@
 import { Worker } from "node:worker_threads";
 import { refusalMessage } from "../outbound/outbound-policy.js";
+import { EMBEDDED_IPV4_RANGES } from "../outbound/embedded-ipv4.js";
 import { SPECIAL_RANGES } from "../outbound/special-addresses.js";
 import { HTTP_SEND_THREAD_SOURCE } from "./http-send-thread.js";
 
 /** What the sender thread refuses, and in which words (`{address}` stands for the address). */
 function guardData() {
   const kinds = [...new Set(SPECIAL_RANGES.map((range) => range.kind))];
-  return { ranges: SPECIAL_RANGES, refusals: Object.fromEntries(kinds.map((kind) => [kind, refusalMessage("{address}", kind, "endpoint")])) };
+  return { ranges: SPECIAL_RANGES, embedded: EMBEDDED_IPV4_RANGES, refusals: Object.fromEntries(kinds.map((kind) => [kind, refusalMessage("{address}", kind, "endpoint")])) };
 }
 
 /** At most this much of a receiver's answer is kept in the attempt log. */
