@@ -134,5 +134,34 @@ for (const dialect of DIALECTS) {
       expect(JSON.stringify(run)).toMatch(/refused: (127\.0\.0\.1|::1) is a loopback address; only a directory the admin key created or flagged private_network may reach it \(ROSTER_OUTBOUND_PRIVATE=admin\), or every one with ROSTER_OUTBOUND_PRIVATE=all/);
       expect(hits).toBe(1);
     });
+
+    it("holds the connector test action to the directory's own private_network flag, whatever the process-wide policy says", async () => {
+      // The setting is admin (the config); the process environment says otherwise in each half, and must not count.
+      const local = { base_url: `http://127.0.0.1:${port}/scim/v2`, token: "upstream-token-0123456789" };
+      const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Tested", type: "scim pull", connector: local, private_network: true } });
+      expect(created.statusCode, created.body).toBe(201);
+      const dirId = created.json().id as string;
+      const testAction = () => t.app.inject({ method: "POST", url: `/directories/${dirId}/connector/test`, headers: admin });
+      const previous = process.env.ROSTER_OUTBOUND_PRIVATE;
+      try {
+        process.env.ROSTER_OUTBOUND_PRIVATE = "none";
+        const before = hits;
+        const allowed = await testAction();
+        expect(allowed.statusCode, allowed.body).toBe(200);
+        expect(allowed.body).not.toContain("refused:");
+        expect(hits).toBeGreaterThan(before);
+
+        await t.app.inject({ method: "PATCH", url: `/directories/${dirId}`, headers: admin, payload: { private_network: false } });
+        process.env.ROSTER_OUTBOUND_PRIVATE = "all";
+        const reached = hits;
+        const refused = await testAction();
+        expect(refused.statusCode, refused.body).toBe(200);
+        expect(refused.json().ok).toBe(false);
+        expect(refused.body).toMatch(/refused: 127\.0\.0\.1 is a loopback address; only a directory the admin key created or flagged private_network may reach it/);
+        expect(hits).toBe(reached);
+      } finally {
+        process.env.ROSTER_OUTBOUND_PRIVATE = previous;
+      }
+    });
   });
 }

@@ -6,6 +6,7 @@ import type { Deps } from "../core/deps.js";
 import { AppError, Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
 import { isIngestType } from "../directory/directory-types.js";
+import { outboundPolicy, withOutboundPolicy } from "../outbound/outbound-policy.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
 import type { RunOutcome } from "./run-finish.js";
@@ -183,11 +184,13 @@ export function createSyncService(deps: SyncServiceDeps) {
      */
     async testConnector(directoryId: string, scope: string | null, signal?: AbortSignal): Promise<ConnectorTestResult> {
       const dir = await loadDirectory(directoryId, scope);
-      const kind = kinds[dir.row.type];
-      if (!kind?.test) throw new AppError(422, "connector_test_unsupported", `Directory type "${dir.row.type}" has no connector test; start a dry run instead`);
+      const test = kinds[dir.row.type]?.test;
+      if (!test) throw new AppError(422, "connector_test_unsupported", `Directory type "${dir.row.type}" has no connector test; start a dry run instead`);
       let checks: readonly ConnectorCheck[];
       try {
-        checks = await kind.test(withoutCommonKeys(dir.config), signal ? { signal } : {});
+        // Held to the directory's own policy, as a run is: the test must not reach what a run may not, nor be refused what a run may reach.
+        const policy = outboundPolicy(deps.config.outboundPrivate, dir.row.private_network === 1, "directory");
+        checks = await withOutboundPolicy(policy, () => test(withoutCommonKeys(dir.config), signal ? { signal } : {}));
       } catch (error) {
         if (error instanceof SourceError) throw new AppError(409, "source_misconfigured", error.message, [], { cause: error });
         throw error;
