@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
+import { refuseAuditAction } from "../../test/support/failing-audit.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
 import { csrfToken } from "../web/csrf.js";
 
@@ -78,6 +79,35 @@ describe.each(DIALECTS)("setup links on %s", (dialect) => {
     expect(again.statusCode).toBe(410);
     expect(again.body).toContain("This setup link has already been used");
     expect(again.headers["set-cookie"]).toBeUndefined();
+  });
+
+  it("claims a link, starts its session and writes portal.link.opened together: a failed entry leaves the link unclaimed, a refused open writes none", async () => {
+    const link = await linkFor(acme.orgId);
+    const row = await t.storage.db.selectFrom("portal_links").selectAll().orderBy("id", "desc").executeTakeFirstOrThrow();
+    const openedEntries = async () =>
+      (await t.storage.db.selectFrom("audit_log").selectAll().where("action", "=", "portal.link.opened").where("target_id", "=", row.id).execute()).length;
+    const sessionsOfLink = async () => (await t.storage.db.selectFrom("web_sessions").select("id").where("link_id", "=", row.id).execute()).length;
+
+    const lift = await refuseAuditAction(dialect, t.storage.db, "portal.link.opened");
+    let failed: Awaited<ReturnType<typeof open>>;
+    try {
+      failed = await open(link);
+    } finally {
+      await lift();
+    }
+    expect(failed.statusCode).toBe(500);
+    expect(failed.headers["set-cookie"]).toBeUndefined();
+    expect((await t.storage.db.selectFrom("portal_links").select("opened_at").where("id", "=", row.id).executeTakeFirstOrThrow()).opened_at).toBeNull();
+    expect(await sessionsOfLink()).toBe(0);
+    expect(await openedEntries()).toBe(0);
+
+    // Still unclaimed, so it opens now, with its entry; opening it again is refused and writes nothing more.
+    expect((await open(link)).statusCode).toBe(200);
+    expect(await openedEntries()).toBe(1);
+    expect(await sessionsOfLink()).toBe(1);
+    expect((await open(link)).statusCode).toBe(410);
+    expect(await openedEntries()).toBe(1);
+    expect(await sessionsOfLink()).toBe(1);
   });
 
   it("expires five minutes after it was made, unopened; an unknown secret is not valid", async () => {

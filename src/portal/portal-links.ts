@@ -52,27 +52,33 @@ export function createPortalLinks(deps: Deps, sessions: WebSessions) {
       return { link: `${config.publicUrl}/portal/launch?secret=${encodeURIComponent(secret)}`, row };
     },
 
-    /** Opens a link once: the one conditional update decides, so two browsers racing get one session. */
+    /**
+     * Opens a link once: the one conditional update decides, so two browsers racing get one session.
+     * The claim, the session and the audit entry commit together: a claimed link always has its
+     * entry and its session, and a failure leaves the link unclaimed.
+     */
     async open(secret: string, request?: { readonly requestId: string | null; readonly sourceIp: string | null }): Promise<OpenedLink> {
       const hash = hashSecret(secret);
       const now = clock.now().toISOString();
-      const claimed = await db
-        .updateTable("portal_links")
-        .set({ opened_at: now })
-        .where("token_hash", "=", hash)
-        .where("opened_at", "is", null)
-        .where("expires_at", ">", now)
-        .executeTakeFirst();
-      const link = (await db.selectFrom("portal_links").selectAll().where("token_hash", "=", hash).executeTakeFirst()) ?? null;
-      if (Number(claimed.numUpdatedRows) !== 1 || !link) {
-        const reason = !link ? "unknown" : link.opened_at !== null ? "used" : "expired";
-        return { ok: false, reason, link };
-      }
-      const { token, row: session } = await sessions.start({ kind: "portal", organizationId: link.organization_id, linkId: link.id, ttlMs: PORTAL_SESSION_TTL_MS });
-      // The session the link opened is who acts from here on; the claim and the session are written apart already.
-      const opener = request ? { actorKind: "portal_session" as const, actorId: session.id, ...request } : null;
-      await recordAudit(db, deps, opener, { action: "portal.link.opened", targetId: link.id, organizationId: link.organization_id });
-      return { ok: true, sessionToken: token, link };
+      return db.transaction().execute(async (trx): Promise<OpenedLink> => {
+        const claimed = await trx
+          .updateTable("portal_links")
+          .set({ opened_at: now })
+          .where("token_hash", "=", hash)
+          .where("opened_at", "is", null)
+          .where("expires_at", ">", now)
+          .executeTakeFirst();
+        const link = (await trx.selectFrom("portal_links").selectAll().where("token_hash", "=", hash).executeTakeFirst()) ?? null;
+        if (Number(claimed.numUpdatedRows) !== 1 || !link) {
+          const reason = !link ? "unknown" : link.opened_at !== null ? "used" : "expired";
+          return { ok: false, reason, link };
+        }
+        const { token, row: session } = await sessions.start({ kind: "portal", organizationId: link.organization_id, linkId: link.id, ttlMs: PORTAL_SESSION_TTL_MS }, trx);
+        // The session the link opened is who acts from here on.
+        const opener = request ? { actorKind: "portal_session" as const, actorId: session.id, ...request } : null;
+        await recordAudit(trx, deps, opener, { action: "portal.link.opened", targetId: link.id, organizationId: link.organization_id });
+        return { ok: true, sessionToken: token, link };
+      });
     },
   };
 }

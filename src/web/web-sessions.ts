@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { hashSecret, mintSecret } from "../auth/secrets.js";
 import type { Clock } from "../core/clock.js";
 import type { IdGenerator } from "../core/ids.js";
@@ -22,8 +22,8 @@ export interface NewWebSession {
 export function createWebSessions(deps: { db: Kysely<Database>; clock: Clock; ids: IdGenerator }) {
   const { db, clock, ids } = deps;
   return {
-    /** Starts a session; returns the cookie value, which only the browser keeps. */
-    async start(session: NewWebSession): Promise<{ token: string; row: WebSessionRow }> {
+    /** Starts a session (on `on`: the transaction of what opens it); returns the cookie value, which only the browser keeps. */
+    async start(session: NewWebSession, on: Kysely<Database> | Transaction<Database> = db): Promise<{ token: string; row: WebSessionRow }> {
       const token = mintSecret("webSession");
       const now = clock.now();
       const row: WebSessionRow = {
@@ -36,7 +36,7 @@ export function createWebSessions(deps: { db: Kysely<Database>; clock: Clock; id
         created_at: now.toISOString(),
         expires_at: new Date(now.getTime() + session.ttlMs).toISOString(),
       };
-      await db.insertInto("web_sessions").values(row).execute();
+      await on.insertInto("web_sessions").values(row).execute();
       return { token, row };
     },
 
@@ -51,8 +51,10 @@ export function createWebSessions(deps: { db: Kysely<Database>; clock: Clock; id
       return row;
     },
 
-    async end(token: string): Promise<void> {
-      await db.deleteFrom("web_sessions").where("token_hash", "=", hashSecret(token)).execute();
+    /** Ends a session (on `on`, as `start`); true when there was one to end. */
+    async end(token: string, on: Kysely<Database> | Transaction<Database> = db): Promise<boolean> {
+      const result = await on.deleteFrom("web_sessions").where("token_hash", "=", hashSecret(token)).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
     },
   };
 }
