@@ -6,10 +6,13 @@ import type { Database } from "../storage/schema.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Who acted: the admin key, an organization key (its id), a setup-portal or console session (its id). */
-export type AuditActorKind = "admin" | "api_key" | "portal_session" | "console_session";
+/**
+ * Who acted: the admin key, an organization key (its id), a setup-portal or console session (its
+ * id), or a caller no key identified (a refused console sign-in: the key it tried is never kept).
+ */
+export type AuditActorKind = "admin" | "api_key" | "portal_session" | "console_session" | "anonymous";
 
-export const AUDIT_ACTOR_KINDS: readonly AuditActorKind[] = ["admin", "api_key", "portal_session", "console_session"];
+export const AUDIT_ACTOR_KINDS: readonly AuditActorKind[] = ["admin", "api_key", "portal_session", "console_session", "anonymous"];
 
 /** The request an action came with: who, which request, from which address. Built by `auditContextOf`. */
 export interface AuditContext {

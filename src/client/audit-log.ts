@@ -2,8 +2,8 @@ import type { Transport } from "./http.js";
 import { iterate } from "./pagination.js";
 import type { List, PageParams } from "./types.js";
 
-/** Who did something: the admin key, an organization key, or a setup-portal / console session. */
-export type AuditActorKind = "admin" | "api_key" | "portal_session" | "console_session";
+/** Who did something: the admin key, an organization key, a setup-portal / console session, or nobody a key identified (a refused console sign-in). */
+export type AuditActorKind = "admin" | "api_key" | "portal_session" | "console_session" | "anonymous";
 
 /** One administrative action: who did what to which object, when and from where (never a secret). */
 export interface AuditEntry {

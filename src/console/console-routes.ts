@@ -58,7 +58,7 @@ export async function consoleRoutes(app: FastifyInstance, options: { deps: Deps;
   app.post<{ Body: { key: string } }>("/console/session", { schema: { body: SignIn } }, async (request: FastifyRequest<{ Body: { key: string } }>, reply: FastifyReply) => {
     // A JSON body already keeps plain cross-site forms out (they answer 415); a browser that says the request is cross-site is refused too.
     if (request.headers["sec-fetch-site"] === "cross-site") throw Errors.forbidden("Sign in from the console's own page");
-    const signedIn = await sessions.signIn(request.body.key.trim());
+    const signedIn = await sessions.signIn(request.body.key.trim(), { requestId: request.id, sourceIp: request.ip || null });
     if (!signedIn) {
       request.log.info("console sign-in refused: the key opens nothing");
       throw Errors.unauthorized("That key is not the admin key or a live organization API key");
@@ -72,7 +72,7 @@ export async function consoleRoutes(app: FastifyInstance, options: { deps: Deps;
     const token = consoleToken(request);
     if (!token) sessionEnded();
     if (!csrfMatches(token, request.headers[CONSOLE_CSRF_HEADER])) throw Errors.forbidden(`Signing out needs the session's ${CONSOLE_CSRF_HEADER} header`);
-    await sessions.signOut(token);
+    await sessions.signOut(token, { requestId: request.id, sourceIp: request.ip || null });
     request.log.info("console: signed out");
     return reply.header("set-cookie", consoleCookie("", 0, secure)).code(204).send();
   });

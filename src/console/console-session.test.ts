@@ -136,6 +136,45 @@ describe.each(DIALECTS)("console sessions on %s", (dialect) => {
     expect((await call(s, "GET", "/directories")).statusCode).toBe(401);
   });
 
+  it("records sign-ins, sign-outs and refused sign-ins in the audit log: which key, when, from which address, never the key tried", async () => {
+    const from = (remoteAddress: string, method: "POST" | "DELETE", headers: Record<string, string> = {}, payload?: object) =>
+      t.app.inject({ method, url: "/console/session", remoteAddress, headers, ...(payload ? { payload } : {}) });
+    const sessionIdOf = async (setCookie: string) => {
+      const token = /roster_console=([^;]+)/.exec(setCookie)?.[1] ?? "";
+      return (await t.storage.db.selectFrom("web_sessions").select("id").where("token_hash", "=", hashSecret(token)).executeTakeFirstOrThrow()).id;
+    };
+    const entries = async (key: string, action: string) => (await t.app.inject({ method: "GET", url: `/audit_log?action=${action}&limit=100`, headers: bearer(key) })).json().data as Record<string, unknown>[];
+
+    const byAdmin = await from("203.0.113.7", "POST", {}, { key: ADMIN_KEY });
+    expect(byAdmin.statusCode).toBe(201);
+    const adminSession = await sessionIdOf(String(byAdmin.headers["set-cookie"]));
+    const byOrg = await from("198.51.100.4", "POST", {}, { key: acme.key });
+    const orgSession = await sessionIdOf(String(byOrg.headers["set-cookie"]));
+    const signedIn = await entries(ADMIN_KEY, "console.signed_in");
+    expect(signedIn.find((e) => e.target_id === adminSession)).toMatchObject({ actor: { kind: "admin", id: null }, organization_id: null, source_ip: "203.0.113.7", created_at: t.clock.now().toISOString() });
+    expect(signedIn.find((e) => e.target_id === orgSession)).toMatchObject({ actor: { kind: "api_key", id: acme.keyId }, organization_id: acme.orgId, source_ip: "198.51.100.4" });
+
+    const wrongKey = "sk_wrong-console-key-0123456789abcdef";
+    expect((await from("192.0.2.99", "POST", {}, { key: wrongKey })).statusCode).toBe(401);
+    const refused = await entries(ADMIN_KEY, "console.sign_in_refused");
+    expect(refused.filter((e) => e.source_ip === "192.0.2.99")).toEqual([expect.objectContaining({ actor: { kind: "anonymous", id: null }, target_id: null, organization_id: null })]);
+    const dump = JSON.stringify(await t.storage.db.selectFrom("audit_log").selectAll().execute());
+    for (const secret of [wrongKey, hashSecret(wrongKey), ADMIN_KEY, hashSecret(ADMIN_KEY), acme.key, hashSecret(acme.key)]) expect(dump).not.toContain(secret);
+
+    const orgCookie = `roster_console=${/roster_console=([^;]+)/.exec(String(byOrg.headers["set-cookie"]))?.[1]}`;
+    const out = await from("198.51.100.5", "DELETE", { cookie: orgCookie, "x-roster-csrf": byOrg.json().csrf_token as string });
+    expect(out.statusCode).toBe(204);
+    expect((await entries(ADMIN_KEY, "console.signed_out")).find((e) => e.target_id === orgSession)).toMatchObject({ actor: { kind: "api_key", id: acme.keyId }, organization_id: acme.orgId, source_ip: "198.51.100.5" });
+    // Signing out again ends nothing, and records nothing.
+    await from("198.51.100.5", "DELETE", { cookie: orgCookie, "x-roster-csrf": byOrg.json().csrf_token as string });
+    expect((await entries(ADMIN_KEY, "console.signed_out")).filter((e) => e.target_id === orgSession)).toHaveLength(1);
+
+    // An organization key reads its own organization's sign-ins, not the admin's nor the refused ones.
+    const own = await entries(acme.key, "console.signed_in,console.signed_out,console.sign_in_refused");
+    expect(own.map((e) => e.target_id)).toContain(orgSession);
+    expect(own.every((e) => e.organization_id === acme.orgId)).toBe(true);
+  });
+
   it("expires after eight hours", async () => {
     const s = await signIn(ADMIN_KEY);
     t.clock.advance(CONSOLE_SESSION_TTL_MS + 1000);

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { type AuditContext, recordAudit } from "../audit/audit-entry.js";
 import { isAdminKeyHash } from "../auth/admin-key.js";
 import type { ApiKeyService } from "../auth/api-keys.js";
 import type { Principal } from "../auth/principal.js";
@@ -14,8 +15,25 @@ export const CONSOLE_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 export type ConsolePrincipal = Exclude<Principal, { kind: "directory" }>;
 
 export interface ConsoleSession {
+  /** The session row's id: what the audit log names as the object signed in to and out of. */
+  readonly id: string;
   readonly principal: ConsolePrincipal;
   readonly expiresAt: string;
+}
+
+/** The request a sign-in or sign-out came with, for the audit log. */
+export interface ConsoleRequest {
+  readonly requestId: string | null;
+  readonly sourceIp: string | null;
+}
+
+/** The audit log's name for a console session's key: the admin, or which organization key. */
+function actorOf(principal: ConsolePrincipal, request: ConsoleRequest): AuditContext {
+  return principal.kind === "admin" ? { actorKind: "admin", actorId: null, ...request } : { actorKind: "api_key", actorId: principal.keyId, ...request };
+}
+
+function organizationOf(principal: ConsolePrincipal): string | null {
+  return principal.kind === "organization" ? principal.organizationId : null;
 }
 
 /**
@@ -33,31 +51,49 @@ export function createConsoleSessions(deps: { db: Kysely<Database>; clock: Clock
     return (await isAdminKeyHash(deps.db, keyHash)) ? { kind: "admin" } : null;
   }
 
+  /** The session a cookie value opens, as the key that opened it; a session whose key stopped working is ended. */
+  async function find(token: string): Promise<ConsoleSession | null> {
+    const row = await sessions.find("console", token);
+    if (!row?.key_hash) return null;
+    const principal = await principalOfKey(row.key_hash);
+    if (!principal) {
+      await sessions.end(token);
+      return null;
+    }
+    return { id: row.id, principal, expiresAt: row.expires_at };
+  }
+
   return {
-    /** Signs in with a key; null when the key opens nothing. Returns the cookie value, which only the browser keeps. */
-    async signIn(key: string): Promise<(ConsoleSession & { token: string }) | null> {
+    /**
+     * Signs in with a key; null when the key opens nothing. Returns the cookie value, which only the
+     * browser keeps. The audit log gets `console.signed_in` (in the session's transaction) or
+     * `console.sign_in_refused`, naming the caller's address and never the key.
+     */
+    async signIn(key: string, request: ConsoleRequest): Promise<(ConsoleSession & { token: string }) | null> {
       const keyHash = hashSecret(key);
       const principal = await principalOfKey(keyHash);
-      if (!principal) return null;
-      const organizationId = principal.kind === "organization" ? principal.organizationId : null;
-      const { token, row } = await sessions.start({ kind: "console", organizationId, linkId: null, keyHash, ttlMs: CONSOLE_SESSION_TTL_MS });
-      return { token, principal, expiresAt: row.expires_at };
-    },
-
-    /** The session a cookie value opens, as the key that opened it; a session whose key stopped working is ended. */
-    async find(token: string): Promise<ConsoleSession | null> {
-      const row = await sessions.find("console", token);
-      if (!row?.key_hash) return null;
-      const principal = await principalOfKey(row.key_hash);
       if (!principal) {
-        await sessions.end(token);
+        await recordAudit(deps.db, deps, { actorKind: "anonymous", actorId: null, ...request }, { action: "console.sign_in_refused", targetId: null, organizationId: null });
         return null;
       }
-      return { principal, expiresAt: row.expires_at };
+      const organizationId = organizationOf(principal);
+      const { token, row } = await deps.db.transaction().execute(async (trx) => {
+        const started = await sessions.start({ kind: "console", organizationId, linkId: null, keyHash, ttlMs: CONSOLE_SESSION_TTL_MS }, trx);
+        await recordAudit(trx, deps, actorOf(principal, request), { action: "console.signed_in", targetId: started.row.id, organizationId });
+        return started;
+      });
+      return { id: row.id, token, principal, expiresAt: row.expires_at };
     },
 
-    async signOut(token: string): Promise<void> {
-      await sessions.end(token);
+    find,
+
+    /** Ends the session; `console.signed_out` in the audit log, as its key, when there was a live one to end. */
+    async signOut(token: string, request: ConsoleRequest): Promise<void> {
+      const session = await find(token);
+      await deps.db.transaction().execute(async (trx) => {
+        const ended = await sessions.end(token, trx);
+        if (ended && session) await recordAudit(trx, deps, actorOf(session.principal, request), { action: "console.signed_out", targetId: session.id, organizationId: organizationOf(session.principal) });
+      });
     },
   };
 }
