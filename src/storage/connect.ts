@@ -10,6 +10,7 @@ import type { Database } from "./schema.js";
 import { pgOtherProcesses } from "./pg-event-channel.js";
 import { withNamedStatements } from "./pg-named-statements.js";
 import { startCheckpointer } from "./sqlite-checkpointer.js";
+import { registerUnicodeLower } from "./sqlite-unicode-lower.js";
 import { withGroupCommit } from "./sqlite-group-commit.js";
 import { turnstileFor, WriterTurnstile } from "./sqlite-writer-turnstile.js";
 
@@ -82,6 +83,7 @@ function openSqlite(file: string, options: StorageOptions): Storage {
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
+  registerUnicodeLower(database);
   // Each transaction runs in a savepoint of a group (sqlite-group-commit.ts), and SQLite journals
   // every page a savepoint changes to a temporary file: on disk by default, that doubled the
   // writes of a create (two pwrite calls per page). In memory it costs only the pages of one
