@@ -4,7 +4,7 @@
  * a sync, and the mapping editors with a preview on a synced user. Everything goes through the
  * public API; credentials never come back, on the page or in the API's answer.
  */
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../../test/support/browser.js";
@@ -14,6 +14,14 @@ import { loadConfig } from "../config.js";
 import { type RunningServer, startServer } from "../server/start.js";
 
 const ADMIN_KEY = "roster_admin_consolepull_0123456789abcdefghijklmnopqr";
+const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+/** A Google service account key file as Google issues it (a fresh RSA key; nothing is ever signed for Google). */
+function serviceAccountKey(): string {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const pem = privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+  return JSON.stringify({ type: "service_account", project_id: "roster-test", private_key_id: "k1", private_key: pem, client_email: "roster@roster-test.iam.gserviceaccount.com", token_uri: "https://oauth2.googleapis.com/token" });
+}
 
 type Json = Record<string, unknown>;
 
@@ -186,6 +194,90 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     await card.getByRole("button", { name: "Save the mappings" }).click();
     await card.getByText("Saved, and applied to every user.").waitFor();
     expect((await api("GET", `/directory_users/${user1?.id}`, org.key)).json).toMatchObject({ custom_attributes: {}, role: null });
+
+    // The connector and mapping cards fit a phone's width too.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await page.locator("form.mapping-card").waitFor();
+    expect(await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")).toBeLessThanOrEqual(0);
+    await page.close();
+  }, 60_000);
+
+  it("pulls from a SCIM server on loopback (this Roster's own SCIM base), tests it, syncs, and previews an enterprise-extension mapping", async () => {
+    // The upstream: a push directory, filled over SCIM, read back through its SCIM base like any other server.
+    const upstream = await api("POST", "/directories", ADMIN_KEY, { organization_id: org.id, name: "Upstream Okta", type: "okta scim v2.0" });
+    const scim = upstream.json.scim as Json;
+    for (const [name, department] of [["ada", "Engineering"], ["grace", "Research"]]) {
+      const res = await fetch(`${scim.base_url}/Users`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${scim.token}`, "content-type": "application/scim+json" },
+        body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE], userName: `${name}@initrode.test`, active: true, [ENTERPRISE]: { department } }),
+      });
+      expect(res.status).toBe(201);
+    }
+    const page = await signIn(org.key);
+    await page.getByRole("heading", { name: "Initrode", level: 1 }).waitFor();
+    await page.getByLabel("Directory name").fill("Upstream pulled");
+    await page.getByLabel("Identity provider").selectOption("scim pull");
+    await page.getByLabel("SCIM base URL").fill(scim.base_url as string);
+    await page.getByLabel("Bearer token").fill(scim.token as string);
+    await page.getByRole("button", { name: "Create the directory" }).click();
+    await page.getByRole("heading", { name: /Upstream pulled/ }).waitFor();
+    const card = page.locator("form.connector-card");
+    await card.locator('[data-secret-state="token"]', { hasText: "set" }).waitFor();
+    expect(await page.content()).not.toContain(scim.token as string);
+    await card.getByRole("button", { name: "Test connection" }).click();
+    await page.locator('[data-test-ok="true"]').waitFor({ timeout: 20_000 });
+    await page.getByRole("button", { name: "Sync now", exact: true }).click();
+    await page.locator("[data-counts]", { hasText: "2 active users" }).waitFor({ timeout: 30_000 });
+
+    const mapping = page.locator("form.mapping-card");
+    await mapping.getByLabel("Custom attribute name").first().fill("department");
+    await mapping.getByLabel("Source attribute path").first().fill(`${ENTERPRISE}:department`);
+    await mapping.getByLabel("Preview on").selectOption({ label: "grace@initrode.test" });
+    await mapping.getByRole("button", { name: "Preview on this user" }).click();
+    await mapping.locator('[data-attribute="department"]', { hasText: "Research" }).waitFor();
+    await page.close();
+  }, 60_000);
+
+  it("creates a directory of every other pull kind from the form, its credential stored but never shown back", async () => {
+    const kinds: [string, Record<string, string>, string][] = [
+      ["okta api", { "Okta org URL": "https://initrode.okta.test", "API token": "00okta-token-do-not-show" }, "token"],
+      ["entra id", { "Directory (tenant) ID": "initrode.onmicrosoft.com", "Application (client) ID": "3c9e1b2a-0000-4000-8000-000000000001", "Client secret (its Value)": "entra~secret~do-not-show" }, "client_secret"],
+      ["google workspace", { "Service account key (the JSON file's text)": serviceAccountKey(), "Administrator to act as": "admin@initrode.test" }, "service_account_key"],
+      ["csv", { "Column names": "Login = username\nMail = email" }, ""],
+    ];
+    const page = await signIn(org.key);
+    for (const [type, values, secretKey] of kinds) {
+      await page.goto(`${server.url}/console#/organizations/${org.id}`);
+      await page.getByLabel("Directory name").fill(`Initrode ${type}`);
+      await page.getByLabel("Identity provider").selectOption(type);
+      for (const [label, value] of Object.entries(values)) await page.getByLabel(label, { exact: true }).fill(value);
+      await page.getByRole("button", { name: "Create the directory" }).click();
+      await page.getByRole("heading", { name: new RegExp(`Initrode ${type}`) }).waitFor();
+      const made = ((await api("GET", `/directories?organization_id=${org.id}&limit=100`, org.key)).json.data as Json[]).find((d) => d.name === `Initrode ${type}`) as Json;
+      const answer = await api("GET", `/directories/${made.id}`, org.key);
+      expect(made.type).toBe(type);
+      if (secretKey) {
+        const given = Object.entries(values).find(([label]) => /token|secret|key/i.test(label))?.[1] as string;
+        // For the key file, a line of its private key: the part that must never come back.
+        const secret = type === "google workspace" ? (JSON.parse(given).private_key as string).split("\n")[5] as string : given;
+        expect(answer.json.connector).toMatchObject({ [`${secretKey}_set`]: true });
+        expect(answer.json.connector).not.toHaveProperty(secretKey);
+        expect(answer.text).not.toContain(secret);
+        await page.locator(`[data-secret-state="${secretKey}"]`, { hasText: "set" }).waitFor();
+        expect(await page.content()).not.toContain(secret);
+        if (type === "google workspace") {
+          // The scopes to delegate, as the setup portal words them.
+          await page.locator("form.connector-card").getByText("What to prepare first").click();
+          await page.getByText("admin.directory.group.member.readonly").waitFor();
+          await browser.screenshot(page, "console-google-connector");
+        }
+      } else {
+        expect(answer.json.connector).toEqual({ mapping: { Login: "username", Mail: "email" } });
+        expect(await page.locator("form.connector-card").getByLabel("Column names").inputValue()).toBe("Login = username\nMail = email");
+      }
+    }
     await page.close();
   }, 60_000);
 });
