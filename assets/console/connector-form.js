@@ -279,7 +279,7 @@ export function connectorCard(d) {
     problem,
     h("div", { class: "toolbar" }, h("button", { type: "submit", class: "primary" }, "Save the connector settings"), canTest ? test : null),
     report,
-    h("p", { class: "hint" }, canTest ? "The test reads from the provider and writes nothing. Then: " : "Upload rows in the Sync card: ", toSync, "."),
+    h("p", { class: "hint" }, canTest ? "The test checks the saved settings against the provider and writes nothing. Then: " : "Upload rows in the Sync card: ", toSync, "."),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -171,7 +171,8 @@ export function mappingCard(d) {
     const body = { user: userPick.value, attribute_mapping: mapping.attribute_mapping, role_mapping: mapping.role_mapping };
     const after = await ask(problem, mapping, () => api("POST", `/directories/${d.id}/mapping_preview`, body));
     if (!after) return;
-    const before = await api("GET", `/directory_users/${encodeURIComponent(userPick.value)}`);
+    // The user as saved, for the left column; should it have gone meanwhile, the edits still show.
+    const before = await api("GET", `/directory_users/${encodeURIComponent(userPick.value)}`).catch(() => ({ custom_attributes: {}, role: null, roles: [] }));
     previewSlot.replaceChildren(h("h3", {}, `${after.email ?? after.username}: saved mapping and these edits`), previewTable(before, after), h("p", { class: "hint" }, "Nothing is saved until you press Save."));
   });
 
