@@ -2,6 +2,8 @@
 // credentials, token rotation, policy, sync runs (pull types), soft delete and restore.
 import { api } from "./api.js";
 import { h, plural, qs, route, when } from "./dom.js";
+import { connectorCard, newConnectorSection, PULL_KINDS } from "./connector-form.js";
+import { mappingCard } from "./mapping-editor.js";
 import { syncCard } from "./sync-runs.js";
 import { attempt, badge, confirmDialog, copyField, definitionList, field, notice, pager, secretOnce, table } from "./widgets.js";
 
@@ -12,7 +14,7 @@ const INGEST = {
   "jump cloud scim v2.0": "JumpCloud (SCIM)",
   "generic scim v2.0": "Other SCIM 2.0 identity provider",
 };
-const PULL = { csv: "CSV upload", ldap: "LDAP (pulled)", "scim pull": "SCIM server (pulled)", "okta api": "Okta API (pulled)", "google workspace": "Google Workspace (pulled)" };
+const PULL = Object.fromEntries(Object.entries(PULL_KINDS).map(([type, kind]) => [type, kind.label]));
 const POLICIES = {
   hide: "hide: an inactive user keeps their memberships, but none are shown",
   remove: "remove: an inactive user's memberships are deleted",
@@ -63,21 +65,27 @@ export function directoryTable(rows, { showOrganization = true, orgNames = new M
 
 export function newDirectoryForm(organizationId) {
   const name = h("input", { name: "name", required: true, maxlength: 200, placeholder: "Okta – employees" });
-  const type = h("select", { name: "type" }, [...Object.entries(INGEST), ["csv", PULL.csv]].map(([value, label]) => h("option", { value }, label)));
+  const type = h(
+    "select",
+    { name: "type" },
+    h("optgroup", { label: "The provider pushes over SCIM" }, Object.entries(INGEST).map(([value, label]) => h("option", { value }, label))),
+    h("optgroup", { label: "Roster pulls from the source" }, Object.entries(PULL).map(([value, label]) => h("option", { value }, label))),
+  );
+  const connector = newConnectorSection(type);
   const problem = h("div");
   const form = h(
     "form",
     { class: "form new-directory" },
     h("h3", {}, "New directory"),
     field("Directory name", name),
-    field("Identity provider", type, ["Pull directories of other kinds (LDAP, SCIM server, Okta API) take connector settings: create them with ", h("code", {}, "roster directory create"), " or the API."]),
+    field("Identity provider", type),
+    connector.element,
     problem,
     h("button", { type: "submit", class: "primary" }, "Create the directory"),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const body = { organization_id: organizationId, name: name.value.trim(), type: type.value, ...(type.value === "csv" ? { connector: {} } : {}) };
-    const created = await attempt(problem, () => api("POST", "/directories", body));
+    const created = await attempt(problem, () => api("POST", "/directories", { organization_id: organizationId, name: name.value.trim(), type: type.value, ...connector.body() }));
     if (!created) return;
     if (created.scim?.token) justCreated = { id: created.id, token: created.scim.token, note: "Paste the base URL and this token into the identity provider's SCIM settings." };
     location.hash = `#/directories/${created.id}`;
@@ -118,7 +126,7 @@ export async function directoryView(ctx) {
     h("p", { class: "muted" }, `${typeLabel(d.type)} · `, h("code", {}, d.id)),
     d.deleted_at ? null : h("nav", { class: "tabs", "aria-label": "Directory" }, h("a", { href: `#/directories/${d.id}/users` }, "Users"), h("a", { href: `#/directories/${d.id}/groups` }, "Groups"), isIngest(d) ? h("a", { href: `#/directories/${d.id}/requests` }, "SCIM request log") : null),
     h("p", { "data-counts": "" }, counts),
-    d.deleted_at ? restoreCard(d) : [isIngest(d) ? scimCard(d, created) : syncCard(d, () => ctx.rerender()), settingsCard(d), deleteCard(d)],
+    d.deleted_at ? restoreCard(d) : [isIngest(d) ? scimCard(d, created) : [syncCard(d, () => ctx.rerender()), connectorCard(d)], mappingCard(d), settingsCard(d), deleteCard(d)],
   );
 }
 

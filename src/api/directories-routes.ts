@@ -7,6 +7,7 @@ import { requireApiPrincipal } from "../http/authenticate.js";
 import { Nullable, errorResponses, listEnvelope, listQuery, pageOf, toList } from "./schemas/common.js";
 import { DeactivatedMembersSchema, DirectorySchema, DirectoryTypeSchema, RoleRuleSchema, ScimTokenSchema } from "./schemas/objects.js";
 import type { ApiServices } from "./services.js";
+import { DirectoryUserSchema } from "./schemas/directory-sync-objects.js";
 import { ignoreContentTypeWithoutBody } from "./bodiless.js";
 
 const DirParams = Type.Object({ id: Type.String({ pattern: idPattern("directory") }) });
@@ -98,6 +99,27 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices;
       },
     },
     async (request) => directories.update(request.params.id, organizationScope(requireApiPrincipal(request)), request.body, auditContextOf(request)),
+  );
+
+  app.post(
+    "/directories/:id/mapping_preview",
+    {
+      schema: {
+        tags,
+        summary: "A user as it would read under the given attribute and role mappings, saving nothing",
+        params: DirParams,
+        body: Type.Object(
+          {
+            user: Type.String({ pattern: idPattern("user"), description: "A user of this directory" }),
+            attribute_mapping: Type.Optional(AttributeMapping),
+            role_mapping: Type.Optional(RoleMapping),
+          },
+          { additionalProperties: false, description: "A mapping left out is the directory's saved one; null tries none" },
+        ),
+        response: { 200: DirectoryUserSchema, ...errorResponses },
+      },
+    },
+    async (request) => directories.previewMapping(request.params.id, organizationScope(requireApiPrincipal(request)), request.body),
   );
 
   app.delete("/directories/:id", { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: DirParams, response: { 202: DirectorySchema, ...errorResponses } } }, async (request, reply) =>

@@ -65,6 +65,7 @@ const API_ROUTES: Record<string, RouteRow> = {
   "POST /directories/{id}/csv": { access: "organization", body: "username,email\nprobe,probe@acme.test\n", contentType: "text/csv" },
   "GET /directories/{id}/scim_requests": { access: "organization" },
   "POST /directories/{id}/connector/test": { access: "organization" },
+  "POST /directories/{id}/mapping_preview": { access: "organization", body: (owner: Owned) => ({ user: owner.userId, attribute_mapping: { given: "name.givenName" } }) },
   "GET /events/types": { access: "any key" },
   "POST /webhook_endpoints/{id}/test": { access: "organization" },
   "POST /portal/generate_link": { access: "organization", body: (owner: Owned) => ({ organization: owner.orgId, intent: "dsync" }) },

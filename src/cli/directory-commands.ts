@@ -8,6 +8,7 @@ import { deactivatedMembersOption, directorySettingsInput, withDirectorySettings
 import { parseGraceSeconds, parseLimit } from "./option-parsers.js";
 import { type Column, emit, formatTime, printFields, printLine, printMoreHint, printTable } from "./output.js";
 import { registerDirectoryTestCommand } from "./directory-test-command.js";
+import { registerDirectoryPreviewCommand } from "./directory-preview-command.js";
 import { registerScimRequestCommand } from "./scim-request-commands.js";
 import { wholeList } from "./whole-list.js";
 
@@ -206,4 +207,5 @@ export function registerDirectoryCommands(program: Command): void {
   registerRotateToken(directory);
   registerScimRequestCommand(directory);
   registerDirectoryTestCommand(directory);
+  registerDirectoryPreviewCommand(directory);
 }

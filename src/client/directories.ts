@@ -1,3 +1,4 @@
+import type { DirectoryUser } from "./directory-sync-types.js";
 import { type RequestOptions, segment, type Transport } from "./http.js";
 import type { ConnectorTestResult, DeactivatedMembersPolicy, Directory, DirectoryType, List, PageParams, PullConnectorSettings, RoleRule, ScimRequest, ScimToken } from "./types.js";
 
@@ -26,6 +27,15 @@ export interface UpdateDirectoryInput {
   readonly role_mapping?: readonly RoleRule[] | null;
   /** Pull directories: keys given replace the stored ones, `null` removes one, credentials left out are kept. */
   readonly connector?: Readonly<Record<string, unknown>>;
+}
+
+export interface MappingPreviewInput {
+  /** The id of one of the directory's users. */
+  readonly user: string;
+  /** The attribute mapping to try; left out: the saved one; `null`: none. */
+  readonly attribute_mapping?: Readonly<Record<string, string>> | null;
+  /** The group → role rules to try; left out: the saved ones; `null`: none. */
+  readonly role_mapping?: readonly RoleRule[] | null;
 }
 
 export interface DirectoryListParams extends PageParams {
@@ -72,6 +82,11 @@ export interface DirectoriesApi {
    * type without a test (csv), 409 `not_a_pull_directory` for an ingest directory.
    */
   testConnector(id: string, options?: RequestOptions): Promise<ConnectorTestResult>;
+  /**
+   * The user as it would read under the given mappings (`custom_attributes`, `role`, `roles`), saving
+   * nothing: 422 `validation_error` naming each invalid rule, or a `user` that is not the directory's.
+   */
+  previewMapping(id: string, input: MappingPreviewInput): Promise<DirectoryUser>;
 }
 
 /** Binds the directory methods to a transport. */
@@ -87,5 +102,6 @@ export function createDirectoriesApi(http: Transport): DirectoriesApi {
     rotateScimToken: (id: string, input: RotateScimTokenInput = {}) => http.json<ScimToken>({ method: "POST", path: `${path(id)}/scim_token`, body: input }),
     scimRequests: (id: string, params: ScimRequestListParams = {}) => http.json<List<ScimRequest>>({ method: "GET", path: `${path(id)}/scim_requests`, query: { ...params } }),
     testConnector: (id: string, options: RequestOptions = {}) => http.json<ConnectorTestResult>({ method: "POST", path: `${path(id)}/connector/test`, signal: options.signal }),
+    previewMapping: (id: string, input: MappingPreviewInput) => http.json<DirectoryUser>({ method: "POST", path: `${path(id)}/mapping_preview`, body: input }),
   });
 }

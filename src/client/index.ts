@@ -3,7 +3,7 @@
 export type { ApiKeysApi, CreateApiKeyInput } from "./api-keys.js";
 export type { AuditActorKind, AuditEntry, AuditLogApi, AuditLogListParams } from "./audit-log.js";
 export { createRosterClient, type RosterClient, type RosterClientOptions } from "./client.js";
-export type { CreateDirectoryInput, DirectoriesApi, DirectoryListParams, RotateScimTokenInput, ScimRequestListParams, UpdateDirectoryInput } from "./directories.js";
+export type { CreateDirectoryInput, DirectoriesApi, DirectoryListParams, MappingPreviewInput, RotateScimTokenInput, ScimRequestListParams, UpdateDirectoryInput } from "./directories.js";
 export type { DirectoryGroupListParams, DirectoryGroupsApi } from "./directory-groups.js";
 export type { DirectoryGroup, DirectoryUser, DirectoryUserEmail, DirectoryUserRole, DirectoryUserState } from "./directory-sync-types.js";
 export type { DirectorySyncsApi, DryRunOption, StartSyncOptions } from "./directory-syncs.js";

@@ -44,6 +44,7 @@ const CALLS: readonly ((c: RosterClient) => Promise<unknown>)[] = [
   (c) => c.directories.rotateScimToken(DIR),
   (c) => c.directories.scimRequests(DIR),
   (c) => c.directories.testConnector(DIR),
+  (c) => c.directories.previewMapping(DIR, { user: USER, attribute_mapping: { given: "name.givenName" } }),
   (c) => c.directoryUsers.list({ directory: DIR }),
   (c) => c.directoryUsers.get(USER),
   (c) => c.directoryGroups.list({ directory: DIR }),

@@ -53,3 +53,4 @@ export { checkRoleMapping, type RoleRule } from "./mapping/role-mapping.js";
 export { type DirectoryMapping, readMapping, withMapping } from "./mapping/directory-mapping.js";
 export { chunks } from "../storage/value-lists.js";
 export { userColumns } from "./user-rows.js";
+export { previewUserMapping } from "./mapping-preview.js";

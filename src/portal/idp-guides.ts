@@ -1,3 +1,4 @@
+import { PULL_SETUP_STEPS } from "../connectors/setup-steps.js";
 import type { DirectoryType } from "../directory/directory-types.js";
 
 /** An identity provider the portal offers, and how its IT admin connects it to Roster. */
@@ -121,20 +122,10 @@ export const IDP_CHOICES: readonly IdpChoice[] = [
 /** A pull source: Roster reads the directory itself; `steps` say what to prepare on the provider's side first. */
 export type PullChoice = Pick<IdpChoice, "key" | "label" | "type" | "blurb"> & { readonly steps?: readonly string[] };
 
-/** Google's own setup for a service account that reads the directory: written from Google's public admin and Cloud docs. */
-const GOOGLE_STEPS = [
-  "In the Google Cloud console, pick or create a project, open APIs & Services → Library, and enable the Admin SDK API.",
-  "Open IAM & Admin → Service Accounts → Create service account; it needs no project roles. Open it, go to Keys → Add key → Create new key → JSON, and keep the downloaded file: it is pasted below.",
-  "Copy the service account's unique ID (its OAuth 2 client ID) from the Details tab.",
-  "In the Google Admin console (admin.google.com) open Security → Access and data control → API controls → Manage Domain Wide Delegation → Add new. Paste the client ID and, comma-separated, the scopes https://www.googleapis.com/auth/admin.directory.user.readonly, https://www.googleapis.com/auth/admin.directory.group.readonly and https://www.googleapis.com/auth/admin.directory.group.member.readonly. Authorize.",
-  "Below, give the email address of an administrator who may read users and groups (a super admin, or a custom role with the Users and Groups read privileges): the service account acts as that person, read-only.",
-  "Delegation can take a few minutes, sometimes longer, to apply; if the first sync says a scope is not authorized, wait and sync again.",
-];
-
 export const PULL_CHOICES: readonly PullChoice[] = [
   { key: "ldap", label: "LDAP or Active Directory", type: "ldap", blurb: "Roster reads users and groups from your LDAP server on a schedule." },
   { key: "csv", label: "CSV file", type: "csv", blurb: "Upload a spreadsheet export of your users; upload again to update." },
-  { key: "google", label: "Google Workspace", type: "google workspace", blurb: "Roster reads users and groups through the Google Admin SDK.", steps: GOOGLE_STEPS },
+  { key: "google", label: "Google Workspace", type: "google workspace", blurb: "Roster reads users and groups through the Google Admin SDK.", steps: PULL_SETUP_STEPS["google workspace"] },
 ];
 
 /** The generic SCIM guide: for an ingest type without one of its own. */

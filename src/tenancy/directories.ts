@@ -14,6 +14,8 @@ import { type MappingPatch, mappingChangeOf, mappingNeedsReapply } from "./direc
 import { type DirectoryObject, EMPTY_COUNTS, scimBaseUrl, toDirectoryObject } from "./directory-object.js";
 import { type DeactivatedMembersPolicy, type DirectoryType, isIngestType } from "../directory/directory-types.js";
 import type { PullDirectories } from "./pull-directories.js";
+import { type MappingPreviewInput, previewDirectoryMapping } from "./mapping-preview.js";
+import type { DirectoryUserWithGroups } from "../directory/user-reader.js";
 
 export interface CreateDirectoryInput {
   readonly organization_id: string;
@@ -218,6 +220,13 @@ export function createDirectoryService(deps: Deps, { pull, scimTokens, store = c
         await store.reapplyMapping({ id, organizationId: row.organization_id, deactivatedMembers: after.deactivated_members as DeactivatedMembersPolicy });
       }
       return get(id, scope);
+    },
+
+    /** The user under the given mappings, saved nowhere (`POST /directories/{id}/mapping_preview`). */
+    async previewMapping(id: string, scope: string | null, input: MappingPreviewInput): Promise<DirectoryUserWithGroups> {
+      const row = await findRow(id, scope);
+      requireLive(row);
+      return previewDirectoryMapping(deps, row, input, scope);
     },
 
     /** Soft delete: state `deleting`, tokens stop working, restorable for ROSTER_RESTORE_DAYS. */
