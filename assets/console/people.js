@@ -145,11 +145,14 @@ export async function groupsView(ctx) {
 export async function groupView(ctx) {
   const [id] = ctx.params;
   const g = await api("GET", `/directory_groups/${encodeURIComponent(id)}`);
-  const members = await api("GET", `/directory_users${qs({ group: g.id, limit: PAGE, before: ctx.query.get("before"), after: ctx.query.get("after") })}`);
+  const [members, d] = await Promise.all([
+    api("GET", `/directory_users${qs({ group: g.id, limit: PAGE, before: ctx.query.get("before"), after: ctx.query.get("after") })}`),
+    api("GET", `/directories/${g.directory_id}`).catch(() => null),
+  ]);
   return h(
     "section",
     {},
-    h("p", { class: "crumbs" }, h("a", { href: `#/directories/${g.directory_id}/groups` }, "Groups")),
+    h("p", { class: "crumbs" }, h("a", { href: `#/directories/${g.directory_id}/groups` }, d ? `Groups of ${d.name}` : "Groups")),
     h("h1", {}, g.name),
     h("p", { class: "muted" }, h("code", {}, g.id), g.idp_id ? [" · IdP id ", h("code", {}, g.idp_id)] : null),
     h("section", { class: "card" }, h("h2", {}, "Members"), userTable(members.data, "No members."), pager(members.list_metadata, (cursor) => route(`/groups/${g.id}`, cursor), PAGES)),

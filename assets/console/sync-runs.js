@@ -14,6 +14,7 @@ function summary(run) {
   if (run.state === "running") return progress(run);
   const c = run.counts;
   const parts = [c.created && `${plural(c.created, "user")} created`, c.updated && `${c.updated} updated`, c.deactivated && `${c.deactivated} deactivated`, c.deleted && `${c.deleted} deleted`, c.failed && `${c.failed} failed`].filter(Boolean);
+  if (run.dry_run) return parts.length ? `nothing written; a real run would have: ${parts.join(", ")}` : "no changes to make";
   return parts.join(", ") || "no changes";
 }
 

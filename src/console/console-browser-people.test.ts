@@ -242,6 +242,7 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       expect(await dialog(page).textContent()).toContain(`created from ${minuteField(started - 60_000).replace("T", " ")}:00 UTC`);
       await dialog(page).getByRole("button", { name: "Replay" }).click();
       await page.getByText("1 delivery queued to be sent now.").waitFor();
+      await browser.screenshot(page, "console-webhook-replay");
       // The replayed one is delivered now, and the one waiting behind it follows.
       await expect.poll(async () => (await deliveries()).map((d) => d.state), { timeout: 20_000 }).toEqual(["succeeded", "succeeded"]);
       expect(received.length - before).toBe(2);
@@ -251,7 +252,7 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       expect(await replayed.textContent()).toContain("succeeded");
       await replayed.locator("summary").click();
       expect(await replayed.locator("li").allTextContents()).toEqual([expect.stringMatching(/: 500 in/), expect.stringMatching(/: 200 in/)]);
-      await browser.screenshot(page, "console-webhook-replay");
+      await browser.screenshot(page, "console-webhook-replayed");
 
       // One delivery sent again: asked first, since the receiver has it already.
       const one = (await deliveries()).find((d) => d.attempt_count === 2) as Json;
@@ -345,6 +346,11 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       expect((await runs())[0]).toMatchObject({ state: "failed", failure: { reason: "discarded" } });
       expect((await api("GET", `/directories/${directoryId}`)).json.metadata).toEqual({ users: { active: 60, inactive: 0 }, groups: 0 });
       await browser.screenshot(page, "console-discarded-run");
+      // The runs, their diffs and their buttons fit a phone.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.locator("[data-sync-history] details.changes summary").first().click();
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+      await page.setViewportSize({ width: 1280, height: 900 });
 
       // Last activity on the list comes with the directory object: no request per row.
       const perRow: string[] = [];
