@@ -231,6 +231,15 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       await page.waitForTimeout(500);
       expect(received.length).toBe(before);
 
+      // A range that ends before it starts: the API's refusal, in words.
+      await page.getByLabel("From (UTC)").fill(minuteField(started));
+      await page.getByRole("button", { name: "Replay failed deliveries" }).click();
+      await dialog(page).getByRole("button", { name: "Replay" }).click();
+      const refusal = page.locator("form.replay [role=alert]");
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toContain("Please correct the form");
+      expect(await refusal.textContent()).toContain("until: is earlier than since");
+
       // Cancelling sends nothing.
       await page.getByLabel("From (UTC)").fill(minuteField(started - 60_000));
       await page.getByLabel("Until (UTC)").fill(minuteField(Date.now() + 120_000));
