@@ -2,6 +2,7 @@ import { DIALECTS } from "../test/support/databases.js";
 import { type BenchRun, runScimBench, USERS } from "./scim-bench.js";
 import { BURST_USERS, runWebhookBench, type WebhookRun } from "./webhook-bench.js";
 import { runScaleOutBench } from "./scale-out-bench.js";
+import { LIST_USERS, runUserListBench } from "./user-list-bench.js";
 import { PROBE_RATE, runLdapSyncBench, runSyntheticSyncBench, SYNC_GROUPS, SYNC_USERS, type SyncFigure } from "./sync-bench.js";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -53,7 +54,7 @@ function syncTable(dialect: string, figures: readonly SyncFigure[]): void {
 /** `npm run bench`: every benchmark, on both backends, with its baseline measured in the same run. */
 async function main(): Promise<void> {
   const only = process.env.BENCH_DIALECT;
-  const part = process.env.BENCH_ONLY; // "scim", "webhooks", "sync" or "scale-out" while iterating; all by default
+  const part = process.env.BENCH_ONLY; // "scim", "webhooks", "sync", "scale-out" or "lists" while iterating; all by default
   const dialects = DIALECTS.filter((d) => !only || d === only);
   if (!part || part === "scim") {
     print(`SCIM benchmark: ${USERS} users, autocannon on loopback, ${process.env.BENCH_SECONDS ?? 5} s per measure`);
@@ -79,6 +80,10 @@ async function main(): Promise<void> {
       if (process.env.BENCH_SYNC_SOURCE !== "ldap") syncTable(`${dialect} (generated source)`, await runSyntheticSyncBench(dialect));
       if (process.env.BENCH_SYNC_SOURCE !== "generated") syncTable(`${dialect} (LDAP)`, await runLdapSyncBench(dialect, print));
     }
+  }
+  if (!part || part === "lists") {
+    print(`\nUser lists: GET /directory_users at ${LIST_USERS.toLocaleString("en")} users, a page of 100, by state, search and cursor`);
+    for (const dialect of dialects) await runUserListBench(dialect, print);
   }
 }
 

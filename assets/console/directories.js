@@ -27,24 +27,10 @@ const isIngest = (d) => d.type in INGEST;
 /** The secret a create answered with, shown once on the page the console goes to next. */
 let justCreated = null;
 
-/** Last activity: the newest SCIM request (push directories) or sync run (pull directories), fetched after the table shows. */
+/** Last activity: the API's `last_activity_at` (newest SCIM request, sync run or change), no request of its own. */
 function lastActivityCell(d) {
-  const cell = h("span", { class: "muted" }, "…");
-  const path = isIngest(d) ? `/directories/${d.id}/scim_requests?limit=1` : `/directories/${d.id}/syncs?limit=1`;
-  if (d.deleted_at) {
-    cell.textContent = `deleted ${when(d.deleted_at)}`;
-    return cell;
-  }
-  api("GET", path)
-    .then((page) => {
-      const last = page.data[0];
-      if (!last) cell.textContent = isIngest(d) ? "no SCIM request yet" : "never synced";
-      else if (isIngest(d)) cell.textContent = `${when(last.created_at)} · ${last.method} ${last.status}`;
-      else cell.textContent = `${when(last.finished_at ?? last.started_at ?? last.created_at)} · ${last.state}`;
-      cell.className = "";
-    })
-    .catch(() => (cell.textContent = "—"));
-  return cell;
+  if (d.deleted_at) return `deleted ${when(d.deleted_at)}`;
+  return d.last_activity_at ? h("time", { datetime: d.last_activity_at }, when(d.last_activity_at)) : h("span", { class: "muted" }, "none yet");
 }
 
 export function directoryTable(rows, { showOrganization = true, orgNames = new Map() } = {}) {

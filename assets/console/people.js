@@ -5,6 +5,8 @@ import { h, qs, route, when } from "./dom.js";
 import { badge, definitionList, field, pager, table } from "./widgets.js";
 
 const PAGE = 25;
+/** Users and groups are listed in the order they were created: pages go forward and back. */
+const PAGES = { prev: "← Previous", next: "Next →" };
 
 function fullName(u) {
   return [u.first_name, u.last_name].filter(Boolean).join(" ") || "—";
@@ -36,29 +38,35 @@ export function userTable(rows, empty) {
   );
 }
 
+/** A search box that keeps the route's other filters and starts again at the first page. */
+function searchForm(label, value, placeholder, go) {
+  const input = h("input", { type: "search", name: "search", value, placeholder, maxlength: 200, spellcheck: "false" });
+  const form = h("form", { class: "toolbar", role: "search" }, field(label, input), h("button", { type: "submit" }, "Search"), value ? h("button", { type: "button", onclick: () => go("") }, "Clear") : null);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    go(input.value.trim());
+  });
+  return form;
+}
+
 export async function usersView(ctx) {
   const [id] = ctx.params;
   const state = ctx.query.get("state") ?? "";
-  const email = ctx.query.get("email") ?? "";
+  const search = ctx.query.get("search") ?? "";
   const { directory, header } = await directoryHeader(id, "/users");
-  const page = await api("GET", `/directory_users${qs({ directory: directory.id, state, email, limit: PAGE, before: ctx.query.get("before"), after: ctx.query.get("after") })}`);
-  const here = (extra) => route(`/directories/${directory.id}/users`, { state, email, ...extra });
-  const filter = (value, text) => h("a", { href: route(`/directories/${directory.id}/users`, { state: value, email }), "aria-current": state === value ? "true" : undefined, class: "chip" }, text);
-  const emailInput = h("input", { type: "search", name: "email", value: email, placeholder: "ada@example.com" });
-  const search = h("form", { class: "toolbar", role: "search" }, field("Find by email address", emailInput), h("button", { type: "submit" }, "Find"));
-  search.addEventListener("submit", (event) => {
-    event.preventDefault();
-    location.hash = route(`/directories/${directory.id}/users`, { state, email: emailInput.value.trim() });
-  });
+  const page = await api("GET", `/directory_users${qs({ directory: directory.id, state, search, limit: PAGE, before: ctx.query.get("before"), after: ctx.query.get("after") })}`);
+  const here = (extra) => route(`/directories/${directory.id}/users`, { state, search, ...extra });
+  const filter = (value, text) => h("a", { href: route(`/directories/${directory.id}/users`, { state: value, search }), "aria-current": state === value ? "true" : undefined, class: "chip" }, text);
+  const empty = search ? `No ${state ? `${state} ` : ""}user matches “${search}”.` : state ? `No ${state} users.` : "No users yet: they appear as the identity provider sends them.";
   return h(
     "section",
     {},
     header,
     h("h1", {}, `Users of ${directory.name}`),
+    searchForm("Search by name, email or username", search, "ada, ada@example.com, Lovelace", (value) => (location.hash = route(`/directories/${directory.id}/users`, { state, search: value }))),
     h("div", { class: "filters", role: "group", "aria-label": "State" }, filter("", "All"), filter("active", "Active"), filter("inactive", "Inactive")),
-    search,
-    userTable(page.data, email ? "No user has this email address." : state ? `No ${state} users.` : "No users yet: they appear as the identity provider sends them."),
-    pager(page.list_metadata, here),
+    h("div", { "data-users": "" }, userTable(page.data, empty)),
+    pager(page.list_metadata, here, PAGES),
   );
 }
 
@@ -108,37 +116,46 @@ function attributes(title, value, empty) {
 
 export async function groupsView(ctx) {
   const [id] = ctx.params;
+  const search = ctx.query.get("search") ?? "";
   const { directory, header } = await directoryHeader(id, "/groups");
-  const page = await api("GET", `/directory_groups${qs({ directory: directory.id, limit: PAGE, before: ctx.query.get("before"), after: ctx.query.get("after") })}`);
+  const page = await api("GET", `/directory_groups${qs({ directory: directory.id, search, limit: PAGE, before: ctx.query.get("before"), after: ctx.query.get("after") })}`);
   return h(
     "section",
     {},
     header,
     h("h1", {}, `Groups of ${directory.name}`),
-    table(
-      [
-        ["Name", (g) => h("a", { href: `#/groups/${g.id}` }, g.name)],
-        ["IdP id", (g) => (g.idp_id ? h("code", {}, g.idp_id) : "—")],
-        ["Updated", (g) => when(g.updated_at)],
-      ],
-      page.data,
-      "No groups yet.",
+    searchForm("Search by name", search, "Engineering", (value) => (location.hash = route(`/directories/${directory.id}/groups`, { search: value }))),
+    h(
+      "div",
+      { "data-groups": "" },
+      table(
+        [
+          ["Name", (g) => h("a", { href: `#/groups/${g.id}` }, g.name)],
+          ["IdP id", (g) => (g.idp_id ? h("code", {}, g.idp_id) : "—")],
+          ["Updated", (g) => when(g.updated_at)],
+        ],
+        page.data,
+        search ? `No group matches “${search}”.` : "No groups yet.",
+      ),
     ),
-    pager(page.list_metadata, (cursor) => route(`/directories/${directory.id}/groups`, cursor)),
+    pager(page.list_metadata, (cursor) => route(`/directories/${directory.id}/groups`, { search, ...cursor }), PAGES),
   );
 }
 
 export async function groupView(ctx) {
   const [id] = ctx.params;
   const g = await api("GET", `/directory_groups/${encodeURIComponent(id)}`);
-  const members = await api("GET", `/directory_users${qs({ group: g.id, limit: PAGE, before: ctx.query.get("before"), after: ctx.query.get("after") })}`);
+  const [members, d] = await Promise.all([
+    api("GET", `/directory_users${qs({ group: g.id, limit: PAGE, before: ctx.query.get("before"), after: ctx.query.get("after") })}`),
+    api("GET", `/directories/${g.directory_id}`).catch(() => null),
+  ]);
   return h(
     "section",
     {},
-    h("p", { class: "crumbs" }, h("a", { href: `#/directories/${g.directory_id}/groups` }, "Groups")),
+    h("p", { class: "crumbs" }, h("a", { href: `#/directories/${g.directory_id}/groups` }, d ? `Groups of ${d.name}` : "Groups")),
     h("h1", {}, g.name),
     h("p", { class: "muted" }, h("code", {}, g.id), g.idp_id ? [" · IdP id ", h("code", {}, g.idp_id)] : null),
-    h("section", { class: "card" }, h("h2", {}, "Members"), userTable(members.data, "No members."), pager(members.list_metadata, (cursor) => route(`/groups/${g.id}`, cursor))),
+    h("section", { class: "card" }, h("h2", {}, "Members"), userTable(members.data, "No members."), pager(members.list_metadata, (cursor) => route(`/groups/${g.id}`, cursor), PAGES)),
     attributes("Raw attributes", g.raw_attributes, "None."),
   );
 }

@@ -1,5 +1,6 @@
 // Webhook endpoints: create (the signing secret shown once), enable or disable, delete; an
-// endpoint's delivery log with every attempt, and a retry of one delivery.
+// endpoint's delivery log with every attempt, a replay of one delivery, and a bulk replay of the
+// failed deliveries of a time range.
 import { api } from "./api.js";
 import { h, qs, route, when } from "./dom.js";
 import { attempt, badge, confirmDialog, field, notice, pager, secretOnce, table } from "./widgets.js";
@@ -73,6 +74,8 @@ export async function webhookView(ctx) {
     if (await attempt(slot, () => api("DELETE", `/webhook_endpoints/${endpoint.id}`).then(() => true))) location.hash = "#/webhooks";
   });
   async function retry(delivery) {
+    // Sending a delivered event again gives the receiver a duplicate (same webhook-id): ask first.
+    if (delivery.state === "succeeded" && !(await confirmDialog({ title: "Send this delivery again?", body: [`The receiver took ${delivery.event} already; it gets it once more, with the same webhook-id, so a receiver that deduplicates ignores it.`], confirm: "Send again", danger: false }))) return;
     const done = await attempt(slot, () => api("POST", `/webhook_endpoints/${endpoint.id}/deliveries/${delivery.id}/retry`));
     if (done) slot.replaceChildren(notice(`Delivery of ${delivery.event} queued to be sent now. Refresh to see the attempt.`));
   }
@@ -86,6 +89,7 @@ export async function webhookView(ctx) {
     endpoint.disabled_reason ? h("p", { class: "warning" }, `Disabled ${when(endpoint.disabled_at)}: ${endpoint.disabled_reason}`) : null,
     h("div", { class: "toolbar" }, toggle, remove),
     slot,
+    replayForm(endpoint, ctx),
     h(
       "section",
       { class: "card" },
@@ -106,4 +110,46 @@ export async function webhookView(ctx) {
       pager(deliveries.list_metadata, (cursor) => route(`/webhooks/${endpoint.id}`, { state, ...cursor })),
     ),
   );
+}
+
+/** "2026-12-05T13:10" from a datetime-local field, read as UTC; "" stays "". */
+function utc(value) {
+  return value ? `${value}:00Z` : "";
+}
+
+/** Bulk replay: the endpoint's failed deliveries created in a time range, sent again after a confirmation. */
+function replayForm(endpoint, ctx) {
+  const since = h("input", { type: "datetime-local", name: "since", step: 60 });
+  const until = h("input", { type: "datetime-local", name: "until", step: 60 });
+  const slot = h("div");
+  const form = h(
+    "form",
+    { class: "card form replay" },
+    h("h2", {}, "Replay failed deliveries"),
+    h("p", { class: "hint" }, "Every delivery that gave up, or is waiting to retry after a failure, created in the range (times in UTC; leave one empty for no bound) is sent again now, oldest event first."),
+    h("div", { class: "toolbar" }, field("From (UTC)", since), field("Until (UTC)", until), h("button", { type: "submit", class: "primary" }, "Replay failed deliveries")),
+    slot,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { status: "failed", ...(since.value ? { since: utc(since.value) } : {}), ...(until.value ? { until: utc(until.value) } : {}) };
+    const range = since.value || until.value ? `created ${since.value ? `from ${when(body.since)}` : ""}${since.value && until.value ? " " : ""}${until.value ? `until ${when(body.until)}` : ""}` : "of any time";
+    const ok = await confirmDialog({
+      title: "Replay the failed deliveries?",
+      body: [`Every failed delivery to ${endpoint.url} ${range} is sent again now, with a fresh retry window.`, "Receivers get each event again with the same webhook-id."],
+      confirm: "Replay",
+      danger: false,
+    });
+    if (!ok) return;
+    let total = 0;
+    // The API re-queues up to 1,000 a call and says has_more: ask again until it is done.
+    for (let calls = 0; calls < 100; calls++) {
+      const result = await attempt(slot, () => api("POST", `/webhook_endpoints/${endpoint.id}/deliveries/replay`, body));
+      if (!result) return;
+      total += result.replayed;
+      if (!result.has_more) break;
+    }
+    slot.replaceChildren(notice(total === 0 ? "No failed delivery in that range: nothing to replay." : `${total.toLocaleString("en")} ${total === 1 ? "delivery" : "deliveries"} queued to be sent now.`), h("button", { type: "button", class: "small", onclick: () => ctx.rerender() }, "Show the delivery log"));
+  });
+  return form;
 }

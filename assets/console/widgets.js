@@ -99,9 +99,9 @@ export function table(columns, rows, empty = "Nothing here yet.") {
  * Previous / Next over a list's cursors (list_metadata.before / after), as links that keep the
  * rest of the route's query, so the browser's Back button pages back too.
  */
-export function pager(meta, hrefFor) {
-  const prev = meta?.before ? h("a", { href: hrefFor({ before: meta.before }), class: "button", rel: "prev" }, "← Newer") : null;
-  const next = meta?.after ? h("a", { href: hrefFor({ after: meta.after }), class: "button", rel: "next" }, "Older →") : null;
+export function pager(meta, hrefFor, labels = { prev: "← Newer", next: "Older →" }) {
+  const prev = meta?.before ? h("a", { href: hrefFor({ before: meta.before }), class: "button", rel: "prev" }, labels.prev) : null;
+  const next = meta?.after ? h("a", { href: hrefFor({ after: meta.after }), class: "button", rel: "next" }, labels.next) : null;
   if (!prev && !next) return null;
   return h("nav", { class: "pager", "aria-label": "Pages" }, prev, next);
 }

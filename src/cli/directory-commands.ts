@@ -50,6 +50,7 @@ function printDirectory(d: Directory): void {
     ["connector", connectorText(d)],
     ["deleted", d.deleted_at === null ? null : formatTime(d.deleted_at)],
     ["restorable until", d.restorable_until === null ? null : formatTime(d.restorable_until)],
+    ["last activity", d.last_activity_at === null ? null : formatTime(d.last_activity_at)],
     ["created", formatTime(d.created_at)],
     ["updated", formatTime(d.updated_at)],
   ]);

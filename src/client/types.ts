@@ -124,6 +124,8 @@ export interface Directory {
   readonly deleted_at: string | null;
   /** A deleted directory: until when `directories.restore(id)` can undo the deletion; null while it is live. */
   readonly restorable_until: string | null;
+  /** The newest of its last SCIM request, last sync run and last change (any event about it, its creation included). */
+  readonly last_activity_at: string | null;
   readonly created_at: string;
   readonly updated_at: string;
 }

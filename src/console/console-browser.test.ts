@@ -422,7 +422,7 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${server.url}/console#/directories`);
     await page.getByRole("heading", { name: "Directories" }).waitFor();
-    await page.locator("td", { hasText: "· POST 201" }).first().waitFor();
+    await page.locator('td[data-label="Last activity"] time').first().waitFor();
     await browser.screenshot(page, "console-directories");
     await page.close();
   });

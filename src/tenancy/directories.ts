@@ -9,6 +9,7 @@ import { outboundPolicy } from "../outbound/outbound-policy.js";
 import { containsText } from "../storage/like.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
 import type { DirectoryRow } from "../storage/schema.js";
+import { lastActivityOf } from "./directory-activity.js";
 import { countDirectoryMembers } from "./directory-counts.js";
 import { type MappingPatch, mappingChangeOf, mappingNeedsReapply } from "./directory-mapping-change.js";
 import { type DirectoryObject, EMPTY_COUNTS, scimBaseUrl, toDirectoryObject } from "./directory-object.js";
@@ -78,9 +79,11 @@ export function createDirectoryService(deps: Deps, { pull, scimTokens, store = c
   const { db, clock, ids, config } = deps;
 
   async function present(rows: readonly DirectoryRow[]): Promise<DirectoryObject[]> {
-    const counts = await countDirectoryMembers(db, rows.map((r) => r.id));
+    const ids = rows.map((r) => r.id);
+    const [counts, activity] = await Promise.all([countDirectoryMembers(db, ids), lastActivityOf(db, ids)]);
     return rows.map((r) => {
-      const directory = toDirectoryObject(r, counts.get(r.id) ?? EMPTY_COUNTS, isIngestType(r.type) ? scimBaseUrl(config.publicUrl, r.id) : null, config.restoreDays);
+      const scimBase = isIngestType(r.type) ? scimBaseUrl(config.publicUrl, r.id) : null;
+      const directory = toDirectoryObject(r, counts.get(r.id) ?? EMPTY_COUNTS, scimBase, config.restoreDays, activity.get(r.id) ?? null);
       return r.connector !== null && pull ? { ...directory, connector: pull.present(r) } : directory;
     });
   }

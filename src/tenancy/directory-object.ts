@@ -36,6 +36,8 @@ export interface DirectoryObject {
   readonly deleted_at: string | null;
   /** A deleted directory: when its restore window closes and it is purged; null while it is live. */
   readonly restorable_until: string | null;
+  /** The newest of its last SCIM request, last sync run and last change; null when none yet (and in event payloads, like the counts). */
+  readonly last_activity_at: string | null;
   readonly created_at: string;
   readonly updated_at: string;
 }
@@ -46,8 +48,11 @@ export function scimBaseUrl(publicUrl: string, directoryId: string): string {
   return `${publicUrl}/scim/v2/${directoryId}`;
 }
 
-/** The directory as the API shows it; `restoreDays` is ROSTER_RESTORE_DAYS, the window a deleted one stays restorable. */
-export function toDirectoryObject(row: DirectoryRow, counts: DirectoryCounts, scimBase: string | null, restoreDays: number): DirectoryObject {
+/**
+ * The directory as the API shows it; `restoreDays` is ROSTER_RESTORE_DAYS, the window a deleted one
+ * stays restorable; `lastActivityAt` comes from `lastActivityOf` (directory-activity.ts).
+ */
+export function toDirectoryObject(row: DirectoryRow, counts: DirectoryCounts, scimBase: string | null, restoreDays: number, lastActivityAt: string | null = null): DirectoryObject {
   return {
     object: "directory",
     id: row.id,
@@ -64,6 +69,7 @@ export function toDirectoryObject(row: DirectoryRow, counts: DirectoryCounts, sc
     ...(row.connector !== null ? { private_network: row.private_network === 1 } : {}),
     deleted_at: row.deleted_at,
     restorable_until: row.deleted_at === null ? null : new Date(Date.parse(row.deleted_at) + restoreDays * 86_400_000).toISOString(),
+    last_activity_at: lastActivityAt,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

@@ -60,6 +60,9 @@ export const DirectorySchema = Type.Object({
   ),
   deleted_at: Nullable(Type.String()),
   restorable_until: Nullable(Type.String({ description: "A deleted directory: until when `POST /directories/{id}/restore` can undo the deletion (deleted_at + ROSTER_RESTORE_DAYS); null while it is live" })),
+  last_activity_at: Nullable(
+    Type.String({ description: "The newest of its last SCIM request, last sync run and last change (any event about it: its users, groups, memberships, or the directory itself, its creation included); null in event payloads" }),
+  ),
   created_at: Type.String(),
   updated_at: Type.String(),
 });
