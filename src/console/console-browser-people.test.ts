@@ -314,7 +314,7 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
 
       // The second page is held: the run stays running after its first 50 users, and the page says so.
       hold = new Promise((resolve) => (release = resolve));
-      await page.getByRole("button", { name: "Sync now" }).click();
+      await page.getByRole("button", { name: "Sync now", exact: true }).click();
       const progress = page.locator("[data-sync-history] [data-progress]");
       await progress.filter({ hasText: "50 users read, 50 written" }).waitFor({ timeout: 30_000 });
       expect(await page.locator("[data-sync-history] tbody tr").first().locator('td[data-label="State"]').textContent()).toBe("running");
@@ -339,7 +339,7 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
 
       // Half the users gone: the guard holds the run; discarding it (asked first) changes nobody.
       people = people.slice(0, 30);
-      await page.getByRole("button", { name: "Sync now" }).click();
+      await page.getByRole("button", { name: "Sync now", exact: true }).click();
       const discard = page.getByRole("button", { name: "Discard the run" });
       await discard.waitFor({ timeout: 30_000 });
       expect(await page.getByRole("button", { name: /^Confirm and remove \d+ users$/ }).count()).toBe(1);
