@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { DatabaseConfig } from "../config.js";
 import type { StorageCapabilities } from "../storage/capabilities.js";
-import { listenOnChannel } from "../storage/pg-event-channel.js";
+import { listenOnChannel } from "../storage/postgres/postgres-event-channel.js";
 import type { Database } from "../storage/schema.js";
 import type { ScimTokenCache } from "./scim-token-cache.js";
 

@@ -13,7 +13,7 @@ import { chunks } from "../storage/value-lists.js";
 import { loadUsers } from "./user-rows.js";
 import type { StoreDeps } from "./user-store.js";
 import type { MappingCache } from "./mapping/mapping-cache.js";
-import { changeMembersStatement, memberCandidates } from "./member-change-statement.js";
+import { changeMembersStatement, memberCandidates } from "../storage/postgres/postgres-member-change-statement.js";
 import { toDirectoryUser } from "./user-object.js";
 
 export interface StoredGroup {
@@ -100,7 +100,7 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
   }
 
   /**
-   * A change of members alone as one read and one statement (member-change-statement.ts) instead
+   * A change of members alone as one read and one statement (storage/postgres/postgres-member-change-statement.ts) instead
    * of a transaction of ten, when the directory maps no roles (a membership then changes no user),
    * against the version `seen` has. `moved` when that version moved meanwhile; undefined when the
    * directory maps roles, or its settings moved under it twice: then the transaction does the change.

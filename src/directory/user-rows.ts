@@ -1,6 +1,6 @@
 import { queryTemplate } from "../storage/query-template.js";
 import { chunks } from "../storage/value-lists.js";
-import type { DirectoryUserRow } from "../storage/schema.js";
+import { type DirectoryUserRow, USER_ROW_COLUMNS, type UserEmailRow } from "../storage/schema.js";
 import type { Db, EmailInput, UserInput } from "./types.js";
 import { type DirectoryUser, toDirectoryUser } from "./user-object.js";
 
@@ -31,30 +31,6 @@ export function sourceColumnsOf(row: DirectoryUserRow): ReturnType<typeof userCo
   return { idp_id, username, username_lower, email, emails, first_name, last_name, job_title, state, raw_attributes };
 }
 
-export const USER_ROW_COLUMNS = [
-  "id",
-  "directory_id",
-  "organization_id",
-  "idp_id",
-  "username",
-  "username_lower",
-  "email",
-  "emails",
-  "first_name",
-  "last_name",
-  "job_title",
-  "state",
-  "role",
-  "roles",
-  "custom_attributes",
-  "raw_attributes",
-  "version",
-  "created_at",
-  "updated_at",
-] as const satisfies readonly (keyof DirectoryUserRow)[];
-// Fails to compile when a column is added to the table but not to the insert.
-const everyUserColumn: Record<Exclude<keyof DirectoryUserRow, (typeof USER_ROW_COLUMNS)[number]>, never> = {};
-void everyUserColumn;
 const insertUser = queryTemplate(USER_ROW_COLUMNS, (db, row: DirectoryUserRow) => db.insertInto("directory_users").values(row));
 
 /** Inserts one user's row. */
@@ -62,7 +38,7 @@ export async function insertUserRow(trx: Db, row: DirectoryUserRow): Promise<voi
   await insertUser.executeWrite(trx, row);
 }
 
-export type EmailRow = { user_id: string; directory_id: string; position: number; value: string; value_lower: string; type: string | null; primary: number };
+export type EmailRow = UserEmailRow;
 const EMAIL_COLUMNS = ["user_id", "directory_id", "position", "value", "value_lower", "type", "primary"] as const;
 const insertOneEmail = queryTemplate(EMAIL_COLUMNS, (db, row: EmailRow) => db.insertInto("user_emails").values(row));
 

@@ -6,7 +6,7 @@ import { deriveColumns, roleGroupsOf } from "./derived-attributes.js";
 import { type CompiledMapping, loadMapping } from "./mapping/directory-mapping.js";
 import { appendEvents, eventRows, type OutboxDeps } from "./outbox.js";
 import type { MappingCache } from "./mapping/mapping-cache.js";
-import { insertUserStatement, MAX_STATEMENT_EMAILS } from "./user-create-statement.js";
+import { insertUserStatement, MAX_STATEMENT_EMAILS } from "../storage/postgres/postgres-user-create-statement.js";
 import { applyStateChangeToMemberships } from "./membership-store.js";
 import { inTransaction, type WriteScope } from "./write-scope.js";
 import { StoreErrors } from "./store-errors.js";
@@ -113,7 +113,7 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
   }
 
   /**
-   * `create` as one statement (user-create-statement.ts) with the mapping this process last read;
+   * `create` as one statement (storage/postgres/postgres-user-create-statement.ts) with the mapping this process last read;
    * undefined when the directory's settings changed meanwhile twice over, or it has none: then the
    * transaction does it.
    */

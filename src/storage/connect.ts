@@ -7,11 +7,11 @@ import type { DatabaseConfig } from "../config.js";
 import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES, type StorageCapabilities } from "./capabilities.js";
 import { type EventWrites, watchEventWrites } from "./event-writes.js";
 import type { Database } from "./schema.js";
-import { pgOtherProcesses } from "./pg-event-channel.js";
-import { withNamedStatements } from "./pg-named-statements.js";
-import { startCheckpointer } from "./sqlite-checkpointer.js";
-import { withGroupCommit } from "./sqlite-group-commit.js";
-import { turnstileFor, WriterTurnstile } from "./sqlite-writer-turnstile.js";
+import { pgOtherProcesses } from "./postgres/postgres-event-channel.js";
+import { withNamedStatements } from "./postgres/postgres-named-statements.js";
+import { startCheckpointer } from "./sqlite/sqlite-checkpointer.js";
+import { withGroupCommit } from "./sqlite/sqlite-group-commit.js";
+import { turnstileFor, WriterTurnstile } from "./sqlite/sqlite-writer-turnstile.js";
 
 export interface Storage {
   readonly db: Kysely<Database>;
@@ -82,7 +82,7 @@ function openSqlite(file: string, options: StorageOptions): Storage {
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
-  // Each transaction runs in a savepoint of a group (sqlite-group-commit.ts), and SQLite journals
+  // Each transaction runs in a savepoint of a group (sqlite/sqlite-group-commit.ts), and SQLite journals
   // every page a savepoint changes to a temporary file: on disk by default, that doubled the
   // writes of a create (two pwrite calls per page). In memory it costs only the pages of one
   // transaction; temporary sort tables live there too.

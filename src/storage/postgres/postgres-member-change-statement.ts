@@ -1,8 +1,8 @@
-import { type Compilable, sql } from "kysely";
-import { queryTemplate } from "../storage/query-template.js";
-import type { DirectoryGroupRow, DirectoryUserRow } from "../storage/schema.js";
-import type { EventRow } from "./outbox.js";
-import type { Db } from "./types.js";
+import { type Compilable, type Kysely, sql } from "kysely";
+import { queryTemplate } from "../query-template.js";
+import type { Database, DirectoryGroupRow, DirectoryUserRow, EventInsertRow } from "../schema.js";
+
+type Db = Kysely<Database>;
 
 type CandidatesParams = { directoryId: string; groupId: string; ids: readonly string[] };
 
@@ -100,7 +100,7 @@ export interface MemberChangeWrite {
   readonly adds: readonly string[];
   readonly removes: readonly string[];
   /** The user_added / user_removed events, each with the member it is about. */
-  readonly events: ReadonlyArray<{ readonly userId: string; readonly row: EventRow }>;
+  readonly events: ReadonlyArray<{ readonly userId: string; readonly row: EventInsertRow }>;
 }
 
 /** Written, with the group's row as the statement left it; or not, and what moved. */
