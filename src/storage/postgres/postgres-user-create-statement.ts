@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Kysely } from "kysely";
 import { type QueryTemplate, queryTemplate } from "../query-template.js";
-import { type Database, type DirectoryUserRow, type EventInsertRow, USER_ROW_COLUMNS, type UserEmailRow } from "../schema.js";
+import type { UserCreateWrite } from "../capabilities.js";
+import { type Database, USER_ROW_COLUMNS } from "../schema.js";
 
 /** Emails a user may have for the one-statement create; more take the transaction. */
 export const MAX_STATEMENT_EMAILS = 8;
@@ -92,7 +93,7 @@ function template(emails: number): QueryTemplate<Params, unknown> {
  */
 export async function insertUserStatement(
   db: Kysely<Database>,
-  write: { readonly settings: string; readonly row: DirectoryUserRow; readonly emails: readonly UserEmailRow[]; readonly event: EventInsertRow },
+  write: UserCreateWrite,
 ): Promise<boolean> {
   const { settings, row, emails, event } = write;
   if (emails.length > MAX_STATEMENT_EMAILS) throw new Error(`the one-statement create takes at most ${MAX_STATEMENT_EMAILS} emails`);
