@@ -3,8 +3,10 @@ import type { DatabaseConfig } from "../config.js";
 import type { StorageCapabilities } from "./capabilities.js";
 import type { EventWrites } from "./event-writes.js";
 import { openPostgres } from "./postgres/postgres-connect.js";
+import { postgresProblem } from "./postgres/postgres-open-problem.js";
 import type { Database } from "./schema.js";
 import { openSqlite } from "./sqlite/sqlite-connect.js";
+import { sqliteProblem } from "./sqlite/sqlite-open-problem.js";
 
 export interface Storage {
   readonly db: Kysely<Database>;
@@ -42,4 +44,13 @@ export interface StorageOptions {
 /** Opens the configured backend. Both give real transactions; nothing else is accepted. */
 export function openStorage(config: DatabaseConfig, options: StorageOptions = {}): Storage {
   return config.kind === "postgres" ? openPostgres(config.url, options) : openSqlite(config.file, options);
+}
+
+/**
+ * What an operator can do about `err`, thrown while opening or migrating the database of
+ * `config` (a server that refused, a file that cannot be opened), as one line naming the setting
+ * to change; null when it is none of those.
+ */
+export function explainOpenFailure(err: unknown, config: DatabaseConfig): string | null {
+  return config.kind === "postgres" ? postgresProblem(err, config.url) : sqliteProblem(err, config.file);
 }
