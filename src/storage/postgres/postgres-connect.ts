@@ -12,6 +12,7 @@ const BACKGROUND_PG_POOL = 3;
 
 const PG_INT8 = 20;
 
+/** A pg pool behind Kysely, its statements named, its event commits told to the other processes (`LISTEN`/`NOTIFY`). */
 export function openPostgres(url: string, options: StorageOptions): Storage {
   const pool = new pg.Pool({
     connectionString: url,

@@ -36,6 +36,7 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
   };
 }
 
+/** One better-sqlite3 connection behind Kysely: WAL, group commit, the writer turnstile, and (serving, on disk) the checkpointer thread. */
 export function openSqlite(file: string, options: StorageOptions): Storage {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
