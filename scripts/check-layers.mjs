@@ -5,6 +5,8 @@
 //     a type is as much a dependency as a value when a part is moved or published on its own);
 //   - an import cycle between modules at runtime (`import type` and imports whose every name is
 //     `type` are erased by the compiler, so they close no cycle);
+//   - an import of a nested part (a folder inside a part, such as storage/sqlite) from outside the
+//     part it sits in: the enclosing part may import it, and it the layers below its own;
 //   - a relative import that resolves to no file, and a top-level part that layers.json omits.
 // Imports are read from the source text: `import … from`, `export … from`, `import "…"` and
 // `import("…")`; the code base writes them one way (NodeNext, explicit `.js` extensions).
@@ -60,9 +62,18 @@ function importsOf(text) {
   return found.filter((i) => i.specifier.startsWith("."));
 }
 
-/** "scim" for src/scim/users/x.ts, "app.ts" for src/app.ts. */
+// Nested parts, longest first, so a file belongs to the deepest part that holds it.
+const nestedParts = [...layerOf.keys()].filter((part) => part.includes("/")).sort((a, b) => b.length - a.length);
+
+/** "scim" for src/scim/users/x.ts, "app.ts" for src/app.ts, "storage/sqlite" for src/storage/sqlite/x.ts when listed. */
 function partOf(file) {
-  return relative(srcRoot, file).split(sep)[0];
+  const path = relative(srcRoot, file).split(sep).join("/");
+  return nestedParts.find((part) => path.startsWith(`${part}/`)) ?? path.split("/")[0];
+}
+
+/** "storage" for "storage/sqlite"; null for a top-level part. */
+function enclosingPart(part) {
+  return part.includes("/") ? part.slice(0, part.lastIndexOf("/")) : null;
 }
 
 const problems = [];
@@ -83,6 +94,13 @@ for (const file of sourceFiles(srcRoot)) {
     if (!target.startsWith(srcRoot + sep)) continue;
     const to = partOf(target);
     if (to === from || !layerOf.has(to) || !layerOf.has(from)) continue;
+    const enclosing = enclosingPart(to);
+    if (enclosing !== null && from !== enclosing && enclosingPart(from) !== enclosing) {
+      problems.push(`${show(file)} → ${show(target)}: import of ${to} from outside ${enclosing} (only ${enclosing} may depend on it)`);
+      continue;
+    }
+    // The part a nested part sits in opens it (storage opens its dialects).
+    if (enclosing !== null && from === enclosing) continue;
     if (layerOf.get(to) === layerOf.get(from) && openLayers.has(layerOf.get(from))) continue;
     if (layerOf.get(to) <= layerOf.get(from)) {
       const way = layerOf.get(to) === layerOf.get(from) ? "sideways" : "upward";

@@ -1,7 +1,6 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { DatabaseConfig } from "../config.js";
 import type { StorageCapabilities } from "../storage/capabilities.js";
-import { listenOnChannel } from "../storage/pg-event-channel.js";
 import type { Database } from "../storage/schema.js";
 import type { ScimTokenCache } from "./scim-token-cache.js";
 
@@ -24,18 +23,18 @@ export interface SharedScimTokenCache {
  * so a rotated or revoked token, or a deleted directory's, stops working on every `roster serve`
  * within milliseconds instead of the cache's lifetime. While that connection is down (and once it
  * is back, for what it missed) everything is forgotten; a lost notification is still bounded by
- * the cache's lifetime. Where the backend has no channel, the cache is returned as it is.
+ * the cache's lifetime. Where one process serves the database, the cache is returned as it is.
  */
 export function shareScimTokenChanges(cache: ScimTokenCache, deps: ScimTokenSharingDeps): SharedScimTokenCache {
-  const channel = deps.caps.scimTokensNotifyChannel;
-  if (channel === null || !("url" in deps.database)) return { cache, close: async () => undefined };
-  const listener = listenOnChannel(deps.database.url, channel, (directoryId) => (directoryId ? cache.forget(directoryId) : cache.forgetAll()));
+  const notices = deps.caps.notices;
+  if (notices === null) return { cache, close: async () => undefined };
+  const listener = notices.listen(deps.database, "scim_tokens", (directoryId) => (directoryId ? cache.forget(directoryId) : cache.forgetAll()));
   return {
     cache: {
       verify: (directoryId, presented) => cache.verify(directoryId, presented),
       forget(directoryId) {
         cache.forget(directoryId);
-        sql`select pg_notify(${channel}, ${directoryId})`.execute(deps.db).catch(deps.onError);
+        notices.notify(deps.db, "scim_tokens", directoryId).catch(deps.onError);
       },
       forgetAll: () => cache.forgetAll(),
     },

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { loadConfig, type RosterConfig } from "../config.js";
+import { databasePlacement } from "../storage/placement.js";
 
 /** The stack of an explained failure is for debugging only: LOG_LEVEL=debug (or trace) prints it. */
 function wantsStack(): boolean {
@@ -32,7 +33,7 @@ export async function startingUp(action: (config: RosterConfig) => Promise<void>
 /** Said at start where a setting's absence will refuse requests later, so it is not first met as a 409. */
 export function startupWarnings(config: RosterConfig): string[] {
   const warnings: string[] = [];
-  if (config.database.kind === "postgres" && !config.secretKey) {
+  if (databasePlacement(config.database).on === "server" && !config.secretKey) {
     warnings.push(
       "ROSTER_SECRET_KEY is not set: on PostgreSQL, creating a webhook endpoint or a pull directory (LDAP, SCIM pull, CSV) answers 409 secret_key_required. Set it to 32 random bytes (openssl rand -base64 32), the same value on every process.",
     );

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { DatabaseConfig } from "../config.js";
 import { AppError } from "../core/errors.js";
+import { databasePlacement } from "../storage/placement.js";
 import { createSecretBox, type SecretBox } from "./secret-box.js";
 
 export const SECRET_KEY_FILE = "secret.key";
@@ -56,10 +57,10 @@ export function createSecretKeyring(options: SecretKeyOptions): SecretKeyring {
   let box: SecretBox | null = null;
   function material(): string {
     if (options.secretKey) return options.secretKey;
-    const { database } = options;
-    if (database.kind === "postgres") throw secretKeyRequired();
-    if (database.file === ":memory:") return randomBytes(32).toString("base64");
-    return keyFromFile(join(dirname(database.file), SECRET_KEY_FILE), options.warn);
+    const placement = databasePlacement(options.database);
+    if (placement.on === "server") throw secretKeyRequired();
+    if (placement.on === "memory") return randomBytes(32).toString("base64");
+    return keyFromFile(join(dirname(placement.file), SECRET_KEY_FILE), options.warn);
   }
   return {
     box() {

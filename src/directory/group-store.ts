@@ -1,4 +1,5 @@
 import { assertWithinLimits, groupInputProblems } from "./input-limits.js";
+import type { OneStatementWrites } from "../storage/capabilities.js";
 import type { DirectoryGroupRow, DirectoryUserRow } from "../storage/schema.js";
 import { type DirectoryGroup, toDirectoryGroup } from "./group-object.js";
 import { applyMemberChange } from "./membership-store.js";
@@ -13,7 +14,6 @@ import { chunks } from "../storage/value-lists.js";
 import { loadUsers } from "./user-rows.js";
 import type { StoreDeps } from "./user-store.js";
 import type { MappingCache } from "./mapping/mapping-cache.js";
-import { changeMembersStatement, memberCandidates } from "./member-change-statement.js";
 import { toDirectoryUser } from "./user-object.js";
 
 export interface StoredGroup {
@@ -45,7 +45,7 @@ function groupColumns(input: GroupInput) {
 
 /**
  * Groups of a directory and their memberships: every write and its events in one transaction (or,
- * for a change of members alone on PostgreSQL, one statement), named for the change it makes.
+ * for a change of members alone where the backend can, one statement), named for the change it makes.
  */
 export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: MappingCache) {
   const { caps, clock, ids } = deps;
@@ -53,8 +53,7 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
 
   /** The group's row, locked (where the backend can) so concurrent changes of one group wait for each other. */
   async function mustLoad(trx: Db, dir: DirectoryContext, id: string): Promise<DirectoryGroupRow> {
-    const query = trx.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "=", id);
-    const row = await (caps.rowLocks ? query.forUpdate() : query).executeTakeFirst();
+    const row = await caps.lockForUpdate(trx.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "=", id)).executeTakeFirst();
     if (!row) throw StoreErrors.groupNotFound(id);
     return row;
   }
@@ -83,10 +82,8 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
     return row && { group: toDirectoryGroup(row), version: row.version };
   }
 
-  /** Whether a change of members alone may take one statement here: PostgreSQL, outside a batch, a delta (not a full list). */
-  function oneStatementPossible(): boolean {
-    return caps.writableCtes && caps.arrayParameters && !scope.inBatch;
-  }
+  /** The one-statement writes, where a change of members alone may take one: the backend has them, outside a batch. */
+  const oneStatement = scope.inBatch ? undefined : caps.oneStatement;
 
   /**
    * The group as the caller names it, read before any write (no lock): what a one-statement change
@@ -100,19 +97,19 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
   }
 
   /**
-   * A change of members alone as one read and one statement (member-change-statement.ts) instead
-   * of a transaction of ten, when the directory maps no roles (a membership then changes no user),
+   * A change of members alone as one read and one statement (`caps.oneStatement`) instead of a
+   * transaction of ten, when the directory maps no roles (a membership then changes no user),
    * against the version `seen` has. `moved` when that version moved meanwhile; undefined when the
    * directory maps roles, or its settings moved under it twice: then the transaction does the change.
    */
-  async function changeMembersInOneStatement(dir: DirectoryContext, seen: StoredGroup, change: MemberChange): Promise<StoredGroup | "moved" | undefined> {
+  async function changeMembersInOneStatement(statements: OneStatementWrites, dir: DirectoryContext, seen: StoredGroup, change: MemberChange): Promise<StoredGroup | "moved" | undefined> {
     const add = new Set(change.add);
     const remove = new Set(change.remove.filter((id) => !add.has(id)));
     if (add.size + remove.size === 0) return seen;
     for (let attempt = 1; attempt <= 2; attempt++) {
       const known = await mappings.get(db, dir.id);
       if (!known || known.mapping.roles.length > 0) return undefined;
-      const found = new Map((await memberCandidates(db, dir.id, seen.group.id, [...add, ...remove])).map((row) => [row.id, row]));
+      const found = new Map((await statements.memberCandidates(db, dir.id, seen.group.id, [...add, ...remove])).map((row) => [row.id, row]));
       const unknown = [...add].filter((id) => !found.has(id));
       if (unknown.length > 0) throw StoreErrors.unknownMembers(unknown);
       const adds = [...add].filter((id) => found.get(id)?.present === false);
@@ -130,7 +127,7 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
       const events = drafts.map((d, i) => ({ userId: d.userId, row: rows[i] as (typeof rows)[number] }));
       const now = clock.now().toISOString();
       const statement = { directoryId: dir.id, organizationId: dir.organizationId, groupId: seen.group.id, version: seen.version, settings: known.settings, now, adds, removes, events };
-      const outcome = await changeMembersStatement(db, statement);
+      const outcome = await statements.changeMembers(db, statement);
       if (outcome.written) return { group: toDirectoryGroup(outcome.row), version: outcome.row.version };
       if (outcome.moved === "version") return "moved";
       mappings.forget(dir.id);
@@ -205,8 +202,8 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
      * version that moved between the read and the statement sends the change to the transaction.
      */
     async changeMembers(dir: DirectoryContext, id: string, change: MemberChange, { ifMatch }: WriteOptions = {}): Promise<StoredGroup> {
-      if (oneStatementPossible() && change.replaceAll === null) {
-        const done = await changeMembersInOneStatement(dir, await readForStatement(dir, id, ifMatch), change);
+      if (oneStatement && change.replaceAll === null) {
+        const done = await changeMembersInOneStatement(oneStatement, dir, await readForStatement(dir, id, ifMatch), change);
         if (done === "moved" && ifMatch !== undefined) throw StoreErrors.versionMismatch("group", id);
         if (done !== undefined && done !== "moved") return done;
       }
@@ -219,11 +216,11 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
      * otherwise `apply` runs again on the group as locked in the write.
      */
     async patch(dir: DirectoryContext, id: string, apply: (current: DirectoryGroup) => GroupPatch, { ifMatch }: WriteOptions = {}): Promise<StoredGroup> {
-      if (oneStatementPossible()) {
+      if (oneStatement) {
         const seen = await readForStatement(dir, id, ifMatch);
         const { input, members } = apply(seen.group);
         if (members.replaceAll === null && sameGroupAttributes(input, seen.group)) {
-          const done = await changeMembersInOneStatement(dir, seen, members);
+          const done = await changeMembersInOneStatement(oneStatement, dir, seen, members);
           if (done === "moved" && ifMatch !== undefined) throw StoreErrors.versionMismatch("group", id);
           if (done !== undefined && done !== "moved") return done;
         }

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Clock } from "../core/clock.js";
 import type { IdGenerator } from "../core/ids.js";
 import { queryTemplate } from "../storage/query-template.js";
-import type { Database, EventsTable } from "../storage/schema.js";
+import type { Database, EventInsertRow } from "../storage/schema.js";
 
 /** Event types (WorkOS names, plus Roster's own). */
 export type EventType =
@@ -33,7 +33,7 @@ export interface OutboxDeps {
   readonly clock: Clock;
 }
 
-export type EventRow = Pick<EventsTable, "id" | "event" | "organization_id" | "directory_id" | "data" | "created_at">;
+export type EventRow = EventInsertRow;
 const insertOne = queryTemplate(["id", "event", "organization_id", "directory_id", "data", "created_at"], (db, row: EventRow) => db.insertInto("events").values(row));
 
 /** The `events` rows for drafts, stamped now; written by `appendEvents` or, with its change, by one statement. */
@@ -53,7 +53,7 @@ export function eventRows(deps: OutboxDeps, drafts: readonly EventDraft[]): Even
  * Writes events inside the caller's transaction: the change and its event commit together or
  * not at all (the transactional outbox). Only this module makes event rows; besides this
  * function, only the one-statement writes insert them, in the statement that makes the change:
- * the user create (user-create-statement.ts) and the change of members (member-change-statement.ts).
+ * the user create (storage/postgres/postgres-user-create-statement.ts) and the change of members (storage/postgres/postgres-member-change-statement.ts).
  */
 export async function appendEvents(trx: Transaction<Database> | Kysely<Database>, deps: OutboxDeps, drafts: readonly EventDraft[]): Promise<void> {
   if (drafts.length === 0) return;

@@ -5,7 +5,7 @@ import { StoreErrors } from "./store-errors.js";
 import type { Db, DirectoryContext } from "./types.js";
 import { previousAttributes, toDirectoryUser } from "./user-object.js";
 import { chunks } from "../storage/value-lists.js";
-import { loadUsers } from "./user-rows.js";
+import { lockUsers } from "./user-rows.js";
 import type { StoreDeps } from "./user-store.js";
 
 /**
@@ -15,7 +15,7 @@ import type { StoreDeps } from "./user-store.js";
  * values derive from is read, so a concurrent writer either finishes first or waits for this one.
  */
 export async function refreshDerived(trx: Db, deps: StoreDeps, dir: DirectoryContext, mapping: CompiledMapping, userIds: readonly string[]): Promise<number> {
-  const users = await loadUsers(trx, dir.id, userIds, deps.caps.rowLocks);
+  const users = await lockUsers(trx, deps.caps, dir.id, userIds);
   const groups = await roleGroupsOf(trx, [...users.keys()], mapping);
   const now = deps.clock.now().toISOString();
   const events: EventDraft[] = [];
@@ -40,13 +40,13 @@ export async function refreshDerived(trx: Db, deps: StoreDeps, dir: DirectoryCon
 /** After a membership change: the roles of the users concerned, when the directory maps any. */
 export async function refreshRoles(trx: Db, deps: StoreDeps, dir: DirectoryContext, userIds: readonly string[]): Promise<void> {
   if (userIds.length === 0) return;
-  const mapping = await loadMapping(trx, dir.id, deps.caps.rowLocks);
+  const mapping = await loadMapping(trx, deps.caps, dir.id);
   if (mapping.roles.length > 0) await refreshDerived(trx, deps, dir, mapping, userIds);
 }
 
 /** After a group's name or idp_id changed: rules may now match it differently, for every member. */
 export async function refreshRolesOfGroup(trx: Db, deps: StoreDeps, dir: DirectoryContext, groupId: string, alsoUserIds: readonly string[] = []): Promise<void> {
-  const mapping = await loadMapping(trx, dir.id, deps.caps.rowLocks);
+  const mapping = await loadMapping(trx, deps.caps, dir.id);
   if (mapping.roles.length === 0) return;
   const members = await trx.selectFrom("group_memberships").select("user_id").where("group_id", "=", groupId).execute();
   await refreshDerived(trx, deps, dir, mapping, [...members.map((m) => m.user_id), ...alsoUserIds]);

@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
 import { createTestApp, type TestApp } from "../../test/support/test-app.js";
@@ -47,6 +48,33 @@ describe.each(DIALECTS)("the store's operations on %s", (dialect) => {
     dir = { id: d.id, organizationId: org.id, deactivatedMembers: "hide" };
   });
   afterAll(async () => t?.close());
+
+  it("a create and a change of members take as few statements as the backend allows", async () => {
+    // Counted as results come back: every statement sent, the one-statement writes' included (begin and commit are not statements here).
+    let statements = 0;
+    const counter: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        statements++;
+        return args.result;
+      },
+    };
+    const counted = createDirectoryStore({ ...t.deps, db: t.deps.db.withPlugin(counter) });
+    const count = async (work: () => Promise<unknown>) => {
+      statements = 0;
+      await work();
+      return statements;
+    };
+    await counted.users.create(dir, userInput("counted-first"));
+    const created = await counted.users.create(dir, userInput("counted"));
+    // PostgreSQL: the user, its email and its event in one statement (the mapping cached).
+    // SQLite: the mapping, the user, its email, its event, in one transaction.
+    expect(await count(() => counted.users.create(dir, userInput("counted-again")))).toBe(dialect === "postgres" ? 1 : 4);
+    const { group } = await counted.groups.create(dir, groupInput("Counted"));
+    // PostgreSQL: the group as named, its candidates, one statement. SQLite: the locked group, the
+    // members present, the users, the insert, the event, the version, and the roles' mapping.
+    expect(await count(() => counted.groups.changeMembers(dir, group.id, { ...NO_MEMBER_CHANGE, add: [created.user.id] }))).toBe(dialect === "postgres" ? 3 : 7);
+  });
 
   it("users.patch applies to the user as stored and moves the version once; a stale ifMatch writes nothing", async () => {
     const { user } = await store.users.create(dir, userInput("patched"));

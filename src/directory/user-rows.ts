@@ -1,6 +1,7 @@
-import { queryTemplate } from "../storage/query-template.js";
+import type { StorageCapabilities } from "../storage/capabilities.js";
+import { perBackend, queryTemplate } from "../storage/query-template.js";
 import { chunks } from "../storage/value-lists.js";
-import type { DirectoryUserRow } from "../storage/schema.js";
+import { type DirectoryUserRow, USER_ROW_COLUMNS, type UserEmailRow } from "../storage/schema.js";
 import type { Db, EmailInput, UserInput } from "./types.js";
 import { type DirectoryUser, toDirectoryUser } from "./user-object.js";
 
@@ -31,30 +32,6 @@ export function sourceColumnsOf(row: DirectoryUserRow): ReturnType<typeof userCo
   return { idp_id, username, username_lower, email, emails, first_name, last_name, job_title, state, raw_attributes };
 }
 
-export const USER_ROW_COLUMNS = [
-  "id",
-  "directory_id",
-  "organization_id",
-  "idp_id",
-  "username",
-  "username_lower",
-  "email",
-  "emails",
-  "first_name",
-  "last_name",
-  "job_title",
-  "state",
-  "role",
-  "roles",
-  "custom_attributes",
-  "raw_attributes",
-  "version",
-  "created_at",
-  "updated_at",
-] as const satisfies readonly (keyof DirectoryUserRow)[];
-// Fails to compile when a column is added to the table but not to the insert.
-const everyUserColumn: Record<Exclude<keyof DirectoryUserRow, (typeof USER_ROW_COLUMNS)[number]>, never> = {};
-void everyUserColumn;
 const insertUser = queryTemplate(USER_ROW_COLUMNS, (db, row: DirectoryUserRow) => db.insertInto("directory_users").values(row));
 
 /** Inserts one user's row. */
@@ -62,7 +39,7 @@ export async function insertUserRow(trx: Db, row: DirectoryUserRow): Promise<voi
   await insertUser.executeWrite(trx, row);
 }
 
-export type EmailRow = { user_id: string; directory_id: string; position: number; value: string; value_lower: string; type: string | null; primary: number };
+export type EmailRow = UserEmailRow;
 const EMAIL_COLUMNS = ["user_id", "directory_id", "position", "value", "value_lower", "type", "primary"] as const;
 const insertOneEmail = queryTemplate(EMAIL_COLUMNS, (db, row: EmailRow) => db.insertInto("user_emails").values(row));
 
@@ -86,15 +63,24 @@ export async function writeEmailsOfMany(trx: Db, directoryId: string, users: rea
   for (const part of chunks(rows, 300)) await trx.insertInto("user_emails").values(part).execute();
 }
 
-/**
- * Loads users (emails included), one indexed query per chunk of ids. `lock` (on backends with row
- * locks) holds their rows until the transaction ends, taken in id order so two lockers never deadlock.
- */
-export async function loadUsers(db: Db, directoryId: string, ids: readonly string[], lock = false): Promise<Map<string, { row: DirectoryUserRow; user: DirectoryUser }>> {
+/** Loads users (emails included), one indexed query per chunk of ids. */
+export async function loadUsers(db: Db, directoryId: string, ids: readonly string[]): Promise<Map<string, { row: DirectoryUserRow; user: DirectoryUser }>> {
   const found = new Map<string, { row: DirectoryUserRow; user: DirectoryUser }>();
   for (const part of chunks([...new Set(ids)].sort())) {
-    const query = db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "in", part);
-    const rows = await (lock ? query.orderBy("id").forNoKeyUpdate() : query).execute();
+    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "in", part).execute();
+    for (const row of rows) found.set(row.id, { row, user: toDirectoryUser(row) });
+  }
+  return found;
+}
+
+/**
+ * `loadUsers`, holding their rows until the transaction ends (where the backend locks rows),
+ * taken in id order so two lockers never deadlock.
+ */
+export async function lockUsers(db: Db, caps: StorageCapabilities, directoryId: string, ids: readonly string[]): Promise<Map<string, { row: DirectoryUserRow; user: DirectoryUser }>> {
+  const found = new Map<string, { row: DirectoryUserRow; user: DirectoryUser }>();
+  for (const part of chunks([...new Set(ids)].sort())) {
+    const rows = await caps.lockForNoKeyUpdate(db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "in", part).orderBy("id")).execute();
     for (const row of rows) found.set(row.id, { row, user: toDirectoryUser(row) });
   }
   return found;
@@ -102,11 +88,17 @@ export async function loadUsers(db: Db, directoryId: string, ids: readonly strin
 
 type UserKey = { directoryId: string; id: string };
 const userById = queryTemplate(["directoryId", "id"], (db, p: UserKey) => db.selectFrom("directory_users").selectAll().where("directory_id", "=", p.directoryId).where("id", "=", p.id));
-const lockedUserById = queryTemplate(["directoryId", "id"], (db, p: UserKey) =>
-  db.selectFrom("directory_users").selectAll().where("directory_id", "=", p.directoryId).where("id", "=", p.id).forNoKeyUpdate(),
+const lockedUserById = perBackend((caps) =>
+  queryTemplate(["directoryId", "id"], (db, p: UserKey) => caps.lockForNoKeyUpdate(db.selectFrom("directory_users").selectAll().where("directory_id", "=", p.directoryId).where("id", "=", p.id))),
 );
 
-export async function loadUser(db: Db, directoryId: string, id: string, lock = false): Promise<{ row: DirectoryUserRow; user: DirectoryUser } | undefined> {
-  const row = await (lock ? lockedUserById : userById).executeTakeFirst(db, { directoryId, id });
+export async function loadUser(db: Db, directoryId: string, id: string): Promise<{ row: DirectoryUserRow; user: DirectoryUser } | undefined> {
+  const row = await userById.executeTakeFirst(db, { directoryId, id });
+  return row && { row, user: toDirectoryUser(row) };
+}
+
+/** `loadUser`, holding its row until the transaction ends (where the backend locks rows). */
+export async function lockUser(db: Db, caps: StorageCapabilities, directoryId: string, id: string): Promise<{ row: DirectoryUserRow; user: DirectoryUser } | undefined> {
+  const row = await lockedUserById(caps).executeTakeFirst(db, { directoryId, id });
   return row && { row, user: toDirectoryUser(row) };
 }

@@ -1,12 +1,11 @@
 import { assertWithinLimits, userInputProblems } from "./input-limits.js";
 import type { Kysely } from "kysely";
-import type { StorageCapabilities } from "../storage/capabilities.js";
+import type { OneStatementWrites, StorageCapabilities } from "../storage/capabilities.js";
 import type { Database, DirectoryUserRow } from "../storage/schema.js";
 import { deriveColumns, roleGroupsOf } from "./derived-attributes.js";
 import { type CompiledMapping, loadMapping } from "./mapping/directory-mapping.js";
 import { appendEvents, eventRows, type OutboxDeps } from "./outbox.js";
 import type { MappingCache } from "./mapping/mapping-cache.js";
-import { insertUserStatement, MAX_STATEMENT_EMAILS } from "./user-create-statement.js";
 import { applyStateChangeToMemberships } from "./membership-store.js";
 import { inTransaction, type WriteScope } from "./write-scope.js";
 import { StoreErrors } from "./store-errors.js";
@@ -14,7 +13,7 @@ import type { Db, DirectoryContext, EmailInput, UserInput } from "./types.js";
 import type { WriteOptions } from "./group-store.js";
 import { type DirectoryUser, previousAttributes, toDirectoryUser } from "./user-object.js";
 import { chunks } from "../storage/value-lists.js";
-import { emailRows, insertUserRow, loadUser, sourceColumnsOf, userColumns, writeEmails, writeEmailsOfMany } from "./user-rows.js";
+import { emailRows, insertUserRow, loadUser, lockUser, sourceColumnsOf, userColumns, writeEmails, writeEmailsOfMany } from "./user-rows.js";
 
 export interface StoredUser {
   readonly user: DirectoryUser;
@@ -44,8 +43,15 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
   const { caps, clock, ids } = deps;
   const db = scope.db;
 
-  async function mustLoad(trx: Db, dir: DirectoryContext, id: string, lock = false) {
-    const found = await loadUser(trx, dir.id, id, lock);
+  async function mustLoad(trx: Db, dir: DirectoryContext, id: string) {
+    const found = await loadUser(trx, dir.id, id);
+    if (!found) throw StoreErrors.userNotFound(id);
+    return found;
+  }
+
+  /** The user's row, held (where the backend locks rows) until the transaction ends. */
+  async function mustLock(trx: Db, dir: DirectoryContext, id: string) {
+    const found = await lockUser(trx, caps, dir.id, id);
     if (!found) throw StoreErrors.userNotFound(id);
     return found;
   }
@@ -85,8 +91,8 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
     let username = "";
     return write(() => username, async (trx) => {
       // Mapping first, then the user's row lock: the order every store writer takes them in.
-      const mapping = await loadMapping(trx, dir.id, caps.rowLocks);
-      const before = await mustLoad(trx, dir, id, caps.rowLocks);
+      const mapping = await loadMapping(trx, caps, dir.id);
+      const before = await mustLock(trx, dir, id);
       checkVersion(before.row, ifMatch);
       const source = next(before);
       username = source.columns.username;
@@ -113,11 +119,11 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
   }
 
   /**
-   * `create` as one statement (user-create-statement.ts) with the mapping this process last read;
+   * `create` as one statement (`caps.oneStatement`) with the mapping this process last read;
    * undefined when the directory's settings changed meanwhile twice over, or it has none: then the
    * transaction does it.
    */
-  async function createInOneStatement(dir: DirectoryContext, input: UserInput): Promise<StoredUser | undefined> {
+  async function createInOneStatement(oneStatement: OneStatementWrites, dir: DirectoryContext, input: UserInput): Promise<StoredUser | undefined> {
     for (let attempt = 1; attempt <= 2; attempt++) {
       const known = await mappings.get(db, dir.id);
       if (!known) return undefined;
@@ -137,7 +143,7 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
       const [event] = eventRows(deps, [{ event: "dsync.user.created", organizationId: dir.organizationId, directoryId: dir.id, data: user }]);
       if (!event) throw new Error("no event row");
       try {
-        if (await insertUserStatement(db, { settings: known.settings, row, emails: emailRows(row.id, dir.id, input.emails), event })) return { user, version: 1 };
+        if (await oneStatement.createUser(db, { settings: known.settings, row, emails: emailRows(row.id, dir.id, input.emails), event })) return { user, version: 1 };
       } catch (error) {
         if (caps.isUniqueViolation(error)) throw StoreErrors.usernameTaken(input.username);
         throw error;
@@ -155,12 +161,13 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
 
     async create(dir: DirectoryContext, input: UserInput): Promise<StoredUser> {
       assertWithinLimits(userInputProblems(input));
-      if (caps.writableCtes && !scope.inBatch && input.emails.length <= MAX_STATEMENT_EMAILS) {
-        const created = await createInOneStatement(dir, input);
+      const { oneStatement } = caps;
+      if (oneStatement && !scope.inBatch && input.emails.length <= oneStatement.createUserMaxEmails) {
+        const created = await createInOneStatement(oneStatement, dir, input);
         if (created) return created;
       }
       return write(input.username, async (trx) => {
-        const mapping = await loadMapping(trx, dir.id, caps.rowLocks);
+        const mapping = await loadMapping(trx, caps, dir.id);
         // No look-up first: the unique index on (directory_id, username_lower) refuses a duplicate,
         // also between two racing creates, and `write` turns that into 409.
         const now = clock.now().toISOString();
@@ -189,7 +196,7 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
       if (inputs.length === 0) return [];
       for (const input of inputs) assertWithinLimits(userInputProblems(input));
       return write(inputs[0]?.username ?? "", async (trx) => {
-        const mapping = await loadMapping(trx, dir.id, caps.rowLocks);
+        const mapping = await loadMapping(trx, caps, dir.id);
         const now = clock.now().toISOString();
         const rows: DirectoryUserRow[] = [];
         for (const input of inputs) {

@@ -18,10 +18,10 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (ap
     async (request, reply) => {
       try {
         await sql`select 1`.execute(deps.db);
-        return { status: "ready", database: deps.caps.dialect };
+        return { status: "ready", database: deps.config.database.kind };
       } catch (err) {
         request.log.warn({ err }, "database not reachable");
-        return reply.code(503).send({ status: "unavailable", database: deps.caps.dialect });
+        return reply.code(503).send({ status: "unavailable", database: deps.config.database.kind });
       }
     },
   );

@@ -63,7 +63,7 @@ export interface ListPage {
 /**
  * One page of a SCIM list, entirely in SQL: the filter as a WHERE clause, a total from COUNT,
  * and either an offset page (startIndex) or a keyset page (RFC 9865 cursor) in a stable order
- * (the sort column, then id). Where `caps.totalWithPage`, a filtered offset page carries its total
+ * (the sort column, then id). Where `caps.totalInPage`, a filtered offset page carries its total
  * in the same query (a window count over every matching row); an unfiltered page, a keyset page
  * (whose WHERE also holds the cursor) and a page past the end count apart.
  */
@@ -89,12 +89,12 @@ export async function listPage(
   const direction = params.descending ? sql`desc` : sql`asc`;
   // Only under a filter: IdPs filter to look one resource up, where this saves a round trip, while
   // an unfiltered page deep into a large directory is cheaper counted apart (the window holds every row).
-  const totalInPage = params.cursor === undefined && caps.totalWithPage && where !== null;
+  const totalInPage = params.cursor === undefined && where !== null ? caps.totalInPage : null;
   // Only the keys: the caller loads the rows it renders, so a deep offset walks the index alone.
   let query = scoped().select([
     sql.ref(`${spec.alias}.id`).as("id") as never,
     sql.ref(`${spec.alias}.${column}`).as("sort_key") as never,
-    ...(totalInPage ? [sql<number>`count(*) over ()`.as("total") as never] : []),
+    ...(totalInPage ? [totalInPage.as("total") as never] : []),
   ]);
   if (params.cursor) {
     const { key, id } = decodeCursor(params.cursor);

@@ -10,6 +10,7 @@ import { createIdGenerator } from "../core/ids.js";
 import { createSecretKeyring } from "../crypto/secret-key.js";
 import { openStorage, type Storage } from "../storage/connect.js";
 import { migrateToLatest } from "../storage/migrate.js";
+import { describeDatabase } from "../storage/placement.js";
 import { startSyncScheduler } from "../sync/sync-scheduler.js";
 import { syncThreadFor } from "../sync/sync-thread-launcher.js";
 import { createDeliveryWorker } from "../webhooks/delivery-worker.js";
@@ -94,7 +95,7 @@ export async function startServer(requested: RosterConfig, options: Pick<AppOpti
 /** `roster serve`: starts, prints where it listens (and a new admin key, once), drains on SIGTERM. */
 export async function serve(config: RosterConfig, print: (line: string) => void): Promise<RunningServer> {
   const server = await startServer(config);
-  print(`Roster listening on ${server.url} (${config.database.kind}${config.database.kind === "sqlite" ? `: ${config.database.file}` : ""})`);
+  print(`Roster listening on ${server.url} (${describeDatabase(config.database)})`);
   print(`Public URL: ${config.publicUrl}`);
   if (server.generatedAdminKey) {
     print("");

@@ -1,65 +1,82 @@
-import { type ColumnDataType, type Expression, type RawBuilder, type SqlBool, sql } from "kysely";
-import { jsonArrayFrom as postgresJsonArrayFrom } from "kysely/helpers/postgres";
-import { jsonArrayFrom as sqliteJsonArrayFrom } from "kysely/helpers/sqlite";
+import type { ColumnDataType, ColumnDefinitionBuilder, Expression, Kysely, RawBuilder, SelectQueryBuilder, SqlBool } from "kysely";
+import type { jsonArrayFrom as sqliteJsonArrayFrom } from "kysely/helpers/sqlite";
+import type { DatabaseConfig } from "../config.js";
+import type { Database, DirectoryGroupRow, DirectoryUserRow, EventInsertRow, UserEmailRow } from "./schema.js";
 
 /** A subquery whose rows `jsonArrayFrom` gathers (a select, as Kysely's helpers take). */
 export type JsonArraySource = Parameters<typeof sqliteJsonArrayFrom<object>>[0];
 
+type Db = Kysely<Database>;
+
 /**
  * What differs between the two backends, declared once so no other code branches on a dialect's
- * name (the Kysely adapter idea).
+ * name (the Kysely adapter idea): operations that do the backend's part (lock a row, refresh the
+ * planner's statistics, write in one statement), and pieces of SQL that let a query be written
+ * once for both. The two implementations live in storage/sqlite/ and storage/postgres/.
  */
 export interface StorageCapabilities {
-  readonly dialect: "sqlite" | "postgres";
-  /** Column type of the events sequence, with its autoincrement. */
+  /** Column type of the events sequence. */
   readonly sequenceType: ColumnDataType | RawBuilder<unknown>;
-  /** Whether the sequence column also needs AUTOINCREMENT (SQLite) or is one by type (bigserial). */
-  readonly sequenceNeedsAutoIncrement: boolean;
-  /** Whether `FOR UPDATE SKIP LOCKED` exists, for work claimed by several processes. */
-  readonly skipLocked: boolean;
-  /**
-   * Whether `FOR SHARE` / `FOR NO KEY UPDATE` row locks exist. Where they do not (SQLite), write
-   * transactions run one at a time anyway.
-   */
-  readonly rowLocks: boolean;
-  /**
-   * Whether `WITH` may hold inserts (and a locking read) that commit as one statement: a write of
-   * several tables is then one round trip, not a transaction of several.
-   */
-  readonly writableCtes: boolean;
-  /**
-   * Whether a filtered list page should carry its total (`count(*) over ()`) rather than count
-   * apart. Over a network that saves a round trip; SQLite, in-process, counts faster apart (the
-   * window makes it gather every matching row before the page).
-   */
-  readonly totalWithPage: boolean;
-  /**
-   * Whether a list of values can be bound as one array parameter (`= any($1)`): one round trip
-   * and one statement text however many values. Otherwise lists go as `IN (…)` of at most
-   * `IN_LIST_MAX` (SQLite's parameter limit), one query each.
-   */
-  readonly arrayParameters: boolean;
+  /** The events sequence as primary key: with AUTOINCREMENT (SQLite), or as it is (bigserial). */
+  sequencePrimaryKey(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** Default of events.xact_id: the writer's transaction id where the backend has one. */
   readonly xactIdDefault: Expression<unknown> | null;
   /** Whether a driver error is a unique-constraint violation (a lost race for a unique name). */
   isUniqueViolation(error: unknown): boolean;
+
+  /**
+   * `query` holding its rows until the transaction ends: `FOR UPDATE` (to rewrite them),
+   * `FOR NO KEY UPDATE` (to rewrite them while rows that reference them may still be inserted),
+   * `FOR SHARE` (to keep them as read). Unchanged where there are no row locks (SQLite): write
+   * transactions run one at a time there anyway.
+   */
+  lockForUpdate<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+  lockForNoKeyUpdate<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+  lockForShare<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+  /**
+   * `query` locking its rows and passing over those another transaction holds
+   * (`FOR UPDATE SKIP LOCKED`), so processes claiming work split it; unchanged with one writer at a time.
+   */
+  lockSkippingLocked<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+
+  /**
+   * `values` cut into the lists one query each can match: all at once where a list binds as one
+   * array parameter, else `IN (…)` lists of at most IN_LIST_MAX (SQLite's parameter limit).
+   */
+  valueLists<T>(values: Iterable<T>): T[][];
+  /** "`column` is one of `list`" (a list from `valueLists`): `= any($1)`, one statement text whatever its length, else `in (…)`. */
+  isOneOf(column: string, list: readonly string[]): RawBuilder<SqlBool>;
+
+  /**
+   * Re-analyzes `tables` after a sync has grown them, so the planner (and every prepared
+   * statement's cached plan) stops believing they are as small as they were. Nothing where the
+   * planner keeps no such statistics (SQLite).
+   */
+  refreshStatistics(db: Db, tables: readonly (keyof Database & string)[]): Promise<void>;
+
+  /**
+   * Writes that take one statement (writable CTEs, array parameters): one round trip and one
+   * commit instead of a transaction of several. Absent where the backend cannot; the store's
+   * operation then writes in a transaction, as it also does when a statement declines.
+   */
+  readonly oneStatement?: OneStatementWrites;
+
+  /** Messages between the processes that share the database; null where one process serves it. */
+  readonly notices: ProcessNotices | null;
+
+  /**
+   * A total that a filtered list page may carry (`count(*) over ()`) rather than count apart:
+   * over a network that saves a round trip. Null where counting apart is faster (SQLite, in
+   * process: the window makes it gather every matching row before the page).
+   */
+  readonly totalInPage: RawBuilder<number> | null;
+
   /**
    * The condition an `events` row must meet to be served: its writer, and every writer that may
    * still commit a lower sequence number, has finished. Null where commits happen in
    * sequence order anyway (SQLite has one writer at a time).
    */
   readonly eventsSettled: Expression<SqlBool> | null;
-  /**
-   * The channel a process notifies after its commits that inserted events, and its delivery
-   * worker listens on, so workers in other processes wake at once; null where there is none.
-   */
-  readonly eventsNotifyChannel: string | null;
-  /**
-   * The channel a process notifies (with the directory id) after changing a directory's SCIM
-   * tokens or deleting it, so every process forgets what it cached of them at once; null where
-   * there is none (SQLite: one serving process).
-   */
-  readonly scimTokensNotifyChannel: string | null;
   /**
    * events.feed_pos, the feed's total order: a generated column, text of fixed width
    * so text order is numeric order. Everything the feed serves lies below every position still
@@ -85,67 +102,65 @@ export interface StorageCapabilities {
   jsonArrayFrom(query: JsonArraySource): RawBuilder<string>;
 }
 
-function codeOf(error: unknown): unknown {
-  return typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+/** A new user, its email rows and its `dsync.user.created` event, computed from the directory's settings `settings`. */
+export interface UserCreateWrite {
+  readonly settings: string;
+  readonly row: DirectoryUserRow;
+  readonly emails: readonly UserEmailRow[];
+  readonly event: EventInsertRow;
 }
 
-export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze({
-  dialect: "sqlite",
-  sequenceType: "integer",
-  sequenceNeedsAutoIncrement: true,
-  skipLocked: false,
-  rowLocks: false,
-  writableCtes: false,
-  totalWithPage: false,
-  arrayParameters: false,
-  xactIdDefault: null,
-  isUniqueViolation: (error: unknown) => codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
-  eventsSettled: null,
-  eventsNotifyChannel: null,
-  scimTokensNotifyChannel: null,
-  // Virtual: SQLite adds only virtual generated columns to an existing table; indexes store it anyway.
-  eventFeedPosition: { expression: sql<string>`printf('%019d', seq)`, stored: false },
-  // SQLite's default collation (BINARY) already compares bytes.
-  feedPositionType: "text",
-  // json_each gives containers as JSON text and scalars as SQL values (true as 1): re-encode by type.
-  jsonMember: (doc: Expression<unknown>, key: string) =>
-    sql`(select case jm.type when 'true' then 'true' when 'false' then 'false' when 'object' then jm.value when 'array' then jm.value else json_quote(jm.value) end from json_each(${doc}) as jm where lower(jm.key) = ${key} limit 1)`,
-  jsonMemberText: (doc: Expression<unknown>, key: string) =>
-    sql<string | null>`(select case jm.type when 'true' then 'true' when 'false' then 'false' when 'null' then null else cast(jm.value as text) end from json_each(${doc}) as jm where lower(jm.key) = ${key} limit 1)`,
-  // Scalar elements become NULL documents, so member lookups on them find nothing instead of failing.
-  jsonArraySome: (json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>) =>
-    sql<SqlBool>`exists (select 1 from json_each(${json}) as je where substr(je.fullkey, 1, 2) = '$[' and ${where(sql`(case when je.type = 'object' then je.value end)`)})`,
-  codePointOrder: (text: Expression<string | null>) => sql<string | null>`${text}`,
-  jsonArrayFrom: (query: JsonArraySource) => sql<string>`${sqliteJsonArrayFrom(query)}`,
-});
+export interface MemberChangeWrite {
+  readonly directoryId: string;
+  readonly organizationId: string;
+  readonly groupId: string;
+  /** The group's version the change was computed from; the statement bumps it by one. */
+  readonly version: number;
+  /** The directory's settings text the caller's mapping was compiled from. */
+  readonly settings: string;
+  readonly now: string;
+  readonly adds: readonly string[];
+  readonly removes: readonly string[];
+  /** The user_added / user_removed events, each with the member it is about. */
+  readonly events: ReadonlyArray<{ readonly userId: string; readonly row: EventInsertRow }>;
+}
 
-export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze({
-  dialect: "postgres",
-  sequenceType: "bigserial",
-  sequenceNeedsAutoIncrement: false,
-  skipLocked: true,
-  rowLocks: true,
-  writableCtes: true,
-  totalWithPage: true,
-  arrayParameters: true,
-  xactIdDefault: sql`(pg_current_xact_id()::text)`,
-  isUniqueViolation: (error: unknown) => codeOf(error) === "23505",
-  // Every transaction older than the snapshot's xmin has ended; an event written by a younger one
-  // waits, because an older-numbered event of a still-running writer could commit after it.
-  eventsSettled: sql<SqlBool>`(events.xact_id)::xid8 < pg_snapshot_xmin(pg_current_snapshot())`,
-  eventsNotifyChannel: "roster_events",
-  scimTokensNotifyChannel: "roster_scim_tokens",
-  // xid8 has at most 20 digits, a bigint sequence 19. PostgreSQL 15 generates only stored columns.
-  eventFeedPosition: { expression: sql<string>`lpad(xact_id, 20, '0') || lpad(seq::text, 19, '0')`, stored: true },
-  // "C": digits compare by byte whatever the database's collation, and indexes serve `<`/`>`.
-  feedPositionType: sql`text collate "C"`,
-  jsonMember: (doc: Expression<unknown>, key: string) =>
-    sql`(select jm.value from (select (${doc})::jsonb as v) as jd, jsonb_each(case when jsonb_typeof(jd.v) = 'object' then jd.v else '{}'::jsonb end) as jm where lower(jm.key) = ${key} limit 1)`,
-  jsonMemberText: (doc: Expression<unknown>, key: string) =>
-    sql<string | null>`(select jm.value #>> '{}' from (select (${doc})::jsonb as v) as jd, jsonb_each(case when jsonb_typeof(jd.v) = 'object' then jd.v else '{}'::jsonb end) as jm where lower(jm.key) = ${key} limit 1)`,
-  jsonArraySome: (json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>) =>
-    sql<SqlBool>`exists (select 1 from (select (${json})::jsonb as v) as ja, jsonb_array_elements(case when jsonb_typeof(ja.v) = 'array' then ja.v else '[]'::jsonb end) as je(value) where jsonb_typeof(je.value) = 'object' and ${where(sql`je.value`)})`,
-  codePointOrder: (text: Expression<string | null>) => sql<string | null>`(${text} collate "C")`,
-  // As text, like SQLite's: the driver would otherwise parse it, and callers read one shape.
-  jsonArrayFrom: (query: JsonArraySource) => sql<string>`(${postgresJsonArrayFrom(query)})::text`,
-});
+/** Written, with the group's row as the statement left it; or not, and what moved. */
+export type MemberChangeOutcome = { readonly written: true; readonly row: DirectoryGroupRow } | { readonly written: false; readonly moved: "settings" | "version" };
+
+export interface OneStatementWrites {
+  /** The most emails `createUser` takes; a user with more is created in a transaction. */
+  readonly createUserMaxEmails: number;
+  /**
+   * Inserts the user, its email rows and its event, reading the directory's row `FOR SHARE` as a
+   * writer's transaction does, and only while its settings are still `write.settings`; false,
+   * having written nothing, when they moved. A taken userName fails as a unique violation.
+   */
+  createUser(db: Db, write: UserCreateWrite): Promise<boolean>;
+  /** The directory's users among `ids`, each with whether it is a member of the group now: what a change of members reads first. */
+  memberCandidates(db: Db, directoryId: string, groupId: string, ids: readonly string[]): Promise<Array<DirectoryUserRow & { present: boolean }>>;
+  /**
+   * Adds and removes members, bumps the group's version and writes the membership events,
+   * while the directory's settings and the group's version are those given; else writes
+   * nothing and says which moved.
+   */
+  changeMembers(db: Db, change: MemberChangeWrite): Promise<MemberChangeOutcome>;
+}
+
+/** What processes tell each other through the database; each topic a channel of its own. */
+export type NoticeTopic = "scim_tokens";
+
+export interface ProcessNotices {
+  /** Tells every process listening on `topic` (this one's listener included). */
+  notify(db: Db, topic: NoticeTopic, payload: string): Promise<void>;
+  /**
+   * Hears `topic` on a connection of its own to `database`; `onNotice` gets each payload, and
+   * null after the connection was down (what was said meanwhile is lost).
+   */
+  listen(database: DatabaseConfig, topic: NoticeTopic, onNotice: (payload: string | null) => void): { close(): Promise<void> };
+}
+
+/** The driver error's code, where it has one. */
+export function codeOf(error: unknown): unknown {
+  return typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+}

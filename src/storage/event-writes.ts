@@ -30,7 +30,7 @@ function isEventsInsert(node: OperationNode): boolean {
   return InsertQueryNode.is(node) && node.into?.table.identifier.name === "events";
 }
 
-/** An insert into `events`, or a statement with one among its CTEs (member-change-statement.ts). */
+/** An insert into `events`, or a statement with one among its CTEs (postgres/postgres-member-change-statement.ts). */
 function insertsEvents(query: CompiledQuery): boolean {
   const node = query.query;
   if (isEventsInsert(node)) return true;

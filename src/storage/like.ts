@@ -13,7 +13,7 @@ export function containsText(column: string, text: string): RawBuilder<boolean> 
   return sql<boolean>`${sql.ref(column)} like ${`%${escapeLike(text.toLowerCase())}%`} escape '\\'`;
 }
 
-/** `lower(expression) LIKE '%text%' ESCAPE '\'`: for text not stored lowercased (names); on SQLite `lower()` is sqlite-unicode-lower.ts's. */
+/** `lower(expression) LIKE '%text%' ESCAPE '\'`: for text not stored lowercased (names); on SQLite `lower()` is sqlite/sqlite-unicode-lower.ts's. */
 export function lowerContainsText(expression: RawBuilder<unknown>, text: string): RawBuilder<boolean> {
   return sql<boolean>`lower(${expression}) like ${`%${escapeLike(text.toLowerCase())}%`} escape '\\'`;
 }

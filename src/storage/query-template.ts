@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery, DialectAdapter, Kysely } from "kysely";
+import type { StorageCapabilities } from "./capabilities.js";
 import type { Database } from "./schema.js";
 
 type Db = Kysely<Database>;
@@ -68,5 +69,21 @@ export function queryTemplate<P extends Record<string, unknown>, O>(names: reado
       const result = await db.executeQuery(bind(db, params));
       return Number(result.numAffectedRows ?? 0n);
     },
+  };
+}
+
+/**
+ * One value per backend, built on first use from its capabilities: a template whose query takes
+ * a piece from them (a row lock), built once for each.
+ */
+export function perBackend<T extends object>(build: (caps: StorageCapabilities) => T): (caps: StorageCapabilities) => T {
+  const built = new WeakMap<StorageCapabilities, T>();
+  return (caps) => {
+    let found = built.get(caps);
+    if (!found) {
+      found = build(caps);
+      built.set(caps, found);
+    }
+    return found;
   };
 }

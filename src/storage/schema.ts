@@ -277,6 +277,35 @@ export type PortalLinkRow = Selectable<PortalLinksTable>;
 export type WebSessionRow = Selectable<WebSessionsTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewEvent = Insertable<EventsTable>;
+/** An `events` row as the store writes it (the database fills in the rest). */
+export type EventInsertRow = Pick<EventsTable, "id" | "event" | "organization_id" | "directory_id" | "data" | "created_at">;
+export type UserEmailRow = Selectable<UserEmailsTable>;
+
+/** Every column of `directory_users`, in the order the store's inserts list them. */
+export const USER_ROW_COLUMNS = [
+  "id",
+  "directory_id",
+  "organization_id",
+  "idp_id",
+  "username",
+  "username_lower",
+  "email",
+  "emails",
+  "first_name",
+  "last_name",
+  "job_title",
+  "state",
+  "role",
+  "roles",
+  "custom_attributes",
+  "raw_attributes",
+  "version",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly (keyof DirectoryUserRow)[];
+// Fails to compile when a column is added to the table but not to the inserts.
+const everyUserColumn: Record<Exclude<keyof DirectoryUserRow, (typeof USER_ROW_COLUMNS)[number]>, never> = {};
+void everyUserColumn;
 export type DirectoryUpdate = Updateable<DirectoriesTable>;
 
 export interface WebhookEndpointsTable {

@@ -2,7 +2,6 @@ import { describeProblems, groupInputProblems } from "../directory/input-limits.
 import type { SourceGroup, SourceItem } from "../connectors/source.js";
 import { NO_MEMBER_CHANGE } from "../directory/index.js";
 import type { DirectoryGroupRow } from "../storage/schema.js";
-import { isOneOf, valueLists } from "../storage/value-lists.js";
 import { type EngineContext, messageOf } from "./engine-context.js";
 
 /** Membership changes per transaction: keeps each one short however large the group. */
@@ -34,14 +33,14 @@ async function resolveMembers(ctx: EngineContext, batch: readonly SourceGroup[])
     for (const username of group.memberUsernames ?? []) usernames.add(username.toLowerCase());
   }
   const byIdpId = new Map<string, string>();
-  for (const list of valueLists(caps, idpIds)) {
-    const rows = await db.selectFrom("directory_users").select(["id", "idp_id"]).where("directory_id", "=", ctx.dir.id).where(isOneOf(caps, "idp_id", list)).execute();
+  for (const list of caps.valueLists(idpIds)) {
+    const rows = await db.selectFrom("directory_users").select(["id", "idp_id"]).where("directory_id", "=", ctx.dir.id).where(caps.isOneOf("idp_id", list)).execute();
     for (const row of rows) if (row.idp_id !== null) byIdpId.set(row.idp_id, row.id);
     await ctx.checkpoint("groups");
   }
   const byUsername = new Map<string, string>();
-  for (const list of valueLists(caps, usernames)) {
-    const rows = await db.selectFrom("directory_users").select(["id", "username_lower"]).where("directory_id", "=", ctx.dir.id).where(isOneOf(caps, "username_lower", list)).execute();
+  for (const list of caps.valueLists(usernames)) {
+    const rows = await db.selectFrom("directory_users").select(["id", "username_lower"]).where("directory_id", "=", ctx.dir.id).where(caps.isOneOf("username_lower", list)).execute();
     for (const row of rows) byUsername.set(row.username_lower, row.id);
     await ctx.checkpoint("groups");
   }
@@ -64,8 +63,8 @@ function memberIdsOf(group: SourceGroup, ids: MemberIds): string[] {
 /** The stored members of the matched groups of a batch, by group id. */
 async function storedMembers(ctx: EngineContext, groupIds: readonly string[]): Promise<Map<string, Set<string>>> {
   const members = new Map<string, Set<string>>(groupIds.map((id) => [id, new Set<string>()]));
-  for (const list of valueLists(ctx.deps.caps, groupIds)) {
-    const rows = await ctx.deps.db.selectFrom("group_memberships").select(["group_id", "user_id"]).where(isOneOf(ctx.deps.caps, "group_id", list)).execute();
+  for (const list of ctx.deps.caps.valueLists(groupIds)) {
+    const rows = await ctx.deps.db.selectFrom("group_memberships").select(["group_id", "user_id"]).where(ctx.deps.caps.isOneOf("group_id", list)).execute();
     for (const row of rows) members.get(row.group_id)?.add(row.user_id);
     await ctx.checkpoint("groups");
   }
@@ -75,13 +74,13 @@ async function storedMembers(ctx: EngineContext, groupIds: readonly string[]): P
 async function matchRows(ctx: EngineContext, batch: readonly SourceGroup[]): Promise<Map<SourceGroup, DirectoryGroupRow>> {
   const { db, caps } = ctx.deps;
   const byIdp = new Map<string, DirectoryGroupRow>();
-  for (const list of valueLists(caps, batch.map((g) => g.idpId))) {
-    const rows = await db.selectFrom("directory_groups").selectAll().where("directory_id", "=", ctx.dir.id).where(isOneOf(caps, "idp_id", list)).execute();
+  for (const list of caps.valueLists(batch.map((g) => g.idpId))) {
+    const rows = await db.selectFrom("directory_groups").selectAll().where("directory_id", "=", ctx.dir.id).where(caps.isOneOf("idp_id", list)).execute();
     for (const row of rows) if (row.idp_id !== null) byIdp.set(row.idp_id, row);
   }
   const byName = new Map<string, DirectoryGroupRow>();
-  for (const list of valueLists(caps, batch.filter((g) => !byIdp.has(g.idpId)).map((g) => g.name.toLowerCase()))) {
-    const rows = await db.selectFrom("directory_groups").selectAll().where("directory_id", "=", ctx.dir.id).where(isOneOf(caps, "name_lower", list)).execute();
+  for (const list of caps.valueLists(batch.filter((g) => !byIdp.has(g.idpId)).map((g) => g.name.toLowerCase()))) {
+    const rows = await db.selectFrom("directory_groups").selectAll().where("directory_id", "=", ctx.dir.id).where(caps.isOneOf("name_lower", list)).execute();
     for (const row of rows) byName.set(row.name_lower, row);
   }
   const matched = new Map<SourceGroup, DirectoryGroupRow>();

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { StorageCapabilities } from "../storage/capabilities.js";
 import type { Database } from "../storage/schema.js";
 
@@ -10,14 +10,14 @@ const FIRST_REFRESH_AT = 1000;
  * PostgreSQL's autovacuum re-analyzes the tables. Until it does, the planner (and every prepared
  * statement's cached generic plan) believes the tables are as small as they were and scans them:
  * measured, lookups by idp_id took 18 ms instead of well under one. So each time a run has written
- * as many rows again as at the last refresh, it analyzes the tables it fills (which also
- * invalidates the cached plans). SQLite plans without such statistics: nothing to do there.
+ * as many rows again as at the last refresh, it has the tables it fills re-analyzed (which also
+ * invalidates the cached plans), where the backend keeps such statistics.
  */
 export function createStatisticsRefresher(db: Kysely<Database>, caps: StorageCapabilities): (written: number) => Promise<void> {
   let nextAt = FIRST_REFRESH_AT;
   return async (written) => {
-    if (caps.dialect !== "postgres" || written < nextAt) return;
+    if (written < nextAt) return;
     nextAt = written * 2;
-    await sql`analyze directory_users, user_emails, directory_groups, group_memberships`.execute(db);
+    await caps.refreshStatistics(db, ["directory_users", "user_emails", "directory_groups", "group_memberships"]);
   };
 }

@@ -1,6 +1,5 @@
 import type { SourceItem, SourceRemoval } from "../connectors/source.js";
 import type { DirectoryUserRow } from "../storage/schema.js";
-import { isOneOf, valueLists } from "../storage/value-lists.js";
 import { type EngineContext, messageOf, ONE_BY_ONE_PER_TRANSACTION } from "./engine-context.js";
 
 const PAGE = 500;
@@ -72,8 +71,8 @@ export async function removeUsers(ctx: EngineContext, rows: readonly DirectoryUs
 /** Stored users of the directory with these source keys; on deactivation, only the active ones (the others stay as they are). */
 async function rowsByIdpId(ctx: EngineContext, idpIds: readonly string[]): Promise<DirectoryUserRow[]> {
   const rows: DirectoryUserRow[] = [];
-  for (const list of valueLists(ctx.deps.caps, idpIds)) {
-    let query = ctx.deps.db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where(isOneOf(ctx.deps.caps, "idp_id", list));
+  for (const list of ctx.deps.caps.valueLists(idpIds)) {
+    let query = ctx.deps.db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where(ctx.deps.caps.isOneOf("idp_id", list));
     if (ctx.settings.removal === "deactivate") query = query.where("state", "=", "active");
     rows.push(...(await query.orderBy("id").execute()));
   }
@@ -96,8 +95,8 @@ export async function removeNamed(ctx: EngineContext, removals: AsyncIterable<So
   for (let i = 0; i < rows.length; i += ONE_BY_ONE_PER_TRANSACTION) await removeUsers(ctx, rows.slice(i, i + ONE_BY_ONE_PER_TRANSACTION));
   if (groups.size > 0) {
     const groupRows: { id: string; name: string }[] = [];
-    for (const list of valueLists(ctx.deps.caps, [...groups])) {
-      groupRows.push(...(await ctx.deps.db.selectFrom("directory_groups").select(["id", "name"]).where("directory_id", "=", ctx.dir.id).where(isOneOf(ctx.deps.caps, "idp_id", list)).execute()));
+    for (const list of ctx.deps.caps.valueLists([...groups])) {
+      groupRows.push(...(await ctx.deps.db.selectFrom("directory_groups").select(["id", "name"]).where("directory_id", "=", ctx.dir.id).where(ctx.deps.caps.isOneOf("idp_id", list)).execute()));
     }
     await removeGroups(ctx, groupRows);
   }

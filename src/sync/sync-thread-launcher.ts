@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { RosterConfig } from "../config.js";
 import type { Storage, StorageSharing } from "../storage/connect.js";
 import type { EventWrites } from "../storage/event-writes.js";
+import { databasePlacement } from "../storage/placement.js";
 import type { RunOutcome } from "./run-finish.js";
 import type { SyncLog } from "./run-execution.js";
 import type { FromSyncThread, SyncThreadData, ToSyncThread } from "./sync-thread-messages.js";
@@ -25,7 +26,7 @@ export interface SyncThreadOptions {
 /** Where this process's sync runs get threads of their own: an in-memory SQLite database cannot be shared with one. */
 export function syncThreadFor(config: RosterConfig, storage: Storage): SyncThreadOptions | undefined {
   if (!config.sync.thread) return undefined;
-  if (config.database.kind === "sqlite" && config.database.file === ":memory:") return undefined;
+  if (databasePlacement(config.database).on === "memory") return undefined;
   return { database: config.database, sharing: storage.sharing, eventWrites: storage.eventWrites, heapMb: config.sync.threadHeapMb };
 }
 

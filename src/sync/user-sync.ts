@@ -1,7 +1,6 @@
 import type { SourceItem, SourceUser } from "../connectors/source.js";
 import { describeProblems, userInputProblems } from "../directory/input-limits.js";
 import type { DirectoryUserRow } from "../storage/schema.js";
-import { isOneOf, valueLists } from "../storage/value-lists.js";
 import { type EngineContext, messageOf, ONE_BY_ONE_PER_TRANSACTION } from "./engine-context.js";
 import { changedUserFields } from "./user-input.js";
 
@@ -11,14 +10,14 @@ type UserOp = { readonly kind: "create"; readonly input: SourceUser } | { readon
 async function matchRows(ctx: EngineContext, batch: readonly SourceUser[]): Promise<Map<SourceUser, DirectoryUserRow>> {
   const { db, caps } = ctx.deps;
   const byIdp = new Map<string, DirectoryUserRow>();
-  for (const list of valueLists(caps, batch.map((u) => u.idpId))) {
-    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where(isOneOf(caps, "idp_id", list)).execute();
+  for (const list of caps.valueLists(batch.map((u) => u.idpId))) {
+    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where(caps.isOneOf("idp_id", list)).execute();
     for (const row of rows) if (row.idp_id !== null) byIdp.set(row.idp_id, row);
   }
   const unmatched = batch.filter((u) => !byIdp.has(u.idpId));
   const byUsername = new Map<string, DirectoryUserRow>();
-  for (const list of valueLists(caps, unmatched.map((u) => u.username.toLowerCase()))) {
-    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where(isOneOf(caps, "username_lower", list)).execute();
+  for (const list of caps.valueLists(unmatched.map((u) => u.username.toLowerCase()))) {
+    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where(caps.isOneOf("username_lower", list)).execute();
     for (const row of rows) byUsername.set(row.username_lower, row);
   }
   const matched = new Map<SourceUser, DirectoryUserRow>();

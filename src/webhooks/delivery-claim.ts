@@ -81,8 +81,7 @@ async function dueHeads(trx: Transaction<Database>, caps: StorageCapabilities, n
     .where((eb) => eb.or([eb("d.locked_until", "is", null), eb("d.locked_until", "<=", nowIso)]))
     .orderBy("d.next_attempt_at")
     .limit(limit);
-  if (caps.skipLocked) heads = heads.forUpdate().skipLocked();
-  return heads.execute();
+  return caps.lockSkippingLocked(heads).execute();
 }
 
 /**

@@ -47,9 +47,7 @@ export async function dispatchEvents(deps: DispatchDeps): Promise<number> {
   if ((await readSettledEvents(db, caps, { after: lowest.pos, limit: 1 })).length === 0) return 0;
 
   return db.transaction().execute(async (trx) => {
-    let locking = trx.selectFrom("webhook_endpoints").select(["id", "organization_id", "events", "cursor_pos"]).where("enabled", "=", 1).orderBy("id");
-    if (caps.skipLocked) locking = locking.forUpdate().skipLocked();
-    const endpoints = await locking.execute();
+    const endpoints = await caps.lockSkippingLocked(trx.selectFrom("webhook_endpoints").select(["id", "organization_id", "events", "cursor_pos"]).where("enabled", "=", 1).orderBy("id")).execute();
     if (endpoints.length === 0) return 0;
     const from = endpoints.reduce((low, e) => (e.cursor_pos < low ? e.cursor_pos : low), endpoints[0]?.cursor_pos ?? "");
     const events = await readSettledEvents(trx, caps, { after: from, limit: DISPATCH_BATCH });

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 
 const script = join(import.meta.dirname, "../../scripts/check-layers.mjs");
-const layers = { root: "src", layers: [["api"], ["scim", "web"], ["directory"], ["storage"]] };
+const layers = { root: "src", layers: [["api"], ["scim", "web"], ["directory"], ["storage/sqlite", "storage/postgres"], ["storage"]] };
 const trees: string[] = [];
 
 async function tree(files: Record<string, string>): Promise<string> {
@@ -77,6 +77,26 @@ describe("the layering rule", () => {
     expect(result.code).toBe(1);
     expect(result.output).toContain("src/extra is in no layer of layers.json");
     expect(result.output).toContain('"./y.js" resolves to no file');
+  });
+
+  it("lets a nested part be imported by the part it sits in alone, and import the layers below its own", async () => {
+    const dialects = {
+      ...ordered,
+      "src/storage/db.ts": 'import { open } from "./sqlite/open.js";\nexport const db = open;\n',
+      "src/storage/types.ts": "export type Caps = { name: string };\n",
+      "src/storage/sqlite/open.ts": 'import type { Caps } from "../types.js";\nexport const open = (caps: Caps) => caps;\n',
+      "src/storage/postgres/open.ts": 'import type { Caps } from "../types.js";\nexport const open = (caps: Caps) => caps;\n',
+    };
+    expect(await check(await tree(dialects))).toMatchObject({ code: 0 });
+    const fromOutside = await check(await tree({ ...dialects, "src/directory/store.ts": 'import { open } from "../storage/postgres/open.js";\nexport const store = open;\n' }));
+    expect(fromOutside.code).toBe(1);
+    expect(fromOutside.output).toContain("src/directory/store.ts → src/storage/postgres/open.ts: import of storage/postgres from outside storage (only storage may depend on it)");
+    const sideways = await check(await tree({ ...dialects, "src/storage/sqlite/open.ts": 'import { open as pg } from "../postgres/open.js";\nexport const open = pg;\n' }));
+    expect(sideways.code).toBe(1);
+    expect(sideways.output).toContain("sideways import (storage/sqlite may not depend on storage/postgres)");
+    const upward = await check(await tree({ ...dialects, "src/storage/sqlite/open.ts": 'import type { Store } from "../../directory/store.js";\nexport const open = (s: Store) => s;\n' }));
+    expect(upward.code).toBe(1);
+    expect(upward.output).toContain("upward import (storage/sqlite may not depend on directory)");
   });
 
   it("passes this repository's own tree", async () => {

@@ -1,4 +1,5 @@
-import { queryTemplate } from "../../storage/query-template.js";
+import type { StorageCapabilities } from "../../storage/capabilities.js";
+import { perBackend, queryTemplate } from "../../storage/query-template.js";
 import type { Db } from "../types.js";
 import { type CompiledAttribute, compileAttributeMapping } from "./attribute-mapping.js";
 import { type RoleRule, rankRules } from "./role-mapping.js";
@@ -55,20 +56,22 @@ export function compileMapping(mapping: DirectoryMapping): CompiledMapping {
 }
 
 const settings = queryTemplate(["directoryId"], (db, p: { directoryId: string }) => db.selectFrom("directories").select("settings").where("id", "=", p.directoryId));
-const sharedSettings = queryTemplate(["directoryId"], (db, p: { directoryId: string }) => db.selectFrom("directories").select("settings").where("id", "=", p.directoryId).forShare());
+const sharedSettings = perBackend((caps) =>
+  queryTemplate(["directoryId"], (db, p: { directoryId: string }) => caps.lockForShare(db.selectFrom("directories").select("settings").where("id", "=", p.directoryId))),
+);
 
-/**
- * The directory's mappings, read first in a writer's transaction. `share` (on backends with row
- * locks) holds the directory row shared until the transaction ends, so a mapping change waits for
- * the writers that read the old mapping, and its re-apply then sees what they wrote.
- */
 /** The directory's settings text as stored (undefined for no such directory), read without a lock. */
 export async function readSettings(db: Db, directoryId: string): Promise<string | undefined> {
   return (await settings.executeTakeFirst(db, { directoryId }))?.settings;
 }
 
-export async function loadMapping(trx: Db, directoryId: string, share = false): Promise<CompiledMapping> {
-  const row = await (share ? sharedSettings : settings).executeTakeFirst(trx, { directoryId });
+/**
+ * The directory's mappings, read first in a writer's transaction. Where the backend locks rows,
+ * the directory row stays shared until the transaction ends, so a mapping change waits for the
+ * writers that read the old mapping, and its re-apply then sees what they wrote.
+ */
+export async function loadMapping(trx: Db, caps: StorageCapabilities, directoryId: string): Promise<CompiledMapping> {
+  const row = await sharedSettings(caps).executeTakeFirst(trx, { directoryId });
   return compileMapping(readMapping(row?.settings ?? "{}"));
 }
 

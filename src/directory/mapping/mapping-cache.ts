@@ -10,7 +10,7 @@ export interface KnownMapping {
 /**
  * The directories' mappings as this process last read them. Nothing here is trusted as current:
  * a writer that uses one must check, in its own statement and under a lock, that the directory's
- * settings are still `settings` (see user-create-statement.ts), and `forget` it when they are not.
+ * settings are still `settings` (see storage/postgres/postgres-user-create-statement.ts), and `forget` it when they are not.
  */
 export interface MappingCache {
   /** The known mapping, or the stored one read now; undefined when there is no such directory. */

@@ -3,7 +3,8 @@ import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQue
 import { describe, expect, it } from "vitest";
 import { FUZZ_TIMEOUT_MS, fuzzRuns } from "../../../test/support/fuzz-runs.js";
 import { filterText } from "../../../test/support/scim-arbitraries.js";
-import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from "../../storage/capabilities.js";
+import { POSTGRES_CAPABILITIES } from "../../storage/postgres/postgres-capabilities.js";
+import { SQLITE_CAPABILITIES } from "../../storage/sqlite/sqlite-capabilities.js";
 import type { Database } from "../../storage/schema.js";
 import { ScimError } from "../errors.js";
 import { compileFilter, type FilterResource } from "./compile-filter.js";

@@ -133,7 +133,7 @@ export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promis
 
   await db.schema
     .createTable("events")
-    .addColumn("seq", caps.sequenceType, (c) => (caps.sequenceNeedsAutoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+    .addColumn("seq", caps.sequenceType, (c) => caps.sequencePrimaryKey(c))
     .addColumn("id", "text", (c) => c.notNull().unique())
     .addColumn("event", "text", (c) => c.notNull())
     .addColumn("organization_id", "text")

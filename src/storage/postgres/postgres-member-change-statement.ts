@@ -1,8 +1,9 @@
-import { type Compilable, sql } from "kysely";
-import { queryTemplate } from "../storage/query-template.js";
-import type { DirectoryGroupRow, DirectoryUserRow } from "../storage/schema.js";
-import type { EventRow } from "./outbox.js";
-import type { Db } from "./types.js";
+import { type Compilable, type Kysely, sql } from "kysely";
+import { queryTemplate } from "../query-template.js";
+import type { MemberChangeOutcome, MemberChangeWrite } from "../capabilities.js";
+import type { Database, DirectoryGroupRow, DirectoryUserRow } from "../schema.js";
+
+type Db = Kysely<Database>;
 
 type CandidatesParams = { directoryId: string; groupId: string; ids: readonly string[] };
 
@@ -87,24 +88,6 @@ const write = queryTemplate(WRITE_NAMES, (db, p: WriteParams) =>
     )
     .selectNoFrom([sql<string>`(select count(*) from d)`.as("directory_matched"), sql<DirectoryGroupRow | null>`(select row_to_json(g) from g)`.as("group_row")]),
 );
-
-export interface MemberChangeWrite {
-  readonly directoryId: string;
-  readonly organizationId: string;
-  readonly groupId: string;
-  /** The group's version the change was computed from; the statement bumps it by one. */
-  readonly version: number;
-  /** The directory's settings text the caller's mapping was compiled from. */
-  readonly settings: string;
-  readonly now: string;
-  readonly adds: readonly string[];
-  readonly removes: readonly string[];
-  /** The user_added / user_removed events, each with the member it is about. */
-  readonly events: ReadonlyArray<{ readonly userId: string; readonly row: EventRow }>;
-}
-
-/** Written, with the group's row as the statement left it; or not, and what moved. */
-export type MemberChangeOutcome = { readonly written: true; readonly row: DirectoryGroupRow } | { readonly written: false; readonly moved: "settings" | "version" };
 
 /**
  * Adds and removes members of a group, bumps its version and writes the membership events in one

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { OtherProcesses } from "./event-writes.js";
+import type { OtherProcesses } from "../event-writes.js";
 
 const FIRST_RETRY_MS = 1000;
 const LAST_RETRY_MS = 30_000;

@@ -1,9 +1,7 @@
-import type { ExpressionBuilder } from "kysely";
-import { type QueryTemplate, queryTemplate } from "../storage/query-template.js";
-import type { DirectoryUserRow } from "../storage/schema.js";
-import type { EventRow } from "./outbox.js";
-import type { Db } from "./types.js";
-import { type EmailRow, USER_ROW_COLUMNS } from "./user-rows.js";
+import type { ExpressionBuilder, Kysely } from "kysely";
+import { type QueryTemplate, queryTemplate } from "../query-template.js";
+import type { UserCreateWrite } from "../capabilities.js";
+import { type Database, USER_ROW_COLUMNS } from "../schema.js";
 
 /** Emails a user may have for the one-statement create; more take the transaction. */
 export const MAX_STATEMENT_EMAILS = 8;
@@ -94,8 +92,8 @@ function template(emails: number): QueryTemplate<Params, unknown> {
  * A taken userName fails the statement as a unique violation, like the insert it replaces.
  */
 export async function insertUserStatement(
-  db: Db,
-  write: { readonly settings: string; readonly row: DirectoryUserRow; readonly emails: readonly EmailRow[]; readonly event: EventRow },
+  db: Kysely<Database>,
+  write: UserCreateWrite,
 ): Promise<boolean> {
   const { settings, row, emails, event } = write;
   if (emails.length > MAX_STATEMENT_EMAILS) throw new Error(`the one-statement create takes at most ${MAX_STATEMENT_EMAILS} emails`);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../test/support/databases.js";
-import { openStorage, type Storage } from "./connect.js";
-import { migrateToLatest } from "./migrate.js";
+import { createTestDatabase, type TestDatabase } from "../../../test/support/databases.js";
+import { openStorage, type Storage } from "../connect.js";
+import { migrateToLatest } from "../migrate.js";
 import { WriterTurnstile } from "./sqlite-writer-turnstile.js";
 
 /** A background connection's write transaction, held open until `release()`. */

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect, type SqliteDatabase, sql } from "kysely";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, DIALECTS, type TestDatabase } from "../../test/support/databases.js";
-import { openStorage, type Storage } from "./connect.js";
-import { migrateToLatest } from "./migrate.js";
+import { createTestDatabase, DIALECTS, type TestDatabase } from "../../../test/support/databases.js";
+import { openStorage, type Storage } from "../connect.js";
+import { migrateToLatest } from "../migrate.js";
 import { withGroupCommit } from "./sqlite-group-commit.js";
 
 type Tables = { t: { k: string; v: string }; child: { id: number; parent: string } };

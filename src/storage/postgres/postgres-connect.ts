@@ -1,0 +1,45 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Storage, StorageOptions } from "../connect.js";
+import { watchEventWrites } from "../event-writes.js";
+import type { Database } from "../schema.js";
+import { EVENTS_CHANNEL, POSTGRES_CAPABILITIES } from "./postgres-capabilities.js";
+import { pgOtherProcesses } from "./postgres-event-channel.js";
+import { withNamedStatements } from "./postgres-named-statements.js";
+
+/** A background thread runs one chain of statements at a time (plus its lease renewal). */
+const BACKGROUND_PG_POOL = 3;
+
+const PG_INT8 = 20;
+
+/** A pg pool behind Kysely, its statements named, its event commits told to the other processes (`LISTEN`/`NOTIFY`). */
+export function openPostgres(url: string, options: StorageOptions): Storage {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.background ? BACKGROUND_PG_POOL : 10,
+    // int8 (the events sequence, counts) as JS numbers: they stay far below 2^53.
+    types: { getTypeParser: (oid: number, format?: "text" | "binary") => (oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig,
+  });
+  // An idle client whose server connection ends (restart, failover, a forced drop) emits an error;
+  // unhandled it would crash the process. The pool replaces it on the next checkout.
+  pool.on("error", () => {});
+  // The pool listens only to idle clients: one checked out (inside a transaction, or between a
+  // query and its release) whose connection drops would emit an error nobody hears, which ends
+  // the process. The query in flight still fails with it, and the pool discards the client.
+  pool.on("connect", (client) => client.on("error", () => {}));
+  // A background thread's commits are told to its process, which tells the others.
+  const otherProcesses = options.background ? undefined : pgOtherProcesses(url, pool, EVENTS_CHANNEL);
+  const { dialect, eventWrites } = watchEventWrites(new PostgresDialect({ pool: withNamedStatements(pool) }), otherProcesses);
+  const db = new Kysely<Database>({ dialect });
+  return {
+    db,
+    sharing: {},
+    caps: POSTGRES_CAPABILITIES,
+    eventWrites,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    async close() {
+      await eventWrites.close();
+      await db.destroy();
+    },
+  };
+}
