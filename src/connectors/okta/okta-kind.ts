@@ -5,9 +5,9 @@ import { checkOktaConfig } from "./okta-config.js";
 import { createOktaSource } from "./okta-source.js";
 import { testOktaConnector } from "./okta-test.js";
 
-/** The `okta api` directory type for the connector registry (a `ConnectorKind`): the API token is the only secret. */
+/** The `okta api` directory type for the connector registry (a `ConnectorKind`): the API token and the service app's private key are secrets. */
 export const oktaKind = Object.freeze({
-  secretKeys: ["token"],
+  secretKeys: ["token", "private_key"],
   validate(config: Readonly<Record<string, unknown>>): FieldError[] {
     const checked = checkOktaConfig(config);
     return checked.ok ? [] : [...checked.errors];
