@@ -11,9 +11,9 @@ function settings(config: Readonly<Record<string, unknown>>): EntraConfig {
   return checked.value;
 }
 
-/** The `entra id` directory type for the connector registry: the client secret is the only secret. */
+/** The `entra id` directory type for the connector registry: the client secret and the certificate's private key are secrets. */
 export const entraKind: ConnectorKind = Object.freeze({
-  secretKeys: ["client_secret"],
+  secretKeys: ["client_secret", "private_key"],
   validate(config: Readonly<Record<string, unknown>>): FieldError[] {
     const checked = checkEntraConfig(config);
     return checked.ok ? [] : [...checked.errors];
