@@ -118,8 +118,38 @@ export const IDP_CHOICES: readonly IdpChoice[] = [
   },
 ];
 
+/**
+ * A field of a pull source's setup form: a key of the directory's connector object. A secret is
+ * never written back into the page (a form shown again with errors leaves it empty).
+ */
+export interface SetupField {
+  readonly name: string;
+  readonly label: string;
+  readonly hint: string;
+  readonly required: boolean;
+  /** `text` values are trimmed; `password` and `textarea` values are sent as typed. */
+  readonly kind: "text" | "password" | "textarea";
+  readonly secret: boolean;
+  readonly placeholder?: string;
+}
+
 /** A pull source: Roster reads the directory itself; `steps` say what to prepare on the provider's side first. */
-export type PullChoice = Pick<IdpChoice, "key" | "label" | "type" | "blurb"> & { readonly steps?: readonly string[] };
+export type PullChoice = Pick<IdpChoice, "key" | "label" | "type" | "blurb"> & {
+  readonly steps?: readonly string[];
+  /** The connector settings the form asks for; none for CSV (uploads come later). */
+  readonly fields?: readonly SetupField[];
+  /** Said above the fields: how they go together. */
+  readonly fieldsNote?: string;
+};
+
+const LDAP_FIELDS: readonly SetupField[] = [
+  { name: "url", label: "Server URL", hint: "ldaps://ldap.example.com:636 or ldap://…", required: true, kind: "text", secret: false },
+  { name: "bind_dn", label: "Bind DN", hint: "The account Roster reads with, e.g. cn=roster,ou=services,dc=example,dc=com", required: true, kind: "text", secret: false },
+  { name: "password", label: "Bind password", hint: "Stored encrypted; never shown again", required: true, kind: "password", secret: true },
+  { name: "base_dn", label: "Base DN", hint: "Where users and groups are searched, e.g. dc=example,dc=com", required: true, kind: "text", secret: false },
+  { name: "user_filter", label: "User filter (optional)", hint: "Default: people and user objects", required: false, kind: "text", secret: false },
+  { name: "group_filter", label: "Group filter (optional)", hint: "Default: group objects", required: false, kind: "text", secret: false },
+];
 
 /** Google's own setup for a service account that reads the directory: written from Google's public admin and Cloud docs. */
 const GOOGLE_STEPS = [
@@ -131,11 +161,81 @@ const GOOGLE_STEPS = [
   "Delegation can take a few minutes, sometimes longer, to apply; if the first sync says a scope is not authorized, wait and sync again.",
 ];
 
-export const PULL_CHOICES: readonly PullChoice[] = [
-  { key: "ldap", label: "LDAP or Active Directory", type: "ldap", blurb: "Roster reads users and groups from your LDAP server on a schedule." },
-  { key: "csv", label: "CSV file", type: "csv", blurb: "Upload a spreadsheet export of your users; upload again to update." },
-  { key: "google", label: "Google Workspace", type: "google workspace", blurb: "Roster reads users and groups through the Google Admin SDK.", steps: GOOGLE_STEPS },
+const GOOGLE_FIELDS: readonly SetupField[] = [
+  { name: "admin_email", label: "Administrator's email", hint: "The admin the service account acts as, read-only", required: true, kind: "text", secret: false },
+  { name: "customer_id", label: "Customer ID (optional)", hint: "Default: the administrator's own account (my_customer)", required: false, kind: "text", secret: false },
+  { name: "domain", label: "Domain (optional)", hint: "Read only this domain's users and groups, e.g. example.com", required: false, kind: "text", secret: false },
+  { name: "service_account_key", label: "Service account key (JSON)", hint: "The whole JSON key file. Stored encrypted; never shown again.", required: true, kind: "textarea", secret: true, placeholder: '{"type": "service_account", …}' },
 ];
+
+/** An app registration that reads the tenant through Microsoft Graph: written from Microsoft's public Entra and Graph docs. */
+const ENTRA_PULL_STEPS = [
+  "In the Microsoft Entra admin center open Identity → Applications → App registrations → New registration. Name it (e.g. “Roster directory sync”), keep “Accounts in this organizational directory only”, leave the redirect URI empty, and register it.",
+  "On the registration's Overview, copy the Application (client) ID and the Directory (tenant) ID: both are asked for below.",
+  "Open API permissions → Add a permission → Microsoft Graph → Application permissions (not delegated). Add User.Read.All and Group.Read.All (GroupMember.Read.All is enough for the members). Then click “Grant admin consent for …”: until a Global or Privileged Role Administrator consents, every read is refused.",
+  "Open Certificates & secrets. Either create a New client secret and copy its Value right away (not the Secret ID; the value is shown only once), or upload a certificate (.cer, .pem or .crt, public part only) and keep its private key for the form below. A certificate is the stronger choice: nothing that can sign in is ever shown in Entra.",
+  "Roster only reads: it never writes to the tenant, and the permissions above allow nothing else.",
+];
+
+const ENTRA_PULL_FIELDS: readonly SetupField[] = [
+  { name: "tenant_id", label: "Directory (tenant) ID", hint: "A GUID, or the tenant's domain such as contoso.onmicrosoft.com", required: true, kind: "text", secret: false },
+  { name: "client_id", label: "Application (client) ID", hint: "From the app registration's Overview", required: true, kind: "text", secret: false },
+  { name: "client_secret", label: "Client secret value", hint: "Stored encrypted; never shown again. Leave empty when you use a certificate.", required: false, kind: "password", secret: true },
+  { name: "certificate", label: "Certificate (PEM, optional)", hint: "The certificate uploaded to the app registration, instead of a client secret", required: false, kind: "textarea", secret: false, placeholder: "-----BEGIN CERTIFICATE-----" },
+  { name: "private_key", label: "Certificate's private key (PEM, optional)", hint: "Only with the certificate. Stored encrypted; never shown again.", required: false, kind: "textarea", secret: true, placeholder: "-----BEGIN PRIVATE KEY-----" },
+];
+
+/** Reading an Okta org through its Management API: written from Okta's public admin and developer docs. */
+const OKTA_API_STEPS = [
+  "Choose how Roster signs in to Okta: an API token (quickest), or an API service app (OAuth 2.0, recommended: no token tied to a person, only the read scopes granted).",
+  "API token: in the Okta Admin Console open Security → API → Tokens → Create token, name it and copy the value (shown once). The token acts with the admin roles of the admin who created it, so create it while signed in as a dedicated admin holding only the Read-only Administrator role.",
+  "Service app: open Applications → Applications → Create App Integration → API Services, name it and save. Copy its Client ID.",
+  "On the service app's General tab, under Client Credentials, click Edit, choose Public key / Private key, then Add key → Generate new key. Copy the private key (PEM, or the JWK Okta shows), keep it for the form below, click Done and Save. “Require Demonstrating Proof of Possession (DPoP)” may stay on: Roster uses DPoP when the app requires it.",
+  "On the Okta API Scopes tab, grant okta.users.read and okta.groups.read. On the Admin roles tab, click Edit assignments and give the app the Read-only Administrator role: scopes alone do not let it read.",
+];
+
+const OKTA_API_FIELDS: readonly SetupField[] = [
+  { name: "org_url", label: "Okta org URL", hint: "e.g. https://acme.okta.com", required: true, kind: "text", secret: false },
+  { name: "token", label: "API token", hint: "Stored encrypted; never shown again. Leave empty when you use a service app.", required: false, kind: "password", secret: true },
+  { name: "client_id", label: "Service app Client ID (optional)", hint: "Instead of an API token", required: false, kind: "text", secret: false },
+  { name: "private_key", label: "Service app private key (optional)", hint: "PEM or the JWK from Okta. Stored encrypted; never shown again.", required: false, kind: "textarea", secret: true, placeholder: "-----BEGIN PRIVATE KEY-----" },
+  { name: "key_id", label: "Key ID (optional)", hint: "The key's KID on the app; taken from the JWK when it has one", required: false, kind: "text", secret: false },
+];
+
+export const PULL_CHOICES: readonly PullChoice[] = [
+  { key: "ldap", label: "LDAP or Active Directory", type: "ldap", blurb: "Roster reads users and groups from your LDAP server on a schedule.", fields: LDAP_FIELDS },
+  { key: "csv", label: "CSV file", type: "csv", blurb: "Upload a spreadsheet export of your users; upload again to update." },
+  { key: "google", label: "Google Workspace", type: "google workspace", blurb: "Roster reads users and groups through the Google Admin SDK.", steps: GOOGLE_STEPS, fields: GOOGLE_FIELDS },
+  {
+    key: "entra-pull",
+    label: "Microsoft Entra ID (read by Roster)",
+    type: "entra id",
+    blurb: "Roster reads users and groups through Microsoft Graph with an app registration; no provisioning setup in Entra.",
+    steps: ENTRA_PULL_STEPS,
+    fields: ENTRA_PULL_FIELDS,
+    fieldsNote: "Give the client secret, or the certificate with its private key.",
+  },
+  {
+    key: "okta-api",
+    label: "Okta (read by Roster)",
+    type: "okta api",
+    blurb: "Roster reads users and groups through Okta's Management API with an API token or a service app.",
+    steps: OKTA_API_STEPS,
+    fields: OKTA_API_FIELDS,
+    fieldsNote: "Give the API token, or the service app's Client ID with its private key.",
+  },
+];
+
+/** The connector object from a pull choice's form: only the fields given, text trimmed, secrets as typed. */
+export function connectorFromForm(choice: PullChoice, form: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const connector: Record<string, unknown> = {};
+  for (const field of choice.fields ?? []) {
+    const value = form[field.name];
+    if (value === undefined || value.trim() === "") continue;
+    connector[field.name] = field.kind === "text" ? value.trim() : value;
+  }
+  return connector;
+}
 
 /** The generic SCIM guide: for an ingest type without one of its own. */
 export const GENERIC_SCIM = IDP_CHOICES.find((c) => c.key === "scim") as IdpChoice;
