@@ -280,7 +280,8 @@ export class EntraStandin {
   }
 
   #handle(request: IncomingMessage, body: string, response: ServerResponse): void {
-    const url = new URL(request.url ?? "/", this.origin);
+    // Links name the host they were asked at, as Graph's do (a test may reach the stand-in by another name).
+    const url = new URL(request.url ?? "/", request.headers.host ? `http://${request.headers.host}` : this.origin);
     if (request.method === "POST" && url.pathname.endsWith("/oauth2/v2.0/token")) {
       this.requests.push("POST token");
       this.#token(url, body, response);
@@ -321,7 +322,8 @@ export class EntraStandin {
     if (tenant !== this.tenantId) return fail(400, "invalid_request", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
     if (form.get("grant_type") !== "client_credentials") return fail(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
     if (form.get("client_id") !== this.clientId) return fail(400, "unauthorized_client", 700016, `Application with identifier '${form.get("client_id")}' was not found in the directory '${tenant}'.`);
-    if (form.get("scope") !== `${this.origin}/.default` && form.get("scope") !== "https://graph.microsoft.com/.default") {
+    const resources = [this.origin, this.origin.replace("127.0.0.1", "localhost"), "https://graph.microsoft.com"];
+    if (!resources.some((resource) => form.get("scope") === `${resource}/.default`)) {
       return fail(400, "invalid_scope", 1002012, `The provided value for scope ${form.get("scope")} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
     }
     if (form.has("client_assertion")) {
@@ -515,7 +517,7 @@ export class EntraStandin {
     // The round's end: where the next one starts. Kept in every page's link so paging sees one point in time.
     const upTo = q.has("upto") ? Number(q.get("upto")) : this.#seq;
     const deltaLink = () => {
-      const link = new URL(`${this.graphUrl}/${kind}/delta`);
+      const link = new URL(`${url.origin}/v1.0/${kind}/delta`);
       link.searchParams.set("$select", select.join(","));
       link.searchParams.set("$deltatoken", b64url(`seq:${upTo}`));
       return link.href;
