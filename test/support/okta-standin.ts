@@ -210,6 +210,8 @@ export class OktaStandin {
   readonly #issued = new Map<string, IssuedToken>();
   readonly #seenJti = new Set<string>();
   #dpopNonce = randomBytes(12).toString("base64url");
+  /** Set by a test: the API, too, asks DPoP proofs for its nonce (RFC 9449 §9), as a resource server may. */
+  resourceNonce = false;
   /** Access tokens issued from now on last this long (Okta's last an hour). */
   accessTokenLifetimeS = 3600;
   /** Token requests answered, each as `<error or "issued"> <token_type>`: what a test checks the handshake by. */
@@ -351,6 +353,7 @@ export class OktaStandin {
       send(response, refusal.status, oktaError(refusal.status === 401 ? "E0000011" : "E0000006", refusal.status === 401 ? "Invalid token provided" : "You do not have permission to perform the requested action"), {
         ...rate,
         ...(refusal.challenge ? { "www-authenticate": refusal.challenge } : {}),
+        ...(refusal.nonce ? { "dpop-nonce": refusal.nonce } : {}),
       });
       return;
     }
@@ -371,7 +374,7 @@ export class OktaStandin {
   }
 
   /** Null when the request may go on; else the status (401 or 403) and the challenge to answer with. */
-  #authorization(request: IncomingMessage, url: URL): { status: number; challenge?: string } | null {
+  #authorization(request: IncomingMessage, url: URL): { status: number; challenge?: string; nonce?: string } | null {
     const header = request.headers.authorization ?? "";
     if (header === `SSWS ${this.token}`) return null;
     const match = /^(Bearer|DPoP) (\S+)$/.exec(header);
@@ -380,7 +383,8 @@ export class OktaStandin {
     const token = match[2] as string;
     if (issued.jkt !== null) {
       if (match[1] !== "DPoP") return { status: 401, challenge: 'DPoP error="invalid_token", error_description="The access token is bound to a DPoP key"' };
-      const proof = this.#dpopProof(request, url, { ath: createHash("sha256").update(token, "ascii").digest("base64url") });
+      const proof = this.#dpopProof(request, url, { ath: createHash("sha256").update(token, "ascii").digest("base64url"), ...(this.resourceNonce ? { nonce: this.#dpopNonce } : {}) });
+      if (proof === "use_dpop_nonce") return { status: 401, challenge: 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"', nonce: this.#dpopNonce };
       if (proof !== `jkt:${issued.jkt}`) return { status: 401, challenge: `DPoP error="invalid_dpop_proof", error_description="${proof.startsWith("jkt:") ? "The DPoP proof's key is not the token's." : proof}"` };
     } else if (match[1] !== "Bearer") return { status: 401, challenge: 'Bearer error="invalid_token"' };
     const needed = url.pathname.startsWith("/api/v1/groups") ? "okta.groups.read" : "okta.users.read";

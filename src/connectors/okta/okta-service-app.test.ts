@@ -73,6 +73,20 @@ describe("okta api with an OAuth 2.0 service app (private-key JWT) against the O
     expect(okta.tokenAnswers.slice(answersBefore).filter((a) => a.startsWith("issued"))).toEqual(["issued DPoP", "issued DPoP"]);
   });
 
+  it("answers an API that asks its DPoP proofs for a nonce (use_dpop_nonce), with the same token", async () => {
+    const app = okta.addServiceApp();
+    okta.resourceNonce = true;
+    try {
+      okta.rotateDpopNonce();
+      const answersBefore = okta.tokenAnswers.length;
+      const source = createOktaSource(configOf(app));
+      expect(await all<SourceUser>(source.users({ signal: signal() }))).toHaveLength(250);
+      expect(okta.tokenAnswers.slice(answersBefore).filter((a) => a.startsWith("issued"))).toEqual(["issued DPoP"]);
+    } finally {
+      okta.resourceNonce = false;
+    }
+  });
+
   it("fails a run with invalid_credentials and Okta's words when the key is not the app's, never quoting the key", async () => {
     const app = okta.addServiceApp();
     const stranger = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
