@@ -71,7 +71,11 @@ export interface RoleRule {
 
 /**
  * The `connector` object of a pull directory: the type's own keys (`ldap`: `url`,
- * `bind_dn`, `password`, `base_dn`…; `scim pull`: `base_url`, `token`; `okta api`: `org_url`, `token`, `include_app_groups?`; `google workspace`: `service_account_key`, `admin_email`, `customer_id?`, `domain?`, `api_url?`, `token_url?`; `entra id`: `tenant_id`, `client_id`, `client_secret`, `group_filter?`, `graph_url?`, `token_url?`; `csv`: `path?`, `mapping?`)
+ * `bind_dn`, `password`, `base_dn`…; `scim pull`: `base_url`, `token`; `okta api`: `org_url`, `token` or
+ * `client_id` + `private_key` (+ `key_id?`, `token_url?`), `include_app_groups?`; `google workspace`:
+ * `service_account_key`, `admin_email`, `customer_id?`, `domain?`, `api_url?`, `token_url?`; `entra id`:
+ * `tenant_id`, `client_id`, `client_secret` or `certificate` + `private_key`, `group_filter?`, `graph_url?`,
+ * `token_url?`; `csv`: `path?`, `mapping?`)
  * and the sync settings every type shares. Credentials are sealed at rest and come back only as
  * `<key>_set: true`.
  */

@@ -16,6 +16,11 @@ export interface ConnectorCheck {
 export interface ConnectorKind {
   /** Keys of the `connector` object that hold credentials: sealed at rest, never returned by the API. */
   readonly secretKeys: readonly string[];
+  /**
+   * Settings that say where the source is (`graph_url`, `org_url`): when one changes, the kept delta
+   * watermark belongs to the old place and is dropped, so the next run is a full one.
+   */
+  readonly positionKeys?: readonly string[];
   /** Whether a directory of this type may be created without any connector settings (CSV: uploads only). */
   readonly settingsOptional?: boolean;
   /** Field errors of the type's own keys (paths start with `connector.`); the common sync keys are checked elsewhere. */

@@ -14,9 +14,11 @@ export const PULL_SETUP_STEPS: Readonly<Record<string, readonly string[]>> = Obj
   ],
   csv: ["Nothing to prepare: export the users as a CSV file (a header line, then one user a line) and upload it on the directory's page after creating it."],
   "okta api": [
-    "Sign in to the Okta Admin Console as an administrator who may read users and groups (a Read-Only Administrator is enough).",
-    "Open Security → API → Tokens → Create token. The token acts as that administrator and expires after 30 days without use.",
-    "Give the org's URL (https://acme.okta.com) and the token below.",
+    "Choose how Roster signs in to Okta: an API token (quickest), or an API service app (OAuth 2.0, recommended: no token tied to a person, only the read scopes granted).",
+    "API token: in the Okta Admin Console open Security → API → Tokens → Create token, name it and copy the value (shown once). The token acts with the admin roles of the admin who created it, so create it while signed in as a dedicated admin holding only the Read-only Administrator role.",
+    "Service app: open Applications → Applications → Create App Integration → API Services, name it and save. Copy its Client ID.",
+    "On the service app's General tab, under Client Credentials, click Edit, choose Public key / Private key, then Add key → Generate new key. Copy the private key (PEM, or the JWK Okta shows), keep it for the form below, click Done and Save. “Require Demonstrating Proof of Possession (DPoP)” may stay on: Roster uses DPoP when the app requires it.",
+    "On the Okta API Scopes tab, grant okta.users.read and okta.groups.read. On the Admin roles tab, click Edit assignments and give the app the Read-only Administrator role: scopes alone do not let it read.",
   ],
   "google workspace": [
     "In the Google Cloud console, pick or create a project, open APIs & Services → Library, and enable the Admin SDK API.",
@@ -27,9 +29,10 @@ export const PULL_SETUP_STEPS: Readonly<Record<string, readonly string[]>> = Obj
     "Delegation can take a few minutes, sometimes longer, to apply; if the first sync says a scope is not authorized, wait and sync again.",
   ],
   "entra id": [
-    "In the Microsoft Entra admin center open Identity → Applications → App registrations → New registration: any name, “Accounts in this organizational directory only”, no redirect URI. Copy the Application (client) ID and the Directory (tenant) ID from its Overview.",
-    "Certificates & secrets → Client secrets → New client secret: copy its Value when it is shown (the Secret ID is not the secret), and note when it expires.",
-    "API permissions → Add a permission → Microsoft Graph → Application permissions: User.Read.All, Group.Read.All and GroupMember.Read.All (or Directory.Read.All alone).",
-    "On the same page, Grant admin consent for the tenant (an administrator who may grant tenant-wide consent must do it): until then Graph answers 403.",
+    "In the Microsoft Entra admin center open Identity → Applications → App registrations → New registration. Name it (e.g. “Roster directory sync”), keep “Accounts in this organizational directory only”, leave the redirect URI empty, and register it.",
+    "On the registration's Overview, copy the Application (client) ID and the Directory (tenant) ID: both are asked for below.",
+    "Open API permissions → Add a permission → Microsoft Graph → Application permissions (not delegated). Add User.Read.All and Group.Read.All (GroupMember.Read.All is enough for the members). Then click “Grant admin consent for …”: until a Global or Privileged Role Administrator consents, every read is refused.",
+    "Open Certificates & secrets. Either create a New client secret and copy its Value right away (not the Secret ID; the value is shown only once), or upload a certificate (.cer, .pem or .crt, public part only) and keep its private key for the form below. A certificate is the stronger choice: nothing that can sign in is ever shown in Entra.",
+    "Roster only reads: it never writes to the tenant, and the permissions above allow nothing else.",
   ],
 });

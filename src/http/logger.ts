@@ -17,7 +17,7 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Fa
     ...(stream ? { stream } : {}),
     serializers: { req: requestLine },
     redact: {
-      paths: ["req.headers.authorization", "req.headers.cookie", "headers.authorization", "*.token", "*.key", "*.secret", "*.password"],
+      paths: ["req.headers.authorization", "req.headers.cookie", "headers.authorization", "*.token", "*.key", "*.secret", "*.password", "*.client_secret", "*.private_key", "*.service_account_key"],
       censor: "[redacted]",
     },
   };

@@ -119,14 +119,96 @@ export const IDP_CHOICES: readonly IdpChoice[] = [
   },
 ];
 
+/**
+ * A field of a pull source's setup form: a key of the directory's connector object. A secret is
+ * never written back into the page (a form shown again with errors leaves it empty).
+ */
+export interface SetupField {
+  readonly name: string;
+  readonly label: string;
+  readonly hint: string;
+  readonly required: boolean;
+  /** `text` values are trimmed; `password` and `textarea` values are sent as typed. */
+  readonly kind: "text" | "password" | "textarea";
+  readonly secret: boolean;
+  readonly placeholder?: string;
+}
+
 /** A pull source: Roster reads the directory itself; `steps` say what to prepare on the provider's side first. */
-export type PullChoice = Pick<IdpChoice, "key" | "label" | "type" | "blurb"> & { readonly steps?: readonly string[] };
+export type PullChoice = Pick<IdpChoice, "key" | "label" | "type" | "blurb"> & {
+  readonly steps?: readonly string[];
+  /** The connector settings the form asks for; none for CSV (uploads come later). */
+  readonly fields?: readonly SetupField[];
+  /** Said above the fields: how they go together. */
+  readonly fieldsNote?: string;
+};
+
+const LDAP_FIELDS: readonly SetupField[] = [
+  { name: "url", label: "Server URL", hint: "ldaps://ldap.example.com:636 or ldap://…", required: true, kind: "text", secret: false },
+  { name: "bind_dn", label: "Bind DN", hint: "The account Roster reads with, e.g. cn=roster,ou=services,dc=example,dc=com", required: true, kind: "text", secret: false },
+  { name: "password", label: "Bind password", hint: "Stored encrypted; never shown again", required: true, kind: "password", secret: true },
+  { name: "base_dn", label: "Base DN", hint: "Where users and groups are searched, e.g. dc=example,dc=com", required: true, kind: "text", secret: false },
+  { name: "user_filter", label: "User filter (optional)", hint: "Default: people and user objects", required: false, kind: "text", secret: false },
+  { name: "group_filter", label: "Group filter (optional)", hint: "Default: group objects", required: false, kind: "text", secret: false },
+];
+
+const GOOGLE_FIELDS: readonly SetupField[] = [
+  { name: "admin_email", label: "Administrator's email", hint: "The admin the service account acts as, read-only", required: true, kind: "text", secret: false },
+  { name: "customer_id", label: "Customer ID (optional)", hint: "Default: the administrator's own account (my_customer)", required: false, kind: "text", secret: false },
+  { name: "domain", label: "Domain (optional)", hint: "Read only this domain's users and groups, e.g. example.com", required: false, kind: "text", secret: false },
+  { name: "service_account_key", label: "Service account key (JSON)", hint: "The whole JSON key file. Stored encrypted; never shown again.", required: true, kind: "textarea", secret: true, placeholder: '{"type": "service_account", …}' },
+];
+
+const ENTRA_PULL_FIELDS: readonly SetupField[] = [
+  { name: "tenant_id", label: "Directory (tenant) ID", hint: "A GUID, or the tenant's domain such as contoso.onmicrosoft.com", required: true, kind: "text", secret: false },
+  { name: "client_id", label: "Application (client) ID", hint: "From the app registration's Overview", required: true, kind: "text", secret: false },
+  { name: "client_secret", label: "Client secret value", hint: "Stored encrypted; never shown again. Leave empty when you use a certificate.", required: false, kind: "password", secret: true },
+  { name: "certificate", label: "Certificate (PEM, optional)", hint: "The certificate uploaded to the app registration, instead of a client secret", required: false, kind: "textarea", secret: false, placeholder: "-----BEGIN CERTIFICATE-----" },
+  { name: "private_key", label: "Certificate's private key (PEM, optional)", hint: "Only with the certificate. Stored encrypted; never shown again.", required: false, kind: "textarea", secret: true, placeholder: "-----BEGIN PRIVATE KEY-----" },
+];
+
+const OKTA_API_FIELDS: readonly SetupField[] = [
+  { name: "org_url", label: "Okta org URL", hint: "e.g. https://acme.okta.com", required: true, kind: "text", secret: false },
+  { name: "token", label: "API token", hint: "Stored encrypted; never shown again. Leave empty when you use a service app.", required: false, kind: "password", secret: true },
+  { name: "client_id", label: "Service app Client ID (optional)", hint: "Instead of an API token", required: false, kind: "text", secret: false },
+  { name: "private_key", label: "Service app private key (optional)", hint: "PEM or the JWK from Okta. Stored encrypted; never shown again.", required: false, kind: "textarea", secret: true, placeholder: "-----BEGIN PRIVATE KEY-----" },
+  { name: "key_id", label: "Key ID (optional)", hint: "The key's KID on the app; taken from the JWK when it has one", required: false, kind: "text", secret: false },
+];
 
 export const PULL_CHOICES: readonly PullChoice[] = [
-  { key: "ldap", label: "LDAP or Active Directory", type: "ldap", blurb: "Roster reads users and groups from your LDAP server on a schedule." },
+  { key: "ldap", label: "LDAP or Active Directory", type: "ldap", blurb: "Roster reads users and groups from your LDAP server on a schedule.", fields: LDAP_FIELDS },
   { key: "csv", label: "CSV file", type: "csv", blurb: "Upload a spreadsheet export of your users; upload again to update." },
-  { key: "google", label: "Google Workspace", type: "google workspace", blurb: "Roster reads users and groups through the Google Admin SDK.", steps: PULL_SETUP_STEPS["google workspace"] },
+  { key: "google", label: "Google Workspace", type: "google workspace", blurb: "Roster reads users and groups through the Google Admin SDK.", steps: PULL_SETUP_STEPS["google workspace"], fields: GOOGLE_FIELDS },
+  {
+    key: "entra-pull",
+    label: "Microsoft Entra ID (read by Roster)",
+    type: "entra id",
+    blurb: "Roster reads users and groups through Microsoft Graph with an app registration; no provisioning setup in Entra.",
+    steps: PULL_SETUP_STEPS["entra id"],
+    fields: ENTRA_PULL_FIELDS,
+    fieldsNote: "Give the client secret, or the certificate with its private key.",
+  },
+  {
+    key: "okta-api",
+    label: "Okta (read by Roster)",
+    type: "okta api",
+    blurb: "Roster reads users and groups through Okta's Management API with an API token or a service app.",
+    steps: PULL_SETUP_STEPS["okta api"],
+    fields: OKTA_API_FIELDS,
+    fieldsNote: "Give the API token, or the service app's Client ID with its private key.",
+  },
 ];
+
+/** The connector object from a pull choice's form: only the fields given, text trimmed, secrets as typed. */
+export function connectorFromForm(choice: PullChoice, form: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const connector: Record<string, unknown> = {};
+  for (const field of choice.fields ?? []) {
+    const value = form[field.name];
+    if (value === undefined || value.trim() === "") continue;
+    connector[field.name] = field.kind === "text" ? value.trim() : value;
+  }
+  return connector;
+}
 
 /** The generic SCIM guide: for an ingest type without one of its own. */
 export const GENERIC_SCIM = IDP_CHOICES.find((c) => c.key === "scim") as IdpChoice;

@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../../test/support/browser.js";
 import { createTestDatabase, DIALECTS, type Dialect, type TestDatabase } from "../../test/support/databases.js";
+import { startOktaStandin } from "../../test/support/okta-standin.js";
 import { loadConfig } from "../config.js";
 import { type RunningServer, startServer } from "../server/start.js";
 
@@ -64,7 +65,7 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     database = await createTestDatabase(dialect);
     const databaseUrl = database.config.kind === "sqlite" ? `sqlite:${database.config.file}` : database.config.url;
     server = await startServer(
-      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent", ROSTER_SYNC_THREAD: "off" }),
+      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent", ROSTER_SYNC_THREAD: "off", ROSTER_OUTBOUND_PRIVATE: "all" }),
     );
     browser = await launchBrowser();
     await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
@@ -86,7 +87,7 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     expect(await page.getByRole("link", { name: "Back to the application" }).getAttribute("href")).toBe("https://app.example/settings");
     await browser.screenshot(page, "portal-choose-idp");
 
-    await page.getByRole("link", { name: /^Okta/ }).click();
+    await page.getByRole("link", { name: /^Okta\s*Okta pushes/ }).click();
     await page.getByLabel("Directory name").fill("Okta – employees");
     await page.getByRole("button", { name: "Create the directory" }).click();
     await page.getByRole("heading", { name: "Okta – employees" }).waitFor();
@@ -222,6 +223,32 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     const dirs = (await api("GET", "/directories?limit=100", globex.key)).json.data as Json[];
     expect(dirs.find((d) => d.name === "HR export")).toMatchObject({ state: "linked", metadata: { users: { active: 1, inactive: 4 } } });
     await page.close();
+  }, 90_000);
+  it("sets up Okta read through its API with a service app: the steps, the key pasted, Sync now brings the users in", async () => {
+    const okta = await startOktaStandin();
+    try {
+      for (const name of ["ada", "bob", "cy"]) okta.addUser({ login: `${name}@globex.test`, firstName: name, lastName: "Okta" });
+      const app = okta.addServiceApp();
+      const page = await openPortal(await setupLink(globex));
+      await page.getByRole("link", { name: /^Okta \(read by Roster\)/ }).click();
+      await page.getByRole("heading", { name: "Before you start" }).waitFor();
+      expect(await page.locator("section.card ol").textContent()).toContain("okta.groups.read");
+      await page.getByLabel("Directory name").fill("Globex Okta");
+      await page.getByLabel("Okta org URL").fill(okta.orgUrl);
+      await page.getByLabel("Service app Client ID (optional)").fill(app.clientId);
+      await page.getByLabel("Service app private key (optional)").fill(app.privatePem);
+      await page.getByRole("button", { name: "Create the directory" }).click();
+      await page.getByRole("heading", { name: "Globex Okta" }).waitFor();
+      expect(await page.content()).not.toContain(app.privatePem.split("\n")[1]);
+      await page.getByRole("button", { name: "Sync now" }).click();
+      await page.locator('[data-activity="run"]', { hasText: "3 users created" }).waitFor({ timeout: 30_000 });
+      expect(okta.tokenAnswers).toContain("issued DPoP");
+      const dirs = (await api("GET", "/directories?limit=100", globex.key)).json.data as Json[];
+      expect(dirs.find((d) => d.name === "Globex Okta")).toMatchObject({ type: "okta api", connector: { client_id: app.clientId, private_key_set: true } });
+      await page.close();
+    } finally {
+      await okta.close();
+    }
   }, 90_000);
   it("fits a phone-sized screen: no page is wider than the screen, and the copy buttons stay in reach", async () => {
     const page = await openPortal(await setupLink(acme));

@@ -88,4 +88,50 @@ describe.each(DIALECTS)("the setup portal's pages on %s", (dialect) => {
     expect(api).toMatchObject({ type: "google workspace", connector: { admin_email: "admin@acme.test", domain: "acme.test", service_account_key_set: true } });
     expect(JSON.stringify(api)).not.toContain("PRIVATE KEY");
   });
+  it("offers Entra ID read through Graph beside Entra's SCIM provisioning, with its steps, and creates it with the secret sealed, never echoing it", async () => {
+    const s = await session();
+    const home = await get(s, "/portal");
+    expect(home.body).toContain('href="/portal/setup/entra"');
+    expect(home.body).toContain('href="/portal/setup/entra-pull"');
+    const setup = await get(s, "/portal/setup/entra-pull");
+    expect(setup.statusCode).toBe(200);
+    expect(setup.body).toContain("Grant admin consent");
+    expect(setup.body).toContain("User.Read.All");
+    expect(setup.body).toMatch(/<input name="client_secret" type="password"/);
+    expect(setup.body).toMatch(/<textarea name="certificate"/);
+    const form = { idp: "entra-pull", name: "Contoso", tenant_id: "contoso.onmicrosoft.com", client_id: "3c9e1b2a-1111-4000-8000-000000000002", client_secret: "Xy7~portal-secret-value" };
+    const bad = await post(s, "/portal/directories", { ...form, tenant_id: "../evil" });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain("connector.tenant_id");
+    expect(bad.body).toContain('value="3c9e1b2a-1111-4000-8000-000000000002"');
+    expect(bad.body).not.toContain("Xy7~portal-secret-value");
+    const made = await post(s, "/portal/directories", form);
+    expect(made.statusCode, made.body).toBe(303);
+    const id = String(made.headers.location).split("/").pop() ?? "";
+    const api = (await t.app.inject({ method: "GET", url: `/directories/${id}`, headers: bearer(org.key) })).json();
+    expect(api).toMatchObject({ type: "entra id", connector: { tenant_id: "contoso.onmicrosoft.com", client_secret_set: true } });
+    expect(JSON.stringify(api)).not.toContain("Xy7~portal-secret-value");
+  });
+
+  it("offers Okta read through its API, with the service app's steps; the private key is sealed and never echoed", async () => {
+    const s = await session();
+    expect((await get(s, "/portal")).body).toContain('href="/portal/setup/okta-api"');
+    const setup = await get(s, "/portal/setup/okta-api");
+    expect(setup.statusCode).toBe(200);
+    for (const words of ["API Services", "okta.users.read", "okta.groups.read", "Read-only Administrator", "Security → API → Tokens"]) expect(setup.body).toContain(words);
+    const pem = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+    const both = await post(s, "/portal/directories", { idp: "okta-api", name: "Okta", org_url: "https://acme.okta.com", token: "00portal-token-secret", client_id: "0oa1", private_key: pem });
+    expect(both.statusCode).toBe(422);
+    expect(both.body).toContain("connector.token");
+    expect(both.body).not.toContain("00portal-token-secret");
+    // The placeholder says "BEGIN PRIVATE KEY"; the key's own text must not come back.
+    expect(both.body).not.toContain(pem.split("\n")[1]);
+    expect(both.body).toContain('value="0oa1"');
+    const made = await post(s, "/portal/directories", { idp: "okta-api", name: "Okta", org_url: "https://acme.okta.com", token: "", client_id: "0oa1", private_key: pem, key_id: "" });
+    expect(made.statusCode, made.body).toBe(303);
+    const id = String(made.headers.location).split("/").pop() ?? "";
+    const api = (await t.app.inject({ method: "GET", url: `/directories/${id}`, headers: bearer(org.key) })).json();
+    expect(api).toMatchObject({ type: "okta api", connector: { org_url: "https://acme.okta.com", client_id: "0oa1", private_key_set: true } });
+    expect(JSON.stringify(api)).not.toContain("PRIVATE KEY");
+  });
 });

@@ -6,7 +6,7 @@ import type { ConnectorKinds } from "../connectors/connector-kind.js";
 import type { ScimRequestLog } from "../scim/request-log/request-log.js";
 import type { SyncService } from "../sync/sync-service.js";
 import type { DirectoryService } from "../tenancy/directories.js";
-import { choiceForType, GENERIC_SCIM, ingestChoice, PULL_CHOICES } from "./idp-guides.js";
+import { choiceForType, connectorFromForm, GENERIC_SCIM, ingestChoice, PULL_CHOICES } from "./idp-guides.js";
 import { directoryPage } from "./pages/directory-page.js";
 import { homePage } from "./pages/home-page.js";
 import { signedOutPage } from "./pages/link-pages.js";
@@ -33,32 +33,6 @@ const HTML = "text/html; charset=utf-8";
 function ctxOf(request: { portal: PortalContext | null }): PortalContext {
   if (!request.portal) throw Errors.unauthorized();
   return request.portal;
-}
-
-function text(form: Form, name: string): string | undefined {
-  const value = form[name]?.trim();
-  return value ? value : undefined;
-}
-
-/** The LDAP connector object from the setup form's fields. */
-function ldapConnector(form: Form): Record<string, unknown> {
-  const connector: Record<string, unknown> = {};
-  for (const key of ["url", "bind_dn", "password", "base_dn", "user_filter", "group_filter"]) {
-    const value = key === "password" ? form[key] : text(form, key);
-    if (value) connector[key] = value;
-  }
-  return connector;
-}
-
-/** The Google Workspace connector object from the setup form's fields; the key file is sent on as pasted. */
-function googleConnector(form: Form): Record<string, unknown> {
-  const connector: Record<string, unknown> = {};
-  for (const key of ["admin_email", "customer_id", "domain"]) {
-    const value = text(form, key);
-    if (value) connector[key] = value;
-  }
-  if (form.service_account_key?.trim()) connector.service_account_key = form.service_account_key;
-  return connector;
 }
 
 /** The portal's pages, behind a portal session; every POST carries the CSRF token (checked by the plugin). */
@@ -88,7 +62,7 @@ export async function portalPageRoutes(app: FastifyInstance, options: PortalPage
     const ingest = ingestChoice(key);
     const choice = ingest ?? pullChoice(key);
     if (!choice) throw Errors.notFound("Identity provider choice", key);
-    const connector = choice.type === "ldap" ? ldapConnector(form) : choice.type === "google workspace" ? googleConnector(form) : choice.type === "csv" ? {} : undefined;
+    const connector = ingest ? undefined : connectorFromForm(choice, form);
     let created: Awaited<ReturnType<DirectoryService["create"]>>;
     try {
       created = await directories.create({ organization_id: ctx.organizationId, name: form.name ?? "", type: choice.type, connector }, ctx.organizationId, auditContextOf(request));

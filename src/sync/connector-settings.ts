@@ -41,6 +41,12 @@ export function mergeConnector(stored: ConnectorConfig, patch: ConnectorConfig):
   return merged;
 }
 
+/** Whether a PATCH's connector changes a setting that says where the source is (the kind's `positionKeys`). */
+export function movesPosition(kinds: ConnectorKinds, type: string, stored: ConnectorConfig, patch: ConnectorConfig): boolean {
+  const keys = kinds[type]?.positionKeys ?? [];
+  return keys.some((key) => key in patch && JSON.stringify(patch[key] ?? null) !== JSON.stringify(stored[key] ?? null));
+}
+
 /** What the API shows: everything but credentials, which appear only as `<key>_set: true`. */
 export function publicConnector(kinds: ConnectorKinds, type: string, config: ConnectorConfig): Record<string, unknown> {
   const secretKeys = kinds[type]?.secretKeys ?? [];

@@ -203,6 +203,7 @@ export function createDirectoryService(deps: Deps, { pull, scimTokens, store = c
       if (patch.private_network !== undefined) changes.private_network = patch.private_network ? 1 : 0;
       // An organization pointing a connector elsewhere loses the admin's leave, which was for the old address.
       if (patch.connector !== undefined && scope !== null && pull && changesUrl(pull.present(row), patch.connector)) changes.private_network = 0;
+      const positionMoved = patch.connector !== undefined && pull !== undefined && pull.movesPosition(row, patch.connector);
       if (patch.connector !== undefined && pull) {
         const privateNetwork = (changes.private_network ?? row.private_network) === 1;
         changes.connector = pull.reseal(row, patch.connector, outboundPolicy(config.outboundPrivate, privateNetwork, "directory"));
@@ -213,6 +214,8 @@ export function createDirectoryService(deps: Deps, { pull, scimTokens, store = c
         if (changes.connector && row.connector) guarded = guarded.where("connector", "=", row.connector);
         const result = await guarded.executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) throw Errors.conflict(`Directory ${id} was changed concurrently; retry`);
+        // Delta links or a clock of the old address mean nothing at the new one.
+        if (positionMoved && pull) await pull.forgetPosition(trx, id);
         await recordAudit(trx, deps, audit, { action: "directory.updated", targetId: id, organizationId: row.organization_id });
       });
       // The deactivated-members policy travels with a verified token.

@@ -1,5 +1,5 @@
 import type { ConnectorKinds } from "../connectors/connector-kind.js";
-import { checkConnector, mergeConnector, openConnector, publicConnector, sealConnector } from "../sync/connector-settings.js";
+import { checkConnector, mergeConnector, movesPosition, openConnector, publicConnector, sealConnector } from "../sync/connector-settings.js";
 import type { Clock } from "../core/clock.js";
 import { Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
@@ -17,6 +17,10 @@ export interface PullDirectories {
   reseal(row: DirectoryRow, patch: Record<string, unknown>, policy: OutboundPolicy): string;
   /** The connector as the API shows it: no credentials. */
   present(row: DirectoryRow): Record<string, unknown>;
+  /** Whether a PATCH's connector points the source elsewhere, so the kept delta watermark must go. */
+  movesPosition(row: DirectoryRow, patch: Record<string, unknown>): boolean;
+  /** Drops the kept delta watermark: the next run reads everything. */
+  forgetPosition(db: Db, directoryId: string): Promise<void>;
   /** Sets when the scheduler next runs the directory (none without a schedule). */
   schedule(db: Db, row: DirectoryRow): Promise<void>;
 }
@@ -42,6 +46,15 @@ export function createPullDirectories(deps: { readonly clock: Clock; readonly ke
     reseal(row, patch, policy) {
       const stored = openConnector(keyring.box(), row.id, row.connector ?? "");
       return sealChecked(row.type, row.id, mergeConnector(stored, patch), policy);
+    },
+
+    movesPosition(row, patch) {
+      if (row.connector === null) return false;
+      return movesPosition(kinds, row.type, openConnector(keyring.box(), row.id, row.connector), patch);
+    },
+
+    async forgetPosition(db, directoryId) {
+      await db.updateTable("directory_syncs").set({ watermark: null }).where("directory_id", "=", directoryId).execute();
     },
 
     present(row) {

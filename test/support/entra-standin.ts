@@ -9,6 +9,12 @@
  *   client `400 unauthorized_client` (AADSTS700016), an unknown tenant `400 invalid_request`
  *   (AADSTS90002). The access token is a JWT whose `roles` claim lists the application permissions
  *   granted (`Access token claims reference`).
+ * - `Microsoft identity platform certificate credentials`: instead of `client_secret`, a
+ *   `client_assertion` (`client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`)
+ *   signed with the private key of a certificate registered on the app, named in the header by
+ *   `x5t#S256` (SHA-256 thumbprint, alg PS256) or the older `x5t` (SHA-1, alg RS256); `aud` must be
+ *   this token endpoint, `iss` = `sub` = the client id, `exp` in the future, `nbf` not ahead, a
+ *   `jti` not seen before; refusals as `401 invalid_client` AADSTS700027.
  * - Graph `Authentication and authorization basics` and `Microsoft Graph error responses`: a
  *   missing, unknown or expired bearer token is `401 InvalidAuthenticationToken`; a permission not
  *   granted is `403 Authorization_RequestDenied` "Insufficient privileges to complete the
@@ -29,7 +35,12 @@
  *   test asks for one, mid-run.
  * The product never ships this: only tests point an `entra id` directory's URLs at it.
  */
+import { execFileSync } from "node:child_process";
+import { constants, createHash, type KeyObject, verify, X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 
 export interface StandinEntraUser {
@@ -93,6 +104,24 @@ function pick(object: Record<string, unknown>, keys: readonly string[]): Record<
   return out;
 }
 
+/** A self-signed certificate and its key, made by the openssl CLI (Node cannot issue certificates). */
+export function makeCertificate(commonName = "roster-standin"): { certificate: string; privateKey: string } {
+  const dir = mkdtempSync(join(tmpdir(), "entra-cert-"));
+  try {
+    const [key, cert] = [join(dir, "key.pem"), join(dir, "cert.pem")];
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-subj", `/CN=${commonName}`, "-days", "2", "-batch"], { stdio: "ignore" });
+    return { certificate: readFileSync(cert, "utf8"), privateKey: readFileSync(key, "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface RegisteredCertificate {
+  readonly sha256: string;
+  readonly sha1: string;
+  readonly publicKey: KeyObject;
+}
+
 export class EntraStandin {
   readonly tenantId = "6f1c2a7e-0000-4000-8000-standin00001";
   readonly clientId = "3c9e1b2a-0000-4000-8000-standin00002";
@@ -112,6 +141,8 @@ export class EntraStandin {
   #sequence = 0;
   #seq = 0;
   #tokens = new Map<string, number>();
+  readonly #certificates: RegisteredCertificate[] = [];
+  readonly #assertionIds = new Set<string>();
   #throttles: { pattern: RegExp; times: number; status: 429 | 503; retryAfterS: number }[] = [];
   #expireAfter: number | null = null;
   #userLog: ChangeLog = { changed: new Map(), removed: new Map() };
@@ -131,6 +162,12 @@ export class EntraStandin {
   get connector(): { tenant_id: string; client_id: string; client_secret: string; graph_url: string; token_url: string } {
     return { tenant_id: this.tenantId, client_id: this.clientId, client_secret: this.clientSecret, graph_url: this.graphUrl, token_url: this.tokenUrl };
   }
+  /** Registers a certificate on the app registration (Certificates & secrets → Upload certificate). */
+  addCertificate(pem: string): void {
+    const x509 = new X509Certificate(pem);
+    this.#certificates.push({ sha256: createHash("sha256").update(x509.raw).digest("base64url"), sha1: createHash("sha1").update(x509.raw).digest("base64url"), publicKey: x509.publicKey });
+  }
+
   get tokensIssued(): number {
     return this.requests.filter((r) => r === "POST token").length;
   }
@@ -243,7 +280,8 @@ export class EntraStandin {
   }
 
   #handle(request: IncomingMessage, body: string, response: ServerResponse): void {
-    const url = new URL(request.url ?? "/", this.origin);
+    // Links name the host they were asked at, as Graph's do (a test may reach the stand-in by another name).
+    const url = new URL(request.url ?? "/", request.headers.host ? `http://${request.headers.host}` : this.origin);
     if (request.method === "POST" && url.pathname.endsWith("/oauth2/v2.0/token")) {
       this.requests.push("POST token");
       this.#token(url, body, response);
@@ -284,10 +322,14 @@ export class EntraStandin {
     if (tenant !== this.tenantId) return fail(400, "invalid_request", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
     if (form.get("grant_type") !== "client_credentials") return fail(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
     if (form.get("client_id") !== this.clientId) return fail(400, "unauthorized_client", 700016, `Application with identifier '${form.get("client_id")}' was not found in the directory '${tenant}'.`);
-    if (form.get("scope") !== `${this.origin}/.default` && form.get("scope") !== "https://graph.microsoft.com/.default") {
+    const resources = [this.origin, this.origin.replace("127.0.0.1", "localhost"), "https://graph.microsoft.com"];
+    if (!resources.some((resource) => form.get("scope") === `${resource}/.default`)) {
       return fail(400, "invalid_scope", 1002012, `The provided value for scope ${form.get("scope")} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
     }
-    if (form.get("client_secret") !== this.clientSecret) {
+    if (form.has("client_assertion")) {
+      const refused = this.#assertionRefusal(form, `${this.origin}${url.pathname}`);
+      if (refused !== null) return fail(401, "invalid_client", 700027, refused);
+    } else if (form.get("client_secret") !== this.clientSecret) {
       return fail(401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.clientId}'.`);
     }
     const now = Math.floor(Date.now() / 1000);
@@ -295,6 +337,37 @@ export class EntraStandin {
     const token = `${b64url(JSON.stringify({ typ: "JWT", alg: "RS256" }))}.${b64url(JSON.stringify(claims))}.${b64url("standin-signature")}`;
     this.#tokens.set(token, Date.now() + this.tokenLifetimeS * 1000);
     send(response, 200, { token_type: "Bearer", expires_in: this.tokenLifetimeS, ext_expires_in: this.tokenLifetimeS, access_token: token });
+  }
+
+  /** Why a client assertion is refused, or null when it proves the app. */
+  #assertionRefusal(form: URLSearchParams, audience: string): string | null {
+    if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") return "Client assertion type is not supported.";
+    const parts = (form.get("client_assertion") ?? "").split(".");
+    if (parts.length !== 3) return "Client assertion failed signature validation.";
+    let header: Record<string, unknown>;
+    let claims: Record<string, unknown>;
+    try {
+      header = JSON.parse(Buffer.from(parts[0] as string, "base64url").toString("utf8")) as Record<string, unknown>;
+      claims = JSON.parse(Buffer.from(parts[1] as string, "base64url").toString("utf8")) as Record<string, unknown>;
+    } catch {
+      return "Client assertion failed signature validation.";
+    }
+    const cert = this.#certificates.find((c) => (header["x5t#S256"] !== undefined ? c.sha256 === header["x5t#S256"] : c.sha1 === header.x5t));
+    if (!cert) return `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${String(header["x5t#S256"] ?? header.x5t ?? "")}']`;
+    const input = Buffer.from(`${parts[0]}.${parts[1]}`);
+    const signature = Buffer.from(parts[2] as string, "base64url");
+    const valid =
+      header.alg === "PS256"
+        ? verify("sha256", input, { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature)
+        : header.alg === "RS256" && verify("sha256", input, cert.publicKey, signature);
+    if (!valid) return "Client assertion contains an invalid signature.";
+    const now = Date.now() / 1000;
+    if (claims.aud !== audience) return `Client assertion audience claim does not match Realm issuer. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`;
+    if (claims.iss !== this.clientId || claims.sub !== this.clientId) return "Client assertion issuer and subject must be the application's client id.";
+    if (typeof claims.exp !== "number" || claims.exp <= now || (typeof claims.nbf === "number" && claims.nbf > now + 60)) return "Client assertion is not within its valid time range.";
+    if (typeof claims.jti !== "string" || this.#assertionIds.has(claims.jti)) return "Client assertion has been replayed (jti already used).";
+    this.#assertionIds.add(claims.jti);
+    return null;
   }
 
   #require(...any: Permission[]): void {
@@ -444,7 +517,7 @@ export class EntraStandin {
     // The round's end: where the next one starts. Kept in every page's link so paging sees one point in time.
     const upTo = q.has("upto") ? Number(q.get("upto")) : this.#seq;
     const deltaLink = () => {
-      const link = new URL(`${this.graphUrl}/${kind}/delta`);
+      const link = new URL(`${url.origin}/v1.0/${kind}/delta`);
       link.searchParams.set("$select", select.join(","));
       link.searchParams.set("$deltatoken", b64url(`seq:${upTo}`));
       return link.href;

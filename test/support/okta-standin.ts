@@ -14,8 +14,20 @@
  *   `Link: <…>; rel="self"` and `Link: <…>; rel="next"` as separate headers, no next on the last page.
  * - Rate limiting (`Rate limits`): `X-Rate-Limit-Limit`, `-Remaining`, `-Reset` (epoch seconds) on
  *   every answer; a `429` (`E0000047`) when a test asks for one.
+ * - OAuth 2.0 for Okta with a service app (the org authorization server, `POST /oauth2/v1/token`):
+ *   `client_credentials` with `client_assertion` (private-key JWT): the RS256 signature checked
+ *   against the app's public key (by `kid` when given), `iss` = `sub` = the client id, `aud` = this
+ *   token endpoint, `exp` in the future and at most an hour after `iat`, a `jti` never seen before;
+ *   `invalid_client` otherwise. Each scope must be granted to the app (`invalid_scope`). An app that
+ *   requires DPoP (the default for new service apps) answers a request without a proof
+ *   `invalid_dpop_proof`, then asks for a nonce (`use_dpop_nonce` with `DPoP-Nonce`), and issues
+ *   `token_type: DPoP` tokens bound to the proof's key (RFC 9449: `typ`, `jwk`, `htm`, `htu`, `iat`,
+ *   `jti`, `nonce` checked). The API takes `Bearer` tokens, and bound tokens only as `DPoP` with a
+ *   proof carrying `ath`; an expired or unknown token is `401` E0000011; a token without the scope
+ *   the endpoint needs is `403` E0000006 with `error="insufficient_scope"`.
  * The product never ships this: only tests point an `okta api` directory's `org_url` at it.
  */
+import { createHash, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject, randomBytes, verify } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -40,6 +52,67 @@ export interface StandinGroup {
 }
 
 export const RATE_LIMIT = 600;
+
+export interface StandinServiceApp {
+  readonly clientId: string;
+  readonly keyId: string;
+  publicKey: KeyObject;
+  /** The private key as Okta's console shows it (a JWK with its kid) and as PEM. */
+  readonly privateJwk: JsonWebKey & { kid: string };
+  readonly privatePem: string;
+  scopes: Set<string>;
+  requireDpop: boolean;
+}
+
+interface IssuedToken {
+  clientId: string;
+  scopes: Set<string>;
+  expiresAt: number;
+  /** The DPoP key's thumbprint the token is bound to, or null for a Bearer token. */
+  jkt: string | null;
+}
+
+interface Jwt {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  input: Buffer;
+  signature: Buffer;
+}
+
+function decodeJwt(text: string): Jwt | null {
+  const parts = text.split(".");
+  if (parts.length !== 3) return null;
+  try {
+    const [h, p, sig] = parts as [string, string, string];
+    const header = JSON.parse(Buffer.from(h, "base64url").toString("utf8")) as Record<string, unknown>;
+    const payload = JSON.parse(Buffer.from(p, "base64url").toString("utf8")) as Record<string, unknown>;
+    return { header, payload, input: Buffer.from(`${h}.${p}`), signature: Buffer.from(sig, "base64url") };
+  } catch {
+    return null;
+  }
+}
+
+function verifies(jwt: Jwt, key: KeyObject): boolean {
+  const alg = jwt.header.alg;
+  try {
+    if (alg === "RS256") return verify("sha256", jwt.input, key, jwt.signature);
+    if (alg === "ES256") return verify("sha256", jwt.input, { key, dsaEncoding: "ieee-p1363" }, jwt.signature);
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+function thumbprintOf(jwk: JsonWebKey): string {
+  const members = jwk.kty === "EC" ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { e: jwk.e, kty: jwk.kty, n: jwk.n };
+  return createHash("sha256").update(JSON.stringify(members)).digest("base64url");
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
   response.writeHead(status, { "content-type": "application/json", ...headers });
@@ -133,6 +206,47 @@ export class OktaStandin {
   /** Set by a test: the requests left in an endpoint's current window, from its next request on. */
   readonly remaining = new Map<string, number>();
   #windows = new Map<string, { second: number; remaining: number }>();
+  readonly apps = new Map<string, StandinServiceApp>();
+  readonly #issued = new Map<string, IssuedToken>();
+  readonly #seenJti = new Set<string>();
+  #dpopNonce = randomBytes(12).toString("base64url");
+  /** Set by a test: the API, too, asks DPoP proofs for its nonce (RFC 9449 §9), as a resource server may. */
+  resourceNonce = false;
+  /** Access tokens issued from now on last this long (Okta's last an hour). */
+  accessTokenLifetimeS = 3600;
+  /** Token requests answered, each as `<error or "issued"> <token_type>`: what a test checks the handshake by. */
+  readonly tokenAnswers: string[] = [];
+
+  get tokenUrl(): string {
+    return `${this.orgUrl}/oauth2/v1/token`;
+  }
+
+  /** A service app with a fresh RSA key pair; by default it requires DPoP, as Okta's console does for a new one. */
+  addServiceApp(options: { scopes?: readonly string[]; requireDpop?: boolean } = {}): StandinServiceApp {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const keyId = `kid-${randomBytes(6).toString("hex")}`;
+    const app: StandinServiceApp = {
+      clientId: `0oa${randomBytes(8).toString("hex")}`,
+      keyId,
+      publicKey,
+      privateJwk: { ...privateKey.export({ format: "jwk" }), kid: keyId },
+      privatePem: privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+      scopes: new Set(options.scopes ?? ["okta.users.read", "okta.groups.read"]),
+      requireDpop: options.requireDpop ?? true,
+    };
+    this.apps.set(app.clientId, app);
+    return app;
+  }
+
+  /** Every access token issued so far expires now (as an hour passing would do). */
+  expireAccessTokens(): void {
+    for (const token of this.#issued.values()) token.expiresAt = 0;
+  }
+
+  /** Okta rotates its DPoP nonce: proofs with the old one are asked again. */
+  rotateDpopNonce(): void {
+    this.#dpopNonce = randomBytes(12).toString("base64url");
+  }
 
   get orgUrl(): string {
     return `http://127.0.0.1:${this.#port}`;
@@ -229,9 +343,18 @@ export class OktaStandin {
       send(response, 429, oktaError("E0000047", "API call exceeded rate limit due to too many requests."), { "x-rate-limit-limit": String(RATE_LIMIT), "x-rate-limit-remaining": "0", "x-rate-limit-reset": reset });
       return;
     }
+    if (url.pathname === "/oauth2/v1/token") {
+      void this.#token(request, url, response);
+      return;
+    }
     const rate = this.#rateHeaders(bucket);
-    if (request.headers.authorization !== `SSWS ${this.token}`) {
-      send(response, 401, oktaError("E0000011", "Invalid token provided"), rate);
+    const refusal = this.#authorization(request, url);
+    if (refusal !== null) {
+      send(response, refusal.status, oktaError(refusal.status === 401 ? "E0000011" : "E0000006", refusal.status === 401 ? "Invalid token provided" : "You do not have permission to perform the requested action"), {
+        ...rate,
+        ...(refusal.challenge ? { "www-authenticate": refusal.challenge } : {}),
+        ...(refusal.nonce ? { "dpop-nonce": refusal.nonce } : {}),
+      });
       return;
     }
     if (this.forbidden?.test(url.pathname)) {
@@ -248,6 +371,91 @@ export class OktaStandin {
       if ((error as Error).message !== "bad filter") throw error;
       send(response, 400, oktaError("E0000031", "Invalid search criteria."), rate);
     }
+  }
+
+  /** Null when the request may go on; else the status (401 or 403) and the challenge to answer with. */
+  #authorization(request: IncomingMessage, url: URL): { status: number; challenge?: string; nonce?: string } | null {
+    const header = request.headers.authorization ?? "";
+    if (header === `SSWS ${this.token}`) return null;
+    const match = /^(Bearer|DPoP) (\S+)$/.exec(header);
+    const issued = match ? this.#issued.get(match[2] as string) : undefined;
+    if (!match || !issued || issued.expiresAt <= Date.now()) return { status: 401, challenge: `${match?.[1] ?? "Bearer"} error="invalid_token", error_description="The access token is invalid or has expired."` };
+    const token = match[2] as string;
+    if (issued.jkt !== null) {
+      if (match[1] !== "DPoP") return { status: 401, challenge: 'DPoP error="invalid_token", error_description="The access token is bound to a DPoP key"' };
+      const proof = this.#dpopProof(request, url, { ath: createHash("sha256").update(token, "ascii").digest("base64url"), ...(this.resourceNonce ? { nonce: this.#dpopNonce } : {}) });
+      if (proof === "use_dpop_nonce") return { status: 401, challenge: 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"', nonce: this.#dpopNonce };
+      if (proof !== `jkt:${issued.jkt}`) return { status: 401, challenge: `DPoP error="invalid_dpop_proof", error_description="${proof.startsWith("jkt:") ? "The DPoP proof's key is not the token's." : proof}"` };
+    } else if (match[1] !== "Bearer") return { status: 401, challenge: 'Bearer error="invalid_token"' };
+    const needed = url.pathname.startsWith("/api/v1/groups") ? "okta.groups.read" : "okta.users.read";
+    if (!issued.scopes.has(needed)) return { status: 403, challenge: `Bearer error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", scope="${needed}"` };
+    return null;
+  }
+
+  /** A DPoP proof (RFC 9449 §4.3) checked for this request: `jkt:<its key's thumbprint>`, or why it is refused. */
+  #dpopProof(request: IncomingMessage, url: URL, expect: { ath?: string; nonce?: string }): string {
+    const text = request.headers.dpop;
+    if (typeof text !== "string") return "The DPoP proof JWT header is missing.";
+    const jwt = decodeJwt(text);
+    if (jwt === null || jwt.header.typ !== "dpop+jwt" || typeof jwt.header.jwk !== "object" || jwt.header.jwk === null) return "The DPoP proof is not a dpop+jwt with a jwk.";
+    const jwk = jwt.header.jwk as JsonWebKey;
+    if ("d" in jwk) return "The DPoP proof's jwk is a private key.";
+    let key: KeyObject;
+    try {
+      key = createPublicKey({ key: jwk, format: "jwk" });
+    } catch {
+      return "The DPoP proof's jwk is not a key.";
+    }
+    if (!verifies(jwt, key)) return "The DPoP proof's signature is invalid.";
+    const { htm, htu, iat, jti, ath, nonce } = jwt.payload;
+    if (htm !== request.method) return "The DPoP proof's htm does not match.";
+    if (htu !== `${url.origin}${url.pathname}`) return "The DPoP proof's htu does not match.";
+    if (typeof iat !== "number" || Math.abs(iat - Date.now() / 1000) > 60) return "The DPoP proof's iat is not current.";
+    if (typeof jti !== "string" || this.#seenJti.has(`dpop:${jti}`)) return "The DPoP proof's jti was used before.";
+    this.#seenJti.add(`dpop:${jti}`);
+    if (expect.ath !== undefined && ath !== expect.ath) return "The DPoP proof's ath does not match the access token.";
+    if (expect.nonce !== undefined && nonce !== expect.nonce) return "use_dpop_nonce";
+    return `jkt:${thumbprintOf(jwk)}`;
+  }
+
+  async #token(request: IncomingMessage, url: URL, response: ServerResponse): Promise<void> {
+    const form = new URLSearchParams(await readBody(request));
+    const refuse = (status: number, error: string, description: string, headers: Record<string, string> = {}) => {
+      this.tokenAnswers.push(error);
+      send(response, status, { error, error_description: description }, headers);
+    };
+    if (request.method !== "POST") return refuse(405, "invalid_request", "The endpoint does not support the provided HTTP method.");
+    if (form.get("grant_type") !== "client_credentials") return refuse(400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.");
+    if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") return refuse(401, "invalid_client", "Client authentication failed.");
+    const jwt = decodeJwt(form.get("client_assertion") ?? "");
+    const app = jwt && typeof jwt.payload.iss === "string" ? this.apps.get(jwt.payload.iss) : undefined;
+    if (!jwt || !app) return refuse(401, "invalid_client", "The client_assertion token is invalid.");
+    if (jwt.header.alg !== "RS256" || (jwt.header.kid !== undefined && jwt.header.kid !== app.keyId) || !verifies(jwt, app.publicKey)) {
+      return refuse(401, "invalid_client", "The client_assertion signature is invalid.");
+    }
+    const { sub, aud, exp, iat, jti } = jwt.payload;
+    const now = Date.now() / 1000;
+    if (sub !== app.clientId) return refuse(401, "invalid_client", "The client_assertion token has an invalid subject.");
+    if (aud !== this.tokenUrl) return refuse(401, "invalid_client", "The audience [aud] claim in the client_assertion token is invalid.");
+    if (typeof exp !== "number" || exp <= now) return refuse(401, "invalid_client", "The client_assertion token is expired.");
+    if (typeof iat === "number" && exp - iat > 3600) return refuse(401, "invalid_client", "The client_assertion token has an expiration too far in the future.");
+    if (typeof jti !== "string" || jti === "") return refuse(401, "invalid_client", "The client_assertion token must contain a jti claim.");
+    if (this.#seenJti.has(`client:${jti}`)) return refuse(401, "invalid_client", "The client_assertion token has already been used.");
+    this.#seenJti.add(`client:${jti}`);
+    const scopes = (form.get("scope") ?? "").split(" ").filter((x) => x !== "");
+    if (scopes.length === 0 || scopes.some((x) => !app.scopes.has(x))) return refuse(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.");
+    let jkt: string | null = null;
+    if (request.headers.dpop !== undefined || app.requireDpop) {
+      const proof = this.#dpopProof(request, url, { nonce: this.#dpopNonce });
+      if (proof === "use_dpop_nonce") return refuse(400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.", { "dpop-nonce": this.#dpopNonce });
+      if (!proof.startsWith("jkt:")) return refuse(400, "invalid_dpop_proof", proof);
+      jkt = proof.slice(4);
+    }
+    const token = `okta-at-${randomBytes(16).toString("hex")}`;
+    this.#issued.set(token, { clientId: app.clientId, scopes: new Set(scopes), expiresAt: Date.now() + this.accessTokenLifetimeS * 1000, jkt });
+    const tokenType = jkt === null ? "Bearer" : "DPoP";
+    this.tokenAnswers.push(`issued ${tokenType}`);
+    send(response, 200, { token_type: tokenType, expires_in: this.accessTokenLifetimeS, access_token: token, scope: scopes.join(" ") });
   }
 
   #route(url: URL, response: ServerResponse, rate: Record<string, string>): void {

@@ -1,14 +1,12 @@
 import type { FieldError } from "../../core/errors.js";
 import { type CheckedConfig, checkHttpUrl, checkInteger } from "../config-fields.js";
+import { readCertificateCredential } from "./entra-credential.js";
 
-/** The `connector` object of an `entra id` directory. */
-export interface EntraConfig {
+interface EntraCommon {
   /** The tenant's id (a GUID) or one of its domain names (`contoso.onmicrosoft.com`). */
   readonly tenant_id: string;
   /** The app registration's Application (client) ID. */
   readonly client_id: string;
-  /** A client secret's value (not its id); sealed at rest. */
-  readonly client_secret: string;
   /** Only the users in these groups (ids or display names), nested members included; only these groups. */
   readonly group_filter?: readonly string[] | undefined;
   /** Microsoft Graph's base, with its version: a sovereign cloud or a stand-in may be named. */
@@ -19,6 +17,26 @@ export interface EntraConfig {
   readonly timeout_ms?: number | undefined;
 }
 
+/** The app proves itself with a client secret. */
+export interface EntraSecretConfig extends EntraCommon {
+  /** A client secret's value (not its id); sealed at rest. */
+  readonly client_secret: string;
+  readonly certificate?: undefined;
+  readonly private_key?: undefined;
+}
+
+/** The app proves itself with a certificate: a client assertion signed with its private key. */
+export interface EntraCertificateConfig extends EntraCommon {
+  readonly client_secret?: undefined;
+  /** The certificate uploaded to the app registration, PEM (public: shown by the API). */
+  readonly certificate: string;
+  /** The certificate's private key, PEM or JWK; sealed at rest. */
+  readonly private_key: string | Readonly<Record<string, unknown>>;
+}
+
+/** The `connector` object of an `entra id` directory: a client secret or a certificate, never both. */
+export type EntraConfig = EntraSecretConfig | EntraCertificateConfig;
+
 export const ENTRA_DEFAULTS = Object.freeze({
   graph_url: "https://graph.microsoft.com/v1.0",
   token_url: "https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token",
@@ -28,7 +46,7 @@ export const ENTRA_DEFAULTS = Object.freeze({
 const TIMEOUT_MS = { min: 100, max: 600_000 };
 /** Each filter group costs a member list per run; more than this is better served by a full tenant read. */
 const MAX_FILTER_GROUPS = 100;
-const FIELDS = new Set(["tenant_id", "client_id", "client_secret", "group_filter", "graph_url", "token_url", "timeout_ms"]);
+const FIELDS = new Set(["tenant_id", "client_id", "client_secret", "certificate", "private_key", "group_filter", "graph_url", "token_url", "timeout_ms"]);
 /** A GUID or a domain name: letters, digits, dots and hyphens only (it goes into the token endpoint's path). */
 const TENANT = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 
@@ -53,6 +71,29 @@ function requiredText(raw: Record<string, unknown>, key: string, what: string, e
   if (typeof raw[key] !== "string" || (raw[key] as string).trim() === "") errors.push({ field: `connector.${key}`, code: "required", message: `is required: ${what}` });
 }
 
+function present(value: unknown): boolean {
+  return value !== undefined && !(typeof value === "string" && value.trim() === "");
+}
+
+/** A client secret, or a certificate with its private key; never both. */
+function checkCredential(raw: Record<string, unknown>, errors: FieldError[]): void {
+  const certificate = present(raw.certificate) || present(raw.private_key);
+  if (!certificate) {
+    requiredText(raw, "client_secret", "a client secret's value (or certificate and private_key)", errors);
+    return;
+  }
+  if (present(raw.client_secret)) {
+    errors.push({ field: "connector.client_secret", code: "conflict", message: "give either client_secret or certificate with private_key, not both" });
+    return;
+  }
+  if (!present(raw.certificate)) errors.push({ field: "connector.certificate", code: "required", message: "is required with private_key: the certificate uploaded to the app registration (PEM)" });
+  if (!present(raw.private_key)) errors.push({ field: "connector.private_key", code: "required", message: "is required with certificate: its private key (PEM)" });
+  if (present(raw.certificate) && present(raw.private_key)) {
+    const read = readCertificateCredential(raw.certificate, raw.private_key);
+    if (!read.ok) errors.push({ field: `connector.${read.field}`, code: "invalid", message: read.message });
+  }
+}
+
 function checkGroupFilter(value: unknown): FieldError | null {
   if (value === undefined) return null;
   const field = "connector.group_filter";
@@ -66,7 +107,7 @@ function checkGroupFilter(value: unknown): FieldError | null {
 /** Validates an `entra id` connector object from the API; every problem named by field (`connector.…`). */
 export function checkEntraConfig(input: unknown): CheckedEntraConfig {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ field: "connector", code: "type", message: "must be an object with tenant_id, client_id and client_secret" }] };
+    return { ok: false, errors: [{ field: "connector", code: "type", message: "must be an object with tenant_id, client_id and client_secret (or certificate and private_key)" }] };
   }
   const raw = input as Record<string, unknown>;
   const errors: FieldError[] = [];
@@ -78,7 +119,7 @@ export function checkEntraConfig(input: unknown): CheckedEntraConfig {
     errors.push({ field: "connector.tenant_id", code: "invalid", message: "must be the tenant's id (a GUID) or a domain name such as contoso.onmicrosoft.com" });
   }
   requiredText(raw, "client_id", "the app registration's Application (client) ID", errors);
-  requiredText(raw, "client_secret", "a client secret's value", errors);
+  checkCredential(raw, errors);
   const filterError = checkGroupFilter(raw.group_filter);
   if (filterError) errors.push(filterError);
   for (const [key, what, appended] of [
@@ -86,19 +127,22 @@ export function checkEntraConfig(input: unknown): CheckedEntraConfig {
     ["token_url", "the token endpoint", "form parameters"],
   ] as const) {
     if (raw[key] === undefined) continue;
-    const urlError = checkHttpUrl(raw[key], { field: `connector.${key}`, what, credential: "the client secret", appended });
+    const urlError = checkHttpUrl(raw[key], { field: `connector.${key}`, what, credential: "the client credential", appended });
     if (urlError) errors.push(urlError);
   }
   const timeoutError = checkInteger("connector.timeout_ms", raw.timeout_ms, TIMEOUT_MS);
   if (timeoutError) errors.push(timeoutError);
   if (errors.length > 0) return { ok: false, errors };
   const text = (key: string) => (raw[key] as string).trim();
+  const credential = present(raw.client_secret)
+    ? { client_secret: text("client_secret") }
+    : { certificate: text("certificate"), private_key: typeof raw.private_key === "string" ? raw.private_key.trim() : (raw.private_key as Record<string, unknown>) };
   return {
     ok: true,
     value: {
       tenant_id: text("tenant_id"),
       client_id: text("client_id"),
-      client_secret: text("client_secret"),
+      ...credential,
       ...(raw.group_filter === undefined ? {} : { group_filter: (raw.group_filter as string[]).map((g) => g.trim()) }),
       ...(raw.graph_url === undefined ? {} : { graph_url: text("graph_url") }),
       ...(raw.token_url === undefined ? {} : { token_url: text("token_url") }),

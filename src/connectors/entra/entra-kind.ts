@@ -11,9 +11,11 @@ function settings(config: Readonly<Record<string, unknown>>): EntraConfig {
   return checked.value;
 }
 
-/** The `entra id` directory type for the connector registry: the client secret is the only secret. */
+/** The `entra id` directory type for the connector registry: the client secret and the certificate's private key are secrets. */
 export const entraKind: ConnectorKind = Object.freeze({
-  secretKeys: ["client_secret"],
+  secretKeys: ["client_secret", "private_key"],
+  // Delta links hold Graph's host and the tenant: another Graph or tenant cannot follow them.
+  positionKeys: ["graph_url", "tenant_id"],
   validate(config: Readonly<Record<string, unknown>>): FieldError[] {
     const checked = checkEntraConfig(config);
     return checked.ok ? [] : [...checked.errors];

@@ -150,6 +150,29 @@ describe.each(DIALECTS)("entra id directories end to end on %s", (dialect) => {
     expect((await user("u000@contoso.test"))?.groups.map((g) => g.name)).toEqual(["All Staff"]);
   });
 
+  it("a changed graph_url drops the kept delta links (they name the old host): the next run is a full one, and keeps the new host's links", async () => {
+    const watermark = async () => (await t.storage.db.selectFrom("directory_syncs").select("watermark").where("directory_id", "=", dirId).executeTakeFirstOrThrow()).watermark;
+    const kept = await watermark();
+    expect(kept).toContain(`${entra.origin}/v1.0/users/delta`);
+    // A setting that does not move the source keeps them.
+    expect((await t.app.inject({ method: "PATCH", url: `/directories/${dirId}`, headers: admin, payload: { connector: { timeout_ms: 20_000 } } })).statusCode).toBe(200);
+    expect(await watermark()).toBe(kept);
+    // The same Graph under another name: another origin, as a move to another cloud would be.
+    const moved = entra.graphUrl.replace("127.0.0.1", "localhost");
+    const patched = await t.app.inject({ method: "PATCH", url: `/directories/${dirId}`, headers: admin, payload: { connector: { graph_url: moved } } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(await watermark()).toBeNull();
+    const run = await sync({ mode: "delta" });
+    expect(run, JSON.stringify(run.failure)).toMatchObject({ state: "succeeded", mode: "full", counts: { failed: 0 } });
+    const links = JSON.parse((await watermark()) ?? "{}") as { users?: string; groups?: string };
+    expect(links.users).toMatch(/^http:\/\/localhost:\d+\/v1\.0\/users\/delta\?/);
+    expect(links.groups).toMatch(/^http:\/\/localhost:\d+\/v1\.0\/groups\/delta\?/);
+    // And a delta run follows them.
+    expect(await sync({ mode: "delta" })).toMatchObject({ state: "succeeded", mode: "delta" });
+    await t.app.inject({ method: "PATCH", url: `/directories/${dirId}`, headers: admin, payload: { connector: { graph_url: entra.graphUrl, timeout_ms: null } } });
+    expect(await watermark()).toBeNull();
+  });
+
   it("a full run waits out a 429 and a 503 with Retry-After mid-run, and takes a new token when its own expires", async () => {
     entra.throttle(/\/transitiveMembers\//, 1, { retryAfterS: 1 });
     entra.throttle(/^\/v1\.0\/users$/, 1, { status: 503, retryAfterS: 1 });

@@ -23,7 +23,7 @@ async function removalsOf(items: AsyncIterable<SourceRemoval> | undefined): Prom
 
 describe("entra id source against the Entra stand-in", () => {
   let entra: EntraStandin;
-  const config = (extra: Partial<EntraConfig> = {}): EntraConfig => ({ ...(entra.connector as unknown as EntraConfig), ...extra });
+  const config = (extra: Partial<EntraConfig> = {}): EntraConfig => ({ ...(entra.connector as unknown as EntraConfig), ...extra }) as EntraConfig;
   const source = (extra: Partial<EntraConfig> = {}) => createEntraSource(config(extra), { maxWaitMs: 5000 });
 
   beforeAll(async () => {

@@ -3,6 +3,7 @@ import { type ConnectorSource, type ReadOptions, SourceError, type SourceGroup, 
 import { type DeltaLinks, decodeDeltaLinks, encodeDeltaLinks } from "./delta-links.js";
 import { ENTRA_DEFAULTS, type EntraConfig, graphBase, graphScope, tokenEndpoint } from "./entra-config.js";
 import { GROUP_SELECT, readEntraGroup } from "./entra-group.js";
+import { entraCredential } from "./entra-credential.js";
 import { createTokenSource } from "./entra-token.js";
 import { readEntraUser, USER_SELECT } from "./entra-user.js";
 import { createGraphHttp, type GraphHttp } from "./graph-http.js";
@@ -23,7 +24,7 @@ export interface EntraSourceOptions {
 /** What a source opens with: the settings' HTTP client, for the source and the test action alike. */
 export function graphHttpFor(config: EntraConfig, options: EntraSourceOptions = {}): GraphHttp {
   const timeoutMs = config.timeout_ms ?? ENTRA_DEFAULTS.timeout_ms;
-  const tokens = createTokenSource({ tokenUrl: tokenEndpoint(config), clientId: config.client_id, clientSecret: config.client_secret, scope: graphScope(config), timeoutMs });
+  const tokens = createTokenSource({ tokenUrl: tokenEndpoint(config), clientId: config.client_id, credential: entraCredential(config), scope: graphScope(config), timeoutMs });
   return createGraphHttp({ baseUrl: graphBase(config), tokens, timeoutMs, retries: options.retries, maxWaitMs: options.maxWaitMs });
 }
 

@@ -2,6 +2,7 @@ import type { ConnectorCheck } from "../connector-kind.js";
 import { SourceError } from "../source.js";
 import type { EntraConfig } from "./entra-config.js";
 import { ENTRA_DEFAULTS, graphBase, graphScope, tokenEndpoint } from "./entra-config.js";
+import { entraCredential } from "./entra-credential.js";
 import { createTokenSource, grantedRoles } from "./entra-token.js";
 import { createGraphHttp, GraphError, type GraphHttp } from "./graph-http.js";
 import { resolveFilterGroups } from "./group-filter.js";
@@ -34,7 +35,7 @@ function refusal(permission: string, error: unknown, granted: readonly string[] 
  */
 export async function testEntraConnection(config: EntraConfig, signal: AbortSignal): Promise<ConnectorCheck[]> {
   const timeoutMs = config.timeout_ms ?? ENTRA_DEFAULTS.timeout_ms;
-  const tokens = createTokenSource({ tokenUrl: tokenEndpoint(config), clientId: config.client_id, clientSecret: config.client_secret, scope: graphScope(config), timeoutMs });
+  const tokens = createTokenSource({ tokenUrl: tokenEndpoint(config), clientId: config.client_id, credential: entraCredential(config), scope: graphScope(config), timeoutMs });
   // A test answers now: one short wait for a throttled read at most.
   const http: GraphHttp = createGraphHttp({ baseUrl: graphBase(config), tokens, timeoutMs, retries: 1, maxWaitMs: 5000 });
   const checks: ConnectorCheck[] = [];

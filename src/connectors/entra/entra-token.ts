@@ -1,11 +1,13 @@
 import { outboundFetch } from "../../outbound/outbound-fetch.js";
 import { fetchFailure } from "../fetch-failure.js";
+import { CLIENT_ASSERTION_TYPE, clientAssertion } from "../jwt-signing.js";
 import { SourceError } from "../source.js";
+import type { EntraCredential } from "./entra-credential.js";
 
 export interface TokenOptions {
   readonly tokenUrl: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  readonly credential: EntraCredential;
   readonly scope: string;
   readonly timeoutMs: number;
 }
@@ -33,9 +35,21 @@ function entraError(body: unknown): string {
   return first ? `${first}${code ? ` (${code})` : ""}` : code;
 }
 
+/**
+ * The client secret, or a client assertion signed with the certificate's key as Microsoft's
+ * "certificate credentials" describe it: PS256, the certificate named by `x5t#S256`, the token
+ * endpoint as audience, the client as issuer and subject, a fresh `jti`, valid for minutes.
+ */
+function credentialForm(options: TokenOptions): Record<string, string> {
+  const { credential } = options;
+  if (credential.kind === "secret") return { client_secret: credential.secret };
+  const assertion = clientAssertion({ alg: "PS256", key: credential.key, header: { "x5t#S256": credential.thumbprint }, clientId: options.clientId, audience: options.tokenUrl }, Date.now());
+  return { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion };
+}
+
 async function requestToken(options: TokenOptions, signal: AbortSignal): Promise<{ token: string; renewAt: number }> {
   const where = `POST ${new URL(options.tokenUrl).origin}${new URL(options.tokenUrl).pathname}`;
-  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: options.clientId, client_secret: options.clientSecret, scope: options.scope });
+  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: options.clientId, scope: options.scope, ...credentialForm(options) });
   let response: Response;
   let text: string;
   try {

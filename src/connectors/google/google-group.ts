@@ -20,11 +20,14 @@ export function readGoogleGroup(group: unknown, position: string): GoogleGroup |
   return { kind: "group", group: { idpId: id, name, rawAttributes: Object.fromEntries(Object.entries(group).filter(([key]) => !NOT_RAW.has(key))) } };
 }
 
-/** A member of `members.list`: a user's or a group's id; `CUSTOMER` (everyone in the account) and anything else are null. */
-export function readMember(member: unknown): { readonly type: "USER" | "GROUP"; readonly id: string } | null {
+/**
+ * A member of `members.list`: a user's or a group's id, or `CUSTOMER` ("all users in the
+ * organization", whose id is the account's customer ID); anything else is null.
+ */
+export function readMember(member: unknown): { readonly type: "USER" | "GROUP" | "CUSTOMER"; readonly id: string } | null {
   if (!isObject(member)) return null;
   const id = text(member.id);
   if (id === null) return null;
-  if (member.type === "USER" || member.type === "GROUP") return { type: member.type, id };
+  if (member.type === "USER" || member.type === "GROUP" || member.type === "CUSTOMER") return { type: member.type, id };
   return null;
 }

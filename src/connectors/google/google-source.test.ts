@@ -97,7 +97,7 @@ describe("google workspace source against the Google stand-in", () => {
     const inner = google.addGroup("Inner", [ids[1] as string, ids[2] as string]);
     const loop = google.addGroup("Loop", [ids[3] as string, inner.id]);
     inner.members.set(loop.id, "GROUP");
-    const outer = google.addGroup("Outer", [ids[4] as string, loop.id, "C01standin"], { C01standin: "CUSTOMER" });
+    const outer = google.addGroup("Outer", [ids[4] as string, loop.id]);
     const empty = google.addGroup("Empty", []);
     try {
       const before = google.requests.length;
@@ -114,6 +114,29 @@ describe("google workspace source against the Google stand-in", () => {
       expect(memberReads[0]).toMatch(/\/members\?maxResults=200$/);
     } finally {
       for (const g of [inner, loop, outer, empty]) google.groups.delete(g.id);
+    }
+  });
+
+  it("expands a CUSTOMER member (all users in the organization) into every user of the account, listed once per run", async () => {
+    const ids = [...google.users.keys()];
+    const everyone = google.addGroup("Everyone", [google.customerId], { [google.customerId]: "CUSTOMER" });
+    const wrapper = google.addGroup("Staff", [everyone.id, ids[0] as string]);
+    const also = google.addGroup("All Hands", [google.customerId], { [google.customerId]: "CUSTOMER" });
+    try {
+      const before = google.requests.length;
+      const groups = await all<SourceGroup>(source().groups({ signal: signal() }));
+      const byName = new Map(groups.map((g) => [g.name, new Set(g.memberIdpIds)]));
+      const accountUsers = new Set(google.users.keys());
+      expect(accountUsers.size).toBeGreaterThan(1000);
+      expect(byName.get("Everyone")).toEqual(accountUsers);
+      expect(byName.get("Staff")).toEqual(accountUsers);
+      expect(byName.get("All Hands")).toEqual(accountUsers);
+      // Three groups hold the account: its users are listed once (3 pages of 500), ids only.
+      const accountReads = google.requests.slice(before).filter((r) => r.includes(`/users?customer=${google.customerId}`));
+      expect(accountReads).toHaveLength(Math.ceil(accountUsers.size / 500));
+      expect(decodeURIComponent(accountReads[0] ?? "")).toContain("fields=users(id),nextPageToken");
+    } finally {
+      for (const g of [everyone, wrapper, also]) google.groups.delete(g.id);
     }
   });
 

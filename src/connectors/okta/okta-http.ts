@@ -4,12 +4,13 @@ import { fetchFailure } from "../fetch-failure.js";
 import { discardBody, readJsonBody } from "../json-body.js";
 import { SourceError } from "../source.js";
 import { nextLink } from "./link-header.js";
+import type { OktaAuth } from "./okta-auth.js";
 import { paceWaitMs, type RateLimitState, readRateLimit, throttledWaitMs } from "./rate-limit.js";
 
 export interface OktaHttpOptions {
   /** The org's base, without `/api/v1` (see `apiBase`). */
   readonly baseUrl: string;
-  readonly token: string;
+  readonly auth: OktaAuth;
   /** Per request, from sending it to the last byte of its body. */
   readonly timeoutMs: number;
   /** Retries of a 429 or 5xx answer (default 4). */
@@ -26,7 +27,7 @@ export interface OktaPage {
   readonly next: string | null;
 }
 
-/** GETs against one Okta org; every failure is a `SourceError` that never names the token. */
+/** GETs against one Okta org; every failure is a `SourceError` that never names a credential. */
 export interface OktaHttp {
   /** `path` (under the base, with `query`) or a next-page URL as Okta gave it (same origin only). */
   get(target: string | { path: string; query: Query }, signal: AbortSignal): Promise<OktaPage>;
@@ -62,7 +63,7 @@ async function errorSummary(response: Response): Promise<string> {
   }
 }
 
-async function failureOf(response: Response, where: string): Promise<SourceError> {
+async function failureOf(response: Response, where: string, auth: OktaAuth): Promise<SourceError> {
   const status = response.status;
   if (status >= 300 && status < 400) {
     // Not followed: the token would go along to wherever it points.
@@ -72,8 +73,8 @@ async function failureOf(response: Response, where: string): Promise<SourceError
   }
   const summary = await errorSummary(response);
   const answered = { status };
-  if (status === 401) return new SourceError("invalid_credentials", `${where} answered 401${summary}: Okta refused the API token`, answered);
-  if (status === 403) return new SourceError("invalid_credentials", `${where} answered 403${summary}: the token's admin may not read users and groups`, answered);
+  if (status === 401) return new SourceError("invalid_credentials", `${where} answered 401${summary}: Okta refused ${auth.credential}`, answered);
+  if (status === 403) return new SourceError("invalid_credentials", `${where} answered 403${summary}: ${auth.forbidden}`, answered);
   if (status === 404) return new SourceError("misconfigured", `${where} answered 404${summary}; is org_url the Okta org's URL?`, answered);
   if (status >= 500) return new SourceError("unreachable", `${where} answered ${status}${summary}`, answered);
   return new SourceError("bad_response", `${where} answered ${status}${summary}`, answered);
@@ -92,7 +93,6 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
   const origin = new URL(base).origin;
   const retries = options.retries ?? 4;
   const maxWaitMs = options.maxWaitMs ?? 65_000;
-  const headers = { authorization: `SSWS ${options.token}`, accept: "application/json" };
   const windows = new Map<string, { state: RateLimitState; at: number }>();
   let lastDate: Date | null = null;
 
@@ -118,13 +118,15 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
     const url = resolve(target);
     const where = `GET ${url.origin}${url.pathname}`;
     const bucket = bucketOf(url);
+    let renewed = false;
     for (let attempt = 0; ; attempt++) {
       await pace(bucket, signal);
+      const { headers, token } = await options.auth.authorize("GET", url, signal);
       // One deadline per attempt; the run's signal still cancels everything at once.
       const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]);
       let response: Response;
       try {
-        response = await outboundFetch(url, { headers, signal: attemptSignal, redirect: "manual" });
+        response = await outboundFetch(url, { headers: { ...headers, accept: "application/json" }, signal: attemptSignal, redirect: "manual" });
       } catch (error) {
         throw fetchFailure(error, where, signal, options.timeoutMs);
       }
@@ -138,12 +140,18 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
         await abortable(response.status === 429 ? throttledWaitMs(limits, attempt, maxWaitMs) : Math.min(maxWaitMs, 500 * 2 ** attempt), signal);
         continue;
       }
+      if (response.status === 401 && !renewed && options.auth.refused(token, response)) {
+        await discardBody(response);
+        renewed = true;
+        attempt--;
+        continue;
+      }
       if (response.status === 404 && missingOk) {
         await discardBody(response);
         return null;
       }
       if (!response.ok) {
-        const failure = await failureOf(response, where);
+        const failure = await failureOf(response, where, options.auth);
         if (response.status === 429) throw new SourceError("unreachable", `${failure.message} (the rate limit was still exceeded after ${retries} retries)`);
         throw failure;
       }

@@ -5,9 +5,11 @@ import { checkOktaConfig } from "./okta-config.js";
 import { createOktaSource } from "./okta-source.js";
 import { testOktaConnector } from "./okta-test.js";
 
-/** The `okta api` directory type for the connector registry (a `ConnectorKind`): the API token is the only secret. */
+/** The `okta api` directory type for the connector registry (a `ConnectorKind`): the API token and the service app's private key are secrets. */
 export const oktaKind = Object.freeze({
-  secretKeys: ["token"],
+  secretKeys: ["token", "private_key"],
+  // The watermark is the old org's clock: another org's changes since then are not all its changes.
+  positionKeys: ["org_url"],
   validate(config: Readonly<Record<string, unknown>>): FieldError[] {
     const checked = checkOktaConfig(config);
     return checked.ok ? [] : [...checked.errors];

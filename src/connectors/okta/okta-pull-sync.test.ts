@@ -162,4 +162,24 @@ describe.each(DIALECTS)("okta api directories end to end on %s", (dialect) => {
     expect((await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: admin })).json().state).toBe("invalid_credentials");
     expect((await usersOf()).get("ada")?.state).toBe("active");
   });
+
+  it("switches to a service app (the API token removed, the private key sealed and shown only as private_key_set) and syncs with it", async () => {
+    const app = okta.addServiceApp();
+    const patched = await t.app.inject({ method: "PATCH", url: `/directories/${dirId}`, headers: admin, payload: { connector: { token: null, client_id: app.clientId, private_key: app.privatePem } } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json().connector).toEqual({ org_url: okta.orgUrl, client_id: app.clientId, private_key_set: true, max_removal_percent: 100 });
+    const stored = await t.storage.db.selectFrom("directories").select("connector").where("id", "=", dirId).executeTakeFirstOrThrow();
+    expect(String(stored.connector)).not.toContain("PRIVATE KEY");
+    const tokensBefore = okta.tokenAnswers.length;
+    const run = await sync({ mode: "full" });
+    expect(run, JSON.stringify(run.failure)).toMatchObject({ state: "succeeded", mode: "full", counts: { failed: 0 } });
+    expect(okta.tokenAnswers.slice(tokensBefore)).toContain("issued DPoP");
+    expect((await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: admin })).json().state).not.toBe("invalid_credentials");
+    // A key Okta does not know for the app: the run fails as invalid_credentials with Okta's error, never the key.
+    const other = okta.addServiceApp();
+    await t.app.inject({ method: "PATCH", url: `/directories/${dirId}`, headers: admin, payload: { connector: { private_key: other.privatePem } } });
+    const refused = await sync();
+    expect(refused).toMatchObject({ state: "failed", failure: { reason: "invalid_credentials", message: expect.stringContaining("The client_assertion signature is invalid. (invalid_client)") } });
+    expect(JSON.stringify(refused)).not.toContain("PRIVATE KEY");
+  });
 });

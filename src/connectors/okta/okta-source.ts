@@ -2,6 +2,7 @@ import { type ConnectorSource, type ReadOptions, SourceError, type SourceGroup, 
 import { apiBase, OKTA_DEFAULTS, type OktaConfig } from "./okta-config.js";
 import { DEPROVISIONED_USERS, groupsFilter, usersChangedSince, watermarkAt } from "./okta-filters.js";
 import { readOktaGroup } from "./okta-group.js";
+import { oktaAuthFor } from "./okta-auth.js";
 import { createOktaHttp, type OktaHttp } from "./okta-http.js";
 import { oktaPages } from "./okta-pages.js";
 import { memberId, readOktaUser } from "./okta-user.js";
@@ -31,17 +32,19 @@ async function memberIdsOf(http: OktaHttp, groupId: string, signal: AbortSignal)
 
 /**
  * The `okta api` connector: users and groups read through Okta's Management API with an SSWS
- * token, keyed by Okta ids. A plain user list leaves DEPROVISIONED users out, so a full run also
+ * token or a service app's OAuth 2.0 tokens (private-key JWT, DPoP when the app requires it),
+ * keyed by Okta ids. A plain user list leaves DEPROVISIONED users out, so a full run also
  * lists them (`status eq "DEPROVISIONED"`): a deactivated Okta user becomes an inactive Roster
  * user, and only a user deleted from Okta is absent (removed per the directory's setting). Delta
  * runs read users and groups changed since Okta's clock at the previous run (`lastUpdated`,
  * `lastMembershipUpdated`); deletions wait for the next full run.
  */
 export function createOktaSource(config: OktaConfig, options: OktaSourceOptions = {}): ConnectorSource {
+  const timeoutMs = config.timeout_ms ?? OKTA_DEFAULTS.timeout_ms;
   const http = createOktaHttp({
     baseUrl: apiBase(config.org_url),
-    token: config.token,
-    timeoutMs: config.timeout_ms ?? OKTA_DEFAULTS.timeout_ms,
+    auth: oktaAuthFor(config, timeoutMs).auth,
+    timeoutMs,
     retries: options.retries,
     maxWaitMs: options.maxWaitMs,
   });
