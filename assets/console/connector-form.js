@@ -54,7 +54,11 @@ export const PULL_KINDS = {
     label: "Okta API (pulled)",
     fields: [
       text("org_url", "Okta org URL", { required: true, placeholder: "https://acme.okta.com" }),
-      secret("token", "API token", { required: true }),
+      secret("token", "API token", { hint: "Or, instead, an API service app: its Client ID and private key below." }),
+      text("client_id", "Service app Client ID", { hint: "With the private key, instead of an API token." }),
+      { path: ["private_key"], label: "Service app private key (PEM, or the JWK Okta shows)", input: "textarea", secret: true },
+      text("key_id", "Key ID", { more: true, hint: "The key's KID on the app; taken from the JWK when it has one." }),
+      text("token_url", "Token endpoint", { more: true, placeholder: "{org_url}/oauth2/v1/token" }),
       flag("include_app_groups", "Also read app groups (groups imported from apps such as Active Directory)"),
       TIMEOUT,
     ],
@@ -77,7 +81,9 @@ export const PULL_KINDS = {
     fields: [
       text("tenant_id", "Directory (tenant) ID", { required: true, placeholder: "contoso.onmicrosoft.com or the tenant's GUID" }),
       text("client_id", "Application (client) ID", { required: true }),
-      secret("client_secret", "Client secret (its Value)", { required: true }),
+      secret("client_secret", "Client secret (its Value)", { hint: "Or, instead, the certificate uploaded to the app registration and its private key below." }),
+      { path: ["certificate"], label: "Certificate (PEM)", input: "textarea", placeholder: "-----BEGIN CERTIFICATE-----", hint: "Its public part; with the private key, instead of a client secret." },
+      { path: ["private_key"], label: "Certificate's private key (PEM)", input: "textarea", secret: true },
       text("group_filter", "Only members of these groups", { list: true, hint: "Group ids or display names, comma-separated; left empty: the whole tenant." }),
       text("graph_url", "Microsoft Graph base URL", { more: true, placeholder: "https://graph.microsoft.com/v1.0" }),
       text("token_url", "Token endpoint", { more: true, placeholder: "https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token" }),
