@@ -54,52 +54,103 @@ async function preload(t: BenchTarget, headers: Record<string, string>, from: nu
   return ids;
 }
 
-/** GET /Users/{id} then POST /Users against one server; figures with the server's CPU per request. */
-async function getAndPost(server: SideFigure["server"], storage: Storage, t: BenchTarget, child: ChildProcess): Promise<{ figures: SideFigure[]; ids: string[]; headers: Record<string, string> }> {
+const perRequest = (requests: number, cpuMicros: number) => Math.round(cpuMicros / Math.max(1, requests));
+
+/** One server under measure: its address, its process (for CPU time) and what its GETs pick from. */
+interface Contender {
+  readonly server: SideFigure["server"];
+  readonly storage: SideFigure["storage"];
+  readonly t: BenchTarget;
+  readonly child: ChildProcess;
+  readonly headers: Record<string, string>;
+  readonly ids: string[];
+  /** For the bare route: the path it answers on. */
+  readonly barePath?: string;
+}
+
+async function contender(server: "Roster" | "Polis", storage: Storage, t: BenchTarget, child: ChildProcess): Promise<Contender> {
   const headers = { authorization: `Bearer ${t.token}`, "content-type": "application/scim+json" };
-  const ids = await preload(t, headers, 0);
+  return { server, storage, t, child, headers, ids: await preload(t, headers, 0) };
+}
+
+/** The bare Fastify route in Roster's bench process, set to answer exactly what a GET of one user answers. */
+async function bareBeside(roster: Contender): Promise<Contender> {
+  const res = await fetch(`${roster.t.url}${roster.t.base}/Users/${roster.ids[0]}`, { headers: roster.headers, signal: AbortSignal.timeout(10_000) });
+  await ask(roster.child, { type: "bare-json", body: await res.json() }, "bare-json-set", () => undefined);
+  return { ...roster, server: "bare Fastify", storage: "none", t: { ...roster.t, url: roster.t.bareUrl }, barePath: "/bare-json" };
+}
+
+const ROUNDS = Number(process.env.BENCH_POLIS_ROUNDS ?? 4);
+
+/**
+ * Each measure in `ROUNDS` short windows, alternating between the contenders (only one under load
+ * at a time), so a change in the machine's load falls on all of them alike. req/s is over all
+ * windows; p50 is the median window's, p99 the worst window's.
+ */
+async function alternate(contenders: readonly Contender[], log: (line: string) => void): Promise<SideFigure[]> {
+  const seconds = Math.max(1, Math.round(SECONDS / ROUNDS));
   let created = PRELOAD;
+  const windows = new Map<string, { figure: Figure; cpuMicros: number; seconds: number }[]>();
+  const specs = (c: Contender): Parameters<typeof measure>[0][] =>
+    c.barePath
+      ? [{ name: "GET /Users/{id}", url: c.t.url, seconds, next: () => ({ path: c.barePath as string }) }]
+      : [
+          { name: "GET /Users/{id}", url: c.t.url, headers: c.headers, seconds, next: () => ({ path: `${c.t.base}/Users/${c.ids[Math.floor(Math.random() * c.ids.length)]}` }) },
+          { name: "POST /Users", url: c.t.url, headers: c.headers, method: "POST", seconds, next: () => ({ path: `${c.t.base}/Users`, body: userBody(created++) }) },
+        ];
+  for (let round = 0; round < ROUNDS; round++) {
+    log(`    round ${round + 1} of ${ROUNDS}`);
+    for (const name of ["GET /Users/{id}", "POST /Users"]) {
+      for (const c of contenders) {
+        const spec = specs(c).find((x) => x.name === name);
+        if (!spec) continue;
+        const { figure, cpu } = await withServerCpu(c.child, name, () => measure(spec));
+        const key = `${c.server}\u0000${c.storage}\u0000${name}`;
+        windows.set(key, [...(windows.get(key) ?? []), { figure, cpuMicros: cpu.cpuMicros, seconds: cpu.seconds }]);
+      }
+    }
+  }
   const figures: SideFigure[] = [];
-  const run = async (spec: Parameters<typeof measure>[0]) => {
-    const { figure, cpu } = await withServerCpu(child, spec.name, () => measure(spec));
-    figures.push({ ...figure, server, storage, cpuMicros: perRequest(figure, cpu) });
-  };
-  await run({ name: "GET /Users/{id}", url: t.url, headers, seconds: SECONDS, next: () => ({ path: `${t.base}/Users/${ids[Math.floor(Math.random() * ids.length)]}` }) });
-  await run({ name: "POST /Users", url: t.url, headers, method: "POST", seconds: SECONDS, next: () => ({ path: `${t.base}/Users`, body: userBody(created++) }) });
-  return { figures, ids, headers };
-}
-
-const perRequest = (f: Figure, cpu: ServerCpu) => Math.round(cpu.cpuMicros / Math.max(1, f.requests));
-
-function roster(dialect: Dialect): Promise<SideFigure[]> {
-  return withBenchServer(dialect, 0, async (t, child) => {
-    const { figures, ids, headers } = await getAndPost("Roster", dialect, t, child);
-    // The bare route answers exactly what a GET of one user answers, parsed and serialized again as a route's object.
-    const res = await fetch(`${t.url}${t.base}/Users/${ids[0]}`, { headers, signal: AbortSignal.timeout(10_000) });
-    await ask(child, { type: "bare-json", body: await res.json() }, "bare-json-set", () => undefined);
-    const { figure, cpu } = await withServerCpu(child, "bare", () => measure({ name: "bare route, same JSON", url: t.bareUrl, seconds: SECONDS, next: () => ({ path: "/bare-json" }) }));
-    return [...figures, { ...figure, server: "bare Fastify", storage: "none", cpuMicros: perRequest(figure, cpu) }];
-  });
-}
-
-function polis(folder: string, storage: Storage): Promise<SideFigure[]> {
-  return withServerProcess(POLIS_SERVER, [folder, storage], async (t, child) => (await getAndPost("Polis", storage, t, child)).figures);
+  for (const [key, list] of windows) {
+    const [server, storage, name] = key.split("\u0000") as [SideFigure["server"], SideFigure["storage"], string];
+    const requests = list.reduce((a, w) => a + w.figure.requests, 0);
+    const p50s = list.map((w) => w.figure.p50Ms).sort((a, b) => a - b);
+    figures.push({
+      server,
+      storage,
+      name: server === "bare Fastify" ? "bare route, same JSON" : name,
+      requestsPerSecond: Math.round(requests / list.reduce((a, w) => a + w.seconds, 0)),
+      p50Ms: p50s[Math.floor(p50s.length / 2)] ?? 0,
+      p99Ms: Math.max(...list.map((w) => w.figure.p99Ms)),
+      errors: list.reduce((a, w) => a + w.figure.errors, 0),
+      requests,
+      cpuMicros: perRequest(requests, list.reduce((a, w) => a + w.cpuMicros, 0)),
+    });
+  }
+  return figures;
 }
 
 /**
- * One run: per storage, Roster then Polis, each alone on the machine while measured, then Polis
- * in memory and the bare route. Ratios are what to read: the machine's load moves req/s.
+ * One run. SQLite: Roster, Polis on SQLite, Polis in memory and the bare route, alternating;
+ * PostgreSQL: Roster and Polis, alternating. Every server of a block runs while the block is
+ * measured, idle when it is not its turn. Ratios are what to read: the machine's load moves req/s.
  */
 export async function runPolisSideBySide(dialects: readonly Dialect[], log: (line: string) => void): Promise<SideFigure[]> {
   const folder = ensurePolis(log);
   const figures: SideFigure[] = [];
   for (const dialect of dialects) {
-    log(`  ${dialect}: Roster`);
-    figures.push(...(await roster(dialect)));
-    log(`  ${dialect}: Polis`);
-    figures.push(...(await polis(folder, dialect)));
+    log(`  ${dialect}: Roster${dialect === "sqlite" ? ", Polis on SQLite, Polis in memory and the bare route" : " and Polis"}`);
+    figures.push(
+      ...(await withBenchServer(dialect, 0, async (rt, rc) =>
+        withServerProcess(POLIS_SERVER, [folder, dialect], async (pt, pc) => {
+          const roster = await contender("Roster", dialect, rt, rc);
+          const polis = await contender("Polis", dialect, pt, pc);
+          if (dialect !== "sqlite") return alternate([roster, polis], log);
+          const bare = await bareBeside(roster);
+          return withServerProcess(POLIS_SERVER, [folder, "memory"], async (mt, mc) => alternate([roster, polis, await contender("Polis", "memory", mt, mc), bare], log));
+        }),
+      )),
+    );
   }
-  log("  memory: Polis");
-  figures.push(...(await polis(folder, "memory")));
   return figures;
 }

@@ -113,6 +113,7 @@ process.on("message", async (message: { type?: string }) => {
   if (message.type !== "stop") return;
   // Let requests still in flight when the load stopped finish before the database goes.
   await new Promise((resolve) => server.close(resolve));
+  await new Promise((resolve) => setTimeout(resolve, 500));
   await polis.close?.().catch(() => {});
   await database?.drop().catch(() => {});
   if (sqliteDir) rmSync(sqliteDir, { recursive: true, force: true });

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   }
   // Optional (BENCH_POLIS=1 or BENCH_ONLY=polis): installs Ory Polis into .bench-cache/ the first time.
   if (part === "polis" || (!part && process.env.BENCH_POLIS === "1")) {
-    print(`\nSide by side with Ory Polis ${POLIS_VERSION} (directory sync handler behind node:http, webhooks off), empty directory plus 200 users created through the API, autocannon 10 connections, ${process.env.BENCH_SECONDS ?? 8} s per measure, one server at a time`);
+    print(`\nSide by side with Ory Polis ${POLIS_VERSION} (directory sync handler behind node:http, webhooks off), empty directory plus 200 users created through the API, autocannon 10 connections, ${process.env.BENCH_SECONDS ?? 8} s per measure in ${process.env.BENCH_POLIS_ROUNDS ?? 4} windows alternating between the servers (one under load at a time); p50 the median window's, p99 the worst window's`);
     polisTable(await runPolisSideBySide(dialects, print));
   }
   if (!part || part === "webhooks") {
