@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { Dialect } from "../test/support/databases.js";
 import { type Figure, measure } from "./measure.js";
 import { ask, withBenchServer, withServerCpu, withServerProcess } from "./scim-bench.js";
-import type { BenchTarget, ServerCpu } from "./server-process.js";
+import type { BenchTarget } from "./server-process.js";
 
 /**
  * Roster beside Ory Polis (`@boxyhq/saml-jackson`), the same SCIM requests against each, one server
