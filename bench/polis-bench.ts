@@ -98,6 +98,8 @@ async function alternate(contenders: readonly Contender[], log: (line: string) =
           { name: "GET /Users/{id}", url: c.t.url, headers: c.headers, seconds, next: () => ({ path: `${c.t.base}/Users/${c.ids[Math.floor(Math.random() * c.ids.length)]}` }) },
           { name: "POST /Users", url: c.t.url, headers: c.headers, method: "POST", seconds, next: () => ({ path: `${c.t.base}/Users`, body: userBody(created++) }) },
         ];
+  // Unmeasured warm-up: each server's JIT and lazily compiled routes, so no one pays them in a window.
+  for (const c of contenders) for (const spec of specs(c)) await measure({ ...spec, seconds: 1 });
   for (let round = 0; round < ROUNDS; round++) {
     log(`    round ${round + 1} of ${ROUNDS}`);
     for (const name of ["GET /Users/{id}", "POST /Users"]) {
