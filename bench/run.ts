@@ -3,6 +3,7 @@ import { type BenchRun, runScimBench, USERS } from "./scim-bench.js";
 import { BURST_USERS, runWebhookBench, type WebhookRun } from "./webhook-bench.js";
 import { runScaleOutBench } from "./scale-out-bench.js";
 import { LIST_USERS, runUserListBench } from "./user-list-bench.js";
+import { POLIS_VERSION, runPolisSideBySide, type SideFigure } from "./polis-bench.js";
 import { PROBE_RATE, runLdapSyncBench, runSyntheticSyncBench, SYNC_GROUPS, SYNC_USERS, type SyncFigure } from "./sync-bench.js";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -51,6 +52,27 @@ function syncTable(dialect: string, figures: readonly SyncFigure[]): void {
   for (const f of figures) print(`  ${f.name}: users ${JSON.stringify(f.counts)}, groups ${JSON.stringify(f.groupCounts)}, ${f.probes.count} GETs, ${f.probes.errors} errors`);
 }
 
+function polisTable(figures: readonly SideFigure[]): void {
+  print(`${"server".padEnd(14)}${"storage".padEnd(10)}${"measure".padEnd(24)}${"req/s".padStart(9)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"CPU/req".padStart(10)}${"errors".padStart(8)}`);
+  for (const f of figures) {
+    print(`${f.server.padEnd(14)}${f.storage.padEnd(10)}${f.name.padEnd(24)}${String(f.requestsPerSecond).padStart(9)}${String(f.p50Ms).padStart(9)}${String(f.p99Ms).padStart(9)}${`${f.cpuMicros} µs`.padStart(10)}${String(f.errors).padStart(8)}`);
+  }
+  const find = (server: string, storage: string, name: string) => figures.find((f) => f.server === server && f.storage === storage && f.name === name);
+  // Each ratio in req/s (the goal's measure) and in server CPU per request (steadier on a shared machine).
+  const ratio = (label: string, a: SideFigure | undefined, b: SideFigure | undefined, goal: number) => {
+    if (a === undefined || b === undefined) return;
+    const r = a.requestsPerSecond / Math.max(1, b.requestsPerSecond);
+    const cpu = `${(b.cpuMicros / Math.max(1, a.cpuMicros)).toFixed(2)}×`;
+    print(`  ${label.padEnd(58)}${`${a.requestsPerSecond} / ${b.requestsPerSecond}`.padStart(16)}${`${r.toFixed(2)}×`.padStart(9)}${cpu.padStart(9)}  goal ≥ ${goal}× ${r >= goal ? "met" : "NOT met"}`);
+  };
+  print(`\n${"Ratios (same run)".padEnd(60)}${"req/s".padStart(16)}${"ratio".padStart(9)}${"by CPU".padStart(9)}`);
+  for (const storage of ["sqlite", "postgres"]) {
+    for (const m of ["POST /Users", "GET /Users/{id}"]) ratio(`${m}, ${storage}: Roster ÷ Polis`, find("Roster", storage, m), find("Polis", storage, m), 3);
+  }
+  for (const m of ["POST /Users", "GET /Users/{id}"]) ratio(`${m}: Roster on SQLite ÷ Polis in memory`, find("Roster", "sqlite", m), find("Polis", "memory", m), 1);
+  ratio("GET /Users/{id} SQLite ÷ bare route with the same JSON", find("Roster", "sqlite", "GET /Users/{id}"), figures.find((f) => f.server === "bare Fastify"), 0.3);
+}
+
 /** `npm run bench`: every benchmark, on both backends, with its baseline measured in the same run. */
 async function main(): Promise<void> {
   const only = process.env.BENCH_DIALECT;
@@ -59,6 +81,11 @@ async function main(): Promise<void> {
   if (!part || part === "scim") {
     print(`SCIM benchmark: ${USERS} users, autocannon on loopback, ${process.env.BENCH_SECONDS ?? 5} s per measure`);
     for (const dialect of dialects) table(await runScimBench(dialect, print));
+  }
+  // Optional (BENCH_POLIS=1 or BENCH_ONLY=polis): installs Ory Polis into .bench-cache/ the first time.
+  if (part === "polis" || (!part && process.env.BENCH_POLIS === "1")) {
+    print(`\nSide by side with Ory Polis ${POLIS_VERSION} (directory sync handler behind node:http, webhooks off), empty directory plus 200 users created through the API, autocannon 10 connections, ${process.env.BENCH_SECONDS ?? 8} s per measure in ${process.env.BENCH_POLIS_ROUNDS ?? 4} windows alternating between the servers (one under load at a time); p50 the median window's, p99 the worst window's`);
+    polisTable(await runPolisSideBySide(dialects, print));
   }
   if (!part || part === "webhooks") {
     print(`\nWebhook benchmark: a trickle of creates, a burst and a backlog of ${BURST_USERS}, then ${2 * Number(process.env.BENCH_SECONDS ?? 5)} s of SCIM load beside delivery; p50/p99 from the create being sent to the delivery received`);

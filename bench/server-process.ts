@@ -32,7 +32,7 @@ export interface ServerCpu {
   readonly seconds: number;
 }
 
-type Message = { type?: "stop" | "begin" | "end"; measure?: string };
+type Message = { type?: "stop" | "begin" | "end" | "bare-json"; measure?: string; body?: unknown };
 
 // Runs in its own process so the load generator never shares the server's event loop.
 const dialect = process.argv[2] as Dialect;
@@ -53,6 +53,9 @@ const app = await buildApp(deps, { logger: false });
 const url = await app.listen({ host: "127.0.0.1", port: 0 });
 const bare = Fastify();
 bare.get("/bare", async () => ({ ok: true }));
+// The same JSON as a GET of one user answers, set by the side-by-side bench (`bare-json`).
+let sameJson: unknown = {};
+bare.get("/bare-json", async () => sameJson);
 const bareUrl = await bare.listen({ host: "127.0.0.1", port: 0 });
 
 const target: BenchTarget = { url, bareUrl, token: dir.scim?.token ?? "", base: `/scim/v2/${dir.id}`, userIds: userIds.slice(0, 20_000), groupId, seedSeconds };
@@ -85,6 +88,11 @@ process.on("message", async (message: Message) => {
   if (message.type === "begin") {
     await begin();
     process.send?.({ type: "begun" });
+    return;
+  }
+  if (message.type === "bare-json") {
+    sameJson = message.body;
+    process.send?.({ type: "bare-json-set" });
     return;
   }
   if (message.type === "end") {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../../test/support/databases.js";
 import { createScimDirectory, SCHEMA, type ScimDirectory, scimClient } from "../../../test/support/scim-client.js";
 import { ADMIN_KEY, bearer, createTestApp, type TestApp } from "../../../test/support/test-app.js";
+import { createScimRequestLog } from "./request-log.js";
 
 interface LoggedRequest {
   readonly status: number;
@@ -79,5 +80,25 @@ describe.each(DIALECTS)("the SCIM request log under unauthenticated traffic on %
     expect((await anonymousPost("198.51.100.8")).statusCode).toBe(401);
     const withToken = await t.app.inject({ method: "GET", url: `${dir.base}/Users?count=1`, remoteAddress: address, headers: bearer(dir.token) });
     expect(withToken.statusCode).toBe(200);
+  });
+
+  it("keeps, from one flush holding more than it retains, the newest entries of each directory and kind", async () => {
+    const other = await createScimDirectory(t.app);
+    const log = createScimRequestLog({ db: t.deps.db, ids: t.deps.ids, clock: t.deps.clock, onError: (err) => expect.fail(String(err)), retain: 5, retainUnauthenticated: 2, flushMs: 3_600_000 });
+    const entry = (directory_id: string, n: number, authenticated: number) =>
+      log.record({ directory_id, method: "GET", path: `/n/${n}`, status: authenticated ? 200 : 401, latency_ms: 1, error_detail: null, request_body: null, user_agent: null, authenticated });
+    // Interleaved: directories and kinds alternate, so a per-flush cut must count each apart.
+    for (let n = 0; n < 40; n++) {
+      entry(other.id, n, n % 3 === 0 ? 0 : 1);
+      if (n % 4 === 0) entry(dir.id, n, 1);
+    }
+    await log.flush();
+    const paths = async (directoryId: string, authenticated: boolean) =>
+      (await log.list(directoryId, {}, { limit: 100, order: "desc" })).data.filter((r) => Boolean(r.authenticated) === authenticated).map((r) => r.path).sort();
+    expect(await paths(other.id, true)).toEqual(["/n/32", "/n/34", "/n/35", "/n/37", "/n/38"].sort());
+    expect(await paths(other.id, false)).toEqual(["/n/36", "/n/39"]);
+    const mine = await paths(dir.id, true);
+    expect(mine.filter((p) => p.startsWith("/n/"))).toEqual(["/n/20", "/n/24", "/n/28", "/n/32", "/n/36"].sort());
+    await log.close();
   });
 });

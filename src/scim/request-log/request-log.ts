@@ -54,7 +54,28 @@ export function createScimRequestLog(options: ScimRequestLogOptions): ScimReques
     if (cutoff) await trx.deleteFrom("scim_requests").where("directory_id", "=", directoryId).where("authenticated", "=", authenticated).where("id", "<=", cutoff.id).execute();
   }
 
-  async function write(rows: ScimRequestRow[]): Promise<void> {
+  /**
+   * The rows of a flush that the trim would keep: at most the newest `retain` authenticated and
+   * `retainUnauthenticated` other rows per directory (the buffer is in arrival order). Under load a
+   * flush holds more than that, and inserting rows only to delete them in the same transaction
+   * was most of the log's cost.
+   */
+  function survivors(rows: ScimRequestRow[]): ScimRequestRow[] {
+    const left = new Map<string, number>();
+    const kept: ScimRequestRow[] = [];
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const row = rows[i] as ScimRequestRow;
+      const key = `${row.authenticated}:${row.directory_id}`;
+      const room = left.get(key) ?? (row.authenticated ? retain : retainUnauthenticated);
+      if (room <= 0) continue;
+      left.set(key, room - 1);
+      kept.push(row);
+    }
+    return kept.reverse();
+  }
+
+  async function write(buffered: ScimRequestRow[]): Promise<void> {
+    const rows = survivors(buffered);
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < rows.length; i += 200) await trx.insertInto("scim_requests").values(rows.slice(i, i + 200)).execute();
       for (const directoryId of new Set(rows.map((r) => r.directory_id))) {
