@@ -329,7 +329,8 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       // A dry run: one new user, one changed email, one gone; its planned changes read as a diff.
       people = [...people.slice(0, 59).map((p) => (p.id === "u1" ? { ...p, email: "renamed@pull.test" } : p)), { id: "u60", email: "user60@pull.test" }];
       await page.getByRole("button", { name: "Dry run", exact: true }).click();
-      const planned = page.locator("[data-sync-history] details.changes").first();
+      // Waits for the finished dry run's line: while it runs, the page may show a partial one.
+      const planned = page.locator("[data-sync-history] details.changes", { has: page.locator("summary", { hasText: "3 planned changes" }) }).first();
       await planned.waitFor({ timeout: 30_000 });
       expect(await planned.locator("summary").textContent()).toBe("3 planned changes: 1 create, 1 update, 1 deactivate");
       await planned.locator("summary").click();
