@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, DialectAdapter, Kysely } from "kysely";
 import type { StorageCapabilities } from "./capabilities.js";
+import { immediateReadsOf } from "./immediate-reads.js";
 import type { Database } from "./schema.js";
 
 type Db = Kysely<Database>;
@@ -58,12 +59,16 @@ export function queryTemplate<P extends Record<string, unknown>, O>(names: reado
     return { ...query, parameters: slots.map((name, i) => (name === null ? query.parameters[i] : params[name])) };
   }
 
+  // A read the backend can run at once skips Kysely's executor (see immediate-reads.ts).
+  async function rows(db: Db, params: P): Promise<O[]> {
+    const query = bind(db, params);
+    return immediateReadsOf(db)?.rows(query) ?? (await db.executeQuery(query)).rows;
+  }
+
   return {
-    async execute(db, params) {
-      return (await db.executeQuery(bind(db, params))).rows;
-    },
+    execute: rows,
     async executeTakeFirst(db, params) {
-      return (await db.executeQuery(bind(db, params))).rows[0];
+      return (await rows(db, params))[0];
     },
     async executeWrite(db, params) {
       const result = await db.executeQuery(bind(db, params));

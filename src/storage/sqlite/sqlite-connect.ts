@@ -4,10 +4,12 @@ import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
 import type { Storage, StorageOptions } from "../connect.js";
 import { watchEventWrites } from "../event-writes.js";
+import { offerImmediateReads } from "../immediate-reads.js";
 import type { Database } from "../schema.js";
 import { SQLITE_CAPABILITIES } from "./sqlite-capabilities.js";
 import { startCheckpointer } from "./sqlite-checkpointer.js";
 import { withGroupCommit } from "./sqlite-group-commit.js";
+import { sqliteImmediateReads } from "./sqlite-immediate-reads.js";
 import { registerUnicodeLower } from "./sqlite-unicode-lower.js";
 import { turnstileFor, WriterTurnstile } from "./sqlite-writer-turnstile.js";
 
@@ -59,8 +61,11 @@ export function openSqlite(file: string, options: StorageOptions): Storage {
   const checkpointer = onDisk && !background ? startCheckpointer(file) : null;
   const turnstile = options.background?.sqliteTurnstile ? new WriterTurnstile(options.background.sqliteTurnstile) : turnstileFor(file);
   const writer = { role: background ? ("background" as const) : ("serving" as const), turnstile };
-  const { dialect, eventWrites } = watchEventWrites(withGroupCommit(new SqliteDialect({ database: withStatementCache(database) }), database, writer));
+  const statements = withStatementCache(database);
+  const groupCommit = withGroupCommit(new SqliteDialect({ database: statements }), database, writer);
+  const { dialect, eventWrites } = watchEventWrites(groupCommit.dialect);
   const db = new Kysely<Database>({ dialect });
+  offerImmediateReads(db, sqliteImmediateReads(statements, groupCommit.connectionIdle));
   return {
     db,
     sharing: { sqliteTurnstile: turnstile.buffer },

@@ -39,7 +39,7 @@ describe("group commit on SQLite", () => {
         return raw.prepare(text) as unknown as ReturnType<SqliteDatabase["prepare"]>;
       },
     };
-    db = new Kysely<Tables>({ dialect: withGroupCommit(new SqliteDialect({ database: recording }), raw) });
+    db = new Kysely<Tables>({ dialect: withGroupCommit(new SqliteDialect({ database: recording }), raw).dialect });
     // Another connection to the same file sees only what is committed.
     other = new SQLite(file, { readonly: true });
   });

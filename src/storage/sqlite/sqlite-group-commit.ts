@@ -79,6 +79,8 @@ export interface SqliteWriter {
 
 class GroupCommitDriver implements Driver {
   #open: Group | null = null;
+  /** Uses of the connection acquired or waiting for it. */
+  #uses = 0;
 
   constructor(
     private readonly inner: Driver,
@@ -101,11 +103,11 @@ class GroupCommitDriver implements Driver {
   init = () => this.inner.init();
 
   async destroy(): Promise<void> {
-    const connection = await this.inner.acquireConnection();
+    const connection = await this.#acquireInner();
     try {
       await this.#commitOpen(connection);
     } finally {
-      await this.inner.releaseConnection(connection);
+      await this.#releaseInner(connection);
     }
     await this.inner.destroy();
   }
@@ -114,20 +116,44 @@ class GroupCommitDriver implements Driver {
     return this.#open !== null;
   }
 
+  /**
+   * Whether a statement run on the connection this instant, outside the driver, reads only what
+   * is committed and cuts in on nobody: no one holds or awaits the connection, no group waits
+   * for its COMMIT, and no transaction is open.
+   */
+  get idle(): boolean {
+    return this.#uses === 0 && this.#open === null && !this.sqlite.inTransaction;
+  }
+
+  async #acquireInner(): Promise<DatabaseConnection> {
+    this.#uses++;
+    try {
+      return await this.inner.acquireConnection();
+    } catch (error) {
+      this.#uses--;
+      throw error;
+    }
+  }
+
+  async #releaseInner(connection: DatabaseConnection): Promise<void> {
+    this.#uses--;
+    await this.inner.releaseConnection(connection);
+  }
+
   /** Commits the open group on `connection`, which the caller holds (a query outside any transaction). */
   commitOpenOn(connection: DatabaseConnection): Promise<void> {
     return this.#commitOpen(connection);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new Lease(await this.inner.acquireConnection(), this);
+    return new Lease(await this.#acquireInner(), this);
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     const l = lease(connection);
     if (l.released) return;
     l.released = true;
-    await this.inner.releaseConnection(l.inner);
+    await this.#releaseInner(l.inner);
   }
 
   async beginTransaction(connection: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
@@ -204,11 +230,11 @@ class GroupCommitDriver implements Driver {
 
   #commitWhenFree(group: Group): void {
     void (async () => {
-      const connection = await this.inner.acquireConnection();
+      const connection = await this.#acquireInner();
       try {
         if (this.#open === group) await this.#commitOpen(connection);
       } finally {
-        await this.inner.releaseConnection(connection);
+        await this.#releaseInner(connection);
       }
     })().catch((error: unknown) => {
       if (this.#open === group) this.#fail(error);
@@ -272,12 +298,27 @@ class GroupCommitDriver implements Driver {
  * A query outside a transaction first commits the open group (it holds the connection, so it can),
  * so it never reads what is not committed. If the COMMIT itself fails (an I/O error), every member
  * of the group fails with it.
+ *
+ * `connectionIdle` tells whether a read may run on the connection at once, beside the driver
+ * (`sqlite-immediate-reads.ts`): only when the driver's own way would run it at once, on committed data.
  */
-export function withGroupCommit(inner: Dialect, sqlite: SqliteTransactionState, writer: SqliteWriter = { role: "serving", turnstile: new WriterTurnstile() }, maxMembers = 64): Dialect {
+export function withGroupCommit(
+  inner: Dialect,
+  sqlite: SqliteTransactionState,
+  writer: SqliteWriter = { role: "serving", turnstile: new WriterTurnstile() },
+  maxMembers = 64,
+): { readonly dialect: Dialect; connectionIdle(): boolean } {
+  let driver: GroupCommitDriver | null = null;
   return {
-    createDriver: () => new GroupCommitDriver(inner.createDriver(), sqlite, maxMembers, writer),
-    createQueryCompiler: () => inner.createQueryCompiler(),
-    createAdapter: (): DialectAdapter => inner.createAdapter(),
-    createIntrospector: (db: Parameters<Dialect["createIntrospector"]>[0]): DatabaseIntrospector => inner.createIntrospector(db),
+    dialect: {
+      createDriver: () => {
+        driver = new GroupCommitDriver(inner.createDriver(), sqlite, maxMembers, writer);
+        return driver;
+      },
+      createQueryCompiler: () => inner.createQueryCompiler(),
+      createAdapter: (): DialectAdapter => inner.createAdapter(),
+      createIntrospector: (db: Parameters<Dialect["createIntrospector"]>[0]): DatabaseIntrospector => inner.createIntrospector(db),
+    },
+    connectionIdle: () => driver?.idle ?? false,
   };
 }
