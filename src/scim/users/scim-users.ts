@@ -11,7 +11,7 @@ import { USER_SCHEMAS } from "../../scim-resource/schema-urns.js";
 import { groupsOfUsers, loadUsersWithGroups, loadUserWithGroups, loadUserWithGroupsByUserName } from "./user-groups.js";
 import { assertManagerWithin, checkManager, managerValue, rosterUserIdsIn, usersOfDirectory } from "./manager-reference.js";
 import { readUserDocument, type ScimUserDocument, toUserInput } from "../../scim-resource/user-document.js";
-import { toScimUser, type UserGroupRef } from "./user-resource.js";
+import { type ScimUserSource, toScimUser, type UserGroupRef } from "./user-resource.js";
 
 export interface RenderedUser {
   readonly resource: Record<string, unknown>;
@@ -23,7 +23,7 @@ export function createScimUsers(deps: Deps, store: DirectoryStore) {
   const base = (dir: DirectoryContext) => `${deps.config.publicUrl}/scim/v2/${dir.id}`;
 
   /** `knownGroups`: the users' groups when already read (or known empty, for users just created). */
-  async function render(dir: DirectoryContext, users: readonly { user: DirectoryUser; version: number }[], projection: Projection, knownGroups?: ReadonlyMap<string, UserGroupRef[]>) {
+  async function render(dir: DirectoryContext, users: readonly { user: ScimUserSource; version: number }[], projection: Projection, knownGroups?: ReadonlyMap<string, UserGroupRef[]>) {
     const ids = users.map((u) => u.user.id);
     const groups = excludes(projection, "groups") ? null : (knownGroups ?? (await groupsOfUsers(deps.db, ids)));
     return users.map(({ user, version }) => ({
@@ -38,7 +38,7 @@ export function createScimUsers(deps: Deps, store: DirectoryStore) {
     return found;
   }
 
-  async function renderOne(dir: DirectoryContext, stored: { user: DirectoryUser; version: number }, projection: Projection, knownGroups?: UserGroupRef[]): Promise<RenderedUser> {
+  async function renderOne(dir: DirectoryContext, stored: { user: ScimUserSource; version: number }, projection: Projection, knownGroups?: UserGroupRef[]): Promise<RenderedUser> {
     const [rendered] = await render(dir, [stored], projection, knownGroups && new Map([[stored.user.id, knownGroups]]));
     if (!rendered) throw new Error("render produced nothing");
     return rendered;

@@ -1,11 +1,9 @@
 import type { Kysely } from "kysely";
-import type { DirectoryUser } from "../../directory/index.js";
-import { toDirectoryUser } from "../../directory/user-object.js";
 import { chunks } from "../../storage/value-lists.js";
 import type { StorageCapabilities } from "../../storage/capabilities.js";
 import { type QueryTemplate, queryTemplate } from "../../storage/query-template.js";
-import type { Database, DirectoryUserRow } from "../../storage/schema.js";
-import type { UserGroupRef } from "./user-resource.js";
+import type { Database } from "../../storage/schema.js";
+import type { ScimUserSource, UserGroupRef } from "./user-resource.js";
 
 const groupsOfOne = queryTemplate(["userId"], (db, p: { userId: string }) =>
   db
@@ -34,13 +32,16 @@ export async function groupsOfUsers(db: Kysely<Database>, userIds: readonly stri
   return result;
 }
 
-type RowWithGroups = DirectoryUserRow & { groups: string };
+/** The columns a SCIM resource shows (`ScimUserSource`, and the version): the rest is never read, nor its JSON parsed. */
+const SCIM_COLUMNS = ["u.id", "u.idp_id", "u.username", "u.state", "u.raw_attributes", "u.created_at", "u.updated_at", "u.version"] as const;
+
+type RowWithGroups = Omit<ScimUserSource, "raw_attributes" | "state"> & { state: string; raw_attributes: string; version: number; groups: string };
 
 /** `directory_users` rows with a `groups` column: the text of a JSON array of the user's groups. */
 function selectWithGroups(db: Kysely<Database>, caps: StorageCapabilities, directoryId: string) {
   return db
     .selectFrom("directory_users as u")
-    .selectAll("u")
+    .select(SCIM_COLUMNS)
     .select((eb) =>
       caps
         .jsonArrayFrom(eb.selectFrom("group_memberships as m").innerJoin("directory_groups as g", "g.id", "m.group_id").select(["g.id", "g.name"]).whereRef("m.user_id", "=", "u.id").orderBy("g.id"))
@@ -71,7 +72,7 @@ const userWithGroupsByUserName = perBackend((caps) =>
 );
 
 export interface UserWithGroups {
-  readonly user: DirectoryUser;
+  readonly user: ScimUserSource;
   readonly version: number;
   readonly groups: UserGroupRef[];
 }
@@ -79,7 +80,9 @@ export interface UserWithGroups {
 function withGroups(found: RowWithGroups): UserWithGroups {
   // The aggregate keeps its subquery's order on both backends in practice; sort anyway, it is short.
   const groups = (JSON.parse(found.groups) as UserGroupRef[]).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { user: toDirectoryUser(found), version: found.version, groups };
+  const { id, idp_id, username, state, raw_attributes, created_at, updated_at, version } = found;
+  const user: ScimUserSource = { id, idp_id, username, state: state === "inactive" ? "inactive" : "active", raw_attributes: JSON.parse(raw_attributes) as Record<string, unknown>, created_at, updated_at };
+  return { user, version, groups };
 }
 
 /** The user of a directory with this userName (compared case-insensitively, as stored), with its groups, in one query. */
