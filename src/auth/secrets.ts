@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** What a bearer credential is, by its prefix; the rest is 256 bits of crypto randomness. */
 export const SECRET_PREFIXES = {
@@ -22,7 +22,8 @@ export function mintSecret(kind: SecretKind): string {
  * tool: nothing to brute-force, and the hash can be an indexed lookup key.
  */
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
+  // One call, no Hash object: a third of createHash's cost, paid by every authenticated request.
+  return hash("sha256", secret, "hex");
 }
 
 /** Constant-time comparison of two hex hashes of equal length. */
