@@ -1,5 +1,6 @@
 import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
 import type { StorageCapabilities } from "../storage/capabilities.js";
+import { readDirectoryTotal } from "../directory/index.js";
 import type { Database } from "../storage/schema.js";
 import { createScimError } from "./errors.js";
 import { decodeCursor, encodeCursor, type ListParams } from "./list-params.js";
@@ -16,6 +17,8 @@ export interface SortSpec {
   readonly alias: "u" | "g";
   readonly columns: Readonly<Record<string, string>>;
   readonly nullable: ReadonlySet<string>;
+  /** Which of the directory's totals (`directory_counts`) an unfiltered list has. */
+  readonly counted: "users" | "groups";
 }
 
 export const USER_SORT: SortSpec = {
@@ -35,6 +38,7 @@ export const USER_SORT: SortSpec = {
     "meta.lastmodified": "updated_at",
   },
   nullable: new Set(["idp_id", "first_name", "last_name", "job_title", "email"]),
+  counted: "users",
 };
 
 export const GROUP_SORT: SortSpec = {
@@ -42,6 +46,7 @@ export const GROUP_SORT: SortSpec = {
   alias: "g",
   columns: { id: "id", displayname: "name_lower", externalid: "idp_id", "meta.created": "created_at", "meta.lastmodified": "updated_at" },
   nullable: new Set(["idp_id"]),
+  counted: "groups",
 };
 
 const CORE_PREFIX = /^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/i;
@@ -61,11 +66,11 @@ export interface ListPage {
 }
 
 /**
- * One page of a SCIM list, entirely in SQL: the filter as a WHERE clause, a total from COUNT,
- * and either an offset page (startIndex) or a keyset page (RFC 9865 cursor) in a stable order
+ * One page of a SCIM list, entirely in SQL: the filter as a WHERE clause, a total (the
+ * directory's, kept in `directory_counts`, when there is no filter; else COUNT), and either an offset page (startIndex) or a keyset page (RFC 9865 cursor) in a stable order
  * (the sort column, then id). Where `caps.totalInPage`, a filtered offset page carries its total
- * in the same query (a window count over every matching row); an unfiltered page, a keyset page
- * (whose WHERE also holds the cursor) and a page past the end count apart.
+ * in the same query (a window count over every matching row); a filtered keyset page (whose WHERE
+ * also holds the cursor) and a filtered page past the end count apart.
  */
 export async function listPage(
   db: Kysely<Database>,
@@ -83,12 +88,15 @@ export async function listPage(
     if (where) q = q.where(where);
     return q;
   };
-  const countAll = async () => Number((await scoped().select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst())?.n ?? 0);
+  const countAll = async () =>
+    where === null
+      ? (await readDirectoryTotal(db, directoryId))[spec.counted]
+      : Number((await scoped().select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst())?.n ?? 0);
   if (params.count === 0) return { ids: [], totalResults: await countAll(), nextCursor: undefined };
 
   const direction = params.descending ? sql`desc` : sql`asc`;
   // Only under a filter: IdPs filter to look one resource up, where this saves a round trip, while
-  // an unfiltered page deep into a large directory is cheaper counted apart (the window holds every row).
+  // an unfiltered page reads the directory's kept total (the window would hold every row).
   const totalInPage = params.cursor === undefined && where !== null ? caps.totalInPage : null;
   // Only the keys: the caller loads the rows it renders, so a deep offset walks the index alone.
   let query = scoped().select([
