@@ -166,6 +166,23 @@ describe.each(DIALECTS)("directory_counts on %s", (dialect) => {
     }
   });
 
+  it.skipIf(dialect !== "postgres")("counts a state change or a group's create and delete at the commit (PostgreSQL: a slot is the last lock they take)", async () => {
+    const dir = await createScimDirectory(t.app);
+    const store = createDirectoryStore(t.deps);
+    const context = { id: dir.id, organizationId: dir.orgId, deactivatedMembers: "hide" as const };
+    const { user } = await store.users.create(context, userInput("pending"));
+    const { group: doomed } = await store.groups.create(context, { name: "doomed", idpId: null, rawAttributes: {} });
+    await store.batch(async (tx) => {
+      await tx.users.deactivate(context, user.id);
+      await tx.groups.create(context, { name: "pending", idpId: null, rawAttributes: {} }, [user.id]);
+      await tx.groups.remove(context, doomed.id);
+      // From another connection, while the batch is open: every row of the directory is free.
+      const free = await t.storage.db.selectFrom("directory_counts").select("slot").where("directory_id", "=", dir.id).forUpdate().noWait().execute();
+      expect(free).toHaveLength(t.storage.caps.directoryCounts.slots);
+    });
+    await expectTotals(dir.id, { users: 1, activeUsers: 0, groups: 1 });
+  });
+
   it("leaves no rows behind when a directory is purged, or its organization deleted", async () => {
     const purged = await createScimDirectory(t.app);
     const scim = scimClient(t.app, purged);

@@ -10,10 +10,16 @@ const SLOTS = 16;
 const SLOT = sql.raw(`pg_backend_pid() % ${SLOTS}`);
 
 /**
- * Inserts and deletes count per statement, from its transition table: a multi-row insert (a sync
- * batch, a seeding) or a cascade costs one update per directory, not one per row. A user's state
- * or directory changes one row at a time, and the `when` clause leaves every other update alone
- * without calling the function.
+ * A user's insert and delete count per statement, from its transition table, when the statement
+ * runs: a sync batch's multi-row insert or a directory's cascade of a million users is one update
+ * per directory. Every other change counts per row at the commit (constraint triggers, `initially
+ * deferred`), so its slot is the last lock its transaction takes: a transaction holding a slot while
+ * waiting for a row lock could deadlock with one holding that row and waiting for the slot (a group
+ * created with a member while that member is deleted, both backends on one slot). The store keeps
+ * the statement-time ones safe by taking a user's insert or delete after every lock on rows
+ * others write (`users.remove` ends the memberships first; a create writes only its own rows), and a
+ * sync batch's creates write a pull directory, which has one writer at a time. Deferred counting
+ * costs one update per row at the commit, which a state change or a group's create or delete is.
  */
 const TRIGGERS = [
   sql`create function directory_counts_directory_created() returns trigger language plpgsql as $$
@@ -30,18 +36,22 @@ const TRIGGERS = [
       update directory_counts set users = users + 1, active_users = active_users + (new.state = 'active')::int where directory_id = new.directory_id and slot = ${SLOT};
       return null;
     end $$`,
-  sql`create trigger directory_counts_user_updated after update of state, directory_id on directory_users for each row
+  sql`create constraint trigger directory_counts_user_updated after update of state, directory_id on directory_users deferrable initially deferred for each row
     when (old.state is distinct from new.state or old.directory_id is distinct from new.directory_id) execute function directory_counts_user_updated()`,
-  groupsByStatement("inserted", "+"),
-  groupsByStatement("deleted", "-"),
-  sql`create function directory_counts_group_moved() returns trigger language plpgsql as $$
+  sql`create function directory_counts_group_changed() returns trigger language plpgsql as $$
     begin
-      update directory_counts set groups = groups - 1 where directory_id = old.directory_id and slot = ${SLOT};
-      update directory_counts set groups = groups + 1 where directory_id = new.directory_id and slot = ${SLOT};
+      if tg_op <> 'INSERT' then
+        update directory_counts set groups = groups - 1 where directory_id = old.directory_id and slot = ${SLOT};
+      end if;
+      if tg_op <> 'DELETE' then
+        update directory_counts set groups = groups + 1 where directory_id = new.directory_id and slot = ${SLOT};
+      end if;
       return null;
     end $$`,
-  sql`create trigger directory_counts_group_moved after update of directory_id on directory_groups for each row
-    when (old.directory_id is distinct from new.directory_id) execute function directory_counts_group_moved()`,
+  sql`create constraint trigger directory_counts_group_inserted after insert on directory_groups deferrable initially deferred for each row execute function directory_counts_group_changed()`,
+  sql`create constraint trigger directory_counts_group_deleted after delete on directory_groups deferrable initially deferred for each row execute function directory_counts_group_changed()`,
+  sql`create constraint trigger directory_counts_group_moved after update of directory_id on directory_groups deferrable initially deferred for each row
+    when (old.directory_id is distinct from new.directory_id) execute function directory_counts_group_changed()`,
 ].flat();
 
 function usersByStatement(change: "inserted" | "deleted", sign: "+" | "-") {
@@ -57,22 +67,6 @@ function usersByStatement(change: "inserted" | "deleted", sign: "+" | "-") {
         return null;
       end $$`,
     sql`create trigger ${fn} after ${sql.raw(change === "inserted" ? "insert" : "delete")} on directory_users referencing ${rows} for each statement execute function ${fn}()`,
-  ];
-}
-
-function groupsByStatement(change: "inserted" | "deleted", sign: "+" | "-") {
-  const fn = sql.raw(`directory_counts_groups_${change}`);
-  const rows = sql.raw(change === "inserted" ? "new table as changed" : "old table as changed");
-  const op = sql.raw(sign);
-  return [
-    sql`create function ${fn}() returns trigger language plpgsql as $$
-      begin
-        update directory_counts c set groups = c.groups ${op} n.groups
-          from (select directory_id, count(*) as groups from changed group by directory_id) as n
-          where c.directory_id = n.directory_id and c.slot = ${SLOT};
-        return null;
-      end $$`,
-    sql`create trigger ${fn} after ${sql.raw(change === "inserted" ? "insert" : "delete")} on directory_groups referencing ${rows} for each statement execute function ${fn}()`,
   ];
 }
 
