@@ -6,9 +6,11 @@ export interface DirectoryTotals {
   readonly users: number;
   readonly activeUsers: number;
   readonly groups: number;
+  /** Inserts, deletes and moves of users and groups so far: while it stands still, rows keep their positions. */
+  readonly changes: number;
 }
 
-export const NO_TOTALS: DirectoryTotals = Object.freeze({ users: 0, activeUsers: 0, groups: 0 });
+export const NO_TOTALS: DirectoryTotals = Object.freeze({ users: 0, activeUsers: 0, groups: 0, changes: 0 });
 
 /**
  * Each directory's totals: the sum of its slot rows, a few index entries whatever its size.
@@ -18,11 +20,11 @@ export async function readDirectoryTotals(db: Kysely<Database>, directoryIds: re
   if (directoryIds.length === 0) return new Map();
   const rows = await db
     .selectFrom("directory_counts")
-    .select((eb) => ["directory_id", eb.fn.sum<string>("users").as("users"), eb.fn.sum<string>("active_users").as("active_users"), eb.fn.sum<string>("groups").as("groups")])
+    .select((eb) => ["directory_id", eb.fn.sum<string>("users").as("users"), eb.fn.sum<string>("active_users").as("active_users"), eb.fn.sum<string>("groups").as("groups"), eb.fn.sum<string>("changes").as("changes")])
     .where("directory_id", "in", directoryIds)
     .groupBy("directory_id")
     .execute();
-  return new Map(rows.map((r) => [r.directory_id, { users: Number(r.users), activeUsers: Number(r.active_users), groups: Number(r.groups) }]));
+  return new Map(rows.map((r) => [r.directory_id, { users: Number(r.users), activeUsers: Number(r.active_users), groups: Number(r.groups), changes: Number(r.changes) }]));
 }
 
 /** One directory's totals (all zero for one that does not exist). */

@@ -204,6 +204,8 @@ export interface DirectoryCountsTable {
   users: number | string;
   active_users: number | string;
   groups: number | string;
+  /** Inserts, deletes and moves of the directory's users and groups: positions in its lists hold while it stands still. */
+  changes: Generated<number | string>;
 }
 
 export interface DirectoryUsersTable {

@@ -56,13 +56,13 @@ describe.each(DIALECTS)("migration 0022 (directory_counts) on %s", (dialect) => 
     await migrateToLatest(storage);
 
     const totals = await readDirectoryTotals(storage.db, ["directory_full", "directory_empty"]);
-    expect(Object.fromEntries(totals)).toEqual({ directory_full: { users: 3, activeUsers: 2, groups: 2 }, directory_empty: { users: 0, activeUsers: 0, groups: 0 } });
+    expect(Object.fromEntries(totals)).toEqual({ directory_full: { users: 3, activeUsers: 2, groups: 2, changes: 0 }, directory_empty: { users: 0, activeUsers: 0, groups: 0, changes: 0 } });
     const rows = await storage.db.selectFrom("directory_counts").select("directory_id").where("directory_id", "=", "directory_empty").execute();
     expect(rows).toHaveLength(storage.caps.directoryCounts.slots);
 
     // The triggers run from here on: a write after the migration counts on top of the backfill.
     await storage.db.insertInto("directory_users").values(user(4, "inactive")).execute();
     await storage.db.deleteFrom("directory_groups").where("id", "=", "directory_group_1").execute();
-    expect((await readDirectoryTotals(storage.db, ["directory_full"])).get("directory_full")).toEqual({ users: 4, activeUsers: 2, groups: 1 });
+    expect((await readDirectoryTotals(storage.db, ["directory_full"])).get("directory_full")).toEqual({ users: 4, activeUsers: 2, groups: 1, changes: 2 });
   });
 });

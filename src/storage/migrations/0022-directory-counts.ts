@@ -6,6 +6,8 @@ import type { StorageCapabilities } from "../capabilities.js";
  * unfiltered SCIM list's `totalResults`, a directory's `metadata` and the mass-removal guard read a
  * few rows instead of counting the directory (a scan of a million index entries at a million users,
  * ~100 ms a page). `slots` rows per directory, which readers sum (see `caps.directoryCounts`).
+ * `changes` counts the inserts, deletes and moves of users and groups: while it stands still, every
+ * row keeps its position in the directory's lists (`scim/list-positions.ts`).
  */
 export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promise<void> {
   await db.schema
@@ -15,6 +17,7 @@ export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promis
     .addColumn("users", "bigint", (c) => c.notNull())
     .addColumn("active_users", "bigint", (c) => c.notNull())
     .addColumn("groups", "bigint", (c) => c.notNull())
+    .addColumn("changes", "bigint", (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint("directory_counts_pk", ["directory_id", "slot"])
     .execute();
   // Triggers first: on PostgreSQL creating them locks the tables against writers until this

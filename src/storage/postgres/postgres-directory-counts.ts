@@ -24,7 +24,7 @@ const SLOT = sql.raw(`pg_backend_pid() % ${SLOTS}`);
 const TRIGGERS = [
   sql`create function directory_counts_directory_created() returns trigger language plpgsql as $$
     begin
-      insert into directory_counts (directory_id, slot, users, active_users, groups) select new.id, s, 0, 0, 0 from generate_series(0, ${sql.raw(String(SLOTS - 1))}) as s;
+      insert into directory_counts (directory_id, slot, users, active_users, groups, changes) select new.id, s, 0, 0, 0, 0 from generate_series(0, ${sql.raw(String(SLOTS - 1))}) as s;
       return null;
     end $$`,
   sql`create trigger directory_counts_directory_created after insert on directories for each row execute function directory_counts_directory_created()`,
@@ -32,8 +32,10 @@ const TRIGGERS = [
   usersByStatement("deleted", "-"),
   sql`create function directory_counts_user_updated() returns trigger language plpgsql as $$
     begin
-      update directory_counts set users = users - 1, active_users = active_users - (old.state = 'active')::int where directory_id = old.directory_id and slot = ${SLOT};
-      update directory_counts set users = users + 1, active_users = active_users + (new.state = 'active')::int where directory_id = new.directory_id and slot = ${SLOT};
+      update directory_counts set users = users - 1, active_users = active_users - (old.state = 'active')::int, changes = changes + (old.directory_id <> new.directory_id)::int
+        where directory_id = old.directory_id and slot = ${SLOT};
+      update directory_counts set users = users + 1, active_users = active_users + (new.state = 'active')::int, changes = changes + (old.directory_id <> new.directory_id)::int
+        where directory_id = new.directory_id and slot = ${SLOT};
       return null;
     end $$`,
   sql`create constraint trigger directory_counts_user_updated after update of state, directory_id on directory_users deferrable initially deferred for each row
@@ -41,10 +43,10 @@ const TRIGGERS = [
   sql`create function directory_counts_group_changed() returns trigger language plpgsql as $$
     begin
       if tg_op <> 'INSERT' then
-        update directory_counts set groups = groups - 1 where directory_id = old.directory_id and slot = ${SLOT};
+        update directory_counts set groups = groups - 1, changes = changes + 1 where directory_id = old.directory_id and slot = ${SLOT};
       end if;
       if tg_op <> 'DELETE' then
-        update directory_counts set groups = groups + 1 where directory_id = new.directory_id and slot = ${SLOT};
+        update directory_counts set groups = groups + 1, changes = changes + 1 where directory_id = new.directory_id and slot = ${SLOT};
       end if;
       return null;
     end $$`,
@@ -61,7 +63,7 @@ function usersByStatement(change: "inserted" | "deleted", sign: "+" | "-") {
   return [
     sql`create function ${fn}() returns trigger language plpgsql as $$
       begin
-        update directory_counts c set users = c.users ${op} n.users, active_users = c.active_users ${op} n.active
+        update directory_counts c set users = c.users ${op} n.users, active_users = c.active_users ${op} n.active, changes = c.changes + n.users
           from (select directory_id, count(*) as users, count(*) filter (where state = 'active') as active from changed group by directory_id) as n
           where c.directory_id = n.directory_id and c.slot = ${SLOT};
         return null;
