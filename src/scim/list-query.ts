@@ -71,9 +71,10 @@ export interface ListPage {
  * directory's, kept in `directory_counts`, when there is no filter; else COUNT), and either an
  * offset page (startIndex) or a keyset page (RFC 9865 cursor) in a stable order (the sort column,
  * then id). An unfiltered offset page in id order that starts where one of this process's pages
- * ended, with nothing moved since, is read as a keyset page after that page's last row (`positions`). Where `caps.totalInPage`, a filtered offset page carries its total
- * in the same query (a window count over every matching row); a filtered keyset page (whose WHERE
- * also holds the cursor) and a filtered page past the end count apart.
+ * ended, with nothing moved since, is read as a keyset page after that page's last row
+ * (`positions`). Where `caps.totalInPage`, a filtered offset page carries its total in the same
+ * query (a window count over every matching row); a filtered keyset page (whose WHERE also holds
+ * the cursor) and a filtered page past the end count apart.
  */
 export async function listPage(
   db: Kysely<Database>,

@@ -106,8 +106,9 @@ export interface StorageCapabilities {
 }
 
 /**
- * `directory_counts` holds each directory's users, active users and groups in `slots` rows that
- * readers sum, so no list page or directory object counts a whole directory. Several rows where
+ * `directory_counts` holds each directory's users, active users and groups (and `changes`, its
+ * inserts, deletes and moves) in `slots` rows that readers sum, so no list page or directory
+ * object counts a whole directory. Several rows where
  * writers run at once (PostgreSQL: each backend adds to its own slot, so concurrent creates do not
  * queue on one row); one where they take turns (SQLite).
  */
