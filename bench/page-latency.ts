@@ -4,7 +4,8 @@ import { withBenchServer } from "./scim-bench.js";
 /**
  * `npx tsx bench/page-latency.ts [users] [dialect]`: one client, one request at a time, a page of
  * 100 users from a directory of `users` (default 1,000,000): the first page, a page at a random
- * startIndex, and pages walked by RFC 9865 cursor. Latency as the client sees it, p50 and p99.
+ * startIndex, pages walked by startIndex (from half-way) and pages walked by RFC 9865 cursor.
+ * Latency as the client sees it, p50 and p99.
  */
 const users = Number(process.argv[2] ?? 1_000_000);
 const dialect = (process.argv[3] ?? "sqlite") as Dialect;
@@ -31,6 +32,13 @@ await withBenchServer(dialect, users, async (t) => {
   };
   await report("first page (startIndex=1, count=100)", async () => (await get("startIndex=1&count=100")).ms);
   await report("a random startIndex, count=100", async () => (await get(`startIndex=${1 + Math.floor(Math.random() * (users - 100))}&count=100`)).ms);
+  // As a client walking the directory by startIndex asks, from half-way: each page starts where the last ended.
+  let next = Math.floor(users / 2) + 1;
+  await report("the next startIndex page, count=100", async () => {
+    const { ms } = await get(`startIndex=${next}&count=100`);
+    next += 100;
+    return ms;
+  });
   let cursor = "";
   await report("next page by cursor, count=100", async () => {
     const { ms, body } = await get(`count=100&cursor=${encodeURIComponent(cursor)}`);

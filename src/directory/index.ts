@@ -54,3 +54,4 @@ export { type DirectoryMapping, readMapping, withMapping } from "./mapping/direc
 export { chunks } from "../storage/value-lists.js";
 export { userColumns } from "./user-rows.js";
 export { previewUserMapping } from "./mapping-preview.js";
+export { type DirectoryTotals, NO_TOTALS, readDirectoryTotal, readDirectoryTotals } from "./directory-counts.js";

@@ -1,8 +1,10 @@
 import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
 import type { StorageCapabilities } from "../storage/capabilities.js";
+import { readDirectoryTotal } from "../directory/index.js";
 import type { Database } from "../storage/schema.js";
 import { createScimError } from "./errors.js";
 import { decodeCursor, encodeCursor, type ListParams } from "./list-params.js";
+import type { ListPositions } from "./list-positions.js";
 
 export type ListTable = "directory_users" | "directory_groups";
 
@@ -16,6 +18,8 @@ export interface SortSpec {
   readonly alias: "u" | "g";
   readonly columns: Readonly<Record<string, string>>;
   readonly nullable: ReadonlySet<string>;
+  /** Which of the directory's totals (`directory_counts`) an unfiltered list has. */
+  readonly counted: "users" | "groups";
 }
 
 export const USER_SORT: SortSpec = {
@@ -35,6 +39,7 @@ export const USER_SORT: SortSpec = {
     "meta.lastmodified": "updated_at",
   },
   nullable: new Set(["idp_id", "first_name", "last_name", "job_title", "email"]),
+  counted: "users",
 };
 
 export const GROUP_SORT: SortSpec = {
@@ -42,6 +47,7 @@ export const GROUP_SORT: SortSpec = {
   alias: "g",
   columns: { id: "id", displayname: "name_lower", externalid: "idp_id", "meta.created": "created_at", "meta.lastmodified": "updated_at" },
   nullable: new Set(["idp_id"]),
+  counted: "groups",
 };
 
 const CORE_PREFIX = /^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/i;
@@ -61,11 +67,14 @@ export interface ListPage {
 }
 
 /**
- * One page of a SCIM list, entirely in SQL: the filter as a WHERE clause, a total from COUNT,
- * and either an offset page (startIndex) or a keyset page (RFC 9865 cursor) in a stable order
- * (the sort column, then id). Where `caps.totalInPage`, a filtered offset page carries its total
- * in the same query (a window count over every matching row); an unfiltered page, a keyset page
- * (whose WHERE also holds the cursor) and a page past the end count apart.
+ * One page of a SCIM list, entirely in SQL: the filter as a WHERE clause, a total (the
+ * directory's, kept in `directory_counts`, when there is no filter; else COUNT), and either an
+ * offset page (startIndex) or a keyset page (RFC 9865 cursor) in a stable order (the sort column,
+ * then id). An unfiltered offset page in id order that starts where one of this process's pages
+ * ended, with nothing moved since, is read as a keyset page after that page's last row
+ * (`positions`). Where `caps.totalInPage`, a filtered offset page carries its total in the same
+ * query (a window count over every matching row); a filtered keyset page (whose WHERE also holds
+ * the cursor) and a filtered page past the end count apart.
  */
 export async function listPage(
   db: Kysely<Database>,
@@ -74,6 +83,7 @@ export async function listPage(
   directoryId: string,
   where: Expression<SqlBool> | null,
   params: ListParams,
+  positions?: ListPositions,
 ): Promise<ListPage> {
   const column = sortColumn(spec, params.sortBy);
   const col = sql.ref(`${spec.alias}.${column}`);
@@ -83,12 +93,14 @@ export async function listPage(
     if (where) q = q.where(where);
     return q;
   };
-  const countAll = async () => Number((await scoped().select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst())?.n ?? 0);
+  // Unfiltered: the directory's kept totals, read before the page (its `changes` vouches for remembered positions).
+  const totals = where === null ? await readDirectoryTotal(db, directoryId) : null;
+  const countAll = async () => (totals ? totals[spec.counted] : Number((await scoped().select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst())?.n ?? 0));
   if (params.count === 0) return { ids: [], totalResults: await countAll(), nextCursor: undefined };
 
   const direction = params.descending ? sql`desc` : sql`asc`;
   // Only under a filter: IdPs filter to look one resource up, where this saves a round trip, while
-  // an unfiltered page deep into a large directory is cheaper counted apart (the window holds every row).
+  // an unfiltered page reads the directory's kept total (the window would hold every row).
   const totalInPage = params.cursor === undefined && where !== null ? caps.totalInPage : null;
   // Only the keys: the caller loads the rows it renders, so a deep offset walks the index alone.
   let query = scoped().select([
@@ -110,16 +122,20 @@ export async function listPage(
           : sql<SqlBool>`(${col} ${op} ${key} or (${col} = ${key} and ${idCol} ${op} ${id}))`,
     );
   }
+  const positional = positions && totals && params.cursor === undefined && column === "id" && !params.descending ? { positions, changes: totals.changes } : null;
+  const after = positional?.positions.find(directoryId, spec.table, params.startIndex, positional.changes);
+  if (after !== undefined) query = query.where(sql<SqlBool>`${idCol} > ${after}`);
   if (spec.nullable.has(column)) query = query.orderBy(sql`${col} is null`);
   query = query.orderBy(sql`${col} ${direction}`);
   if (column !== "id") query = query.orderBy(sql`${idCol} ${direction}`);
   query = query
     .limit(params.cursor === undefined ? params.count : params.count + 1);
-  if (params.cursor === undefined) query = query.offset(params.startIndex - 1);
+  if (params.cursor === undefined && after === undefined) query = query.offset(params.startIndex - 1);
   const fetched = (await query.execute()) as unknown as { id: string; sort_key: string | number | null; total?: number | string }[];
   const rows = fetched.slice(0, params.count);
   const last = rows.at(-1);
   const nextCursor = fetched.length > params.count && last ? encodeCursor(last.sort_key ?? null, last.id) : undefined;
+  if (positional && last) positional.positions.remember(directoryId, spec.table, params.startIndex + rows.length, positional.changes, last.id);
   const first = fetched[0];
   // Nothing on a first page: nothing matched. Nothing past the first: the page lies past the end.
   const totalResults = totalInPage && first ? Number(first.total) : totalInPage && params.startIndex === 1 ? 0 : await countAll();

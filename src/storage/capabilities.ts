@@ -100,6 +100,26 @@ export interface StorageCapabilities {
   codePointOrder(text: Expression<string | null>): RawBuilder<string | null>;
   /** The rows of a subquery as the text of one JSON array of objects (`[]` for none), so one query can carry a list. */
   jsonArrayFrom(query: JsonArraySource): RawBuilder<string>;
+
+  /** How `directory_counts` is kept (migration 0022). */
+  readonly directoryCounts: DirectoryCountsUpkeep;
+}
+
+/**
+ * `directory_counts` holds each directory's users, active users and groups (and `changes`, its
+ * inserts, deletes and moves) in `slots` rows that readers sum, so no list page or directory
+ * object counts a whole directory. Several rows where
+ * writers run at once (PostgreSQL: each backend adds to its own slot, so concurrent creates do not
+ * queue on one row); one where they take turns (SQLite).
+ */
+export interface DirectoryCountsUpkeep {
+  readonly slots: number;
+  /**
+   * Creates the triggers that keep the counts exact: a directory's slot rows on its insert, and on
+   * every insert and delete of users and groups and every update of a user's state or directory.
+   * The DDL of migration 0022: a change to it is a new migration, not an edit of this.
+   */
+  createTriggers(db: Kysely<unknown>): Promise<void>;
 }
 
 /** A new user, its email rows and its `dsync.user.created` event, computed from the directory's settings `settings`. */

@@ -11,6 +11,7 @@ export interface Database {
   directories: DirectoriesTable;
   directory_tokens: DirectoryTokensTable;
   directory_users: DirectoryUsersTable;
+  directory_counts: DirectoryCountsTable;
   user_emails: UserEmailsTable;
   directory_groups: DirectoryGroupsTable;
   group_memberships: GroupMembershipsTable;
@@ -191,6 +192,20 @@ export interface DirectoryTokensTable {
   created_at: string;
   /** Null while the token is current; set on rotation to the end of its grace period. */
   expires_at: string | null;
+}
+
+/**
+ * A directory's counts in `slot` rows to be summed (migration 0022), kept exact by triggers on
+ * directories, directory_users and directory_groups; nothing else writes them.
+ */
+export interface DirectoryCountsTable {
+  directory_id: string;
+  slot: number;
+  users: number | string;
+  active_users: number | string;
+  groups: number | string;
+  /** Inserts, deletes and moves of the directory's users and groups: positions in its lists hold while it stands still. */
+  changes: Generated<number | string>;
 }
 
 export interface DirectoryUsersTable {

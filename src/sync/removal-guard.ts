@@ -1,3 +1,4 @@
+import { readDirectoryTotal } from "../directory/index.js";
 import type { EngineContext } from "./engine-context.js";
 
 /**
@@ -34,13 +35,13 @@ export function guardHolds(planned: PlannedRemovals, before: GuardBase, maxPerce
 
 export async function countGuardBase(ctx: EngineContext): Promise<GuardBase> {
   const { db } = ctx.deps;
-  let users = db.selectFrom("directory_users").select((eb) => eb.fn.countAll<number>().as("n")).where("directory_id", "=", ctx.dir.id);
-  if (ctx.settings.removal === "deactivate") users = users.where("state", "=", "active");
+  const totals = await readDirectoryTotal(db, ctx.dir.id);
   // Through the directory's groups: memberships are keyed by group, with no index on their directory.
   const memberships = db
     .selectFrom("group_memberships")
     .innerJoin("directory_groups", "directory_groups.id", "group_memberships.group_id")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("directory_groups.directory_id", "=", ctx.dir.id);
-  return { users: Number((await users.executeTakeFirstOrThrow()).n), memberships: Number((await memberships.executeTakeFirstOrThrow()).n) };
+  const users = ctx.settings.removal === "deactivate" ? totals.activeUsers : totals.users;
+  return { users, memberships: Number((await memberships.executeTakeFirstOrThrow()).n) };
 }

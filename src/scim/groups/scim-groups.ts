@@ -8,6 +8,7 @@ import { compileFilter, parseFilter, uniqueNameEquals } from "../filter/index.js
 import { isPlainFirstPage, type ListParams } from "../list-params.js";
 import { queryTemplate } from "../../storage/query-template.js";
 import { GROUP_SORT, listPage } from "../list-query.js";
+import { createListPositions } from "../list-positions.js";
 import { URN } from "../../scim-resource/schema-urns.js";
 import { applyGroupPatch, type JsonObject, normalizePatchRequest } from "../patch/index.js";
 import { excludes, type Projection, project } from "../projection.js";
@@ -30,6 +31,8 @@ const groupByName = queryTemplate(["directoryId", "nameLower"], (db, p: { direct
 
 /** The SCIM /Groups resource over the directory store; members are read and written as rows. */
 export function createScimGroups(deps: Deps, store: DirectoryStore) {
+  // Where this process's unfiltered startIndex pages ended, so the next one need not walk to its offset.
+  const positions = createListPositions();
   const base = (dir: DirectoryContext) => `${deps.config.publicUrl}/scim/v2/${dir.id}`;
 
   function render(dir: DirectoryContext, group: DirectoryGroup, version: number, projection: Projection): RenderedGroup {
@@ -53,7 +56,7 @@ export function createScimGroups(deps: Deps, store: DirectoryStore) {
       return { rows: row ? [row] : [], page: { totalResults: row ? 1 : 0, nextCursor: undefined } };
     }
     const where = filter ? compileFilter(filter, "Group", deps.caps) : null;
-    const page = await listPage(deps.db, deps.caps, GROUP_SORT, dir.id, where, params);
+    const page = await listPage(deps.db, deps.caps, GROUP_SORT, dir.id, where, params, positions);
     const byId = new Map((page.ids.length ? await deps.db.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "in", page.ids).execute() : []).map((r) => [r.id, r]));
     return { rows: page.ids.flatMap((id) => byId.get(id) ?? []), page };
   }

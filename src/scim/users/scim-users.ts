@@ -5,6 +5,7 @@ import { createScimError } from "../errors.js";
 import { compileFilter, parseFilter, uniqueNameEquals } from "../filter/index.js";
 import { isPlainFirstPage, type ListParams } from "../list-params.js";
 import { listPage, USER_SORT } from "../list-query.js";
+import { createListPositions } from "../list-positions.js";
 import { applyUserPatch, type JsonObject, normalizePatchRequest } from "../patch/index.js";
 import { excludes, type Projection, project } from "../projection.js";
 import { USER_SCHEMAS } from "../../scim-resource/schema-urns.js";
@@ -20,6 +21,8 @@ export interface RenderedUser {
 
 /** The SCIM /Users resource over the directory store. */
 export function createScimUsers(deps: Deps, store: DirectoryStore) {
+  // Where this process's unfiltered startIndex pages ended, so the next one need not walk to its offset.
+  const positions = createListPositions();
   const base = (dir: DirectoryContext) => `${deps.config.publicUrl}/scim/v2/${dir.id}`;
 
   /** `knownGroups`: the users' groups when already read (or known empty, for users just created). */
@@ -55,7 +58,7 @@ export function createScimUsers(deps: Deps, store: DirectoryStore) {
         return { ids: found ? [found.user.id] : [], totalResults: resources.length, nextCursor: undefined, resources };
       }
       const where = filter ? compileFilter(filter, "User", deps.caps) : null;
-      const page = await listPage(deps.db, deps.caps, USER_SORT, dir.id, where, params);
+      const page = await listPage(deps.db, deps.caps, USER_SORT, dir.id, where, params, positions);
       if (excludes(projection, "groups")) {
         const loaded = await loadUsers(deps.db, dir.id, page.ids);
         const ordered = page.ids.flatMap((id) => {

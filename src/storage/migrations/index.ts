@@ -16,6 +16,7 @@ import * as m0013 from "./0013-private-network.js";
 import * as m0014 from "./0014-audit-log.js";
 import * as m0017 from "./0017-console-sessions.js";
 import * as m0018 from "./0018-directory-activity.js";
+import * as m0022 from "./0022-directory-counts.js";
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, caps: StorageCapabilities): Promise<void>;
@@ -39,6 +40,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, VersionedMigration]> = [
   ["0014-audit-log", m0014],
   ["0017-console-sessions", m0017],
   ["0018-directory-activity", m0018],
+  ["0022-directory-counts", m0022],
 ];
 
 export function migrationsFor(caps: StorageCapabilities): Record<string, Migration> {

@@ -1,6 +1,7 @@
 import { type Expression, type SqlBool, sql } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { codeOf, type JsonArraySource, type NoticeTopic, type OneStatementWrites, type ProcessNotices, type StorageCapabilities } from "../capabilities.js";
+import { POSTGRES_DIRECTORY_COUNTS } from "./postgres-directory-counts.js";
 import { listenOnChannel } from "./postgres-event-channel.js";
 import { changeMembersStatement, memberCandidates } from "./postgres-member-change-statement.js";
 import { insertUserStatement, MAX_STATEMENT_EMAILS } from "./postgres-user-create-statement.js";
@@ -61,4 +62,5 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze<StorageC
   codePointOrder: (text: Expression<string | null>) => sql<string | null>`(${text} collate "C")`,
   // As text, like SQLite's: the driver would otherwise parse it, and callers read one shape.
   jsonArrayFrom: (query: JsonArraySource) => sql<string>`(${jsonArrayFrom(query)})::text`,
+  directoryCounts: POSTGRES_DIRECTORY_COUNTS,
 });

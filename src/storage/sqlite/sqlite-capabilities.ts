@@ -2,6 +2,7 @@ import { type Expression, type SqlBool, sql } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/sqlite";
 import { codeOf, type JsonArraySource, type StorageCapabilities } from "../capabilities.js";
 import { chunks } from "../value-lists.js";
+import { SQLITE_DIRECTORY_COUNTS } from "./sqlite-directory-counts.js";
 
 export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze<StorageCapabilities>({
   sequenceType: "integer",
@@ -35,4 +36,5 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze<StorageCap
     sql<SqlBool>`exists (select 1 from json_each(${json}) as je where substr(je.fullkey, 1, 2) = '$[' and ${where(sql`(case when je.type = 'object' then je.value end)`)})`,
   codePointOrder: (text: Expression<string | null>) => sql<string | null>`${text}`,
   jsonArrayFrom: (query: JsonArraySource) => sql<string>`${jsonArrayFrom(query)}`,
+  directoryCounts: SQLITE_DIRECTORY_COUNTS,
 });
