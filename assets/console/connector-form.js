@@ -1,7 +1,9 @@
 // Pull directories' connector settings: the fields of each kind the server offers (LDAP, SCIM
 // server, CSV, Okta API, Google Workspace, Entra ID), for a new directory and for editing one, and
 // the connection test. Credentials are write-only: the API says only that one is set
-// (`<key>_set`), and the form offers to replace it, never shows it.
+// (`<key>_set`), and the form offers to replace it, never shows it. A credential that is one of
+// two ways in (an Okta API token or a service app's key; an Entra client secret or a certificate)
+// can also be removed, to switch to the other: the PATCH sends `null` for it.
 import { api, ApiError } from "./api.js";
 import { h } from "./dom.js";
 import { attempt, field, notice } from "./widgets.js";
@@ -54,9 +56,9 @@ export const PULL_KINDS = {
     label: "Okta API (pulled)",
     fields: [
       text("org_url", "Okta org URL", { required: true, placeholder: "https://acme.okta.com" }),
-      secret("token", "API token", { hint: "Or, instead, an API service app: its Client ID and private key below." }),
+      secret("token", "API token", { hint: "Or, instead, an API service app: its Client ID and private key below.", removable: "Remove the API token (to use a service app instead)" }),
       text("client_id", "Service app Client ID", { hint: "With the private key, instead of an API token." }),
-      { path: ["private_key"], label: "Service app private key (PEM, or the JWK Okta shows)", input: "textarea", secret: true },
+      { path: ["private_key"], label: "Service app private key (PEM, or the JWK Okta shows)", input: "textarea", secret: true, removable: "Remove the service app's private key (to use an API token instead)" },
       text("key_id", "Key ID", { more: true, hint: "The key's KID on the app; taken from the JWK when it has one." }),
       text("token_url", "Token endpoint", { more: true, placeholder: "{org_url}/oauth2/v1/token" }),
       flag("include_app_groups", "Also read app groups (groups imported from apps such as Active Directory)"),
@@ -81,9 +83,9 @@ export const PULL_KINDS = {
     fields: [
       text("tenant_id", "Directory (tenant) ID", { required: true, placeholder: "contoso.onmicrosoft.com or the tenant's GUID" }),
       text("client_id", "Application (client) ID", { required: true }),
-      secret("client_secret", "Client secret (its Value)", { hint: "Or, instead, the certificate uploaded to the app registration and its private key below." }),
+      secret("client_secret", "Client secret (its Value)", { hint: "Or, instead, the certificate uploaded to the app registration and its private key below.", removable: "Remove the client secret (to use a certificate instead)" }),
       { path: ["certificate"], label: "Certificate (PEM)", input: "textarea", placeholder: "-----BEGIN CERTIFICATE-----", hint: "Its public part; with the private key, instead of a client secret." },
-      { path: ["private_key"], label: "Certificate's private key (PEM)", input: "textarea", secret: true },
+      { path: ["private_key"], label: "Certificate's private key (PEM)", input: "textarea", secret: true, removable: "Remove the certificate's private key (to use a client secret instead)" },
       text("group_filter", "Only members of these groups", { list: true, hint: "Group ids or display names, comma-separated; left empty: the whole tenant." }),
       text("graph_url", "Microsoft Graph base URL", { more: true, placeholder: "https://graph.microsoft.com/v1.0" }),
       text("token_url", "Token endpoint", { more: true, placeholder: "https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token" }),
@@ -182,20 +184,36 @@ function badgeFor(spec, current) {
   return current[`${spec.path[0]}_set`] === true ? h("span", { class: "badge state-linked", "data-secret-state": spec.path[0] }, "set") : h("span", { class: "badge", "data-secret-state": spec.path[0] }, "not set");
 }
 
+/** A set credential that may go (`removable`): a checkbox that empties and disables its input while ticked. */
+function removeControl(spec, current, editing, input) {
+  if (!editing || !spec.removable || current[`${spec.path[0]}_set`] !== true) return null;
+  const box = h("input", { type: "checkbox", name: `remove.${spec.path[0]}`, "data-remove-secret": spec.path[0] });
+  box.addEventListener("change", () => {
+    input.disabled = box.checked;
+    if (box.checked) input.value = "";
+  });
+  return box;
+}
+
 /**
  * The fields of one kind. `current` is the directory's `connector` as the API shows it (edit) or {}
  * (new). `read()` gives the connector object to send: for a new directory every value given; for an
- * edit the changed keys, `null` for one emptied, credentials only when a new one was typed.
+ * edit the changed keys, `null` for one emptied or a credential removed, credentials only when a new
+ * one was typed.
  */
 export function connectorFields(type, current = {}, { editing = false } = {}) {
   const kind = PULL_KINDS[type];
   const specs = [...kind.fields, ...COMMON];
-  const inputs = specs.map((spec) => ({ spec, input: inputFor(spec, current, editing) }));
-  const row = ({ spec, input }) => {
+  const inputs = specs.map((spec) => {
+    const input = inputFor(spec, current, editing);
+    return { spec, input, remove: removeControl(spec, current, editing, input) };
+  });
+  const row = ({ spec, input, remove }) => {
     const label = spec.secret && editing ? [spec.label, " ", badgeFor(spec, current)] : spec.label;
     if (spec.input === "checkbox") return h("div", { class: "field check" }, h("label", {}, input, " ", spec.label));
     const f = field(spec.label, input, spec.secret && editing && current[`${spec.path[0]}_set`] ? "Stored encrypted and never shown: type a new value only to replace it." : spec.hint);
     f.querySelector("label").replaceChildren(...[label].flat());
+    if (remove) f.append(h("div", { class: "field check remove-secret" }, h("label", {}, remove, " ", spec.removable)));
     return f;
   };
   const element = h(
@@ -208,9 +226,14 @@ export function connectorFields(type, current = {}, { editing = false } = {}) {
   function read() {
     const errors = [];
     const next = {};
+    const removed = [];
     // Keys the form does not show (an LDAP attribute list, …) are kept as they are.
     for (const [key, value] of Object.entries(current)) if (!key.endsWith("_set")) next[key] = structuredClone(value);
-    for (const { spec, input } of inputs) {
+    for (const { spec, input, remove } of inputs) {
+      if (remove?.checked) {
+        removed.push(spec.path[0]);
+        continue;
+      }
       const value = readInput(spec, input, errors);
       if (spec.secret && value === undefined) {
         if (spec.required && !current[`${spec.path[0]}_set`]) errors.push({ field: `connector.${spec.path.join(".")}`, message: "is required" });
@@ -227,6 +250,7 @@ export function connectorFields(type, current = {}, { editing = false } = {}) {
       if (!(key in next)) patch[key] = null;
       else if (JSON.stringify(next[key]) !== JSON.stringify(current[key])) patch[key] = next[key];
     }
+    for (const key of removed) patch[key] = null;
     return patch;
   }
 
