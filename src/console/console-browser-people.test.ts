@@ -40,6 +40,8 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
   let server: RunningServer;
   let browser: TestBrowser;
   let storage: Storage;
+  /** The first test's directory of 28 users, which the mapping preview's search looks through. */
+  let peopleDirectoryId = "";
 
   async function api(method: string, path: string, body?: unknown, key = ADMIN_KEY): Promise<{ status: number; json: Json }> {
     const res = await fetch(`${server.url}${path}`, {
@@ -105,6 +107,7 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
     const made = await api("POST", "/directories", { organization_id: orgId, name: "Engines Okta", type: "okta scim v2.0" });
     const { base_url: base, token } = made.json.scim as { base_url: string; token: string };
     const directoryId = made.json.id as string;
+    peopleDirectoryId = directoryId;
     const mapped = await api("PATCH", `/directories/${directoryId}`, { attribute_mapping: { department: `${ENTERPRISE}:department` }, role_mapping: [{ group: "Engineering", role: "engineer", priority: 10 }] });
     expect(mapped.status).toBe(200);
 
@@ -191,6 +194,38 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await page.close();
   }, 120_000);
+
+  it("finds the mapping preview's user by a search on name, email or username, past the first page of users", async () => {
+    const page = await signIn();
+    await page.goto(`${server.url}/console#/directories/${peopleDirectoryId}`);
+    const card = page.locator("form.mapping-card");
+    const choices = () => card.getByLabel("Preview on", { exact: true }).locator("option").allTextContents();
+    // Without a search, the newest 25 of 28 users: ada, the first one made, is not among them.
+    await expect.poll(async () => (await choices()).length).toBe(26);
+    expect((await choices()).at(-1)).toBe("More than 25 match: search to narrow");
+    expect((await choices()).some((c) => c.includes("Lovelace"))).toBe(false);
+
+    await card.getByLabel("Find a user to preview on").fill("lovelace");
+    await expect.poll(choices).toEqual(["countess@engines.test (Ada Lovelace)"]);
+    await card.getByRole("button", { name: "Preview on this user" }).click();
+    await card.locator('[data-attribute="department"]', { hasText: "Analytics" }).waitFor();
+    expect(await card.locator("[data-role]").textContent()).toBe("engineer");
+    expect(await card.locator("h3", { hasText: "saved mapping and these edits" }).textContent()).toContain("countess@engines.test");
+    await browser.screenshot(page, "console-mapping-preview-search");
+
+    // An email's domain, then a username, with Enter (which searches and saves nothing).
+    await card.getByLabel("Find a user to preview on").fill("navy.test");
+    await expect.poll(choices).toEqual(["grace@navy.test (Grace Hopper)"]);
+    await card.getByLabel("Find a user to preview on").fill("tester07");
+    await card.getByLabel("Find a user to preview on").press("Enter");
+    await expect.poll(choices).toEqual(["t7@engines.test (Test Person 7)"]);
+    expect(await card.getByText("Saved, and applied").count()).toBe(0);
+    await card.getByLabel("Find a user to preview on").fill("nobody-by-that-name");
+    await expect.poll(choices).toEqual(['No user matches "nobody-by-that-name"']);
+    await card.getByRole("button", { name: "Preview on this user" }).click();
+    await card.getByText("Pick a user to preview on").waitFor();
+    await page.close();
+  }, 60_000);
 
   it("replays one delivery, and after asking, every failed delivery of a time range: the receiver gets each again and the log shows the new attempt", async () => {
     let accepting = false;

@@ -163,7 +163,9 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     await card.getByRole("button", { name: "Add a rule" }).click();
     await card.getByLabel("Group (name, id or idp_id)").fill("group0");
     await card.getByLabel("Role slug").fill("admin");
-    await card.getByLabel("Preview on").selectOption({ label: "user1@example.test" });
+    // The user is found by a search on its name.
+    await card.getByLabel("Find a user to preview on").fill("Surname1");
+    await expect.poll(() => card.getByLabel("Preview on", { exact: true }).locator("option").allTextContents()).toEqual(["user1@example.test (Given1 Surname1)"]);
     await card.getByRole("button", { name: "Preview on this user" }).click();
     await card.locator('[data-attribute="employee_number"]', { hasText: "1" }).waitFor();
     expect(await card.locator("[data-role]").textContent()).toBe("admin");
@@ -234,7 +236,7 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     const mapping = page.locator("form.mapping-card");
     await mapping.getByLabel("Custom attribute name").first().fill("department");
     await mapping.getByLabel("Source attribute path").first().fill(`${ENTERPRISE}:department`);
-    await mapping.getByLabel("Preview on").selectOption({ label: "grace@initrode.test" });
+    await mapping.getByLabel("Preview on", { exact: true }).selectOption({ label: "grace@initrode.test" });
     await mapping.getByRole("button", { name: "Preview on this user" }).click();
     await mapping.locator('[data-attribute="department"]', { hasText: "Research" }).waitFor();
     await page.close();
