@@ -29,12 +29,44 @@ export const PULL_KINDS = {
       text("group_filter", "Group filter", { more: true, hint: "Left empty: groupOfNames, groupOfUniqueNames, posixGroup and AD groups." }),
       text("attributes.username", "Username attribute(s)", { more: true, list: true, hint: "Tried in order, comma-separated; left empty: uid, sAMAccountName, cn." }),
       text("attributes.email", "Email attribute", { more: true, placeholder: "mail" }),
+      text("attributes.first_name", "First name attribute", { more: true, placeholder: "givenName" }),
+      text("attributes.last_name", "Last name attribute", { more: true, placeholder: "sn" }),
+      text("attributes.job_title", "Job title attribute", { more: true, placeholder: "title" }),
+      text("attributes.group_name", "Group name attribute", { more: true, placeholder: "cn" }),
+      text("attributes.active.attribute", "Active attribute", { more: true, placeholder: "userAccountControl", hint: "Says whether a user is active; left empty: every user the filter returns is active." }),
+      {
+        path: ["attributes", "active", "format"],
+        label: "The active attribute's format",
+        input: "select",
+        more: true,
+        options: [
+          ["", "as its name says: AD's flags for userAccountControl, else true/false"],
+          ["boolean", "true, 1, yes or enabled means active"],
+          ["inverted_boolean", "true means disabled (as nsAccountLock)"],
+          ["account_control", "AD's userAccountControl flags (bit 2 set: disabled)"],
+        ],
+      },
+      text("attributes.extra", "More attributes for raw_attributes", { more: true, list: true, hint: "Comma-separated; left empty: cn, displayName, employeeNumber, telephoneNumber, departmentNumber, manager." }),
       flag("tls.starttls", "Use StartTLS (ldap:// URLs)", { more: true }),
       { path: ["tls", "ca"], label: "Certificate authority (PEM) to trust", input: "textarea", more: true, hint: "Only for a server whose certificate no public authority signed." },
       flag("tls.reject_unauthorized", "Skip certificate verification (insecure, for tests only)", { more: true, inverted: true }),
       number("page_size", "Page size", { hint: "Entries per page, 1 to 10000; 200 when left empty." }),
       TIMEOUT,
     ],
+    // `attributes.active` is an attribute name, or { attribute, format }: one pair of fields for both.
+    view(current) {
+      const active = current.attributes?.active;
+      if (typeof active !== "string") return current;
+      return { ...current, attributes: { ...current.attributes, active: { attribute: active } } };
+    },
+    settle(next, errors) {
+      const active = next.attributes?.active;
+      if (!active || typeof active !== "object") return;
+      if (active.attribute === undefined) {
+        if (active.format !== undefined) errors.push({ field: "connector.attributes.active.attribute", message: "is required with a format" });
+        delete next.attributes.active;
+      } else if (active.format === undefined) next.attributes.active = active.attribute;
+    },
   },
   "scim pull": {
     label: "SCIM 2.0 server (pulled)",
@@ -204,8 +236,9 @@ function removeControl(spec, current, editing, input) {
 export function connectorFields(type, current = {}, { editing = false } = {}) {
   const kind = PULL_KINDS[type];
   const specs = [...kind.fields, ...COMMON];
+  const shown = kind.view ? kind.view(current) : current;
   const inputs = specs.map((spec) => {
-    const input = inputFor(spec, current, editing);
+    const input = inputFor(spec, shown, editing);
     return { spec, input, remove: removeControl(spec, current, editing, input) };
   });
   const row = ({ spec, input, remove }) => {
@@ -242,6 +275,7 @@ export function connectorFields(type, current = {}, { editing = false } = {}) {
       if (spec.required && value === undefined) errors.push({ field: `connector.${spec.path.join(".")}`, message: "is required" });
       setPath(next, spec.path, value);
     }
+    kind.settle?.(next, errors);
     for (const key of Object.keys(next)) if (next[key] && typeof next[key] === "object" && !Array.isArray(next[key]) && Object.keys(next[key]).length === 0 && key !== "mapping") delete next[key];
     if (errors.length > 0) throw formError(errors);
     if (!editing) return next;
@@ -257,20 +291,31 @@ export function connectorFields(type, current = {}, { editing = false } = {}) {
   return { element, read };
 }
 
+const PRIVATE_NETWORK_LABEL = "May reach private addresses (loopback, private networks, link-local)";
+const PRIVATE_NETWORK_HINT = "The admin's leave, for a source inside your network, when ROSTER_OUTBOUND_PRIVATE keeps tenants' connectors off private addresses.";
+
+/** The admin key's `private_network` checkbox (an organization key may not set it: the API refuses). */
+function privateNetworkBox(checked) {
+  const box = h("input", { type: "checkbox", name: "private_network", checked });
+  return { box, element: h("div", { class: "field check private-network" }, h("label", {}, box, " ", PRIVATE_NETWORK_LABEL), h("p", { class: "hint" }, PRIVATE_NETWORK_HINT)) };
+}
+
 /**
  * The connector part of the new-directory form: follows the type select, shows the kind's setup steps
- * and fields. `body()` gives `{ connector }` for a pull type, `{}` for an ingest one.
+ * and fields. `body()` gives `{ connector }` for a pull type (with `private_network` for the admin
+ * key: ticked, as the API's default for the admin), `{}` for an ingest one.
  */
-export function newConnectorSection(typeSelect) {
+export function newConnectorSection(typeSelect, { isAdmin = false } = {}) {
   const slot = h("div", { class: "new-connector" });
   let fields = null;
+  const privateNetwork = isAdmin ? privateNetworkBox(true) : null;
   const show = () => {
     fields = isPullType(typeSelect.value) ? connectorFields(typeSelect.value) : null;
-    slot.replaceChildren(...(fields ? [h("h4", {}, "Connector settings"), setupGuide(typeSelect.value), fields.element].filter(Boolean) : []));
+    slot.replaceChildren(...(fields ? [h("h4", {}, "Connector settings"), setupGuide(typeSelect.value), fields.element, privateNetwork?.element].filter(Boolean) : []));
   };
   typeSelect.addEventListener("change", show);
   show();
-  return { element: slot, body: () => (fields ? { connector: fields.read() } : {}) };
+  return { element: slot, body: () => (fields ? { connector: fields.read(), ...(privateNetwork ? { private_network: privateNetwork.box.checked } : {}) } : {}) };
 }
 
 const RESULT_WORDS = { true: "passed", false: "failed" };
@@ -285,9 +330,14 @@ function testReport(result) {
   );
 }
 
-/** The directory page's connector card: setup steps, the settings (credentials write-only), Save, Test connection. */
-export function connectorCard(d) {
+/**
+ * The directory page's connector card: setup steps, the settings (credentials write-only), the
+ * admin's `private_network` leave, Save, Test connection.
+ */
+export function connectorCard(d, { isAdmin = false } = {}) {
   const fields = connectorFields(d.type, d.connector ?? {}, { editing: true });
+  const privateNetwork = isAdmin ? privateNetworkBox(d.private_network === true) : null;
+  const privateNote = !isAdmin && d.private_network ? h("p", { class: "hint", "data-private-network": "" }, "The admin lets this connector reach private addresses; pointing it at a new address takes that leave away.") : null;
   const problem = h("div");
   const report = h("div", { "data-connector-test": "" });
   const canTest = d.type !== "csv";
@@ -306,6 +356,8 @@ export function connectorCard(d) {
     h("h2", {}, "Connector"),
     setupGuide(d.type),
     fields.element,
+    privateNetwork?.element,
+    privateNote,
     problem,
     h("div", { class: "toolbar" }, h("button", { type: "submit", class: "primary" }, "Save the connector settings"), canTest ? test : null),
     report,
@@ -321,13 +373,19 @@ export function connectorCard(d) {
       await attempt(problem, () => Promise.reject(error));
       return;
     }
-    if (Object.keys(patch).length === 0) {
+    const body = {
+      ...(Object.keys(patch).length > 0 ? { connector: patch } : {}),
+      ...(privateNetwork && privateNetwork.box.checked !== (d.private_network === true) ? { private_network: privateNetwork.box.checked } : {}),
+    };
+    if (Object.keys(body).length === 0) {
       problem.replaceChildren(notice("Nothing changed."));
       return;
     }
-    const saved = await attempt(problem, () => api("PATCH", `/directories/${d.id}`, { connector: patch }));
+    const saved = await attempt(problem, () => api("PATCH", `/directories/${d.id}`, body));
     if (!saved) return;
     d.connector = saved.connector;
+    d.private_network = saved.private_network;
+    if (privateNetwork) privateNetwork.box.checked = saved.private_network === true;
     const again = connectorFields(d.type, saved.connector ?? {}, { editing: true });
     fields.element.replaceWith(again.element);
     Object.assign(fields, again);
