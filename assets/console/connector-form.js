@@ -1,7 +1,9 @@
 // Pull directories' connector settings: the fields of each kind the server offers (LDAP, SCIM
 // server, CSV, Okta API, Google Workspace, Entra ID), for a new directory and for editing one, and
 // the connection test. Credentials are write-only: the API says only that one is set
-// (`<key>_set`), and the form offers to replace it, never shows it.
+// (`<key>_set`), and the form offers to replace it, never shows it. A credential that is one of
+// two ways in (an Okta API token or a service app's key; an Entra client secret or a certificate)
+// can also be removed, to switch to the other: the PATCH sends `null` for it.
 import { api, ApiError } from "./api.js";
 import { h } from "./dom.js";
 import { attempt, field, notice } from "./widgets.js";
@@ -27,12 +29,44 @@ export const PULL_KINDS = {
       text("group_filter", "Group filter", { more: true, hint: "Left empty: groupOfNames, groupOfUniqueNames, posixGroup and AD groups." }),
       text("attributes.username", "Username attribute(s)", { more: true, list: true, hint: "Tried in order, comma-separated; left empty: uid, sAMAccountName, cn." }),
       text("attributes.email", "Email attribute", { more: true, placeholder: "mail" }),
+      text("attributes.first_name", "First name attribute", { more: true, placeholder: "givenName" }),
+      text("attributes.last_name", "Last name attribute", { more: true, placeholder: "sn" }),
+      text("attributes.job_title", "Job title attribute", { more: true, placeholder: "title" }),
+      text("attributes.group_name", "Group name attribute", { more: true, placeholder: "cn" }),
+      text("attributes.active.attribute", "Active attribute", { more: true, placeholder: "userAccountControl", hint: "Says whether a user is active; left empty: every user the filter returns is active." }),
+      {
+        path: ["attributes", "active", "format"],
+        label: "The active attribute's format",
+        input: "select",
+        more: true,
+        options: [
+          ["", "as its name says: AD's flags for userAccountControl, else true/false"],
+          ["boolean", "true, 1, yes or enabled means active"],
+          ["inverted_boolean", "true means disabled (as nsAccountLock)"],
+          ["account_control", "AD's userAccountControl flags (bit 2 set: disabled)"],
+        ],
+      },
+      text("attributes.extra", "More attributes for raw_attributes", { more: true, list: true, hint: "Comma-separated; left empty: cn, displayName, employeeNumber, telephoneNumber, departmentNumber, manager." }),
       flag("tls.starttls", "Use StartTLS (ldap:// URLs)", { more: true }),
       { path: ["tls", "ca"], label: "Certificate authority (PEM) to trust", input: "textarea", more: true, hint: "Only for a server whose certificate no public authority signed." },
       flag("tls.reject_unauthorized", "Skip certificate verification (insecure, for tests only)", { more: true, inverted: true }),
       number("page_size", "Page size", { hint: "Entries per page, 1 to 10000; 200 when left empty." }),
       TIMEOUT,
     ],
+    // `attributes.active` is an attribute name, or { attribute, format }: one pair of fields for both.
+    view(current) {
+      const active = current.attributes?.active;
+      if (typeof active !== "string") return current;
+      return { ...current, attributes: { ...current.attributes, active: { attribute: active } } };
+    },
+    settle(next, errors) {
+      const active = next.attributes?.active;
+      if (!active || typeof active !== "object") return;
+      if (active.attribute === undefined) {
+        if (active.format !== undefined) errors.push({ field: "connector.attributes.active.attribute", message: "is required with a format" });
+        delete next.attributes.active;
+      } else if (active.format === undefined) next.attributes.active = active.attribute;
+    },
   },
   "scim pull": {
     label: "SCIM 2.0 server (pulled)",
@@ -54,9 +88,9 @@ export const PULL_KINDS = {
     label: "Okta API (pulled)",
     fields: [
       text("org_url", "Okta org URL", { required: true, placeholder: "https://acme.okta.com" }),
-      secret("token", "API token", { hint: "Or, instead, an API service app: its Client ID and private key below." }),
+      secret("token", "API token", { hint: "Or, instead, an API service app: its Client ID and private key below.", removable: "Remove the API token (to use a service app instead)" }),
       text("client_id", "Service app Client ID", { hint: "With the private key, instead of an API token." }),
-      { path: ["private_key"], label: "Service app private key (PEM, or the JWK Okta shows)", input: "textarea", secret: true },
+      { path: ["private_key"], label: "Service app private key (PEM, or the JWK Okta shows)", input: "textarea", secret: true, removable: "Remove the service app's private key (to use an API token instead)" },
       text("key_id", "Key ID", { more: true, hint: "The key's KID on the app; taken from the JWK when it has one." }),
       text("token_url", "Token endpoint", { more: true, placeholder: "{org_url}/oauth2/v1/token" }),
       flag("include_app_groups", "Also read app groups (groups imported from apps such as Active Directory)"),
@@ -81,9 +115,9 @@ export const PULL_KINDS = {
     fields: [
       text("tenant_id", "Directory (tenant) ID", { required: true, placeholder: "contoso.onmicrosoft.com or the tenant's GUID" }),
       text("client_id", "Application (client) ID", { required: true }),
-      secret("client_secret", "Client secret (its Value)", { hint: "Or, instead, the certificate uploaded to the app registration and its private key below." }),
+      secret("client_secret", "Client secret (its Value)", { hint: "Or, instead, the certificate uploaded to the app registration and its private key below.", removable: "Remove the client secret (to use a certificate instead)" }),
       { path: ["certificate"], label: "Certificate (PEM)", input: "textarea", placeholder: "-----BEGIN CERTIFICATE-----", hint: "Its public part; with the private key, instead of a client secret." },
-      { path: ["private_key"], label: "Certificate's private key (PEM)", input: "textarea", secret: true },
+      { path: ["private_key"], label: "Certificate's private key (PEM)", input: "textarea", secret: true, removable: "Remove the certificate's private key (to use a client secret instead)" },
       text("group_filter", "Only members of these groups", { list: true, hint: "Group ids or display names, comma-separated; left empty: the whole tenant." }),
       text("graph_url", "Microsoft Graph base URL", { more: true, placeholder: "https://graph.microsoft.com/v1.0" }),
       text("token_url", "Token endpoint", { more: true, placeholder: "https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token" }),
@@ -182,20 +216,37 @@ function badgeFor(spec, current) {
   return current[`${spec.path[0]}_set`] === true ? h("span", { class: "badge state-linked", "data-secret-state": spec.path[0] }, "set") : h("span", { class: "badge", "data-secret-state": spec.path[0] }, "not set");
 }
 
+/** A set credential that may go (`removable`): a checkbox that empties and disables its input while ticked. */
+function removeControl(spec, current, editing, input) {
+  if (!editing || !spec.removable || current[`${spec.path[0]}_set`] !== true) return null;
+  const box = h("input", { type: "checkbox", name: `remove.${spec.path[0]}`, "data-remove-secret": spec.path[0] });
+  box.addEventListener("change", () => {
+    input.disabled = box.checked;
+    if (box.checked) input.value = "";
+  });
+  return box;
+}
+
 /**
  * The fields of one kind. `current` is the directory's `connector` as the API shows it (edit) or {}
  * (new). `read()` gives the connector object to send: for a new directory every value given; for an
- * edit the changed keys, `null` for one emptied, credentials only when a new one was typed.
+ * edit the changed keys, `null` for one emptied or a credential removed, credentials only when a new
+ * one was typed.
  */
 export function connectorFields(type, current = {}, { editing = false } = {}) {
   const kind = PULL_KINDS[type];
   const specs = [...kind.fields, ...COMMON];
-  const inputs = specs.map((spec) => ({ spec, input: inputFor(spec, current, editing) }));
-  const row = ({ spec, input }) => {
+  const shown = kind.view ? kind.view(current) : current;
+  const inputs = specs.map((spec) => {
+    const input = inputFor(spec, shown, editing);
+    return { spec, input, remove: removeControl(spec, current, editing, input) };
+  });
+  const row = ({ spec, input, remove }) => {
     const label = spec.secret && editing ? [spec.label, " ", badgeFor(spec, current)] : spec.label;
     if (spec.input === "checkbox") return h("div", { class: "field check" }, h("label", {}, input, " ", spec.label));
     const f = field(spec.label, input, spec.secret && editing && current[`${spec.path[0]}_set`] ? "Stored encrypted and never shown: type a new value only to replace it." : spec.hint);
     f.querySelector("label").replaceChildren(...[label].flat());
+    if (remove) f.append(h("div", { class: "field check remove-secret" }, h("label", {}, remove, " ", spec.removable)));
     return f;
   };
   const element = h(
@@ -208,9 +259,14 @@ export function connectorFields(type, current = {}, { editing = false } = {}) {
   function read() {
     const errors = [];
     const next = {};
+    const removed = [];
     // Keys the form does not show (an LDAP attribute list, …) are kept as they are.
     for (const [key, value] of Object.entries(current)) if (!key.endsWith("_set")) next[key] = structuredClone(value);
-    for (const { spec, input } of inputs) {
+    for (const { spec, input, remove } of inputs) {
+      if (remove?.checked) {
+        removed.push(spec.path[0]);
+        continue;
+      }
       const value = readInput(spec, input, errors);
       if (spec.secret && value === undefined) {
         if (spec.required && !current[`${spec.path[0]}_set`]) errors.push({ field: `connector.${spec.path.join(".")}`, message: "is required" });
@@ -219,6 +275,7 @@ export function connectorFields(type, current = {}, { editing = false } = {}) {
       if (spec.required && value === undefined) errors.push({ field: `connector.${spec.path.join(".")}`, message: "is required" });
       setPath(next, spec.path, value);
     }
+    kind.settle?.(next, errors);
     for (const key of Object.keys(next)) if (next[key] && typeof next[key] === "object" && !Array.isArray(next[key]) && Object.keys(next[key]).length === 0 && key !== "mapping") delete next[key];
     if (errors.length > 0) throw formError(errors);
     if (!editing) return next;
@@ -227,26 +284,38 @@ export function connectorFields(type, current = {}, { editing = false } = {}) {
       if (!(key in next)) patch[key] = null;
       else if (JSON.stringify(next[key]) !== JSON.stringify(current[key])) patch[key] = next[key];
     }
+    for (const key of removed) patch[key] = null;
     return patch;
   }
 
   return { element, read };
 }
 
+const PRIVATE_NETWORK_LABEL = "May reach private addresses (loopback, private networks, link-local)";
+const PRIVATE_NETWORK_HINT = "The admin's leave, for a source inside your network, when ROSTER_OUTBOUND_PRIVATE keeps tenants' connectors off private addresses.";
+
+/** The admin key's `private_network` checkbox (an organization key may not set it: the API refuses). */
+function privateNetworkBox(checked) {
+  const box = h("input", { type: "checkbox", name: "private_network", checked });
+  return { box, element: h("div", { class: "field check private-network" }, h("label", {}, box, " ", PRIVATE_NETWORK_LABEL), h("p", { class: "hint" }, PRIVATE_NETWORK_HINT)) };
+}
+
 /**
  * The connector part of the new-directory form: follows the type select, shows the kind's setup steps
- * and fields. `body()` gives `{ connector }` for a pull type, `{}` for an ingest one.
+ * and fields. `body()` gives `{ connector }` for a pull type (with `private_network` for the admin
+ * key: ticked, as the API's default for the admin), `{}` for an ingest one.
  */
-export function newConnectorSection(typeSelect) {
+export function newConnectorSection(typeSelect, { isAdmin = false } = {}) {
   const slot = h("div", { class: "new-connector" });
   let fields = null;
+  const privateNetwork = isAdmin ? privateNetworkBox(true) : null;
   const show = () => {
     fields = isPullType(typeSelect.value) ? connectorFields(typeSelect.value) : null;
-    slot.replaceChildren(...(fields ? [h("h4", {}, "Connector settings"), setupGuide(typeSelect.value), fields.element].filter(Boolean) : []));
+    slot.replaceChildren(...(fields ? [h("h4", {}, "Connector settings"), setupGuide(typeSelect.value), fields.element, privateNetwork?.element].filter(Boolean) : []));
   };
   typeSelect.addEventListener("change", show);
   show();
-  return { element: slot, body: () => (fields ? { connector: fields.read() } : {}) };
+  return { element: slot, body: () => (fields ? { connector: fields.read(), ...(privateNetwork ? { private_network: privateNetwork.box.checked } : {}) } : {}) };
 }
 
 const RESULT_WORDS = { true: "passed", false: "failed" };
@@ -261,9 +330,14 @@ function testReport(result) {
   );
 }
 
-/** The directory page's connector card: setup steps, the settings (credentials write-only), Save, Test connection. */
-export function connectorCard(d) {
+/**
+ * The directory page's connector card: setup steps, the settings (credentials write-only), the
+ * admin's `private_network` leave, Save, Test connection.
+ */
+export function connectorCard(d, { isAdmin = false } = {}) {
   const fields = connectorFields(d.type, d.connector ?? {}, { editing: true });
+  const privateNetwork = isAdmin ? privateNetworkBox(d.private_network === true) : null;
+  const privateNote = !isAdmin && d.private_network ? h("p", { class: "hint", "data-private-network": "" }, "The admin lets this connector reach private addresses; pointing it at a new address takes that leave away.") : null;
   const problem = h("div");
   const report = h("div", { "data-connector-test": "" });
   const canTest = d.type !== "csv";
@@ -282,6 +356,8 @@ export function connectorCard(d) {
     h("h2", {}, "Connector"),
     setupGuide(d.type),
     fields.element,
+    privateNetwork?.element,
+    privateNote,
     problem,
     h("div", { class: "toolbar" }, h("button", { type: "submit", class: "primary" }, "Save the connector settings"), canTest ? test : null),
     report,
@@ -297,13 +373,19 @@ export function connectorCard(d) {
       await attempt(problem, () => Promise.reject(error));
       return;
     }
-    if (Object.keys(patch).length === 0) {
+    const body = {
+      ...(Object.keys(patch).length > 0 ? { connector: patch } : {}),
+      ...(privateNetwork && privateNetwork.box.checked !== (d.private_network === true) ? { private_network: privateNetwork.box.checked } : {}),
+    };
+    if (Object.keys(body).length === 0) {
       problem.replaceChildren(notice("Nothing changed."));
       return;
     }
-    const saved = await attempt(problem, () => api("PATCH", `/directories/${d.id}`, { connector: patch }));
+    const saved = await attempt(problem, () => api("PATCH", `/directories/${d.id}`, body));
     if (!saved) return;
     d.connector = saved.connector;
+    d.private_network = saved.private_network;
+    if (privateNetwork) privateNetwork.box.checked = saved.private_network === true;
     const again = connectorFields(d.type, saved.connector ?? {}, { editing: true });
     fields.element.replaceWith(again.element);
     Object.assign(fields, again);

@@ -49,7 +49,7 @@ export function directoryTable(rows, { showOrganization = true, orgNames = new M
   );
 }
 
-export function newDirectoryForm(organizationId) {
+export function newDirectoryForm(organizationId, { isAdmin = false } = {}) {
   const name = h("input", { name: "name", required: true, maxlength: 200, placeholder: "Okta – employees" });
   const type = h(
     "select",
@@ -57,7 +57,7 @@ export function newDirectoryForm(organizationId) {
     h("optgroup", { label: "The provider pushes over SCIM" }, Object.entries(INGEST).map(([value, label]) => h("option", { value }, label))),
     h("optgroup", { label: "Roster pulls from the source" }, Object.entries(PULL).map(([value, label]) => h("option", { value }, label))),
   );
-  const connector = newConnectorSection(type);
+  const connector = newConnectorSection(type, { isAdmin });
   const problem = h("div");
   const form = h(
     "form",
@@ -112,7 +112,7 @@ export async function directoryView(ctx) {
     h("p", { class: "muted" }, `${typeLabel(d.type)} · `, h("code", {}, d.id)),
     d.deleted_at ? null : h("nav", { class: "tabs", "aria-label": "Directory" }, h("a", { href: `#/directories/${d.id}/users` }, "Users"), h("a", { href: `#/directories/${d.id}/groups` }, "Groups"), isIngest(d) ? h("a", { href: `#/directories/${d.id}/requests` }, "SCIM request log") : null),
     h("p", { "data-counts": "" }, counts),
-    d.deleted_at ? restoreCard(d) : [isIngest(d) ? scimCard(d, created) : [syncCard(d, () => ctx.rerender()), connectorCard(d)], mappingCard(d), settingsCard(d), deleteCard(d)],
+    d.deleted_at ? restoreCard(d) : [isIngest(d) ? scimCard(d, created) : [syncCard(d, () => ctx.rerender()), connectorCard(d, { isAdmin: ctx.session.principal === "admin" })], mappingCard(d), settingsCard(d), deleteCard(d)],
   );
 }
 

@@ -1,6 +1,8 @@
 // A directory's attribute mapping (custom attribute → source attribute path) and group → role
 // rules: edited as rows, tried on a real user without saving (POST /directories/{id}/mapping_preview),
 // saved with PATCH /directories/{id}. Saving asks nothing; the previous mapping can be put back.
+// The preview's user is found by searching the directory (name, email or username), as the users
+// list does (GET /directory_users?search=), so any of 100k users can be picked.
 import { api, ApiError } from "./api.js";
 import { h, qs } from "./dom.js";
 import { errorBox, field, notice } from "./widgets.js";
@@ -113,6 +115,39 @@ function previewTable(before, after) {
   );
 }
 
+const PREVIEW_CHOICES = 25;
+
+/** "ada@acme.com (Ada Lovelace)": what the operator searched by, so the match is recognised. */
+function userChoice(u) {
+  const name = [u.first_name, u.last_name].filter(Boolean).join(" ");
+  const handle = u.email ?? u.username;
+  return name && name !== handle ? `${handle} (${name})` : handle;
+}
+
+/**
+ * Fills the select with the directory's users matching a search (the first ones without), the
+ * first selected. An answer to an older search that arrives late is dropped.
+ */
+function previewUserLister(directoryId, select) {
+  let asked = 0;
+  return async function listUsers(search) {
+    const mine = ++asked;
+    select.replaceChildren(h("option", { value: "" }, search ? "Searching…" : "Loading users…"));
+    try {
+      const page = await api("GET", `/directory_users${qs({ directory: directoryId, search, limit: PREVIEW_CHOICES })}`);
+      if (mine !== asked) return;
+      if (page.data.length === 0) {
+        select.replaceChildren(h("option", { value: "" }, search ? `No user matches "${search}"` : "No users yet: sync first"));
+        return;
+      }
+      const more = page.list_metadata?.after ? [h("option", { value: "", disabled: true }, `More than ${PREVIEW_CHOICES} match: search to narrow`)] : [];
+      select.replaceChildren(...page.data.map((u) => h("option", { value: u.id }, userChoice(u))), ...more);
+    } catch {
+      if (mine === asked) select.replaceChildren(h("option", { value: "" }, "The users could not be listed"));
+    }
+  };
+}
+
 /** The directory page's mapping card: both editors, a preview on one of its users, Save. */
 export function mappingCard(d) {
   const attributeList = h("ol", { class: "mapping-rows", "data-attribute-rows": "" });
@@ -128,11 +163,21 @@ export function mappingCard(d) {
   const problem = h("div");
   const previewSlot = h("div");
   const userPick = h("select", { name: "preview-user" }, h("option", { value: "" }, "Loading users…"));
-  api("GET", `/directory_users${qs({ directory: d.id, limit: 100 })}`)
-    .then((page) => {
-      userPick.replaceChildren(...(page.data.length ? page.data.map((u) => h("option", { value: u.id }, u.email ?? u.username)) : [h("option", { value: "" }, "No users yet: sync first")]));
-    })
-    .catch(() => userPick.replaceChildren(h("option", { value: "" }, "The users could not be listed")));
+  const userSearch = h("input", { type: "search", name: "preview-search", placeholder: "name, email or username", autocomplete: "off", spellcheck: "false" });
+  const listUsers = previewUserLister(d.id, userPick);
+  let typing = 0;
+  userSearch.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => listUsers(userSearch.value.trim()), 250);
+  });
+  // Enter searches at once; it must not submit (save) the mappings.
+  userSearch.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    clearTimeout(typing);
+    listUsers(userSearch.value.trim());
+  });
+  listUsers("");
 
   /** The editors' mappings, or undefined after showing what is wrong. */
   function checked() {
@@ -190,7 +235,7 @@ export function mappingCard(d) {
     h("p", { class: "hint" }, "Members of a group (named by its name, id or idp_id) get the role; a user in several gets every one, and the one whose rule has the highest priority (the number) becomes its role."),
     ruleList,
     h("button", { type: "button", class: "small", onclick: () => ruleList.append(ruleRow()) }, "Add a rule"),
-    h("div", { class: "toolbar preview-bar" }, field("Preview on", userPick), preview),
+    h("div", { class: "toolbar preview-bar" }, field("Find a user to preview on", userSearch), field("Preview on", userPick), preview),
     problem,
     previewSlot,
     h("div", { class: "toolbar" }, h("button", { type: "submit", class: "primary" }, "Save the mappings")),

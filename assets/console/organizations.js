@@ -76,7 +76,7 @@ export async function organizationView(ctx) {
       h("h2", {}, "Directories"),
       directoryTable(directories.data, { showOrganization: false }),
       directories.list_metadata.after ? h("p", {}, h("a", { href: route("/directories", { organization_id: org.id }) }, "All of this organization's directories")) : null,
-      newDirectoryForm(org.id),
+      newDirectoryForm(org.id, { isAdmin }),
     ),
     isAdmin ? await apiKeysCard(org) : null,
     isAdmin ? deleteCard(org, directories.data) : null,

@@ -1,6 +1,6 @@
 // Webhook endpoints: create (the signing secret shown once), enable or disable, delete; an
 // endpoint's delivery log with every attempt, a replay of one delivery, and a bulk replay of the
-// failed deliveries of a time range.
+// failed or succeeded deliveries of a time range, after a confirmation that says how many.
 import { api } from "./api.js";
 import { h, qs, route, when } from "./dom.js";
 import { attempt, badge, confirmDialog, field, notice, pager, secretOnce, table } from "./widgets.js";
@@ -117,26 +117,57 @@ function utc(value) {
   return value ? `${value}:00Z` : "";
 }
 
-/** Bulk replay: the endpoint's failed deliveries created in a time range, sent again after a confirmation. */
+const REPLAY_WORDS = {
+  failed: { one: "failed delivery", many: "failed deliveries", hint: "Every delivery that gave up, or is waiting to retry after a failure, created in the range is sent again now, with a fresh retry window." },
+  succeeded: { one: "succeeded delivery", many: "succeeded deliveries", hint: "Every delivery the receiver took (answered 2xx) created in the range is sent again now: for a receiver that lost them." },
+};
+
+const deliveryCount = (n, status) => `${n.toLocaleString("en")} ${n === 1 ? REPLAY_WORDS[status].one : REPLAY_WORDS[status].many}`;
+
+/**
+ * Bulk replay: the endpoint's failed (or succeeded) deliveries created in a time range. A dry run
+ * counts them first, so the confirmation says how many go out again.
+ */
 function replayForm(endpoint, ctx) {
+  const status = h("select", { name: "status" }, h("option", { value: "failed" }, "Failed"), h("option", { value: "succeeded" }, "Succeeded"));
   const since = h("input", { type: "datetime-local", name: "since", step: 60 });
   const until = h("input", { type: "datetime-local", name: "until", step: 60 });
+  const hint = h("p", { class: "hint" });
+  const submit = h("button", { type: "submit", class: "primary" });
   const slot = h("div");
+  const words = () => {
+    hint.textContent = `${REPLAY_WORDS[status.value].hint} Times in UTC; leave one empty for no bound. Oldest event first.`;
+    submit.textContent = `Replay ${REPLAY_WORDS[status.value].many}`;
+  };
+  status.addEventListener("change", words);
+  words();
   const form = h(
     "form",
     { class: "card form replay" },
-    h("h2", {}, "Replay failed deliveries"),
-    h("p", { class: "hint" }, "Every delivery that gave up, or is waiting to retry after a failure, created in the range (times in UTC; leave one empty for no bound) is sent again now, oldest event first."),
-    h("div", { class: "toolbar" }, field("From (UTC)", since), field("Until (UTC)", until), h("button", { type: "submit", class: "primary" }, "Replay failed deliveries")),
+    h("h2", {}, "Replay deliveries"),
+    hint,
+    h("div", { class: "toolbar" }, field("Which deliveries", status), field("From (UTC)", since), field("Until (UTC)", until), submit),
     slot,
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const body = { status: "failed", ...(since.value ? { since: utc(since.value) } : {}), ...(until.value ? { until: utc(until.value) } : {}) };
+    const which = status.value;
+    const body = { status: which, ...(since.value ? { since: utc(since.value) } : {}), ...(until.value ? { until: utc(until.value) } : {}) };
+    const path = `/webhook_endpoints/${endpoint.id}/deliveries/replay`;
+    const counted = await attempt(slot, () => api("POST", path, { ...body, dry_run: true }));
+    if (!counted) return;
+    const matched = counted.matched ?? 0;
+    if (matched === 0) {
+      slot.replaceChildren(notice(`No ${REPLAY_WORDS[which].one} in that range: nothing to replay.`));
+      return;
+    }
     const range = since.value || until.value ? `created ${since.value ? `from ${when(body.since)}` : ""}${since.value && until.value ? " " : ""}${until.value ? `until ${when(body.until)}` : ""}` : "of any time";
     const ok = await confirmDialog({
-      title: "Replay the failed deliveries?",
-      body: [`Every failed delivery to ${endpoint.url} ${range} is sent again now, with a fresh retry window.`, "Receivers get each event again with the same webhook-id."],
+      title: `Replay ${deliveryCount(matched, which)}?`,
+      body: [
+        `${deliveryCount(matched, which)} to ${endpoint.url} ${range} ${matched === 1 ? "is" : "are"} sent again now, with a fresh retry window.`,
+        which === "succeeded" ? "The receiver has them already: it gets each once more, with the same webhook-id, so a receiver that deduplicates ignores them." : "Receivers get each event again with the same webhook-id.",
+      ],
       confirm: "Replay",
       danger: false,
     });
@@ -144,12 +175,12 @@ function replayForm(endpoint, ctx) {
     let total = 0;
     // The API re-queues up to 1,000 a call and says has_more: ask again until it is done.
     for (let calls = 0; calls < 100; calls++) {
-      const result = await attempt(slot, () => api("POST", `/webhook_endpoints/${endpoint.id}/deliveries/replay`, body));
+      const result = await attempt(slot, () => api("POST", path, body));
       if (!result) return;
       total += result.replayed;
       if (!result.has_more) break;
     }
-    slot.replaceChildren(notice(total === 0 ? "No failed delivery in that range: nothing to replay." : `${total.toLocaleString("en")} ${total === 1 ? "delivery" : "deliveries"} queued to be sent now.`), h("button", { type: "button", class: "small", onclick: () => ctx.rerender() }, "Show the delivery log"));
+    slot.replaceChildren(notice(total === 0 ? `No ${REPLAY_WORDS[which].one} left in that range: nothing to replay.` : `${total.toLocaleString("en")} ${total === 1 ? "delivery" : "deliveries"} queued to be sent now.`), h("button", { type: "button", class: "small", onclick: () => ctx.rerender() }, "Show the delivery log"));
   });
   return form;
 }

@@ -21,7 +21,7 @@ const UserQuery = listQuery(idPattern("user"), {
 /** `GET /directory_users`, `GET /directory_users/{id}` (WorkOS shapes). */
 export const directoryUserRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const tags = ["directory users"];
-  const users = createUserReader(deps.db);
+  const users = createUserReader(deps.db, deps.caps);
 
   app.get("/directory_users", { schema: { tags, querystring: UserQuery, response: { 200: listEnvelope(DirectoryUserSchema), ...errorResponses } } }, async (request) => {
     const { directory, organization, group, state, idp_id, email, search } = request.query;

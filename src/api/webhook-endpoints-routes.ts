@@ -91,6 +91,7 @@ const ReplayBody = Type.Object(
     }),
     since: Type.Optional(Type.String({ maxLength: 64, description: "ISO-8601; deliveries created at or after it (UTC unless an offset is given)" })),
     until: Type.Optional(Type.String({ maxLength: 64, description: "ISO-8601; deliveries created before it" })),
+    dry_run: Type.Optional(Type.Boolean({ description: "Count the deliveries the replay would send again (`matched`, every one of them), and send none" })),
   },
   { additionalProperties: false },
 );
@@ -100,6 +101,8 @@ const ReplaySchema = Type.Object({
   endpoint_id: Type.String(),
   replayed: Type.Integer({ minimum: 0, description: "Deliveries this request made pending and due now" }),
   has_more: Type.Boolean({ description: `More than ${REPLAY_LIMIT} matched: send the same request again for the next ones` }),
+  dry_run: Type.Boolean({ description: "The request was a dry run: nothing was sent again" }),
+  matched: Type.Optional(Type.Integer({ minimum: 0, description: "Dry runs only: how many deliveries the same request without dry_run would send again, in all (over as many calls as has_more asks)" })),
 });
 
 /** `since`/`until` as stored UTC text, or a 422 naming the field. */
@@ -229,11 +232,18 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
 
   app.post(
     "/webhook_endpoints/:id/deliveries/replay",
-    { schema: { tags, summary: "Send an endpoint's failed (or succeeded) deliveries of a time range again, oldest event first", params: EndpointParams, body: ReplayBody, response: { 202: ReplaySchema, ...errorResponses } } },
+    { schema: { tags, summary: "Send an endpoint's failed (or succeeded) deliveries of a time range again, oldest event first", params: EndpointParams, body: ReplayBody, response: { 200: ReplaySchema, 202: ReplaySchema, ...errorResponses } } },
     async (request, reply) => {
       const range = replayRange(request.body);
-      const result = await deliveries.replay(request.params.id, organizationScope(requireApiPrincipal(request)), { status: request.body.status, ...range });
-      return reply.code(202).send({ object: "webhook_replay" as const, endpoint_id: request.params.id, replayed: result.replayed, has_more: result.hasMore });
+      const scope = organizationScope(requireApiPrincipal(request));
+      const replay = { status: request.body.status, ...range };
+      const answer = { object: "webhook_replay" as const, endpoint_id: request.params.id };
+      if (request.body.dry_run === true) {
+        const matched = await deliveries.countReplayable(request.params.id, scope, replay);
+        return reply.code(200).send({ ...answer, replayed: 0, has_more: false, dry_run: true, matched });
+      }
+      const result = await deliveries.replay(request.params.id, scope, replay);
+      return reply.code(202).send({ ...answer, replayed: result.replayed, has_more: result.hasMore, dry_run: false });
     },
   );
 

@@ -92,6 +92,11 @@ describe("roster webhooks against a real server", () => {
     const none = await cli.run("webhooks", "replay", created.id, "--until", "2000-01-01");
     expect(none).toBe(`Queued 0 failed deliveries of ${created.id} again; the worker sends them oldest first.
 `);
+    const counted = await cli.run("webhooks", "replay", created.id, "--status", "succeeded", "--since", "2000-01-01T00:00:00Z", "--dry-run");
+    expect(counted).toBe(`Would queue 2 succeeded deliveries of ${created.id} again (dry run: nothing sent).
+`);
+    expect(await cli.json("webhooks", "replay", created.id, "--status", "succeeded", "--dry-run")).toEqual({ object: "webhook_replay", endpoint_id: created.id, replayed: 0, has_more: false, dry_run: true, matched: 2 });
+    expect(received()).toEqual(first);
     const out = await cli.run("webhooks", "replay", created.id, "--status", "succeeded", "--since", "2000-01-01T00:00:00Z");
     expect(out).toBe(`Queued 2 succeeded deliveries of ${created.id} again; the worker sends them oldest first.
 `);
@@ -99,7 +104,7 @@ describe("roster webhooks against a real server", () => {
     expect(received()).toEqual([...first, ...first]);
 
     const sdk = await live.admin.webhookEndpoints.replayDeliveries(created.id, { status: "failed" });
-    expect(sdk).toEqual({ object: "webhook_replay", endpoint_id: created.id, replayed: 0, has_more: false });
+    expect(sdk).toEqual({ object: "webhook_replay", endpoint_id: created.id, replayed: 0, has_more: false, dry_run: false });
     const bad = await cli.exit("webhooks", "replay", created.id, "--since", "not a time");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/since is not an ISO-8601 date or date-time/);

@@ -120,10 +120,18 @@ function registerDeliveries(webhooks: Command): void {
       .argument("<endpointId>", "endpoint id (we_…)")
       .addOption(new Option("--status <status>", "which deliveries").choices(["failed", "succeeded"] as const).default("failed" as const))
       .option("--since <time>", "ISO-8601: deliveries created at or after it")
-      .option("--until <time>", "ISO-8601: deliveries created before it"),
+      .option("--until <time>", "ISO-8601: deliveries created before it")
+      .option("--dry-run", "only count the deliveries it would send again; send none"),
   ).action(async (endpointId, options) => {
     const client = connect(options);
     const input = { status: options.status, ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) };
+    if (options.dryRun) {
+      const counted = await client.webhookEndpoints.replayDeliveries(endpointId, { ...input, dry_run: true });
+      emit(options, counted, (r) =>
+        printLine(`Would queue ${r.matched ?? 0} ${options.status} deliver${r.matched === 1 ? "y" : "ies"} of ${endpointId} again (dry run: nothing sent).`),
+      );
+      return;
+    }
     // One request replays at most 1,000: ask again until none are left, so the command does the whole range.
     let replayed = 0;
     for (let rounds = 0; rounds < 1000; rounds++) {
@@ -131,7 +139,7 @@ function registerDeliveries(webhooks: Command): void {
       replayed += result.replayed;
       if (!result.has_more) break;
     }
-    emit(options, { object: "webhook_replay", endpoint_id: endpointId, replayed, has_more: false }, (r) =>
+    emit(options, { object: "webhook_replay", endpoint_id: endpointId, replayed, has_more: false, dry_run: false }, (r) =>
       printLine(`Queued ${r.replayed} ${options.status} deliver${r.replayed === 1 ? "y" : "ies"} of ${endpointId} again; the worker sends them oldest first.`),
     );
   });

@@ -59,9 +59,11 @@ export interface WebhookEndpointsApi {
    * Queues the endpoint's failed (or succeeded) deliveries created in a time range again, oldest
    * event first, at most 1,000 per call (`has_more` says to call again). Calling twice replays
    * nothing twice. 409 `endpoint_disabled` while the endpoint is disabled (enabling it re-queues
-   * every failed delivery anyway).
+   * every failed delivery anyway). With `dry_run: true` it sends nothing and answers how many it
+   * would send (`matched`), for a confirmation that says so.
    *
    * @example
+   * const { matched } = await roster.webhookEndpoints.replayDeliveries(endpointId, { status: "succeeded", dry_run: true });
    * let result;
    * do result = await roster.webhookEndpoints.replayDeliveries(endpointId, { status: "failed", since: "2026-12-01T00:00:00Z" });
    * while (result.has_more);

@@ -96,6 +96,8 @@ export interface ReplayDeliveriesInput {
   readonly since?: string;
   /** ISO-8601: deliveries created before it. */
   readonly until?: string;
+  /** Count what the replay would send again (`matched`) and send nothing. */
+  readonly dry_run?: boolean;
 }
 
 /** The answer of a bulk replay: how many deliveries it queued again. */
@@ -106,4 +108,8 @@ export interface WebhookReplayResult {
   readonly replayed: number;
   /** More matched than one request replays: send it again for the next ones. */
   readonly has_more: boolean;
+  /** The request was a dry run: nothing was sent again. */
+  readonly dry_run: boolean;
+  /** Dry runs only: how many deliveries the replay would send again, in all. */
+  readonly matched?: number;
 }

@@ -40,6 +40,8 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
   let server: RunningServer;
   let browser: TestBrowser;
   let storage: Storage;
+  /** The first test's directory of 28 users, which the mapping preview's search looks through. */
+  let peopleDirectoryId = "";
 
   async function api(method: string, path: string, body?: unknown, key = ADMIN_KEY): Promise<{ status: number; json: Json }> {
     const res = await fetch(`${server.url}${path}`, {
@@ -105,6 +107,7 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
     const made = await api("POST", "/directories", { organization_id: orgId, name: "Engines Okta", type: "okta scim v2.0" });
     const { base_url: base, token } = made.json.scim as { base_url: string; token: string };
     const directoryId = made.json.id as string;
+    peopleDirectoryId = directoryId;
     const mapped = await api("PATCH", `/directories/${directoryId}`, { attribute_mapping: { department: `${ENTERPRISE}:department` }, role_mapping: [{ group: "Engineering", role: "engineer", priority: 10 }] });
     expect(mapped.status).toBe(200);
 
@@ -192,7 +195,39 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
     await page.close();
   }, 120_000);
 
-  it("replays one delivery, and after asking, every failed delivery of a time range: the receiver gets each again and the log shows the new attempt", async () => {
+  it("finds the mapping preview's user by a search on name, email or username, past the first page of users", async () => {
+    const page = await signIn();
+    await page.goto(`${server.url}/console#/directories/${peopleDirectoryId}`);
+    const card = page.locator("form.mapping-card");
+    const choices = () => card.getByLabel("Preview on", { exact: true }).locator("option").allTextContents();
+    // Without a search, the newest 25 of 28 users: ada, the first one made, is not among them.
+    await expect.poll(async () => (await choices()).length).toBe(26);
+    expect((await choices()).at(-1)).toBe("More than 25 match: search to narrow");
+    expect((await choices()).some((c) => c.includes("Lovelace"))).toBe(false);
+
+    await card.getByLabel("Find a user to preview on").fill("lovelace");
+    await expect.poll(choices).toEqual(["countess@engines.test (Ada Lovelace)"]);
+    await card.getByRole("button", { name: "Preview on this user" }).click();
+    await card.locator('[data-attribute="department"]', { hasText: "Analytics" }).waitFor();
+    expect(await card.locator("[data-role]").textContent()).toBe("engineer");
+    expect(await card.locator("h3", { hasText: "saved mapping and these edits" }).textContent()).toContain("countess@engines.test");
+    await browser.screenshot(page, "console-mapping-preview-search");
+
+    // An email's domain, then a username, with Enter (which searches and saves nothing).
+    await card.getByLabel("Find a user to preview on").fill("navy.test");
+    await expect.poll(choices).toEqual(["grace@navy.test (Grace Hopper)"]);
+    await card.getByLabel("Find a user to preview on").fill("tester07");
+    await card.getByLabel("Find a user to preview on").press("Enter");
+    await expect.poll(choices).toEqual(["t7@engines.test (Test Person 7)"]);
+    expect(await card.getByText("Saved, and applied").count()).toBe(0);
+    await card.getByLabel("Find a user to preview on").fill("nobody-by-that-name");
+    await expect.poll(choices).toEqual(['No user matches "nobody-by-that-name"']);
+    await card.getByRole("button", { name: "Preview on this user" }).click();
+    await card.getByText("Pick a user to preview on").waitFor();
+    await page.close();
+  }, 60_000);
+
+  it("replays one delivery, and after a confirmation saying how many, every failed (then every succeeded) delivery of a time range: the receiver gets each again and the log shows the new attempt", async () => {
     let accepting = false;
     const received: string[] = [];
     const receiver = createServer((request, response) => {
@@ -220,21 +255,19 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
 
       const page = await signIn();
       await page.goto(`${server.url}/console#/webhooks/${endpointId}`);
-      await page.getByRole("heading", { name: "Replay failed deliveries" }).waitFor();
+      await page.getByRole("heading", { name: "Replay deliveries" }).waitFor();
 
-      // A range before it was created replays nothing.
+      // A range before it was created has nothing to replay: said at once, nothing asked.
       await page.getByLabel("Until (UTC)").fill(minuteField(started - 3_600_000));
       await page.getByRole("button", { name: "Replay failed deliveries" }).click();
-      expect(await dialog(page).textContent()).toContain("Replay the failed deliveries?");
-      await dialog(page).getByRole("button", { name: "Replay" }).click();
       await page.getByText("No failed delivery in that range: nothing to replay.").waitFor();
+      expect(await dialog(page).count()).toBe(0);
       await page.waitForTimeout(500);
       expect(received.length).toBe(before);
 
       // A range that ends before it starts: the API's refusal, in words.
       await page.getByLabel("From (UTC)").fill(minuteField(started));
       await page.getByRole("button", { name: "Replay failed deliveries" }).click();
-      await dialog(page).getByRole("button", { name: "Replay" }).click();
       const refusal = page.locator("form.replay [role=alert]");
       await refusal.waitFor();
       expect(await refusal.textContent()).toContain("Please correct the form");
@@ -248,6 +281,7 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       expect(await dialog(page).count()).toBe(0);
 
       await page.getByRole("button", { name: "Replay failed deliveries" }).click();
+      expect(await dialog(page).getByRole("heading").textContent()).toBe("Replay 1 failed delivery?");
       expect(await dialog(page).textContent()).toContain(`created from ${minuteField(started - 60_000).replace("T", " ")}:00 UTC`);
       await dialog(page).getByRole("button", { name: "Replay" }).click();
       await page.getByText("1 delivery queued to be sent now.").waitFor();
@@ -271,10 +305,26 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       await page.getByText("queued to be sent now. Refresh to see the attempt.").waitFor();
       await expect.poll(() => received.filter((id) => id === one.event_id).length, { timeout: 20_000 }).toBe(3);
 
+      // Every succeeded delivery of the range: the confirmation counts them, then each goes out once more.
+      const sentBefore = received.length;
+      await page.getByLabel("Which deliveries").selectOption("succeeded");
+      await page.getByRole("button", { name: "Replay succeeded deliveries" }).click();
+      expect(await dialog(page).getByRole("heading").textContent()).toBe("Replay 2 succeeded deliveries?");
+      expect(await dialog(page).textContent()).toContain("The receiver has them already");
+      await browser.screenshot(page, "console-webhook-replay-succeeded");
+      await dialog(page).getByRole("button", { name: "Cancel" }).click();
+      await page.waitForTimeout(300);
+      expect(received.length).toBe(sentBefore);
+      await page.getByRole("button", { name: "Replay succeeded deliveries" }).click();
+      await dialog(page).getByRole("button", { name: "Replay" }).click();
+      await page.getByText("2 deliveries queued to be sent now.").waitFor();
+      await expect.poll(() => received.length - sentBefore, { timeout: 20_000 }).toBe(2);
+      expect(received.slice(sentBefore).sort()).toEqual((await deliveries()).map((d) => d.event_id).sort());
+
       // The replay form fits a phone.
       await page.setViewportSize({ width: 390, height: 844 });
       await page.getByRole("button", { name: "Refresh" }).click();
-      await page.getByRole("heading", { name: "Replay failed deliveries" }).waitFor();
+      await page.getByRole("heading", { name: "Replay deliveries" }).waitFor();
       expect(await overflow(page)).toBeLessThanOrEqual(0);
       await page.close();
     } finally {

@@ -154,6 +154,103 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     await page.close();
   }, 60_000);
 
+  it("sets the LDAP attribute names the form once left to the API (names, title, group name, the active attribute and its format, extra), and they take effect on the next sync", async () => {
+    const page = await signIn(org.key);
+    await page.goto(`${server.url}/console#/directories/${directoryId}`);
+    const card = page.locator("form.connector-card");
+    await card.getByText("More settings").click();
+    await card.getByLabel("First name attribute").fill("uid");
+    await card.getByLabel("Last name attribute").fill("sn");
+    await card.getByLabel("Job title attribute").fill("employeeNumber");
+    await card.getByLabel("Group name attribute").fill("cn");
+    await card.getByLabel("Active attribute", { exact: true }).fill("nsAccountLock");
+    await card.getByLabel("The active attribute's format").selectOption("inverted_boolean");
+    await card.getByLabel("More attributes for raw_attributes").fill("cn, mail");
+    await card.getByRole("button", { name: "Save the connector settings" }).click();
+    await card.getByText("Saved. Test the connection").waitFor();
+    const answer = await api("GET", `/directories/${directoryId}`, org.key);
+    expect(answer.json.connector).toMatchObject({
+      url: slapd.url,
+      password_set: true,
+      attributes: { first_name: "uid", last_name: "sn", job_title: "employeeNumber", group_name: "cn", active: { attribute: "nsAccountLock", format: "inverted_boolean" }, extra: ["cn", "mail"] },
+    });
+    // An organization key sees whether the admin let the connector reach private addresses, and cannot change it.
+    expect(await card.locator("input[name=private_network]").count()).toBe(0);
+
+    await page.getByRole("button", { name: "Sync now", exact: true }).click();
+    await expect
+      .poll(async () => ((await api("GET", `/directory_users?directory=${directoryId}&limit=10`, org.key)).json.data as Json[]).find((u) => u.username === "user1"), { timeout: 30_000 })
+      .toMatchObject({ first_name: "user1", job_title: "1", state: "active" });
+
+    // A name alone (the API's short form) comes back in the fields, and an unrelated save keeps it so.
+    expect((await api("PATCH", `/directories/${directoryId}`, org.key, { connector: { attributes: { active: "userAccountControl", first_name: "uid" } } })).status).toBe(200);
+    await page.reload();
+    await card.getByText("More settings").click();
+    expect(await card.getByLabel("Active attribute", { exact: true }).inputValue()).toBe("userAccountControl");
+    expect(await card.getByLabel("The active attribute's format").inputValue()).toBe("");
+    await card.getByLabel("Schedule").fill("2h");
+    await card.getByRole("button", { name: "Save the connector settings" }).click();
+    await card.getByText("Saved. Test the connection").waitFor();
+    expect((await api("GET", `/directories/${directoryId}`, org.key)).json.connector).toMatchObject({ schedule: "2h", attributes: { active: "userAccountControl", first_name: "uid" } });
+    // A format without an attribute is named before anything is sent.
+    await card.getByText("More settings").click();
+    await card.getByLabel("Active attribute", { exact: true }).fill("");
+    await card.getByLabel("The active attribute's format").selectOption("boolean");
+    await card.getByRole("button", { name: "Save the connector settings" }).click();
+    await card.getByRole("alert").getByText("connector.attributes.active.attribute: is required with a format").waitFor();
+    // Back to the defaults (and the users as they were) for the tests after this one.
+    expect((await api("PATCH", `/directories/${directoryId}`, org.key, { connector: { attributes: null, schedule: "1h" } })).status).toBe(200);
+    expect((await api("POST", `/directories/${directoryId}/sync`, org.key)).status).toBe(202);
+    await expect
+      .poll(async () => ((await api("GET", `/directory_users?directory=${directoryId}&limit=10`, org.key)).json.data as Json[]).find((u) => u.username === "user1")?.first_name, { timeout: 30_000 })
+      .toBe("Given1");
+    await page.close();
+  }, 60_000);
+
+  it("lets the admin key, and only it, give or take a pull directory's leave to reach private addresses, from the connector card and the new-directory form", async () => {
+    expect((await api("GET", `/directories/${directoryId}`, org.key)).json.private_network).toBe(false);
+    const page = await signIn(ADMIN_KEY);
+    await page.goto(`${server.url}/console#/directories/${directoryId}`);
+    const card = page.locator("form.connector-card");
+    const leave = card.getByLabel("May reach private addresses (loopback, private networks, link-local)");
+    expect(await leave.isChecked()).toBe(false);
+    await leave.check();
+    await card.getByRole("button", { name: "Save the connector settings" }).click();
+    await card.getByText("Saved. Test the connection").waitFor();
+    expect((await api("GET", `/directories/${directoryId}`, org.key)).json.private_network).toBe(true);
+    await page.reload();
+    expect(await leave.isChecked()).toBe(true);
+
+    // The organization's own key sees it in words, with no control.
+    const orgPage = await signIn(org.key);
+    await orgPage.goto(`${server.url}/console#/directories/${directoryId}`);
+    await orgPage.locator("form.connector-card [data-private-network]").waitFor();
+    expect(await orgPage.locator("input[name=private_network]").count()).toBe(0);
+    await orgPage.close();
+
+    // Taken back by the admin.
+    const again = await signIn(ADMIN_KEY);
+    await again.goto(`${server.url}/console#/directories/${directoryId}`);
+    await again.locator("form.connector-card").getByLabel("May reach private addresses (loopback, private networks, link-local)").uncheck();
+    await again.locator("form.connector-card").getByRole("button", { name: "Save the connector settings" }).click();
+    await again.locator("form.connector-card").getByText("Saved. Test the connection").waitFor();
+    expect((await api("GET", `/directories/${directoryId}`, org.key)).json.private_network).toBe(false);
+
+    // A new pull directory: ticked by default for the admin (the API's default for its key); unticked, it is made without.
+    await again.goto(`${server.url}/console#/organizations/${org.id}`);
+    await again.getByLabel("Directory name").fill("Initrode CSV, public only");
+    await again.getByLabel("Identity provider").selectOption("csv");
+    const newLeave = again.locator("form.new-directory").getByLabel("May reach private addresses (loopback, private networks, link-local)");
+    expect(await newLeave.isChecked()).toBe(true);
+    await newLeave.uncheck();
+    await again.getByRole("button", { name: "Create the directory" }).click();
+    await again.getByRole("heading", { name: /Initrode CSV, public only/ }).waitFor();
+    const made = ((await api("GET", `/directories?organization_id=${org.id}&limit=100`, org.key)).json.data as Json[]).find((d) => d.name === "Initrode CSV, public only");
+    expect(made?.private_network).toBe(false);
+    await again.close();
+    await page.close();
+  }, 60_000);
+
   it("previews an attribute mapping on a synced user, shows an invalid one's error in words, saves, and can put the previous mapping back", async () => {
     const page = await signIn(org.key);
     await page.goto(`${server.url}/console#/directories/${directoryId}`);
@@ -163,7 +260,9 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     await card.getByRole("button", { name: "Add a rule" }).click();
     await card.getByLabel("Group (name, id or idp_id)").fill("group0");
     await card.getByLabel("Role slug").fill("admin");
-    await card.getByLabel("Preview on").selectOption({ label: "user1@example.test" });
+    // The user is found by a search on its name.
+    await card.getByLabel("Find a user to preview on").fill("Surname1");
+    await expect.poll(() => card.getByLabel("Preview on", { exact: true }).locator("option").allTextContents()).toEqual(["user1@example.test (Given1 Surname1)"]);
     await card.getByRole("button", { name: "Preview on this user" }).click();
     await card.locator('[data-attribute="employee_number"]', { hasText: "1" }).waitFor();
     expect(await card.locator("[data-role]").textContent()).toBe("admin");
@@ -234,7 +333,7 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     const mapping = page.locator("form.mapping-card");
     await mapping.getByLabel("Custom attribute name").first().fill("department");
     await mapping.getByLabel("Source attribute path").first().fill(`${ENTERPRISE}:department`);
-    await mapping.getByLabel("Preview on").selectOption({ label: "grace@initrode.test" });
+    await mapping.getByLabel("Preview on", { exact: true }).selectOption({ label: "grace@initrode.test" });
     await mapping.getByRole("button", { name: "Preview on this user" }).click();
     await mapping.locator('[data-attribute="department"]', { hasText: "Research" }).waitFor();
     await page.close();

@@ -2,7 +2,8 @@ import { type Expression, expressionBuilder, type Kysely, type SqlBool, sql } fr
 import { Errors } from "../core/errors.js";
 import type { Page, PageRequest } from "../storage/paginate.js";
 import { paginate } from "../storage/paginate.js";
-import { containsText, lowerContainsText } from "../storage/like.js";
+import type { StorageCapabilities } from "../storage/capabilities.js";
+import { containsText } from "../storage/like.js";
 import type { Database, DirectoryUsersTable, DirectoryUserRow } from "../storage/schema.js";
 import type { DeactivatedMembersPolicy } from "./directory-types.js";
 import type { DirectoryGroup } from "./group-object.js";
@@ -30,7 +31,7 @@ export interface UserListFilter {
 type UserRow = DirectoryUserRow & { policy: string };
 
 /** Conditions on `u` (directory_users) shared by every list; each one an indexed column. */
-function conditions(filter: UserListFilter): Expression<SqlBool>[] {
+function conditions(filter: UserListFilter, caps: StorageCapabilities): Expression<SqlBool>[] {
   const eb = expressionBuilder<Database & { u: DirectoryUsersTable }, "u">();
   const where: Expression<SqlBool>[] = [];
   if (filter.scope !== null) where.push(eb("u.organization_id", "=", filter.scope));
@@ -47,13 +48,13 @@ function conditions(filter: UserListFilter): Expression<SqlBool>[] {
     // organization filter a list requires, stopping at `limit` matches, so a page's cost is bounded by
     // that directory's size and the cursor stays exact.
     const name = sql`coalesce(${sql.ref("u.first_name")}, '') || ' ' || coalesce(${sql.ref("u.last_name")}, '')`;
-    where.push(eb.or([containsText("u.username_lower", filter.search), lowerContainsText(sql`coalesce(${sql.ref("u.email")}, '')`, filter.search), lowerContainsText(name, filter.search)]));
+    where.push(eb.or([containsText("u.username_lower", filter.search), caps.containsIgnoringCase(sql`coalesce(${sql.ref("u.email")}, '')`, filter.search), caps.containsIgnoringCase(name, filter.search)]));
   }
   return where;
 }
 
 /** Reads directory users for the normalized API: keyset pages, scoped, with groups. */
-export function createUserReader(db: Kysely<Database>) {
+export function createUserReader(db: Kysely<Database>, caps: StorageCapabilities) {
   const scope = createReadScope(db);
 
   function users() {
@@ -96,7 +97,7 @@ export function createUserReader(db: Kysely<Database>) {
   return {
     async list(filter: UserListFilter, page: PageRequest): Promise<Page<DirectoryUserWithGroups>> {
       const { groupPolicy } = await checkFilter(filter);
-      const where = conditions(filter);
+      const where = conditions(filter, caps);
       let result: Page<UserRow>;
       if (filter.group && groupPolicy) {
         let query = members(filter.group, groupPolicy === "hide");

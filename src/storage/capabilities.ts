@@ -96,6 +96,11 @@ export interface StorageCapabilities {
   jsonMemberText(doc: Expression<unknown>, key: string): RawBuilder<string | null>;
   /** Whether some object element of the JSON array `json` satisfies `where`; false when `json` is no array. */
   jsonArraySome(json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>): RawBuilder<SqlBool>;
+  /**
+   * Whether `expression` (text not stored lowercased: an email, a name) contains `text` literally,
+   * both lowercased as JavaScript's `toLowerCase` does (`LIKE '%text%'`, `%` and `_` escaped).
+   */
+  containsIgnoringCase(expression: Expression<unknown>, text: string): RawBuilder<SqlBool>;
   /** `text` ordered by code point, whatever the database's default collation (for `<`, `>`). */
   codePointOrder(text: Expression<string | null>): RawBuilder<string | null>;
   /** The rows of a subquery as the text of one JSON array of objects (`[]` for none), so one query can carry a list. */

@@ -1,4 +1,4 @@
-import { type RawBuilder, sql } from "kysely";
+import { type Expression, type RawBuilder, type SqlBool, sql } from "kysely";
 
 /** Escapes `%`, `_` and `\` so user text matches literally. */
 export function escapeLike(text: string): string {
@@ -10,10 +10,19 @@ export function escapeLike(text: string): string {
  * The explicit ESCAPE clause makes both backends treat the backslash the same way.
  */
 export function containsText(column: string, text: string): RawBuilder<boolean> {
-  return sql<boolean>`${sql.ref(column)} like ${`%${escapeLike(text.toLowerCase())}%`} escape '\\'`;
+  return sql<boolean>`${sql.ref(column)} like ${containsPattern(text)} escape '\\'`;
 }
 
-/** `lower(expression) LIKE '%text%' ESCAPE '\'`: for text not stored lowercased (names); on SQLite `lower()` is sqlite/sqlite-unicode-lower.ts's. */
-export function lowerContainsText(expression: RawBuilder<unknown>, text: string): RawBuilder<boolean> {
-  return sql<boolean>`lower(${expression}) like ${`%${escapeLike(text.toLowerCase())}%`} escape '\\'`;
+/** The `LIKE` pattern `%text%` of `text` lowercased, escaped to match literally (with `ESCAPE '\'`). */
+export function containsPattern(text: string): string {
+  return `%${escapeLike(text.toLowerCase())}%`;
+}
+
+/**
+ * `lower(expression) LIKE '%text%' ESCAPE '\'`: for text not stored lowercased (names); on SQLite
+ * `lower()` is sqlite/sqlite-unicode-lower.ts's. Through `StorageCapabilities.containsIgnoringCase`,
+ * which may spare the `lower()`.
+ */
+export function lowerContainsText(expression: Expression<unknown>, text: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`lower(${expression}) like ${containsPattern(text)} escape '\\'`;
 }

@@ -45,6 +45,10 @@ describe.each(DIALECTS)("case-insensitive matching beyond ASCII on %s", (dialect
     expect(await search("/directory_users", "søren", "username")).toEqual(["søren@x.com"]);
     expect(await search("/directory_users", "SØREN@", "username")).toEqual(["søren@x.com"]);
     expect(await search("/directory_users", "emile", "username")).toEqual(["plain@x.com"]);
+    // The ASCII part of a name or email that has other letters too, in the other case.
+    expect(await search("/directory_users", "zola@", "username")).toEqual(["ÉMILE@x.com"]);
+    expect(await search("/directory_users", "KIERKEGAARD", "username")).toEqual(["søren@x.com"]);
+    expect(await search("/directory_users", "ren kierk", "username")).toEqual(["søren@x.com"]);
   });
 
   it("finds groups by name in any case", async () => {

@@ -19,7 +19,7 @@ export interface MappingPreviewInput extends MappingPatch {
 export async function previewDirectoryMapping(deps: Deps, row: DirectoryRow, input: MappingPreviewInput, scope: string | null): Promise<DirectoryUserWithGroups> {
   const change = mappingChangeOf(input) ?? {};
   const mapping: DirectoryMapping = { ...readMapping(row.settings), ...change };
-  const user = await createUserReader(deps.db)
+  const user = await createUserReader(deps.db, deps.caps)
     .get(input.user, scope)
     .catch((error: unknown) => {
       if (error instanceof AppError && error.status === 404) return null;

@@ -2,7 +2,7 @@ import { AppError, Errors } from "../core/errors.js";
 import { type Page, type PageRequest, paginate } from "../storage/paginate.js";
 import type { WebhookAttemptRow, WebhookDeliveryRow } from "../storage/schema.js";
 import { type DeliveryState, type WebhookDelivery, toWebhookDelivery } from "./delivery-object.js";
-import { type ReplayRequest, type ReplayResult, replayDeliveries } from "./delivery-replay.js";
+import { countReplayable, type ReplayRequest, type ReplayResult, replayDeliveries } from "./delivery-replay.js";
 import type { WebhookEndpointService, WebhookServiceDeps } from "./endpoint-service.js";
 
 export interface DeliveryFilter {
@@ -53,6 +53,12 @@ export function createDeliveryLog(deps: Pick<WebhookServiceDeps, "db" | "clock">
     async replay(endpointId: string, scope: string | null, request: ReplayRequest): Promise<ReplayResult> {
       await requireEnabled(endpointId, scope);
       return replayDeliveries(db, clock, endpointId, request);
+    },
+
+    /** How many deliveries `replay` would re-queue, sending nothing (a replay's dry run, for a confirmation that says how many). */
+    async countReplayable(endpointId: string, scope: string | null, request: ReplayRequest): Promise<number> {
+      await requireEnabled(endpointId, scope);
+      return countReplayable(db, endpointId, request);
     },
 
     async list(endpointId: string, scope: string | null, filter: DeliveryFilter, page: PageRequest): Promise<Page<WebhookDelivery>> {

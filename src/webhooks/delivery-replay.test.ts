@@ -73,7 +73,7 @@ describe.each(DIALECTS)("replaying a webhook endpoint's deliveries on %s", (dial
 
     const res = await replay(id, { status: "failed" });
     expect(res.statusCode, res.body).toBe(202);
-    expect(res.json()).toEqual({ object: "webhook_replay", endpoint_id: id, replayed: 1, has_more: false });
+    expect(res.json()).toEqual({ object: "webhook_replay", endpoint_id: id, replayed: 1, has_more: false, dry_run: false });
     await drain();
     expect(receivedAt("/flaky")).toEqual(waiting.map((r) => r.event_id));
     expect((await replay(id, { status: "failed" })).json().replayed).toBe(0);
@@ -107,6 +107,14 @@ describe.each(DIALECTS)("replaying a webhook endpoint's deliveries on %s", (dial
     await drain();
     const first = receivedAt("/lost");
     expect(first).toHaveLength(2);
+    // A dry run counts them and sends nothing.
+    const dry = await replay(id, { status: "succeeded", dry_run: true });
+    expect(dry.statusCode, dry.body).toBe(200);
+    expect(dry.json()).toEqual({ object: "webhook_replay", endpoint_id: id, replayed: 0, has_more: false, dry_run: true, matched: 2 });
+    expect((await replay(id, { status: "failed", dry_run: true })).json().matched).toBe(0);
+    await drain();
+    expect(receivedAt("/lost")).toEqual(first);
+    expect((await rowsOf(id)).map((r) => r.state)).toEqual(["succeeded", "succeeded"]);
     expect((await replay(id, { status: "succeeded" })).json().replayed).toBe(2);
     await drain();
     expect(receivedAt("/lost")).toEqual([...first, ...first]);
@@ -121,6 +129,9 @@ describe.each(DIALECTS)("replaying a webhook endpoint's deliveries on %s", (dial
       return { id: `delivery_01JREPLAY${n}`, endpoint_id: id, event_id: `event_01JREPLAY${n}`, event_pos: `zz${n}`, event_type: "dsync.user.created", state: "failed", attempt_count: 20, failures: 20, next_attempt_at: at, give_up_at: at, locked_until: null, claim_token: null, claim_owner: null, last_status_code: 500, last_error: "HTTP 500", delivered_at: null, created_at: at, updated_at: at };
     });
     for (let i = 0; i < rows.length; i += 200) await t.storage.db.insertInto("webhook_deliveries").values(rows.slice(i, i + 200)).execute();
+    // A dry run counts every one, past what one replay request takes.
+    expect((await replay(id, { status: "failed", dry_run: true })).json()).toMatchObject({ matched: REPLAY_LIMIT + 1, replayed: 0 });
+    expect((await replay(id, { status: "failed", since: "2026-04-01T00:00:01Z", dry_run: true })).json().matched).toBe(0);
     expect((await replay(id, { status: "failed" })).json()).toMatchObject({ replayed: REPLAY_LIMIT, has_more: true });
     expect((await replay(id, { status: "failed" })).json()).toMatchObject({ replayed: 1, has_more: false });
     const pending = await t.storage.db.selectFrom("webhook_deliveries").select(({ fn }) => fn.countAll<number>().as("n")).where("endpoint_id", "=", id).where("state", "=", "pending").executeTakeFirstOrThrow();
@@ -136,13 +147,15 @@ describe.each(DIALECTS)("replaying a webhook endpoint's deliveries on %s", (dial
     const disabled = await replay(id, { status: "succeeded" });
     expect(disabled.statusCode).toBe(409);
     expect(disabled.json().code).toBe("endpoint_disabled");
-    for (const body of [{}, { status: "pending" }, { status: "failed", since: "yesterday" }, { status: "failed", since: "2026-02-02", until: "2026-02-01" }, { status: "failed", extra: 1 }]) {
+    expect((await replay(id, { status: "succeeded", dry_run: true })).statusCode).toBe(409);
+    for (const body of [{}, { status: "pending" }, { status: "failed", since: "yesterday" }, { status: "failed", since: "2026-02-02", until: "2026-02-01" }, { status: "failed", extra: 1 }, { status: "failed", dry_run: "yes" }]) {
       const res = await replay(id, body);
       expect(res.statusCode, JSON.stringify(body)).toBe(422);
       expect(res.json().code).toBeTypeOf("string");
     }
     const other = await createOrgWithKey(t.app, "Other");
     expect((await replay(id, { status: "succeeded" }, other.key)).statusCode).toBe(404);
+    expect((await replay(id, { status: "succeeded", dry_run: true }, other.key)).statusCode).toBe(404);
     expect((await rowsOf(id)).map((r) => r.state)).toEqual(["succeeded"]);
   });
 });

@@ -29,6 +29,15 @@ function matching(status: ReplayStatus) {
     status === "succeeded" ? eb("state", "=", "succeeded") : eb.or([eb("state", "=", "failed"), eb.and([eb("state", "=", "pending"), eb("failures", ">", 0)])]);
 }
 
+/** How many of the endpoint's deliveries a replay of `request` would send again (all of them, past `REPLAY_LIMIT`); changes nothing. */
+export async function countReplayable(db: Kysely<Database>, endpointId: string, request: ReplayRequest): Promise<number> {
+  let query = db.selectFrom("webhook_deliveries").select((eb) => eb.fn.countAll<number | string>().as("n")).where("endpoint_id", "=", endpointId).where(matching(request.status));
+  if (request.since !== undefined) query = query.where("created_at", ">=", request.since);
+  if (request.until !== undefined) query = query.where("created_at", "<", request.until);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /**
  * Re-queues an endpoint's deliveries of `status` created in the range, oldest event first, at most
  * `REPLAY_LIMIT` per call, each due now with a fresh retry window. A replayed delivery no longer

@@ -2,6 +2,7 @@ import { type Expression, type SqlBool, sql } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { codeOf, type JsonArraySource, type NoticeTopic, type OneStatementWrites, type ProcessNotices, type StorageCapabilities } from "../capabilities.js";
 import { POSTGRES_DIRECTORY_COUNTS } from "./postgres-directory-counts.js";
+import { lowerContainsText } from "../like.js";
 import { listenOnChannel } from "./postgres-event-channel.js";
 import { changeMembersStatement, memberCandidates } from "./postgres-member-change-statement.js";
 import { insertUserStatement, MAX_STATEMENT_EMAILS } from "./postgres-user-create-statement.js";
@@ -59,6 +60,7 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze<StorageC
     sql<string | null>`(select jm.value #>> '{}' from (select (${doc})::jsonb as v) as jd, jsonb_each(case when jsonb_typeof(jd.v) = 'object' then jd.v else '{}'::jsonb end) as jm where lower(jm.key) = ${key} limit 1)`,
   jsonArraySome: (json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>) =>
     sql<SqlBool>`exists (select 1 from (select (${json})::jsonb as v) as ja, jsonb_array_elements(case when jsonb_typeof(ja.v) = 'array' then ja.v else '[]'::jsonb end) as je(value) where jsonb_typeof(je.value) = 'object' and ${where(sql`je.value`)})`,
+  containsIgnoringCase: lowerContainsText,
   codePointOrder: (text: Expression<string | null>) => sql<string | null>`(${text} collate "C")`,
   // As text, like SQLite's: the driver would otherwise parse it, and callers read one shape.
   jsonArrayFrom: (query: JsonArraySource) => sql<string>`(${jsonArrayFrom(query)})::text`,
