@@ -42,6 +42,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
+import { RequestGates } from "./request-gates.js";
 
 export interface StandinEntraUser {
   id: string;
@@ -134,6 +135,8 @@ export class EntraStandin {
   readonly requests: string[] = [];
   /** Added before every answer (benchmarks: Graph across the internet is ~50 ms away). */
   latencyMs = 0;
+  /** Requests a test holds mid-run (`gates.hold(/pattern/)`). */
+  readonly gates = new RequestGates();
   /** Lifetime of issued tokens, in seconds (Entra's is about an hour). */
   tokenLifetimeS = 3599;
   #server: Server | null = null;
@@ -260,7 +263,7 @@ export class EntraStandin {
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
         const body = Buffer.concat(chunks).toString("utf8");
-        const answer = () => this.#handle(request, body, response);
+        const answer = () => void this.gates.pass(request.url ?? "").then(() => this.#handle(request, body, response));
         if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
         else answer();
       });
