@@ -165,6 +165,11 @@ export class EntraStandin {
   get connector(): { tenant_id: string; client_id: string; client_secret: string; graph_url: string; token_url: string } {
     return { tenant_id: this.tenantId, client_id: this.clientId, client_secret: this.clientSecret, graph_url: this.graphUrl, token_url: this.tokenUrl };
   }
+  /** The connector settings that reach this tenant with a certificate (and its key) instead of the client secret. */
+  certificateConnector(cert: { certificate: string; privateKey: string }): { tenant_id: string; client_id: string; certificate: string; private_key: string; graph_url: string; token_url: string } {
+    const { client_secret: _secret, ...rest } = this.connector;
+    return { ...rest, certificate: cert.certificate, private_key: cert.privateKey };
+  }
   /** Registers a certificate on the app registration (Certificates & secrets → Upload certificate). */
   addCertificate(pem: string): void {
     const x509 = new X509Certificate(pem);

@@ -255,6 +255,16 @@ export class OktaStandin {
     return `http://127.0.0.1:${this.#port}`;
   }
 
+  /** The connector settings that reach this org with its API token. */
+  get connector(): { org_url: string; token: string } {
+    return { org_url: this.orgUrl, token: this.token };
+  }
+
+  /** The connector settings that reach this org as `app`, a service app. */
+  serviceAppConnector(app: StandinServiceApp): { org_url: string; client_id: string; private_key: string } {
+    return { org_url: this.orgUrl, client_id: app.clientId, private_key: app.privatePem };
+  }
+
   #id(prefix: string): string {
     return `${prefix}${String(++this.#sequence).padStart(8, "0")}standin`;
   }
