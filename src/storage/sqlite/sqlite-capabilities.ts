@@ -2,6 +2,7 @@ import { type Expression, type SqlBool, sql } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/sqlite";
 import { codeOf, type JsonArraySource, type StorageCapabilities } from "../capabilities.js";
 import { chunks } from "../value-lists.js";
+import { refreshSqliteStatistics } from "./sqlite-statistics.js";
 
 export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze<StorageCapabilities>({
   sequenceType: "integer",
@@ -15,8 +16,7 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze<StorageCap
   lockSkippingLocked: (query) => query,
   valueLists: <T>(values: Iterable<T>) => chunks([...values]),
   isOneOf: (column: string, list: readonly string[]) => sql<SqlBool>`${sql.ref(column)} in (${sql.join(list)})`,
-  // The planner keeps no statistics that a fast-growing table outdates.
-  refreshStatistics: async () => undefined,
+  refreshStatistics: refreshSqliteStatistics,
   // One process serves the database: there is nobody to tell.
   notices: null,
   totalInPage: null,
