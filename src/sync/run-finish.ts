@@ -27,7 +27,8 @@ export interface FinishedRun {
  * first, so a PATCH either committed before (and is seen) or waits for this transaction (and drops
  * the watermark itself when it moves the source).
  */
-async function savePosition(trx: Transaction<Database>, deps: StoreDeps, row: DirectoryRow, mode: string, watermark: string | null, now: string): Promise<void> {
+async function savePosition(trx: Transaction<Database>, deps: StoreDeps, ran: { readonly row: DirectoryRow; readonly mode: string; readonly watermark: string | null; readonly now: string }): Promise<void> {
+  const { row, mode, watermark, now } = ran;
   const current = await deps.caps.lockForUpdate(trx.selectFrom("directories").select("connector").where("id", "=", row.id)).executeTakeFirst();
   if (current?.connector !== row.connector) return;
   const sync: { watermark?: string | null; last_full_at?: string } = {};
@@ -60,7 +61,7 @@ export async function finishRun(deps: StoreDeps, finished: FinishedRun): Promise
   };
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable("sync_runs").set(update).where("id", "=", run.id).execute();
-    if (outcome.state === "succeeded" && !dryRun && run.mode !== "user") await savePosition(trx, deps, dir.row, run.mode, outcome.watermark, now);
+    if (outcome.state === "succeeded" && !dryRun && run.mode !== "user") await savePosition(trx, deps, { row: dir.row, mode: run.mode, watermark: outcome.watermark, now });
     const credentialsWrong = failed && outcome.reason === "invalid_credentials";
     // A run that reached its source links a new directory (`unlinked`) or one whose credentials had failed.
     const reached = !failed && (dir.row.state === "invalid_credentials" || dir.row.state === "unlinked");
