@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { cpSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -16,6 +17,8 @@ export function compiledBenchFile(relative: string): string {
       stdio: "inherit",
       timeout: 300_000,
     });
+    // The web pages' assets are found beside the compiled modules, as `dist/` has them after `npm run build`.
+    cpSync(`${ROOT}assets`, `${ROOT}${OUT}/assets`, { recursive: true });
     built = true;
   }
   return `${ROOT}${OUT}/${relative.replace(/\.ts$/, ".js")}`;

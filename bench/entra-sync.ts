@@ -4,21 +4,13 @@
  * `tsx bench/entra-sync.ts [users] [groups] [latencyMs]` (defaults 100,000, 1,000, 50). The
  * largest group has a fifth of the users (20,000 of 100,000); the others 80 each.
  */
-import { startEntraStandin } from "../test/support/entra-standin.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp } from "../test/support/test-app.js";
+import { benchEntraTenant, changeEntraTenant } from "./entra-tenant.js";
 
 const [users = 100_000, groups = 1_000, latencyMs = 50] = process.argv.slice(2).map(Number);
 const admin = bearer(ADMIN_KEY);
-const entra = await startEntraStandin();
-const ids: string[] = [];
-for (let i = 0; i < users; i++) {
-  ids.push(entra.addUser({ userPrincipalName: `user${i}@bench.test`, mail: `user${i}@bench.test`, givenName: "U", surname: String(i), employeeId: `E${i}` }).id);
-}
-const groupIds: string[] = [];
-for (let g = 0; g < groups; g++) {
-  groupIds.push(entra.addGroup(`group${g}`, g === 0 ? ids.slice(0, Math.floor(users / 5)) : ids.slice((g * 80) % users, ((g * 80) % users) + 80)).id);
-}
-entra.latencyMs = latencyMs;
+const tenant = await benchEntraTenant(users, groups, latencyMs);
+const { entra } = tenant;
 const t = await createTestApp("sqlite", { ROSTER_SECRET_KEY: "entra-bench-key-0123456789abcdef" });
 const { orgId } = await createOrgWithKey(t.app, "Bench");
 const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Entra", type: "entra id", connector: entra.connector } });
@@ -34,10 +26,7 @@ async function run(mode: "full" | "delta") {
 }
 
 console.log(JSON.stringify(await run("full")));
-// 1 % of the users change, one is deleted, and one group loses a member.
-for (let i = 0; i < users / 100; i++) entra.updateUser(ids[i * 100 + 1] as string, { jobTitle: "Changed" });
-entra.deleteUser(ids[users - 1] as string);
-entra.setMembers(groupIds[1] as string, { remove: [ids[80] as string] });
+changeEntraTenant(tenant);
 console.log(JSON.stringify(await run("delta")));
 console.log(JSON.stringify({ rssMb: Math.round(process.memoryUsage().rss / 1e6) }));
 await t.close();

@@ -4,6 +4,7 @@ import { BURST_USERS, runWebhookBench, type WebhookRun } from "./webhook-bench.j
 import { runScaleOutBench } from "./scale-out-bench.js";
 import { LIST_USERS, runUserListBench } from "./user-list-bench.js";
 import { POLIS_VERSION, runPolisSideBySide, type SideFigure } from "./polis-bench.js";
+import { CLOUD_GROUPS, CLOUD_LATENCY_MS, CLOUD_USERS, runCloudSyncBench } from "./cloud-sync-bench.js";
 import { PROBE_RATE, runLdapSyncBench, runSyntheticSyncBench, SYNC_GROUPS, SYNC_USERS, type SyncFigure } from "./sync-bench.js";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -38,6 +39,17 @@ function webhookTable(run: WebhookRun): void {
     print(`  SKIPPED: event seq ${e.seq} (xact ${e.xactId}) never got a delivery; neighbours ${e.neighbours.map((n) => `${n.seq}:${n.xactId}`).join(" ")}`);
   }
   print(`  attempts: ${a.attempts} (${a.succeeded} 2xx); the POST itself p50 ${a.postP50Ms} ms, p99 ${a.postP99Ms} ms; one delivery every ${a.cycleMeanMs.toFixed(2)} ms while the queue is busy`);
+}
+
+/** Issue 15's goals for a cloud connector's run: the server's peak RSS, and SCIM served meanwhile. */
+const CLOUD_GOALS = { peakRssMb: 300, getP99Ms: 50 };
+
+function cloudGoals(figures: readonly SyncFigure[]): void {
+  for (const f of figures) {
+    const rss = f.peakRssMb < CLOUD_GOALS.peakRssMb ? "met" : "NOT met";
+    const p99 = f.probes.p99Ms < CLOUD_GOALS.getP99Ms ? "met" : "NOT met";
+    print(`  ${f.name}: peak RSS ${f.peakRssMb} MB (goal < ${CLOUD_GOALS.peakRssMb} MB: ${rss}), SCIM GET p99 ${f.probes.p99Ms} ms (goal < ${CLOUD_GOALS.getP99Ms} ms: ${p99})`);
+  }
 }
 
 function syncTable(dialect: string, figures: readonly SyncFigure[]): void {
@@ -76,7 +88,7 @@ function polisTable(figures: readonly SideFigure[]): void {
 /** `npm run bench`: every benchmark, on both backends, with its baseline measured in the same run. */
 async function main(): Promise<void> {
   const only = process.env.BENCH_DIALECT;
-  const part = process.env.BENCH_ONLY; // "scim", "webhooks", "sync", "scale-out" or "lists" while iterating; all by default
+  const part = process.env.BENCH_ONLY; // "scim", "webhooks", "sync", "cloud", "scale-out" or "lists" while iterating; all by default
   const dialects = DIALECTS.filter((d) => !only || d === only);
   if (!part || part === "scim") {
     print(`SCIM benchmark: ${USERS} users, autocannon on loopback, ${process.env.BENCH_SECONDS ?? 5} s per measure`);
@@ -106,6 +118,14 @@ async function main(): Promise<void> {
       // BENCH_SYNC_SOURCE=generated|ldap runs only one of them while iterating.
       if (process.env.BENCH_SYNC_SOURCE !== "ldap") syncTable(`${dialect} (generated source)`, await runSyntheticSyncBench(dialect));
       if (process.env.BENCH_SYNC_SOURCE !== "generated") syncTable(`${dialect} (LDAP)`, await runLdapSyncBench(dialect, print));
+    }
+  }
+  if (!part || part === "cloud") {
+    print(`\nCloud sync benchmark: Entra ID, Okta and Google Workspace stand-ins, ${CLOUD_USERS} users, ${CLOUD_GROUPS} groups, ${CLOUD_LATENCY_MS} ms per API call; a full run, then a delta run after 1 % changed`);
+    for (const dialect of dialects) {
+      const figures = await runCloudSyncBench(dialect);
+      syncTable(`${dialect} (cloud connectors)`, figures);
+      cloudGoals(figures);
     }
   }
   if (!part || part === "lists") {

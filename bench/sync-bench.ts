@@ -95,11 +95,19 @@ export async function withSyncBenchServer<T>(dialect: Dialect, work: (server: Sy
       if (startRes.status !== 202) throw new Error(`sync did not start: ${JSON.stringify(startRes.json)}`);
       let run = startRes.json;
       const deadline = Date.now() + 15 * 60_000;
+      // The run's phases as the polls saw them (a planning pass, then the applying one): where its time went.
+      const phases: string[] = [];
+      let phase = "";
       while (run.state === "running") {
         if (Date.now() > deadline) throw new Error("sync did not finish in 15 minutes");
         await new Promise((resolve) => setTimeout(resolve, 200));
         run = (await request("GET", `/directories/${directoryId}/sync`)).json;
+        if (run.phase !== phase) {
+          phase = String(run.phase);
+          phases.push(`${phase} at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        }
       }
+      if (process.env.BENCH_MEMORY_DETAIL) process.stderr.write(`  ${name}: ${phases.join(", ")}\n`);
       const seconds = (performance.now() - started) / 1000;
       probing = false;
       clearInterval(probes);

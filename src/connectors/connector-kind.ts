@@ -17,8 +17,9 @@ export interface ConnectorKind {
   /** Keys of the `connector` object that hold credentials: sealed at rest, never returned by the API. */
   readonly secretKeys: readonly string[];
   /**
-   * Settings that say where the source is (`graph_url`, `org_url`): when one changes, the kept delta
-   * watermark belongs to the old place and is dropped, so the next run is a full one.
+   * Settings that say where the source is or which part of it is read (`graph_url`, `org_url`,
+   * `group_filter`): when one changes, the kept delta watermark belongs to the old reading and is
+   * dropped, so the next run is a full one.
    */
   readonly positionKeys?: readonly string[];
   /** Whether a directory of this type may be created without any connector settings (CSV: uploads only). */

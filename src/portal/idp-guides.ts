@@ -128,8 +128,12 @@ export interface SetupField {
   readonly label: string;
   readonly hint: string;
   readonly required: boolean;
-  /** `text` values are trimmed; `password` and `textarea` values are sent as typed. */
-  readonly kind: "text" | "password" | "textarea";
+  /**
+   * `text` values are trimmed; `password` and `textarea` values are sent as typed; a ticked
+   * `checkbox` is `true` (unticked, the setting is left to its default); a `list` is typed one
+   * entry a line and sent as an array of the lines, trimmed, empty ones left out.
+   */
+  readonly kind: "text" | "password" | "textarea" | "checkbox" | "list";
   readonly secret: boolean;
   readonly placeholder?: string;
 }
@@ -165,6 +169,15 @@ const ENTRA_PULL_FIELDS: readonly SetupField[] = [
   { name: "client_secret", label: "Client secret value", hint: "Stored encrypted; never shown again. Leave empty when you use a certificate.", required: false, kind: "password", secret: true },
   { name: "certificate", label: "Certificate (PEM, optional)", hint: "The certificate uploaded to the app registration, instead of a client secret", required: false, kind: "textarea", secret: false, placeholder: "-----BEGIN CERTIFICATE-----" },
   { name: "private_key", label: "Certificate's private key (PEM, optional)", hint: "Only with the certificate. Stored encrypted; never shown again.", required: false, kind: "textarea", secret: true, placeholder: "-----BEGIN PRIVATE KEY-----" },
+  {
+    name: "group_filter",
+    label: "Only these groups (optional)",
+    hint: "One group a line, by object ID or exact display name: only these groups and their members (nested too) are read. Empty: the whole tenant.",
+    required: false,
+    kind: "list",
+    secret: false,
+    placeholder: "Engineering\n0b5d3b4e-5a1c-4f0e-9d7a-2f4c1e8b6a90",
+  },
 ];
 
 const OKTA_API_FIELDS: readonly SetupField[] = [
@@ -173,6 +186,7 @@ const OKTA_API_FIELDS: readonly SetupField[] = [
   { name: "client_id", label: "Service app Client ID (optional)", hint: "Instead of an API token", required: false, kind: "text", secret: false },
   { name: "private_key", label: "Service app private key (optional)", hint: "PEM or the JWK from Okta. Stored encrypted; never shown again.", required: false, kind: "textarea", secret: true, placeholder: "-----BEGIN PRIVATE KEY-----" },
   { name: "key_id", label: "Key ID (optional)", hint: "The key's KID on the app; taken from the JWK when it has one", required: false, kind: "text", secret: false },
+  { name: "include_app_groups", label: "Also read app groups", hint: "Groups imported from applications (APP_GROUP, e.g. from Active Directory) besides Okta's own groups", required: false, kind: "checkbox", secret: false },
 ];
 
 export const PULL_CHOICES: readonly PullChoice[] = [
@@ -199,13 +213,30 @@ export const PULL_CHOICES: readonly PullChoice[] = [
   },
 ];
 
+/** A form field's value as its connector setting. */
+function settingOf(kind: SetupField["kind"], value: string): unknown {
+  switch (kind) {
+    case "text":
+      return value.trim();
+    case "checkbox":
+      return true;
+    case "list":
+      return value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== "");
+    default:
+      return value;
+  }
+}
+
 /** The connector object from a pull choice's form: only the fields given, text trimmed, secrets as typed. */
 export function connectorFromForm(choice: PullChoice, form: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
   const connector: Record<string, unknown> = {};
   for (const field of choice.fields ?? []) {
     const value = form[field.name];
     if (value === undefined || value.trim() === "") continue;
-    connector[field.name] = field.kind === "text" ? value.trim() : value;
+    connector[field.name] = settingOf(field.kind, value);
   }
   return connector;
 }

@@ -224,10 +224,11 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     expect(dirs.find((d) => d.name === "HR export")).toMatchObject({ state: "linked", metadata: { users: { active: 1, inactive: 4 } } });
     await page.close();
   }, 90_000);
-  it("sets up Okta read through its API with a service app: the steps, the key pasted, Sync now brings the users in", async () => {
+  it("sets up Okta read through its API with a service app and its app groups: the steps, the key pasted, the box ticked, Sync now brings the users in", async () => {
     const okta = await startOktaStandin();
     try {
-      for (const name of ["ada", "bob", "cy"]) okta.addUser({ login: `${name}@globex.test`, firstName: name, lastName: "Okta" });
+      const people = ["ada", "bob", "cy"].map((name) => okta.addUser({ login: `${name}@globex.test`, firstName: name, lastName: "Okta" }).id);
+      okta.addGroup("AD Admins", people.slice(0, 1), "APP_GROUP");
       const app = okta.addServiceApp();
       const page = await openPortal(await setupLink(globex));
       await page.getByRole("link", { name: /^Okta \(read by Roster\)/ }).click();
@@ -237,6 +238,7 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
       await page.getByLabel("Okta org URL").fill(okta.orgUrl);
       await page.getByLabel("Service app Client ID (optional)").fill(app.clientId);
       await page.getByLabel("Service app private key (optional)").fill(app.privatePem);
+      await page.getByLabel("Also read app groups").check();
       await page.getByRole("button", { name: "Create the directory" }).click();
       await page.getByRole("heading", { name: "Globex Okta" }).waitFor();
       expect(await page.content()).not.toContain(app.privatePem.split("\n")[1]);
@@ -244,12 +246,47 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
       await page.locator('[data-activity="run"]', { hasText: "3 users created" }).waitFor({ timeout: 30_000 });
       expect(okta.tokenAnswers).toContain("issued DPoP");
       const dirs = (await api("GET", "/directories?limit=100", globex.key)).json.data as Json[];
-      expect(dirs.find((d) => d.name === "Globex Okta")).toMatchObject({ type: "okta api", connector: { client_id: app.clientId, private_key_set: true } });
+      const directory = dirs.find((d) => d.name === "Globex Okta") as Json;
+      expect(directory).toMatchObject({ type: "okta api", connector: { client_id: app.clientId, private_key_set: true, include_app_groups: true } });
+      const groups = (await api("GET", `/directory_groups?directory=${directory.id}`, globex.key)).json.data as Json[];
+      expect(groups.map((g) => g.name)).toEqual(["AD Admins"]);
       await page.close();
     } finally {
       await okta.close();
     }
   }, 90_000);
+  it("sets up Entra ID read through Microsoft Graph for chosen groups: one group a line becomes group_filter; unticked, Okta's app groups stay off", async () => {
+    const page = await openPortal(await setupLink(globex));
+    await page.getByRole("link", { name: /^Microsoft Entra ID \(read by Roster\)/ }).click();
+    await page.getByLabel("Directory name").fill("Globex Entra");
+    await page.getByLabel("Directory (tenant) ID").fill("globex.onmicrosoft.com");
+    await page.getByLabel("Application (client) ID").fill("5f0c3f8e-1d2b-4c6a-9e7f-0a1b2c3d4e5f");
+    await page.getByLabel("Client secret value").fill("Qq8~portal-test-secret");
+    const groups = page.getByLabel("Only these groups (optional)");
+    await groups.fill("Engineering\n0b5d3b4e-5a1c-4f0e-9d7a-2f4c1e8b6a90\nSales, EMEA");
+    await browser.screenshot(page, "portal-entra-pull-setup");
+    // Blank lines and spaces around an entry, as pasted, are left out.
+    await groups.fill("Engineering\n\n  0b5d3b4e-5a1c-4f0e-9d7a-2f4c1e8b6a90  \nSales, EMEA\n");
+    await page.getByRole("button", { name: "Create the directory" }).click();
+    await page.getByRole("heading", { name: "Globex Entra" }).waitFor();
+    const dirs = (await api("GET", "/directories?limit=100", globex.key)).json.data as Json[];
+    expect(dirs.find((d) => d.name === "Globex Entra")).toMatchObject({
+      type: "entra id",
+      connector: { tenant_id: "globex.onmicrosoft.com", client_secret_set: true, group_filter: ["Engineering", "0b5d3b4e-5a1c-4f0e-9d7a-2f4c1e8b6a90", "Sales, EMEA"] },
+    });
+    // The Okta form's box left unticked: the setting is left out (Okta's own groups only).
+    await page.goto(`${server.url}/portal/setup/okta-api`);
+    await page.getByLabel("Directory name").fill("Globex Okta tokens");
+    await page.getByLabel("Okta org URL").fill("https://globex.okta.com");
+    await page.getByLabel("API token").fill("00portal-test-token");
+    expect(await page.getByLabel("Also read app groups").isChecked()).toBe(false);
+    await page.getByRole("button", { name: "Create the directory" }).click();
+    await page.getByRole("heading", { name: "Globex Okta tokens" }).waitFor();
+    const okta = ((await api("GET", "/directories?limit=100", globex.key)).json.data as Json[]).find((d) => d.name === "Globex Okta tokens");
+    expect(okta?.connector).toEqual({ org_url: "https://globex.okta.com", token_set: true });
+    await page.close();
+  }, 60_000);
+
   it("fits a phone-sized screen: no page is wider than the screen, and the copy buttons stay in reach", async () => {
     const page = await openPortal(await setupLink(acme));
     await page.setViewportSize({ width: 390, height: 844 });

@@ -50,7 +50,7 @@ export interface StorageCapabilities {
   /**
    * Re-analyzes `tables` after a sync has grown them, so the planner (and every prepared
    * statement's cached plan) stops believing they are as small as they were. Nothing where the
-   * planner keeps no such statistics (SQLite).
+   * planner keeps no such statistics (a SQLite database nobody ran `ANALYZE` on).
    */
   refreshStatistics(db: Db, tables: readonly (keyof Database & string)[]): Promise<void>;
 

@@ -1,4 +1,5 @@
 import type { DirectoryContext, DirectoryStore, StoreDeps } from "../directory/index.js";
+import type { GrowingRows } from "./planner-statistics.js";
 import type { RunTally } from "./run-tally.js";
 import type { SyncSettings } from "./sync-settings.js";
 
@@ -18,8 +19,8 @@ export interface EngineContext {
   readonly batchSize: number;
   /** Called between batches: persists progress, renews the lease, and lets the server answer requests. */
   checkpoint(phase: SyncPhase): Promise<void>;
-  /** Told how many rows the run has written so far: keeps the database's planner statistics current. */
-  grown(written: number): Promise<void>;
+  /** Told how many users (or memberships) the run has written so far: keeps the database's planner statistics current. */
+  grown(rows: GrowingRows, written: number): Promise<void>;
 }
 
 /**

@@ -184,7 +184,7 @@ export async function syncGroups(ctx: EngineContext, items: AsyncIterable<Source
   const flush = async () => {
     await applyBatch(ctx, batch, seen);
     memberships += members;
-    await ctx.grown(memberships);
+    await ctx.grown("memberships", memberships);
     batch = [];
     members = 0;
     await ctx.checkpoint("groups");

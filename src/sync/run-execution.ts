@@ -64,7 +64,7 @@ function contextFor(deps: RunDeps, dir: PullDirectory, run: SyncRunRow, tally: R
     signal,
     tally,
     batchSize: deps.batchSize ?? 50,
-    grown: (written) => (run.dry_run === 1 ? Promise.resolve() : refreshStatistics(written)),
+    grown: (rows, written) => (run.dry_run === 1 ? Promise.resolve() : refreshStatistics(rows, written)),
     async checkpoint(phase: SyncPhase) {
       const now = clock.now();
       if (phase === "users" || phase === "groups" || phase === "removals") {

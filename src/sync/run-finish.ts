@@ -1,6 +1,7 @@
 import type { StoreDeps } from "../directory/index.js";
 import { appendEvents } from "../directory/outbox.js";
-import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
+import type { Transaction } from "kysely";
+import type { Database, DirectoryRow, SyncRunRow } from "../storage/schema.js";
 import { toRunObject } from "./run-object.js";
 import { tallyColumns } from "./run-records.js";
 import type { RunTally } from "./run-tally.js";
@@ -16,6 +17,24 @@ export interface FinishedRun {
   readonly outcome: RunOutcome;
   /** The CSV rows the run read: kept if the guard holds the run, for the confirmed re-run. */
   readonly upload?: string | undefined;
+}
+
+/**
+ * Where the next delta run starts, saved by a run that applied its change (a held one changed
+ * nothing, so the next delta run must read again what it read). The watermark was taken for the
+ * connector settings the run started with: if they were changed while it ran (another
+ * `group_filter`, `include_app_groups`, address), it is not saved. The directory's row is locked
+ * first, so a PATCH either committed before (and is seen) or waits for this transaction (and drops
+ * the watermark itself when it moves the source).
+ */
+async function savePosition(trx: Transaction<Database>, deps: StoreDeps, ran: { readonly row: DirectoryRow; readonly mode: string; readonly watermark: string | null; readonly now: string }): Promise<void> {
+  const { row, mode, watermark, now } = ran;
+  const current = await deps.caps.lockForUpdate(trx.selectFrom("directories").select("connector").where("id", "=", row.id)).executeTakeFirst();
+  if (current?.connector !== row.connector) return;
+  const sync: { watermark?: string | null; last_full_at?: string } = {};
+  if (watermark !== null) sync.watermark = watermark;
+  if (mode === "full") sync.last_full_at = now;
+  if (Object.keys(sync).length > 0) await trx.updateTable("directory_syncs").set(sync).where("directory_id", "=", row.id).execute();
 }
 
 /**
@@ -42,14 +61,7 @@ export async function finishRun(deps: StoreDeps, finished: FinishedRun): Promise
   };
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable("sync_runs").set(update).where("id", "=", run.id).execute();
-    // Only a run that applied its change moves the watermark: a held one changed nothing, so the
-    // next delta run must read again what it read.
-    if (outcome.state === "succeeded" && !dryRun && run.mode !== "user") {
-      const sync: { watermark?: string | null; last_full_at?: string } = {};
-      if (outcome.watermark !== null) sync.watermark = outcome.watermark;
-      if (run.mode === "full") sync.last_full_at = now;
-      if (Object.keys(sync).length > 0) await trx.updateTable("directory_syncs").set(sync).where("directory_id", "=", dir.row.id).execute();
-    }
+    if (outcome.state === "succeeded" && !dryRun && run.mode !== "user") await savePosition(trx, deps, { row: dir.row, mode: run.mode, watermark: outcome.watermark, now });
     const credentialsWrong = failed && outcome.reason === "invalid_credentials";
     // A run that reached its source links a new directory (`unlinked`) or one whose credentials had failed.
     const reached = !failed && (dir.row.state === "invalid_credentials" || dir.row.state === "unlinked");

@@ -119,7 +119,7 @@ export async function syncUsers(ctx: EngineContext, items: AsyncIterable<SourceI
     const ops = await planBatch(ctx, batch, seen);
     batch = [];
     await applyBatch(ctx, ops, seen);
-    await ctx.grown(ctx.tally.users.created + ctx.tally.users.updated);
+    await ctx.grown("users", ctx.tally.users.created + ctx.tally.users.updated);
     await ctx.checkpoint("users");
   };
   for await (const item of items) {

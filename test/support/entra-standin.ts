@@ -42,6 +42,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
+import { RequestGates } from "./request-gates.js";
 
 export interface StandinEntraUser {
   id: string;
@@ -134,6 +135,8 @@ export class EntraStandin {
   readonly requests: string[] = [];
   /** Added before every answer (benchmarks: Graph across the internet is ~50 ms away). */
   latencyMs = 0;
+  /** Requests a test holds mid-run (`gates.hold(/pattern/)`). */
+  readonly gates = new RequestGates();
   /** Lifetime of issued tokens, in seconds (Entra's is about an hour). */
   tokenLifetimeS = 3599;
   #server: Server | null = null;
@@ -161,6 +164,11 @@ export class EntraStandin {
   /** The connector settings that reach this tenant. */
   get connector(): { tenant_id: string; client_id: string; client_secret: string; graph_url: string; token_url: string } {
     return { tenant_id: this.tenantId, client_id: this.clientId, client_secret: this.clientSecret, graph_url: this.graphUrl, token_url: this.tokenUrl };
+  }
+  /** The connector settings that reach this tenant with a certificate (and its key) instead of the client secret. */
+  certificateConnector(cert: { certificate: string; privateKey: string }): { tenant_id: string; client_id: string; certificate: string; private_key: string; graph_url: string; token_url: string } {
+    const { client_secret: _secret, ...rest } = this.connector;
+    return { ...rest, certificate: cert.certificate, private_key: cert.privateKey };
   }
   /** Registers a certificate on the app registration (Certificates & secrets → Upload certificate). */
   addCertificate(pem: string): void {
@@ -260,7 +268,7 @@ export class EntraStandin {
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
         const body = Buffer.concat(chunks).toString("utf8");
-        const answer = () => this.#handle(request, body, response);
+        const answer = () => void this.gates.pass(request.url ?? "").then(() => this.#handle(request, body, response));
         if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
         else answer();
       });

@@ -29,6 +29,7 @@
 import { createPublicKey, generateKeyPairSync, randomBytes, verify, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { RequestGates } from "./request-gates.js";
 
 export const SCOPES = Object.freeze({
   users: "https://www.googleapis.com/auth/admin.directory.user.readonly",
@@ -119,6 +120,8 @@ export class GoogleStandin {
   tokenLifetimeS = 3600;
   /** Added before every answer (benchmarks: Google across the internet is ~50 ms away). */
   latencyMs = 0;
+  /** Requests a test holds mid-run (`gates.hold(/pattern/)`). */
+  readonly gates = new RequestGates();
   readonly domain = "acme.test";
   readonly customerId = "C01standin";
   #issued = new Map<string, Issued>();
@@ -198,7 +201,7 @@ export class GoogleStandin {
 
   async start(): Promise<this> {
     const server = createServer((request, response) => {
-      const handle = () => this.#handle(request, response).catch((error: unknown) => send(response, 500, apiError(500, String(error), "backendError", "INTERNAL")));
+      const handle = () => this.gates.pass(request.url ?? "").then(() => this.#handle(request, response)).catch((error: unknown) => send(response, 500, apiError(500, String(error), "backendError", "INTERNAL")));
       if (this.latencyMs > 0) setTimeout(handle, this.latencyMs);
       else void handle();
     });

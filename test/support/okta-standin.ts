@@ -30,6 +30,7 @@
 import { createHash, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject, randomBytes, verify } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { RequestGates } from "./request-gates.js";
 
 export type OktaStatus = "STAGED" | "PROVISIONED" | "ACTIVE" | "RECOVERY" | "PASSWORD_EXPIRED" | "LOCKED_OUT" | "SUSPENDED" | "DEPROVISIONED";
 
@@ -199,6 +200,8 @@ export class OktaStandin {
   forbidden: RegExp | null = null;
   /** Added before every answer (benchmarks: an org across the internet is ~50 ms away). */
   latencyMs = 0;
+  /** Requests a test holds mid-run (`gates.hold(/pattern/)`). */
+  readonly gates = new RequestGates();
   #server: Server | null = null;
   #port = 0;
   #sequence = 0;
@@ -252,6 +255,16 @@ export class OktaStandin {
     return `http://127.0.0.1:${this.#port}`;
   }
 
+  /** The connector settings that reach this org with its API token. */
+  get connector(): { org_url: string; token: string } {
+    return { org_url: this.orgUrl, token: this.token };
+  }
+
+  /** The connector settings that reach this org as `app`, a service app. */
+  serviceAppConnector(app: StandinServiceApp): { org_url: string; client_id: string; private_key: string } {
+    return { org_url: this.orgUrl, client_id: app.clientId, private_key: app.privatePem };
+  }
+
   #id(prefix: string): string {
     return `${prefix}${String(++this.#sequence).padStart(8, "0")}standin`;
   }
@@ -303,8 +316,9 @@ export class OktaStandin {
 
   async start(): Promise<this> {
     const server = createServer((request, response) => {
-      if (this.latencyMs > 0) setTimeout(() => this.#handle(request, response), this.latencyMs);
-      else this.#handle(request, response);
+      const handle = () => void this.gates.pass(request.url ?? "").then(() => this.#handle(request, response));
+      if (this.latencyMs > 0) setTimeout(handle, this.latencyMs);
+      else handle();
     });
     this.#server = server;
     this.#port = await new Promise<number>((resolve, reject) => {

@@ -1,37 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EntraStandin, makeCertificate, startEntraStandin } from "../../../test/support/entra-standin.js";
-import type { SourceItem, SourceUser } from "../source.js";
+import { describe, expect, it } from "vitest";
+import { EntraStandin, makeCertificate } from "../../../test/support/entra-standin.js";
+import { readRecords as all, readSignal, standinForSuite } from "../../../test/support/standin-suite.js";
+import type { SourceUser } from "../source.js";
 import { checkEntraConfig } from "./entra-config.js";
 import { entraKind } from "./entra-kind.js";
 
-const signal = () => AbortSignal.timeout(20_000);
-
-async function all<T>(items: AsyncIterable<SourceItem<T>>): Promise<T[]> {
-  const records: T[] = [];
-  for await (const item of items) {
-    if (item.kind === "invalid") throw new Error(`unexpected invalid record ${item.ref}: ${item.message}`);
-    records.push(item.record);
-  }
-  return records;
-}
+const signal = () => readSignal(20_000);
 
 describe("entra id with certificate credentials (a client assertion signed with the certificate's key) against the Entra stand-in", () => {
-  let entra: EntraStandin;
   const registered = makeCertificate("roster-registered");
   const stranger = makeCertificate("roster-stranger");
-  /** The stand-in's settings with the certificate instead of the client secret. */
-  const settings = (cert: { certificate: string; privateKey: string }) => {
-    const { client_secret: _secret, ...rest } = entra.connector;
-    return { ...rest, certificate: cert.certificate, private_key: cert.privateKey };
-  };
-
-  beforeAll(async () => {
-    entra = await startEntraStandin();
-    entra.addCertificate(registered.certificate);
-    const ada = entra.addUser({ userPrincipalName: "ada@contoso.test" });
-    entra.addGroup("Engineering", [ada.id]);
+  const entra = standinForSuite(new EntraStandin(), (tenant) => {
+    tenant.addCertificate(registered.certificate);
+    const ada = tenant.addUser({ userPrincipalName: "ada@contoso.test" });
+    tenant.addGroup("Engineering", [ada.id]);
   });
-  afterAll(async () => entra?.close());
+  const settings = (cert: { certificate: string; privateKey: string }) => entra.certificateConnector(cert);
 
   it("gets a token with the certificate (PS256, x5t#S256) and reads the tenant", async () => {
     const source = entraKind.open(settings(registered), {});

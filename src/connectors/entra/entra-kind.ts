@@ -14,8 +14,9 @@ function settings(config: Readonly<Record<string, unknown>>): EntraConfig {
 /** The `entra id` directory type for the connector registry: the client secret and the certificate's private key are secrets. */
 export const entraKind: ConnectorKind = Object.freeze({
   secretKeys: ["client_secret", "private_key"],
-  // Delta links hold Graph's host and the tenant: another Graph or tenant cannot follow them.
-  positionKeys: ["graph_url", "tenant_id"],
+  // Delta links hold Graph's host and the tenant: another Graph or tenant cannot follow them. Links kept
+  // from before a group_filter (filtered runs keep none) would skip the users the filtered runs removed.
+  positionKeys: ["graph_url", "tenant_id", "group_filter"],
   validate(config: Readonly<Record<string, unknown>>): FieldError[] {
     const checked = checkEntraConfig(config);
     return checked.ok ? [] : [...checked.errors];

@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EntraStandin, startEntraStandin } from "../../../test/support/entra-standin.js";
+import { describe, expect, it } from "vitest";
+import { EntraStandin } from "../../../test/support/entra-standin.js";
+import { readRecords as all, readSignal as signal, standinForSuite } from "../../../test/support/standin-suite.js";
 import { SourceError, type SourceGroup, type SourceItem, type SourceRemoval, type SourceUser } from "../source.js";
 import type { EntraConfig } from "./entra-config.js";
 import { createEntraSource } from "./entra-source.js";
-
-const signal = () => AbortSignal.timeout(30_000);
-
-async function all<T>(items: AsyncIterable<SourceItem<T>>): Promise<T[]> {
-  const records: T[] = [];
-  for await (const item of items) {
-    if (item.kind === "invalid") throw new Error(`unexpected invalid record ${item.ref}: ${item.message}`);
-    records.push(item.record);
-  }
-  return records;
-}
 
 async function removalsOf(items: AsyncIterable<SourceRemoval> | undefined): Promise<SourceRemoval[]> {
   const out: SourceRemoval[] = [];
@@ -22,15 +12,11 @@ async function removalsOf(items: AsyncIterable<SourceRemoval> | undefined): Prom
 }
 
 describe("entra id source against the Entra stand-in", () => {
-  let entra: EntraStandin;
+  const entra = standinForSuite(new EntraStandin(), (tenant) => {
+    for (let i = 0; i < 1200; i++) tenant.addUser({ userPrincipalName: `user${i}@acme.test`, mail: `user${i}@acme.com`, givenName: `First${i}`, surname: `Last${i}` });
+  });
   const config = (extra: Partial<EntraConfig> = {}): EntraConfig => ({ ...(entra.connector as unknown as EntraConfig), ...extra }) as EntraConfig;
   const source = (extra: Partial<EntraConfig> = {}) => createEntraSource(config(extra), { maxWaitMs: 5000 });
-
-  beforeAll(async () => {
-    entra = await startEntraStandin();
-    for (let i = 0; i < 1200; i++) entra.addUser({ userPrincipalName: `user${i}@acme.test`, mail: `user${i}@acme.com`, givenName: `First${i}`, surname: `Last${i}` });
-  });
-  afterAll(async () => entra?.close());
 
   it("maps every field the mapping reads; accountEnabled false is inactive; a user without a mailbox has no email", async () => {
     const ada = entra.addUser({

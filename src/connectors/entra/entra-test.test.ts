@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EntraStandin, startEntraStandin } from "../../../test/support/entra-standin.js";
+import { describe, expect, it } from "vitest";
+import { EntraStandin } from "../../../test/support/entra-standin.js";
+import { readSignal, standinForSuite } from "../../../test/support/standin-suite.js";
 import { entraKind } from "./entra-kind.js";
 
-const signal = () => AbortSignal.timeout(20_000);
+const signal = () => readSignal(20_000);
 
 describe("the entra id test action against the Entra stand-in", () => {
-  let entra: EntraStandin;
-  const test = (extra: Record<string, unknown> = {}) => entraKind.test?.({ ...entra.connector, ...extra }, { signal: signal() }) ?? Promise.reject(new Error("no test action"));
-
-  beforeAll(async () => {
-    entra = await startEntraStandin();
-    const ada = entra.addUser({ userPrincipalName: "ada@contoso.test" });
-    entra.addGroup("Engineering", [ada.id]);
+  const entra = standinForSuite(new EntraStandin(), (tenant) => {
+    const ada = tenant.addUser({ userPrincipalName: "ada@contoso.test" });
+    tenant.addGroup("Engineering", [ada.id]);
   });
-  afterAll(async () => entra?.close());
+  const test = (extra: Record<string, unknown> = {}) => entraKind.test?.({ ...entra.connector, ...extra }, { signal: signal() }) ?? Promise.reject(new Error("no test action"));
 
   it("reports the token and each permission a run needs, all granted", async () => {
     entra.roles.add("GroupMember.Read.All");

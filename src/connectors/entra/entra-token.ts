@@ -1,6 +1,7 @@
 import { outboundFetch } from "../../outbound/outbound-fetch.js";
 import { fetchFailure } from "../fetch-failure.js";
 import { CLIENT_ASSERTION_TYPE, clientAssertion } from "../jwt-signing.js";
+import { oauthErrorOf, oauthErrorText } from "../oauth-error.js";
 import { SourceError } from "../source.js";
 import type { EntraCredential } from "./entra-credential.js";
 
@@ -21,18 +22,6 @@ export interface TokenSource {
   get(signal: AbortSignal): Promise<string>;
   /** Forgets `token` (Graph said it expired): the next `get` asks for a new one. */
   invalidate(token: string): void;
-}
-
-/**
- * The first line of an Entra error (`AADSTS7000215: Invalid client secret provided. …`), without
- * the trace and correlation ids that follow it. Entra never echoes the secret.
- */
-function entraError(body: unknown): string {
-  if (typeof body !== "object" || body === null) return "";
-  const { error, error_description: description } = body as { error?: unknown; error_description?: unknown };
-  const first = typeof description === "string" ? (description.split(/\r?\n/)[0] ?? "").trim().slice(0, 300) : "";
-  const code = typeof error === "string" ? error.slice(0, 40) : "";
-  return first ? `${first}${code ? ` (${code})` : ""}` : code;
 }
 
 /**
@@ -67,11 +56,12 @@ async function requestToken(options: TokenOptions, signal: AbortSignal): Promise
     throw new SourceError("misconfigured", `${where} answered ${response.status}, a redirect; set token_url to the tenant's token endpoint`);
   }
   if (response.status === 400 || response.status === 401) {
-    const said = entraError(body);
+    // The first line of an Entra error (`AADSTS7000215: Invalid client secret provided. …`).
+    const said = oauthErrorText(oauthErrorOf(body));
     throw new SourceError("invalid_credentials", `${where} refused the client credentials${said ? `: ${said}` : ` (${response.status})`}`);
   }
   if (!response.ok) {
-    const said = entraError(body);
+    const said = oauthErrorText(oauthErrorOf(body));
     throw new SourceError(response.status >= 500 || response.status === 429 ? "unreachable" : "bad_response", `${where} answered ${response.status}${said ? `: ${said}` : ""}`);
   }
   const { access_token: token, expires_in: expiresIn } = (body ?? {}) as { access_token?: unknown; expires_in?: unknown };

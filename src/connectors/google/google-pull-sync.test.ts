@@ -166,7 +166,7 @@ describe.each(DIALECTS)("google workspace directories end to end on %s", (dialec
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.body).not.toContain("PRIVATE KEY");
     const run = await sync();
-    expect(run).toMatchObject({ state: "failed", failure: { reason: "invalid_credentials", message: expect.stringContaining("invalid_grant: Invalid JWT Signature.") } });
+    expect(run).toMatchObject({ state: "failed", failure: { reason: "invalid_credentials", message: expect.stringContaining("Invalid JWT Signature. (invalid_grant)") } });
     expect(JSON.stringify(run)).not.toContain("PRIVATE KEY");
     expect((await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: admin })).json().state).toBe("invalid_credentials");
     expect((await usersOf()).get("ada")?.state).toBe("active");

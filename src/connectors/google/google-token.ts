@@ -1,5 +1,6 @@
 import { outboundFetch } from "../../outbound/outbound-fetch.js";
 import { fetchFailure } from "../fetch-failure.js";
+import { oauthErrorText, readOAuthError } from "../oauth-error.js";
 import { SourceError } from "../source.js";
 import { abortable, backoffMs, retryAfterMs } from "./backoff.js";
 import { jwtAssertion } from "./jwt-assertion.js";
@@ -44,19 +45,6 @@ export class TokenRefused extends SourceError {
   }
 }
 
-async function oauthError(response: Response): Promise<{ error: string; description: string }> {
-  const text = await response.text().catch(() => "");
-  try {
-    const body = JSON.parse(text) as { error?: unknown; error_description?: unknown };
-    return {
-      error: typeof body.error === "string" ? body.error.slice(0, 60) : "",
-      description: typeof body.error_description === "string" ? body.error_description.slice(0, 300) : "",
-    };
-  } catch {
-    return { error: "", description: "" };
-  }
-}
-
 /** One token for `scopes` by the JWT bearer grant; every failure a `SourceError` that never names the key. */
 export async function requestToken(endpoint: TokenEndpoint, scopes: readonly string[], signal: AbortSignal): Promise<{ token: string; expiresAt: number }> {
   const where = `POST ${endpoint.url}`;
@@ -85,8 +73,9 @@ export async function requestToken(endpoint: TokenEndpoint, scopes: readonly str
       throw new SourceError("misconfigured", `${where} answered ${response.status}, a redirect; set token_url to the token endpoint itself`);
     }
     if (!response.ok) {
-      const { error, description } = await oauthError(response);
-      const said = error ? `: ${error}${description ? `: ${description}` : ""}` : "";
+      const refusal = await readOAuthError(response);
+      const { error } = refusal;
+      const said = error ? `: ${oauthErrorText(refusal)}` : "";
       if (REFUSALS.has(error) || response.status === 401) throw new TokenRefused(error, `${where} answered ${response.status}${said}`);
       throw new SourceError(response.status >= 500 || response.status === 429 ? "unreachable" : "bad_response", `${where} answered ${response.status}${said}`);
     }

@@ -8,8 +8,9 @@ import { testOktaConnector } from "./okta-test.js";
 /** The `okta api` directory type for the connector registry (a `ConnectorKind`): the API token and the service app's private key are secrets. */
 export const oktaKind = Object.freeze({
   secretKeys: ["token", "private_key"],
-  // The watermark is the old org's clock: another org's changes since then are not all its changes.
-  positionKeys: ["org_url"],
+  // The watermark is the old org's clock: another org's changes since then are not all its changes. App
+  // groups newly read or no longer read changed no timestamp: only a full run creates or removes them.
+  positionKeys: ["org_url", "include_app_groups"],
   validate(config: Readonly<Record<string, unknown>>): FieldError[] {
     const checked = checkOktaConfig(config);
     return checked.ok ? [] : [...checked.errors];

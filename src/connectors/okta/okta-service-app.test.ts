@@ -1,39 +1,21 @@
 import { generateKeyPairSync } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OktaStandin, startOktaStandin } from "../../../test/support/okta-standin.js";
-import type { SourceItem, SourceUser } from "../source.js";
+import { describe, expect, it } from "vitest";
+import { OktaStandin, type StandinServiceApp } from "../../../test/support/okta-standin.js";
+import { LONG_AGO, readRecords as all, readSignal, standinForSuite } from "../../../test/support/standin-suite.js";
+import type { SourceUser } from "../source.js";
 import { checkOktaConfig, type OktaServiceAppConfig } from "./okta-config.js";
 import { oktaKind } from "./okta-kind.js";
 import { createOktaSource } from "./okta-source.js";
 
-const signal = () => AbortSignal.timeout(20_000);
-const OLD = "2026-01-01T00:00:00.000Z";
-
-async function all<T>(items: AsyncIterable<SourceItem<T>>): Promise<T[]> {
-  const records: T[] = [];
-  for await (const item of items) {
-    if (item.kind === "invalid") throw new Error(`unexpected invalid record ${item.ref}: ${item.message}`);
-    records.push(item.record);
-  }
-  return records;
-}
+const signal = () => readSignal(20_000);
 
 describe("okta api with an OAuth 2.0 service app (private-key JWT) against the Okta stand-in", () => {
-  let okta: OktaStandin;
-
-  beforeAll(async () => {
-    okta = await startOktaStandin();
-    for (let i = 0; i < 250; i++) okta.addUser({ login: `user${i}@acme.test` }, "ACTIVE", OLD);
-    okta.addGroup("Eng", [...okta.users.keys()].slice(0, 3), "OKTA_GROUP", OLD);
+  const okta = standinForSuite(new OktaStandin(), (org) => {
+    for (let i = 0; i < 250; i++) org.addUser({ login: `user${i}@acme.test` }, "ACTIVE", LONG_AGO);
+    org.addGroup("Eng", [...org.users.keys()].slice(0, 3), "OKTA_GROUP", LONG_AGO);
   });
-  afterAll(async () => okta?.close());
 
-  const configOf = (app: { clientId: string; privatePem: string }, change: Partial<OktaServiceAppConfig> = {}): OktaServiceAppConfig => ({
-    org_url: okta.orgUrl,
-    client_id: app.clientId,
-    private_key: app.privatePem,
-    ...change,
-  });
+  const configOf = (app: StandinServiceApp, change: Partial<OktaServiceAppConfig> = {}): OktaServiceAppConfig => ({ ...okta.serviceAppConnector(app), ...change });
 
   it("gets a DPoP-bound token (learning that the app requires DPoP, then taking Okta's nonce) and reads users and groups with it", async () => {
     const app = okta.addServiceApp();

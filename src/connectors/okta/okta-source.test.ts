@@ -1,31 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type OktaStandin, startOktaStandin } from "../../../test/support/okta-standin.js";
+import { describe, expect, it, vi } from "vitest";
+import { OktaStandin } from "../../../test/support/okta-standin.js";
+import { LONG_AGO as OLD, readRecords as all, readSignal, standinForSuite, withStandin } from "../../../test/support/standin-suite.js";
 import { startFakeUpstream } from "../scim-pull/upstream-test-support.js";
 import { SourceError, type SourceGroup, type SourceItem, type SourceUser } from "../source.js";
 import { createOktaSource, type OktaSourceOptions } from "./okta-source.js";
 
-const signal = () => AbortSignal.timeout(20_000);
-const OLD = "2026-01-01T00:00:00.000Z";
-
-async function all<T>(items: AsyncIterable<SourceItem<T>>): Promise<T[]> {
-  const records: T[] = [];
-  for await (const item of items) {
-    if (item.kind === "invalid") throw new Error(`unexpected invalid record ${item.ref}: ${item.message}`);
-    records.push(item.record);
-  }
-  return records;
-}
+const signal = () => readSignal(20_000);
 
 describe("okta api source against the Okta stand-in", () => {
-  let okta: OktaStandin;
+  const okta = standinForSuite(new OktaStandin(), (org) => {
+    for (let i = 0; i < 430; i++) org.addUser({ login: `user${i}@acme.test`, firstName: `First${i}`, lastName: `Last${i}` }, "ACTIVE", OLD);
+  });
   const source = (config: { token?: string; include_app_groups?: boolean } = {}, options: OktaSourceOptions = {}) =>
     createOktaSource({ org_url: `${okta.orgUrl}/api/v1/`, token: config.token ?? okta.token, include_app_groups: config.include_app_groups }, { maxWaitMs: 5000, ...options });
-
-  beforeAll(async () => {
-    okta = await startOktaStandin();
-    for (let i = 0; i < 430; i++) okta.addUser({ login: `user${i}@acme.test`, firstName: `First${i}`, lastName: `Last${i}` }, "ACTIVE", OLD);
-  });
-  afterAll(async () => okta?.close());
 
   it("maps every field the mapping reads and the statuses to active or inactive", async () => {
     const ada = okta.addUser({ login: "ada@acme.test", email: "ada@acme.com", secondEmail: "ada@home.test", firstName: "Åda", lastName: "Lövelace", title: "Engineer", department: "R&D" }, "LOCKED_OUT", OLD);
@@ -207,25 +194,21 @@ describe("okta api source against the Okta stand-in", () => {
   });
 
   it("reads a group of 20,000 members across 100 pages, non-ASCII names and all", async () => {
-    const org = await startOktaStandin();
-    try {
+    await withStandin(new OktaStandin(), async (org) => {
       const ids = Array.from({ length: 20_000 }, (_, i) => org.addUser({ login: `m${i}@acme.test`, firstName: "Zoë", lastName: "Ñúñez" }, "ACTIVE", OLD).id);
       org.addGroup("Всё", ids, "OKTA_GROUP", OLD);
-      const src = createOktaSource({ org_url: org.orgUrl, token: org.token });
+      const src = createOktaSource(org.connector);
       const groups = await all<SourceGroup>(src.groups({ signal: signal() }));
       expect(groups.map((g) => [g.name, g.memberIdpIds.length])).toEqual([["Всё", 20_000]]);
       expect(new Set(groups[0]?.memberIdpIds)).toEqual(new Set(ids));
       expect(org.requests.filter((r) => r.includes("/users?"))).toHaveLength(100);
-    } finally {
-      await org.close();
-    }
+    });
   }, 60_000);
 
   it("reads a user deactivated between the two lists of a full run once", async () => {
-    const org = await startOktaStandin();
-    try {
+    await withStandin(new OktaStandin(), async (org) => {
       const ada = org.addUser({ login: "ada@acme.test" }, "ACTIVE", OLD);
-      const src = createOktaSource({ org_url: org.orgUrl, token: org.token });
+      const src = createOktaSource(org.connector);
       const items: SourceItem<SourceUser>[] = [];
       for await (const item of src.users({ signal: signal() })) {
         items.push(item);
@@ -233,8 +216,6 @@ describe("okta api source against the Okta stand-in", () => {
         org.updateUser(ada.id, { status: "DEPROVISIONED" });
       }
       expect(items.map((i) => (i.kind === "record" ? i.record.idpId : i.ref))).toEqual([ada.id]);
-    } finally {
-      await org.close();
-    }
+    });
   });
 });

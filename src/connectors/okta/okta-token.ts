@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { outboundFetch } from "../../outbound/outbound-fetch.js";
 import { fetchFailure } from "../fetch-failure.js";
 import { CLIENT_ASSERTION_TYPE, clientAssertion } from "../jwt-signing.js";
+import { oauthErrorText, readOAuthError } from "../oauth-error.js";
 import { SourceError } from "../source.js";
 import { createDpopKey, type DpopKey } from "./dpop-proof.js";
 
@@ -52,19 +53,6 @@ const RENEW_BEFORE_MS = 60_000;
 /** Token requests per token: one without DPoP (learning it is required), one for a nonce, one spare for a nonce rotated meanwhile, two for 429/5xx. */
 const MAX_ATTEMPTS = 5;
 
-async function oauthError(response: Response): Promise<{ error: string; description: string }> {
-  const text = await response.text().catch(() => "");
-  try {
-    const body = JSON.parse(text) as { error?: unknown; error_description?: unknown };
-    return {
-      error: typeof body.error === "string" ? body.error.slice(0, 60) : "",
-      description: typeof body.error_description === "string" ? body.error_description.slice(0, 300) : "",
-    };
-  } catch {
-    return { error: "", description: "" };
-  }
-}
-
 /**
  * The client-credentials grant with a private-key JWT (Okta's "OAuth 2.0 for Okta with a service
  * app"). DPoP (RFC 9449) is used once Okta says the app requires it (`invalid_dpop_proof` to a
@@ -112,7 +100,8 @@ export function createOktaTokens(options: OktaTokenOptions): OktaTokens {
       }
       if (!response.ok) {
         const given = response.headers.get("dpop-nonce");
-        const { error, description } = await oauthError(response);
+        const refusal = await readOAuthError(response);
+        const { error } = refusal;
         if (error === "invalid_dpop_proof" && dpop === null && !last) {
           dpop = createDpopKey();
           continue;
@@ -121,7 +110,7 @@ export function createOktaTokens(options: OktaTokenOptions): OktaTokens {
           nonce = given;
           continue;
         }
-        const said = error ? `: ${description ? `${description} ` : ""}(${error})` : "";
+        const said = error ? `: ${oauthErrorText(refusal)}` : "";
         if (response.status === 400 || response.status === 401) throw new OktaTokenRefused(error, `${where} answered ${response.status}${said}`, response.status);
         throw new SourceError(response.status >= 500 || response.status === 429 ? "unreachable" : "bad_response", `${where} answered ${response.status}${said}`, { status: response.status });
       }

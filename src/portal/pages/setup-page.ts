@@ -20,16 +20,26 @@ function errorList(message: string | null, errors: readonly FieldError[]) {
   return html`<div class="card error-box" role="alert"><p>${message}</p>${errors.length > 0 ? html`<ul>${errors.map((e) => html`<li><code>${e.field}</code> ${e.message}</li>`)}</ul>` : null}</div>`;
 }
 
+function fieldInput(f: SetupField, value: string) {
+  const required = f.required ? html`required` : null;
+  switch (f.kind) {
+    case "textarea":
+    case "list":
+      return html`<textarea name="${f.name}" rows="${f.kind === "list" ? 4 : 5}" ${required} autocomplete="off" spellcheck="false" placeholder="${f.placeholder ?? ""}">${value}</textarea>`;
+    default:
+      return html`<input name="${f.name}" type="${f.kind}" ${required} value="${value}" autocomplete="${f.kind === "password" ? "new-password" : "off"}">`;
+  }
+}
+
 /** A pull choice's settings; a secret's value is never written back into the page. */
 function settingFields(fields: readonly SetupField[], values: Readonly<Record<string, string>>) {
   return fields.map((f) => {
     const value = f.secret ? "" : (values[f.name] ?? "");
-    const required = f.required ? html`required` : null;
-    const input =
-      f.kind === "textarea"
-        ? html`<textarea name="${f.name}" rows="5" ${required} autocomplete="off" spellcheck="false" placeholder="${f.placeholder ?? ""}">${value}</textarea>`
-        : html`<input name="${f.name}" type="${f.kind}" ${required} value="${value}" autocomplete="${f.kind === "password" ? "new-password" : "off"}">`;
-    return html`<label>${f.label} ${input}</label><p class="hint">${f.hint}</p>`;
+    if (f.kind === "checkbox") {
+      const checked = value !== "" ? html`checked` : null;
+      return html`<label class="check"><input name="${f.name}" type="checkbox" value="true" ${checked}> ${f.label}</label><p class="hint">${f.hint}</p>`;
+    }
+    return html`<label>${f.label} ${fieldInput(f, value)}</label><p class="hint">${f.hint}</p>`;
   });
 }
 

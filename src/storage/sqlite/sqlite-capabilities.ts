@@ -4,6 +4,7 @@ import { codeOf, type JsonArraySource, type StorageCapabilities } from "../capab
 import { containsPattern, lowerContainsText } from "../like.js";
 import { chunks } from "../value-lists.js";
 import { SQLITE_DIRECTORY_COUNTS } from "./sqlite-directory-counts.js";
+import { refreshSqliteStatistics } from "./sqlite-statistics.js";
 
 /** GLOB pattern of text with a character past ASCII. */
 const NON_ASCII = "*[^\u0001-\u007f]*";
@@ -30,8 +31,7 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze<StorageCap
   lockSkippingLocked: (query) => query,
   valueLists: <T>(values: Iterable<T>) => chunks([...values]),
   isOneOf: (column: string, list: readonly string[]) => sql<SqlBool>`${sql.ref(column)} in (${sql.join(list)})`,
-  // The planner keeps no statistics that a fast-growing table outdates.
-  refreshStatistics: async () => undefined,
+  refreshStatistics: refreshSqliteStatistics,
   // One process serves the database: there is nobody to tell.
   notices: null,
   totalInPage: null,
