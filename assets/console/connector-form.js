@@ -118,7 +118,7 @@ export const PULL_KINDS = {
       secret("client_secret", "Client secret (its Value)", { hint: "Or, instead, the certificate uploaded to the app registration and its private key below.", removable: "Remove the client secret (to use a certificate instead)" }),
       { path: ["certificate"], label: "Certificate (PEM)", input: "textarea", placeholder: "-----BEGIN CERTIFICATE-----", hint: "Its public part; with the private key, instead of a client secret." },
       { path: ["private_key"], label: "Certificate's private key (PEM)", input: "textarea", secret: true, removable: "Remove the certificate's private key (to use a client secret instead)" },
-      text("group_filter", "Only members of these groups", { list: true, hint: "Group ids or display names, comma-separated; left empty: the whole tenant." }),
+      text("group_filter", "Only members of these groups", { input: "lines", hint: "Group ids or display names, one a line (a name may hold a comma); left empty: the whole tenant." }),
       text("graph_url", "Microsoft Graph base URL", { more: true, placeholder: "https://graph.microsoft.com/v1.0" }),
       text("token_url", "Token endpoint", { more: true, placeholder: "https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token" }),
       TIMEOUT,
@@ -169,7 +169,7 @@ function formError(errors) {
   return new ApiError(422, { code: "validation_error", message: "The connector settings are not complete", errors });
 }
 
-function inputFor(spec, current, editing) {
+function inputFor(spec, current) {
   const name = `connector.${spec.path.join(".")}`;
   const value = getPath(current, spec.path);
   if (spec.input === "checkbox") {
@@ -180,9 +180,9 @@ function inputFor(spec, current, editing) {
   const isSet = spec.secret && current[`${spec.path[0]}_set`] === true;
   // No `required` attribute: a missing setting is named in words with the others, as the API names them.
   const props = { name, "aria-required": spec.required ? "true" : undefined, spellcheck: "false", autocomplete: spec.secret ? "new-password" : "off", placeholder: isSet ? "set: leave empty to keep it, or type a new one to replace it" : spec.placeholder };
-  if (spec.input === "textarea" || spec.input === "pairs") {
-    const shown = spec.secret ? "" : spec.input === "pairs" ? Object.entries(value ?? {}).map(([k, v]) => `${k} = ${v}`).join("\n") : (value ?? "");
-    return h("textarea", { ...props, rows: spec.input === "pairs" ? 4 : 5, value: shown });
+  if (spec.input === "textarea" || spec.input === "pairs" || spec.input === "lines") {
+    const shown = spec.secret ? "" : spec.input === "pairs" ? Object.entries(value ?? {}).map(([k, v]) => `${k} = ${v}`).join("\n") : spec.input === "lines" ? (value ?? []).join("\n") : (value ?? "");
+    return h("textarea", { ...props, rows: spec.input === "textarea" ? 5 : 4, value: shown });
   }
   const shown = spec.secret || value === undefined || value === null ? "" : Array.isArray(value) ? value.join(", ") : String(value);
   return h("input", { ...props, type: spec.input === "number" ? "number" : spec.input === "password" ? "password" : "text", value: shown });
@@ -199,6 +199,7 @@ function readInput(spec, input, errors) {
     return n;
   }
   if (spec.list) return raw.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+  if (spec.input === "lines") return raw.split("\n").map((s) => s.trim()).filter(Boolean);
   if (spec.input === "pairs") {
     const pairs = {};
     for (const line of raw.split("\n").map((l) => l.trim()).filter(Boolean)) {
@@ -238,7 +239,7 @@ export function connectorFields(type, current = {}, { editing = false } = {}) {
   const specs = [...kind.fields, ...COMMON];
   const shown = kind.view ? kind.view(current) : current;
   const inputs = specs.map((spec) => {
-    const input = inputFor(spec, shown, editing);
+    const input = inputFor(spec, shown);
     return { spec, input, remove: removeControl(spec, current, editing, input) };
   });
   const row = ({ spec, input, remove }) => {

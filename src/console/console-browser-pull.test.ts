@@ -342,7 +342,7 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
   it("creates a directory of every other pull kind from the form, its credential stored but never shown back", async () => {
     const kinds: [string, Record<string, string>, string][] = [
       ["okta api", { "Okta org URL": "https://initrode.okta.test", "API token": "00okta-token-do-not-show" }, "token"],
-      ["entra id", { "Directory (tenant) ID": "initrode.onmicrosoft.com", "Application (client) ID": "3c9e1b2a-0000-4000-8000-000000000001", "Client secret (its Value)": "entra~secret~do-not-show" }, "client_secret"],
+      ["entra id", { "Directory (tenant) ID": "initrode.onmicrosoft.com", "Application (client) ID": "3c9e1b2a-0000-4000-8000-000000000001", "Client secret (its Value)": "entra~secret~do-not-show", "Only members of these groups": "Sales, EMEA\nEngineering" }, "client_secret"],
       ["google workspace", { "Service account key (the JSON file's text)": serviceAccountKey(), "Administrator to act as": "admin@initrode.test" }, "service_account_key"],
       ["csv", { "Column names": "Login = username\nMail = email" }, ""],
     ];
@@ -366,6 +366,11 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
         expect(answer.text).not.toContain(secret);
         await page.locator(`[data-secret-state="${secretKey}"]`, { hasText: "set" }).waitFor();
         expect(await page.content()).not.toContain(secret);
+        if (type === "entra id") {
+          // One group a line: a display name may hold a comma.
+          expect(answer.json.connector.group_filter).toEqual(["Sales, EMEA", "Engineering"]);
+          expect(await page.locator("form.connector-card").getByLabel("Only members of these groups").inputValue()).toBe("Sales, EMEA\nEngineering");
+        }
         if (type === "google workspace") {
           // The scopes to delegate, as the setup portal words them.
           await page.locator("form.connector-card").getByText("What to prepare first").click();
