@@ -368,7 +368,7 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
         expect(await page.content()).not.toContain(secret);
         if (type === "entra id") {
           // One group a line: a display name may hold a comma.
-          expect(answer.json.connector.group_filter).toEqual(["Sales, EMEA", "Engineering"]);
+          expect((answer.json.connector as Json).group_filter).toEqual(["Sales, EMEA", "Engineering"]);
           expect(await page.locator("form.connector-card").getByLabel("Only members of these groups").inputValue()).toBe("Sales, EMEA\nEngineering");
         }
         if (type === "google workspace") {
