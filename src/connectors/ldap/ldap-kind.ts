@@ -7,6 +7,9 @@ import { testLdapConnector } from "./ldap-test.js";
 /** The `ldap` directory type for the connector registry: the bind password is the only secret. */
 export const ldapKind: ConnectorKind = Object.freeze({
   secretKeys: ["password"],
+  // A delta run reads the entries modified since the watermark under base_dn through the filters,
+  // with the attribute map: a change to any of them leaves unread what the new settings would read.
+  positionKeys: ["url", "base_dn", "user_filter", "group_filter", "attributes"],
   validate(config: Readonly<Record<string, unknown>>) {
     const parsed = parseLdapConfig(config);
     return parsed.ok ? [] : [...parsed.errors];
