@@ -2,10 +2,12 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Storage, StorageOptions } from "../connect.js";
 import { watchEventWrites } from "../event-writes.js";
+import { offerImmediateReads } from "../immediate-reads.js";
 import type { Database } from "../schema.js";
 import { EVENTS_CHANNEL, POSTGRES_CAPABILITIES } from "./postgres-capabilities.js";
 import { pgOtherProcesses } from "./postgres-event-channel.js";
-import { withNamedStatements } from "./postgres-named-statements.js";
+import { postgresImmediateReads } from "./postgres-immediate-reads.js";
+import { statementNames, withNamedStatements } from "./postgres-named-statements.js";
 
 /** A background thread runs one chain of statements at a time (plus its lease renewal). */
 const BACKGROUND_PG_POOL = 3;
@@ -29,8 +31,10 @@ export function openPostgres(url: string, options: StorageOptions): Storage {
   pool.on("connect", (client) => client.on("error", () => {}));
   // A background thread's commits are told to its process, which tells the others.
   const otherProcesses = options.background ? undefined : pgOtherProcesses(url, pool, EVENTS_CHANNEL);
-  const { dialect, eventWrites } = watchEventWrites(new PostgresDialect({ pool: withNamedStatements(pool) }), otherProcesses);
+  const nameOf = statementNames();
+  const { dialect, eventWrites } = watchEventWrites(new PostgresDialect({ pool: withNamedStatements(pool, nameOf) }), otherProcesses);
   const db = new Kysely<Database>({ dialect });
+  offerImmediateReads(db, postgresImmediateReads(pool, nameOf));
   return {
     db,
     sharing: {},
