@@ -8,6 +8,7 @@ import { EVENTS_CHANNEL, POSTGRES_CAPABILITIES } from "./postgres-capabilities.j
 import { pgOtherProcesses } from "./postgres-event-channel.js";
 import { postgresImmediateReads } from "./postgres-immediate-reads.js";
 import { statementNames, withNamedStatements } from "./postgres-named-statements.js";
+import { postgresReadPipeline } from "./postgres-read-pipeline.js";
 
 /** A background thread runs one chain of statements at a time (plus its lease renewal). */
 const BACKGROUND_PG_POOL = 3;
@@ -16,12 +17,12 @@ const PG_INT8 = 20;
 
 /** A pg pool behind Kysely, its statements named, its event commits told to the other processes (`LISTEN`/`NOTIFY`). */
 export function openPostgres(url: string, options: StorageOptions): Storage {
-  const pool = new pg.Pool({
+  const connection: pg.ClientConfig = {
     connectionString: url,
-    max: options.background ? BACKGROUND_PG_POOL : 10,
     // int8 (the events sequence, counts) as JS numbers: they stay far below 2^53.
     types: { getTypeParser: (oid: number, format?: "text" | "binary") => (oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig,
-  });
+  };
+  const pool = new pg.Pool({ ...connection, max: options.background ? BACKGROUND_PG_POOL : 10 });
   // An idle client whose server connection ends (restart, failover, a forced drop) emits an error;
   // unhandled it would crash the process. The pool replaces it on the next checkout.
   pool.on("error", () => {});
@@ -34,7 +35,8 @@ export function openPostgres(url: string, options: StorageOptions): Storage {
   const nameOf = statementNames();
   const { dialect, eventWrites } = watchEventWrites(new PostgresDialect({ pool: withNamedStatements(pool, nameOf) }), otherProcesses);
   const db = new Kysely<Database>({ dialect });
-  offerImmediateReads(db, postgresImmediateReads(pool, nameOf));
+  const reads = postgresReadPipeline(connection);
+  offerImmediateReads(db, postgresImmediateReads(reads, nameOf));
   return {
     db,
     sharing: {},
@@ -43,6 +45,7 @@ export function openPostgres(url: string, options: StorageOptions): Storage {
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await eventWrites.close();
+      await reads.close();
       await db.destroy();
     },
   };

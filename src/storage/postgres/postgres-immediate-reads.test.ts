@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { CompiledQuery, type Kysely } from "kysely";
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test/support/databases.js";
+import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from "../../../test/support/databases.js";
 import { openStorage, type Storage } from "../connect.js";
 import { immediateReadsOf } from "../immediate-reads.js";
 import { queryTemplate } from "../query-template.js";
@@ -32,10 +34,10 @@ describe("immediate reads on postgres", () => {
     return offered;
   };
 
-  it("send a select straight to the pool and answer what Kysely's executor answers, again and again", async () => {
+  it("send a select on a connection of their own and answer what Kysely's executor answers, again and again", async () => {
     const viaKysely = (await storage.db.executeQuery(SELECT)).rows;
     expect(viaKysely).toEqual([{ k: "a" }]);
-    // More reads than the pool has connections, at once: each connection prepares the named statement once.
+    // Many reads asked in one turn: they leave together, pipelined, and each gets its own rows.
     const all = await Promise.all(Array.from({ length: 25 }, () => reads().rows(SELECT)));
     for (const rows of all) expect(rows).toEqual(viaKysely);
   });
@@ -73,5 +75,30 @@ describe("immediate reads on postgres", () => {
     await expect(reads().rows(missing)).rejects.toMatchObject({ code: "42P01" });
     await expect(storage.db.executeQuery(missing)).rejects.toMatchObject({ code: "42P01" });
     expect(await reads().rows(SELECT)).toEqual([{ k: "a" }]);
+  });
+
+  it("fail only the read that fails among reads sent together", async () => {
+    await reads().rows(SELECT); // the connections open: the next reads are corked and leave in one write
+    const missing = CompiledQuery.raw("select k from nowhere") as CompiledQuery<{ k: string }>;
+    const settled = await Promise.allSettled([SELECT, missing, SELECT, missing, SELECT].map((query) => reads().rows(query)));
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected", "fulfilled"]);
+    for (const s of settled) if (s.status === "fulfilled") expect(s.value).toEqual([{ k: "a" }]);
+  });
+
+  it("open another connection after the server ends theirs", async () => {
+    expect(await reads().rows(SELECT)).toEqual([{ k: "a" }]);
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    try {
+      const name = new URL((database.config as { url: string }).url).pathname.slice(1);
+      const ended = await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1", [name]);
+      expect(ended.rowCount).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    // A read sent before the client heard of its end fails with it, as on a pooled connection.
+    let rows: unknown;
+    for (let attempt = 0; attempt < 50 && rows === undefined; attempt++) rows = await Promise.resolve(reads().rows(SELECT)).catch(() => sleep(20).then(() => undefined));
+    expect(rows).toEqual([{ k: "a" }]);
   });
 });
