@@ -12,6 +12,9 @@ import { postgresReadPipeline } from "./postgres-read-pipeline.js";
 
 /** A background thread runs one chain of statements at a time (plus its lease renewal). */
 const BACKGROUND_PG_POOL = 3;
+/** Connections of the reads that skip Kysely (postgres-read-pipeline.ts): a serving process's, a background thread's. */
+const READ_LANES = 2;
+const BACKGROUND_READ_LANES = 1;
 
 const PG_INT8 = 20;
 
@@ -35,7 +38,7 @@ export function openPostgres(url: string, options: StorageOptions): Storage {
   const nameOf = statementNames();
   const { dialect, eventWrites } = watchEventWrites(new PostgresDialect({ pool: withNamedStatements(pool, nameOf) }), otherProcesses);
   const db = new Kysely<Database>({ dialect });
-  const reads = postgresReadPipeline(connection);
+  const reads = postgresReadPipeline(connection, options.background ? BACKGROUND_READ_LANES : READ_LANES);
   offerImmediateReads(db, postgresImmediateReads(reads, nameOf));
   return {
     db,
