@@ -16,12 +16,13 @@ interface Lane {
 }
 
 /**
- * A few connections in pg's pipeline mode for the reads that skip Kysely (postgres-immediate-reads.ts).
- * The reads asked in one turn of the event loop (the requests of every socket that was readable)
- * go to one connection, written as soon as asked without waiting for the ones before to be
- * answered, and leave in one write at the turn's check phase: one system call and one wake-up of
- * a backend for all of them, instead of a pool checkout, a write and a wake-up each. The next
- * turn's reads go to the next connection, so `lanes` backends work at once.
+ * A few connections in pg's pipeline mode for the reads that skip Kysely (postgres-immediate-reads.ts),
+ * instead of a pool checkout, a write and a backend wake-up for each read. The reads asked in one
+ * turn of the event loop (the requests of every socket that was readable) go to the least busy
+ * connection, written without waiting for the ones before to be answered: the first at once when
+ * that backend is idle (holding it would leave the backend idle while the turn's other requests
+ * are parsed), the rest together at the turn's check phase, in one system call that wakes the
+ * backend once for all of them.
  * Each read still has its own Sync, so each is its own implicit transaction and an error fails
  * that read alone. A connection that fails (a restart, a dropped socket) fails the reads in
  * flight on it, as a pooled one would; the next read on its lane opens another.
@@ -63,14 +64,14 @@ export function postgresReadPipeline(config: pg.ClientConfig, lanes = 2): ReadPi
     turn?.corked?.uncork();
     turn = undefined;
   };
-  const answered = (lane: Lane) => () => {
-    lane.inFlight--;
-  };
 
   function send(lane: Lane, query: pg.QueryConfig): Promise<pg.QueryResult> {
     lane.inFlight++;
     const result = lane.ready ? lane.ready.query(query) : open(lane).then((client) => client.query(query));
-    result.then(answered(lane), answered(lane));
+    const answered = () => {
+      lane.inFlight--;
+    };
+    result.then(answered, answered);
     return result;
   }
 
@@ -86,6 +87,7 @@ export function postgresReadPipeline(config: pg.ClientConfig, lanes = 2): ReadPi
       }
       const { lane } = turn;
       if (!turn.corked && lane.ready) {
+        // pg's client keeps its socket as `connection.stream`, and corks it itself around each query's messages.
         turn.corked = (lane.ready as unknown as { connection: { stream: Writable } }).connection.stream;
         turn.corked.cork();
       }
