@@ -1,4 +1,5 @@
 import type { ChildProcess } from "node:child_process";
+import { cpuBetween, databaseCpu } from "./database-cpu.js";
 import { measure } from "./measure.js";
 import { withServerCpu, withServerProcess } from "./scim-bench.js";
 import type { BenchTarget } from "./server-process.js";
@@ -9,7 +10,8 @@ import type { BenchTarget } from "./server-process.js";
  * alternating windows, one at a time, so a change in the machine's load falls on both; what to
  * compare is the server's CPU time per request. AB_DIALECT (sqlite), AB_USERS (20000), AB_ROUNDS
  * (6), AB_SECONDS (2), AB_PATH: `id` (GET /Users/{id}), `id-excl` (the same with
- * excludedAttributes=groups) or `filter` (userName eq).
+ * excludedAttributes=groups) or `filter` (userName eq). On PostgreSQL it also gives the CPU time
+ * the database's backends spent per request (from /proc: the database runs on this machine).
  */
 const [rootA, rootB] = process.argv.slice(2);
 if (!rootA || !rootB) throw new Error("usage: bench/ab-checkouts.ts <checkout A> <checkout B>");
@@ -25,6 +27,7 @@ interface Side {
   readonly child: ChildProcess;
   requests: number;
   cpuMicros: number;
+  databaseMicros: number;
   readonly rates: number[];
 }
 
@@ -41,23 +44,29 @@ const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / 
 await withServerProcess(`${rootA}/bench/server-process.ts`, [dialect, String(users)], (tA, childA) =>
   withServerProcess(`${rootB}/bench/server-process.ts`, [dialect, String(users)], async (tB, childB) => {
     const sides: Side[] = [
-      { name: "A", t: tA, child: childA, requests: 0, cpuMicros: 0, rates: [] },
-      { name: "B", t: tB, child: childB, requests: 0, cpuMicros: 0, rates: [] },
+      { name: "A", t: tA, child: childA, requests: 0, cpuMicros: 0, databaseMicros: 0, rates: [] },
+      { name: "B", t: tB, child: childB, requests: 0, cpuMicros: 0, databaseMicros: 0, rates: [] },
     ];
     // An unmeasured second each first: lazily compiled schemas and the JIT's warm-up.
     for (const side of sides) await load(side, 1);
     for (let round = 0; round < rounds; round++) {
       for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
+        const backends = side.t.database ? await databaseCpu(side.t.database) : undefined;
+        const before = await backends?.read();
         const { figure, cpu } = await withServerCpu(side.child, "ab", () => load(side, seconds));
+        const after = await backends?.read();
+        await backends?.close();
         side.requests += figure.requests;
         side.cpuMicros += cpu.cpuMicros;
+        if (before && after) side.databaseMicros += cpuBetween(before, after);
         side.rates.push(figure.requestsPerSecond);
       }
     }
     for (const side of sides) {
-      console.log(`${side.name} ${dialect} ${path}: ${(side.cpuMicros / side.requests).toFixed(1)} µs CPU/req, req/s ${side.rates.join(" ")} (mean ${Math.round(mean(side.rates))})`);
+      const database = side.databaseMicros ? `, database ${(side.databaseMicros / side.requests).toFixed(1)} µs` : "";
+      console.log(`${side.name} ${dialect} ${path}: ${(side.cpuMicros / side.requests).toFixed(1)} µs CPU/req${database}, req/s ${side.rates.join(" ")} (mean ${Math.round(mean(side.rates))})`);
     }
     const [a, b] = sides as [Side, Side];
-    console.log(`B ÷ A req/s ${(mean(b.rates) / mean(a.rates)).toFixed(3)}; A ÷ B CPU per request ${(a.cpuMicros / a.requests / (b.cpuMicros / b.requests)).toFixed(3)}`);
+    console.log(`B ÷ A req/s ${(mean(b.rates) / mean(a.rates)).toFixed(3)}; A ÷ B CPU per request ${(a.cpuMicros / a.requests / (b.cpuMicros / b.requests)).toFixed(3)}${a.databaseMicros ? `, with the database's ${((a.cpuMicros + a.databaseMicros) / a.requests / ((b.cpuMicros + b.databaseMicros) / b.requests)).toFixed(3)}` : ""}`);
   }),
 );

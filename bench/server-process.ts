@@ -24,6 +24,8 @@ export interface BenchTarget {
   readonly userIds: string[];
   readonly groupId: string;
   readonly seedSeconds: number;
+  /** PostgreSQL's database name (its backends' CPU is read from /proc by bench/database-cpu.ts). */
+  readonly database?: string;
 }
 
 /** The server process's CPU time (main thread and helpers) over one measure. */
@@ -58,7 +60,7 @@ let sameJson: unknown = {};
 bare.get("/bare-json", async () => sameJson);
 const bareUrl = await bare.listen({ host: "127.0.0.1", port: 0 });
 
-const target: BenchTarget = { url, bareUrl, token: dir.scim?.token ?? "", base: `/scim/v2/${dir.id}`, userIds: userIds.slice(0, 20_000), groupId, seedSeconds };
+const target: BenchTarget = { url, bareUrl, token: dir.scim?.token ?? "", base: `/scim/v2/${dir.id}`, userIds: userIds.slice(0, 20_000), groupId, seedSeconds, ...(database.config.kind === "postgres" ? { database: new URL(database.config.url).pathname.slice(1) } : {}) };
 // BENCH_CPU_PROF=<dir>: a CPU profile of the server per measure, as <dir>/scim-<dialect>-<measure>.cpuprofile.
 const profileDir = process.env.BENCH_CPU_PROF;
 const inspector = profileDir ? new Session() : null;

@@ -2,14 +2,15 @@ import type { CompiledQuery, Kysely } from "kysely";
 import type { Database } from "./schema.js";
 
 /**
- * A read run on the calling turn, skipping Kysely's executor (a connection acquired and released,
- * the drivers' wrappers, their promise turns: on SQLite, more than the point lookup itself costs).
- * Only a backend whose driver runs in-process can offer it (SQLite's one connection), and only
- * when it would read exactly what the executor's way would: committed data, outside any transaction.
+ * A read that skips Kysely's executor (a connection acquired and released, the drivers' wrappers,
+ * their promise turns: on SQLite, more than the point lookup itself costs), offered only when it
+ * reads exactly what the executor's way would: committed data, outside any transaction. SQLite
+ * runs it on the calling turn on its one connection when that is idle; PostgreSQL sends it
+ * straight to the pool.
  */
 export interface ImmediateReads {
-  /** The rows of `query`, or `undefined` when it cannot run at once (the caller then goes through Kysely). */
-  rows<R>(query: CompiledQuery<R>): R[] | undefined;
+  /** The rows of `query` (or their promise), or `undefined` when it cannot go this way (the caller then goes through Kysely). */
+  rows<R>(query: CompiledQuery<R>): R[] | Promise<R[]> | undefined;
 }
 
 // By database handle, as the statement templates are: a transaction or a handle with plugins is

@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, DIALECTS, type TestDatabase } from "../../../test/support/databases.js";
+import { createTestDatabase, type TestDatabase } from "../../../test/support/databases.js";
 import { openStorage, type Storage } from "../connect.js";
 import { immediateReadsOf } from "../immediate-reads.js";
 import { queryTemplate } from "../query-template.js";
@@ -14,7 +14,9 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 200; i++) await Promise.resolve();
 }
 
-describe.each(DIALECTS)("immediate reads on %s", (dialect) => {
+// PostgreSQL's immediate reads are tested in postgres-immediate-reads.test.ts: they go to its pool.
+describe("immediate reads on sqlite", () => {
+  const dialect = "sqlite";
   let database: TestDatabase;
   let storage: Storage;
 
@@ -34,13 +36,6 @@ describe.each(DIALECTS)("immediate reads on %s", (dialect) => {
       await trx.executeQuery(CompiledQuery.raw("insert into t (k) values (?)", [k]));
       await pause;
     });
-
-  if (dialect === "postgres") {
-    it("are not offered: every read goes through a pooled connection", () => {
-      expect(immediateReadsOf(storage.db)).toBeUndefined();
-    });
-    return;
-  }
 
   it("run a read at once when nothing holds the connection", async () => {
     await insert("a");
