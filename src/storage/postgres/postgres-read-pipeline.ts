@@ -87,9 +87,13 @@ export function postgresReadPipeline(config: pg.ClientConfig, lanes = 2): ReadPi
       }
       const { lane } = turn;
       if (!turn.corked && lane.ready) {
-        // pg's client keeps its socket as `connection.stream`, and corks it itself around each query's messages.
-        turn.corked = (lane.ready as unknown as { connection: { stream: Writable } }).connection.stream;
-        turn.corked.cork();
+        // pg's client keeps its socket as `connection.stream` (not a documented property: pg corks
+        // it itself around each query's messages). Should a pg release move it, reads go out one by one.
+        const stream = (lane.ready as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+        if (typeof stream?.cork === "function" && typeof stream.uncork === "function") {
+          turn.corked = stream as Writable;
+          turn.corked.cork();
+        }
       }
       return send(lane, query);
     },
