@@ -7,6 +7,7 @@ import {
   type Driver,
   type QueryCompiler,
   type QueryResult,
+  type SqliteDatabase,
   type TransactionSettings,
 } from "kysely";
 import { isBusy, WriterTurnstile } from "./sqlite-writer-turnstile.js";
@@ -17,6 +18,7 @@ const BEGIN = CompiledQuery.raw("begin immediate");
 const MEMBER = CompiledQuery.raw('savepoint "roster_group_member"');
 const RELEASE_MEMBER = CompiledQuery.raw('release savepoint "roster_group_member"');
 const UNDO_MEMBER = CompiledQuery.raw('rollback to savepoint "roster_group_member"');
+const ROLLBACK = CompiledQuery.raw("rollback");
 
 /** What the driver needs to know of the SQLite handle beneath it. */
 export interface SqliteTransactionState {
@@ -200,6 +202,62 @@ class GroupCommitDriver implements Driver {
     }
   }
 
+  /**
+   * Runs `work` (statements on `database`, the connection's own handle, run synchronously) as a
+   * member of the open group, or of a group it begins: what `beginTransaction`, the member's
+   * statements and `commitTransaction` do, without a promise turn between them. Resolves once the
+   * group's COMMIT has, as `commitTransaction` does; a `work` that throws is rolled back to its
+   * savepoint and rejects. Undefined, having run nothing, when the driver's own way would not run
+   * it at once: someone holds or awaits the connection (it would queue behind them), the open group
+   * is full, another connection holds the write lock (only the driver's way retries), or this is a
+   * background writer (which gives way to the serving thread first).
+   */
+  atOnce<T>(database: SqliteDatabase, work: () => T): Promise<T> | undefined {
+    if (this.#uses > 0 || this.writer.role !== "serving") return undefined;
+    const run = (query: CompiledQuery) => database.prepare(query.sql).run(query.parameters);
+    let group = this.#open;
+    if (group && group.members >= this.maxMembers) return undefined;
+    if (!group) {
+      if (this.sqlite.inTransaction) return undefined;
+      try {
+        run(BEGIN);
+      } catch (error) {
+        if (isBusy(error)) return undefined;
+        throw error;
+      }
+      group = new Group();
+      this.#open = group;
+    }
+    run(MEMBER);
+    let result: T;
+    try {
+      result = work();
+      run(RELEASE_MEMBER);
+    } catch (error) {
+      this.#undoAtOnce(database, group);
+      return Promise.reject(error);
+    }
+    group.members++;
+    this.#scheduleCommit(group);
+    return group.committed.then(() => result);
+  }
+
+  /** `rollbackTransaction` for a member `atOnce` ran, synchronously. */
+  #undoAtOnce(database: SqliteDatabase, group: Group): void {
+    if (!this.sqlite.inTransaction) return this.#failRolledBack();
+    try {
+      database.prepare(UNDO_MEMBER.sql).run([]);
+      database.prepare(RELEASE_MEMBER.sql).run([]);
+    } finally {
+      if (!this.sqlite.inTransaction) this.#failRolledBack();
+      else if (group.members === 0 && this.#open === group) {
+        this.#open = null;
+        database.prepare(ROLLBACK.sql).run([]);
+        group.settle();
+      }
+    }
+  }
+
   #failRolledBack(): void {
     // SQLite's own code for "the transaction was rolled back": the members' writes were valid, a retry can succeed.
     this.#fail(Object.assign(new Error("the database rolled back a group of transactions after an error in one of them"), { code: "SQLITE_ABORT_ROLLBACK" }));
@@ -301,13 +359,14 @@ class GroupCommitDriver implements Driver {
  *
  * `connectionIdle` tells whether a read may run on the connection at once, beside the driver
  * (`sqlite-immediate-reads.ts`): only when the driver's own way would run it at once, on committed data.
+ * `atOnce` runs a write transaction that way (`sqlite-immediate-writes.ts`), a member of the group.
  */
 export function withGroupCommit(
   inner: Dialect,
   sqlite: SqliteTransactionState,
   writer: SqliteWriter = { role: "serving", turnstile: new WriterTurnstile() },
   maxMembers = 64,
-): { readonly dialect: Dialect; connectionIdle(): boolean } {
+): { readonly dialect: Dialect; connectionIdle(): boolean; atOnce<T>(database: SqliteDatabase, work: () => T): Promise<T> | undefined } {
   let driver: GroupCommitDriver | null = null;
   return {
     dialect: {
@@ -320,5 +379,6 @@ export function withGroupCommit(
       createIntrospector: (db: Parameters<Dialect["createIntrospector"]>[0]): DatabaseIntrospector => inner.createIntrospector(db),
     },
     connectionIdle: () => driver?.idle ?? false,
+    atOnce: (database, work) => driver?.atOnce(database, work),
   };
 }
