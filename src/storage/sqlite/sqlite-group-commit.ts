@@ -203,24 +203,29 @@ class GroupCommitDriver implements Driver {
   }
 
   /**
-   * Runs `work` (statements on `database`, the connection's own handle, run synchronously) as a
-   * member of the open group, or of a group it begins: what `beginTransaction`, the member's
-   * statements and `commitTransaction` do, without a promise turn between them. Resolves once the
-   * group's COMMIT has, as `commitTransaction` does; a `work` that throws is rolled back to its
-   * savepoint and rejects. Undefined, having run nothing, when the driver's own way would not run
-   * it at once: someone holds or awaits the connection (it would queue behind them), the open group
-   * is full, another connection holds the write lock (only the driver's way retries), or this is a
-   * background writer (which gives way to the serving thread first).
+   * Runs `work` as a member of the open group, or of a group it begins: what `beginTransaction`,
+   * the member's statements and `commitTransaction` do, without a promise turn between them.
+   * `work` runs its statements through `run`, on the connection's own handle, synchronously.
+   * Resolves once the group's COMMIT has, as `commitTransaction` does. Undefined, having run
+   * nothing, when the driver's own way would not run it at once: someone holds or awaits the
+   * connection (it would queue behind them), the open group is full, another connection holds the
+   * write lock (only the driver's way retries), or this is a background writer (which gives way to
+   * the serving thread first).
+   *
+   * No savepoint (it made SQLite copy every page the member changed, about 6 % of a create): a
+   * `work` that throws before any of its statements wrote has left nothing (SQLite undoes a failed
+   * statement alone), and only it fails; one that throws after a write is undone with the whole
+   * group, whose members all fail as after an I/O error. So `work` must do what can be refused (a
+   * unique key) in its first write.
    */
-  atOnce<T>(database: SqliteDatabase, work: () => T): Promise<T> | undefined {
+  atOnce<T>(database: SqliteDatabase, work: (run: (query: CompiledQuery) => void) => T): Promise<T> | undefined {
     if (this.#uses > 0 || this.writer.role !== "serving") return undefined;
-    const run = (query: CompiledQuery) => database.prepare(query.sql).run(query.parameters);
     let group = this.#open;
     if (group && group.members >= this.maxMembers) return undefined;
     if (!group) {
       if (this.sqlite.inTransaction) return undefined;
       try {
-        run(BEGIN);
+        database.prepare(BEGIN.sql).run([]);
       } catch (error) {
         if (isBusy(error)) return undefined;
         throw error;
@@ -228,13 +233,16 @@ class GroupCommitDriver implements Driver {
       group = new Group();
       this.#open = group;
     }
-    run(MEMBER);
+    let wrote = false;
+    const run = (query: CompiledQuery) => {
+      database.prepare(query.sql).run(query.parameters);
+      wrote = true;
+    };
     let result: T;
     try {
-      result = work();
-      run(RELEASE_MEMBER);
+      result = work(run);
     } catch (error) {
-      this.#undoAtOnce(database, group);
+      this.#undoAtOnce(database, group, wrote);
       return Promise.reject(error);
     }
     group.members++;
@@ -242,20 +250,15 @@ class GroupCommitDriver implements Driver {
     return group.committed.then(() => result);
   }
 
-  /** `rollbackTransaction` for a member `atOnce` ran, synchronously. */
-  #undoAtOnce(database: SqliteDatabase, group: Group): void {
+  /** After a failed `atOnce` member: nothing to undo, or the whole group rolled back. */
+  #undoAtOnce(database: SqliteDatabase, group: Group, wrote: boolean): void {
+    if (this.#open !== group) return;
     if (!this.sqlite.inTransaction) return this.#failRolledBack();
-    try {
-      database.prepare(UNDO_MEMBER.sql).run([]);
-      database.prepare(RELEASE_MEMBER.sql).run([]);
-    } finally {
-      if (!this.sqlite.inTransaction) this.#failRolledBack();
-      else if (group.members === 0 && this.#open === group) {
-        this.#open = null;
-        database.prepare(ROLLBACK.sql).run([]);
-        group.settle();
-      }
-    }
+    if (!wrote && group.members > 0) return;
+    database.prepare(ROLLBACK.sql).run([]);
+    if (group.members > 0) return this.#failRolledBack();
+    this.#open = null;
+    group.settle();
   }
 
   #failRolledBack(): void {
@@ -366,7 +369,7 @@ export function withGroupCommit(
   sqlite: SqliteTransactionState,
   writer: SqliteWriter = { role: "serving", turnstile: new WriterTurnstile() },
   maxMembers = 64,
-): { readonly dialect: Dialect; connectionIdle(): boolean; atOnce<T>(database: SqliteDatabase, work: () => T): Promise<T> | undefined } {
+): { readonly dialect: Dialect; connectionIdle(): boolean; atOnce<T>(database: SqliteDatabase, work: (run: (query: CompiledQuery) => void) => T): Promise<T> | undefined } {
   let driver: GroupCommitDriver | null = null;
   return {
     dialect: {

@@ -118,13 +118,29 @@ describe.each(DIALECTS)("immediate writes on %s", (dialect) => {
     expect(await stored(w.row.id)).toBe(0);
   });
 
-  it("roll back a create that fails to its savepoint, keeping the group's other members", async () => {
+  it("refuse a taken userName alone, keeping the group's other members", async () => {
+    const writes = immediateWritesOf(t.storage.db);
+    const first = write();
+    const second = write();
+    const clash = write({ row: { ...write().row, username_lower: first.row.username_lower } });
+    const [a, b, c] = await Promise.allSettled([writes?.createUser(first), writes?.createUser(clash), writes?.createUser(second)]);
+    expect(a).toEqual({ status: "fulfilled", value: true });
+    expect(b).toMatchObject({ status: "rejected", reason: { code: "SQLITE_CONSTRAINT_UNIQUE" } });
+    expect(c).toEqual({ status: "fulfilled", value: true });
+    expect([await stored(first.row.id), await stored(clash.row.id), await stored(second.row.id)]).toEqual([1, 0, 1]);
+  });
+
+  it("undo the whole group when a create fails after its first write, failing every member", async () => {
     const writes = immediateWritesOf(t.storage.db);
     const first = write();
     const clash = write({ event: { ...first.event } });
     const [a, b] = await Promise.allSettled([writes?.createUser(first), writes?.createUser(clash)]);
-    expect(a).toEqual({ status: "fulfilled", value: true });
+    expect(a).toMatchObject({ status: "rejected", reason: { code: "SQLITE_ABORT_ROLLBACK" } });
     expect(b).toMatchObject({ status: "rejected", reason: { code: "SQLITE_CONSTRAINT_UNIQUE" } });
-    expect([await stored(first.row.id), await stored(clash.row.id)]).toEqual([1, 0]);
+    expect([await stored(first.row.id), await stored(clash.row.id)]).toEqual([0, 0]);
+    // The connection is usable again, and the next create stands alone.
+    const next = write();
+    expect(await writes?.createUser(next)).toBe(true);
+    expect(await stored(next.row.id)).toBe(1);
   });
 });

@@ -10,25 +10,25 @@ const insertEmail = queryTemplate(["user_id", "directory_id", "position", "value
 const insertEvent = queryTemplate(["id", "event", "organization_id", "directory_id", "data", "created_at"], (db, row: EventInsertRow) => db.insertInto("events").values(row));
 
 /** Runs a write transaction's statements synchronously as a member of a commit group (`GroupCommitDriver.atOnce`). */
-export type AtOnce = <T>(database: SqliteDatabase, work: () => T) => Promise<T> | undefined;
+export type AtOnce = <T>(database: SqliteDatabase, work: (run: (query: CompiledQuery) => void) => T) => Promise<T> | undefined;
 
 /**
  * A SCIM create on SQLite without Kysely's executor: the statements of the store's transaction
  * (the directory's settings, the user, its emails, its event) run on the calling turn through the
- * same prepared statements, inside a savepoint of the open commit group, and the create answers
+ * same prepared statements, as a member of the open commit group, and the create answers
  * once the group's COMMIT has. Through the executor each statement took its own promise turns
  * and wrappers, which on a create cost about as much as the inserts themselves. `announce` tells
  * the event listeners after the commit, as the event-watching driver does for the executor's way.
  */
 export function sqliteImmediateWrites(db: Kysely<Database>, database: SqliteDatabase, atOnce: AtOnce, announce: () => void): ImmediateWrites {
-  const run = (query: CompiledQuery) => database.prepare(query.sql).run(query.parameters);
   return {
     createUser(write: UserCreateWrite): Promise<boolean> | undefined {
-      const written = atOnce(database, () => {
+      const written = atOnce(database, (run) => {
         const read = settingsOf.bind(db, { directoryId: write.row.directory_id });
         const current = database.prepare(read.sql).all(read.parameters)[0] as { settings: string } | undefined;
         // The caller's mapping was compiled from other settings (or the directory is gone): write nothing.
         if (current?.settings !== write.settings) return false;
+        // First, as `atOnce` wants: the write a taken userName (a unique key) refuses.
         run(insertUser.bind(db, write.row));
         for (const email of write.emails) run(insertEmail.bind(db, email));
         run(insertEvent.bind(db, write.event));
