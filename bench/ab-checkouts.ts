@@ -10,8 +10,9 @@ import type { BenchTarget } from "./server-process.js";
  * alternating windows, one at a time, so a change in the machine's load falls on both; what to
  * compare is the server's CPU time per request. AB_DIALECT (sqlite), AB_USERS (20000), AB_ROUNDS
  * (6), AB_SECONDS (2), AB_PATH: `id` (GET /Users/{id}), `id-excl` (the same with
- * excludedAttributes=groups) or `filter` (userName eq). On PostgreSQL it also gives the CPU time
- * the database's backends spent per request (from /proc: the database runs on this machine).
+ * excludedAttributes=groups), `filter` (userName eq) or `post` (POST /Users, each a new user with
+ * a name and one email, as the Polis side by side creates them). On PostgreSQL it also gives the
+ * CPU time the database's backends spent per request (from /proc: the database runs on this machine).
  */
 const [rootA, rootB] = process.argv.slice(2);
 if (!rootA || !rootB) throw new Error("usage: bench/ab-checkouts.ts <checkout A> <checkout B>");
@@ -31,12 +32,20 @@ interface Side {
   readonly rates: number[];
 }
 
+/** Each create needs a userName no other create used, on either side. */
+let created = 0;
+
 function load(side: Side, windowSeconds: number) {
   const { t } = side;
+  const headers = { authorization: `Bearer ${t.token}` };
+  if (path === "post") {
+    const body = (n: number) => JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: `ab-${n}@bench.example`, name: { givenName: "Bench", familyName: `User ${n}` }, emails: [{ value: `ab-${n}@bench.example`, type: "work", primary: true }], active: true });
+    return measure({ name: path, url: t.url, method: "POST", headers: { ...headers, "content-type": "application/scim+json" }, seconds: windowSeconds, next: () => ({ path: `${t.base}/Users`, body: body(created++) }) });
+  }
   const pick = () => t.userIds[Math.floor(Math.random() * t.userIds.length)] ?? "";
   const filter = () => `userName eq "user-${Math.floor(Math.random() * Math.min(users, t.userIds.length))}@bench.example"`;
   const next = () => ({ path: path === "filter" ? `${t.base}/Users?filter=${encodeURIComponent(filter())}` : `${t.base}/Users/${pick()}${path === "id-excl" ? "?excludedAttributes=groups" : ""}` });
-  return measure({ name: path, url: t.url, headers: { authorization: `Bearer ${t.token}` }, seconds: windowSeconds, next });
+  return measure({ name: path, url: t.url, headers, seconds: windowSeconds, next });
 }
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);

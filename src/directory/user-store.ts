@@ -1,6 +1,7 @@
 import { assertWithinLimits, userInputProblems } from "./input-limits.js";
 import type { Kysely } from "kysely";
-import type { OneStatementWrites, StorageCapabilities } from "../storage/capabilities.js";
+import type { StorageCapabilities, UserCreateWrite } from "../storage/capabilities.js";
+import { immediateWritesOf } from "../storage/immediate-writes.js";
 import type { Database, DirectoryUserRow } from "../storage/schema.js";
 import { deriveColumns, roleGroupsOf } from "./derived-attributes.js";
 import { type CompiledMapping, loadMapping } from "./mapping/directory-mapping.js";
@@ -119,11 +120,12 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
   }
 
   /**
-   * `create` as one statement (`caps.oneStatement`) with the mapping this process last read;
-   * undefined when the directory's settings changed meanwhile twice over, or it has none: then the
-   * transaction does it.
+   * `create` as one statement (`caps.oneStatement`), or at once on SQLite's connection
+   * (`storage/immediate-writes.ts`), with the mapping this process last read; undefined when the
+   * directory's settings changed meanwhile twice over, it has none, or the write cannot run at
+   * once: then the transaction does it.
    */
-  async function createInOneStatement(oneStatement: OneStatementWrites, dir: DirectoryContext, input: UserInput): Promise<StoredUser | undefined> {
+  async function createInOneStatement(createUser: (write: UserCreateWrite) => Promise<boolean> | undefined, dir: DirectoryContext, input: UserInput): Promise<StoredUser | undefined> {
     for (let attempt = 1; attempt <= 2; attempt++) {
       const known = await mappings.get(db, dir.id);
       if (!known) return undefined;
@@ -143,7 +145,9 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
       const [event] = eventRows(deps, [{ event: "dsync.user.created", organizationId: dir.organizationId, directoryId: dir.id, data: user }]);
       if (!event) throw new Error("no event row");
       try {
-        if (await oneStatement.createUser(db, { settings: known.settings, row, emails: emailRows(row.id, dir.id, input.emails), event })) return { user, version: 1 };
+        const written = createUser({ settings: known.settings, row, emails: emailRows(row.id, dir.id, input.emails), event });
+        if (written === undefined) return undefined;
+        if (await written) return { user, version: 1 };
       } catch (error) {
         if (caps.isUniqueViolation(error)) throw StoreErrors.usernameTaken(input.username);
         throw error;
@@ -162,8 +166,12 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
     async create(dir: DirectoryContext, input: UserInput): Promise<StoredUser> {
       assertWithinLimits(userInputProblems(input));
       const { oneStatement } = caps;
+      const immediate = scope.inBatch ? undefined : immediateWritesOf(db);
       if (oneStatement && !scope.inBatch && input.emails.length <= oneStatement.createUserMaxEmails) {
-        const created = await createInOneStatement(oneStatement, dir, input);
+        const created = await createInOneStatement((write) => oneStatement.createUser(db, write), dir, input);
+        if (created) return created;
+      } else if (immediate) {
+        const created = await createInOneStatement((write) => immediate.createUser(write), dir, input);
         if (created) return created;
       }
       return write(input.username, async (trx) => {

@@ -11,6 +11,8 @@ export interface QueryTemplate<P, O> {
   executeTakeFirst(db: Db, params: P): Promise<O | undefined>;
   /** Rows written by an insert, update or delete. */
   executeWrite(db: Db, params: P): Promise<number>;
+  /** The compiled query with `params` bound, for a caller that runs it itself (`sqlite/sqlite-immediate-writes.ts`). */
+  bind(db: Db, params: P): CompiledQuery<O>;
 }
 
 interface Compiled<O> {
@@ -66,6 +68,7 @@ export function queryTemplate<P extends Record<string, unknown>, O>(names: reado
   }
 
   return {
+    bind,
     execute: rows,
     async executeTakeFirst(db, params) {
       return (await rows(db, params))[0];

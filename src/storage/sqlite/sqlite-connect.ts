@@ -5,11 +5,13 @@ import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from
 import type { Storage, StorageOptions } from "../connect.js";
 import { watchEventWrites } from "../event-writes.js";
 import { offerImmediateReads } from "../immediate-reads.js";
+import { offerImmediateWrites } from "../immediate-writes.js";
 import type { Database } from "../schema.js";
 import { SQLITE_CAPABILITIES } from "./sqlite-capabilities.js";
 import { startCheckpointer } from "./sqlite-checkpointer.js";
 import { withGroupCommit } from "./sqlite-group-commit.js";
 import { sqliteImmediateReads } from "./sqlite-immediate-reads.js";
+import { sqliteImmediateWrites } from "./sqlite-immediate-writes.js";
 import { registerUnicodeLower } from "./sqlite-unicode-lower.js";
 import { turnstileFor, WriterTurnstile } from "./sqlite-writer-turnstile.js";
 
@@ -66,6 +68,7 @@ export function openSqlite(file: string, options: StorageOptions): Storage {
   const { dialect, eventWrites } = watchEventWrites(groupCommit.dialect);
   const db = new Kysely<Database>({ dialect });
   offerImmediateReads(db, sqliteImmediateReads(statements, groupCommit.connectionIdle));
+  offerImmediateWrites(db, sqliteImmediateWrites(db, statements, groupCommit.atOnce, eventWrites.announce));
   return {
     db,
     sharing: { sqliteTurnstile: turnstile.buffer },
