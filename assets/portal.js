@@ -1,6 +1,6 @@
 // Progressive enhancement for the setup portal: copy buttons, confirmations, a CSV file reader,
 // and live activity (polls the directory's activity JSON). Every page works without it.
-"use strict";
+
 
 function copyButtons() {
   for (const button of document.querySelectorAll("button[data-copy]")) {
@@ -31,7 +31,7 @@ function csvReader() {
   for (const input of document.querySelectorAll("input[data-csv-into]")) {
     input.addEventListener("change", async () => {
       const target = document.getElementById(input.dataset.csvInto);
-      const file = input.files && input.files[0];
+      const file = input.files?.[0];
       if (target && file) target.value = await file.text();
     });
   }

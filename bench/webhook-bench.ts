@@ -107,8 +107,14 @@ class BenchChild {
         reject(new Error(`no answer to ${type} in ${timeoutMs} ms`));
       }, timeoutMs);
       this.waiting.set(id, {
-        resolve: (m) => resolve((clearTimeout(timer), m[field] as T)),
-        reject: (e) => reject((clearTimeout(timer), e)),
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m[field] as T);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
       this.child.send({ ...extra, type, id });
     });

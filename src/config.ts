@@ -157,7 +157,7 @@ function outboundPrivateFrom(env: Env): OutboundPrivateSetting {
 function databaseFrom(env: Env): DatabaseConfig {
   const url = env.DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
-  if (url && url.startsWith("sqlite:")) return { kind: "sqlite", file: url.slice("sqlite:".length) };
+  if (url?.startsWith("sqlite:")) return { kind: "sqlite", file: url.slice("sqlite:".length) };
   if (url) throw new ConfigError(`DATABASE_URL must start with postgres:// or sqlite:, got "${url.split(":")[0]}:…"`);
   const dataDir = resolve(env.ROSTER_DATA_DIR || "./data");
   return { kind: "sqlite", file: resolve(dataDir, "roster.sqlite") };

@@ -3,8 +3,6 @@ import type { Directory, DirectoryUser, Organization } from "../client/index.js"
 import { cliAgainst } from "./cli-test-runner.js";
 import { type LiveServer, seedDirectory, startLiveServer } from "./live-test-server.js";
 
-const DEPARTMENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department";
-
 describe("roster directory update's settings and roster org update/delete, against a real server", () => {
   let live: LiveServer;
   let cli: ReturnType<typeof cliAgainst>;

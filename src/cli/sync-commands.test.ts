@@ -123,7 +123,7 @@ describe("roster sync / roster import csv against a real server", () => {
     const runId = /^Sync run (sync_\w+): needs_confirmation$/m.exec(held.stdout)?.[1] as string;
     const dropped = await follow(hints(held.stderr)[2]);
     expect(dropped.code).toBeUndefined();
-    expect(dropped.stdout).toMatch(new RegExp(`^Discarded run ${runId}: nothing it held was applied\.\nSync run ${runId}: failed\n`));
+    expect(dropped.stdout).toMatch(new RegExp(`^Discarded run ${runId}: nothing it held was applied.\nSync run ${runId}: failed\n`));
     expect(await activeUsernames(dirId)).toHaveLength(10);
     const run = await live.admin.directorySyncs.get(dirId, runId);
     expect(run).toMatchObject({ state: "failed", failure: { reason: "discarded" } });

@@ -116,7 +116,7 @@ describe("roster/client: events against a real server", () => {
     })();
     await started;
     await push.user("after-outage@evented.test");
-    expect(((await tail)?.data as { username?: string }).username).toBe("after-outage@evented.test");
+    expect(((await tail)?.data as { username?: string } | undefined)?.username).toBe("after-outage@evented.test");
     expect(errors).toEqual(["unavailable"]);
 
     expect(() => live.admin.events.tail({}, { intervalMs: 0 })).toThrow(RangeError);

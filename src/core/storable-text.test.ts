@@ -13,7 +13,7 @@ describe("storable text", () => {
 
   it("names where the first unstorable string or key sits, and walks a cyclic value once", () => {
     expect(findUnstorableText({ a: ["ok", { b: "x\u0000" }] })).toBe("a.1.b");
-    expect(findUnstorableText({ ["k\ud800"]: 1 })).toBe('"k\\ud800"');
+    expect(findUnstorableText({ "k\ud800": 1 })).toBe('"k\\ud800"');
     expect(findUnstorableText("\u0000")).toBe("(root)");
     const cyclic: Record<string, unknown> = { name: "ok" };
     cyclic.self = cyclic;

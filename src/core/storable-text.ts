@@ -3,8 +3,10 @@
  * them), so Roster refuses them at every door, on both backends alike, before anything is stored.
  * Without the `u` flag the pattern reads code units, so a lone half of a pair is what it finds.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is what it looks for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** Cheap first look (no lookaround): most strings hold neither U+0000 nor any surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is what it looks for
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 
 export function isStorableText(text: string): boolean {
@@ -51,7 +53,9 @@ function locateUnstorableText(value: unknown): string | null {
     if (typeof current === "string") {
       if (!isStorableText(current)) return path || "(root)";
     } else if (Array.isArray(current)) {
-      current.forEach((entry, i) => stack.push({ value: entry, path: join(path, String(i)) }));
+      current.forEach((entry, i) => {
+        stack.push({ value: entry, path: join(path, String(i)) });
+      });
     } else if (typeof current === "object" && current !== null) {
       for (const [key, entry] of Object.entries(current)) {
         if (!isStorableText(key)) return join(path, JSON.stringify(key));

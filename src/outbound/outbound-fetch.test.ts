@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AddressClassifier, type Resolver } from "./guarded-lookup.js";
+import type { AddressClassifier, Resolver } from "./guarded-lookup.js";
 import { createOutboundFetch, outboundFetch } from "./outbound-fetch.js";
-import { OutboundRefusedError, outboundPolicy, refusalIn, withOutboundPolicy } from "./outbound-policy.js";
+import { type OutboundRefusedError, outboundPolicy, refusalIn, withOutboundPolicy } from "./outbound-policy.js";
 import { specialAddressKind } from "./special-addresses.js";
 
 const deny = outboundPolicy("admin", false, "directory");

@@ -1,5 +1,4 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Deps } from "../core/deps.js";
 import { toAppError, sendError } from "../http/error-handler.js";
 import { createWebSessions } from "../web/web-sessions.js";
 import { webSecurityHeaders } from "../web/security-headers.js";

@@ -20,7 +20,8 @@ export interface Page<T> {
 
 // Kysely cannot type a column reference that is generic over tables; the reference is checked by
 // the callers' query builders, the row type by `O`.
-type AnyQuery<O> = SelectQueryBuilder<any, any, O>; // biome-ignore lint/suspicious/noExplicitAny: see above
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type AnyQuery<O> = SelectQueryBuilder<any, any, O>;
 
 /**
  * Keyset pagination over a sortable id column: O(limit) per page whatever the table's size,

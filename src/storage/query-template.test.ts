@@ -6,7 +6,7 @@ import { queryTemplate } from "./query-template.js";
 
 type Setting = { key: string; value: string };
 const insertSetting = queryTemplate(["key", "value"], (db, row: Setting) => db.insertInto("settings").values(row));
-const valueOf = queryTemplate(["key"], (db, p: { key: string }) => db.selectFrom("settings").select("value").where("key", "=", p.key));
+const valueByKey = queryTemplate(["key"], (db, p: { key: string }) => db.selectFrom("settings").select("value").where("key", "=", p.key));
 const keysBetween = queryTemplate(["from", "to"], (db, p: { from: string; to: string }) =>
   db.selectFrom("settings").select("key").where("key", ">=", p.from).where("key", "<=", p.to).where("value", "!=", "hidden").orderBy("key"),
 );
@@ -28,9 +28,9 @@ describe.each(DIALECTS)("query templates on %s", (dialect) => {
     for (const [key, value] of [["t:a", "1"], ["t:b", "2"], ["t:c", "hidden"], ["t:d", "4"]]) {
       expect(await insertSetting.executeWrite(storage.db, { key: key as string, value: value as string })).toBe(1);
     }
-    expect(await valueOf.executeTakeFirst(storage.db, { key: "t:b" })).toEqual({ value: "2" });
-    expect(await valueOf.executeTakeFirst(storage.db, { key: "t:d" })).toEqual({ value: "4" });
-    expect(await valueOf.executeTakeFirst(storage.db, { key: "t:none" })).toBeUndefined();
+    expect(await valueByKey.executeTakeFirst(storage.db, { key: "t:b" })).toEqual({ value: "2" });
+    expect(await valueByKey.executeTakeFirst(storage.db, { key: "t:d" })).toEqual({ value: "4" });
+    expect(await valueByKey.executeTakeFirst(storage.db, { key: "t:none" })).toBeUndefined();
     // The constant of the query ("hidden") stays bound where it was.
     expect(await keysBetween.execute(storage.db, { from: "t:a", to: "t:d" })).toEqual([{ key: "t:a" }, { key: "t:b" }, { key: "t:d" }]);
     expect(await keysBetween.execute(storage.db, { from: "t:b", to: "t:c" })).toEqual([{ key: "t:b" }]);
@@ -40,11 +40,11 @@ describe.each(DIALECTS)("query templates on %s", (dialect) => {
     await expect(
       storage.db.transaction().execute(async (trx) => {
         await insertSetting.executeWrite(trx, { key: "t:rolled-back", value: "x" });
-        expect(await valueOf.executeTakeFirst(trx, { key: "t:rolled-back" })).toEqual({ value: "x" });
+        expect(await valueByKey.executeTakeFirst(trx, { key: "t:rolled-back" })).toEqual({ value: "x" });
         throw new Error("undo");
       }),
     ).rejects.toThrow("undo");
-    expect(await valueOf.executeTakeFirst(storage.db, { key: "t:rolled-back" })).toBeUndefined();
+    expect(await valueByKey.executeTakeFirst(storage.db, { key: "t:rolled-back" })).toBeUndefined();
   });
 
   it("refuses a name that never reaches the SQL as a bound value", async () => {

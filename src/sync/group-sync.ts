@@ -102,7 +102,7 @@ function memberDiff(current: ReadonlySet<string>, memberIds: readonly string[]):
 }
 
 async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], seen: Set<string>): Promise<void> {
-  const { tally, dir } = ctx;
+  const { tally } = ctx;
   const matched = await matchRows(ctx, batch);
   const ids = await resolveMembers(ctx, batch);
   const current = await storedMembers(ctx, [...new Set([...matched.values()].map((row) => row.id))]);

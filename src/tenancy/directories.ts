@@ -203,7 +203,7 @@ export function createDirectoryService(deps: Deps, { pull, scimTokens, store = c
       if (patch.private_network !== undefined) changes.private_network = patch.private_network ? 1 : 0;
       // An organization pointing a connector elsewhere loses the admin's leave, which was for the old address.
       if (patch.connector !== undefined && scope !== null && pull && changesUrl(pull.present(row), patch.connector)) changes.private_network = 0;
-      const positionMoved = patch.connector !== undefined && pull !== undefined && pull.movesPosition(row, patch.connector);
+      const positionMoved = patch.connector !== undefined && pull?.movesPosition(row, patch.connector) === true;
       if (patch.connector !== undefined && pull) {
         const privateNetwork = (changes.private_network ?? row.private_network) === 1;
         changes.connector = pull.reseal(row, patch.connector, outboundPolicy(config.outboundPrivate, privateNetwork, "directory"));

@@ -31,6 +31,7 @@ export async function lastActivityOf(db: Kysely<Database>, directoryIds: readonl
   for (const row of rows) {
     // Stored times are ISO-8601 UTC text of one width: the greatest string is the newest time.
     const times = [row.scim, row.sync, row.change].filter((t): t is string => typeof t === "string");
+    // biome-ignore lint/complexity/useMathMinMax: strings, not numbers
     activity.set(row.id, times.length ? times.reduce((a, b) => (a > b ? a : b)) : null);
   }
   return activity;

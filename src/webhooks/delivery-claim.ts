@@ -59,7 +59,7 @@ type Head = Pick<WebhookDeliveryRow, "id" | "endpoint_id" | "event_pos">;
  * `FOR UPDATE SKIP LOCKED` lets concurrent workers pass each other's candidates.
  */
 async function dueHeads(trx: Transaction<Database>, caps: StorageCapabilities, nowIso: string, limit: number): Promise<Head[]> {
-  let heads = trx
+  const heads = trx
     .selectFrom("webhook_deliveries as d")
     .select(["d.id", "d.endpoint_id", "d.event_pos"])
     .where("d.id", "in", (eb) =>

@@ -139,12 +139,12 @@ describe("webhook delivery on postgres with several workers", () => {
     const endpoint = await createEndpoint(f, "/slow");
     const worker = workerOn(f.t.storage, systemClock, {});
     const slowReceipts = () => f.receiver.receipts.filter((r) => r.path === "/slow");
-    let release = () => undefined as void;
+    let release: () => void = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
     const ids = createIdGenerator();
-    let wroteSlow = () => undefined as void;
+    let wroteSlow: () => void = () => {};
     const slowWritten = new Promise<void>((resolve) => {
       wroteSlow = resolve;
     });

@@ -49,6 +49,7 @@ export async function dispatchEvents(deps: DispatchDeps): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const endpoints = await caps.lockSkippingLocked(trx.selectFrom("webhook_endpoints").select(["id", "organization_id", "events", "cursor_pos"]).where("enabled", "=", 1).orderBy("id")).execute();
     if (endpoints.length === 0) return 0;
+    // biome-ignore lint/complexity/useMathMinMax: cursor positions are strings
     const from = endpoints.reduce((low, e) => (e.cursor_pos < low ? e.cursor_pos : low), endpoints[0]?.cursor_pos ?? "");
     const events = await readSettledEvents(trx, caps, { after: from, limit: DISPATCH_BATCH });
     const last = events.at(-1)?.feed_pos;

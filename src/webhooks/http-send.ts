@@ -129,8 +129,14 @@ export function startRunSender(): RunSender {
           finish?.removeEventListener("abort", wind);
         };
         waiting.set(id, {
-          resolve: (sent) => (done(), resolve(sent)),
-          reject: (error) => (done(), reject(error)),
+          resolve: (sent) => {
+            done();
+            resolve(sent);
+          },
+          reject: (error) => {
+            done();
+            reject(error);
+          },
           progress: (index, sent) => {
             progress?.onSent(sent, index).then(
               () => worker.postMessage({ type: "ack", id, count: index + 1 }),

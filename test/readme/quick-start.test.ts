@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const root = resolve(import.meta.dirname, "../..");
 
 /** The `sh` blocks of one `## ` section of a Markdown document. */
-export function shellBlocks(markdown: string, section: string): string[] {
+function shellBlocks(markdown: string, section: string): string[] {
   const start = markdown.indexOf(`\n## ${section}\n`);
   if (start < 0) throw new Error(`no "## ${section}" section`);
   const next = markdown.indexOf("\n## ", start + 1);

@@ -9,6 +9,7 @@ const dying: ConnectorKind = {
     supportsDelta: false,
     check: async () => {},
     watermark: async () => null,
+    // biome-ignore lint/correctness/useYield: it ends the thread before it could yield
     async *users() {
       // In a worker thread this ends the thread only.
       process.exit(3);

@@ -249,7 +249,7 @@ export class GoogleStandin {
   }
 
   #token(form: URLSearchParams, response: ServerResponse): void {
-    if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") return send(response, 400, { error: "unsupported_grant_type", error_description: "Invalid grant_type: " + (form.get("grant_type") ?? "") });
+    if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") return send(response, 400, { error: "unsupported_grant_type", error_description: `Invalid grant_type: ${form.get("grant_type") ?? ""}` });
     const parts = (form.get("assertion") ?? "").split(".");
     const header = decodeJson(parts[0]);
     const claims = decodeJson(parts[1]);

@@ -11,7 +11,7 @@ export type CsvUserRead =
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const STATES: Readonly<Record<string, boolean>> = { "": true, active: true, true: true, "1": true, inactive: false, false: false, "0": false };
 
-function valueOf(row: CsvRow, plan: ColumnPlan, field: CsvField): string {
+function fieldValue(row: CsvRow, plan: ColumnPlan, field: CsvField): string {
   const index = plan.fields[field];
   return index === undefined ? "" : (row.fields[index] ?? "").trim();
 }
@@ -41,18 +41,18 @@ export function groupNamesOf(text: string): string[] {
  */
 export function readCsvUser(row: CsvRow, plan: ColumnPlan): CsvUserRead {
   const ref = `line ${row.line}`;
-  const username = valueOf(row, plan, "username");
+  const username = fieldValue(row, plan, "username");
   const invalid = (message: string): CsvUserRead => ({ kind: "invalid", ref, message, username });
   if (row.fields.length !== plan.width) return invalid(`expected ${plan.width} fields as in the header, found ${row.fields.length}`);
   if (username === "") return invalid(`${plan.headers.username} is missing`);
-  const email = valueOf(row, plan, "email");
+  const email = fieldValue(row, plan, "email");
   if (email !== "" && !EMAIL.test(email)) return invalid(`"${email}" is not an email address`);
-  const stateText = valueOf(row, plan, "state");
+  const stateText = fieldValue(row, plan, "state");
   const active = STATES[stateText.toLowerCase()];
   if (active === undefined) return invalid(`${plan.headers.state} "${stateText}" is not one of active, inactive, true, false, 1, 0`);
   let idpId = username.toLowerCase();
   if (plan.fields.external_id !== undefined) {
-    idpId = valueOf(row, plan, "external_id");
+    idpId = fieldValue(row, plan, "external_id");
     if (idpId === "") return invalid(`${plan.headers.external_id} is missing`);
   }
   const user: SourceUser = {
@@ -60,10 +60,10 @@ export function readCsvUser(row: CsvRow, plan: ColumnPlan): CsvUserRead {
     username,
     active,
     emails: email === "" ? [] : [{ value: email, type: "work", primary: true }],
-    firstName: valueOf(row, plan, "first_name") || null,
-    lastName: valueOf(row, plan, "last_name") || null,
-    jobTitle: valueOf(row, plan, "job_title") || null,
+    firstName: fieldValue(row, plan, "first_name") || null,
+    lastName: fieldValue(row, plan, "last_name") || null,
+    jobTitle: fieldValue(row, plan, "job_title") || null,
     rawAttributes: rawAttributesOf(row, plan),
   };
-  return { kind: "user", user, groups: groupNamesOf(valueOf(row, plan, "groups")) };
+  return { kind: "user", user, groups: groupNamesOf(fieldValue(row, plan, "groups")) };
 }

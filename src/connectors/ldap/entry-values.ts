@@ -81,7 +81,7 @@ export class EntryValues {
     for (const name in this.#entry) {
       const value = this.#entry[name];
       if (name === "dn" || value === undefined || isEmpty(value) || isSecretAttribute(name)) continue;
-      if (skip !== undefined && skip.has(name.toLowerCase().replace(/;.*$/, ""))) continue;
+      if (skip?.has(name.toLowerCase().replace(/;.*$/, ""))) continue;
       out[name] = !Array.isArray(value) ? asText(value) : value.length === 1 ? asText(value[0] as AttributeValue) : value.map(asText);
     }
     return out;

@@ -19,7 +19,7 @@ interface ListResponse {
   readonly nextCursor: string | undefined;
 }
 
-function valueOf(body: JsonObject, name: string): unknown {
+function memberOf(body: JsonObject, name: string): unknown {
   const lower = name.toLowerCase();
   const key = Object.keys(body).find((k) => k.toLowerCase() === lower);
   return key === undefined ? undefined : body[key];
@@ -27,9 +27,9 @@ function valueOf(body: JsonObject, name: string): unknown {
 
 /** A ListResponse (RFC 7644 §3.4.2); `Resources` may be left out when nothing matched. */
 export function readListResponse(body: JsonObject, where: string): ListResponse {
-  const resources = valueOf(body, "Resources");
-  const total = valueOf(body, "totalResults");
-  const next = valueOf(body, "nextCursor");
+  const resources = memberOf(body, "Resources");
+  const total = memberOf(body, "totalResults");
+  const next = memberOf(body, "nextCursor");
   if ((resources !== undefined && !Array.isArray(resources)) || (resources === undefined && typeof total !== "number")) {
     throw new SourceError("bad_response", `${where} returned JSON that is not a SCIM ListResponse (no Resources array)`);
   }

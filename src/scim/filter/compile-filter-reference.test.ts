@@ -93,6 +93,7 @@ function nodeArb(depth: number, specs: Spec[], valuePaths: boolean): fc.Arbitrar
     fc.record({ kind: fc.constant("not" as const), item: inner }),
   ];
   // `then` is Entra's `emails[type eq "work"].value eq "x"`: one email meeting both.
+  // biome-ignore lint/suspicious/noThenProperty: a plain record of test data, never awaited
   if (valuePaths) options.push(fc.record({ kind: fc.constant("emails[]" as const), item: nodeArb(1, SUBS, false), then: fc.option(leafArb(SUBS), { nil: null }) }));
   return fc.oneof(...options);
 }

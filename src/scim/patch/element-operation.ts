@@ -8,7 +8,7 @@ import { matchesFilter } from "./value-filter.js";
 function seedFrom(filter: Filter | undefined, path: string): JsonObject {
   if (!filter) return {};
   if (filter.op === "eq" && filter.compValue !== null) return { [filter.attrPath]: filter.compValue };
-  if (filter.op === "and") return filter.filters.reduce<JsonObject>((seed, f) => ({ ...seed, ...seedFrom(f, path) }), {});
+  if (filter.op === "and") return Object.assign({}, ...filter.filters.map((f) => seedFrom(f, path)));
   throw createScimError(400, { detail: `No value matches "${path}" (RFC 7644 §3.5.2.3)`, scimType: "noTarget" });
 }
 
