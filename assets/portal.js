@@ -1,7 +1,6 @@
 // Progressive enhancement for the setup portal: copy buttons, confirmations, a CSV file reader,
 // and live activity (polls the directory's activity JSON). Every page works without it.
 
-
 function copyButtons() {
   for (const button of document.querySelectorAll("button[data-copy]")) {
     button.addEventListener("click", async () => {
@@ -42,11 +41,13 @@ function part(panel, name) {
 }
 
 function listItems(list, items, render) {
-  list.replaceChildren(...items.map((item) => {
-    const li = document.createElement("li");
-    render(li, item);
-    return li;
-  }));
+  list.replaceChildren(
+    ...items.map((item) => {
+      const li = document.createElement("li");
+      render(li, item);
+      return li;
+    }),
+  );
 }
 
 function renderRequest(li, r) {
@@ -84,7 +85,12 @@ function render(panel, data) {
   const none = part(panel, "no-requests");
   if (none) none.hidden = data.requests.length > 0;
   const users = part(panel, "users");
-  if (users) listItems(users, data.users, (li, u) => (li.textContent = u.state === "inactive" ? `${u.username} (inactive)` : u.username));
+  if (users)
+    listItems(
+      users,
+      data.users,
+      (li, u) => (li.textContent = u.state === "inactive" ? `${u.username} (inactive)` : u.username),
+    );
   const groups = part(panel, "groups");
   if (groups) listItems(groups, data.groups, (li, g) => (li.textContent = g.name));
   // A sync that finishes changes what the page offers (confirm a held run): reload it once.

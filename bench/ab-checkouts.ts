@@ -39,12 +39,32 @@ function load(side: Side, windowSeconds: number) {
   const { t } = side;
   const headers = { authorization: `Bearer ${t.token}` };
   if (path === "post") {
-    const body = (n: number) => JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: `ab-${n}@bench.example`, name: { givenName: "Bench", familyName: `User ${n}` }, emails: [{ value: `ab-${n}@bench.example`, type: "work", primary: true }], active: true });
-    return measure({ name: path, url: t.url, method: "POST", headers: { ...headers, "content-type": "application/scim+json" }, seconds: windowSeconds, next: () => ({ path: `${t.base}/Users`, body: body(created++) }) });
+    const body = (n: number) =>
+      JSON.stringify({
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName: `ab-${n}@bench.example`,
+        name: { givenName: "Bench", familyName: `User ${n}` },
+        emails: [{ value: `ab-${n}@bench.example`, type: "work", primary: true }],
+        active: true,
+      });
+    return measure({
+      name: path,
+      url: t.url,
+      method: "POST",
+      headers: { ...headers, "content-type": "application/scim+json" },
+      seconds: windowSeconds,
+      next: () => ({ path: `${t.base}/Users`, body: body(created++) }),
+    });
   }
   const pick = () => t.userIds[Math.floor(Math.random() * t.userIds.length)] ?? "";
-  const filter = () => `userName eq "user-${Math.floor(Math.random() * Math.min(users, t.userIds.length))}@bench.example"`;
-  const next = () => ({ path: path === "filter" ? `${t.base}/Users?filter=${encodeURIComponent(filter())}` : `${t.base}/Users/${pick()}${path === "id-excl" ? "?excludedAttributes=groups" : ""}` });
+  const filter = () =>
+    `userName eq "user-${Math.floor(Math.random() * Math.min(users, t.userIds.length))}@bench.example"`;
+  const next = () => ({
+    path:
+      path === "filter"
+        ? `${t.base}/Users?filter=${encodeURIComponent(filter())}`
+        : `${t.base}/Users/${pick()}${path === "id-excl" ? "?excludedAttributes=groups" : ""}`,
+  });
   return measure({ name: path, url: t.url, headers, seconds: windowSeconds, next });
 }
 
@@ -73,9 +93,13 @@ await withServerProcess(`${rootA}/bench/server-process.ts`, [dialect, String(use
     }
     for (const side of sides) {
       const database = side.databaseMicros ? `, database ${(side.databaseMicros / side.requests).toFixed(1)} µs` : "";
-      console.log(`${side.name} ${dialect} ${path}: ${(side.cpuMicros / side.requests).toFixed(1)} µs CPU/req${database}, req/s ${side.rates.join(" ")} (mean ${Math.round(mean(side.rates))})`);
+      console.log(
+        `${side.name} ${dialect} ${path}: ${(side.cpuMicros / side.requests).toFixed(1)} µs CPU/req${database}, req/s ${side.rates.join(" ")} (mean ${Math.round(mean(side.rates))})`,
+      );
     }
     const [a, b] = sides as [Side, Side];
-    console.log(`B ÷ A req/s ${(mean(b.rates) / mean(a.rates)).toFixed(3)}; A ÷ B CPU per request ${(a.cpuMicros / a.requests / (b.cpuMicros / b.requests)).toFixed(3)}${a.databaseMicros ? `, with the database's ${((a.cpuMicros + a.databaseMicros) / a.requests / ((b.cpuMicros + b.databaseMicros) / b.requests)).toFixed(3)}` : ""}`);
+    console.log(
+      `B ÷ A req/s ${(mean(b.rates) / mean(a.rates)).toFixed(3)}; A ÷ B CPU per request ${(a.cpuMicros / a.requests / (b.cpuMicros / b.requests)).toFixed(3)}${a.databaseMicros ? `, with the database's ${((a.cpuMicros + a.databaseMicros) / a.requests / ((b.cpuMicros + b.databaseMicros) / b.requests)).toFixed(3)}` : ""}`,
+    );
   }),
 );

@@ -27,12 +27,24 @@ interface CloudSource {
 
 async function entraSource(): Promise<CloudSource> {
   const tenant = await benchEntraTenant(CLOUD_USERS, CLOUD_GROUPS, CLOUD_LATENCY_MS);
-  return { name: "Entra ID", type: "entra id", connector: tenant.entra.connector, change: () => changeEntraTenant(tenant), close: () => tenant.entra.close() };
+  return {
+    name: "Entra ID",
+    type: "entra id",
+    connector: tenant.entra.connector,
+    change: () => changeEntraTenant(tenant),
+    close: () => tenant.entra.close(),
+  };
 }
 
 async function oktaSource(): Promise<CloudSource> {
   const org = await benchOktaOrg(CLOUD_USERS, CLOUD_GROUPS, CLOUD_LATENCY_MS);
-  return { name: "Okta", type: "okta api", connector: org.okta.connector, change: () => changeOktaOrg(org), close: () => org.okta.close() };
+  return {
+    name: "Okta",
+    type: "okta api",
+    connector: org.okta.connector,
+    change: () => changeOktaOrg(org),
+    close: () => org.okta.close(),
+  };
 }
 
 async function googleSource(): Promise<CloudSource> {
@@ -42,19 +54,30 @@ async function googleSource(): Promise<CloudSource> {
     type: "google workspace",
     connector: { service_account_key: JSON.stringify(key), admin_email: BENCH_ADMIN, api_url: google.baseUrl },
     change: () => {
-      for (let i = 0; i < ids.length / 100; i++) google.updateUser(ids[i * 100] as string, { organizations: [{ title: "Changed" }] });
+      for (let i = 0; i < ids.length / 100; i++)
+        google.updateUser(ids[i * 100] as string, { organizations: [{ title: "Changed" }] });
     },
     close: () => google.close(),
   };
 }
 
-const SOURCES: Readonly<Record<string, () => Promise<CloudSource>>> = { entra: entraSource, okta: oktaSource, google: googleSource };
+const SOURCES: Readonly<Record<string, () => Promise<CloudSource>>> = {
+  entra: entraSource,
+  okta: oktaSource,
+  google: googleSource,
+};
 
 async function measureSource(server: SyncBenchServer, open: () => Promise<CloudSource>): Promise<SyncFigure[]> {
   const source = await open();
   try {
-    const created = await server.request("POST", "/directories", { organization_id: server.target.organizationId, name: source.name, type: source.type, connector: { ...source.connector, max_removal_percent: 100 } });
-    if (created.status !== 201) throw new Error(`${source.name} directory create failed: ${JSON.stringify(created.json)}`);
+    const created = await server.request("POST", "/directories", {
+      organization_id: server.target.organizationId,
+      name: source.name,
+      type: source.type,
+      connector: { ...source.connector, max_removal_percent: 100 },
+    });
+    if (created.status !== 201)
+      throw new Error(`${source.name} directory create failed: ${JSON.stringify(created.json)}`);
     const dirId = String(created.json.id);
     const full = await server.measureRun(`${source.name} full`, dirId, { mode: "full" });
     source.change();

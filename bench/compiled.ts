@@ -13,10 +13,26 @@ let built = false;
  */
 export function compiledBenchFile(relative: string): string {
   if (!built) {
-    execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-p", `${ROOT}tsconfig.json`, "--noEmit", "false", "--outDir", `${ROOT}${OUT}`, "--declaration", "false", "--sourceMap", "false"], {
-      stdio: "inherit",
-      timeout: 300_000,
-    });
+    execFileSync(
+      process.execPath,
+      [
+        `${ROOT}node_modules/typescript/bin/tsc`,
+        "-p",
+        `${ROOT}tsconfig.json`,
+        "--noEmit",
+        "false",
+        "--outDir",
+        `${ROOT}${OUT}`,
+        "--declaration",
+        "false",
+        "--sourceMap",
+        "false",
+      ],
+      {
+        stdio: "inherit",
+        timeout: 300_000,
+      },
+    );
     // The web pages' assets are found beside the compiled modules, as `dist/` has them after `npm run build`.
     cpSync(`${ROOT}assets`, `${ROOT}${OUT}/assets`, { recursive: true });
     built = true;

@@ -9,12 +9,16 @@ const TICK_MICROS = 10_000; // /proc reports CPU time in clock ticks, 100 a seco
  * runs on this machine in the bench): what a request costs the database besides the server.
  * Only backends alive at both readings count, which the servers' pooled connections are.
  */
-export async function databaseCpu(database: string): Promise<{ read(): Promise<Map<number, number>>; close(): Promise<void> }> {
+export async function databaseCpu(
+  database: string,
+): Promise<{ read(): Promise<Map<number, number>>; close(): Promise<void> }> {
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   return {
     async read() {
-      const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where datname = $1", [database]);
+      const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where datname = $1", [
+        database,
+      ]);
       const micros = new Map<number, number>();
       for (const { pid } of rows) {
         try {

@@ -13,7 +13,12 @@ const tenant = await benchEntraTenant(users, groups, latencyMs);
 const { entra } = tenant;
 const t = await createTestApp("sqlite", { ROSTER_SECRET_KEY: "entra-bench-key-0123456789abcdef" });
 const { orgId } = await createOrgWithKey(t.app, "Bench");
-const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Entra", type: "entra id", connector: entra.connector } });
+const created = await t.app.inject({
+  method: "POST",
+  url: "/directories",
+  headers: admin,
+  payload: { organization_id: orgId, name: "Entra", type: "entra id", connector: entra.connector },
+});
 const dirId = created.json().id as string;
 
 async function run(mode: "full" | "delta") {
@@ -22,7 +27,15 @@ async function run(mode: "full" | "delta") {
   await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin, payload: { mode } });
   await t.app.sync.idle();
   const result = (await t.app.inject({ method: "GET", url: `/directories/${dirId}/sync`, headers: admin })).json();
-  return { mode, state: result.state, ms: Math.round(performance.now() - started), graphRequests: entra.requests.length - requests, counts: result.counts, group_counts: result.group_counts, failure: result.failure ?? undefined };
+  return {
+    mode,
+    state: result.state,
+    ms: Math.round(performance.now() - started),
+    graphRequests: entra.requests.length - requests,
+    counts: result.counts,
+    group_counts: result.group_counts,
+    failure: result.failure ?? undefined,
+  };
 }
 
 console.log(JSON.stringify(await run("full")));

@@ -15,11 +15,24 @@ export async function benchEntraTenant(users: number, groups: number, latencyMs:
   const entra = await startEntraStandin();
   const ids: string[] = [];
   for (let i = 0; i < users; i++) {
-    ids.push(entra.addUser({ userPrincipalName: `user${i}@bench.test`, mail: `user${i}@bench.test`, givenName: "U", surname: String(i), employeeId: `E${i}` }).id);
+    ids.push(
+      entra.addUser({
+        userPrincipalName: `user${i}@bench.test`,
+        mail: `user${i}@bench.test`,
+        givenName: "U",
+        surname: String(i),
+        employeeId: `E${i}`,
+      }).id,
+    );
   }
   const groupIds: string[] = [];
   for (let g = 0; g < groups; g++) {
-    groupIds.push(entra.addGroup(`group${g}`, g === 0 ? ids.slice(0, Math.floor(users / 5)) : ids.slice((g * 80) % users, ((g * 80) % users) + 80)).id);
+    groupIds.push(
+      entra.addGroup(
+        `group${g}`,
+        g === 0 ? ids.slice(0, Math.floor(users / 5)) : ids.slice((g * 80) % users, ((g * 80) % users) + 80),
+      ).id,
+    );
   }
   entra.latencyMs = latencyMs;
   return { entra, ids, groupIds };

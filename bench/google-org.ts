@@ -7,12 +7,23 @@ import { type GoogleStandin, type ServiceAccountKeyFile, startGoogleStandin } fr
 
 export const BENCH_ADMIN = "admin@acme.test";
 
-export async function benchGoogleOrg(users: number, groups: number, latencyMs: number): Promise<{ google: GoogleStandin; key: ServiceAccountKeyFile; ids: string[] }> {
+export async function benchGoogleOrg(
+  users: number,
+  groups: number,
+  latencyMs: number,
+): Promise<{ google: GoogleStandin; key: ServiceAccountKeyFile; ids: string[] }> {
   const google = await startGoogleStandin();
   const key = google.serviceAccount();
   google.addUser(BENCH_ADMIN, { isAdmin: true });
   const ids: string[] = [];
-  for (let i = 0; i < users; i++) ids.push(google.addUser(`user${i}@acme.test`, { name: { givenName: "U", familyName: String(i) }, organizations: [{ title: "Staff" }], orgUnitPath: "/Staff" }).id);
+  for (let i = 0; i < users; i++)
+    ids.push(
+      google.addUser(`user${i}@acme.test`, {
+        name: { givenName: "U", familyName: String(i) },
+        organizations: [{ title: "Staff" }],
+        orgUnitPath: "/Staff",
+      }).id,
+    );
   const largest = google.addGroup("group0", ids.slice(0, Math.min(20_000, Math.floor(users / 5))));
   for (let g = 1; g < groups; g++) {
     const start = (g * 200) % Math.max(1, users - 200);

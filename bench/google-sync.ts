@@ -12,7 +12,12 @@ const { google, key, ids } = await benchGoogleOrg(users, groups, latencyMs);
 const t = await createTestApp("sqlite", { ROSTER_SECRET_KEY: "google-bench-key-0123456789abcdef" });
 const { orgId } = await createOrgWithKey(t.app, "Bench");
 const connector = { service_account_key: JSON.stringify(key), admin_email: BENCH_ADMIN, api_url: google.baseUrl };
-const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Google", type: "google workspace", connector } });
+const created = await t.app.inject({
+  method: "POST",
+  url: "/directories",
+  headers: admin,
+  payload: { organization_id: orgId, name: "Google", type: "google workspace", connector },
+});
 const dirId = created.json().id as string;
 
 async function run(mode: "full" | "delta") {
@@ -21,12 +26,20 @@ async function run(mode: "full" | "delta") {
   await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin, payload: { mode } });
   await t.app.sync.idle();
   const result = (await t.app.inject({ method: "GET", url: `/directories/${dirId}/sync`, headers: admin })).json();
-  return { mode, state: result.state, ms: Math.round(performance.now() - started), requests: google.requests.length - requests, counts: result.counts, group_counts: result.group_counts };
+  return {
+    mode,
+    state: result.state,
+    ms: Math.round(performance.now() - started),
+    requests: google.requests.length - requests,
+    counts: result.counts,
+    group_counts: result.group_counts,
+  };
 }
 
 console.log(JSON.stringify(await run("full")));
 // 1 % of the users change.
-for (let i = 0; i < users / 100; i++) google.updateUser(ids[i * 100] as string, { organizations: [{ title: "Changed" }] });
+for (let i = 0; i < users / 100; i++)
+  google.updateUser(ids[i * 100] as string, { organizations: [{ title: "Changed" }] });
 console.log(JSON.stringify(await run("delta")));
 console.log(JSON.stringify({ rssMb: Math.round(process.memoryUsage().rss / 1e6) }));
 await t.close();

@@ -50,7 +50,9 @@ async function timed<T>(name: string, work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-print(`LDAP read: ${users} users, ${groups} groups of ${membersPerGroup} (nesting every 10th), page size ${pageSize}, slapd on loopback`);
+print(
+  `LDAP read: ${users} users, ${groups} groups of ${membersPerGroup} (nesting every 10th), page size ${pageSize}, slapd on loopback`,
+);
 const server = await timed("generate LDIF + slapadd + start", () => startSlapd({ directory: shape }));
 slapdPid = server.pid;
 try {

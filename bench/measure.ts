@@ -39,5 +39,12 @@ export async function measure(spec: LoadSpec): Promise<Figure> {
     ],
   });
   const errors = result.errors + result.timeouts + result.non2xx;
-  return { name: spec.name, requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors, requests: result.requests.total };
+  return {
+    name: spec.name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors,
+    requests: result.requests.total,
+  };
 }

@@ -14,8 +14,17 @@ export interface BenchOktaOrg {
 export async function benchOktaOrg(users: number, groups: number, latencyMs: number): Promise<BenchOktaOrg> {
   const okta = await startOktaStandin();
   const ids: string[] = [];
-  for (let i = 0; i < users; i++) ids.push(okta.addUser({ login: `user${i}@bench.test`, firstName: "U", lastName: String(i) }, "ACTIVE", LONG_AGO).id);
-  for (let g = 0; g < groups; g++) okta.addGroup(`group${g}`, g === 0 ? ids.slice(0, Math.floor(users / 4)) : ids.slice((g * 50) % users, ((g * 50) % users) + 50), "OKTA_GROUP", LONG_AGO);
+  for (let i = 0; i < users; i++)
+    ids.push(
+      okta.addUser({ login: `user${i}@bench.test`, firstName: "U", lastName: String(i) }, "ACTIVE", LONG_AGO).id,
+    );
+  for (let g = 0; g < groups; g++)
+    okta.addGroup(
+      `group${g}`,
+      g === 0 ? ids.slice(0, Math.floor(users / 4)) : ids.slice((g * 50) % users, ((g * 50) % users) + 50),
+      "OKTA_GROUP",
+      LONG_AGO,
+    );
   okta.latencyMs = latencyMs;
   return { okta, ids };
 }

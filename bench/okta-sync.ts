@@ -12,7 +12,17 @@ const org = await benchOktaOrg(users, groups, latencyMs);
 const { okta } = org;
 const t = await createTestApp("sqlite", { ROSTER_SECRET_KEY: "okta-bench-key-0123456789abcdef" });
 const { orgId } = await createOrgWithKey(t.app, "Bench");
-const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "Okta", type: "okta api", connector: { org_url: okta.orgUrl, token: okta.token } } });
+const created = await t.app.inject({
+  method: "POST",
+  url: "/directories",
+  headers: admin,
+  payload: {
+    organization_id: orgId,
+    name: "Okta",
+    type: "okta api",
+    connector: { org_url: okta.orgUrl, token: okta.token },
+  },
+});
 const dirId = created.json().id as string;
 
 async function run(mode: "full" | "delta") {
@@ -20,7 +30,13 @@ async function run(mode: "full" | "delta") {
   await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin, payload: { mode } });
   await t.app.sync.idle();
   const result = (await t.app.inject({ method: "GET", url: `/directories/${dirId}/sync`, headers: admin })).json();
-  return { mode, state: result.state, ms: Math.round(performance.now() - started), counts: result.counts, group_counts: result.group_counts };
+  return {
+    mode,
+    state: result.state,
+    ms: Math.round(performance.now() - started),
+    counts: result.counts,
+    group_counts: result.group_counts,
+  };
 }
 
 console.log(JSON.stringify(await run("full")));

@@ -32,22 +32,45 @@ export interface SideFigure extends Figure {
 export function ensurePolis(log: (line: string) => void): string {
   const folder = process.env.BENCH_POLIS_DIR ?? join(ROOT, ".bench-cache", "polis");
   const installed = join(folder, "node_modules", "@boxyhq", "saml-jackson", "package.json");
-  if (existsSync(installed) && (JSON.parse(readFileSync(installed, "utf8")) as { version: string }).version === POLIS_VERSION) return folder;
+  if (
+    existsSync(installed) &&
+    (JSON.parse(readFileSync(installed, "utf8")) as { version: string }).version === POLIS_VERSION
+  )
+    return folder;
   log(`  installing @boxyhq/saml-jackson@${POLIS_VERSION} into ${folder} (a few minutes: it builds better-sqlite3)`);
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, "package.json"), `${JSON.stringify({ name: "roster-bench-polis", private: true }, null, 2)}\n`);
+  writeFileSync(
+    join(folder, "package.json"),
+    `${JSON.stringify({ name: "roster-bench-polis", private: true }, null, 2)}\n`,
+  );
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  execFileSync(npm, ["install", "--no-audit", "--no-fund", `@boxyhq/saml-jackson@${POLIS_VERSION}`, "better-sqlite3@12", "pg@8"], { cwd: folder, stdio: "inherit", timeout: 900_000 });
+  execFileSync(
+    npm,
+    ["install", "--no-audit", "--no-fund", `@boxyhq/saml-jackson@${POLIS_VERSION}`, "better-sqlite3@12", "pg@8"],
+    { cwd: folder, stdio: "inherit", timeout: 900_000 },
+  );
   return folder;
 }
 
-const userBody = (n: number) => JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: `user-${n}@bench.example`, name: { givenName: "Bench", familyName: `User ${n}` }, emails: [{ value: `user-${n}@bench.example`, type: "work", primary: true }], active: true });
+const userBody = (n: number) =>
+  JSON.stringify({
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    userName: `user-${n}@bench.example`,
+    name: { givenName: "Bench", familyName: `User ${n}` },
+    emails: [{ value: `user-${n}@bench.example`, type: "work", primary: true }],
+    active: true,
+  });
 
 /** Creates users through the API (so each server stores them its own way) and returns their ids. */
 async function preload(t: BenchTarget, headers: Record<string, string>, from: number): Promise<string[]> {
   const ids: string[] = [];
   for (let n = from; n < from + PRELOAD; n++) {
-    const res = await fetch(`${t.url}${t.base}/Users`, { method: "POST", headers, body: userBody(n), signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${t.url}${t.base}/Users`, {
+      method: "POST",
+      headers,
+      body: userBody(n),
+      signal: AbortSignal.timeout(10_000),
+    });
     if (res.status !== 201) throw new Error(`preload: ${res.status} ${await res.text()}`);
     ids.push(((await res.json()) as { id: string }).id);
   }
@@ -68,16 +91,30 @@ interface Contender {
   readonly barePath?: string;
 }
 
-async function contender(server: "Roster" | "Polis", storage: Storage, t: BenchTarget, child: ChildProcess): Promise<Contender> {
+async function contender(
+  server: "Roster" | "Polis",
+  storage: Storage,
+  t: BenchTarget,
+  child: ChildProcess,
+): Promise<Contender> {
   const headers = { authorization: `Bearer ${t.token}`, "content-type": "application/scim+json" };
   return { server, storage, t, child, headers, ids: await preload(t, headers, 0) };
 }
 
 /** The bare Fastify route in Roster's bench process, set to answer exactly what a GET of one user answers. */
 async function bareBeside(roster: Contender): Promise<Contender> {
-  const res = await fetch(`${roster.t.url}${roster.t.base}/Users/${roster.ids[0]}`, { headers: roster.headers, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${roster.t.url}${roster.t.base}/Users/${roster.ids[0]}`, {
+    headers: roster.headers,
+    signal: AbortSignal.timeout(10_000),
+  });
   await ask(roster.child, { type: "bare-json", body: await res.json() }, "bare-json-set", () => undefined);
-  return { ...roster, server: "bare Fastify", storage: "none", t: { ...roster.t, url: roster.t.bareUrl }, barePath: "/bare-json" };
+  return {
+    ...roster,
+    server: "bare Fastify",
+    storage: "none",
+    t: { ...roster.t, url: roster.t.bareUrl },
+    barePath: "/bare-json",
+  };
 }
 
 const ROUNDS = Number(process.env.BENCH_POLIS_ROUNDS ?? 4);
@@ -95,8 +132,21 @@ async function alternate(contenders: readonly Contender[], log: (line: string) =
     c.barePath
       ? [{ name: "GET /Users/{id}", url: c.t.url, seconds, next: () => ({ path: c.barePath as string }) }]
       : [
-          { name: "GET /Users/{id}", url: c.t.url, headers: c.headers, seconds, next: () => ({ path: `${c.t.base}/Users/${c.ids[Math.floor(Math.random() * c.ids.length)]}` }) },
-          { name: "POST /Users", url: c.t.url, headers: c.headers, method: "POST", seconds, next: () => ({ path: `${c.t.base}/Users`, body: userBody(created++) }) },
+          {
+            name: "GET /Users/{id}",
+            url: c.t.url,
+            headers: c.headers,
+            seconds,
+            next: () => ({ path: `${c.t.base}/Users/${c.ids[Math.floor(Math.random() * c.ids.length)]}` }),
+          },
+          {
+            name: "POST /Users",
+            url: c.t.url,
+            headers: c.headers,
+            method: "POST",
+            seconds,
+            next: () => ({ path: `${c.t.base}/Users`, body: userBody(created++) }),
+          },
         ];
   // Unmeasured warm-up: each server's JIT and lazily compiled routes, so no one pays them in a window.
   for (const c of contenders) for (const spec of specs(c)) await measure({ ...spec, seconds: 1 });
@@ -126,7 +176,10 @@ async function alternate(contenders: readonly Contender[], log: (line: string) =
       p99Ms: Math.max(...list.map((w) => w.figure.p99Ms)),
       errors: list.reduce((a, w) => a + w.figure.errors, 0),
       requests,
-      cpuMicros: perRequest(requests, list.reduce((a, w) => a + w.cpuMicros, 0)),
+      cpuMicros: perRequest(
+        requests,
+        list.reduce((a, w) => a + w.cpuMicros, 0),
+      ),
     });
   }
   return figures;
@@ -137,11 +190,16 @@ async function alternate(contenders: readonly Contender[], log: (line: string) =
  * PostgreSQL: Roster and Polis, alternating. Every server of a block runs while the block is
  * measured, idle when it is not its turn. Ratios are what to read: the machine's load moves req/s.
  */
-export async function runPolisSideBySide(dialects: readonly Dialect[], log: (line: string) => void): Promise<SideFigure[]> {
+export async function runPolisSideBySide(
+  dialects: readonly Dialect[],
+  log: (line: string) => void,
+): Promise<SideFigure[]> {
   const folder = ensurePolis(log);
   const figures: SideFigure[] = [];
   for (const dialect of dialects) {
-    log(`  ${dialect}: Roster${dialect === "sqlite" ? ", Polis on SQLite, Polis in memory and the bare route" : " and Polis"}`);
+    log(
+      `  ${dialect}: Roster${dialect === "sqlite" ? ", Polis on SQLite, Polis in memory and the bare route" : " and Polis"}`,
+    );
     figures.push(
       ...(await withBenchServer(dialect, 0, async (rt, rc) =>
         withServerProcess(POLIS_SERVER, [folder, dialect], async (pt, pc) => {
@@ -149,7 +207,9 @@ export async function runPolisSideBySide(dialects: readonly Dialect[], log: (lin
           const polis = await contender("Polis", dialect, pt, pc);
           if (dialect !== "sqlite") return alternate([roster, polis], log);
           const bare = await bareBeside(roster);
-          return withServerProcess(POLIS_SERVER, [folder, "memory"], async (mt, mc) => alternate([roster, polis, await contender("Polis", "memory", mt, mc), bare], log));
+          return withServerProcess(POLIS_SERVER, [folder, "memory"], async (mt, mc) =>
+            alternate([roster, polis, await contender("Polis", "memory", mt, mc), bare], log),
+          );
         }),
       )),
     );

@@ -26,7 +26,11 @@ interface PolisRequest {
 }
 interface Polis {
   directorySyncController: {
-    directories: { create(params: Record<string, unknown>): Promise<{ data: { id: string; scim: { secret: string } } | null; error: unknown }> };
+    directories: {
+      create(
+        params: Record<string, unknown>,
+      ): Promise<{ data: { id: string; scim: { secret: string } } | null; error: unknown }>;
+    };
     requests: { handle(request: PolisRequest): Promise<{ status: number; data: unknown }> };
   };
   close?: () => Promise<void>;
@@ -50,9 +54,20 @@ else if (storage === "sqlite") {
 }
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-const polis = await jackson.default({ externalUrl: "http://127.0.0.1", samlPath: "/api/oauth/saml", db, noAnalytics: true, logger: quiet });
+const polis = await jackson.default({
+  externalUrl: "http://127.0.0.1",
+  samlPath: "/api/oauth/saml",
+  db,
+  noAnalytics: true,
+  logger: quiet,
+});
 const dsync = polis.directorySyncController;
-const created = await dsync.directories.create({ name: "Bench", tenant: "bench.example", product: "bench", type: "generic-scim-v2" });
+const created = await dsync.directories.create({
+  name: "Bench",
+  tenant: "bench.example",
+  product: "bench",
+  type: "generic-scim-v2",
+});
 if (!created.data) throw new Error(`Polis did not create the directory: ${JSON.stringify(created.error)}`);
 const directory = created.data;
 const base = `/api/scim/v2.0/${directory.id}`;
@@ -82,7 +97,11 @@ const server = createServer(async (req, res) => {
       resourceType: resourceType ?? "",
       resourceId: resourceId || undefined,
       apiSecret: auth.startsWith("Bearer ") ? auth.slice(7) : null,
-      query: { ...(count ? { count: Number(count) } : {}), ...(startIndex ? { startIndex: Number(startIndex) } : {}), ...(url.searchParams.get("filter") ? { filter: url.searchParams.get("filter") ?? "" } : {}) },
+      query: {
+        ...(count ? { count: Number(count) } : {}),
+        ...(startIndex ? { startIndex: Number(startIndex) } : {}),
+        ...(url.searchParams.get("filter") ? { filter: url.searchParams.get("filter") ?? "" } : {}),
+      },
     });
     res.writeHead(result.status, { "content-type": "application/scim+json" });
     res.end(JSON.stringify(result.data));
@@ -95,7 +114,15 @@ await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const address = server.address();
 const port = typeof address === "object" && address ? address.port : 0;
 
-const target: BenchTarget = { url: `http://127.0.0.1:${port}`, bareUrl: "", token: directory.scim.secret, base, userIds: [], groupId: "", seedSeconds: 0 };
+const target: BenchTarget = {
+  url: `http://127.0.0.1:${port}`,
+  bareUrl: "",
+  token: directory.scim.secret,
+  base,
+  userIds: [],
+  groupId: "",
+  seedSeconds: 0,
+};
 let mark = { at: performance.now(), cpu: process.cpuUsage() };
 process.send?.({ type: "ready", target });
 process.on("message", async (message: { type?: string }) => {

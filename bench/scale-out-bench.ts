@@ -1,6 +1,11 @@
 // How far one PostgreSQL primary goes: SCIM creates and GETs through one `roster serve` process,
 // then the same load split over two processes on the same database, measured in one run.
-import { PROCESS_ADMIN_KEY, processEnv, type ServerProcess, startServerProcess } from "../test/support/server-process.js";
+import {
+  PROCESS_ADMIN_KEY,
+  processEnv,
+  type ServerProcess,
+  startServerProcess,
+} from "../test/support/server-process.js";
 import { createTestDatabase } from "../test/support/databases.js";
 import { type Figure, measure } from "./measure.js";
 
@@ -16,7 +21,11 @@ export interface ScaleOutFigure {
 }
 
 async function post(server: ServerProcess, path: string, body: unknown): Promise<any> {
-  const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${PROCESS_ADMIN_KEY}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${PROCESS_ADMIN_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${path} answered ${res.status}`);
   return res.json();
 }
@@ -35,7 +44,10 @@ async function creates(servers: readonly ServerProcess[], directory: { id: strin
         headers: { authorization: `Bearer ${directory.token}`, "content-type": "application/scim+json" },
         next: () => {
           const userName = `u${process.pid}-${serial++}@scale.bench`;
-          return { path: `/scim/v2/${directory.id}/Users`, body: JSON.stringify({ schemas: [USER], userName, emails: [{ value: userName, primary: true }] }) };
+          return {
+            path: `/scim/v2/${directory.id}/Users`,
+            body: JSON.stringify({ schemas: [USER], userName, emails: [{ value: userName, primary: true }] }),
+          };
         },
       }),
     ),
@@ -72,8 +84,18 @@ export async function runScaleOutBench(): Promise<ScaleOutFigure[]> {
   const database = await createTestDatabase("postgres");
   const servers: ServerProcess[] = [];
   try {
-    servers.push(await startServerProcess(processEnv(database.config, { LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000" }), 120_000));
-    servers.push(await startServerProcess(processEnv(database.config, { LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000" }), 120_000));
+    servers.push(
+      await startServerProcess(
+        processEnv(database.config, { LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000" }),
+        120_000,
+      ),
+    );
+    servers.push(
+      await startServerProcess(
+        processEnv(database.config, { LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000" }),
+        120_000,
+      ),
+    );
     const [first] = servers as [ServerProcess, ServerProcess];
     const org = await post(first, "/organizations", { name: "Bench" });
     const created = await post(first, "/directories", { organization_id: org.id, name: "IdP", type: "okta scim v2.0" });

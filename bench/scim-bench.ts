@@ -15,7 +15,12 @@ export interface BenchRun {
 }
 
 /** Asks the server process for one reply of `type` to `message`. */
-export function ask<T>(child: ChildProcess, message: object, type: string, pick: (m: Record<string, unknown>) => T): Promise<T> {
+export function ask<T>(
+  child: ChildProcess,
+  message: object,
+  type: string,
+  pick: (m: Record<string, unknown>) => T,
+): Promise<T> {
   return new Promise((resolve) => {
     const listener = (m: Record<string, unknown>) => {
       if (m.type !== type) return;
@@ -31,7 +36,11 @@ export function ask<T>(child: ChildProcess, message: object, type: string, pick:
  * Runs a measure and reads the server process's CPU time over it. CPU time per request is what
  * to compare between runs: the machine is shared, so req/s moves with everyone else's load.
  */
-export async function withServerCpu(child: ChildProcess, name: string, run: () => Promise<Figure>): Promise<{ figure: Figure; cpu: ServerCpu }> {
+export async function withServerCpu(
+  child: ChildProcess,
+  name: string,
+  run: () => Promise<Figure>,
+): Promise<{ figure: Figure; cpu: ServerCpu }> {
   await ask(child, { type: "begin" }, "begun", () => undefined);
   const figure = await run();
   const cpu = await ask(child, { type: "end", measure: name }, "cpu", (m) => m.cpu as ServerCpu);
@@ -41,12 +50,20 @@ export async function withServerCpu(child: ChildProcess, name: string, run: () =
 const perRequest = (f: Figure, cpu: ServerCpu) => cpu.cpuMicros / Math.max(1, f.requests);
 
 /** Starts a seeded Roster in a child process and hands its address to `work`; always stops it. */
-export function withBenchServer<T>(dialect: Dialect, users: number, work: (target: BenchTarget, child: ChildProcess) => Promise<T>): Promise<T> {
+export function withBenchServer<T>(
+  dialect: Dialect,
+  users: number,
+  work: (target: BenchTarget, child: ChildProcess) => Promise<T>,
+): Promise<T> {
   return withServerProcess(SERVER, [dialect, String(users)], work);
 }
 
 /** Forks a bench server script (which answers `ready`, `begin`/`end` and `stop`), hands its target to `work`; always stops it. */
-export async function withServerProcess<T>(script: string, args: string[], work: (target: BenchTarget, child: ChildProcess) => Promise<T>): Promise<T> {
+export async function withServerProcess<T>(
+  script: string,
+  args: string[],
+  work: (target: BenchTarget, child: ChildProcess) => Promise<T>,
+): Promise<T> {
   const child = fork(script, args, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   try {
     const target = await new Promise<BenchTarget>((resolve, reject) => {
@@ -86,11 +103,25 @@ export async function runScimBench(dialect: Dialect, log: (line: string) => void
       cpu.set(figure.name, used);
       return figure;
     };
-    const bare = await timed({ name: "bare Fastify route", url: t.bareUrl, seconds: SECONDS, next: () => ({ path: "/bare" }) });
+    const bare = await timed({
+      name: "bare Fastify route",
+      url: t.bareUrl,
+      seconds: SECONDS,
+      next: () => ({ path: "/bare" }),
+    });
     // BENCH_MEASURES=get,post,… runs only those (the bare route always runs).
     const only = process.env.BENCH_MEASURES?.split(",");
     const specs: [key: string, spec: Parameters<typeof measure>[0]][] = [
-      ["get", { name: "GET /Users/{id}", url: t.url, headers, seconds: SECONDS, next: () => ({ path: `${t.base}/Users/${pick()}` }) }],
+      [
+        "get",
+        {
+          name: "GET /Users/{id}",
+          url: t.url,
+          headers,
+          seconds: SECONDS,
+          next: () => ({ path: `${t.base}/Users/${pick()}` }),
+        },
+      ],
       [
         "post",
         {
@@ -101,7 +132,14 @@ export async function runScimBench(dialect: Dialect, log: (line: string) => void
           seconds: SECONDS,
           next: () => {
             const n = created++;
-            return { path: `${t.base}/Users`, body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: `new-${n}@bench.example`, emails: [{ value: `new-${n}@bench.example`, type: "work", primary: true }] }) };
+            return {
+              path: `${t.base}/Users`,
+              body: JSON.stringify({
+                schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                userName: `new-${n}@bench.example`,
+                emails: [{ value: `new-${n}@bench.example`, type: "work", primary: true }],
+              }),
+            };
           },
         },
       ],
@@ -112,7 +150,9 @@ export async function runScimBench(dialect: Dialect, log: (line: string) => void
           url: t.url,
           headers,
           seconds: SECONDS,
-          next: () => ({ path: `${t.base}/Users?filter=${encodeURIComponent(`userName eq "user-${Math.floor(Math.random() * USERS)}@bench.example"`)}` }),
+          next: () => ({
+            path: `${t.base}/Users?filter=${encodeURIComponent(`userName eq "user-${Math.floor(Math.random() * USERS)}@bench.example"`)}`,
+          }),
         },
       ],
       [
@@ -125,8 +165,14 @@ export async function runScimBench(dialect: Dialect, log: (line: string) => void
           connections: 1,
           seconds: SECONDS,
           next: () => {
-            const op = toggle++ % 2 === 0 ? { op: "add", path: "members", value: [{ value: outsider }] } : { op: "remove", path: `members[value eq "${outsider}"]` };
-            return { path: `${t.base}/Groups/${t.groupId}`, body: JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [op] }) };
+            const op =
+              toggle++ % 2 === 0
+                ? { op: "add", path: "members", value: [{ value: outsider }] }
+                : { op: "remove", path: `members[value eq "${outsider}"]` };
+            return {
+              path: `${t.base}/Groups/${t.groupId}`,
+              body: JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [op] }),
+            };
           },
         },
       ],
@@ -137,7 +183,9 @@ export async function runScimBench(dialect: Dialect, log: (line: string) => void
           url: t.url,
           headers,
           seconds: SECONDS,
-          next: () => ({ path: `${t.base}/Users?startIndex=${1 + Math.floor((Math.random() * USERS) / 100) * 100}&count=100` }),
+          next: () => ({
+            path: `${t.base}/Users?startIndex=${1 + Math.floor((Math.random() * USERS) / 100) * 100}&count=100`,
+          }),
         },
       ],
     ];
@@ -148,13 +196,20 @@ export async function runScimBench(dialect: Dialect, log: (line: string) => void
     for (const f of [bare, ...figures]) {
       const used = cpu.get(f.name) as ServerCpu;
       const micros = perRequest(f, used);
-      log(`    ${f.name.padEnd(42)}${`${Math.round(micros)} µs`.padStart(12)}${`${(micros / bareCpu).toFixed(1)}× bare`.padStart(12)}${`${Math.round((used.cpuMicros / 1e4) / used.seconds)} % CPU`.padStart(10)}`);
+      log(
+        `    ${f.name.padEnd(42)}${`${Math.round(micros)} µs`.padStart(12)}${`${(micros / bareCpu).toFixed(1)}× bare`.padStart(12)}${`${Math.round(used.cpuMicros / 1e4 / used.seconds)} % CPU`.padStart(10)}`,
+      );
     }
     return { dialect, bare, figures };
   });
 }
 
 async function createOutsider(t: BenchTarget, headers: Record<string, string>): Promise<string> {
-  const res = await fetch(`${t.url}${t.base}/Users`, { method: "POST", headers, body: JSON.stringify({ userName: "outsider@bench.example" }), signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${t.url}${t.base}/Users`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ userName: "outsider@bench.example" }),
+    signal: AbortSignal.timeout(10_000),
+  });
   return ((await res.json()) as { id: string }).id;
 }

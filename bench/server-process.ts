@@ -40,13 +40,19 @@ type Message = { type?: "stop" | "begin" | "end" | "bare-json"; measure?: string
 const dialect = process.argv[2] as Dialect;
 const users = Number(process.argv[3]);
 const database = await createTestDatabase(dialect);
-const config = { ...loadConfig({ LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000", ROSTER_RATE_LIMIT_API: "100000000" }), database: database.config };
+const config = {
+  ...loadConfig({ LOG_LEVEL: "silent", ROSTER_RATE_LIMIT_SCIM: "100000000", ROSTER_RATE_LIMIT_API: "100000000" }),
+  database: database.config,
+};
 const storage = openStorage(database.config);
 await migrateToLatest(storage);
 await ensureAdminKey(storage.db, undefined);
 const deps: Deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), config };
 const org = await createOrganizationService(deps).create({ name: "Bench" });
-const dir = await createDirectoryService(deps).create({ organization_id: org.id, name: "Bench", type: "generic scim v2.0" }, null);
+const dir = await createDirectoryService(deps).create(
+  { organization_id: org.id, name: "Bench", type: "generic scim v2.0" },
+  null,
+);
 const started = Date.now();
 const { userIds, groupId } = await seedDirectory(storage.db, dialect, dir.id, org.id, users);
 const seedSeconds = (Date.now() - started) / 1000;
@@ -60,7 +66,16 @@ let sameJson: unknown = {};
 bare.get("/bare-json", async () => sameJson);
 const bareUrl = await bare.listen({ host: "127.0.0.1", port: 0 });
 
-const target: BenchTarget = { url, bareUrl, token: dir.scim?.token ?? "", base: `/scim/v2/${dir.id}`, userIds: userIds.slice(0, 20_000), groupId, seedSeconds, ...(database.config.kind === "postgres" ? { database: new URL(database.config.url).pathname.slice(1) } : {}) };
+const target: BenchTarget = {
+  url,
+  bareUrl,
+  token: dir.scim?.token ?? "",
+  base: `/scim/v2/${dir.id}`,
+  userIds: userIds.slice(0, 20_000),
+  groupId,
+  seedSeconds,
+  ...(database.config.kind === "postgres" ? { database: new URL(database.config.url).pathname.slice(1) } : {}),
+};
 // BENCH_CPU_PROF=<dir>: a CPU profile of the server per measure, as <dir>/scim-<dialect>-<measure>.cpuprofile.
 const profileDir = process.env.BENCH_CPU_PROF;
 const inspector = profileDir ? new Session() : null;
@@ -80,7 +95,10 @@ async function end(measure: string): Promise<ServerCpu> {
   const seconds = (performance.now() - mark.at) / 1000;
   if (inspector && profileDir) {
     const { profile } = await inspector.post("Profiler.stop");
-    writeFileSync(join(profileDir, `scim-${dialect}-${measure.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}.cpuprofile`), JSON.stringify(profile));
+    writeFileSync(
+      join(profileDir, `scim-${dialect}-${measure.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}.cpuprofile`),
+      JSON.stringify(profile),
+    );
   }
   return { cpuMicros: cpu.user + cpu.system, seconds };
 }

@@ -12,7 +12,13 @@ export interface SyncFigure {
   readonly counts: Record<string, number>;
   readonly groupCounts: Record<string, number>;
   readonly peakRssMb: number;
-  readonly probes: { readonly count: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number; readonly errors: number };
+  readonly probes: {
+    readonly count: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+    readonly maxMs: number;
+    readonly errors: number;
+  };
   readonly state: string;
 }
 
@@ -29,9 +35,15 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Starts the sync bench server in a child process and hands it to `work`; always stops it. */
-export async function withSyncBenchServer<T>(dialect: Dialect, work: (server: SyncBenchServer) => Promise<T>): Promise<T> {
+export async function withSyncBenchServer<T>(
+  dialect: Dialect,
+  work: (server: SyncBenchServer) => Promise<T>,
+): Promise<T> {
   // Compiled and on plain node, so its peak RSS is what a production process would show.
-  const child = fork(compiledBenchFile("bench/sync-server-process.ts"), [dialect], { execArgv: ["--expose-gc", ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(compiledBenchFile("bench/sync-server-process.ts"), [dialect], {
+    execArgv: ["--expose-gc", ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : [])],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const ask = (type: string) =>
     new Promise<number>((resolve) => {
       const onMessage = (m: { type?: string; peakRss?: number }) => {
@@ -57,7 +69,10 @@ export async function withSyncBenchServer<T>(dialect: Dialect, work: (server: Sy
     async function request(method: string, path: string, body?: unknown) {
       const res = await fetch(`${target.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${target.adminKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: {
+          authorization: `Bearer ${target.adminKey}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
@@ -75,7 +90,10 @@ export async function withSyncBenchServer<T>(dialect: Dialect, work: (server: Sy
         const id = target.probeUserIds[k++ % target.probeUserIds.length];
         const started = performance.now();
         try {
-          const res = await fetch(`${target.url}${target.scimBase}/Users/${id}`, { headers: { authorization: `Bearer ${target.scimToken}` }, signal: AbortSignal.timeout(10_000) });
+          const res = await fetch(`${target.url}${target.scimBase}/Users/${id}`, {
+            headers: { authorization: `Bearer ${target.scimToken}` },
+            signal: AbortSignal.timeout(10_000),
+          });
           await res.arrayBuffer();
           if (res.status !== 200) errors++;
         } catch {
@@ -121,7 +139,13 @@ export async function withSyncBenchServer<T>(dialect: Dialect, work: (server: Sy
         counts: run.counts as Record<string, number>,
         groupCounts: run.group_counts as Record<string, number>,
         peakRssMb: Math.round(peakRss / 1024 / 1024),
-        probes: { count: sorted.length, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0), errors },
+        probes: {
+          count: sorted.length,
+          p50Ms: round(percentile(sorted, 50)),
+          p99Ms: round(percentile(sorted, 99)),
+          maxMs: round(sorted.at(-1) ?? 0),
+          errors,
+        },
         state: String(run.state),
       };
     }
@@ -148,7 +172,12 @@ export const SYNC_GROUPS = Number(process.env.BENCH_SYNC_GROUPS ?? 1_000);
 export async function runSyntheticSyncBench(dialect: Dialect): Promise<SyncFigure[]> {
   return withSyncBenchServer(dialect, async (server) => {
     const config = { users: SYNC_USERS, groups: SYNC_GROUPS, max_removal_percent: 100 };
-    const created = await server.request("POST", "/directories", { organization_id: server.target.organizationId, name: "Generated", type: "csv", connector: config });
+    const created = await server.request("POST", "/directories", {
+      organization_id: server.target.organizationId,
+      name: "Generated",
+      type: "csv",
+      connector: config,
+    });
     if (created.status !== 201) throw new Error(`directory create failed: ${JSON.stringify(created.json)}`);
     const dirId = String(created.json.id);
     const full = await server.measureRun(`full: ${SYNC_USERS} users, ${SYNC_GROUPS} groups`, dirId, {});
@@ -168,12 +197,25 @@ export async function runLdapSyncBench(dialect: Dialect, print: (line: string) =
   const { userDn } = await import("../test/support/directory-ldif.js");
   const { Attribute, Change } = await import("ldapts");
   const loadStarted = performance.now();
-  const slapd = await startSlapd({ directory: { users: SYNC_USERS, groups: SYNC_GROUPS, membersPerGroup: 200, nestEvery: 10 } });
+  const slapd = await startSlapd({
+    directory: { users: SYNC_USERS, groups: SYNC_GROUPS, membersPerGroup: 200, nestEvery: 10 },
+  });
   print(`  slapd loaded with ${SYNC_USERS} users in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
   try {
     return await withSyncBenchServer(dialect, async (server) => {
-      const connector = { ...slapdConnector(slapd, { timeout_ms: 60_000, ...(process.env.BENCH_LDAP_PAGE ? { page_size: Number(process.env.BENCH_LDAP_PAGE) } : {}) }), max_removal_percent: 100 };
-      const created = await server.request("POST", "/directories", { organization_id: server.target.organizationId, name: "LDAP", type: "ldap", connector });
+      const connector = {
+        ...slapdConnector(slapd, {
+          timeout_ms: 60_000,
+          ...(process.env.BENCH_LDAP_PAGE ? { page_size: Number(process.env.BENCH_LDAP_PAGE) } : {}),
+        }),
+        max_removal_percent: 100,
+      };
+      const created = await server.request("POST", "/directories", {
+        organization_id: server.target.organizationId,
+        name: "LDAP",
+        type: "ldap",
+        connector,
+      });
       if (created.status !== 201) throw new Error(`directory create failed: ${JSON.stringify(created.json)}`);
       const dirId = String(created.json.id);
       const full = await server.measureRun(`LDAP full: ${SYNC_USERS} users, ${SYNC_GROUPS} groups`, dirId, {});
@@ -183,7 +225,10 @@ export async function runLdapSyncBench(dialect: Dialect, print: (line: string) =
       try {
         const changed = Math.max(1, Math.floor(SYNC_USERS / 100));
         for (let i = 0; i < changed; i++) {
-          await admin.modify(userDn(i * 100), new Change({ operation: "replace", modification: new Attribute({ type: "title", values: ["Changed"] }) }));
+          await admin.modify(
+            userDn(i * 100),
+            new Change({ operation: "replace", modification: new Attribute({ type: "title", values: ["Changed"] }) }),
+          );
         }
       } finally {
         await admin.unbind();

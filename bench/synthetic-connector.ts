@@ -42,7 +42,15 @@ export function syntheticConnector(): ConnectorKind {
           for (let g = 0; g < groups; g++) {
             const memberIdpIds: string[] = [];
             for (let i = g; i < users; i += groups) memberIdpIds.push(`uid=user${i},ou=people,dc=example,dc=test`);
-            yield { kind: "record", record: { name: `group${g}`, idpId: `cn=group${g},ou=groups,dc=example,dc=test`, rawAttributes: { cn: `group${g}` }, memberIdpIds } };
+            yield {
+              kind: "record",
+              record: {
+                name: `group${g}`,
+                idpId: `cn=group${g},ou=groups,dc=example,dc=test`,
+                rawAttributes: { cn: `group${g}` },
+                memberIdpIds,
+              },
+            };
           }
         },
         async findUser(username) {

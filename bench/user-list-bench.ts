@@ -17,15 +17,26 @@ export async function runUserListBench(dialect: Dialect, print: (line: string) =
   const USERS = LIST_USERS;
   const t = await createTestApp(dialect);
   const { orgId, key } = await createOrgWithKey(t.app, "Bench");
-  const made = await t.app.inject({ method: "POST", url: "/directories", headers: bearer(key), payload: { name: "Bench", type: "okta scim v2.0" } });
+  const made = await t.app.inject({
+    method: "POST",
+    url: "/directories",
+    headers: bearer(key),
+    payload: { name: "Bench", type: "okta scim v2.0" },
+  });
   const directoryId = made.json().id as string;
   await seedDirectory(t.storage.db, dialect, directoryId, orgId, USERS);
   // Every tenth user inactive, as a directory with leavers has.
-  await sql`update directory_users set state = 'inactive' where directory_id = ${directoryId} and cast(substr(idp_id, 5) as integer) % 10 = 0`.execute(t.storage.db);
+  await sql`update directory_users set state = 'inactive' where directory_id = ${directoryId} and cast(substr(idp_id, 5) as integer) % 10 = 0`.execute(
+    t.storage.db,
+  );
   await (dialect === "postgres" ? sql`vacuum analyze` : sql`analyze`).execute(t.storage.db);
 
   const get = async (query: string) => {
-    const res = await t.app.inject({ method: "GET", url: `/directory_users?directory=${directoryId}&limit=100&${query}`, headers: bearer(key) });
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/directory_users?directory=${directoryId}&limit=100&${query}`,
+      headers: bearer(key),
+    });
     if (res.statusCode !== 200) throw new Error(res.body);
     return res.json() as { data: unknown[]; list_metadata: { after: string | null } };
   };
@@ -45,7 +56,9 @@ export async function runUserListBench(dialect: Dialect, print: (line: string) =
     ["search + state, 1 match", "search=user-99990@&state=inactive"],
     ["search, no user matches", "search=nobody-has-this"],
   ];
-  print(`\n${dialect}: GET /directory_users, limit 100, ${USERS.toLocaleString("en")} users in the directory (in-process, no HTTP)`);
+  print(
+    `\n${dialect}: GET /directory_users, limit 100, ${USERS.toLocaleString("en")} users in the directory (in-process, no HTTP)`,
+  );
   print(`${"query".padEnd(40)}${"rows".padStart(6)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}`);
   for (const [name, query] of measures) {
     const times: number[] = [];
@@ -56,7 +69,9 @@ export async function runUserListBench(dialect: Dialect, print: (line: string) =
       times.push(performance.now() - start);
     }
     times.sort((a, b) => a - b);
-    print(`${name.padEnd(40)}${String(rows).padStart(6)}${quantile(times, 0.5).toFixed(1).padStart(9)}${quantile(times, 0.95).toFixed(1).padStart(9)}`);
+    print(
+      `${name.padEnd(40)}${String(rows).padStart(6)}${quantile(times, 0.5).toFixed(1).padStart(9)}${quantile(times, 0.95).toFixed(1).padStart(9)}`,
+    );
   }
   await t.close();
 }

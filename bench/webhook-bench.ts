@@ -71,7 +71,10 @@ function cpuTimes(): { busy: number; total: number } {
 class BenchChild {
   private readonly child: ChildProcess;
   private next = 0;
-  private readonly waiting = new Map<number, { resolve: (m: Record<string, unknown>) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (m: Record<string, unknown>) => void; reject: (e: Error) => void }
+  >();
   readonly ready: Promise<Record<string, unknown>>;
 
   constructor(file: string, args: string[]) {
@@ -163,11 +166,16 @@ class Receipts {
 
   /** First receipts of `dsync.user.created` events whose userName starts with `prefix-`. */
   created(prefix: string): Receipt[] {
-    return [...this.first.values()].filter((r) => r.event === "dsync.user.created" && r.username.startsWith(`${prefix}-`));
+    return [...this.first.values()].filter(
+      (r) => r.event === "dsync.user.created" && r.username.startsWith(`${prefix}-`),
+    );
   }
 
   duplicates(prefix: string): number {
-    return this.all.filter((r) => r.event === "dsync.user.created" && r.username.startsWith(`${prefix}-`)).length - this.created(prefix).length;
+    return (
+      this.all.filter((r) => r.event === "dsync.user.created" && r.username.startsWith(`${prefix}-`)).length -
+      this.created(prefix).length
+    );
   }
 }
 
@@ -185,13 +193,26 @@ function percentiles(values: number[]): { p50: number | null; p99: number | null
 function latencies(receipts: readonly Receipt[]) {
   const fromMark = percentiles(receipts.map((r) => r.at - markOf(r.username)));
   const fromCreated = percentiles(receipts.map((r) => r.at - r.createdAt));
-  return { p50Ms: fromMark.p50, p99Ms: fromMark.p99, fromCreatedP50Ms: fromCreated.p50, fromCreatedP99Ms: fromCreated.p99 };
+  return {
+    p50Ms: fromMark.p50,
+    p99Ms: fromMark.p99,
+    fromCreatedP50Ms: fromCreated.p50,
+    fromCreatedP99Ms: fromCreated.p99,
+  };
 }
 
-async function api(target: WebhookBenchTarget, method: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+async function api(
+  target: WebhookBenchTarget,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<Record<string, unknown>> {
   const res = await fetch(`${target.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${target.adminKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      authorization: `Bearer ${target.adminKey}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(10_000),
   });
@@ -213,7 +234,11 @@ async function createUsers(target: WebhookBenchTarget, prefix: string, count: nu
       const res = await fetch(`${target.url}${target.base}/Users`, {
         method: "POST",
         headers,
-        body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName, emails: [{ value: `${prefix}-${n}@bench.example`, type: "work", primary: true }] }),
+        body: JSON.stringify({
+          schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+          userName,
+          emails: [{ value: `${prefix}-${n}@bench.example`, type: "work", primary: true }],
+        }),
         signal: AbortSignal.timeout(10_000),
       }).catch(() => null);
       if (res?.status === 201) ids.push(((await res.json()) as { id: string }).id);
@@ -302,7 +327,8 @@ export async function runWebhookBench(dialect: Dialect, log: (line: string) => v
 
     // 3. Backlog: the endpoint disabled while as many users are created, then enabled: pure delivery throughput.
     const extra: string[] = [];
-    for (let k = 2; k <= BACKLOG_ENDPOINTS; k++) extra.push(String((await api(target, "POST", "/webhook_endpoints", { url: `${receiverReady.url}/${k}` })).id));
+    for (let k = 2; k <= BACKLOG_ENDPOINTS; k++)
+      extra.push(String((await api(target, "POST", "/webhook_endpoints", { url: `${receiverReady.url}/${k}` })).id));
     for (const id of [endpointId, ...extra]) await api(target, "PATCH", `/webhook_endpoints/${id}`, { enabled: false });
     const backlogIds = await createUsers(target, "backlog", BURST_USERS);
     const backlogDeliveries = backlogIds.length * BACKLOG_ENDPOINTS;
@@ -338,7 +364,14 @@ export async function runWebhookBench(dialect: Dialect, log: (line: string) => v
     await begin("load");
     const windowStart = wallNow();
     const beside = await Promise.all([
-      measure({ name: "GET /Users/{id} (beside)", url: target.url, headers, connections: 5, seconds: LOAD_SECONDS, next: () => ({ path: `${target.base}/Users/${pick()}` }) }),
+      measure({
+        name: "GET /Users/{id} (beside)",
+        url: target.url,
+        headers,
+        connections: 5,
+        seconds: LOAD_SECONDS,
+        next: () => ({ path: `${target.base}/Users/${pick()}` }),
+      }),
       measure({
         name: "POST /Users (beside)",
         url: target.url,
@@ -348,7 +381,14 @@ export async function runWebhookBench(dialect: Dialect, log: (line: string) => v
         seconds: LOAD_SECONDS,
         next: () => {
           const n = created++;
-          return { path: `${target.base}/Users`, body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: markedUserName("load", n), emails: [{ value: `load-${n}@bench.example`, type: "work", primary: true }] }) };
+          return {
+            path: `${target.base}/Users`,
+            body: JSON.stringify({
+              schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+              userName: markedUserName("load", n),
+              emails: [{ value: `load-${n}@bench.example`, type: "work", primary: true }],
+            }),
+          };
         },
       }),
     ]);

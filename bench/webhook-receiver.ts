@@ -14,10 +14,28 @@ const server = createServer((req, res) => {
     // Answer first, as a receiver that queues its work would.
     res.writeHead(200, { "content-type": "text/plain" }).end("ok");
     try {
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { event: string; created_at: string; data?: { username?: string } };
-      fresh.push({ id: String(req.headers["webhook-id"] ?? ""), path: req.url ?? "", event: body.event, at, createdAt: Date.parse(body.created_at), username: body.data?.username ?? "" });
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        event: string;
+        created_at: string;
+        data?: { username?: string };
+      };
+      fresh.push({
+        id: String(req.headers["webhook-id"] ?? ""),
+        path: req.url ?? "",
+        event: body.event,
+        at,
+        createdAt: Date.parse(body.created_at),
+        username: body.data?.username ?? "",
+      });
     } catch {
-      fresh.push({ id: String(req.headers["webhook-id"] ?? ""), path: req.url ?? "", event: "unparsable", at, createdAt: Number.NaN, username: "" });
+      fresh.push({
+        id: String(req.headers["webhook-id"] ?? ""),
+        path: req.url ?? "",
+        event: "unparsable",
+        at,
+        createdAt: Number.NaN,
+        username: "",
+      });
     }
   });
 });

@@ -58,7 +58,12 @@ function countCalls(proto: Record<string, unknown>, methods: readonly string[]):
   }
 }
 const probe = new SQLite(":memory:");
-countCalls(Object.getPrototypeOf(probe.prepare("select 1")) as Record<string, unknown>, ["run", "all", "get", "iterate"]);
+countCalls(Object.getPrototypeOf(probe.prepare("select 1")) as Record<string, unknown>, [
+  "run",
+  "all",
+  "get",
+  "iterate",
+]);
 probe.close();
 countCalls(pg.Client.prototype as unknown as Record<string, unknown>, ["query"]);
 
@@ -80,9 +85,18 @@ const config = {
   database: database.config,
 };
 const server = await startServer(config);
-const deps: Deps = { db: server.storage.db, caps: server.storage.caps, clock: systemClock, ids: createIdGenerator(), config };
+const deps: Deps = {
+  db: server.storage.db,
+  caps: server.storage.caps,
+  clock: systemClock,
+  ids: createIdGenerator(),
+  config,
+};
 const org = await createOrganizationService(deps).create({ name: "Bench" });
-const dir = await createDirectoryService(deps).create({ organization_id: org.id, name: "Bench", type: "generic scim v2.0" }, null);
+const dir = await createDirectoryService(deps).create(
+  { organization_id: org.id, name: "Bench", type: "generic scim v2.0" },
+  null,
+);
 
 let mark = { at: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), statements };
 
@@ -96,7 +110,8 @@ function usage(): ServerUsage {
   return { seconds, cpu: cpuMicros / 1e6 / seconds, eventLoop: elu.utilization, statements: ran };
 }
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 async function attemptStats(): Promise<AttemptStats> {
   const rows = await server.storage.db
@@ -129,7 +144,11 @@ async function attemptStats(): Promise<AttemptStats> {
 }
 
 async function userCreatedEvents(): Promise<number> {
-  const row = await server.storage.db.selectFrom("events").select((eb) => eb.fn.countAll<number>().as("n")).where("event", "=", "dsync.user.created").executeTakeFirst();
+  const row = await server.storage.db
+    .selectFrom("events")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("event", "=", "dsync.user.created")
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
@@ -160,30 +179,49 @@ async function skippedEvents(): Promise<SkippedEvent[]> {
     .selectFrom("events as e")
     .select(["e.seq", "e.xact_id"])
     .where("e.event", "=", "dsync.user.created")
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom("webhook_deliveries as d").select("d.id").whereRef("d.event_id", "=", "e.id"))))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("webhook_deliveries as d").select("d.id").whereRef("d.event_id", "=", "e.id"))),
+    )
     .orderBy("e.seq")
     .limit(20)
     .execute();
   return Promise.all(
     rows.map(async (r) => {
-      const near = await db.selectFrom("events").select(["seq", "xact_id"]).where("seq", ">=", Number(r.seq) - 4).where("seq", "<=", Number(r.seq) + 4).orderBy("seq").execute();
-      return { seq: Number(r.seq), xactId: r.xact_id, neighbours: near.map((n) => ({ seq: Number(n.seq), xactId: n.xact_id })) };
+      const near = await db
+        .selectFrom("events")
+        .select(["seq", "xact_id"])
+        .where("seq", ">=", Number(r.seq) - 4)
+        .where("seq", "<=", Number(r.seq) + 4)
+        .orderBy("seq")
+        .execute();
+      return {
+        seq: Number(r.seq),
+        xactId: r.xact_id,
+        neighbours: near.map((n) => ({ seq: Number(n.seq), xactId: n.xact_id })),
+      };
     }),
   );
 }
 
-const target: WebhookBenchTarget = { url: server.url, adminKey, token: dir.scim?.token ?? "", base: `/scim/v2/${dir.id}` };
+const target: WebhookBenchTarget = {
+  url: server.url,
+  adminKey,
+  token: dir.scim?.token ?? "",
+  base: `/scim/v2/${dir.id}`,
+};
 process.send?.({ type: "ready", target });
 process.on("message", async (message: { type?: string; id?: number; phase?: string }) => {
   try {
     if (message.type === "profile-start" || message.type === "profile-stop") {
       await profile(message.phase, message.type === "profile-start");
       process.send?.({ type: "profiled", id: message.id, done: true });
-    }
-    else if (message.type === "usage") process.send?.({ type: "usage", id: message.id, usage: usage() });
-    else if (message.type === "attempts") process.send?.({ type: "attempts", id: message.id, stats: await attemptStats() });
-    else if (message.type === "skipped") process.send?.({ type: "skipped", id: message.id, events: await skippedEvents() });
-    else if (message.type === "events") process.send?.({ type: "events", id: message.id, count: await userCreatedEvents() });
+    } else if (message.type === "usage") process.send?.({ type: "usage", id: message.id, usage: usage() });
+    else if (message.type === "attempts")
+      process.send?.({ type: "attempts", id: message.id, stats: await attemptStats() });
+    else if (message.type === "skipped")
+      process.send?.({ type: "skipped", id: message.id, events: await skippedEvents() });
+    else if (message.type === "events")
+      process.send?.({ type: "events", id: message.id, count: await userCreatedEvents() });
     else if (message.type === "stop") {
       await server.close();
       await database.drop();

@@ -12,10 +12,14 @@ try {
   process.exit(0);
 }
 if (!report.vulnerabilities) {
-  console.log(`audit: the advisory service could not be asked (${report.message ?? report.error?.summary ?? "no answer"}); skipped`);
+  console.log(
+    `audit: the advisory service could not be asked (${report.message ?? report.error?.summary ?? "no answer"}); skipped`,
+  );
   process.exit(0);
 }
-const blocking = Object.values(report.vulnerabilities).filter((v) => (v.severity === "high" || v.severity === "critical") && v.fixAvailable);
+const blocking = Object.values(report.vulnerabilities).filter(
+  (v) => (v.severity === "high" || v.severity === "critical") && v.fixAvailable,
+);
 for (const v of blocking) console.log(`audit: ${v.severity} advisory in ${v.name} (${v.range}), a fix is available`);
 console.log(`audit: ${blocking.length} high or critical advisories with a fix among runtime dependencies`);
 process.exit(blocking.length ? 1 : 0);

@@ -16,7 +16,8 @@ import { fileURLToPath } from "node:url";
 
 // `--root <dir>` checks another tree (its own layers.json and src/): what the rule's test does.
 const rootFlag = process.argv.indexOf("--root");
-const root = rootFlag > 0 ? resolve(process.argv[rootFlag + 1] ?? ".") : join(dirname(fileURLToPath(import.meta.url)), "..");
+const root =
+  rootFlag > 0 ? resolve(process.argv[rootFlag + 1] ?? ".") : join(dirname(fileURLToPath(import.meta.url)), "..");
 const config = JSON.parse(readFileSync(join(root, "layers.json"), "utf8"));
 const srcRoot = join(root, config.root);
 
@@ -47,7 +48,10 @@ const DYNAMIC = /\bimport\(\s*["']([^"']+)["']\s*\)/g;
 function onlyTypeNames(clause) {
   const braces = clause.match(/^\{([\s\S]*)\}$/);
   if (!braces) return false;
-  const names = braces[1].split(",").map((name) => name.trim()).filter(Boolean);
+  const names = braces[1]
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
   return names.length > 0 && names.every((name) => name.startsWith("type "));
 }
 
@@ -96,7 +100,9 @@ for (const file of sourceFiles(srcRoot)) {
     if (to === from || !layerOf.has(to) || !layerOf.has(from)) continue;
     const enclosing = enclosingPart(to);
     if (enclosing !== null && from !== enclosing && enclosingPart(from) !== enclosing) {
-      problems.push(`${show(file)} → ${show(target)}: import of ${to} from outside ${enclosing} (only ${enclosing} may depend on it)`);
+      problems.push(
+        `${show(file)} → ${show(target)}: import of ${to} from outside ${enclosing} (only ${enclosing} may depend on it)`,
+      );
       continue;
     }
     // The part a nested part sits in opens it (storage opens its dialects).
@@ -143,7 +149,9 @@ for (const file of runtimeEdges.keys()) if (!index.has(file)) visit(file);
 
 if (problems.length > 0) {
   for (const problem of problems) console.error(problem);
-  console.error(`lint:layers: ${problems.length} problem(s); the rule is in layers.json, explained in docs/architecture.md`);
+  console.error(
+    `lint:layers: ${problems.length} problem(s); the rule is in layers.json, explained in docs/architecture.md`,
+  );
   process.exit(1);
 }
 console.log(`lint:layers: ${runtimeEdges.size} modules, no cycle, no upward import`);

@@ -33,7 +33,11 @@ import { acceptMediaTypes, JSON_MEDIA_TYPES } from "./http/media-types.js";
 import { refuseUnstorableText } from "./http/storable-input.js";
 import { scimRequestRoutes } from "./api/scim-requests-routes.js";
 import { createScimRequestLog } from "./scim/request-log/request-log.js";
-import { createScimAuthenticator, UNAUTHENTICATED_SCIM_KEY, unauthenticatedScimKey } from "./scim/scim-authentication.js";
+import {
+  createScimAuthenticator,
+  UNAUTHENTICATED_SCIM_KEY,
+  unauthenticatedScimKey,
+} from "./scim/scim-authentication.js";
 import { scimPlugin } from "./scim/scim-plugin.js";
 import { createDirectoryStore } from "./directory/index.js";
 import { createDirectoryService } from "./tenancy/directories.js";
@@ -125,19 +129,37 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   // Before the principal is resolved: a draining server answers without touching the database.
   installDrain(app);
 
-  const keyring = options.secretKeyring ?? createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => app.log.warn(message) });
+  const keyring =
+    options.secretKeyring ??
+    createSecretKeyring({
+      secretKey: config.secretKey,
+      previousSecretKeys: config.previousSecretKeys,
+      database: config.database,
+      warn: (message) => app.log.warn(message),
+    });
   const kinds = options.connectorKinds ?? defaultConnectorKinds();
-  const shared = shareScimTokenChanges(createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs }), {
-    ...deps,
-    database: config.database,
-    onError: (err) => app.log.warn({ err }, "telling other processes of a SCIM token change failed"),
-  });
+  const shared = shareScimTokenChanges(
+    createScimTokenCache({ db: deps.db, clock: deps.clock, ttlMs: config.scimTokenCacheMs }),
+    {
+      ...deps,
+      database: config.database,
+      onError: (err) => app.log.warn({ err }, "telling other processes of a SCIM token change failed"),
+    },
+  );
   const scimTokens = shared.cache;
   app.addHook("onClose", async () => shared.close());
   const services = createServices(deps, createPullDirectories({ clock: deps.clock, keyring, kinds }), scimTokens);
   // A thread builds its connector kinds itself; kinds it cannot load (tests' in-memory ones) run on the event loop.
   const thread = options.connectorKinds && !options.syncThread?.kindsModule ? undefined : options.syncThread;
-  const sync = createSyncService({ ...deps, store: services.store, keyring, kinds, log: app.log.child({ component: "sync" }), batchSize: config.sync.batchSize, thread });
+  const sync = createSyncService({
+    ...deps,
+    store: services.store,
+    keyring,
+    kinds,
+    log: app.log.child({ component: "sync" }),
+    batchSize: config.sync.batchSize,
+    thread,
+  });
   app.decorate("sync", sync);
   app.addHook("onClose", async () => sync.close());
   app.decorateRequest("principal", null);
@@ -145,21 +167,38 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.decorateRequest("scimLogDirectoryId", null);
   app.decorateRequest("scimErrorDetail", null);
   app.decorateRequest("scimDirectoryStanding", null);
-  const scimRequestLog = createScimRequestLog({ db: deps.db, ids: deps.ids, clock: deps.clock, onError: (err) => app.log.error({ err }, "writing the SCIM request log failed") });
+  const scimRequestLog = createScimRequestLog({
+    db: deps.db,
+    ids: deps.ids,
+    clock: deps.clock,
+    onError: (err) => app.log.error({ err }, "writing the SCIM request log failed"),
+  });
   app.addHook("onClose", async () => scimRequestLog.close());
-  const keyLastUse = createApiKeyLastUse({ db: deps.db, clock: deps.clock, onError: (err) => app.log.warn({ err }, "recording an API key's last use failed") });
+  const keyLastUse = createApiKeyLastUse({
+    db: deps.db,
+    clock: deps.clock,
+    onError: (err) => app.log.warn({ err }, "recording an API key's last use failed"),
+  });
   app.addHook("onClose", async () => keyLastUse.close());
   const apiKeys = recordingLastUse(services.apiKeys, keyLastUse);
   const consoleSessions = createConsoleSessions(deps, apiKeys);
   // One hook for every request, SCIM ones included: the tenant log tag and the rate limiter below
   // are app-wide and need the caller first, so the SCIM door's authenticator is handed in here.
-  const resolvePrincipal = createPrincipalResolver(deps, apiKeys, createScimAuthenticator(deps, scimTokens), createConsolePrincipal(consoleSessions));
+  const resolvePrincipal = createPrincipalResolver(
+    deps,
+    apiKeys,
+    createScimAuthenticator(deps, scimTokens),
+    createConsolePrincipal(consoleSessions),
+  );
   app.addHook("onRequest", resolvePrincipal);
   // Every later log line of a request names whom it was for: its organization, and its directory under a SCIM base.
   app.addHook("onRequest", function tagLogsWithTenant(request, reply, done) {
     const principal = request.principal;
     if (principal && principal.kind !== "admin") {
-      const tenant = principal.kind === "directory" ? { organizationId: principal.organizationId, directoryId: principal.directoryId } : { organizationId: principal.organizationId };
+      const tenant =
+        principal.kind === "directory"
+          ? { organizationId: principal.organizationId, directoryId: principal.directoryId }
+          : { organizationId: principal.organizationId };
       request.log = request.log.child(tenant);
       reply.log = request.log;
     }
@@ -174,20 +213,30 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       return key.startsWith("scim:") ? config.rateLimit.scimMax : config.rateLimit.apiMax;
     },
     keyGenerator: (request) => unauthenticatedScimKey(request) ?? rateLimitKey(request),
-    errorResponseBuilder: (_request, context) => Object.assign(Errors.rateLimited(Math.ceil(context.ttl / 1000)), { statusCode: 429 }),
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(Errors.rateLimited(Math.ceil(context.ttl / 1000)), { statusCode: 429 }),
   });
 
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
-      info: { title: "Roster", version: "0.1.0", description: "Directory sync: SCIM 2.0 ingest and a WorkOS-compatible directory API." },
+      info: {
+        title: "Roster",
+        version: "0.1.0",
+        description: "Directory sync: SCIM 2.0 ingest and a WorkOS-compatible directory API.",
+      },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
       security: [{ bearer: [] }],
     },
   });
   app.addSchema(ErrorResponse);
 
-  const metrics = installMetrics(app, { token: config.metricsToken, db: deps.db, clock: deps.clock, poolStats: options.poolStats });
+  const metrics = installMetrics(app, {
+    token: config.metricsToken,
+    db: deps.db,
+    clock: deps.clock,
+    poolStats: options.poolStats,
+  });
   await app.register(systemRoutes, { deps });
   await app.register(organizationRoutes, { services });
   await app.register(apiKeyRoutes, { services });
@@ -199,7 +248,14 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(webhookEndpointRoutes, createWebhookApi(deps, keyring));
   await app.register(syncRoutes, { sync, csvBodyLimit: config.sync.csvUploadLimitBytes });
   await app.register(scimRequestRoutes, { services, requestLog: scimRequestLog });
-  await app.register(scimPlugin, { prefix: "/scim/v2", deps, store: services.store, requestLog: scimRequestLog, allowedMethods, metrics });
+  await app.register(scimPlugin, {
+    prefix: "/scim/v2",
+    deps,
+    store: services.store,
+    requestLog: scimRequestLog,
+    allowedMethods,
+    metrics,
+  });
   await app.register(assetsRoutes);
   await app.register(consoleRoutes, { deps, sessions: consoleSessions });
   await app.register(portalPlugin, {

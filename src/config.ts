@@ -119,7 +119,8 @@ const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"
 function logLevel(env: Env): string {
   const raw = env.LOG_LEVEL;
   if (raw === undefined || raw === "") return "info";
-  if (!LOG_LEVELS.includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${raw}"`);
+  if (!LOG_LEVELS.includes(raw))
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${raw}"`);
   return raw;
 }
 
@@ -127,7 +128,8 @@ function logLevel(env: Env): string {
 function secret(env: Env, name: string, minLength: number): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
-  if (raw.length < minLength || /\s/.test(raw)) throw new ConfigError(`${name} must be at least ${minLength} characters without spaces`);
+  if (raw.length < minLength || /\s/.test(raw))
+    throw new ConfigError(`${name} must be at least ${minLength} characters without spaces`);
   return raw;
 }
 
@@ -135,10 +137,16 @@ function timeoutsFrom(env: Env): TimeoutConfig {
   const headersMs = integer(env, "ROSTER_HEADERS_TIMEOUT_MS", 10_000, 100);
   const requestMs = integer(env, "ROSTER_REQUEST_TIMEOUT_MS", 30_000, 100);
   // Node refuses a header allowance longer than the whole request's.
-  if (headersMs > requestMs) throw new ConfigError(`ROSTER_HEADERS_TIMEOUT_MS (${headersMs}) must not exceed ROSTER_REQUEST_TIMEOUT_MS (${requestMs})`);
+  if (headersMs > requestMs)
+    throw new ConfigError(
+      `ROSTER_HEADERS_TIMEOUT_MS (${headersMs}) must not exceed ROSTER_REQUEST_TIMEOUT_MS (${requestMs})`,
+    );
   const shutdownMs = integer(env, "ROSTER_SHUTDOWN_TIMEOUT_MS", 10_000, 100);
   const drainMs = integer(env, "ROSTER_SHUTDOWN_DRAIN_MS", 1_000, 0);
-  if (drainMs >= shutdownMs) throw new ConfigError(`ROSTER_SHUTDOWN_DRAIN_MS (${drainMs}) must be shorter than ROSTER_SHUTDOWN_TIMEOUT_MS (${shutdownMs})`);
+  if (drainMs >= shutdownMs)
+    throw new ConfigError(
+      `ROSTER_SHUTDOWN_DRAIN_MS (${drainMs}) must be shorter than ROSTER_SHUTDOWN_TIMEOUT_MS (${shutdownMs})`,
+    );
   return Object.freeze({
     headersMs,
     requestMs,
@@ -150,7 +158,10 @@ function timeoutsFrom(env: Env): TimeoutConfig {
 
 function outboundPrivateFrom(env: Env): OutboundPrivateSetting {
   const value = parseOutboundPrivate(env.ROSTER_OUTBOUND_PRIVATE);
-  if (!value) throw new ConfigError(`ROSTER_OUTBOUND_PRIVATE must be one of ${OUTBOUND_PRIVATE_VALUES.join(", ")}, got "${env.ROSTER_OUTBOUND_PRIVATE}"`);
+  if (!value)
+    throw new ConfigError(
+      `ROSTER_OUTBOUND_PRIVATE must be one of ${OUTBOUND_PRIVATE_VALUES.join(", ")}, got "${env.ROSTER_OUTBOUND_PRIVATE}"`,
+    );
   return value;
 }
 
@@ -166,7 +177,10 @@ function databaseFrom(env: Env): DatabaseConfig {
 export function loadConfig(env: Env = process.env): RosterConfig {
   const host = env.HOST || "127.0.0.1";
   const port = integer(env, "PORT", 8080);
-  const publicUrl = (env.ROSTER_PUBLIC_URL || `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/+$/, "");
+  const publicUrl = (env.ROSTER_PUBLIC_URL || `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(
+    /\/+$/,
+    "",
+  );
   if (!/^https?:\/\//.test(publicUrl)) throw new ConfigError("ROSTER_PUBLIC_URL must be an http(s) URL");
   return Object.freeze({
     host,
@@ -175,7 +189,10 @@ export function loadConfig(env: Env = process.env): RosterConfig {
     database: databaseFrom(env),
     adminKey: env.ROSTER_ADMIN_KEY || undefined,
     secretKey: env.ROSTER_SECRET_KEY || undefined,
-    previousSecretKeys: (env.ROSTER_SECRET_KEY_PREVIOUS ?? "").split(",").map((key) => key.trim()).filter((key) => key.length > 0),
+    previousSecretKeys: (env.ROSTER_SECRET_KEY_PREVIOUS ?? "")
+      .split(",")
+      .map((key) => key.trim())
+      .filter((key) => key.length > 0),
     restoreDays: integer(env, "ROSTER_RESTORE_DAYS", 7),
     historyDays: integer(env, "ROSTER_HISTORY_DAYS", 30),
     auditDays: integer(env, "ROSTER_AUDIT_DAYS", 365),

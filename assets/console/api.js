@@ -28,7 +28,10 @@ export async function api(method, path, body, contentType) {
   try {
     response = await fetch(path, { method, credentials: "same-origin", headers, body: payload });
   } catch {
-    throw new ApiError(0, { code: "unreachable", message: "Roster could not be reached. Check the connection and try again." });
+    throw new ApiError(0, {
+      code: "unreachable",
+      message: "Roster could not be reached. Check the connection and try again.",
+    });
   }
   const text = await response.text();
   let json = null;
@@ -59,9 +62,13 @@ const PREFIX = {
 
 /** The error in words: what went wrong, then each field the API named. */
 export function describeError(error) {
-  if (!(error instanceof ApiError)) return { title: "Something went wrong in the console", detail: String(error?.message ?? error), fields: [] };
+  if (!(error instanceof ApiError))
+    return { title: "Something went wrong in the console", detail: String(error?.message ?? error), fields: [] };
   if (error.status === 0) return { title: error.message, detail: "", fields: [] };
-  const title = error.status >= 500 ? "Roster could not complete this. Try again in a moment." : (PREFIX[error.status] ?? `Roster answered ${error.status}`);
+  const title =
+    error.status >= 500
+      ? "Roster could not complete this. Try again in a moment."
+      : (PREFIX[error.status] ?? `Roster answered ${error.status}`);
   const fields = error.errors.map((e) => `${e.field}: ${e.message}`);
   return { title, detail: error.status >= 500 ? "" : error.message, fields };
 }

@@ -40,7 +40,9 @@ function renderNav() {
   if (!session) return;
   const who = session.principal === "admin" ? "Admin key" : `${session.organization.name} (organization key)`;
   const links = [
-    session.principal === "admin" ? ["#/organizations", "Organizations"] : [`#/organizations/${session.organization.id}`, "Organization"],
+    session.principal === "admin"
+      ? ["#/organizations", "Organizations"]
+      : [`#/organizations/${session.organization.id}`, "Organization"],
     ["#/directories", "Directories"],
     ["#/events", "Events"],
     ["#/webhooks", "Webhooks"],
@@ -83,7 +85,10 @@ async function render() {
   const loading = h("p", { class: "muted" }, "Loading…");
   root.replaceChildren(loading);
   if (!match) {
-    root.replaceChildren(h("h1", {}, "Page not found"), h("p", {}, h("a", { href: `#${home()}` }, "Back to the start")));
+    root.replaceChildren(
+      h("h1", {}, "Page not found"),
+      h("p", {}, h("a", { href: `#${home()}` }, "Back to the start")),
+    );
     return;
   }
   const [m, view] = match;
@@ -113,20 +118,35 @@ function sessionEnded() {
   if (!session) return;
   session = null;
   stopView?.();
-  endedMessage = "Your session ended: it was signed out, it expired, or the key that opened it was revoked. Sign in again.";
+  endedMessage =
+    "Your session ended: it was signed out, it expired, or the key that opened it was revoked. Sign in again.";
   renderNav();
   signInView();
 }
 
 function signInView() {
-  const key = h("input", { type: "password", name: "key", autocomplete: "current-password", required: true, spellcheck: "false" });
+  const key = h("input", {
+    type: "password",
+    name: "key",
+    autocomplete: "current-password",
+    required: true,
+    spellcheck: "false",
+  });
   const problem = h("div");
   const form = h(
     "form",
     { class: "card form sign-in" },
     h("h1", {}, "Sign in to the console"),
     endedMessage ? h("p", { class: "warning", role: "status" }, endedMessage) : null,
-    field("Admin key or organization API key", key, ["The admin key (printed by the first ", h("code", {}, "npm start"), ", or ", h("code", {}, "ROSTER_ADMIN_KEY"), ") sees every organization; an organization's key (", h("code", {}, "sk_…"), ") sees only that organization."]),
+    field("Admin key or organization API key", key, [
+      "The admin key (printed by the first ",
+      h("code", {}, "npm start"),
+      ", or ",
+      h("code", {}, "ROSTER_ADMIN_KEY"),
+      ") sees every organization; an organization's key (",
+      h("code", {}, "sk_…"),
+      ") sees only that organization.",
+    ]),
     problem,
     h("button", { type: "submit", class: "primary" }, "Sign in"),
   );
@@ -136,7 +156,13 @@ function signInView() {
     try {
       start(await api("POST", "/console/session", { key: key.value }));
     } catch (error) {
-      problem.replaceChildren(errorBox(error instanceof ApiError && error.status === 401 ? new ApiError(401, { message: "That key is not the admin key or a live organization API key." }) : error));
+      problem.replaceChildren(
+        errorBox(
+          error instanceof ApiError && error.status === 401
+            ? new ApiError(401, { message: "That key is not the admin key or a live organization API key." })
+            : error,
+        ),
+      );
       key.select();
     }
   });

@@ -10,30 +10,56 @@ import { attempt, field, notice } from "./widgets.js";
 
 // A field: `path` in the connector object (["tls", "ca"]), how it is entered, and whether it is a credential.
 const text = (path, label, extra = {}) => ({ path: path.split("."), label, input: "text", ...extra });
-const secret = (path, label, extra = {}) => ({ path: path.split("."), label, input: "password", secret: true, ...extra });
+const secret = (path, label, extra = {}) => ({
+  path: path.split("."),
+  label,
+  input: "password",
+  secret: true,
+  ...extra,
+});
 const number = (path, label, extra = {}) => ({ path: path.split("."), label, input: "number", more: true, ...extra });
 const flag = (path, label, extra = {}) => ({ path: path.split("."), label, input: "checkbox", ...extra });
 
-const TIMEOUT = number("timeout_ms", "Request timeout (ms)", { hint: "Per request, 100 to 600000; 30000 when left empty." });
+const TIMEOUT = number("timeout_ms", "Request timeout (ms)", {
+  hint: "Per request, 100 to 600000; 30000 when left empty.",
+});
 
 /** The kinds of pull directory, as the API names them, with their settings (docs/connector-sources.md, docs/ldap-connector.md). */
 export const PULL_KINDS = {
   ldap: {
     label: "LDAP or Active Directory (pulled)",
     fields: [
-      text("url", "Server URL", { required: true, placeholder: "ldaps://ldap.example.com:636", hint: "ldap:// or ldaps://, with the port when it is not the usual one." }),
+      text("url", "Server URL", {
+        required: true,
+        placeholder: "ldaps://ldap.example.com:636",
+        hint: "ldap:// or ldaps://, with the port when it is not the usual one.",
+      }),
       text("bind_dn", "Bind DN", { required: true, placeholder: "cn=roster,ou=services,dc=example,dc=com" }),
       secret("password", "Bind password", { required: true }),
       text("base_dn", "Base DN", { required: true, placeholder: "dc=example,dc=com" }),
-      text("user_filter", "User filter", { more: true, hint: "Left empty: inetOrgPerson entries, and AD's person users." }),
-      text("group_filter", "Group filter", { more: true, hint: "Left empty: groupOfNames, groupOfUniqueNames, posixGroup and AD groups." }),
-      text("attributes.username", "Username attribute(s)", { more: true, list: true, hint: "Tried in order, comma-separated; left empty: uid, sAMAccountName, cn." }),
+      text("user_filter", "User filter", {
+        more: true,
+        hint: "Left empty: inetOrgPerson entries, and AD's person users.",
+      }),
+      text("group_filter", "Group filter", {
+        more: true,
+        hint: "Left empty: groupOfNames, groupOfUniqueNames, posixGroup and AD groups.",
+      }),
+      text("attributes.username", "Username attribute(s)", {
+        more: true,
+        list: true,
+        hint: "Tried in order, comma-separated; left empty: uid, sAMAccountName, cn.",
+      }),
       text("attributes.email", "Email attribute", { more: true, placeholder: "mail" }),
       text("attributes.first_name", "First name attribute", { more: true, placeholder: "givenName" }),
       text("attributes.last_name", "Last name attribute", { more: true, placeholder: "sn" }),
       text("attributes.job_title", "Job title attribute", { more: true, placeholder: "title" }),
       text("attributes.group_name", "Group name attribute", { more: true, placeholder: "cn" }),
-      text("attributes.active.attribute", "Active attribute", { more: true, placeholder: "userAccountControl", hint: "Says whether a user is active; left empty: every user the filter returns is active." }),
+      text("attributes.active.attribute", "Active attribute", {
+        more: true,
+        placeholder: "userAccountControl",
+        hint: "Says whether a user is active; left empty: every user the filter returns is active.",
+      }),
       {
         path: ["attributes", "active", "format"],
         label: "The active attribute's format",
@@ -46,10 +72,23 @@ export const PULL_KINDS = {
           ["account_control", "AD's userAccountControl flags (bit 2 set: disabled)"],
         ],
       },
-      text("attributes.extra", "More attributes for raw_attributes", { more: true, list: true, hint: "Comma-separated; left empty: cn, displayName, employeeNumber, telephoneNumber, departmentNumber, manager." }),
+      text("attributes.extra", "More attributes for raw_attributes", {
+        more: true,
+        list: true,
+        hint: "Comma-separated; left empty: cn, displayName, employeeNumber, telephoneNumber, departmentNumber, manager.",
+      }),
       flag("tls.starttls", "Use StartTLS (ldap:// URLs)", { more: true }),
-      { path: ["tls", "ca"], label: "Certificate authority (PEM) to trust", input: "textarea", more: true, hint: "Only for a server whose certificate no public authority signed." },
-      flag("tls.reject_unauthorized", "Skip certificate verification (insecure, for tests only)", { more: true, inverted: true }),
+      {
+        path: ["tls", "ca"],
+        label: "Certificate authority (PEM) to trust",
+        input: "textarea",
+        more: true,
+        hint: "Only for a server whose certificate no public authority signed.",
+      },
+      flag("tls.reject_unauthorized", "Skip certificate verification (insecure, for tests only)", {
+        more: true,
+        inverted: true,
+      }),
       number("page_size", "Page size", { hint: "Entries per page, 1 to 10000; 200 when left empty." }),
       TIMEOUT,
     ],
@@ -63,7 +102,8 @@ export const PULL_KINDS = {
       const active = next.attributes?.active;
       if (!active || typeof active !== "object") return;
       if (active.attribute === undefined) {
-        if (active.format !== undefined) errors.push({ field: "connector.attributes.active.attribute", message: "is required with a format" });
+        if (active.format !== undefined)
+          errors.push({ field: "connector.attributes.active.attribute", message: "is required with a format" });
         delete next.attributes.active;
       } else if (active.format === undefined) next.attributes.active = active.attribute;
     },
@@ -71,7 +111,11 @@ export const PULL_KINDS = {
   "scim pull": {
     label: "SCIM 2.0 server (pulled)",
     fields: [
-      text("base_url", "SCIM base URL", { required: true, placeholder: "https://idp.example.com/scim/v2", hint: "The URL /Users and /Groups are appended to." }),
+      text("base_url", "SCIM base URL", {
+        required: true,
+        placeholder: "https://idp.example.com/scim/v2",
+        hint: "The URL /Users and /Groups are appended to.",
+      }),
       secret("token", "Bearer token", { required: true }),
       number("page_size", "Page size", { hint: "Resources per list request, 1 to 1000; 100 when left empty." }),
       TIMEOUT,
@@ -80,7 +124,13 @@ export const PULL_KINDS = {
   csv: {
     label: "CSV upload",
     fields: [
-      { path: ["mapping"], label: "Column names", input: "pairs", placeholder: "Login = username\nMail = email\nTeam = groups", hint: "One a line, CSV column = Roster field (username, email, first_name, last_name, job_title, state, groups, external_id). Columns already named so need no line." },
+      {
+        path: ["mapping"],
+        label: "Column names",
+        input: "pairs",
+        placeholder: "Login = username\nMail = email\nTeam = groups",
+        hint: "One a line, CSV column = Roster field (username, email, first_name, last_name, job_title, state, groups, external_id). Columns already named so need no line.",
+      },
       text("path", "File on the server", { more: true, hint: "Left empty: rows come only from uploads on this page." }),
     ],
   },
@@ -88,9 +138,18 @@ export const PULL_KINDS = {
     label: "Okta API (pulled)",
     fields: [
       text("org_url", "Okta org URL", { required: true, placeholder: "https://acme.okta.com" }),
-      secret("token", "API token", { hint: "Or, instead, an API service app: its Client ID and private key below.", removable: "Remove the API token (to use a service app instead)" }),
+      secret("token", "API token", {
+        hint: "Or, instead, an API service app: its Client ID and private key below.",
+        removable: "Remove the API token (to use a service app instead)",
+      }),
       text("client_id", "Service app Client ID", { hint: "With the private key, instead of an API token." }),
-      { path: ["private_key"], label: "Service app private key (PEM, or the JWK Okta shows)", input: "textarea", secret: true, removable: "Remove the service app's private key (to use an API token instead)" },
+      {
+        path: ["private_key"],
+        label: "Service app private key (PEM, or the JWK Okta shows)",
+        input: "textarea",
+        secret: true,
+        removable: "Remove the service app's private key (to use an API token instead)",
+      },
       text("key_id", "Key ID", { more: true, hint: "The key's KID on the app; taken from the JWK when it has one." }),
       text("token_url", "Token endpoint", { more: true, placeholder: "{org_url}/oauth2/v1/token" }),
       flag("include_app_groups", "Also read app groups (groups imported from apps such as Active Directory)"),
@@ -100,9 +159,18 @@ export const PULL_KINDS = {
   "google workspace": {
     label: "Google Workspace (pulled)",
     fields: [
-      { path: ["service_account_key"], label: "Service account key (the JSON file's text)", input: "textarea", secret: true, required: true },
+      {
+        path: ["service_account_key"],
+        label: "Service account key (the JSON file's text)",
+        input: "textarea",
+        secret: true,
+        required: true,
+      },
       text("admin_email", "Administrator to act as", { required: true, placeholder: "admin@acme.com" }),
-      text("customer_id", "Customer ID", { placeholder: "my_customer", hint: "Left empty: the administrator's own account." }),
+      text("customer_id", "Customer ID", {
+        placeholder: "my_customer",
+        hint: "Left empty: the administrator's own account.",
+      }),
       text("domain", "Only this domain", { placeholder: "acme.com", hint: "Left empty: every domain of the account." }),
       number("requests_per_minute", "Requests per minute", { hint: "At most; Google's default quota is 2400." }),
       text("api_url", "Admin SDK base URL", { more: true, placeholder: "https://admin.googleapis.com" }),
@@ -113,14 +181,38 @@ export const PULL_KINDS = {
   "entra id": {
     label: "Microsoft Entra ID (pulled)",
     fields: [
-      text("tenant_id", "Directory (tenant) ID", { required: true, placeholder: "contoso.onmicrosoft.com or the tenant's GUID" }),
+      text("tenant_id", "Directory (tenant) ID", {
+        required: true,
+        placeholder: "contoso.onmicrosoft.com or the tenant's GUID",
+      }),
       text("client_id", "Application (client) ID", { required: true }),
-      secret("client_secret", "Client secret (its Value)", { hint: "Or, instead, the certificate uploaded to the app registration and its private key below.", removable: "Remove the client secret (to use a certificate instead)" }),
-      { path: ["certificate"], label: "Certificate (PEM)", input: "textarea", placeholder: "-----BEGIN CERTIFICATE-----", hint: "Its public part; with the private key, instead of a client secret." },
-      { path: ["private_key"], label: "Certificate's private key (PEM)", input: "textarea", secret: true, removable: "Remove the certificate's private key (to use a client secret instead)" },
-      text("group_filter", "Only members of these groups", { input: "lines", hint: "Group ids or display names, one a line (a name may hold a comma); left empty: the whole tenant." }),
+      secret("client_secret", "Client secret (its Value)", {
+        hint: "Or, instead, the certificate uploaded to the app registration and its private key below.",
+        removable: "Remove the client secret (to use a certificate instead)",
+      }),
+      {
+        path: ["certificate"],
+        label: "Certificate (PEM)",
+        input: "textarea",
+        placeholder: "-----BEGIN CERTIFICATE-----",
+        hint: "Its public part; with the private key, instead of a client secret.",
+      },
+      {
+        path: ["private_key"],
+        label: "Certificate's private key (PEM)",
+        input: "textarea",
+        secret: true,
+        removable: "Remove the certificate's private key (to use a client secret instead)",
+      },
+      text("group_filter", "Only members of these groups", {
+        input: "lines",
+        hint: "Group ids or display names, one a line (a name may hold a comma); left empty: the whole tenant.",
+      }),
       text("graph_url", "Microsoft Graph base URL", { more: true, placeholder: "https://graph.microsoft.com/v1.0" }),
-      text("token_url", "Token endpoint", { more: true, placeholder: "https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token" }),
+      text("token_url", "Token endpoint", {
+        more: true,
+        placeholder: "https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token",
+      }),
       TIMEOUT,
     ],
   },
@@ -128,10 +220,27 @@ export const PULL_KINDS = {
 
 // The sync engine's keys, taken by every kind.
 const COMMON = [
-  text("schedule", "Schedule", { placeholder: "15m", hint: 'An interval ("15m", "1h") or a 5-field cron expression; left empty: only when asked.' }),
-  { path: ["removal"], label: "Users the source no longer lists", input: "select", options: [["", "are deactivated (the default)"], ["delete", "are deleted"]] },
-  number("max_removal_percent", "Hold a run removing more than this % of users", { hint: "0 to 100; 20 when left empty. A held run waits for a person." }),
-  text("full_sync_interval", "Full run at least every", { more: true, placeholder: "1d", hint: "Scheduled runs read only changes where the source allows it, and everything this often." }),
+  text("schedule", "Schedule", {
+    placeholder: "15m",
+    hint: 'An interval ("15m", "1h") or a 5-field cron expression; left empty: only when asked.',
+  }),
+  {
+    path: ["removal"],
+    label: "Users the source no longer lists",
+    input: "select",
+    options: [
+      ["", "are deactivated (the default)"],
+      ["delete", "are deleted"],
+    ],
+  },
+  number("max_removal_percent", "Hold a run removing more than this % of users", {
+    hint: "0 to 100; 20 when left empty. A held run waits for a person.",
+  }),
+  text("full_sync_interval", "Full run at least every", {
+    more: true,
+    placeholder: "1d",
+    hint: "Scheduled runs read only changes where the source allows it, and everything this often.",
+  }),
 ];
 
 export const isPullType = (type) => type in PULL_KINDS;
@@ -149,10 +258,20 @@ function setupSteps(type) {
 export function setupGuide(type, open = false) {
   const steps = setupSteps(type);
   if (steps.length === 0) return null;
-  return h("details", { class: "setup-steps", open }, h("summary", {}, "What to prepare first"), h("ol", {}, steps.map((step) => h("li", {}, step))));
+  return h(
+    "details",
+    { class: "setup-steps", open },
+    h("summary", {}, "What to prepare first"),
+    h(
+      "ol",
+      {},
+      steps.map((step) => h("li", {}, step)),
+    ),
+  );
 }
 
-const getPath = (object, path) => path.reduce((value, key) => (value && typeof value === "object" ? value[key] : undefined), object);
+const getPath = (object, path) =>
+  path.reduce((value, key) => (value && typeof value === "object" ? value[key] : undefined), object);
 
 function setPath(object, path, value) {
   let at = object;
@@ -176,21 +295,46 @@ function inputFor(spec, current) {
     const checked = spec.inverted ? value === false : value === true;
     return h("input", { type: "checkbox", name, checked });
   }
-  if (spec.input === "select") return h("select", { name }, spec.options.map(([v, label]) => h("option", { value: v, selected: (value ?? "") === v }, label)));
+  if (spec.input === "select")
+    return h(
+      "select",
+      { name },
+      spec.options.map(([v, label]) => h("option", { value: v, selected: (value ?? "") === v }, label)),
+    );
   const isSet = spec.secret && current[`${spec.path[0]}_set`] === true;
   // No `required` attribute: a missing setting is named in words with the others, as the API names them.
-  const props = { name, "aria-required": spec.required ? "true" : undefined, spellcheck: "false", autocomplete: spec.secret ? "new-password" : "off", placeholder: isSet ? "set: leave empty to keep it, or type a new one to replace it" : spec.placeholder };
+  const props = {
+    name,
+    "aria-required": spec.required ? "true" : undefined,
+    spellcheck: "false",
+    autocomplete: spec.secret ? "new-password" : "off",
+    placeholder: isSet ? "set: leave empty to keep it, or type a new one to replace it" : spec.placeholder,
+  };
   if (spec.input === "textarea" || spec.input === "pairs" || spec.input === "lines") {
-    const shown = spec.secret ? "" : spec.input === "pairs" ? Object.entries(value ?? {}).map(([k, v]) => `${k} = ${v}`).join("\n") : spec.input === "lines" ? (value ?? []).join("\n") : (value ?? "");
+    const shown = spec.secret
+      ? ""
+      : spec.input === "pairs"
+        ? Object.entries(value ?? {})
+            .map(([k, v]) => `${k} = ${v}`)
+            .join("\n")
+        : spec.input === "lines"
+          ? (value ?? []).join("\n")
+          : (value ?? "");
     return h("textarea", { ...props, rows: spec.input === "textarea" ? 5 : 4, value: shown });
   }
-  const shown = spec.secret || value === undefined || value === null ? "" : Array.isArray(value) ? value.join(", ") : String(value);
-  return h("input", { ...props, type: spec.input === "number" ? "number" : spec.input === "password" ? "password" : "text", value: shown });
+  const shown =
+    spec.secret || value === undefined || value === null ? "" : Array.isArray(value) ? value.join(", ") : String(value);
+  return h("input", {
+    ...props,
+    type: spec.input === "number" ? "number" : spec.input === "password" ? "password" : "text",
+    value: shown,
+  });
 }
 
 function readInput(spec, input, errors) {
   const name = `connector.${spec.path.join(".")}`;
-  if (spec.input === "checkbox") return spec.inverted ? (input.checked ? false : undefined) : input.checked ? true : undefined;
+  if (spec.input === "checkbox")
+    return spec.inverted ? (input.checked ? false : undefined) : input.checked ? true : undefined;
   const raw = input.value.trim();
   if (raw === "") return undefined;
   if (spec.input === "number") {
@@ -198,11 +342,22 @@ function readInput(spec, input, errors) {
     if (!Number.isFinite(n)) errors.push({ field: name, message: "must be a number" });
     return n;
   }
-  if (spec.list) return raw.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
-  if (spec.input === "lines") return raw.split("\n").map((s) => s.trim()).filter(Boolean);
+  if (spec.list)
+    return raw
+      .split(/[,\n]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (spec.input === "lines")
+    return raw
+      .split("\n")
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (spec.input === "pairs") {
     const pairs = {};
-    for (const line of raw.split("\n").map((l) => l.trim()).filter(Boolean)) {
+    for (const line of raw
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)) {
       const at = line.indexOf("=");
       if (at <= 0) errors.push({ field: name, message: `"${line}" is not "CSV column = Roster field"` });
       else pairs[line.slice(0, at).trim()] = line.slice(at + 1).trim();
@@ -214,7 +369,9 @@ function readInput(spec, input, errors) {
 
 function badgeFor(spec, current) {
   if (!spec.secret) return null;
-  return current[`${spec.path[0]}_set`] === true ? h("span", { class: "badge state-linked", "data-secret-state": spec.path[0] }, "set") : h("span", { class: "badge", "data-secret-state": spec.path[0] }, "not set");
+  return current[`${spec.path[0]}_set`] === true
+    ? h("span", { class: "badge state-linked", "data-secret-state": spec.path[0] }, "set")
+    : h("span", { class: "badge", "data-secret-state": spec.path[0] }, "not set");
 }
 
 /** A set credential that may go (`removable`): a checkbox that empties and disables its input while ticked. */
@@ -245,7 +402,13 @@ export function connectorFields(type, current = {}, { editing = false } = {}) {
   const row = ({ spec, input, remove }) => {
     const label = spec.secret && editing ? [spec.label, " ", badgeFor(spec, current)] : spec.label;
     if (spec.input === "checkbox") return h("div", { class: "field check" }, h("label", {}, input, " ", spec.label));
-    const f = field(spec.label, input, spec.secret && editing && current[`${spec.path[0]}_set`] ? "Stored encrypted and never shown: type a new value only to replace it." : spec.hint);
+    const f = field(
+      spec.label,
+      input,
+      spec.secret && editing && current[`${spec.path[0]}_set`]
+        ? "Stored encrypted and never shown: type a new value only to replace it."
+        : spec.hint,
+    );
     f.querySelector("label").replaceChildren(...[label].flat());
     if (remove) f.append(h("div", { class: "field check remove-secret" }, h("label", {}, remove, " ", spec.removable)));
     return f;
@@ -254,7 +417,12 @@ export function connectorFields(type, current = {}, { editing = false } = {}) {
     "div",
     { class: "connector-fields", "data-kind": type },
     inputs.filter((i) => !i.spec.more).map(row),
-    h("details", { class: "more-settings" }, h("summary", {}, "More settings"), inputs.filter((i) => i.spec.more).map(row)),
+    h(
+      "details",
+      { class: "more-settings" },
+      h("summary", {}, "More settings"),
+      inputs.filter((i) => i.spec.more).map(row),
+    ),
   );
 
   function read() {
@@ -270,14 +438,24 @@ export function connectorFields(type, current = {}, { editing = false } = {}) {
       }
       const value = readInput(spec, input, errors);
       if (spec.secret && value === undefined) {
-        if (spec.required && !current[`${spec.path[0]}_set`]) errors.push({ field: `connector.${spec.path.join(".")}`, message: "is required" });
+        if (spec.required && !current[`${spec.path[0]}_set`])
+          errors.push({ field: `connector.${spec.path.join(".")}`, message: "is required" });
         continue;
       }
-      if (spec.required && value === undefined) errors.push({ field: `connector.${spec.path.join(".")}`, message: "is required" });
+      if (spec.required && value === undefined)
+        errors.push({ field: `connector.${spec.path.join(".")}`, message: "is required" });
       setPath(next, spec.path, value);
     }
     kind.settle?.(next, errors);
-    for (const key of Object.keys(next)) if (next[key] && typeof next[key] === "object" && !Array.isArray(next[key]) && Object.keys(next[key]).length === 0 && key !== "mapping") delete next[key];
+    for (const key of Object.keys(next))
+      if (
+        next[key] &&
+        typeof next[key] === "object" &&
+        !Array.isArray(next[key]) &&
+        Object.keys(next[key]).length === 0 &&
+        key !== "mapping"
+      )
+        delete next[key];
     if (errors.length > 0) throw formError(errors);
     if (!editing) return next;
     const patch = {};
@@ -293,12 +471,21 @@ export function connectorFields(type, current = {}, { editing = false } = {}) {
 }
 
 const PRIVATE_NETWORK_LABEL = "May reach private addresses (loopback, private networks, link-local)";
-const PRIVATE_NETWORK_HINT = "The admin's leave, for a source inside your network, when ROSTER_OUTBOUND_PRIVATE keeps tenants' connectors off private addresses.";
+const PRIVATE_NETWORK_HINT =
+  "The admin's leave, for a source inside your network, when ROSTER_OUTBOUND_PRIVATE keeps tenants' connectors off private addresses.";
 
 /** The admin key's `private_network` checkbox (an organization key may not set it: the API refuses). */
 function privateNetworkBox(checked) {
   const box = h("input", { type: "checkbox", name: "private_network", checked });
-  return { box, element: h("div", { class: "field check private-network" }, h("label", {}, box, " ", PRIVATE_NETWORK_LABEL), h("p", { class: "hint" }, PRIVATE_NETWORK_HINT)) };
+  return {
+    box,
+    element: h(
+      "div",
+      { class: "field check private-network" },
+      h("label", {}, box, " ", PRIVATE_NETWORK_LABEL),
+      h("p", { class: "hint" }, PRIVATE_NETWORK_HINT),
+    ),
+  };
 }
 
 /**
@@ -312,11 +499,26 @@ export function newConnectorSection(typeSelect, { isAdmin = false } = {}) {
   const privateNetwork = isAdmin ? privateNetworkBox(true) : null;
   const show = () => {
     fields = isPullType(typeSelect.value) ? connectorFields(typeSelect.value) : null;
-    slot.replaceChildren(...(fields ? [h("h4", {}, "Connector settings"), setupGuide(typeSelect.value), fields.element, privateNetwork?.element].filter(Boolean) : []));
+    slot.replaceChildren(
+      ...(fields
+        ? [
+            h("h4", {}, "Connector settings"),
+            setupGuide(typeSelect.value),
+            fields.element,
+            privateNetwork?.element,
+          ].filter(Boolean)
+        : []),
+    );
   };
   typeSelect.addEventListener("change", show);
   show();
-  return { element: slot, body: () => (fields ? { connector: fields.read(), ...(privateNetwork ? { private_network: privateNetwork.box.checked } : {}) } : {}) };
+  return {
+    element: slot,
+    body: () =>
+      fields
+        ? { connector: fields.read(), ...(privateNetwork ? { private_network: privateNetwork.box.checked } : {}) }
+        : {},
+  };
 }
 
 const RESULT_WORDS = { true: "passed", false: "failed" };
@@ -325,9 +527,34 @@ const RESULT_WORDS = { true: "passed", false: "failed" };
 function testReport(result) {
   return h(
     "div",
-    { class: `card connector-test ${result.ok ? "done" : "error-box"}`, role: "status", "data-test-ok": String(result.ok) },
-    h("p", {}, h("strong", {}, result.ok ? "Every check passed: a sync can run." : "Some checks failed: fix the settings above, save, and test again.")),
-    h("ul", { class: "plain checks" }, result.checks.map((c) => h("li", { class: c.ok ? "check-ok" : "check-failed" }, h("strong", {}, `${c.ok ? "✓" : "✗"} ${c.name}: ${RESULT_WORDS[c.ok]}. `), c.message))),
+    {
+      class: `card connector-test ${result.ok ? "done" : "error-box"}`,
+      role: "status",
+      "data-test-ok": String(result.ok),
+    },
+    h(
+      "p",
+      {},
+      h(
+        "strong",
+        {},
+        result.ok
+          ? "Every check passed: a sync can run."
+          : "Some checks failed: fix the settings above, save, and test again.",
+      ),
+    ),
+    h(
+      "ul",
+      { class: "plain checks" },
+      result.checks.map((c) =>
+        h(
+          "li",
+          { class: c.ok ? "check-ok" : "check-failed" },
+          h("strong", {}, `${c.ok ? "✓" : "✗"} ${c.name}: ${RESULT_WORDS[c.ok]}. `),
+          c.message,
+        ),
+      ),
+    ),
   );
 }
 
@@ -338,7 +565,14 @@ function testReport(result) {
 export function connectorCard(d, { isAdmin = false } = {}) {
   const fields = connectorFields(d.type, d.connector ?? {}, { editing: true });
   const privateNetwork = isAdmin ? privateNetworkBox(d.private_network === true) : null;
-  const privateNote = !isAdmin && d.private_network ? h("p", { class: "hint", "data-private-network": "" }, "The admin lets this connector reach private addresses; pointing it at a new address takes that leave away.") : null;
+  const privateNote =
+    !isAdmin && d.private_network
+      ? h(
+          "p",
+          { class: "hint", "data-private-network": "" },
+          "The admin lets this connector reach private addresses; pointing it at a new address takes that leave away.",
+        )
+      : null;
   const problem = h("div");
   const report = h("div", { "data-connector-test": "" });
   const canTest = d.type !== "csv";
@@ -350,7 +584,16 @@ export function connectorCard(d, { isAdmin = false } = {}) {
     test.disabled = false;
     if (result) report.replaceChildren(testReport(result));
   });
-  const toSync = h("button", { type: "button", class: "link", onclick: () => document.querySelector("[data-sync-history]")?.closest("section")?.scrollIntoView({ block: "start" }) }, "Sync now or do a dry run");
+  const toSync = h(
+    "button",
+    {
+      type: "button",
+      class: "link",
+      onclick: () =>
+        document.querySelector("[data-sync-history]")?.closest("section")?.scrollIntoView({ block: "start" }),
+    },
+    "Sync now or do a dry run",
+  );
   const form = h(
     "form",
     { class: "card form connector-card" },
@@ -360,9 +603,22 @@ export function connectorCard(d, { isAdmin = false } = {}) {
     privateNetwork?.element,
     privateNote,
     problem,
-    h("div", { class: "toolbar" }, h("button", { type: "submit", class: "primary" }, "Save the connector settings"), canTest ? test : null),
+    h(
+      "div",
+      { class: "toolbar" },
+      h("button", { type: "submit", class: "primary" }, "Save the connector settings"),
+      canTest ? test : null,
+    ),
     report,
-    h("p", { class: "hint" }, canTest ? "The test checks the saved settings against the provider and writes nothing. Then: " : "Upload rows in the Sync card: ", toSync, "."),
+    h(
+      "p",
+      { class: "hint" },
+      canTest
+        ? "The test checks the saved settings against the provider and writes nothing. Then: "
+        : "Upload rows in the Sync card: ",
+      toSync,
+      ".",
+    ),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -376,7 +632,9 @@ export function connectorCard(d, { isAdmin = false } = {}) {
     }
     const body = {
       ...(Object.keys(patch).length > 0 ? { connector: patch } : {}),
-      ...(privateNetwork && privateNetwork.box.checked !== (d.private_network === true) ? { private_network: privateNetwork.box.checked } : {}),
+      ...(privateNetwork && privateNetwork.box.checked !== (d.private_network === true)
+        ? { private_network: privateNetwork.box.checked }
+        : {}),
     };
     if (Object.keys(body).length === 0) {
       problem.replaceChildren(notice("Nothing changed."));

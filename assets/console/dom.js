@@ -38,7 +38,8 @@ export function plural(n, one, many = `${one}s`) {
 /** A query string of the non-empty values, with the leading "?" (or ""). */
 export function qs(params) {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : "";
 }

@@ -33,9 +33,27 @@ export async function eventsView(ctx) {
     isAdmin ? api("GET", "/organizations?limit=100&order=asc") : Promise.resolve({ data: [] }),
     api("GET", `/events${qs({ events: type, organization_id: organization, limit: 50, order: "desc" })}`),
   ]);
-  const typeSelect = h("select", { name: "type" }, h("option", { value: "" }, "Every type"), types.data.map((t) => h("option", { value: t.event, selected: t.event === type }, t.event)));
-  const orgSelect = isAdmin ? h("select", { name: "organization_id" }, h("option", { value: "" }, "Every organization"), orgs.data.map((o) => h("option", { value: o.id, selected: o.id === organization }, o.name))) : null;
-  const filters = h("form", { class: "toolbar" }, field("Type", typeSelect), orgSelect ? field("Organization", orgSelect) : null, h("button", { type: "submit" }, "Filter"));
+  const typeSelect = h(
+    "select",
+    { name: "type" },
+    h("option", { value: "" }, "Every type"),
+    types.data.map((t) => h("option", { value: t.event, selected: t.event === type }, t.event)),
+  );
+  const orgSelect = isAdmin
+    ? h(
+        "select",
+        { name: "organization_id" },
+        h("option", { value: "" }, "Every organization"),
+        orgs.data.map((o) => h("option", { value: o.id, selected: o.id === organization }, o.name)),
+      )
+    : null;
+  const filters = h(
+    "form",
+    { class: "toolbar" },
+    field("Type", typeSelect),
+    orgSelect ? field("Organization", orgSelect) : null,
+    h("button", { type: "submit" }, "Filter"),
+  );
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
     location.hash = route("/events", { type: typeSelect.value, organization_id: orgSelect?.value });
@@ -50,7 +68,10 @@ export async function eventsView(ctx) {
   async function poll() {
     if (stopped) return;
     try {
-      const page = await api("GET", `/events${qs({ events: type, organization_id: organization, limit: 100, order: "asc", after })}`);
+      const page = await api(
+        "GET",
+        `/events${qs({ events: type, organization_id: organization, limit: 100, order: "asc", after })}`,
+      );
       for (const e of page.data) list.prepend(eventItem(e));
       if (page.data.length) {
         after = page.data[page.data.length - 1].id;

@@ -4,13 +4,25 @@ import { h, plural, qs, route, when } from "./dom.js";
 import { directoryTable, newDirectoryForm } from "./directories.js";
 import { attempt, confirmDialog, copyField, field, notice, pager, secretOnce, table } from "./widgets.js";
 
-const domainsOf = (text) => text.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean);
+const domainsOf = (text) =>
+  text
+    .split(/[\s,]+/)
+    .map((d) => d.trim())
+    .filter(Boolean);
 
 export async function organizationsView(ctx) {
   const search = ctx.query.get("search") ?? "";
-  const page = await api("GET", `/organizations${qs({ limit: 25, search, before: ctx.query.get("before"), after: ctx.query.get("after") })}`);
+  const page = await api(
+    "GET",
+    `/organizations${qs({ limit: 25, search, before: ctx.query.get("before"), after: ctx.query.get("after") })}`,
+  );
   const searchInput = h("input", { type: "search", name: "search", value: search, placeholder: "Part of a name" });
-  const searchForm = h("form", { class: "toolbar", role: "search" }, field("Search organizations", searchInput), h("button", { type: "submit" }, "Search"));
+  const searchForm = h(
+    "form",
+    { class: "toolbar", role: "search" },
+    field("Search organizations", searchInput),
+    h("button", { type: "submit" }, "Search"),
+  );
   searchForm.addEventListener("submit", (event) => {
     event.preventDefault();
     location.hash = route("/organizations", { search: searchInput.value.trim() });
@@ -49,7 +61,9 @@ function newOrganizationForm() {
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const created = await attempt(problem, () => api("POST", "/organizations", { name: name.value.trim(), domains: domainsOf(domains.value) }));
+    const created = await attempt(problem, () =>
+      api("POST", "/organizations", { name: name.value.trim(), domains: domainsOf(domains.value) }),
+    );
     if (created) location.hash = `#/organizations/${created.id}`;
   });
   return form;
@@ -75,7 +89,17 @@ export async function organizationView(ctx) {
       { class: "card" },
       h("h2", {}, "Directories"),
       directoryTable(directories.data, { showOrganization: false }),
-      directories.list_metadata.after ? h("p", {}, h("a", { href: route("/directories", { organization_id: org.id }) }, "All of this organization's directories")) : null,
+      directories.list_metadata.after
+        ? h(
+            "p",
+            {},
+            h(
+              "a",
+              { href: route("/directories", { organization_id: org.id }) },
+              "All of this organization's directories",
+            ),
+          )
+        : null,
       newDirectoryForm(org.id, { isAdmin }),
     ),
     isAdmin ? await apiKeysCard(org) : null,
@@ -98,7 +122,9 @@ function editForm(org, title) {
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const saved = await attempt(problem, () => api("PATCH", `/organizations/${org.id}`, { name: name.value.trim(), domains: domainsOf(domains.value) }));
+    const saved = await attempt(problem, () =>
+      api("PATCH", `/organizations/${org.id}`, { name: name.value.trim(), domains: domainsOf(domains.value) }),
+    );
     if (!saved) return;
     title.textContent = saved.name;
     domains.value = saved.domains.join(", ");
@@ -111,14 +137,23 @@ function setupLinkCard(org) {
   const slot = h("div");
   const button = h("button", { type: "button", class: "primary" }, "Generate a setup link");
   button.addEventListener("click", async () => {
-    const made = await attempt(slot, () => api("POST", "/portal/generate_link", { organization: org.id, intent: "dsync" }));
-    if (made) slot.replaceChildren(copyField("Setup link (one use, valid 5 minutes until opened)", made.link, { id: "setup-link" }));
+    const made = await attempt(slot, () =>
+      api("POST", "/portal/generate_link", { organization: org.id, intent: "dsync" }),
+    );
+    if (made)
+      slot.replaceChildren(
+        copyField("Setup link (one use, valid 5 minutes until opened)", made.link, { id: "setup-link" }),
+      );
   });
   return h(
     "section",
     { class: "card" },
     h("h2", {}, "Setup link"),
-    h("p", {}, `Send this to ${org.name}'s IT admin: it opens the setup portal, where they connect their identity provider themselves.`),
+    h(
+      "p",
+      {},
+      `Send this to ${org.name}'s IT admin: it opens the setup portal, where they connect their identity provider themselves.`,
+    ),
     button,
     slot,
   );
@@ -136,7 +171,10 @@ async function apiKeysCard(org) {
           ["Key", (k) => h("code", {}, `sk_…${k.last4}`)],
           ["Created", (k) => when(k.created_at)],
           ["Last used", (k) => when(k.last_used_at)],
-          ["", (k) => h("button", { type: "button", class: "danger small", onclick: () => revoke(k) }, `Revoke ${k.name}`)],
+          [
+            "",
+            (k) => h("button", { type: "button", class: "danger small", onclick: () => revoke(k) }, `Revoke ${k.name}`),
+          ],
         ],
         data,
         "No API keys: the application cannot call Roster for this organization yet.",
@@ -147,21 +185,33 @@ async function apiKeysCard(org) {
   async function revoke(key) {
     const ok = await confirmDialog({
       title: `Revoke the key “${key.name}”?`,
-      body: [`Anything using sk_…${key.last4} stops working at once, including console sessions it opened.`, "This cannot be undone."],
+      body: [
+        `Anything using sk_…${key.last4} stops working at once, including console sessions it opened.`,
+        "This cannot be undone.",
+      ],
       confirm: "Revoke the key",
     });
     if (!ok) return;
-    const done = await attempt(slot, () => api("DELETE", `/organizations/${org.id}/api_keys/${key.id}`).then(() => true));
+    const done = await attempt(slot, () =>
+      api("DELETE", `/organizations/${org.id}/api_keys/${key.id}`).then(() => true),
+    );
     if (!done) return;
     current = current.filter((k) => k.id !== key.id);
     renderKeys(current);
     slot.replaceChildren(notice(`Revoked ${key.name}.`));
   }
   const name = h("input", { name: "key-name", placeholder: "production", maxlength: 200 });
-  const form = h("form", { class: "toolbar" }, field("New key's name", name), h("button", { type: "submit" }, "Create an API key"));
+  const form = h(
+    "form",
+    { class: "toolbar" },
+    field("New key's name", name),
+    h("button", { type: "submit" }, "Create an API key"),
+  );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const made = await attempt(slot, () => api("POST", `/organizations/${org.id}/api_keys`, { name: name.value.trim() || "default" }));
+    const made = await attempt(slot, () =>
+      api("POST", `/organizations/${org.id}/api_keys`, { name: name.value.trim() || "default" }),
+    );
     if (!made) return;
     name.value = "";
     current = [made, ...current];
@@ -191,5 +241,12 @@ function deleteCard(org, directories) {
     const done = await attempt(slot, () => api("DELETE", `/organizations/${org.id}`).then(() => true));
     if (done) location.hash = "#/organizations";
   });
-  return h("section", { class: "card danger-zone" }, h("h2", {}, "Delete"), h("p", {}, "Deleting an organization asks first, and says what goes with it."), button, slot);
+  return h(
+    "section",
+    { class: "card danger-zone" },
+    h("h2", {}, "Delete"),
+    h("p", {}, "Deleting an organization asks first, and says what goes with it."),
+    button,
+    slot,
+  );
 }

@@ -10,15 +10,29 @@ const isHeld = (run) => run.state === "needs_confirmation" && !run.confirmed_at;
 function summary(run) {
   if (isDiscarded(run)) return "discarded: nothing it held was applied";
   if (run.state === "failed") return run.failure?.message ?? "failed";
-  if (run.state === "needs_confirmation") return `stopped before removing ${plural(run.pending_removals, "user")}: waiting for a person to confirm or discard`;
+  if (run.state === "needs_confirmation")
+    return `stopped before removing ${plural(run.pending_removals, "user")}: waiting for a person to confirm or discard`;
   if (run.state === "running") return progress(run);
   const c = run.counts;
-  const parts = [c.created && `${plural(c.created, "user")} created`, c.updated && `${c.updated} updated`, c.deactivated && `${c.deactivated} deactivated`, c.deleted && `${c.deleted} deleted`, c.failed && `${c.failed} failed`].filter(Boolean);
-  if (run.dry_run) return parts.length ? `nothing written; a real run would have: ${parts.join(", ")}` : "no changes to make";
+  const parts = [
+    c.created && `${plural(c.created, "user")} created`,
+    c.updated && `${c.updated} updated`,
+    c.deactivated && `${c.deactivated} deactivated`,
+    c.deleted && `${c.deleted} deleted`,
+    c.failed && `${c.failed} failed`,
+  ].filter(Boolean);
+  if (run.dry_run)
+    return parts.length ? `nothing written; a real run would have: ${parts.join(", ")}` : "no changes to make";
   return parts.join(", ") || "no changes";
 }
 
-const PHASES = { connecting: "connecting to the source", users: "reading users", groups: "reading groups", removals: "looking for removals", done: "finishing" };
+const PHASES = {
+  connecting: "connecting to the source",
+  users: "reading users",
+  groups: "reading groups",
+  removals: "looking for removals",
+  done: "finishing",
+};
 
 /** A running run's progress as the API last saved it (about every second). */
 function progress(run) {
@@ -43,12 +57,21 @@ const VERB = { create: "create", update: "update", deactivate: "deactivate", del
 function changes(run) {
   if (!run.changes || run.changes.length === 0) return null;
   const order = ["create", "update", "deactivate", "delete"];
-  const sorted = [...run.changes].sort((a, b) => order.indexOf(a.action) - order.indexOf(b.action) || a.kind.localeCompare(b.kind) || a.ref.localeCompare(b.ref));
-  const totals = order.map((action) => [action, run.changes.filter((c) => c.action === action).length]).filter(([, n]) => n > 0);
+  const sorted = [...run.changes].sort(
+    (a, b) =>
+      order.indexOf(a.action) - order.indexOf(b.action) || a.kind.localeCompare(b.kind) || a.ref.localeCompare(b.ref),
+  );
+  const totals = order
+    .map((action) => [action, run.changes.filter((c) => c.action === action).length])
+    .filter(([, n]) => n > 0);
   return h(
     "details",
     { class: "changes" },
-    h("summary", {}, `${plural(run.changes.length, "planned change")}: ${totals.map(([action, n]) => `${n} ${VERB[action] ?? action}`).join(", ")}`),
+    h(
+      "summary",
+      {},
+      `${plural(run.changes.length, "planned change")}: ${totals.map(([action, n]) => `${n} ${VERB[action] ?? action}`).join(", ")}`,
+    ),
     h(
       "ul",
       { class: "diff", "aria-label": "Planned changes" },
@@ -95,7 +118,11 @@ export function syncCard(d, onSettled) {
                 ? h(
                     "div",
                     { class: "row-actions" },
-                    h("button", { type: "button", class: "danger small", onclick: () => confirmRun(r) }, `Confirm and remove ${plural(r.pending_removals, "user")}`),
+                    h(
+                      "button",
+                      { type: "button", class: "danger small", onclick: () => confirmRun(r) },
+                      `Confirm and remove ${plural(r.pending_removals, "user")}`,
+                    ),
                     h("button", { type: "button", class: "small", onclick: () => discardRun(r) }, "Discard the run"),
                   )
                 : null,
@@ -115,7 +142,9 @@ export function syncCard(d, onSettled) {
   async function confirmRun(run) {
     const ok = await confirmDialog({
       title: `Remove ${plural(run.pending_removals, "user")}?`,
-      body: [`The source no longer lists them. Confirming applies the held run: ${plural(run.pending_removals, "user")} are deactivated or deleted and ${plural(run.pending_membership_removals, "membership")} end.`],
+      body: [
+        `The source no longer lists them. Confirming applies the held run: ${plural(run.pending_removals, "user")} are deactivated or deleted and ${plural(run.pending_membership_removals, "membership")} end.`,
+      ],
       confirm: "Confirm the run",
     });
     if (!ok) return;
@@ -127,7 +156,9 @@ export function syncCard(d, onSettled) {
   async function discardRun(run) {
     const ok = await confirmDialog({
       title: "Discard the held run?",
-      body: [`None of its changes are applied: the ${plural(run.pending_removals, "user")} it would remove stay as they are. The run cannot be confirmed afterwards; the next sync plans again from the source.`],
+      body: [
+        `None of its changes are applied: the ${plural(run.pending_removals, "user")} it would remove stay as they are. The run cannot be confirmed afterwards; the next sync plans again from the source.`,
+      ],
       confirm: "Discard the run",
     });
     if (!ok) return;
@@ -139,7 +170,9 @@ export function syncCard(d, onSettled) {
 
   async function start(body, csv, dryRun = false) {
     const path = `/directories/${d.id}/csv${dryRun ? "?dry_run=true" : ""}`;
-    const run = await attempt(slot, () => (csv === undefined ? api("POST", `/directories/${d.id}/sync`, body) : api("POST", path, csv, "text/csv")));
+    const run = await attempt(slot, () =>
+      csv === undefined ? api("POST", `/directories/${d.id}/sync`, body) : api("POST", path, csv, "text/csv"),
+    );
     if (!run) return;
     sawRunning = true;
     await refresh();
@@ -154,7 +187,12 @@ export function syncCard(d, onSettled) {
       "form",
       { class: "form" },
       field("CSV rows", rows, "A header line, then one user a line."),
-      h("div", { class: "toolbar" }, h("button", { type: "submit", class: "primary" }, "Upload and sync"), h("button", { type: "button", onclick: () => submit(true) }, "Dry run")),
+      h(
+        "div",
+        { class: "toolbar" },
+        h("button", { type: "submit", class: "primary" }, "Upload and sync"),
+        h("button", { type: "button", onclick: () => submit(true) }, "Dry run"),
+      ),
     );
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -163,7 +201,12 @@ export function syncCard(d, onSettled) {
     card.append(form);
   } else {
     card.append(
-      h("div", { class: "toolbar" }, h("button", { type: "button", class: "primary", onclick: () => start({}) }, "Sync now"), h("button", { type: "button", onclick: () => start({ dry_run: true }) }, "Dry run")),
+      h(
+        "div",
+        { class: "toolbar" },
+        h("button", { type: "button", class: "primary", onclick: () => start({}) }, "Sync now"),
+        h("button", { type: "button", onclick: () => start({ dry_run: true }) }, "Dry run"),
+      ),
     );
   }
   card.append(slot, h("h3", {}, "Recent runs"), history);

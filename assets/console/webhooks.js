@@ -10,16 +10,44 @@ let justCreated = null;
 export async function webhooksView(ctx) {
   const isAdmin = ctx.session.principal === "admin";
   const [endpoints, orgs] = await Promise.all([
-    api("GET", `/webhook_endpoints${qs({ limit: 50, before: ctx.query.get("before"), after: ctx.query.get("after") })}`),
+    api(
+      "GET",
+      `/webhook_endpoints${qs({ limit: 50, before: ctx.query.get("before"), after: ctx.query.get("after") })}`,
+    ),
     isAdmin ? api("GET", "/organizations?limit=100&order=asc") : Promise.resolve({ data: [] }),
   ]);
-  const url = h("input", { type: "url", name: "url", required: true, placeholder: "https://app.example.com/hooks/roster" });
-  const org = isAdmin ? h("select", { name: "organization_id" }, h("option", { value: "" }, "Every organization's events"), orgs.data.map((o) => h("option", { value: o.id }, o.name))) : null;
+  const url = h("input", {
+    type: "url",
+    name: "url",
+    required: true,
+    placeholder: "https://app.example.com/hooks/roster",
+  });
+  const org = isAdmin
+    ? h(
+        "select",
+        { name: "organization_id" },
+        h("option", { value: "" }, "Every organization's events"),
+        orgs.data.map((o) => h("option", { value: o.id }, o.name)),
+      )
+    : null;
   const problem = h("div");
-  const form = h("form", { class: "card form" }, h("h2", {}, "New endpoint"), field("URL", url), org ? field("Organization", org) : null, problem, h("button", { type: "submit", class: "primary" }, "Create the endpoint"));
+  const form = h(
+    "form",
+    { class: "card form" },
+    h("h2", {}, "New endpoint"),
+    field("URL", url),
+    org ? field("Organization", org) : null,
+    problem,
+    h("button", { type: "submit", class: "primary" }, "Create the endpoint"),
+  );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const made = await attempt(problem, () => api("POST", "/webhook_endpoints", { url: url.value.trim(), ...(org?.value ? { organization_id: org.value } : {}) }));
+    const made = await attempt(problem, () =>
+      api("POST", "/webhook_endpoints", {
+        url: url.value.trim(),
+        ...(org?.value ? { organization_id: org.value } : {}),
+      }),
+    );
     if (!made) return;
     justCreated = made;
     location.hash = `#/webhooks/${made.id}`;
@@ -49,7 +77,19 @@ function attempts(d) {
     "details",
     {},
     h("summary", {}, `${d.attempts.length} attempt${d.attempts.length === 1 ? "" : "s"}`),
-    h("ol", {}, d.attempts.map((a) => h("li", {}, `${when(a.started_at)}: ${a.status_code ?? "no answer"} in ${Math.round(a.latency_ms)} ms`, a.error ? h("p", { class: "error" }, a.error) : null, a.response_excerpt ? h("pre", {}, a.response_excerpt) : null))),
+    h(
+      "ol",
+      {},
+      d.attempts.map((a) =>
+        h(
+          "li",
+          {},
+          `${when(a.started_at)}: ${a.status_code ?? "no answer"} in ${Math.round(a.latency_ms)} ms`,
+          a.error ? h("p", { class: "error" }, a.error) : null,
+          a.response_excerpt ? h("pre", {}, a.response_excerpt) : null,
+        ),
+      ),
+    ),
   );
 }
 
@@ -58,43 +98,108 @@ export async function webhookView(ctx) {
   const state = ctx.query.get("state") ?? "";
   const [endpoint, deliveries] = await Promise.all([
     api("GET", `/webhook_endpoints/${encodeURIComponent(id)}`),
-    api("GET", `/webhook_endpoints/${encodeURIComponent(id)}/deliveries${qs({ state, limit: 25, before: ctx.query.get("before"), after: ctx.query.get("after") })}`),
+    api(
+      "GET",
+      `/webhook_endpoints/${encodeURIComponent(id)}/deliveries${qs({ state, limit: 25, before: ctx.query.get("before"), after: ctx.query.get("after") })}`,
+    ),
   ]);
   const created = justCreated?.id === endpoint.id ? justCreated : null;
   justCreated = null;
   const slot = h("div");
   const toggle = h("button", { type: "button" }, endpoint.enabled ? "Disable" : "Enable");
   toggle.addEventListener("click", async () => {
-    if (endpoint.enabled && !(await confirmDialog({ title: "Disable this endpoint?", body: ["Roster stops sending it events until it is enabled again; events are not lost."], confirm: "Disable" }))) return;
-    if (await attempt(slot, () => api("PATCH", `/webhook_endpoints/${endpoint.id}`, { enabled: !endpoint.enabled }))) ctx.rerender();
+    if (
+      endpoint.enabled &&
+      !(await confirmDialog({
+        title: "Disable this endpoint?",
+        body: ["Roster stops sending it events until it is enabled again; events are not lost."],
+        confirm: "Disable",
+      }))
+    )
+      return;
+    if (await attempt(slot, () => api("PATCH", `/webhook_endpoints/${endpoint.id}`, { enabled: !endpoint.enabled })))
+      ctx.rerender();
   });
   const remove = h("button", { type: "button", class: "danger" }, "Delete the endpoint");
   remove.addEventListener("click", async () => {
-    if (!(await confirmDialog({ title: "Delete this endpoint?", body: [`${endpoint.url} gets no more events, and its delivery history goes with it. This cannot be undone.`], confirm: "Delete the endpoint" }))) return;
-    if (await attempt(slot, () => api("DELETE", `/webhook_endpoints/${endpoint.id}`).then(() => true))) location.hash = "#/webhooks";
+    if (
+      !(await confirmDialog({
+        title: "Delete this endpoint?",
+        body: [`${endpoint.url} gets no more events, and its delivery history goes with it. This cannot be undone.`],
+        confirm: "Delete the endpoint",
+      }))
+    )
+      return;
+    if (await attempt(slot, () => api("DELETE", `/webhook_endpoints/${endpoint.id}`).then(() => true)))
+      location.hash = "#/webhooks";
   });
   async function retry(delivery) {
     // Sending a delivered event again gives the receiver a duplicate (same webhook-id): ask first.
-    if (delivery.state === "succeeded" && !(await confirmDialog({ title: "Send this delivery again?", body: [`The receiver took ${delivery.event} already; it gets it once more, with the same webhook-id, so a receiver that deduplicates ignores it.`], confirm: "Send again", danger: false }))) return;
-    const done = await attempt(slot, () => api("POST", `/webhook_endpoints/${endpoint.id}/deliveries/${delivery.id}/retry`));
-    if (done) slot.replaceChildren(notice(`Delivery of ${delivery.event} queued to be sent now. Refresh to see the attempt.`));
+    if (
+      delivery.state === "succeeded" &&
+      !(await confirmDialog({
+        title: "Send this delivery again?",
+        body: [
+          `The receiver took ${delivery.event} already; it gets it once more, with the same webhook-id, so a receiver that deduplicates ignores it.`,
+        ],
+        confirm: "Send again",
+        danger: false,
+      }))
+    )
+      return;
+    const done = await attempt(slot, () =>
+      api("POST", `/webhook_endpoints/${endpoint.id}/deliveries/${delivery.id}/retry`),
+    );
+    if (done)
+      slot.replaceChildren(notice(`Delivery of ${delivery.event} queued to be sent now. Refresh to see the attempt.`));
   }
-  const filter = (value, text) => h("a", { href: route(`/webhooks/${endpoint.id}`, { state: value }), class: "chip", "aria-current": state === value ? "true" : undefined }, text);
+  const filter = (value, text) =>
+    h(
+      "a",
+      {
+        href: route(`/webhooks/${endpoint.id}`, { state: value }),
+        class: "chip",
+        "aria-current": state === value ? "true" : undefined,
+      },
+      text,
+    );
   return h(
     "section",
     {},
     h("p", { class: "crumbs" }, h("a", { href: "#/webhooks" }, "Webhook endpoints")),
     h("h1", {}, endpoint.url, " ", badge(endpoint.enabled ? "active" : "inactive")),
-    created?.secret ? secretOnce("Signing secret", "Secret", created.secret, "Verify each delivery's signature with it. Copy it now: it will not be shown again.", "webhook-secret") : null,
-    endpoint.disabled_reason ? h("p", { class: "warning" }, `Disabled ${when(endpoint.disabled_at)}: ${endpoint.disabled_reason}`) : null,
+    created?.secret
+      ? secretOnce(
+          "Signing secret",
+          "Secret",
+          created.secret,
+          "Verify each delivery's signature with it. Copy it now: it will not be shown again.",
+          "webhook-secret",
+        )
+      : null,
+    endpoint.disabled_reason
+      ? h("p", { class: "warning" }, `Disabled ${when(endpoint.disabled_at)}: ${endpoint.disabled_reason}`)
+      : null,
     h("div", { class: "toolbar" }, toggle, remove),
     slot,
     replayForm(endpoint, ctx),
     h(
       "section",
       { class: "card" },
-      h("h2", {}, "Deliveries ", h("button", { type: "button", class: "small", onclick: () => ctx.rerender() }, "Refresh")),
-      h("div", { class: "filters" }, filter("", "All"), filter("failed", "Failed"), filter("pending", "Pending"), filter("succeeded", "Succeeded")),
+      h(
+        "h2",
+        {},
+        "Deliveries ",
+        h("button", { type: "button", class: "small", onclick: () => ctx.rerender() }, "Refresh"),
+      ),
+      h(
+        "div",
+        { class: "filters" },
+        filter("", "All"),
+        filter("failed", "Failed"),
+        filter("pending", "Pending"),
+        filter("succeeded", "Succeeded"),
+      ),
       table(
         [
           ["Created", (d) => when(d.created_at)],
@@ -102,7 +207,15 @@ export async function webhookView(ctx) {
           ["State", (d) => h("span", { class: `delivery-${d.state}` }, d.state)],
           ["Last status", (d) => (d.last_status_code ? String(d.last_status_code) : (d.last_error ?? "—"))],
           ["Attempts", attempts],
-          ["", (d) => h("button", { type: "button", class: "small", onclick: () => retry(d) }, d.state === "succeeded" ? "Send again" : "Retry now")],
+          [
+            "",
+            (d) =>
+              h(
+                "button",
+                { type: "button", class: "small", onclick: () => retry(d) },
+                d.state === "succeeded" ? "Send again" : "Retry now",
+              ),
+          ],
         ],
         deliveries.data,
         "No deliveries yet.",
@@ -118,18 +231,32 @@ function utc(value) {
 }
 
 const REPLAY_WORDS = {
-  failed: { one: "failed delivery", many: "failed deliveries", hint: "Every delivery that gave up, or is waiting to retry after a failure, created in the range is sent again now, with a fresh retry window." },
-  succeeded: { one: "succeeded delivery", many: "succeeded deliveries", hint: "Every delivery the receiver took (answered 2xx) created in the range is sent again now: for a receiver that lost them." },
+  failed: {
+    one: "failed delivery",
+    many: "failed deliveries",
+    hint: "Every delivery that gave up, or is waiting to retry after a failure, created in the range is sent again now, with a fresh retry window.",
+  },
+  succeeded: {
+    one: "succeeded delivery",
+    many: "succeeded deliveries",
+    hint: "Every delivery the receiver took (answered 2xx) created in the range is sent again now: for a receiver that lost them.",
+  },
 };
 
-const deliveryCount = (n, status) => `${n.toLocaleString("en")} ${n === 1 ? REPLAY_WORDS[status].one : REPLAY_WORDS[status].many}`;
+const deliveryCount = (n, status) =>
+  `${n.toLocaleString("en")} ${n === 1 ? REPLAY_WORDS[status].one : REPLAY_WORDS[status].many}`;
 
 /**
  * Bulk replay: the endpoint's failed (or succeeded) deliveries created in a time range. A dry run
  * counts them first, so the confirmation says how many go out again.
  */
 function replayForm(endpoint, ctx) {
-  const status = h("select", { name: "status" }, h("option", { value: "failed" }, "Failed"), h("option", { value: "succeeded" }, "Succeeded"));
+  const status = h(
+    "select",
+    { name: "status" },
+    h("option", { value: "failed" }, "Failed"),
+    h("option", { value: "succeeded" }, "Succeeded"),
+  );
   const since = h("input", { type: "datetime-local", name: "since", step: 60 });
   const until = h("input", { type: "datetime-local", name: "until", step: 60 });
   const hint = h("p", { class: "hint" });
@@ -146,13 +273,24 @@ function replayForm(endpoint, ctx) {
     { class: "card form replay" },
     h("h2", {}, "Replay deliveries"),
     hint,
-    h("div", { class: "toolbar" }, field("Which deliveries", status), field("From (UTC)", since), field("Until (UTC)", until), submit),
+    h(
+      "div",
+      { class: "toolbar" },
+      field("Which deliveries", status),
+      field("From (UTC)", since),
+      field("Until (UTC)", until),
+      submit,
+    ),
     slot,
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const which = status.value;
-    const body = { status: which, ...(since.value ? { since: utc(since.value) } : {}), ...(until.value ? { until: utc(until.value) } : {}) };
+    const body = {
+      status: which,
+      ...(since.value ? { since: utc(since.value) } : {}),
+      ...(until.value ? { until: utc(until.value) } : {}),
+    };
     const path = `/webhook_endpoints/${endpoint.id}/deliveries/replay`;
     const counted = await attempt(slot, () => api("POST", path, { ...body, dry_run: true }));
     if (!counted) return;
@@ -161,12 +299,17 @@ function replayForm(endpoint, ctx) {
       slot.replaceChildren(notice(`No ${REPLAY_WORDS[which].one} in that range: nothing to replay.`));
       return;
     }
-    const range = since.value || until.value ? `created ${since.value ? `from ${when(body.since)}` : ""}${since.value && until.value ? " " : ""}${until.value ? `until ${when(body.until)}` : ""}` : "of any time";
+    const range =
+      since.value || until.value
+        ? `created ${since.value ? `from ${when(body.since)}` : ""}${since.value && until.value ? " " : ""}${until.value ? `until ${when(body.until)}` : ""}`
+        : "of any time";
     const ok = await confirmDialog({
       title: `Replay ${deliveryCount(matched, which)}?`,
       body: [
         `${deliveryCount(matched, which)} to ${endpoint.url} ${range} ${matched === 1 ? "is" : "are"} sent again now, with a fresh retry window.`,
-        which === "succeeded" ? "The receiver has them already: it gets each once more, with the same webhook-id, so a receiver that deduplicates ignores them." : "Receivers get each event again with the same webhook-id.",
+        which === "succeeded"
+          ? "The receiver has them already: it gets each once more, with the same webhook-id, so a receiver that deduplicates ignores them."
+          : "Receivers get each event again with the same webhook-id.",
       ],
       confirm: "Replay",
       danger: false,
@@ -180,7 +323,14 @@ function replayForm(endpoint, ctx) {
       total += result.replayed;
       if (!result.has_more) break;
     }
-    slot.replaceChildren(notice(total === 0 ? `No ${REPLAY_WORDS[which].one} left in that range: nothing to replay.` : `${total.toLocaleString("en")} ${total === 1 ? "delivery" : "deliveries"} queued to be sent now.`), h("button", { type: "button", class: "small", onclick: () => ctx.rerender() }, "Show the delivery log"));
+    slot.replaceChildren(
+      notice(
+        total === 0
+          ? `No ${REPLAY_WORDS[which].one} left in that range: nothing to replay.`
+          : `${total.toLocaleString("en")} ${total === 1 ? "delivery" : "deliveries"} queued to be sent now.`,
+      ),
+      h("button", { type: "button", class: "small", onclick: () => ctx.rerender() }, "Show the delivery log"),
+    );
   });
   return form;
 }

@@ -10,7 +10,13 @@ export function errorBox(error) {
     { class: "card error-box", role: "alert" },
     h("p", {}, h("strong", {}, title)),
     detail ? h("p", {}, detail) : null,
-    fields.length ? h("ul", {}, fields.map((f) => h("li", {}, f))) : null,
+    fields.length
+      ? h(
+          "ul",
+          {},
+          fields.map((f) => h("li", {}, f)),
+        )
+      : null,
   );
 }
 
@@ -66,7 +72,12 @@ export function copyField(label, value, { id = `copy-${++copyIds}`, secret = fal
     button.textContent = "Copied";
     setTimeout(() => (button.textContent = "Copy"), 2000);
   });
-  return h("div", { class: `copy-field${secret ? " secret" : ""}` }, h("label", { for: id }, label), h("div", { class: "copy-row" }, input, button));
+  return h(
+    "div",
+    { class: `copy-field${secret ? " secret" : ""}` },
+    h("label", { for: id }, label),
+    h("div", { class: "copy-row" }, input, button),
+  );
 }
 
 /** A secret the API shows once: copy it now, it will not be shown again. */
@@ -89,8 +100,26 @@ export function table(columns, rows, empty = "Nothing here yet.") {
     h(
       "table",
       {},
-      h("thead", {}, h("tr", {}, columns.map(([header]) => h("th", { scope: "col" }, header)))),
-      h("tbody", {}, rows.map((row) => h("tr", {}, columns.map(([header, cell]) => h("td", { "data-label": header }, cell(row)))))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          columns.map(([header]) => h("th", { scope: "col" }, header)),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        rows.map((row) =>
+          h(
+            "tr",
+            {},
+            columns.map(([header, cell]) => h("td", { "data-label": header }, cell(row))),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -100,14 +129,27 @@ export function table(columns, rows, empty = "Nothing here yet.") {
  * rest of the route's query, so the browser's Back button pages back too.
  */
 export function pager(meta, hrefFor, labels = { prev: "← Newer", next: "Older →" }) {
-  const prev = meta?.before ? h("a", { href: hrefFor({ before: meta.before }), class: "button", rel: "prev" }, labels.prev) : null;
-  const next = meta?.after ? h("a", { href: hrefFor({ after: meta.after }), class: "button", rel: "next" }, labels.next) : null;
+  const prev = meta?.before
+    ? h("a", { href: hrefFor({ before: meta.before }), class: "button", rel: "prev" }, labels.prev)
+    : null;
+  const next = meta?.after
+    ? h("a", { href: hrefFor({ after: meta.after }), class: "button", rel: "next" }, labels.next)
+    : null;
   if (!prev && !next) return null;
   return h("nav", { class: "pager", "aria-label": "Pages" }, prev, next);
 }
 
 export function badge(state) {
-  const labels = { linked: "Linked", unlinked: "Unlinked", validating: "Validating", invalid_credentials: "Invalid credentials", deleting: "Deleting", active: "Active", inactive: "Inactive", deleted: "Deleted" };
+  const labels = {
+    linked: "Linked",
+    unlinked: "Unlinked",
+    validating: "Validating",
+    invalid_credentials: "Invalid credentials",
+    deleting: "Deleting",
+    active: "Active",
+    inactive: "Inactive",
+    deleted: "Deleted",
+  };
   return h("span", { class: `badge state-${state}` }, labels[state] ?? state);
 }
 
@@ -115,7 +157,13 @@ export function badge(state) {
 export function field(label, input, hint) {
   const id = input.id || `f-${++copyIds}`;
   input.id = id;
-  return h("div", { class: "field" }, h("label", { for: id }, label), hint ? h("p", { class: "hint" }, hint) : null, input);
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, label),
+    hint ? h("p", { class: "hint" }, hint) : null,
+    input,
+  );
 }
 
 /** A short success line that screen readers announce. */
@@ -124,5 +172,9 @@ export function notice(text) {
 }
 
 export function definitionList(pairs) {
-  return h("dl", {}, pairs.filter(Boolean).map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]));
+  return h(
+    "dl",
+    {},
+    pairs.filter(Boolean).map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]),
+  );
 }

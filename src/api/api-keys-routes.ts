@@ -27,13 +27,24 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
     async (request, reply) => {
       requireAdmin(request);
       await services.organizations.get(request.params.id, null);
-      return reply.code(201).send(await services.apiKeys.create(request.params.id, request.body?.name ?? "default", auditContextOf(request)));
+      return reply
+        .code(201)
+        .send(
+          await services.apiKeys.create(request.params.id, request.body?.name ?? "default", auditContextOf(request)),
+        );
     },
   );
 
   app.get(
     "/organizations/:id/api_keys",
-    { schema: { tags, params: OrgParams, querystring: listQuery(idPattern("apiKey"), {}), response: { 200: listEnvelope(ApiKeySchema), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: OrgParams,
+        querystring: listQuery(idPattern("apiKey"), {}),
+        response: { 200: listEnvelope(ApiKeySchema), ...errorResponses },
+      },
+    },
     async (request) => {
       requireAdmin(request);
       await services.organizations.get(request.params.id, null);
@@ -47,7 +58,10 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       onRequest: ignoreContentTypeWithoutBody,
       schema: {
         tags,
-        params: Type.Object({ id: Type.String({ pattern: idPattern("organization") }), keyId: Type.String({ pattern: idPattern("apiKey") }) }),
+        params: Type.Object({
+          id: Type.String({ pattern: idPattern("organization") }),
+          keyId: Type.String({ pattern: idPattern("apiKey") }),
+        }),
         response: { 204: Type.Null(), ...errorResponses },
       },
     },

@@ -12,7 +12,9 @@ import { Nullable, errorResponses, listEnvelope, listQuery, pageOf, toList } fro
 const AuditEntrySchema = Type.Object({
   object: Type.Literal("audit_entry"),
   id: Type.String(),
-  action: Type.String({ description: "What was done, e.g. `organization.created`, `directory.scim_token.rotated`, `api_key.revoked`" }),
+  action: Type.String({
+    description: "What was done, e.g. `organization.created`, `directory.scim_token.rotated`, `api_key.revoked`",
+  }),
   actor: Type.Object({
     kind: Type.Enum([...AUDIT_ACTOR_KINDS]),
     id: Nullable(Type.String({ description: "The organization key's or the session's id; null for the admin key" })),
@@ -36,7 +38,9 @@ export const auditLogRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }>
         tags: ["audit log"],
         querystring: listQuery(idPattern("auditEntry"), {
           organization_id: Type.Optional(Type.String({ pattern: idPattern("organization") })),
-          action: Type.Optional(Type.String({ pattern: ACTIONS, maxLength: 500, description: "Only these actions (comma-separated)" })),
+          action: Type.Optional(
+            Type.String({ pattern: ACTIONS, maxLength: 500, description: "Only these actions (comma-separated)" }),
+          ),
         }),
         response: { 200: listEnvelope(AuditEntrySchema), ...errorResponses },
       },
@@ -44,7 +48,13 @@ export const auditLogRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }>
     async (request) => {
       const scope = organizationScope(requireApiPrincipal(request));
       const { organization_id, action } = request.query;
-      return toList(await listAuditEntries(db, { scope, organizationId: organization_id, actions: action?.split(",") }, pageOf(request.query)));
+      return toList(
+        await listAuditEntries(
+          db,
+          { scope, organizationId: organization_id, actions: action?.split(",") },
+          pageOf(request.query),
+        ),
+      );
     },
   );
 };

@@ -13,14 +13,23 @@ describe.each(DIALECTS)("the auth matrix on %s", (dialect) => {
     t = await createTestApp(dialect);
     acme = await createOrgWithKey(t.app, "Acme");
     globex = await createOrgWithKey(t.app, "Globex");
-    const mk = async (key: string, name: string) => (await t.app.inject({ method: "POST", url: "/directories", headers: bearer(key), payload: { name, type: "okta scim v2.0" } })).json();
+    const mk = async (key: string, name: string) =>
+      (
+        await t.app.inject({
+          method: "POST",
+          url: "/directories",
+          headers: bearer(key),
+          payload: { name, type: "okta scim v2.0" },
+        })
+      ).json();
     acmeDir = await mk(acme.key, "Acme Okta");
     globexDir = await mk(globex.key, "Globex Okta");
   });
   afterAll(async () => t?.close());
 
   const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: "GET", url, headers });
-  const scim = (directoryId: string, token: string) => get(`/scim/v2/${directoryId}/ServiceProviderConfig`, bearer(token));
+  const scim = (directoryId: string, token: string) =>
+    get(`/scim/v2/${directoryId}/ServiceProviderConfig`, bearer(token));
 
   it("lets the admin key read any organization's directory", async () => {
     expect((await get(`/directories/${acmeDir.id}`, bearer(ADMIN_KEY))).statusCode).toBe(200);
@@ -44,7 +53,10 @@ describe.each(DIALECTS)("the auth matrix on %s", (dialect) => {
     ] as const) {
       expect((await t.app.inject({ method, url, headers: bearer(acme.key) })).statusCode).toBe(404);
     }
-    expect((await get(`/directories/${globexDir.id}`, bearer(ADMIN_KEY))).json()).toMatchObject({ state: expect.not.stringMatching("deleting"), deleted_at: null });
+    expect((await get(`/directories/${globexDir.id}`, bearer(ADMIN_KEY))).json()).toMatchObject({
+      state: expect.not.stringMatching("deleting"),
+      deleted_at: null,
+    });
   });
 
   it("answers 401 with WWW-Authenticate to a missing, malformed or unknown key", async () => {
@@ -57,9 +69,20 @@ describe.each(DIALECTS)("the auth matrix on %s", (dialect) => {
   });
 
   it("stops accepting a revoked organization key", async () => {
-    const extra = (await t.app.inject({ method: "POST", url: `/organizations/${acme.orgId}/api_keys`, headers: bearer(ADMIN_KEY), payload: { name: "ci" } })).json();
+    const extra = (
+      await t.app.inject({
+        method: "POST",
+        url: `/organizations/${acme.orgId}/api_keys`,
+        headers: bearer(ADMIN_KEY),
+        payload: { name: "ci" },
+      })
+    ).json();
     expect((await get("/directories", bearer(extra.key))).statusCode).toBe(200);
-    const revoke = await t.app.inject({ method: "DELETE", url: `/organizations/${acme.orgId}/api_keys/${extra.id}`, headers: bearer(ADMIN_KEY) });
+    const revoke = await t.app.inject({
+      method: "DELETE",
+      url: `/organizations/${acme.orgId}/api_keys/${extra.id}`,
+      headers: bearer(ADMIN_KEY),
+    });
     expect(revoke.statusCode).toBe(204);
     expect((await get("/directories", bearer(extra.key))).statusCode).toBe(401);
     const keys = (await get(`/organizations/${acme.orgId}/api_keys`, bearer(ADMIN_KEY))).json();
@@ -68,7 +91,12 @@ describe.each(DIALECTS)("the auth matrix on %s", (dialect) => {
   });
 
   it("keeps key management for the admin only", async () => {
-    const res = await t.app.inject({ method: "POST", url: `/organizations/${acme.orgId}/api_keys`, headers: bearer(acme.key), payload: {} });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/organizations/${acme.orgId}/api_keys`,
+      headers: bearer(acme.key),
+      payload: {},
+    });
     expect(res.statusCode).toBe(403);
   });
 
@@ -89,19 +117,56 @@ describe.each(DIALECTS)("the auth matrix on %s", (dialect) => {
   });
 
   it("ends the old SCIM token at rotation when there is no grace period", async () => {
-    const dir = (await t.app.inject({ method: "POST", url: "/directories", headers: bearer(acme.key), payload: { name: "Rotating", type: "azure scim v2.0" } })).json();
-    const rotated = await t.app.inject({ method: "POST", url: `/directories/${dir.id}/scim_token`, headers: bearer(acme.key) });
+    const dir = (
+      await t.app.inject({
+        method: "POST",
+        url: "/directories",
+        headers: bearer(acme.key),
+        payload: { name: "Rotating", type: "azure scim v2.0" },
+      })
+    ).json();
+    const rotated = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dir.id}/scim_token`,
+      headers: bearer(acme.key),
+    });
     expect(rotated.statusCode).toBe(201);
-    expect(rotated.json()).toMatchObject({ object: "scim_token", base_url: dir.scim.base_url, previous_token_expires_at: null });
+    expect(rotated.json()).toMatchObject({
+      object: "scim_token",
+      base_url: dir.scim.base_url,
+      previous_token_expires_at: null,
+    });
     expect((await scim(dir.id, dir.scim.token)).statusCode).toBe(401);
     expect((await scim(dir.id, rotated.json().token)).statusCode).toBe(200);
-    const events = await t.storage.db.selectFrom("events").select("event").where("directory_id", "=", dir.id).orderBy("seq").execute();
-    expect(events.map((e) => e.event)).toEqual(["dsync.activated", "dsync.token.created", "dsync.token.revoked", "dsync.token.created"]);
+    const events = await t.storage.db
+      .selectFrom("events")
+      .select("event")
+      .where("directory_id", "=", dir.id)
+      .orderBy("seq")
+      .execute();
+    expect(events.map((e) => e.event)).toEqual([
+      "dsync.activated",
+      "dsync.token.created",
+      "dsync.token.revoked",
+      "dsync.token.created",
+    ]);
   });
 
   it("keeps the old SCIM token valid through a grace period, then ends it", async () => {
-    const dir = (await t.app.inject({ method: "POST", url: "/directories", headers: bearer(acme.key), payload: { name: "Graceful", type: "azure scim v2.0" } })).json();
-    const rotated = await t.app.inject({ method: "POST", url: `/directories/${dir.id}/scim_token`, headers: bearer(acme.key), payload: { grace_period_seconds: 3600 } });
+    const dir = (
+      await t.app.inject({
+        method: "POST",
+        url: "/directories",
+        headers: bearer(acme.key),
+        payload: { name: "Graceful", type: "azure scim v2.0" },
+      })
+    ).json();
+    const rotated = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dir.id}/scim_token`,
+      headers: bearer(acme.key),
+      payload: { grace_period_seconds: 3600 },
+    });
     expect(rotated.json().previous_token_expires_at).toBe(new Date(t.clock.now().getTime() + 3_600_000).toISOString());
     expect((await scim(dir.id, dir.scim.token)).statusCode).toBe(200);
     expect((await scim(dir.id, rotated.json().token)).statusCode).toBe(200);
@@ -111,7 +176,14 @@ describe.each(DIALECTS)("the auth matrix on %s", (dialect) => {
   });
 
   it("stops a deleted directory's SCIM token and brings it back on restore", async () => {
-    const dir = (await t.app.inject({ method: "POST", url: "/directories", headers: bearer(acme.key), payload: { name: "Paused", type: "generic scim v2.0" } })).json();
+    const dir = (
+      await t.app.inject({
+        method: "POST",
+        url: "/directories",
+        headers: bearer(acme.key),
+        payload: { name: "Paused", type: "generic scim v2.0" },
+      })
+    ).json();
     await t.app.inject({ method: "DELETE", url: `/directories/${dir.id}`, headers: bearer(acme.key) });
     expect((await scim(dir.id, dir.scim.token)).statusCode).toBe(404);
     await t.app.inject({ method: "POST", url: `/directories/${dir.id}/restore`, headers: bearer(acme.key) });

@@ -7,13 +7,33 @@ describe.each(DIALECTS)("bad input on %s", (dialect) => {
   let orgId: string;
   beforeAll(async () => {
     t = await createTestApp(dialect, { ROSTER_BODY_LIMIT: "4096" });
-    orgId = (await t.app.inject({ method: "POST", url: "/organizations", headers: bearer(ADMIN_KEY), payload: { name: "Acme" } })).json().id;
+    orgId = (
+      await t.app.inject({
+        method: "POST",
+        url: "/organizations",
+        headers: bearer(ADMIN_KEY),
+        payload: { name: "Acme" },
+      })
+    ).json().id;
   });
   afterAll(async () => t?.close());
 
   const post = (url: string, body: string, contentType = "application/json") =>
-    t.app.inject({ method: "POST", url, headers: { ...bearer(ADMIN_KEY), "content-type": contentType }, payload: body });
-  const directoryCount = async () => Number((await t.storage.db.selectFrom("directories").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst())?.n);
+    t.app.inject({
+      method: "POST",
+      url,
+      headers: { ...bearer(ADMIN_KEY), "content-type": contentType },
+      payload: body,
+    });
+  const directoryCount = async () =>
+    Number(
+      (
+        await t.storage.db
+          .selectFrom("directories")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirst()
+      )?.n,
+    );
 
   it("answers 400 invalid_json to malformed JSON", async () => {
     const res = await post("/directories", '{"name": "x",');
@@ -23,14 +43,23 @@ describe.each(DIALECTS)("bad input on %s", (dialect) => {
 
   it("answers 422 with the field to an unknown field, and writes nothing", async () => {
     const before = await directoryCount();
-    const res = await post("/directories", JSON.stringify({ organization_id: orgId, name: "x", type: "okta scim v2.0", colour: "red" }));
+    const res = await post(
+      "/directories",
+      JSON.stringify({ organization_id: orgId, name: "x", type: "okta scim v2.0", colour: "red" }),
+    );
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: "validation_error", errors: [{ field: "colour", code: "unknown_field" }] });
+    expect(res.json()).toMatchObject({
+      code: "validation_error",
+      errors: [{ field: "colour", code: "unknown_field" }],
+    });
     expect(await directoryCount()).toBe(before);
   });
 
   it("answers 422 to mistyped and missing fields, naming each", async () => {
-    const res = await post("/directories", JSON.stringify({ organization_id: orgId, name: 42, type: "okta scim v2.0", domain: 7 }));
+    const res = await post(
+      "/directories",
+      JSON.stringify({ organization_id: orgId, name: 42, type: "okta scim v2.0", domain: 7 }),
+    );
     expect(res.statusCode).toBe(422);
     const fields = res.json().errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(["name", "domain"]));
@@ -42,7 +71,10 @@ describe.each(DIALECTS)("bad input on %s", (dialect) => {
   it("answers 422 to a directory type that does not exist and to a blank name", async () => {
     const res = await post("/directories", JSON.stringify({ organization_id: orgId, name: "x", type: "okta" }));
     expect(res.statusCode).toBe(422);
-    const blank = await post("/directories", JSON.stringify({ organization_id: orgId, name: "   ", type: "okta scim v2.0" }));
+    const blank = await post(
+      "/directories",
+      JSON.stringify({ organization_id: orgId, name: "   ", type: "okta scim v2.0" }),
+    );
     expect(blank.statusCode).toBe(422);
   });
 
@@ -64,7 +96,11 @@ describe.each(DIALECTS)("bad input on %s", (dialect) => {
     const wrongKind = await t.app.inject({ method: "GET", url: `/directories/${orgId}`, headers: bearer(ADMIN_KEY) });
     expect(wrongKind.statusCode).toBe(400);
     expect(wrongKind.json().errors[0].field).toBe("id");
-    const unknown = await t.app.inject({ method: "GET", url: "/directories/directory_01ARZ3NDEKTSV4RRFFQ69G5FAV", headers: bearer(ADMIN_KEY) });
+    const unknown = await t.app.inject({
+      method: "GET",
+      url: "/directories/directory_01ARZ3NDEKTSV4RRFFQ69G5FAV",
+      headers: bearer(ADMIN_KEY),
+    });
     expect(unknown.statusCode).toBe(404);
   });
 
@@ -81,7 +117,17 @@ describe.each(DIALECTS)("bad input on %s", (dialect) => {
 
   it("answers a typed 400 to a list parameter repeated or malformed, and still takes a repeated multi-valued one", async () => {
     const get = (url: string) => t.app.inject({ method: "GET", url, headers: bearer(ADMIN_KEY) });
-    const queries = ["limit=1&limit=2", "limit=abc", "limit=0", "limit=1e3", "order=asc&order=desc", "order=sideways", "after=a&after=b", "before=a&before=b", "after=x"];
+    const queries = [
+      "limit=1&limit=2",
+      "limit=abc",
+      "limit=0",
+      "limit=1e3",
+      "order=asc&order=desc",
+      "order=sideways",
+      "after=a&after=b",
+      "before=a&before=b",
+      "after=x",
+    ];
     for (const path of ["/directories", "/organizations", "/directory_users", "/directory_groups", "/events"]) {
       for (const query of queries) {
         const res = await get(`${path}?${query}`);
@@ -93,7 +139,17 @@ describe.each(DIALECTS)("bad input on %s", (dialect) => {
   });
 
   it("never answers 500 to a barrage of malformed requests", async () => {
-    const bodies = ["", "null", "[]", '"x"', "{", '{"name":null}', '{"name":{"$gt":""}}', "\u0000", '{"__proto__":{"x":1},"name":"p"}'];
+    const bodies = [
+      "",
+      "null",
+      "[]",
+      '"x"',
+      "{",
+      '{"name":null}',
+      '{"name":{"$gt":""}}',
+      "\u0000",
+      '{"__proto__":{"x":1},"name":"p"}',
+    ];
     for (const url of ["/organizations", "/directories", `/organizations/${orgId}/api_keys`]) {
       for (const body of bodies) {
         const res = await post(url, body);

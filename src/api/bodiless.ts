@@ -10,5 +10,6 @@ import type { FastifyRequest } from "fastify";
 export async function ignoreContentTypeWithoutBody(request: FastifyRequest): Promise<void> {
   const { headers } = request.raw;
   const length = headers["content-length"];
-  if (headers["transfer-encoding"] === undefined && (length === undefined || length === "0")) delete headers["content-type"];
+  if (headers["transfer-encoding"] === undefined && (length === undefined || length === "0"))
+    delete headers["content-type"];
 }

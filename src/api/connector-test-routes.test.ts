@@ -44,7 +44,12 @@ describe.each(DIALECTS)("testing a pull directory's connector on %s", (dialect) 
   });
 
   async function pullDirectory(type: string, connector: Record<string, unknown>): Promise<string> {
-    const res = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: type, type, connector } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: admin,
+      payload: { organization_id: orgId, name: type, type, connector },
+    });
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id as string;
   }
@@ -65,8 +70,15 @@ describe.each(DIALECTS)("testing a pull directory's connector on %s", (dialect) 
     const id = await pullDirectory("okta api", { org_url: okta.orgUrl, token: okta.token });
     const result = await checks(id);
     expect(result.ok).toBe(true);
-    expect(summary(result)).toEqual(["org_url reachable: ok", "API token accepted: ok", "okta.users.read: ok", "okta.groups.read: ok"]);
-    expect(okta.requests.filter((r) => r.startsWith("GET /api/v1/users") || r.startsWith("GET /api/v1/groups"))).toEqual(["GET /api/v1/users?limit=1", "GET /api/v1/groups?limit=1"]);
+    expect(summary(result)).toEqual([
+      "org_url reachable: ok",
+      "API token accepted: ok",
+      "okta.users.read: ok",
+      "okta.groups.read: ok",
+    ]);
+    expect(
+      okta.requests.filter((r) => r.startsWith("GET /api/v1/users") || r.startsWith("GET /api/v1/groups")),
+    ).toEqual(["GET /api/v1/users?limit=1", "GET /api/v1/groups?limit=1"]);
   });
 
   it("fails the token check with Okta's errorSummary, never naming the token, and changes nothing", async () => {
@@ -76,7 +88,12 @@ describe.each(DIALECTS)("testing a pull directory's connector on %s", (dialect) 
     expect(res.body).not.toContain(token);
     const result = res.json() as { ok: boolean; checks: Check[] };
     expect(result.ok).toBe(false);
-    expect(summary(result)).toEqual(["org_url reachable: ok", "API token accepted: failed", "okta.users.read: failed", "okta.groups.read: failed"]);
+    expect(summary(result)).toEqual([
+      "org_url reachable: ok",
+      "API token accepted: failed",
+      "okta.users.read: failed",
+      "okta.groups.read: failed",
+    ]);
     expect(result.checks[1]?.message).toContain("Invalid token provided");
     expect(result.checks[2]?.message).toMatch(/^not checked/);
     const dir = (await t.app.inject({ method: "GET", url: `/directories/${id}`, headers: admin })).json();
@@ -89,7 +106,12 @@ describe.each(DIALECTS)("testing a pull directory's connector on %s", (dialect) 
     try {
       const result = await checks(id);
       expect(result.ok).toBe(false);
-      expect(summary(result)).toEqual(["org_url reachable: ok", "API token accepted: ok", "okta.users.read: ok", "okta.groups.read: failed"]);
+      expect(summary(result)).toEqual([
+        "org_url reachable: ok",
+        "API token accepted: ok",
+        "okta.users.read: ok",
+        "okta.groups.read: failed",
+      ]);
       expect(result.checks[3]?.message).toContain("You do not have permission to perform the requested action");
     } finally {
       okta.forbidden = null;
@@ -97,9 +119,17 @@ describe.each(DIALECTS)("testing a pull directory's connector on %s", (dialect) 
   });
 
   it("fails the reach check of an org nothing listens at", async () => {
-    const id = await pullDirectory("okta api", { org_url: `http://127.0.0.1:${await closedPort()}`, token: okta.token });
+    const id = await pullDirectory("okta api", {
+      org_url: `http://127.0.0.1:${await closedPort()}`,
+      token: okta.token,
+    });
     const result = await checks(id);
-    expect(summary(result)).toEqual(["org_url reachable: failed", "API token accepted: failed", "okta.users.read: failed", "okta.groups.read: failed"]);
+    expect(summary(result)).toEqual([
+      "org_url reachable: failed",
+      "API token accepted: failed",
+      "okta.users.read: failed",
+      "okta.groups.read: failed",
+    ]);
     expect(result.checks[0]?.message).toContain("refused");
   });
 
@@ -108,10 +138,23 @@ describe.each(DIALECTS)("testing a pull directory's connector on %s", (dialect) 
     const good = await pullDirectory("scim pull", { base_url: `${baseUrl}${upstream.base}`, token: upstream.token });
     const result = await checks(good);
     expect(result.ok).toBe(true);
-    expect(summary(result)).toEqual(["base_url reachable: ok", "token accepted: ok", "Users readable: ok", "Groups readable: ok"]);
-    const bad = await pullDirectory("scim pull", { base_url: `${baseUrl}${upstream.base}`, token: "scim-wrong-token-0123456789" });
+    expect(summary(result)).toEqual([
+      "base_url reachable: ok",
+      "token accepted: ok",
+      "Users readable: ok",
+      "Groups readable: ok",
+    ]);
+    const bad = await pullDirectory("scim pull", {
+      base_url: `${baseUrl}${upstream.base}`,
+      token: "scim-wrong-token-0123456789",
+    });
     const refused = await checks(bad);
-    expect(summary(refused)).toEqual(["base_url reachable: ok", "token accepted: failed", "Users readable: failed", "Groups readable: failed"]);
+    expect(summary(refused)).toEqual([
+      "base_url reachable: ok",
+      "token accepted: failed",
+      "Users readable: failed",
+      "Groups readable: failed",
+    ]);
     expect(JSON.stringify(refused)).not.toContain("scim-wrong-token");
     const wrongBase = await pullDirectory("scim pull", { base_url: `${baseUrl}/nowhere/v2`, token: upstream.token });
     expect((await checks(wrongBase)).checks[0]).toMatchObject({ ok: false, message: expect.stringContaining("404") });
@@ -119,13 +162,20 @@ describe.each(DIALECTS)("testing a pull directory's connector on %s", (dialect) 
 
   it("checks an ldap directory: bind, then the search base; a wrong password fails the bind", async () => {
     const good = await pullDirectory("ldap", slapdConnector(slapd));
-    expect(summary(await checks(good))).toEqual(["server reachable: ok", "bind as bind_dn: ok", "base_dn readable: ok"]);
+    expect(summary(await checks(good))).toEqual([
+      "server reachable: ok",
+      "bind as bind_dn: ok",
+      "base_dn readable: ok",
+    ]);
     const wrong = await pullDirectory("ldap", slapdConnector(slapd, { password: "not-the-password" }));
     const refused = await checks(wrong);
     expect(summary(refused)).toEqual(["server reachable: ok", "bind as bind_dn: failed", "base_dn readable: failed"]);
     expect(JSON.stringify(refused)).not.toContain("not-the-password");
     const missingBase = await pullDirectory("ldap", slapdConnector(slapd, { base_dn: "ou=nowhere,dc=example,dc=com" }));
-    expect((await checks(missingBase)).checks[2]).toMatchObject({ ok: false, message: expect.stringContaining("base_dn") });
+    expect((await checks(missingBase)).checks[2]).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("base_dn"),
+    });
   });
 
   it("answers 422 for a type without a test, 409 for an ingest directory, 404 to another organization", async () => {

@@ -11,9 +11,15 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
   });
   afterAll(async () => t?.close());
 
-  const create = (key: string, payload: object) => t.app.inject({ method: "POST", url: "/directories", headers: bearer(key), payload });
+  const create = (key: string, payload: object) =>
+    t.app.inject({ method: "POST", url: "/directories", headers: bearer(key), payload });
   const eventsOf = (directoryId: string) =>
-    t.storage.db.selectFrom("events").select(["event", "data"]).where("directory_id", "=", directoryId).orderBy("seq").execute();
+    t.storage.db
+      .selectFrom("events")
+      .select(["event", "data"])
+      .where("directory_id", "=", directoryId)
+      .orderBy("seq")
+      .execute();
 
   it("creates an ingest directory and shows its SCIM base URL and token once", async () => {
     const res = await create(org.key, { name: "Okta", type: "okta scim v2.0", domain: "Acme.com" });
@@ -36,7 +42,11 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
     const again = await t.app.inject({ method: "GET", url: `/directories/${dir.id}`, headers: bearer(org.key) });
     expect(again.json().scim).toEqual({ base_url: dir.scim.base_url });
 
-    const stored = await t.storage.db.selectFrom("directory_tokens").selectAll().where("directory_id", "=", dir.id).execute();
+    const stored = await t.storage.db
+      .selectFrom("directory_tokens")
+      .selectAll()
+      .where("directory_id", "=", dir.id)
+      .execute();
     expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain(dir.scim.token);
   });
@@ -54,7 +64,11 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
     const other = await createOrgWithKey(t.app, "Other");
     const res = await create(org.key, { organization_id: other.orgId, name: "x", type: "generic scim v2.0" });
     expect(res.statusCode).toBe(404);
-    const count = await t.storage.db.selectFrom("directories").select((eb) => eb.fn.countAll<number>().as("n")).where("organization_id", "=", other.orgId).executeTakeFirst();
+    const count = await t.storage.db
+      .selectFrom("directories")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("organization_id", "=", other.orgId)
+      .executeTakeFirst();
     expect(Number(count?.n)).toBe(0);
   });
 
@@ -73,9 +87,17 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
   it("lists directories by organization and searches by name", async () => {
     const { orgId, key } = await createOrgWithKey(t.app, "Search Co");
     for (const name of ["Okta Prod", "okta staging", "Entra"]) await create(key, { name, type: "generic scim v2.0" });
-    const all = await t.app.inject({ method: "GET", url: `/directories?organization_id=${orgId}`, headers: bearer(ADMIN_KEY) });
+    const all = await t.app.inject({
+      method: "GET",
+      url: `/directories?organization_id=${orgId}`,
+      headers: bearer(ADMIN_KEY),
+    });
     expect(all.json().data).toHaveLength(3);
-    const found = await t.app.inject({ method: "GET", url: `/directories?organization_id=${orgId}&search=OKTA&order=asc`, headers: bearer(ADMIN_KEY) });
+    const found = await t.app.inject({
+      method: "GET",
+      url: `/directories?organization_id=${orgId}&search=OKTA&order=asc`,
+      headers: bearer(ADMIN_KEY),
+    });
     expect(found.json().data.map((d: { name: string }) => d.name)).toEqual(["Okta Prod", "okta staging"]);
     const mine = await t.app.inject({ method: "GET", url: "/directories?limit=100", headers: bearer(key) });
     expect(mine.json().data.every((d: { organization_id: string }) => d.organization_id === orgId)).toBe(true);
@@ -93,8 +115,10 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
     expect(res.json()).toMatchObject({ name: "New", domain: null, deactivated_members: "remove" });
   });
 
-  const scimGet = (dirId: string, token: string) => t.app.inject({ method: "GET", url: `/scim/v2/${dirId}/Users?filter=userName eq "nobody"`, headers: bearer(token) });
-  const stateOf = async (dirId: string) => (await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: bearer(org.key) })).json().state;
+  const scimGet = (dirId: string, token: string) =>
+    t.app.inject({ method: "GET", url: `/scim/v2/${dirId}/Users?filter=userName eq "nobody"`, headers: bearer(token) });
+  const stateOf = async (dirId: string) =>
+    (await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: bearer(org.key) })).json().state;
 
   it("is unlinked until the IdP's first authenticated SCIM request, which links it", async () => {
     const dir = (await create(org.key, { name: "Linking", type: "okta scim v2.0" })).json();
@@ -102,18 +126,34 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
     expect(await stateOf(dir.id)).toBe("unlinked");
     expect((await scimGet(dir.id, dir.scim.token)).statusCode).toBe(200);
     expect(await stateOf(dir.id)).toBe("linked");
-    const row = await t.storage.db.selectFrom("directories").select("linked_at").where("id", "=", dir.id).executeTakeFirstOrThrow();
+    const row = await t.storage.db
+      .selectFrom("directories")
+      .select("linked_at")
+      .where("id", "=", dir.id)
+      .executeTakeFirstOrThrow();
     expect(row.linked_at).toBe(t.clock.now().toISOString());
     // A later request changes nothing: the first one is when it was linked.
     t.clock.advance(60_000);
     await scimGet(dir.id, dir.scim.token);
-    expect((await t.storage.db.selectFrom("directories").select("linked_at").where("id", "=", dir.id).executeTakeFirstOrThrow()).linked_at).toBe(row.linked_at);
+    expect(
+      (
+        await t.storage.db
+          .selectFrom("directories")
+          .select("linked_at")
+          .where("id", "=", dir.id)
+          .executeTakeFirstOrThrow()
+      ).linked_at,
+    ).toBe(row.linked_at);
   });
 
   it("restores a directory to unlinked when it had never heard from its IdP", async () => {
     const dir = (await create(org.key, { name: "Never used", type: "generic scim v2.0" })).json();
     await t.app.inject({ method: "DELETE", url: `/directories/${dir.id}`, headers: bearer(org.key) });
-    const restored = await t.app.inject({ method: "POST", url: `/directories/${dir.id}/restore`, headers: bearer(org.key) });
+    const restored = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dir.id}/restore`,
+      headers: bearer(org.key),
+    });
     expect(restored.json()).toMatchObject({ state: "unlinked", deleted_at: null });
   });
 
@@ -125,21 +165,44 @@ describe.each(DIALECTS)("directories on %s", (dialect) => {
     expect(del.json().state).toBe("deleting");
     const list = await t.app.inject({ method: "GET", url: "/directories?limit=100", headers: bearer(org.key) });
     expect(list.json().data.map((d: { id: string }) => d.id)).not.toContain(dir.id);
-    const withDeleted = await t.app.inject({ method: "GET", url: "/directories?limit=100&include_deleted=true", headers: bearer(org.key) });
+    const withDeleted = await t.app.inject({
+      method: "GET",
+      url: "/directories?limit=100&include_deleted=true",
+      headers: bearer(org.key),
+    });
     expect(withDeleted.json().data.map((d: { id: string }) => d.id)).toContain(dir.id);
-    const patch = await t.app.inject({ method: "PATCH", url: `/directories/${dir.id}`, headers: bearer(org.key), payload: { name: "x" } });
+    const patch = await t.app.inject({
+      method: "PATCH",
+      url: `/directories/${dir.id}`,
+      headers: bearer(org.key),
+      payload: { name: "x" },
+    });
     expect(patch.statusCode).toBe(409);
-    const restored = await t.app.inject({ method: "POST", url: `/directories/${dir.id}/restore`, headers: bearer(org.key) });
+    const restored = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dir.id}/restore`,
+      headers: bearer(org.key),
+    });
     expect(restored.statusCode).toBe(200);
     expect(restored.json()).toMatchObject({ state: "linked", deleted_at: null });
-    expect((await eventsOf(dir.id)).map((e) => e.event)).toEqual(["dsync.activated", "dsync.token.created", "dsync.deleted", "dsync.activated"]);
+    expect((await eventsOf(dir.id)).map((e) => e.event)).toEqual([
+      "dsync.activated",
+      "dsync.token.created",
+      "dsync.deleted",
+      "dsync.activated",
+    ]);
   });
 
   // The WorkOS SDK sends `Content-Type: application/json` on every request, its body-less DELETE included.
   it("deletes on a body-less DELETE that says its body is JSON, and still refuses a malformed body", async () => {
     const dir = (await create(org.key, { name: "SDK deleted", type: "generic scim v2.0" })).json();
     const json = { ...bearer(org.key), "content-type": "application/json" };
-    const malformed = await t.app.inject({ method: "DELETE", url: `/directories/${dir.id}`, headers: json, payload: "{" });
+    const malformed = await t.app.inject({
+      method: "DELETE",
+      url: `/directories/${dir.id}`,
+      headers: json,
+      payload: "{",
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toMatchObject({ code: "invalid_json" });
     const del = await t.app.inject({ method: "DELETE", url: `/directories/${dir.id}`, headers: json });

@@ -12,7 +12,13 @@ const GroupQuery = listQuery(idPattern("group"), {
   directory: Type.Optional(Type.String({ pattern: idPattern("directory") })),
   organization: Type.Optional(Type.String({ pattern: idPattern("organization") })),
   user: Type.Optional(Type.String({ pattern: idPattern("user") })),
-  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Case-insensitive substring of the name; `%` and `_` match literally" })),
+  search: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: "Case-insensitive substring of the name; `%` and `_` match literally",
+    }),
+  ),
 });
 
 /** `GET /directory_groups`, `GET /directory_groups/{id}` (WorkOS shapes). */
@@ -20,15 +26,31 @@ export const directoryGroupRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = a
   const tags = ["directory groups"];
   const groups = createGroupReader(deps.db);
 
-  app.get("/directory_groups", { schema: { tags, querystring: GroupQuery, response: { 200: listEnvelope(DirectoryGroupSchema), ...errorResponses } } }, async (request) => {
-    const { directory, organization, user, search } = request.query;
-    const scope = organizationScope(requireApiPrincipal(request));
-    return toList(await groups.list({ scope, directory, organization, user, search }, pageOf(request.query)));
-  });
+  app.get(
+    "/directory_groups",
+    {
+      schema: {
+        tags,
+        querystring: GroupQuery,
+        response: { 200: listEnvelope(DirectoryGroupSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { directory, organization, user, search } = request.query;
+      const scope = organizationScope(requireApiPrincipal(request));
+      return toList(await groups.list({ scope, directory, organization, user, search }, pageOf(request.query)));
+    },
+  );
 
   app.get(
     "/directory_groups/:id",
-    { schema: { tags, params: Type.Object({ id: Type.String({ pattern: idPattern("group") }) }), response: { 200: DirectoryGroupSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: Type.Object({ id: Type.String({ pattern: idPattern("group") }) }),
+        response: { 200: DirectoryGroupSchema, ...errorResponses },
+      },
+    },
     async (request) => groups.get(request.params.id, organizationScope(requireApiPrincipal(request))),
   );
 };

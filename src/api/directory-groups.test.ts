@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
-import { changeMembers, createKeyedDirectory, type KeyedDirectory, pushGroup, pushUser, setActive } from "../../test/support/directory-fixtures.js";
+import {
+  changeMembers,
+  createKeyedDirectory,
+  type KeyedDirectory,
+  pushGroup,
+  pushUser,
+  setActive,
+} from "../../test/support/directory-fixtures.js";
 import { ADMIN_KEY, bearer, createTestApp, type TestApp } from "../../test/support/test-app.js";
 
 interface ListBody {
@@ -21,7 +28,8 @@ describe.each(DIALECTS)("GET /directory_groups on %s", (dialect) => {
     acme = await createKeyedDirectory(t.app, "Acme");
     globex = await createKeyedDirectory(t.app, "Globex");
     ada = await pushUser(acme.scim, "ada@acme.com");
-    for (const name of ["Admins", "Engineering", "Sales", "Support", "Ops"]) g.push(await pushGroup(acme.scim, name, name === "Sales" ? [] : [ada], { externalId: `okta-${name}` }));
+    for (const name of ["Admins", "Engineering", "Sales", "Support", "Ops"])
+      g.push(await pushGroup(acme.scim, name, name === "Sales" ? [] : [ada], { externalId: `okta-${name}` }));
     gil = await pushUser(globex.scim, "gil@globex.com");
     await pushGroup(globex.scim, "Globex Staff", [gil]);
   });
@@ -67,7 +75,11 @@ describe.each(DIALECTS)("GET /directory_groups on %s", (dialect) => {
 
   it("gives an inactive user no groups under the hide policy, and all of them again on reactivation", async () => {
     await setActive(acme.scim, ada, false);
-    expect(await list(`user=${ada}`)).toEqual({ object: "list", data: [], list_metadata: { before: null, after: null } });
+    expect(await list(`user=${ada}`)).toEqual({
+      object: "list",
+      data: [],
+      list_metadata: { before: null, after: null },
+    });
     await setActive(acme.scim, ada, true);
     expect(ids(await list(`user=${ada}`))).toHaveLength(4);
   });
@@ -78,7 +90,9 @@ describe.each(DIALECTS)("GET /directory_groups on %s", (dialect) => {
     const group = await pushGroup(kept.scim, "Kept", [user]);
     await setActive(kept.scim, user, false);
     expect(ids(await list(`user=${user}`, kept.key))).toEqual([group]);
-    expect((await get(`/directory_users/${user}`, kept.key)).json().groups.map((x: { id: string }) => x.id)).toEqual([group]);
+    expect((await get(`/directory_users/${user}`, kept.key)).json().groups.map((x: { id: string }) => x.id)).toEqual([
+      group,
+    ]);
   });
 
   it("follows membership changes", async () => {

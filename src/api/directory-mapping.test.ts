@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
-import { changeMembers, createKeyedDirectory, type KeyedDirectory, pushGroup, pushUser, setActive } from "../../test/support/directory-fixtures.js";
+import {
+  changeMembers,
+  createKeyedDirectory,
+  type KeyedDirectory,
+  pushGroup,
+  pushUser,
+  setActive,
+} from "../../test/support/directory-fixtures.js";
 import { SCHEMA } from "../../test/support/scim-client.js";
 import { bearer, createTestApp, type TestApp } from "../../test/support/test-app.js";
 
@@ -35,11 +42,29 @@ describe.each(DIALECTS)("directory attribute and role mapping on %s", (dialect) 
   });
   afterAll(async () => t?.close());
 
-  const patch = (payload: object, key = dir.key) => t.app.inject({ method: "PATCH", url: `/directories/${dir.id}`, headers: bearer(key), payload });
-  const user = async (id: string) => (await t.app.inject({ method: "GET", url: `/directory_users/${id}`, headers: bearer(dir.key) })).json();
-  const lastSeq = async () => Number((await t.storage.db.selectFrom("events").select((eb) => eb.fn.max("seq").as("m")).executeTakeFirst())?.m ?? 0);
+  const patch = (payload: object, key = dir.key) =>
+    t.app.inject({ method: "PATCH", url: `/directories/${dir.id}`, headers: bearer(key), payload });
+  const user = async (id: string) =>
+    (await t.app.inject({ method: "GET", url: `/directory_users/${id}`, headers: bearer(dir.key) })).json();
+  const lastSeq = async () =>
+    Number(
+      (
+        await t.storage.db
+          .selectFrom("events")
+          .select((eb) => eb.fn.max("seq").as("m"))
+          .executeTakeFirst()
+      )?.m ?? 0,
+    );
   const eventsSince = async (seq: number) =>
-    (await t.storage.db.selectFrom("events").select(["event", "data"]).where("directory_id", "=", dir.id).where("seq", ">", seq).orderBy("seq").execute()).map((e) => ({
+    (
+      await t.storage.db
+        .selectFrom("events")
+        .select(["event", "data"])
+        .where("directory_id", "=", dir.id)
+        .where("seq", ">", seq)
+        .orderBy("seq")
+        .execute()
+    ).map((e) => ({
       event: e.event,
       data: JSON.parse(e.data),
     }));
@@ -49,8 +74,20 @@ describe.each(DIALECTS)("directory attribute and role mapping on %s", (dialect) 
     const res = await patch({ attribute_mapping: MAPPING });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ attribute_mapping: MAPPING, role_mapping: [] });
-    expect((await user(ada)).custom_attributes).toEqual({ department: "Engineering", cost_center: "CC-42", manager_id: "mgr-1", phone: "+1 555 0199", given: "Ada" });
-    expect((await user(bob)).custom_attributes).toEqual({ department: null, cost_center: null, manager_id: null, phone: null, given: null });
+    expect((await user(ada)).custom_attributes).toEqual({
+      department: "Engineering",
+      cost_center: "CC-42",
+      manager_id: "mgr-1",
+      phone: "+1 555 0199",
+      given: "Ada",
+    });
+    expect((await user(bob)).custom_attributes).toEqual({
+      department: null,
+      cost_center: null,
+      manager_id: null,
+      phone: null,
+      given: null,
+    });
     const events = await eventsSince(seq);
     expect(events.map((e) => [e.event, e.data.id])).toEqual([
       ["dsync.user.updated", ada],
@@ -72,10 +109,16 @@ describe.each(DIALECTS)("directory attribute and role mapping on %s", (dialect) 
   });
 
   it("maps users written after the mapping, and records the change when a source value moves", async () => {
-    const cy = await pushUser(dir.scim, "cy@acme.com", { schemas: [SCHEMA.user, ENTERPRISE], [ENTERPRISE]: { department: "Sales" } });
+    const cy = await pushUser(dir.scim, "cy@acme.com", {
+      schemas: [SCHEMA.user, ENTERPRISE],
+      [ENTERPRISE]: { department: "Sales" },
+    });
     expect((await user(cy)).custom_attributes.department).toBe("Sales");
     const seq = await lastSeq();
-    const res = await dir.scim("PATCH", `/Users/${cy}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: `${ENTERPRISE}:department`, value: "Support" }] });
+    const res = await dir.scim("PATCH", `/Users/${cy}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "replace", path: `${ENTERPRISE}:department`, value: "Support" }],
+    });
     expect(res.statusCode, res.body).toBe(200);
     const [event] = await eventsSince(seq);
     expect(event?.data.custom_attributes.department).toBe("Support");
@@ -83,7 +126,13 @@ describe.each(DIALECTS)("directory attribute and role mapping on %s", (dialect) 
   });
 
   it("reads attribute names and schema URNs case-insensitively", async () => {
-    await patch({ attribute_mapping: { dept: `${ENTERPRISE.toUpperCase()}:DEPARTMENT`, first: "NAME.GIVENNAME", mobile: 'PhoneNumbers[TYPE eq "MOBILE"].Value' } });
+    await patch({
+      attribute_mapping: {
+        dept: `${ENTERPRISE.toUpperCase()}:DEPARTMENT`,
+        first: "NAME.GIVENNAME",
+        mobile: 'PhoneNumbers[TYPE eq "MOBILE"].Value',
+      },
+    });
     expect((await user(ada)).custom_attributes).toEqual({ dept: "Engineering", first: "Ada", mobile: "+1 555 0100" });
     await patch({ attribute_mapping: MAPPING });
   });
@@ -105,15 +154,29 @@ describe.each(DIALECTS)("directory attribute and role mapping on %s", (dialect) 
       ],
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(await user(ada)).toMatchObject({ role: { slug: "admin" }, roles: [{ slug: "admin" }, { slug: "billing" }, { slug: "member" }] });
+    expect(await user(ada)).toMatchObject({
+      role: { slug: "admin" },
+      roles: [{ slug: "admin" }, { slug: "billing" }, { slug: "member" }],
+    });
     expect(await user(bob)).toMatchObject({ role: { slug: "member" }, roles: [{ slug: "member" }] });
   });
 
   it("moves a user's role when its memberships change, with dsync.user.updated", async () => {
-    const admins = (await t.app.inject({ method: "GET", url: `/directory_groups?directory=${dir.id}&limit=100`, headers: bearer(dir.key) })).json().data.find((g: { name: string }) => g.name === "Admins").id;
+    const admins = (
+      await t.app.inject({
+        method: "GET",
+        url: `/directory_groups?directory=${dir.id}&limit=100`,
+        headers: bearer(dir.key),
+      })
+    )
+      .json()
+      .data.find((g: { name: string }) => g.name === "Admins").id;
     const seq = await lastSeq();
     await changeMembers(dir.scim, admins, "add", [bob]);
-    expect(await user(bob)).toMatchObject({ role: { slug: "admin" }, roles: [{ slug: "admin" }, { slug: "billing" }, { slug: "member" }] });
+    expect(await user(bob)).toMatchObject({
+      role: { slug: "admin" },
+      roles: [{ slug: "admin" }, { slug: "billing" }, { slug: "member" }],
+    });
     await changeMembers(dir.scim, admins, "remove", [bob]);
     expect(await user(bob)).toMatchObject({ role: { slug: "member" }, roles: [{ slug: "member" }] });
     const updates = (await eventsSince(seq)).filter((e) => e.event === "dsync.user.updated");
@@ -127,7 +190,10 @@ describe.each(DIALECTS)("directory attribute and role mapping on %s", (dialect) 
     const group = await pushGroup(dir.scim, "Contractors", [bob]);
     await patch({ role_mapping: [{ group: "Auditors", role: "auditor", priority: 1 }] });
     expect((await user(bob)).roles).toEqual([]);
-    const res = await dir.scim("PATCH", `/Groups/${group}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", value: { displayName: "Auditors" } }] });
+    const res = await dir.scim("PATCH", `/Groups/${group}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "replace", value: { displayName: "Auditors" } }],
+    });
     expect(res.statusCode, res.body).toBeLessThan(300);
     expect((await user(bob)).role).toEqual({ slug: "auditor" });
     expect((await dir.scim("DELETE", `/Groups/${group}`)).statusCode).toBe(204);
@@ -152,9 +218,11 @@ describe.each(DIALECTS)("directory attribute and role mapping on %s", (dialect) 
   });
 
   it("refuses a bad mapping with 422 and field errors, changing nothing", async () => {
-    const before = (await t.app.inject({ method: "GET", url: `/directories/${dir.id}`, headers: bearer(dir.key) })).json();
+    const before = (
+      await t.app.inject({ method: "GET", url: `/directories/${dir.id}`, headers: bearer(dir.key) })
+    ).json();
     const cases: [object, string][] = [
-      [{ attribute_mapping: { phone: 'phoneNumbers[type eq].value' } }, "attribute_mapping.phone"],
+      [{ attribute_mapping: { phone: "phoneNumbers[type eq].value" } }, "attribute_mapping.phone"],
       [{ attribute_mapping: { dept: "a..b" } }, "attribute_mapping.dept"],
       [{ attribute_mapping: { "1st": "title" } }, "attribute_mapping.1st"],
       [{ attribute_mapping: { dept: 42 } }, "attribute_mapping.dept"],
@@ -169,9 +237,14 @@ describe.each(DIALECTS)("directory attribute and role mapping on %s", (dialect) 
       const res = await patch({ name: "Renamed", ...payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(422);
       expect(res.json().code).toBe("validation_error");
-      expect(res.json().errors.map((e: { field: string }) => e.field), JSON.stringify(payload)).toContain(field);
+      expect(
+        res.json().errors.map((e: { field: string }) => e.field),
+        JSON.stringify(payload),
+      ).toContain(field);
     }
-    const after = (await t.app.inject({ method: "GET", url: `/directories/${dir.id}`, headers: bearer(dir.key) })).json();
+    const after = (
+      await t.app.inject({ method: "GET", url: `/directories/${dir.id}`, headers: bearer(dir.key) })
+    ).json();
     expect(after).toEqual(before);
   });
 });

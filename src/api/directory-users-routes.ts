@@ -15,7 +15,14 @@ const UserQuery = listQuery(idPattern("user"), {
   state: Type.Optional(Type.Union([Type.Literal("active"), Type.Literal("inactive")])),
   idp_id: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
   email: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
-  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Case-insensitive substring of the username, the primary email or the name (`first last`); `%` and `_` match literally" })),
+  search: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        "Case-insensitive substring of the username, the primary email or the name (`first last`); `%` and `_` match literally",
+    }),
+  ),
 });
 
 /** `GET /directory_users`, `GET /directory_users/{id}` (WorkOS shapes). */
@@ -23,15 +30,32 @@ export const directoryUserRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = as
   const tags = ["directory users"];
   const users = createUserReader(deps.db, deps.caps);
 
-  app.get("/directory_users", { schema: { tags, querystring: UserQuery, response: { 200: listEnvelope(DirectoryUserSchema), ...errorResponses } } }, async (request) => {
-    const { directory, organization, group, state, idp_id, email, search } = request.query;
-    const scope = organizationScope(requireApiPrincipal(request));
-    return toList(await users.list({ scope, directory, organization, group, state, idpId: idp_id, email, search }, pageOf(request.query)));
-  });
+  app.get(
+    "/directory_users",
+    {
+      schema: { tags, querystring: UserQuery, response: { 200: listEnvelope(DirectoryUserSchema), ...errorResponses } },
+    },
+    async (request) => {
+      const { directory, organization, group, state, idp_id, email, search } = request.query;
+      const scope = organizationScope(requireApiPrincipal(request));
+      return toList(
+        await users.list(
+          { scope, directory, organization, group, state, idpId: idp_id, email, search },
+          pageOf(request.query),
+        ),
+      );
+    },
+  );
 
   app.get(
     "/directory_users/:id",
-    { schema: { tags, params: Type.Object({ id: Type.String({ pattern: idPattern("user") }) }), response: { 200: DirectoryUserSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: Type.Object({ id: Type.String({ pattern: idPattern("user") }) }),
+        response: { 200: DirectoryUserSchema, ...errorResponses },
+      },
+    },
     async (request) => users.get(request.params.id, organizationScope(requireApiPrincipal(request))),
   );
 };

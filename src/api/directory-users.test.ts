@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
-import { createKeyedDirectory, type KeyedDirectory, pushGroup, pushUser, setActive } from "../../test/support/directory-fixtures.js";
+import {
+  createKeyedDirectory,
+  type KeyedDirectory,
+  pushGroup,
+  pushUser,
+  setActive,
+} from "../../test/support/directory-fixtures.js";
 import { ADMIN_KEY, bearer, createTestApp, type TestApp } from "../../test/support/test-app.js";
 
 interface UserBody {
@@ -34,8 +40,11 @@ describe.each(DIALECTS)("GET /directory_users on %s", (dialect) => {
         { value: "Ada.Home@Example.org", type: "home" },
       ],
     });
-    for (const name of ["bob", "cy", "dee", "eve"]) u[name] = await pushUser(acme.scim, `${name}@acme.com`, { externalId: `okta-${name}` });
-    engineering = await pushGroup(acme.scim, "Engineering", [u.ada ?? "", u.bob ?? "", u.cy ?? ""], { externalId: "okta-eng" });
+    for (const name of ["bob", "cy", "dee", "eve"])
+      u[name] = await pushUser(acme.scim, `${name}@acme.com`, { externalId: `okta-${name}` });
+    engineering = await pushGroup(acme.scim, "Engineering", [u.ada ?? "", u.bob ?? "", u.cy ?? ""], {
+      externalId: "okta-eng",
+    });
     await setActive(acme.scim, u.cy ?? "", false);
     u.gil = await pushUser(globex.scim, "gil@globex.com");
     globexGroup = await pushGroup(globex.scim, "Globex Staff", [u.gil]);
@@ -55,7 +64,27 @@ describe.each(DIALECTS)("GET /directory_users on %s", (dialect) => {
     expect(res.statusCode).toBe(200);
     const user = res.json();
     expect(Object.keys(user).sort()).toEqual(
-      ["object", "id", "directory_id", "organization_id", "idp_id", "email", "emails", "first_name", "last_name", "job_title", "username", "state", "role", "roles", "custom_attributes", "raw_attributes", "groups", "created_at", "updated_at"].sort(),
+      [
+        "object",
+        "id",
+        "directory_id",
+        "organization_id",
+        "idp_id",
+        "email",
+        "emails",
+        "first_name",
+        "last_name",
+        "job_title",
+        "username",
+        "state",
+        "role",
+        "roles",
+        "custom_attributes",
+        "raw_attributes",
+        "groups",
+        "created_at",
+        "updated_at",
+      ].sort(),
     );
     expect(user).toMatchObject({
       object: "directory_user",
@@ -96,7 +125,13 @@ describe.each(DIALECTS)("GET /directory_users on %s", (dialect) => {
     const body = await list(`directory=${acme.id}`);
     expect(ids(body)).toEqual([u.eve, u.dee, u.cy, u.bob, u.ada]);
     const groupsOf = Object.fromEntries(body.data.map((d) => [d.id, d.groups.map((g) => g.name)]));
-    expect(groupsOf).toEqual({ [u.ada ?? ""]: ["Engineering"], [u.bob ?? ""]: ["Engineering"], [u.cy ?? ""]: [], [u.dee ?? ""]: [], [u.eve ?? ""]: [] });
+    expect(groupsOf).toEqual({
+      [u.ada ?? ""]: ["Engineering"],
+      [u.bob ?? ""]: ["Engineering"],
+      [u.cy ?? ""]: [],
+      [u.dee ?? ""]: [],
+      [u.eve ?? ""]: [],
+    });
   });
 
   it("filters by state, by idp_id and by any of a user's emails, case-insensitively", async () => {
@@ -115,7 +150,9 @@ describe.each(DIALECTS)("GET /directory_users on %s", (dialect) => {
   it("shows an inactive user with no groups, and its groups again once reactivated", async () => {
     expect((await get(`/directory_users/${u.cy}`)).json()).toMatchObject({ state: "inactive", groups: [] });
     await setActive(acme.scim, u.cy ?? "", true);
-    expect((await get(`/directory_users/${u.cy}`)).json().groups.map((g: { id: string }) => g.id)).toEqual([engineering]);
+    expect((await get(`/directory_users/${u.cy}`)).json().groups.map((g: { id: string }) => g.id)).toEqual([
+      engineering,
+    ]);
     expect(ids(await list(`group=${engineering}`))).toEqual([u.cy, u.bob, u.ada]);
     await setActive(acme.scim, u.cy ?? "", false);
   });
@@ -167,7 +204,12 @@ describe.each(DIALECTS)("GET /directory_users on %s", (dialect) => {
   });
 
   it("answers 400 to a malformed id in a filter or the path", async () => {
-    for (const url of ["/directory_users?group=nonsense", "/directory_users?directory=directory_1", "/directory_users/directory_group_01ARZ3NDEKTSV4RRFFQ69G5FAV", "/directory_users?state=suspended"]) {
+    for (const url of [
+      "/directory_users?group=nonsense",
+      "/directory_users?directory=directory_1",
+      "/directory_users/directory_group_01ARZ3NDEKTSV4RRFFQ69G5FAV",
+      "/directory_users?state=suspended",
+    ]) {
       expect((await get(url)).statusCode, url).toBe(400);
     }
   });

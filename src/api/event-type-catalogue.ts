@@ -19,10 +19,22 @@ const EventUserSchema = Type.Object(eventUserProperties);
 
 /** What an update event adds to the object: the changed attributes' values before the change. */
 const withPrevious = (schema: typeof EventUserSchema | typeof DirectoryGroupSchema) =>
-  Type.Object({ ...schema.properties, previous_attributes: Type.Record(Type.String(), Type.Unknown(), { description: "Each changed attribute's value before the change" }) });
+  Type.Object({
+    ...schema.properties,
+    previous_attributes: Type.Record(Type.String(), Type.Unknown(), {
+      description: "Each changed attribute's value before the change",
+    }),
+  });
 
-const MembershipSchema = Type.Object({ directory_id: Type.String(), user: EventUserSchema, group: DirectoryGroupSchema });
-const TokenCreatedSchema = Type.Object({ directory_id: Type.String(), last4: Type.String({ description: "The token's last 4 characters; never the token" }) });
+const MembershipSchema = Type.Object({
+  directory_id: Type.String(),
+  user: EventUserSchema,
+  group: DirectoryGroupSchema,
+});
+const TokenCreatedSchema = Type.Object({
+  directory_id: Type.String(),
+  last4: Type.String({ description: "The token's last 4 characters; never the token" }),
+});
 const TokenRevokedSchema = Type.Object({
   directory_id: Type.String(),
   last4: Type.String({ description: "The revoked token's last 4 characters" }),
@@ -34,7 +46,10 @@ const TokenRevokedSchema = Type.Object({
  * new type does not compile until it is described here.
  */
 const CATALOGUE: { readonly [K in (typeof EVENT_TYPES)[number]]: readonly [description: string, data: TSchema] } = {
-  "dsync.activated": ["A directory was created or restored (for a SCIM directory: ready for its identity provider)", DirectorySchema],
+  "dsync.activated": [
+    "A directory was created or restored (for a SCIM directory: ready for its identity provider)",
+    DirectorySchema,
+  ],
   "dsync.deleted": ["A directory was deleted (restorable until its restorable_until)", DirectorySchema],
   "dsync.user.created": ["A user was provisioned", EventUserSchema],
   "dsync.user.updated": ["A user's attributes or state changed (deactivation included)", withPrevious(EventUserSchema)],
@@ -51,5 +66,10 @@ const CATALOGUE: { readonly [K in (typeof EVENT_TYPES)[number]]: readonly [descr
 };
 
 export const EVENT_TYPE_CATALOGUE: readonly EventTypeEntry[] = Object.freeze(
-  Object.entries(CATALOGUE).map(([event, [description, data_schema]]) => ({ object: "event_type" as const, event: event as EventTypeEntry["event"], description, data_schema })),
+  Object.entries(CATALOGUE).map(([event, [description, data_schema]]) => ({
+    object: "event_type" as const,
+    event: event as EventTypeEntry["event"],
+    description,
+    data_schema,
+  })),
 );

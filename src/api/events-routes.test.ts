@@ -32,8 +32,19 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
 
   async function tenant(name: string): Promise<Tenant> {
     const { orgId, key } = await createOrgWithKey(t.app, name);
-    const dir = (await t.app.inject({ method: "POST", url: "/directories", headers: bearer(key), payload: { name: `${name} Okta`, type: "okta scim v2.0" } })).json();
-    return { orgId, key, scim: scimClient(t.app, { id: dir.id, orgId, token: dir.scim.token, base: `/scim/v2/${dir.id}` }) };
+    const dir = (
+      await t.app.inject({
+        method: "POST",
+        url: "/directories",
+        headers: bearer(key),
+        payload: { name: `${name} Okta`, type: "okta scim v2.0" },
+      })
+    ).json();
+    return {
+      orgId,
+      key,
+      scim: scimClient(t.app, { id: dir.id, orgId, token: dir.scim.token, base: `/scim/v2/${dir.id}` }),
+    };
   }
 
   beforeAll(async () => {
@@ -41,9 +52,18 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
     acme = await tenant("Acme");
     globex = await tenant("Globex");
     for (const who of [acme, globex]) {
-      const user = (await who.scim("POST", "/Users", { schemas: [SCHEMA.user], userName: "ada@example.com", emails: [{ value: "ada@example.com", primary: true }] })).json();
+      const user = (
+        await who.scim("POST", "/Users", {
+          schemas: [SCHEMA.user],
+          userName: "ada@example.com",
+          emails: [{ value: "ada@example.com", primary: true }],
+        })
+      ).json();
       const group = (await who.scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Admins" })).json();
-      const patch = { schemas: [SCHEMA.patch], Operations: [{ op: "add", path: "members", value: [{ value: user.id }] }] };
+      const patch = {
+        schemas: [SCHEMA.patch],
+        Operations: [{ op: "add", path: "members", value: [{ value: user.id }] }],
+      };
       expect([200, 204]).toContain((await who.scim("PATCH", `/Groups/${group.id}`, patch)).statusCode);
     }
   });
@@ -57,13 +77,19 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
     const settled = t.storage.caps.eventsSettled;
     if (!settled) return;
     for (let attempt = 0; attempt < 500; attempt++) {
-      const waiting = await t.storage.db.selectFrom("events").select("seq").where((eb) => eb.not(settled)).limit(1).executeTakeFirst();
+      const waiting = await t.storage.db
+        .selectFrom("events")
+        .select("seq")
+        .where((eb) => eb.not(settled))
+        .limit(1)
+        .executeTakeFirst();
       if (!waiting) return;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     throw new Error("events never settled");
   }
-  const get = (query: string, key = ADMIN_KEY) => t.app.inject({ method: "GET", url: `/events?${query}`, headers: bearer(key) });
+  const get = (query: string, key = ADMIN_KEY) =>
+    t.app.inject({ method: "GET", url: `/events?${query}`, headers: bearer(key) });
   const listNow = async (query: string, key = ADMIN_KEY): Promise<ListBody> => {
     const res = await get(query, key);
     expect(res.statusCode, res.body).toBe(200);
@@ -80,16 +106,40 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
   };
   const newestId = async (): Promise<string> => {
     await settle();
-    return (await t.storage.db.selectFrom("events").select("id").orderBy("feed_pos", "desc").limit(1).executeTakeFirstOrThrow()).id;
+    return (
+      await t.storage.db
+        .selectFrom("events")
+        .select("id")
+        .orderBy("feed_pos", "desc")
+        .limit(1)
+        .executeTakeFirstOrThrow()
+    ).id;
   };
-  const draft = (orgId: string, data: Record<string, unknown>): EventDraft => ({ event: "dsync.user.updated", organizationId: orgId, directoryId: null, data });
+  const draft = (orgId: string, data: Record<string, unknown>): EventDraft => ({
+    event: "dsync.user.updated",
+    organizationId: orgId,
+    directoryId: null,
+    data,
+  });
 
   it("lists events oldest first, in the WorkOS shape", async () => {
     const page = await list(`organization_id=${acme.orgId}&limit=100`);
     expect(page.object).toBe("list");
-    expect(page.data.map((e) => e.event)).toEqual(["dsync.activated", "dsync.token.created", "dsync.user.created", "dsync.group.created", "dsync.group.user_added"]);
+    expect(page.data.map((e) => e.event)).toEqual([
+      "dsync.activated",
+      "dsync.token.created",
+      "dsync.user.created",
+      "dsync.group.created",
+      "dsync.group.user_added",
+    ]);
     expect(page.data.map((e) => e.id)).toEqual(await storedIds(acme.orgId));
-    expect(page.data[2]).toEqual({ object: "event", id: expect.stringMatching(/^event_/), event: "dsync.user.created", data: expect.objectContaining({ object: "directory_user", username: "ada@example.com" }), created_at: "2026-01-01T00:00:00.000Z" });
+    expect(page.data[2]).toEqual({
+      object: "event",
+      id: expect.stringMatching(/^event_/),
+      event: "dsync.user.created",
+      data: expect.objectContaining({ object: "directory_user", username: "ada@example.com" }),
+      created_at: "2026-01-01T00:00:00.000Z",
+    });
     expect(page.list_metadata).toEqual({ before: null, after: null });
   });
 
@@ -103,7 +153,10 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
       list(`events[]=${types[0]}&events[]=${types[1]}&organization_id=${acme.orgId}`),
     ]);
     for (const page of pages) expect(page.data.map((e) => e.event)).toEqual(types);
-    expect((await list("events=dsync.group.created")).data.map((e) => e.data.organization_id)).toEqual([acme.orgId, globex.orgId]);
+    expect((await list("events=dsync.group.created")).data.map((e) => e.data.organization_id)).toEqual([
+      acme.orgId,
+      globex.orgId,
+    ]);
   });
 
   // The WorkOS SDK's listEvents takes `order: "asc" | "desc"` and sends it when given.
@@ -121,16 +174,24 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
   it("answers 400 naming the field to an unknown event type", async () => {
     const res = await get("events=dsync.user.created,dsync.user.exploded");
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ code: "invalid_request", message: expect.any(String), errors: [expect.objectContaining({ field: "events.1", code: "enum" })] });
+    expect(res.json()).toEqual({
+      code: "invalid_request",
+      message: expect.any(String),
+      errors: [expect.objectContaining({ field: "events.1", code: "enum" })],
+    });
   });
 
   it("shows an organization key only its own organization's events, and 404 for another organization", async () => {
     expect((await list("limit=100", acme.key)).data.map((e) => e.id)).toEqual(await storedIds(acme.orgId));
-    expect((await list(`organization_id=${acme.orgId}&limit=100`, acme.key)).data.map((e) => e.id)).toEqual(await storedIds(acme.orgId));
+    expect((await list(`organization_id=${acme.orgId}&limit=100`, acme.key)).data.map((e) => e.id)).toEqual(
+      await storedIds(acme.orgId),
+    );
     const foreign = await get(`organization_id=${globex.orgId}`, acme.key);
     expect(foreign.statusCode).toBe(404);
     expect(foreign.json()).toEqual({ code: "not_found", message: `Organization ${globex.orgId} not found` });
-    expect((await list(`organization_id=${globex.orgId}&limit=100`)).data.map((e) => e.id)).toEqual(await storedIds(globex.orgId));
+    expect((await list(`organization_id=${globex.orgId}&limit=100`)).data.map((e) => e.id)).toEqual(
+      await storedIds(globex.orgId),
+    );
   });
 
   it("refuses another organization's event id as an organization key's cursor, as if unknown", async () => {
@@ -138,20 +199,34 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
     for (const after of [globexEvent, UNKNOWN_EVENT_ID]) {
       const res = await get(`after=${after}`, acme.key);
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ code: "invalid_request", errors: [{ field: "after", code: "unknown_cursor" }] });
+      expect(res.json()).toMatchObject({
+        code: "invalid_request",
+        errors: [{ field: "after", code: "unknown_cursor" }],
+      });
     }
     expect((await get(`after=${globexEvent}`)).statusCode).toBe(200);
   });
 
   it("answers 401 without an API key, a SCIM token included", async () => {
     expect((await t.app.inject({ method: "GET", url: "/events" })).statusCode).toBe(401);
-    const dir = (await t.app.inject({ method: "POST", url: "/directories", headers: bearer(acme.key), payload: { name: "Second", type: "okta scim v2.0" } })).json();
+    const dir = (
+      await t.app.inject({
+        method: "POST",
+        url: "/directories",
+        headers: bearer(acme.key),
+        payload: { name: "Second", type: "okta scim v2.0" },
+      })
+    ).json();
     expect((await get("", dir.scim.token)).statusCode).toBe(401);
   });
 
   it("walks every event exactly once with after, and a poller resumes where it stopped", async () => {
     const { orgId } = await createOrgWithKey(t.app, "Paged");
-    await appendEvents(t.storage.db, t.deps, Array.from({ length: 23 }, (_, n) => draft(orgId, { n })));
+    await appendEvents(
+      t.storage.db,
+      t.deps,
+      Array.from({ length: 23 }, (_, n) => draft(orgId, { n })),
+    );
     const seen: string[] = [];
     const sizes: number[] = [];
     let after: string | null = null;
@@ -172,15 +247,27 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
 
   it("gives a cursor on an exactly full page, and then an empty page without one", async () => {
     const { orgId } = await createOrgWithKey(t.app, "Exact");
-    await appendEvents(t.storage.db, t.deps, Array.from({ length: 4 }, (_, n) => draft(orgId, { n })));
+    await appendEvents(
+      t.storage.db,
+      t.deps,
+      Array.from({ length: 4 }, (_, n) => draft(orgId, { n })),
+    );
     const full = await list(`organization_id=${orgId}&limit=4`);
     expect(full.list_metadata.after).toBe(full.data[3]?.id);
-    expect(await list(`organization_id=${orgId}&limit=4&after=${full.list_metadata.after}`)).toEqual({ object: "list", data: [], list_metadata: { before: null, after: null } });
+    expect(await list(`organization_id=${orgId}&limit=4&after=${full.list_metadata.after}`)).toEqual({
+      object: "list",
+      data: [],
+      list_metadata: { before: null, after: null },
+    });
   });
 
   it("defaults to 10 events, accepts up to 100, and refuses limits outside 1–100", async () => {
     const { orgId } = await createOrgWithKey(t.app, "Many");
-    await appendEvents(t.storage.db, t.deps, Array.from({ length: 105 }, (_, n) => draft(orgId, { n })));
+    await appendEvents(
+      t.storage.db,
+      t.deps,
+      Array.from({ length: 105 }, (_, n) => draft(orgId, { n })),
+    );
     expect((await list(`organization_id=${orgId}`)).data).toHaveLength(10);
     expect((await list(`organization_id=${orgId}&limit=100`)).data).toHaveLength(100);
     for (const limit of ["0", "101", "-1", "ten", "2.5"]) {
@@ -220,7 +307,11 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
     for (const [query, field, code] of cases) {
       const res = await get(query);
       expect(res.statusCode, query).toBe(400);
-      expect(res.json(), query).toEqual({ code: "invalid_request", message: expect.any(String), errors: [expect.objectContaining({ field, code, message: expect.any(String) })] });
+      expect(res.json(), query).toEqual({
+        code: "invalid_request",
+        message: expect.any(String),
+        errors: [expect.objectContaining({ field, code, message: expect.any(String) })],
+      });
     }
   });
 
@@ -236,8 +327,14 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
         await appendEvents(slow, t.deps, [draft(orgId, { marker: "slow" })]);
         await appendEvents(t.storage.db, t.deps, [draft(orgId, { marker: "fast" })]);
         // Committed and visible, but a lower sequence number may still commit: not served yet.
-        expect(await t.storage.db.selectFrom("events").select("id").where("organization_id", "=", orgId).execute()).toHaveLength(1);
-        expect(await listNow(`after=${cursor}`)).toEqual({ object: "list", data: [], list_metadata: { before: null, after: null } });
+        expect(
+          await t.storage.db.selectFrom("events").select("id").where("organization_id", "=", orgId).execute(),
+        ).toHaveLength(1);
+        expect(await listNow(`after=${cursor}`)).toEqual({
+          object: "list",
+          data: [],
+          list_metadata: { before: null, after: null },
+        });
         expect((await listNow(`after=${cursor}`, ADMIN_KEY)).data).toEqual([]);
         await slow.commit().execute();
         committed = true;
@@ -249,7 +346,12 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
       await appendEvents(t.storage.db, t.deps, [draft(orgId, { marker: "slow" })]);
       await appendEvents(t.storage.db, t.deps, [draft(orgId, { marker: "fast" })]);
     }
-    const stored = await t.storage.db.selectFrom("events").select("data").where("organization_id", "=", orgId).orderBy("feed_pos").execute();
+    const stored = await t.storage.db
+      .selectFrom("events")
+      .select("data")
+      .where("organization_id", "=", orgId)
+      .orderBy("feed_pos")
+      .execute();
     expect(stored.map((row) => JSON.parse(row.data).marker)).toEqual(["slow", "fast"]);
     expect(await markers()).toEqual(["slow", "fast"]);
   });
@@ -265,7 +367,12 @@ describe.each(DIALECTS)("GET /events on %s", (dialect) => {
       cursor = page.data.at(-1)?.id ?? cursor;
     };
     if (dialect === "postgres") {
-      const race = await raceOlderXidPastLowerSeq(t.storage.db, t.deps, draft(orgId, { marker: "older" }), draft(orgId, { marker: "younger" }));
+      const race = await raceOlderXidPastLowerSeq(
+        t.storage.db,
+        t.deps,
+        draft(orgId, { marker: "older" }),
+        draft(orgId, { marker: "younger" }),
+      );
       try {
         // Other test files' transactions can hold xmin back for a moment: poll as a client would.
         for (let i = 0; i < 500 && seen.length === 0; i++) {

@@ -14,15 +14,31 @@ import { errorResponses } from "./schemas/common.js";
 
 const EventsQuery = Type.Object(
   {
-    events: Type.Optional(Type.Array(Type.Enum([...EVENT_TYPES]), { maxItems: 50, description: "Event types, repeated (`events=a&events=b`) or comma-separated (`events=a,b`)" })),
+    events: Type.Optional(
+      Type.Array(Type.Enum([...EVENT_TYPES]), {
+        maxItems: 50,
+        description: "Event types, repeated (`events=a&events=b`) or comma-separated (`events=a,b`)",
+      }),
+    ),
     organization_id: Type.Optional(Type.String({ pattern: idPattern("organization") })),
-    range_start: Type.Optional(Type.String({ maxLength: 64, description: "ISO-8601 date or date-time, inclusive; UTC unless an offset is given" })),
+    range_start: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description: "ISO-8601 date or date-time, inclusive; UTC unless an offset is given",
+      }),
+    ),
     range_end: Type.Optional(Type.String({ maxLength: 64, description: "ISO-8601 date or date-time, exclusive" })),
-    after: Type.Optional(Type.String({ pattern: idPattern("event"), description: "An event id: list_metadata.after, or the id of the last event processed" })),
+    after: Type.Optional(
+      Type.String({
+        pattern: idPattern("event"),
+        description: "An event id: list_metadata.after, or the id of the last event processed",
+      }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
     order: Type.Enum(["asc", "desc"], {
       default: "asc",
-      description: "`asc` (default): oldest first, the stream to poll. `desc`: newest first; `after` then continues with older events",
+      description:
+        "`asc` (default): oldest first, the stream to poll. `desc`: newest first; `after` then continues with older events",
     }),
   },
   { additionalProperties: false },
@@ -45,7 +61,9 @@ const EventListSchema = Type.Object({
 
 function splitList(value: unknown): unknown[] {
   const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return items.flatMap((item) => (typeof item === "string" ? item.split(",").map((part) => part.trim()) : [item])).filter((item) => item !== "");
+  return items
+    .flatMap((item) => (typeof item === "string" ? item.split(",").map((part) => part.trim()) : [item]))
+    .filter((item) => item !== "");
 }
 
 /**
@@ -77,20 +95,35 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ deps: Pick<Deps, "db" | "c
   const events = createEventList(deps);
 
   // Static: every type with its data's JSON Schema, so a consumer can see what each event carries without reading the source.
-  app.get("/events/types", { schema: { tags: ["events"], response: { 200: EventTypeListSchema, ...errorResponses } } }, async (request) => {
-    requireApiPrincipal(request);
-    return { object: "list" as const, data: [...EVENT_TYPE_CATALOGUE], list_metadata: { before: null, after: null } };
-  });
+  app.get(
+    "/events/types",
+    { schema: { tags: ["events"], response: { 200: EventTypeListSchema, ...errorResponses } } },
+    async (request) => {
+      requireApiPrincipal(request);
+      return { object: "list" as const, data: [...EVENT_TYPE_CATALOGUE], list_metadata: { before: null, after: null } };
+    },
+  );
 
   app.get(
     "/events",
-    { preValidation: collectEventTypes, schema: { tags: ["events"], querystring: EventsQuery, response: { 200: EventListSchema, ...errorResponses } } },
+    {
+      preValidation: collectEventTypes,
+      schema: { tags: ["events"], querystring: EventsQuery, response: { 200: EventListSchema, ...errorResponses } },
+    },
     async (request) => {
       const scope = organizationScope(requireApiPrincipal(request));
       const { events: types, organization_id, range_start, range_end, after, limit, order } = request.query;
       const range = parseEventRange(range_start, range_end);
       if (!range.ok) throw Errors.invalidRequest("Invalid querystring parameter", range.error);
-      const page = await events.list({ scope, organizationId: organization_id, types, ...range.value, after, limit, order });
+      const page = await events.list({
+        scope,
+        organizationId: organization_id,
+        types,
+        ...range.value,
+        after,
+        limit,
+        order,
+      });
       return { object: "list" as const, data: page.data, list_metadata: { before: null, after: page.after } };
     },
   );

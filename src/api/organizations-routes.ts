@@ -21,7 +21,10 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ services: ApiServic
     {
       schema: {
         tags,
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), domains: Type.Optional(Domains) }, { additionalProperties: false }),
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 200 }), domains: Type.Optional(Domains) },
+          { additionalProperties: false },
+        ),
         response: { 201: OrganizationSchema, ...errorResponses },
       },
     },
@@ -46,8 +49,10 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ services: ApiServic
     },
   );
 
-  app.get("/organizations/:id", { schema: { tags, params: OrgParams, response: { 200: OrganizationSchema, ...errorResponses } } }, async (request) =>
-    services.organizations.get(request.params.id, organizationScope(requireApiPrincipal(request))),
+  app.get(
+    "/organizations/:id",
+    { schema: { tags, params: OrgParams, response: { 200: OrganizationSchema, ...errorResponses } } },
+    async (request) => services.organizations.get(request.params.id, organizationScope(requireApiPrincipal(request))),
   );
 
   app.patch(
@@ -56,16 +61,32 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ services: ApiServic
       schema: {
         tags,
         params: OrgParams,
-        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), domains: Type.Optional(Domains) }, { additionalProperties: false }),
+        body: Type.Object(
+          { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), domains: Type.Optional(Domains) },
+          { additionalProperties: false },
+        ),
         response: { 200: OrganizationSchema, ...errorResponses },
       },
     },
-    async (request) => services.organizations.update(request.params.id, organizationScope(requireApiPrincipal(request)), request.body, auditContextOf(request)),
+    async (request) =>
+      services.organizations.update(
+        request.params.id,
+        organizationScope(requireApiPrincipal(request)),
+        request.body,
+        auditContextOf(request),
+      ),
   );
 
-  app.delete("/organizations/:id", { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: OrgParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
-    requireAdmin(request);
-    await services.organizations.remove(request.params.id, auditContextOf(request));
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    "/organizations/:id",
+    {
+      onRequest: ignoreContentTypeWithoutBody,
+      schema: { tags, params: OrgParams, response: { 204: Type.Null(), ...errorResponses } },
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      await services.organizations.remove(request.params.id, auditContextOf(request));
+      return reply.code(204).send(null);
+    },
+  );
 };

@@ -14,24 +14,51 @@ describe.each(DIALECTS)("cursor pagination on %s", (dialect) => {
 
   beforeAll(async () => {
     t = await createTestApp(dialect);
-    orgId = (await t.app.inject({ method: "POST", url: "/organizations", headers: bearer(ADMIN_KEY), payload: { name: "Paged" } })).json().id;
+    orgId = (
+      await t.app.inject({
+        method: "POST",
+        url: "/organizations",
+        headers: bearer(ADMIN_KEY),
+        payload: { name: "Paged" },
+      })
+    ).json().id;
     ids = [];
     for (let i = 0; i < 10; i++) {
-      const res = await t.app.inject({ method: "POST", url: "/directories", headers: bearer(ADMIN_KEY), payload: { organization_id: orgId, name: `dir ${i}`, type: "generic scim v2.0" } });
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/directories",
+        headers: bearer(ADMIN_KEY),
+        payload: { organization_id: orgId, name: `dir ${i}`, type: "generic scim v2.0" },
+      });
       ids.push(res.json().id);
     }
   });
   afterAll(async () => t?.close());
 
   const list = async (query: string): Promise<ListBody> => {
-    const res = await t.app.inject({ method: "GET", url: `/directories?organization_id=${orgId}&${query}`, headers: bearer(ADMIN_KEY) });
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/directories?organization_id=${orgId}&${query}`,
+      headers: bearer(ADMIN_KEY),
+    });
     expect(res.statusCode).toBe(200);
     return res.json();
   };
 
   it("returns an empty list with no cursors when nothing matches", async () => {
-    const other = (await t.app.inject({ method: "POST", url: "/organizations", headers: bearer(ADMIN_KEY), payload: { name: "Empty" } })).json().id;
-    const res = await t.app.inject({ method: "GET", url: `/directories?organization_id=${other}`, headers: bearer(ADMIN_KEY) });
+    const other = (
+      await t.app.inject({
+        method: "POST",
+        url: "/organizations",
+        headers: bearer(ADMIN_KEY),
+        payload: { name: "Empty" },
+      })
+    ).json().id;
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/directories?organization_id=${other}`,
+      headers: bearer(ADMIN_KEY),
+    });
     expect(res.json()).toEqual({ object: "list", data: [], list_metadata: { before: null, after: null } });
   });
 
@@ -79,7 +106,14 @@ describe.each(DIALECTS)("cursor pagination on %s", (dialect) => {
   });
 
   it("answers 400 to a malformed cursor, a limit out of range or an unknown order", async () => {
-    for (const query of ["after=nonsense", "before=org_01ARZ3NDEKTSV4RRFFQ69G5FAV", "limit=0", "limit=101", "limit=ten", "order=sideways"]) {
+    for (const query of [
+      "after=nonsense",
+      "before=org_01ARZ3NDEKTSV4RRFFQ69G5FAV",
+      "limit=0",
+      "limit=101",
+      "limit=ten",
+      "order=sideways",
+    ]) {
       const res = await t.app.inject({ method: "GET", url: `/directories?${query}`, headers: bearer(ADMIN_KEY) });
       expect(res.statusCode, query).toBe(400);
       expect(res.json().code).toBe("invalid_request");

@@ -62,13 +62,23 @@ const API_ROUTES: Record<string, RouteRow> = {
   "POST /directories/{id}/syncs/{run}/confirm": { access: "organization" },
   "POST /directories/{id}/syncs/{run}/discard": { access: "organization" },
   "POST /directories/{id}/sync/users/{username}": { access: "organization" },
-  "POST /directories/{id}/csv": { access: "organization", body: "username,email\nprobe,probe@acme.test\n", contentType: "text/csv" },
+  "POST /directories/{id}/csv": {
+    access: "organization",
+    body: "username,email\nprobe,probe@acme.test\n",
+    contentType: "text/csv",
+  },
   "GET /directories/{id}/scim_requests": { access: "organization" },
   "POST /directories/{id}/connector/test": { access: "organization" },
-  "POST /directories/{id}/mapping_preview": { access: "organization", body: (owner: Owned) => ({ user: owner.userId, attribute_mapping: { given: "name.givenName" } }) },
+  "POST /directories/{id}/mapping_preview": {
+    access: "organization",
+    body: (owner: Owned) => ({ user: owner.userId, attribute_mapping: { given: "name.givenName" } }),
+  },
   "GET /events/types": { access: "any key" },
   "POST /webhook_endpoints/{id}/test": { access: "organization" },
-  "POST /portal/generate_link": { access: "organization", body: (owner: Owned) => ({ organization: owner.orgId, intent: "dsync" }) },
+  "POST /portal/generate_link": {
+    access: "organization",
+    body: (owner: Owned) => ({ organization: owner.orgId, intent: "dsync" }),
+  },
   "GET /portal/launch": { access: "open" },
 };
 
@@ -101,8 +111,18 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
     return t.app.inject({
       method: method as "GET",
       url,
-      headers: { ...(key ? bearer(key) : {}), ...(body === undefined ? {} : { "content-type": row?.contentType ?? "application/json" }) },
-      ...(body === undefined ? {} : { payload: typeof body === "string" ? body : JSON.stringify(body).replaceAll('"{orgId}"', JSON.stringify(acme?.orgId ?? "")) }),
+      headers: {
+        ...(key ? bearer(key) : {}),
+        ...(body === undefined ? {} : { "content-type": row?.contentType ?? "application/json" }),
+      },
+      ...(body === undefined
+        ? {}
+        : {
+            payload:
+              typeof body === "string"
+                ? body
+                : JSON.stringify(body).replaceAll('"{orgId}"', JSON.stringify(acme?.orgId ?? "")),
+          }),
     });
   }
 
@@ -117,14 +137,36 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
     const revoked = await ok("POST", `/organizations/${orgId}/api_keys`, { name: "revoked" });
     await ok("DELETE", `/organizations/${orgId}/api_keys/${revoked.id}`);
     // Before any change, so the changes below are delivered to it.
-    const endpoint = await ok("POST", "/webhook_endpoints", { url: `https://${name}.example/hooks`, organization_id: orgId });
-    const scimDir = await ok("POST", "/directories", { organization_id: orgId, name: `${name} Okta`, type: "okta scim v2.0" });
+    const endpoint = await ok("POST", "/webhook_endpoints", {
+      url: `https://${name}.example/hooks`,
+      organization_id: orgId,
+    });
+    const scimDir = await ok("POST", "/directories", {
+      organization_id: orgId,
+      name: `${name} Okta`,
+      type: "okta scim v2.0",
+    });
     const scim = (path: string, payload: unknown) =>
-      t.app.inject({ method: "POST", url: `/scim/v2/${scimDir.id}${path}`, headers: { ...bearer(scimDir.scim.token), "content-type": "application/scim+json" }, payload: JSON.stringify(payload) });
+      t.app.inject({
+        method: "POST",
+        url: `/scim/v2/${scimDir.id}${path}`,
+        headers: { ...bearer(scimDir.scim.token), "content-type": "application/scim+json" },
+        payload: JSON.stringify(payload),
+      });
     const user = (await scim("/Users", { schemas: [USER], userName: `ada@${name}.test` })).json();
-    const group = (await scim("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Staff", members: [{ value: user.id }] })).json();
+    const group = (
+      await scim("/Groups", {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        displayName: "Staff",
+        members: [{ value: user.id }],
+      })
+    ).json();
     const pull = await ok("POST", "/directories", { organization_id: orgId, name: `${name} HR`, type: "csv" });
-    const upload = await call("POST", `/directories/${pull.id}/csv`, ADMIN_KEY, { access: "admin", body: "username,email\nada,ada@x.test\n", contentType: "text/csv" });
+    const upload = await call("POST", `/directories/${pull.id}/csv`, ADMIN_KEY, {
+      access: "admin",
+      body: "username,email\nada,ada@x.test\n",
+      contentType: "text/csv",
+    });
     // On PostgreSQL an event is fanned out once no older transaction of the cluster still runs.
     await settleEvents(t.storage);
     await dispatchEvents(t.deps);
@@ -147,7 +189,20 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
   /** The route's URL with the owner's objects in its path, and its list filters pointing at them. */
   function urlOf(path: string, o: Owned): string {
     const filled = path
-      .replace("{id}", path.startsWith("/organizations") ? o.orgId : path.startsWith("/webhook_endpoints") ? o.endpointId : path.startsWith("/directory_users") ? o.userId : path.startsWith("/directory_groups") ? o.groupId : PULL_PATHS.test(path) ? o.pullDirId : o.scimDir.id)
+      .replace(
+        "{id}",
+        path.startsWith("/organizations")
+          ? o.orgId
+          : path.startsWith("/webhook_endpoints")
+            ? o.endpointId
+            : path.startsWith("/directory_users")
+              ? o.userId
+              : path.startsWith("/directory_groups")
+                ? o.groupId
+                : PULL_PATHS.test(path)
+                  ? o.pullDirId
+                  : o.scimDir.id,
+      )
       .replace("{keyId}", o.keyId)
       .replace("{deliveryId}", o.deliveryId)
       .replace("{run}", o.runId)
@@ -184,9 +239,14 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
   afterAll(async () => t?.close());
 
   it("has a row for every route of the OpenAPI document", () => {
-    const documented = Object.entries(openapi.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    const documented = Object.entries(openapi.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     const api = documented.filter((route) => !route.includes(" /scim/v2/"));
-    expect(api.filter((route) => !(route in API_ROUTES)), "routes without a row in API_ROUTES").toEqual([]);
+    expect(
+      api.filter((route) => !(route in API_ROUTES)),
+      "routes without a row in API_ROUTES",
+    ).toEqual([]);
   });
 
   it("refuses every non-open route without a key, with a revoked key and with a SCIM token, and changes nothing", async () => {
@@ -194,7 +254,11 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
     for (const [route, row] of Object.entries(API_ROUTES)) {
       if (row.access === "open") continue;
       const [method, path] = route.split(" ") as [string, string];
-      for (const [who, key] of [["no key", null], ["a revoked key", acme.revokedKey], ["a SCIM token", acme.scimDir.token]] as const) {
+      for (const [who, key] of [
+        ["no key", null],
+        ["a revoked key", acme.revokedKey],
+        ["a SCIM token", acme.scimDir.token],
+      ] as const) {
         const res = await call(method, urlOf(path, acme), key, row);
         expect(res.statusCode, `${route} with ${who}: ${res.body}`).toBe(401);
         expect(res.json().code, `${route} with ${who}`).toBeTypeOf("string");
@@ -205,18 +269,39 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
 
   it("gives another organization's key nothing of the owner's: a refusal on every route, no owner id in any answer", async () => {
     const before = await snapshot(acme);
-    const ownerIds = [acme.orgId, acme.scimDir.id, acme.pullDirId, acme.userId, acme.groupId, acme.endpointId, acme.deliveryId, acme.keyId];
+    const ownerIds = [
+      acme.orgId,
+      acme.scimDir.id,
+      acme.pullDirId,
+      acme.userId,
+      acme.groupId,
+      acme.endpointId,
+      acme.deliveryId,
+      acme.keyId,
+    ];
     for (const [route, row] of Object.entries(API_ROUTES)) {
       if (row.access === "open") continue;
       const [method, path] = route.split(" ") as [string, string];
       const url = urlOf(path, acme);
       const res = await call(method, url, globexKey, row);
       // A collection the caller may create in or list is answered for the caller's own organization.
-      const ownCollection = row.access === "any key" || ["POST /directories", "GET /directories", "POST /webhook_endpoints", "GET /webhook_endpoints", "GET /organizations"].includes(route);
-      if (!ownCollection) expect([403, 404], `${route} with another organization's key: ${res.statusCode} ${res.body}`).toContain(res.statusCode);
+      const ownCollection =
+        row.access === "any key" ||
+        [
+          "POST /directories",
+          "GET /directories",
+          "POST /webhook_endpoints",
+          "GET /webhook_endpoints",
+          "GET /organizations",
+        ].includes(route);
+      if (!ownCollection)
+        expect([403, 404], `${route} with another organization's key: ${res.statusCode} ${res.body}`).toContain(
+          res.statusCode,
+        );
       // An id the caller sent may be named back ("… not found"); any other would be a leak.
       const sent = url + JSON.stringify(typeof row.body === "function" ? row.body(acme) : (row.body ?? ""));
-      for (const id of ownerIds.filter((id) => !sent.includes(id))) expect(res.body.includes(id), `${route} answered the owner's ${id} to another organization`).toBe(false);
+      for (const id of ownerIds.filter((id) => !sent.includes(id)))
+        expect(res.body.includes(id), `${route} answered the owner's ${id} to another organization`).toBe(false);
     }
     expect(await snapshot(acme)).toEqual(before);
   });
@@ -226,18 +311,39 @@ describe.each(DIALECTS)("every route against wrong credentials on %s", (dialect)
       const [method, path] = route.split(" ") as [string, string];
       if (row.access === "open" || (method !== "GET" && row.access !== "admin")) continue;
       const res = await call(method, urlOf(path, acme), acme.key, row);
-      if (row.access === "admin") expect([403, 404], `${route} with an organization key: ${res.body}`).toContain(res.statusCode);
+      if (row.access === "admin")
+        expect([403, 404], `${route} with an organization key: ${res.body}`).toContain(res.statusCode);
       else expect(res.statusCode, `${route} with the owner's key: ${res.body}`).toBe(200);
     }
   });
 
   it("keeps each SCIM endpoint to its own directory's token", async () => {
-    const scimRoutes = Object.entries(openapi.paths).flatMap(([path, item]) => (path.startsWith("/scim/v2/") ? Object.keys(item).map((method) => [method.toUpperCase(), path] as const) : []));
+    const scimRoutes = Object.entries(openapi.paths).flatMap(([path, item]) =>
+      path.startsWith("/scim/v2/") ? Object.keys(item).map((method) => [method.toUpperCase(), path] as const) : [],
+    );
     expect(scimRoutes.length).toBeGreaterThan(10);
     for (const [method, path] of scimRoutes) {
-      const url = path.replace("{directoryId}", acme.scimDir.id).replace("{id}", path.includes("/Groups") ? acme.groupId : path.includes("/Users") ? acme.userId : "User");
-      for (const [who, key] of [["no token", null], ["another directory's token", globexScimToken], ["the admin key", ADMIN_KEY], ["the organization's API key", acme.key]] as const) {
-        const res = await call(method, url, key, method === "GET" || method === "DELETE" ? undefined : { access: "organization", body: { schemas: [USER], userName: "probe@acme.test" }, contentType: "application/scim+json" });
+      const url = path
+        .replace("{directoryId}", acme.scimDir.id)
+        .replace("{id}", path.includes("/Groups") ? acme.groupId : path.includes("/Users") ? acme.userId : "User");
+      for (const [who, key] of [
+        ["no token", null],
+        ["another directory's token", globexScimToken],
+        ["the admin key", ADMIN_KEY],
+        ["the organization's API key", acme.key],
+      ] as const) {
+        const res = await call(
+          method,
+          url,
+          key,
+          method === "GET" || method === "DELETE"
+            ? undefined
+            : {
+                access: "organization",
+                body: { schemas: [USER], userName: "probe@acme.test" },
+                contentType: "application/scim+json",
+              },
+        );
         expect(res.statusCode, `${method} ${path} with ${who}: ${res.body}`).toBe(401);
       }
     }

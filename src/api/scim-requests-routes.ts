@@ -23,21 +23,41 @@ const ScimRequestSchema = Type.Object({
 });
 
 /** `GET /directories/{id}/scim_requests`: the directory's last 1,000 SCIM requests, newest first. */
-export const scimRequestRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices; requestLog: ScimRequestLog }> = async (app, { services, requestLog }) => {
+export const scimRequestRoutes: FastifyPluginAsyncTypebox<{
+  services: ApiServices;
+  requestLog: ScimRequestLog;
+}> = async (app, { services, requestLog }) => {
   app.get(
     "/directories/:id/scim_requests",
     {
       schema: {
         tags: ["directories"],
         params: Type.Object({ id: Type.String({ pattern: idPattern("directory") }) }),
-        querystring: listQuery(idPattern("scimRequest"), { status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })), errors_only: Type.Optional(Type.Boolean()) }),
+        querystring: listQuery(idPattern("scimRequest"), {
+          status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+          errors_only: Type.Optional(Type.Boolean()),
+        }),
         response: { 200: listEnvelope(ScimRequestSchema), ...errorResponses },
       },
     },
     async (request) => {
-      const directory = await services.directories.get(request.params.id, organizationScope(requireApiPrincipal(request)));
-      const page = await requestLog.list(directory.id, { status: request.query.status, errorsOnly: request.query.errors_only }, pageOf(request.query));
-      return toList({ ...page, data: page.data.map((row) => ({ object: "scim_request" as const, ...row, authenticated: row.authenticated === 1 })) });
+      const directory = await services.directories.get(
+        request.params.id,
+        organizationScope(requireApiPrincipal(request)),
+      );
+      const page = await requestLog.list(
+        directory.id,
+        { status: request.query.status, errorsOnly: request.query.errors_only },
+        pageOf(request.query),
+      );
+      return toList({
+        ...page,
+        data: page.data.map((row) => ({
+          object: "scim_request" as const,
+          ...row,
+          authenticated: row.authenticated === 1,
+        })),
+      });
     },
   );
 };

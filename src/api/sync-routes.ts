@@ -11,7 +11,10 @@ import { ConnectorTestSchema } from "./schemas/connector-test-object.js";
 import { SyncRunSchema } from "./schemas/sync-run-object.js";
 
 const DirParams = Type.Object({ id: Type.String({ pattern: idPattern("directory") }) });
-const RunParams = Type.Object({ id: Type.String({ pattern: idPattern("directory") }), run: Type.String({ pattern: idPattern("syncRun") }) });
+const RunParams = Type.Object({
+  id: Type.String({ pattern: idPattern("directory") }),
+  run: Type.String({ pattern: idPattern("syncRun") }),
+});
 const DryRunQuery = Type.Object({ dry_run: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 
 export interface SyncRouteOptions {
@@ -23,7 +26,8 @@ export interface SyncRouteOptions {
 /** Pull directories' sync runs: start, follow, confirm, one user, CSV upload. */
 export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (app, { sync, csvBodyLimit }) => {
   const tags = ["sync"];
-  const scopeOf = (request: Parameters<typeof requireApiPrincipal>[0]) => organizationScope(requireApiPrincipal(request));
+  const scopeOf = (request: Parameters<typeof requireApiPrincipal>[0]) =>
+    organizationScope(requireApiPrincipal(request));
 
   app.post(
     "/directories/:id/sync",
@@ -36,7 +40,12 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
           Type.Object(
             {
               dry_run: Type.Optional(Type.Boolean({ description: "Compute the changes without writing any" })),
-              mode: Type.Optional(Type.Union([Type.Literal("full"), Type.Literal("delta")], { description: "Default `full`; `delta` reads only what changed since the last run, where the source allows it" })),
+              mode: Type.Optional(
+                Type.Union([Type.Literal("full"), Type.Literal("delta")], {
+                  description:
+                    "Default `full`; `delta` reads only what changed since the last run, where the source allows it",
+                }),
+              ),
             },
             { additionalProperties: false },
           ),
@@ -46,7 +55,9 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     },
     async (request, reply) => {
       const body = request.body ?? {};
-      return reply.code(202).send(await sync.start(request.params.id, scopeOf(request), { dryRun: body.dry_run, mode: body.mode }));
+      return reply
+        .code(202)
+        .send(await sync.start(request.params.id, scopeOf(request), { dryRun: body.dry_run, mode: body.mode }));
     },
   );
 
@@ -70,31 +81,53 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
     },
   );
 
-  app.get("/directories/:id/sync", { schema: { tags, params: DirParams, response: { 200: SyncRunSchema, ...errorResponses } } }, async (request) =>
-    sync.current(request.params.id, scopeOf(request)),
+  app.get(
+    "/directories/:id/sync",
+    { schema: { tags, params: DirParams, response: { 200: SyncRunSchema, ...errorResponses } } },
+    async (request) => sync.current(request.params.id, scopeOf(request)),
   );
 
   app.get(
     "/directories/:id/syncs",
-    { schema: { tags, params: DirParams, querystring: listQuery(idPattern("syncRun"), {}), response: { 200: listEnvelope(SyncRunSchema), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: DirParams,
+        querystring: listQuery(idPattern("syncRun"), {}),
+        response: { 200: listEnvelope(SyncRunSchema), ...errorResponses },
+      },
+    },
     async (request) => toList(await sync.list(request.params.id, scopeOf(request), pageOf(request.query))),
   );
 
-  app.get("/directories/:id/syncs/:run", { schema: { tags, params: RunParams, response: { 200: SyncRunSchema, ...errorResponses } } }, async (request) =>
-    sync.get(request.params.id, request.params.run, scopeOf(request)),
+  app.get(
+    "/directories/:id/syncs/:run",
+    { schema: { tags, params: RunParams, response: { 200: SyncRunSchema, ...errorResponses } } },
+    async (request) => sync.get(request.params.id, request.params.run, scopeOf(request)),
   );
 
   app.post(
     "/directories/:id/syncs/:run/confirm",
-    { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: RunParams, response: { 202: SyncRunSchema, ...errorResponses } } },
-    async (request, reply) => reply.code(202).send(await sync.confirm(request.params.id, request.params.run, scopeOf(request), auditContextOf(request))),
+    {
+      onRequest: ignoreContentTypeWithoutBody,
+      schema: { tags, params: RunParams, response: { 202: SyncRunSchema, ...errorResponses } },
+    },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send(await sync.confirm(request.params.id, request.params.run, scopeOf(request), auditContextOf(request))),
   );
 
   app.post(
     "/directories/:id/syncs/:run/discard",
     {
       onRequest: ignoreContentTypeWithoutBody,
-      schema: { tags, summary: "Drop a run held by the mass-removal guard; nothing it held is applied", params: RunParams, response: { 200: SyncRunSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "Drop a run held by the mass-removal guard; nothing it held is applied",
+        params: RunParams,
+        response: { 200: SyncRunSchema, ...errorResponses },
+      },
     },
     async (request) => sync.discard(request.params.id, request.params.run, scopeOf(request)),
   );
@@ -105,26 +138,43 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRouteOptions> = async (ap
       onRequest: ignoreContentTypeWithoutBody,
       schema: {
         tags,
-        params: Type.Object({ id: Type.String({ pattern: idPattern("directory") }), username: Type.String({ minLength: 1, maxLength: 256 }) }),
+        params: Type.Object({
+          id: Type.String({ pattern: idPattern("directory") }),
+          username: Type.String({ minLength: 1, maxLength: 256 }),
+        }),
         querystring: DryRunQuery,
         response: { 200: SyncRunSchema, ...errorResponses },
       },
     },
-    async (request) => sync.syncUser(request.params.id, scopeOf(request), request.params.username, request.query.dry_run ?? false),
+    async (request) =>
+      sync.syncUser(request.params.id, scopeOf(request), request.params.username, request.query.dry_run ?? false),
   );
 
   // A CSV body arrives as text; only this route accepts it, with its own size limit.
-  app.addContentTypeParser("text/csv", { parseAs: "string", bodyLimit: csvBodyLimit }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser("text/csv", { parseAs: "string", bodyLimit: csvBodyLimit }, (_request, body, done) =>
+    done(null, body),
+  );
   app.post(
     "/directories/:id/csv",
     {
       bodyLimit: csvBodyLimit,
       config: { accepts: ["text/csv"] },
-      schema: { tags, params: DirParams, querystring: DryRunQuery, response: { 202: SyncRunSchema, ...errorResponses } },
+      schema: {
+        tags,
+        params: DirParams,
+        querystring: DryRunQuery,
+        response: { 202: SyncRunSchema, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const upload = typeof request.body === "string" ? request.body : "";
-      return reply.code(202).send(await sync.start(request.params.id, scopeOf(request), { upload, dryRun: request.query.dry_run ?? false, trigger: "upload" }));
+      return reply.code(202).send(
+        await sync.start(request.params.id, scopeOf(request), {
+          upload,
+          dryRun: request.query.dry_run ?? false,
+          trigger: "upload",
+        }),
+      );
     },
   );
 };

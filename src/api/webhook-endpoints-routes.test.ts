@@ -23,7 +23,10 @@ describe.each(DIALECTS)("/webhook_endpoints on %s", (dialect) => {
     t.app.inject({ method, url, headers: bearer(key), ...(payload === undefined ? {} : { payload }) });
 
   it("creates an endpoint in the caller's organization and shows its secret this once", async () => {
-    const res = await call("POST", "/webhook_endpoints", acme.key, { url: URL_A, events: ["dsync.user.created", "dsync.user.created"] });
+    const res = await call("POST", "/webhook_endpoints", acme.key, {
+      url: URL_A,
+      events: ["dsync.user.created", "dsync.user.created"],
+    });
     expect(res.statusCode).toBe(201);
     const created = res.json();
     expect(created).toMatchObject({
@@ -44,7 +47,11 @@ describe.each(DIALECTS)("/webhook_endpoints on %s", (dialect) => {
     const list = await call("GET", "/webhook_endpoints", acme.key);
     expect(list.body).not.toContain(created.secret);
 
-    const row = await t.storage.db.selectFrom("webhook_endpoints").selectAll().where("id", "=", created.id).executeTakeFirstOrThrow();
+    const row = await t.storage.db
+      .selectFrom("webhook_endpoints")
+      .selectAll()
+      .where("id", "=", created.id)
+      .executeTakeFirstOrThrow();
     const stored = JSON.stringify(row);
     expect(stored).not.toContain(created.secret);
     expect(stored).not.toContain(created.secret.slice("whsec_".length, -1));
@@ -55,7 +62,10 @@ describe.each(DIALECTS)("/webhook_endpoints on %s", (dialect) => {
     const res = await call("POST", "/webhook_endpoints", acme.key, { endpoint_url: URL_A });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ url: URL_A, events: [] });
-    const both = await call("POST", "/webhook_endpoints", acme.key, { url: URL_A, endpoint_url: "http://127.0.0.1:9/other" });
+    const both = await call("POST", "/webhook_endpoints", acme.key, {
+      url: URL_A,
+      endpoint_url: "http://127.0.0.1:9/other",
+    });
     expect(both.statusCode).toBe(422);
     const none = await call("POST", "/webhook_endpoints", acme.key, { events: [] });
     expect(none.statusCode).toBe(422);
@@ -74,7 +84,9 @@ describe.each(DIALECTS)("/webhook_endpoints on %s", (dialect) => {
 
   it("keeps organizations apart: foreign endpoints are not found, and only the admin makes global ones", async () => {
     const mine = (await call("POST", "/webhook_endpoints", acme.key, { url: URL_A })).json();
-    expect((await call("POST", "/webhook_endpoints", acme.key, { url: URL_A, organization_id: other.orgId })).statusCode).toBe(404);
+    expect(
+      (await call("POST", "/webhook_endpoints", acme.key, { url: URL_A, organization_id: other.orgId })).statusCode,
+    ).toBe(404);
     for (const [method, path, payload] of [
       ["GET", `/webhook_endpoints/${mine.id}`, undefined],
       ["PATCH", `/webhook_endpoints/${mine.id}`, { enabled: false }],
@@ -89,18 +101,29 @@ describe.each(DIALECTS)("/webhook_endpoints on %s", (dialect) => {
     expect(global.statusCode).toBe(201);
     expect(global.json().organization_id).toBeNull();
     expect((await call("GET", `/webhook_endpoints/${global.json().id}`, acme.key)).statusCode).toBe(404);
-    const acmeIds = (await call("GET", "/webhook_endpoints?limit=100", acme.key)).json().data.map((e: { id: string }) => e.id);
+    const acmeIds = (await call("GET", "/webhook_endpoints?limit=100", acme.key))
+      .json()
+      .data.map((e: { id: string }) => e.id);
     expect(acmeIds).toContain(mine.id);
     expect(acmeIds).not.toContain(global.json().id);
-    expect((await call("POST", "/webhook_endpoints", ADMIN_KEY, { url: URL_A, organization_id: "org_01JAAAAAAAAAAAAAAAAAAAAAAA" })).statusCode).toBe(404);
-    const byOrg = (await call("GET", `/webhook_endpoints?limit=100&organization_id=${acme.orgId}`, ADMIN_KEY)).json().data;
+    expect(
+      (
+        await call("POST", "/webhook_endpoints", ADMIN_KEY, {
+          url: URL_A,
+          organization_id: "org_01JAAAAAAAAAAAAAAAAAAAAAAA",
+        })
+      ).statusCode,
+    ).toBe(404);
+    const byOrg = (await call("GET", `/webhook_endpoints?limit=100&organization_id=${acme.orgId}`, ADMIN_KEY)).json()
+      .data;
     expect(byOrg.every((e: { organization_id: string }) => e.organization_id === acme.orgId)).toBe(true);
   });
 
   it("pages with before/after cursors like the other lists", async () => {
     const org = await createOrgWithKey(t.app, "Paged");
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await call("POST", "/webhook_endpoints", org.key, { url: `${URL_A}/${i}` })).json().id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await call("POST", "/webhook_endpoints", org.key, { url: `${URL_A}/${i}` })).json().id);
     const first = (await call("GET", "/webhook_endpoints?limit=2&order=asc", org.key)).json();
     expect(first.object).toBe("list");
     expect(first.data.map((e: { id: string }) => e.id)).toEqual(ids.slice(0, 2));
@@ -112,13 +135,24 @@ describe.each(DIALECTS)("/webhook_endpoints on %s", (dialect) => {
 
   it("changes url and events, disables with a reason, and clears it on re-enabling", async () => {
     const created = (await call("POST", "/webhook_endpoints", acme.key, { url: URL_A })).json();
-    const patched = await call("PATCH", `/webhook_endpoints/${created.id}`, acme.key, { url: "https://hooks.example.com/roster", events: ["dsync.group.created"], enabled: false });
+    const patched = await call("PATCH", `/webhook_endpoints/${created.id}`, acme.key, {
+      url: "https://hooks.example.com/roster",
+      events: ["dsync.group.created"],
+      enabled: false,
+    });
     expect(patched.statusCode).toBe(200);
-    expect(patched.json()).toMatchObject({ url: "https://hooks.example.com/roster", events: ["dsync.group.created"], enabled: false, disabled_reason: "Disabled through the API" });
+    expect(patched.json()).toMatchObject({
+      url: "https://hooks.example.com/roster",
+      events: ["dsync.group.created"],
+      enabled: false,
+      disabled_reason: "Disabled through the API",
+    });
     expect(patched.json().disabled_at).toBe(t.clock.now().toISOString());
     const enabled = await call("PATCH", `/webhook_endpoints/${created.id}`, acme.key, { enabled: true });
     expect(enabled.json()).toMatchObject({ enabled: true, disabled_reason: null, disabled_at: null });
-    expect((await call("PATCH", `/webhook_endpoints/${created.id}`, acme.key, { url: "file:///etc/passwd" })).statusCode).toBe(422);
+    expect(
+      (await call("PATCH", `/webhook_endpoints/${created.id}`, acme.key, { url: "file:///etc/passwd" })).statusCode,
+    ).toBe(422);
   });
 
   it("deletes an endpoint, and answers 404 for unknown deliveries", async () => {
@@ -126,7 +160,11 @@ describe.each(DIALECTS)("/webhook_endpoints on %s", (dialect) => {
     const missing = `/webhook_endpoints/${created.id}/deliveries/whdel_01JAAAAAAAAAAAAAAAAAAAAAAA`;
     expect((await call("GET", missing, acme.key)).statusCode).toBe(404);
     expect((await call("POST", `${missing}/retry`, acme.key)).statusCode).toBe(404);
-    expect((await call("GET", `/webhook_endpoints/${created.id}/deliveries`, acme.key)).json()).toEqual({ object: "list", data: [], list_metadata: { before: null, after: null } });
+    expect((await call("GET", `/webhook_endpoints/${created.id}/deliveries`, acme.key)).json()).toEqual({
+      object: "list",
+      data: [],
+      list_metadata: { before: null, after: null },
+    });
     expect((await call("DELETE", `/webhook_endpoints/${created.id}`, acme.key)).statusCode).toBe(204);
     expect((await call("GET", `/webhook_endpoints/${created.id}`, acme.key)).statusCode).toBe(404);
   });
@@ -138,16 +176,29 @@ describe.each(DIALECTS)("/webhook_endpoints on %s", (dialect) => {
       const res = await call("POST", `/webhook_endpoints/${created.id}/test`, acme.key);
       expect(res.statusCode, res.body).toBe(200);
       const tested = res.json();
-      expect(tested).toMatchObject({ object: "webhook_test", endpoint_id: created.id, delivered: true, status_code: 200, error: null, event: { event: "webhook.test", data: { webhook_endpoint_id: created.id } } });
+      expect(tested).toMatchObject({
+        object: "webhook_test",
+        endpoint_id: created.id,
+        delivered: true,
+        status_code: 200,
+        error: null,
+        event: { event: "webhook.test", data: { webhook_endpoint_id: created.id } },
+      });
       expect(receiver.receipts).toHaveLength(1);
       expect(receiver.receipts[0]?.webhookId).toBe(tested.event.id);
-      expect(verifyStandardSignature(created.secret, receiver.receipts[0]?.headers ?? {}, receiver.receipts[0]?.body ?? "")).toBe(true);
+      expect(
+        verifyStandardSignature(created.secret, receiver.receipts[0]?.headers ?? {}, receiver.receipts[0]?.body ?? ""),
+      ).toBe(true);
       expect((await call("GET", `/webhook_endpoints/${created.id}/deliveries`, acme.key)).json().data).toEqual([]);
       expect((await call("POST", `/webhook_endpoints/${created.id}/test`, other.key)).statusCode).toBe(404);
 
       const unreachable = (await call("POST", "/webhook_endpoints", acme.key, { url: URL_A })).json();
       const down = (await call("POST", `/webhook_endpoints/${unreachable.id}/test`, acme.key)).json();
-      expect(down).toMatchObject({ delivered: false, status_code: null, error: expect.stringMatching(/^The request failed/) });
+      expect(down).toMatchObject({
+        delivered: false,
+        status_code: null,
+        error: expect.stringMatching(/^The request failed/),
+      });
     } finally {
       await receiver.close();
     }
@@ -163,7 +214,12 @@ describe("webhook secrets without ROSTER_SECRET_KEY", () => {
   it("on PostgreSQL, refuses to create an endpoint with a clear error instead of a 500", async () => {
     const t = await createTestApp("postgres");
     try {
-      const res = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: bearer(ADMIN_KEY), payload: { url: URL_A } });
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/webhook_endpoints",
+        headers: bearer(ADMIN_KEY),
+        payload: { url: URL_A },
+      });
       expect(res.statusCode).toBe(409);
       expect(res.json().code).toBe("secret_key_required");
       expect(res.json().message).toMatch(/ROSTER_SECRET_KEY/);
@@ -178,7 +234,12 @@ describe("webhook secrets without ROSTER_SECRET_KEY", () => {
     try {
       if (t.config.database.kind !== "sqlite") throw new Error("expected SQLite");
       const keyFile = join(dirname(t.config.database.file), "secret.key");
-      const res = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: bearer(ADMIN_KEY), payload: { url: URL_A } });
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/webhook_endpoints",
+        headers: bearer(ADMIN_KEY),
+        payload: { url: URL_A },
+      });
       expect(res.statusCode).toBe(201);
       expect(statSync(keyFile).mode & 0o777).toBe(0o600);
       const key = readFileSync(keyFile, "utf8").trim();

@@ -15,10 +15,18 @@ import { Nullable, errorResponses, listEnvelope, listQuery, pageOf, toList } fro
 import { ignoreContentTypeWithoutBody } from "./bodiless.js";
 
 const Url = Type.String({ minLength: 1, maxLength: 2048 });
-const EventTypes = Type.Array(Type.Enum([...EVENT_TYPES]), { maxItems: EVENT_TYPES.length * 2, description: "Event types to receive; empty: all" });
-const PrivateNetwork = Type.Boolean({ description: "Admin key only: let the endpoint reach private addresses although ROSTER_OUTBOUND_PRIVATE refuses them" });
+const EventTypes = Type.Array(Type.Enum([...EVENT_TYPES]), {
+  maxItems: EVENT_TYPES.length * 2,
+  description: "Event types to receive; empty: all",
+});
+const PrivateNetwork = Type.Boolean({
+  description: "Admin key only: let the endpoint reach private addresses although ROSTER_OUTBOUND_PRIVATE refuses them",
+});
 const EndpointParams = Type.Object({ id: Type.String({ pattern: idPattern("webhookEndpoint") }) });
-const DeliveryParams = Type.Object({ id: Type.String({ pattern: idPattern("webhookEndpoint") }), deliveryId: Type.String({ pattern: idPattern("delivery") }) });
+const DeliveryParams = Type.Object({
+  id: Type.String({ pattern: idPattern("webhookEndpoint") }),
+  deliveryId: Type.String({ pattern: idPattern("delivery") }),
+});
 
 const EndpointSchema = Type.Object({
   object: Type.Literal("webhook_endpoint"),
@@ -28,7 +36,10 @@ const EndpointSchema = Type.Object({
   endpoint_url: Type.String(),
   events: Type.Array(Type.String()),
   enabled: Type.Boolean(),
-  private_network: Type.Boolean({ description: "May reach private, loopback and link-local addresses although ROSTER_OUTBOUND_PRIVATE refuses them; set by the admin key only" }),
+  private_network: Type.Boolean({
+    description:
+      "May reach private, loopback and link-local addresses although ROSTER_OUTBOUND_PRIVATE refuses them; set by the admin key only",
+  }),
   disabled_reason: Nullable(Type.String()),
   disabled_at: Nullable(Type.String()),
   secret: Type.Optional(Type.String({ description: "Shown only in the answer that created the endpoint" })),
@@ -87,11 +98,21 @@ const WebhookTestSchema = Type.Object({
 const ReplayBody = Type.Object(
   {
     status: Type.Union([Type.Literal("failed"), Type.Literal("succeeded")], {
-      description: "`failed`: deliveries that gave up and those waiting on a backoff after a failed attempt; `succeeded`: deliveries the receiver took (and lost)",
+      description:
+        "`failed`: deliveries that gave up and those waiting on a backoff after a failed attempt; `succeeded`: deliveries the receiver took (and lost)",
     }),
-    since: Type.Optional(Type.String({ maxLength: 64, description: "ISO-8601; deliveries created at or after it (UTC unless an offset is given)" })),
+    since: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description: "ISO-8601; deliveries created at or after it (UTC unless an offset is given)",
+      }),
+    ),
     until: Type.Optional(Type.String({ maxLength: 64, description: "ISO-8601; deliveries created before it" })),
-    dry_run: Type.Optional(Type.Boolean({ description: "Count the deliveries the replay would send again (`matched`, every one of them), and send none" })),
+    dry_run: Type.Optional(
+      Type.Boolean({
+        description: "Count the deliveries the replay would send again (`matched`, every one of them), and send none",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -100,43 +121,64 @@ const ReplaySchema = Type.Object({
   object: Type.Literal("webhook_replay"),
   endpoint_id: Type.String(),
   replayed: Type.Integer({ minimum: 0, description: "Deliveries this request made pending and due now" }),
-  has_more: Type.Boolean({ description: `More than ${REPLAY_LIMIT} matched: send the same request again for the next ones` }),
+  has_more: Type.Boolean({
+    description: `More than ${REPLAY_LIMIT} matched: send the same request again for the next ones`,
+  }),
   dry_run: Type.Boolean({ description: "The request was a dry run: nothing was sent again" }),
-  matched: Type.Optional(Type.Integer({ minimum: 0, description: "Dry runs only: how many deliveries the same request without dry_run would send again, in all (over as many calls as has_more asks)" })),
+  matched: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      description:
+        "Dry runs only: how many deliveries the same request without dry_run would send again, in all (over as many calls as has_more asks)",
+    }),
+  ),
 });
 
 /** `since`/`until` as stored UTC text, or a 422 naming the field. */
-function replayRange(body: { since?: string | undefined; until?: string | undefined }): { since?: string; until?: string } {
+function replayRange(body: { since?: string | undefined; until?: string | undefined }): {
+  since?: string;
+  until?: string;
+} {
   const range: { since?: string; until?: string } = {};
   for (const field of ["since", "until"] as const) {
     const text = body[field];
     if (text === undefined) continue;
     const parsed = parseIsoInstant(text);
-    if (!parsed.ok) throw Errors.validation(`${field} ${parsed.error}`, [{ field, code: "format", message: parsed.error }]);
+    if (!parsed.ok)
+      throw Errors.validation(`${field} ${parsed.error}`, [{ field, code: "format", message: parsed.error }]);
     range[field] = parsed.value;
   }
   if (range.since !== undefined && range.until !== undefined && range.since > range.until) {
-    throw Errors.validation("until is earlier than since", [{ field: "until", code: "range", message: "is earlier than since" }]);
+    throw Errors.validation("until is earlier than since", [
+      { field: "until", code: "range", message: "is earlier than since" },
+    ]);
   }
   return range;
 }
 
 /** `url` or its WorkOS alias `endpoint_url`: one is required, and two must agree. */
-function urlOf(body: { url?: string | undefined; endpoint_url?: string | undefined }, required: boolean): string | undefined {
+function urlOf(
+  body: { url?: string | undefined; endpoint_url?: string | undefined },
+  required: boolean,
+): string | undefined {
   const { url, endpoint_url: alias } = body;
   if (url !== undefined && alias !== undefined && url !== alias) {
-    throw Errors.validation("url and endpoint_url differ", [{ field: "endpoint_url", code: "conflict", message: "must equal url when both are given" }]);
+    throw Errors.validation("url and endpoint_url differ", [
+      { field: "endpoint_url", code: "conflict", message: "must equal url when both are given" },
+    ]);
   }
   const value = url ?? alias;
-  if (required && value === undefined) throw Errors.validation("url is required", [{ field: "url", code: "required", message: "is required" }]);
+  if (required && value === undefined)
+    throw Errors.validation("url is required", [{ field: "url", code: "required", message: "is required" }]);
   return value;
 }
 
 /** `/webhook_endpoints` and their delivery log. */
-export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: WebhookEndpointService; deliveries: DeliveryLog; tester: WebhookTester }> = async (
-  app,
-  { endpoints, deliveries, tester },
-) => {
+export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{
+  endpoints: WebhookEndpointService;
+  deliveries: DeliveryLog;
+  tester: WebhookTester;
+}> = async (app, { endpoints, deliveries, tester }) => {
   const tags = ["webhooks"];
 
   app.post(
@@ -145,7 +187,13 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
       schema: {
         tags,
         body: Type.Object(
-          { url: Type.Optional(Url), endpoint_url: Type.Optional(Url), events: Type.Optional(EventTypes), organization_id: Type.Optional(Type.String({ pattern: idPattern("organization") })), private_network: Type.Optional(PrivateNetwork) },
+          {
+            url: Type.Optional(Url),
+            endpoint_url: Type.Optional(Url),
+            events: Type.Optional(EventTypes),
+            organization_id: Type.Optional(Type.String({ pattern: idPattern("organization") })),
+            private_network: Type.Optional(PrivateNetwork),
+          },
           { additionalProperties: false },
         ),
         response: { 201: EndpointSchema, ...errorResponses },
@@ -154,7 +202,16 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
     async (request, reply) => {
       const scope = organizationScope(requireApiPrincipal(request));
       const url = urlOf(request.body, true) ?? "";
-      const created = await endpoints.create({ url, events: request.body.events ?? [], organizationId: request.body.organization_id ?? null, privateNetwork: request.body.private_network }, scope, auditContextOf(request));
+      const created = await endpoints.create(
+        {
+          url,
+          events: request.body.events ?? [],
+          organizationId: request.body.organization_id ?? null,
+          privateNetwork: request.body.private_network,
+        },
+        scope,
+        auditContextOf(request),
+      );
       return reply.code(201).send(created);
     },
   );
@@ -164,18 +221,24 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
     {
       schema: {
         tags,
-        querystring: listQuery(idPattern("webhookEndpoint"), { organization_id: Type.Optional(Type.String({ pattern: idPattern("organization") })) }),
+        querystring: listQuery(idPattern("webhookEndpoint"), {
+          organization_id: Type.Optional(Type.String({ pattern: idPattern("organization") })),
+        }),
         response: { 200: listEnvelope(EndpointSchema), ...errorResponses },
       },
     },
     async (request) => {
       const scope = organizationScope(requireApiPrincipal(request));
-      return toList(await endpoints.list({ scope, organizationId: request.query.organization_id }, pageOf(request.query)));
+      return toList(
+        await endpoints.list({ scope, organizationId: request.query.organization_id }, pageOf(request.query)),
+      );
     },
   );
 
-  app.get("/webhook_endpoints/:id", { schema: { tags, params: EndpointParams, response: { 200: EndpointSchema, ...errorResponses } } }, async (request) =>
-    endpoints.get(request.params.id, organizationScope(requireApiPrincipal(request))),
+  app.get(
+    "/webhook_endpoints/:id",
+    { schema: { tags, params: EndpointParams, response: { 200: EndpointSchema, ...errorResponses } } },
+    async (request) => endpoints.get(request.params.id, organizationScope(requireApiPrincipal(request))),
   );
 
   app.patch(
@@ -185,7 +248,13 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
         tags,
         params: EndpointParams,
         body: Type.Object(
-          { url: Type.Optional(Url), endpoint_url: Type.Optional(Url), events: Type.Optional(EventTypes), enabled: Type.Optional(Type.Boolean()), private_network: Type.Optional(PrivateNetwork) },
+          {
+            url: Type.Optional(Url),
+            endpoint_url: Type.Optional(Url),
+            events: Type.Optional(EventTypes),
+            enabled: Type.Optional(Type.Boolean()),
+            private_network: Type.Optional(PrivateNetwork),
+          },
           { additionalProperties: false },
         ),
         response: { 200: EndpointSchema, ...errorResponses },
@@ -193,14 +262,35 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
     },
     async (request) => {
       const scope = organizationScope(requireApiPrincipal(request));
-      return endpoints.update(request.params.id, scope, { url: urlOf(request.body, false), events: request.body.events, enabled: request.body.enabled, privateNetwork: request.body.private_network }, auditContextOf(request));
+      return endpoints.update(
+        request.params.id,
+        scope,
+        {
+          url: urlOf(request.body, false),
+          events: request.body.events,
+          enabled: request.body.enabled,
+          privateNetwork: request.body.private_network,
+        },
+        auditContextOf(request),
+      );
     },
   );
 
-  app.delete("/webhook_endpoints/:id", { onRequest: ignoreContentTypeWithoutBody, schema: { tags, params: EndpointParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
-    await endpoints.remove(request.params.id, organizationScope(requireApiPrincipal(request)), auditContextOf(request));
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    "/webhook_endpoints/:id",
+    {
+      onRequest: ignoreContentTypeWithoutBody,
+      schema: { tags, params: EndpointParams, response: { 204: Type.Null(), ...errorResponses } },
+    },
+    async (request, reply) => {
+      await endpoints.remove(
+        request.params.id,
+        organizationScope(requireApiPrincipal(request)),
+        auditContextOf(request),
+      );
+      return reply.code(204).send(null);
+    },
+  );
 
   // A signed `webhook.test` event sent now; nothing recorded, so 200 whatever the receiver answered (`delivered` says).
   app.post(
@@ -215,24 +305,40 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
       schema: {
         tags,
         params: EndpointParams,
-        querystring: listQuery(idPattern("delivery"), { state: Type.Optional(DeliveryState), event_id: Type.Optional(Type.String({ pattern: idPattern("event") })) }),
+        querystring: listQuery(idPattern("delivery"), {
+          state: Type.Optional(DeliveryState),
+          event_id: Type.Optional(Type.String({ pattern: idPattern("event") })),
+        }),
         response: { 200: listEnvelope(DeliverySchema), ...errorResponses },
       },
     },
     async (request) => {
       const scope = organizationScope(requireApiPrincipal(request));
       const { state, event_id } = request.query;
-      return toList(await deliveries.list(request.params.id, scope, { state, eventId: event_id }, pageOf(request.query)));
+      return toList(
+        await deliveries.list(request.params.id, scope, { state, eventId: event_id }, pageOf(request.query)),
+      );
     },
   );
 
-  app.get("/webhook_endpoints/:id/deliveries/:deliveryId", { schema: { tags, params: DeliveryParams, response: { 200: DeliverySchema, ...errorResponses } } }, async (request) =>
-    deliveries.get(request.params.id, request.params.deliveryId, organizationScope(requireApiPrincipal(request))),
+  app.get(
+    "/webhook_endpoints/:id/deliveries/:deliveryId",
+    { schema: { tags, params: DeliveryParams, response: { 200: DeliverySchema, ...errorResponses } } },
+    async (request) =>
+      deliveries.get(request.params.id, request.params.deliveryId, organizationScope(requireApiPrincipal(request))),
   );
 
   app.post(
     "/webhook_endpoints/:id/deliveries/replay",
-    { schema: { tags, summary: "Send an endpoint's failed (or succeeded) deliveries of a time range again, oldest event first", params: EndpointParams, body: ReplayBody, response: { 200: ReplaySchema, 202: ReplaySchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "Send an endpoint's failed (or succeeded) deliveries of a time range again, oldest event first",
+        params: EndpointParams,
+        body: ReplayBody,
+        response: { 200: ReplaySchema, 202: ReplaySchema, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const range = replayRange(request.body);
       const scope = organizationScope(requireApiPrincipal(request));
@@ -250,6 +356,15 @@ export const webhookEndpointRoutes: FastifyPluginAsyncTypebox<{ endpoints: Webho
   app.post(
     "/webhook_endpoints/:id/deliveries/:deliveryId/retry",
     { schema: { tags, params: DeliveryParams, response: { 202: DeliverySchema, ...errorResponses } } },
-    async (request, reply) => reply.code(202).send(await deliveries.retry(request.params.id, request.params.deliveryId, organizationScope(requireApiPrincipal(request)))),
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send(
+          await deliveries.retry(
+            request.params.id,
+            request.params.deliveryId,
+            organizationScope(requireApiPrincipal(request)),
+          ),
+        ),
   );
 };

@@ -12,7 +12,13 @@ type Db = Kysely<Database> | Transaction<Database>;
  */
 export type AuditActorKind = "admin" | "api_key" | "portal_session" | "console_session" | "anonymous";
 
-export const AUDIT_ACTOR_KINDS: readonly AuditActorKind[] = ["admin", "api_key", "portal_session", "console_session", "anonymous"];
+export const AUDIT_ACTOR_KINDS: readonly AuditActorKind[] = [
+  "admin",
+  "api_key",
+  "portal_session",
+  "console_session",
+  "anonymous",
+];
 
 /** The request an action came with: who, which request, from which address. Built by `auditContextOf`. */
 export interface AuditContext {
@@ -47,7 +53,12 @@ export function auditContextOf(request: FastifyRequest): AuditContext | null {
  * Nothing for a change without an administrative caller (`context` null: a sync's own writes,
  * housekeeping).
  */
-export async function recordAudit(db: Db, deps: { readonly clock: Clock; readonly ids: IdGenerator }, context: AuditContext | null | undefined, action: AuditAction): Promise<void> {
+export async function recordAudit(
+  db: Db,
+  deps: { readonly clock: Clock; readonly ids: IdGenerator },
+  context: AuditContext | null | undefined,
+  action: AuditAction,
+): Promise<void> {
   if (!context) return;
   await db
     .insertInto("audit_log")

@@ -41,9 +41,14 @@ export function toAuditEntry(row: AuditLogRow): AuditEntryObject {
 }
 
 /** A page of the audit log, by id (time order), within the caller's scope. */
-export async function listAuditEntries(db: Kysely<Database>, filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntryObject>> {
+export async function listAuditEntries(
+  db: Kysely<Database>,
+  filter: AuditFilter,
+  page: PageRequest,
+): Promise<Page<AuditEntryObject>> {
   // Another organization is answered as one that does not exist, as on every list.
-  if (filter.scope !== null && filter.organizationId !== undefined && filter.organizationId !== filter.scope) throw Errors.notFound("Organization", filter.organizationId);
+  if (filter.scope !== null && filter.organizationId !== undefined && filter.organizationId !== filter.scope)
+    throw Errors.notFound("Organization", filter.organizationId);
   let query = db.selectFrom("audit_log").selectAll();
   if (filter.scope !== null) query = query.where("organization_id", "=", filter.scope);
   if (filter.organizationId) query = query.where("organization_id", "=", filter.organizationId);
@@ -56,7 +61,10 @@ export async function listAuditEntries(db: Kysely<Database>, filter: AuditFilter
 export async function pruneAuditLog(db: Kysely<Database>, cutoff: Date): Promise<number> {
   const bound = idsMintedBefore("auditEntry", cutoff.getTime());
   return deleteInBatches(
-    async (limit) => (await db.selectFrom("audit_log").select("id").where("id", "<", bound).orderBy("id").limit(limit).execute()).map((r) => r.id),
+    async (limit) =>
+      (await db.selectFrom("audit_log").select("id").where("id", "<", bound).orderBy("id").limit(limit).execute()).map(
+        (r) => r.id,
+      ),
     async (ids) => Number((await db.deleteFrom("audit_log").where("id", "in", ids).executeTakeFirst()).numDeletedRows),
   );
 }

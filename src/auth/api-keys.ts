@@ -36,7 +36,11 @@ export function createApiKeyService(deps: Deps) {
   const { db, clock, ids } = deps;
   /** As `verify`, from the key's SHA-256 (what a console session remembers of the key that opened it). */
   async function verifyHash(hash: string): Promise<{ organizationId: string; keyId: string } | null> {
-    const row = await db.selectFrom("api_keys").select(["id", "organization_id", "key_hash", "revoked_at"]).where("key_hash", "=", hash).executeTakeFirst();
+    const row = await db
+      .selectFrom("api_keys")
+      .select(["id", "organization_id", "key_hash", "revoked_at"])
+      .where("key_hash", "=", hash)
+      .executeTakeFirst();
     if (!row || row.revoked_at !== null || !hashesEqual(row.key_hash, hash)) return null;
     return { organizationId: row.organization_id, keyId: row.id };
   }
@@ -62,7 +66,11 @@ export function createApiKeyService(deps: Deps) {
     },
 
     async list(organizationId: string, page: PageRequest): Promise<Page<ApiKey>> {
-      const query = db.selectFrom("api_keys").selectAll().where("organization_id", "=", organizationId).where("revoked_at", "is", null);
+      const query = db
+        .selectFrom("api_keys")
+        .selectAll()
+        .where("organization_id", "=", organizationId)
+        .where("revoked_at", "is", null);
       const result = await paginate(query, "id", page);
       return { ...result, data: result.data.map((r) => toApiKey(r)) };
     },

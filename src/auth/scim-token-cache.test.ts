@@ -17,19 +17,30 @@ describe.each(DIALECTS)("the SCIM token cache on %s", (dialect) => {
   afterAll(async () => t?.close());
 
   async function newDirectory(name: string): Promise<{ id: string; token: string }> {
-    const res = await t.app.inject({ method: "POST", url: "/directories", headers: bearer(key), payload: { name, type: "okta scim v2.0" } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: bearer(key),
+      payload: { name, type: "okta scim v2.0" },
+    });
     expect(res.statusCode).toBe(201);
     return { id: res.json().id, token: res.json().scim.token };
   }
-  const scim = (directoryId: string, token: string) => t.app.inject({ method: "GET", url: `/scim/v2/${directoryId}/ServiceProviderConfig`, headers: bearer(token) });
-  const revokeBehindTheCache = (token: string) => t.storage.db.deleteFrom("directory_tokens").where("token_hash", "=", hashSecret(token)).execute();
+  const scim = (directoryId: string, token: string) =>
+    t.app.inject({ method: "GET", url: `/scim/v2/${directoryId}/ServiceProviderConfig`, headers: bearer(token) });
+  const revokeBehindTheCache = (token: string) =>
+    t.storage.db.deleteFrom("directory_tokens").where("token_hash", "=", hashSecret(token)).execute();
 
   describe("in the serving process", () => {
     it("refuses a token rotated without grace from the next request on", async () => {
       const dir = await newDirectory("Rotating");
       expect((await scim(dir.id, dir.token)).statusCode).toBe(200);
       expect((await scim(dir.id, dir.token)).statusCode).toBe(200);
-      const rotated = await t.app.inject({ method: "POST", url: `/directories/${dir.id}/scim_token`, headers: bearer(key) });
+      const rotated = await t.app.inject({
+        method: "POST",
+        url: `/directories/${dir.id}/scim_token`,
+        headers: bearer(key),
+      });
       expect(rotated.statusCode).toBe(201);
       expect((await scim(dir.id, dir.token)).statusCode).toBe(401);
       expect((await scim(dir.id, rotated.json().token)).statusCode).toBe(200);
@@ -37,7 +48,12 @@ describe.each(DIALECTS)("the SCIM token cache on %s", (dialect) => {
 
     it("ends a token kept through a grace period when the grace ends, though it was verified just before", async () => {
       const dir = await newDirectory("Graceful");
-      const rotated = await t.app.inject({ method: "POST", url: `/directories/${dir.id}/scim_token`, headers: bearer(key), payload: { grace_period_seconds: 1 } });
+      const rotated = await t.app.inject({
+        method: "POST",
+        url: `/directories/${dir.id}/scim_token`,
+        headers: bearer(key),
+        payload: { grace_period_seconds: 1 },
+      });
       expect((await scim(dir.id, dir.token)).statusCode).toBe(200);
       t.clock.advance(1001);
       expect((await scim(dir.id, dir.token)).statusCode).toBe(401);
@@ -47,7 +63,9 @@ describe.each(DIALECTS)("the SCIM token cache on %s", (dialect) => {
     it("refuses a deleted directory's token from the next request on, and takes it back after a restore", async () => {
       const dir = await newDirectory("Deleted");
       expect((await scim(dir.id, dir.token)).statusCode).toBe(200);
-      expect((await t.app.inject({ method: "DELETE", url: `/directories/${dir.id}`, headers: bearer(key) })).statusCode).toBe(202);
+      expect(
+        (await t.app.inject({ method: "DELETE", url: `/directories/${dir.id}`, headers: bearer(key) })).statusCode,
+      ).toBe(202);
       expect((await scim(dir.id, dir.token)).statusCode).toBe(404);
       await t.app.inject({ method: "POST", url: `/directories/${dir.id}/restore`, headers: bearer(key) });
       expect((await scim(dir.id, dir.token)).statusCode).toBe(200);
@@ -61,18 +79,44 @@ describe.each(DIALECTS)("the SCIM token cache on %s", (dialect) => {
 
     it("gives SCIM writes a changed deactivated-members policy from the next request on", async () => {
       const dir = await newDirectory("Policy");
-      const user = await t.app.inject({ method: "POST", url: `/scim/v2/${dir.id}/Users`, headers: bearer(dir.token), payload: { userName: "ann@acme.test" } });
+      const user = await t.app.inject({
+        method: "POST",
+        url: `/scim/v2/${dir.id}/Users`,
+        headers: bearer(dir.token),
+        payload: { userName: "ann@acme.test" },
+      });
       const group = await t.app.inject({
         method: "POST",
         url: `/scim/v2/${dir.id}/Groups`,
         headers: bearer(dir.token),
         payload: { displayName: "Staff", members: [{ value: user.json().id }] },
       });
-      const patched = await t.app.inject({ method: "PATCH", url: `/directories/${dir.id}`, headers: bearer(key), payload: { deactivated_members: "remove" } });
+      const patched = await t.app.inject({
+        method: "PATCH",
+        url: `/directories/${dir.id}`,
+        headers: bearer(key),
+        payload: { deactivated_members: "remove" },
+      });
       expect(patched.statusCode).toBe(200);
-      const deactivate = { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "active", value: false }] };
-      expect((await t.app.inject({ method: "PATCH", url: `/scim/v2/${dir.id}/Users/${user.json().id}`, headers: bearer(dir.token), payload: deactivate })).statusCode).toBe(200);
-      const members = await t.storage.db.selectFrom("group_memberships").select("user_id").where("group_id", "=", group.json().id).execute();
+      const deactivate = {
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        Operations: [{ op: "replace", path: "active", value: false }],
+      };
+      expect(
+        (
+          await t.app.inject({
+            method: "PATCH",
+            url: `/scim/v2/${dir.id}/Users/${user.json().id}`,
+            headers: bearer(dir.token),
+            payload: deactivate,
+          })
+        ).statusCode,
+      ).toBe(200);
+      const members = await t.storage.db
+        .selectFrom("group_memberships")
+        .select("user_id")
+        .where("group_id", "=", group.json().id)
+        .execute();
       expect(members).toEqual([]);
     });
   });

@@ -55,7 +55,8 @@ export function createScimTokenCache(options: ScimTokenCacheOptions): ScimTokenC
       const hash = hashSecret(presented);
       const now = clock.now();
       const cached = entries.get(hash);
-      if (cached && cached.until > now.getTime()) return tokenOpens(cached.record, hash, directoryId, now) ? cached.record.owner : null;
+      if (cached && cached.until > now.getTime())
+        return tokenOpens(cached.record, hash, directoryId, now) ? cached.record.owner : null;
       if (cached) entries.delete(hash);
       const started = generation;
       const record = await lookupScimToken(db, hash);

@@ -17,7 +17,10 @@ describe("SCIM token changes seen by every process on one PostgreSQL", () => {
     a = await createTestApp("postgres");
     // A second process: its own app, pool and token cache on the same database.
     bStorage = openStorage(a.config.database);
-    b = await buildApp({ db: bStorage.db, caps: bStorage.caps, clock: a.clock, ids: createIdGenerator(), config: a.config }, { logger: false });
+    b = await buildApp(
+      { db: bStorage.db, caps: bStorage.caps, clock: a.clock, ids: createIdGenerator(), config: a.config },
+      { logger: false },
+    );
     key = (await createOrgWithKey(a.app, "Shared")).key;
   });
   afterAll(async () => {
@@ -27,11 +30,18 @@ describe("SCIM token changes seen by every process on one PostgreSQL", () => {
   });
 
   async function newDirectory(): Promise<{ id: string; token: string }> {
-    const res = await a.app.inject({ method: "POST", url: "/directories", headers: bearer(key), payload: { name: "IdP", type: "okta scim v2.0" } });
+    const res = await a.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: bearer(key),
+      payload: { name: "IdP", type: "okta scim v2.0" },
+    });
     expect(res.statusCode).toBe(201);
     return { id: res.json().id, token: res.json().scim.token };
   }
-  const scimOnB = async (directoryId: string, token: string) => (await b.inject({ method: "GET", url: `/scim/v2/${directoryId}/Users?count=1`, headers: bearer(token) })).statusCode;
+  const scimOnB = async (directoryId: string, token: string) =>
+    (await b.inject({ method: "GET", url: `/scim/v2/${directoryId}/Users?count=1`, headers: bearer(token) }))
+      .statusCode;
 
   /** How long after `change` (made through the first process) the second one stops accepting `token`. */
   async function refusedOnBAfter(directoryId: string, token: string, change: () => Promise<void>): Promise<number> {
@@ -50,7 +60,10 @@ describe("SCIM token changes seen by every process on one PostgreSQL", () => {
   it("stops accepting a token rotated without grace on the other process within a second", async () => {
     const dir = await newDirectory();
     const after = await refusedOnBAfter(dir.id, dir.token, async () => {
-      expect((await a.app.inject({ method: "POST", url: `/directories/${dir.id}/scim_token`, headers: bearer(key) })).statusCode).toBe(201);
+      expect(
+        (await a.app.inject({ method: "POST", url: `/directories/${dir.id}/scim_token`, headers: bearer(key) }))
+          .statusCode,
+      ).toBe(201);
     });
     expect(after).toBeLessThan(WITHIN_MS);
   });
@@ -58,7 +71,9 @@ describe("SCIM token changes seen by every process on one PostgreSQL", () => {
   it("stops accepting the token of a directory deleted through the other process within a second", async () => {
     const dir = await newDirectory();
     const after = await refusedOnBAfter(dir.id, dir.token, async () => {
-      expect((await a.app.inject({ method: "DELETE", url: `/directories/${dir.id}`, headers: bearer(key) })).statusCode).toBe(202);
+      expect(
+        (await a.app.inject({ method: "DELETE", url: `/directories/${dir.id}`, headers: bearer(key) })).statusCode,
+      ).toBe(202);
     });
     expect(after).toBeLessThan(WITHIN_MS);
   });
@@ -66,7 +81,12 @@ describe("SCIM token changes seen by every process on one PostgreSQL", () => {
   it("keeps accepting a token whose directory changed nothing that matters to it", async () => {
     const dir = await newDirectory();
     expect(await scimOnB(dir.id, dir.token)).toBe(200);
-    await a.app.inject({ method: "PATCH", url: `/directories/${dir.id}`, headers: bearer(key), payload: { name: "Renamed" } });
+    await a.app.inject({
+      method: "PATCH",
+      url: `/directories/${dir.id}`,
+      headers: bearer(key),
+      payload: { name: "Renamed" },
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await scimOnB(dir.id, dir.token)).toBe(200);
   });

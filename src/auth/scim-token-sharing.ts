@@ -28,7 +28,9 @@ export interface SharedScimTokenCache {
 export function shareScimTokenChanges(cache: ScimTokenCache, deps: ScimTokenSharingDeps): SharedScimTokenCache {
   const notices = deps.caps.notices;
   if (notices === null) return { cache, close: async () => undefined };
-  const listener = notices.listen(deps.database, "scim_tokens", (directoryId) => (directoryId ? cache.forget(directoryId) : cache.forgetAll()));
+  const listener = notices.listen(deps.database, "scim_tokens", (directoryId) =>
+    directoryId ? cache.forget(directoryId) : cache.forgetAll(),
+  );
   return {
     cache: {
       verify: (directoryId, presented) => cache.verify(directoryId, presented),

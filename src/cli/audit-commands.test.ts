@@ -28,9 +28,12 @@ describe("roster audit list and the SDK's auditLog against a real server", () =>
     expect(lines[1]).toMatch(new RegExp(` api_key.revoked +admin +${key.id} +${org.id} +127\\.0\\.0\\.1$`));
 
     const viaSdk = await live.admin.auditLog.list({ organization_id: org.id, action: ["api_key.created"] });
-    expect(viaSdk.data).toMatchObject([{ object: "audit_entry", action: "api_key.created", target_id: key.id, actor: { kind: "admin", id: null } }]);
+    expect(viaSdk.data).toMatchObject([
+      { object: "audit_entry", action: "api_key.created", target_id: key.id, actor: { kind: "admin", id: null } },
+    ]);
     const iterated: string[] = [];
-    for await (const entry of live.admin.auditLog.iterate({ organization_id: org.id, limit: 1, order: "asc" })) iterated.push(entry.action);
+    for await (const entry of live.admin.auditLog.iterate({ organization_id: org.id, limit: 1, order: "asc" }))
+      iterated.push(entry.action);
     expect(iterated).toEqual(["organization.created", "api_key.created", "api_key.revoked"]);
   });
 });

@@ -29,12 +29,24 @@ export function registerAuditCommands(program: Command): void {
       .option("--all", "follow every page and print them as one list"),
   ).action(async (options) => {
     const client = connect(options);
-    const params: AuditLogListParams = { organization_id: options.org, action: options.action, limit: options.limit, after: options.after, order: "desc" };
+    const params: AuditLogListParams = {
+      organization_id: options.org,
+      action: options.action,
+      limit: options.limit,
+      after: options.after,
+      order: "desc",
+    };
     const page = options.all ? await wholeList(client.auditLog.list, params) : await client.auditLog.list(params);
     emit(options, page, (p) => {
       if (p.data.length === 0) printLine("No audit log entries.");
       else printTable(p.data, AUDIT_COLUMNS);
-      printMoreHint(p.list_metadata.after, commandLine("roster audit list", [["--org", options.org], ["--limit", options.limit]]));
+      printMoreHint(
+        p.list_metadata.after,
+        commandLine("roster audit list", [
+          ["--org", options.org],
+          ["--limit", options.limit],
+        ]),
+      );
     });
   });
 }

@@ -9,7 +9,8 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 function staticImports(file: string): string[] {
   const text = readFileSync(file, "utf8");
   const specifiers: string[] = [];
-  for (const match of text.matchAll(/^(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm)) specifiers.push(match[1] as string);
+  for (const match of text.matchAll(/^(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm))
+    specifiers.push(match[1] as string);
   return specifiers;
 }
 
@@ -22,7 +23,10 @@ function loadedAtStart(entry: string): { files: Set<string>; packages: Set<strin
     files.add(file);
     for (const specifier of staticImports(file)) {
       if (specifier.startsWith(".")) visit(resolve(dirname(file), specifier.replace(/\.js$/, ".ts")));
-      else if (!specifier.startsWith("node:")) packages.add(specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : (specifier.split("/")[0] as string));
+      else if (!specifier.startsWith("node:"))
+        packages.add(
+          specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : (specifier.split("/")[0] as string),
+        );
     }
   };
   visit(entry);
@@ -34,7 +38,9 @@ describe("what the CLI loads", () => {
 
   it("loads no server code before a command runs: `roster --help` and the HTTP commands stay fast", () => {
     expect([...packages].sort()).toEqual(["@commander-js/extra-typings"]);
-    const serverSide = [...files].map((f) => f.slice(SRC.length + 1)).filter((f) => /^(server|storage|sync|webhooks|directory|scim|api|http|connectors)\//.test(f))
+    const serverSide = [...files]
+      .map((f) => f.slice(SRC.length + 1))
+      .filter((f) => /^(server|storage|sync|webhooks|directory|scim|api|http|connectors)\//.test(f))
       // The directory types and member policies are a list of names the CLI's options offer, nothing more.
       .filter((f) => f !== "directory/directory-types.ts")
       // Where the database lives (file, memory, server): a pure function of the config, no driver.

@@ -6,7 +6,8 @@ import { capture, TEST_ADMIN_KEY } from "./live-test-server.js";
 export function cliAgainst(url: string) {
   const argv = (args: readonly string[]) => ["node", "roster", ...args, "--url", url, "--key", TEST_ADMIN_KEY];
   /** Runs a command that must succeed (usage and API errors throw); returns its stdout. */
-  const run = async (...args: string[]): Promise<string> => (await capture(() => buildCli().exitOverride().parseAsync(argv(args)))).stdout;
+  const run = async (...args: string[]): Promise<string> =>
+    (await capture(() => buildCli().exitOverride().parseAsync(argv(args)))).stdout;
   return {
     argv,
     run,

@@ -61,7 +61,13 @@ describe("roster CLI against a real server", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "roster-cli-"));
-    const env = { PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `sqlite:${join(dir, "roster.sqlite")}`, ROSTER_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: "silent" };
+    const env = {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: `sqlite:${join(dir, "roster.sqlite")}`,
+      ROSTER_ADMIN_KEY: ADMIN_KEY,
+      LOG_LEVEL: "silent",
+    };
     server = await startServer(loadConfig(env));
   });
 
@@ -87,7 +93,9 @@ describe("roster CLI against a real server", () => {
     expect(keys.data).toHaveLength(1);
     expect(JSON.stringify(keys)).not.toContain(secret);
     const keyId = keys.data[0]?.id ?? "";
-    expect(await roster("org", "key", "list", org.id)).toMatch(new RegExp(`^ID\\s+NAME\\s+KEY.*\\n${keyId}\\s+ci\\s+sk_…${secret?.slice(-4)}`));
+    expect(await roster("org", "key", "list", org.id)).toMatch(
+      new RegExp(`^ID\\s+NAME\\s+KEY.*\\n${keyId}\\s+ci\\s+sk_…${secret?.slice(-4)}`),
+    );
 
     expect(await roster("org", "key", "revoke", org.id, keyId)).toBe(`Revoked API key ${keyId}.\n`);
     expect(await roster("org", "key", "list", org.id)).toBe(`No API keys for ${org.id}.\n`);
@@ -106,14 +114,27 @@ describe("roster CLI against a real server", () => {
 
   it("hints at the next page and follows every page with --all", async () => {
     for (let i = 0; i < 3; i++) await roster("org", "create", `Many ${i}`);
-    expect(await roster("org", "list", "--search", "many", "--limit", "2")).toMatch(/More results: roster org list --after org_\w+/);
+    expect(await roster("org", "list", "--search", "many", "--limit", "2")).toMatch(
+      /More results: roster org list --after org_\w+/,
+    );
     const all = await rosterJson<List<Organization>>("org", "list", "--search", "many", "--limit", "2", "--all");
     expect(all.data.map((o) => o.name).sort()).toEqual(["Many 0", "Many 1", "Many 2"]);
   });
 
   it("creates a directory and prints its SCIM base URL and its token, shown only once", async () => {
     const org = await rosterJson<Organization>("org", "create", "Directory owner");
-    const out = await roster("directory", "create", "--org", org.id, "--name", "Okta", "--type", "okta scim v2.0", "--domain", "okta.test");
+    const out = await roster(
+      "directory",
+      "create",
+      "--org",
+      org.id,
+      "--name",
+      "Okta",
+      "--type",
+      "okta scim v2.0",
+      "--domain",
+      "okta.test",
+    );
     expect(out).toMatch(/^Created directory directory_\w+ \("Okta", okta scim v2\.0\)/);
     expect(out).toMatch(/SCIM base URL\s+http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/directory_\w+/);
     expect(out).toMatch(/SCIM token\s+scim_\S+/);
@@ -122,7 +143,16 @@ describe("roster CLI against a real server", () => {
 
   it("rotates a SCIM token, keeping the old one for the grace period", async () => {
     const org = await rosterJson<Organization>("org", "create", "Rotator");
-    const directory = await rosterJson<Directory>("directory", "create", "--org", org.id, "--name", "Entra", "--type", "azure scim v2.0");
+    const directory = await rosterJson<Directory>(
+      "directory",
+      "create",
+      "--org",
+      org.id,
+      "--name",
+      "Entra",
+      "--type",
+      "azure scim v2.0",
+    );
     const rotated = await rosterJson<ScimToken>("directory", "rotate-token", directory.id, "--grace-seconds", "300");
     expect(rotated.token).toMatch(/^scim_/);
     expect(rotated.token).not.toBe(directory.scim?.token);
@@ -135,19 +165,35 @@ describe("roster CLI against a real server", () => {
 
   it("deletes a directory, hides it from the list, and restores it", async () => {
     const org = await rosterJson<Organization>("org", "create", "Restorer");
-    const directory = await rosterJson<Directory>("directory", "create", "--org", org.id, "--name", "HR", "--type", "generic scim v2.0");
+    const directory = await rosterJson<Directory>(
+      "directory",
+      "create",
+      "--org",
+      org.id,
+      "--name",
+      "HR",
+      "--type",
+      "generic scim v2.0",
+    );
 
-    expect(await roster("directory", "delete", directory.id)).toContain(`Deleted directory ${directory.id} (state deleting).`);
+    expect(await roster("directory", "delete", directory.id)).toContain(
+      `Deleted directory ${directory.id} (state deleting).`,
+    );
     expect((await rosterJson<List<Directory>>("directory", "list", "--org", org.id)).data).toEqual([]);
-    expect(await roster("directory", "list", "--org", org.id, "--include-deleted")).toMatch(new RegExp(`${directory.id} +HR +generic scim v2\\.0 +deleting`));
+    expect(await roster("directory", "list", "--org", org.id, "--include-deleted")).toMatch(
+      new RegExp(`${directory.id} +HR +generic scim v2\\.0 +deleting`),
+    );
 
-    expect(await roster("directory", "restore", directory.id)).toBe(`Restored directory ${directory.id} (state unlinked).\n`);
+    expect(await roster("directory", "restore", directory.id)).toBe(
+      `Restored directory ${directory.id} (state unlinked).\n`,
+    );
     expect((await rosterJson<Directory>("directory", "get", directory.id)).state).toBe("unlinked");
   });
 
   it("lists every directory of an organization across pages with --all", async () => {
     const org = await rosterJson<Organization>("org", "create", "Paged directories");
-    for (let i = 0; i < 5; i++) await roster("directory", "create", "--org", org.id, "--name", `Dir ${i}`, "--type", "generic scim v2.0");
+    for (let i = 0; i < 5; i++)
+      await roster("directory", "create", "--org", org.id, "--name", `Dir ${i}`, "--type", "generic scim v2.0");
     const page = await rosterJson<List<Directory>>("directory", "list", "--org", org.id, "--limit", "2");
     expect(page.data).toHaveLength(2);
     expect(page.list_metadata.after).not.toBeNull();
@@ -158,10 +204,16 @@ describe("roster CLI against a real server", () => {
 
   it("fails an unknown id with a RosterApiError naming status and code, and prints one line", async () => {
     const unknown = "directory_01ARZ3NDEKTSV4RRFFQ69G5FAV";
-    await expect(roster("directory", "get", unknown)).rejects.toMatchObject({ name: "RosterApiError", status: 404, code: "not_found" });
+    await expect(roster("directory", "get", unknown)).rejects.toMatchObject({
+      name: "RosterApiError",
+      status: 404,
+      code: "not_found",
+    });
 
     try {
-      const { stdout, stderr } = await capture(() => runCli(["node", "roster", "directory", "get", unknown, "--url", server.url, "--key", ADMIN_KEY]));
+      const { stdout, stderr } = await capture(() =>
+        runCli(["node", "roster", "directory", "get", unknown, "--url", server.url, "--key", ADMIN_KEY]),
+      );
       expect(stdout).toBe("");
       expect(stderr).toBe(`roster: Directory ${unknown} not found (404 not_found)\n`);
       expect(process.exitCode).toBe(1);
@@ -184,7 +236,9 @@ describe("roster CLI against a real server", () => {
 
   it("falls back to ROSTER_ADMIN_KEY when neither --key nor ROSTER_KEY is given", async () => {
     await withEnv({ ROSTER_KEY: undefined, ROSTER_ADMIN_KEY: ADMIN_KEY }, async () => {
-      const { stdout } = await capture(() => buildCli().exitOverride().parseAsync(["node", "roster", "org", "list", "--json", "--url", server.url]));
+      const { stdout } = await capture(() =>
+        buildCli().exitOverride().parseAsync(["node", "roster", "org", "list", "--json", "--url", server.url]),
+      );
       expect((JSON.parse(stdout) as List<Organization>).object).toBe("list");
     });
   });

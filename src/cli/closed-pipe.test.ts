@@ -7,7 +7,9 @@ const INDEX = fileURLToPath(new URL("./index.ts", import.meta.url));
 /** Runs the CLI from source in a child process whose stdout reader has already gone (`roster … | head` after head quit). */
 function runIntoClosedPipe(...args: string[]): Promise<{ code: number | null; stderr: string }> {
   const script = `import { runCli } from ${JSON.stringify(INDEX)}; await runCli(process.argv);`;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, "roster", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, "roster", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout.destroy();
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));

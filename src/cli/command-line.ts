@@ -7,7 +7,10 @@ export function shellWord(word: string): string {
  * `roster users list --directory d_1 --state active`: a command with the options that are set,
  * to repeat in the "More results" hint with the same filters.
  */
-export function commandLine(command: string, options: ReadonlyArray<readonly [flag: string, value: string | number | readonly string[] | undefined]>): string {
+export function commandLine(
+  command: string,
+  options: ReadonlyArray<readonly [flag: string, value: string | number | readonly string[] | undefined]>,
+): string {
   const words = [command];
   for (const [flag, value] of options) {
     if (value === undefined) continue;

@@ -15,10 +15,14 @@ export interface ConnectionOptions {
  * Adds `--url`, `--key` and `--json` to a command, after its own options. They sit on every leaf
  * command (not the program) so each command's `--help` shows them and they work anywhere on the line.
  */
-export function withConnection<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
+export function withConnection<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
   return command
     .addOption(new Option("--url <url>", "Roster server URL").env("ROSTER_URL").default(DEFAULT_URL))
-    .addOption(new Option("--key <key>", "admin or organization API key (falls back to env ROSTER_ADMIN_KEY)").env("ROSTER_KEY"))
+    .addOption(
+      new Option("--key <key>", "admin or organization API key (falls back to env ROSTER_ADMIN_KEY)").env("ROSTER_KEY"),
+    )
     .option("--json", "print raw JSON for scripts");
 }
 
@@ -31,6 +35,7 @@ export function resolveKey(options: ConnectionOptions, env: NodeJS.ProcessEnv = 
 
 /** A client for the server the options name; a bad URL or a missing key fails here, in one line. */
 export function connect(options: ConnectionOptions): RosterClient {
-  if (!/^https?:\/\/[^/]/i.test(options.url)) throw new ConfigError(`--url must be an http(s) URL, got "${options.url}"`);
+  if (!/^https?:\/\/[^/]/i.test(options.url))
+    throw new ConfigError(`--url must be an http(s) URL, got "${options.url}"`);
   return createRosterClient({ baseUrl: options.url, apiKey: resolveKey(options) });
 }

@@ -18,7 +18,9 @@ describe("a deleted directory, as the CLI reports it", () => {
   it("users list and groups list --directory say it is deleted and until when it can be restored, and exit 1", async () => {
     const { directory } = await seedDirectory(live.admin, "Gone");
     const deleted = await live.admin.directories.delete(directory.id);
-    expect(deleted.restorable_until).toBe(new Date(Date.parse(deleted.deleted_at as string) + 7 * 86_400_000).toISOString());
+    expect(deleted.restorable_until).toBe(
+      new Date(Date.parse(deleted.deleted_at as string) + 7 * 86_400_000).toISOString(),
+    );
     const restore = `roster directory restore ${directory.id}`;
 
     const users = await cli.exit("users", "list", "--directory", directory.id);
@@ -28,7 +30,11 @@ describe("a deleted directory, as the CLI reports it", () => {
       stderr: `roster: directory ${directory.id} was deleted at ${utc(deleted.deleted_at as string)}, so its users are not listed; it can be restored until ${utc(deleted.restorable_until as string)} with: ${restore}\n`,
     });
     const groups = await cli.exit("groups", "list", "--directory", directory.id, "--json");
-    expect(groups).toMatchObject({ code: 1, stdout: "", stderr: expect.stringContaining(`so its groups are not listed; it can be restored until`) });
+    expect(groups).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: expect.stringContaining(`so its groups are not listed; it can be restored until`),
+    });
 
     const shown = await cli.exit("directory", "get", directory.id);
     expect(shown.stdout).toMatch(new RegExp(`restorable until +${utc(deleted.restorable_until as string)}\\n`));
@@ -42,8 +48,16 @@ describe("a deleted directory, as the CLI reports it", () => {
 
   it("a live directory with no users still lists nothing and exits 0", async () => {
     const org = await live.admin.organizations.create({ name: "Empty" });
-    const directory: Directory = await live.admin.directories.create({ organization_id: org.id, name: "IdP", type: "okta scim v2.0" });
+    const directory: Directory = await live.admin.directories.create({
+      organization_id: org.id,
+      name: "IdP",
+      type: "okta scim v2.0",
+    });
     expect(directory.restorable_until).toBeNull();
-    expect(await cli.exit("users", "list", "--directory", directory.id)).toEqual({ code: undefined, stdout: "No directory users.\n", stderr: "" });
+    expect(await cli.exit("users", "list", "--directory", directory.id)).toEqual({
+      code: undefined,
+      stdout: "No directory users.\n",
+      stderr: "",
+    });
   });
 });

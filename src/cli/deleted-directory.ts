@@ -7,7 +7,11 @@ import { formatTime } from "./output.js";
  * it can be restored) instead of an empty list a script would take for "no users". A live or
  * unknown directory leaves the empty list alone (an unknown one was already refused by the server).
  */
-export async function refuseDeletedDirectory(client: RosterClient, directoryId: string | undefined, what: "users" | "groups"): Promise<void> {
+export async function refuseDeletedDirectory(
+  client: RosterClient,
+  directoryId: string | undefined,
+  what: "users" | "groups",
+): Promise<void> {
   if (directoryId === undefined) return;
   const directory = await client.directories.get(directoryId);
   if (directory.deleted_at === null) return;

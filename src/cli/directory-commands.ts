@@ -4,7 +4,11 @@ import { ConfigError } from "../config.js";
 import { CREATABLE_DIRECTORY_TYPES } from "../directory/directory-types.js";
 import { connect, withConnection } from "./connection.js";
 import { readConnectorOption, withConnectorOptions } from "./connector-option.js";
-import { deactivatedMembersOption, directorySettingsInput, withDirectorySettings } from "./directory-settings-options.js";
+import {
+  deactivatedMembersOption,
+  directorySettingsInput,
+  withDirectorySettings,
+} from "./directory-settings-options.js";
 import { parseGraceSeconds, parseLimit } from "./option-parsers.js";
 import { type Column, emit, formatTime, printFields, printLine, printMoreHint, printTable } from "./output.js";
 import { registerDirectoryTestCommand } from "./directory-test-command.js";
@@ -45,7 +49,12 @@ function printDirectory(d: Directory): void {
     ["groups", d.metadata.groups],
     ["deactivated", d.deactivated_members],
     ["attribute mapping", Object.keys(d.attribute_mapping).length === 0 ? null : JSON.stringify(d.attribute_mapping)],
-    ["role mapping", d.role_mapping.length === 0 ? null : d.role_mapping.map((r) => `${r.group} → ${r.role} (${r.priority})`).join(", ")],
+    [
+      "role mapping",
+      d.role_mapping.length === 0
+        ? null
+        : d.role_mapping.map((r) => `${r.group} → ${r.role} (${r.priority})`).join(", "),
+    ],
     ["SCIM base URL", d.scim?.base_url],
     ["connector", connectorText(d)],
     ["deleted", d.deleted_at === null ? null : formatTime(d.deleted_at)],
@@ -71,7 +80,10 @@ function printRotated(id: string, t: ScimToken): void {
   printFields([
     ["SCIM base URL", t.base_url],
     ["SCIM token", t.token],
-    ["previous token", t.previous_token_expires_at ? `works until ${formatTime(t.previous_token_expires_at)}` : "revoked now"],
+    [
+      "previous token",
+      t.previous_token_expires_at ? `works until ${formatTime(t.previous_token_expires_at)}` : "revoked now",
+    ],
   ]);
   tokenNote(id);
 }
@@ -89,7 +101,9 @@ function registerCreate(directory: Command): void {
         .description("Create a directory; ingest types print their SCIM base URL and token")
         .requiredOption("--org <id>", "organization id (org_…)")
         .requiredOption("--name <name>", "directory name")
-        .addOption(new Option("--type <type>", "directory type").choices(CREATABLE_DIRECTORY_TYPES).makeOptionMandatory())
+        .addOption(
+          new Option("--type <type>", "directory type").choices(CREATABLE_DIRECTORY_TYPES).makeOptionMandatory(),
+        )
         .option("--domain <domain>", "the directory's email domain")
         .addOption(deactivatedMembersOption()),
       "pull types (ldap, scim pull, csv, okta api, google workspace, entra id): the connector settings as a JSON object",
@@ -115,7 +129,9 @@ function registerUpdate(directory: Command): void {
       withDirectorySettings(
         directory
           .command("update")
-          .description("Change a directory: name, domain, deactivated-members policy, attribute and role mappings, connector settings")
+          .description(
+            "Change a directory: name, domain, deactivated-members policy, attribute and role mappings, connector settings",
+          )
           .argument("<id>", "directory id")
           .option("--name <name>", "the new name"),
       ),
@@ -123,9 +139,15 @@ function registerUpdate(directory: Command): void {
     ),
   ).action(async (id, options) => {
     const client = connect(options);
-    const input: UpdateDirectoryInput = { name: options.name, ...directorySettingsInput(options), connector: await readConnectorOption(options) };
+    const input: UpdateDirectoryInput = {
+      name: options.name,
+      ...directorySettingsInput(options),
+      connector: await readConnectorOption(options),
+    };
     if (Object.values(input).every((value) => value === undefined)) {
-      throw new ConfigError("nothing to change: pass --name, --domain, --deactivated-members, --attribute-mapping, --role-mapping, --connector or --connector-file");
+      throw new ConfigError(
+        "nothing to change: pass --name, --domain, --deactivated-members, --attribute-mapping, --role-mapping, --connector or --connector-file",
+      );
     }
     emit(options, await client.directories.update(id, input), (d) => {
       printLine(`Updated directory ${d.id}.`);
@@ -163,7 +185,9 @@ function registerList(directory: Command): void {
 }
 
 function registerLifecycle(directory: Command): void {
-  withConnection(directory.command("get").description("Show one directory").argument("<id>", "directory id (directory_…)")).action(async (id, options) => {
+  withConnection(
+    directory.command("get").description("Show one directory").argument("<id>", "directory id (directory_…)"),
+  ).action(async (id, options) => {
     emit(options, await connect(options).directories.get(id), printDirectory);
   });
 
@@ -180,8 +204,12 @@ function registerLifecycle(directory: Command): void {
     });
   });
 
-  withConnection(directory.command("restore").description("Undo the deletion of a directory").argument("<id>", "directory id")).action(async (id, options) => {
-    emit(options, await connect(options).directories.restore(id), (d) => printLine(`Restored directory ${d.id} (state ${d.state}).`));
+  withConnection(
+    directory.command("restore").description("Undo the deletion of a directory").argument("<id>", "directory id"),
+  ).action(async (id, options) => {
+    emit(options, await connect(options).directories.restore(id), (d) =>
+      printLine(`Restored directory ${d.id} (state ${d.state}).`),
+    );
   });
 }
 
@@ -191,9 +219,15 @@ function registerRotateToken(directory: Command): void {
       .command("rotate-token")
       .description("Mint a new SCIM token for an ingest directory (shown only once)")
       .argument("<id>", "directory id")
-      .option("--grace-seconds <n>", "how long the previous token keeps working (default: the server's, usually 0)", parseGraceSeconds),
+      .option(
+        "--grace-seconds <n>",
+        "how long the previous token keeps working (default: the server's, usually 0)",
+        parseGraceSeconds,
+      ),
   ).action(async (id, options) => {
-    const token = await connect(options).directories.rotateScimToken(id, { grace_period_seconds: options.graceSeconds });
+    const token = await connect(options).directories.rotateScimToken(id, {
+      grace_period_seconds: options.graceSeconds,
+    });
     emit(options, token, (t) => printRotated(id, t));
   });
 }

@@ -18,26 +18,52 @@ describe("roster users / roster groups against a real server", () => {
   it("lists a directory's users as a table, with state, role and groups", async () => {
     const lines = (await cli.run("users", "list", "--directory", seed.directory.id)).trimEnd().split("\n");
     expect(lines[0]).toMatch(/^ID {2,}USERNAME {2,}NAME {2,}STATE {2,}ROLE {2,}GROUPS$/);
-    expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[1])).toEqual([`cy@${seed.domain}`, `bob@${seed.domain}`, `ada@${seed.domain}`]);
+    expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[1])).toEqual([
+      `cy@${seed.domain}`,
+      `bob@${seed.domain}`,
+      `ada@${seed.domain}`,
+    ]);
     expect(lines.find((l) => l.startsWith(seed.users.ada))).toMatch(/Ada Lovelace +active +- +Engineering$/);
     expect(lines.find((l) => l.startsWith(seed.users.bob))).toMatch(/inactive +- +Engineering$/);
   });
 
   it("filters users by --state and --group, prints JSON, and follows pages with --all", async () => {
-    const inactive = await cli.json<List<DirectoryUser>>("users", "list", "--directory", seed.directory.id, "--state", "inactive");
+    const inactive = await cli.json<List<DirectoryUser>>(
+      "users",
+      "list",
+      "--directory",
+      seed.directory.id,
+      "--state",
+      "inactive",
+    );
     expect(inactive.data.map((u) => u.id)).toEqual([seed.users.bob]);
     const members = await cli.json<List<DirectoryUser>>("users", "list", "--group", seed.groups.engineering);
     expect(members.data.map((u) => u.id).sort()).toEqual([seed.users.ada, seed.users.bob].sort());
 
     const page = await cli.run("users", "list", "--directory", seed.directory.id, "--limit", "2");
-    expect(page).toMatch(new RegExp(`More results: roster users list --directory ${seed.directory.id} --limit 2 --after directory_user_\\w+`));
-    const all = await cli.json<List<DirectoryUser>>("users", "list", "--directory", seed.directory.id, "--limit", "2", "--all");
+    expect(page).toMatch(
+      new RegExp(
+        `More results: roster users list --directory ${seed.directory.id} --limit 2 --after directory_user_\\w+`,
+      ),
+    );
+    const all = await cli.json<List<DirectoryUser>>(
+      "users",
+      "list",
+      "--directory",
+      seed.directory.id,
+      "--limit",
+      "2",
+      "--all",
+    );
     expect(all.data).toHaveLength(3);
     expect(all.list_metadata).toEqual({ before: null, after: null });
   });
 
   it("shows one user with its emails, groups and custom attributes", async () => {
-    await live.admin.directories.update(seed.directory.id, { attribute_mapping: { given: "name.givenName" }, role_mapping: [{ group: "Engineering", role: "engineer", priority: 1 }] });
+    await live.admin.directories.update(seed.directory.id, {
+      attribute_mapping: { given: "name.givenName" },
+      role_mapping: [{ group: "Engineering", role: "engineer", priority: 1 }],
+    });
     const out = await cli.run("users", "get", seed.users.ada);
     expect(out).toMatch(new RegExp(`^Directory user ${seed.users.ada}\\n`));
     expect(out).toMatch(new RegExp(`email +ada@${seed.domain.replace(".", "\\.")}`));
@@ -57,7 +83,11 @@ describe("roster users / roster groups against a real server", () => {
 
     const ofCy = await cli.json<List<DirectoryGroup>>("groups", "list", "--user", seed.users.cy);
     expect(ofCy.data.map((g) => g.name)).toEqual(["Sales"]);
-    expect(await cli.run("groups", "list", "--user", seed.users.cy, "--org", "org_01ARZ3NDEKTSV4RRFFQ69G5FAV").catch((err: Error) => err.message)).toMatch(/404 not_found/);
+    expect(
+      await cli
+        .run("groups", "list", "--user", seed.users.cy, "--org", "org_01ARZ3NDEKTSV4RRFFQ69G5FAV")
+        .catch((err: Error) => err.message),
+    ).toMatch(/404 not_found/);
 
     const out = await cli.run("groups", "get", seed.groups.engineering);
     expect(out).toMatch(new RegExp(`^Directory group ${seed.groups.engineering}\\n {2}name +Engineering\\n`));
@@ -71,7 +101,11 @@ describe("roster users / roster groups against a real server", () => {
     expect(missing.code).toBe(1);
 
     const unknown = "directory_group_01ARZ3NDEKTSV4RRFFQ69G5FAV";
-    expect((await cli.exit("groups", "get", unknown)).stderr).toBe(`roster: Directory group ${unknown} not found (404 not_found)\n`);
-    expect((await cli.exit("users", "list", "--directory", seed.directory.id, "--state", "gone")).stderr).toMatch(/Allowed choices are active, inactive/);
+    expect((await cli.exit("groups", "get", unknown)).stderr).toBe(
+      `roster: Directory group ${unknown} not found (404 not_found)\n`,
+    );
+    expect((await cli.exit("users", "list", "--directory", seed.directory.id, "--state", "gone")).stderr).toMatch(
+      /Allowed choices are active, inactive/,
+    );
   });
 });

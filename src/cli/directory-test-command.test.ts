@@ -25,7 +25,14 @@ describe("roster directory test and directories.testConnector against a real ser
   });
 
   const oktaDirectory = async (token: string) =>
-    (await live.admin.directories.create({ organization_id: org.id, name: "Okta", type: "okta api", connector: { org_url: okta.orgUrl, token } })).id;
+    (
+      await live.admin.directories.create({
+        organization_id: org.id,
+        name: "Okta",
+        type: "okta api",
+        connector: { org_url: okta.orgUrl, token },
+      })
+    ).id;
 
   it("prints every check and exits 0 when the token may read users and groups", async () => {
     const id = await oktaDirectory(okta.token);
@@ -35,7 +42,12 @@ describe("roster directory test and directories.testConnector against a real ser
     expect(out.stdout).toContain("Every check passed.");
     const viaSdk = await live.admin.directories.testConnector(id);
     expect(viaSdk.ok).toBe(true);
-    expect(viaSdk.checks.map((c) => c.name)).toEqual(["org_url reachable", "API token accepted", "okta.users.read", "okta.groups.read"]);
+    expect(viaSdk.checks.map((c) => c.name)).toEqual([
+      "org_url reachable",
+      "API token accepted",
+      "okta.users.read",
+      "okta.groups.read",
+    ]);
   });
 
   it("exits 1 on a refused token, with Okta's words and never the token, in text and in --json", async () => {

@@ -10,7 +10,11 @@ function printResult(result: ConnectorTestResult): void {
     { header: "MESSAGE", value: (c) => c.message },
   ]);
   printLine();
-  printLine(result.ok ? "Every check passed." : "Some checks failed: fix the connector settings (roster directory update --connector …) and test again.");
+  printLine(
+    result.ok
+      ? "Every check passed."
+      : "Some checks failed: fix the connector settings (roster directory update --connector …) and test again.",
+  );
 }
 
 /** `roster directory test <id>`: a pull directory's connector checked against its provider; exit status 1 when a check fails. */
@@ -18,7 +22,9 @@ export function registerDirectoryTestCommand(directory: Command): void {
   withConnection(
     directory
       .command("test")
-      .description("Check a pull directory's connector settings against the provider (reachable, credentials, permissions); writes nothing")
+      .description(
+        "Check a pull directory's connector settings against the provider (reachable, credentials, permissions); writes nothing",
+      )
       .argument("<id>", "directory id (directory_…)"),
   ).action(async (id, options) => {
     const result = await connect(options).directories.testConnector(id);

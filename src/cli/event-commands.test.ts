@@ -14,7 +14,11 @@ describe("roster events against a real server", () => {
     live = await startLiveServer();
     cli = cliAgainst(live.url);
     org = await live.admin.organizations.create({ name: "Evented" });
-    const directory = await live.admin.directories.create({ organization_id: org.id, name: "IdP", type: "generic scim v2.0" });
+    const directory = await live.admin.directories.create({
+      organization_id: org.id,
+      name: "IdP",
+      type: "generic scim v2.0",
+    });
     push = scimOf(directory);
     await push.user("ada@evented.test");
     await push.user("bob@evented.test");
@@ -26,7 +30,9 @@ describe("roster events against a real server", () => {
     const captured = startCapture();
     const done = buildCli()
       .exitOverride()
-      .parseAsync(cli.argv(["events", "tail", "--org", org.id, "--interval-ms", "20", "--timeout-ms", "15000", ...args]))
+      .parseAsync(
+        cli.argv(["events", "tail", "--org", org.id, "--interval-ms", "20", "--timeout-ms", "15000", ...args]),
+      )
       .then(() => process.exitCode)
       .finally(() => {
         captured.restore();
@@ -37,20 +43,33 @@ describe("roster events against a real server", () => {
   }
 
   it("lists events oldest first as a table, filtered by type and organization", async () => {
-    const lines = (await cli.run("events", "list", "--org", org.id, "--events", "dsync.user.created,dsync.activated")).trimEnd().split("\n");
+    const lines = (await cli.run("events", "list", "--org", org.id, "--events", "dsync.user.created,dsync.activated"))
+      .trimEnd()
+      .split("\n");
     expect(lines[0]).toMatch(/^ID {2,}EVENT {2,}CREATED {2,}SUMMARY$/);
-    expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[1])).toEqual(["dsync.activated", "dsync.user.created", "dsync.user.created"]);
+    expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[1])).toEqual([
+      "dsync.activated",
+      "dsync.user.created",
+      "dsync.user.created",
+    ]);
     expect(lines[2]).toMatch(/ada@evented\.test \(active\)$/);
   });
 
   it("pages with --limit and --after, hinting at the next page, and prints JSON", async () => {
     const all = await cli.json<List<RosterEvent>>("events", "list", "--org", org.id, "--limit", "100");
-    expect(all.data.map((e) => e.event)).toEqual(["dsync.activated", "dsync.token.created", "dsync.user.created", "dsync.user.created"]);
+    expect(all.data.map((e) => e.event)).toEqual([
+      "dsync.activated",
+      "dsync.token.created",
+      "dsync.user.created",
+      "dsync.user.created",
+    ]);
     const first = await cli.run("events", "list", "--org", org.id, "--limit", "2");
     expect(first).toContain(`More events: roster events list --org ${org.id} --limit 2 --after ${all.data[1]?.id}`);
     const rest = await cli.json<List<RosterEvent>>("events", "list", "--org", org.id, "--after", all.data[1]?.id ?? "");
     expect(rest.data.map((e) => e.id)).toEqual(all.data.slice(2).map((e) => e.id));
-    expect(await cli.run("events", "list", "--org", org.id, "--after", all.data[3]?.id ?? "")).toBe(`No events after ${all.data[3]?.id}.\n`);
+    expect(await cli.run("events", "list", "--org", org.id, "--after", all.data[3]?.id ?? "")).toBe(
+      `No events after ${all.data[3]?.id}.\n`,
+    );
   });
 
   it("refuses an unknown event type before calling the server", async () => {
@@ -67,15 +86,27 @@ describe("roster events against a real server", () => {
     expect(await run.done).toBe(0);
     const lines = run.captured.stdout().trimEnd().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}event_\w{26} {2}dsync\.user\.created {2,}late1@evented\.test \(active\)$/);
+    expect(lines[0]).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}event_\w{26} {2}dsync\.user\.created {2,}late1@evented\.test \(active\)$/,
+    );
     expect(lines[1]).toMatch(/late2@evented\.test \(active\)$/);
-    expect(run.captured.stderr()).toMatch(/Waiting for events after event_\w+; Ctrl-C to stop\.\nStopped after 2 events\.\n$/);
+    expect(run.captured.stderr()).toMatch(
+      /Waiting for events after event_\w+; Ctrl-C to stop\.\nStopped after 2 events\.\n$/,
+    );
   });
 
   it("tails from --after as JSON lines", async () => {
     const all = (await live.admin.events.list({ organization_id: org.id, limit: 100 })).data;
     const expected = all.filter((e, i) => i > 1 && e.event === "dsync.user.created").map((e) => e.id);
-    const run = tail("--after", all[1]?.id ?? "", "--json", "--events", "dsync.user.created", "--max-events", String(expected.length));
+    const run = tail(
+      "--after",
+      all[1]?.id ?? "",
+      "--json",
+      "--events",
+      "dsync.user.created",
+      "--max-events",
+      String(expected.length),
+    );
     await run.done;
     const printed = run.captured
       .stdout()
@@ -114,7 +145,9 @@ describe("roster events against a real server", () => {
   it("types lists every event type with its meaning and data fields; --json carries each data's JSON Schema", async () => {
     const { stdout, code } = await cli.exit("events", "types");
     expect(code).toBeUndefined();
-    expect(stdout).toMatch(/^dsync\.activated\n {2}A directory was created or restored.*\n {2}data: object, id, external_key, organization_id, /);
+    expect(stdout).toMatch(
+      /^dsync\.activated\n {2}A directory was created or restored.*\n {2}data: object, id, external_key, organization_id, /,
+    );
     expect(stdout).toMatch(/\ndsync\.group\.user_added\n {2}.*\n {2}data: directory_id, user, group\n/);
     const listed = await cli.json<List<{ event: string; data_schema: { type: string } }>>("events", "types");
     expect(listed.data.map((t) => t.event)).toEqual([...ROSTER_EVENT_TYPES]);

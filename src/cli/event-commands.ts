@@ -30,7 +30,12 @@ function registerList(events: Command): void {
       .option("--range-start <iso>", "only events at or after this ISO-8601 date or time (UTC unless it has an offset)")
       .option("--range-end <iso>", "only events before this ISO-8601 date or time")
       .option("--after <id>", "continue after this event id")
-      .addOption(new Option("--order <order>", "asc: oldest first (default); desc: newest first").choices(["asc", "desc"] as const))
+      .addOption(
+        new Option("--order <order>", "asc: oldest first (default); desc: newest first").choices([
+          "asc",
+          "desc",
+        ] as const),
+      )
       .option("--limit <n>", "page size, 1 to 100", parseLimit),
   ).action(async (options) => {
     const params: EventListParams = {
@@ -117,7 +122,11 @@ function fieldsOf(schema: Readonly<Record<string, unknown>>): string {
 
 function registerTypes(events: Command): void {
   withConnection(
-    events.command("types").description("List every event type with what it means and the fields of its data (--json: each data's JSON Schema)"),
+    events
+      .command("types")
+      .description(
+        "List every event type with what it means and the fields of its data (--json: each data's JSON Schema)",
+      ),
   ).action(async (options) => {
     emit(options, await connect(options).events.types(), (list) => {
       for (const type of list.data) {

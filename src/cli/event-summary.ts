@@ -20,7 +20,8 @@ export function summarizeEvent(event: Pick<RosterEvent, "event" | "data">): stri
   const { data } = event;
   const user = record(data.user);
   const group = record(data.group);
-  if (user && group) return `${userLabel(user)} ${event.event.endsWith("user_removed") ? "left" : "joined"} ${text(group.name) ?? text(group.id) ?? "?"}`;
+  if (user && group)
+    return `${userLabel(user)} ${event.event.endsWith("user_removed") ? "left" : "joined"} ${text(group.name) ?? text(group.id) ?? "?"}`;
   if (data.object === "directory_user") return `${userLabel(data)} (${text(data.state) ?? "?"})`;
   if (data.object === "directory_group") return text(data.name) ?? text(data.id) ?? "";
   if (data.object === "directory") return `${text(data.name) ?? text(data.id) ?? "?"} (${text(data.type) ?? "?"})`;

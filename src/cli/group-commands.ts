@@ -42,9 +42,19 @@ function registerList(groups: Command): void {
       .option("--all", "follow every page and print them as one list"),
   ).action(async (options) => {
     const client = connect(options);
-    const params: DirectoryGroupListParams = { directory: options.directory, organization: options.org, user: options.user, search: options.search, limit: options.limit, after: options.after };
-    const page = options.all ? await wholeList(client.directoryGroups.list, params) : await client.directoryGroups.list(params);
-    if (page.data.length === 0 && options.after === undefined) await refuseDeletedDirectory(client, options.directory, "groups");
+    const params: DirectoryGroupListParams = {
+      directory: options.directory,
+      organization: options.org,
+      user: options.user,
+      search: options.search,
+      limit: options.limit,
+      after: options.after,
+    };
+    const page = options.all
+      ? await wholeList(client.directoryGroups.list, params)
+      : await client.directoryGroups.list(params);
+    if (page.data.length === 0 && options.after === undefined)
+      await refuseDeletedDirectory(client, options.directory, "groups");
     emit(options, page, (p) => {
       if (p.data.length === 0) printLine("No directory groups.");
       else printTable(p.data, GROUP_COLUMNS);
@@ -62,9 +72,13 @@ function registerList(groups: Command): void {
 
 /** `roster groups …`: the groups directories hold, read over HTTP through the client SDK. */
 export function registerGroupCommands(program: Command): void {
-  const groups = program.command("groups").description("Read directory groups (written by the identity provider over SCIM)");
+  const groups = program
+    .command("groups")
+    .description("Read directory groups (written by the identity provider over SCIM)");
   registerList(groups);
-  withConnection(groups.command("get").description("Show one directory group").argument("<id>", "group id (directory_group_…)")).action(async (id, options) => {
+  withConnection(
+    groups.command("get").description("Show one directory group").argument("<id>", "group id (directory_group_…)"),
+  ).action(async (id, options) => {
     emit(options, await connect(options).directoryGroups.get(id), printGroup);
   });
 }

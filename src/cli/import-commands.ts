@@ -8,7 +8,9 @@ async function readCsv(file: string): Promise<string> {
   try {
     return await readFile(file, "utf8");
   } catch (error) {
-    throw new ConfigError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ConfigError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -28,6 +30,10 @@ export function registerImportCommands(program: Command): void {
     const client = connect(options);
     const csv = await readCsv(file);
     const estimate = await estimateFor(client, directoryId, options);
-    await followRun(client, await client.directorySyncs.uploadCsv(directoryId, csv, { dryRun: options.dryRun }), { ...options, estimate, file });
+    await followRun(client, await client.directorySyncs.uploadCsv(directoryId, csv, { dryRun: options.dryRun }), {
+      ...options,
+      estimate,
+      file,
+    });
   });
 }

@@ -50,7 +50,12 @@ export async function runCli(argv: readonly string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    if (err instanceof ConfigError || err instanceof CliError || err instanceof AppError || (err instanceof Error && err.name === "RosterApiError")) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof CliError ||
+      err instanceof AppError ||
+      (err instanceof Error && err.name === "RosterApiError")
+    ) {
       process.stderr.write(`roster: ${err.message}\n`);
       process.exitCode = 1;
       return;

@@ -13,22 +13,40 @@ const CLI = fileURLToPath(new URL("../../test/support/roster-from-source.ts", im
 const NO_DATA = new Set(["serve", "worker"]);
 
 /** Every runnable command as its words (`webhooks replay`), with the command itself. */
-function leaves(command: Command<unknown[], Record<string, unknown>, Record<string, unknown>>, path: string[] = []): [string, Command<unknown[], Record<string, unknown>, Record<string, unknown>>][] {
+function leaves(
+  command: Command<unknown[], Record<string, unknown>, Record<string, unknown>>,
+  path: string[] = [],
+): [string, Command<unknown[], Record<string, unknown>, Record<string, unknown>>][] {
   const subcommands = command.commands as Command<unknown[], Record<string, unknown>, Record<string, unknown>>[];
   if (subcommands.length === 0) return [[path.join(" "), command]];
   return subcommands.flatMap((sub) => leaves(sub, [...path, sub.name()]));
 }
 
 describe("--json on every command", () => {
-  const commands = leaves(buildCli() as unknown as Command<unknown[], Record<string, unknown>, Record<string, unknown>>);
+  const commands = leaves(
+    buildCli() as unknown as Command<unknown[], Record<string, unknown>, Record<string, unknown>>,
+  );
 
   it("walks the whole tree (the commands this test was written against are all there)", () => {
     const names = commands.map(([name]) => name);
-    for (const known of ["org update", "org delete", "directory test", "directory requests", "webhooks replay", "events tail", "portal link", "secrets rotate", "migrate"]) expect(names).toContain(known);
+    for (const known of [
+      "org update",
+      "org delete",
+      "directory test",
+      "directory requests",
+      "webhooks replay",
+      "events tail",
+      "portal link",
+      "secrets rotate",
+      "migrate",
+    ])
+      expect(names).toContain(known);
   });
 
   it("lists --json in the help of every command that prints data", () => {
-    const missing = commands.filter(([name, command]) => !NO_DATA.has(name) && !/^\s+--json\b/m.test(command.helpInformation())).map(([name]) => name);
+    const missing = commands
+      .filter(([name, command]) => !NO_DATA.has(name) && !/^\s+--json\b/m.test(command.helpInformation()))
+      .map(([name]) => name);
     expect(missing, "commands whose --help has no --json").toEqual([]);
   });
 
@@ -36,7 +54,12 @@ describe("--json on every command", () => {
     const dir = mkdtempSync(join(tmpdir(), "roster-migrate-json-"));
     try {
       const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, "roster.sqlite")}`, LOG_LEVEL: "silent" };
-      const run = () => spawnSync(process.execPath, ["--import", "tsx", CLI, "migrate", "--json"], { env, encoding: "utf8", timeout: 30_000 });
+      const run = () =>
+        spawnSync(process.execPath, ["--import", "tsx", CLI, "migrate", "--json"], {
+          env,
+          encoding: "utf8",
+          timeout: 30_000,
+        });
       const first = run();
       expect(first.status, first.stderr).toBe(0);
       const applied = (JSON.parse(first.stdout) as { applied: string[] }).applied;

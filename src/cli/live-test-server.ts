@@ -66,24 +66,50 @@ const SCHEMA = {
 export function scimOf(directory: Directory) {
   const base = directory.scim?.base_url;
   const token = directory.scim?.token;
-  if (!base || !token) throw new Error(`directory ${directory.id} has no SCIM base URL and token: use the create answer`);
+  if (!base || !token)
+    throw new Error(`directory ${directory.id} has no SCIM base URL and token: use the create answer`);
   async function send(method: "POST" | "PATCH", path: string, body: unknown): Promise<{ id: string }> {
-    const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`SCIM ${method} ${path} answered ${res.status}: ${await res.text()}`);
     return (await res.json()) as { id: string };
   }
   return {
     /** Creates a user (userName = its work address); returns its id. */
     async user(userName: string, extra: Record<string, unknown> = {}): Promise<string> {
-      return (await send("POST", "/Users", { schemas: [SCHEMA.user], userName, emails: [{ value: userName, type: "work", primary: true }], ...extra })).id;
+      return (
+        await send("POST", "/Users", {
+          schemas: [SCHEMA.user],
+          userName,
+          emails: [{ value: userName, type: "work", primary: true }],
+          ...extra,
+        })
+      ).id;
     },
     /** Creates a group with these members; returns its id. */
-    async group(displayName: string, memberIds: readonly string[] = [], extra: Record<string, unknown> = {}): Promise<string> {
-      return (await send("POST", "/Groups", { schemas: [SCHEMA.group], displayName, members: memberIds.map((value) => ({ value })), ...extra })).id;
+    async group(
+      displayName: string,
+      memberIds: readonly string[] = [],
+      extra: Record<string, unknown> = {},
+    ): Promise<string> {
+      return (
+        await send("POST", "/Groups", {
+          schemas: [SCHEMA.group],
+          displayName,
+          members: memberIds.map((value) => ({ value })),
+          ...extra,
+        })
+      ).id;
     },
     /** Deactivates or reactivates a user. */
     async setActive(userId: string, active: boolean): Promise<void> {
-      await send("PATCH", `/Users/${userId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", value: { active } }] });
+      await send("PATCH", `/Users/${userId}`, {
+        schemas: [SCHEMA.patch],
+        Operations: [{ op: "replace", value: { active } }],
+      });
     },
   };
 }
@@ -91,10 +117,19 @@ export function scimOf(directory: Directory) {
 /** An organization with one ingest directory holding ada, bob (inactive) and cy; ada and bob in Engineering, cy in Sales. */
 export async function seedDirectory(admin: RosterClient, name: string) {
   const org = await admin.organizations.create({ name });
-  const directory = await admin.directories.create({ organization_id: org.id, name: `${name} IdP`, type: "okta scim v2.0", deactivated_members: "keep" });
+  const directory = await admin.directories.create({
+    organization_id: org.id,
+    name: `${name} IdP`,
+    type: "okta scim v2.0",
+    deactivated_members: "keep",
+  });
   const scim = scimOf(directory);
   const domain = `${name.toLowerCase().replace(/\W+/g, "")}.test`;
-  const ada = await scim.user(`ada@${domain}`, { externalId: "idp-ada", name: { givenName: "Ada", familyName: "Lovelace" }, title: "Engineer" });
+  const ada = await scim.user(`ada@${domain}`, {
+    externalId: "idp-ada",
+    name: { givenName: "Ada", familyName: "Lovelace" },
+    title: "Engineer",
+  });
   const bob = await scim.user(`bob@${domain}`, { externalId: "idp-bob" });
   const cy = await scim.user(`cy@${domain}`, { externalId: "idp-cy" });
   const engineering = await scim.group("Engineering", [ada, bob], { externalId: "idp-eng" });
@@ -142,7 +177,11 @@ export async function capture(fn: () => Promise<unknown>): Promise<{ stdout: str
 }
 
 /** Polls `condition` every 20 ms; fails after `timeoutMs` naming `what`. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -4,7 +4,8 @@ import { ROSTER_EVENT_TYPES, type RosterEventType, TAIL_INTERVAL_MS } from "../c
 function integerIn(min: number, max: number) {
   return (raw: string): number => {
     const value = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || value < min || value > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    if (!/^\d+$/.test(raw.trim()) || value < min || value > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
     return value;
   };
 }
@@ -35,6 +36,9 @@ export function parseEventTypes(raw: string, previous: RosterEventType[] = []): 
     .map((item) => item.trim())
     .filter((item) => item !== "");
   const unknown = items.filter((item) => !isEventType(item));
-  if (unknown.length > 0) throw new InvalidArgumentError(`unknown event type ${unknown.map((u) => `"${u}"`).join(", ")}; one of: ${ROSTER_EVENT_TYPES.join(", ")}`);
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(
+      `unknown event type ${unknown.map((u) => `"${u}"`).join(", ")}; one of: ${ROSTER_EVENT_TYPES.join(", ")}`,
+    );
   return [...new Set([...previous, ...items.filter(isEventType)])];
 }

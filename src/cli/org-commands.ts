@@ -75,7 +75,9 @@ function registerList(org: Command): void {
   ).action(async (options) => {
     const client = connect(options);
     const params = { search: options.search, limit: options.limit, after: options.after };
-    const page = options.all ? await wholeList(client.organizations.list, params) : await client.organizations.list(params);
+    const page = options.all
+      ? await wholeList(client.organizations.list, params)
+      : await client.organizations.list(params);
     emit(options, page, (p) => {
       printOrganizations(p.data);
       printMoreHint(p.list_metadata.after, "roster org list");
@@ -84,7 +86,9 @@ function registerList(org: Command): void {
 }
 
 function registerGet(org: Command): void {
-  withConnection(org.command("get").description("Show one organization").argument("<id>", "organization id (org_…)")).action(async (id, options) => {
+  withConnection(
+    org.command("get").description("Show one organization").argument("<id>", "organization id (org_…)"),
+  ).action(async (id, options) => {
     emit(options, await connect(options).organizations.get(id), printOrganization);
   });
 }
@@ -101,7 +105,8 @@ function registerUpdate(org: Command): void {
   ).action(async (id, options) => {
     // commander's --no-domains sets `domains: false`; left out it is true (its default).
     const domains = options.domains === false ? [] : options.domain;
-    if (options.name === undefined && domains === undefined) throw new CliError("nothing to change: pass --name, --domain or --no-domains");
+    if (options.name === undefined && domains === undefined)
+      throw new CliError("nothing to change: pass --name, --domain or --no-domains");
     emit(options, await connect(options).organizations.update(id, { name: options.name, domains }), (o) => {
       printLine(`Updated organization ${o.id}.`);
       printOrganization(o);
@@ -111,7 +116,10 @@ function registerUpdate(org: Command): void {
 
 function registerDelete(org: Command): void {
   withConnection(
-    org.command("delete").description("Delete an organization (admin key); refused while it still has directories").argument("<id>", "organization id (org_…)"),
+    org
+      .command("delete")
+      .description("Delete an organization (admin key); refused while it still has directories")
+      .argument("<id>", "organization id (org_…)"),
   ).action(async (id, options) => {
     await connect(options).organizations.delete(id);
     emit(options, { object: "organization", id, deleted: true }, () => printLine(`Deleted organization ${id}.`));
@@ -129,22 +137,28 @@ function registerKeyCommands(key: Command): void {
     emit(options, await connect(options).apiKeys.create(orgId, { name: options.name }), printCreatedKey);
   });
 
-  withConnection(key.command("list").description("List all of an organization's API keys").argument("<orgId>", "organization id")).action(
-    async (orgId, options) => {
-      const client = connect(options);
-      const keys = await wholeList((p) => client.apiKeys.list(orgId, p), { limit: 100 });
-      emit(options, keys, ({ data }) => {
-        if (data.length === 0) printLine(`No API keys for ${orgId}.`);
-        else printTable(data, KEY_COLUMNS);
-      });
-    },
-  );
+  withConnection(
+    key.command("list").description("List all of an organization's API keys").argument("<orgId>", "organization id"),
+  ).action(async (orgId, options) => {
+    const client = connect(options);
+    const keys = await wholeList((p) => client.apiKeys.list(orgId, p), { limit: 100 });
+    emit(options, keys, ({ data }) => {
+      if (data.length === 0) printLine(`No API keys for ${orgId}.`);
+      else printTable(data, KEY_COLUMNS);
+    });
+  });
 
   withConnection(
-    key.command("revoke").description("Revoke an API key at once").argument("<orgId>", "organization id").argument("<keyId>", "key id (key_…)"),
+    key
+      .command("revoke")
+      .description("Revoke an API key at once")
+      .argument("<orgId>", "organization id")
+      .argument("<keyId>", "key id (key_…)"),
   ).action(async (orgId, keyId, options) => {
     await connect(options).apiKeys.revoke(orgId, keyId);
-    emit(options, { object: "api_key", id: keyId, organization_id: orgId, revoked: true }, () => printLine(`Revoked API key ${keyId}.`));
+    emit(options, { object: "api_key", id: keyId, organization_id: orgId, revoked: true }, () =>
+      printLine(`Revoked API key ${keyId}.`),
+    );
   });
 }
 

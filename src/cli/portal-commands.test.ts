@@ -24,8 +24,13 @@ describe("roster portal link against a real server", () => {
 
   it("prints {link} with --json, and one clear line for an unknown organization", async () => {
     const org = await live.admin.organizations.create({ name: "Json Co" });
-    expect(await cli.json<{ link: string }>("portal", "link", "--org", org.id)).toEqual({ link: expect.stringContaining("/portal/launch?secret=portal_") });
+    expect(await cli.json<{ link: string }>("portal", "link", "--org", org.id)).toEqual({
+      link: expect.stringContaining("/portal/launch?secret=portal_"),
+    });
     const failed = await cli.exit("portal", "link", "--org", "org_01ARZ3NDEKTSV4RRFFQ69G5FAV");
-    expect(failed).toMatchObject({ code: 1, stderr: "roster: Organization org_01ARZ3NDEKTSV4RRFFQ69G5FAV not found (404 not_found)\n" });
+    expect(failed).toMatchObject({
+      code: 1,
+      stderr: "roster: Organization org_01ARZ3NDEKTSV4RRFFQ69G5FAV not found (404 not_found)\n",
+    });
   });
 });

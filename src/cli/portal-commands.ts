@@ -8,7 +8,9 @@ export function registerPortalCommands(program: Command): void {
   withConnection(
     portal
       .command("link")
-      .description("Make a single-use setup link (valid 5 minutes until opened) for the organization's IT admin to set up a directory")
+      .description(
+        "Make a single-use setup link (valid 5 minutes until opened) for the organization's IT admin to set up a directory",
+      )
       .requiredOption("--org <id>", "the organization (org_…)")
       .option("--return-url <url>", "where the portal's “Back to the application” link goes")
       .option("--success-url <url>", "where the portal sends the IT admin once the directory is linked"),

@@ -23,11 +23,19 @@ describe("roster directory requests against a real server", () => {
     });
     expect(refused.status).toBe(400);
     // The log is written off the request path: wait until the refused request is in it.
-    await waitFor(async () => (await live.admin.directories.scimRequests(directory.id, { errors_only: true })).data.length === 1, "the request log");
+    await waitFor(
+      async () => (await live.admin.directories.scimRequests(directory.id, { errors_only: true })).data.length === 1,
+      "the request log",
+    );
 
     const all = await cli.json<List<ScimRequest>>("directory", "requests", directory.id, "--all");
     expect(all.data.length).toBeGreaterThanOrEqual(7);
-    expect(all.data[0]).toMatchObject({ object: "scim_request", method: "POST", path: `/scim/v2/${directory.id}/Users`, status: 400 });
+    expect(all.data[0]).toMatchObject({
+      object: "scim_request",
+      method: "POST",
+      path: `/scim/v2/${directory.id}/Users`,
+      status: 400,
+    });
 
     const errors = await cli.exit("directory", "requests", directory.id, "--errors");
     expect(errors.code).toBeUndefined();
@@ -43,7 +51,13 @@ describe("roster directory requests against a real server", () => {
 
   it("says when a directory has received nothing yet", async () => {
     const org = await live.admin.organizations.create({ name: "Quiet" });
-    const directory = await live.admin.directories.create({ organization_id: org.id, name: "IdP", type: "okta scim v2.0" });
-    expect((await cli.exit("directory", "requests", directory.id)).stdout).toBe(`Directory ${directory.id} has received no SCIM requests yet.\n`);
+    const directory = await live.admin.directories.create({
+      organization_id: org.id,
+      name: "IdP",
+      type: "okta scim v2.0",
+    });
+    expect((await cli.exit("directory", "requests", directory.id)).stdout).toBe(
+      `Directory ${directory.id} has received no SCIM requests yet.\n`,
+    );
   });
 });

@@ -25,12 +25,15 @@ export function registerScimRequestCommand(directory: Command): void {
   withConnection(
     directory
       .command("requests")
-      .description("Show the SCIM requests the identity provider sent an ingest directory (the last 1,000), newest first")
+      .description(
+        "Show the SCIM requests the identity provider sent an ingest directory (the last 1,000), newest first",
+      )
       .argument("<id>", "directory id (directory_…)")
       .option("--errors", "only requests answered with a 4xx or 5xx")
       .option("--status <code>", "only requests answered with this HTTP status", (raw) => {
         const status = Number(raw);
-        if (!/^\d{3}$/.test(raw) || status < 100 || status > 599) throw new InvalidArgumentError("expected an HTTP status from 100 to 599");
+        if (!/^\d{3}$/.test(raw) || status < 100 || status > 599)
+          throw new InvalidArgumentError("expected an HTTP status from 100 to 599");
         return status;
       })
       .option("--limit <n>", "page size, 1 to 100", parseLimit)
@@ -39,10 +42,20 @@ export function registerScimRequestCommand(directory: Command): void {
   ).action(async (id, options) => {
     const client = connect(options);
     const list = (p: ScimRequestListParams) => client.directories.scimRequests(id, p);
-    const params: ScimRequestListParams = { errors_only: options.errors, status: options.status, limit: options.limit, after: options.after };
+    const params: ScimRequestListParams = {
+      errors_only: options.errors,
+      status: options.status,
+      limit: options.limit,
+      after: options.after,
+    };
     const page = options.all ? await wholeList(list, params) : await list(params);
     emit(options, page, (p) => {
-      if (p.data.length === 0) printLine(options.errors || options.status ? `No matching SCIM requests for ${id}.` : `Directory ${id} has received no SCIM requests yet.`);
+      if (p.data.length === 0)
+        printLine(
+          options.errors || options.status
+            ? `No matching SCIM requests for ${id}.`
+            : `Directory ${id} has received no SCIM requests yet.`,
+        );
       else printTable(p.data, REQUEST_COLUMNS);
       const again = commandLine(`roster directory requests ${id}`, [
         ["--status", options.status],

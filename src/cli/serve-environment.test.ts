@@ -29,6 +29,7 @@ describe("the server's environment variables", () => {
 
   it("are each documented in docs/configuration.md", () => {
     const doc = readFileSync(resolve(root, "docs/configuration.md"), "utf8");
-    for (const name of variablesReadByConfig()) expect(doc, `docs/configuration.md lacks ${name}`).toContain(`| \`${name}\` |`);
+    for (const name of variablesReadByConfig())
+      expect(doc, `docs/configuration.md lacks ${name}`).toContain(`| \`${name}\` |`);
   });
 });

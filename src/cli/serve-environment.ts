@@ -11,7 +11,10 @@ export const SERVER_ENVIRONMENT: ReadonlyArray<readonly [name: string, meaning: 
   ["ROSTER_RESTORE_DAYS", "days a deleted directory can be restored (7)"],
   ["ROSTER_HISTORY_DAYS", "days finished deliveries and sync runs are kept (30; 0 keeps all)"],
   ["ROSTER_AUDIT_DAYS", "days audit log entries are kept (365; 0 keeps all)"],
-  ["ROSTER_OUTBOUND_PRIVATE", "admin: only endpoints and connectors the admin key created may reach private addresses (admin); all; none"],
+  [
+    "ROSTER_OUTBOUND_PRIVATE",
+    "admin: only endpoints and connectors the admin key created may reach private addresses (admin); all; none",
+  ],
   ["ROSTER_SCIM_TOKEN_GRACE_SECONDS", "default grace period of a rotated SCIM token (0)"],
   ["ROSTER_SCIM_TOKEN_CACHE_MS", "how long a verified SCIM token is trusted (5000)"],
   ["ROSTER_BODY_LIMIT", "largest request body in bytes (1048576)"],
@@ -19,7 +22,10 @@ export const SERVER_ENVIRONMENT: ReadonlyArray<readonly [name: string, meaning: 
   ["ROSTER_REQUEST_TIMEOUT_MS", "time a client may take to send a whole request (30000)"],
   ["ROSTER_KEEP_ALIVE_TIMEOUT_MS", "how long an idle kept-alive connection stays open (5000)"],
   ["ROSTER_SHUTDOWN_TIMEOUT_MS", "how long a stop waits for requests and work in flight (10000)"],
-  ["ROSTER_SHUTDOWN_DRAIN_MS", "after SIGTERM, how long new requests are answered 503 before the server stops listening (1000)"],
+  [
+    "ROSTER_SHUTDOWN_DRAIN_MS",
+    "after SIGTERM, how long new requests are answered 503 before the server stops listening (1000)",
+  ],
   ["ROSTER_METRICS_TOKEN", "a bearer token that opens GET /metrics for a scraper (16+ characters)"],
   ["ROSTER_RATE_LIMIT_API", "API requests per window per key (6000)"],
   ["ROSTER_RATE_LIMIT_SCIM", "SCIM requests per window per directory token (60000)"],

@@ -26,7 +26,10 @@ export function registerServerCommands(program: Command): void {
     .addHelpText("after", environmentHelp())
     .action((options) =>
       startingUp(async (config) => {
-        const [{ openStorage }, { migrateToLatest }] = await Promise.all([import("../storage/connect.js"), import("../storage/migrate.js")]);
+        const [{ openStorage }, { migrateToLatest }] = await Promise.all([
+          import("../storage/connect.js"),
+          import("../storage/migrate.js"),
+        ]);
         const storage = openStorage(config.database);
         try {
           const applied = await migrateToLatest(storage);

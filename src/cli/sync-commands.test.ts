@@ -2,7 +2,14 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type MemoryData, memoryConnector, memoryData, SourceError, sourceGroup, sourceUser } from "../../test/support/memory-connector.js";
+import {
+  type MemoryData,
+  memoryConnector,
+  memoryData,
+  SourceError,
+  sourceGroup,
+  sourceUser,
+} from "../../test/support/memory-connector.js";
 import type { List, Organization, SyncRun } from "../client/index.js";
 import { csvKind } from "../connectors/csv/index.js";
 import { cliAgainst } from "./cli-test-runner.js";
@@ -31,7 +38,12 @@ describe("roster sync / roster import csv against a real server", () => {
   });
 
   async function pullDirectory(connector: Record<string, unknown> = {}): Promise<string> {
-    const dir = await live.admin.directories.create({ organization_id: org.id, name: "LDAP", type: "ldap", connector: { host: "ldap.test", password: "s3cret", ...connector } });
+    const dir = await live.admin.directories.create({
+      organization_id: org.id,
+      name: "LDAP",
+      type: "ldap",
+      connector: { host: "ldap.test", password: "s3cret", ...connector },
+    });
     return dir.id;
   }
 
@@ -54,7 +66,9 @@ describe("roster sync / roster import csv against a real server", () => {
   };
 
   const activeUsernames = async (dirId: string) =>
-    (await live.admin.directoryUsers.list({ directory: dirId, state: "active", limit: 100 })).data.map((u) => u.username).sort();
+    (await live.admin.directoryUsers.list({ directory: dirId, state: "active", limit: 100 })).data
+      .map((u) => u.username)
+      .sort();
 
   it("syncs a directory and ends with the counts table for users and groups", async () => {
     const dirId = await pullDirectory();
@@ -82,7 +96,13 @@ describe("roster sync / roster import csv against a real server", () => {
     expect(code).toBe(0);
     expect(stderr).toBe("");
     const run = JSON.parse(stdout) as SyncRun;
-    expect(run).toMatchObject({ object: "directory_sync_run", directory_id: dirId, state: "succeeded", mode: "full", errors: [{ ref: "uid=broken", message: "has no username" }] });
+    expect(run).toMatchObject({
+      object: "directory_sync_run",
+      directory_id: dirId,
+      state: "succeeded",
+      mode: "full",
+      errors: [{ ref: "uid=broken", message: "has no username" }],
+    });
     expect(run.counts).toMatchObject({ created: 1, failed: 1 });
 
     data.invalidUsers = [{ ref: "uid=broken", message: "has no username" }];
@@ -100,10 +120,17 @@ describe("roster sync / roster import csv against a real server", () => {
     expect(runId).toBeDefined();
     expect(held.stdout).toMatch(/held removals +3/);
     expect(held.stderr).toContain("it would remove 3 users");
-    expect(hints(held.stderr)).toEqual([`roster sync confirm ${dirId} ${runId}`, `roster sync ${dirId} --yes`, `roster sync discard ${dirId} ${runId}`]);
+    expect(hints(held.stderr)).toEqual([
+      `roster sync confirm ${dirId} ${runId}`,
+      `roster sync ${dirId} --yes`,
+      `roster sync discard ${dirId} ${runId}`,
+    ]);
     expect(await activeUsernames(dirId)).toHaveLength(10);
     const status = await cli.exit("sync", "status", dirId);
-    expect(status).toMatchObject({ code: undefined, stderr: expect.stringContaining(`roster sync confirm ${dirId} ${runId}`) });
+    expect(status).toMatchObject({
+      code: undefined,
+      stderr: expect.stringContaining(`roster sync confirm ${dirId} ${runId}`),
+    });
     expect(status.stdout).toMatch(new RegExp(`^Sync run ${runId}: needs_confirmation\n`));
 
     const confirmed = await follow(hints(held.stderr)[0]);
@@ -123,7 +150,9 @@ describe("roster sync / roster import csv against a real server", () => {
     const runId = /^Sync run (sync_\w+): needs_confirmation$/m.exec(held.stdout)?.[1] as string;
     const dropped = await follow(hints(held.stderr)[2]);
     expect(dropped.code).toBeUndefined();
-    expect(dropped.stdout).toMatch(new RegExp(`^Discarded run ${runId}: nothing it held was applied.\nSync run ${runId}: failed\n`));
+    expect(dropped.stdout).toMatch(
+      new RegExp(`^Discarded run ${runId}: nothing it held was applied.\nSync run ${runId}: failed\n`),
+    );
     expect(await activeUsernames(dirId)).toHaveLength(10);
     const run = await live.admin.directorySyncs.get(dirId, runId);
     expect(run).toMatchObject({ state: "failed", failure: { reason: "discarded" } });
@@ -216,13 +245,17 @@ describe("roster sync / roster import csv against a real server", () => {
     expect(JSON.parse((await cli.exit("sync", "status", dirId, "--json")).stdout)).toEqual(second);
 
     const lines = (await cli.exit("sync", "history", dirId)).stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^ID +STATE +MODE +TRIGGER +STARTED +FINISHED +CREATED +UPDATED +REMOVED +UNCHANGED +FAILED$/);
+    expect(lines[0]).toMatch(
+      /^ID +STATE +MODE +TRIGGER +STARTED +FINISHED +CREATED +UPDATED +REMOVED +UNCHANGED +FAILED$/,
+    );
     expect(lines[1]).toMatch(new RegExp(`^${second.id} +succeeded +delta +manual .* 0 +0 +0 +1 +0$`));
     expect(lines[2]).toMatch(new RegExp(`^${first.id} +succeeded +full +manual .* 1 +0 +0 +0 +0$`));
 
     const page = await cli.exit("sync", "history", dirId, "--limit", "1");
     expect(page.stdout).toContain(`More results: roster sync history ${dirId} --limit 1 --after ${second.id}`);
-    const all = JSON.parse((await cli.exit("sync", "history", dirId, "--limit", "1", "--all", "--json")).stdout) as List<SyncRun>;
+    const all = JSON.parse(
+      (await cli.exit("sync", "history", dirId, "--limit", "1", "--all", "--json")).stdout,
+    ) as List<SyncRun>;
     expect(all.data.map((r) => r.id)).toEqual([second.id, first.id]);
   });
 
@@ -237,7 +270,9 @@ describe("roster sync / roster import csv against a real server", () => {
     try {
       const { stdout, stderr, code } = await cli.exit("sync", dirId);
       expect(code).toBe(0);
-      expect(stderr).toMatch(/Syncing [█░]{24} \d\/~4 users \| \w+ \| created \d · updated 0 · deactivated 0 · unchanged \d · failed 0/);
+      expect(stderr).toMatch(
+        /Syncing [█░]{24} \d\/~4 users \| \w+ \| created \d · updated 0 · deactivated 0 · unchanged \d · failed 0/,
+      );
       expect(stderr).not.toContain("Waiting for");
       expect(stdout).toMatch(/^created +2 +0$/m);
     } finally {
@@ -257,7 +292,15 @@ describe("roster sync / roster import csv against a real server", () => {
   it("import csv uploads a file to a csv directory and follows the run; --dry-run lists what it would change", async () => {
     const dir = await live.admin.directories.create({ organization_id: org.id, name: "HR export", type: "csv" });
     const file = join(files, "people.csv");
-    await writeFile(file, ["username,email,first_name,last_name,state,groups", "ada,ada@acme.test,Ada,Lovelace,active,Eng;Admins", "bob,bob@acme.test,Bob,Builder,,Eng", ",nobody@acme.test,No,Name,,"].join("\n"));
+    await writeFile(
+      file,
+      [
+        "username,email,first_name,last_name,state,groups",
+        "ada,ada@acme.test,Ada,Lovelace,active,Eng;Admins",
+        "bob,bob@acme.test,Bob,Builder,,Eng",
+        ",nobody@acme.test,No,Name,,",
+      ].join("\n"),
+    );
     const { stdout, stderr, code } = await cli.exit("import", "csv", dir.id, file);
     expect(code).toBe(3);
     expect(stderr).toContain("1 record failed: exit status 3");
@@ -272,10 +315,17 @@ describe("roster sync / roster import csv against a real server", () => {
     ]);
 
     // The groups stay: a file without them would end every membership, which the guard holds.
-    await writeFile(file, "username,email,first_name,groups\nada,ada@acme.test,Augusta,Eng;Admins\nbob,bob@acme.test,Bob,Eng\n");
+    await writeFile(
+      file,
+      "username,email,first_name,groups\nada,ada@acme.test,Augusta,Eng;Admins\nbob,bob@acme.test,Bob,Eng\n",
+    );
     const dry = await cli.exit("import", "csv", dir.id, file, "--dry-run", "--json");
     expect(dry.code).toBe(0);
-    expect((JSON.parse(dry.stdout) as SyncRun).changes).toEqual(expect.arrayContaining([{ action: "update", kind: "user", ref: "ada", fields: expect.arrayContaining(["first_name"]) }]));
+    expect((JSON.parse(dry.stdout) as SyncRun).changes).toEqual(
+      expect.arrayContaining([
+        { action: "update", kind: "user", ref: "ada", fields: expect.arrayContaining(["first_name"]) },
+      ]),
+    );
     expect((await live.admin.directoryUsers.list({ directory: dir.id, order: "asc" })).data[0]?.first_name).toBe("Ada");
 
     const missing = await cli.exit("import", "csv", dir.id, join(files, "nope.csv"));
@@ -298,7 +348,11 @@ describe("roster sync / roster import csv against a real server", () => {
     it("a held upload's hints are confirm and import csv --yes with the file, never `roster sync --yes`", async () => {
       const { dirId, file, held } = await heldUpload();
       const runId = /^Sync run (sync_\w+): needs_confirmation$/m.exec(held.stdout)?.[1] as string;
-      expect(hints(held.stderr)).toEqual([`roster sync confirm ${dirId} ${runId}`, `roster import csv ${dirId} ${file} --yes`, `roster sync discard ${dirId} ${runId}`]);
+      expect(hints(held.stderr)).toEqual([
+        `roster sync confirm ${dirId} ${runId}`,
+        `roster import csv ${dirId} ${file} --yes`,
+        `roster sync discard ${dirId} ${runId}`,
+      ]);
 
       const again = await follow(hints(held.stderr)[1]);
       expect(again.code).toBe(0);
@@ -311,7 +365,9 @@ describe("roster sync / roster import csv against a real server", () => {
       const { dirId, held } = await heldUpload();
       const refused = await cli.exit("sync", dirId, "--yes");
       expect(refused).toMatchObject({ code: 1, stdout: "" });
-      expect(refused.stderr).toMatch(/^roster: This CSV directory has no path: upload rows .*\(409 source_misconfigured\)\n$/);
+      expect(refused.stderr).toMatch(
+        /^roster: This CSV directory has no path: upload rows .*\(409 source_misconfigured\)\n$/,
+      );
       const status = await cli.exit("sync", "status", dirId);
       expect(hints(status.stderr)).toEqual([hints(held.stderr)[0], hints(held.stderr)[2]]);
 

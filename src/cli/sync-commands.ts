@@ -30,8 +30,14 @@ function registerRun(sync: Command): void {
       .argument("<directory>", "pull directory id (directory_…)")
       .option("--dry-run", "compute and list the changes without writing any")
       .addOption(new Option("--full", "read the whole source (the default)").conflicts("delta"))
-      .addOption(new Option("--delta", "read only what changed since the last run, where the source allows it").conflicts("full"))
-      .addOption(new Option("--user <username>", "sync only this user (answers when done)").conflicts(["full", "delta"]))
+      .addOption(
+        new Option("--delta", "read only what changed since the last run, where the source allows it").conflicts(
+          "full",
+        ),
+      )
+      .addOption(
+        new Option("--user <username>", "sync only this user (answers when done)").conflicts(["full", "delta"]),
+      )
       .option("--yes", "if the mass-removal guard holds the run, confirm it and follow it to its end")
       .option("--allow-partial", "exit 0, not 3, when the run succeeds but some records failed"),
   ).action(async (directoryId, options) => {
@@ -41,7 +47,10 @@ function registerRun(sync: Command): void {
       return;
     }
     const estimate = await estimateFor(client, directoryId, options);
-    const started = await client.directorySyncs.start(directoryId, { dryRun: options.dryRun, mode: options.delta ? "delta" : options.full ? "full" : undefined });
+    const started = await client.directorySyncs.start(directoryId, {
+      dryRun: options.dryRun,
+      mode: options.delta ? "delta" : options.full ? "full" : undefined,
+    });
     await followRun(client, started, { ...options, estimate });
   });
 }
@@ -76,7 +85,10 @@ function registerHistory(sync: Command): void {
     emit(options, page, (p) => {
       if (p.data.length === 0) printLine(`Directory ${directoryId} has no sync runs yet.`);
       else printTable(p.data, RUN_COLUMNS);
-      printMoreHint(p.list_metadata.after, `roster sync history ${directoryId}${options.limit ? ` --limit ${options.limit}` : ""}`);
+      printMoreHint(
+        p.list_metadata.after,
+        `roster sync history ${directoryId}${options.limit ? ` --limit ${options.limit}` : ""}`,
+      );
     });
   });
 }
@@ -100,7 +112,9 @@ function registerDiscard(sync: Command): void {
   withConnection(
     sync
       .command("discard")
-      .description("Drop a run the mass-removal guard holds: nothing it held is applied, and it can no longer be confirmed")
+      .description(
+        "Drop a run the mass-removal guard holds: nothing it held is applied, and it can no longer be confirmed",
+      )
       .argument("<directory>", "pull directory id")
       .argument("<run>", "the held run's id (sync_…)"),
   ).action(async (directoryId, runId, options) => {

@@ -29,7 +29,11 @@ function wantsBar(options: FollowOptions): boolean {
  * The directory's users, read before the run starts (a running run already adds its own): the
  * bar's estimate of how many the source holds. Undefined when there will be no bar.
  */
-export async function estimateFor(client: RosterClient, directoryId: string, options: FollowOptions): Promise<number | undefined> {
+export async function estimateFor(
+  client: RosterClient,
+  directoryId: string,
+  options: FollowOptions,
+): Promise<number | undefined> {
   if (!wantsBar(options)) return undefined;
   try {
     const { users } = (await client.directories.get(directoryId)).metadata;
@@ -43,7 +47,8 @@ export async function estimateFor(client: RosterClient, directoryId: string, opt
 async function waitShowing(client: RosterClient, run: SyncRun, options: FollowOptions): Promise<SyncRun | null> {
   let progress: SyncProgress | undefined;
   // The bar's code (cli-progress) loads only when there is a bar to draw.
-  if (options.estimate !== undefined) progress = (await import("./sync-progress.js")).createSyncProgress(process.stderr, options.estimate);
+  if (options.estimate !== undefined)
+    progress = (await import("./sync-progress.js")).createSyncProgress(process.stderr, options.estimate);
   else if (!options.json) note(`Waiting for sync run ${run.id} (${modeOf(run)}) to finish…`);
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -74,7 +79,9 @@ export function reportRun(run: SyncRun, options: FollowOptions): void {
   process.exitCode = exitCodeOf(run, options);
   if (process.exitCode === EXIT.partial) {
     const failed = failedRecords(run);
-    note(`${failed} record${failed === 1 ? "" : "s"} failed: exit status ${EXIT.partial} (--allow-partial to exit 0 when the run succeeds)`);
+    note(
+      `${failed} record${failed === 1 ? "" : "s"} failed: exit status ${EXIT.partial} (--allow-partial to exit 0 when the run succeeds)`,
+    );
   }
 }
 
@@ -89,7 +96,9 @@ export async function followRun(client: RosterClient, started: SyncRun, options:
     run = await waitShowing(client, await client.directorySyncs.confirm(run.directory_id, run.id), options);
   }
   if (run === null) {
-    note(`Stopped waiting; sync run ${started.id} goes on on the server. See it with: roster sync status ${started.directory_id}`);
+    note(
+      `Stopped waiting; sync run ${started.id} goes on on the server. See it with: roster sync status ${started.directory_id}`,
+    );
     process.exitCode = EXIT.interrupted;
     return;
   }

@@ -32,7 +32,12 @@ function runAt(phase: SyncRun["phase"], partial: Partial<SyncRun["counts"]>): Sy
     counts,
     group_counts: { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 },
     // As the server derives it (src/sync/run-object.ts).
-    progress: { users_seen: counts.created + counts.updated + counts.unchanged + counts.failed, users_written: 0, groups_seen: 0, groups_written: 0 },
+    progress: {
+      users_seen: counts.created + counts.updated + counts.unchanged + counts.failed,
+      users_written: 0,
+      groups_seen: 0,
+      groups_written: 0,
+    },
     errors: [],
     failure: null,
     pending_removals: 0,
@@ -46,7 +51,9 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("the sync progress bar", () => {
   it("counts the users read: created, updated, unchanged and failed, not the removed", () => {
-    expect(usersRead(runAt("removals", { created: 1, updated: 2, unchanged: 3, failed: 4, deactivated: 5, deleted: 6 }))).toBe(10);
+    expect(
+      usersRead(runAt("removals", { created: 1, updated: 2, unchanged: 3, failed: 4, deactivated: 5, deleted: 6 })),
+    ).toBe(10);
   });
 
   it("measures users read against the directory's count as an estimate, with the phase and counts", async () => {
@@ -57,8 +64,12 @@ describe("the sync progress bar", () => {
     progress.stop();
     await settle();
     const lines = terminal.lines();
-    expect(lines).toContain("Syncing ██████░░░░░░░░░░░░░░░░░░ 10/~40 users | users | created 2 · updated 0 · deactivated 0 · unchanged 8 · failed 0");
-    expect(lines).toContain("Syncing ████████████░░░░░░░░░░░░ 20/~40 users | removals | created 2 · updated 0 · deactivated 3 · deleted 1 · unchanged 18 · failed 0");
+    expect(lines).toContain(
+      "Syncing ██████░░░░░░░░░░░░░░░░░░ 10/~40 users | users | created 2 · updated 0 · deactivated 0 · unchanged 8 · failed 0",
+    );
+    expect(lines).toContain(
+      "Syncing ████████████░░░░░░░░░░░░ 20/~40 users | removals | created 2 · updated 0 · deactivated 3 · deleted 1 · unchanged 18 · failed 0",
+    );
   });
 
   it("raises the estimate when the source holds more users than the directory had", async () => {
@@ -67,7 +78,9 @@ describe("the sync progress bar", () => {
     progress.update(runAt("users", { created: 12 }));
     progress.stop();
     await settle();
-    expect(terminal.lines().some((l) => l.startsWith("Syncing ████████████████████████ 12/~12 users | users"))).toBe(true);
+    expect(terminal.lines().some((l) => l.startsWith("Syncing ████████████████████████ 12/~12 users | users"))).toBe(
+      true,
+    );
   });
 
   it("is a spinner with the running counts when there is no estimate (a first sync)", async () => {

@@ -8,7 +8,8 @@ export interface SyncProgress {
 }
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-const COUNTS = "{phase} | created {created} · updated {updated} · deactivated {deactivated}{deleted} · unchanged {unchanged} · failed {failed}";
+const COUNTS =
+  "{phase} | created {created} · updated {updated} · deactivated {deactivated}{deleted} · unchanged {unchanged} · failed {failed}";
 
 /** Source users the run has read so far, as the server counts them (created, updated, unchanged or failed). */
 export function usersRead(run: SyncRun): number {
@@ -39,7 +40,10 @@ export function createSyncProgress(stream: NodeJS.WritableStream, estimate: numb
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: estimate > 0 ? `Syncing {bar} {value}/~{total} users | ${COUNTS}` : `Syncing {spinner} {value} users read | ${COUNTS}`,
+      format:
+        estimate > 0
+          ? `Syncing {bar} {value}/~{total} users | ${COUNTS}`
+          : `Syncing {spinner} {value} users read | ${COUNTS}`,
       barsize: 24,
       hideCursor: true,
       clearOnComplete: true,

@@ -68,7 +68,9 @@ function printErrors(run: SyncRun): void {
   const failed = failedRecords(run);
   const shown = run.errors.slice(0, SHOWN_ERRORS);
   printLine();
-  printLine(`Errors (${failed} record${failed === 1 ? "" : "s"} failed${shown.length < failed ? `; the first ${shown.length} shown, --json for up to ${SERVER_KEEPS}` : ""}):`);
+  printLine(
+    `Errors (${failed} record${failed === 1 ? "" : "s"} failed${shown.length < failed ? `; the first ${shown.length} shown, --json for up to ${SERVER_KEEPS}` : ""}):`,
+  );
   printFields(shown.map((e) => [e.ref, e.message]));
 }
 
@@ -90,7 +92,10 @@ function printChanges(run: SyncRun): void {
   printLine(`Planned changes (${why}: nothing was written):`);
   printTable(run.changes.slice(0, SHOWN_CHANGES), CHANGE_COLUMNS);
   const more = run.changes.length - SHOWN_CHANGES;
-  if (more > 0) printLine(`… and ${more} more${run.changes.length >= SERVER_KEEPS ? ` (the server keeps the first ${SERVER_KEEPS})` : ""}; --json lists them`);
+  if (more > 0)
+    printLine(
+      `… and ${more} more${run.changes.length >= SERVER_KEEPS ? ` (the server keeps the first ${SERVER_KEEPS})` : ""}; --json lists them`,
+    );
 }
 
 /** One run for people: what it was, how it ended, its counts, its first errors and (dry runs) the planned changes. */
@@ -107,7 +112,12 @@ export function printRun(run: SyncRun): void {
     ["confirmed", run.confirmed_at === null ? null : formatTime(run.confirmed_at)],
     ["failure", run.failure ? `${run.failure.message} (${run.failure.reason})` : null],
     ["held removals", run.state === "needs_confirmation" ? run.pending_removals : null],
-    ["held memberships", run.state === "needs_confirmation" && run.pending_membership_removals > 0 ? run.pending_membership_removals : null],
+    [
+      "held memberships",
+      run.state === "needs_confirmation" && run.pending_membership_removals > 0
+        ? run.pending_membership_removals
+        : null,
+    ],
   ]);
   printLine();
   printCounts(run);
@@ -119,7 +129,8 @@ export function printRun(run: SyncRun): void {
 export function heldRemovals(run: SyncRun): string {
   const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
   const parts: string[] = [];
-  if (run.pending_removals > 0 || run.pending_membership_removals === 0) parts.push(plural(run.pending_removals, "user"));
+  if (run.pending_removals > 0 || run.pending_membership_removals === 0)
+    parts.push(plural(run.pending_removals, "user"));
   if (run.pending_membership_removals > 0) parts.push(plural(run.pending_membership_removals, "group membership"));
   return parts.join(" and ");
 }
@@ -147,7 +158,10 @@ export function confirmationHint(run: SyncRun, file?: string): string[] {
     `Run ${run.id} is held for confirmation: it would remove ${removals}, more than the directory's max_removal_percent allows. Nothing was changed.`,
     `To apply it, removals included: roster sync confirm ${run.directory_id} ${run.id}`,
   ];
-  if (run.trigger !== "upload" || file !== undefined) lines.push(`or ${run.trigger === "upload" ? "upload" : "sync"} again and confirm at once: ${againWithYes(run, file)}`);
+  if (run.trigger !== "upload" || file !== undefined)
+    lines.push(
+      `or ${run.trigger === "upload" ? "upload" : "sync"} again and confirm at once: ${againWithYes(run, file)}`,
+    );
   lines.push(`To drop it instead: roster sync discard ${run.directory_id} ${run.id}`);
   return lines;
 }

@@ -27,7 +27,13 @@ function printUser(u: DirectoryUser): void {
   printFields([
     ["username", u.username],
     ["email", u.email],
-    ["other emails", u.emails.filter((e) => !e.primary).map((e) => (e.type ? `${e.value} (${e.type})` : e.value)).join(", ") || null],
+    [
+      "other emails",
+      u.emails
+        .filter((e) => !e.primary)
+        .map((e) => (e.type ? `${e.value} (${e.type})` : e.value))
+        .join(", ") || null,
+    ],
     ["name", fullName(u)],
     ["job title", u.job_title],
     ["state", u.state],
@@ -57,7 +63,9 @@ function registerList(users: Command): void {
       .option("--directory <id>", "only this directory's users (directory_…)")
       .option("--org <id>", "only this organization's users (org_…)")
       .option("--group <id>", "only this group's members (directory_group_…)")
-      .addOption(new Option("--state <state>", "only active or only inactive users").choices(["active", "inactive"] as const))
+      .addOption(
+        new Option("--state <state>", "only active or only inactive users").choices(["active", "inactive"] as const),
+      )
       .option("--search <text>", "only users whose username, email or name contains this text (case-insensitive)")
       .option("--email <address>", "only users with this address (any of theirs, case-insensitive)")
       .option("--idp-id <id>", "only the user with this id at the source (SCIM externalId)")
@@ -77,8 +85,11 @@ function registerList(users: Command): void {
       limit: options.limit,
       after: options.after,
     };
-    const page = options.all ? await wholeList(client.directoryUsers.list, params) : await client.directoryUsers.list(params);
-    if (page.data.length === 0 && options.after === undefined) await refuseDeletedDirectory(client, options.directory, "users");
+    const page = options.all
+      ? await wholeList(client.directoryUsers.list, params)
+      : await client.directoryUsers.list(params);
+    if (page.data.length === 0 && options.after === undefined)
+      await refuseDeletedDirectory(client, options.directory, "users");
     emit(options, page, (p) => {
       if (p.data.length === 0) printLine("No directory users.");
       else printTable(p.data, USER_COLUMNS);
@@ -99,11 +110,16 @@ function registerList(users: Command): void {
 
 /** `roster users …`: the people directories hold, read over HTTP through the client SDK. */
 export function registerUserCommands(program: Command): void {
-  const users = program.command("users").description("Read directory users (written by the identity provider over SCIM)");
+  const users = program
+    .command("users")
+    .description("Read directory users (written by the identity provider over SCIM)");
   registerList(users);
-  withConnection(users.command("get").description("Show one directory user with its groups and roles").argument("<id>", "user id (directory_user_…)")).action(
-    async (id, options) => {
-      emit(options, await connect(options).directoryUsers.get(id), printUser);
-    },
-  );
+  withConnection(
+    users
+      .command("get")
+      .description("Show one directory user with its groups and roles")
+      .argument("<id>", "user id (directory_user_…)"),
+  ).action(async (id, options) => {
+    emit(options, await connect(options).directoryUsers.get(id), printUser);
+  });
 }

@@ -5,7 +5,14 @@ import { commandLine } from "./command-line.js";
 import { connect, withConnection } from "./connection.js";
 import { parseEventTypes, parseLimit } from "./option-parsers.js";
 import { emit, printLine, printMoreHint } from "./output.js";
-import { printCreatedEndpoint, printDeliveries, printEndpoint, printEndpoints, printRetried, printTested } from "./webhook-output.js";
+import {
+  printCreatedEndpoint,
+  printDeliveries,
+  printEndpoint,
+  printEndpoints,
+  printRetried,
+  printTested,
+} from "./webhook-output.js";
 import { wholeList } from "./whole-list.js";
 
 function registerCreate(webhooks: Command): void {
@@ -18,7 +25,11 @@ function registerCreate(webhooks: Command): void {
       .option("--events <types>", "only these event types, comma-separated (default: all)", parseEventTypes)
       .option("--org <id>", "the owning organization (admin key; leave out for a global endpoint)"),
   ).action(async (options) => {
-    const created = await connect(options).webhookEndpoints.create({ url: options.endpointUrl, events: options.events, organization_id: options.org });
+    const created = await connect(options).webhookEndpoints.create({
+      url: options.endpointUrl,
+      events: options.events,
+      organization_id: options.org,
+    });
     emit(options, created, printCreatedEndpoint);
   });
 }
@@ -35,14 +46,27 @@ function registerRead(webhooks: Command): void {
   ).action(async (options) => {
     const client = connect(options);
     const params = { organization_id: options.org, limit: options.limit, after: options.after };
-    const page = options.all ? await wholeList(client.webhookEndpoints.list, params) : await client.webhookEndpoints.list(params);
+    const page = options.all
+      ? await wholeList(client.webhookEndpoints.list, params)
+      : await client.webhookEndpoints.list(params);
     emit(options, page, (p) => {
       printEndpoints(p.data);
-      printMoreHint(p.list_metadata.after, commandLine("roster webhooks list", [["--org", options.org], ["--limit", options.limit]]));
+      printMoreHint(
+        p.list_metadata.after,
+        commandLine("roster webhooks list", [
+          ["--org", options.org],
+          ["--limit", options.limit],
+        ]),
+      );
     });
   });
 
-  withConnection(webhooks.command("get").description("Show one webhook endpoint (never its secret)").argument("<id>", "endpoint id (we_…)")).action(async (id, options) => {
+  withConnection(
+    webhooks
+      .command("get")
+      .description("Show one webhook endpoint (never its secret)")
+      .argument("<id>", "endpoint id (we_…)"),
+  ).action(async (id, options) => {
     emit(options, await connect(options).webhookEndpoints.get(id), printEndpoint);
   });
 }
@@ -55,7 +79,9 @@ function registerUpdate(webhooks: Command): void {
       .argument("<id>", "endpoint id (we_…)")
       .option("--endpoint-url <url>", "the new URL events are POSTed to")
       .option("--events <types>", 'the new event types, comma-separated ("" for all)', parseEventTypes)
-      .addOption(new Option("--enable", "enable it: deliveries that gave up are queued again first").conflicts("disable"))
+      .addOption(
+        new Option("--enable", "enable it: deliveries that gave up are queued again first").conflicts("disable"),
+      )
       .addOption(new Option("--disable", "stop sending to it; events written meanwhile wait")),
   ).action(async (id, options) => {
     const input: UpdateWebhookEndpointInput = {
@@ -63,16 +89,24 @@ function registerUpdate(webhooks: Command): void {
       events: options.events,
       enabled: options.enable ? true : options.disable ? false : undefined,
     };
-    if (Object.values(input).every((value) => value === undefined)) throw new ConfigError("nothing to change: pass --endpoint-url, --events, --enable or --disable");
+    if (Object.values(input).every((value) => value === undefined))
+      throw new ConfigError("nothing to change: pass --endpoint-url, --events, --enable or --disable");
     emit(options, await connect(options).webhookEndpoints.update(id, input), (e) => {
       printLine(`Updated webhook endpoint ${e.id}.`);
       printEndpoint(e);
     });
   });
 
-  withConnection(webhooks.command("delete").description("Delete an endpoint with its delivery log").argument("<id>", "endpoint id (we_…)")).action(async (id, options) => {
+  withConnection(
+    webhooks
+      .command("delete")
+      .description("Delete an endpoint with its delivery log")
+      .argument("<id>", "endpoint id (we_…)"),
+  ).action(async (id, options) => {
     await connect(options).webhookEndpoints.delete(id);
-    emit(options, { object: "webhook_endpoint", id, deleted: true }, () => printLine(`Deleted webhook endpoint ${id}.`));
+    emit(options, { object: "webhook_endpoint", id, deleted: true }, () =>
+      printLine(`Deleted webhook endpoint ${id}.`),
+    );
   });
 }
 
@@ -82,7 +116,13 @@ function registerDeliveries(webhooks: Command): void {
       .command("deliveries")
       .description("Show an endpoint's delivery log, newest first")
       .argument("<id>", "endpoint id (we_…)")
-      .addOption(new Option("--state <state>", "only deliveries in this state").choices(["pending", "succeeded", "failed"] as const))
+      .addOption(
+        new Option("--state <state>", "only deliveries in this state").choices([
+          "pending",
+          "succeeded",
+          "failed",
+        ] as const),
+      )
       .option("--event <id>", "only the delivery of this event (event_…)")
       .option("--limit <n>", "page size, 1 to 100", parseLimit)
       .option("--after <cursor>", "the page after this id (from a previous list)")
@@ -116,19 +156,31 @@ function registerDeliveries(webhooks: Command): void {
   withConnection(
     webhooks
       .command("replay")
-      .description("Send an endpoint's failed (or, with --status succeeded, delivered) deliveries of a time range again, oldest first")
+      .description(
+        "Send an endpoint's failed (or, with --status succeeded, delivered) deliveries of a time range again, oldest first",
+      )
       .argument("<endpointId>", "endpoint id (we_…)")
-      .addOption(new Option("--status <status>", "which deliveries").choices(["failed", "succeeded"] as const).default("failed" as const))
+      .addOption(
+        new Option("--status <status>", "which deliveries")
+          .choices(["failed", "succeeded"] as const)
+          .default("failed" as const),
+      )
       .option("--since <time>", "ISO-8601: deliveries created at or after it")
       .option("--until <time>", "ISO-8601: deliveries created before it")
       .option("--dry-run", "only count the deliveries it would send again; send none"),
   ).action(async (endpointId, options) => {
     const client = connect(options);
-    const input = { status: options.status, ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) };
+    const input = {
+      status: options.status,
+      ...(options.since ? { since: options.since } : {}),
+      ...(options.until ? { until: options.until } : {}),
+    };
     if (options.dryRun) {
       const counted = await client.webhookEndpoints.replayDeliveries(endpointId, { ...input, dry_run: true });
       emit(options, counted, (r) =>
-        printLine(`Would queue ${r.matched ?? 0} ${options.status} deliver${r.matched === 1 ? "y" : "ies"} of ${endpointId} again (dry run: nothing sent).`),
+        printLine(
+          `Would queue ${r.matched ?? 0} ${options.status} deliver${r.matched === 1 ? "y" : "ies"} of ${endpointId} again (dry run: nothing sent).`,
+        ),
       );
       return;
     }
@@ -139,8 +191,13 @@ function registerDeliveries(webhooks: Command): void {
       replayed += result.replayed;
       if (!result.has_more) break;
     }
-    emit(options, { object: "webhook_replay", endpoint_id: endpointId, replayed, has_more: false, dry_run: false }, (r) =>
-      printLine(`Queued ${r.replayed} ${options.status} deliver${r.replayed === 1 ? "y" : "ies"} of ${endpointId} again; the worker sends them oldest first.`),
+    emit(
+      options,
+      { object: "webhook_replay", endpoint_id: endpointId, replayed, has_more: false, dry_run: false },
+      (r) =>
+        printLine(
+          `Queued ${r.replayed} ${options.status} deliver${r.replayed === 1 ? "y" : "ies"} of ${endpointId} again; the worker sends them oldest first.`,
+        ),
     );
   });
 }
@@ -149,7 +206,9 @@ function registerTest(webhooks: Command): void {
   withConnection(
     webhooks
       .command("test")
-      .description("Send one signed test event (webhook.test) to an endpoint now and show how it answered; exits 1 unless it answered 2xx")
+      .description(
+        "Send one signed test event (webhook.test) to an endpoint now and show how it answered; exits 1 unless it answered 2xx",
+      )
       .argument("<id>", "endpoint id (we_…)"),
   ).action(async (id, options) => {
     const tested = await connect(options).webhookEndpoints.test(id);

@@ -64,7 +64,9 @@ export function printDeliveries(endpointId: string, deliveries: readonly Webhook
 }
 
 export function printRetried(d: WebhookDelivery): void {
-  printLine(`Delivery ${d.id} (${d.event} ${d.event_id}) queued again: state ${d.state}, next attempt ${formatTime(d.next_attempt_at)}.`);
+  printLine(
+    `Delivery ${d.id} (${d.event} ${d.event_id}) queued again: state ${d.state}, next attempt ${formatTime(d.next_attempt_at)}.`,
+  );
 }
 
 /** How a test event fared: the receiver's answer, or why it did not come. */

@@ -20,10 +20,22 @@ describe("running the delivery worker", () => {
   it("runs inside `roster serve`: a change made over the API reaches the receiver", async () => {
     const dir = await mkdtemp(join(tmpdir(), "roster-serve-"));
     const receiver = await startTestReceiver();
-    const server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: `sqlite:${join(dir, "roster.sqlite")}`, ROSTER_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: "silent", ROSTER_OUTBOUND_PRIVATE: "all" }));
+    const server = await startServer(
+      loadConfig({
+        PORT: "0",
+        DATABASE_URL: `sqlite:${join(dir, "roster.sqlite")}`,
+        ROSTER_ADMIN_KEY: ADMIN_KEY,
+        LOG_LEVEL: "silent",
+        ROSTER_OUTBOUND_PRIVATE: "all",
+      }),
+    );
     try {
       const post = async (path: string, body: object) => {
-        const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { ...bearer(ADMIN_KEY), "content-type": "application/json" }, body: JSON.stringify(body) });
+        const res = await fetch(`${server.url}${path}`, {
+          method: "POST",
+          headers: { ...bearer(ADMIN_KEY), "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
         expect(res.status, path).toBe(201);
         return (await res.json()) as { id: string };
       };
@@ -31,7 +43,9 @@ describe("running the delivery worker", () => {
       await post("/webhook_endpoints", { url: `${receiver.url}/served`, organization_id: org.id });
       const directory = await post("/directories", { organization_id: org.id, name: "IdP", type: "generic scim v2.0" });
       await waitUntil(() => receiver.receipts.length >= 2, "the directory's events");
-      const events = receiver.receipts.map((r) => JSON.parse(r.body) as { event: string; data: { id?: string; directory_id?: string } });
+      const events = receiver.receipts.map(
+        (r) => JSON.parse(r.body) as { event: string; data: { id?: string; directory_id?: string } },
+      );
       expect(events.map((e) => e.event)).toEqual(["dsync.activated", "dsync.token.created"]);
       expect(events[0]?.data.id).toBe(directory.id);
     } finally {
@@ -46,11 +60,19 @@ describe("running the delivery worker", () => {
     const receiver = await startTestReceiver();
     const worker = await startWorker(t.config, silent, { pollIntervalMs: 10 });
     try {
-      const res = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: bearer(ADMIN_KEY), payload: { url: `${receiver.url}/alone` } });
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/webhook_endpoints",
+        headers: bearer(ADMIN_KEY),
+        payload: { url: `${receiver.url}/alone` },
+      });
       expect(res.statusCode).toBe(201);
       await createScimDirectory(t.app);
       await waitUntil(() => receiver.receipts.length >= 2, "the directory's events");
-      expect(receiver.receipts.map((r) => JSON.parse(r.body).event)).toEqual(["dsync.activated", "dsync.token.created"]);
+      expect(receiver.receipts.map((r) => JSON.parse(r.body).event)).toEqual([
+        "dsync.activated",
+        "dsync.token.created",
+      ]);
     } finally {
       await worker.stop();
       await receiver.close();

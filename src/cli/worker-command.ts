@@ -10,7 +10,11 @@ export function registerWorkerCommand(program: Command): void {
     .action(() =>
       startingUp(async (config) => {
         // Loaded here, not at the top: the CLI's other commands never need the server's code (a fast `roster --help`).
-        const [{ default: closeWithGrace }, { pino }, { startWorker }] = await Promise.all([import("close-with-grace"), import("pino"), import("./worker-process.js")]);
+        const [{ default: closeWithGrace }, { pino }, { startWorker }] = await Promise.all([
+          import("close-with-grace"),
+          import("pino"),
+          import("./worker-process.js"),
+        ]);
         const log = pino({ level: config.logLevel, base: { component: "webhooks" } });
         const worker = await startWorker(config, log);
         log.info({ database: config.database.kind }, "webhook worker running");

@@ -22,14 +22,39 @@ export interface RunningWorkerProcess {
  * delivery worker and the scheduler of pull syncs. Scale-out beside any number of `roster serve`
  * processes on one PostgreSQL. Migrates first, as `serve` does.
  */
-export async function startWorker(config: RosterConfig, log: WorkerLog, options: DeliveryWorkerOptions = {}): Promise<RunningWorkerProcess> {
+export async function startWorker(
+  config: RosterConfig,
+  log: WorkerLog,
+  options: DeliveryWorkerOptions = {},
+): Promise<RunningWorkerProcess> {
   const storage = openStorage(config.database);
   await migrateToLatest(storage);
-  const keyring = createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => log.warn({}, message) });
-  const deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), keyring, log, eventWrites: storage.eventWrites, outboundPrivate: config.outboundPrivate };
+  const keyring = createSecretKeyring({
+    secretKey: config.secretKey,
+    previousSecretKeys: config.previousSecretKeys,
+    database: config.database,
+    warn: (message) => log.warn({}, message),
+  });
+  const deps = {
+    db: storage.db,
+    caps: storage.caps,
+    clock: systemClock,
+    ids: createIdGenerator(),
+    keyring,
+    log,
+    eventWrites: storage.eventWrites,
+    outboundPrivate: config.outboundPrivate,
+  };
   const worker = createDeliveryWorker(deps, options).start();
   // Scheduled pull syncs run here too; the lease keeps each directory to one process.
-  const sync = createSyncService({ ...deps, store: createDirectoryStore(deps), config, kinds: defaultConnectorKinds(), batchSize: config.sync.batchSize, thread: syncThreadFor(config, storage) });
+  const sync = createSyncService({
+    ...deps,
+    store: createDirectoryStore(deps),
+    config,
+    kinds: defaultConnectorKinds(),
+    batchSize: config.sync.batchSize,
+    thread: syncThreadFor(config, storage),
+  });
   const scheduler = startSyncScheduler(sync, config.sync.schedulerIntervalMs, log);
   return {
     async stop() {

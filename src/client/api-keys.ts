@@ -20,8 +20,11 @@ export interface ApiKeysApi {
 export function createApiKeysApi(http: Transport): ApiKeysApi {
   const keys = (organizationId: string) => `/organizations/${segment(organizationId)}/api_keys`;
   return Object.freeze({
-    create: (organizationId: string, input: CreateApiKeyInput = {}) => http.json<CreatedApiKey>({ method: "POST", path: keys(organizationId), body: input }),
-    list: (organizationId: string, params: PageParams = {}) => http.json<List<ApiKey>>({ method: "GET", path: keys(organizationId), query: { ...params } }),
-    revoke: (organizationId: string, keyId: string) => http.send({ method: "DELETE", path: `${keys(organizationId)}/${segment(keyId)}` }),
+    create: (organizationId: string, input: CreateApiKeyInput = {}) =>
+      http.json<CreatedApiKey>({ method: "POST", path: keys(organizationId), body: input }),
+    list: (organizationId: string, params: PageParams = {}) =>
+      http.json<List<ApiKey>>({ method: "GET", path: keys(organizationId), query: { ...params } }),
+    revoke: (organizationId: string, keyId: string) =>
+      http.send({ method: "DELETE", path: `${keys(organizationId)}/${segment(keyId)}` }),
   });
 }

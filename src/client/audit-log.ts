@@ -38,6 +38,13 @@ export interface AuditLogApi {
 /** Binds the audit log methods to a transport. */
 export function createAuditLogApi(http: Transport): AuditLogApi {
   const list = (params: AuditLogListParams = {}) =>
-    http.json<List<AuditEntry>>({ method: "GET", path: "/audit_log", query: { ...params, action: params.action?.join(",") } });
-  return Object.freeze({ list, iterate: (params: AuditLogListParams = {}) => iterate((p: AuditLogListParams) => list(p), params) });
+    http.json<List<AuditEntry>>({
+      method: "GET",
+      path: "/audit_log",
+      query: { ...params, action: params.action?.join(",") },
+    });
+  return Object.freeze({
+    list,
+    iterate: (params: AuditLogListParams = {}) => iterate((p: AuditLogListParams) => list(p), params),
+  });
 }

@@ -16,7 +16,13 @@ describe("roster/client against a real server", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "roster-client-"));
-    const env = { PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `sqlite:${join(dir, "roster.sqlite")}`, ROSTER_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: "silent" };
+    const env = {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: `sqlite:${join(dir, "roster.sqlite")}`,
+      ROSTER_ADMIN_KEY: ADMIN_KEY,
+      LOG_LEVEL: "silent",
+    };
     server = await startServer(loadConfig(env));
     roster = createRosterClient({ baseUrl: server.url, apiKey: ADMIN_KEY });
   });
@@ -58,7 +64,11 @@ describe("roster/client against a real server", () => {
 
   it("creates an ingest directory with its SCIM token and rotates the token with a grace period", async () => {
     const org = await roster.organizations.create({ name: "Directory owner" });
-    const directory = await roster.directories.create({ organization_id: org.id, name: "Okta", type: "okta scim v2.0" });
+    const directory = await roster.directories.create({
+      organization_id: org.id,
+      name: "Okta",
+      type: "okta scim v2.0",
+    });
     // Only the path: with PORT 0 the public URL is derived from the configured port, not the bound one.
     expect(directory.scim?.base_url).toMatch(new RegExp(`/scim/v2/${directory.id}$`));
     expect(directory.scim?.token).toMatch(/^scim_/);
@@ -72,7 +82,11 @@ describe("roster/client against a real server", () => {
 
   it("soft-deletes a directory, hides it from lists, and restores it", async () => {
     const org = await roster.organizations.create({ name: "Restorer" });
-    const directory = await roster.directories.create({ organization_id: org.id, name: "HR", type: "generic scim v2.0" });
+    const directory = await roster.directories.create({
+      organization_id: org.id,
+      name: "HR",
+      type: "generic scim v2.0",
+    });
 
     expect((await roster.directories.delete(directory.id)).state).toBe("deleting");
     expect((await roster.directories.list({ organization_id: org.id })).data).toEqual([]);
@@ -85,7 +99,8 @@ describe("roster/client against a real server", () => {
 
   it("iterates every item across several pages, following list_metadata.after", async () => {
     const created: Organization[] = [];
-    for (let i = 0; i < 25; i++) created.push(await roster.organizations.create({ name: `Paged ${String(i).padStart(2, "0")}` }));
+    for (let i = 0; i < 25; i++)
+      created.push(await roster.organizations.create({ name: `Paged ${String(i).padStart(2, "0")}` }));
     const pages: number[] = [];
     const list = async (params: Parameters<RosterClient["organizations"]["list"]>[0]) => {
       const page = await roster.organizations.list(params);

@@ -49,7 +49,8 @@ export interface RosterClient {
  * const org = await roster.organizations.create({ name: "Acme", domains: ["acme.com"] });
  */
 export function createRosterClient(options: RosterClientOptions): RosterClient {
-  if (!/^https?:\/\//i.test(options.baseUrl)) throw new TypeError(`baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
+  if (!/^https?:\/\//i.test(options.baseUrl))
+    throw new TypeError(`baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
   if (!options.apiKey) throw new TypeError("apiKey is required");
   const http = createTransport(options);
   return Object.freeze({

@@ -1,6 +1,17 @@
 import type { DirectoryUser } from "./directory-sync-types.js";
 import { type RequestOptions, segment, type Transport } from "./http.js";
-import type { ConnectorTestResult, DeactivatedMembersPolicy, Directory, DirectoryType, List, PageParams, PullConnectorSettings, RoleRule, ScimRequest, ScimToken } from "./types.js";
+import type {
+  ConnectorTestResult,
+  DeactivatedMembersPolicy,
+  Directory,
+  DirectoryType,
+  List,
+  PageParams,
+  PullConnectorSettings,
+  RoleRule,
+  ScimRequest,
+  ScimToken,
+} from "./types.js";
 
 export interface CreateDirectoryInput {
   /** Required with the admin key; an organization key defaults to its own organization. */
@@ -93,15 +104,22 @@ export interface DirectoriesApi {
 export function createDirectoriesApi(http: Transport): DirectoriesApi {
   const path = (id: string) => `/directories/${segment(id)}`;
   return Object.freeze({
-    create: (input: CreateDirectoryInput) => http.json<Directory>({ method: "POST", path: "/directories", body: input }),
-    list: (params: DirectoryListParams = {}) => http.json<List<Directory>>({ method: "GET", path: "/directories", query: { ...params } }),
+    create: (input: CreateDirectoryInput) =>
+      http.json<Directory>({ method: "POST", path: "/directories", body: input }),
+    list: (params: DirectoryListParams = {}) =>
+      http.json<List<Directory>>({ method: "GET", path: "/directories", query: { ...params } }),
     get: (id: string) => http.json<Directory>({ method: "GET", path: path(id) }),
-    update: (id: string, input: UpdateDirectoryInput) => http.json<Directory>({ method: "PATCH", path: path(id), body: input }),
+    update: (id: string, input: UpdateDirectoryInput) =>
+      http.json<Directory>({ method: "PATCH", path: path(id), body: input }),
     delete: (id: string) => http.json<Directory>({ method: "DELETE", path: path(id) }),
     restore: (id: string) => http.json<Directory>({ method: "POST", path: `${path(id)}/restore` }),
-    rotateScimToken: (id: string, input: RotateScimTokenInput = {}) => http.json<ScimToken>({ method: "POST", path: `${path(id)}/scim_token`, body: input }),
-    scimRequests: (id: string, params: ScimRequestListParams = {}) => http.json<List<ScimRequest>>({ method: "GET", path: `${path(id)}/scim_requests`, query: { ...params } }),
-    testConnector: (id: string, options: RequestOptions = {}) => http.json<ConnectorTestResult>({ method: "POST", path: `${path(id)}/connector/test`, signal: options.signal }),
-    previewMapping: (id: string, input: MappingPreviewInput) => http.json<DirectoryUser>({ method: "POST", path: `${path(id)}/mapping_preview`, body: input }),
+    rotateScimToken: (id: string, input: RotateScimTokenInput = {}) =>
+      http.json<ScimToken>({ method: "POST", path: `${path(id)}/scim_token`, body: input }),
+    scimRequests: (id: string, params: ScimRequestListParams = {}) =>
+      http.json<List<ScimRequest>>({ method: "GET", path: `${path(id)}/scim_requests`, query: { ...params } }),
+    testConnector: (id: string, options: RequestOptions = {}) =>
+      http.json<ConnectorTestResult>({ method: "POST", path: `${path(id)}/connector/test`, signal: options.signal }),
+    previewMapping: (id: string, input: MappingPreviewInput) =>
+      http.json<DirectoryUser>({ method: "POST", path: `${path(id)}/mapping_preview`, body: input }),
   });
 }

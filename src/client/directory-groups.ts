@@ -28,7 +28,8 @@ export interface DirectoryGroupsApi {
 /** Binds the directory group methods to a transport. */
 export function createDirectoryGroupsApi(http: Transport): DirectoryGroupsApi {
   return Object.freeze({
-    list: (params: DirectoryGroupListParams = {}) => http.json<List<DirectoryGroup>>({ method: "GET", path: "/directory_groups", query: { ...params } }),
+    list: (params: DirectoryGroupListParams = {}) =>
+      http.json<List<DirectoryGroup>>({ method: "GET", path: "/directory_groups", query: { ...params } }),
     get: (id: string) => http.json<DirectoryGroup>({ method: "GET", path: `/directory_groups/${segment(id)}` }),
   });
 }

@@ -39,10 +39,18 @@ describe("roster/client: directory users and groups against a real server", () =
 
   it("filters users by state, group, email and idp_id, and by organization", async () => {
     const { directoryUsers } = live.admin;
-    expect(ids((await directoryUsers.list({ directory: seed.directory.id, state: "inactive" })).data)).toEqual([seed.users.bob]);
-    expect(ids((await directoryUsers.list({ group: seed.groups.engineering })).data)).toEqual(ids([{ id: seed.users.ada }, { id: seed.users.bob }]));
-    expect(ids((await directoryUsers.list({ organization: seed.org.id, email: `CY@${seed.domain}` })).data)).toEqual([seed.users.cy]);
-    expect(ids((await directoryUsers.list({ directory: seed.directory.id, idp_id: "idp-ada" })).data)).toEqual([seed.users.ada]);
+    expect(ids((await directoryUsers.list({ directory: seed.directory.id, state: "inactive" })).data)).toEqual([
+      seed.users.bob,
+    ]);
+    expect(ids((await directoryUsers.list({ group: seed.groups.engineering })).data)).toEqual(
+      ids([{ id: seed.users.ada }, { id: seed.users.bob }]),
+    );
+    expect(ids((await directoryUsers.list({ organization: seed.org.id, email: `CY@${seed.domain}` })).data)).toEqual([
+      seed.users.cy,
+    ]);
+    expect(ids((await directoryUsers.list({ directory: seed.directory.id, idp_id: "idp-ada" })).data)).toEqual([
+      seed.users.ada,
+    ]);
   });
 
   it("gets one user with its groups, and pages through users with iterate", async () => {
@@ -51,7 +59,8 @@ describe("roster/client: directory users and groups against a real server", () =
     expect(bob.groups.map((g) => g.id)).toEqual([seed.groups.engineering]);
 
     const seen: string[] = [];
-    for await (const user of iterate(live.admin.directoryUsers.list, { directory: seed.directory.id, limit: 2 })) seen.push(user.id);
+    for await (const user of iterate(live.admin.directoryUsers.list, { directory: seed.directory.id, limit: 2 }))
+      seen.push(user.id);
     expect(seen.sort()).toEqual(ids(Object.values(seed.users).map((id) => ({ id }))));
   });
 
@@ -62,14 +71,22 @@ describe("roster/client: directory users and groups against a real server", () =
     expect((await directoryGroups.list({ user: seed.users.cy })).data.map((g) => g.id)).toEqual([seed.groups.sales]);
 
     const engineering = await directoryGroups.get(seed.groups.engineering);
-    expect(engineering).toMatchObject({ object: "directory_group", name: "Engineering", idp_id: "idp-eng", directory_id: seed.directory.id, organization_id: seed.org.id });
+    expect(engineering).toMatchObject({
+      object: "directory_group",
+      name: "Engineering",
+      idp_id: "idp-eng",
+      directory_id: seed.directory.id,
+      organization_id: seed.org.id,
+    });
     expect(engineering.raw_attributes).toMatchObject({ displayName: "Engineering" });
   });
 
   it("sees only its own organization with an organization key, without naming a filter", async () => {
     const key = await live.admin.apiKeys.create(seed.org.id);
     const scoped = createRosterClient({ baseUrl: live.url, apiKey: key.key });
-    expect((await scoped.directoryUsers.list({ limit: 100 })).data.every((u) => u.organization_id === seed.org.id)).toBe(true);
+    expect(
+      (await scoped.directoryUsers.list({ limit: 100 })).data.every((u) => u.organization_id === seed.org.id),
+    ).toBe(true);
     expect((await scoped.directoryGroups.list()).data).toHaveLength(2);
   });
 
@@ -78,18 +95,29 @@ describe("roster/client: directory users and groups against a real server", () =
       attribute_mapping: { given: "name.givenName" },
       role_mapping: [{ group: "Engineering", role: "engineer", priority: 10 }],
     });
-    expect(updated).toMatchObject({ attribute_mapping: { given: "name.givenName" }, role_mapping: [{ group: "Engineering", role: "engineer", priority: 10 }] });
+    expect(updated).toMatchObject({
+      attribute_mapping: { given: "name.givenName" },
+      role_mapping: [{ group: "Engineering", role: "engineer", priority: 10 }],
+    });
     const ada = await live.admin.directoryUsers.get(seed.users.ada);
     expect(ada.custom_attributes).toEqual({ given: "Ada" });
     expect(ada.role).toEqual({ slug: "engineer" });
 
-    const cleared = await live.admin.directories.update(seed.directory.id, { attribute_mapping: null, role_mapping: null });
+    const cleared = await live.admin.directories.update(seed.directory.id, {
+      attribute_mapping: null,
+      role_mapping: null,
+    });
     expect(cleared).toMatchObject({ attribute_mapping: {}, role_mapping: [] });
   });
 
   it("throws RosterApiError for an unknown user and for an admin list that names no filter", async () => {
-    await expect(live.admin.directoryUsers.get("directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV")).rejects.toMatchObject({ status: 404, code: "not_found" });
-    await expect(live.admin.directoryGroups.get("directory_group_01ARZ3NDEKTSV4RRFFQ69G5FAV")).rejects.toBeInstanceOf(RosterApiError);
+    await expect(live.admin.directoryUsers.get("directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV")).rejects.toMatchObject({
+      status: 404,
+      code: "not_found",
+    });
+    await expect(live.admin.directoryGroups.get("directory_group_01ARZ3NDEKTSV4RRFFQ69G5FAV")).rejects.toBeInstanceOf(
+      RosterApiError,
+    );
     const error = await live.admin.directoryUsers.list().catch((err: unknown) => err);
     expect(error).toMatchObject({ name: "RosterApiError", status: 400 });
     expect((error as RosterApiError).errors.map((e) => e.field)).toContain("directory");

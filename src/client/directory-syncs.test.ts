@@ -1,5 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type MemoryData, memoryConnector, memoryData, sourceGroup, sourceUser } from "../../test/support/memory-connector.js";
+import {
+  type MemoryData,
+  memoryConnector,
+  memoryData,
+  sourceGroup,
+  sourceUser,
+} from "../../test/support/memory-connector.js";
 import { type LiveServer, startLiveServer, TEST_ADMIN_KEY } from "../cli/live-test-server.js";
 import { csvKind } from "../connectors/csv/index.js";
 import { createRosterClient, listAll, type Organization, RosterApiError, type SyncRun } from "./index.js";
@@ -20,7 +26,14 @@ describe("roster/client: pull directory sync runs against a real server", () => 
   });
 
   const pullDirectory = async (connector: Record<string, unknown> = {}) =>
-    (await live.admin.directories.create({ organization_id: org.id, name: "LDAP", type: "ldap", connector: { host: "ldap.test", password: "s3cret", ...connector } })).id;
+    (
+      await live.admin.directories.create({
+        organization_id: org.id,
+        name: "LDAP",
+        type: "ldap",
+        connector: { host: "ldap.test", password: "s3cret", ...connector },
+      })
+    ).id;
 
   /** Starts a run and waits for it to end. */
   async function sync(dirId: string, options: { dryRun?: boolean; mode?: "full" | "delta" } = {}): Promise<SyncRun> {
@@ -29,10 +42,17 @@ describe("roster/client: pull directory sync runs against a real server", () => 
   }
 
   it("creates a pull directory with a connector object whose credentials never come back", async () => {
-    const dir = await live.admin.directories.create({ organization_id: org.id, name: "LDAP", type: "ldap", connector: { host: "ldap.test", password: "s3cret", schedule: "1h" } });
+    const dir = await live.admin.directories.create({
+      organization_id: org.id,
+      name: "LDAP",
+      type: "ldap",
+      connector: { host: "ldap.test", password: "s3cret", schedule: "1h" },
+    });
     expect(dir.connector).toEqual({ host: "ldap.test", password_set: true, schedule: "1h" });
     expect(dir.scim).toBeUndefined();
-    const updated = await live.admin.directories.update(dir.id, { connector: { schedule: null, max_removal_percent: 50 } });
+    const updated = await live.admin.directories.update(dir.id, {
+      connector: { schedule: null, max_removal_percent: 50 },
+    });
     expect(updated.connector).toEqual({ host: "ldap.test", password_set: true, max_removal_percent: 50 });
   });
 
@@ -41,11 +61,29 @@ describe("roster/client: pull directory sync runs against a real server", () => 
     data.users = ["ada", "bob"].map((u) => sourceUser(u));
     data.groups = [sourceGroup("eng", ["ada"])];
     const started = await live.admin.directorySyncs.start(dirId);
-    expect(started).toMatchObject({ object: "directory_sync_run", directory_id: dirId, organization_id: org.id, state: "running", mode: "full", trigger: "manual", dry_run: false });
+    expect(started).toMatchObject({
+      object: "directory_sync_run",
+      directory_id: dirId,
+      organization_id: org.id,
+      state: "running",
+      mode: "full",
+      trigger: "manual",
+      dry_run: false,
+    });
 
     const seen: SyncRun[] = [];
-    const done = await live.admin.directorySyncs.waitForRun(dirId, started.id, { intervalMs: 10, onProgress: (r) => seen.push(r) });
-    expect(done).toMatchObject({ id: started.id, state: "succeeded", phase: "done", finished_at: expect.any(String), failure: null, changes: null });
+    const done = await live.admin.directorySyncs.waitForRun(dirId, started.id, {
+      intervalMs: 10,
+      onProgress: (r) => seen.push(r),
+    });
+    expect(done).toMatchObject({
+      id: started.id,
+      state: "succeeded",
+      phase: "done",
+      finished_at: expect.any(String),
+      failure: null,
+      changes: null,
+    });
     expect(done.counts).toEqual({ created: 2, updated: 0, deactivated: 0, deleted: 0, unchanged: 0, failed: 0 });
     expect(done.group_counts).toEqual({ created: 1, updated: 0, deleted: 0, unchanged: 0, failed: 0 });
     expect(seen.at(-1)).toEqual(done);
@@ -70,7 +108,9 @@ describe("roster/client: pull directory sync runs against a real server", () => 
     const all: string[] = [];
     for await (const run of live.admin.directorySyncs.iterate(dirId, { limit: 1 })) all.push(run.id);
     expect(all).toEqual([third.id, second.id, first.id]);
-    expect((await listAll((p) => live.admin.directorySyncs.list(dirId, p), { order: "asc" })).map((r) => r.id)).toEqual([first.id, second.id, third.id]);
+    expect((await listAll((p) => live.admin.directorySyncs.list(dirId, p), { order: "asc" })).map((r) => r.id)).toEqual(
+      [first.id, second.id, third.id],
+    );
   });
 
   it("confirms a run the mass-removal guard held", async () => {
@@ -86,14 +126,21 @@ describe("roster/client: pull directory sync runs against a real server", () => 
     const done = await live.admin.directorySyncs.waitForRun(dirId, held.id, { intervalMs: 10 });
     expect(done.state).toBe("succeeded");
     expect(done.counts.deactivated).toBe(5);
-    await expect(live.admin.directorySyncs.confirm(dirId, held.id)).rejects.toMatchObject({ status: 409, code: "not_awaiting_confirmation" });
+    await expect(live.admin.directorySyncs.confirm(dirId, held.id)).rejects.toMatchObject({
+      status: 409,
+      code: "not_awaiting_confirmation",
+    });
   });
 
   it("a dry run lists its planned changes", async () => {
     const dirId = await pullDirectory();
     data.users = [sourceUser("ada")];
     const run = await sync(dirId, { dryRun: true });
-    expect(run).toMatchObject({ state: "succeeded", dry_run: true, changes: [{ action: "create", kind: "user", ref: "ada" }] });
+    expect(run).toMatchObject({
+      state: "succeeded",
+      dry_run: true,
+      changes: [{ action: "create", kind: "user", ref: "ada" }],
+    });
     expect((await live.admin.directoryUsers.list({ directory: dirId })).data).toEqual([]);
   });
 
@@ -101,11 +148,20 @@ describe("roster/client: pull directory sync runs against a real server", () => 
     const dirId = await pullDirectory();
     data.users = [sourceUser("ada"), sourceUser("bob")];
     const dry = await live.admin.directorySyncs.syncUser(dirId, "ada", { dryRun: true });
-    expect(dry).toMatchObject({ state: "succeeded", mode: "user", username: "ada", dry_run: true, changes: [{ action: "create", kind: "user", ref: "ada" }] });
+    expect(dry).toMatchObject({
+      state: "succeeded",
+      mode: "user",
+      username: "ada",
+      dry_run: true,
+      changes: [{ action: "create", kind: "user", ref: "ada" }],
+    });
     const run = await live.admin.directorySyncs.syncUser(dirId, "ada");
     expect(run).toMatchObject({ state: "succeeded", dry_run: false, counts: { created: 1 } });
     expect((await live.admin.directoryUsers.list({ directory: dirId })).data.map((u) => u.username)).toEqual(["ada"]);
-    await expect(live.admin.directorySyncs.syncUser(dirId, "zed")).rejects.toMatchObject({ status: 404, code: "user_not_found" });
+    await expect(live.admin.directorySyncs.syncUser(dirId, "zed")).rejects.toMatchObject({
+      status: 404,
+      code: "user_not_found",
+    });
   });
 
   it("uploads CSV text to a csv directory, as a dry run or for real", async () => {
@@ -118,8 +174,16 @@ describe("roster/client: pull directory sync runs against a real server", () => 
 
     const started = await live.admin.directorySyncs.uploadCsv(dir.id, csv);
     const done = await live.admin.directorySyncs.waitForRun(dir.id, started.id, { intervalMs: 10 });
-    expect(done).toMatchObject({ state: "succeeded", trigger: "upload", counts: { created: 2 }, group_counts: { created: 2 } });
-    expect((await live.admin.directoryGroups.list({ directory: dir.id })).data.map((g) => g.name).sort()).toEqual(["Eng", "Ops"]);
+    expect(done).toMatchObject({
+      state: "succeeded",
+      trigger: "upload",
+      counts: { created: 2 },
+      group_counts: { created: 2 },
+    });
+    expect((await live.admin.directoryGroups.list({ directory: dir.id })).data.map((g) => g.name).sort()).toEqual([
+      "Eng",
+      "Ops",
+    ]);
   });
 
   it("one run at a time: starting another answers 409 sync_in_progress", async () => {
@@ -128,7 +192,10 @@ describe("roster/client: pull directory sync runs against a real server", () => 
     data.gate = new Promise((resolve) => (release = resolve));
     const running = await live.admin.directorySyncs.start(dirId);
     try {
-      await expect(live.admin.directorySyncs.start(dirId)).rejects.toMatchObject({ status: 409, code: "sync_in_progress" });
+      await expect(live.admin.directorySyncs.start(dirId)).rejects.toMatchObject({
+        status: 409,
+        code: "sync_in_progress",
+      });
     } finally {
       release();
     }
@@ -141,7 +208,11 @@ describe("roster/client: pull directory sync runs against a real server", () => 
     data.gate = new Promise((resolve) => (release = resolve));
     const running = await live.admin.directorySyncs.start(dirId);
     const stop = new AbortController();
-    const waiting = live.admin.directorySyncs.waitForRun(dirId, running.id, { intervalMs: 10, signal: stop.signal, onProgress: () => stop.abort() });
+    const waiting = live.admin.directorySyncs.waitForRun(dirId, running.id, {
+      intervalMs: 10,
+      signal: stop.signal,
+      onProgress: () => stop.abort(),
+    });
     await expect(waiting).rejects.toMatchObject({ name: "RosterApiError", status: 0, code: "aborted" });
     expect((await live.admin.directorySyncs.current(dirId)).state).toBe("running");
     release();
@@ -155,14 +226,22 @@ describe("roster/client: pull directory sync runs against a real server", () => 
     const flaky = createRosterClient({
       baseUrl: live.url,
       apiKey: TEST_ADMIN_KEY,
-      fetch: async (input, init) => (failures-- > 0 ? new Response(JSON.stringify({ code: "unavailable", message: "try later" }), { status: 503 }) : fetch(input, init)),
+      fetch: async (input, init) =>
+        failures-- > 0
+          ? new Response(JSON.stringify({ code: "unavailable", message: "try later" }), { status: 503 })
+          : fetch(input, init),
     });
     const retried: number[] = [];
-    const run = await flaky.directorySyncs.waitForRun(dirId, done.id, { intervalMs: 10, onError: (error) => retried.push(error.status) });
+    const run = await flaky.directorySyncs.waitForRun(dirId, done.id, {
+      intervalMs: 10,
+      onError: (error) => retried.push(error.status),
+    });
     expect(run).toEqual(done);
     expect(retried).toEqual([503]);
 
-    const error = await live.admin.directorySyncs.waitForRun(dirId, "sync_01ARZ3NDEKTSV4RRFFQ69G5FAV", { intervalMs: 10 }).catch((err: unknown) => err);
+    const error = await live.admin.directorySyncs
+      .waitForRun(dirId, "sync_01ARZ3NDEKTSV4RRFFQ69G5FAV", { intervalMs: 10 })
+      .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(RosterApiError);
     expect(error).toMatchObject({ status: 404, code: "not_found" });
     await expect(live.admin.directorySyncs.waitForRun(dirId, done.id, { intervalMs: 5 })).rejects.toThrow(RangeError);
@@ -170,6 +249,9 @@ describe("roster/client: pull directory sync runs against a real server", () => 
 
   it("refuses to sync an ingest directory", async () => {
     const dir = await live.admin.directories.create({ organization_id: org.id, name: "Okta", type: "okta scim v2.0" });
-    await expect(live.admin.directorySyncs.start(dir.id)).rejects.toMatchObject({ status: 409, code: "not_a_pull_directory" });
+    await expect(live.admin.directorySyncs.start(dir.id)).rejects.toMatchObject({
+      status: 409,
+      code: "not_a_pull_directory",
+    });
   });
 });

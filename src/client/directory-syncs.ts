@@ -66,21 +66,40 @@ export interface DirectorySyncsApi {
 export function createDirectorySyncsApi(http: Transport): DirectorySyncsApi {
   const directory = (id: string) => `/directories/${segment(id)}`;
   const run = (id: string, runId: string) => `${directory(id)}/syncs/${segment(runId)}`;
-  const get = (directoryId: string, runId: string, options: RequestOptions = {}) => http.json<SyncRun>({ method: "GET", path: run(directoryId, runId), signal: options.signal });
-  const list = (directoryId: string, params: PageParams = {}) => http.json<List<SyncRun>>({ method: "GET", path: `${directory(directoryId)}/syncs`, query: { ...params } });
+  const get = (directoryId: string, runId: string, options: RequestOptions = {}) =>
+    http.json<SyncRun>({ method: "GET", path: run(directoryId, runId), signal: options.signal });
+  const list = (directoryId: string, params: PageParams = {}) =>
+    http.json<List<SyncRun>>({ method: "GET", path: `${directory(directoryId)}/syncs`, query: { ...params } });
   return Object.freeze({
     start: (directoryId: string, options: StartSyncOptions = {}) =>
-      http.json<SyncRun>({ method: "POST", path: `${directory(directoryId)}/sync`, body: { dry_run: options.dryRun, mode: options.mode } }),
-    current: (directoryId: string, options: RequestOptions = {}) => http.json<SyncRun>({ method: "GET", path: `${directory(directoryId)}/sync`, signal: options.signal }),
+      http.json<SyncRun>({
+        method: "POST",
+        path: `${directory(directoryId)}/sync`,
+        body: { dry_run: options.dryRun, mode: options.mode },
+      }),
+    current: (directoryId: string, options: RequestOptions = {}) =>
+      http.json<SyncRun>({ method: "GET", path: `${directory(directoryId)}/sync`, signal: options.signal }),
     get,
     list,
     iterate: (directoryId: string, params: PageParams = {}) => iterate((p: PageParams) => list(directoryId, p), params),
-    confirm: (directoryId: string, runId: string) => http.json<SyncRun>({ method: "POST", path: `${run(directoryId, runId)}/confirm` }),
-    discard: (directoryId: string, runId: string) => http.json<SyncRun>({ method: "POST", path: `${run(directoryId, runId)}/discard` }),
+    confirm: (directoryId: string, runId: string) =>
+      http.json<SyncRun>({ method: "POST", path: `${run(directoryId, runId)}/confirm` }),
+    discard: (directoryId: string, runId: string) =>
+      http.json<SyncRun>({ method: "POST", path: `${run(directoryId, runId)}/discard` }),
     syncUser: (directoryId: string, username: string, options: DryRunOption = {}) =>
-      http.json<SyncRun>({ method: "POST", path: `${directory(directoryId)}/sync/users/${segment(username)}`, query: { dry_run: options.dryRun } }),
+      http.json<SyncRun>({
+        method: "POST",
+        path: `${directory(directoryId)}/sync/users/${segment(username)}`,
+        query: { dry_run: options.dryRun },
+      }),
     uploadCsv: (directoryId: string, csv: string, options: DryRunOption = {}) =>
-      http.json<SyncRun>({ method: "POST", path: `${directory(directoryId)}/csv`, query: { dry_run: options.dryRun }, text: { contentType: "text/csv", content: csv } }),
-    waitForRun: (directoryId: string, runId: string, options: WaitForRunOptions = {}) => waitForRun((request) => get(directoryId, runId, request), options),
+      http.json<SyncRun>({
+        method: "POST",
+        path: `${directory(directoryId)}/csv`,
+        query: { dry_run: options.dryRun },
+        text: { contentType: "text/csv", content: csv },
+      }),
+    waitForRun: (directoryId: string, runId: string, options: WaitForRunOptions = {}) =>
+      waitForRun((request) => get(directoryId, runId, request), options),
   });
 }

@@ -33,7 +33,8 @@ export interface DirectoryUsersApi {
 /** Binds the directory user methods to a transport. */
 export function createDirectoryUsersApi(http: Transport): DirectoryUsersApi {
   return Object.freeze({
-    list: (params: DirectoryUserListParams = {}) => http.json<List<DirectoryUser>>({ method: "GET", path: "/directory_users", query: { ...params } }),
+    list: (params: DirectoryUserListParams = {}) =>
+      http.json<List<DirectoryUser>>({ method: "GET", path: "/directory_users", query: { ...params } }),
     get: (id: string) => http.json<DirectoryUser>({ method: "GET", path: `/directory_users/${segment(id)}` }),
   });
 }

@@ -51,11 +51,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isFieldError(value: unknown): value is RosterFieldError {
-  return isRecord(value) && typeof value.field === "string" && typeof value.code === "string" && typeof value.message === "string";
+  return (
+    isRecord(value) &&
+    typeof value.field === "string" &&
+    typeof value.code === "string" &&
+    typeof value.message === "string"
+  );
 }
 
 /** Builds the error from an answer's status and parsed body; a body not shaped `{code, message}` still gives a useful error. */
-export function errorFromResponse(status: number, statusText: string, body: unknown, requestId: string | null): RosterApiError {
+export function errorFromResponse(
+  status: number,
+  statusText: string,
+  body: unknown,
+  requestId: string | null,
+): RosterApiError {
   if (isRecord(body) && typeof body.code === "string" && typeof body.message === "string") {
     const errors = Array.isArray(body.errors) ? body.errors.filter(isFieldError) : [];
     return new RosterApiError({ status, code: body.code, detail: body.message, errors, requestId });

@@ -46,12 +46,17 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
 }
 
 function isTransient(err: unknown): err is RosterApiError {
-  return err instanceof RosterApiError && (err.code === "network_error" || err.code === "timeout" || err.status === 429 || err.status >= 500);
+  return (
+    err instanceof RosterApiError &&
+    (err.code === "network_error" || err.code === "timeout" || err.status === 429 || err.status >= 500)
+  );
 }
 
 function checkInterval(ms: number): number {
   if (!Number.isInteger(ms) || ms < TAIL_INTERVAL_MS.min || ms > TAIL_INTERVAL_MS.max) {
-    throw new RangeError(`intervalMs must be an integer from ${TAIL_INTERVAL_MS.min} to ${TAIL_INTERVAL_MS.max}, got ${ms}`);
+    throw new RangeError(
+      `intervalMs must be an integer from ${TAIL_INTERVAL_MS.min} to ${TAIL_INTERVAL_MS.max}, got ${ms}`,
+    );
   }
   return ms;
 }
@@ -62,11 +67,20 @@ function checkInterval(ms: number): number {
  * feed never skips, following the last id seen misses nothing. A bad interval throws
  * here, at the call, rather than on the first `next()`.
  */
-export function tailEvents(list: EventLister, params: EventTailParams, options: TailOptions): AsyncGenerator<RosterEvent, void, undefined> {
+export function tailEvents(
+  list: EventLister,
+  params: EventTailParams,
+  options: TailOptions,
+): AsyncGenerator<RosterEvent, void, undefined> {
   return poll(list, params, options, checkInterval(options.intervalMs ?? TAIL_INTERVAL_MS.default));
 }
 
-async function* poll(list: EventLister, params: EventTailParams, options: TailOptions, interval: number): AsyncGenerator<RosterEvent, void, undefined> {
+async function* poll(
+  list: EventLister,
+  params: EventTailParams,
+  options: TailOptions,
+  interval: number,
+): AsyncGenerator<RosterEvent, void, undefined> {
   const { signal } = options;
   const { after: start, limit = 100, ...filters } = params;
 

@@ -54,13 +54,24 @@ export function buildUrl(baseUrl: string, path: string, query: Query = {}): stri
 }
 
 function noAnswer(err: unknown, baseUrl: string, timeoutMs: number, signal: AbortSignal | undefined): RosterApiError {
-  if (signal?.aborted) return new RosterApiError({ status: 0, code: "aborted", detail: "The request was aborted", cause: err });
+  if (signal?.aborted)
+    return new RosterApiError({ status: 0, code: "aborted", detail: "The request was aborted", cause: err });
   if (err instanceof Error && err.name === "TimeoutError") {
-    return new RosterApiError({ status: 0, code: "timeout", detail: `Roster at ${baseUrl} did not answer within ${timeoutMs / 1000} s`, cause: err });
+    return new RosterApiError({
+      status: 0,
+      code: "timeout",
+      detail: `Roster at ${baseUrl} did not answer within ${timeoutMs / 1000} s`,
+      cause: err,
+    });
   }
   const inner = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   const reason = inner instanceof Error ? inner.message : String(inner);
-  return new RosterApiError({ status: 0, code: "network_error", detail: `Could not reach Roster at ${baseUrl}: ${reason}`, cause: err });
+  return new RosterApiError({
+    status: 0,
+    code: "network_error",
+    detail: `Could not reach Roster at ${baseUrl}: ${reason}`,
+    cause: err,
+  });
 }
 
 async function readJson(response: Response): Promise<unknown> {
@@ -92,13 +103,20 @@ export function createTransport(options: TransportOptions): Transport {
         method: spec.method,
         headers: body ? { ...headers, "content-type": body.contentType } : headers,
         body: body ? body.content : null,
-        signal: spec.signal ? AbortSignal.any([spec.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
+        signal: spec.signal
+          ? AbortSignal.any([spec.signal, AbortSignal.timeout(timeoutMs)])
+          : AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       throw noAnswer(err, options.baseUrl, timeoutMs, spec.signal);
     }
     if (!response.ok) {
-      throw errorFromResponse(response.status, response.statusText, await readJson(response), response.headers.get("x-request-id"));
+      throw errorFromResponse(
+        response.status,
+        response.statusText,
+        await readJson(response),
+        response.headers.get("x-request-id"),
+      );
     }
     return response;
   }
@@ -111,7 +129,8 @@ export function createTransport(options: TransportOptions): Transport {
         return (await response.json()) as T;
       } catch (err) {
         // Cancelled or timed out while the body was still arriving.
-        if (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError")) throw noAnswer(err, options.baseUrl, timeoutMs, spec.signal);
+        if (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError"))
+          throw noAnswer(err, options.baseUrl, timeoutMs, spec.signal);
         throw err;
       }
     },

@@ -90,7 +90,9 @@ describe.each(DIALECTS)("the SDK against the OpenAPI document on %s", (dialect) 
     t = await createTestApp(dialect, { ROSTER_SECRET_KEY: "openapi-coverage-secret-key-0123456789" });
     await t.app.listen({ port: 0, host: "127.0.0.1" });
     baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const doc = (await t.app.inject({ method: "GET", url: "/openapi.json" })).json() as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await t.app.inject({ method: "GET", url: "/openapi.json" })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     documented = Object.entries(doc.paths)
       .filter(([path]) => !path.startsWith("/scim/v2/")) // SCIM is the identity providers' door, not the SDK's
       .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
@@ -100,7 +102,10 @@ describe.each(DIALECTS)("the SDK against the OpenAPI document on %s", (dialect) 
   it("reads the server's health and readiness", async () => {
     const client = createRosterClient({ baseUrl, apiKey: ADMIN_KEY });
     expect(await client.system.health()).toEqual({ status: "ok" });
-    expect(await client.system.ready()).toMatchObject({ status: "ready", database: expect.stringMatching(/^(sqlite|postgres)/) });
+    expect(await client.system.ready()).toMatchObject({
+      status: "ready",
+      database: expect.stringMatching(/^(sqlite|postgres)/),
+    });
   });
 
   it("reaches every documented route with some method", async () => {

@@ -35,10 +35,13 @@ export interface OrganizationsApi {
 export function createOrganizationsApi(http: Transport): OrganizationsApi {
   const path = (id: string) => `/organizations/${segment(id)}`;
   return Object.freeze({
-    create: (input: CreateOrganizationInput) => http.json<Organization>({ method: "POST", path: "/organizations", body: input }),
-    list: (params: OrganizationListParams = {}) => http.json<List<Organization>>({ method: "GET", path: "/organizations", query: { ...params } }),
+    create: (input: CreateOrganizationInput) =>
+      http.json<Organization>({ method: "POST", path: "/organizations", body: input }),
+    list: (params: OrganizationListParams = {}) =>
+      http.json<List<Organization>>({ method: "GET", path: "/organizations", query: { ...params } }),
     get: (id: string) => http.json<Organization>({ method: "GET", path: path(id) }),
-    update: (id: string, input: UpdateOrganizationInput) => http.json<Organization>({ method: "PATCH", path: path(id), body: input }),
+    update: (id: string, input: UpdateOrganizationInput) =>
+      http.json<Organization>({ method: "PATCH", path: path(id), body: input }),
     delete: (id: string) => http.send({ method: "DELETE", path: path(id) }),
   });
 }

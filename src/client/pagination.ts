@@ -13,7 +13,10 @@ export type ListFunction<T, P extends PageParams | undefined> = (params: P) => P
  * for await (const user of iterate(client.directoryUsers.list, { directory: "directory_…" })) console.log(user.email);
  * for await (const key of iterate((p) => client.apiKeys.list(orgId, p), {})) console.log(key.id);
  */
-export async function* iterate<T, P extends PageParams | undefined>(list: ListFunction<T, P>, params: NoInfer<NonNullable<P>>): AsyncGenerator<T, void, undefined> {
+export async function* iterate<T, P extends PageParams | undefined>(
+  list: ListFunction<T, P>,
+  params: NoInfer<NonNullable<P>>,
+): AsyncGenerator<T, void, undefined> {
   let request: NonNullable<P> = params;
   for (;;) {
     const page = await list(request);
@@ -29,7 +32,10 @@ export async function* iterate<T, P extends PageParams | undefined>(list: ListFu
 export const autoPaginate = iterate;
 
 /** Collects every item of a list into an array (every page is fetched: mind large lists). */
-export async function listAll<T, P extends PageParams | undefined>(list: ListFunction<T, P>, params: NoInfer<NonNullable<P>>): Promise<T[]> {
+export async function listAll<T, P extends PageParams | undefined>(
+  list: ListFunction<T, P>,
+  params: NoInfer<NonNullable<P>>,
+): Promise<T[]> {
   const items: T[] = [];
   for await (const item of iterate(list, params)) items.push(item);
   return items;

@@ -13,7 +13,9 @@ describe.each(DIALECTS)("roster/client portal.generateLink on %s", (dialect) => 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
     const url = database.config.kind === "sqlite" ? `sqlite:${database.config.file}` : database.config.url;
-    server = await startServer(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: url, ROSTER_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: "silent" }));
+    server = await startServer(
+      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: url, ROSTER_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: "silent" }),
+    );
   });
   afterAll(async () => {
     await server?.close();
@@ -25,7 +27,11 @@ describe.each(DIALECTS)("roster/client portal.generateLink on %s", (dialect) => 
     const org = await admin.organizations.create({ name: "Acme" });
     const { key } = await admin.apiKeys.create(org.id);
     const roster = createRosterClient({ baseUrl: server.url, apiKey: key });
-    const { link } = await roster.portal.generateLink({ organization: org.id, intent: "dsync", success_url: "https://app.example/done" });
+    const { link } = await roster.portal.generateLink({
+      organization: org.id,
+      intent: "dsync",
+      success_url: "https://app.example/done",
+    });
     expect(link.startsWith(`${server.url}/portal/launch?secret=portal_`)).toBe(true);
     expect((await fetch(link)).status).toBe(200);
     expect((await fetch(link)).status).toBe(410);
@@ -34,8 +40,14 @@ describe.each(DIALECTS)("roster/client portal.generateLink on %s", (dialect) => 
   it("throws a RosterApiError with the field errors of a bad request", async () => {
     const admin = createRosterClient({ baseUrl: server.url, apiKey: ADMIN_KEY });
     const org = await admin.organizations.create({ name: "Globex" });
-    const error = await admin.portal.generateLink({ organization: org.id, intent: "dsync", return_url: "ftp://files.example" }).catch((e: unknown) => e);
+    const error = await admin.portal
+      .generateLink({ organization: org.id, intent: "dsync", return_url: "ftp://files.example" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RosterApiError);
-    expect(error).toMatchObject({ status: 422, code: "validation_error", errors: [{ field: "return_url", code: "format" }] });
+    expect(error).toMatchObject({
+      status: 422,
+      code: "validation_error",
+      errors: [{ field: "return_url", code: "format" }],
+    });
   });
 });

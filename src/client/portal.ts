@@ -24,6 +24,7 @@ export interface PortalApi {
 /** Binds the portal methods to a transport. */
 export function createPortalApi(http: Transport): PortalApi {
   return Object.freeze({
-    generateLink: (input: GeneratePortalLinkInput) => http.json<{ link: string }>({ method: "POST", path: "/portal/generate_link", body: input }),
+    generateLink: (input: GeneratePortalLinkInput) =>
+      http.json<{ link: string }>({ method: "POST", path: "/portal/generate_link", body: input }),
   });
 }

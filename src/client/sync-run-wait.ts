@@ -21,11 +21,18 @@ export interface WaitForRunOptions {
 type RunGetter = (options: RequestOptions) => Promise<SyncRun>;
 
 function aborted(): RosterApiError {
-  return new RosterApiError({ status: 0, code: "aborted", detail: "Stopped waiting for the sync run; it goes on on the server" });
+  return new RosterApiError({
+    status: 0,
+    code: "aborted",
+    detail: "Stopped waiting for the sync run; it goes on on the server",
+  });
 }
 
 function isTransient(err: unknown): err is RosterApiError {
-  return err instanceof RosterApiError && (err.code === "network_error" || err.code === "timeout" || err.status === 429 || err.status >= 500);
+  return (
+    err instanceof RosterApiError &&
+    (err.code === "network_error" || err.code === "timeout" || err.status === 429 || err.status >= 500)
+  );
 }
 
 /** Waits `ms`, or rejects as soon as the signal aborts. */
@@ -46,7 +53,9 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 function checkInterval(ms: number): number {
   if (!Number.isInteger(ms) || ms < WAIT_INTERVAL_MS.min || ms > WAIT_INTERVAL_MS.max) {
-    throw new RangeError(`intervalMs must be an integer from ${WAIT_INTERVAL_MS.min} to ${WAIT_INTERVAL_MS.max}, got ${ms}`);
+    throw new RangeError(
+      `intervalMs must be an integer from ${WAIT_INTERVAL_MS.min} to ${WAIT_INTERVAL_MS.max}, got ${ms}`,
+    );
   }
   return ms;
 }

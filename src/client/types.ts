@@ -115,7 +115,10 @@ export interface Directory {
   readonly type: DirectoryType;
   readonly state: DirectoryState;
   readonly domain: string | null;
-  readonly metadata: { readonly users: { readonly active: number; readonly inactive: number }; readonly groups: number };
+  readonly metadata: {
+    readonly users: { readonly active: number; readonly inactive: number };
+    readonly groups: number;
+  };
   readonly deactivated_members: DeactivatedMembersPolicy;
   /** Custom attribute name → source attribute path (`{}` when unset). */
   readonly attribute_mapping: Readonly<Record<string, string>>;

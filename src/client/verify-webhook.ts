@@ -19,7 +19,14 @@ export interface VerifyWebhookInput {
   readonly now?: Date;
 }
 
-export type WebhookVerificationErrorCode = "missing_header" | "invalid_secret" | "invalid_timestamp" | "timestamp_too_old" | "timestamp_too_new" | "invalid_signature" | "invalid_body";
+export type WebhookVerificationErrorCode =
+  | "missing_header"
+  | "invalid_secret"
+  | "invalid_timestamp"
+  | "timestamp_too_old"
+  | "timestamp_too_new"
+  | "invalid_signature"
+  | "invalid_body";
 
 /** A webhook that must not be trusted: answer it with a 400 and do not act on it. */
 export class WebhookVerificationError extends Error {
@@ -40,7 +47,8 @@ function header(headers: WebhookHeaders, name: string): string | undefined {
 
 function required(headers: WebhookHeaders, name: string): string {
   const value = header(headers, name)?.trim();
-  if (!value) throw new WebhookVerificationError("missing_header", `The ${name} header is missing: not a Roster webhook`);
+  if (!value)
+    throw new WebhookVerificationError("missing_header", `The ${name} header is missing: not a Roster webhook`);
   return value;
 }
 
@@ -48,16 +56,31 @@ function secretKey(secret: string): Buffer {
   const encoded = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
   const key = Buffer.from(encoded, "base64");
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || key.length === 0) {
-    throw new WebhookVerificationError("invalid_secret", "The secret is not a webhook endpoint secret (whsec_<base64>)");
+    throw new WebhookVerificationError(
+      "invalid_secret",
+      "The secret is not a webhook endpoint secret (whsec_<base64>)",
+    );
   }
   return key;
 }
 
 function checkTimestamp(raw: string, now: Date, toleranceSeconds: number): void {
-  if (!/^\d{1,15}$/.test(raw)) throw new WebhookVerificationError("invalid_timestamp", `The webhook-timestamp header is not a Unix time in seconds: "${raw}"`);
+  if (!/^\d{1,15}$/.test(raw))
+    throw new WebhookVerificationError(
+      "invalid_timestamp",
+      `The webhook-timestamp header is not a Unix time in seconds: "${raw}"`,
+    );
   const skew = Math.floor(now.getTime() / 1000) - Number(raw);
-  if (skew > toleranceSeconds) throw new WebhookVerificationError("timestamp_too_old", `The webhook was signed ${skew} s ago, more than the ${toleranceSeconds} s allowed: a replay or a stale retry`);
-  if (-skew > toleranceSeconds) throw new WebhookVerificationError("timestamp_too_new", `The webhook is signed ${-skew} s in the future, more than the ${toleranceSeconds} s allowed: check the clocks`);
+  if (skew > toleranceSeconds)
+    throw new WebhookVerificationError(
+      "timestamp_too_old",
+      `The webhook was signed ${skew} s ago, more than the ${toleranceSeconds} s allowed: a replay or a stale retry`,
+    );
+  if (-skew > toleranceSeconds)
+    throw new WebhookVerificationError(
+      "timestamp_too_new",
+      `The webhook is signed ${-skew} s in the future, more than the ${toleranceSeconds} s allowed: check the clocks`,
+    );
 }
 
 /** Whether any `v1,<base64>` entry of the header is the expected signature, compared in constant time. */
@@ -80,8 +103,17 @@ function parseEvent(body: string): WebhookEvent {
   } catch {
     throw new WebhookVerificationError("invalid_body", "The webhook body is signed but is not JSON");
   }
-  if (typeof parsed !== "object" || parsed === null || !("id" in parsed) || !("event" in parsed) || !("data" in parsed)) {
-    throw new WebhookVerificationError("invalid_body", "The webhook body is signed but is not a Roster event ({ id, event, data, created_at })");
+  if (
+    typeof parsed !== "object" ||
+    parsed === null ||
+    !("id" in parsed) ||
+    !("event" in parsed) ||
+    !("data" in parsed)
+  ) {
+    throw new WebhookVerificationError(
+      "invalid_body",
+      "The webhook body is signed but is not a Roster event ({ id, event, data, created_at })",
+    );
   }
   return parsed as WebhookEvent;
 }
@@ -109,7 +141,8 @@ function parseEvent(body: string): WebhookEvent {
  */
 export function verifyWebhook(input: VerifyWebhookInput): WebhookEvent {
   const tolerance = input.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS;
-  if (!Number.isFinite(tolerance) || tolerance < 0) throw new RangeError(`toleranceSeconds must be a number ≥ 0, got ${tolerance}`);
+  if (!Number.isFinite(tolerance) || tolerance < 0)
+    throw new RangeError(`toleranceSeconds must be a number ≥ 0, got ${tolerance}`);
   const key = secretKey(input.secret);
   const id = required(input.headers, "webhook-id");
   const timestamp = required(input.headers, "webhook-timestamp");
@@ -119,7 +152,10 @@ export function verifyWebhook(input: VerifyWebhookInput): WebhookEvent {
   const body = typeof input.body === "string" ? Buffer.from(input.body, "utf8") : input.body;
   const expected = createHmac("sha256", key).update(`${id}.${timestamp}.`, "utf8").update(body).digest();
   if (!anyMatches(signature, expected)) {
-    throw new WebhookVerificationError("invalid_signature", "No webhook-signature matches: a wrong secret, or a body or header changed on the way (verify the raw body, before parsing)");
+    throw new WebhookVerificationError(
+      "invalid_signature",
+      "No webhook-signature matches: a wrong secret, or a body or header changed on the way (verify the raw body, before parsing)",
+    );
   }
   return parseEvent(Buffer.from(body).toString("utf8"));
 }

@@ -1,7 +1,15 @@
 import type { RosterEventType } from "./event-types.js";
 import { segment, type Transport } from "./http.js";
 import type { List, PageParams } from "./types.js";
-import type { CreatedWebhookEndpoint, ReplayDeliveriesInput, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookReplayResult, WebhookTestResult } from "./webhook-types.js";
+import type {
+  CreatedWebhookEndpoint,
+  ReplayDeliveriesInput,
+  WebhookDelivery,
+  WebhookDeliveryState,
+  WebhookEndpoint,
+  WebhookReplayResult,
+  WebhookTestResult,
+} from "./webhook-types.js";
 
 export interface CreateWebhookEndpointInput {
   /** Absolute http(s) URL without credentials; loopback and private addresses are allowed. */
@@ -81,15 +89,20 @@ export function createWebhookEndpointsApi(http: Transport): WebhookEndpointsApi 
   const path = (id: string) => `/webhook_endpoints/${segment(id)}`;
   const delivery = (endpointId: string, deliveryId: string) => `${path(endpointId)}/deliveries/${segment(deliveryId)}`;
   return Object.freeze({
-    create: (input: CreateWebhookEndpointInput) => http.json<CreatedWebhookEndpoint>({ method: "POST", path: "/webhook_endpoints", body: input }),
-    list: (params: WebhookEndpointListParams = {}) => http.json<List<WebhookEndpoint>>({ method: "GET", path: "/webhook_endpoints", query: { ...params } }),
+    create: (input: CreateWebhookEndpointInput) =>
+      http.json<CreatedWebhookEndpoint>({ method: "POST", path: "/webhook_endpoints", body: input }),
+    list: (params: WebhookEndpointListParams = {}) =>
+      http.json<List<WebhookEndpoint>>({ method: "GET", path: "/webhook_endpoints", query: { ...params } }),
     get: (id: string) => http.json<WebhookEndpoint>({ method: "GET", path: path(id) }),
-    update: (id: string, input: UpdateWebhookEndpointInput) => http.json<WebhookEndpoint>({ method: "PATCH", path: path(id), body: input }),
+    update: (id: string, input: UpdateWebhookEndpointInput) =>
+      http.json<WebhookEndpoint>({ method: "PATCH", path: path(id), body: input }),
     delete: (id: string) => http.send({ method: "DELETE", path: path(id) }),
     deliveries: (endpointId: string, params: WebhookDeliveryListParams = {}) =>
       http.json<List<WebhookDelivery>>({ method: "GET", path: `${path(endpointId)}/deliveries`, query: { ...params } }),
-    getDelivery: (endpointId: string, deliveryId: string) => http.json<WebhookDelivery>({ method: "GET", path: delivery(endpointId, deliveryId) }),
-    retryDelivery: (endpointId: string, deliveryId: string) => http.json<WebhookDelivery>({ method: "POST", path: `${delivery(endpointId, deliveryId)}/retry` }),
+    getDelivery: (endpointId: string, deliveryId: string) =>
+      http.json<WebhookDelivery>({ method: "GET", path: delivery(endpointId, deliveryId) }),
+    retryDelivery: (endpointId: string, deliveryId: string) =>
+      http.json<WebhookDelivery>({ method: "POST", path: `${delivery(endpointId, deliveryId)}/retry` }),
     replayDeliveries: (endpointId: string, input: ReplayDeliveriesInput) =>
       http.json<WebhookReplayResult>({ method: "POST", path: `${path(endpointId)}/deliveries/replay`, body: input }),
     test: (id: string) => http.json<WebhookTestResult>({ method: "POST", path: `${path(id)}/test` }),

@@ -74,7 +74,12 @@ export interface WebhookTestResult {
   readonly endpoint_id: string;
   readonly url: string;
   /** The body sent: `verifyWebhook` accepts it like any delivery; `event` is `"webhook.test"`. */
-  readonly event: { readonly id: string; readonly event: "webhook.test"; readonly data: { readonly webhook_endpoint_id: string }; readonly created_at: string };
+  readonly event: {
+    readonly id: string;
+    readonly event: "webhook.test";
+    readonly data: { readonly webhook_endpoint_id: string };
+    readonly created_at: string;
+  };
   /** The receiver answered 2xx within 10 s. */
   readonly delivered: boolean;
   readonly status_code: number | null;

@@ -22,7 +22,10 @@ export async function probe(request: () => Promise<unknown>, signal: AbortSignal
     if (signal?.aborted) throw signal.reason ?? error;
     if (error instanceof SourceError) return { ok: false, error };
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, error: new SourceError("bad_response", `unexpected failure: ${message.slice(0, 200)}`, { cause: error }) };
+    return {
+      ok: false,
+      error: new SourceError("bad_response", `unexpected failure: ${message.slice(0, 200)}`, { cause: error }),
+    };
   }
 }
 
@@ -55,9 +58,20 @@ export function firstRequestChecks(
   if (outcome.ok) return { checks: [passed(names.reach), passed(names.credential), passed(names.read)], more: true };
   const { error } = outcome;
   if (error.status === 401) {
-    return { checks: [passed(names.reach), failed(names.credential, error), notChecked(names.read, "the credential was refused")], more: false };
+    return {
+      checks: [
+        passed(names.reach),
+        failed(names.credential, error),
+        notChecked(names.read, "the credential was refused"),
+      ],
+      more: false,
+    };
   }
-  if (error.status === 403) return { checks: [passed(names.reach), passed(names.credential), failed(names.read, error)], more: true };
+  if (error.status === 403)
+    return { checks: [passed(names.reach), passed(names.credential), failed(names.read, error)], more: true };
   const unreached = `${names.reach.name} failed`;
-  return { checks: [failed(names.reach, error), notChecked(names.credential, unreached), notChecked(names.read, unreached)], more: false };
+  return {
+    checks: [failed(names.reach, error), notChecked(names.credential, unreached), notChecked(names.read, unreached)],
+    more: false,
+  };
 }

@@ -32,7 +32,10 @@ export interface ConnectorKind {
    * Checks the stored settings against the provider (credentials, then each permission a run needs) without
    * writing anything; one entry per check, in the order a run would need them. Types with nothing to reach omit it.
    */
-  test?(config: Readonly<Record<string, unknown>>, options: { readonly signal?: AbortSignal }): Promise<readonly ConnectorCheck[]>;
+  test?(
+    config: Readonly<Record<string, unknown>>,
+    options: { readonly signal?: AbortSignal },
+  ): Promise<readonly ConnectorCheck[]>;
 }
 
 export type ConnectorKinds = Readonly<Record<string, ConnectorKind>>;

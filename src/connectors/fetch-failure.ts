@@ -2,7 +2,12 @@ import { refusalIn } from "../outbound/outbound-policy.js";
 import { SourceError } from "./source.js";
 
 /** Error codes undici (or the OS under it) reports when a connection could not be made in time. */
-const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
+const TIMEOUT_CODES = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "ETIMEDOUT",
+]);
 
 const EXPLAINED: Readonly<Record<string, string>> = {
   ECONNREFUSED: "the connection was refused (is the server running on that port?)",
@@ -39,7 +44,8 @@ export function fetchFailure(error: unknown, where: string, runSignal: AbortSign
     return new SourceError("timeout", `${where} did not answer within ${timeoutMs} ms`, { cause: error });
   }
   const { code, message } = causeChain(error);
-  if (code && TIMEOUT_CODES.has(code)) return new SourceError("timeout", `${where} timed out (${code})`, { cause: error });
+  if (code && TIMEOUT_CODES.has(code))
+    return new SourceError("timeout", `${where} timed out (${code})`, { cause: error });
   const why = (code && EXPLAINED[code]) ?? (code ? `${message} (${code})` : message);
   return new SourceError("unreachable", `${where} failed: ${why}`, { cause: error });
 }

@@ -13,7 +13,13 @@ export async function discardBody(response: Response): Promise<void> {
  * `bad_response` naming `where` (and `hint`, what the setting behind it may have got wrong); a body cut off
  * while reading is the fetch failure it is.
  */
-export async function readJsonBody(response: Response, where: string, signal: AbortSignal, timeoutMs: number, hint = ""): Promise<unknown> {
+export async function readJsonBody(
+  response: Response,
+  where: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+  hint = "",
+): Promise<unknown> {
   const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (type !== "" && !JSON_TYPE.test(type)) {
     await discardBody(response);

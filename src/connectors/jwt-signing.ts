@@ -15,7 +15,12 @@ function signature(alg: JwsAlgorithm, input: Buffer, key: KeyObject): Buffer {
 }
 
 /** A compact JWS (RFC 7515) of `payload`, its header's `alg` set to the algorithm used. */
-export function signJwt(alg: JwsAlgorithm, header: Readonly<Record<string, unknown>>, payload: Readonly<Record<string, unknown>>, key: KeyObject): string {
+export function signJwt(
+  alg: JwsAlgorithm,
+  header: Readonly<Record<string, unknown>>,
+  payload: Readonly<Record<string, unknown>>,
+  key: KeyObject,
+): string {
   const input = `${base64url(JSON.stringify({ ...header, alg }))}.${base64url(JSON.stringify(payload))}`;
   return `${input}.${base64url(signature(alg, Buffer.from(input), key))}`;
 }
@@ -40,7 +45,15 @@ export interface ClientAssertion {
  */
 export function clientAssertion(spec: ClientAssertion, nowMs: number): string {
   const iat = Math.floor(nowMs / 1000);
-  const payload = { iss: spec.clientId, sub: spec.clientId, aud: spec.audience, iat, nbf: iat, exp: iat + ASSERTION_LIFETIME_S, jti: randomUUID() };
+  const payload = {
+    iss: spec.clientId,
+    sub: spec.clientId,
+    aud: spec.audience,
+    iat,
+    nbf: iat,
+    exp: iat + ASSERTION_LIFETIME_S,
+    jti: randomUUID(),
+  };
   return signJwt(spec.alg, { typ: "JWT", ...spec.header }, payload, spec.key);
 }
 

@@ -1,10 +1,13 @@
 import { createPrivateKey, type JsonWebKey, type KeyObject } from "node:crypto";
 
 /** A private key read from a setting, with the key id a JWK carried (Okta's console shows keys as JWKs). */
-export type ReadPrivateKey = { readonly ok: true; readonly key: KeyObject; readonly keyId: string | null } | { readonly ok: false; readonly message: string };
+export type ReadPrivateKey =
+  | { readonly ok: true; readonly key: KeyObject; readonly keyId: string | null }
+  | { readonly ok: false; readonly message: string };
 
 function fromJwk(jwk: Record<string, unknown>): ReadPrivateKey {
-  if (typeof jwk.d !== "string") return { ok: false, message: "is a public JWK: paste the private key (the JWK with \"d\")" };
+  if (typeof jwk.d !== "string")
+    return { ok: false, message: 'is a public JWK: paste the private key (the JWK with "d")' };
   try {
     const key = createPrivateKey({ key: jwk as JsonWebKey, format: "jwk" });
     return { ok: true, key, keyId: typeof jwk.kid === "string" && jwk.kid !== "" ? jwk.kid : null };
@@ -20,8 +23,10 @@ function fromJwk(jwk: Record<string, unknown>): ReadPrivateKey {
  */
 export function readRsaPrivateKey(input: unknown): ReadPrivateKey {
   let read: ReadPrivateKey;
-  if (typeof input === "object" && input !== null && !Array.isArray(input)) read = fromJwk(input as Record<string, unknown>);
-  else if (typeof input !== "string" || input.trim() === "") return { ok: false, message: "must be a PEM private key or a private JWK" };
+  if (typeof input === "object" && input !== null && !Array.isArray(input))
+    read = fromJwk(input as Record<string, unknown>);
+  else if (typeof input !== "string" || input.trim() === "")
+    return { ok: false, message: "must be a PEM private key or a private JWK" };
   else if (input.trim().startsWith("{")) {
     let parsed: unknown;
     try {
@@ -29,7 +34,8 @@ export function readRsaPrivateKey(input: unknown): ReadPrivateKey {
     } catch {
       return { ok: false, message: "starts like a JWK but is not JSON" };
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { ok: false, message: "must be a PEM private key or a private JWK" };
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      return { ok: false, message: "must be a PEM private key or a private JWK" };
     read = fromJwk(parsed as Record<string, unknown>);
   } else {
     try {
@@ -38,6 +44,7 @@ export function readRsaPrivateKey(input: unknown): ReadPrivateKey {
       return { ok: false, message: "is not a PEM private key (-----BEGIN PRIVATE KEY----- …) nor a private JWK" };
     }
   }
-  if (read.ok && read.key.asymmetricKeyType !== "rsa") return { ok: false, message: `is an ${read.key.asymmetricKeyType ?? "unknown"} key; an RSA key is needed` };
+  if (read.ok && read.key.asymmetricKeyType !== "rsa")
+    return { ok: false, message: `is an ${read.key.asymmetricKeyType ?? "unknown"} key; an RSA key is needed` };
   return read;
 }

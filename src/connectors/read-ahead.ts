@@ -4,7 +4,12 @@
  * result, so a run is bound by the provider, not by Roster. When the consumer stops early (or
  * one fails), the signal given to the work still running is aborted and its failures dropped.
  */
-export async function* readAhead<T, R>(items: readonly T[], depth: number, signal: AbortSignal, work: (item: T, signal: AbortSignal) => Promise<R>): AsyncGenerator<R> {
+export async function* readAhead<T, R>(
+  items: readonly T[],
+  depth: number,
+  signal: AbortSignal,
+  work: (item: T, signal: AbortSignal) => Promise<R>,
+): AsyncGenerator<R> {
   const stop = new AbortController();
   const linked = AbortSignal.any([signal, stop.signal]);
   const pending: Promise<R>[] = [];

@@ -9,7 +9,9 @@ describe("the pull connectors this build offers", () => {
   });
 
   it("are the only pull types `roster directory create --type` offers", () => {
-    const create = buildCli().commands.find((c) => c.name() === "directory")?.commands.find((c) => c.name() === "create");
+    const create = buildCli()
+      .commands.find((c) => c.name() === "directory")
+      ?.commands.find((c) => c.name() === "create");
     const choices = create?.options.find((o) => o.long === "--type")?.argChoices ?? [];
     expect(choices).toContain("csv");
     expect(choices).toContain("okta scim v2.0");

@@ -8,5 +8,12 @@ import { scimPullKind } from "./scim-pull/index.js";
 
 /** The pull connectors this build offers, by directory type. */
 export function defaultConnectorKinds(): ConnectorKinds {
-  return Object.freeze({ ldap: ldapKind, "scim pull": scimPullKind, csv: csvKind, "okta api": oktaKind, "google workspace": googleKind, "entra id": entraKind });
+  return Object.freeze({
+    ldap: ldapKind,
+    "scim pull": scimPullKind,
+    csv: csvKind,
+    "okta api": oktaKind,
+    "google workspace": googleKind,
+    "entra id": entraKind,
+  });
 }

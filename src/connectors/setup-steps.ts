@@ -12,7 +12,9 @@ export const PULL_SETUP_STEPS: Readonly<Record<string, readonly string[]>> = Obj
     "In the upstream SCIM server, create a bearer token that may list /Users and /Groups (read access is enough).",
     "Give its SCIM base URL (the one /Users is appended to) and the token below.",
   ],
-  csv: ["Nothing to prepare: export the users as a CSV file (a header line, then one user a line) and upload it on the directory's page after creating it."],
+  csv: [
+    "Nothing to prepare: export the users as a CSV file (a header line, then one user a line) and upload it on the directory's page after creating it.",
+  ],
   "okta api": [
     "Choose how Roster signs in to Okta: an API token (quickest), or an API service app (OAuth 2.0, recommended: no token tied to a person, only the read scopes granted).",
     "API token: in the Okta Admin Console open Security → API → Tokens → Create token, name it and copy the value (shown once). The token acts with the admin roles of the admin who created it, so create it while signed in as a dedicated admin holding only the Read-only Administrator role.",

@@ -22,7 +22,9 @@ const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 type Json = Record<string, unknown>;
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 function close(server: Server): Promise<void> {
@@ -43,10 +45,18 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
   /** The first test's directory of 28 users, which the mapping preview's search looks through. */
   let peopleDirectoryId = "";
 
-  async function api(method: string, path: string, body?: unknown, key = ADMIN_KEY): Promise<{ status: number; json: Json }> {
+  async function api(
+    method: string,
+    path: string,
+    body?: unknown,
+    key = ADMIN_KEY,
+  ): Promise<{ status: number; json: Json }> {
     const res = await fetch(`${server.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -88,7 +98,16 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
     database = await createTestDatabase(dialect);
     const databaseUrl = database.config.kind === "sqlite" ? `sqlite:${database.config.file}` : database.config.url;
     server = await startServer(
-      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent", ROSTER_SYNC_THREAD: "off", ROSTER_OUTBOUND_PRIVATE: "all" }),
+      loadConfig({
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: databaseUrl,
+        ROSTER_ADMIN_KEY: ADMIN_KEY,
+        ROSTER_SECRET_KEY: randomBytes(32).toString("base64"),
+        LOG_LEVEL: "silent",
+        ROSTER_SYNC_THREAD: "off",
+        ROSTER_OUTBOUND_PRIVATE: "all",
+      }),
     );
     // The test's own connection: only to put a delivery's next retry far off, as hours of failures would.
     storage = openStorage(database.config);
@@ -104,11 +123,18 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
 
   it("finds users by name, email or username, filters by state, pages both ways, and shows a user's groups, roles and attributes and a group's members", async () => {
     const orgId = await organization("Analytical Engines");
-    const made = await api("POST", "/directories", { organization_id: orgId, name: "Engines Okta", type: "okta scim v2.0" });
+    const made = await api("POST", "/directories", {
+      organization_id: orgId,
+      name: "Engines Okta",
+      type: "okta scim v2.0",
+    });
     const { base_url: base, token } = made.json.scim as { base_url: string; token: string };
     const directoryId = made.json.id as string;
     peopleDirectoryId = directoryId;
-    const mapped = await api("PATCH", `/directories/${directoryId}`, { attribute_mapping: { department: `${ENTERPRISE}:department` }, role_mapping: [{ group: "Engineering", role: "engineer", priority: 10 }] });
+    const mapped = await api("PATCH", `/directories/${directoryId}`, {
+      attribute_mapping: { department: `${ENTERPRISE}:department` },
+      role_mapping: [{ group: "Engineering", role: "engineer", priority: 10 }],
+    });
     expect(mapped.status).toBe(200);
 
     const user = (userName: string, given: string, family: string, email: string, extra: Json = {}) => ({
@@ -119,11 +145,32 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       active: true,
       ...extra,
     });
-    const ada = await scim(base, token, "POST", "/Users", user("ada", "Ada", "Lovelace", "countess@engines.test", { [ENTERPRISE]: { department: "Analytics" } }));
+    const ada = await scim(
+      base,
+      token,
+      "POST",
+      "/Users",
+      user("ada", "Ada", "Lovelace", "countess@engines.test", { [ENTERPRISE]: { department: "Analytics" } }),
+    );
     await scim(base, token, "POST", "/Users", user("grace", "Grace", "Hopper", "grace@navy.test", { active: false }));
     const testers: string[] = [];
-    for (let i = 0; i < 26; i++) testers.push((await scim(base, token, "POST", "/Users", user(`tester${String(i).padStart(2, "0")}`, "Test", `Person ${i}`, `t${i}@engines.test`))).id as string);
-    await scim(base, token, "POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Engineering", members: [ada.id, ...testers].map((value) => ({ value })) });
+    for (let i = 0; i < 26; i++)
+      testers.push(
+        (
+          await scim(
+            base,
+            token,
+            "POST",
+            "/Users",
+            user(`tester${String(i).padStart(2, "0")}`, "Test", `Person ${i}`, `t${i}@engines.test`),
+          )
+        ).id as string,
+      );
+    await scim(base, token, "POST", "/Groups", {
+      schemas: [GROUP_SCHEMA],
+      displayName: "Engineering",
+      members: [ada.id, ...testers].map((value) => ({ value })),
+    });
     await scim(base, token, "POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Sales" });
 
     const page = await signIn();
@@ -152,7 +199,9 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
     await page.getByRole("link", { name: "All", exact: true }).click();
     await page.getByLabel("Search by name, email or username").fill("tester2");
     await page.keyboard.press("Enter");
-    await expect.poll(() => rows.locator("td:first-child").allTextContents()).toEqual(["tester25", "tester24", "tester23", "tester22", "tester21", "tester20"]);
+    await expect
+      .poll(() => rows.locator("td:first-child").allTextContents())
+      .toEqual(["tester25", "tester24", "tester23", "tester22", "tester21", "tester20"]);
 
     // Cursor pages: 28 users are 25 and 3; Previous comes back to the same first page.
     await page.getByRole("button", { name: "Clear" }).click();
@@ -210,7 +259,9 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
     await card.getByRole("button", { name: "Preview on this user" }).click();
     await card.locator('[data-attribute="department"]', { hasText: "Analytics" }).waitFor();
     expect(await card.locator("[data-role]").textContent()).toBe("engineer");
-    expect(await card.locator("h3", { hasText: "saved mapping and these edits" }).textContent()).toContain("countess@engines.test");
+    expect(await card.locator("h3", { hasText: "saved mapping and these edits" }).textContent()).toContain(
+      "countess@engines.test",
+    );
     await browser.screenshot(page, "console-mapping-preview-search");
 
     // An email's domain, then a username, with Enter (which searches and saves nothing).
@@ -234,7 +285,9 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       request.resume();
       request.on("end", () => {
         received.push(String(request.headers["webhook-id"]));
-        response.writeHead(accepting ? 200 : 500, { "content-type": "text/plain" }).end(accepting ? "ok" : "receiver down");
+        response
+          .writeHead(accepting ? 200 : 500, { "content-type": "text/plain" })
+          .end(accepting ? "ok" : "receiver down");
       });
     });
     const receiverUrl = await listen(receiver);
@@ -245,11 +298,19 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       expect(endpoint.status).toBe(201);
       const endpointId = endpoint.json.id as string;
       await api("POST", "/directories", { organization_id: orgId, name: "Replay Okta", type: "okta scim v2.0" });
-      const deliveries = async () => (await api("GET", `/webhook_endpoints/${endpointId}/deliveries?limit=100`)).json.data as Json[];
+      const deliveries = async () =>
+        (await api("GET", `/webhook_endpoints/${endpointId}/deliveries?limit=100`)).json.data as Json[];
       // dsync.activated is refused; dsync.token.created waits behind it (one endpoint's events go in order).
-      await expect.poll(async () => (await deliveries()).map((d) => d.last_status_code ?? null).sort(), { timeout: 20_000 }).toEqual([500, null]);
+      await expect
+        .poll(async () => (await deliveries()).map((d) => d.last_status_code ?? null).sort(), { timeout: 20_000 })
+        .toEqual([500, null]);
       // Its next retry far off, as after hours of failures: only a replay sends it now.
-      await storage.db.updateTable("webhook_deliveries").set({ next_attempt_at: new Date(Date.now() + 86_400_000).toISOString() }).where("endpoint_id", "=", endpointId).where("failures", ">", 0).execute();
+      await storage.db
+        .updateTable("webhook_deliveries")
+        .set({ next_attempt_at: new Date(Date.now() + 86_400_000).toISOString() })
+        .where("endpoint_id", "=", endpointId)
+        .where("failures", ">", 0)
+        .execute();
       const before = received.length;
       accepting = true;
 
@@ -282,19 +343,26 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
 
       await page.getByRole("button", { name: "Replay failed deliveries" }).click();
       expect(await dialog(page).getByRole("heading").textContent()).toBe("Replay 1 failed delivery?");
-      expect(await dialog(page).textContent()).toContain(`created from ${minuteField(started - 60_000).replace("T", " ")}:00 UTC`);
+      expect(await dialog(page).textContent()).toContain(
+        `created from ${minuteField(started - 60_000).replace("T", " ")}:00 UTC`,
+      );
       await dialog(page).getByRole("button", { name: "Replay" }).click();
       await page.getByText("1 delivery queued to be sent now.").waitFor();
       await browser.screenshot(page, "console-webhook-replay");
       // The replayed one is delivered now, and the one waiting behind it follows.
-      await expect.poll(async () => (await deliveries()).map((d) => d.state), { timeout: 20_000 }).toEqual(["succeeded", "succeeded"]);
+      await expect
+        .poll(async () => (await deliveries()).map((d) => d.state), { timeout: 20_000 })
+        .toEqual(["succeeded", "succeeded"]);
       expect(received.length - before).toBe(2);
       await page.getByRole("button", { name: "Show the delivery log" }).click();
       const replayed = page.locator("tbody tr", { hasText: "2 attempts" });
       await replayed.waitFor();
       expect(await replayed.textContent()).toContain("succeeded");
       await replayed.locator("summary").click();
-      expect(await replayed.locator("li").allTextContents()).toEqual([expect.stringMatching(/: 500 in/), expect.stringMatching(/: 200 in/)]);
+      expect(await replayed.locator("li").allTextContents()).toEqual([
+        expect.stringMatching(/: 500 in/),
+        expect.stringMatching(/: 200 in/),
+      ]);
       await browser.screenshot(page, "console-webhook-replayed");
 
       // One delivery sent again: asked first, since the receiver has it already.
@@ -337,11 +405,25 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
     let people = Array.from({ length: 60 }, (_, i) => ({ id: `u${i}`, email: `user${i}@pull.test` }));
     let hold: Promise<void> | null = null;
     let release = () => {};
-    const resource = (p: { id: string; email: string }) => ({ schemas: [USER_SCHEMA], id: p.id, userName: `user${p.id.slice(1)}`, active: true, emails: [{ value: p.email, primary: true }] });
+    const resource = (p: { id: string; email: string }) => ({
+      schemas: [USER_SCHEMA],
+      id: p.id,
+      userName: `user${p.id.slice(1)}`,
+      active: true,
+      emails: [{ value: p.email, primary: true }],
+    });
     const upstream = createServer((request: IncomingMessage, response: ServerResponse) => {
       const url = new URL(request.url ?? "/", "http://127.0.0.1");
-      const answer = (status: number, body?: unknown) => response.writeHead(status, { "content-type": "application/scim+json" }).end(body === undefined ? undefined : JSON.stringify(body));
-      const list = (items: unknown[], total: number) => answer(200, { schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: total, Resources: items });
+      const answer = (status: number, body?: unknown) =>
+        response
+          .writeHead(status, { "content-type": "application/scim+json" })
+          .end(body === undefined ? undefined : JSON.stringify(body));
+      const list = (items: unknown[], total: number) =>
+        answer(200, {
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+          totalResults: total,
+          Resources: items,
+        });
       if (url.pathname.endsWith("/Groups")) return list([], 0);
       if (!url.pathname.endsWith("/Users")) return answer(404, { status: "404" });
       const start = Number(url.searchParams.get("startIndex") ?? "1");
@@ -353,7 +435,12 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
     const upstreamUrl = await listen(upstream);
     try {
       const orgId = await organization("Pullman");
-      const made = await api("POST", "/directories", { organization_id: orgId, name: "Upstream SCIM", type: "scim pull", connector: { base_url: `${upstreamUrl}/scim/v2`, token: "upstream-token-0123456789", page_size: 50 } });
+      const made = await api("POST", "/directories", {
+        organization_id: orgId,
+        name: "Upstream SCIM",
+        type: "scim pull",
+        connector: { base_url: `${upstreamUrl}/scim/v2`, token: "upstream-token-0123456789", page_size: 50 },
+      });
       expect(made.status, JSON.stringify(made.json)).toBe(201);
       const directoryId = made.json.id as string;
       const runs = async () => (await api("GET", `/directories/${directoryId}/syncs?limit=10`)).json.data as Json[];
@@ -367,7 +454,9 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       await page.getByRole("button", { name: "Sync now", exact: true }).click();
       const progress = page.locator("[data-sync-history] [data-progress]");
       await progress.filter({ hasText: "50 users read, 50 written" }).waitFor({ timeout: 30_000 });
-      expect(await page.locator("[data-sync-history] tbody tr").first().locator('td[data-label="State"]').textContent()).toBe("running");
+      expect(
+        await page.locator("[data-sync-history] tbody tr").first().locator('td[data-label="State"]').textContent(),
+      ).toBe("running");
       expect((await runs())[0]).toMatchObject({ state: "running", progress: { users_seen: 50, users_written: 50 } });
       await browser.screenshot(page, "console-sync-progress");
       hold = null;
@@ -377,16 +466,32 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       expect(await progress.count()).toBe(0);
 
       // A dry run: one new user, one changed email, one gone; its planned changes read as a diff.
-      people = [...people.slice(0, 59).map((p) => (p.id === "u1" ? { ...p, email: "renamed@pull.test" } : p)), { id: "u60", email: "user60@pull.test" }];
+      people = [
+        ...people.slice(0, 59).map((p) => (p.id === "u1" ? { ...p, email: "renamed@pull.test" } : p)),
+        { id: "u60", email: "user60@pull.test" },
+      ];
       await page.getByRole("button", { name: "Dry run", exact: true }).click();
       // Waits for the finished dry run's line: while it runs, the page may show a partial one.
-      const planned = page.locator("[data-sync-history] details.changes", { has: page.locator("summary", { hasText: "3 planned changes" }) }).first();
+      const planned = page
+        .locator("[data-sync-history] details.changes", {
+          has: page.locator("summary", { hasText: "3 planned changes" }),
+        })
+        .first();
       await planned.waitFor({ timeout: 30_000 });
-      expect(await planned.locator("summary").textContent()).toBe("3 planned changes: 1 create, 1 update, 1 deactivate");
+      expect(await planned.locator("summary").textContent()).toBe(
+        "3 planned changes: 1 create, 1 update, 1 deactivate",
+      );
       await planned.locator("summary").click();
-      expect(await planned.locator("li").allTextContents()).toEqual(["+create user user60", "~update user user1: email, emails, raw_attributes", "−deactivate user user59"]);
+      expect(await planned.locator("li").allTextContents()).toEqual([
+        "+create user user60",
+        "~update user user1: email, emails, raw_attributes",
+        "−deactivate user user59",
+      ]);
       await browser.screenshot(page, "console-dry-run-diff");
-      expect((await api("GET", `/directories/${directoryId}`)).json.metadata).toEqual({ users: { active: 60, inactive: 0 }, groups: 0 });
+      expect((await api("GET", `/directories/${directoryId}`)).json.metadata).toEqual({
+        users: { active: 60, inactive: 0 },
+        groups: 0,
+      });
 
       // Half the users gone: the guard holds the run; discarding it (asked first) changes nobody.
       people = people.slice(0, 30);
@@ -401,10 +506,15 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
       await discard.click();
       await dialog(page).getByRole("button", { name: "Discard the run" }).click();
       await page.getByText("Discarded: nothing it held was applied.").waitFor();
-      expect(await page.locator("[data-sync-history] tbody tr").first().locator('td[data-label="State"]').textContent()).toBe("discarded");
+      expect(
+        await page.locator("[data-sync-history] tbody tr").first().locator('td[data-label="State"]').textContent(),
+      ).toBe("discarded");
       expect(await discard.count()).toBe(0);
       expect((await runs())[0]).toMatchObject({ state: "failed", failure: { reason: "discarded" } });
-      expect((await api("GET", `/directories/${directoryId}`)).json.metadata).toEqual({ users: { active: 60, inactive: 0 }, groups: 0 });
+      expect((await api("GET", `/directories/${directoryId}`)).json.metadata).toEqual({
+        users: { active: 60, inactive: 0 },
+        groups: 0,
+      });
       await browser.screenshot(page, "console-discarded-run");
       // The runs, their diffs and their buttons fit a phone.
       await page.setViewportSize({ width: 390, height: 844 });

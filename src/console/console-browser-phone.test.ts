@@ -54,7 +54,9 @@ const OUTSIDE = `(() => {
 })()`;
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 describe.each(DIALECTS)("every console page on a phone and a laptop in Chromium (%s)", (dialect: Dialect) => {
@@ -76,13 +78,21 @@ describe.each(DIALECTS)("every console page on a phone and a laptop in Chromium 
   }
 
   async function scim(base: string, token: string, path: string, body: unknown): Promise<Json> {
-    const res = await fetch(`${base}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+      body: JSON.stringify(body),
+    });
     return (await res.json()) as Json;
   }
 
   /** Waits (in beforeAll, where expect.poll is not offered) for the directory's latest run to reach `state`. */
   async function settled(directoryId: string, state: string): Promise<void> {
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    for (
+      const deadline = Date.now() + 30_000;
+      Date.now() < deadline;
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    ) {
       if ((await api("GET", `/directories/${directoryId}/sync`)).state === state) return;
     }
     throw new Error(`the run of ${directoryId} never reached ${state}`);
@@ -90,46 +100,110 @@ describe.each(DIALECTS)("every console page on a phone and a laptop in Chromium 
 
   /** An organization, a SCIM directory with users, groups and a refused request, a held CSV run, an Entra ID connector, a webhook with deliveries. */
   async function seed(): Promise<void> {
-    const org = await api("POST", "/organizations", { name: "Featherstonehaugh International Holdings and Subsidiaries of the Northern Hemisphere", domains: ["international-holdings.example", "subsidiary.international-holdings.example"] });
+    const org = await api("POST", "/organizations", {
+      name: "Featherstonehaugh International Holdings and Subsidiaries of the Northern Hemisphere",
+      domains: ["international-holdings.example", "subsidiary.international-holdings.example"],
+    });
     ids.org = org.id as string;
-    await api("POST", `/organizations/${ids.org}/api_keys`, { name: "provisioning service for the northern hemisphere subsidiaries" });
+    await api("POST", `/organizations/${ids.org}/api_keys`, {
+      name: "provisioning service for the northern hemisphere subsidiaries",
+    });
 
-    const push = await api("POST", "/directories", { organization_id: ids.org, name: "Okta production tenant for every subsidiary", type: "okta scim v2.0" });
+    const push = await api("POST", "/directories", {
+      organization_id: ids.org,
+      name: "Okta production tenant for every subsidiary",
+      type: "okta scim v2.0",
+    });
     ids.push = push.id as string;
     const { base_url: base, token } = push.scim as { base_url: string; token: string };
     const users: string[] = [];
     for (let i = 0; i < 3; i++) {
       const email = i === 0 ? LONG_EMAIL : `person${i}@international-holdings.example`;
-      const made = await scim(base, token, "/Users", { schemas: [USER_SCHEMA], userName: email, name: { givenName: "Maximilian Alexander", familyName: `Featherstonehaugh-Worthington ${i}` }, emails: [{ primary: true, value: email }], title: "Principal Infrastructure Reliability Engineer", active: true });
+      const made = await scim(base, token, "/Users", {
+        schemas: [USER_SCHEMA],
+        userName: email,
+        name: { givenName: "Maximilian Alexander", familyName: `Featherstonehaugh-Worthington ${i}` },
+        emails: [{ primary: true, value: email }],
+        title: "Principal Infrastructure Reliability Engineer",
+        active: true,
+      });
       users.push(made.id as string);
     }
     ids.user = users[0] as string;
-    ids.group = (await scim(base, token, "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Northern Hemisphere Infrastructure Reliability Engineering", members: users.map((value) => ({ value })) })).id as string;
+    ids.group = (
+      await scim(base, token, "/Groups", {
+        schemas: [GROUP_SCHEMA],
+        displayName: "Northern Hemisphere Infrastructure Reliability Engineering",
+        members: users.map((value) => ({ value })),
+      })
+    ).id as string;
     // A refused request for the log: a filter the SCIM server does not parse.
-    await fetch(`${base}/Users?filter=${encodeURIComponent(`userName eq "${LONG_EMAIL}" and (emails[type eq "work" and value co "subsidiary"] or`)}`, { headers: { authorization: `Bearer ${token}` } });
+    await fetch(
+      `${base}/Users?filter=${encodeURIComponent(`userName eq "${LONG_EMAIL}" and (emails[type eq "work" and value co "subsidiary"] or`)}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
 
-    const csv = await api("POST", "/directories", { organization_id: ids.org, name: "Human resources export of every subsidiary", type: "csv", connector: { schedule: "1h" } });
+    const csv = await api("POST", "/directories", {
+      organization_id: ids.org,
+      name: "Human resources export of every subsidiary",
+      type: "csv",
+      connector: { schedule: "1h" },
+    });
     ids.csv = csv.id as string;
-    const rows = Array.from({ length: 6 }, (_, i) => `hr${i},${i === 0 ? LONG_EMAIL.replace("maximilian", "hr") : `hr${i}@international-holdings.example`},Hr,Person ${i},active,Northern Hemisphere Payroll and Benefits`);
-    await api("POST", `/directories/${ids.csv}/csv`, ["username,email,first_name,last_name,state,groups", ...rows].join("\n"), "text/csv");
+    const rows = Array.from(
+      { length: 6 },
+      (_, i) =>
+        `hr${i},${i === 0 ? LONG_EMAIL.replace("maximilian", "hr") : `hr${i}@international-holdings.example`},Hr,Person ${i},active,Northern Hemisphere Payroll and Benefits`,
+    );
+    await api(
+      "POST",
+      `/directories/${ids.csv}/csv`,
+      ["username,email,first_name,last_name,state,groups", ...rows].join("\n"),
+      "text/csv",
+    );
     await settled(ids.csv, "succeeded");
-    await api("POST", `/directories/${ids.csv}/csv`, ["username,email,first_name,last_name,state,groups", ...rows.slice(0, 2)].join("\n"), "text/csv");
+    await api(
+      "POST",
+      `/directories/${ids.csv}/csv`,
+      ["username,email,first_name,last_name,state,groups", ...rows.slice(0, 2)].join("\n"),
+      "text/csv",
+    );
     await settled(ids.csv, "needs_confirmation");
 
     // Made last, so its few deliveries fit on the log's first page.
-    ids.endpoint = (await api("POST", "/webhook_endpoints", { url: `${await listen(receiver)}/webhooks/roster/directory-sync/receiver/with/a/rather/long/path`, organization_id: ids.org })).id as string;
+    ids.endpoint = (
+      await api("POST", "/webhook_endpoints", {
+        url: `${await listen(receiver)}/webhooks/roster/directory-sync/receiver/with/a/rather/long/path`,
+        organization_id: ids.org,
+      })
+    ).id as string;
     ids.entra = (
       await api("POST", "/directories", {
         organization_id: ids.org,
         name: "Microsoft Entra ID",
         type: "entra id",
-        connector: { tenant_id: "featherstonehaugh-holdings.onmicrosoft.com", client_id: "3c9e1b2a-0000-4000-8000-000000000001", client_secret: "entra~secret", group_filter: ["Northern Hemisphere Infrastructure Reliability Engineering"] },
+        connector: {
+          tenant_id: "featherstonehaugh-holdings.onmicrosoft.com",
+          client_id: "3c9e1b2a-0000-4000-8000-000000000001",
+          client_secret: "entra~secret",
+          group_filter: ["Northern Hemisphere Infrastructure Reliability Engineering"],
+        },
       })
     ).id as string;
-    await scim(base, token, "/Users", { schemas: [USER_SCHEMA], userName: `late.${LONG_EMAIL}`, emails: [{ primary: true, value: `late.${LONG_EMAIL}` }], active: true });
+    await scim(base, token, "/Users", {
+      schemas: [USER_SCHEMA],
+      userName: `late.${LONG_EMAIL}`,
+      emails: [{ primary: true, value: `late.${LONG_EMAIL}` }],
+      active: true,
+    });
     // The receiver refuses the first delivery: its attempt, with the answer's excerpt, is in the log.
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
-      const deliveries = (await api("GET", `/webhook_endpoints/${ids.endpoint}/deliveries?limit=1&order=asc`)).data as Json[];
+    for (
+      const deadline = Date.now() + 30_000;
+      Date.now() < deadline;
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    ) {
+      const deliveries = (await api("GET", `/webhook_endpoints/${ids.endpoint}/deliveries?limit=1&order=asc`))
+        .data as Json[];
       if (deliveries.some((d) => d.attempt_count !== 0)) break;
     }
   }
@@ -137,12 +211,25 @@ describe.each(DIALECTS)("every console page on a phone and a laptop in Chromium 
   beforeAll(async () => {
     receiver = createServer((request, response) => {
       request.resume();
-      request.on("end", () => response.writeHead(500, { "content-type": "text/plain" }).end(`receiver down: ${"the upstream load balancer answered with an error page ".repeat(4)}`));
+      request.on("end", () =>
+        response
+          .writeHead(500, { "content-type": "text/plain" })
+          .end(`receiver down: ${"the upstream load balancer answered with an error page ".repeat(4)}`),
+      );
     });
     database = await createTestDatabase(dialect);
     const databaseUrl = database.config.kind === "sqlite" ? `sqlite:${database.config.file}` : database.config.url;
     server = await startServer(
-      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent", ROSTER_SYNC_THREAD: "off", ROSTER_OUTBOUND_PRIVATE: "all" }),
+      loadConfig({
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: databaseUrl,
+        ROSTER_ADMIN_KEY: ADMIN_KEY,
+        ROSTER_SECRET_KEY: randomBytes(32).toString("base64"),
+        LOG_LEVEL: "silent",
+        ROSTER_SYNC_THREAD: "off",
+        ROSTER_OUTBOUND_PRIVATE: "all",
+      }),
     );
     browser = await launchBrowser();
     await seed();
@@ -161,8 +248,19 @@ describe.each(DIALECTS)("every console page on a phone and a laptop in Chromium 
     ["organizations", "#/organizations", (p) => p.getByRole("link", { name: /Featherstonehaugh/ }).waitFor()],
     ["organization", `#/organizations/${ids.org}`, (p) => p.getByRole("heading", { name: "Directories" }).waitFor()],
     ["directories", "#/directories", (p) => p.getByRole("link", { name: /Okta production tenant/ }).waitFor()],
-    ["directory-scim", `#/directories/${ids.push}`, (p) => p.locator("form.mapping-card select[name=preview-user] option", { hasText: "person1" }).waitFor({ state: "attached" })],
-    ["directory-held-run", `#/directories/${ids.csv}`, (p) => p.getByRole("button", { name: "Discard the run" }).waitFor()],
+    [
+      "directory-scim",
+      `#/directories/${ids.push}`,
+      (p) =>
+        p
+          .locator("form.mapping-card select[name=preview-user] option", { hasText: "person1" })
+          .waitFor({ state: "attached" }),
+    ],
+    [
+      "directory-held-run",
+      `#/directories/${ids.csv}`,
+      (p) => p.getByRole("button", { name: "Discard the run" }).waitFor(),
+    ],
     ["directory-entra", `#/directories/${ids.entra}`, (p) => p.locator("form.connector-card").waitFor()],
     ["users", `#/directories/${ids.push}/users`, (p) => p.locator("[data-users] tbody tr").first().waitFor()],
     ["groups", `#/directories/${ids.push}/groups`, (p) => p.locator("[data-groups] tbody tr").first().waitFor()],

@@ -20,7 +20,14 @@ const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 function serviceAccountKey(): string {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const pem = privateKey.export({ type: "pkcs8", format: "pem" }) as string;
-  return JSON.stringify({ type: "service_account", project_id: "roster-test", private_key_id: "k1", private_key: pem, client_email: "roster@roster-test.iam.gserviceaccount.com", token_uri: "https://oauth2.googleapis.com/token" });
+  return JSON.stringify({
+    type: "service_account",
+    project_id: "roster-test",
+    private_key_id: "k1",
+    private_key: pem,
+    client_email: "roster@roster-test.iam.gserviceaccount.com",
+    token_uri: "https://oauth2.googleapis.com/token",
+  });
 }
 
 type Json = Record<string, unknown>;
@@ -33,10 +40,18 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
   let org: { id: string; key: string };
   let directoryId = "";
 
-  async function api(method: string, path: string, key: string, body?: unknown): Promise<{ status: number; json: Json; text: string }> {
+  async function api(
+    method: string,
+    path: string,
+    key: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Json; text: string }> {
     const res = await fetch(`${server.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -58,7 +73,16 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     database = await createTestDatabase(dialect);
     const databaseUrl = database.config.kind === "sqlite" ? `sqlite:${database.config.file}` : database.config.url;
     server = await startServer(
-      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent", ROSTER_SYNC_THREAD: "off", ROSTER_OUTBOUND_PRIVATE: "all" }),
+      loadConfig({
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: databaseUrl,
+        ROSTER_ADMIN_KEY: ADMIN_KEY,
+        ROSTER_SECRET_KEY: randomBytes(32).toString("base64"),
+        LOG_LEVEL: "silent",
+        ROSTER_SYNC_THREAD: "off",
+        ROSTER_OUTBOUND_PRIVATE: "all",
+      }),
     );
     browser = await launchBrowser();
     const made = await api("POST", "/organizations", ADMIN_KEY, { name: "Initrode" });
@@ -96,10 +120,18 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     await page.getByRole("button", { name: "Create the directory" }).click();
     await page.getByRole("heading", { name: /Initrode LDAP/ }).waitFor();
 
-    const listed = ((await api("GET", `/directories?organization_id=${org.id}`, org.key)).json.data as Json[]).find((d) => d.name === "Initrode LDAP") as Json;
+    const listed = ((await api("GET", `/directories?organization_id=${org.id}`, org.key)).json.data as Json[]).find(
+      (d) => d.name === "Initrode LDAP",
+    ) as Json;
     directoryId = listed.id as string;
     const answer = await api("GET", `/directories/${directoryId}`, org.key);
-    expect(answer.json.connector).toMatchObject({ url: slapd.url, bind_dn: slapd.readerDn, base_dn: slapd.baseDn, schedule: "1h", password_set: true });
+    expect(answer.json.connector).toMatchObject({
+      url: slapd.url,
+      bind_dn: slapd.readerDn,
+      base_dn: slapd.baseDn,
+      schedule: "1h",
+      password_set: true,
+    });
     expect(answer.json.connector).not.toHaveProperty("password");
     expect(answer.text).not.toContain(slapd.readerPassword);
 
@@ -172,18 +204,37 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     expect(answer.json.connector).toMatchObject({
       url: slapd.url,
       password_set: true,
-      attributes: { first_name: "uid", last_name: "sn", job_title: "employeeNumber", group_name: "cn", active: { attribute: "nsAccountLock", format: "inverted_boolean" }, extra: ["cn", "mail"] },
+      attributes: {
+        first_name: "uid",
+        last_name: "sn",
+        job_title: "employeeNumber",
+        group_name: "cn",
+        active: { attribute: "nsAccountLock", format: "inverted_boolean" },
+        extra: ["cn", "mail"],
+      },
     });
     // An organization key sees whether the admin let the connector reach private addresses, and cannot change it.
     expect(await card.locator("input[name=private_network]").count()).toBe(0);
 
     await page.getByRole("button", { name: "Sync now", exact: true }).click();
     await expect
-      .poll(async () => ((await api("GET", `/directory_users?directory=${directoryId}&limit=10`, org.key)).json.data as Json[]).find((u) => u.username === "user1"), { timeout: 30_000 })
+      .poll(
+        async () =>
+          ((await api("GET", `/directory_users?directory=${directoryId}&limit=10`, org.key)).json.data as Json[]).find(
+            (u) => u.username === "user1",
+          ),
+        { timeout: 30_000 },
+      )
       .toMatchObject({ first_name: "user1", job_title: "1", state: "active" });
 
     // A name alone (the API's short form) comes back in the fields, and an unrelated save keeps it so.
-    expect((await api("PATCH", `/directories/${directoryId}`, org.key, { connector: { attributes: { active: "userAccountControl", first_name: "uid" } } })).status).toBe(200);
+    expect(
+      (
+        await api("PATCH", `/directories/${directoryId}`, org.key, {
+          connector: { attributes: { active: "userAccountControl", first_name: "uid" } },
+        })
+      ).status,
+    ).toBe(200);
     await page.reload();
     await card.getByText("More settings").click();
     expect(await card.getByLabel("Active attribute", { exact: true }).inputValue()).toBe("userAccountControl");
@@ -191,18 +242,33 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     await card.getByLabel("Schedule").fill("2h");
     await card.getByRole("button", { name: "Save the connector settings" }).click();
     await card.getByText("Saved. Test the connection").waitFor();
-    expect((await api("GET", `/directories/${directoryId}`, org.key)).json.connector).toMatchObject({ schedule: "2h", attributes: { active: "userAccountControl", first_name: "uid" } });
+    expect((await api("GET", `/directories/${directoryId}`, org.key)).json.connector).toMatchObject({
+      schedule: "2h",
+      attributes: { active: "userAccountControl", first_name: "uid" },
+    });
     // A format without an attribute is named before anything is sent.
     await card.getByText("More settings").click();
     await card.getByLabel("Active attribute", { exact: true }).fill("");
     await card.getByLabel("The active attribute's format").selectOption("boolean");
     await card.getByRole("button", { name: "Save the connector settings" }).click();
-    await card.getByRole("alert").getByText("connector.attributes.active.attribute: is required with a format").waitFor();
+    await card
+      .getByRole("alert")
+      .getByText("connector.attributes.active.attribute: is required with a format")
+      .waitFor();
     // Back to the defaults (and the users as they were) for the tests after this one.
-    expect((await api("PATCH", `/directories/${directoryId}`, org.key, { connector: { attributes: null, schedule: "1h" } })).status).toBe(200);
+    expect(
+      (await api("PATCH", `/directories/${directoryId}`, org.key, { connector: { attributes: null, schedule: "1h" } }))
+        .status,
+    ).toBe(200);
     expect((await api("POST", `/directories/${directoryId}/sync`, org.key)).status).toBe(202);
     await expect
-      .poll(async () => ((await api("GET", `/directory_users?directory=${directoryId}&limit=10`, org.key)).json.data as Json[]).find((u) => u.username === "user1")?.first_name, { timeout: 30_000 })
+      .poll(
+        async () =>
+          ((await api("GET", `/directory_users?directory=${directoryId}&limit=10`, org.key)).json.data as Json[]).find(
+            (u) => u.username === "user1",
+          )?.first_name,
+        { timeout: 30_000 },
+      )
       .toBe("Given1");
     await page.close();
   }, 60_000);
@@ -231,7 +297,10 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     // Taken back by the admin.
     const again = await signIn(ADMIN_KEY);
     await again.goto(`${server.url}/console#/directories/${directoryId}`);
-    await again.locator("form.connector-card").getByLabel("May reach private addresses (loopback, private networks, link-local)").uncheck();
+    await again
+      .locator("form.connector-card")
+      .getByLabel("May reach private addresses (loopback, private networks, link-local)")
+      .uncheck();
     await again.locator("form.connector-card").getByRole("button", { name: "Save the connector settings" }).click();
     await again.locator("form.connector-card").getByText("Saved. Test the connection").waitFor();
     expect((await api("GET", `/directories/${directoryId}`, org.key)).json.private_network).toBe(false);
@@ -240,12 +309,16 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     await again.goto(`${server.url}/console#/organizations/${org.id}`);
     await again.getByLabel("Directory name").fill("Initrode CSV, public only");
     await again.getByLabel("Identity provider").selectOption("csv");
-    const newLeave = again.locator("form.new-directory").getByLabel("May reach private addresses (loopback, private networks, link-local)");
+    const newLeave = again
+      .locator("form.new-directory")
+      .getByLabel("May reach private addresses (loopback, private networks, link-local)");
     expect(await newLeave.isChecked()).toBe(true);
     await newLeave.uncheck();
     await again.getByRole("button", { name: "Create the directory" }).click();
     await again.getByRole("heading", { name: /Initrode CSV, public only/ }).waitFor();
-    const made = ((await api("GET", `/directories?organization_id=${org.id}&limit=100`, org.key)).json.data as Json[]).find((d) => d.name === "Initrode CSV, public only");
+    const made = (
+      (await api("GET", `/directories?organization_id=${org.id}&limit=100`, org.key)).json.data as Json[]
+    ).find((d) => d.name === "Initrode CSV, public only");
     expect(made?.private_network).toBe(false);
     await again.close();
     await page.close();
@@ -262,7 +335,9 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     await card.getByLabel("Role slug").fill("admin");
     // The user is found by a search on its name.
     await card.getByLabel("Find a user to preview on").fill("Surname1");
-    await expect.poll(() => card.getByLabel("Preview on", { exact: true }).locator("option").allTextContents()).toEqual(["user1@example.test (Given1 Surname1)"]);
+    await expect
+      .poll(() => card.getByLabel("Preview on", { exact: true }).locator("option").allTextContents())
+      .toEqual(["user1@example.test (Given1 Surname1)"]);
     await card.getByRole("button", { name: "Preview on this user" }).click();
     await card.locator('[data-attribute="employee_number"]', { hasText: "1" }).waitFor();
     expect(await card.locator("[data-role]").textContent()).toBe("admin");
@@ -278,7 +353,9 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     await card.getByRole("alert").getByText("Please correct the form").waitFor();
     const rowError = card.locator(".mapping-row.invalid .row-error");
     expect(await rowError.textContent()).toContain("names start with a letter");
-    expect(await card.locator(".error-box").textContent()).toContain("attribute_mapping.1st number: names start with a letter");
+    expect(await card.locator(".error-box").textContent()).toContain(
+      "attribute_mapping.1st number: names start with a letter",
+    );
     await browser.screenshot(page, "console-mapping-error");
 
     await card.getByLabel("Custom attribute name").first().fill("employee_number");
@@ -292,7 +369,10 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
     expect(await card.getByLabel("Custom attribute name").first().inputValue()).toBe("");
     await card.getByRole("button", { name: "Save the mappings" }).click();
     await card.getByText("Saved, and applied to every user.").waitFor();
-    expect((await api("GET", `/directory_users/${user1?.id}`, org.key)).json).toMatchObject({ custom_attributes: {}, role: null });
+    expect((await api("GET", `/directory_users/${user1?.id}`, org.key)).json).toMatchObject({
+      custom_attributes: {},
+      role: null,
+    });
 
     // The connector and mapping cards fit a phone's width too.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -304,13 +384,25 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
 
   it("pulls from a SCIM server on loopback (this Roster's own SCIM base), tests it, syncs, and previews an enterprise-extension mapping", async () => {
     // The upstream: a push directory, filled over SCIM, read back through its SCIM base like any other server.
-    const upstream = await api("POST", "/directories", ADMIN_KEY, { organization_id: org.id, name: "Upstream Okta", type: "okta scim v2.0" });
+    const upstream = await api("POST", "/directories", ADMIN_KEY, {
+      organization_id: org.id,
+      name: "Upstream Okta",
+      type: "okta scim v2.0",
+    });
     const scim = upstream.json.scim as Json;
-    for (const [name, department] of [["ada", "Engineering"], ["grace", "Research"]]) {
+    for (const [name, department] of [
+      ["ada", "Engineering"],
+      ["grace", "Research"],
+    ]) {
       const res = await fetch(`${scim.base_url}/Users`, {
         method: "POST",
         headers: { authorization: `Bearer ${scim.token}`, "content-type": "application/scim+json" },
-        body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE], userName: `${name}@initrode.test`, active: true, [ENTERPRISE]: { department } }),
+        body: JSON.stringify({
+          schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+          userName: `${name}@initrode.test`,
+          active: true,
+          [ENTERPRISE]: { department },
+        }),
       });
       expect(res.status).toBe(201);
     }
@@ -342,8 +434,24 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
   it("creates a directory of every other pull kind from the form, its credential stored but never shown back", async () => {
     const kinds: [string, Record<string, string>, string][] = [
       ["okta api", { "Okta org URL": "https://initrode.okta.test", "API token": "00okta-token-do-not-show" }, "token"],
-      ["entra id", { "Directory (tenant) ID": "initrode.onmicrosoft.com", "Application (client) ID": "3c9e1b2a-0000-4000-8000-000000000001", "Client secret (its Value)": "entra~secret~do-not-show", "Only members of these groups": "Sales, EMEA\nEngineering" }, "client_secret"],
-      ["google workspace", { "Service account key (the JSON file's text)": serviceAccountKey(), "Administrator to act as": "admin@initrode.test" }, "service_account_key"],
+      [
+        "entra id",
+        {
+          "Directory (tenant) ID": "initrode.onmicrosoft.com",
+          "Application (client) ID": "3c9e1b2a-0000-4000-8000-000000000001",
+          "Client secret (its Value)": "entra~secret~do-not-show",
+          "Only members of these groups": "Sales, EMEA\nEngineering",
+        },
+        "client_secret",
+      ],
+      [
+        "google workspace",
+        {
+          "Service account key (the JSON file's text)": serviceAccountKey(),
+          "Administrator to act as": "admin@initrode.test",
+        },
+        "service_account_key",
+      ],
       ["csv", { "Column names": "Login = username\nMail = email" }, ""],
     ];
     const page = await signIn(org.key);
@@ -354,13 +462,16 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
       for (const [label, value] of Object.entries(values)) await page.getByLabel(label, { exact: true }).fill(value);
       await page.getByRole("button", { name: "Create the directory" }).click();
       await page.getByRole("heading", { name: new RegExp(`Initrode ${type}`) }).waitFor();
-      const made = ((await api("GET", `/directories?organization_id=${org.id}&limit=100`, org.key)).json.data as Json[]).find((d) => d.name === `Initrode ${type}`) as Json;
+      const made = (
+        (await api("GET", `/directories?organization_id=${org.id}&limit=100`, org.key)).json.data as Json[]
+      ).find((d) => d.name === `Initrode ${type}`) as Json;
       const answer = await api("GET", `/directories/${made.id}`, org.key);
       expect(made.type).toBe(type);
       if (secretKey) {
         const given = Object.entries(values).find(([label]) => /token|secret|key/i.test(label))?.[1] as string;
         // For the key file, a line of its private key: the part that must never come back.
-        const secret = type === "google workspace" ? (JSON.parse(given).private_key as string).split("\n")[5] as string : given;
+        const secret =
+          type === "google workspace" ? ((JSON.parse(given).private_key as string).split("\n")[5] as string) : given;
         expect(answer.json.connector).toMatchObject({ [`${secretKey}_set`]: true });
         expect(answer.json.connector).not.toHaveProperty(secretKey);
         expect(answer.text).not.toContain(secret);
@@ -369,7 +480,9 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
         if (type === "entra id") {
           // One group a line: a display name may hold a comma.
           expect((answer.json.connector as Json).group_filter).toEqual(["Sales, EMEA", "Engineering"]);
-          expect(await page.locator("form.connector-card").getByLabel("Only members of these groups").inputValue()).toBe("Sales, EMEA\nEngineering");
+          expect(
+            await page.locator("form.connector-card").getByLabel("Only members of these groups").inputValue(),
+          ).toBe("Sales, EMEA\nEngineering");
         }
         if (type === "google workspace") {
           // The scopes to delegate, as the setup portal words them.
@@ -379,7 +492,9 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
         }
       } else {
         expect(answer.json.connector).toEqual({ mapping: { Login: "username", Mail: "email" } });
-        expect(await page.locator("form.connector-card").getByLabel("Column names").inputValue()).toBe("Login = username\nMail = email");
+        expect(await page.locator("form.connector-card").getByLabel("Column names").inputValue()).toBe(
+          "Login = username\nMail = email",
+        );
       }
     }
     await page.close();

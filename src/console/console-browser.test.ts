@@ -22,10 +22,18 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
   let server: RunningServer;
   let browser: TestBrowser;
 
-  async function api(method: string, path: string, key: string, body?: unknown): Promise<{ status: number; json: Json }> {
+  async function api(
+    method: string,
+    path: string,
+    key: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Json }> {
     const res = await fetch(`${server.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -41,7 +49,11 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
   function scim(base: string, token: string, method: string, path: string, body?: unknown): Promise<Response> {
     return fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, "user-agent": "Okta SCIM Client 1.0.0", ...(body ? { "content-type": "application/scim+json" } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        "user-agent": "Okta SCIM Client 1.0.0",
+        ...(body ? { "content-type": "application/scim+json" } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
   }
@@ -73,7 +85,16 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     database = await createTestDatabase(dialect);
     const databaseUrl = database.config.kind === "sqlite" ? `sqlite:${database.config.file}` : database.config.url;
     server = await startServer(
-      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent", ROSTER_SYNC_THREAD: "off", ROSTER_OUTBOUND_PRIVATE: "all" }),
+      loadConfig({
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: databaseUrl,
+        ROSTER_ADMIN_KEY: ADMIN_KEY,
+        ROSTER_SECRET_KEY: randomBytes(32).toString("base64"),
+        LOG_LEVEL: "silent",
+        ROSTER_SYNC_THREAD: "off",
+        ROSTER_OUTBOUND_PRIVATE: "all",
+      }),
     );
     browser = await launchBrowser();
     await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
@@ -103,7 +124,9 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     const base = await page.locator("#scim-base-url").inputValue();
     const token = await page.locator("#scim-token").inputValue();
     expect(token).toMatch(/^scim_[A-Za-z0-9_-]{43}$/);
-    const directory = ((await api("GET", "/directories?limit=100", ADMIN_KEY)).json.data as Json[]).find((d) => d.name === "Okta – employees") as Json;
+    const directory = ((await api("GET", "/directories?limit=100", ADMIN_KEY)).json.data as Json[]).find(
+      (d) => d.name === "Okta – employees",
+    ) as Json;
     expect(base).toBe(`${server.url}/scim/v2/${directory.id}`);
     await page.locator('button[data-copy="scim-base-url"]').click();
     expect(await page.evaluate("navigator.clipboard.readText()")).toBe(base);
@@ -111,7 +134,9 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
 
     // The IdP pushes two users; the console shows them.
     expect((await scim(base, token, "POST", "/Users", scimUser("ada@acme.test", "Ada", "Lovelace"))).status).toBe(201);
-    expect((await scim(base, token, "POST", "/Users", scimUser("grace@acme.test", "Grace", "Hopper"))).status).toBe(201);
+    expect((await scim(base, token, "POST", "/Users", scimUser("grace@acme.test", "Grace", "Hopper"))).status).toBe(
+      201,
+    );
     await page.getByRole("link", { name: "Users", exact: true }).click();
     await page.getByRole("link", { name: "ada@acme.test" }).waitFor();
     expect(await page.locator("tbody tr").count()).toBe(2);
@@ -142,8 +167,17 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     const made = await api("POST", "/directories", acme.key, { name: "Entra", type: "azure scim v2.0" });
     const base = (made.json.scim as Json).base_url as string;
     const token = (made.json.scim as Json).token as string;
-    expect((await scim(base, token, "POST", "/Users", scimUser("peter@initech.test", "Peter", "Gibbons"))).status).toBe(201);
-    expect((await scim(base, token, "POST", "/Users", { ...scimUser("peter@initech.test", "Peter", "Again"), password: "hunter2-do-not-log" })).status).toBe(409);
+    expect((await scim(base, token, "POST", "/Users", scimUser("peter@initech.test", "Peter", "Gibbons"))).status).toBe(
+      201,
+    );
+    expect(
+      (
+        await scim(base, token, "POST", "/Users", {
+          ...scimUser("peter@initech.test", "Peter", "Again"),
+          password: "hunter2-do-not-log",
+        })
+      ).status,
+    ).toBe(409);
     expect((await scim(base, token, "GET", "/Users?count=5")).status).toBe(200);
 
     const page = await signIn(ADMIN_KEY);
@@ -185,11 +219,23 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     expect(await page.content()).not.toContain("Globex Entra");
 
     // The API, called from the page with the session's cookie and CSRF token, says the same.
-    const csrf = await page.evaluate(async () => ((await (await fetch("/console/session")).json()) as { csrf_token: string }).csrf_token);
+    const csrf = await page.evaluate(
+      async () => ((await (await fetch("/console/session")).json()) as { csrf_token: string }).csrf_token,
+    );
     const statuses = await page.evaluate(
       async ([dir, org, token]) => {
         const headers = { "x-roster-csrf": token as string };
-        return [(await fetch(`/directories/${dir}`, { headers })).status, (await fetch(`/organizations/${org}`, { headers })).status, (await fetch("/organizations", { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: '{"name":"x"}' })).status];
+        return [
+          (await fetch(`/directories/${dir}`, { headers })).status,
+          (await fetch(`/organizations/${org}`, { headers })).status,
+          (
+            await fetch("/organizations", {
+              method: "POST",
+              headers: { ...headers, "content-type": "application/json" },
+              body: '{"name":"x"}',
+            })
+          ).status,
+        ];
       },
       [theirs.json.id as string, globex.id, csrf],
     );
@@ -201,7 +247,11 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     const page = await signIn(ADMIN_KEY);
     const before = ((await api("GET", "/organizations?limit=100", ADMIN_KEY)).json.data as Json[]).length;
     const statuses = await page.evaluate(async () => {
-      const forged = await fetch("/organizations", { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":"Forged"}' });
+      const forged = await fetch("/organizations", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"name":"Forged"}',
+      });
       const read = await fetch("/organizations");
       const wrong = await fetch("/organizations", { headers: { "x-roster-csrf": "not-the-token" } });
       return [forged.status, read.status, wrong.status];
@@ -275,7 +325,8 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     await confirm(page, "Delete the directory");
     const deadline = page.locator("[data-restorable-until]");
     await deadline.waitFor();
-    const restorableUntil = (await api("GET", `/directories?organization_id=${org.id}&include_deleted=true`, ADMIN_KEY)).json.data as Json[];
+    const restorableUntil = (await api("GET", `/directories?organization_id=${org.id}&include_deleted=true`, ADMIN_KEY))
+      .json.data as Json[];
     expect(await deadline.getAttribute("data-restorable-until")).toBe(restorableUntil[0]?.restorable_until);
     expect(await deadline.textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     await browser.screenshot(page, "console-directory-deleted");
@@ -306,13 +357,27 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     await page.goto(`${server.url}/console#/events?type=dsync.user.created&organization_id=${org.id}`);
     await page.getByRole("heading", { name: "Events" }).waitFor();
     expect(await page.locator("[data-events] li").count()).toBe(0);
-    expect((await scim(base, token, "POST", "/Users", scimUser("bruce@wayne.test", "Bruce", "Wayne"))).status).toBe(201);
-    expect((await scim(base, token, "POST", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Bats" })).status).toBe(201);
+    expect((await scim(base, token, "POST", "/Users", scimUser("bruce@wayne.test", "Bruce", "Wayne"))).status).toBe(
+      201,
+    );
+    expect(
+      (
+        await scim(base, token, "POST", "/Groups", {
+          schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+          displayName: "Bats",
+        })
+      ).status,
+    ).toBe(201);
     await page.locator('[data-events] li[data-event="dsync.user.created"]', { hasText: "bruce@wayne.test" }).waitFor();
-    expect((await scim(base, token, "POST", "/Users", scimUser("alfred@wayne.test", "Alfred", "Pennyworth"))).status).toBe(201);
+    expect(
+      (await scim(base, token, "POST", "/Users", scimUser("alfred@wayne.test", "Alfred", "Pennyworth"))).status,
+    ).toBe(201);
     await page.locator("[data-events] li", { hasText: "alfred@wayne.test" }).waitFor();
     // Newest first; the group's event is not of the chosen type.
-    expect(await page.locator("[data-events] li").allTextContents()).toEqual([expect.stringContaining("alfred@wayne.test"), expect.stringContaining("bruce@wayne.test")]);
+    expect(await page.locator("[data-events] li").allTextContents()).toEqual([
+      expect.stringContaining("alfred@wayne.test"),
+      expect.stringContaining("bruce@wayne.test"),
+    ]);
     await browser.screenshot(page, "console-events");
     await page.close();
   });
@@ -321,7 +386,9 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     let answer = 500;
     const receiver: Server = createServer((request, response) => {
       request.resume();
-      request.on("end", () => response.writeHead(answer, { "content-type": "text/plain" }).end(answer === 200 ? "ok" : "receiver down"));
+      request.on("end", () =>
+        response.writeHead(answer, { "content-type": "text/plain" }).end(answer === 200 ? "ok" : "receiver down"),
+      );
     });
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
@@ -346,8 +413,10 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
       answer = 200;
       await failed.first().getByRole("button", { name: "Retry now" }).click();
       await page.getByText("queued to be sent now").waitFor();
-      const deliveries = async () => (await api("GET", `/webhook_endpoints/${endpointId}/deliveries`, org.key)).json.data as Json[];
-      for (let i = 0; i < 80 && !(await deliveries()).some((d) => d.state === "succeeded"); i++) await new Promise((r) => setTimeout(r, 250));
+      const deliveries = async () =>
+        (await api("GET", `/webhook_endpoints/${endpointId}/deliveries`, org.key)).json.data as Json[];
+      for (let i = 0; i < 80 && !(await deliveries()).some((d) => d.state === "succeeded"); i++)
+        await new Promise((r) => setTimeout(r, 250));
       await page.getByRole("button", { name: "Refresh" }).click();
       await page.locator("tbody tr", { hasText: "succeeded" }).first().waitFor();
       await browser.screenshot(page, "console-webhook-deliveries");
@@ -367,7 +436,10 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     const made = await api("POST", "/directories", org.key, { name: "HR export", type: "csv", connector: {} });
     const page = await signIn(ADMIN_KEY);
     await page.goto(`${server.url}/console#/directories/${made.json.id}`);
-    const rows = ["username,email,first_name,last_name", ...["ada", "bob", "cy", "dee", "eve"].map((u) => `${u},${u}@cyberdyne.test,${u},Test`)];
+    const rows = [
+      "username,email,first_name,last_name",
+      ...["ada", "bob", "cy", "dee", "eve"].map((u) => `${u},${u}@cyberdyne.test,${u},Test`),
+    ];
     await page.getByLabel("CSV rows").fill(rows.join("\n"));
     await page.getByRole("button", { name: "Upload and sync" }).click();
     await page.locator("[data-sync-history] tr", { hasText: "5 users created" }).waitFor({ timeout: 20_000 });
@@ -386,7 +458,10 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     await held.click();
     await confirm(page, "Confirm the run");
     await page.locator("[data-counts]", { hasText: "1 active user, 4 inactive users" }).waitFor({ timeout: 20_000 });
-    expect(((await api("GET", `/directories/${made.json.id}`, ADMIN_KEY)).json.metadata as Json).users).toEqual({ active: 1, inactive: 4 });
+    expect(((await api("GET", `/directories/${made.json.id}`, ADMIN_KEY)).json.metadata as Json).users).toEqual({
+      active: 1,
+      inactive: 4,
+    });
     await page.close();
   }, 60_000);
 
@@ -394,7 +469,17 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
     const org = await orgWithKey("Soylent");
     const made = await api("POST", "/directories", org.key, { name: "Soylent OneLogin", type: "onelogin scim v2.0" });
     const scimInfo = made.json.scim as Json;
-    expect((await scim(scimInfo.base_url as string, scimInfo.token as string, "POST", "/Users", scimUser("sol@soylent.test", "Sol", "Roth"))).status).toBe(201);
+    expect(
+      (
+        await scim(
+          scimInfo.base_url as string,
+          scimInfo.token as string,
+          "POST",
+          "/Users",
+          scimUser("sol@soylent.test", "Sol", "Roth"),
+        )
+      ).status,
+    ).toBe(201);
     await browser.context.clearCookies();
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });

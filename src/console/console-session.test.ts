@@ -30,7 +30,12 @@ describe.each(DIALECTS)("console sessions on %s", (dialect) => {
     const token = /roster_console=([^;]+)/.exec(setCookie)?.[1] ?? "";
     return { cookie: `roster_console=${token}`, csrf: res.json().csrf_token as string, setCookie };
   }
-  const call = (s: SignedIn, method: "GET" | "POST" | "PATCH" | "DELETE", url: string, options: { csrf?: string | null; payload?: unknown } = {}) =>
+  const call = (
+    s: SignedIn,
+    method: "GET" | "POST" | "PATCH" | "DELETE",
+    url: string,
+    options: { csrf?: string | null; payload?: unknown } = {},
+  ) =>
     t.app.inject({
       method,
       url,
@@ -40,9 +45,15 @@ describe.each(DIALECTS)("console sessions on %s", (dialect) => {
 
   it("signs in with the admin key: an HttpOnly, SameSite=Strict cookie for every path, not Secure over http; the row keeps only hashes", async () => {
     const s = await signIn(ADMIN_KEY);
-    expect(s.setCookie).toMatch(/^roster_console=session_[A-Za-z0-9_-]{43}; Path=\/; Max-Age=28800; HttpOnly; SameSite=Strict$/);
+    expect(s.setCookie).toMatch(
+      /^roster_console=session_[A-Za-z0-9_-]{43}; Path=\/; Max-Age=28800; HttpOnly; SameSite=Strict$/,
+    );
     const token = s.cookie.slice("roster_console=".length);
-    const row = await t.storage.db.selectFrom("web_sessions").selectAll().where("token_hash", "=", hashSecret(token)).executeTakeFirstOrThrow();
+    const row = await t.storage.db
+      .selectFrom("web_sessions")
+      .selectAll()
+      .where("token_hash", "=", hashSecret(token))
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ kind: "console", organization_id: null, key_hash: hashSecret(ADMIN_KEY) });
     const dump = JSON.stringify(await t.storage.db.selectFrom("web_sessions").selectAll().execute());
     expect(dump).not.toContain(token);
@@ -66,13 +77,29 @@ describe.each(DIALECTS)("console sessions on %s", (dialect) => {
     expect(bad.statusCode).toBe(401);
     expect(bad.headers["set-cookie"]).toBeUndefined();
     expect(bad.json().message).toContain("not the admin key or a live organization API key");
-    const crossSite = await t.app.inject({ method: "POST", url: "/console/session", headers: { "sec-fetch-site": "cross-site" }, payload: { key: ADMIN_KEY } });
+    const crossSite = await t.app.inject({
+      method: "POST",
+      url: "/console/session",
+      headers: { "sec-fetch-site": "cross-site" },
+      payload: { key: ADMIN_KEY },
+    });
     expect(crossSite.statusCode).toBe(403);
-    const form = await t.app.inject({ method: "POST", url: "/console/session", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: `key=${ADMIN_KEY}` });
+    const form = await t.app.inject({
+      method: "POST",
+      url: "/console/session",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: `key=${ADMIN_KEY}`,
+    });
     expect(form.statusCode).toBe(415);
     const throwaway = await createOrgWithKey(t.app, "Initech");
-    await t.app.inject({ method: "DELETE", url: `/organizations/${throwaway.orgId}/api_keys/${throwaway.keyId}`, headers: bearer(ADMIN_KEY) });
-    expect((await t.app.inject({ method: "POST", url: "/console/session", payload: { key: throwaway.key } })).statusCode).toBe(401);
+    await t.app.inject({
+      method: "DELETE",
+      url: `/organizations/${throwaway.orgId}/api_keys/${throwaway.keyId}`,
+      headers: bearer(ADMIN_KEY),
+    });
+    expect(
+      (await t.app.inject({ method: "POST", url: "/console/session", payload: { key: throwaway.key } })).statusCode,
+    ).toBe(401);
   });
 
   it("lends the API the session's key only with the CSRF header: a cookie alone or a wrong token is 401 and writes nothing", async () => {
@@ -86,14 +113,21 @@ describe.each(DIALECTS)("console sessions on %s", (dialect) => {
     expect(forged.statusCode).toBe(401);
     const made = await call(s, "POST", "/organizations", { payload: { name: "Real Org" } });
     expect(made.statusCode).toBe(201);
-    const names = (await t.app.inject({ method: "GET", url: "/organizations?limit=100", headers: bearer(ADMIN_KEY) })).json().data.map((o: { name: string }) => o.name);
+    const names = (await t.app.inject({ method: "GET", url: "/organizations?limit=100", headers: bearer(ADMIN_KEY) }))
+      .json()
+      .data.map((o: { name: string }) => o.name);
     expect(names).toContain("Real Org");
     expect(names).not.toContain("Forged Org");
   });
 
   it("never lets a console cookie open a SCIM base", async () => {
     const s = await signIn(ADMIN_KEY);
-    const dir = await t.app.inject({ method: "POST", url: "/directories", headers: bearer(acme.key), payload: { name: "Okta", type: "okta scim v2.0" } });
+    const dir = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: bearer(acme.key),
+      payload: { name: "Okta", type: "okta scim v2.0" },
+    });
     expect((await call(s, "GET", `/scim/v2/${dir.json().id}/Users`)).statusCode).toBe(401);
   });
 
@@ -108,14 +142,31 @@ describe.each(DIALECTS)("console sessions on %s", (dialect) => {
   });
 
   it("ends a session at once when its key is revoked, and when the admin key is replaced", async () => {
-    const key = await t.app.inject({ method: "POST", url: `/organizations/${acme.orgId}/api_keys`, headers: bearer(ADMIN_KEY), payload: { name: "console" } });
+    const key = await t.app.inject({
+      method: "POST",
+      url: `/organizations/${acme.orgId}/api_keys`,
+      headers: bearer(ADMIN_KEY),
+      payload: { name: "console" },
+    });
     const s = await signIn(key.json().key as string);
     expect((await call(s, "GET", "/directories")).statusCode).toBe(200);
-    await t.app.inject({ method: "DELETE", url: `/organizations/${acme.orgId}/api_keys/${key.json().id}`, headers: bearer(ADMIN_KEY) });
+    await t.app.inject({
+      method: "DELETE",
+      url: `/organizations/${acme.orgId}/api_keys/${key.json().id}`,
+      headers: bearer(ADMIN_KEY),
+    });
     expect((await call(s, "GET", "/directories")).statusCode).toBe(401);
-    expect((await t.app.inject({ method: "GET", url: "/console/session", headers: { cookie: s.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: "GET", url: "/console/session", headers: { cookie: s.cookie } })).statusCode,
+    ).toBe(401);
     const token = s.cookie.slice("roster_console=".length);
-    expect(await t.storage.db.selectFrom("web_sessions").select("id").where("token_hash", "=", hashSecret(token)).executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.storage.db
+        .selectFrom("web_sessions")
+        .select("id")
+        .where("token_hash", "=", hashSecret(token))
+        .executeTakeFirst(),
+    ).toBeUndefined();
 
     const admin = await signIn(ADMIN_KEY);
     await ensureAdminKey(t.storage.db, "roster_admin_replacement_0123456789abcdefghijklmnop");
@@ -137,13 +188,25 @@ describe.each(DIALECTS)("console sessions on %s", (dialect) => {
   });
 
   it("records sign-ins, sign-outs and refused sign-ins in the audit log: which key, when, from which address, never the key tried", async () => {
-    const from = (remoteAddress: string, method: "POST" | "DELETE", headers: Record<string, string> = {}, payload?: object) =>
-      t.app.inject({ method, url: "/console/session", remoteAddress, headers, ...(payload ? { payload } : {}) });
+    const from = (
+      remoteAddress: string,
+      method: "POST" | "DELETE",
+      headers: Record<string, string> = {},
+      payload?: object,
+    ) => t.app.inject({ method, url: "/console/session", remoteAddress, headers, ...(payload ? { payload } : {}) });
     const sessionIdOf = async (setCookie: string) => {
       const token = /roster_console=([^;]+)/.exec(setCookie)?.[1] ?? "";
-      return (await t.storage.db.selectFrom("web_sessions").select("id").where("token_hash", "=", hashSecret(token)).executeTakeFirstOrThrow()).id;
+      return (
+        await t.storage.db
+          .selectFrom("web_sessions")
+          .select("id")
+          .where("token_hash", "=", hashSecret(token))
+          .executeTakeFirstOrThrow()
+      ).id;
     };
-    const entries = async (key: string, action: string) => (await t.app.inject({ method: "GET", url: `/audit_log?action=${action}&limit=100`, headers: bearer(key) })).json().data as Record<string, unknown>[];
+    const entries = async (key: string, action: string) =>
+      (await t.app.inject({ method: "GET", url: `/audit_log?action=${action}&limit=100`, headers: bearer(key) })).json()
+        .data as Record<string, unknown>[];
 
     const byAdmin = await from("203.0.113.7", "POST", {}, { key: ADMIN_KEY });
     expect(byAdmin.statusCode).toBe(201);
@@ -151,20 +214,46 @@ describe.each(DIALECTS)("console sessions on %s", (dialect) => {
     const byOrg = await from("198.51.100.4", "POST", {}, { key: acme.key });
     const orgSession = await sessionIdOf(String(byOrg.headers["set-cookie"]));
     const signedIn = await entries(ADMIN_KEY, "console.signed_in");
-    expect(signedIn.find((e) => e.target_id === adminSession)).toMatchObject({ actor: { kind: "admin", id: null }, organization_id: null, source_ip: "203.0.113.7", created_at: t.clock.now().toISOString() });
-    expect(signedIn.find((e) => e.target_id === orgSession)).toMatchObject({ actor: { kind: "api_key", id: acme.keyId }, organization_id: acme.orgId, source_ip: "198.51.100.4" });
+    expect(signedIn.find((e) => e.target_id === adminSession)).toMatchObject({
+      actor: { kind: "admin", id: null },
+      organization_id: null,
+      source_ip: "203.0.113.7",
+      created_at: t.clock.now().toISOString(),
+    });
+    expect(signedIn.find((e) => e.target_id === orgSession)).toMatchObject({
+      actor: { kind: "api_key", id: acme.keyId },
+      organization_id: acme.orgId,
+      source_ip: "198.51.100.4",
+    });
 
     const wrongKey = "sk_wrong-console-key-0123456789abcdef";
     expect((await from("192.0.2.99", "POST", {}, { key: wrongKey })).statusCode).toBe(401);
     const refused = await entries(ADMIN_KEY, "console.sign_in_refused");
-    expect(refused.filter((e) => e.source_ip === "192.0.2.99")).toEqual([expect.objectContaining({ actor: { kind: "anonymous", id: null }, target_id: null, organization_id: null })]);
+    expect(refused.filter((e) => e.source_ip === "192.0.2.99")).toEqual([
+      expect.objectContaining({ actor: { kind: "anonymous", id: null }, target_id: null, organization_id: null }),
+    ]);
     const dump = JSON.stringify(await t.storage.db.selectFrom("audit_log").selectAll().execute());
-    for (const secret of [wrongKey, hashSecret(wrongKey), ADMIN_KEY, hashSecret(ADMIN_KEY), acme.key, hashSecret(acme.key)]) expect(dump).not.toContain(secret);
+    for (const secret of [
+      wrongKey,
+      hashSecret(wrongKey),
+      ADMIN_KEY,
+      hashSecret(ADMIN_KEY),
+      acme.key,
+      hashSecret(acme.key),
+    ])
+      expect(dump).not.toContain(secret);
 
     const orgCookie = `roster_console=${/roster_console=([^;]+)/.exec(String(byOrg.headers["set-cookie"]))?.[1]}`;
-    const out = await from("198.51.100.5", "DELETE", { cookie: orgCookie, "x-roster-csrf": byOrg.json().csrf_token as string });
+    const out = await from("198.51.100.5", "DELETE", {
+      cookie: orgCookie,
+      "x-roster-csrf": byOrg.json().csrf_token as string,
+    });
     expect(out.statusCode).toBe(204);
-    expect((await entries(ADMIN_KEY, "console.signed_out")).find((e) => e.target_id === orgSession)).toMatchObject({ actor: { kind: "api_key", id: acme.keyId }, organization_id: acme.orgId, source_ip: "198.51.100.5" });
+    expect((await entries(ADMIN_KEY, "console.signed_out")).find((e) => e.target_id === orgSession)).toMatchObject({
+      actor: { kind: "api_key", id: acme.keyId },
+      organization_id: acme.orgId,
+      source_ip: "198.51.100.5",
+    });
     // Signing out again ends nothing, and records nothing.
     await from("198.51.100.5", "DELETE", { cookie: orgCookie, "x-roster-csrf": byOrg.json().csrf_token as string });
     expect((await entries(ADMIN_KEY, "console.signed_out")).filter((e) => e.target_id === orgSession)).toHaveLength(1);

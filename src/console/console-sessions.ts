@@ -29,7 +29,9 @@ export interface ConsoleRequest {
 
 /** The audit log's name for a console session's key: the admin, or which organization key. */
 function actorOf(principal: ConsolePrincipal, request: ConsoleRequest): AuditContext {
-  return principal.kind === "admin" ? { actorKind: "admin", actorId: null, ...request } : { actorKind: "api_key", actorId: principal.keyId, ...request };
+  return principal.kind === "admin"
+    ? { actorKind: "admin", actorId: null, ...request }
+    : { actorKind: "api_key", actorId: principal.keyId, ...request };
 }
 
 function organizationOf(principal: ConsolePrincipal): string | null {
@@ -42,7 +44,10 @@ function organizationOf(principal: ConsolePrincipal): string | null {
  * already), never the key; each request looks the key up again, so a revoked key, a replaced
  * admin key or a deleted organization ends the session at once.
  */
-export function createConsoleSessions(deps: { db: Kysely<Database>; clock: Clock; ids: IdGenerator }, apiKeys: ApiKeyService) {
+export function createConsoleSessions(
+  deps: { db: Kysely<Database>; clock: Clock; ids: IdGenerator },
+  apiKeys: ApiKeyService,
+) {
   const sessions = createWebSessions(deps);
 
   async function principalOfKey(keyHash: string): Promise<ConsolePrincipal | null> {
@@ -73,13 +78,25 @@ export function createConsoleSessions(deps: { db: Kysely<Database>; clock: Clock
       const keyHash = hashSecret(key);
       const principal = await principalOfKey(keyHash);
       if (!principal) {
-        await recordAudit(deps.db, deps, { actorKind: "anonymous", actorId: null, ...request }, { action: "console.sign_in_refused", targetId: null, organizationId: null });
+        await recordAudit(
+          deps.db,
+          deps,
+          { actorKind: "anonymous", actorId: null, ...request },
+          { action: "console.sign_in_refused", targetId: null, organizationId: null },
+        );
         return null;
       }
       const organizationId = organizationOf(principal);
       const { token, row } = await deps.db.transaction().execute(async (trx) => {
-        const started = await sessions.start({ kind: "console", organizationId, linkId: null, keyHash, ttlMs: CONSOLE_SESSION_TTL_MS }, trx);
-        await recordAudit(trx, deps, actorOf(principal, request), { action: "console.signed_in", targetId: started.row.id, organizationId });
+        const started = await sessions.start(
+          { kind: "console", organizationId, linkId: null, keyHash, ttlMs: CONSOLE_SESSION_TTL_MS },
+          trx,
+        );
+        await recordAudit(trx, deps, actorOf(principal, request), {
+          action: "console.signed_in",
+          targetId: started.row.id,
+          organizationId,
+        });
         return started;
       });
       return { id: row.id, token, principal, expiresAt: row.expires_at };
@@ -92,7 +109,12 @@ export function createConsoleSessions(deps: { db: Kysely<Database>; clock: Clock
       const session = await find(token);
       await deps.db.transaction().execute(async (trx) => {
         const ended = await sessions.end(token, trx);
-        if (ended && session) await recordAudit(trx, deps, actorOf(session.principal, request), { action: "console.signed_out", targetId: session.id, organizationId: organizationOf(session.principal) });
+        if (ended && session)
+          await recordAudit(trx, deps, actorOf(session.principal, request), {
+            action: "console.signed_out",
+            targetId: session.id,
+            organizationId: organizationOf(session.principal),
+          });
       });
     },
   };

@@ -30,16 +30,19 @@ export class AppError extends Error {
  * Either way the code is the contract: a code once answered keeps its meaning and status.
  */
 export const Errors = {
-  invalidRequest: (message: string, errors: readonly FieldError[] = []) => new AppError(400, "invalid_request", message, errors),
+  invalidRequest: (message: string, errors: readonly FieldError[] = []) =>
+    new AppError(400, "invalid_request", message, errors),
   invalidJson: (message: string) => new AppError(400, "invalid_json", message),
   unauthorized: (message = "Missing or invalid bearer credential") => new AppError(401, "unauthorized", message),
   forbidden: (message = "This key may not perform this action") => new AppError(403, "forbidden", message),
-  notFound: (what: string, id?: string) => new AppError(404, "not_found", id ? `${what} ${id} not found` : `${what} not found`),
+  notFound: (what: string, id?: string) =>
+    new AppError(404, "not_found", id ? `${what} ${id} not found` : `${what} not found`),
   routeNotFound: (method: string, url: string) => new AppError(404, "route_not_found", `No route ${method} ${url}`),
   methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
     new AppError(405, "method_not_allowed", `${method} is not allowed on ${path}; it answers ${allowed.join(", ")}`),
   conflict: (message: string) => new AppError(409, "conflict", message),
-  payloadTooLarge: (limit: number) => new AppError(413, "payload_too_large", `Request body exceeds the limit of ${limit} bytes`),
+  payloadTooLarge: (limit: number) =>
+    new AppError(413, "payload_too_large", `Request body exceeds the limit of ${limit} bytes`),
   unsupportedMediaType: (type: string, accepted: readonly string[]) =>
     new AppError(
       415,
@@ -47,15 +50,21 @@ export const Errors = {
       `${type ? `Content-Type ${type} is not accepted here` : "The body has no Content-Type"}; send ${accepted.join(" or ")}`,
     ),
   /** A value the store cannot keep as sent (too long, too many values, unstorable characters): 400, whatever the door. */
-  invalidValue: (message: string, errors: readonly FieldError[] = []) => new AppError(400, "invalid_value", message, errors),
+  invalidValue: (message: string, errors: readonly FieldError[] = []) =>
+    new AppError(400, "invalid_value", message, errors),
   unstorableText: (where: string, field: string) =>
-    new AppError(400, "invalid_value", `The ${where} holds U+0000 or an unpaired surrogate at ${field}, which Roster does not store`, [
-      { field, code: "invalid_characters", message: "holds U+0000 or an unpaired surrogate" },
-    ]),
-  validation: (message: string, errors: readonly FieldError[]) => new AppError(422, "validation_error", message, errors),
+    new AppError(
+      400,
+      "invalid_value",
+      `The ${where} holds U+0000 or an unpaired surrogate at ${field}, which Roster does not store`,
+      [{ field, code: "invalid_characters", message: "holds U+0000 or an unpaired surrogate" }],
+    ),
+  validation: (message: string, errors: readonly FieldError[]) =>
+    new AppError(422, "validation_error", message, errors),
   rateLimited: (retryAfterSeconds: number) =>
     new AppError(429, "rate_limit_exceeded", `Rate limit exceeded; retry in ${retryAfterSeconds} s`),
   internal: (cause: unknown) => new AppError(500, "internal_error", "Internal server error", [], { cause }),
   /** The database's condition (full, read-only, unreachable): answered with Retry-After. */
-  storageUnavailable: (message: string, cause: unknown) => new AppError(503, "storage_unavailable", message, [], { cause }),
+  storageUnavailable: (message: string, cause: unknown) =>
+    new AppError(503, "storage_unavailable", message, [], { cause }),
 } as const;

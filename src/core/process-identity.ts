@@ -48,7 +48,11 @@ export const THIS_PROCESS: ProcessIdentity = Object.freeze({
  * namespace that no longer exists, or whose pid is now `self`'s. A process elsewhere (another host,
  * another container) cannot be judged from here: its lease or heartbeat tells.
  */
-export function processIsGone(other: ProcessIdentity, self: ProcessIdentity = THIS_PROCESS, exists: (pid: number) => boolean = pidExists): boolean {
+export function processIsGone(
+  other: ProcessIdentity,
+  self: ProcessIdentity = THIS_PROCESS,
+  exists: (pid: number) => boolean = pidExists,
+): boolean {
   if (other.host !== self.host || other.pidNamespace !== self.pidNamespace) return false;
   if (other.pid === self.pid) return other.boot !== self.boot;
   return !exists(other.pid);

@@ -42,7 +42,11 @@ describe("secret keyring", () => {
     expect(second.open(sealed, "ctx")).toBe("s");
     expect(warnings).toHaveLength(1);
     // Setting ROSTER_SECRET_KEY to the file's content keeps every sealed secret readable.
-    const fromEnv = createSecretKeyring({ secretKey: readFileSync(join(dir, SECRET_KEY_FILE), "utf8").trim(), database, warn: () => undefined }).box();
+    const fromEnv = createSecretKeyring({
+      secretKey: readFileSync(join(dir, SECRET_KEY_FILE), "utf8").trim(),
+      database,
+      warn: () => undefined,
+    }).box();
     expect(fromEnv.open(sealed, "ctx")).toBe("s");
   });
 
@@ -51,7 +55,11 @@ describe("secret keyring", () => {
     try {
       writeFileSync(join(other, SECRET_KEY_FILE), "k".repeat(44), { mode: 0o644 });
       const warnings: string[] = [];
-      createSecretKeyring({ secretKey: undefined, database: { kind: "sqlite", file: join(other, "db.sqlite") }, warn: (m) => warnings.push(m) }).box();
+      createSecretKeyring({
+        secretKey: undefined,
+        database: { kind: "sqlite", file: join(other, "db.sqlite") },
+        warn: (m) => warnings.push(m),
+      }).box();
       expect(warnings.join()).toMatch(/chmod 600/);
     } finally {
       rmSync(other, { recursive: true, force: true });
@@ -59,7 +67,11 @@ describe("secret keyring", () => {
   });
 
   it("refuses PostgreSQL without ROSTER_SECRET_KEY, with a 409 the API can answer", () => {
-    const keyring = createSecretKeyring({ secretKey: undefined, database: { kind: "postgres", url: "postgres://x/y" }, warn: () => undefined });
+    const keyring = createSecretKeyring({
+      secretKey: undefined,
+      database: { kind: "postgres", url: "postgres://x/y" },
+      warn: () => undefined,
+    });
     expect(() => keyring.box()).toThrow(expect.objectContaining({ status: 409, code: "secret_key_required" }));
   });
 });

@@ -42,7 +42,9 @@ function deriveKey(keyMaterial: string): DerivedKey {
 export function createSecretBox(keyMaterial: string, previousKeys: readonly string[] = []): SecretBox {
   const current = deriveKey(keyMaterial);
   const { key, id: keyId } = current;
-  const readable = new Map<string, Buffer>(previousKeys.map((material) => deriveKey(material)).map((derived) => [derived.id, derived.key]));
+  const readable = new Map<string, Buffer>(
+    previousKeys.map((material) => deriveKey(material)).map((derived) => [derived.id, derived.key]),
+  );
   readable.set(current.id, current.key);
 
   return Object.freeze({
@@ -51,18 +53,29 @@ export function createSecretBox(keyMaterial: string, previousKeys: readonly stri
       const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(Buffer.from(context, "utf8"));
       const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-      return [VERSION, keyId, iv.toString("base64url"), body.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
+      return [
+        VERSION,
+        keyId,
+        iv.toString("base64url"),
+        body.toString("base64url"),
+        cipher.getAuthTag().toString("base64url"),
+      ].join(".");
     },
 
     open(sealed: string, context: string): string {
       const [version, id, iv, body, tag] = sealed.split(".");
-      if (version !== VERSION || iv === undefined || body === undefined || tag === undefined) throw new SecretBoxError("not a sealed secret");
+      if (version !== VERSION || iv === undefined || body === undefined || tag === undefined)
+        throw new SecretBoxError("not a sealed secret");
       const openingKey = id === undefined ? undefined : readable.get(id);
       if (!openingKey) {
-        throw new SecretBoxError("sealed under another key: was ROSTER_SECRET_KEY (or the secret.key file) changed? Set the old key in ROSTER_SECRET_KEY_PREVIOUS");
+        throw new SecretBoxError(
+          "sealed under another key: was ROSTER_SECRET_KEY (or the secret.key file) changed? Set the old key in ROSTER_SECRET_KEY_PREVIOUS",
+        );
       }
       try {
-        const decipher = createDecipheriv("aes-256-gcm", openingKey, Buffer.from(iv, "base64url"), { authTagLength: TAG_BYTES });
+        const decipher = createDecipheriv("aes-256-gcm", openingKey, Buffer.from(iv, "base64url"), {
+          authTagLength: TAG_BYTES,
+        });
         decipher.setAAD(Buffer.from(context, "utf8"));
         decipher.setAuthTag(Buffer.from(tag, "base64url"));
         return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");

@@ -32,7 +32,8 @@ export function secretKeyRequired(): AppError {
 
 function readKeyFile(path: string, warn: (message: string) => void): string {
   const mode = statSync(path).mode;
-  if ((mode & 0o077) !== 0) warn(`${path} is readable by other users (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+  if ((mode & 0o077) !== 0)
+    warn(`${path} is readable by other users (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
   return readFileSync(path, "utf8").trim();
 }
 
@@ -41,7 +42,9 @@ function keyFromFile(path: string, warn: (message: string) => void): string {
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
-    warn(`ROSTER_SECRET_KEY is not set: generated ${path} to seal webhook secrets. Back it up with the database, or set ROSTER_SECRET_KEY to its content.`);
+    warn(
+      `ROSTER_SECRET_KEY is not set: generated ${path} to seal webhook secrets. Back it up with the database, or set ROSTER_SECRET_KEY to its content.`,
+    );
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }

@@ -26,21 +26,46 @@ describe.each(DIALECTS)("rotating ROSTER_SECRET_KEY on %s", (dialect) => {
   }
 
   async function stored() {
-    const endpointRow = await t.deps.db.selectFrom("webhook_endpoints").select("secret_sealed").where("id", "=", endpoint.id).executeTakeFirstOrThrow();
-    const directoryRow = await t.deps.db.selectFrom("directories").select("connector").where("id", "=", directoryId).executeTakeFirstOrThrow();
+    const endpointRow = await t.deps.db
+      .selectFrom("webhook_endpoints")
+      .select("secret_sealed")
+      .where("id", "=", endpoint.id)
+      .executeTakeFirstOrThrow();
+    const directoryRow = await t.deps.db
+      .selectFrom("directories")
+      .select("connector")
+      .where("id", "=", directoryId)
+      .executeTakeFirstOrThrow();
     return { secret: endpointRow.secret_sealed, connector: directoryRow.connector as string };
   }
 
   beforeAll(async () => {
     t = await createTestApp(dialect, { ROSTER_SECRET_KEY: OLD });
-    const org = (await t.app.inject({ method: "POST", url: "/organizations", headers: bearer(ADMIN_KEY), payload: { name: "Keys" } })).json();
-    const created = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: bearer(ADMIN_KEY), payload: { url: "https://keys.example/hooks", organization_id: org.id } });
+    const org = (
+      await t.app.inject({
+        method: "POST",
+        url: "/organizations",
+        headers: bearer(ADMIN_KEY),
+        payload: { name: "Keys" },
+      })
+    ).json();
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/webhook_endpoints",
+      headers: bearer(ADMIN_KEY),
+      payload: { url: "https://keys.example/hooks", organization_id: org.id },
+    });
     endpoint = created.json();
     const directory = await t.app.inject({
       method: "POST",
       url: "/directories",
       headers: bearer(ADMIN_KEY),
-      payload: { organization_id: org.id, name: "Upstream", type: "scim pull", connector: { base_url: "https://upstream.example/scim/v2", token: "upstream-token" } },
+      payload: {
+        organization_id: org.id,
+        name: "Upstream",
+        type: "scim pull",
+        connector: { base_url: "https://upstream.example/scim/v2", token: "upstream-token" },
+      },
     });
     expect(directory.statusCode, directory.body).toBe(201);
     directoryId = directory.json().id;
@@ -52,7 +77,10 @@ describe.each(DIALECTS)("rotating ROSTER_SECRET_KEY on %s", (dialect) => {
     const newOnly = createSecretBox(NEW);
     expect(() => newOnly.open(before.secret, endpoint.id)).toThrow(/ROSTER_SECRET_KEY_PREVIOUS/);
 
-    const first = rotate({ ROSTER_SECRET_KEY: NEW, ROSTER_SECRET_KEY_PREVIOUS: `unrelated-key-000000000000000000000000, ${OLD}` });
+    const first = rotate({
+      ROSTER_SECRET_KEY: NEW,
+      ROSTER_SECRET_KEY_PREVIOUS: `unrelated-key-000000000000000000000000, ${OLD}`,
+    });
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
     expect(first.stdout).toContain("Re-sealed 2 secret(s) under the current key; 0 already were.");
@@ -72,7 +100,11 @@ describe.each(DIALECTS)("rotating ROSTER_SECRET_KEY on %s", (dialect) => {
 
   it("names every secret no configured key opens, exits 1 and leaves it as it was", async () => {
     const lost = createSecretBox("a-key-nobody-configured-0123456789abcdefghij").seal("whsec_lost", endpoint.id);
-    await t.deps.db.updateTable("webhook_endpoints").set({ secret_sealed: lost }).where("id", "=", endpoint.id).execute();
+    await t.deps.db
+      .updateTable("webhook_endpoints")
+      .set({ secret_sealed: lost })
+      .where("id", "=", endpoint.id)
+      .execute();
     const run = rotate({ ROSTER_SECRET_KEY: NEW, ROSTER_SECRET_KEY_PREVIOUS: OLD });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain("Re-sealed 0 secret(s) under the current key; 1 already were.");

@@ -20,17 +20,33 @@ function groupsGiveRoles(dir: DirectoryContext, state: string): boolean {
   return state === "active" || dir.deactivatedMembers === "keep";
 }
 
-export function deriveColumns(dir: DirectoryContext, mapping: CompiledMapping, raw: Record<string, unknown>, state: string, groups: readonly GroupKey[]): DerivedColumns {
+export function deriveColumns(
+  dir: DirectoryContext,
+  mapping: CompiledMapping,
+  raw: Record<string, unknown>,
+  state: string,
+  groups: readonly GroupKey[],
+): DerivedColumns {
   const { role, roles } = rolesOf(groupsGiveRoles(dir, state) ? groups : [], mapping.roles);
-  return { custom_attributes: JSON.stringify(customAttributesOf(raw, mapping.attributes)), role, roles: JSON.stringify(roles) };
+  return {
+    custom_attributes: JSON.stringify(customAttributesOf(raw, mapping.attributes)),
+    role,
+    roles: JSON.stringify(roles),
+  };
 }
 
 export function sameDerived(row: DirectoryUserRow, derived: DerivedColumns): boolean {
-  return row.custom_attributes === derived.custom_attributes && row.role === derived.role && row.roles === derived.roles;
+  return (
+    row.custom_attributes === derived.custom_attributes && row.role === derived.role && row.roles === derived.roles
+  );
 }
 
 /** Each user's groups, for role rules: one indexed join per chunk, none at all without rules. */
-export async function roleGroupsOf(trx: Db, userIds: readonly string[], mapping: CompiledMapping): Promise<Map<string, GroupKey[]>> {
+export async function roleGroupsOf(
+  trx: Db,
+  userIds: readonly string[],
+  mapping: CompiledMapping,
+): Promise<Map<string, GroupKey[]>> {
   const result = new Map<string, GroupKey[]>(userIds.map((id) => [id, []]));
   if (mapping.roles.length === 0) return result;
   for (const part of chunks(userIds)) {

@@ -16,15 +16,34 @@ export const NO_TOTALS: DirectoryTotals = Object.freeze({ users: 0, activeUsers:
  * Each directory's totals: the sum of its slot rows, a few index entries whatever its size.
  * A directory that no longer exists is absent from the map.
  */
-export async function readDirectoryTotals(db: Kysely<Database>, directoryIds: readonly string[]): Promise<Map<string, DirectoryTotals>> {
+export async function readDirectoryTotals(
+  db: Kysely<Database>,
+  directoryIds: readonly string[],
+): Promise<Map<string, DirectoryTotals>> {
   if (directoryIds.length === 0) return new Map();
   const rows = await db
     .selectFrom("directory_counts")
-    .select((eb) => ["directory_id", eb.fn.sum<string>("users").as("users"), eb.fn.sum<string>("active_users").as("active_users"), eb.fn.sum<string>("groups").as("groups"), eb.fn.sum<string>("changes").as("changes")])
+    .select((eb) => [
+      "directory_id",
+      eb.fn.sum<string>("users").as("users"),
+      eb.fn.sum<string>("active_users").as("active_users"),
+      eb.fn.sum<string>("groups").as("groups"),
+      eb.fn.sum<string>("changes").as("changes"),
+    ])
     .where("directory_id", "in", directoryIds)
     .groupBy("directory_id")
     .execute();
-  return new Map(rows.map((r) => [r.directory_id, { users: Number(r.users), activeUsers: Number(r.active_users), groups: Number(r.groups), changes: Number(r.changes) }]));
+  return new Map(
+    rows.map((r) => [
+      r.directory_id,
+      {
+        users: Number(r.users),
+        activeUsers: Number(r.active_users),
+        groups: Number(r.groups),
+        changes: Number(r.changes),
+      },
+    ]),
+  );
 }
 
 /** One directory's totals (all zero for one that does not exist). */

@@ -10,7 +10,14 @@ export const INGEST_TYPES = [
 export const PULL_TYPES = ["ldap", "scim pull", "csv", "okta api", "entra id", "google workspace"] as const;
 
 /** The pull types whose connector this build ships (the registry's kinds); the others are refused with 422. */
-export const CONNECTED_PULL_TYPES = ["ldap", "scim pull", "csv", "okta api", "google workspace", "entra id"] as const satisfies readonly (typeof PULL_TYPES)[number][];
+export const CONNECTED_PULL_TYPES = [
+  "ldap",
+  "scim pull",
+  "csv",
+  "okta api",
+  "google workspace",
+  "entra id",
+] as const satisfies readonly (typeof PULL_TYPES)[number][];
 
 export const DIRECTORY_TYPES = [...INGEST_TYPES, ...PULL_TYPES] as const;
 

@@ -31,7 +31,11 @@ export function createGroupReader(db: Kysely<Database>) {
   const scope = createReadScope(db);
 
   function groups() {
-    return db.selectFrom("directory_groups as g").innerJoin("directories as d", "d.id", "g.directory_id").where("d.deleted_at", "is", null).selectAll("g");
+    return db
+      .selectFrom("directory_groups as g")
+      .innerJoin("directories as d", "d.id", "g.directory_id")
+      .where("d.deleted_at", "is", null)
+      .selectAll("g");
   }
 
   /** A user's groups, walked in the (user_id, group_id) index's order so a page costs O(limit). */
@@ -47,7 +51,9 @@ export function createGroupReader(db: Kysely<Database>) {
 
   async function checkFilter(filter: GroupListFilter): Promise<{ membershipsShown: boolean }> {
     if (filter.scope === null && !filter.directory && !filter.organization && !filter.user) {
-      throw Errors.invalidRequest("Name a directory, organization or user to list groups", [{ field: "directory", code: "required", message: "directory, organization or user is required" }]);
+      throw Errors.invalidRequest("Name a directory, organization or user to list groups", [
+        { field: "directory", code: "required", message: "directory, organization or user is required" },
+      ]);
     }
     if (filter.organization) await scope.organization(filter.organization, filter.scope);
     if (filter.directory) await scope.directory(filter.directory, filter.scope);

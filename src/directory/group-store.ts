@@ -40,7 +40,12 @@ export function sameGroupAttributes(input: GroupInput, group: DirectoryGroup): b
 }
 
 function groupColumns(input: GroupInput) {
-  return { idp_id: input.idpId, name: input.name, name_lower: input.name.toLowerCase(), raw_attributes: JSON.stringify(input.rawAttributes) };
+  return {
+    idp_id: input.idpId,
+    name: input.name,
+    name_lower: input.name.toLowerCase(),
+    raw_attributes: JSON.stringify(input.rawAttributes),
+  };
 }
 
 /**
@@ -53,7 +58,11 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
 
   /** The group's row, locked (where the backend can) so concurrent changes of one group wait for each other. */
   async function mustLoad(trx: Db, dir: DirectoryContext, id: string): Promise<DirectoryGroupRow> {
-    const row = await caps.lockForUpdate(trx.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "=", id)).executeTakeFirst();
+    const row = await caps
+      .lockForUpdate(
+        trx.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "=", id),
+      )
+      .executeTakeFirst();
     if (!row) throw StoreErrors.groupNotFound(id);
     return row;
   }
@@ -63,7 +72,11 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
   }
 
   async function assertNameFree(trx: Db, dir: DirectoryContext, name: string, exceptId?: string): Promise<void> {
-    let query = trx.selectFrom("directory_groups").select("id").where("directory_id", "=", dir.id).where("name_lower", "=", name.toLowerCase());
+    let query = trx
+      .selectFrom("directory_groups")
+      .select("id")
+      .where("directory_id", "=", dir.id)
+      .where("name_lower", "=", name.toLowerCase());
     if (exceptId) query = query.where("id", "!=", exceptId);
     if (await query.executeTakeFirst()) throw StoreErrors.groupNameTaken(name);
   }
@@ -78,7 +91,12 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
   }
 
   async function get(directoryId: string, id: string): Promise<StoredGroup | undefined> {
-    const row = await db.selectFrom("directory_groups").selectAll().where("directory_id", "=", directoryId).where("id", "=", id).executeTakeFirst();
+    const row = await db
+      .selectFrom("directory_groups")
+      .selectAll()
+      .where("directory_id", "=", directoryId)
+      .where("id", "=", id)
+      .executeTakeFirst();
     return row && { group: toDirectoryGroup(row), version: row.version };
   }
 
@@ -89,7 +107,11 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
    * The group as the caller names it, read before any write (no lock): what a one-statement change
    * is computed from. Checks `ifMatch` against it.
    */
-  async function readForStatement(dir: DirectoryContext, id: string, ifMatch: number | undefined): Promise<StoredGroup> {
+  async function readForStatement(
+    dir: DirectoryContext,
+    id: string,
+    ifMatch: number | undefined,
+  ): Promise<StoredGroup> {
     const seen = await get(dir.id, id);
     if (!seen) throw StoreErrors.groupNotFound(id);
     checkVersion(id, seen.version, ifMatch);
@@ -102,14 +124,21 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
    * against the version `seen` has. `moved` when that version moved meanwhile; undefined when the
    * directory maps roles, or its settings moved under it twice: then the transaction does the change.
    */
-  async function changeMembersInOneStatement(statements: OneStatementWrites, dir: DirectoryContext, seen: StoredGroup, change: MemberChange): Promise<StoredGroup | "moved" | undefined> {
+  async function changeMembersInOneStatement(
+    statements: OneStatementWrites,
+    dir: DirectoryContext,
+    seen: StoredGroup,
+    change: MemberChange,
+  ): Promise<StoredGroup | "moved" | undefined> {
     const add = new Set(change.add);
     const remove = new Set(change.remove.filter((id) => !add.has(id)));
     if (add.size + remove.size === 0) return seen;
     for (let attempt = 1; attempt <= 2; attempt++) {
       const known = await mappings.get(db, dir.id);
       if (!known || known.mapping.roles.length > 0) return undefined;
-      const found = new Map((await statements.memberCandidates(db, dir.id, seen.group.id, [...add, ...remove])).map((row) => [row.id, row]));
+      const found = new Map(
+        (await statements.memberCandidates(db, dir.id, seen.group.id, [...add, ...remove])).map((row) => [row.id, row]),
+      );
       const unknown = [...add].filter((id) => !found.has(id));
       if (unknown.length > 0) throw StoreErrors.unknownMembers(unknown);
       const adds = [...add].filter((id) => found.get(id)?.present === false);
@@ -117,16 +146,33 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
       if (adds.length + removes.length === 0) return seen;
       // The events carry the group as it was read, as the transaction's do.
       const drafts: Array<{ userId: string; draft: EventDraft }> = [];
-      for (const [memberIds, type] of [[adds, "dsync.group.user_added"], [removes, "dsync.group.user_removed"]] as const) {
+      for (const [memberIds, type] of [
+        [adds, "dsync.group.user_added"],
+        [removes, "dsync.group.user_removed"],
+      ] as const) {
         for (const id of memberIds) {
           const user = toDirectoryUser(found.get(id) as DirectoryUserRow);
-          if (membershipVisible(dir, user)) drafts.push({ userId: id, draft: memberEvent(dir, type, user, seen.group) });
+          if (membershipVisible(dir, user))
+            drafts.push({ userId: id, draft: memberEvent(dir, type, user, seen.group) });
         }
       }
-      const rows = eventRows(deps, drafts.map((d) => d.draft));
+      const rows = eventRows(
+        deps,
+        drafts.map((d) => d.draft),
+      );
       const events = drafts.map((d, i) => ({ userId: d.userId, row: rows[i] as (typeof rows)[number] }));
       const now = clock.now().toISOString();
-      const statement = { directoryId: dir.id, organizationId: dir.organizationId, groupId: seen.group.id, version: seen.version, settings: known.settings, now, adds, removes, events };
+      const statement = {
+        directoryId: dir.id,
+        organizationId: dir.organizationId,
+        groupId: seen.group.id,
+        version: seen.version,
+        settings: known.settings,
+        now,
+        adds,
+        removes,
+        events,
+      };
       const outcome = await statements.changeMembers(db, statement);
       if (outcome.written) return { group: toDirectoryGroup(outcome.row), version: outcome.row.version };
       if (outcome.moved === "version") return "moved";
@@ -141,42 +187,69 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
    * computed from the group as it is then, so concurrent changes of one group land one after another.
    * The version moves when the attributes or the members change.
    */
-  async function writeLocked(dir: DirectoryContext, id: string, next: (current: DirectoryGroup) => { input: GroupInput | null; members: MemberChange }, ifMatch: number | undefined): Promise<StoredGroup> {
+  async function writeLocked(
+    dir: DirectoryContext,
+    id: string,
+    next: (current: DirectoryGroup) => { input: GroupInput | null; members: MemberChange },
+    ifMatch: number | undefined,
+  ): Promise<StoredGroup> {
     let name = "";
-    return write(() => name, async (trx) => {
-      const before = await mustLoad(trx, dir, id);
-      checkVersion(id, before.version, ifMatch);
-      const { input, members } = next(toDirectoryGroup(before));
-      if (input) assertWithinLimits(groupInputProblems(input));
-      name = input?.name ?? "";
-      const columns = input ? groupColumns(input) : null;
-      const attributesChanged = columns !== null && Object.entries(columns).some(([k, v]) => before[k as keyof DirectoryGroupRow] !== v);
-      if (columns && attributesChanged && columns.name_lower !== before.name_lower) await assertNameFree(trx, dir, columns.name, id);
-      let row = before;
-      if (attributesChanged && columns) row = { ...before, ...columns, updated_at: clock.now().toISOString() };
-      const membersChanged = await applyMemberChange(trx, deps, dir, toDirectoryGroup(row), members);
-      if (!attributesChanged && membersChanged.length === 0) return { group: toDirectoryGroup(before), version: before.version };
-      row = { ...row, version: before.version + 1, updated_at: clock.now().toISOString() };
-      const result = await trx
-        .updateTable("directory_groups")
-        .set({ idp_id: row.idp_id, name: row.name, name_lower: row.name_lower, raw_attributes: row.raw_attributes, version: row.version, updated_at: row.updated_at })
-        .where("id", "=", id)
-        .where("version", "=", before.version)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch("group", id);
-      const group = toDirectoryGroup(row);
-      if (attributesChanged) {
-        const previous = toDirectoryGroup(before);
-        const previous_attributes = Object.fromEntries(
-          (["idp_id", "name", "raw_attributes"] as const).filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(group[k])).map((k) => [k, previous[k]]),
-        );
-        await appendEvents(trx, deps, [{ event: "dsync.group.updated", organizationId: dir.organizationId, directoryId: dir.id, data: { ...group, previous_attributes } }]);
-      }
-      const renamed = row.name_lower !== before.name_lower || row.idp_id !== before.idp_id;
-      if (renamed) await refreshRolesOfGroup(trx, deps, dir, id, membersChanged);
-      else await refreshRoles(trx, deps, dir, membersChanged);
-      return { group, version: row.version };
-    });
+    return write(
+      () => name,
+      async (trx) => {
+        const before = await mustLoad(trx, dir, id);
+        checkVersion(id, before.version, ifMatch);
+        const { input, members } = next(toDirectoryGroup(before));
+        if (input) assertWithinLimits(groupInputProblems(input));
+        name = input?.name ?? "";
+        const columns = input ? groupColumns(input) : null;
+        const attributesChanged =
+          columns !== null && Object.entries(columns).some(([k, v]) => before[k as keyof DirectoryGroupRow] !== v);
+        if (columns && attributesChanged && columns.name_lower !== before.name_lower)
+          await assertNameFree(trx, dir, columns.name, id);
+        let row = before;
+        if (attributesChanged && columns) row = { ...before, ...columns, updated_at: clock.now().toISOString() };
+        const membersChanged = await applyMemberChange(trx, deps, dir, toDirectoryGroup(row), members);
+        if (!attributesChanged && membersChanged.length === 0)
+          return { group: toDirectoryGroup(before), version: before.version };
+        row = { ...row, version: before.version + 1, updated_at: clock.now().toISOString() };
+        const result = await trx
+          .updateTable("directory_groups")
+          .set({
+            idp_id: row.idp_id,
+            name: row.name,
+            name_lower: row.name_lower,
+            raw_attributes: row.raw_attributes,
+            version: row.version,
+            updated_at: row.updated_at,
+          })
+          .where("id", "=", id)
+          .where("version", "=", before.version)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch("group", id);
+        const group = toDirectoryGroup(row);
+        if (attributesChanged) {
+          const previous = toDirectoryGroup(before);
+          const previous_attributes = Object.fromEntries(
+            (["idp_id", "name", "raw_attributes"] as const)
+              .filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(group[k]))
+              .map((k) => [k, previous[k]]),
+          );
+          await appendEvents(trx, deps, [
+            {
+              event: "dsync.group.updated",
+              organizationId: dir.organizationId,
+              directoryId: dir.id,
+              data: { ...group, previous_attributes },
+            },
+          ]);
+        }
+        const renamed = row.name_lower !== before.name_lower || row.idp_id !== before.idp_id;
+        if (renamed) await refreshRolesOfGroup(trx, deps, dir, id, membersChanged);
+        else await refreshRoles(trx, deps, dir, membersChanged);
+        return { group, version: row.version };
+      },
+    );
   }
 
   return {
@@ -187,11 +260,26 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
       return write(input.name, async (trx) => {
         await assertNameFree(trx, dir, input.name);
         const now = clock.now().toISOString();
-        const row: DirectoryGroupRow = { id: ids("group"), directory_id: dir.id, organization_id: dir.organizationId, ...groupColumns(input), version: 1, created_at: now, updated_at: now };
+        const row: DirectoryGroupRow = {
+          id: ids("group"),
+          directory_id: dir.id,
+          organization_id: dir.organizationId,
+          ...groupColumns(input),
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        };
         await trx.insertInto("directory_groups").values(row).execute();
         const group = toDirectoryGroup(row);
-        await appendEvents(trx, deps, [{ event: "dsync.group.created", organizationId: dir.organizationId, directoryId: dir.id, data: group }]);
-        await refreshRoles(trx, deps, dir, await applyMemberChange(trx, deps, dir, group, { ...NO_MEMBER_CHANGE, add: memberIds }));
+        await appendEvents(trx, deps, [
+          { event: "dsync.group.created", organizationId: dir.organizationId, directoryId: dir.id, data: group },
+        ]);
+        await refreshRoles(
+          trx,
+          deps,
+          dir,
+          await applyMemberChange(trx, deps, dir, group, { ...NO_MEMBER_CHANGE, add: memberIds }),
+        );
         return { group, version: 1 };
       });
     },
@@ -201,9 +289,19 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
      * where it can (see changeMembersInOneStatement), else a transaction. Without `ifMatch`, a
      * version that moved between the read and the statement sends the change to the transaction.
      */
-    async changeMembers(dir: DirectoryContext, id: string, change: MemberChange, { ifMatch }: WriteOptions = {}): Promise<StoredGroup> {
+    async changeMembers(
+      dir: DirectoryContext,
+      id: string,
+      change: MemberChange,
+      { ifMatch }: WriteOptions = {},
+    ): Promise<StoredGroup> {
       if (oneStatement && change.replaceAll === null) {
-        const done = await changeMembersInOneStatement(oneStatement, dir, await readForStatement(dir, id, ifMatch), change);
+        const done = await changeMembersInOneStatement(
+          oneStatement,
+          dir,
+          await readForStatement(dir, id, ifMatch),
+          change,
+        );
         if (done === "moved" && ifMatch !== undefined) throw StoreErrors.versionMismatch("group", id);
         if (done !== undefined && done !== "moved") return done;
       }
@@ -215,7 +313,12 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
      * attributes stay as they are, the change of members alone goes as `changeMembers` does;
      * otherwise `apply` runs again on the group as locked in the write.
      */
-    async patch(dir: DirectoryContext, id: string, apply: (current: DirectoryGroup) => GroupPatch, { ifMatch }: WriteOptions = {}): Promise<StoredGroup> {
+    async patch(
+      dir: DirectoryContext,
+      id: string,
+      apply: (current: DirectoryGroup) => GroupPatch,
+      { ifMatch }: WriteOptions = {},
+    ): Promise<StoredGroup> {
       if (oneStatement) {
         const seen = await readForStatement(dir, id, ifMatch);
         const { input, members } = apply(seen.group);
@@ -229,7 +332,13 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
     },
 
     /** Replaces the attributes and applies `members` (a SCIM PUT's whole list, or a connector's diff) in one write. */
-    async replace(dir: DirectoryContext, id: string, input: GroupInput, members: MemberChange, { ifMatch }: WriteOptions = {}): Promise<StoredGroup> {
+    async replace(
+      dir: DirectoryContext,
+      id: string,
+      input: GroupInput,
+      members: MemberChange,
+      { ifMatch }: WriteOptions = {},
+    ): Promise<StoredGroup> {
       return writeLocked(dir, id, () => ({ input, members }), ifMatch);
     },
 
@@ -239,14 +348,22 @@ export function createGroupStore(deps: StoreDeps, scope: WriteScope, mappings: M
         const row = await mustLoad(trx, dir, id);
         checkVersion(id, row.version, ifMatch);
         const group = toDirectoryGroup(row);
-        const memberIds = (await trx.selectFrom("group_memberships").select("user_id").where("group_id", "=", id).execute()).map((r) => r.user_id);
+        const memberIds = (
+          await trx.selectFrom("group_memberships").select("user_id").where("group_id", "=", id).execute()
+        ).map((r) => r.user_id);
         const events: EventDraft[] = [];
         for (const part of chunks(memberIds)) {
           const users = await loadUsers(trx, dir.id, part);
-          for (const { user } of users.values()) if (membershipVisible(dir, user)) events.push(memberEvent(dir, "dsync.group.user_removed", user, group));
+          for (const { user } of users.values())
+            if (membershipVisible(dir, user)) events.push(memberEvent(dir, "dsync.group.user_removed", user, group));
         }
         await trx.deleteFrom("directory_groups").where("id", "=", id).execute();
-        events.push({ event: "dsync.group.deleted", organizationId: dir.organizationId, directoryId: dir.id, data: group });
+        events.push({
+          event: "dsync.group.deleted",
+          organizationId: dir.organizationId,
+          directoryId: dir.id,
+          data: group,
+        });
         for (const part of chunks(events, 200)) await appendEvents(trx, deps, part);
         await refreshRoles(trx, deps, dir, memberIds);
       });

@@ -31,11 +31,15 @@ export interface DirectoryStore extends StoreOperations {
  */
 export function createDirectoryStore(deps: StoreDeps): DirectoryStore {
   const mappings = createMappingCache();
-  const over = (scope: WriteScope): StoreOperations => ({ users: createUserStore(deps, scope, mappings), groups: createGroupStore(deps, scope, mappings) });
+  const over = (scope: WriteScope): StoreOperations => ({
+    users: createUserStore(deps, scope, mappings),
+    groups: createGroupStore(deps, scope, mappings),
+  });
   const direct = over({ inBatch: false, db: deps.db });
   return Object.freeze({
     ...direct,
-    batch: <T>(work: (tx: StoreOperations) => Promise<T>) => deps.db.transaction().execute((trx: Transaction<Database>) => work(over({ inBatch: true, db: trx }))),
+    batch: <T>(work: (tx: StoreOperations) => Promise<T>) =>
+      deps.db.transaction().execute((trx: Transaction<Database>) => work(over({ inBatch: true, db: trx }))),
     reapplyMapping: (dir: DirectoryContext) => reapplyMapping(deps, dir),
   });
 }

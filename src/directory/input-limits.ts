@@ -23,7 +23,9 @@ function tooLong(field: string, limit: number): FieldError {
 }
 
 function identifierProblems(fields: Readonly<Record<string, string | null>>): FieldError[] {
-  return Object.entries(fields).flatMap(([field, value]) => (value !== null && value.length > INPUT_LIMITS.identifierChars ? [tooLong(field, INPUT_LIMITS.identifierChars)] : []));
+  return Object.entries(fields).flatMap(([field, value]) =>
+    value !== null && value.length > INPUT_LIMITS.identifierChars ? [tooLong(field, INPUT_LIMITS.identifierChars)] : [],
+  );
 }
 
 /** JSON text can take up to 6 bytes per character (`\u001f`): below this many characters, `raw` cannot be over the byte limit. */
@@ -70,13 +72,20 @@ function rawProblems(raw: Record<string, unknown>): FieldError[] {
       if (visited.has(value)) continue;
       visited.add(value);
     }
-    if (typeof value === "string" && value.length > INPUT_LIMITS.stringChars) problems.push(tooLong(path, INPUT_LIMITS.stringChars));
+    if (typeof value === "string" && value.length > INPUT_LIMITS.stringChars)
+      problems.push(tooLong(path, INPUT_LIMITS.stringChars));
     else if (Array.isArray(value)) {
-      if (value.length > INPUT_LIMITS.values) problems.push({ field: path, code: "too_many", message: `has more than ${INPUT_LIMITS.values.toLocaleString("en-US")} values` });
+      if (value.length > INPUT_LIMITS.values)
+        problems.push({
+          field: path,
+          code: "too_many",
+          message: `has more than ${INPUT_LIMITS.values.toLocaleString("en-US")} values`,
+        });
       else for (const entry of value) stack.push({ value: entry, path });
     } else if (typeof value === "object" && value !== null) {
       for (const [key, entry] of Object.entries(value)) {
-        if (key.length > INPUT_LIMITS.identifierChars) problems.push(tooLong(`${path ? `${path}.` : ""}(a key)`, INPUT_LIMITS.identifierChars));
+        if (key.length > INPUT_LIMITS.identifierChars)
+          problems.push(tooLong(`${path ? `${path}.` : ""}(a key)`, INPUT_LIMITS.identifierChars));
         else stack.push({ value: entry, path: path ? `${path}.${key}` : key });
       }
     }
@@ -87,10 +96,20 @@ function rawProblems(raw: Record<string, unknown>): FieldError[] {
     json = JSON.stringify(raw);
   } catch (error) {
     // A connector's value JSON cannot hold (a BigInt, a cycle): the record fails, not the run.
-    return [{ field: "(resource)", code: "invalid", message: `cannot be kept as JSON: ${error instanceof Error ? error.message : String(error)}` }];
+    return [
+      {
+        field: "(resource)",
+        code: "invalid",
+        message: `cannot be kept as JSON: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ];
   }
   if (Buffer.byteLength(json, "utf8") > INPUT_LIMITS.rawAttributesBytes) {
-    problems.push({ field: "(resource)", code: "too_large", message: `is larger than ${INPUT_LIMITS.rawAttributesBytes / 1024} KiB as JSON` });
+    problems.push({
+      field: "(resource)",
+      code: "too_large",
+      message: `is larger than ${INPUT_LIMITS.rawAttributesBytes / 1024} KiB as JSON`,
+    });
   }
   return problems;
 }
@@ -107,7 +126,13 @@ function textProblems(input: object, labels: Readonly<Record<string, string>>): 
   return [];
 }
 
-const USER_LABELS = { username: "userName", idpId: "externalId", firstName: "name.givenName", lastName: "name.familyName", jobTitle: "title" };
+const USER_LABELS = {
+  username: "userName",
+  idpId: "externalId",
+  firstName: "name.givenName",
+  lastName: "name.familyName",
+  jobTitle: "title",
+};
 const GROUP_LABELS = { name: "displayName", idpId: "externalId", memberIdpIds: "members", memberUsernames: "members" };
 
 /** What is wrong with a user before it is stored; empty when nothing is. */
@@ -115,15 +140,29 @@ export function userInputProblems(input: UserInput): FieldError[] {
   const emails = input.emails.flatMap((e) => [e.value, e.type]);
   return [
     ...textProblems(input, USER_LABELS),
-    ...identifierProblems({ userName: input.username, externalId: input.idpId, "name.givenName": input.firstName, "name.familyName": input.lastName, title: input.jobTitle }),
-    ...(emails.some((v) => v !== null && v.length > INPUT_LIMITS.identifierChars) ? [tooLong("emails", INPUT_LIMITS.identifierChars)] : []),
-    ...(input.emails.length > INPUT_LIMITS.values ? [{ field: "emails", code: "too_many", message: `has more than ${INPUT_LIMITS.values} values` }] : []),
+    ...identifierProblems({
+      userName: input.username,
+      externalId: input.idpId,
+      "name.givenName": input.firstName,
+      "name.familyName": input.lastName,
+      title: input.jobTitle,
+    }),
+    ...(emails.some((v) => v !== null && v.length > INPUT_LIMITS.identifierChars)
+      ? [tooLong("emails", INPUT_LIMITS.identifierChars)]
+      : []),
+    ...(input.emails.length > INPUT_LIMITS.values
+      ? [{ field: "emails", code: "too_many", message: `has more than ${INPUT_LIMITS.values} values` }]
+      : []),
     ...rawProblems(input.rawAttributes),
   ];
 }
 
 export function groupInputProblems(input: GroupInput): FieldError[] {
-  return [...textProblems(input, GROUP_LABELS), ...identifierProblems({ displayName: input.name, externalId: input.idpId }), ...rawProblems(input.rawAttributes)];
+  return [
+    ...textProblems(input, GROUP_LABELS),
+    ...identifierProblems({ displayName: input.name, externalId: input.idpId }),
+    ...rawProblems(input.rawAttributes),
+  ];
 }
 
 /** One line for a run's error list or a log: `userName is longer than 1,024 characters; …`. */

@@ -7,7 +7,12 @@ import type { DirectoryUser } from "./user-object.js";
  * `user` as it would read under `mapping`, computed exactly as a write would (the same
  * derivation, the same groups), and written nowhere: what an editor shows before saving.
  */
-export async function previewUserMapping<U extends DirectoryUser>(db: Db, dir: DirectoryContext, mapping: DirectoryMapping, user: U): Promise<U> {
+export async function previewUserMapping<U extends DirectoryUser>(
+  db: Db,
+  dir: DirectoryContext,
+  mapping: DirectoryMapping,
+  user: U,
+): Promise<U> {
   const compiled = compileMapping(mapping);
   const groups = await roleGroupsOf(db, [user.id], compiled);
   const derived = deriveColumns(dir, compiled, user.raw_attributes, user.state, groups.get(user.id) ?? []);

@@ -17,7 +17,9 @@ export async function reapplyMapping(deps: StoreDeps, dir: DirectoryContext): Pr
     if (after !== null) query = query.where("id", ">", after);
     const ids = (await query.orderBy("id").limit(BATCH).execute()).map((r) => r.id);
     if (ids.length === 0) return changed;
-    changed += await deps.db.transaction().execute(async (trx) => refreshDerived(trx, deps, dir, await loadMapping(trx, deps.caps, dir.id), ids));
+    changed += await deps.db
+      .transaction()
+      .execute(async (trx) => refreshDerived(trx, deps, dir, await loadMapping(trx, deps.caps, dir.id), ids));
     after = ids.at(-1) ?? null;
   }
 }

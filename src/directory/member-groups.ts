@@ -4,7 +4,10 @@ import { type DirectoryGroup, toDirectoryGroup } from "./group-object.js";
 import { chunks } from "../storage/value-lists.js";
 
 /** The groups of each user (a whole page at once: one indexed join per 500 users), by group id. */
-export async function groupsOfUsers(db: Kysely<Database>, userIds: readonly string[]): Promise<Map<string, DirectoryGroup[]>> {
+export async function groupsOfUsers(
+  db: Kysely<Database>,
+  userIds: readonly string[],
+): Promise<Map<string, DirectoryGroup[]>> {
   const result = new Map<string, DirectoryGroup[]>(userIds.map((id) => [id, []]));
   for (const part of chunks(userIds)) {
     const rows = await db

@@ -8,6 +8,16 @@ export function membershipVisible(dir: DirectoryContext, user: Pick<DirectoryUse
   return dir.deactivatedMembers !== "hide" || user.state === "active";
 }
 
-export function memberEvent(dir: DirectoryContext, type: "dsync.group.user_added" | "dsync.group.user_removed", user: DirectoryUser, group: DirectoryGroup): EventDraft {
-  return { event: type, organizationId: dir.organizationId, directoryId: dir.id, data: { directory_id: dir.id, user, group } };
+export function memberEvent(
+  dir: DirectoryContext,
+  type: "dsync.group.user_added" | "dsync.group.user_removed",
+  user: DirectoryUser,
+  group: DirectoryGroup,
+): EventDraft {
+  return {
+    event: type,
+    organizationId: dir.organizationId,
+    directoryId: dir.id,
+    data: { directory_id: dir.id, user, group },
+  };
 }

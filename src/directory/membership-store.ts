@@ -11,7 +11,12 @@ import { loadUsers } from "./user-rows.js";
 async function existingMembers(trx: Db, groupId: string, userIds: readonly string[]): Promise<Set<string>> {
   const present = new Set<string>();
   for (const part of chunks(userIds)) {
-    const rows = await trx.selectFrom("group_memberships").select("user_id").where("group_id", "=", groupId).where("user_id", "in", part).execute();
+    const rows = await trx
+      .selectFrom("group_memberships")
+      .select("user_id")
+      .where("group_id", "=", groupId)
+      .where("user_id", "in", part)
+      .execute();
     for (const r of rows) present.add(r.user_id);
   }
   return present;
@@ -23,7 +28,11 @@ async function allMembers(trx: Db, groupId: string): Promise<string[]> {
 }
 
 /** Turns a change into the exact rows to insert and delete; O(change), except a full push which is O(group). */
-async function resolveChange(trx: Db, groupId: string, change: MemberChange): Promise<{ toAdd: string[]; toRemove: string[] }> {
+async function resolveChange(
+  trx: Db,
+  groupId: string,
+  change: MemberChange,
+): Promise<{ toAdd: string[]; toRemove: string[] }> {
   const add = new Set(change.add);
   const remove = new Set(change.remove.filter((id) => !add.has(id)));
   if (change.replaceAll !== null) {
@@ -31,7 +40,10 @@ async function resolveChange(trx: Db, groupId: string, change: MemberChange): Pr
     for (const id of remove) target.delete(id);
     for (const id of add) target.add(id);
     const current = new Set(await allMembers(trx, groupId));
-    return { toAdd: [...target].filter((id) => !current.has(id)), toRemove: [...current].filter((id) => !target.has(id)) };
+    return {
+      toAdd: [...target].filter((id) => !current.has(id)),
+      toRemove: [...current].filter((id) => !target.has(id)),
+    };
   }
   const present = await existingMembers(trx, groupId, [...add, ...remove]);
   return { toAdd: [...add].filter((id) => !present.has(id)), toRemove: [...remove].filter((id) => present.has(id)) };
@@ -42,7 +54,13 @@ async function resolveChange(trx: Db, groupId: string, change: MemberChange): Pr
  * user_added / user_removed per member whose visible membership changed). Returns the ids of the
  * users whose membership changed, whose roles the caller refreshes once the group is written.
  */
-export async function applyMemberChange(trx: Db, deps: OutboxDeps, dir: DirectoryContext, group: DirectoryGroup, change: MemberChange): Promise<string[]> {
+export async function applyMemberChange(
+  trx: Db,
+  deps: OutboxDeps,
+  dir: DirectoryContext,
+  group: DirectoryGroup,
+  change: MemberChange,
+): Promise<string[]> {
   const { toAdd, toRemove } = await resolveChange(trx, group.id, change);
   if (toAdd.length === 0 && toRemove.length === 0) return [];
   const users = await loadUsers(trx, dir.id, [...toAdd, ...toRemove]);
@@ -78,13 +96,22 @@ export async function applyMemberChange(trx: Db, deps: OutboxDeps, dir: Director
  * `hide` keeps the rows and tells readers the user left (or came back), `remove` deletes them,
  * `keep` changes nothing.
  */
-export async function applyStateChangeToMemberships(trx: Db, deps: OutboxDeps, dir: DirectoryContext, before: DirectoryUser, after: DirectoryUser): Promise<void> {
+export async function applyStateChangeToMemberships(
+  trx: Db,
+  deps: OutboxDeps,
+  dir: DirectoryContext,
+  before: DirectoryUser,
+  after: DirectoryUser,
+): Promise<void> {
   if (before.state === after.state || dir.deactivatedMembers === "keep") return;
   const deactivated = after.state === "inactive";
   if (!deactivated && dir.deactivatedMembers === "remove") return;
-  const groupIds = (await trx.selectFrom("group_memberships").select("group_id").where("user_id", "=", after.id).execute()).map((r) => r.group_id);
+  const groupIds = (
+    await trx.selectFrom("group_memberships").select("group_id").where("user_id", "=", after.id).execute()
+  ).map((r) => r.group_id);
   if (groupIds.length === 0) return;
-  if (deactivated && dir.deactivatedMembers === "remove") await trx.deleteFrom("group_memberships").where("user_id", "=", after.id).execute();
+  if (deactivated && dir.deactivatedMembers === "remove")
+    await trx.deleteFrom("group_memberships").where("user_id", "=", after.id).execute();
   const type = deactivated ? "dsync.group.user_removed" : "dsync.group.user_added";
   const user = deactivated ? before : after;
   const events: EventDraft[] = [];

@@ -34,7 +34,10 @@ export interface OutboxDeps {
 }
 
 export type EventRow = EventInsertRow;
-const insertOne = queryTemplate(["id", "event", "organization_id", "directory_id", "data", "created_at"], (db, row: EventRow) => db.insertInto("events").values(row));
+const insertOne = queryTemplate(
+  ["id", "event", "organization_id", "directory_id", "data", "created_at"],
+  (db, row: EventRow) => db.insertInto("events").values(row),
+);
 
 /** The `events` rows for drafts, stamped now; written by `appendEvents` or, with its change, by one statement. */
 export function eventRows(deps: OutboxDeps, drafts: readonly EventDraft[]): EventRow[] {
@@ -55,7 +58,11 @@ export function eventRows(deps: OutboxDeps, drafts: readonly EventDraft[]): Even
  * function, only the one-statement writes insert them, in the statement that makes the change:
  * the user create (storage/postgres/postgres-user-create-statement.ts) and the change of members (storage/postgres/postgres-member-change-statement.ts).
  */
-export async function appendEvents(trx: Transaction<Database> | Kysely<Database>, deps: OutboxDeps, drafts: readonly EventDraft[]): Promise<void> {
+export async function appendEvents(
+  trx: Transaction<Database> | Kysely<Database>,
+  deps: OutboxDeps,
+  drafts: readonly EventDraft[],
+): Promise<void> {
   if (drafts.length === 0) return;
   const rows = eventRows(deps, drafts);
   const [only] = rows;

@@ -12,7 +12,10 @@ import { membershipVisible } from "./membership-events.js";
 export function createReadScope(db: Kysely<Database>) {
   return {
     async organization(id: string, scope: string | null): Promise<void> {
-      const found = scope === null || scope === id ? await db.selectFrom("organizations").select("id").where("id", "=", id).executeTakeFirst() : undefined;
+      const found =
+        scope === null || scope === id
+          ? await db.selectFrom("organizations").select("id").where("id", "=", id).executeTakeFirst()
+          : undefined;
       if (!found) throw Errors.notFound("Organization", id);
     },
 
@@ -47,8 +50,15 @@ export function createReadScope(db: Kysely<Database>) {
       if (scope !== null) query = query.where("u.organization_id", "=", scope);
       const found = await query.executeTakeFirst();
       if (!found) throw Errors.notFound("Directory user", id);
-      const dir = { id: found.directory_id, organizationId: found.organization_id, deactivatedMembers: found.deactivated_members as DeactivatedMembersPolicy };
-      return { id: found.id, membershipsShown: membershipVisible(dir, { state: found.state === "inactive" ? "inactive" : "active" }) };
+      const dir = {
+        id: found.directory_id,
+        organizationId: found.organization_id,
+        deactivatedMembers: found.deactivated_members as DeactivatedMembersPolicy,
+      };
+      return {
+        id: found.id,
+        membershipsShown: membershipVisible(dir, { state: found.state === "inactive" ? "inactive" : "active" }),
+      };
     },
   };
 }

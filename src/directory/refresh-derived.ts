@@ -14,7 +14,13 @@ import type { StoreDeps } from "./user-store.js";
  * (with previous_attributes). The users are locked (where the backend can) before what their
  * values derive from is read, so a concurrent writer either finishes first or waits for this one.
  */
-export async function refreshDerived(trx: Db, deps: StoreDeps, dir: DirectoryContext, mapping: CompiledMapping, userIds: readonly string[]): Promise<number> {
+export async function refreshDerived(
+  trx: Db,
+  deps: StoreDeps,
+  dir: DirectoryContext,
+  mapping: CompiledMapping,
+  userIds: readonly string[],
+): Promise<number> {
   const users = await lockUsers(trx, deps.caps, dir.id, userIds);
   const groups = await roleGroupsOf(trx, [...users.keys()], mapping);
   const now = deps.clock.now().toISOString();
@@ -31,21 +37,37 @@ export async function refreshDerived(trx: Db, deps: StoreDeps, dir: DirectoryCon
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch("user", row.id);
     const after = toDirectoryUser(next);
-    events.push({ event: "dsync.user.updated", organizationId: dir.organizationId, directoryId: dir.id, data: { ...after, previous_attributes: previousAttributes(user, after) } });
+    events.push({
+      event: "dsync.user.updated",
+      organizationId: dir.organizationId,
+      directoryId: dir.id,
+      data: { ...after, previous_attributes: previousAttributes(user, after) },
+    });
   }
   for (const part of chunks(events, 200)) await appendEvents(trx, deps, part);
   return events.length;
 }
 
 /** After a membership change: the roles of the users concerned, when the directory maps any. */
-export async function refreshRoles(trx: Db, deps: StoreDeps, dir: DirectoryContext, userIds: readonly string[]): Promise<void> {
+export async function refreshRoles(
+  trx: Db,
+  deps: StoreDeps,
+  dir: DirectoryContext,
+  userIds: readonly string[],
+): Promise<void> {
   if (userIds.length === 0) return;
   const mapping = await loadMapping(trx, deps.caps, dir.id);
   if (mapping.roles.length > 0) await refreshDerived(trx, deps, dir, mapping, userIds);
 }
 
 /** After a group's name or idp_id changed: rules may now match it differently, for every member. */
-export async function refreshRolesOfGroup(trx: Db, deps: StoreDeps, dir: DirectoryContext, groupId: string, alsoUserIds: readonly string[] = []): Promise<void> {
+export async function refreshRolesOfGroup(
+  trx: Db,
+  deps: StoreDeps,
+  dir: DirectoryContext,
+  groupId: string,
+  alsoUserIds: readonly string[] = [],
+): Promise<void> {
   const mapping = await loadMapping(trx, deps.caps, dir.id);
   if (mapping.roles.length === 0) return;
   const members = await trx.selectFrom("group_memberships").select("user_id").where("group_id", "=", groupId).execute();

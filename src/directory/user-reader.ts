@@ -40,7 +40,10 @@ function conditions(filter: UserListFilter, caps: StorageCapabilities): Expressi
   if (filter.state) where.push(eb("u.state", "=", filter.state));
   if (filter.idpId) where.push(eb("u.idp_id", "=", filter.idpId));
   if (filter.email) {
-    const emails = eb.selectFrom("user_emails").select("user_emails.user_id").where("user_emails.value_lower", "=", filter.email.toLowerCase());
+    const emails = eb
+      .selectFrom("user_emails")
+      .select("user_emails.user_id")
+      .where("user_emails.value_lower", "=", filter.email.toLowerCase());
     where.push(eb("u.id", "in", emails));
   }
   if (filter.search) {
@@ -48,7 +51,13 @@ function conditions(filter: UserListFilter, caps: StorageCapabilities): Expressi
     // organization filter a list requires, stopping at `limit` matches, so a page's cost is bounded by
     // that directory's size and the cursor stays exact.
     const name = sql`coalesce(${sql.ref("u.first_name")}, '') || ' ' || coalesce(${sql.ref("u.last_name")}, '')`;
-    where.push(eb.or([containsText("u.username_lower", filter.search), caps.containsIgnoringCase(sql`coalesce(${sql.ref("u.email")}, '')`, filter.search), caps.containsIgnoringCase(name, filter.search)]));
+    where.push(
+      eb.or([
+        containsText("u.username_lower", filter.search),
+        caps.containsIgnoringCase(sql`coalesce(${sql.ref("u.email")}, '')`, filter.search),
+        caps.containsIgnoringCase(name, filter.search),
+      ]),
+    );
   }
   return where;
 }
@@ -58,7 +67,12 @@ export function createUserReader(db: Kysely<Database>, caps: StorageCapabilities
   const scope = createReadScope(db);
 
   function users() {
-    return db.selectFrom("directory_users as u").innerJoin("directories as d", "d.id", "u.directory_id").where("d.deleted_at", "is", null).selectAll("u").select("d.deactivated_members as policy");
+    return db
+      .selectFrom("directory_users as u")
+      .innerJoin("directories as d", "d.id", "u.directory_id")
+      .where("d.deleted_at", "is", null)
+      .selectAll("u")
+      .select("d.deactivated_members as policy");
   }
 
   /** A group's members, walked in the membership index's order so a page costs O(limit). */
@@ -77,17 +91,26 @@ export function createUserReader(db: Kysely<Database>, caps: StorageCapabilities
 
   async function present(rows: readonly UserRow[]): Promise<DirectoryUserWithGroups[]> {
     const entries = rows.map((row) => {
-      const dir = { id: row.directory_id, organizationId: row.organization_id, deactivatedMembers: row.policy as DeactivatedMembersPolicy };
+      const dir = {
+        id: row.directory_id,
+        organizationId: row.organization_id,
+        deactivatedMembers: row.policy as DeactivatedMembersPolicy,
+      };
       const user = toDirectoryUser(row);
       return { user, shown: membershipVisible(dir, user) };
     });
-    const groups = await groupsOfUsers(db, entries.filter((e) => e.shown).map((e) => e.user.id));
+    const groups = await groupsOfUsers(
+      db,
+      entries.filter((e) => e.shown).map((e) => e.user.id),
+    );
     return entries.map(({ user }) => ({ ...user, groups: groups.get(user.id) ?? [] }));
   }
 
   async function checkFilter(filter: UserListFilter): Promise<{ groupPolicy: DeactivatedMembersPolicy | null }> {
     if (filter.scope === null && !filter.directory && !filter.organization && !filter.group) {
-      throw Errors.invalidRequest("Name a directory, organization or group to list users", [{ field: "directory", code: "required", message: "directory, organization or group is required" }]);
+      throw Errors.invalidRequest("Name a directory, organization or group to list users", [
+        { field: "directory", code: "required", message: "directory, organization or group is required" },
+      ]);
     }
     if (filter.organization) await scope.organization(filter.organization, filter.scope);
     if (filter.directory) await scope.directory(filter.directory, filter.scope);

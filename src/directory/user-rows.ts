@@ -28,11 +28,14 @@ export function userColumns(input: UserInput) {
 
 /** The columns a source sets, as a stored row has them (a deactivation keeps all but the state). */
 export function sourceColumnsOf(row: DirectoryUserRow): ReturnType<typeof userColumns> {
-  const { idp_id, username, username_lower, email, emails, first_name, last_name, job_title, state, raw_attributes } = row;
+  const { idp_id, username, username_lower, email, emails, first_name, last_name, job_title, state, raw_attributes } =
+    row;
   return { idp_id, username, username_lower, email, emails, first_name, last_name, job_title, state, raw_attributes };
 }
 
-const insertUser = queryTemplate(USER_ROW_COLUMNS, (db, row: DirectoryUserRow) => db.insertInto("directory_users").values(row));
+const insertUser = queryTemplate(USER_ROW_COLUMNS, (db, row: DirectoryUserRow) =>
+  db.insertInto("directory_users").values(row),
+);
 
 /** Inserts one user's row. */
 export async function insertUserRow(trx: Db, row: DirectoryUserRow): Promise<void> {
@@ -45,11 +48,25 @@ const insertOneEmail = queryTemplate(EMAIL_COLUMNS, (db, row: EmailRow) => db.in
 
 /** A user's `user_emails` index rows. */
 export function emailRows(userId: string, directoryId: string, emails: readonly EmailInput[]): EmailRow[] {
-  return emails.map((e, position) => ({ user_id: userId, directory_id: directoryId, position, value: e.value, value_lower: e.value.toLowerCase(), type: e.type, primary: e.primary ? 1 : 0 }));
+  return emails.map((e, position) => ({
+    user_id: userId,
+    directory_id: directoryId,
+    position,
+    value: e.value,
+    value_lower: e.value.toLowerCase(),
+    type: e.type,
+    primary: e.primary ? 1 : 0,
+  }));
 }
 
 /** Rewrites a user's email index rows; `fresh` skips the delete for a user just inserted. */
-export async function writeEmails(trx: Db, userId: string, directoryId: string, emails: readonly EmailInput[], fresh = false): Promise<void> {
+export async function writeEmails(
+  trx: Db,
+  userId: string,
+  directoryId: string,
+  emails: readonly EmailInput[],
+  fresh = false,
+): Promise<void> {
   if (!fresh) await trx.deleteFrom("user_emails").where("user_id", "=", userId).execute();
   const rows = emailRows(userId, directoryId, emails);
   const [only] = rows;
@@ -58,16 +75,29 @@ export async function writeEmails(trx: Db, userId: string, directoryId: string, 
 }
 
 /** Email index rows of many users just inserted, in multi-row statements. */
-export async function writeEmailsOfMany(trx: Db, directoryId: string, users: readonly { userId: string; emails: readonly EmailInput[] }[]): Promise<void> {
+export async function writeEmailsOfMany(
+  trx: Db,
+  directoryId: string,
+  users: readonly { userId: string; emails: readonly EmailInput[] }[],
+): Promise<void> {
   const rows = users.flatMap(({ userId, emails }) => emailRows(userId, directoryId, emails));
   for (const part of chunks(rows, 300)) await trx.insertInto("user_emails").values(part).execute();
 }
 
 /** Loads users (emails included), one indexed query per chunk of ids. */
-export async function loadUsers(db: Db, directoryId: string, ids: readonly string[]): Promise<Map<string, { row: DirectoryUserRow; user: DirectoryUser }>> {
+export async function loadUsers(
+  db: Db,
+  directoryId: string,
+  ids: readonly string[],
+): Promise<Map<string, { row: DirectoryUserRow; user: DirectoryUser }>> {
   const found = new Map<string, { row: DirectoryUserRow; user: DirectoryUser }>();
   for (const part of chunks([...new Set(ids)].sort())) {
-    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "in", part).execute();
+    const rows = await db
+      .selectFrom("directory_users")
+      .selectAll()
+      .where("directory_id", "=", directoryId)
+      .where("id", "in", part)
+      .execute();
     for (const row of rows) found.set(row.id, { row, user: toDirectoryUser(row) });
   }
   return found;
@@ -77,28 +107,57 @@ export async function loadUsers(db: Db, directoryId: string, ids: readonly strin
  * `loadUsers`, holding their rows until the transaction ends (where the backend locks rows),
  * taken in id order so two lockers never deadlock.
  */
-export async function lockUsers(db: Db, caps: StorageCapabilities, directoryId: string, ids: readonly string[]): Promise<Map<string, { row: DirectoryUserRow; user: DirectoryUser }>> {
+export async function lockUsers(
+  db: Db,
+  caps: StorageCapabilities,
+  directoryId: string,
+  ids: readonly string[],
+): Promise<Map<string, { row: DirectoryUserRow; user: DirectoryUser }>> {
   const found = new Map<string, { row: DirectoryUserRow; user: DirectoryUser }>();
   for (const part of chunks([...new Set(ids)].sort())) {
-    const rows = await caps.lockForNoKeyUpdate(db.selectFrom("directory_users").selectAll().where("directory_id", "=", directoryId).where("id", "in", part).orderBy("id")).execute();
+    const rows = await caps
+      .lockForNoKeyUpdate(
+        db
+          .selectFrom("directory_users")
+          .selectAll()
+          .where("directory_id", "=", directoryId)
+          .where("id", "in", part)
+          .orderBy("id"),
+      )
+      .execute();
     for (const row of rows) found.set(row.id, { row, user: toDirectoryUser(row) });
   }
   return found;
 }
 
 type UserKey = { directoryId: string; id: string };
-const userById = queryTemplate(["directoryId", "id"], (db, p: UserKey) => db.selectFrom("directory_users").selectAll().where("directory_id", "=", p.directoryId).where("id", "=", p.id));
+const userById = queryTemplate(["directoryId", "id"], (db, p: UserKey) =>
+  db.selectFrom("directory_users").selectAll().where("directory_id", "=", p.directoryId).where("id", "=", p.id),
+);
 const lockedUserById = perBackend((caps) =>
-  queryTemplate(["directoryId", "id"], (db, p: UserKey) => caps.lockForNoKeyUpdate(db.selectFrom("directory_users").selectAll().where("directory_id", "=", p.directoryId).where("id", "=", p.id))),
+  queryTemplate(["directoryId", "id"], (db, p: UserKey) =>
+    caps.lockForNoKeyUpdate(
+      db.selectFrom("directory_users").selectAll().where("directory_id", "=", p.directoryId).where("id", "=", p.id),
+    ),
+  ),
 );
 
-export async function loadUser(db: Db, directoryId: string, id: string): Promise<{ row: DirectoryUserRow; user: DirectoryUser } | undefined> {
+export async function loadUser(
+  db: Db,
+  directoryId: string,
+  id: string,
+): Promise<{ row: DirectoryUserRow; user: DirectoryUser } | undefined> {
   const row = await userById.executeTakeFirst(db, { directoryId, id });
   return row && { row, user: toDirectoryUser(row) };
 }
 
 /** `loadUser`, holding its row until the transaction ends (where the backend locks rows). */
-export async function lockUser(db: Db, caps: StorageCapabilities, directoryId: string, id: string): Promise<{ row: DirectoryUserRow; user: DirectoryUser } | undefined> {
+export async function lockUser(
+  db: Db,
+  caps: StorageCapabilities,
+  directoryId: string,
+  id: string,
+): Promise<{ row: DirectoryUserRow; user: DirectoryUser } | undefined> {
   const row = await lockedUserById(caps).executeTakeFirst(db, { directoryId, id });
   return row && { row, user: toDirectoryUser(row) };
 }

@@ -14,7 +14,16 @@ import type { Db, DirectoryContext, EmailInput, UserInput } from "./types.js";
 import type { WriteOptions } from "./group-store.js";
 import { type DirectoryUser, previousAttributes, toDirectoryUser } from "./user-object.js";
 import { chunks } from "../storage/value-lists.js";
-import { emailRows, insertUserRow, loadUser, lockUser, sourceColumnsOf, userColumns, writeEmails, writeEmailsOfMany } from "./user-rows.js";
+import {
+  emailRows,
+  insertUserRow,
+  loadUser,
+  lockUser,
+  sourceColumnsOf,
+  userColumns,
+  writeEmails,
+  writeEmailsOfMany,
+} from "./user-rows.js";
 
 export interface StoredUser {
   readonly user: DirectoryUser;
@@ -66,19 +75,35 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
     try {
       return await inTransaction(scope, work);
     } catch (error) {
-      if (caps.isUniqueViolation(error)) throw StoreErrors.usernameTaken(typeof username === "string" ? username : username());
+      if (caps.isUniqueViolation(error))
+        throw StoreErrors.usernameTaken(typeof username === "string" ? username : username());
       throw error;
     }
   }
 
-  async function assertUsernameFree(trx: Db, dir: DirectoryContext, username: string, exceptId?: string): Promise<void> {
-    let query = trx.selectFrom("directory_users").select("id").where("directory_id", "=", dir.id).where("username_lower", "=", username.toLowerCase());
+  async function assertUsernameFree(
+    trx: Db,
+    dir: DirectoryContext,
+    username: string,
+    exceptId?: string,
+  ): Promise<void> {
+    let query = trx
+      .selectFrom("directory_users")
+      .select("id")
+      .where("directory_id", "=", dir.id)
+      .where("username_lower", "=", username.toLowerCase());
     if (exceptId) query = query.where("id", "!=", exceptId);
     if (await query.executeTakeFirst()) throw StoreErrors.usernameTaken(username);
   }
 
   /** The user's columns from the source, with what the directory's mappings derive from them. */
-  async function columnsOf(trx: Db, dir: DirectoryContext, mapping: CompiledMapping, id: string | null, source: Pick<SourceState, "columns" | "rawAttributes">) {
+  async function columnsOf(
+    trx: Db,
+    dir: DirectoryContext,
+    mapping: CompiledMapping,
+    id: string | null,
+    source: Pick<SourceState, "columns" | "rawAttributes">,
+  ) {
     const { columns } = source;
     const groups = id === null ? [] : ((await roleGroupsOf(trx, [id], mapping)).get(id) ?? []);
     return { ...columns, ...deriveColumns(dir, mapping, source.rawAttributes, columns.state, groups) };
@@ -88,35 +113,49 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
    * Rewrites a user from `next`, a function of the user as it is once locked (a SCIM PATCH applies
    * its operations there, so concurrent changes of one user wait for each other instead of retrying).
    */
-  async function rewrite(dir: DirectoryContext, id: string, next: (current: { row: DirectoryUserRow; user: DirectoryUser }) => SourceState, ifMatch: number | undefined): Promise<StoredUser> {
+  async function rewrite(
+    dir: DirectoryContext,
+    id: string,
+    next: (current: { row: DirectoryUserRow; user: DirectoryUser }) => SourceState,
+    ifMatch: number | undefined,
+  ): Promise<StoredUser> {
     let username = "";
-    return write(() => username, async (trx) => {
-      // Mapping first, then the user's row lock: the order every store writer takes them in.
-      const mapping = await loadMapping(trx, caps, dir.id);
-      const before = await mustLock(trx, dir, id);
-      checkVersion(before.row, ifMatch);
-      const source = next(before);
-      username = source.columns.username;
-      const columns = await columnsOf(trx, dir, mapping, id, source);
-      const unchanged = Object.entries(columns).every(([k, v]) => before.row[k as keyof DirectoryUserRow] === v);
-      if (unchanged) return { user: before.user, version: before.row.version };
-      if (columns.username_lower !== before.row.username_lower) await assertUsernameFree(trx, dir, columns.username, id);
-      const version = before.row.version + 1;
-      const result = await trx
-        .updateTable("directory_users")
-        .set({ ...columns, version, updated_at: clock.now().toISOString() })
-        .where("id", "=", id)
-        .where("version", "=", before.row.version)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch("user", id);
-      if (columns.emails !== before.row.emails) await writeEmails(trx, id, dir.id, source.emails);
-      const { user } = await mustLoad(trx, dir, id);
-      await appendEvents(trx, deps, [
-        { event: "dsync.user.updated", organizationId: dir.organizationId, directoryId: dir.id, data: { ...user, previous_attributes: previousAttributes(before.user, user) } },
-      ]);
-      await applyStateChangeToMemberships(trx, deps, dir, before.user, user);
-      return { user, version };
-    });
+    return write(
+      () => username,
+      async (trx) => {
+        // Mapping first, then the user's row lock: the order every store writer takes them in.
+        const mapping = await loadMapping(trx, caps, dir.id);
+        const before = await mustLock(trx, dir, id);
+        checkVersion(before.row, ifMatch);
+        const source = next(before);
+        username = source.columns.username;
+        const columns = await columnsOf(trx, dir, mapping, id, source);
+        const unchanged = Object.entries(columns).every(([k, v]) => before.row[k as keyof DirectoryUserRow] === v);
+        if (unchanged) return { user: before.user, version: before.row.version };
+        if (columns.username_lower !== before.row.username_lower)
+          await assertUsernameFree(trx, dir, columns.username, id);
+        const version = before.row.version + 1;
+        const result = await trx
+          .updateTable("directory_users")
+          .set({ ...columns, version, updated_at: clock.now().toISOString() })
+          .where("id", "=", id)
+          .where("version", "=", before.row.version)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw StoreErrors.versionMismatch("user", id);
+        if (columns.emails !== before.row.emails) await writeEmails(trx, id, dir.id, source.emails);
+        const { user } = await mustLoad(trx, dir, id);
+        await appendEvents(trx, deps, [
+          {
+            event: "dsync.user.updated",
+            organizationId: dir.organizationId,
+            directoryId: dir.id,
+            data: { ...user, previous_attributes: previousAttributes(before.user, user) },
+          },
+        ]);
+        await applyStateChangeToMemberships(trx, deps, dir, before.user, user);
+        return { user, version };
+      },
+    );
   }
 
   /**
@@ -125,7 +164,11 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
    * directory's settings changed meanwhile twice over, it has none, or the write cannot run at
    * once: then the transaction does it.
    */
-  async function createInOneStatement(createUser: (write: UserCreateWrite) => Promise<boolean> | undefined, dir: DirectoryContext, input: UserInput): Promise<StoredUser | undefined> {
+  async function createInOneStatement(
+    createUser: (write: UserCreateWrite) => Promise<boolean> | undefined,
+    dir: DirectoryContext,
+    input: UserInput,
+  ): Promise<StoredUser | undefined> {
     for (let attempt = 1; attempt <= 2; attempt++) {
       const known = await mappings.get(db, dir.id);
       if (!known) return undefined;
@@ -142,10 +185,17 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
         updated_at: now,
       };
       const user = toDirectoryUser(row);
-      const [event] = eventRows(deps, [{ event: "dsync.user.created", organizationId: dir.organizationId, directoryId: dir.id, data: user }]);
+      const [event] = eventRows(deps, [
+        { event: "dsync.user.created", organizationId: dir.organizationId, directoryId: dir.id, data: user },
+      ]);
       if (!event) throw new Error("no event row");
       try {
-        const written = createUser({ settings: known.settings, row, emails: emailRows(row.id, dir.id, input.emails), event });
+        const written = createUser({
+          settings: known.settings,
+          row,
+          emails: emailRows(row.id, dir.id, input.emails),
+          event,
+        });
         if (written === undefined) return undefined;
         if (await written) return { user, version: 1 };
       } catch (error) {
@@ -183,7 +233,10 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
           id: ids("user"),
           directory_id: dir.id,
           organization_id: dir.organizationId,
-          ...(await columnsOf(trx, dir, mapping, null, { columns: userColumns(input), rawAttributes: input.rawAttributes })),
+          ...(await columnsOf(trx, dir, mapping, null, {
+            columns: userColumns(input),
+            rawAttributes: input.rawAttributes,
+          })),
           version: 1,
           created_at: now,
           updated_at: now,
@@ -191,7 +244,9 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
         await insertUserRow(trx, row);
         await writeEmails(trx, row.id, dir.id, input.emails, true);
         const user = toDirectoryUser(row);
-        await appendEvents(trx, deps, [{ event: "dsync.user.created", organizationId: dir.organizationId, directoryId: dir.id, data: user }]);
+        await appendEvents(trx, deps, [
+          { event: "dsync.user.created", organizationId: dir.organizationId, directoryId: dir.id, data: user },
+        ]);
         return { user, version: 1 };
       });
     },
@@ -221,28 +276,60 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
           });
         }
         for (const part of chunks(rows, 200)) await trx.insertInto("directory_users").values(part).execute();
-        await writeEmailsOfMany(trx, dir.id, rows.map((row, i) => ({ userId: row.id, emails: (inputs[i] as UserInput).emails })));
+        await writeEmailsOfMany(
+          trx,
+          dir.id,
+          rows.map((row, i) => ({ userId: row.id, emails: (inputs[i] as UserInput).emails })),
+        );
         const users = rows.map(toDirectoryUser);
         for (const part of chunks(users, 200)) {
-          await appendEvents(trx, deps, part.map((user) => ({ event: "dsync.user.created" as const, organizationId: dir.organizationId, directoryId: dir.id, data: user })));
+          await appendEvents(
+            trx,
+            deps,
+            part.map((user) => ({
+              event: "dsync.user.created" as const,
+              organizationId: dir.organizationId,
+              directoryId: dir.id,
+              data: user,
+            })),
+          );
         }
         return users;
       });
     },
 
     /** Replaces every attribute (SCIM PUT, a connector's record). */
-    async replace(dir: DirectoryContext, id: string, input: UserInput, { ifMatch }: WriteOptions = {}): Promise<StoredUser> {
+    async replace(
+      dir: DirectoryContext,
+      id: string,
+      input: UserInput,
+      { ifMatch }: WriteOptions = {},
+    ): Promise<StoredUser> {
       return rewrite(dir, id, () => sourceStateOf(input), ifMatch);
     },
 
     /** A PATCH: `apply` turns the user, as locked in the write, into its new attributes. */
-    async patch(dir: DirectoryContext, id: string, apply: (current: DirectoryUser) => UserInput, { ifMatch }: WriteOptions = {}): Promise<StoredUser> {
+    async patch(
+      dir: DirectoryContext,
+      id: string,
+      apply: (current: DirectoryUser) => UserInput,
+      { ifMatch }: WriteOptions = {},
+    ): Promise<StoredUser> {
       return rewrite(dir, id, ({ user }) => sourceStateOf(apply(user)), ifMatch);
     },
 
     /** Makes a user inactive, everything else as stored (a connector's source no longer has it). */
     async deactivate(dir: DirectoryContext, id: string): Promise<StoredUser> {
-      return rewrite(dir, id, ({ row, user }) => ({ columns: { ...sourceColumnsOf(row), state: "inactive" }, rawAttributes: user.raw_attributes, emails: user.emails }), undefined);
+      return rewrite(
+        dir,
+        id,
+        ({ row, user }) => ({
+          columns: { ...sourceColumnsOf(row), state: "inactive" },
+          rawAttributes: user.raw_attributes,
+          emails: user.emails,
+        }),
+        undefined,
+      );
     },
 
     async remove(dir: DirectoryContext, id: string, { ifMatch }: WriteOptions = {}): Promise<void> {
@@ -250,9 +337,19 @@ export function createUserStore(deps: StoreDeps, scope: WriteScope, mappings: Ma
         const before = await mustLoad(trx, dir, id);
         checkVersion(before.row, ifMatch);
         // Memberships go with the user (foreign-key cascade); say so to readers first.
-        await applyStateChangeToMemberships(trx, deps, { ...dir, deactivatedMembers: "remove" }, before.user, { ...before.user, state: "inactive" });
+        await applyStateChangeToMemberships(trx, deps, { ...dir, deactivatedMembers: "remove" }, before.user, {
+          ...before.user,
+          state: "inactive",
+        });
         await trx.deleteFrom("directory_users").where("id", "=", id).execute();
-        await appendEvents(trx, deps, [{ event: "dsync.user.deleted", organizationId: dir.organizationId, directoryId: dir.id, data: { ...before.user, state: "inactive" } }]);
+        await appendEvents(trx, deps, [
+          {
+            event: "dsync.user.deleted",
+            organizationId: dir.organizationId,
+            directoryId: dir.id,
+            data: { ...before.user, state: "inactive" },
+          },
+        ]);
       });
     },
   };

@@ -23,7 +23,11 @@ export interface EventFeedFilter {
  * A cursor is the position of the last event read. The events API and the webhook dispatcher
  * both read through here.
  */
-export async function readSettledEvents(db: Kysely<Database>, caps: StorageCapabilities, filter: EventFeedFilter): Promise<EventRow[]> {
+export async function readSettledEvents(
+  db: Kysely<Database>,
+  caps: StorageCapabilities,
+  filter: EventFeedFilter,
+): Promise<EventRow[]> {
   let query = db.selectFrom("events").selectAll();
   if (filter.after) query = query.where("feed_pos", ">", filter.after);
   if (filter.before !== undefined) query = query.where("feed_pos", "<", filter.before);
@@ -32,5 +36,8 @@ export async function readSettledEvents(db: Kysely<Database>, caps: StorageCapab
   if (filter.organizationId) query = query.where("organization_id", "=", filter.organizationId);
   if (filter.rangeStart) query = query.where("created_at", ">=", filter.rangeStart);
   if (filter.rangeEnd) query = query.where("created_at", "<", filter.rangeEnd);
-  return query.orderBy("feed_pos", filter.order ?? "asc").limit(filter.limit).execute();
+  return query
+    .orderBy("feed_pos", filter.order ?? "asc")
+    .limit(filter.limit)
+    .execute();
 }

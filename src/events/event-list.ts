@@ -42,7 +42,13 @@ export interface EventPage {
 }
 
 function toEventObject(row: EventRow): EventObject {
-  return { object: "event", id: row.id, event: row.event, data: JSON.parse(row.data) as object, created_at: row.created_at };
+  return {
+    object: "event",
+    id: row.id,
+    event: row.event,
+    data: JSON.parse(row.data) as object,
+    created_at: row.created_at,
+  };
 }
 
 /** The events API over the settled feed: the cursor is an event id, its place the event's feed position. */
@@ -59,7 +65,10 @@ export function createEventList(deps: Pick<Deps, "db" | "caps">) {
     if (caps.eventsSettled) query = query.where(caps.eventsSettled);
     if (scope !== null) query = query.where("organization_id", "=", scope);
     const row = await query.executeTakeFirst();
-    if (!row) throw Errors.invalidRequest("Unknown cursor", [{ field: "after", code: "unknown_cursor", message: "is not an event id from this feed" }]);
+    if (!row)
+      throw Errors.invalidRequest("Unknown cursor", [
+        { field: "after", code: "unknown_cursor", message: "is not an event id from this feed" },
+      ]);
     return row.feed_pos;
   }
 

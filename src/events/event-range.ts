@@ -6,7 +6,9 @@ export interface EventRange {
   readonly rangeEnd?: string | undefined;
 }
 
-export type EventRangeResult = { readonly ok: true; readonly value: EventRange } | { readonly ok: false; readonly error: readonly FieldError[] };
+export type EventRangeResult =
+  | { readonly ok: true; readonly value: EventRange }
+  | { readonly ok: false; readonly error: readonly FieldError[] };
 
 /** `range_start` (inclusive) and `range_end` (exclusive) as stored UTC text; every bad bound named. */
 export function parseEventRange(rangeStart: string | undefined, rangeEnd: string | undefined): EventRangeResult {

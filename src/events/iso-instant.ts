@@ -1,8 +1,11 @@
-export type InstantResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly error: string };
+export type InstantResult =
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly error: string };
 
 // Date, then optionally a time with seconds, a fraction and an offset. The offset may begin with
 // a space: a `+` left unescaped in a query string arrives decoded as one.
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+\- ]\d{2}(?::?\d{2})?)?)?$/;
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+\- ]\d{2}(?::?\d{2})?)?)?$/;
 
 function offsetMinutes(offset: string | undefined): number | null {
   if (!offset || offset === "Z" || offset === "z") return 0;
@@ -22,7 +25,14 @@ export function parseIsoInstant(text: string): InstantResult {
   const match = ISO_8601.exec(text.trim());
   if (!match) return { ok: false, error: "is not an ISO-8601 date or date-time" };
   const [, y, mo, d, h = "0", mi = "0", s = "0", fraction = "", offset] = match;
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const calendar = new Date(Date.UTC(year, month - 1, day));
   if (month < 1 || month > 12 || calendar.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
     return { ok: false, error: "is not a valid date or time" };

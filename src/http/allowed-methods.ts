@@ -14,7 +14,9 @@ export interface AllowedMethods {
 function patternOf(url: string): RegExp {
   const source = url
     .split("/")
-    .map((segment) => (segment.startsWith(":") ? "[^/]+" : segment === "*" ? ".*" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .map((segment) =>
+      segment.startsWith(":") ? "[^/]+" : segment === "*" ? ".*" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+    )
     .join("/");
   return new RegExp(`^${source}$`);
 }
@@ -29,7 +31,8 @@ export function createAllowedMethods(): AllowedMethods {
     },
     of(path) {
       const allowed = new Set<string>();
-      for (const { pattern, methods } of routes.values()) if (pattern.test(path)) for (const m of methods) allowed.add(m);
+      for (const { pattern, methods } of routes.values())
+        if (pattern.test(path)) for (const m of methods) allowed.add(m);
       return [...allowed].sort();
     },
   };

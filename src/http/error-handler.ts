@@ -27,14 +27,19 @@ function toFieldErrors(issues: readonly AjvIssue[]): FieldError[] {
 /** A store failure as the API answers it: the store's code with an HTTP status. */
 export function appErrorOfStore(error: StoreError): AppError {
   const status = { not_found: 404, version_mismatch: 412, uniqueness: 409, unknown_members: 400 }[error.code];
-  return new AppError(status, error.code === "uniqueness" ? "conflict" : error.code, error.message, [], { cause: error });
+  return new AppError(status, error.code === "uniqueness" ? "conflict" : error.code, error.message, [], {
+    cause: error,
+  });
 }
 
 /** What a 503 for the database's condition asks clients to wait before retrying. */
 export const STORAGE_RETRY_AFTER_SECONDS = 5;
 
 /** Maps anything thrown while serving a request to Roster's error catalogue. */
-export function toAppError(error: FastifyError & { validation?: AjvIssue[]; validationContext?: string }, bodyLimit: number): AppError {
+export function toAppError(
+  error: FastifyError & { validation?: AjvIssue[]; validationContext?: string },
+  bodyLimit: number,
+): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof StoreError) return appErrorOfStore(error);
   if (error.validation) {
@@ -54,16 +59,21 @@ export function toAppError(error: FastifyError & { validation?: AjvIssue[]; vali
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return Errors.invalidRequest("Content-Length does not match the body");
   }
-  if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_INVALID_JSON_BODY") return Errors.invalidJson(`Malformed JSON: ${error.message}`);
+  if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_INVALID_JSON_BODY")
+    return Errors.invalidJson(`Malformed JSON: ${error.message}`);
   if (error.statusCode === 429) return Errors.rateLimited(Number(error.message.match(/\d+/)?.[0] ?? 1));
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new AppError(error.statusCode, "invalid_request", error.message);
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+    return new AppError(error.statusCode, "invalid_request", error.message);
   const unavailable = storageUnavailable(error);
   if (unavailable) return Errors.storageUnavailable(unavailable.message, error);
   return Errors.internal(error);
 }
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
-  const body: { code: string; message: string; errors?: readonly FieldError[] } = { code: error.code, message: error.message };
+  const body: { code: string; message: string; errors?: readonly FieldError[] } = {
+    code: error.code,
+    message: error.message,
+  };
   if (error.errors.length > 0) body.errors = error.errors;
   if (error.status === 401) reply.header("WWW-Authenticate", 'Bearer realm="roster"');
   if (error.status === 503) reply.header("Retry-After", String(STORAGE_RETRY_AFTER_SECONDS));

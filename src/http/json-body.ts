@@ -12,7 +12,8 @@ export function createJsonBodyParser(app: FastifyInstance) {
   const parse = app.getDefaultJsonParser("error", "error");
   return function parseJsonBody(request: FastifyRequest, body: string | Buffer, done: ParserDone): void {
     const text = typeof body === "string" ? body : body.toString("utf8");
-    if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) return done(Errors.invalidJson(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`));
+    if (exceedsJsonDepth(text, MAX_JSON_DEPTH))
+      return done(Errors.invalidJson(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`));
     parse(request, text, done);
   };
 }

@@ -36,7 +36,8 @@ describe.each(DIALECTS)("deeply nested JSON bodies on %s", (dialect) => {
 
   const deepUser = (nest: string) => `{"schemas":["${SCHEMA.user}"],"userName":"deep2@x.com","x-custom":${nest}}`;
   const deepGroup = (nest: string) => `{"schemas":["${SCHEMA.group}"],"displayName":"Deep2","x-custom":${nest}}`;
-  const deepPatch = (nest: string) => `{"schemas":["${SCHEMA.patch}"],"Operations":[{"op":"add","path":"x-custom","value":${nest}}]}`;
+  const deepPatch = (nest: string) =>
+    `{"schemas":["${SCHEMA.patch}"],"Operations":[{"op":"add","path":"x-custom","value":${nest}}]}`;
 
   it("answers 400 invalidSyntax to 2,000 levels in every SCIM write, and changes nothing", async () => {
     for (const nest of [nestedObject(2000), nestedArray(2000)]) {
@@ -48,24 +49,44 @@ describe.each(DIALECTS)("deeply nested JSON bodies on %s", (dialect) => {
         await scim("PUT", `/Groups/${groupId}`, deepGroup(nest)),
         await scim("PATCH", `/Groups/${groupId}`, deepPatch(nest)),
         await scim("POST", "/Users/.search", `{"filter":${nest}}`),
-        await scim("POST", "/Bulk", `{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{"method":"POST","path":"/Users","data":${deepUser(nest)}}]}`),
+        await scim(
+          "POST",
+          "/Bulk",
+          `{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{"method":"POST","path":"/Users","data":${deepUser(nest)}}]}`,
+        ),
       ];
       for (const res of answers) {
         expect(res.statusCode, res.body).toBe(400);
-        expect(res.json()).toMatchObject({ schemas: [SCHEMA.error], status: "400", scimType: "invalidSyntax", detail: `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels` });
+        expect(res.json()).toMatchObject({
+          schemas: [SCHEMA.error],
+          status: "400",
+          scimType: "invalidSyntax",
+          detail: `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`,
+        });
       }
     }
     const user = (await scim("GET", `/Users/${userId}`)).json();
     expect(user.userName).toBe("deep@x.com");
     expect(user["x-custom"]).toBeUndefined();
-    expect((await scim("GET", `/Users?filter=${encodeURIComponent('userName eq "deep2@x.com"')}`)).json().totalResults).toBe(0);
+    expect(
+      (await scim("GET", `/Users?filter=${encodeURIComponent('userName eq "deep2@x.com"')}`)).json().totalResults,
+    ).toBe(0);
   });
 
   it("still writes the request log entry of a refused deep body", async () => {
     await scim("PATCH", `/Users/${userId}`, deepPatch(nestedObject(2000)));
-    const res = await t.app.inject({ method: "GET", url: `/directories/${dir.id}/scim_requests?limit=100`, headers: bearer(ADMIN_KEY) });
-    const entry = res.json().data.find((e: { method: string; status: number }) => e.method === "PATCH" && e.status === 400);
-    expect(entry).toMatchObject({ path: `${dir.base}/Users/${userId}`, error_detail: expect.stringContaining("deeper than") });
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/directories/${dir.id}/scim_requests?limit=100`,
+      headers: bearer(ADMIN_KEY),
+    });
+    const entry = res
+      .json()
+      .data.find((e: { method: string; status: number }) => e.method === "PATCH" && e.status === 400);
+    expect(entry).toMatchObject({
+      path: `${dir.base}/Users/${userId}`,
+      error_detail: expect.stringContaining("deeper than"),
+    });
   });
 
   it("keeps a custom attribute nested within the bound", async () => {
@@ -81,6 +102,9 @@ describe.each(DIALECTS)("deeply nested JSON bodies on %s", (dialect) => {
       payload: `{"name":"x","domains":${nestedArray(2000)}}`,
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ code: "invalid_json", message: `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels` });
+    expect(res.json()).toEqual({
+      code: "invalid_json",
+      message: `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    });
   });
 });

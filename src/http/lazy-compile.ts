@@ -26,5 +26,6 @@ export function lazySerializerFactory(): SerializerFactory {
 
 /** A validator compiler whose per-route validators are compiled on first use. */
 export function lazyValidatorCompiler<T>(compiler: FastifySchemaCompiler<T>): FastifySchemaCompiler<T> {
-  return (route) => onFirstCall(() => compiler(route) as (data: unknown) => unknown) as ReturnType<FastifySchemaCompiler<T>>;
+  return (route) =>
+    onFirstCall(() => compiler(route) as (data: unknown) => unknown) as ReturnType<FastifySchemaCompiler<T>>;
 }

@@ -4,7 +4,13 @@ import type { FastifyRequest, FastifyServerOptions } from "fastify";
 const SECRET_QUERY = /([?&]secret=)[^&#]*/gi;
 
 function requestLine(request: FastifyRequest) {
-  return { method: request.method, url: request.url.replace(SECRET_QUERY, "$1[redacted]"), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+  return {
+    method: request.method,
+    url: request.url.replace(SECRET_QUERY, "$1[redacted]"),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
 }
 
 /**
@@ -17,7 +23,18 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Fa
     ...(stream ? { stream } : {}),
     serializers: { req: requestLine },
     redact: {
-      paths: ["req.headers.authorization", "req.headers.cookie", "headers.authorization", "*.token", "*.key", "*.secret", "*.password", "*.client_secret", "*.private_key", "*.service_account_key"],
+      paths: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        "headers.authorization",
+        "*.token",
+        "*.key",
+        "*.secret",
+        "*.password",
+        "*.client_secret",
+        "*.private_key",
+        "*.service_account_key",
+      ],
       censor: "[redacted]",
     },
   };

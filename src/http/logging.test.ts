@@ -14,8 +14,19 @@ describe("structured request logs", () => {
 
   it("writes JSON lines with the request id and never a key or token", async () => {
     const { key } = await createOrgWithKey(t.app, "Logged");
-    const dir = (await t.app.inject({ method: "POST", url: "/directories", headers: bearer(key), payload: { name: "d", type: "okta scim v2.0" } })).json();
-    await t.app.inject({ method: "GET", url: `/scim/v2/${dir.id}/ServiceProviderConfig`, headers: { ...bearer(dir.scim.token), "x-request-id": "trace-1" } });
+    const dir = (
+      await t.app.inject({
+        method: "POST",
+        url: "/directories",
+        headers: bearer(key),
+        payload: { name: "d", type: "okta scim v2.0" },
+      })
+    ).json();
+    await t.app.inject({
+      method: "GET",
+      url: `/scim/v2/${dir.id}/ServiceProviderConfig`,
+      headers: { ...bearer(dir.scim.token), "x-request-id": "trace-1" },
+    });
     await t.app.inject({ method: "GET", url: "/directories", headers: bearer("sk_wrong_secret_value") });
     await new Promise((resolve) => setImmediate(resolve));
 

@@ -15,12 +15,20 @@ describe.each(DIALECTS)("the content-type rule on %s", (dialect) => {
   afterAll(async () => t?.close());
 
   const post = (url: string, payload: string, contentType?: string) =>
-    t.app.inject({ method: "POST", url, headers: { ...bearer(ADMIN_KEY), ...(contentType ? { "content-type": contentType } : {}) }, payload });
+    t.app.inject({
+      method: "POST",
+      url,
+      headers: { ...bearer(ADMIN_KEY), ...(contentType ? { "content-type": contentType } : {}) },
+      payload,
+    });
 
   it("answers 415 naming application/json to a JSON body sent as text/plain, and stores nothing", async () => {
     const res = await post("/organizations", JSON.stringify({ name: "Plain text" }), "text/plain");
     expect(res.statusCode).toBe(415);
-    expect(res.json()).toEqual({ code: "unsupported_media_type", message: "Content-Type text/plain is not accepted here; send application/json" });
+    expect(res.json()).toEqual({
+      code: "unsupported_media_type",
+      message: "Content-Type text/plain is not accepted here; send application/json",
+    });
     const list = await t.app.inject({ method: "GET", url: "/organizations?limit=100", headers: bearer(ADMIN_KEY) });
     expect(list.body).not.toContain("Plain text");
   });
@@ -28,8 +36,15 @@ describe.each(DIALECTS)("the content-type rule on %s", (dialect) => {
   it("names the type it refuses for a form-encoded body and for a body without Content-Type", async () => {
     const form = await post("/organizations", "name=x", "application/x-www-form-urlencoded");
     expect(form.statusCode).toBe(415);
-    expect(form.json().message).toBe("Content-Type application/x-www-form-urlencoded is not accepted here; send application/json");
-    const none = await t.app.inject({ method: "POST", url: "/organizations", headers: bearer(ADMIN_KEY), payload: Buffer.from('{"name":"x"}') });
+    expect(form.json().message).toBe(
+      "Content-Type application/x-www-form-urlencoded is not accepted here; send application/json",
+    );
+    const none = await t.app.inject({
+      method: "POST",
+      url: "/organizations",
+      headers: bearer(ADMIN_KEY),
+      payload: Buffer.from('{"name":"x"}'),
+    });
     expect(none.statusCode).toBe(415);
     expect(none.json().message).toBe("The body has no Content-Type; send application/json");
   });
@@ -47,13 +62,23 @@ describe.each(DIALECTS)("the content-type rule on %s", (dialect) => {
   it("reads application/scim+json and application/json, with parameters, under the SCIM base", async () => {
     const scim = scimClient(t.app, dir);
     const user = { schemas: [SCHEMA.user], userName: "ct1@x.com" };
-    expect((await scim("POST", "/Users", user, { "content-type": "application/scim+json; charset=utf-8" })).statusCode).toBe(201);
-    expect((await scim("POST", "/Users", { ...user, userName: "ct2@x.com" }, { "content-type": "application/json" })).statusCode).toBe(201);
+    expect(
+      (await scim("POST", "/Users", user, { "content-type": "application/scim+json; charset=utf-8" })).statusCode,
+    ).toBe(201);
+    expect(
+      (await scim("POST", "/Users", { ...user, userName: "ct2@x.com" }, { "content-type": "application/json" }))
+        .statusCode,
+    ).toBe(201);
   });
 
   it("answers a SCIM 415 naming both JSON types to a SCIM body sent as text/plain", async () => {
     const scim = scimClient(t.app, dir);
-    const res = await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: "plain@x.com" }, { "content-type": "text/plain" });
+    const res = await scim(
+      "POST",
+      "/Users",
+      { schemas: [SCHEMA.user], userName: "plain@x.com" },
+      { "content-type": "text/plain" },
+    );
     expect(res.statusCode).toBe(415);
     expect(res.json()).toEqual({
       schemas: [SCHEMA.error],
@@ -63,7 +88,12 @@ describe.each(DIALECTS)("the content-type rule on %s", (dialect) => {
   });
 
   it("takes only text/csv on the CSV upload: a JSON body is a 415 and starts no run", async () => {
-    const created = await t.app.inject({ method: "POST", url: "/directories", headers: bearer(ADMIN_KEY), payload: { organization_id: orgId, name: "HR", type: "csv" } });
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: bearer(ADMIN_KEY),
+      payload: { organization_id: orgId, name: "HR", type: "csv" },
+    });
     expect(created.statusCode, created.body).toBe(201);
     const dirId = created.json().id as string;
     const res = await post(`/directories/${dirId}/csv`, "{}", "application/json");
@@ -78,7 +108,11 @@ describe.each(DIALECTS)("the content-type rule on %s", (dialect) => {
 
   it("serves a body-less DELETE whatever its Content-Type says", async () => {
     const org = await post("/organizations", JSON.stringify({ name: "Doomed" }), "application/json");
-    const res = await t.app.inject({ method: "DELETE", url: `/organizations/${org.json().id}`, headers: { ...bearer(ADMIN_KEY), "content-type": "text/plain" } });
+    const res = await t.app.inject({
+      method: "DELETE",
+      url: `/organizations/${org.json().id}`,
+      headers: { ...bearer(ADMIN_KEY), "content-type": "text/plain" },
+    });
     expect(res.statusCode).toBeLessThan(300);
   });
 });

@@ -26,12 +26,20 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 function carriesBody(request: FastifyRequest): boolean {
   const { headers } = request.raw;
   const length = headers["content-length"];
-  return BODY_METHODS.has(request.method) && (headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0"));
+  return (
+    BODY_METHODS.has(request.method) &&
+    (headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0"))
+  );
 }
 
 /** `preParsing` hook applying the rule; `fallback` is what routes without `config.accepts` read. */
 export function acceptMediaTypes(fallback: readonly string[]) {
-  return function requireAcceptedMediaType(request: FastifyRequest, _reply: FastifyReply, payload: RequestPayload, done: (err: Error | null, payload?: RequestPayload) => void) {
+  return function requireAcceptedMediaType(
+    request: FastifyRequest,
+    _reply: FastifyReply,
+    payload: RequestPayload,
+    done: (err: Error | null, payload?: RequestPayload) => void,
+  ) {
     // An unknown route answers 404 (or 405) whatever its body is.
     if (request.is404 || !carriesBody(request)) return done(null, payload);
     const accepted = request.routeOptions.config.accepts ?? fallback;

@@ -46,7 +46,12 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): S
   const requireReader = metricsReader(options.token);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new Counter({ name: "roster_http_requests_total", help: "HTTP requests answered", labelNames: ["method", "route", "status"], registers: [registry] });
+  const requests = new Counter({
+    name: "roster_http_requests_total",
+    help: "HTTP requests answered",
+    labelNames: ["method", "route", "status"],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: "roster_http_request_duration_seconds",
     help: "Time to answer an HTTP request",

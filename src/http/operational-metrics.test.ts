@@ -26,12 +26,22 @@ describe.each(DIALECTS)("what /metrics tells an operator on %s", (dialect) => {
   }
 
   const scim = (body: unknown, token = dir.token) =>
-    t.app.inject({ method: "POST", url: `${dir.base}/Users`, headers: { ...bearer(token), "content-type": "application/scim+json" }, payload: JSON.stringify(body) });
+    t.app.inject({
+      method: "POST",
+      url: `${dir.base}/Users`,
+      headers: { ...bearer(token), "content-type": "application/scim+json" },
+      payload: JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     t = await createTestApp(dialect, { ROSTER_SECRET_KEY: "operational-metrics-secret-0123456789abcdefgh" });
     dir = await createScimDirectory(t.app);
-    const endpoint = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: bearer(ADMIN_KEY), payload: { url: "https://receiver.example/hooks", organization_id: dir.orgId } });
+    const endpoint = await t.app.inject({
+      method: "POST",
+      url: "/webhook_endpoints",
+      headers: bearer(ADMIN_KEY),
+      payload: { url: "https://receiver.example/hooks", organization_id: dir.orgId },
+    });
     endpointId = endpoint.json().id;
   });
   afterAll(async () => t?.close());
@@ -65,14 +75,29 @@ describe.each(DIALECTS)("what /metrics tells an operator on %s", (dialect) => {
     expect(value(`roster_webhook_deliveries_failed{endpoint="${endpointId}"}`)).toBe(0);
     expect(value("roster_webhook_endpoints_disabled")).toBe(0);
 
-    await t.app.inject({ method: "PATCH", url: `/webhook_endpoints/${endpointId}`, headers: bearer(ADMIN_KEY), payload: { enabled: false } });
+    await t.app.inject({
+      method: "PATCH",
+      url: `/webhook_endpoints/${endpointId}`,
+      headers: bearer(ADMIN_KEY),
+      payload: { enabled: false },
+    });
     expect((await scrape())("roster_webhook_endpoints_disabled")).toBe(1);
   });
 
   it("shows each pull directory's newest run and its duration", async () => {
-    const created = await t.app.inject({ method: "POST", url: "/directories", headers: bearer(ADMIN_KEY), payload: { organization_id: dir.orgId, name: "HR", type: "csv" } });
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: bearer(ADMIN_KEY),
+      payload: { organization_id: dir.orgId, name: "HR", type: "csv" },
+    });
     const csv = created.json().id as string;
-    const upload = await t.app.inject({ method: "POST", url: `/directories/${csv}/csv`, headers: { ...bearer(ADMIN_KEY), "content-type": "text/csv" }, payload: "username,email\nada,ada@hr.test\n" });
+    const upload = await t.app.inject({
+      method: "POST",
+      url: `/directories/${csv}/csv`,
+      headers: { ...bearer(ADMIN_KEY), "content-type": "text/csv" },
+      payload: "username,email\nada,ada@hr.test\n",
+    });
     expect(upload.statusCode).toBe(202);
     await t.app.sync.idle();
     const value = await scrape();

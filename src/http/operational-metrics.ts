@@ -10,7 +10,8 @@ export interface OperationalMetricsDeps {
   readonly poolStats?: (() => PoolStats | null) | undefined;
 }
 
-const seconds = (from: string | null | undefined, now: Date) => (from ? Math.max(0, (now.getTime() - Date.parse(from)) / 1000) : 0);
+const seconds = (from: string | null | undefined, now: Date) =>
+  from ? Math.max(0, (now.getTime() - Date.parse(from)) / 1000) : 0;
 
 /**
  * What an operator alerts on, read from the database at each scrape (so every process answers the
@@ -19,14 +20,27 @@ const seconds = (from: string | null | undefined, now: Date) => (from ? Math.max
  * (endpoint_id, state, event_pos), per pull directory through (directory_id, id), events by
  * their primary key and feed position. SCIM traffic is counted in this process, by directory.
  */
-export function installOperationalMetrics(registry: Registry, deps: OperationalMetricsDeps): { countScimResponse(directoryId: string, status: number): void } {
+export function installOperationalMetrics(
+  registry: Registry,
+  deps: OperationalMetricsDeps,
+): { countScimResponse(directoryId: string, status: number): void } {
   const { db, clock } = deps;
   const registers = [registry];
 
   // prom-client collects every metric at once: each gauge reads what it shows itself.
-  const endpointIds = async () => (await db.selectFrom("webhook_endpoints").select("id").orderBy("id").execute()).map((row) => row.id);
+  const endpointIds = async () =>
+    (await db.selectFrom("webhook_endpoints").select("id").orderBy("id").execute()).map((row) => row.id);
   const countByState = async (endpointId: string, state: "pending" | "failed") =>
-    Number((await db.selectFrom("webhook_deliveries").select((eb) => eb.fn.countAll<number>().as("n")).where("endpoint_id", "=", endpointId).where("state", "=", state).executeTakeFirst())?.n ?? 0);
+    Number(
+      (
+        await db
+          .selectFrom("webhook_deliveries")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("endpoint_id", "=", endpointId)
+          .where("state", "=", state)
+          .executeTakeFirst()
+      )?.n ?? 0,
+    );
 
   new Gauge({
     name: "roster_webhook_backlog",
@@ -48,7 +62,14 @@ export function installOperationalMetrics(registry: Registry, deps: OperationalM
       this.reset();
       const now = clock.now();
       for (const id of await endpointIds()) {
-        const oldest = await db.selectFrom("webhook_deliveries").select("created_at").where("endpoint_id", "=", id).where("state", "=", "pending").orderBy("event_pos").limit(1).executeTakeFirst();
+        const oldest = await db
+          .selectFrom("webhook_deliveries")
+          .select("created_at")
+          .where("endpoint_id", "=", id)
+          .where("state", "=", "pending")
+          .orderBy("event_pos")
+          .limit(1)
+          .executeTakeFirst();
         this.set({ endpoint: id }, seconds(oldest?.created_at, now));
       }
     },
@@ -70,7 +91,11 @@ export function installOperationalMetrics(registry: Registry, deps: OperationalM
     help: "Webhook endpoints disabled (through the API, or after failing for the whole retry window)",
     registers,
     async collect() {
-      const row = await db.selectFrom("webhook_endpoints").select((eb) => eb.fn.countAll<number>().as("n")).where("enabled", "=", 0).executeTakeFirst();
+      const row = await db
+        .selectFrom("webhook_endpoints")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("enabled", "=", 0)
+        .executeTakeFirst();
       this.set(Number(row?.n ?? 0));
     },
   });
@@ -80,8 +105,21 @@ export function installOperationalMetrics(registry: Registry, deps: OperationalM
     help: "Age of the oldest event not yet turned into deliveries for every enabled endpoint (0 when none waits)",
     registers,
     async collect() {
-      const lowest = await db.selectFrom("webhook_endpoints").select((eb) => eb.fn.min("cursor_pos").as("pos")).where("enabled", "=", 1).executeTakeFirst();
-      const next = lowest?.pos == null ? undefined : await db.selectFrom("events").select("created_at").where("feed_pos", ">", lowest.pos).orderBy("feed_pos").limit(1).executeTakeFirst();
+      const lowest = await db
+        .selectFrom("webhook_endpoints")
+        .select((eb) => eb.fn.min("cursor_pos").as("pos"))
+        .where("enabled", "=", 1)
+        .executeTakeFirst();
+      const next =
+        lowest?.pos == null
+          ? undefined
+          : await db
+              .selectFrom("events")
+              .select("created_at")
+              .where("feed_pos", ">", lowest.pos)
+              .orderBy("feed_pos")
+              .limit(1)
+              .executeTakeFirst();
       this.set(seconds(next?.created_at, clock.now()));
     },
   });
@@ -91,16 +129,31 @@ export function installOperationalMetrics(registry: Registry, deps: OperationalM
     help: "Events written so far (the newest event's sequence number; use rate() for events per second)",
     registers,
     async collect() {
-      const row = await db.selectFrom("events").select((eb) => eb.fn.max("seq").as("seq")).executeTakeFirst();
+      const row = await db
+        .selectFrom("events")
+        .select((eb) => eb.fn.max("seq").as("seq"))
+        .executeTakeFirst();
       this.set(Number(row?.seq ?? 0));
     },
   });
 
   const newestRuns = async () => {
-    const directories = await db.selectFrom("directories").select("id").where("connector", "is not", null).where("deleted_at", "is", null).orderBy("id").execute();
+    const directories = await db
+      .selectFrom("directories")
+      .select("id")
+      .where("connector", "is not", null)
+      .where("deleted_at", "is", null)
+      .orderBy("id")
+      .execute();
     const runs = [];
     for (const { id } of directories) {
-      const run = await db.selectFrom("sync_runs").select(["state", "started_at", "finished_at"]).where("directory_id", "=", id).orderBy("id", "desc").limit(1).executeTakeFirst();
+      const run = await db
+        .selectFrom("sync_runs")
+        .select(["state", "started_at", "finished_at"])
+        .where("directory_id", "=", id)
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirst();
       if (run) runs.push({ directory: id, ...run });
     }
     return runs;
@@ -125,7 +178,11 @@ export function installOperationalMetrics(registry: Registry, deps: OperationalM
     async collect() {
       this.reset();
       const now = clock.now();
-      for (const run of await newestRuns()) this.set({ directory: run.directory }, seconds(run.started_at, run.finished_at ? new Date(run.finished_at) : now));
+      for (const run of await newestRuns())
+        this.set(
+          { directory: run.directory },
+          seconds(run.started_at, run.finished_at ? new Date(run.finished_at) : now),
+        );
     },
   });
 
@@ -146,7 +203,12 @@ export function installOperationalMetrics(registry: Registry, deps: OperationalM
     });
   }
 
-  const scimResponses = new Counter({ name: "roster_scim_requests_total", help: "SCIM requests answered by this process, by directory and status class", labelNames: ["directory", "class"], registers });
+  const scimResponses = new Counter({
+    name: "roster_scim_requests_total",
+    help: "SCIM requests answered by this process, by directory and status class",
+    labelNames: ["directory", "class"],
+    registers,
+  });
   return {
     countScimResponse(directoryId, status) {
       scimResponses.inc({ directory: directoryId, class: `${Math.floor(status / 100)}xx` });

@@ -34,12 +34,19 @@ describe.each(DIALECTS)("rate limits on %s", (dialect) => {
   it("limits a SCIM token on its own budget, with a SCIM error body", async () => {
     // Set up through the services: the admin key's own budget is spent by the test above.
     const org = await createOrganizationService(t.deps).create({ name: "C" });
-    const dir = await createDirectoryService(t.deps).create({ organization_id: org.id, name: "d", type: "okta scim v2.0" }, null);
+    const dir = await createDirectoryService(t.deps).create(
+      { organization_id: org.id, name: "d", type: "okta scim v2.0" },
+      null,
+    );
     if (!dir.scim?.token) throw new Error("no token");
     const statuses: number[] = [];
     let last: Awaited<ReturnType<typeof t.app.inject>> | undefined;
     for (let i = 0; i < 4; i++) {
-      last = await t.app.inject({ method: "GET", url: `/scim/v2/${dir.id}/ServiceProviderConfig`, headers: bearer(dir.scim.token) });
+      last = await t.app.inject({
+        method: "GET",
+        url: `/scim/v2/${dir.id}/ServiceProviderConfig`,
+        headers: bearer(dir.scim.token),
+      });
       statuses.push(last.statusCode);
     }
     expect(statuses).toEqual([200, 200, 200, 429]);

@@ -10,10 +10,17 @@ const CHECK_EVERY_MS = 1_000;
  * withholds the body held its socket for ever (slowloris). Node answers a request past its
  * allowance `408` and closes the connection; an idle kept-alive one is closed after `keepAliveMs`.
  */
-export function socketTimeouts(timeouts: TimeoutConfig): { requestTimeout: number; keepAliveTimeout: number; http: ServerOptions } {
+export function socketTimeouts(timeouts: TimeoutConfig): {
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  http: ServerOptions;
+} {
   return {
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,
-    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: Math.min(CHECK_EVERY_MS, timeouts.headersMs) },
+    http: {
+      headersTimeout: timeouts.headersMs,
+      connectionsCheckingInterval: Math.min(CHECK_EVERY_MS, timeouts.headersMs),
+    },
   };
 }

@@ -8,7 +8,11 @@ import { findUnstorableText } from "../core/storable-text.js";
  * would otherwise fail the query, or keep a row that breaks later JSON filters). A text body (a CSV
  * upload) is a connector's input: its records are checked one by one, and a bad one alone fails.
  */
-export function refuseUnstorableText(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+export function refuseUnstorableText(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
   const parts = [
     ["path", request.params],
     ["query string", request.query],

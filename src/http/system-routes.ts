@@ -7,13 +7,23 @@ const noLimit = { rateLimit: false } as const;
 
 /** `/health` (the process is up), `/ready` (the database answers), `/openapi.json`. */
 export const systemRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
-  app.get("/health", { config: noLimit, schema: { tags: ["system"], response: { 200: Type.Object({ status: Type.Literal("ok") }) } } }, async () => ({ status: "ok" as const }));
+  app.get(
+    "/health",
+    { config: noLimit, schema: { tags: ["system"], response: { 200: Type.Object({ status: Type.Literal("ok") }) } } },
+    async () => ({ status: "ok" as const }),
+  );
 
   app.get(
     "/ready",
     {
       config: noLimit,
-      schema: { tags: ["system"], response: { 200: Type.Object({ status: Type.String(), database: Type.String() }), 503: Type.Object({ status: Type.String(), database: Type.String() }) } },
+      schema: {
+        tags: ["system"],
+        response: {
+          200: Type.Object({ status: Type.String(), database: Type.String() }),
+          503: Type.Object({ status: Type.String(), database: Type.String() }),
+        },
+      },
     },
     async (request, reply) => {
       try {

@@ -27,8 +27,19 @@ describe.each(DIALECTS)("health, readiness and the OpenAPI document on %s", (dia
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/organizations", "/directories", "/directories/{id}", "/directories/{id}/scim_token", "/organizations/{id}/api_keys"]));
-    expect(doc.paths["/directories"].post.requestBody.content["application/json"].schema.required).toEqual(["name", "type"]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/organizations",
+        "/directories",
+        "/directories/{id}",
+        "/directories/{id}/scim_token",
+        "/organizations/{id}/api_keys",
+      ]),
+    );
+    expect(doc.paths["/directories"].post.requestBody.content["application/json"].schema.required).toEqual([
+      "name",
+      "type",
+    ]);
   });
 
   it("serves Prometheus metrics labelled by route pattern, not by URL", async () => {
@@ -47,7 +58,10 @@ describe.each(DIALECTS)("health, readiness and the OpenAPI document on %s", (dia
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json().code).toBe("unauthorized");
     expect(anonymous.body).not.toContain("roster_http_requests_total");
-    expect((await t.app.inject({ method: "GET", url: "/metrics", headers: bearer("scrape-token-wrong-0123456789") })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: "GET", url: "/metrics", headers: bearer("scrape-token-wrong-0123456789") }))
+        .statusCode,
+    ).toBe(401);
     const orgKey = await t.app.inject({ method: "GET", url: "/metrics", headers: bearer(key) });
     expect(orgKey.statusCode).toBe(403);
     expect(orgKey.json().code).toBe("forbidden");

@@ -15,6 +15,8 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   return (input: unknown) => {
     // A POST with no body at all means "no options" wherever every body field is optional.
     const data = isBody && (input === undefined || input === null) ? {} : input;
-    return validate(data) ? { value: data } : { error: Object.assign(new Error("validation failed"), { validation: validate.errors ?? [] }) };
+    return validate(data)
+      ? { value: data }
+      : { error: Object.assign(new Error("validation failed"), { validation: validate.errors ?? [] }) };
   };
 };

@@ -4,7 +4,11 @@ import { OutboundRefusedError, type OutboundPolicy } from "./outbound-policy.js"
 import { type SpecialAddressKind, specialAddressKind } from "./special-addresses.js";
 
 /** Resolves a host name to all its addresses (dns.lookup's shape); tests bring a resolver of their own. */
-export type Resolver = (hostname: string, options: { family?: number; hints?: number }, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+export type Resolver = (
+  hostname: string,
+  options: { family?: number; hints?: number },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /** Which addresses count as special; tests swap it to pretend an address is public. */
 export type AddressClassifier = (address: string) => SpecialAddressKind | null;
@@ -15,10 +19,15 @@ export interface GuardOptions {
   readonly resolve?: Resolver | undefined;
 }
 
-const systemResolver: Resolver = (hostname, options, callback) => dnsLookup(hostname, { ...options, all: true }, callback);
+const systemResolver: Resolver = (hostname, options, callback) =>
+  dnsLookup(hostname, { ...options, all: true }, callback);
 
 /** The refusal for `address` under `policy`, or null when it may be reached. */
-export function refusalFor(address: string, policy: OutboundPolicy, classify: AddressClassifier = specialAddressKind): OutboundRefusedError | null {
+export function refusalFor(
+  address: string,
+  policy: OutboundPolicy,
+  classify: AddressClassifier = specialAddressKind,
+): OutboundRefusedError | null {
   if (policy.allowPrivate) return null;
   const kind = classify(address);
   return kind ? new OutboundRefusedError(address, kind, policy.subject) : null;

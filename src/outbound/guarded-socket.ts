@@ -33,7 +33,11 @@ export function guardedConnect(port: number, host: string): Socket {
  * `tls.connect(port, host, options)`, guarded as `guardedConnect` (ldapts' `createSecureConnection`). Called with
  * options alone (StartTLS over a connected socket), it upgrades that socket, which was checked when it connected.
  */
-export function guardedTlsConnect(portOrOptions: number | ConnectionOptions, host?: string, options?: ConnectionOptions): TLSSocket {
+export function guardedTlsConnect(
+  portOrOptions: number | ConnectionOptions,
+  host?: string,
+  options?: ConnectionOptions,
+): TLSSocket {
   if (typeof portOrOptions !== "number") return tlsConnect(portOrOptions);
   const port = portOrOptions;
   if (host === undefined) throw new TypeError("guardedTlsConnect needs a host");

@@ -1,7 +1,13 @@
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
-import { type AddressClassifier, type GuardOptions, guardedLookup, type Resolver, refuseLiteralHost } from "./guarded-lookup.js";
+import {
+  type AddressClassifier,
+  type GuardOptions,
+  guardedLookup,
+  type Resolver,
+  refuseLiteralHost,
+} from "./guarded-lookup.js";
 import { currentOutboundPolicy, type OutboundPolicy } from "./outbound-policy.js";
 
 /** `fetch`'s options, and the policy to apply instead of the one in force (`withOutboundPolicy`). */
@@ -35,14 +41,20 @@ interface Outgoing {
 
 /** The method, headers and body bytes of `init`, normalized as fetch would (a URLSearchParams body sets its content type). */
 async function outgoingOf(url: URL, init: RequestInit): Promise<Outgoing> {
-  const request = new Request(url, { method: init.method, headers: init.headers, body: init.body, ...(init.body ? { duplex: "half" } : {}) } as RequestInit);
+  const request = new Request(url, {
+    method: init.method,
+    headers: init.headers,
+    body: init.body,
+    ...(init.body ? { duplex: "half" } : {}),
+  } as RequestInit);
   const body = request.body ? Buffer.from(await request.arrayBuffer()) : null;
   return { method: request.method, headers: request.headers, body };
 }
 
 function toResponse(res: IncomingMessage, method: string, url: URL, redirected: boolean): Response {
   const headers = new Headers();
-  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
+    headers.append(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);
   const status = res.statusCode ?? 0;
   const empty = method === "HEAD" || NULL_BODY_STATUSES.has(status);
   if (empty) res.resume();
@@ -67,13 +79,21 @@ export function createOutboundFetch(options: OutboundFetchOptions = {}): Outboun
     let agents = agentsByPolicy.get(key);
     if (!agents) {
       const lookup = guardedLookup(guard);
-      agents = { "http:": new HttpAgent({ keepAlive: true, lookup }), "https:": new HttpsAgent({ keepAlive: true, lookup }) };
+      agents = {
+        "http:": new HttpAgent({ keepAlive: true, lookup }),
+        "https:": new HttpsAgent({ keepAlive: true, lookup }),
+      };
       agentsByPolicy.set(key, agents);
     }
     return agents;
   }
 
-  function exchange(url: URL, outgoing: Outgoing, guard: GuardOptions, signal: AbortSignal | null | undefined): Promise<IncomingMessage> {
+  function exchange(
+    url: URL,
+    outgoing: Outgoing,
+    guard: GuardOptions,
+    signal: AbortSignal | null | undefined,
+  ): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       try {
@@ -113,25 +133,34 @@ export function createOutboundFetch(options: OutboundFetchOptions = {}): Outboun
   }
 
   return async function outboundFetch(input, init = {}) {
-    const guard: GuardOptions = { policy: init.policy ?? currentOutboundPolicy(), classify: options.classify, resolve: options.resolve };
+    const guard: GuardOptions = {
+      policy: init.policy ?? currentOutboundPolicy(),
+      classify: options.classify,
+      resolve: options.resolve,
+    };
     let url = new URL(input);
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError("fetch failed", { cause: new Error(`${url.protocol} URLs are not fetched`) });
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new TypeError("fetch failed", { cause: new Error(`${url.protocol} URLs are not fetched`) });
     let outgoing = await outgoingOf(url, init);
     for (let hop = 0; ; hop++) {
       const res = await exchange(url, outgoing, guard, init.signal);
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       const follow = (init.redirect ?? "follow") === "follow";
-      if (status < 300 || status >= 400 || status === 304 || !location || init.redirect === "manual") return toResponse(res, outgoing.method, url, hop > 0);
+      if (status < 300 || status >= 400 || status === 304 || !location || init.redirect === "manual")
+        return toResponse(res, outgoing.method, url, hop > 0);
       res.resume();
-      if (!follow) throw new TypeError("fetch failed", { cause: new Error(`redirected (${status}) while redirect is "error"`) });
+      if (!follow)
+        throw new TypeError("fetch failed", { cause: new Error(`redirected (${status}) while redirect is "error"`) });
       if (hop >= MAX_REDIRECTS) throw new TypeError("fetch failed", { cause: new Error("too many redirects") });
       const next = new URL(location, url);
-      if (next.protocol !== "http:" && next.protocol !== "https:") throw new TypeError("fetch failed", { cause: new Error(`redirected to a ${next.protocol} URL`) });
+      if (next.protocol !== "http:" && next.protocol !== "https:")
+        throw new TypeError("fetch failed", { cause: new Error(`redirected to a ${next.protocol} URL`) });
       const headers = new Headers(outgoing.headers);
       if (next.origin !== url.origin) for (const name of ORIGIN_BOUND_HEADERS) headers.delete(name);
       // 303, and 301/302 after a POST, continue as a GET without the body (as fetch does).
-      const asGet = status === 303 ? outgoing.method !== "HEAD" : (status === 301 || status === 302) && outgoing.method === "POST";
+      const asGet =
+        status === 303 ? outgoing.method !== "HEAD" : (status === 301 || status === 302) && outgoing.method === "POST";
       if (asGet) {
         headers.delete("content-type");
         headers.delete("content-length");

@@ -15,7 +15,11 @@ export interface OutboundPolicy {
 }
 
 /** The policy of one row: the installation's setting, and under `admin` the row's own admin-given flag. */
-export function outboundPolicy(setting: OutboundPrivateSetting, privateNetwork: boolean, subject: OutboundSubject): OutboundPolicy {
+export function outboundPolicy(
+  setting: OutboundPrivateSetting,
+  privateNetwork: boolean,
+  subject: OutboundSubject,
+): OutboundPolicy {
   return Object.freeze({ allowPrivate: setting === "all" || (setting === "admin" && privateNetwork), subject });
 }
 

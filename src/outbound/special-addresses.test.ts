@@ -73,7 +73,22 @@ describe("which addresses are special", () => {
 describe("a URL naming a special address as written", () => {
   const deny = outboundPolicy("admin", false, "endpoint");
   // The URL parser normalizes these forms to 127.0.0.1 (or ::ffff:7f00:1) before anything connects.
-  const loopbackForms = ["http://127.0.0.1/", "http://2130706433/", "http://0x7f000001/", "http://0x7f.1/", "http://017700000001/", "http://0177.0.0.1/", "http://127.1/", "http://[::ffff:127.0.0.1]/", "http://localhost:8080/", "http://api.localhost/", "http://[64:ff9b::127.0.0.1]/", "http://[64:ff9b:1::7f00:1]/", "http://[::127.0.0.1]/", "http://[::ffff:0:7f00:1]/"];
+  const loopbackForms = [
+    "http://127.0.0.1/",
+    "http://2130706433/",
+    "http://0x7f000001/",
+    "http://0x7f.1/",
+    "http://017700000001/",
+    "http://0177.0.0.1/",
+    "http://127.1/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://localhost:8080/",
+    "http://api.localhost/",
+    "http://[64:ff9b::127.0.0.1]/",
+    "http://[64:ff9b:1::7f00:1]/",
+    "http://[::127.0.0.1]/",
+    "http://[::ffff:0:7f00:1]/",
+  ];
 
   for (const url of loopbackForms) {
     it(`refuses ${url} as loopback`, () => {
@@ -109,7 +124,9 @@ describe("a URL naming a special address as written", () => {
   });
 
   it("refuses every row under ROSTER_OUTBOUND_PRIVATE=none, the admin's flagged ones included", () => {
-    expect(urlHostRefusal("http://10.0.0.5/", outboundPolicy("none", true, "endpoint"))?.message).toMatch(/^refused: 10\.0\.0\.5 is a private address/);
+    expect(urlHostRefusal("http://10.0.0.5/", outboundPolicy("none", true, "endpoint"))?.message).toMatch(
+      /^refused: 10\.0\.0\.5 is a private address/,
+    );
     expect(urlHostRefusal("https://hooks.example.com/", outboundPolicy("none", true, "endpoint"))).toBeNull();
   });
 });

@@ -2,7 +2,14 @@ import { BlockList, isIP } from "node:net";
 import { embeddedIpv4s } from "./embedded-ipv4.js";
 
 /** Why an address is not on the public internet: the words a refusal uses ("a loopback address"). */
-export type SpecialAddressKind = "loopback" | "private" | "link-local" | "shared (CGNAT)" | "unspecified" | "multicast" | "reserved";
+export type SpecialAddressKind =
+  | "loopback"
+  | "private"
+  | "link-local"
+  | "shared (CGNAT)"
+  | "unspecified"
+  | "multicast"
+  | "reserved";
 
 /** One range of special addresses, as data: the webhook sender thread builds the same lists from it. */
 export interface SpecialRange {

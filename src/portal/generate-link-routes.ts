@@ -20,7 +20,9 @@ function checkUrl(field: string, value: string | undefined): string | undefined 
   }
   // The portal shows these as links: only http(s), never `javascript:` or `data:`.
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    throw Errors.validation(`${field} must be an http or https URL`, [{ field, code: "format", message: "must be an http or https URL" }]);
+    throw Errors.validation(`${field} must be an http or https URL`, [
+      { field, code: "format", message: "must be an http or https URL" },
+    ]);
   }
   return url.toString();
 }
@@ -35,7 +37,8 @@ export const generateLinkRoutes: FastifyPluginAsyncTypebox<{ links: PortalLinks 
     {
       schema: {
         tags: ["portal"],
-        description: "A single-use setup link (valid 5 minutes until opened) for the organization's IT admin to set up a directory; opening it starts a one-hour session limited to that organization.",
+        description:
+          "A single-use setup link (valid 5 minutes until opened) for the organization's IT admin to set up a directory; opening it starts a one-hour session limited to that organization.",
         body: Type.Object(
           {
             organization: Type.String({ pattern: idPattern("organization") }),
@@ -45,17 +48,34 @@ export const generateLinkRoutes: FastifyPluginAsyncTypebox<{ links: PortalLinks 
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ link: Type.String({ description: "The setup link; its secret is shown only here" }) }), ...errorResponses },
+        response: {
+          201: Type.Object({ link: Type.String({ description: "The setup link; its secret is shown only here" }) }),
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
       const scope = organizationScope(requireApiPrincipal(request));
       const { organization, intent, return_url, success_url } = request.body;
       if (intent !== "dsync") {
-        throw Errors.validation(`Roster's setup links set up directory sync: intent must be "dsync", not "${intent}"`, [{ field: "intent", code: "unsupported", message: 'must be "dsync"' }]);
+        throw Errors.validation(`Roster's setup links set up directory sync: intent must be "dsync", not "${intent}"`, [
+          { field: "intent", code: "unsupported", message: 'must be "dsync"' },
+        ]);
       }
-      const { link, row } = await links.generate({ organizationId: organization, intent, returnUrl: checkUrl("return_url", return_url), successUrl: checkUrl("success_url", success_url) }, scope, auditContextOf(request));
-      request.log.info({ link: row.id, organization: row.organization_id, expires_at: row.expires_at }, "setup link created");
+      const { link, row } = await links.generate(
+        {
+          organizationId: organization,
+          intent,
+          returnUrl: checkUrl("return_url", return_url),
+          successUrl: checkUrl("success_url", success_url),
+        },
+        scope,
+        auditContextOf(request),
+      );
+      request.log.info(
+        { link: row.id, organization: row.organization_id, expires_at: row.expires_at },
+        "setup link created",
+      );
       return reply.code(201).send({ link });
     },
   );

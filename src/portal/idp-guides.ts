@@ -62,7 +62,7 @@ export const IDP_CHOICES: readonly IdpChoice[] = [
       "Under Settings, choose “Sync only assigned users and groups”, set Provisioning Status to On, and Save. Entra's first cycle can take up to 40 minutes; Provision on demand sends one user at once.",
     ],
     attributes: [
-      "The default mappings (Mappings → Provision Microsoft Entra ID Users) are what Roster reads: userPrincipalName → userName, mail → emails[type eq \"work\"].value, givenName → name.givenName, surname → name.familyName, the account's enabled state → active.",
+      'The default mappings (Mappings → Provision Microsoft Entra ID Users) are what Roster reads: userPrincipalName → userName, mail → emails[type eq "work"].value, givenName → name.givenName, surname → name.familyName, the account\'s enabled state → active.',
       "jobTitle → title and department → the enterprise extension's department can stay; remove mappings for attributes your users do not have.",
     ],
     groups: [
@@ -101,8 +101,12 @@ export const IDP_CHOICES: readonly IdpChoice[] = [
       "Enter a test user email and click Test Connection: JumpCloud creates a test user and group in Roster and deletes them again.",
       "Turn on Group Management if the application should receive groups, then Activate and save.",
     ],
-    attributes: ["JumpCloud sends username, email, first and last name, job title, department and the account's state; no mapping is needed."],
-    groups: ["On the application's User Groups tab, bind the user groups whose members should be exported; with Group Management on, those groups are sent too."],
+    attributes: [
+      "JumpCloud sends username, email, first and last name, job title, department and the account's state; no mapping is needed.",
+    ],
+    groups: [
+      "On the application's User Groups tab, bind the user groups whose members should be exported; with Group Management on, those groups are sent too.",
+    ],
   },
   {
     key: "scim",
@@ -115,7 +119,9 @@ export const IDP_CHOICES: readonly IdpChoice[] = [
       "Save and run the provider's connection test, if it has one: the request appears below.",
     ],
     attributes: SCIM_ATTRIBUTES,
-    groups: ["Assign the users and groups to the application in the provider; groups are sent to /Groups with their members."],
+    groups: [
+      "Assign the users and groups to the application in the provider; groups are sent to /Groups with their members.",
+    ],
   },
 ];
 
@@ -148,27 +154,135 @@ export type PullChoice = Pick<IdpChoice, "key" | "label" | "type" | "blurb"> & {
 };
 
 const LDAP_FIELDS: readonly SetupField[] = [
-  { name: "url", label: "Server URL", hint: "ldaps://ldap.example.com:636 or ldap://…", required: true, kind: "text", secret: false },
-  { name: "bind_dn", label: "Bind DN", hint: "The account Roster reads with, e.g. cn=roster,ou=services,dc=example,dc=com", required: true, kind: "text", secret: false },
-  { name: "password", label: "Bind password", hint: "Stored encrypted; never shown again", required: true, kind: "password", secret: true },
-  { name: "base_dn", label: "Base DN", hint: "Where users and groups are searched, e.g. dc=example,dc=com", required: true, kind: "text", secret: false },
-  { name: "user_filter", label: "User filter (optional)", hint: "Default: people and user objects", required: false, kind: "text", secret: false },
-  { name: "group_filter", label: "Group filter (optional)", hint: "Default: group objects", required: false, kind: "text", secret: false },
+  {
+    name: "url",
+    label: "Server URL",
+    hint: "ldaps://ldap.example.com:636 or ldap://…",
+    required: true,
+    kind: "text",
+    secret: false,
+  },
+  {
+    name: "bind_dn",
+    label: "Bind DN",
+    hint: "The account Roster reads with, e.g. cn=roster,ou=services,dc=example,dc=com",
+    required: true,
+    kind: "text",
+    secret: false,
+  },
+  {
+    name: "password",
+    label: "Bind password",
+    hint: "Stored encrypted; never shown again",
+    required: true,
+    kind: "password",
+    secret: true,
+  },
+  {
+    name: "base_dn",
+    label: "Base DN",
+    hint: "Where users and groups are searched, e.g. dc=example,dc=com",
+    required: true,
+    kind: "text",
+    secret: false,
+  },
+  {
+    name: "user_filter",
+    label: "User filter (optional)",
+    hint: "Default: people and user objects",
+    required: false,
+    kind: "text",
+    secret: false,
+  },
+  {
+    name: "group_filter",
+    label: "Group filter (optional)",
+    hint: "Default: group objects",
+    required: false,
+    kind: "text",
+    secret: false,
+  },
 ];
 
 const GOOGLE_FIELDS: readonly SetupField[] = [
-  { name: "admin_email", label: "Administrator's email", hint: "The admin the service account acts as, read-only", required: true, kind: "text", secret: false },
-  { name: "customer_id", label: "Customer ID (optional)", hint: "Default: the administrator's own account (my_customer)", required: false, kind: "text", secret: false },
-  { name: "domain", label: "Domain (optional)", hint: "Read only this domain's users and groups, e.g. example.com", required: false, kind: "text", secret: false },
-  { name: "service_account_key", label: "Service account key (JSON)", hint: "The whole JSON key file. Stored encrypted; never shown again.", required: true, kind: "textarea", secret: true, placeholder: '{"type": "service_account", …}' },
+  {
+    name: "admin_email",
+    label: "Administrator's email",
+    hint: "The admin the service account acts as, read-only",
+    required: true,
+    kind: "text",
+    secret: false,
+  },
+  {
+    name: "customer_id",
+    label: "Customer ID (optional)",
+    hint: "Default: the administrator's own account (my_customer)",
+    required: false,
+    kind: "text",
+    secret: false,
+  },
+  {
+    name: "domain",
+    label: "Domain (optional)",
+    hint: "Read only this domain's users and groups, e.g. example.com",
+    required: false,
+    kind: "text",
+    secret: false,
+  },
+  {
+    name: "service_account_key",
+    label: "Service account key (JSON)",
+    hint: "The whole JSON key file. Stored encrypted; never shown again.",
+    required: true,
+    kind: "textarea",
+    secret: true,
+    placeholder: '{"type": "service_account", …}',
+  },
 ];
 
 const ENTRA_PULL_FIELDS: readonly SetupField[] = [
-  { name: "tenant_id", label: "Directory (tenant) ID", hint: "A GUID, or the tenant's domain such as contoso.onmicrosoft.com", required: true, kind: "text", secret: false },
-  { name: "client_id", label: "Application (client) ID", hint: "From the app registration's Overview", required: true, kind: "text", secret: false },
-  { name: "client_secret", label: "Client secret value", hint: "Stored encrypted; never shown again. Leave empty when you use a certificate.", required: false, kind: "password", secret: true },
-  { name: "certificate", label: "Certificate (PEM, optional)", hint: "The certificate uploaded to the app registration, instead of a client secret", required: false, kind: "textarea", secret: false, placeholder: "-----BEGIN CERTIFICATE-----" },
-  { name: "private_key", label: "Certificate's private key (PEM, optional)", hint: "Only with the certificate. Stored encrypted; never shown again.", required: false, kind: "textarea", secret: true, placeholder: "-----BEGIN PRIVATE KEY-----" },
+  {
+    name: "tenant_id",
+    label: "Directory (tenant) ID",
+    hint: "A GUID, or the tenant's domain such as contoso.onmicrosoft.com",
+    required: true,
+    kind: "text",
+    secret: false,
+  },
+  {
+    name: "client_id",
+    label: "Application (client) ID",
+    hint: "From the app registration's Overview",
+    required: true,
+    kind: "text",
+    secret: false,
+  },
+  {
+    name: "client_secret",
+    label: "Client secret value",
+    hint: "Stored encrypted; never shown again. Leave empty when you use a certificate.",
+    required: false,
+    kind: "password",
+    secret: true,
+  },
+  {
+    name: "certificate",
+    label: "Certificate (PEM, optional)",
+    hint: "The certificate uploaded to the app registration, instead of a client secret",
+    required: false,
+    kind: "textarea",
+    secret: false,
+    placeholder: "-----BEGIN CERTIFICATE-----",
+  },
+  {
+    name: "private_key",
+    label: "Certificate's private key (PEM, optional)",
+    hint: "Only with the certificate. Stored encrypted; never shown again.",
+    required: false,
+    kind: "textarea",
+    secret: true,
+    placeholder: "-----BEGIN PRIVATE KEY-----",
+  },
   {
     name: "group_filter",
     label: "Only these groups (optional)",
@@ -181,23 +295,85 @@ const ENTRA_PULL_FIELDS: readonly SetupField[] = [
 ];
 
 const OKTA_API_FIELDS: readonly SetupField[] = [
-  { name: "org_url", label: "Okta org URL", hint: "e.g. https://acme.okta.com", required: true, kind: "text", secret: false },
-  { name: "token", label: "API token", hint: "Stored encrypted; never shown again. Leave empty when you use a service app.", required: false, kind: "password", secret: true },
-  { name: "client_id", label: "Service app Client ID (optional)", hint: "Instead of an API token", required: false, kind: "text", secret: false },
-  { name: "private_key", label: "Service app private key (optional)", hint: "PEM or the JWK from Okta. Stored encrypted; never shown again.", required: false, kind: "textarea", secret: true, placeholder: "-----BEGIN PRIVATE KEY-----" },
-  { name: "key_id", label: "Key ID (optional)", hint: "The key's KID on the app; taken from the JWK when it has one", required: false, kind: "text", secret: false },
-  { name: "include_app_groups", label: "Also read app groups", hint: "Groups imported from applications (APP_GROUP, e.g. from Active Directory) besides Okta's own groups", required: false, kind: "checkbox", secret: false },
+  {
+    name: "org_url",
+    label: "Okta org URL",
+    hint: "e.g. https://acme.okta.com",
+    required: true,
+    kind: "text",
+    secret: false,
+  },
+  {
+    name: "token",
+    label: "API token",
+    hint: "Stored encrypted; never shown again. Leave empty when you use a service app.",
+    required: false,
+    kind: "password",
+    secret: true,
+  },
+  {
+    name: "client_id",
+    label: "Service app Client ID (optional)",
+    hint: "Instead of an API token",
+    required: false,
+    kind: "text",
+    secret: false,
+  },
+  {
+    name: "private_key",
+    label: "Service app private key (optional)",
+    hint: "PEM or the JWK from Okta. Stored encrypted; never shown again.",
+    required: false,
+    kind: "textarea",
+    secret: true,
+    placeholder: "-----BEGIN PRIVATE KEY-----",
+  },
+  {
+    name: "key_id",
+    label: "Key ID (optional)",
+    hint: "The key's KID on the app; taken from the JWK when it has one",
+    required: false,
+    kind: "text",
+    secret: false,
+  },
+  {
+    name: "include_app_groups",
+    label: "Also read app groups",
+    hint: "Groups imported from applications (APP_GROUP, e.g. from Active Directory) besides Okta's own groups",
+    required: false,
+    kind: "checkbox",
+    secret: false,
+  },
 ];
 
 export const PULL_CHOICES: readonly PullChoice[] = [
-  { key: "ldap", label: "LDAP or Active Directory", type: "ldap", blurb: "Roster reads users and groups from your LDAP server on a schedule.", fields: LDAP_FIELDS },
-  { key: "csv", label: "CSV file", type: "csv", blurb: "Upload a spreadsheet export of your users; upload again to update." },
-  { key: "google", label: "Google Workspace", type: "google workspace", blurb: "Roster reads users and groups through the Google Admin SDK.", steps: PULL_SETUP_STEPS["google workspace"], fields: GOOGLE_FIELDS },
+  {
+    key: "ldap",
+    label: "LDAP or Active Directory",
+    type: "ldap",
+    blurb: "Roster reads users and groups from your LDAP server on a schedule.",
+    fields: LDAP_FIELDS,
+  },
+  {
+    key: "csv",
+    label: "CSV file",
+    type: "csv",
+    blurb: "Upload a spreadsheet export of your users; upload again to update.",
+  },
+  {
+    key: "google",
+    label: "Google Workspace",
+    type: "google workspace",
+    blurb: "Roster reads users and groups through the Google Admin SDK.",
+    steps: PULL_SETUP_STEPS["google workspace"],
+    fields: GOOGLE_FIELDS,
+  },
   {
     key: "entra-pull",
     label: "Microsoft Entra ID (read by Roster)",
     type: "entra id",
-    blurb: "Roster reads users and groups through Microsoft Graph with an app registration; no provisioning setup in Entra.",
+    blurb:
+      "Roster reads users and groups through Microsoft Graph with an app registration; no provisioning setup in Entra.",
     steps: PULL_SETUP_STEPS["entra id"],
     fields: ENTRA_PULL_FIELDS,
     fieldsNote: "Give the client secret, or the certificate with its private key.",
@@ -231,7 +407,10 @@ function settingOf(kind: SetupField["kind"], value: string): unknown {
 }
 
 /** The connector object from a pull choice's form: only the fields given, text trimmed, secrets as typed. */
-export function connectorFromForm(choice: PullChoice, form: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+export function connectorFromForm(
+  choice: PullChoice,
+  form: Readonly<Record<string, string | undefined>>,
+): Record<string, unknown> {
   const connector: Record<string, unknown> = {};
   for (const field of choice.fields ?? []) {
     const value = form[field.name];

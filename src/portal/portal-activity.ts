@@ -35,7 +35,11 @@ export interface ActivityDeps {
 }
 
 /** A live directory of `organizationId`, or 404 (another organization's and deleted ones alike). */
-export async function portalDirectory(directories: DirectoryService, organizationId: string, id: string): Promise<DirectoryObject> {
+export async function portalDirectory(
+  directories: DirectoryService,
+  organizationId: string,
+  id: string,
+): Promise<DirectoryObject> {
   const directory = await directories.get(id, organizationId);
   if (directory.deleted_at !== null) throw Errors.notFound("Directory", id);
   return directory;
@@ -50,15 +54,31 @@ async function latestRun(sync: SyncService, directory: DirectoryObject): Promise
   }
 }
 
-export async function directoryActivity(deps: ActivityDeps, organizationId: string, id: string): Promise<DirectoryActivity> {
+export async function directoryActivity(
+  deps: ActivityDeps,
+  organizationId: string,
+  id: string,
+): Promise<DirectoryActivity> {
   const directory = await portalDirectory(deps.directories, organizationId, id);
   const ingest = isIngestType(directory.type);
   const newest = { limit: RECENT_REQUESTS, before: undefined, after: undefined, order: "desc" as const };
   const [requests, errors, users, groups, run] = await Promise.all([
     ingest ? deps.requestLog.list(id, {}, newest) : null,
     ingest ? deps.requestLog.list(id, { errorsOnly: true }, { ...newest, limit: 1 }) : null,
-    deps.db.selectFrom("directory_users").select(["username", "email", "state"]).where("directory_id", "=", id).orderBy("id").limit(FIRST_MEMBERS).execute(),
-    deps.db.selectFrom("directory_groups").select("name").where("directory_id", "=", id).orderBy("id").limit(FIRST_MEMBERS).execute(),
+    deps.db
+      .selectFrom("directory_users")
+      .select(["username", "email", "state"])
+      .where("directory_id", "=", id)
+      .orderBy("id")
+      .limit(FIRST_MEMBERS)
+      .execute(),
+    deps.db
+      .selectFrom("directory_groups")
+      .select("name")
+      .where("directory_id", "=", id)
+      .orderBy("id")
+      .limit(FIRST_MEMBERS)
+      .execute(),
     ingest ? null : latestRun(deps.sync, directory),
   ]);
   const explained = (requests?.data ?? []).map(explainRequest);
@@ -81,13 +101,30 @@ export function activityJson(activity: DirectoryActivity) {
   return {
     state: directory.state,
     state_label: stateWords(directory.state),
-    counts: { active_users: directory.metadata.users.active, inactive_users: directory.metadata.users.inactive, groups: directory.metadata.groups },
-    counts_line: countsLine(directory.metadata.users.active, directory.metadata.users.inactive, directory.metadata.groups),
+    counts: {
+      active_users: directory.metadata.users.active,
+      inactive_users: directory.metadata.users.inactive,
+      groups: directory.metadata.groups,
+    },
+    counts_line: countsLine(
+      directory.metadata.users.active,
+      directory.metadata.users.inactive,
+      directory.metadata.groups,
+    ),
     requests: activity.requests,
     last_request: activity.lastRequest,
     last_error: activity.lastError,
     users: activity.users,
     groups: activity.groups,
-    run: run ? { id: run.id, state: run.state, phase: run.phase, pending_removals: run.pending_removals, pending_membership_removals: run.pending_membership_removals, failure: run.failure } : null,
+    run: run
+      ? {
+          id: run.id,
+          state: run.state,
+          phase: run.phase,
+          pending_removals: run.pending_removals,
+          pending_membership_removals: run.pending_membership_removals,
+          failure: run.failure,
+        }
+      : null,
   };
 }

@@ -23,10 +23,18 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
   let acme: { id: string; key: string };
   let globex: { id: string; key: string };
 
-  async function api(method: string, path: string, key: string, body?: unknown): Promise<{ status: number; json: Json }> {
+  async function api(
+    method: string,
+    path: string,
+    key: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Json }> {
     const res = await fetch(`${server.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -40,7 +48,11 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
   }
 
   async function setupLink(org: { id: string; key: string }, extra: Json = {}): Promise<string> {
-    const res = await api("POST", "/portal/generate_link", org.key, { organization: org.id, intent: "dsync", ...extra });
+    const res = await api("POST", "/portal/generate_link", org.key, {
+      organization: org.id,
+      intent: "dsync",
+      ...extra,
+    });
     expect(res.status).toBe(201);
     return res.json.link as string;
   }
@@ -48,7 +60,11 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
   function scim(base: string, token: string, method: string, path: string, body?: unknown): Promise<Response> {
     return fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, "user-agent": "Okta SCIM Client 1.0.0", ...(body ? { "content-type": "application/scim+json" } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        "user-agent": "Okta SCIM Client 1.0.0",
+        ...(body ? { "content-type": "application/scim+json" } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
   }
@@ -65,7 +81,16 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     database = await createTestDatabase(dialect);
     const databaseUrl = database.config.kind === "sqlite" ? `sqlite:${database.config.file}` : database.config.url;
     server = await startServer(
-      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent", ROSTER_SYNC_THREAD: "off", ROSTER_OUTBOUND_PRIVATE: "all" }),
+      loadConfig({
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: databaseUrl,
+        ROSTER_ADMIN_KEY: ADMIN_KEY,
+        ROSTER_SECRET_KEY: randomBytes(32).toString("base64"),
+        LOG_LEVEL: "silent",
+        ROSTER_SYNC_THREAD: "off",
+        ROSTER_OUTBOUND_PRIVATE: "all",
+      }),
     );
     browser = await launchBrowser();
     await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
@@ -80,11 +105,16 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
   });
 
   it("takes the IT admin from the link to a linked directory: token shown once and copied, the IdP's requests and first user appear live", async () => {
-    const link = await setupLink(acme, { success_url: "https://app.example/dsync-done", return_url: "https://app.example/settings" });
+    const link = await setupLink(acme, {
+      success_url: "https://app.example/dsync-done",
+      return_url: "https://app.example/settings",
+    });
     const page = await openPortal(link);
     await expect(page.getByRole("heading", { name: "Connect your directory" }).isVisible()).resolves.toBe(true);
     expect(await page.locator(".subtitle").textContent()).toBe("Directory setup for Acme");
-    expect(await page.getByRole("link", { name: "Back to the application" }).getAttribute("href")).toBe("https://app.example/settings");
+    expect(await page.getByRole("link", { name: "Back to the application" }).getAttribute("href")).toBe(
+      "https://app.example/settings",
+    );
     await browser.screenshot(page, "portal-choose-idp");
 
     await page.getByRole("link", { name: /^Okta\s*Okta pushes/ }).click();
@@ -109,7 +139,9 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     expect((await scim(base, "scim_an-old-token", "GET", "/Users?count=1")).status).toBe(401);
     await page.locator('[data-activity="last-error"]', { hasText: "token Roster does not accept" }).waitFor();
     expect((await api("GET", `/directories/${directory.id}`, acme.key)).json.state).toBe("unlinked");
-    expect((await scim(base, token, "GET", `/Users?filter=${encodeURIComponent('userName eq "unterminated')}`)).status).toBe(400);
+    expect(
+      (await scim(base, token, "GET", `/Users?filter=${encodeURIComponent('userName eq "unterminated')}`)).status,
+    ).toBe(400);
     await page.locator('[data-activity="last-error"]', { hasText: "search Roster could not understand" }).waitFor();
     await page.locator(".badge", { hasText: "Linked" }).first().waitFor();
     const created = await scim(base, token, "POST", "/Users", {
@@ -122,7 +154,9 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     expect(created.status).toBe(201);
     await page.locator('[data-activity="users"] li', { hasText: "ada@acme.test" }).waitFor();
     await page.locator('[data-activity="requests"] li', { hasText: "created a user" }).waitFor();
-    expect(await page.locator('[data-activity="counts"]').textContent()).toBe("1 active user, 0 inactive users, 0 groups");
+    expect(await page.locator('[data-activity="counts"]').textContent()).toBe(
+      "1 active user, 0 inactive users, 0 groups",
+    );
     expect(await page.locator('[data-activity="waiting"]').isHidden()).toBe(true);
     expect((await api("GET", `/directories/${directory.id}`, acme.key)).json.state).toBe("linked");
     await browser.screenshot(page, "portal-linked");
@@ -156,7 +190,11 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
   it("says a link has expired when it was not opened within five minutes", async () => {
     const link = await setupLink(acme);
     // The server runs on the real clock: the link is made older instead.
-    await server.storage.db.updateTable("portal_links").set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where("opened_at", "is", null).execute();
+    await server.storage.db
+      .updateTable("portal_links")
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("opened_at", "is", null)
+      .execute();
     const page = await browser.context.newPage();
     const response = await page.goto(link);
     expect(response?.status()).toBe(410);
@@ -185,7 +223,11 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     const page = await openPortal(await setupLink(globex));
     const before = (await api("GET", "/directories?limit=100", globex.key)).json.data as Json[];
     const status = await page.evaluate(async () => {
-      const res = await fetch("/portal/directories", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "idp=okta&name=Forged" });
+      const res = await fetch("/portal/directories", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "idp=okta&name=Forged",
+      });
       return res.status;
     });
     expect(status).toBe(403);
@@ -194,7 +236,9 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     await page.goto(`${server.url}/portal/setup/scim`);
     await page.getByRole("button", { name: "Create the directory" }).click();
     await page.locator("#scim-token").waitFor();
-    expect(((await api("GET", "/directories?limit=100", globex.key)).json.data as Json[]).length).toBe(before.length + 1);
+    expect(((await api("GET", "/directories?limit=100", globex.key)).json.data as Json[]).length).toBe(
+      before.length + 1,
+    );
     await page.close();
   });
   it("sets up a CSV directory: an upload syncs it and links it; a run the mass-removal guard holds is confirmed on the page", async () => {
@@ -203,7 +247,10 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     await page.getByLabel("Directory name").fill("HR export");
     await page.getByRole("button", { name: "Create the directory" }).click();
     await page.getByRole("heading", { name: "HR export" }).waitFor();
-    const rows = ["username,email,first_name,last_name,groups", ...["ada", "bob", "cy", "dee", "eve"].map((u) => `${u},${u}@globex.test,${u},Test,Staff`)];
+    const rows = [
+      "username,email,first_name,last_name,groups",
+      ...["ada", "bob", "cy", "dee", "eve"].map((u) => `${u},${u}@globex.test,${u},Test,Staff`),
+    ];
     await page.getByLabel("or paste the rows").fill(rows.join("\n"));
     await page.getByRole("button", { name: "Upload and sync" }).click();
     await page.locator('[data-activity="run"]', { hasText: "5 users created" }).waitFor();
@@ -219,15 +266,22 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     await browser.screenshot(page, "portal-csv-held-run");
     page.once("dialog", (dialog) => void dialog.accept());
     await confirm.click();
-    await page.locator('[data-activity="counts"]', { hasText: "1 active user, 4 inactive users" }).waitFor({ timeout: 20_000 });
+    await page
+      .locator('[data-activity="counts"]', { hasText: "1 active user, 4 inactive users" })
+      .waitFor({ timeout: 20_000 });
     const dirs = (await api("GET", "/directories?limit=100", globex.key)).json.data as Json[];
-    expect(dirs.find((d) => d.name === "HR export")).toMatchObject({ state: "linked", metadata: { users: { active: 1, inactive: 4 } } });
+    expect(dirs.find((d) => d.name === "HR export")).toMatchObject({
+      state: "linked",
+      metadata: { users: { active: 1, inactive: 4 } },
+    });
     await page.close();
   }, 90_000);
   it("sets up Okta read through its API with a service app and its app groups: the steps, the key pasted, the box ticked, Sync now brings the users in", async () => {
     const okta = await startOktaStandin();
     try {
-      const people = ["ada", "bob", "cy"].map((name) => okta.addUser({ login: `${name}@globex.test`, firstName: name, lastName: "Okta" }).id);
+      const people = ["ada", "bob", "cy"].map(
+        (name) => okta.addUser({ login: `${name}@globex.test`, firstName: name, lastName: "Okta" }).id,
+      );
       okta.addGroup("AD Admins", people.slice(0, 1), "APP_GROUP");
       const app = okta.addServiceApp();
       const page = await openPortal(await setupLink(globex));
@@ -247,7 +301,10 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
       expect(okta.tokenAnswers).toContain("issued DPoP");
       const dirs = (await api("GET", "/directories?limit=100", globex.key)).json.data as Json[];
       const directory = dirs.find((d) => d.name === "Globex Okta") as Json;
-      expect(directory).toMatchObject({ type: "okta api", connector: { client_id: app.clientId, private_key_set: true, include_app_groups: true } });
+      expect(directory).toMatchObject({
+        type: "okta api",
+        connector: { client_id: app.clientId, private_key_set: true, include_app_groups: true },
+      });
       const groups = (await api("GET", `/directory_groups?directory=${directory.id}`, globex.key)).json.data as Json[];
       expect(groups.map((g) => g.name)).toEqual(["AD Admins"]);
       await page.close();
@@ -272,7 +329,11 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     const dirs = (await api("GET", "/directories?limit=100", globex.key)).json.data as Json[];
     expect(dirs.find((d) => d.name === "Globex Entra")).toMatchObject({
       type: "entra id",
-      connector: { tenant_id: "globex.onmicrosoft.com", client_secret_set: true, group_filter: ["Engineering", "0b5d3b4e-5a1c-4f0e-9d7a-2f4c1e8b6a90", "Sales, EMEA"] },
+      connector: {
+        tenant_id: "globex.onmicrosoft.com",
+        client_secret_set: true,
+        group_filter: ["Engineering", "0b5d3b4e-5a1c-4f0e-9d7a-2f4c1e8b6a90", "Sales, EMEA"],
+      },
     });
     // The Okta form's box left unticked: the setting is left out (Okta's own groups only).
     await page.goto(`${server.url}/portal/setup/okta-api`);
@@ -282,7 +343,9 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
     expect(await page.getByLabel("Also read app groups").isChecked()).toBe(false);
     await page.getByRole("button", { name: "Create the directory" }).click();
     await page.getByRole("heading", { name: "Globex Okta tokens" }).waitFor();
-    const okta = ((await api("GET", "/directories?limit=100", globex.key)).json.data as Json[]).find((d) => d.name === "Globex Okta tokens");
+    const okta = ((await api("GET", "/directories?limit=100", globex.key)).json.data as Json[]).find(
+      (d) => d.name === "Globex Okta tokens",
+    );
     expect(okta?.connector).toEqual({ org_url: "https://globex.okta.com", token_set: true });
     await page.close();
   }, 60_000);

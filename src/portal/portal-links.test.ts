@@ -29,49 +29,85 @@ describe.each(DIALECTS)("setup links on %s", (dialect) => {
   });
   afterAll(async () => t?.close());
 
-  const generate = (key: string, payload: object) => t.app.inject({ method: "POST", url: "/portal/generate_link", headers: bearer(key), payload });
+  const generate = (key: string, payload: object) =>
+    t.app.inject({ method: "POST", url: "/portal/generate_link", headers: bearer(key), payload });
   const linkFor = async (orgId: string, extra: object = {}) => {
     const res = await generate(ADMIN_KEY, { organization: orgId, intent: "dsync", ...extra });
     expect(res.statusCode).toBe(201);
     return res.json().link as string;
   };
   const open = (link: string) => t.app.inject({ method: "GET", url: link.replace("http://roster.test", "") });
-  const sessionOf = (res: { headers: Record<string, unknown> }) => /roster_portal=([^;]+)/.exec(String(res.headers["set-cookie"]))?.[1] ?? "";
+  const sessionOf = (res: { headers: Record<string, unknown> }) =>
+    /roster_portal=([^;]+)/.exec(String(res.headers["set-cookie"]))?.[1] ?? "";
 
   it("answers WorkOS's shape: {link} for the admin key or the organization's own key", async () => {
-    const res = await generate(acme.key, { organization: acme.orgId, intent: "dsync", return_url: "https://app.example/settings" });
+    const res = await generate(acme.key, {
+      organization: acme.orgId,
+      intent: "dsync",
+      return_url: "https://app.example/settings",
+    });
     expect(res.statusCode).toBe(201);
     expect(Object.keys(res.json())).toEqual(["link"]);
     expect(res.json().link).toMatch(/^http:\/\/roster\.test\/portal\/launch\?secret=portal_[A-Za-z0-9_-]{43}$/);
-    const stored = await t.storage.db.selectFrom("portal_links").selectAll().where("organization_id", "=", acme.orgId).execute();
+    const stored = await t.storage.db
+      .selectFrom("portal_links")
+      .selectAll()
+      .where("organization_id", "=", acme.orgId)
+      .execute();
     expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain(res.json().link.split("secret=")[1]);
-    expect(stored[0]).toMatchObject({ intent: "dsync", return_url: "https://app.example/settings", success_url: null, opened_at: null, expires_at: "2026-01-01T00:05:00.000Z" });
+    expect(stored[0]).toMatchObject({
+      intent: "dsync",
+      return_url: "https://app.example/settings",
+      success_url: null,
+      opened_at: null,
+      expires_at: "2026-01-01T00:05:00.000Z",
+    });
   });
 
   it("refuses another organization's key as not found, a missing key, another intent and a non-http URL", async () => {
     const other = await generate(globex.key, { organization: acme.orgId, intent: "dsync" });
     expect(other.statusCode).toBe(404);
     expect(other.json()).toEqual({ code: "not_found", message: `Organization ${acme.orgId} not found` });
-    expect((await t.app.inject({ method: "POST", url: "/portal/generate_link", payload: { organization: acme.orgId, intent: "dsync" } })).statusCode).toBe(401);
+    expect(
+      (
+        await t.app.inject({
+          method: "POST",
+          url: "/portal/generate_link",
+          payload: { organization: acme.orgId, intent: "dsync" },
+        })
+      ).statusCode,
+    ).toBe(401);
     const sso = await generate(ADMIN_KEY, { organization: acme.orgId, intent: "sso" });
     expect(sso.statusCode).toBe(422);
     expect(sso.json().errors).toEqual([{ field: "intent", code: "unsupported", message: 'must be "dsync"' }]);
-    const script = await generate(ADMIN_KEY, { organization: acme.orgId, intent: "dsync", success_url: "javascript:alert(1)" });
+    const script = await generate(ADMIN_KEY, {
+      organization: acme.orgId,
+      intent: "dsync",
+      success_url: "javascript:alert(1)",
+    });
     expect(script.statusCode).toBe(422);
     expect(script.json().errors[0]).toMatchObject({ field: "success_url", code: "format" });
-    expect((await generate(ADMIN_KEY, { organization: "org_01J00000000000000000000000", intent: "dsync" })).statusCode).toBe(404);
+    expect(
+      (await generate(ADMIN_KEY, { organization: "org_01J00000000000000000000000", intent: "dsync" })).statusCode,
+    ).toBe(404);
   });
 
   it("opens once: the first open starts a one-hour HttpOnly, SameSite=Strict session; the second says the link was used", async () => {
     const link = await linkFor(acme.orgId);
     const first = await open(link);
     expect(first.statusCode).toBe(200);
-    expect(first.headers["set-cookie"]).toMatch(/^roster_portal=session_[A-Za-z0-9_-]{43}; Path=\/portal; Max-Age=3600; HttpOnly; SameSite=Strict$/);
+    expect(first.headers["set-cookie"]).toMatch(
+      /^roster_portal=session_[A-Za-z0-9_-]{43}; Path=\/portal; Max-Age=3600; HttpOnly; SameSite=Strict$/,
+    );
     expect(first.headers["content-security-policy"]).toContain("script-src 'self'");
     expect(first.headers["x-frame-options"]).toBe("DENY");
     expect(first.headers["referrer-policy"]).toBe("no-referrer");
-    const home = await t.app.inject({ method: "GET", url: "/portal", headers: { cookie: `roster_portal=${sessionOf(first)}` } });
+    const home = await t.app.inject({
+      method: "GET",
+      url: "/portal",
+      headers: { cookie: `roster_portal=${sessionOf(first)}` },
+    });
     expect(home.statusCode).toBe(200);
     expect(home.body).toContain("Directory setup for Acme");
 
@@ -83,10 +119,22 @@ describe.each(DIALECTS)("setup links on %s", (dialect) => {
 
   it("claims a link, starts its session and writes portal.link.opened together: a failed entry leaves the link unclaimed, a refused open writes none", async () => {
     const link = await linkFor(acme.orgId);
-    const row = await t.storage.db.selectFrom("portal_links").selectAll().orderBy("id", "desc").executeTakeFirstOrThrow();
+    const row = await t.storage.db
+      .selectFrom("portal_links")
+      .selectAll()
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     const openedEntries = async () =>
-      (await t.storage.db.selectFrom("audit_log").selectAll().where("action", "=", "portal.link.opened").where("target_id", "=", row.id).execute()).length;
-    const sessionsOfLink = async () => (await t.storage.db.selectFrom("web_sessions").select("id").where("link_id", "=", row.id).execute()).length;
+      (
+        await t.storage.db
+          .selectFrom("audit_log")
+          .selectAll()
+          .where("action", "=", "portal.link.opened")
+          .where("target_id", "=", row.id)
+          .execute()
+      ).length;
+    const sessionsOfLink = async () =>
+      (await t.storage.db.selectFrom("web_sessions").select("id").where("link_id", "=", row.id).execute()).length;
 
     const lift = await refuseAuditAction(dialect, t.storage.db, "portal.link.opened");
     let failed: Awaited<ReturnType<typeof open>>;
@@ -97,7 +145,15 @@ describe.each(DIALECTS)("setup links on %s", (dialect) => {
     }
     expect(failed.statusCode).toBe(500);
     expect(failed.headers["set-cookie"]).toBeUndefined();
-    expect((await t.storage.db.selectFrom("portal_links").select("opened_at").where("id", "=", row.id).executeTakeFirstOrThrow()).opened_at).toBeNull();
+    expect(
+      (
+        await t.storage.db
+          .selectFrom("portal_links")
+          .select("opened_at")
+          .where("id", "=", row.id)
+          .executeTakeFirstOrThrow()
+      ).opened_at,
+    ).toBeNull();
     expect(await sessionsOfLink()).toBe(0);
     expect(await openedEntries()).toBe(0);
 
@@ -124,15 +180,29 @@ describe.each(DIALECTS)("setup links on %s", (dialect) => {
 
   it("a session ends after an hour", async () => {
     const session = sessionOf(await open(await linkFor(acme.orgId)));
-    expect((await t.app.inject({ method: "GET", url: "/portal", headers: { cookie: `roster_portal=${session}` } })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: "GET", url: "/portal", headers: { cookie: `roster_portal=${session}` } }))
+        .statusCode,
+    ).toBe(200);
     t.clock.advance(60 * 60_000);
-    const ended = await t.app.inject({ method: "GET", url: "/portal", headers: { cookie: `roster_portal=${session}` } });
+    const ended = await t.app.inject({
+      method: "GET",
+      url: "/portal",
+      headers: { cookie: `roster_portal=${session}` },
+    });
     expect(ended.statusCode).toBe(401);
     expect(ended.body).toContain("Your setup session has ended");
   });
 
   it("a portal session reaches its organization's directories only, and opens nothing of the API", async () => {
-    const theirs = (await t.app.inject({ method: "POST", url: "/directories", headers: bearer(globex.key), payload: { name: "Globex Okta", type: "okta scim v2.0" } })).json();
+    const theirs = (
+      await t.app.inject({
+        method: "POST",
+        url: "/directories",
+        headers: bearer(globex.key),
+        payload: { name: "Globex Okta", type: "okta scim v2.0" },
+      })
+    ).json();
     const session = sessionOf(await open(await linkFor(acme.orgId)));
     const cookie = { cookie: `roster_portal=${session}` };
     for (const url of [`/portal/directories/${theirs.id}`, `/portal/directories/${theirs.id}/activity`]) {
@@ -140,9 +210,16 @@ describe.each(DIALECTS)("setup links on %s", (dialect) => {
       expect(res.statusCode).toBe(404);
       expect(res.body).not.toContain("Globex Okta");
     }
-    const rotate = await t.app.inject({ method: "POST", url: `/portal/directories/${theirs.id}/token`, headers: cookie, payload: { _csrf: csrfToken(session) } });
+    const rotate = await t.app.inject({
+      method: "POST",
+      url: `/portal/directories/${theirs.id}/token`,
+      headers: cookie,
+      payload: { _csrf: csrfToken(session) },
+    });
     expect(rotate.statusCode).toBe(404);
-    expect(await t.storage.db.selectFrom("directory_tokens").select("id").where("directory_id", "=", theirs.id).execute()).toHaveLength(1);
+    expect(
+      await t.storage.db.selectFrom("directory_tokens").select("id").where("directory_id", "=", theirs.id).execute(),
+    ).toHaveLength(1);
     expect((await t.app.inject({ method: "GET", url: "/directories", headers: cookie })).statusCode).toBe(401);
     expect((await t.app.inject({ method: "GET", url: "/directories", headers: bearer(session) })).statusCode).toBe(401);
   });
@@ -150,11 +227,23 @@ describe.each(DIALECTS)("setup links on %s", (dialect) => {
   it("refuses a state-changing request without the session's CSRF token", async () => {
     const session = sessionOf(await open(await linkFor(acme.orgId)));
     const cookie = { cookie: `roster_portal=${session}` };
-    const before = await t.storage.db.selectFrom("directories").select("id").where("organization_id", "=", acme.orgId).execute();
-    const form = (body: string) => t.app.inject({ method: "POST", url: "/portal/directories", headers: { ...cookie, "content-type": "application/x-www-form-urlencoded" }, payload: body });
+    const before = await t.storage.db
+      .selectFrom("directories")
+      .select("id")
+      .where("organization_id", "=", acme.orgId)
+      .execute();
+    const form = (body: string) =>
+      t.app.inject({
+        method: "POST",
+        url: "/portal/directories",
+        headers: { ...cookie, "content-type": "application/x-www-form-urlencoded" },
+        payload: body,
+      });
     expect((await form("idp=okta&name=Sneaky")).statusCode).toBe(403);
     expect((await form(`idp=okta&name=Sneaky&_csrf=${csrfToken("session_another")}`)).statusCode).toBe(403);
-    expect(await t.storage.db.selectFrom("directories").select("id").where("organization_id", "=", acme.orgId).execute()).toEqual(before);
+    expect(
+      await t.storage.db.selectFrom("directories").select("id").where("organization_id", "=", acme.orgId).execute(),
+    ).toEqual(before);
     const made = await form(`idp=okta&name=Okta+prod&_csrf=${csrfToken(session)}`);
     expect(made.statusCode).toBe(200);
     expect(made.headers["cache-control"]).toBe("no-store");

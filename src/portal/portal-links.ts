@@ -28,9 +28,17 @@ export function createPortalLinks(deps: Deps, sessions: WebSessions) {
   const { db, clock, ids, config } = deps;
   return {
     /** Mints a link for `organizationId`, which must exist inside `scope` (null: the admin). */
-    async generate(input: GenerateLinkInput, scope: string | null, audit?: AuditContext | null): Promise<{ link: string; row: PortalLinkRow }> {
+    async generate(
+      input: GenerateLinkInput,
+      scope: string | null,
+      audit?: AuditContext | null,
+    ): Promise<{ link: string; row: PortalLinkRow }> {
       if (scope !== null && scope !== input.organizationId) throw Errors.notFound("Organization", input.organizationId);
-      const org = await db.selectFrom("organizations").select("id").where("id", "=", input.organizationId).executeTakeFirst();
+      const org = await db
+        .selectFrom("organizations")
+        .select("id")
+        .where("id", "=", input.organizationId)
+        .executeTakeFirst();
       if (!org) throw Errors.notFound("Organization", input.organizationId);
       const secret = mintSecret("portalLink");
       const now = clock.now();
@@ -47,7 +55,11 @@ export function createPortalLinks(deps: Deps, sessions: WebSessions) {
       };
       await db.transaction().execute(async (trx) => {
         await trx.insertInto("portal_links").values(row).execute();
-        await recordAudit(trx, deps, audit, { action: "portal.link.created", targetId: row.id, organizationId: row.organization_id });
+        await recordAudit(trx, deps, audit, {
+          action: "portal.link.created",
+          targetId: row.id,
+          organizationId: row.organization_id,
+        });
       });
       return { link: `${config.publicUrl}/portal/launch?secret=${encodeURIComponent(secret)}`, row };
     },
@@ -57,7 +69,10 @@ export function createPortalLinks(deps: Deps, sessions: WebSessions) {
      * The claim, the session and the audit entry commit together: a claimed link always has its
      * entry and its session, and a failure leaves the link unclaimed.
      */
-    async open(secret: string, request?: { readonly requestId: string | null; readonly sourceIp: string | null }): Promise<OpenedLink> {
+    async open(
+      secret: string,
+      request?: { readonly requestId: string | null; readonly sourceIp: string | null },
+    ): Promise<OpenedLink> {
       const hash = hashSecret(secret);
       const now = clock.now().toISOString();
       return db.transaction().execute(async (trx): Promise<OpenedLink> => {
@@ -68,15 +83,23 @@ export function createPortalLinks(deps: Deps, sessions: WebSessions) {
           .where("opened_at", "is", null)
           .where("expires_at", ">", now)
           .executeTakeFirst();
-        const link = (await trx.selectFrom("portal_links").selectAll().where("token_hash", "=", hash).executeTakeFirst()) ?? null;
+        const link =
+          (await trx.selectFrom("portal_links").selectAll().where("token_hash", "=", hash).executeTakeFirst()) ?? null;
         if (Number(claimed.numUpdatedRows) !== 1 || !link) {
           const reason = !link ? "unknown" : link.opened_at !== null ? "used" : "expired";
           return { ok: false, reason, link };
         }
-        const { token, row: session } = await sessions.start({ kind: "portal", organizationId: link.organization_id, linkId: link.id, ttlMs: PORTAL_SESSION_TTL_MS }, trx);
+        const { token, row: session } = await sessions.start(
+          { kind: "portal", organizationId: link.organization_id, linkId: link.id, ttlMs: PORTAL_SESSION_TTL_MS },
+          trx,
+        );
         // The session the link opened is who acts from here on.
         const opener = request ? { actorKind: "portal_session" as const, actorId: session.id, ...request } : null;
-        await recordAudit(trx, deps, opener, { action: "portal.link.opened", targetId: link.id, organizationId: link.organization_id });
+        await recordAudit(trx, deps, opener, {
+          action: "portal.link.opened",
+          targetId: link.id,
+          organizationId: link.organization_id,
+        });
         return { ok: true, sessionToken: token, link };
       });
     },

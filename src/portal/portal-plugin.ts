@@ -24,7 +24,8 @@ function portalErrorHandler(bodyLimit: number) {
     const appError = toAppError(error, bodyLimit);
     if (appError.status >= 500) request.log.error({ err: error }, "portal request failed");
     if (request.url.split("?")[0]?.endsWith("/activity")) return sendError(reply, appError);
-    const message = appError.status >= 500 ? "Roster could not complete this. Try again in a moment." : appError.message;
+    const message =
+      appError.status >= 500 ? "Roster could not complete this. Try again in a moment." : appError.message;
     return reply.code(appError.status).type(HTML).send(portalErrorPage(appError.status, message));
   };
 }
@@ -47,9 +48,13 @@ export async function portalPlugin(app: FastifyInstance, options: PortalPluginOp
     });
     web.decorateRequest("portal", null);
     web.addHook("onRequest", webSecurityHeaders);
-    web.addContentTypeParser(FORM_MEDIA_TYPE, { parseAs: "string", bodyLimit: options.formBodyLimit }, (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
-    });
+    web.addContentTypeParser(
+      FORM_MEDIA_TYPE,
+      { parseAs: "string", bodyLimit: options.formBodyLimit },
+      (_request, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      },
+    );
     web.setErrorHandler(portalErrorHandler(options.formBodyLimit));
     // The pages post HTML forms; the app's content-type rule (http/media-types.ts) reads JSON elsewhere.
     web.addHook("onRoute", defaultMediaTypes([FORM_MEDIA_TYPE, ...JSON_MEDIA_TYPES]));
@@ -57,13 +62,21 @@ export async function portalPlugin(app: FastifyInstance, options: PortalPluginOp
     web.get<{ Querystring: { secret?: string } }>("/portal/launch", async (request, reply) => {
       reply.header("cache-control", "no-store");
       const secret = typeof request.query.secret === "string" ? request.query.secret : "";
-      const opened = secret ? await links.open(secret, { requestId: request.id, sourceIp: request.ip || null }) : ({ ok: false, reason: "unknown", link: null } as const);
+      const opened = secret
+        ? await links.open(secret, { requestId: request.id, sourceIp: request.ip || null })
+        : ({ ok: false, reason: "unknown", link: null } as const);
       if (!opened.ok) {
         request.log.info({ link: opened.link?.id ?? null, reason: opened.reason }, "setup link refused");
-        return reply.code(opened.reason === "unknown" ? 404 : 410).type(HTML).send(linkProblemPage(opened.reason));
+        return reply
+          .code(opened.reason === "unknown" ? 404 : 410)
+          .type(HTML)
+          .send(linkProblemPage(opened.reason));
       }
       request.log.info({ link: opened.link.id, organization: opened.link.organization_id }, "setup link opened");
-      return reply.header("set-cookie", portalCookie(opened.sessionToken, PORTAL_SESSION_TTL_MS / 1000, secure)).type(HTML).send(linkAcceptedPage());
+      return reply
+        .header("set-cookie", portalCookie(opened.sessionToken, PORTAL_SESSION_TTL_MS / 1000, secure))
+        .type(HTML)
+        .send(linkAcceptedPage());
     });
 
     await web.register(async (pages) => {

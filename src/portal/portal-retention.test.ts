@@ -12,10 +12,30 @@ describe.each(DIALECTS)("pruning setup links and portal sessions on %s", (dialec
   });
   afterAll(async () => t?.close());
 
-  const link = async () => (await t.app.inject({ method: "POST", url: "/portal/generate_link", headers: bearer(ADMIN_KEY), payload: { organization: orgId, intent: "dsync" } })).json().link as string;
-  const open = async (l: string) => /roster_portal=([^;]+)/.exec(String((await t.app.inject({ method: "GET", url: l.replace("http://roster.test", "") })).headers["set-cookie"]))?.[1] ?? "";
-  const portal = (session: string) => t.app.inject({ method: "GET", url: "/portal", headers: { cookie: `roster_portal=${session}` } });
-  const count = async (table: "web_sessions" | "portal_links") => Number((await t.storage.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  const link = async () =>
+    (
+      await t.app.inject({
+        method: "POST",
+        url: "/portal/generate_link",
+        headers: bearer(ADMIN_KEY),
+        payload: { organization: orgId, intent: "dsync" },
+      })
+    ).json().link as string;
+  const open = async (l: string) =>
+    /roster_portal=([^;]+)/.exec(
+      String((await t.app.inject({ method: "GET", url: l.replace("http://roster.test", "") })).headers["set-cookie"]),
+    )?.[1] ?? "";
+  const portal = (session: string) =>
+    t.app.inject({ method: "GET", url: "/portal", headers: { cookie: `roster_portal=${session}` } });
+  const count = async (table: "web_sessions" | "portal_links") =>
+    Number(
+      (
+        await t.storage.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it("keeps a live session and its link, then removes the expired session and, once no session can use it, the link", async () => {
     const session = await open(await link());

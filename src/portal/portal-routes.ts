@@ -65,42 +65,78 @@ export async function portalPageRoutes(app: FastifyInstance, options: PortalPage
     const connector = ingest ? undefined : connectorFromForm(choice, form);
     let created: Awaited<ReturnType<DirectoryService["create"]>>;
     try {
-      created = await directories.create({ organization_id: ctx.organizationId, name: form.name ?? "", type: choice.type, connector }, ctx.organizationId, auditContextOf(request));
+      created = await directories.create(
+        { organization_id: ctx.organizationId, name: form.name ?? "", type: choice.type, connector },
+        ctx.organizationId,
+        auditContextOf(request),
+      );
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return reply.code(422).type(HTML).send(setupPage(ctx, choice, form as Record<string, string>, { message: error.message, errors: error.errors }));
+      if (error instanceof AppError && error.status === 422)
+        return reply
+          .code(422)
+          .type(HTML)
+          .send(
+            setupPage(ctx, choice, form as Record<string, string>, { message: error.message, errors: error.errors }),
+          );
       throw error;
     }
-    request.log.info({ directory: created.id, organization: ctx.organizationId, type: created.type }, "portal: directory created");
-    if (!ingest || !created.scim?.token) return reply.code(303).header("location", `/portal/directories/${created.id}`).send();
+    request.log.info(
+      { directory: created.id, organization: ctx.organizationId, type: created.type },
+      "portal: directory created",
+    );
+    if (!ingest || !created.scim?.token)
+      return reply.code(303).header("location", `/portal/directories/${created.id}`).send();
     const activity = await directoryActivity(activityDeps, ctx.organizationId, created.id);
     // The token is in this answer only: it must not be stored by the browser's cache.
-    return reply.header("cache-control", "no-store").type(HTML).send(tokenPage(ctx, ingest, activity, { baseUrl: created.scim.base_url, token: created.scim.token, rotated: false }));
+    return reply
+      .header("cache-control", "no-store")
+      .type(HTML)
+      .send(
+        tokenPage(ctx, ingest, activity, { baseUrl: created.scim.base_url, token: created.scim.token, rotated: false }),
+      );
   });
 
   app.get<{ Params: { id: string } }>("/portal/directories/:id", async (request, reply) => {
     const ctx = ctxOf(request);
-    return reply.type(HTML).send(directoryPage(ctx, await directoryActivity(activityDeps, ctx.organizationId, request.params.id)));
+    return reply
+      .type(HTML)
+      .send(directoryPage(ctx, await directoryActivity(activityDeps, ctx.organizationId, request.params.id)));
   });
 
   app.get<{ Params: { id: string } }>("/portal/directories/:id/activity", async (request, reply) => {
     const ctx = ctxOf(request);
-    return reply.header("cache-control", "no-store").send(activityJson(await directoryActivity(activityDeps, ctx.organizationId, request.params.id)));
+    return reply
+      .header("cache-control", "no-store")
+      .send(activityJson(await directoryActivity(activityDeps, ctx.organizationId, request.params.id)));
   });
 
   app.post<{ Params: { id: string } }>("/portal/directories/:id/token", async (request, reply) => {
     const ctx = ctxOf(request);
     const directory = await portalDirectory(directories, ctx.organizationId, request.params.id);
     const choice = choiceForType(directory.type) ?? GENERIC_SCIM;
-    const rotated = await directories.rotateScimToken(directory.id, ctx.organizationId, tokenGraceSeconds, auditContextOf(request));
+    const rotated = await directories.rotateScimToken(
+      directory.id,
+      ctx.organizationId,
+      tokenGraceSeconds,
+      auditContextOf(request),
+    );
     request.log.info({ directory: directory.id, organization: ctx.organizationId }, "portal: SCIM token rotated");
     const activity = await directoryActivity(activityDeps, ctx.organizationId, directory.id);
     return reply
       .header("cache-control", "no-store")
       .type(HTML)
-      .send(tokenPage(ctx, choice, activity, { baseUrl: rotated.base_url, token: rotated.token, previousExpiresAt: rotated.previous_token_expires_at, rotated: true }));
+      .send(
+        tokenPage(ctx, choice, activity, {
+          baseUrl: rotated.base_url,
+          token: rotated.token,
+          previousExpiresAt: rotated.previous_token_expires_at,
+          rotated: true,
+        }),
+      );
   });
 
-  const backTo = (reply: FastifyReply, id: string) => reply.code(303).header("location", `/portal/directories/${id}`).send();
+  const backTo = (reply: FastifyReply, id: string) =>
+    reply.code(303).header("location", `/portal/directories/${id}`).send();
 
   app.post<{ Params: { id: string } }>("/portal/directories/:id/sync", async (request, reply) => {
     const ctx = ctxOf(request);
@@ -113,22 +149,31 @@ export async function portalPageRoutes(app: FastifyInstance, options: PortalPage
     const ctx = ctxOf(request);
     const directory = await portalDirectory(directories, ctx.organizationId, request.params.id);
     const upload = request.body?.csv ?? "";
-    if (!upload.trim()) throw Errors.validation("Choose a CSV file or paste its rows first", [{ field: "csv", code: "required", message: "is empty" }]);
+    if (!upload.trim())
+      throw Errors.validation("Choose a CSV file or paste its rows first", [
+        { field: "csv", code: "required", message: "is empty" },
+      ]);
     await sync.start(directory.id, ctx.organizationId, { upload, trigger: "upload" });
     return backTo(reply, directory.id);
   });
 
-  app.post<{ Params: { id: string; run: string } }>("/portal/directories/:id/syncs/:run/confirm", async (request, reply) => {
-    const ctx = ctxOf(request);
-    const directory = await portalDirectory(directories, ctx.organizationId, request.params.id);
-    await sync.confirm(directory.id, request.params.run, ctx.organizationId, auditContextOf(request));
-    request.log.info({ directory: directory.id, run: request.params.run }, "portal: held sync run confirmed");
-    return backTo(reply, directory.id);
-  });
+  app.post<{ Params: { id: string; run: string } }>(
+    "/portal/directories/:id/syncs/:run/confirm",
+    async (request, reply) => {
+      const ctx = ctxOf(request);
+      const directory = await portalDirectory(directories, ctx.organizationId, request.params.id);
+      await sync.confirm(directory.id, request.params.run, ctx.organizationId, auditContextOf(request));
+      request.log.info({ directory: directory.id, run: request.params.run }, "portal: held sync run confirmed");
+      return backTo(reply, directory.id);
+    },
+  );
 
   app.post("/portal/sign_out", async (request, reply) => {
     const ctx = ctxOf(request);
     await sessions.end(ctx.sessionToken);
-    return reply.header("set-cookie", portalCookie("", 0, secure)).type(HTML).send(signedOutPage());
+    return reply
+      .header("set-cookie", portalCookie("", 0, secure))
+      .type(HTML)
+      .send(signedOutPage());
   });
 }

@@ -38,9 +38,19 @@ export function createPortalSessionHook(db: Kysely<Database>, sessions: WebSessi
     const token = readCookie(request.headers.cookie, PORTAL_COOKIE);
     const session = token ? await sessions.find("portal", token) : null;
     const org = session?.organization_id
-      ? await db.selectFrom("organizations").select(["id", "name"]).where("id", "=", session.organization_id).executeTakeFirst()
+      ? await db
+          .selectFrom("organizations")
+          .select(["id", "name"])
+          .where("id", "=", session.organization_id)
+          .executeTakeFirst()
       : undefined;
-    const link = session?.link_id ? await db.selectFrom("portal_links").select(["return_url", "success_url"]).where("id", "=", session.link_id).executeTakeFirst() : undefined;
+    const link = session?.link_id
+      ? await db
+          .selectFrom("portal_links")
+          .select(["return_url", "success_url"])
+          .where("id", "=", session.link_id)
+          .executeTakeFirst()
+      : undefined;
     if (!token || !session || !org) {
       await reply.code(401).type("text/html; charset=utf-8").send(sessionEndedPage());
       return;
@@ -65,6 +75,13 @@ export async function requirePortalCsrf(request: FastifyRequest, reply: FastifyR
   const presented = request.headers["x-csrf-token"] ?? body?._csrf;
   if (!portal || !csrfMatches(portal.sessionToken, presented)) {
     request.log.warn({ url: request.url.split("?")[0] }, "portal request refused: missing or wrong CSRF token");
-    await reply.code(403).type("text/html; charset=utf-8").send(sessionEndedPage("This form has expired or did not come from the setup page. Go back, reload the page and try again."));
+    await reply
+      .code(403)
+      .type("text/html; charset=utf-8")
+      .send(
+        sessionEndedPage(
+          "This form has expired or did not come from the setup page. Go back, reload the page and try again.",
+        ),
+      );
   }
 }

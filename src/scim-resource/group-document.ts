@@ -16,7 +16,12 @@ export function readMemberIds(value: unknown): string[] {
   if (isUnassigned(value)) return [];
   if (!Array.isArray(value)) throw new InvalidScimRecord("members must be an array");
   return value.map((member) => {
-    const id = typeof member === "string" ? member : isPlainObject(member) ? member[keyOf(member, "value") ?? "value"] : undefined;
+    const id =
+      typeof member === "string"
+        ? member
+        : isPlainObject(member)
+          ? member[keyOf(member, "value") ?? "value"]
+          : undefined;
     if (typeof id !== "string" || id === "") throw new InvalidScimRecord("each member needs a value (the user's id)");
     return id;
   });
@@ -39,5 +44,9 @@ export function readGroupBody(body: unknown): { document: ScimGroupDocument; mem
 export function toGroupInput(document: ScimGroupDocument): GroupInput {
   const name = document[keyOf(document, "displayName") ?? "displayName"];
   const externalId = document[keyOf(document, "externalId") ?? "externalId"];
-  return { name: typeof name === "string" ? name : "", idpId: typeof externalId === "string" && externalId ? externalId : null, rawAttributes: document };
+  return {
+    name: typeof name === "string" ? name : "",
+    idpId: typeof externalId === "string" && externalId ? externalId : null,
+    rawAttributes: document,
+  };
 }

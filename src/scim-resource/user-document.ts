@@ -39,7 +39,9 @@ function keptManager(manager: Record<string, unknown>): Record<string, unknown> 
  */
 export function readUserDocument(body: unknown): ScimUserDocument {
   if (!isPlainObject(body)) throw new InvalidScimRecord("The body must be a JSON object", "invalidSyntax");
-  const doc = clean(Object.fromEntries(Object.entries(body).filter(([k]) => !SERVER_OWNED.has(k.toLowerCase())))) as Record<string, unknown>;
+  const doc = clean(
+    Object.fromEntries(Object.entries(body).filter(([k]) => !SERVER_OWNED.has(k.toLowerCase()))),
+  ) as Record<string, unknown>;
   const activeKey = keyOf(doc, "active");
   if (activeKey) doc[activeKey] = readBoolean(doc[activeKey], "active");
   const emailsKey = keyOf(doc, "emails");
@@ -91,7 +93,12 @@ function emailsOf(doc: Record<string, unknown>): EmailInput[] {
   const emails: EmailInput[] = [];
   for (const entry of raw as Record<string, unknown>[]) {
     const value = stringAt(entry, ["value"]);
-    if (value) emails.push({ value, type: stringAt(entry, ["type"]), primary: entry[keyOf(entry, "primary") ?? "primary"] === true });
+    if (value)
+      emails.push({
+        value,
+        type: stringAt(entry, ["type"]),
+        primary: entry[keyOf(entry, "primary") ?? "primary"] === true,
+      });
   }
   return emails;
 }

@@ -11,15 +11,26 @@ import { serviceProviderConfig } from "./service-provider-config.js";
 export const BULK_MAX_OPERATIONS = 1000;
 
 function list<T>(resources: T[]) {
-  return { schemas: [URN.listResponse], totalResults: resources.length, itemsPerPage: resources.length, startIndex: 1, Resources: resources };
+  return {
+    schemas: [URN.listResponse],
+    totalResults: resources.length,
+    itemsPerPage: resources.length,
+    startIndex: 1,
+    Resources: resources,
+  };
 }
 
 /** RFC 7644 §4: /ServiceProviderConfig, /ResourceTypes, /Schemas, telling the truth about support. */
 export async function discoveryRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
-  const base = (request: Parameters<typeof requireScimDirectory>[0]) => scimBaseUrl(deps.config.publicUrl, requireScimDirectory(request).id);
+  const base = (request: Parameters<typeof requireScimDirectory>[0]) =>
+    scimBaseUrl(deps.config.publicUrl, requireScimDirectory(request).id);
 
   app.get("/:directoryId/ServiceProviderConfig", async (request) =>
-    serviceProviderConfig(base(request), { maxOperations: BULK_MAX_OPERATIONS, maxPayloadSize: deps.config.bodyLimitBytes, maxResults: MAX_RESULTS }),
+    serviceProviderConfig(base(request), {
+      maxOperations: BULK_MAX_OPERATIONS,
+      maxPayloadSize: deps.config.bodyLimitBytes,
+      maxResults: MAX_RESULTS,
+    }),
   );
   app.get("/:directoryId/ResourceTypes", async (request) => list(resourceTypeResources(base(request))));
   app.get<{ Params: { id: string } }>("/:directoryId/ResourceTypes/:id", async (request) => {

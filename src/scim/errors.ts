@@ -29,10 +29,18 @@ export class ScimError extends Error {
   }
 
   toBody(): { schemas: string[]; status: string; scimType?: ScimType; detail: string } {
-    return { schemas: [SCIM_ERROR_SCHEMA], status: String(this.status), ...(this.scimType ? { scimType: this.scimType } : {}), detail: this.detail };
+    return {
+      schemas: [SCIM_ERROR_SCHEMA],
+      status: String(this.status),
+      ...(this.scimType ? { scimType: this.scimType } : {}),
+      detail: this.detail,
+    };
   }
 }
 
-export function createScimError(status: number, options: { detail: string; scimType?: ScimType; cause?: unknown }): ScimError {
+export function createScimError(
+  status: number,
+  options: { detail: string; scimType?: ScimType; cause?: unknown },
+): ScimError {
   return new ScimError(status, options.detail, options.scimType, { cause: options.cause });
 }

@@ -6,6 +6,10 @@ import { readIfMatch } from "./if-match.js";
 export function ifMatchVersion(request: FastifyRequest): number | undefined {
   const header = request.headers["if-match"];
   const ifMatch = readIfMatch(Array.isArray(header) ? header.join(", ") : header);
-  if (!ifMatch.ok) throw createScimError(400, { detail: ifMatch.detail, ...(ifMatch.malformed ? { scimType: "invalidSyntax" as const } : {}) });
+  if (!ifMatch.ok)
+    throw createScimError(400, {
+      detail: ifMatch.detail,
+      ...(ifMatch.malformed ? { scimType: "invalidSyntax" as const } : {}),
+    });
   return ifMatch.version;
 }

@@ -47,7 +47,10 @@ describe.each(DIALECTS)("If-Match over SCIM on %s", (dialect) => {
   });
   afterAll(async () => t?.close());
 
-  const retitle = (title: string) => ({ schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "title", value: title }] });
+  const retitle = (title: string) => ({
+    schemas: [SCHEMA.patch],
+    Operations: [{ op: "replace", path: "title", value: title }],
+  });
 
   it("answers 412 (no scimType) to an entity tag Roster never issued, on every write, and changes nothing", async () => {
     const id = await pushUser(scim, "opaque@x.com", { title: "Before" });
@@ -55,7 +58,16 @@ describe.each(DIALECTS)("If-Match over SCIM on %s", (dialect) => {
       const patch = await scim("PATCH", `/Users/${id}`, retitle("After"), { "if-match": tag });
       expect(patch.statusCode, tag).toBe(412);
       expect(patch.json()).toEqual({ schemas: [SCHEMA.error], status: "412", detail: expect.any(String) });
-      expect((await scim("PUT", `/Users/${id}`, { schemas: [SCHEMA.user], userName: "opaque@x.com", title: "After" }, { "if-match": tag })).statusCode).toBe(412);
+      expect(
+        (
+          await scim(
+            "PUT",
+            `/Users/${id}`,
+            { schemas: [SCHEMA.user], userName: "opaque@x.com", title: "After" },
+            { "if-match": tag },
+          )
+        ).statusCode,
+      ).toBe(412);
       expect((await scim("DELETE", `/Users/${id}`, undefined, { "if-match": tag })).statusCode).toBe(412);
     }
     expect((await scim("GET", `/Users/${id}`)).json().title).toBe("Before");
@@ -64,8 +76,19 @@ describe.each(DIALECTS)("If-Match over SCIM on %s", (dialect) => {
   it("answers 412 to an unknown tag on a group's PATCH, PUT and DELETE", async () => {
     const id = await pushGroup(scim, "Opaque Group");
     const headers = { "if-match": 'W/"not-ours"' };
-    expect((await scim("PATCH", `/Groups/${id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "displayName", value: "Renamed" }] }, headers)).statusCode).toBe(412);
-    expect((await scim("PUT", `/Groups/${id}`, { schemas: [SCHEMA.group], displayName: "Renamed" }, headers)).statusCode).toBe(412);
+    expect(
+      (
+        await scim(
+          "PATCH",
+          `/Groups/${id}`,
+          { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "displayName", value: "Renamed" }] },
+          headers,
+        )
+      ).statusCode,
+    ).toBe(412);
+    expect(
+      (await scim("PUT", `/Groups/${id}`, { schemas: [SCHEMA.group], displayName: "Renamed" }, headers)).statusCode,
+    ).toBe(412);
     expect((await scim("DELETE", `/Groups/${id}`, undefined, headers)).statusCode).toBe(412);
     expect((await scim("GET", `/Groups/${id}`)).json().displayName).toBe("Opaque Group");
   });
@@ -73,10 +96,15 @@ describe.each(DIALECTS)("If-Match over SCIM on %s", (dialect) => {
   it("applies a write whose If-Match list holds the current tag among foreign ones, and any write under *", async () => {
     const id = await pushUser(scim, "listed@x.com");
     const tag = (await scim("GET", `/Users/${id}`)).headers.etag as string;
-    expect((await scim("PATCH", `/Users/${id}`, retitle("One"), { "if-match": `"foreign", ${tag}` })).statusCode).toBe(200);
+    expect((await scim("PATCH", `/Users/${id}`, retitle("One"), { "if-match": `"foreign", ${tag}` })).statusCode).toBe(
+      200,
+    );
     expect((await scim("PATCH", `/Users/${id}`, retitle("Two"), { "if-match": "*" })).statusCode).toBe(200);
     expect((await scim("GET", `/Users/${id}`)).json().title).toBe("Two");
-    expect((await scim("PATCH", "/Users/directory_user_01KA0000000000000000000000", retitle("x"), { "if-match": "*" })).statusCode).toBe(404);
+    expect(
+      (await scim("PATCH", "/Users/directory_user_01KA0000000000000000000000", retitle("x"), { "if-match": "*" }))
+        .statusCode,
+    ).toBe(404);
   });
 
   it("still answers 400 invalidSyntax to a header that is no entity tag", async () => {

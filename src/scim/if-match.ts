@@ -43,7 +43,8 @@ export function readIfMatch(header: string | undefined): IfMatch {
   const versions = new Set(tags.filter((tag) => ROSTER_VERSION.test(tag)).map(Number));
   // A resource has one current version; naming several of its versions asks a question the
   // one-version check inside the write cannot answer, and no SCIM client sends it.
-  if (versions.size > 1) return { ok: false, malformed: false, detail: "If-Match may name one version of the resource" };
+  if (versions.size > 1)
+    return { ok: false, malformed: false, detail: "If-Match may name one version of the resource" };
   const [version] = versions;
   return { ok: true, version: version ?? NO_VERSION };
 }

@@ -3,7 +3,16 @@ import { DIALECTS } from "../../test/support/databases.js";
 import { createScimDirectory, SCHEMA, scimClient } from "../../test/support/scim-client.js";
 import { createTestApp, type TestApp } from "../../test/support/test-app.js";
 
-const REPEATABLE = ["filter=userName pr", "sortBy=userName", "sortOrder=ascending", "attributes=userName", "excludedAttributes=title", "startIndex=1", "count=5", "cursor="];
+const REPEATABLE = [
+  "filter=userName pr",
+  "sortBy=userName",
+  "sortOrder=ascending",
+  "attributes=userName",
+  "excludedAttributes=title",
+  "startIndex=1",
+  "count=5",
+  "cursor=",
+];
 
 describe.each(DIALECTS)("SCIM list parameters of the wrong shape on %s", (dialect) => {
   let t: TestApp;
@@ -31,8 +40,14 @@ describe.each(DIALECTS)("SCIM list parameters of the wrong shape on %s", (dialec
       expectInvalidValue(await scim("GET", `/Groups?${query}`), `${name} must be given once`);
     }
     for (const name of ["attributes", "excludedAttributes"]) {
-      expectInvalidValue(await scim("GET", `/Users/${userId}?${name}=title&${name}=title`), `${name} must be given once`);
-      expectInvalidValue(await scim("GET", `/Groups/${groupId}?${name}=displayName&${name}=displayName`), `${name} must be given once`);
+      expectInvalidValue(
+        await scim("GET", `/Users/${userId}?${name}=title&${name}=title`),
+        `${name} must be given once`,
+      );
+      expectInvalidValue(
+        await scim("GET", `/Groups/${groupId}?${name}=displayName&${name}=displayName`),
+        `${name} must be given once`,
+      );
     }
   });
 
@@ -60,9 +75,18 @@ describe.each(DIALECTS)("SCIM list parameters of the wrong shape on %s", (dialec
   });
 
   it("still reads well-formed parameters, from a query and from a SearchRequest", async () => {
-    const listed = await scim("GET", `/Users?filter=${encodeURIComponent('userName eq "lp@x.com"')}&count=5&startIndex=1&attributes=userName`);
+    const listed = await scim(
+      "GET",
+      `/Users?filter=${encodeURIComponent('userName eq "lp@x.com"')}&count=5&startIndex=1&attributes=userName`,
+    );
     expect(listed.json()).toMatchObject({ totalResults: 1, Resources: [{ userName: "lp@x.com" }] });
-    const searched = await scim("POST", "/Users/.search", { filter: 'userName eq "lp@x.com"', startIndex: 1, count: "5", sortOrder: "descending", attributes: ["userName"] });
+    const searched = await scim("POST", "/Users/.search", {
+      filter: 'userName eq "lp@x.com"',
+      startIndex: 1,
+      count: "5",
+      sortOrder: "descending",
+      attributes: ["userName"],
+    });
     expect(searched.statusCode, searched.body).toBe(200);
     expect(searched.json().Resources).toEqual([{ schemas: [SCHEMA.user], id: userId, userName: "lp@x.com" }]);
     expect((await scim("POST", "/Groups/.search", {})).json().totalResults).toBe(1);

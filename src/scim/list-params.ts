@@ -39,7 +39,14 @@ export function readListParams(query: RawListQuery): ListParams {
   if (cursor !== undefined && rawStart !== undefined) {
     throw createScimError(400, { detail: "cursor and startIndex cannot be combined", scimType: "invalidValue" });
   }
-  return { filter: filter?.trim() || undefined, sortBy: sortBy?.trim() || undefined, descending: order === "descending", startIndex, count, cursor };
+  return {
+    filter: filter?.trim() || undefined,
+    sortBy: sortBy?.trim() || undefined,
+    descending: order === "descending",
+    startIndex,
+    count,
+    cursor,
+  };
 }
 
 /** Opaque RFC 9865 cursors: the sort key and id of the last row served. */
@@ -50,7 +57,12 @@ export function encodeCursor(key: string | number | null, id: string): string {
 export function decodeCursor(cursor: string): { key: string | number | null; id: string } {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === "string" && (parsed[0] === null || ["string", "number"].includes(typeof parsed[0]))) {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[1] === "string" &&
+      (parsed[0] === null || ["string", "number"].includes(typeof parsed[0]))
+    ) {
       return { key: parsed[0] as string | number | null, id: parsed[1] };
     }
   } catch {

@@ -8,14 +8,29 @@ import type { ListParams } from "./list-params.js";
 import { createListPositions } from "./list-positions.js";
 import { listPage, USER_SORT } from "./list-query.js";
 
-const page = (startIndex: number, count: number): ListParams => ({ filter: undefined, sortBy: undefined, descending: false, startIndex, count, cursor: undefined });
+const page = (startIndex: number, count: number): ListParams => ({
+  filter: undefined,
+  sortBy: undefined,
+  descending: false,
+  startIndex,
+  count,
+  cursor: undefined,
+});
 
 describe.each(DIALECTS)("startIndex pages that follow one another on %s", (dialect) => {
   let t: TestApp;
   let dirId: string;
   let scim: ReturnType<typeof scimClient>;
   /** Every id in the directory, in list order, counted the slow way. */
-  const allIds = async () => (await t.storage.db.selectFrom("directory_users").select("id").where("directory_id", "=", dirId).orderBy("id").execute()).map((r) => r.id);
+  const allIds = async () =>
+    (
+      await t.storage.db
+        .selectFrom("directory_users")
+        .select("id")
+        .where("directory_id", "=", dirId)
+        .orderBy("id")
+        .execute()
+    ).map((r) => r.id);
 
   beforeAll(async () => {
     t = await createTestApp(dialect);
@@ -25,7 +40,16 @@ describe.each(DIALECTS)("startIndex pages that follow one another on %s", (diale
     const store = createDirectoryStore(t.deps);
     const context = { id: dir.id, organizationId: dir.orgId, deactivatedMembers: "hide" as const };
     for (let i = 0; i < 25; i++) {
-      await store.users.create(context, { username: `u${String(i).padStart(2, "0")}`, idpId: null, active: true, emails: [], firstName: null, lastName: null, jobTitle: null, rawAttributes: {} });
+      await store.users.create(context, {
+        username: `u${String(i).padStart(2, "0")}`,
+        idpId: null,
+        active: true,
+        emails: [],
+        firstName: null,
+        lastName: null,
+        jobTitle: null,
+        rawAttributes: {},
+      });
     }
   });
   afterAll(async () => t?.close());
@@ -52,14 +76,21 @@ describe.each(DIALECTS)("startIndex pages that follow one another on %s", (diale
     expect(statements).toEqual(["select", "offset", "select", "select"]);
     // A page nobody ended on is read by offset, and then remembered too.
     statements.length = 0;
-    expect((await listPage(db, t.storage.caps, USER_SORT, dirId, null, page(16, 10), positions)).ids).toEqual(ids.slice(15, 25));
+    expect((await listPage(db, t.storage.caps, USER_SORT, dirId, null, page(16, 10), positions)).ids).toEqual(
+      ids.slice(15, 25),
+    );
     expect(statements).toEqual(["select", "offset"]);
   });
 
   it("serves over SCIM the same pages as offsets would, and forgets positions once a user is created or deleted", async () => {
     const walk = async () => {
       const pages = [];
-      for (const start of [1, 11, 21]) pages.push(((await scim("GET", `/Users?startIndex=${start}&count=10`)).json().Resources as { id: string }[]).map((r) => r.id));
+      for (const start of [1, 11, 21])
+        pages.push(
+          ((await scim("GET", `/Users?startIndex=${start}&count=10`)).json().Resources as { id: string }[]).map(
+            (r) => r.id,
+          ),
+        );
       return pages;
     };
     let ids = await allIds();

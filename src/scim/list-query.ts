@@ -45,7 +45,13 @@ export const USER_SORT: SortSpec = {
 export const GROUP_SORT: SortSpec = {
   table: "directory_groups",
   alias: "g",
-  columns: { id: "id", displayname: "name_lower", externalid: "idp_id", "meta.created": "created_at", "meta.lastmodified": "updated_at" },
+  columns: {
+    id: "id",
+    displayname: "name_lower",
+    externalid: "idp_id",
+    "meta.created": "created_at",
+    "meta.lastmodified": "updated_at",
+  },
   nullable: new Set(["idp_id"]),
   counted: "groups",
 };
@@ -89,13 +95,24 @@ export async function listPage(
   const col = sql.ref(`${spec.alias}.${column}`);
   const idCol = sql.ref(`${spec.alias}.id`);
   const scoped = () => {
-    let q = db.selectFrom(`${spec.table} as ${spec.alias}` as "directory_users as u").where(sql<SqlBool>`${sql.ref(`${spec.alias}.directory_id`)} = ${directoryId}`);
+    let q = db
+      .selectFrom(`${spec.table} as ${spec.alias}` as "directory_users as u")
+      .where(sql<SqlBool>`${sql.ref(`${spec.alias}.directory_id`)} = ${directoryId}`);
     if (where) q = q.where(where);
     return q;
   };
   // Unfiltered: the directory's kept totals, read before the page (its `changes` vouches for remembered positions).
   const totals = where === null ? await readDirectoryTotal(db, directoryId) : null;
-  const countAll = async () => (totals ? totals[spec.counted] : Number((await scoped().select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst())?.n ?? 0));
+  const countAll = async () =>
+    totals
+      ? totals[spec.counted]
+      : Number(
+          (
+            await scoped()
+              .select((eb) => eb.fn.countAll<number>().as("n"))
+              .executeTakeFirst()
+          )?.n ?? 0,
+        );
   if (params.count === 0) return { ids: [], totalResults: await countAll(), nextCursor: undefined };
 
   const direction = params.descending ? sql`desc` : sql`asc`;
@@ -116,28 +133,42 @@ export async function listPage(
       column === "id"
         ? sql<SqlBool>`${idCol} ${op} ${id}`
         : key === null
-        ? sql<SqlBool>`(${col} is null and ${idCol} ${op} ${id})`
-        : spec.nullable.has(column)
-          ? sql<SqlBool>`(${col} ${op} ${key} or (${col} = ${key} and ${idCol} ${op} ${id}) or ${col} is null)`
-          : sql<SqlBool>`(${col} ${op} ${key} or (${col} = ${key} and ${idCol} ${op} ${id}))`,
+          ? sql<SqlBool>`(${col} is null and ${idCol} ${op} ${id})`
+          : spec.nullable.has(column)
+            ? sql<SqlBool>`(${col} ${op} ${key} or (${col} = ${key} and ${idCol} ${op} ${id}) or ${col} is null)`
+            : sql<SqlBool>`(${col} ${op} ${key} or (${col} = ${key} and ${idCol} ${op} ${id}))`,
     );
   }
-  const positional = positions && totals && params.cursor === undefined && column === "id" && !params.descending ? { positions, changes: totals.changes } : null;
+  const positional =
+    positions && totals && params.cursor === undefined && column === "id" && !params.descending
+      ? { positions, changes: totals.changes }
+      : null;
   const after = positional?.positions.find(directoryId, spec.table, params.startIndex, positional.changes);
   if (after !== undefined) query = query.where(sql<SqlBool>`${idCol} > ${after}`);
   if (spec.nullable.has(column)) query = query.orderBy(sql`${col} is null`);
   query = query.orderBy(sql`${col} ${direction}`);
   if (column !== "id") query = query.orderBy(sql`${idCol} ${direction}`);
-  query = query
-    .limit(params.cursor === undefined ? params.count : params.count + 1);
+  query = query.limit(params.cursor === undefined ? params.count : params.count + 1);
   if (params.cursor === undefined && after === undefined) query = query.offset(params.startIndex - 1);
-  const fetched = (await query.execute()) as unknown as { id: string; sort_key: string | number | null; total?: number | string }[];
+  const fetched = (await query.execute()) as unknown as {
+    id: string;
+    sort_key: string | number | null;
+    total?: number | string;
+  }[];
   const rows = fetched.slice(0, params.count);
   const last = rows.at(-1);
   const nextCursor = fetched.length > params.count && last ? encodeCursor(last.sort_key ?? null, last.id) : undefined;
-  if (positional && last) positional.positions.remember(directoryId, spec.table, params.startIndex + rows.length, positional.changes, last.id);
+  if (positional && last)
+    positional.positions.remember(
+      directoryId,
+      spec.table,
+      params.startIndex + rows.length,
+      positional.changes,
+      last.id,
+    );
   const first = fetched[0];
   // Nothing on a first page: nothing matched. Nothing past the first: the page lies past the end.
-  const totalResults = totalInPage && first ? Number(first.total) : totalInPage && params.startIndex === 1 ? 0 : await countAll();
+  const totalResults =
+    totalInPage && first ? Number(first.total) : totalInPage && params.startIndex === 1 ? 0 : await countAll();
   return { ids: rows.map((r) => r.id), totalResults, nextCursor };
 }

@@ -18,17 +18,26 @@ function splitList(value: string | undefined): string[] {
 }
 
 /** Reads `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5); both at once is a client error. */
-export function readProjection(query: { attributes?: string | undefined; excludedAttributes?: string | undefined }): Projection {
+export function readProjection(query: {
+  attributes?: string | undefined;
+  excludedAttributes?: string | undefined;
+}): Projection {
   const attributes = splitList(query.attributes);
   const excluded = splitList(query.excludedAttributes);
   if (attributes.length > 0 && excluded.length > 0) {
-    throw createScimError(400, { detail: "attributes and excludedAttributes cannot be combined", scimType: "invalidSyntax" });
+    throw createScimError(400, {
+      detail: "attributes and excludedAttributes cannot be combined",
+      scimType: "invalidSyntax",
+    });
   }
   return { attributes: attributes.length > 0 ? attributes : null, excluded };
 }
 
 /** Splits `urn:…:User:manager.value` or `name.givenName` into [urn or null, attribute, sub-attribute?]. */
-function parsePath(path: string, schemaUrns: readonly string[]): { urn: string | null; attr: string; sub: string | null } {
+function parsePath(
+  path: string,
+  schemaUrns: readonly string[],
+): { urn: string | null; attr: string; sub: string | null } {
   const lower = path.toLowerCase();
   const urn = schemaUrns.find((u) => lower.startsWith(`${u.toLowerCase()}:`)) ?? null;
   const rest = urn ? path.slice(urn.length + 1) : path;
@@ -51,7 +60,11 @@ function names(path: { urn: string | null; attr: string }, key: string, coreUrn:
  * Applies a projection to a rendered resource. `schemaUrns` are the resource's schema URNs, the
  * first being its core schema, so URN-qualified names (`urn:…:enterprise:2.0:User:department`) work.
  */
-export function project(resource: Record<string, unknown>, projection: Projection, schemaUrns: readonly string[]): Record<string, unknown> {
+export function project(
+  resource: Record<string, unknown>,
+  projection: Projection,
+  schemaUrns: readonly string[],
+): Record<string, unknown> {
   if (projection.attributes === null && projection.excluded.length === 0) return resource;
   const core = schemaUrns[0] ?? "";
   const extensionUrns = schemaUrns.slice(1);
@@ -64,14 +77,32 @@ export function project(resource: Record<string, unknown>, projection: Projectio
         continue;
       }
       const isExtension = extensionUrns.some((u) => u.toLowerCase() === key.toLowerCase());
-      const matching = paths.filter((p) => (isExtension ? p.urn?.toLowerCase() === key.toLowerCase() : names(p, key, core)));
+      const matching = paths.filter((p) =>
+        isExtension ? p.urn?.toLowerCase() === key.toLowerCase() : names(p, key, core),
+      );
       if (matching.length === 0) continue;
       if (isExtension && matching.some((p) => p.attr) && value && typeof value === "object") {
         const ext = value as Record<string, unknown>;
-        out[key] = Object.fromEntries(matching.map((p) => findKey(ext, p.attr)).filter((k): k is string => !!k).map((k) => [k, ext[k]]));
-      } else if (!isExtension && matching.every((p) => p.sub) && value && typeof value === "object" && !Array.isArray(value)) {
+        out[key] = Object.fromEntries(
+          matching
+            .map((p) => findKey(ext, p.attr))
+            .filter((k): k is string => !!k)
+            .map((k) => [k, ext[k]]),
+        );
+      } else if (
+        !isExtension &&
+        matching.every((p) => p.sub) &&
+        value &&
+        typeof value === "object" &&
+        !Array.isArray(value)
+      ) {
         const obj = value as Record<string, unknown>;
-        out[key] = Object.fromEntries(matching.map((p) => findKey(obj, p.sub ?? "")).filter((k): k is string => !!k).map((k) => [k, obj[k]]));
+        out[key] = Object.fromEntries(
+          matching
+            .map((p) => findKey(obj, p.sub ?? ""))
+            .filter((k): k is string => !!k)
+            .map((k) => [k, obj[k]]),
+        );
       } else {
         out[key] = value;
       }

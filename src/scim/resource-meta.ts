@@ -3,6 +3,12 @@ export function etag(version: number): string {
   return `W/"${version}"`;
 }
 
-export function meta(resourceType: "User" | "Group", location: string, created: string, lastModified: string, version: number) {
+export function meta(
+  resourceType: "User" | "Group",
+  location: string,
+  created: string,
+  lastModified: string,
+  version: number,
+) {
   return { resourceType, created, lastModified, location, version: etag(version) };
 }

@@ -45,7 +45,11 @@ export function createScimAuthenticator(deps: Deps, scimTokens: ScimTokenCache) 
     const owner = token?.startsWith(SECRET_PREFIXES.scimToken) ? await scimTokens.verify(directoryId, token) : null;
     if (owner) {
       request.principal = { kind: "directory", directoryId, organizationId: owner.organizationId };
-      request.scimDirectory = { id: directoryId, organizationId: owner.organizationId, deactivatedMembers: owner.deactivatedMembers as DeactivatedMembersPolicy };
+      request.scimDirectory = {
+        id: directoryId,
+        organizationId: owner.organizationId,
+        deactivatedMembers: owner.deactivatedMembers as DeactivatedMembersPolicy,
+      };
       request.scimLogDirectoryId = directoryId;
       request.scimDirectoryStanding = "live";
       // The IdP's first authenticated request links the directory; the cache then learns the new state.
@@ -60,7 +64,11 @@ export function createScimAuthenticator(deps: Deps, scimTokens: ScimTokenCache) 
       }
       return;
     }
-    const directory = await deps.db.selectFrom("directories").select("deleted_at").where("id", "=", directoryId).executeTakeFirst();
+    const directory = await deps.db
+      .selectFrom("directories")
+      .select("deleted_at")
+      .where("id", "=", directoryId)
+      .executeTakeFirst();
     if (directory && directory.deleted_at === null) {
       request.scimLogDirectoryId = directoryId;
       request.scimDirectoryStanding = "live";
@@ -68,7 +76,9 @@ export function createScimAuthenticator(deps: Deps, scimTokens: ScimTokenCache) 
     }
     // Looked up whether the directory was deleted or never existed: the time taken must not tell
     // the two apart for a caller the answer does not tell.
-    const ownToken = token?.startsWith(SECRET_PREFIXES.scimToken) ? await isDeletedDirectoryToken(deps.db, deps.clock, directoryId, token) : false;
+    const ownToken = token?.startsWith(SECRET_PREFIXES.scimToken)
+      ? await isDeletedDirectoryToken(deps.db, deps.clock, directoryId, token)
+      : false;
     request.scimDirectoryStanding = directory && ownToken ? "deleted" : "absent";
   }
 
@@ -88,6 +98,7 @@ export function createScimAuthenticator(deps: Deps, scimTokens: ScimTokenCache) 
  * address, on a budget of its own (see app.ts); null for any other request.
  */
 export function unauthenticatedScimKey(request: FastifyRequest): string | null {
-  if (request.scimDirectoryStanding !== null && request.principal?.kind !== "directory") return `${UNAUTHENTICATED_SCIM_KEY}${request.ip}`;
+  if (request.scimDirectoryStanding !== null && request.principal?.kind !== "directory")
+    return `${UNAUTHENTICATED_SCIM_KEY}${request.ip}`;
   return null;
 }

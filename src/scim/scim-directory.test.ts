@@ -19,12 +19,21 @@ describe.each(DIALECTS)("SCIM requests to a directory that is not live on %s", (
     t.app.inject({
       method,
       url: `/scim/v2/${directoryId}/Users${method === "GET" ? "?filter=userName%20eq%20%22a%40x.com%22" : ""}`,
-      headers: { ...(token ? bearer(token) : {}), ...(method === "POST" ? { "content-type": "application/scim+json" } : {}) },
+      headers: {
+        ...(token ? bearer(token) : {}),
+        ...(method === "POST" ? { "content-type": "application/scim+json" } : {}),
+      },
       ...(method === "POST" ? { payload: JSON.stringify({ schemas: [SCHEMA.user], userName: "a@x.com" }) } : {}),
     });
   /** What a caller can observe of an answer: its status, the headers that matter and the body. */
-  const observed = (res: Awaited<ReturnType<typeof request>>) => ({ status: res.statusCode, auth: res.headers["www-authenticate"], type: res.headers["content-type"], body: res.body });
-  const deleteDirectory = (id: string) => t.app.inject({ method: "DELETE", url: `/directories/${id}`, headers: bearer(ADMIN_KEY) });
+  const observed = (res: Awaited<ReturnType<typeof request>>) => ({
+    status: res.statusCode,
+    auth: res.headers["www-authenticate"],
+    type: res.headers["content-type"],
+    body: res.body,
+  });
+  const deleteDirectory = (id: string) =>
+    t.app.inject({ method: "DELETE", url: `/directories/${id}`, headers: bearer(ADMIN_KEY) });
 
   it("tells the bearer of a deleted directory's token that the directory is deleted, with a SCIM 404", async () => {
     const dir = await createScimDirectory(t.app);
@@ -43,7 +52,11 @@ describe.each(DIALECTS)("SCIM requests to a directory that is not live on %s", (
     await deleteDirectory(dir.id);
     const absent = observed(await request(NEVER_CREATED, null));
     expect(absent.status).toBe(404);
-    expect(JSON.parse(absent.body)).toEqual({ schemas: [SCHEMA.error], status: "404", detail: "No SCIM directory at this URL" });
+    expect(JSON.parse(absent.body)).toEqual({
+      schemas: [SCHEMA.error],
+      status: "404",
+      detail: "No SCIM directory at this URL",
+    });
     for (const token of [null, "scim_not_a_real_token_0000000000000000000000000", live.token, ADMIN_KEY]) {
       expect(observed(await request(dir.id, token)), String(token)).toEqual(absent);
       expect(observed(await request(NEVER_CREATED, token)), String(token)).toEqual(absent);
@@ -67,13 +80,21 @@ describe.each(DIALECTS)("SCIM requests to a directory that is not live on %s", (
     const dir = await createScimDirectory(t.app);
     await deleteDirectory(dir.id);
     expect((await request(dir.id, dir.token)).statusCode).toBe(404);
-    expect((await t.app.inject({ method: "POST", url: `/directories/${dir.id}/restore`, headers: bearer(ADMIN_KEY) })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: "POST", url: `/directories/${dir.id}/restore`, headers: bearer(ADMIN_KEY) }))
+        .statusCode,
+    ).toBe(200);
     expect((await request(dir.id, dir.token)).statusCode).toBe(200);
   });
 
   it("does not tell a token that expired before the deletion that the directory is deleted", async () => {
     const dir = await createScimDirectory(t.app);
-    const rotated = await t.app.inject({ method: "POST", url: `/directories/${dir.id}/scim_token`, headers: bearer(ADMIN_KEY), payload: { grace_period_seconds: 60 } });
+    const rotated = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dir.id}/scim_token`,
+      headers: bearer(ADMIN_KEY),
+      payload: { grace_period_seconds: 60 },
+    });
     expect(rotated.statusCode).toBe(201);
     t.clock.advance(61_000);
     await deleteDirectory(dir.id);

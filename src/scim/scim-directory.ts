@@ -8,7 +8,8 @@ import { createScimError, type ScimError } from "./errors.js";
  * The bodies differ only for the bearer of the deleted directory's own token (see
  * `ScimDirectoryStanding` in http/authenticate.ts); anyone else gets the absent body, byte for byte.
  */
-const DIRECTORY_DELETED = "This directory was deleted in Roster and takes no SCIM requests; restoring it re-opens it with the same token";
+const DIRECTORY_DELETED =
+  "This directory was deleted in Roster and takes no SCIM requests; restoring it re-opens it with the same token";
 const NO_DIRECTORY = "No SCIM directory at this URL";
 
 function refusal(request: FastifyRequest): ScimError {

@@ -19,13 +19,20 @@ const SCIM_TYPE_BY_CODE: Partial<Record<string, ScimType>> = {
 export function toScimError(error: unknown, bodyLimit: number): ScimError {
   if (error instanceof ScimError) return error;
   if (error instanceof StoreError) return scimErrorOfStore(error);
-  if (error instanceof InvalidScimRecord) return createScimError(400, { detail: error.detail, scimType: error.scimType, cause: error });
+  if (error instanceof InvalidScimRecord)
+    return createScimError(400, { detail: error.detail, scimType: error.scimType, cause: error });
   const app = error instanceof AppError ? error : toAppError(error as FastifyError, bodyLimit);
   if (app.status === 503) return createScimError(503, { detail: app.message, cause: error });
   if (app.status >= 500) return createScimError(500, { detail: "Internal server error", cause: error });
-  const detail = app.errors.length ? `${app.message}: ${app.errors.map((e) => `${e.field} ${e.message}`).join("; ")}` : app.message;
+  const detail = app.errors.length
+    ? `${app.message}: ${app.errors.map((e) => `${e.field} ${e.message}`).join("; ")}`
+    : app.message;
   const scimType = SCIM_TYPE_BY_CODE[app.code] ?? SCIM_TYPE_BY_STATUS[app.status];
-  return createScimError(app.status === 422 ? 400 : app.status, { detail, ...(scimType ? { scimType } : {}), cause: error });
+  return createScimError(app.status === 422 ? 400 : app.status, {
+    detail,
+    ...(scimType ? { scimType } : {}),
+    cause: error,
+  });
 }
 
 export function sendScimError(reply: FastifyReply, error: ScimError): FastifyReply {

@@ -28,14 +28,18 @@ export interface ScimPluginOptions {
   readonly metrics: ScimResponseCounter;
 }
 
-export async function scimPlugin(app: FastifyInstance, { deps, store, requestLog, allowedMethods, metrics }: ScimPluginOptions): Promise<void> {
+export async function scimPlugin(
+  app: FastifyInstance,
+  { deps, store, requestLog, allowedMethods, metrics }: ScimPluginOptions,
+): Promise<void> {
   const bodyLimit = deps.config.bodyLimitBytes;
   app.addContentTypeParser(SCIM_MEDIA_TYPE, { parseAs: "string" }, createJsonBodyParser(app));
   app.addHook("onRoute", defaultMediaTypes([SCIM_MEDIA_TYPE, ...JSON_MEDIA_TYPES]));
   app.setErrorHandler(createScimErrorHandler(bodyLimit));
   app.addHook("onResponse", function countAndLogScimAnswer(request, reply, done) {
     // By directory only once its token was accepted: ids in unauthenticated URLs are anyone's to invent.
-    if (request.principal?.kind === "directory") metrics.countScimResponse(request.principal.directoryId, reply.statusCode);
+    if (request.principal?.kind === "directory")
+      metrics.countScimResponse(request.principal.directoryId, reply.statusCode);
     else if (request.scimLogDirectoryId) metrics.countScimResponse("unauthenticated", reply.statusCode);
     if (request.scimLogDirectoryId) {
       requestLog.record({
@@ -55,9 +59,13 @@ export async function scimPlugin(app: FastifyInstance, { deps, store, requestLog
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split("?")[0] ?? "";
     const allowed = allowedMethods.of(path);
-    if (allowed.length === 0) return sendScimError(reply, createScimError(404, { detail: `No SCIM resource at ${request.method} ${path}` }));
+    if (allowed.length === 0)
+      return sendScimError(reply, createScimError(404, { detail: `No SCIM resource at ${request.method} ${path}` }));
     reply.header("Allow", allowed.join(", "));
-    return sendScimError(reply, createScimError(405, { detail: `${request.method} is not allowed on ${path}; it answers ${allowed.join(", ")}` }));
+    return sendScimError(
+      reply,
+      createScimError(405, { detail: `${request.method} is not allowed on ${path}; it answers ${allowed.join(", ")}` }),
+    );
   });
   // Callback hooks (a throw still reaches the error handler): an async hook costs a promise per request.
   // preParsing: after the rate limiter's onRequest (a route hook, run after this plugin's), so

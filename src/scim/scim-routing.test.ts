@@ -28,12 +28,24 @@ describe.each(DIALECTS)("SCIM paths as IdPs spell them on %s", (dialect) => {
   });
 
   it("serves resource names in any letter case, with or without a trailing slash", async () => {
-    for (const path of [`/users?filter=${lookup}`, `/USERS/?filter=${lookup}`, "/groups", "/GROUPS/", "/serviceproviderconfig", "/ServiceProviderConfig/", "/resourcetypes/user", "/schemas/", "/ResourceTypes/"]) {
+    for (const path of [
+      `/users?filter=${lookup}`,
+      `/USERS/?filter=${lookup}`,
+      "/groups",
+      "/GROUPS/",
+      "/serviceproviderconfig",
+      "/ServiceProviderConfig/",
+      "/resourcetypes/user",
+      "/schemas/",
+      "/ResourceTypes/",
+    ]) {
       const res = await scim("GET", path);
       expect(res.statusCode, path).toBe(200);
       expect(res.headers["content-type"], path).toContain("application/scim+json");
     }
-    expect((await scim("GET", `/Users?filter=${lookup}`)).json()).toEqual((await scim("GET", `/users/?filter=${lookup}`)).json());
+    expect((await scim("GET", `/Users?filter=${lookup}`)).json()).toEqual(
+      (await scim("GET", `/users/?filter=${lookup}`)).json(),
+    );
   });
 
   it("keeps the letter case of ids: a user is found under lower-case /users, and an id in another case is another id", async () => {
@@ -46,22 +58,43 @@ describe.each(DIALECTS)("SCIM paths as IdPs spell them on %s", (dialect) => {
     const created = await scim("POST", "/users/", { schemas: [SCHEMA.user], userName: "lower@x.com" });
     expect(created.statusCode).toBe(201);
     const id = created.json().id as string;
-    const patched = await scim("PATCH", `/users/${id}/`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "title", value: "Lower" }] });
+    const patched = await scim("PATCH", `/users/${id}/`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "replace", path: "title", value: "Lower" }],
+    });
     expect(patched.statusCode).toBe(200);
     expect(patched.json().title).toBe("Lower");
-    const search = await scim("POST", "/users/.Search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: 'userName eq "lower@x.com"' });
+    const search = await scim("POST", "/users/.Search", {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+      filter: 'userName eq "lower@x.com"',
+    });
     expect(search.json().totalResults).toBe(1);
-    const group = await scim("POST", "/groups", { schemas: [SCHEMA.group], displayName: "Lower Group", members: [{ value: id }] });
+    const group = await scim("POST", "/groups", {
+      schemas: [SCHEMA.group],
+      displayName: "Lower Group",
+      members: [{ value: id }],
+    });
     expect(group.statusCode).toBe(201);
-    const bulk = await scim("POST", "/bulk/", { schemas: [BULK], Operations: [{ method: "DELETE", path: `/Users/${id}` }] });
+    const bulk = await scim("POST", "/bulk/", {
+      schemas: [BULK],
+      Operations: [{ method: "DELETE", path: `/Users/${id}` }],
+    });
     expect(bulk.json().Operations[0].status).toBe("204");
     expect((await scim("DELETE", `/groups/${group.json().id}/`)).statusCode).toBe(204);
   });
 
   it("authenticates a SCIM base spelled in another case as SCIM, and logs the path as sent", async () => {
-    const res = await t.app.inject({ method: "GET", url: `/SCIM/V2/${dir.id}/Users/?count=1`, headers: bearer(dir.token) });
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/SCIM/V2/${dir.id}/Users/?count=1`,
+      headers: bearer(dir.token),
+    });
     expect(res.statusCode).toBe(200);
-    const log = await t.app.inject({ method: "GET", url: `/directories/${dir.id}/scim_requests?limit=100`, headers: bearer(ADMIN_KEY) });
+    const log = await t.app.inject({
+      method: "GET",
+      url: `/directories/${dir.id}/scim_requests?limit=100`,
+      headers: bearer(ADMIN_KEY),
+    });
     expect(log.json().data.map((e: { path: string }) => e.path)).toContain(`/SCIM/V2/${dir.id}/Users/?count=1`);
   });
 
@@ -76,7 +109,11 @@ describe.each(DIALECTS)("SCIM paths as IdPs spell them on %s", (dialect) => {
     expect(list.statusCode).toBe(200);
     const one = await t.app.inject({ method: "GET", url: `/directories/${dir.id}/`, headers: bearer(ADMIN_KEY) });
     expect(one.json().id).toBe(dir.id);
-    const users = await t.app.inject({ method: "GET", url: `/directory_users/?directory=${dir.id}`, headers: bearer(ADMIN_KEY) });
+    const users = await t.app.inject({
+      method: "GET",
+      url: `/directory_users/?directory=${dir.id}`,
+      headers: bearer(ADMIN_KEY),
+    });
     expect(users.statusCode).toBe(200);
   });
 });

@@ -1,5 +1,8 @@
 /** RFC 7643 §5: what this service provider supports, told truthfully. */
-export function serviceProviderConfig(baseUrl: string, limits: { maxOperations: number; maxPayloadSize: number; maxResults: number }) {
+export function serviceProviderConfig(
+  baseUrl: string,
+  limits: { maxOperations: number; maxPayloadSize: number; maxResults: number },
+) {
   return {
     schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
     documentationUri: "https://github.com/roster-dev/roster/blob/main/docs/scim.md",
@@ -12,7 +15,12 @@ export function serviceProviderConfig(baseUrl: string, limits: { maxOperations: 
     pagination: { cursor: true, index: true, defaultPaginationMethod: "index", maxPageSize: limits.maxResults },
     etag: { supported: true },
     authenticationSchemes: [
-      { type: "oauthbearertoken", name: "OAuth Bearer Token", description: "The directory's SCIM bearer token", primary: true },
+      {
+        type: "oauthbearertoken",
+        name: "OAuth Bearer Token",
+        description: "The directory's SCIM bearer token",
+        primary: true,
+      },
     ],
     meta: { resourceType: "ServiceProviderConfig", location: `${baseUrl}/ServiceProviderConfig` },
   };

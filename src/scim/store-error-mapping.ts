@@ -8,7 +8,8 @@ export function scimErrorOfStore(error: StoreError): ScimError {
     case "not_found":
       return createScimError(404, { detail: error.message, cause: error });
     case "version_mismatch": {
-      const what = subject.kind === "members" ? "The resource" : `${subject.kind === "user" ? "User" : "Group"} ${subject.id}`;
+      const what =
+        subject.kind === "members" ? "The resource" : `${subject.kind === "user" ? "User" : "Group"} ${subject.id}`;
       return createScimError(412, { detail: `${what} is not at the version If-Match names`, cause: error });
     }
     case "uniqueness":

@@ -46,7 +46,8 @@ export function installDrain(app: FastifyInstance): Drain {
   app.addHook("onRequest", function refuseWhileDraining(request, reply, done) {
     if (!draining) return done();
     reply.code(503).header("retry-after", String(RETRY_AFTER_SECONDS));
-    if (request.url.startsWith("/scim/v2/")) reply.type(SCIM_MEDIA_TYPE).send(createScimError(503, { detail: MESSAGE }).toBody());
+    if (request.url.startsWith("/scim/v2/"))
+      reply.type(SCIM_MEDIA_TYPE).send(createScimError(503, { detail: MESSAGE }).toBody());
     else reply.type("application/json").send({ code: "shutting_down", message: MESSAGE });
   });
 

@@ -42,12 +42,25 @@ describe.each(DIALECTS)("housekeeping on %s", (dialect) => {
       .execute();
     await t.storage.db
       .insertInto("webhook_attempts")
-      .values({ id: t.deps.ids("deliveryAttempt"), delivery_id: id, attempt: 1, status_code: 200, latency_ms: 1, response_excerpt: null, error: null, started_at: changed, finished_at: changed })
+      .values({
+        id: t.deps.ids("deliveryAttempt"),
+        delivery_id: id,
+        attempt: 1,
+        status_code: 200,
+        latency_ms: 1,
+        response_excerpt: null,
+        error: null,
+        started_at: changed,
+        finished_at: changed,
+      })
       .execute();
     return id;
   }
 
-  async function syncRun(state: "running" | "succeeded" | "failed" | "needs_confirmation", dir = directoryId): Promise<string> {
+  async function syncRun(
+    state: "running" | "succeeded" | "failed" | "needs_confirmation",
+    dir = directoryId,
+  ): Promise<string> {
     const id = t.deps.ids("syncRun");
     const now = t.clock.now().toISOString();
     await t.storage.db
@@ -78,19 +91,40 @@ describe.each(DIALECTS)("housekeeping on %s", (dialect) => {
     return id;
   }
 
-  const remaining = async (table: "webhook_deliveries" | "sync_runs") => (await t.storage.db.selectFrom(table).select("id").orderBy("id").execute()).map((r) => r.id);
-  const attempts = async () => (await t.storage.db.selectFrom("webhook_attempts").select("delivery_id").orderBy("delivery_id").execute()).map((r) => r.delivery_id);
+  const remaining = async (table: "webhook_deliveries" | "sync_runs") =>
+    (await t.storage.db.selectFrom(table).select("id").orderBy("id").execute()).map((r) => r.id);
+  const attempts = async () =>
+    (await t.storage.db.selectFrom("webhook_attempts").select("delivery_id").orderBy("delivery_id").execute()).map(
+      (r) => r.delivery_id,
+    );
 
   beforeAll(async () => {
     t = await createTestApp(dialect, { ROSTER_HISTORY_DAYS: "30" });
     const org = await createOrganizationService(t.deps).create({ name: "Tidy" });
     organizationId = org.id;
-    directoryId = (await createDirectoryService(t.deps).create({ organization_id: org.id, name: "tidy", type: "generic scim v2.0" }, null)).id;
+    directoryId = (
+      await createDirectoryService(t.deps).create(
+        { organization_id: org.id, name: "tidy", type: "generic scim v2.0" },
+        null,
+      )
+    ).id;
     endpointId = t.deps.ids("webhookEndpoint");
     const now = t.clock.now().toISOString();
     await t.storage.db
       .insertInto("webhook_endpoints")
-      .values({ id: endpointId, organization_id: org.id, url: "http://127.0.0.1:9/hook", events: "[]", secret_sealed: "x", enabled: 1, disabled_reason: null, disabled_at: null, cursor_pos: "", created_at: now, updated_at: now })
+      .values({
+        id: endpointId,
+        organization_id: org.id,
+        url: "http://127.0.0.1:9/hook",
+        events: "[]",
+        secret_sealed: "x",
+        enabled: 1,
+        disabled_reason: null,
+        disabled_at: null,
+        cursor_pos: "",
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   });
   afterAll(async () => t?.close());
@@ -113,7 +147,12 @@ describe.each(DIALECTS)("housekeeping on %s", (dialect) => {
   });
 
   it("prunes finished sync runs started before the window, but keeps each directory's newest run and unfinished ones", async () => {
-    const other = (await createDirectoryService(t.deps).create({ organization_id: organizationId, name: "other", type: "generic scim v2.0" }, null)).id;
+    const other = (
+      await createDirectoryService(t.deps).create(
+        { organization_id: organizationId, name: "other", type: "generic scim v2.0" },
+        null,
+      )
+    ).id;
     const oldest = await syncRun("failed");
     const held = await syncRun("needs_confirmation");
     const old = await syncRun("succeeded");
@@ -134,16 +173,46 @@ describe.each(DIALECTS)("housekeeping on %s", (dialect) => {
     try {
       keeper.clock.advance(-400 * DAY);
       const org = await createOrganizationService(keeper.deps).create({ name: "Keep" });
-      const dir = await createDirectoryService(keeper.deps).create({ organization_id: org.id, name: "keep", type: "generic scim v2.0" }, null);
+      const dir = await createDirectoryService(keeper.deps).create(
+        { organization_id: org.id, name: "keep", type: "generic scim v2.0" },
+        null,
+      );
       const now = keeper.clock.now().toISOString();
       for (let i = 0; i < 2; i++) {
         await keeper.storage.db
           .insertInto("sync_runs")
-          .values({ id: keeper.deps.ids("syncRun"), directory_id: dir.id, organization_id: org.id, mode: "full", trigger: "manual", dry_run: 0, username: null, state: "succeeded", phase: "done", started_at: now, heartbeat_at: now, finished_at: now, counts: "{}", group_counts: "{}", errors: "[]", failure_reason: null, failure_message: null, pending_removals: 0, changes: null, confirmed_at: null })
+          .values({
+            id: keeper.deps.ids("syncRun"),
+            directory_id: dir.id,
+            organization_id: org.id,
+            mode: "full",
+            trigger: "manual",
+            dry_run: 0,
+            username: null,
+            state: "succeeded",
+            phase: "done",
+            started_at: now,
+            heartbeat_at: now,
+            finished_at: now,
+            counts: "{}",
+            group_counts: "{}",
+            errors: "[]",
+            failure_reason: null,
+            failure_message: null,
+            pending_removals: 0,
+            changes: null,
+            confirmed_at: null,
+          })
           .execute();
       }
       keeper.clock.advance(400 * DAY);
-      expect(await houseKeep(keeper.deps)).toEqual({ directoriesPurged: 0, deliveriesPruned: 0, syncRunsPruned: 0, portalPruned: 0, auditPruned: 0 });
+      expect(await houseKeep(keeper.deps)).toEqual({
+        directoriesPurged: 0,
+        deliveriesPruned: 0,
+        syncRunsPruned: 0,
+        portalPruned: 0,
+        auditPruned: 0,
+      });
       expect(await keeper.storage.db.selectFrom("sync_runs").select("id").execute()).toHaveLength(2);
     } finally {
       await keeper.close();

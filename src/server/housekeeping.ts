@@ -33,7 +33,13 @@ export async function houseKeep(deps: Deps): Promise<HousekeepingResult> {
   const days = deps.config.historyDays;
   if (days === 0) return { directoriesPurged, deliveriesPruned: 0, syncRunsPruned: 0, portalPruned, auditPruned };
   const cutoff = before(days);
-  return { directoriesPurged, deliveriesPruned: await pruneDeliveries(deps.db, cutoff), syncRunsPruned: await pruneSyncRuns(deps.db, cutoff), portalPruned, auditPruned };
+  return {
+    directoriesPurged,
+    deliveriesPruned: await pruneDeliveries(deps.db, cutoff),
+    syncRunsPruned: await pruneSyncRuns(deps.db, cutoff),
+    portalPruned,
+    auditPruned,
+  };
 }
 
 /** Runs `houseKeep` a minute after start (so restarts do not postpone it for ever), then hourly. */
@@ -44,7 +50,8 @@ export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): { stop():
     running = true;
     houseKeep(deps)
       .then((done) => {
-        if (done.directoriesPurged + done.deliveriesPruned + done.syncRunsPruned + done.portalPruned > 0) log.info(done, "housekeeping");
+        if (done.directoriesPurged + done.deliveriesPruned + done.syncRunsPruned + done.portalPruned > 0)
+          log.info(done, "housekeeping");
       })
       .catch((err: unknown) => log.error({ err }, "housekeeping failed"))
       .finally(() => {

@@ -44,12 +44,24 @@ describe.each(DIALECTS)("SIGTERM under load on %s", (dialect) => {
     await database?.drop();
   });
 
-  it("answers every request completely (2xx, or 503 with Retry-After while draining), keeps every 2xx write, and exits in time", { timeout: 120_000 }, async () => {
+  it("answers every request completely (2xx, or 503 with Retry-After while draining), keeps every 2xx write, and exits in time", {
+    timeout: 120_000,
+  }, async () => {
     server = await startServerProcess(env);
     const url = server.url;
     const admin = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
-    const org = (await (await fetch(`${url}/organizations`, { method: "POST", headers: admin, body: JSON.stringify({ name: "Shutdown Org" }) })).json()) as { id: string };
-    const created = await fetch(`${url}/directories`, { method: "POST", headers: admin, body: JSON.stringify({ organization_id: org.id, name: "IdP", type: "generic scim v2.0" }) });
+    const org = (await (
+      await fetch(`${url}/organizations`, {
+        method: "POST",
+        headers: admin,
+        body: JSON.stringify({ name: "Shutdown Org" }),
+      })
+    ).json()) as { id: string };
+    const created = await fetch(`${url}/directories`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ organization_id: org.id, name: "IdP", type: "generic scim v2.0" }),
+    });
     const directory = (await created.json()) as { id: string; scim: { token: string } };
 
     const outcomes: Outcome[] = [];
@@ -63,7 +75,11 @@ describe.each(DIALECTS)("SIGTERM under load on %s", (dialect) => {
           const res = await fetch(`${url}/scim/v2/${directory.id}/Users`, {
             method: "POST",
             headers: { authorization: `Bearer ${directory.scim.token}`, "content-type": "application/scim+json" },
-            body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName, emails: [{ value: userName, primary: true }] }),
+            body: JSON.stringify({
+              schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+              userName,
+              emails: [{ value: userName, primary: true }],
+            }),
           });
           await res.text();
           outcomes.push({ userName, status: res.status, headers: res.headers, error: null });
@@ -87,7 +103,10 @@ describe.each(DIALECTS)("SIGTERM under load on %s", (dialect) => {
     const shutdownLog = server.output();
     server = null;
 
-    expect(outcomes.filter((o) => o.error !== null), shutdownLog).toEqual([]);
+    expect(
+      outcomes.filter((o) => o.error !== null),
+      shutdownLog,
+    ).toEqual([]);
     expect(outcomes.filter((o) => o.status !== 201 && o.status !== 503)).toEqual([]);
     const refused = outcomes.filter((o) => o.status === 503);
     expect(refused.length).toBeGreaterThan(0);
@@ -102,14 +121,24 @@ describe.each(DIALECTS)("SIGTERM under load on %s", (dialect) => {
     server = await startServerProcess(env);
     const storage = openStorage(database.config);
     try {
-      const stored = new Set((await storage.db.selectFrom("directory_users").select("username").where("directory_id", "=", directory.id).execute()).map((r) => r.username));
+      const stored = new Set(
+        (
+          await storage.db
+            .selectFrom("directory_users")
+            .select("username")
+            .where("directory_id", "=", directory.id)
+            .execute()
+        ).map((r) => r.username),
+      );
       const acknowledged = outcomes.filter((o) => o.status === 201).map((o) => o.userName);
       expect(acknowledged.length).toBeGreaterThan(CLIENTS);
       expect(acknowledged.filter((name) => !stored.has(name))).toEqual([]);
     } finally {
       await storage.close();
     }
-    const after = await fetch(`${server.url}/scim/v2/${directory.id}/Users?count=1`, { headers: { authorization: `Bearer ${directory.scim.token}` } });
+    const after = await fetch(`${server.url}/scim/v2/${directory.id}/Users?count=1`, {
+      headers: { authorization: `Bearer ${directory.scim.token}` },
+    });
     expect(after.status).toBe(200);
   });
 });

@@ -46,21 +46,44 @@ async function withConcretePort(config: RosterConfig): Promise<RosterConfig> {
   if (config.port !== 0) return config;
   const port = await freePort(config.host);
   const defaultUrl = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:0`;
-  return Object.freeze({ ...config, port, publicUrl: config.publicUrl === defaultUrl ? defaultUrl.replace(/:0$/, `:${port}`) : config.publicUrl });
+  return Object.freeze({
+    ...config,
+    port,
+    publicUrl: config.publicUrl === defaultUrl ? defaultUrl.replace(/:0$/, `:${port}`) : config.publicUrl,
+  });
 }
 
 /** Opens storage, migrates, makes sure an admin key exists, listens, and runs the webhook delivery worker. */
-export async function startServer(requested: RosterConfig, options: Pick<AppOptions, "connectorKinds"> = {}): Promise<RunningServer> {
+export async function startServer(
+  requested: RosterConfig,
+  options: Pick<AppOptions, "connectorKinds"> = {},
+): Promise<RunningServer> {
   const config = await withConcretePort(requested);
   const storage = openStorage(config.database);
   await migrateToLatest(storage);
   const { generated } = await ensureAdminKey(storage.db, config.adminKey);
   const deps: Deps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator(), config };
   // One keyring for the routes and the worker: an in-memory database's ephemeral key must be the same for both.
-  const secretKeyring = createSecretKeyring({ secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys, database: config.database, warn: (message) => app.log.warn(message) });
-  const app = await buildApp(deps, { secretKeyring, connectorKinds: options.connectorKinds, syncThread: syncThreadFor(config, storage), poolStats: storage.poolStats });
+  const secretKeyring = createSecretKeyring({
+    secretKey: config.secretKey,
+    previousSecretKeys: config.previousSecretKeys,
+    database: config.database,
+    warn: (message) => app.log.warn(message),
+  });
+  const app = await buildApp(deps, {
+    secretKeyring,
+    connectorKinds: options.connectorKinds,
+    syncThread: syncThreadFor(config, storage),
+    poolStats: storage.poolStats,
+  });
   const address = await app.listen({ host: config.host, port: config.port });
-  const worker = createDeliveryWorker({ ...deps, keyring: secretKeyring, outboundPrivate: config.outboundPrivate, log: app.log.child({ component: "webhooks" }), eventWrites: storage.eventWrites }).start();
+  const worker = createDeliveryWorker({
+    ...deps,
+    keyring: secretKeyring,
+    outboundPrivate: config.outboundPrivate,
+    log: app.log.child({ component: "webhooks" }),
+    eventWrites: storage.eventWrites,
+  }).start();
 
   const scheduler = startSyncScheduler(app.sync, config.sync.schedulerIntervalMs, app.log.child({ component: "sync" }));
   const housekeeping = startHousekeeping(deps, app.log.child({ component: "housekeeping" }));

@@ -14,9 +14,12 @@ function listenProblem(err: unknown, context: StartupContext): string | null {
   const listen = chain(err).find((e) => e.syscall === "listen" && typeof e.code === "string");
   if (!listen) return null;
   const at = `${context.host}:${context.port}`;
-  if (listen.code === "EADDRINUSE") return `Port ${context.port} on ${context.host} is already in use (another Roster?). Stop that process, or set PORT to a free port.`;
-  if (listen.code === "EACCES") return `Not allowed to listen on ${at}: ports below 1024 need privileges. Set PORT to 1024 or above (and put a reverse proxy in front, docs/https.md).`;
-  if (listen.code === "EADDRNOTAVAIL") return `Cannot listen on ${at}: ${context.host} is not an address of this machine. Set HOST (127.0.0.1, or 0.0.0.0 for every interface).`;
+  if (listen.code === "EADDRINUSE")
+    return `Port ${context.port} on ${context.host} is already in use (another Roster?). Stop that process, or set PORT to a free port.`;
+  if (listen.code === "EACCES")
+    return `Not allowed to listen on ${at}: ports below 1024 need privileges. Set PORT to 1024 or above (and put a reverse proxy in front, docs/https.md).`;
+  if (listen.code === "EADDRNOTAVAIL")
+    return `Cannot listen on ${at}: ${context.host} is not an address of this machine. Set HOST (127.0.0.1, or 0.0.0.0 for every interface).`;
   return `Cannot listen on ${at} (${codeAndMessage(listen)}). Check HOST and PORT.`;
 }
 

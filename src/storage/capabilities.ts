@@ -1,4 +1,12 @@
-import type { ColumnDataType, ColumnDefinitionBuilder, Expression, Kysely, RawBuilder, SelectQueryBuilder, SqlBool } from "kysely";
+import type {
+  ColumnDataType,
+  ColumnDefinitionBuilder,
+  Expression,
+  Kysely,
+  RawBuilder,
+  SelectQueryBuilder,
+  SqlBool,
+} from "kysely";
 import type { jsonArrayFrom as sqliteJsonArrayFrom } from "kysely/helpers/sqlite";
 import type { DatabaseConfig } from "../config.js";
 import type { Database, DirectoryGroupRow, DirectoryUserRow, EventInsertRow, UserEmailRow } from "./schema.js";
@@ -95,7 +103,10 @@ export interface StorageCapabilities {
   /** Like `jsonMember`, but the member's scalar as text: strings unquoted, `true`/`false`, numbers; null for JSON null. */
   jsonMemberText(doc: Expression<unknown>, key: string): RawBuilder<string | null>;
   /** Whether some object element of the JSON array `json` satisfies `where`; false when `json` is no array. */
-  jsonArraySome(json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>): RawBuilder<SqlBool>;
+  jsonArraySome(
+    json: Expression<unknown>,
+    where: (element: Expression<unknown>) => Expression<SqlBool>,
+  ): RawBuilder<SqlBool>;
   /**
    * Whether `expression` (text not stored lowercased: an email, a name) contains `text` literally,
    * both lowercased as JavaScript's `toLowerCase` does (`LIKE '%text%'`, `%` and `_` escaped).
@@ -151,7 +162,9 @@ export interface MemberChangeWrite {
 }
 
 /** Written, with the group's row as the statement left it; or not, and what moved. */
-export type MemberChangeOutcome = { readonly written: true; readonly row: DirectoryGroupRow } | { readonly written: false; readonly moved: "settings" | "version" };
+export type MemberChangeOutcome =
+  | { readonly written: true; readonly row: DirectoryGroupRow }
+  | { readonly written: false; readonly moved: "settings" | "version" };
 
 export interface OneStatementWrites {
   /** The most emails `createUser` takes; a user with more is created in a transaction. */
@@ -163,7 +176,12 @@ export interface OneStatementWrites {
    */
   createUser(db: Db, write: UserCreateWrite): Promise<boolean>;
   /** The directory's users among `ids`, each with whether it is a member of the group now: what a change of members reads first. */
-  memberCandidates(db: Db, directoryId: string, groupId: string, ids: readonly string[]): Promise<Array<DirectoryUserRow & { present: boolean }>>;
+  memberCandidates(
+    db: Db,
+    directoryId: string,
+    groupId: string,
+    ids: readonly string[],
+  ): Promise<Array<DirectoryUserRow & { present: boolean }>>;
   /**
    * Adds and removes members, bumps the group's version and writes the membership events,
    * while the directory's settings and the group's version are those given; else writes
@@ -182,7 +200,11 @@ export interface ProcessNotices {
    * Hears `topic` on a connection of its own to `database`; `onNotice` gets each payload, and
    * null after the connection was down (what was said meanwhile is lost).
    */
-  listen(database: DatabaseConfig, topic: NoticeTopic, onNotice: (payload: string | null) => void): { close(): Promise<void> };
+  listen(
+    database: DatabaseConfig,
+    topic: NoticeTopic,
+    onNotice: (payload: string | null) => void,
+  ): { close(): Promise<void> };
 }
 
 /** The driver error's code, where it has one. */

@@ -20,8 +20,18 @@ describe("deleting in batches", () => {
 
   it("counts what was really deleted, and asks nothing of remove when nothing is picked", async () => {
     let removes = 0;
-    expect(await deleteInBatches(async () => [], async () => ++removes)).toBe(0);
+    expect(
+      await deleteInBatches(
+        async () => [],
+        async () => ++removes,
+      ),
+    ).toBe(0);
     expect(removes).toBe(0);
-    expect(await deleteInBatches(async () => ["a", "b"], async () => 1)).toBe(1);
+    expect(
+      await deleteInBatches(
+        async () => ["a", "b"],
+        async () => 1,
+      ),
+    ).toBe(1);
   });
 });

@@ -6,7 +6,10 @@ export const DELETE_BATCH = 1000;
  * returns the next ids to delete, `remove(ids)` deletes them (re-checking what must still hold) and
  * says how many went. Returns the total.
  */
-export async function deleteInBatches(pick: (limit: number) => Promise<string[]>, remove: (ids: string[]) => Promise<number>): Promise<number> {
+export async function deleteInBatches(
+  pick: (limit: number) => Promise<string[]>,
+  remove: (ids: string[]) => Promise<number>,
+): Promise<number> {
   let total = 0;
   for (;;) {
     const ids = await pick(DELETE_BATCH);

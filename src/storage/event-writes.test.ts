@@ -43,15 +43,18 @@ describe.each(DIALECTS)("announcing committed event writes on %s", (dialect) => 
     expect(signals).toBe(before + 1);
   });
 
-  it.runIf(dialect === "postgres")("announces a statement whose CTE inserts events (the one-statement member change)", async () => {
-    const before = signals;
-    const [row] = eventRows(deps, [draft]);
-    await storage.db
-      .with("e", (qc) => qc.insertInto("events").values(row as EventRow))
-      .selectNoFrom(sql<number>`1`.as("one"))
-      .execute();
-    expect(signals).toBe(before + 1);
-  });
+  it.runIf(dialect === "postgres")(
+    "announces a statement whose CTE inserts events (the one-statement member change)",
+    async () => {
+      const before = signals;
+      const [row] = eventRows(deps, [draft]);
+      await storage.db
+        .with("e", (qc) => qc.insertInto("events").values(row as EventRow))
+        .selectNoFrom(sql<number>`1`.as("one"))
+        .execute();
+      expect(signals).toBe(before + 1);
+    },
+  );
 
   it("stays quiet for a rollback and for transactions that wrote no events", async () => {
     const before = signals;

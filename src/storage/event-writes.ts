@@ -1,4 +1,17 @@
-import { type CompiledQuery, type DatabaseConnection, type DatabaseIntrospector, type Dialect, type DialectAdapter, type Driver, InsertQueryNode, type OperationNode, type QueryCompiler, type QueryResult, type TransactionSettings, type WithNode } from "kysely";
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  InsertQueryNode,
+  type OperationNode,
+  type QueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
+  type WithNode,
+} from "kysely";
 
 /** Tells this process's listeners that events were committed through its connections. */
 export interface EventWrites {
@@ -111,18 +124,30 @@ class WatchingDriver implements Driver {
     await this.#savepoints().savepoint(watched(connection).inner, name, compile);
   }
 
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+  async rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler["compileQuery"],
+  ): Promise<void> {
     await this.#savepoints().rollbackToSavepoint(watched(connection).inner, name, compile);
   }
 
-  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+  async releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler["compileQuery"],
+  ): Promise<void> {
     await this.#savepoints().releaseSavepoint(watched(connection).inner, name, compile);
   }
 
   #savepoints(): Required<Pick<Driver, "savepoint" | "rollbackToSavepoint" | "releaseSavepoint">> {
     const { savepoint, rollbackToSavepoint, releaseSavepoint } = this.inner;
     if (!savepoint || !rollbackToSavepoint || !releaseSavepoint) throw new Error("the driver has no savepoints");
-    return { savepoint: savepoint.bind(this.inner), rollbackToSavepoint: rollbackToSavepoint.bind(this.inner), releaseSavepoint: releaseSavepoint.bind(this.inner) };
+    return {
+      savepoint: savepoint.bind(this.inner),
+      rollbackToSavepoint: rollbackToSavepoint.bind(this.inner),
+      releaseSavepoint: releaseSavepoint.bind(this.inner),
+    };
   }
 }
 
@@ -131,7 +156,10 @@ class WatchingDriver implements Driver {
  * commit: the delivery worker wakes on it instead of waiting for its next poll. Writes made through
  * this process's Kysely are seen here; other processes' only through `otherProcesses`, if given.
  */
-export function watchEventWrites(inner: Dialect, otherProcesses?: OtherProcesses): { readonly dialect: Dialect; readonly eventWrites: EventWrites } {
+export function watchEventWrites(
+  inner: Dialect,
+  otherProcesses?: OtherProcesses,
+): { readonly dialect: Dialect; readonly eventWrites: EventWrites } {
   const listeners = new Set<() => void>();
   const databaseListeners = new Set<() => void>();
   let remote: { close(): Promise<void> } | null = null;
@@ -146,7 +174,8 @@ export function watchEventWrites(inner: Dialect, otherProcesses?: OtherProcesses
     createDriver: () => new WatchingDriver(inner.createDriver(), notify),
     createQueryCompiler: () => inner.createQueryCompiler(),
     createAdapter: (): DialectAdapter => inner.createAdapter(),
-    createIntrospector: (db: Parameters<Dialect["createIntrospector"]>[0]): DatabaseIntrospector => inner.createIntrospector(db),
+    createIntrospector: (db: Parameters<Dialect["createIntrospector"]>[0]): DatabaseIntrospector =>
+      inner.createIntrospector(db),
   };
   return {
     dialect,

@@ -15,7 +15,9 @@ export async function migrateToLatest(storage: Storage): Promise<string[]> {
   });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
-    throw new MigrationError(`migration failed: ${(result.error as Error).message ?? String(result.error)}`, { cause: result.error });
+    throw new MigrationError(`migration failed: ${(result.error as Error).message ?? String(result.error)}`, {
+      cause: result.error,
+    });
   }
   return (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

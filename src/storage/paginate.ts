@@ -27,7 +27,11 @@ type AnyQuery<O> = SelectQueryBuilder<any, any, O>;
  * Keyset pagination over a sortable id column: O(limit) per page whatever the table's size,
  * stable under concurrent inserts, and a cursor is just an id (no server state).
  */
-export async function paginate<O extends { id: string }>(query: AnyQuery<O>, idColumn: string, page: PageRequest): Promise<Page<O>> {
+export async function paginate<O extends { id: string }>(
+  query: AnyQuery<O>,
+  idColumn: string,
+  page: PageRequest,
+): Promise<Page<O>> {
   const desc = page.order === "desc";
   const forwardOp = desc ? "<" : ">";
   const backwardOp = desc ? ">" : "<";
@@ -40,14 +44,25 @@ export async function paginate<O extends { id: string }>(query: AnyQuery<O>, idC
     const hasMoreBefore = rows.length > page.limit;
     const data = rows.slice(0, page.limit).reverse();
     const hasAfter = await exists(query.where(idColumn, desc ? "<=" : ">=", page.before));
-    return { data, before: hasMoreBefore ? (data[0]?.id ?? null) : null, after: hasAfter ? (data.at(-1)?.id ?? page.before) : null };
+    return {
+      data,
+      before: hasMoreBefore ? (data[0]?.id ?? null) : null,
+      after: hasAfter ? (data.at(-1)?.id ?? page.before) : null,
+    };
   }
   const scoped = page.after === undefined ? query : query.where(idColumn, forwardOp, page.after);
-  const rows = await scoped.orderBy(idColumn, page.order).limit(page.limit + 1).execute();
+  const rows = await scoped
+    .orderBy(idColumn, page.order)
+    .limit(page.limit + 1)
+    .execute();
   const hasMore = rows.length > page.limit;
   const data = rows.slice(0, page.limit);
   const hasBefore = page.after !== undefined && (await exists(query.where(idColumn, desc ? ">=" : "<=", page.after)));
-  return { data, before: hasBefore ? (data[0]?.id ?? page.after ?? null) : null, after: hasMore ? (data.at(-1)?.id ?? null) : null };
+  return {
+    data,
+    before: hasBefore ? (data[0]?.id ?? page.after ?? null) : null,
+    after: hasMore ? (data.at(-1)?.id ?? null) : null,
+  };
 }
 
 async function exists<O>(query: AnyQuery<O>): Promise<boolean> {

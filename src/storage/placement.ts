@@ -6,7 +6,10 @@ import type { DatabaseConfig } from "../config.js";
  * memory (gone with it, and no other thread can open it), or a server that processes on other
  * machines share (they have no disk in common).
  */
-export type DatabasePlacement = { readonly on: "file"; readonly file: string } | { readonly on: "memory" } | { readonly on: "server" };
+export type DatabasePlacement =
+  | { readonly on: "file"; readonly file: string }
+  | { readonly on: "memory" }
+  | { readonly on: "server" };
 
 export function databasePlacement(config: DatabaseConfig): DatabasePlacement {
   if (config.kind === "postgres") return { on: "server" };

@@ -34,7 +34,10 @@ const marker = (name: string) => `\u0000roster-template:${name}\u0000`;
  * that Kysely would turn into `is null`); compiling throws when a name never arrives or a value
  * was read that is not in `names`.
  */
-export function queryTemplate<P extends Record<string, unknown>, O>(names: readonly (keyof P & string)[], build: (db: Db, params: P) => Compilable<O>): QueryTemplate<P, O> {
+export function queryTemplate<P extends Record<string, unknown>, O>(
+  names: readonly (keyof P & string)[],
+  build: (db: Db, params: P) => Compilable<O>,
+): QueryTemplate<P, O> {
   const byAdapter = new WeakMap<DialectAdapter, Compiled<O>>();
   const markers = new Map(names.map((name) => [marker(name), name]));
 
@@ -45,7 +48,8 @@ export function queryTemplate<P extends Record<string, unknown>, O>(names: reado
       if (value === undefined) throw new Error("query template: a value was read that is not among its names");
       return typeof value === "string" ? (markers.get(value) ?? null) : null;
     });
-    for (const name of names) if (!slots.includes(name)) throw new Error(`query template: "${name}" does not reach the SQL as a bound value`);
+    for (const name of names)
+      if (!slots.includes(name)) throw new Error(`query template: "${name}" does not reach the SQL as a bound value`);
     return { query, slots };
   }
 
@@ -84,7 +88,9 @@ export function queryTemplate<P extends Record<string, unknown>, O>(names: reado
  * One value per backend, built on first use from its capabilities: a template whose query takes
  * a piece from them (a row lock), built once for each.
  */
-export function perBackend<T extends object>(build: (caps: StorageCapabilities) => T): (caps: StorageCapabilities) => T {
+export function perBackend<T extends object>(
+  build: (caps: StorageCapabilities) => T,
+): (caps: StorageCapabilities) => T {
   const built = new WeakMap<StorageCapabilities, T>();
   return (caps) => {
     let found = built.get(caps);

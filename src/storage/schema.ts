@@ -293,7 +293,10 @@ export type WebSessionRow = Selectable<WebSessionsTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewEvent = Insertable<EventsTable>;
 /** An `events` row as the store writes it (the database fills in the rest). */
-export type EventInsertRow = Pick<EventsTable, "id" | "event" | "organization_id" | "directory_id" | "data" | "created_at">;
+export type EventInsertRow = Pick<
+  EventsTable,
+  "id" | "event" | "organization_id" | "directory_id" | "data" | "created_at"
+>;
 export type UserEmailRow = Selectable<UserEmailsTable>;
 
 /** Every column of `directory_users`, in the order the store's inserts list them. */

@@ -19,7 +19,14 @@ describe("what a database error says about the database", () => {
     expect(storageUnavailable(coded("08006"))?.reason).toBe("unreachable");
     expect(storageUnavailable(new Error("wrapped", { cause: coded("ECONNREFUSED") }))?.reason).toBe("unreachable");
     expect(storageUnavailable(new Error("Connection terminated unexpectedly"))?.reason).toBe("unreachable");
-    for (const other of [coded("SQLITE_CONSTRAINT_UNIQUE"), coded("SQLITE_CORRUPT"), coded("23505"), coded("42P01"), new TypeError("bug"), "text"]) {
+    for (const other of [
+      coded("SQLITE_CONSTRAINT_UNIQUE"),
+      coded("SQLITE_CORRUPT"),
+      coded("23505"),
+      coded("42P01"),
+      new TypeError("bug"),
+      "text",
+    ]) {
       expect(storageUnavailable(other)).toBeNull();
     }
   });
@@ -30,7 +37,12 @@ async function createUser(t: TestApp, dir: ScimDirectory, userName: string) {
     method: "POST",
     url: `${dir.base}/Users`,
     headers: { ...bearer(dir.token), "content-type": "application/scim+json" },
-    payload: JSON.stringify({ schemas: [USER], userName, name: { formatted: "x".repeat(2_000) }, emails: [{ value: userName, primary: true }] }),
+    payload: JSON.stringify({
+      schemas: [USER],
+      userName,
+      name: { formatted: "x".repeat(2_000) },
+      emails: [{ value: userName, primary: true }],
+    }),
   });
 }
 
@@ -66,10 +78,17 @@ describe("a full or read-only SQLite database", () => {
     expect(full?.json()).toMatchObject({ status: "503", detail: expect.stringContaining("out of space") });
     expect(await countUsers(t, dir)).toBe(stored);
 
-    const org = await t.app.inject({ method: "POST", url: "/organizations", headers: bearer(ADMIN_KEY), payload: { name: "x".repeat(200) } });
+    const org = await t.app.inject({
+      method: "POST",
+      url: "/organizations",
+      headers: bearer(ADMIN_KEY),
+      payload: { name: "x".repeat(200) },
+    });
     if (org.statusCode !== 201) expect(org.json()).toMatchObject({ code: "storage_unavailable" });
 
-    expect((await sql<{ integrity_check: string }>`pragma integrity_check`.execute(t.deps.db)).rows).toEqual([{ integrity_check: "ok" }]);
+    expect((await sql<{ integrity_check: string }>`pragma integrity_check`.execute(t.deps.db)).rows).toEqual([
+      { integrity_check: "ok" },
+    ]);
     await sql.raw("pragma max_page_count = 1073741823").execute(t.deps.db);
     expect((await createUser(t, dir, "after@disk.test")).statusCode).toBe(201);
     expect(await countUsers(t, dir)).toBe(stored + 1);
@@ -81,11 +100,18 @@ describe("a full or read-only SQLite database", () => {
       const res = await createUser(t, dir, "readonly@disk.test");
       expect(res.statusCode).toBe(503);
       expect(res.json().detail).toContain("read-only");
-      const api = await t.app.inject({ method: "POST", url: "/organizations", headers: bearer(ADMIN_KEY), payload: { name: "Refused" } });
+      const api = await t.app.inject({
+        method: "POST",
+        url: "/organizations",
+        headers: bearer(ADMIN_KEY),
+        payload: { name: "Refused" },
+      });
       expect(api.statusCode).toBe(503);
       expect(api.json()).toEqual({ code: "storage_unavailable", message: expect.stringContaining("read-only") });
       expect(api.headers["retry-after"]).toBe("5");
-      expect((await t.app.inject({ method: "GET", url: "/organizations", headers: bearer(ADMIN_KEY) })).statusCode).toBe(200);
+      expect(
+        (await t.app.inject({ method: "GET", url: "/organizations", headers: bearer(ADMIN_KEY) })).statusCode,
+      ).toBe(200);
     } finally {
       await sql`pragma query_only = off`.execute(t.deps.db);
     }
@@ -114,7 +140,10 @@ describe("a read-only or restarted PostgreSQL", () => {
 
   /** Ends the app's connections, as a PostgreSQL restart or failover does; its pool connects anew. */
   async function dropConnections() {
-    await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [name]);
+    await admin.query(
+      "select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+      [name],
+    );
   }
 
   it("answers 503, never 500, while connections drop and writes are refused, and recovers", async () => {
@@ -123,7 +152,12 @@ describe("a read-only or restarted PostgreSQL", () => {
     const statuses = new Set<number>();
     for (let i = 0; i < 5; i++) statuses.add((await createUser(t, dir, `standby${i}@pg.test`)).statusCode);
     expect([...statuses]).toEqual([503]);
-    const api = await t.app.inject({ method: "POST", url: "/organizations", headers: bearer(ADMIN_KEY), payload: { name: "Refused" } });
+    const api = await t.app.inject({
+      method: "POST",
+      url: "/organizations",
+      headers: bearer(ADMIN_KEY),
+      payload: { name: "Refused" },
+    });
     expect(api.statusCode).toBe(503);
     expect(api.json().code).toBe("storage_unavailable");
     expect(await countUsers(t, dir)).toBe(0);

@@ -9,10 +9,22 @@ export interface StorageUnavailable {
   readonly message: string;
 }
 
-const FULL = { reason: "full", message: "The database is out of space; nothing was written. Retry once space is freed" } as const;
-const READ_ONLY = { reason: "read_only", message: "The database is read-only; nothing was written. Retry once it accepts writes" } as const;
-const ROLLED_BACK = { reason: "rolled_back", message: "The database rolled the transaction back after another one failed; nothing was written. Retry" } as const;
-const UNREACHABLE = { reason: "unreachable", message: "The database cannot be reached; nothing was written. Retry shortly" } as const;
+const FULL = {
+  reason: "full",
+  message: "The database is out of space; nothing was written. Retry once space is freed",
+} as const;
+const READ_ONLY = {
+  reason: "read_only",
+  message: "The database is read-only; nothing was written. Retry once it accepts writes",
+} as const;
+const ROLLED_BACK = {
+  reason: "rolled_back",
+  message: "The database rolled the transaction back after another one failed; nothing was written. Retry",
+} as const;
+const UNREACHABLE = {
+  reason: "unreachable",
+  message: "The database cannot be reached; nothing was written. Retry shortly",
+} as const;
 
 // SQLite result codes (better-sqlite3's `code`), extended codes included by prefix.
 const SQLITE: readonly [string, StorageUnavailable][] = [
@@ -38,7 +50,11 @@ const POSTGRES: Readonly<Record<string, StorageUnavailable>> = {
 
 const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND"]);
 // node-postgres reports a dropped connection or a pool that could not connect only in words.
-const PG_CONNECTION_MESSAGES = [/^Connection terminated/, /timeout exceeded when trying to connect/, /Client has encountered a connection error/];
+const PG_CONNECTION_MESSAGES = [
+  /^Connection terminated/,
+  /timeout exceeded when trying to connect/,
+  /Client has encountered a connection error/,
+];
 
 /** What a thrown database error says about the database's condition, or null if it is not one of these. */
 export function storageUnavailable(error: unknown): StorageUnavailable | null {
@@ -51,7 +67,8 @@ export function storageUnavailable(error: unknown): StorageUnavailable | null {
       if (postgres) return postgres;
       if (SOCKET_CODES.has(code)) return UNREACHABLE;
     }
-    if (PG_CONNECTION_MESSAGES.some((pattern) => pattern.test(cause instanceof Error ? cause.message : ""))) return UNREACHABLE;
+    if (PG_CONNECTION_MESSAGES.some((pattern) => pattern.test(cause instanceof Error ? cause.message : "")))
+      return UNREACHABLE;
   }
   return null;
 }

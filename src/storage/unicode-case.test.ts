@@ -3,7 +3,12 @@
 // on attributes kept with and without a lowercase copy.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
-import { createKeyedDirectory, type KeyedDirectory, pushGroup, pushUser } from "../../test/support/directory-fixtures.js";
+import {
+  createKeyedDirectory,
+  type KeyedDirectory,
+  pushGroup,
+  pushUser,
+} from "../../test/support/directory-fixtures.js";
 import { bearer, createTestApp, type TestApp } from "../../test/support/test-app.js";
 import { CompiledQuery } from "kysely";
 import { compileFilter } from "../scim/filter/compile-filter.js";
@@ -21,14 +26,21 @@ describe.each(DIALECTS)("case-insensitive matching beyond ASCII on %s", (dialect
       title: "ÉCRIVAIN",
       emails: [{ value: "Émile.Zola@LETTRES.example", type: "work", primary: true }],
     });
-    await pushUser(acme.scim, "søren@x.com", { name: { givenName: "SØREN", familyName: "Kierkegaard" }, title: "Φιλόσοφος" });
+    await pushUser(acme.scim, "søren@x.com", {
+      name: { givenName: "SØREN", familyName: "Kierkegaard" },
+      title: "Φιλόσοφος",
+    });
     await pushUser(acme.scim, "plain@x.com", { name: { givenName: "Emile", familyName: "Plain" }, title: "Writer" });
     await pushGroup(acme.scim, "ÉQUIPE Ωmega");
   });
   afterAll(async () => t?.close());
 
   const search = async (path: string, text: string, field: "username" | "name") => {
-    const res = await t.app.inject({ method: "GET", url: `${path}?directory=${acme.id}&limit=100&search=${encodeURIComponent(text)}`, headers: bearer(acme.key) });
+    const res = await t.app.inject({
+      method: "GET",
+      url: `${path}?directory=${acme.id}&limit=100&search=${encodeURIComponent(text)}`,
+      headers: bearer(acme.key),
+    });
     expect(res.statusCode, res.body).toBe(200);
     return (res.json().data as Record<string, string>[]).map((row) => row[field]).sort();
   };
@@ -70,11 +82,18 @@ describe.each(DIALECTS)("case-insensitive matching beyond ASCII on %s", (dialect
 
   it("still looks userName up through its index of lowercase copies", async () => {
     const where = compileFilter(parseFilter('userName eq "ÉMILE@x.com"'), "User", t.storage.caps);
-    const query = t.storage.db.selectFrom("directory_users as u").select("u.id").where("u.directory_id", "=", acme.id).where(where).compile();
+    const query = t.storage.db
+      .selectFrom("directory_users as u")
+      .select("u.id")
+      .where("u.directory_id", "=", acme.id)
+      .where(where)
+      .compile();
     expect(query.sql).toContain('"u"."username_lower" =');
     expect(query.sql).not.toMatch(/lower\(/);
     if (dialect === "sqlite") {
-      const plan = await t.storage.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
+      const plan = await t.storage.db.executeQuery<{ detail: string }>(
+        CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]),
+      );
       expect(plan.rows.map((row) => row.detail).join("\n")).toMatch(/USING (COVERING )?INDEX users_dir_username/);
     }
   });

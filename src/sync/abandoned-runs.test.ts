@@ -33,13 +33,22 @@ describe.each(DIALECTS)("runs whose process died, on %s", (dialect) => {
   const data = memoryData();
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, { ROSTER_SECRET_KEY: "abandoned-test-secret-key-0123456789" }, { logger: false, connectorKinds: { ldap: memoryConnector(data) } });
+    t = await createTestApp(
+      dialect,
+      { ROSTER_SECRET_KEY: "abandoned-test-secret-key-0123456789" },
+      { logger: false, connectorKinds: { ldap: memoryConnector(data) } },
+    );
     ({ orgId } = await createOrgWithKey(t.app, "Acme"));
   });
   afterAll(async () => t.close());
 
   async function pullDirectory(): Promise<string> {
-    const res = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "LDAP", type: "ldap", connector: { host: "ldap.test" } } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: admin,
+      payload: { organization_id: orgId, name: "LDAP", type: "ldap", connector: { host: "ldap.test" } },
+    });
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id as string;
   }
@@ -49,7 +58,17 @@ describe.each(DIALECTS)("runs whose process died, on %s", (dialect) => {
     const id = t.deps.ids("syncRun");
     const now = t.clock.now();
     expect(await acquireLease(t.storage.db, dirId, id, now)).toEqual({ acquired: true });
-    await insertRun(t.storage.db, { id, directoryId: dirId, organizationId: orgId, mode: "full", trigger: "manual", dryRun: false, username: null, runner: runnerText(runner), now });
+    await insertRun(t.storage.db, {
+      id,
+      directoryId: dirId,
+      organizationId: orgId,
+      mode: "full",
+      trigger: "manual",
+      dryRun: false,
+      username: null,
+      runner: runnerText(runner),
+      now,
+    });
     return id;
   }
 
@@ -58,7 +77,12 @@ describe.each(DIALECTS)("runs whose process died, on %s", (dialect) => {
   }
 
   async function failedEvents(dirId: string) {
-    const rows = await t.storage.db.selectFrom("events").select("data").where("directory_id", "=", dirId).where("event", "=", "connector.sync.failed").execute();
+    const rows = await t.storage.db
+      .selectFrom("events")
+      .select("data")
+      .where("directory_id", "=", dirId)
+      .where("event", "=", "connector.sync.failed")
+      .execute();
     return rows.map((r) => JSON.parse(r.data));
   }
 
@@ -71,12 +95,30 @@ describe.each(DIALECTS)("runs whose process died, on %s", (dialect) => {
 
     t.clock.advance(LEASE_TTL_MS + 1000);
     expect(await t.app.sync.reclaimAbandoned()).toBe(1);
-    const row = await t.storage.db.selectFrom("sync_runs").selectAll().where("id", "=", runId).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ state: "failed", failure_reason: "interrupted", failure_message: "The process running this sync stopped before it finished" });
-    expect(await failedEvents(dirId)).toEqual([expect.objectContaining({ id: runId, state: "failed", failure: { reason: "interrupted", message: expect.any(String) } })]);
+    const row = await t.storage.db
+      .selectFrom("sync_runs")
+      .selectAll()
+      .where("id", "=", runId)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      state: "failed",
+      failure_reason: "interrupted",
+      failure_message: "The process running this sync stopped before it finished",
+    });
+    expect(await failedEvents(dirId)).toEqual([
+      expect.objectContaining({
+        id: runId,
+        state: "failed",
+        failure: { reason: "interrupted", message: expect.any(String) },
+      }),
+    ]);
     // Once only, however many processes look.
     expect(await t.app.sync.reclaimAbandoned()).toBe(0);
-    const lease = await t.storage.db.selectFrom("directory_syncs").select("lease_run_id").where("directory_id", "=", dirId).executeTakeFirstOrThrow();
+    const lease = await t.storage.db
+      .selectFrom("directory_syncs")
+      .select("lease_run_id")
+      .where("directory_id", "=", dirId)
+      .executeTakeFirstOrThrow();
     expect(lease.lease_run_id).toBeNull();
   });
 

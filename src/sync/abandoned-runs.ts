@@ -15,14 +15,38 @@ export interface RunFailure {
  * transaction, and only if it is still `running` (two processes reclaiming it write it once).
  * `finishedAt` defaults to the run's last sign of life. Returns whether this call recorded it.
  */
-export async function failRunningRun(deps: StoreDeps, row: SyncRunRow, failure: RunFailure, finishedAt = row.heartbeat_at): Promise<boolean> {
-  const update = { state: "failed", phase: "done", finished_at: finishedAt, failure_reason: failure.reason, failure_message: failure.message, upload: null };
+export async function failRunningRun(
+  deps: StoreDeps,
+  row: SyncRunRow,
+  failure: RunFailure,
+  finishedAt = row.heartbeat_at,
+): Promise<boolean> {
+  const update = {
+    state: "failed",
+    phase: "done",
+    finished_at: finishedAt,
+    failure_reason: failure.reason,
+    failure_message: failure.message,
+    upload: null,
+  };
   return deps.db.transaction().execute(async (trx) => {
-    const result = await trx.updateTable("sync_runs").set(update).where("id", "=", row.id).where("state", "=", "running").executeTakeFirst();
+    const result = await trx
+      .updateTable("sync_runs")
+      .set(update)
+      .where("id", "=", row.id)
+      .where("state", "=", "running")
+      .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
-    await trx.updateTable("directory_syncs").set({ lease_run_id: null, lease_expires_at: null }).where("directory_id", "=", row.directory_id).where("lease_run_id", "=", row.id).execute();
+    await trx
+      .updateTable("directory_syncs")
+      .set({ lease_run_id: null, lease_expires_at: null })
+      .where("directory_id", "=", row.directory_id)
+      .where("lease_run_id", "=", row.id)
+      .execute();
     const data = toRunObject({ ...row, ...update }, deps.clock.now());
-    await appendEvents(trx, deps, [{ event: "connector.sync.failed", organizationId: row.organization_id, directoryId: row.directory_id, data }]);
+    await appendEvents(trx, deps, [
+      { event: "connector.sync.failed", organizationId: row.organization_id, directoryId: row.directory_id, data },
+    ]);
     return true;
   });
 }

@@ -11,7 +11,10 @@ const sealContext = connectorSealContext;
 
 function kindOf(kinds: ConnectorKinds, type: string): ConnectorKind {
   const kind = kinds[type];
-  if (!kind) throw Errors.validation(`Directory type "${type}" has no pull connector on this server`, [{ field: "type", code: "unsupported", message: "no connector for this type" }]);
+  if (!kind)
+    throw Errors.validation(`Directory type "${type}" has no pull connector on this server`, [
+      { field: "type", code: "unsupported", message: "no connector for this type" },
+    ]);
   return kind;
 }
 
@@ -42,7 +45,12 @@ export function mergeConnector(stored: ConnectorConfig, patch: ConnectorConfig):
 }
 
 /** Whether a PATCH's connector changes a setting that says where the source is (the kind's `positionKeys`). */
-export function movesPosition(kinds: ConnectorKinds, type: string, stored: ConnectorConfig, patch: ConnectorConfig): boolean {
+export function movesPosition(
+  kinds: ConnectorKinds,
+  type: string,
+  stored: ConnectorConfig,
+  patch: ConnectorConfig,
+): boolean {
   const keys = kinds[type]?.positionKeys ?? [];
   return keys.some((key) => key in patch && JSON.stringify(patch[key] ?? null) !== JSON.stringify(stored[key] ?? null));
 }

@@ -34,13 +34,23 @@ async function resolveMembers(ctx: EngineContext, batch: readonly SourceGroup[])
   }
   const byIdpId = new Map<string, string>();
   for (const list of caps.valueLists(idpIds)) {
-    const rows = await db.selectFrom("directory_users").select(["id", "idp_id"]).where("directory_id", "=", ctx.dir.id).where(caps.isOneOf("idp_id", list)).execute();
+    const rows = await db
+      .selectFrom("directory_users")
+      .select(["id", "idp_id"])
+      .where("directory_id", "=", ctx.dir.id)
+      .where(caps.isOneOf("idp_id", list))
+      .execute();
     for (const row of rows) if (row.idp_id !== null) byIdpId.set(row.idp_id, row.id);
     await ctx.checkpoint("groups");
   }
   const byUsername = new Map<string, string>();
   for (const list of caps.valueLists(usernames)) {
-    const rows = await db.selectFrom("directory_users").select(["id", "username_lower"]).where("directory_id", "=", ctx.dir.id).where(caps.isOneOf("username_lower", list)).execute();
+    const rows = await db
+      .selectFrom("directory_users")
+      .select(["id", "username_lower"])
+      .where("directory_id", "=", ctx.dir.id)
+      .where(caps.isOneOf("username_lower", list))
+      .execute();
     for (const row of rows) byUsername.set(row.username_lower, row.id);
     await ctx.checkpoint("groups");
   }
@@ -64,23 +74,40 @@ function memberIdsOf(group: SourceGroup, ids: MemberIds): string[] {
 async function storedMembers(ctx: EngineContext, groupIds: readonly string[]): Promise<Map<string, Set<string>>> {
   const members = new Map<string, Set<string>>(groupIds.map((id) => [id, new Set<string>()]));
   for (const list of ctx.deps.caps.valueLists(groupIds)) {
-    const rows = await ctx.deps.db.selectFrom("group_memberships").select(["group_id", "user_id"]).where(ctx.deps.caps.isOneOf("group_id", list)).execute();
+    const rows = await ctx.deps.db
+      .selectFrom("group_memberships")
+      .select(["group_id", "user_id"])
+      .where(ctx.deps.caps.isOneOf("group_id", list))
+      .execute();
     for (const row of rows) members.get(row.group_id)?.add(row.user_id);
     await ctx.checkpoint("groups");
   }
   return members;
 }
 
-async function matchRows(ctx: EngineContext, batch: readonly SourceGroup[]): Promise<Map<SourceGroup, DirectoryGroupRow>> {
+async function matchRows(
+  ctx: EngineContext,
+  batch: readonly SourceGroup[],
+): Promise<Map<SourceGroup, DirectoryGroupRow>> {
   const { db, caps } = ctx.deps;
   const byIdp = new Map<string, DirectoryGroupRow>();
   for (const list of caps.valueLists(batch.map((g) => g.idpId))) {
-    const rows = await db.selectFrom("directory_groups").selectAll().where("directory_id", "=", ctx.dir.id).where(caps.isOneOf("idp_id", list)).execute();
+    const rows = await db
+      .selectFrom("directory_groups")
+      .selectAll()
+      .where("directory_id", "=", ctx.dir.id)
+      .where(caps.isOneOf("idp_id", list))
+      .execute();
     for (const row of rows) if (row.idp_id !== null) byIdp.set(row.idp_id, row);
   }
   const byName = new Map<string, DirectoryGroupRow>();
   for (const list of caps.valueLists(batch.filter((g) => !byIdp.has(g.idpId)).map((g) => g.name.toLowerCase()))) {
-    const rows = await db.selectFrom("directory_groups").selectAll().where("directory_id", "=", ctx.dir.id).where(caps.isOneOf("name_lower", list)).execute();
+    const rows = await db
+      .selectFrom("directory_groups")
+      .selectAll()
+      .where("directory_id", "=", ctx.dir.id)
+      .where(caps.isOneOf("name_lower", list))
+      .execute();
     for (const row of rows) byName.set(row.name_lower, row);
   }
   const matched = new Map<SourceGroup, DirectoryGroupRow>();
@@ -92,13 +119,21 @@ async function matchRows(ctx: EngineContext, batch: readonly SourceGroup[]): Pro
 }
 
 function attributesDiffer(row: DirectoryGroupRow, group: SourceGroup): boolean {
-  return row.name !== group.name || row.idp_id !== group.idpId || row.raw_attributes !== JSON.stringify(group.rawAttributes);
+  return (
+    row.name !== group.name || row.idp_id !== group.idpId || row.raw_attributes !== JSON.stringify(group.rawAttributes)
+  );
 }
 
 /** The membership change that turns `current` into `target`. */
-function memberDiff(current: ReadonlySet<string>, memberIds: readonly string[]): { toAdd: string[]; toRemove: string[] } {
+function memberDiff(
+  current: ReadonlySet<string>,
+  memberIds: readonly string[],
+): { toAdd: string[]; toRemove: string[] } {
   const target = new Set(memberIds);
-  return { toAdd: [...target].filter((id) => !current.has(id)), toRemove: [...current].filter((id) => !target.has(id)) };
+  return {
+    toAdd: [...target].filter((id) => !current.has(id)),
+    toRemove: [...current].filter((id) => !target.has(id)),
+  };
 }
 
 async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], seen: Set<string>): Promise<void> {
@@ -148,7 +183,11 @@ async function applyBatch(ctx: EngineContext, batch: readonly SourceGroup[], see
  * in slices of MEMBER_CHUNK, each its own short transaction, so a 100,000-member group never holds
  * the database (or, on SQLite, the server) for long. Every slice is a consistent state with its events.
  */
-async function writeGroup(ctx: EngineContext, planned: PlannedGroup, seen: Set<string>): Promise<"created" | "updated" | "unchanged"> {
+async function writeGroup(
+  ctx: EngineContext,
+  planned: PlannedGroup,
+  seen: Set<string>,
+): Promise<"created" | "updated" | "unchanged"> {
   const { dir } = ctx;
   const { store } = ctx;
   const { group, row, memberIds } = planned;
@@ -157,7 +196,10 @@ async function writeGroup(ctx: EngineContext, planned: PlannedGroup, seen: Set<s
     seen.add(created.group.id);
     for (let i = MEMBER_CHUNK; i < memberIds.length; i += MEMBER_CHUNK) {
       await ctx.checkpoint("groups");
-      await store.groups.changeMembers(dir, created.group.id, { ...NO_MEMBER_CHANGE, add: memberIds.slice(i, i + MEMBER_CHUNK) });
+      await store.groups.changeMembers(dir, created.group.id, {
+        ...NO_MEMBER_CHANGE,
+        add: memberIds.slice(i, i + MEMBER_CHUNK),
+      });
     }
     return "created";
   }
@@ -168,7 +210,11 @@ async function writeGroup(ctx: EngineContext, planned: PlannedGroup, seen: Set<s
   const changes = [...toAdd.map((id) => ["add", id] as const), ...toRemove.map((id) => ["remove", id] as const)];
   for (let i = 0; i === 0 || i < changes.length; i += MEMBER_CHUNK) {
     const slice = changes.slice(i, i + MEMBER_CHUNK);
-    const change = { ...NO_MEMBER_CHANGE, add: slice.filter(([op]) => op === "add").map(([, id]) => id), remove: slice.filter(([op]) => op === "remove").map(([, id]) => id) };
+    const change = {
+      ...NO_MEMBER_CHANGE,
+      add: slice.filter(([op]) => op === "add").map(([, id]) => id),
+      remove: slice.filter(([op]) => op === "remove").map(([, id]) => id),
+    };
     if (i > 0) await ctx.checkpoint("groups");
     if (i === 0 && attributes) await store.groups.replace(dir, row.id, attributes, change);
     else await store.groups.changeMembers(dir, row.id, change);
@@ -177,7 +223,11 @@ async function writeGroup(ctx: EngineContext, planned: PlannedGroup, seen: Set<s
 }
 
 /** Reads the source's groups and writes what differs: attributes and, as a diff, members. */
-export async function syncGroups(ctx: EngineContext, items: AsyncIterable<SourceItem<SourceGroup>>, seen: Set<string>): Promise<void> {
+export async function syncGroups(
+  ctx: EngineContext,
+  items: AsyncIterable<SourceItem<SourceGroup>>,
+  seen: Set<string>,
+): Promise<void> {
   let batch: SourceGroup[] = [];
   let members = 0;
   let memberships = 0;

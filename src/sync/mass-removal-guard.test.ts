@@ -1,6 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
-import { type MemoryData, memoryConnector, memoryData, sourceGroup, sourceUser } from "../../test/support/memory-connector.js";
+import {
+  type MemoryData,
+  memoryConnector,
+  memoryData,
+  sourceGroup,
+  sourceUser,
+} from "../../test/support/memory-connector.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
 import { defaultConnectorKinds } from "../connectors/registry.js";
 
@@ -14,7 +20,10 @@ const FOUR_USERS = [
   "dee,dee@acme.com,Dee,Dee,active,Sales",
 ].join("\n");
 /** The same export cut down to one row by mistake (ada also joined Sales). */
-const ONE_ROW = ["username,email,first_name,last_name,state,groups", "ada,ada@acme.com,Ada,Lovelace,active,Eng;Admins;Sales"].join("\n");
+const ONE_ROW = [
+  "username,email,first_name,last_name,state,groups",
+  "ada,ada@acme.com,Ada,Lovelace,active,Eng;Admins;Sales",
+].join("\n");
 
 describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
   let t: TestApp;
@@ -24,7 +33,11 @@ describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
   beforeAll(async () => {
     data = memoryData();
     const connectorKinds = { ...defaultConnectorKinds(), ldap: memoryConnector(data) };
-    t = await createTestApp(dialect, { ROSTER_SECRET_KEY: "guard-test-secret-key-0123456789" }, { logger: false, connectorKinds });
+    t = await createTestApp(
+      dialect,
+      { ROSTER_SECRET_KEY: "guard-test-secret-key-0123456789" },
+      { logger: false, connectorKinds },
+    );
     ({ orgId } = await createOrgWithKey(t.app, "Acme"));
   });
   afterAll(async () => t.close());
@@ -33,7 +46,12 @@ describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
   });
 
   async function createDirectory(type: "csv" | "ldap", connector: Record<string, unknown> = {}): Promise<string> {
-    const res = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: type, type, connector } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: admin,
+      payload: { organization_id: orgId, name: type, type, connector },
+    });
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id as string;
   }
@@ -44,19 +62,33 @@ describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
   }
 
   async function upload(dirId: string, csv: string) {
-    const res = await t.app.inject({ method: "POST", url: `/directories/${dirId}/csv`, headers: { ...admin, "content-type": "text/csv" }, payload: csv });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dirId}/csv`,
+      headers: { ...admin, "content-type": "text/csv" },
+      payload: csv,
+    });
     expect(res.statusCode, res.body).toBe(202);
     return finished(dirId);
   }
 
   async function sync(dirId: string, body: Record<string, unknown> = {}) {
-    const res = await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin, payload: body });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dirId}/sync`,
+      headers: admin,
+      payload: body,
+    });
     expect(res.statusCode, res.body).toBe(202);
     return finished(dirId);
   }
 
   async function confirm(dirId: string, runId: string) {
-    const res = await t.app.inject({ method: "POST", url: `/directories/${dirId}/syncs/${runId}/confirm`, headers: admin });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dirId}/syncs/${runId}/confirm`,
+      headers: admin,
+    });
     expect(res.statusCode, res.body).toBe(202);
     return finished(dirId);
   }
@@ -64,8 +96,18 @@ describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
   /** Everything the guard must leave alone: users, groups, memberships and events, as comparable values. */
   async function snapshot(dirId: string) {
     const { db } = t.storage;
-    const users = await db.selectFrom("directory_users").select(["id", "username", "state", "version", "updated_at"]).where("directory_id", "=", dirId).orderBy("id").execute();
-    const groups = await db.selectFrom("directory_groups").select(["id", "name", "version"]).where("directory_id", "=", dirId).orderBy("id").execute();
+    const users = await db
+      .selectFrom("directory_users")
+      .select(["id", "username", "state", "version", "updated_at"])
+      .where("directory_id", "=", dirId)
+      .orderBy("id")
+      .execute();
+    const groups = await db
+      .selectFrom("directory_groups")
+      .select(["id", "name", "version"])
+      .where("directory_id", "=", dirId)
+      .orderBy("id")
+      .execute();
     const memberships = await db
       .selectFrom("group_memberships")
       .innerJoin("directory_users", "directory_users.id", "group_memberships.user_id")
@@ -75,12 +117,24 @@ describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
       .orderBy("directory_users.username")
       .orderBy("directory_groups.name")
       .execute();
-    const events = await db.selectFrom("events").select(["id", "event"]).where("directory_id", "=", dirId).where("event", "not like", "connector.%").orderBy("seq").execute();
+    const events = await db
+      .selectFrom("events")
+      .select(["id", "event"])
+      .where("directory_id", "=", dirId)
+      .where("event", "not like", "connector.%")
+      .orderBy("seq")
+      .execute();
     return { users, groups, memberships: memberships.map((m) => `${m.username}:${m.name}`), events };
   }
 
   async function eventsOf(dirId: string, type: string) {
-    const rows = await t.storage.db.selectFrom("events").select("data").where("directory_id", "=", dirId).where("event", "=", type).orderBy("seq").execute();
+    const rows = await t.storage.db
+      .selectFrom("events")
+      .select("data")
+      .where("directory_id", "=", dirId)
+      .where("event", "=", type)
+      .orderBy("seq")
+      .execute();
     return rows.map((r) => JSON.parse(r.data));
   }
 
@@ -95,9 +149,19 @@ describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
     expect(await snapshot(dirId)).toEqual(before);
     // What confirming would do, listed as a dry run lists it.
     expect(held.counts).toMatchObject({ deactivated: 3, unchanged: 1 });
-    expect(held.changes).toEqual(expect.arrayContaining([{ action: "update", kind: "group", ref: "Sales" }, { action: "deactivate", kind: "user", ref: "bob" }]));
+    expect(held.changes).toEqual(
+      expect.arrayContaining([
+        { action: "update", kind: "group", ref: "Sales" },
+        { action: "deactivate", kind: "user", ref: "bob" },
+      ]),
+    );
     const completed = await eventsOf(dirId, "connector.sync.completed");
-    expect(completed.at(-1)).toMatchObject({ id: held.id, state: "needs_confirmation", pending_removals: 3, pending_membership_removals: 4 });
+    expect(completed.at(-1)).toMatchObject({
+      id: held.id,
+      state: "needs_confirmation",
+      pending_removals: 3,
+      pending_membership_removals: 4,
+    });
   });
 
   it("CSV: confirming the held upload applies the whole change, each event exactly once", async () => {
@@ -108,17 +172,32 @@ describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
     expect(held.state).toBe("needs_confirmation");
 
     const done = await confirm(dirId, held.id);
-    expect(done, JSON.stringify(done.failure)).toMatchObject({ id: held.id, state: "succeeded", pending_removals: 0, changes: null });
+    expect(done, JSON.stringify(done.failure)).toMatchObject({
+      id: held.id,
+      state: "succeeded",
+      pending_removals: 0,
+      changes: null,
+    });
     expect(done.counts).toEqual({ created: 0, updated: 0, deactivated: 3, deleted: 0, unchanged: 1, failed: 0 });
     expect(done.group_counts).toMatchObject({ updated: 2, unchanged: 1, deleted: 0 });
     const after = await snapshot(dirId);
     expect(after.memberships).toEqual(["ada:Admins", "ada:Eng", "ada:Sales"]);
-    expect(after.users.map((u) => [u.username, u.state])).toEqual(before.users.map((u) => [u.username, u.username === "ada" ? "active" : "inactive"]));
-    const removed = (await eventsOf(dirId, "dsync.group.user_removed")).map((e) => `${e.user.username}:${e.group.name}`);
+    expect(after.users.map((u) => [u.username, u.state])).toEqual(
+      before.users.map((u) => [u.username, u.username === "ada" ? "active" : "inactive"]),
+    );
+    const removed = (await eventsOf(dirId, "dsync.group.user_removed")).map(
+      (e) => `${e.user.username}:${e.group.name}`,
+    );
     expect(removed.sort()).toEqual(["bob:Eng", "cy:Eng", "cy:Sales", "dee:Sales"]);
-    const added = (await eventsOf(dirId, "dsync.group.user_added")).slice(before.memberships.length).map((e) => `${e.user.username}:${e.group.name}`);
+    const added = (await eventsOf(dirId, "dsync.group.user_added"))
+      .slice(before.memberships.length)
+      .map((e) => `${e.user.username}:${e.group.name}`);
     expect(added).toEqual(["ada:Sales"]);
-    expect((await eventsOf(dirId, "dsync.user.updated")).map((e) => `${e.username}:${e.state}`).sort()).toEqual(["bob:inactive", "cy:inactive", "dee:inactive"]);
+    expect((await eventsOf(dirId, "dsync.user.updated")).map((e) => `${e.username}:${e.state}`).sort()).toEqual([
+      "bob:inactive",
+      "cy:inactive",
+      "dee:inactive",
+    ]);
   });
 
   it("CSV: a new upload instead of confirming leaves the data as it was, and the held run can no longer be confirmed", async () => {
@@ -132,9 +211,17 @@ describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
     expect(await snapshot(dirId)).toEqual(before);
 
     const fixed = await upload(dirId, FOUR_USERS);
-    expect(fixed).toMatchObject({ state: "succeeded", counts: { unchanged: 4, created: 0, deactivated: 0 }, group_counts: { unchanged: 3 } });
+    expect(fixed).toMatchObject({
+      state: "succeeded",
+      counts: { unchanged: 4, created: 0, deactivated: 0 },
+      group_counts: { unchanged: 3 },
+    });
     expect(await snapshot(dirId)).toEqual(before);
-    const stale = await t.app.inject({ method: "POST", url: `/directories/${dirId}/syncs/${held.id}/confirm`, headers: admin });
+    const stale = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dirId}/syncs/${held.id}/confirm`,
+      headers: admin,
+    });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().code).toBe("superseded");
   });
@@ -168,7 +255,12 @@ describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
     const before = await snapshot(dirId);
     data.groups = [];
     const held = await sync(dirId);
-    expect(held).toMatchObject({ state: "needs_confirmation", pending_removals: 0, pending_membership_removals: 3, group_counts: { deleted: 3 } });
+    expect(held).toMatchObject({
+      state: "needs_confirmation",
+      pending_removals: 0,
+      pending_membership_removals: 3,
+      group_counts: { deleted: 3 },
+    });
     expect(await snapshot(dirId)).toEqual(before);
     const done = await confirm(dirId, held.id);
     expect(done).toMatchObject({ state: "succeeded", group_counts: { deleted: 3 } });
@@ -193,7 +285,14 @@ describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
     data.groups = [sourceGroup("eng", names)];
     await sync(dirId);
     const before = await snapshot(dirId);
-    const watermark = async () => (await t.storage.db.selectFrom("directory_syncs").select("watermark").where("directory_id", "=", dirId).executeTakeFirstOrThrow()).watermark;
+    const watermark = async () =>
+      (
+        await t.storage.db
+          .selectFrom("directory_syncs")
+          .select("watermark")
+          .where("directory_id", "=", dirId)
+          .executeTakeFirstOrThrow()
+      ).watermark;
     expect(await watermark()).toBe("w1");
 
     data.watermark = "w2";
@@ -201,7 +300,13 @@ describe.each(DIALECTS)("the mass-removal guard on %s", (dialect) => {
     data.users = data.users.map((u) => (u.username === "user0" ? { ...u, jobTitle: "CTO" } : u));
     data.groups = [sourceGroup("eng", ["user0"])];
     const held = await sync(dirId, { mode: "delta" });
-    expect(held).toMatchObject({ mode: "delta", state: "needs_confirmation", pending_removals: 0, pending_membership_removals: 4, counts: { updated: 1 } });
+    expect(held).toMatchObject({
+      mode: "delta",
+      state: "needs_confirmation",
+      pending_removals: 0,
+      pending_membership_removals: 4,
+      counts: { updated: 1 },
+    });
     expect(await snapshot(dirId)).toEqual(before);
     // The next delta run must still see what the held one did not apply.
     expect(await watermark()).toBe("w1");

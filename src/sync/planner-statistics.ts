@@ -24,7 +24,10 @@ const TABLES: Readonly<Record<GrowingRows, readonly (keyof Database & string)[]>
  * memberships written after them rarely reached the next refresh, and their statistics stayed
  * those of an empty table.
  */
-export function createStatisticsRefresher(db: Kysely<Database>, caps: StorageCapabilities): (rows: GrowingRows, written: number) => Promise<void> {
+export function createStatisticsRefresher(
+  db: Kysely<Database>,
+  caps: StorageCapabilities,
+): (rows: GrowingRows, written: number) => Promise<void> {
   const nextAt: Record<GrowingRows, number> = { users: FIRST_REFRESH_AT, memberships: FIRST_REFRESH_AT };
   return async (rows, written) => {
     if (written < nextAt[rows]) return;

@@ -1,6 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
-import { type MemoryData, memoryConnector, memoryData, sourceGroup, sourceUser } from "../../test/support/memory-connector.js";
+import {
+  type MemoryData,
+  memoryConnector,
+  memoryData,
+  sourceGroup,
+  sourceUser,
+} from "../../test/support/memory-connector.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
 import { csvKind } from "../connectors/csv/index.js";
 
@@ -13,7 +19,11 @@ describe.each(DIALECTS)("connector records the store cannot keep, on %s", (diale
 
   beforeAll(async () => {
     data = memoryData();
-    t = await createTestApp(dialect, { ROSTER_SECRET_KEY: "record-limits-secret-key-0123456789" }, { logger: false, connectorKinds: { ldap: memoryConnector(data), csv: csvKind } });
+    t = await createTestApp(
+      dialect,
+      { ROSTER_SECRET_KEY: "record-limits-secret-key-0123456789" },
+      { logger: false, connectorKinds: { ldap: memoryConnector(data), csv: csvKind } },
+    );
     ({ orgId } = await createOrgWithKey(t.app, "Acme"));
   });
   afterAll(async () => t.close());
@@ -23,7 +33,12 @@ describe.each(DIALECTS)("connector records the store cannot keep, on %s", (diale
 
   async function createDirectory(type: "ldap" | "csv"): Promise<string> {
     const connector = type === "ldap" ? { host: "ldap.test" } : {};
-    const res = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: type, type, connector } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: admin,
+      payload: { organization_id: orgId, name: type, type, connector },
+    });
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id as string;
   }
@@ -34,7 +49,11 @@ describe.each(DIALECTS)("connector records the store cannot keep, on %s", (diale
   }
 
   async function usernames(dirId: string): Promise<string[]> {
-    const res = await t.app.inject({ method: "GET", url: `/directory_users?directory=${dirId}&limit=100`, headers: admin });
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/directory_users?directory=${dirId}&limit=100`,
+      headers: admin,
+    });
     return (res.json().data as { username: string }[]).map((u) => u.username).sort();
   }
 
@@ -70,8 +89,19 @@ describe.each(DIALECTS)("connector records the store cannot keep, on %s", (diale
 
   it("fails a CSV row holding U+0000 alone; the other rows are stored", async () => {
     const dirId = await createDirectory("csv");
-    const csv = ["username,email,department", "ada,ada@acme.com,R&D", "nul,nul@acme.com,R\u0000D", `${"y".repeat(1100)},long@acme.com,Ops`, "bob,bob@acme.com,Ops"].join("\n");
-    const upload = await t.app.inject({ method: "POST", url: `/directories/${dirId}/csv`, headers: { ...admin, "content-type": "text/csv" }, payload: csv });
+    const csv = [
+      "username,email,department",
+      "ada,ada@acme.com,R&D",
+      "nul,nul@acme.com,R\u0000D",
+      `${"y".repeat(1100)},long@acme.com,Ops`,
+      "bob,bob@acme.com,Ops",
+    ].join("\n");
+    const upload = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dirId}/csv`,
+      headers: { ...admin, "content-type": "text/csv" },
+      payload: csv,
+    });
     expect(upload.statusCode, upload.body).toBe(202);
     const run = await lastRun(dirId);
     expect(run, JSON.stringify(run.failure)).toMatchObject({ state: "succeeded" });

@@ -30,7 +30,10 @@ export function exceedsRemovalLimit(removals: number, before: number, maxPercent
 
 /** Whether the guard holds a run that would make these removals. */
 export function guardHolds(planned: PlannedRemovals, before: GuardBase, maxPercent: number): boolean {
-  return exceedsRemovalLimit(planned.users, before.users, maxPercent) || exceedsRemovalLimit(planned.memberships, before.memberships, maxPercent);
+  return (
+    exceedsRemovalLimit(planned.users, before.users, maxPercent) ||
+    exceedsRemovalLimit(planned.memberships, before.memberships, maxPercent)
+  );
 }
 
 export async function countGuardBase(ctx: EngineContext): Promise<GuardBase> {

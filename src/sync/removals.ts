@@ -8,7 +8,11 @@ const PAGE = 500;
 async function* absentUserIds(ctx: EngineContext, seenUsers: ReadonlySet<string>): AsyncGenerator<string[]> {
   let after = "";
   for (;;) {
-    let query = ctx.deps.db.selectFrom("directory_users").select("id").where("directory_id", "=", ctx.dir.id).where("id", ">", after);
+    let query = ctx.deps.db
+      .selectFrom("directory_users")
+      .select("id")
+      .where("directory_id", "=", ctx.dir.id)
+      .where("id", ">", after);
     // Deactivating an inactive user changes nothing: only deletion looks at them.
     if (ctx.settings.removal === "deactivate") query = query.where("state", "=", "active");
     const rows = await query.orderBy("id").limit(PAGE).execute();
@@ -21,7 +25,13 @@ async function* absentUserIds(ctx: EngineContext, seenUsers: ReadonlySet<string>
 }
 
 async function loadRows(ctx: EngineContext, ids: readonly string[]): Promise<DirectoryUserRow[]> {
-  return ctx.deps.db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where("id", "in", ids).orderBy("id").execute();
+  return ctx.deps.db
+    .selectFrom("directory_users")
+    .selectAll()
+    .where("directory_id", "=", ctx.dir.id)
+    .where("id", "in", ids)
+    .orderBy("id")
+    .execute();
 }
 
 /**
@@ -29,11 +39,16 @@ async function loadRows(ctx: EngineContext, ids: readonly string[]): Promise<Dir
  * setting, and groups. Returns how many users that is. The mass-removal guard has already spoken:
  * a run it holds never gets here.
  */
-export async function removeAbsent(ctx: EngineContext, seenUsers: ReadonlySet<string>, seenGroups: ReadonlySet<string>): Promise<number> {
+export async function removeAbsent(
+  ctx: EngineContext,
+  seenUsers: ReadonlySet<string>,
+  seenGroups: ReadonlySet<string>,
+): Promise<number> {
   let users = 0;
   for await (const ids of absentUserIds(ctx, seenUsers)) {
     users += ids.length;
-    for (let i = 0; i < ids.length; i += ONE_BY_ONE_PER_TRANSACTION) await removeUsers(ctx, await loadRows(ctx, ids.slice(i, i + ONE_BY_ONE_PER_TRANSACTION)));
+    for (let i = 0; i < ids.length; i += ONE_BY_ONE_PER_TRANSACTION)
+      await removeUsers(ctx, await loadRows(ctx, ids.slice(i, i + ONE_BY_ONE_PER_TRANSACTION)));
   }
   await removeAbsentGroups(ctx, seenGroups);
   return users;
@@ -72,7 +87,11 @@ export async function removeUsers(ctx: EngineContext, rows: readonly DirectoryUs
 async function rowsByIdpId(ctx: EngineContext, idpIds: readonly string[]): Promise<DirectoryUserRow[]> {
   const rows: DirectoryUserRow[] = [];
   for (const list of ctx.deps.caps.valueLists(idpIds)) {
-    let query = ctx.deps.db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where(ctx.deps.caps.isOneOf("idp_id", list));
+    let query = ctx.deps.db
+      .selectFrom("directory_users")
+      .selectAll()
+      .where("directory_id", "=", ctx.dir.id)
+      .where(ctx.deps.caps.isOneOf("idp_id", list));
     if (ctx.settings.removal === "deactivate") query = query.where("state", "=", "active");
     rows.push(...(await query.orderBy("id").execute()));
   }
@@ -84,7 +103,10 @@ async function rowsByIdpId(ctx: EngineContext, idpIds: readonly string[]): Promi
  * deleted per setting, as a full run removes what it no longer reads. Unknown keys are skipped.
  * Returns how many users that is, for the mass-removal guard.
  */
-export async function removeNamed(ctx: EngineContext, removals: AsyncIterable<SourceItem<SourceRemoval>>): Promise<number> {
+export async function removeNamed(
+  ctx: EngineContext,
+  removals: AsyncIterable<SourceItem<SourceRemoval>>,
+): Promise<number> {
   const users = new Set<string>();
   const groups = new Set<string>();
   for await (const item of removals) {
@@ -92,11 +114,19 @@ export async function removeNamed(ctx: EngineContext, removals: AsyncIterable<So
     (item.record.kind === "user" ? users : groups).add(item.record.idpId);
   }
   const rows = await rowsByIdpId(ctx, [...users]);
-  for (let i = 0; i < rows.length; i += ONE_BY_ONE_PER_TRANSACTION) await removeUsers(ctx, rows.slice(i, i + ONE_BY_ONE_PER_TRANSACTION));
+  for (let i = 0; i < rows.length; i += ONE_BY_ONE_PER_TRANSACTION)
+    await removeUsers(ctx, rows.slice(i, i + ONE_BY_ONE_PER_TRANSACTION));
   if (groups.size > 0) {
     const groupRows: { id: string; name: string }[] = [];
     for (const list of ctx.deps.caps.valueLists([...groups])) {
-      groupRows.push(...(await ctx.deps.db.selectFrom("directory_groups").select(["id", "name"]).where("directory_id", "=", ctx.dir.id).where(ctx.deps.caps.isOneOf("idp_id", list)).execute()));
+      groupRows.push(
+        ...(await ctx.deps.db
+          .selectFrom("directory_groups")
+          .select(["id", "name"])
+          .where("directory_id", "=", ctx.dir.id)
+          .where(ctx.deps.caps.isOneOf("idp_id", list))
+          .execute()),
+      );
     }
     await removeGroups(ctx, groupRows);
   }
@@ -104,12 +134,20 @@ export async function removeNamed(ctx: EngineContext, removals: AsyncIterable<So
 }
 
 async function memberCount(ctx: EngineContext, groupId: string): Promise<number> {
-  const row = await ctx.deps.db.selectFrom("group_memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("group_id", "=", groupId).executeTakeFirstOrThrow();
+  const row = await ctx.deps.db
+    .selectFrom("group_memberships")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("group_id", "=", groupId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 async function removeAbsentGroups(ctx: EngineContext, seenGroups: ReadonlySet<string>): Promise<void> {
-  const rows = await ctx.deps.db.selectFrom("directory_groups").select(["id", "name"]).where("directory_id", "=", ctx.dir.id).execute();
+  const rows = await ctx.deps.db
+    .selectFrom("directory_groups")
+    .select(["id", "name"])
+    .where("directory_id", "=", ctx.dir.id)
+    .execute();
   await removeGroups(
     ctx,
     rows.filter((row) => !seenGroups.has(row.id)),

@@ -2,7 +2,12 @@ import type { ConnectorKinds } from "../connectors/connector-kind.js";
 import { withoutCommonKeys } from "./connector-settings.js";
 import { type ConnectorSource, SourceError } from "../connectors/source.js";
 import type { DirectoryStore, StoreDeps } from "../directory/index.js";
-import { type OutboundPrivateSetting, outboundPolicy, parseOutboundPrivate, withOutboundPolicy } from "../outbound/outbound-policy.js";
+import {
+  type OutboundPrivateSetting,
+  outboundPolicy,
+  parseOutboundPrivate,
+  withOutboundPolicy,
+} from "../outbound/outbound-policy.js";
 import { AppError } from "../core/errors.js";
 import { StoreError } from "../directory/store-errors.js";
 import type { DirectoryRow, SyncRunRow } from "../storage/schema.js";
@@ -51,14 +56,24 @@ const PROGRESS_EVERY_MS = 1000;
 /** How often a running run renews its lease: on a timer, so a long read of the source keeps it too. */
 const RENEW_EVERY_MS = LEASE_TTL_MS / 4;
 
-function contextFor(deps: RunDeps, dir: PullDirectory, run: SyncRunRow, tally: RunTally, signal: AbortSignal): EngineContext {
+function contextFor(
+  deps: RunDeps,
+  dir: PullDirectory,
+  run: SyncRunRow,
+  tally: RunTally,
+  signal: AbortSignal,
+): EngineContext {
   const { db, clock } = deps;
   let lastSaved = 0;
   const refreshStatistics = createStatisticsRefresher(db, deps.caps);
   return {
     deps,
     store: deps.store,
-    dir: { id: dir.row.id, organizationId: dir.row.organization_id, deactivatedMembers: dir.row.deactivated_members as DeactivatedMembersPolicy },
+    dir: {
+      id: dir.row.id,
+      organizationId: dir.row.organization_id,
+      deactivatedMembers: dir.row.deactivated_members as DeactivatedMembersPolicy,
+    },
     settings: dir.settings,
     dryRun: run.dry_run === 1,
     signal,
@@ -84,10 +99,16 @@ function contextFor(deps: RunDeps, dir: PullDirectory, run: SyncRunRow, tally: R
 function failureOf(error: unknown, signal: AbortSignal): RunOutcome {
   if (signal.aborted && signal.reason instanceof SourceError) error = signal.reason;
   if (error instanceof SourceError) return { state: "failed", reason: error.reason, message: error.message };
-  if (error instanceof AppError && error.status < 500) return { state: "failed", reason: error.code, message: error.message };
+  if (error instanceof AppError && error.status < 500)
+    return { state: "failed", reason: error.code, message: error.message };
   if (error instanceof StoreError) return { state: "failed", reason: error.code, message: error.message };
-  if (signal.aborted) return { state: "failed", reason: "cancelled", message: "The sync was stopped before it finished" };
-  return { state: "failed", reason: "internal", message: `The sync failed: ${error instanceof Error ? error.message : String(error)}` };
+  if (signal.aborted)
+    return { state: "failed", reason: "cancelled", message: "The sync was stopped before it finished" };
+  return {
+    state: "failed",
+    reason: "internal",
+    message: `The sync failed: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }
 
 /**
@@ -95,7 +116,13 @@ function failureOf(error: unknown, signal: AbortSignal): RunOutcome {
  * records how it ended and lets the lease go. Never throws. `abort` stops it (recorded as
  * cancelled, or as the abort's SourceError).
  */
-export async function executeRun(deps: RunDeps, dir: PullDirectory, run: SyncRunRow, options: RunOptions, abort: AbortController): Promise<RunOutcome> {
+export async function executeRun(
+  deps: RunDeps,
+  dir: PullDirectory,
+  run: SyncRunRow,
+  options: RunOptions,
+  abort: AbortController,
+): Promise<RunOutcome> {
   const { db, clock } = deps;
   const tally = new RunTally();
   const ctx = contextFor(deps, dir, run, tally, abort.signal);
@@ -107,7 +134,13 @@ export async function executeRun(deps: RunDeps, dir: PullDirectory, run: SyncRun
       .then(async (held) => {
         if (!held) abort.abort(new SourceError("misconfigured", "The run lost its lease to another process"));
         // The heartbeat readers judge a run alive by, also while the source is still being read.
-        else await db.updateTable("sync_runs").set({ heartbeat_at: now.toISOString() }).where("id", "=", run.id).where("state", "=", "running").execute();
+        else
+          await db
+            .updateTable("sync_runs")
+            .set({ heartbeat_at: now.toISOString() })
+            .where("id", "=", run.id)
+            .where("state", "=", "running")
+            .execute();
       })
       .catch((err: unknown) => deps.log.error({ err, run: run.id }, "renewing a sync lease failed"));
   }, RENEW_EVERY_MS);
@@ -120,13 +153,19 @@ export async function executeRun(deps: RunDeps, dir: PullDirectory, run: SyncRun
     outcome = await withOutboundPolicy(policy, async (): Promise<RunOutcome> => {
       const opened = kind.open(withoutCommonKeys(dir.config), { upload: options.upload });
       source = opened;
-      if (run.mode !== "user") return runEngine(ctx, opened, { mode: run.mode as "full" | "delta", changedSince: options.changedSince, confirmed: options.confirmed });
+      if (run.mode !== "user")
+        return runEngine(ctx, opened, {
+          mode: run.mode as "full" | "delta",
+          changedSince: options.changedSince,
+          confirmed: options.confirmed,
+        });
       await runSingleUser(ctx, opened, run.username ?? "");
       return { state: "succeeded", watermark: null };
     });
   } catch (error) {
     outcome = failureOf(error, abort.signal);
-    if (outcome.state === "failed" && outcome.reason === "internal") deps.log.error({ err: error, run: run.id }, "sync run failed");
+    if (outcome.state === "failed" && outcome.reason === "internal")
+      deps.log.error({ err: error, run: run.id }, "sync run failed");
   } finally {
     await source?.close().catch(() => {});
   }

@@ -8,7 +8,9 @@ import type { RunTally } from "./run-tally.js";
 import type { EngineOutcome } from "./sync-engine.js";
 import type { SyncSettings } from "./sync-settings.js";
 
-export type RunOutcome = EngineOutcome | { readonly state: "failed"; readonly reason: string; readonly message: string };
+export type RunOutcome =
+  | EngineOutcome
+  | { readonly state: "failed"; readonly reason: string; readonly message: string };
 
 export interface FinishedRun {
   readonly dir: { readonly row: DirectoryRow; readonly settings: SyncSettings };
@@ -27,14 +29,21 @@ export interface FinishedRun {
  * first, so a PATCH either committed before (and is seen) or waits for this transaction (and drops
  * the watermark itself when it moves the source).
  */
-async function savePosition(trx: Transaction<Database>, deps: StoreDeps, ran: { readonly row: DirectoryRow; readonly mode: string; readonly watermark: string | null; readonly now: string }): Promise<void> {
+async function savePosition(
+  trx: Transaction<Database>,
+  deps: StoreDeps,
+  ran: { readonly row: DirectoryRow; readonly mode: string; readonly watermark: string | null; readonly now: string },
+): Promise<void> {
   const { row, mode, watermark, now } = ran;
-  const current = await deps.caps.lockForUpdate(trx.selectFrom("directories").select("connector").where("id", "=", row.id)).executeTakeFirst();
+  const current = await deps.caps
+    .lockForUpdate(trx.selectFrom("directories").select("connector").where("id", "=", row.id))
+    .executeTakeFirst();
   if (current?.connector !== row.connector) return;
   const sync: { watermark?: string | null; last_full_at?: string } = {};
   if (watermark !== null) sync.watermark = watermark;
   if (mode === "full") sync.last_full_at = now;
-  if (Object.keys(sync).length > 0) await trx.updateTable("directory_syncs").set(sync).where("directory_id", "=", row.id).execute();
+  if (Object.keys(sync).length > 0)
+    await trx.updateTable("directory_syncs").set(sync).where("directory_id", "=", row.id).execute();
 }
 
 /**
@@ -61,14 +70,28 @@ export async function finishRun(deps: StoreDeps, finished: FinishedRun): Promise
   };
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable("sync_runs").set(update).where("id", "=", run.id).execute();
-    if (outcome.state === "succeeded" && !dryRun && run.mode !== "user") await savePosition(trx, deps, { row: dir.row, mode: run.mode, watermark: outcome.watermark, now });
+    if (outcome.state === "succeeded" && !dryRun && run.mode !== "user")
+      await savePosition(trx, deps, { row: dir.row, mode: run.mode, watermark: outcome.watermark, now });
     const credentialsWrong = failed && outcome.reason === "invalid_credentials";
     // A run that reached its source links a new directory (`unlinked`) or one whose credentials had failed.
     const reached = !failed && (dir.row.state === "invalid_credentials" || dir.row.state === "unlinked");
     const state = credentialsWrong ? "invalid_credentials" : reached ? "linked" : null;
     const linkedAt = state === "linked" && dir.row.linked_at === null ? { linked_at: now } : {};
-    if (state) await trx.updateTable("directories").set({ state, updated_at: now, ...linkedAt }).where("id", "=", dir.row.id).where("deleted_at", "is", null).execute();
+    if (state)
+      await trx
+        .updateTable("directories")
+        .set({ state, updated_at: now, ...linkedAt })
+        .where("id", "=", dir.row.id)
+        .where("deleted_at", "is", null)
+        .execute();
     const data = toRunObject({ ...run, ...update, upload: null }, deps.clock.now());
-    await appendEvents(trx, deps, [{ event: failed ? "connector.sync.failed" : "connector.sync.completed", organizationId: run.organization_id, directoryId: run.directory_id, data }]);
+    await appendEvents(trx, deps, [
+      {
+        event: failed ? "connector.sync.failed" : "connector.sync.completed",
+        organizationId: run.organization_id,
+        directoryId: run.directory_id,
+        data,
+      },
+    ]);
   });
 }

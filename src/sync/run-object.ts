@@ -57,7 +57,10 @@ export function isAbandoned(row: SyncRunRow, now: Date): boolean {
   return row.state === "running" && Date.parse(row.heartbeat_at) + LEASE_TTL_MS < now.getTime();
 }
 
-export const ABANDONED = { reason: "interrupted", message: "The process running this sync stopped before it finished" } as const;
+export const ABANDONED = {
+  reason: "interrupted",
+  message: "The process running this sync stopped before it finished",
+} as const;
 
 export function toRunObject(row: SyncRunRow, now: Date): SyncRunObject {
   const abandoned = isAbandoned(row, now);
@@ -80,7 +83,11 @@ export function toRunObject(row: SyncRunRow, now: Date): SyncRunObject {
     group_counts: groupCounts,
     progress: progressOf(counts, groupCounts, row.dry_run === 1),
     errors: JSON.parse(row.errors) as RecordError[],
-    failure: abandoned ? { ...ABANDONED } : row.failure_reason ? { reason: row.failure_reason, message: row.failure_message ?? "" } : null,
+    failure: abandoned
+      ? { ...ABANDONED }
+      : row.failure_reason
+        ? { reason: row.failure_reason, message: row.failure_message ?? "" }
+        : null,
     pending_removals: row.pending_removals,
     pending_membership_removals: row.pending_membership_removals,
     changes: row.changes === null ? null : (JSON.parse(row.changes) as PlannedChange[]),

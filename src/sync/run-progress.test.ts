@@ -2,7 +2,13 @@
 // a dry run lists its planned changes and writes nothing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
-import { type MemoryData, memoryConnector, memoryData, sourceGroup, sourceUser } from "../../test/support/memory-connector.js";
+import {
+  type MemoryData,
+  memoryConnector,
+  memoryData,
+  sourceGroup,
+  sourceUser,
+} from "../../test/support/memory-connector.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
 
 const admin = bearer(ADMIN_KEY);
@@ -14,7 +20,11 @@ describe.each(DIALECTS)("sync run progress on %s", (dialect) => {
 
   beforeAll(async () => {
     data = memoryData();
-    t = await createTestApp(dialect, { ROSTER_SECRET_KEY: "run-progress-secret-key-0123456789", ROSTER_SYNC_BATCH_SIZE: "10" }, { logger: false, connectorKinds: { ldap: memoryConnector(data) } });
+    t = await createTestApp(
+      dialect,
+      { ROSTER_SECRET_KEY: "run-progress-secret-key-0123456789", ROSTER_SYNC_BATCH_SIZE: "10" },
+      { logger: false, connectorKinds: { ldap: memoryConnector(data) } },
+    );
     ({ orgId } = await createOrgWithKey(t.app, "Acme"));
   });
   afterAll(async () => t?.close());
@@ -23,12 +33,24 @@ describe.each(DIALECTS)("sync run progress on %s", (dialect) => {
   });
 
   async function pullDirectory(): Promise<string> {
-    const res = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "LDAP", type: "ldap", connector: { host: "ldap.test", max_removal_percent: 100 } } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: admin,
+      payload: {
+        organization_id: orgId,
+        name: "LDAP",
+        type: "ldap",
+        connector: { host: "ldap.test", max_removal_percent: 100 },
+      },
+    });
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id;
   }
-  const current = async (id: string) => (await t.app.inject({ method: "GET", url: `/directories/${id}/sync`, headers: admin })).json();
-  const names = (n: number, prefix = "user") => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, "0")}`);
+  const current = async (id: string) =>
+    (await t.app.inject({ method: "GET", url: `/directories/${id}/sync`, headers: admin })).json();
+  const names = (n: number, prefix = "user") =>
+    Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, "0")}`);
 
   it("shows users seen and written while the run is still reading, then the final numbers", async () => {
     const id = await pullDirectory();
@@ -74,7 +96,11 @@ describe.each(DIALECTS)("sync run progress on %s", (dialect) => {
     expect(changes.some((c) => c.startsWith("create ") && c.includes("newcomer"))).toBe(true);
     expect(changes.some((c) => c.startsWith("update ") && c.includes("user000"))).toBe(true);
     expect(changes.some((c) => c.startsWith("deactivate ") && c.includes("user002"))).toBe(true);
-    const listed = await t.app.inject({ method: "GET", url: `/directory_users?directory=${id}&limit=100&search=newcomer`, headers: admin });
+    const listed = await t.app.inject({
+      method: "GET",
+      url: `/directory_users?directory=${id}&limit=100&search=newcomer`,
+      headers: admin,
+    });
     expect(listed.json().data).toEqual([]);
   });
 });

@@ -60,7 +60,14 @@ export function tallyColumns(tally: RunTally, listChanges: boolean) {
 }
 
 /** Progress of a running run, so `GET …/sync` (and the CLI's bar) can follow it. */
-export async function saveProgress(db: Kysely<Database>, runId: string, phase: SyncPhase, tally: RunTally, dryRun: boolean, now: Date): Promise<void> {
+export async function saveProgress(
+  db: Kysely<Database>,
+  runId: string,
+  phase: SyncPhase,
+  tally: RunTally,
+  dryRun: boolean,
+  now: Date,
+): Promise<void> {
   await db
     .updateTable("sync_runs")
     .set({ phase, heartbeat_at: now.toISOString(), ...tallyColumns(tally, dryRun) })

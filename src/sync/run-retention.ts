@@ -18,7 +18,14 @@ export async function pruneSyncRuns(db: Kysely<Database>, cutoff: Date): Promise
           .select("r.id")
           .where("r.id", "<", bound)
           .where("r.state", "in", ["succeeded", "failed"])
-          .where(({ exists, selectFrom }) => exists(selectFrom("sync_runs as later").select("later.id").whereRef("later.directory_id", "=", "r.directory_id").whereRef("later.id", ">", "r.id")))
+          .where(({ exists, selectFrom }) =>
+            exists(
+              selectFrom("sync_runs as later")
+                .select("later.id")
+                .whereRef("later.directory_id", "=", "r.directory_id")
+                .whereRef("later.id", ">", "r.id"),
+            ),
+          )
           .orderBy("r.id")
           .limit(limit)
           .execute()

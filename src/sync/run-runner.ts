@@ -17,14 +17,23 @@ function parseRunner(text: string | null): Runner | null {
   try {
     const value = JSON.parse(text) as Partial<Runner>;
     if (typeof value.host !== "string" || typeof value.pid !== "number" || typeof value.boot !== "string") return null;
-    return { host: value.host, pidNamespace: typeof value.pidNamespace === "string" ? value.pidNamespace : null, pid: value.pid, boot: value.boot };
+    return {
+      host: value.host,
+      pidNamespace: typeof value.pidNamespace === "string" ? value.pidNamespace : null,
+      pid: value.pid,
+      boot: value.boot,
+    };
   } catch {
     return null;
   }
 }
 
 /** Whether the recorded runner of a run is certainly dead as seen from `self` (see `processIsGone`). */
-export function runnerIsGone(recorded: string | null, self: Runner = THIS_PROCESS, exists?: (pid: number) => boolean): boolean {
+export function runnerIsGone(
+  recorded: string | null,
+  self: Runner = THIS_PROCESS,
+  exists?: (pid: number) => boolean,
+): boolean {
   const runner = parseRunner(recorded);
   return runner !== null && processIsGone(runner, self, exists);
 }

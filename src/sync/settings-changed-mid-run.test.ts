@@ -33,7 +33,12 @@ describe.each(DIALECTS)("settings changed while a run runs, on %s", (dialect) =>
   });
 
   async function createDirectory(type: string, connector: Record<string, unknown>): Promise<string> {
-    const created = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: type, type, connector: { ...connector, max_removal_percent: 100 } } });
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: admin,
+      payload: { organization_id: orgId, name: type, type, connector: { ...connector, max_removal_percent: 100 } },
+    });
     expect(created.statusCode, created.body).toBe(201);
     return created.json().id as string;
   }
@@ -54,21 +59,42 @@ describe.each(DIALECTS)("settings changed while a run runs, on %s", (dialect) =>
   }
 
   async function patch(dirId: string, connector: Record<string, unknown>): Promise<void> {
-    const patched = await t.app.inject({ method: "PATCH", url: `/directories/${dirId}`, headers: admin, payload: { connector } });
+    const patched = await t.app.inject({
+      method: "PATCH",
+      url: `/directories/${dirId}`,
+      headers: admin,
+      payload: { connector },
+    });
     expect(patched.statusCode, patched.body).toBe(200);
   }
 
   async function watermark(dirId: string): Promise<string | null> {
-    return (await t.storage.db.selectFrom("directory_syncs").select("watermark").where("directory_id", "=", dirId).executeTakeFirstOrThrow()).watermark;
+    return (
+      await t.storage.db
+        .selectFrom("directory_syncs")
+        .select("watermark")
+        .where("directory_id", "=", dirId)
+        .executeTakeFirstOrThrow()
+    ).watermark;
   }
 
   async function states(dirId: string): Promise<Record<string, string>> {
-    const rows = await t.storage.db.selectFrom("directory_users").select(["username", "state"]).where("directory_id", "=", dirId).orderBy("username").execute();
+    const rows = await t.storage.db
+      .selectFrom("directory_users")
+      .select(["username", "state"])
+      .where("directory_id", "=", dirId)
+      .orderBy("username")
+      .execute();
     return Object.fromEntries(rows.map((r) => [r.username, r.state]));
   }
 
   async function groupNames(dirId: string): Promise<string[]> {
-    const rows = await t.storage.db.selectFrom("directory_groups").select("name").where("directory_id", "=", dirId).orderBy("name").execute();
+    const rows = await t.storage.db
+      .selectFrom("directory_groups")
+      .select("name")
+      .where("directory_id", "=", dirId)
+      .orderBy("name")
+      .execute();
     return rows.map((r) => r.name);
   }
 
@@ -115,7 +141,10 @@ describe.each(DIALECTS)("settings changed while a run runs, on %s", (dialect) =>
   });
 
   it("entra id: a PATCH of group_filter drops the kept delta links, so removing the filter later brings back by a full run the users it left out", async () => {
-    const [kept, other] = [entra.addUser({ userPrincipalName: "kept@fabrikam.test" }), entra.addUser({ userPrincipalName: "other@fabrikam.test" })];
+    const [kept, other] = [
+      entra.addUser({ userPrincipalName: "kept@fabrikam.test" }),
+      entra.addUser({ userPrincipalName: "other@fabrikam.test" }),
+    ];
     entra.addGroup("Chosen", [kept.id]);
     const dirId = await createDirectory("entra id", entra.connector);
     expect(await sync(dirId)).toMatchObject({ state: "succeeded", mode: "full" });

@@ -23,7 +23,10 @@ describe("source spool", () => {
   it("replays what it kept, in order, records and invalid ones alike, and many more than one write holds", async () => {
     const spool = await createSourceSpool();
     try {
-      const list: SourceItem<Rec>[] = Array.from({ length: 5000 }, (_, i) => ({ kind: "record", record: { id: `u${i}`, raw: { note: "x".repeat(100), n: i, nested: [{ a: null }] } } }));
+      const list: SourceItem<Rec>[] = Array.from({ length: 5000 }, (_, i) => ({
+        kind: "record",
+        record: { id: `u${i}`, raw: { note: "x".repeat(100), n: i, nested: [{ a: null }] } },
+      }));
       list.splice(10, 0, { kind: "invalid", ref: "line 12", message: "no username" });
       expect(await collect(spool.keep("users", items(list), (r) => r.id))).toEqual(list);
       expect(await collect(spool.replay("users", new AbortController().signal))).toEqual(list);

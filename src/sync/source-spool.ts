@@ -33,7 +33,11 @@ export async function createSourceSpool(): Promise<SourceSpool> {
   const folder = await mkdtemp(join(tmpdir(), "roster-sync-"));
   const file = (name: string) => join(folder, `${name.replace(/\W/g, "_")}.jsonl`);
 
-  async function* keep<T>(name: string, items: AsyncIterable<SourceItem<T>>, refOf: RefOf<T>): AsyncIterable<SourceItem<T>> {
+  async function* keep<T>(
+    name: string,
+    items: AsyncIterable<SourceItem<T>>,
+    refOf: RefOf<T>,
+  ): AsyncIterable<SourceItem<T>> {
     const handle: FileHandle = await open(file(name), "w", 0o600);
     let pending = "";
     try {
@@ -44,7 +48,11 @@ export async function createSourceSpool(): Promise<SourceSpool> {
           line = JSON.stringify(item);
         } catch (error) {
           // A record JSON cannot hold (the store could not either): it fails alone, as a write would.
-          item = { kind: "invalid", ref: read.kind === "record" ? refOf(read.record) : read.ref, message: messageOf(error) };
+          item = {
+            kind: "invalid",
+            ref: read.kind === "record" ? refOf(read.record) : read.ref,
+            message: messageOf(error),
+          };
           line = JSON.stringify(item);
         }
         pending += `${line}\n`;
@@ -61,7 +69,10 @@ export async function createSourceSpool(): Promise<SourceSpool> {
   }
 
   async function* replay<T>(name: string, signal: AbortSignal): AsyncIterable<SourceItem<T>> {
-    const lines = createInterface({ input: createReadStream(file(name), { encoding: "utf8", signal }), crlfDelay: Number.POSITIVE_INFINITY });
+    const lines = createInterface({
+      input: createReadStream(file(name), { encoding: "utf8", signal }),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
     for await (const line of lines) {
       if (line.length > 0) yield JSON.parse(line) as SourceItem<T>;
     }

@@ -1,5 +1,12 @@
 import { AppError } from "../core/errors.js";
-import type { ConnectorSource, ReadOptions, SourceGroup, SourceItem, SourceRemoval, SourceUser } from "../connectors/source.js";
+import type {
+  ConnectorSource,
+  ReadOptions,
+  SourceGroup,
+  SourceItem,
+  SourceRemoval,
+  SourceUser,
+} from "../connectors/source.js";
 import type { EngineContext } from "./engine-context.js";
 import { syncGroups } from "./group-sync.js";
 import { countGuardBase, guardHolds } from "./removal-guard.js";
@@ -95,7 +102,8 @@ export async function runEngine(ctx: EngineContext, source: ConnectorSource, run
   }
   if (ctx.dryRun) {
     const users = await runPass(ctx, sourceInput(source, read, mode), run.mode);
-    if (!guardHolds({ users, memberships: ctx.tally.membershipRemovals }, before, maxPercent)) return { state: "succeeded", watermark };
+    if (!guardHolds({ users, memberships: ctx.tally.membershipRemovals }, before, maxPercent))
+      return { state: "succeeded", watermark };
     holdFor(ctx, ctx.tally, users);
     return { state: "needs_confirmation", watermark };
   }
@@ -114,7 +122,11 @@ export async function runEngine(ctx: EngineContext, source: ConnectorSource, run
       return { state: "needs_confirmation", watermark };
     }
     const removals = input.removals && spool.replay<SourceRemoval>("removals", ctx.signal);
-    await runPass(ctx, { users: spool.replay("users", ctx.signal), groups: spool.replay("groups", ctx.signal), removals }, run.mode);
+    await runPass(
+      ctx,
+      { users: spool.replay("users", ctx.signal), groups: spool.replay("groups", ctx.signal), removals },
+      run.mode,
+    );
     return { state: "succeeded", watermark };
   } finally {
     await spool.dispose();
@@ -134,7 +146,12 @@ export async function runSingleUser(ctx: EngineContext, source: ConnectorSource,
   if (record) {
     await syncUsers(ctx, single(record), new Set());
   } else {
-    const row = await ctx.deps.db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where("username_lower", "=", username.toLowerCase()).executeTakeFirst();
+    const row = await ctx.deps.db
+      .selectFrom("directory_users")
+      .selectAll()
+      .where("directory_id", "=", ctx.dir.id)
+      .where("username_lower", "=", username.toLowerCase())
+      .executeTakeFirst();
     if (!row) throw new AppError(404, "user_not_found", `No user "${username}" in the source or in the directory`);
     if (ctx.settings.removal === "delete" || row.state === "active") await removeUsers(ctx, [row]);
     else ctx.tally.users.unchanged++;

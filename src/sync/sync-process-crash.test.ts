@@ -8,7 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../test/support/databases.js";
-import { PROCESS_ADMIN_KEY as ADMIN_KEY, processEnv, type ServerProcess, startServerProcess } from "../../test/support/server-process.js";
+import {
+  PROCESS_ADMIN_KEY as ADMIN_KEY,
+  processEnv,
+  type ServerProcess,
+  startServerProcess,
+} from "../../test/support/server-process.js";
 import { openStorage, type Storage } from "../storage/connect.js";
 
 const USERS = 3000;
@@ -19,7 +24,8 @@ type Server = ServerProcess;
 // Syncs run on the event loop (server-process.ts turns the sync thread off): a thread would load
 // every module through tsx again (seconds), and SIGKILL ends the process with its threads either way.
 // Loading the sources through tsx is most of a start; on a busy machine it takes a while.
-const startServer = (database: TestDatabase["config"], extraEnv: Record<string, string> = {}) => startServerProcess(processEnv(database, extraEnv), 60_000);
+const startServer = (database: TestDatabase["config"], extraEnv: Record<string, string> = {}) =>
+  startServerProcess(processEnv(database, extraEnv), 60_000);
 
 /** The parts of the API's answers this test reads. */
 interface Answer {
@@ -29,10 +35,18 @@ interface Answer {
   readonly failure: unknown;
 }
 
-async function api(server: Server, method: string, path: string, body?: unknown): Promise<{ status: number; json: Answer }> {
+async function api(
+  server: Server,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Answer }> {
   const res = await fetch(`${server.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      authorization: `Bearer ${ADMIN_KEY}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   }).catch((error: unknown) => {
     throw new Error(`${method} ${path} failed (${String(error)}); the server printed:\n${server.output()}`);
@@ -67,7 +81,9 @@ describe.each(DIALECTS)("a sync whose process is killed, on %s", (dialect) => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  it("is recorded as failed (interrupted) by the restarted process, and the next run completes consistently", { timeout: 180_000 }, async () => {
+  it("is recorded as failed (interrupted) by the restarted process, and the next run completes consistently", {
+    timeout: 180_000,
+  }, async () => {
     const file = join(folder, "people.csv");
     const rows = Array.from({ length: USERS }, (_, i) => `u${i},u${i}@crash.test,U,${i},active,Team${i % GROUPS}`);
     await writeFile(file, ["username,email,first_name,last_name,state,groups", ...rows].join("\n"));
@@ -76,7 +92,12 @@ describe.each(DIALECTS)("a sync whose process is killed, on %s", (dialect) => {
     const first = await startServer(database.config, { ROSTER_SYNC_BATCH_SIZE: "1" });
     servers.push(first);
     const org = await api(first, "POST", "/organizations", { name: "Crash" });
-    const dir = await api(first, "POST", "/directories", { organization_id: org.json.id, name: "Export", type: "csv", connector: { path: file } });
+    const dir = await api(first, "POST", "/directories", {
+      organization_id: org.json.id,
+      name: "Export",
+      type: "csv",
+      connector: { path: file },
+    });
     expect(dir.status, JSON.stringify(dir.json)).toBe(201);
     const dirId = dir.json.id as string;
     const started = await api(first, "POST", `/directories/${dirId}/sync`);
@@ -90,7 +111,11 @@ describe.each(DIALECTS)("a sync whose process is killed, on %s", (dialect) => {
     expect(midway, first.output()).toMatchObject({ id: killedRun, state: "running" });
 
     storage = openStorage(database.config);
-    const saved = await storage.db.selectFrom("sync_runs").select(["state"]).where("id", "=", killedRun).executeTakeFirstOrThrow();
+    const saved = await storage.db
+      .selectFrom("sync_runs")
+      .select(["state"])
+      .where("id", "=", killedRun)
+      .executeTakeFirstOrThrow();
     expect(saved.state).toBe("running");
 
     const second = await startServer(database.config);
@@ -99,11 +124,22 @@ describe.each(DIALECTS)("a sync whose process is killed, on %s", (dialect) => {
     const next = await api(second, "POST", `/directories/${dirId}/sync`);
     expect(next.status, JSON.stringify(next.json)).toBe(202);
     const dead = (await api(second, "GET", `/directories/${dirId}/syncs/${killedRun}`)).json;
-    expect(dead).toMatchObject({ state: "failed", failure: { reason: "interrupted", message: "The process running this sync stopped before it finished" } });
+    expect(dead).toMatchObject({
+      state: "failed",
+      failure: { reason: "interrupted", message: "The process running this sync stopped before it finished" },
+    });
     expect(dead.counts.created).toBeGreaterThan(0);
-    const row = await storage.db.selectFrom("sync_runs").select(["state", "failure_reason"]).where("id", "=", killedRun).executeTakeFirstOrThrow();
+    const row = await storage.db
+      .selectFrom("sync_runs")
+      .select(["state", "failure_reason"])
+      .where("id", "=", killedRun)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ state: "failed", failure_reason: "interrupted" });
-    const failedEvents = await storage.db.selectFrom("events").select("data").where("event", "=", "connector.sync.failed").execute();
+    const failedEvents = await storage.db
+      .selectFrom("events")
+      .select("data")
+      .where("event", "=", "connector.sync.failed")
+      .execute();
     expect(failedEvents.map((e) => JSON.parse(e.data).id)).toEqual([killedRun]);
 
     const done = await until("the next run to end", 60_000, async () => {
@@ -116,10 +152,43 @@ describe.each(DIALECTS)("a sync whose process is killed, on %s", (dialect) => {
     // Consistent: every user once with its one membership, and every change's event exactly once.
     const count = async (query: Promise<{ n: number | string | bigint }>) => Number((await query).n);
     const { db } = storage;
-    expect(await count(db.selectFrom("directory_users").select((eb) => eb.fn.countAll<number>().as("n")).where("directory_id", "=", dirId).where("state", "=", "active").executeTakeFirstOrThrow())).toBe(USERS);
-    expect(await count(db.selectFrom("directory_groups").select((eb) => eb.fn.countAll<number>().as("n")).where("directory_id", "=", dirId).executeTakeFirstOrThrow())).toBe(GROUPS);
-    expect(await count(db.selectFrom("group_memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("directory_id", "=", dirId).executeTakeFirstOrThrow())).toBe(USERS);
-    const events = async (type: string) => count(db.selectFrom("events").select((eb) => eb.fn.countAll<number>().as("n")).where("directory_id", "=", dirId).where("event", "=", type).executeTakeFirstOrThrow());
+    expect(
+      await count(
+        db
+          .selectFrom("directory_users")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("directory_id", "=", dirId)
+          .where("state", "=", "active")
+          .executeTakeFirstOrThrow(),
+      ),
+    ).toBe(USERS);
+    expect(
+      await count(
+        db
+          .selectFrom("directory_groups")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("directory_id", "=", dirId)
+          .executeTakeFirstOrThrow(),
+      ),
+    ).toBe(GROUPS);
+    expect(
+      await count(
+        db
+          .selectFrom("group_memberships")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("directory_id", "=", dirId)
+          .executeTakeFirstOrThrow(),
+      ),
+    ).toBe(USERS);
+    const events = async (type: string) =>
+      count(
+        db
+          .selectFrom("events")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("directory_id", "=", dirId)
+          .where("event", "=", type)
+          .executeTakeFirstOrThrow(),
+      );
     expect(await events("dsync.user.created")).toBe(USERS);
     expect(await events("dsync.group.created")).toBe(GROUPS);
     expect(await events("dsync.group.user_added")).toBe(USERS);

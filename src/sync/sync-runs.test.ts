@@ -1,6 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../test/support/databases.js";
-import { type MemoryData, memoryConnector, memoryData, SourceError, sourceGroup, sourceUser } from "../../test/support/memory-connector.js";
+import {
+  type MemoryData,
+  memoryConnector,
+  memoryData,
+  SourceError,
+  sourceGroup,
+  sourceUser,
+} from "../../test/support/memory-connector.js";
 import { ADMIN_KEY, bearer, createOrgWithKey, createTestApp, type TestApp } from "../../test/support/test-app.js";
 
 const admin = bearer(ADMIN_KEY);
@@ -13,7 +20,11 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
 
   beforeAll(async () => {
     data = memoryData();
-    t = await createTestApp(dialect, { ROSTER_SECRET_KEY: "sync-test-secret-key-0123456789" }, { logger: false, connectorKinds: { ldap: memoryConnector(data) } });
+    t = await createTestApp(
+      dialect,
+      { ROSTER_SECRET_KEY: "sync-test-secret-key-0123456789" },
+      { logger: false, connectorKinds: { ldap: memoryConnector(data) } },
+    );
     ({ orgId, key: orgKey } = await createOrgWithKey(t.app, "Acme"));
   });
   afterAll(async () => t.close());
@@ -21,15 +32,27 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
     Object.assign(data, memoryData());
   });
 
-  async function createPullDirectory(connector: Record<string, unknown> = { host: "ldap.test", password: "s3cret" }): Promise<string> {
-    const res = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "LDAP", type: "ldap", connector } });
+  async function createPullDirectory(
+    connector: Record<string, unknown> = { host: "ldap.test", password: "s3cret" },
+  ): Promise<string> {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: admin,
+      payload: { organization_id: orgId, name: "LDAP", type: "ldap", connector },
+    });
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id as string;
   }
 
   /** Starts a run over the API and waits for it to end. */
   async function sync(dirId: string, body: Record<string, unknown> = {}) {
-    const res = await t.app.inject({ method: "POST", url: `/directories/${dirId}/sync`, headers: admin, payload: body });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dirId}/sync`,
+      headers: admin,
+      payload: body,
+    });
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json().state).toBe("running");
     await t.app.sync.idle();
@@ -39,12 +62,23 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
   }
 
   async function users(dirId: string) {
-    const res = await t.app.inject({ method: "GET", url: `/directory_users?directory=${dirId}&limit=100`, headers: admin });
-    return (res.json().data as { username: string; state: string; first_name: string; groups: { name: string }[] }[]).sort((a, b) => a.username.localeCompare(b.username));
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/directory_users?directory=${dirId}&limit=100`,
+      headers: admin,
+    });
+    return (
+      res.json().data as { username: string; state: string; first_name: string; groups: { name: string }[] }[]
+    ).sort((a, b) => a.username.localeCompare(b.username));
   }
 
   async function eventsOf(dirId: string, type: string) {
-    const rows = await t.storage.db.selectFrom("events").select("data").where("directory_id", "=", dirId).where("event", "=", type).execute();
+    const rows = await t.storage.db
+      .selectFrom("events")
+      .select("data")
+      .where("directory_id", "=", dirId)
+      .where("event", "=", type)
+      .execute();
     return rows.map((r) => JSON.parse(r.data));
   }
 
@@ -53,7 +87,14 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
     data.users = ["ada", "bob", "cy"].map((u) => sourceUser(u));
     data.groups = [sourceGroup("eng", ["ada", "bob"]), sourceGroup("ops", ["cy"])];
     const run = await sync(dirId);
-    expect(run).toMatchObject({ object: "directory_sync_run", state: "succeeded", mode: "full", trigger: "manual", phase: "done", failure: null });
+    expect(run).toMatchObject({
+      object: "directory_sync_run",
+      state: "succeeded",
+      mode: "full",
+      trigger: "manual",
+      phase: "done",
+      failure: null,
+    });
     expect(run.counts).toEqual({ created: 3, updated: 0, deactivated: 0, deleted: 0, unchanged: 0, failed: 0 });
     expect(run.group_counts).toMatchObject({ created: 2, updated: 0, deleted: 0, unchanged: 0 });
     const listed = await users(dirId);
@@ -82,7 +123,9 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
     data.users = ["ada", "bob", "cy", "dee", "eve", "fay"].map((u) => sourceUser(u));
     data.groups = [sourceGroup("eng", ["ada", "bob"])];
     await sync(dirId);
-    data.users = data.users.filter((u) => u.username !== "fay").map((u) => (u.username === "ada" ? { ...u, firstName: "Augusta" } : u));
+    data.users = data.users
+      .filter((u) => u.username !== "fay")
+      .map((u) => (u.username === "ada" ? { ...u, firstName: "Augusta" } : u));
     data.groups = [sourceGroup("eng", ["ada", "cy"])];
     const run = await sync(dirId);
     expect(run.state).toBe("succeeded");
@@ -101,13 +144,25 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
   it("writes a large group's membership in slices, with one event per member, and diffs it on the next run", async () => {
     const dirId = await createPullDirectory({ max_removal_percent: 50 });
     data.users = Array.from({ length: 1200 }, (_, i) => sourceUser(`u${i}`));
-    data.groups = [sourceGroup("everyone", data.users.map((u) => u.username))];
+    data.groups = [
+      sourceGroup(
+        "everyone",
+        data.users.map((u) => u.username),
+      ),
+    ];
     const run = await sync(dirId);
     expect(run.group_counts).toMatchObject({ created: 1, failed: 0 });
-    const members = async () => (await t.storage.db.selectFrom("group_memberships").select("user_id").where("directory_id", "=", dirId).execute()).length;
+    const members = async () =>
+      (await t.storage.db.selectFrom("group_memberships").select("user_id").where("directory_id", "=", dirId).execute())
+        .length;
     expect(await members()).toBe(1200);
     expect(await eventsOf(dirId, "dsync.group.user_added")).toHaveLength(1200);
-    data.groups = [sourceGroup("everyone", data.users.slice(0, 600).map((u) => u.username))];
+    data.groups = [
+      sourceGroup(
+        "everyone",
+        data.users.slice(0, 600).map((u) => u.username),
+      ),
+    ];
     const second = await sync(dirId);
     expect(second.group_counts).toMatchObject({ updated: 1 });
     expect(await members()).toBe(600);
@@ -135,28 +190,55 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
     await sync(dirId);
     data.users = data.users.slice(0, 7);
     data.users.push(sourceUser("newcomer"));
-    const eventsBefore = (await t.storage.db.selectFrom("events").select("id").where("directory_id", "=", dirId).orderBy("seq").execute()).length;
+    const eventsBefore = (
+      await t.storage.db.selectFrom("events").select("id").where("directory_id", "=", dirId).orderBy("seq").execute()
+    ).length;
     const held = await sync(dirId);
-    expect(held).toMatchObject({ state: "needs_confirmation", pending_removals: 3, pending_membership_removals: 0, finished_at: expect.any(String) });
+    expect(held).toMatchObject({
+      state: "needs_confirmation",
+      pending_removals: 3,
+      pending_membership_removals: 0,
+      finished_at: expect.any(String),
+    });
     // A held run changes nothing, not even the creations: its counts and changes are its plan.
     expect(held.counts).toMatchObject({ created: 1, deactivated: 3, unchanged: 7 });
-    expect(held.changes).toEqual(expect.arrayContaining([{ action: "create", kind: "user", ref: "newcomer" }, { action: "deactivate", kind: "user", ref: "user9" }]));
+    expect(held.changes).toEqual(
+      expect.arrayContaining([
+        { action: "create", kind: "user", ref: "newcomer" },
+        { action: "deactivate", kind: "user", ref: "user9" },
+      ]),
+    );
     expect((await users(dirId)).filter((u) => u.state === "inactive")).toHaveLength(0);
     expect((await users(dirId)).map((u) => u.username)).not.toContain("newcomer");
-    const eventsHeld = await t.storage.db.selectFrom("events").select("event").where("directory_id", "=", dirId).orderBy("seq").execute();
+    const eventsHeld = await t.storage.db
+      .selectFrom("events")
+      .select("event")
+      .where("directory_id", "=", dirId)
+      .orderBy("seq")
+      .execute();
     expect(eventsHeld.slice(eventsBefore).map((e) => e.event)).toEqual(["connector.sync.completed"]);
 
-    const confirm = await t.app.inject({ method: "POST", url: `/directories/${dirId}/syncs/${held.id}/confirm`, headers: admin });
+    const confirm = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dirId}/syncs/${held.id}/confirm`,
+      headers: admin,
+    });
     expect(confirm.statusCode, confirm.body).toBe(202);
     expect(confirm.json()).toMatchObject({ id: held.id, state: "running", confirmed_at: expect.any(String) });
     await t.app.sync.idle();
-    const done = (await t.app.inject({ method: "GET", url: `/directories/${dirId}/syncs/${held.id}`, headers: admin })).json();
+    const done = (
+      await t.app.inject({ method: "GET", url: `/directories/${dirId}/syncs/${held.id}`, headers: admin })
+    ).json();
     expect(done).toMatchObject({ state: "succeeded", trigger: "manual", changes: null, pending_removals: 0 });
     expect(done.counts).toEqual({ created: 1, updated: 0, deactivated: 3, deleted: 0, unchanged: 7, failed: 0 });
     expect((await users(dirId)).filter((u) => u.state === "inactive")).toHaveLength(3);
     expect(await eventsOf(dirId, "dsync.user.created")).toHaveLength(11);
 
-    const twice = await t.app.inject({ method: "POST", url: `/directories/${dirId}/syncs/${held.id}/confirm`, headers: admin });
+    const twice = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dirId}/syncs/${held.id}/confirm`,
+      headers: admin,
+    });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().code).toBe("not_awaiting_confirmation");
   });
@@ -167,7 +249,11 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
     await sync(dirId);
     data.users = [sourceUser("ada", { lastName: "Lovelace" }), sourceUser("cy")];
     data.groups = [sourceGroup("eng", ["ada", "cy"])];
-    const eventsBefore = await t.storage.db.selectFrom("events").select("id").where("directory_id", "=", dirId).execute();
+    const eventsBefore = await t.storage.db
+      .selectFrom("events")
+      .select("id")
+      .where("directory_id", "=", dirId)
+      .execute();
     const run = await sync(dirId, { dry_run: true });
     expect(run).toMatchObject({ state: "succeeded", dry_run: true });
     expect(run.counts).toMatchObject({ created: 1, updated: 1, deactivated: 1 });
@@ -184,7 +270,12 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
       ["bob", "active"],
     ]);
     // Only the run's own completion event.
-    const eventsAfter = await t.storage.db.selectFrom("events").select(["id", "event"]).where("directory_id", "=", dirId).orderBy("seq").execute();
+    const eventsAfter = await t.storage.db
+      .selectFrom("events")
+      .select(["id", "event"])
+      .where("directory_id", "=", dirId)
+      .orderBy("seq")
+      .execute();
     expect(eventsAfter.length - eventsBefore.length).toBe(1);
     expect(eventsAfter.at(-1)?.event).toBe("connector.sync.completed");
   });
@@ -200,7 +291,11 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
       { action: "deactivate", kind: "user", ref: "bob" },
       { action: "deactivate", kind: "user", ref: "cy" },
     ]);
-    const confirm = await t.app.inject({ method: "POST", url: `/directories/${dirId}/syncs/${run.id}/confirm`, headers: admin });
+    const confirm = await t.app.inject({
+      method: "POST",
+      url: `/directories/${dirId}/syncs/${run.id}/confirm`,
+      headers: admin,
+    });
     expect(confirm.statusCode).toBe(409);
     expect(confirm.json().code).toBe("dry_run");
     expect((await users(dirId)).every((u) => u.state === "active")).toBe(true);
@@ -234,12 +329,19 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
     const dirId = await createPullDirectory();
     data.failWith = new SourceError("invalid_credentials", "The LDAP server refused the bind DN and password");
     const run = await sync(dirId);
-    expect(run).toMatchObject({ state: "failed", failure: { reason: "invalid_credentials", message: "The LDAP server refused the bind DN and password" } });
-    expect((await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: admin })).json().state).toBe("invalid_credentials");
+    expect(run).toMatchObject({
+      state: "failed",
+      failure: { reason: "invalid_credentials", message: "The LDAP server refused the bind DN and password" },
+    });
+    expect((await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: admin })).json().state).toBe(
+      "invalid_credentials",
+    );
     expect(await eventsOf(dirId, "connector.sync.failed")).toHaveLength(1);
     data.failWith = null;
     expect((await sync(dirId)).state).toBe("succeeded");
-    expect((await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: admin })).json().state).toBe("linked");
+    expect((await t.app.inject({ method: "GET", url: `/directories/${dirId}`, headers: admin })).json().state).toBe(
+      "linked",
+    );
   });
 
   it("one run per directory at a time: a second start answers 409", async () => {
@@ -292,9 +394,18 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
     expect(got.connector).toEqual({ host: "ldap.test", password_set: true });
     expect(JSON.stringify(got)).not.toContain("hunter2");
     expect(got.scim).toBeUndefined();
-    const row = await t.storage.db.selectFrom("directories").select("connector").where("id", "=", dirId).executeTakeFirstOrThrow();
+    const row = await t.storage.db
+      .selectFrom("directories")
+      .select("connector")
+      .where("id", "=", dirId)
+      .executeTakeFirstOrThrow();
     expect(row.connector).not.toContain("hunter2");
-    const patched = await t.app.inject({ method: "PATCH", url: `/directories/${dirId}`, headers: admin, payload: { connector: { host: "ldap2.test" } } });
+    const patched = await t.app.inject({
+      method: "PATCH",
+      url: `/directories/${dirId}`,
+      headers: admin,
+      payload: { connector: { host: "ldap2.test" } },
+    });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json().connector).toEqual({ host: "ldap2.test", password_set: true });
     await sync(dirId);
@@ -306,20 +417,50 @@ describe.each(DIALECTS)("pull directory sync runs on %s", (dialect) => {
       method: "POST",
       url: "/directories",
       headers: admin,
-      payload: { organization_id: orgId, name: "x", type: "ldap", connector: { host: 5, schedule: "every tuesday", max_removal_percent: 150, removal: "shred" } },
+      payload: {
+        organization_id: orgId,
+        name: "x",
+        type: "ldap",
+        connector: { host: 5, schedule: "every tuesday", max_removal_percent: 150, removal: "shred" },
+      },
     });
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(["connector.host", "connector.max_removal_percent", "connector.removal", "connector.schedule"]);
-    const ingest = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "x", type: "okta scim v2.0", connector: {} } });
+    expect(
+      bad
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(["connector.host", "connector.max_removal_percent", "connector.removal", "connector.schedule"]);
+    const ingest = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: admin,
+      payload: { organization_id: orgId, name: "x", type: "okta scim v2.0", connector: {} },
+    });
     expect(ingest.statusCode).toBe(422);
-    const missing = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "x", type: "ldap" } });
+    const missing = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: admin,
+      payload: { organization_id: orgId, name: "x", type: "ldap" },
+    });
     expect(missing.statusCode).toBe(422);
-    const unsupported = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "x", type: "google workspace", connector: {} } });
+    const unsupported = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: admin,
+      payload: { organization_id: orgId, name: "x", type: "google workspace", connector: {} },
+    });
     expect(unsupported.statusCode).toBe(422);
   });
 
   it("ingest directories do not sync; another organization's key sees no run", async () => {
-    const ingest = await t.app.inject({ method: "POST", url: "/directories", headers: admin, payload: { organization_id: orgId, name: "okta", type: "okta scim v2.0" } });
+    const ingest = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: admin,
+      payload: { organization_id: orgId, name: "okta", type: "okta scim v2.0" },
+    });
     const res = await t.app.inject({ method: "POST", url: `/directories/${ingest.json().id}/sync`, headers: admin });
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe("not_a_pull_directory");

@@ -59,21 +59,35 @@ export function createSyncService(deps: SyncServiceDeps) {
     if (scope !== null) query = query.where("organization_id", "=", scope);
     const row = await query.executeTakeFirst();
     if (!row) throw Errors.notFound("Directory", id);
-    if (isIngestType(row.type) || row.connector === null) throw new AppError(409, "not_a_pull_directory", `Directory ${id} receives SCIM pushes; only pull directories sync`);
+    if (isIngestType(row.type) || row.connector === null)
+      throw new AppError(
+        409,
+        "not_a_pull_directory",
+        `Directory ${id} receives SCIM pushes; only pull directories sync`,
+      );
     return { ...row, connector: row.connector };
   }
 
   /** A live pull directory with its connector opened: what starting a run needs. */
   async function loadDirectory(id: string, scope: string | null): Promise<PullDirectory> {
     const row = await findPullRow(id, scope);
-    if (row.deleted_at !== null) throw new AppError(409, "directory_deleted", `Directory ${id} is deleted; restore it first`);
+    if (row.deleted_at !== null)
+      throw new AppError(409, "directory_deleted", `Directory ${id} is deleted; restore it first`);
     const config = openConnector(deps.keyring.box(), row.id, row.connector);
     return { row, config, settings: readSyncSettings(config).settings };
   }
 
-  async function chooseMode(dir: PullDirectory, requested: StartOptions["mode"], supportsDelta: boolean): Promise<{ mode: "full" | "delta"; changedSince?: string }> {
+  async function chooseMode(
+    dir: PullDirectory,
+    requested: StartOptions["mode"],
+    supportsDelta: boolean,
+  ): Promise<{ mode: "full" | "delta"; changedSince?: string }> {
     if (requested === "full" || !supportsDelta) return { mode: "full" };
-    const sync = await db.selectFrom("directory_syncs").selectAll().where("directory_id", "=", dir.row.id).executeTakeFirst();
+    const sync = await db
+      .selectFrom("directory_syncs")
+      .selectAll()
+      .where("directory_id", "=", dir.row.id)
+      .executeTakeFirst();
     if (!sync?.watermark || !sync.last_full_at) return { mode: "full" };
     const fullDue = Date.parse(sync.last_full_at) + dir.settings.fullSyncEveryMs <= clock.now().getTime();
     if (requested === "auto" && fullDue) return { mode: "full" };
@@ -95,22 +109,45 @@ export function createSyncService(deps: SyncServiceDeps) {
       }
     }
     if (!lease.acquired) {
-      throw new AppError(409, "sync_in_progress", `Directory ${directoryId} is already syncing (run ${lease.holder ?? "unknown"}); wait for it to finish`);
+      throw new AppError(
+        409,
+        "sync_in_progress",
+        `Directory ${directoryId} is already syncing (run ${lease.holder ?? "unknown"}); wait for it to finish`,
+      );
     }
   }
 
   /** Takes the lease and records the run, or answers 409 naming the run in progress. */
-  async function begin(dir: PullDirectory, run: Omit<NewRun, "now" | "directoryId" | "organizationId" | "runner">): Promise<SyncRunRow> {
+  async function begin(
+    dir: PullDirectory,
+    run: Omit<NewRun, "now" | "directoryId" | "organizationId" | "runner">,
+  ): Promise<SyncRunRow> {
     const now = clock.now();
     await takeLease(dir.row.id, run.id, now);
     // The lease was free: whatever run of the directory is still marked running has no process.
     await reclaimAbandonedRuns(deps, { directoryId: dir.row.id, exceptRunId: run.id });
     // A held upload is superseded by any newer real run: only the latest one can be confirmed.
-    if (!run.dryRun) await db.updateTable("sync_runs").set({ upload: null }).where("directory_id", "=", dir.row.id).where("upload", "is not", null).execute();
+    if (!run.dryRun)
+      await db
+        .updateTable("sync_runs")
+        .set({ upload: null })
+        .where("directory_id", "=", dir.row.id)
+        .where("upload", "is not", null)
+        .execute();
     if (run.trigger === "schedule" && dir.settings.schedule) {
-      await db.updateTable("directory_syncs").set({ next_due_at: nextDue(dir.settings.schedule, now).toISOString() }).where("directory_id", "=", dir.row.id).execute();
+      await db
+        .updateTable("directory_syncs")
+        .set({ next_due_at: nextDue(dir.settings.schedule, now).toISOString() })
+        .where("directory_id", "=", dir.row.id)
+        .execute();
     }
-    return insertRun(db, { ...run, directoryId: dir.row.id, organizationId: dir.row.organization_id, runner: runnerText(thisRunner()), now });
+    return insertRun(db, {
+      ...run,
+      directoryId: dir.row.id,
+      organizationId: dir.row.organization_id,
+      runner: runnerText(thisRunner()),
+      now,
+    });
   }
 
   /** Runs the sync to its end and records how it ended; never throws. */
@@ -121,12 +158,30 @@ export function createSyncService(deps: SyncServiceDeps) {
     try {
       // One user is quick: not worth a thread's start.
       if (!thread || run.mode === "user") return await executeRun(runDeps, dir, run, options, controller);
-      const data = { database: thread.database, sharing: thread.sharing, dir: { row: dir.row, config: dir.config }, run, options, batchSize: deps.batchSize, outboundPrivate: deps.config.outboundPrivate, kindsModule: thread.kindsModule };
-      return await runOnThread(data, thread.heapMb, { signal: controller.signal, log: deps.log, onEvents: () => thread.eventWrites?.announce() });
+      const data = {
+        database: thread.database,
+        sharing: thread.sharing,
+        dir: { row: dir.row, config: dir.config },
+        run,
+        options,
+        batchSize: deps.batchSize,
+        outboundPrivate: deps.config.outboundPrivate,
+        kindsModule: thread.kindsModule,
+      };
+      return await runOnThread(data, thread.heapMb, {
+        signal: controller.signal,
+        log: deps.log,
+        onEvents: () => thread.eventWrites?.announce(),
+      });
     } catch (error) {
       deps.log.error({ err: error, run: run.id }, "sync thread failed");
-      const failure = { reason: "internal", message: `The sync failed: ${error instanceof Error ? error.message : String(error)}` };
-      await recordCrash(dir, run, failure).catch((err: unknown) => deps.log.error({ err, run: run.id }, "recording the end of a sync run failed"));
+      const failure = {
+        reason: "internal",
+        message: `The sync failed: ${error instanceof Error ? error.message : String(error)}`,
+      };
+      await recordCrash(dir, run, failure).catch((err: unknown) =>
+        deps.log.error({ err, run: run.id }, "recording the end of a sync run failed"),
+      );
       return { state: "failed", ...failure };
     } finally {
       running.delete(run.id);
@@ -153,7 +208,8 @@ export function createSyncService(deps: SyncServiceDeps) {
       await probe?.close();
       return probe?.supportsDelta ?? false;
     } catch (error) {
-      if (error instanceof SourceError && options.trigger !== "schedule") throw new AppError(409, "source_misconfigured", error.message, [], { cause: error });
+      if (error instanceof SourceError && options.trigger !== "schedule")
+        throw new AppError(409, "source_misconfigured", error.message, [], { cause: error });
       return false;
     }
   }
@@ -173,7 +229,13 @@ export function createSyncService(deps: SyncServiceDeps) {
       const dir = await loadDirectory(directoryId, scope);
       const supportsDelta = await deltaSupported(dir, options);
       const { mode, changedSince } = await chooseMode(dir, options.mode ?? "full", supportsDelta);
-      const run = await begin(dir, { id: ids("syncRun"), mode, trigger: options.trigger ?? "manual", dryRun: options.dryRun ?? false, username: null });
+      const run = await begin(dir, {
+        id: ids("syncRun"),
+        mode,
+        trigger: options.trigger ?? "manual",
+        dryRun: options.dryRun ?? false,
+        username: null,
+      });
       inBackground(execute(dir, run, { upload: options.upload, changedSince, confirmed: false }));
       return toRunObject(run, clock.now());
     },
@@ -185,43 +247,93 @@ export function createSyncService(deps: SyncServiceDeps) {
     async testConnector(directoryId: string, scope: string | null, signal?: AbortSignal): Promise<ConnectorTestResult> {
       const dir = await loadDirectory(directoryId, scope);
       const test = kinds[dir.row.type]?.test;
-      if (!test) throw new AppError(422, "connector_test_unsupported", `Directory type "${dir.row.type}" has no connector test; start a dry run instead`);
+      if (!test)
+        throw new AppError(
+          422,
+          "connector_test_unsupported",
+          `Directory type "${dir.row.type}" has no connector test; start a dry run instead`,
+        );
       let checks: readonly ConnectorCheck[];
       try {
         // Held to the directory's own policy, as a run is: the test must not reach what a run may not, nor be refused what a run may reach.
         const policy = outboundPolicy(deps.config.outboundPrivate, dir.row.private_network === 1, "directory");
         checks = await withOutboundPolicy(policy, () => test(withoutCommonKeys(dir.config), signal ? { signal } : {}));
       } catch (error) {
-        if (error instanceof SourceError) throw new AppError(409, "source_misconfigured", error.message, [], { cause: error });
+        if (error instanceof SourceError)
+          throw new AppError(409, "source_misconfigured", error.message, [], { cause: error });
         throw error;
       }
       return { ok: checks.every((check) => check.ok), checks };
     },
 
     /** Syncs one user and answers when done. */
-    async syncUser(directoryId: string, scope: string | null, username: string, dryRun = false): Promise<SyncRunObject> {
+    async syncUser(
+      directoryId: string,
+      scope: string | null,
+      username: string,
+      dryRun = false,
+    ): Promise<SyncRunObject> {
       const dir = await loadDirectory(directoryId, scope);
       const run = await begin(dir, { id: ids("syncRun"), mode: "user", trigger: "manual", dryRun, username });
       const outcome = await execute(dir, run, { confirmed: false });
-      if (outcome.state === "failed" && outcome.reason === "user_not_found") throw new AppError(404, "user_not_found", outcome.message);
+      if (outcome.state === "failed" && outcome.reason === "user_not_found")
+        throw new AppError(404, "user_not_found", outcome.message);
       return presentRun(run.id);
     },
 
     /** Releases a run held by the mass-removal guard: it runs again, removals allowed. */
-    async confirm(directoryId: string, runId: string, scope: string | null, audit?: AuditContext | null): Promise<SyncRunObject> {
+    async confirm(
+      directoryId: string,
+      runId: string,
+      scope: string | null,
+      audit?: AuditContext | null,
+    ): Promise<SyncRunObject> {
       const dir = await loadDirectory(directoryId, scope);
-      const held = await db.selectFrom("sync_runs").selectAll().where("id", "=", runId).where("directory_id", "=", directoryId).executeTakeFirst();
+      const held = await db
+        .selectFrom("sync_runs")
+        .selectAll()
+        .where("id", "=", runId)
+        .where("directory_id", "=", directoryId)
+        .executeTakeFirst();
       if (!held) throw Errors.notFound("Sync run", runId);
-      if (held.state !== "needs_confirmation") throw new AppError(409, "not_awaiting_confirmation", `Run ${runId} is ${held.state}; only a run in needs_confirmation can be confirmed`);
-      if (held.dry_run === 1) throw new AppError(409, "dry_run", `Run ${runId} was a dry run, which changes nothing; start a real run`);
-      const newer = await db.selectFrom("sync_runs").select("id").where("directory_id", "=", directoryId).where("id", ">", runId).where("dry_run", "=", 0).executeTakeFirst();
-      if (newer) throw new AppError(409, "superseded", `Run ${runId} was superseded by run ${newer.id}; confirm the latest run instead`);
+      if (held.state !== "needs_confirmation")
+        throw new AppError(
+          409,
+          "not_awaiting_confirmation",
+          `Run ${runId} is ${held.state}; only a run in needs_confirmation can be confirmed`,
+        );
+      if (held.dry_run === 1)
+        throw new AppError(409, "dry_run", `Run ${runId} was a dry run, which changes nothing; start a real run`);
+      const newer = await db
+        .selectFrom("sync_runs")
+        .select("id")
+        .where("directory_id", "=", directoryId)
+        .where("id", ">", runId)
+        .where("dry_run", "=", 0)
+        .executeTakeFirst();
+      if (newer)
+        throw new AppError(
+          409,
+          "superseded",
+          `Run ${runId} was superseded by run ${newer.id}; confirm the latest run instead`,
+        );
       const now = clock.now();
       await takeLease(directoryId, runId, now);
-      const resumed = { state: "running", phase: "connecting", confirmed_at: now.toISOString(), heartbeat_at: now.toISOString(), finished_at: null, runner: runnerText(thisRunner()) };
+      const resumed = {
+        state: "running",
+        phase: "connecting",
+        confirmed_at: now.toISOString(),
+        heartbeat_at: now.toISOString(),
+        finished_at: null,
+        runner: runnerText(thisRunner()),
+      };
       await db.transaction().execute(async (trx) => {
         await trx.updateTable("sync_runs").set(resumed).where("id", "=", runId).execute();
-        await recordAudit(trx, deps, audit, { action: "sync.confirmed", targetId: runId, organizationId: dir.row.organization_id });
+        await recordAudit(trx, deps, audit, {
+          action: "sync.confirmed",
+          targetId: runId,
+          organizationId: dir.row.organization_id,
+        });
       });
       // The held pass wrote nothing: the confirmed run applies the whole change, and its counts are its own.
       inBackground(execute(dir, { ...held, ...resumed }, { confirmed: true, upload: held.upload ?? undefined }));
@@ -235,14 +347,35 @@ export function createSyncService(deps: SyncServiceDeps) {
      */
     async discard(directoryId: string, runId: string, scope: string | null): Promise<SyncRunObject> {
       await findPullRow(directoryId, scope);
-      const held = await db.selectFrom("sync_runs").select(["id", "state"]).where("id", "=", runId).where("directory_id", "=", directoryId).executeTakeFirst();
+      const held = await db
+        .selectFrom("sync_runs")
+        .select(["id", "state"])
+        .where("id", "=", runId)
+        .where("directory_id", "=", directoryId)
+        .executeTakeFirst();
       if (!held) throw Errors.notFound("Sync run", runId);
-      const refused = () => new AppError(409, "not_awaiting_confirmation", `Run ${runId} is ${held.state}; only a run in needs_confirmation can be discarded`);
+      const refused = () =>
+        new AppError(
+          409,
+          "not_awaiting_confirmation",
+          `Run ${runId} is ${held.state}; only a run in needs_confirmation can be discarded`,
+        );
       if (held.state !== "needs_confirmation") throw refused();
       const now = clock.now().toISOString();
-      const discarded = { state: "failed", failure_reason: "discarded", failure_message: "Discarded: the changes held for confirmation were not applied", upload: null, heartbeat_at: now };
+      const discarded = {
+        state: "failed",
+        failure_reason: "discarded",
+        failure_message: "Discarded: the changes held for confirmation were not applied",
+        upload: null,
+        heartbeat_at: now,
+      };
       // Conditional: a confirm that won the race keeps the run.
-      const result = await db.updateTable("sync_runs").set(discarded).where("id", "=", runId).where("state", "=", "needs_confirmation").executeTakeFirst();
+      const result = await db
+        .updateTable("sync_runs")
+        .set(discarded)
+        .where("id", "=", runId)
+        .where("state", "=", "needs_confirmation")
+        .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) throw refused();
       return presentRun(runId);
     },
@@ -250,21 +383,36 @@ export function createSyncService(deps: SyncServiceDeps) {
     /** The directory's current or last run, or 404 if it never synced. */
     async current(directoryId: string, scope: string | null): Promise<SyncRunObject> {
       await findPullRow(directoryId, scope);
-      const row = await db.selectFrom("sync_runs").selectAll().where("directory_id", "=", directoryId).orderBy("id", "desc").limit(1).executeTakeFirst();
+      const row = await db
+        .selectFrom("sync_runs")
+        .selectAll()
+        .where("directory_id", "=", directoryId)
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirst();
       if (!row) throw new AppError(404, "no_sync_yet", `Directory ${directoryId} has not synced yet`);
       return toRunObject(row, clock.now());
     },
 
     async get(directoryId: string, runId: string, scope: string | null): Promise<SyncRunObject> {
       await findPullRow(directoryId, scope);
-      const row = await db.selectFrom("sync_runs").selectAll().where("id", "=", runId).where("directory_id", "=", directoryId).executeTakeFirst();
+      const row = await db
+        .selectFrom("sync_runs")
+        .selectAll()
+        .where("id", "=", runId)
+        .where("directory_id", "=", directoryId)
+        .executeTakeFirst();
       if (!row) throw Errors.notFound("Sync run", runId);
       return toRunObject(row, clock.now());
     },
 
     async list(directoryId: string, scope: string | null, page: PageRequest): Promise<Page<SyncRunObject>> {
       await findPullRow(directoryId, scope);
-      const result = await paginate(db.selectFrom("sync_runs").selectAll().where("directory_id", "=", directoryId), "id", page);
+      const result = await paginate(
+        db.selectFrom("sync_runs").selectAll().where("directory_id", "=", directoryId),
+        "id",
+        page,
+      );
       const now = clock.now();
       return { ...result, data: result.data.map((row) => toRunObject(row, now)) };
     },
@@ -286,7 +434,8 @@ export function createSyncService(deps: SyncServiceDeps) {
           await this.start(directory_id, null, { mode: "auto", trigger: "schedule" });
           started++;
         } catch (error) {
-          if (!(error instanceof AppError && error.status === 409)) deps.log.error({ err: error, directory: directory_id }, "starting a scheduled sync failed");
+          if (!(error instanceof AppError && error.status === 409))
+            deps.log.error({ err: error, directory: directory_id }, "starting a scheduled sync failed");
         }
       }
       return started;

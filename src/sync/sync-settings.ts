@@ -39,7 +39,7 @@ function checkSchedule(value: unknown, errors: FieldError[]): string | null {
   if (value === undefined || value === null || value === "") return null;
   const field = "connector.schedule";
   if (typeof value !== "string") {
-    errors.push({ field, code: "invalid_type", message: "must be an interval such as \"15m\" or a cron expression" });
+    errors.push({ field, code: "invalid_type", message: 'must be an interval such as "15m" or a cron expression' });
     return null;
   }
   const interval = parseInterval(value);
@@ -51,7 +51,11 @@ function checkSchedule(value: unknown, errors: FieldError[]): string | null {
     new Cron(value, { paused: true, mode: "5-part" });
     return value.trim();
   } catch (error) {
-    errors.push({ field, code: "invalid_schedule", message: `neither an interval ("15m", "1h") nor a 5-field cron expression: ${(error as Error).message}` });
+    errors.push({
+      field,
+      code: "invalid_schedule",
+      message: `neither an interval ("15m", "1h") nor a 5-field cron expression: ${(error as Error).message}`,
+    });
     return null;
   }
 }
@@ -65,7 +69,11 @@ export function readSyncSettings(connector: Record<string, unknown>): { settings
   const percent = connector.max_removal_percent;
   if (percent !== undefined) {
     if (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
-      errors.push({ field: "connector.max_removal_percent", code: "out_of_range", message: "must be a number from 0 to 100" });
+      errors.push({
+        field: "connector.max_removal_percent",
+        code: "out_of_range",
+        message: "must be a number from 0 to 100",
+      });
     } else maxRemovalPercent = percent;
   }
 
@@ -77,8 +85,14 @@ export function readSyncSettings(connector: Record<string, unknown>): { settings
 
   let fullSyncEveryMs = DEFAULT_FULL_SYNC_MS;
   if (connector.full_sync_interval !== undefined) {
-    const parsed = typeof connector.full_sync_interval === "string" ? parseInterval(connector.full_sync_interval) : null;
-    if (parsed === null) errors.push({ field: "connector.full_sync_interval", code: "invalid_interval", message: 'must be an interval such as "24h"' });
+    const parsed =
+      typeof connector.full_sync_interval === "string" ? parseInterval(connector.full_sync_interval) : null;
+    if (parsed === null)
+      errors.push({
+        field: "connector.full_sync_interval",
+        code: "invalid_interval",
+        message: 'must be an interval such as "24h"',
+      });
     else fullSyncEveryMs = parsed;
   }
   return { settings: { schedule, maxRemovalPercent, removal, fullSyncEveryMs }, errors };

@@ -27,7 +27,12 @@ export interface SyncThreadOptions {
 export function syncThreadFor(config: RosterConfig, storage: Storage): SyncThreadOptions | undefined {
   if (!config.sync.thread) return undefined;
   if (databasePlacement(config.database).on === "memory") return undefined;
-  return { database: config.database, sharing: storage.sharing, eventWrites: storage.eventWrites, heapMb: config.sync.threadHeapMb };
+  return {
+    database: config.database,
+    sharing: storage.sharing,
+    eventWrites: storage.eventWrites,
+    heapMb: config.sync.threadHeapMb,
+  };
 }
 
 export interface SyncThreadHooks {
@@ -53,7 +58,10 @@ export function runOnThread(data: SyncThreadData, heapMb: number, hooks: SyncThr
   const entry = threadEntry();
   // A bounded heap also makes V8 grow it in small steps (on a machine with much memory it lets an
   // unbounded one grow fourfold between collections): 100,000 LDAP users took 97 MB, not 143.
-  const worker = new Worker(entry.url, { workerData: { ...data, tsEntry: entry.tsEntry }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+  const worker = new Worker(entry.url, {
+    workerData: { ...data, tsEntry: entry.tsEntry },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+  });
   const abort = () => worker.postMessage({ type: "abort" } satisfies ToSyncThread);
   hooks.signal.addEventListener("abort", abort, { once: true });
   return new Promise<RunOutcome>((resolve, reject) => {

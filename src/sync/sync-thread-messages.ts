@@ -22,7 +22,12 @@ export interface SyncThreadData {
 export type ToSyncThread = { readonly type: "abort" };
 
 export type FromSyncThread =
-  | { readonly type: "log"; readonly level: "info" | "error"; readonly fields: Record<string, unknown>; readonly msg: string }
+  | {
+      readonly type: "log";
+      readonly level: "info" | "error";
+      readonly fields: Record<string, unknown>;
+      readonly msg: string;
+    }
   /** A commit on the thread wrote events: the serving thread's delivery worker wakes on it. */
   | { readonly type: "events" }
   | { readonly type: "done"; readonly outcome: RunOutcome };

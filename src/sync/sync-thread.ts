@@ -13,7 +13,12 @@ import { createDirectoryStore } from "../directory/index.js";
 import { openStorage } from "../storage/connect.js";
 import { executeRun, type SyncLog } from "./run-execution.js";
 import { readSyncSettings } from "./sync-settings.js";
-import { cloneableLogFields, type FromSyncThread, type SyncThreadData, type ToSyncThread } from "./sync-thread-messages.js";
+import {
+  cloneableLogFields,
+  type FromSyncThread,
+  type SyncThreadData,
+  type ToSyncThread,
+} from "./sync-thread-messages.js";
 
 const port = parentPort;
 if (!port) throw new Error("sync-thread.ts runs as a worker thread");
@@ -34,10 +39,19 @@ const storage = openStorage(data.database, { background: data.sharing });
 try {
   storage.eventWrites.subscribe(() => send({ type: "events" }));
   const dir = { row: data.dir.row, config: data.dir.config, settings: readSyncSettings(data.dir.config).settings };
-  const kinds = data.kindsModule ? ((await import(data.kindsModule)) as { connectorKinds(): ConnectorKinds }).connectorKinds() : defaultConnectorKinds();
+  const kinds = data.kindsModule
+    ? ((await import(data.kindsModule)) as { connectorKinds(): ConnectorKinds }).connectorKinds()
+    : defaultConnectorKinds();
   const storeDeps = { db: storage.db, caps: storage.caps, clock: systemClock, ids: createIdGenerator() };
   // The thread's one store: the run's writes share its cache of the directory's mapping.
-  const deps = { ...storeDeps, store: createDirectoryStore(storeDeps), kinds, log, batchSize: data.batchSize, outboundPrivate: data.outboundPrivate };
+  const deps = {
+    ...storeDeps,
+    store: createDirectoryStore(storeDeps),
+    kinds,
+    log,
+    batchSize: data.batchSize,
+    outboundPrivate: data.outboundPrivate,
+  };
   const outcome = await executeRun(deps, dir, data.run, data.options, abort);
   send({ type: "done", outcome });
 } finally {

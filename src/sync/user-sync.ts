@@ -4,20 +4,32 @@ import type { DirectoryUserRow } from "../storage/schema.js";
 import { type EngineContext, messageOf, ONE_BY_ONE_PER_TRANSACTION } from "./engine-context.js";
 import { changedUserFields } from "./user-input.js";
 
-type UserOp = { readonly kind: "create"; readonly input: SourceUser } | { readonly kind: "update"; readonly input: SourceUser; readonly row: DirectoryUserRow; readonly fields: string[] };
+type UserOp =
+  | { readonly kind: "create"; readonly input: SourceUser }
+  | { readonly kind: "update"; readonly input: SourceUser; readonly row: DirectoryUserRow; readonly fields: string[] };
 
 /** Stored users of the directory matching a batch: by the source's key first, by username for the rest. */
 async function matchRows(ctx: EngineContext, batch: readonly SourceUser[]): Promise<Map<SourceUser, DirectoryUserRow>> {
   const { db, caps } = ctx.deps;
   const byIdp = new Map<string, DirectoryUserRow>();
   for (const list of caps.valueLists(batch.map((u) => u.idpId))) {
-    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where(caps.isOneOf("idp_id", list)).execute();
+    const rows = await db
+      .selectFrom("directory_users")
+      .selectAll()
+      .where("directory_id", "=", ctx.dir.id)
+      .where(caps.isOneOf("idp_id", list))
+      .execute();
     for (const row of rows) if (row.idp_id !== null) byIdp.set(row.idp_id, row);
   }
   const unmatched = batch.filter((u) => !byIdp.has(u.idpId));
   const byUsername = new Map<string, DirectoryUserRow>();
   for (const list of caps.valueLists(unmatched.map((u) => u.username.toLowerCase()))) {
-    const rows = await db.selectFrom("directory_users").selectAll().where("directory_id", "=", ctx.dir.id).where(caps.isOneOf("username_lower", list)).execute();
+    const rows = await db
+      .selectFrom("directory_users")
+      .selectAll()
+      .where("directory_id", "=", ctx.dir.id)
+      .where(caps.isOneOf("username_lower", list))
+      .execute();
     for (const row of rows) byUsername.set(row.username_lower, row);
   }
   const matched = new Map<SourceUser, DirectoryUserRow>();
@@ -61,7 +73,12 @@ async function applyBatch(ctx: EngineContext, ops: readonly UserOp[], seen: Set<
   const { tally, dir } = ctx;
   if (ctx.dryRun) {
     for (const op of ops) {
-      tally.plan({ action: op.kind, kind: "user", ref: op.input.username, ...(op.kind === "update" ? { fields: op.fields } : {}) });
+      tally.plan({
+        action: op.kind,
+        kind: "user",
+        ref: op.input.username,
+        ...(op.kind === "update" ? { fields: op.fields } : {}),
+      });
       if (op.kind === "create") tally.users.created++;
       else tally.users.updated++;
     }
@@ -113,7 +130,11 @@ async function writeOneByOne(ctx: EngineContext, ops: readonly UserOp[], seen: S
  * Reads the source's users in batches and writes what differs. Returns nothing: `seen` collects
  * the ids of stored users the source still has, which the removal step spares.
  */
-export async function syncUsers(ctx: EngineContext, items: AsyncIterable<SourceItem<SourceUser>>, seen: Set<string>): Promise<void> {
+export async function syncUsers(
+  ctx: EngineContext,
+  items: AsyncIterable<SourceItem<SourceUser>>,
+  seen: Set<string>,
+): Promise<void> {
   let batch: SourceUser[] = [];
   const flush = async () => {
     const ops = await planBatch(ctx, batch, seen);

@@ -36,18 +36,32 @@ describe.each(DIALECTS)("a directory's last activity on %s", (dialect) => {
     t.clock.advance(HOUR);
     const changed = t.clock.now().toISOString();
     await pushUser(acme.scim, "ada@acme.test");
-    await expect.poll(async () => (await directory(acme.id, acme.key)).last_activity_at, { timeout: 5_000 }).toBe(changed);
+    await expect
+      .poll(async () => (await directory(acme.id, acme.key)).last_activity_at, { timeout: 5_000 })
+      .toBe(changed);
   });
 
   it("follows a pull directory's sync runs", async () => {
     const acme = await createKeyedDirectory(t.app, "Initech");
-    const made = await t.app.inject({ method: "POST", url: "/directories", headers: bearer(acme.key), payload: { name: "HR", type: "csv", connector: {} } });
+    const made = await t.app.inject({
+      method: "POST",
+      url: "/directories",
+      headers: bearer(acme.key),
+      payload: { name: "HR", type: "csv", connector: {} },
+    });
     expect(made.statusCode, made.body).toBe(201);
     t.clock.advance(2 * HOUR);
     const synced = t.clock.now().toISOString();
-    const upload = await t.app.inject({ method: "POST", url: `/directories/${made.json().id}/csv`, headers: { ...bearer(acme.key), "content-type": "text/csv" }, payload: "username,email\nada,ada@initech.test\n" });
+    const upload = await t.app.inject({
+      method: "POST",
+      url: `/directories/${made.json().id}/csv`,
+      headers: { ...bearer(acme.key), "content-type": "text/csv" },
+      payload: "username,email\nada,ada@initech.test\n",
+    });
     expect(upload.statusCode, upload.body).toBe(202);
-    await expect.poll(async () => (await directory(made.json().id, acme.key)).last_activity_at, { timeout: 10_000 }).toBe(synced);
+    await expect
+      .poll(async () => (await directory(made.json().id, acme.key)).last_activity_at, { timeout: 10_000 })
+      .toBe(synced);
   });
 
   it("gives every directory of a listed page its own", async () => {
@@ -57,7 +71,9 @@ describe.each(DIALECTS)("a directory's last activity on %s", (dialect) => {
     const busy = await createKeyedDirectory(t.app, "Busy");
     const busyAt = t.clock.now().toISOString();
     const listed = await t.app.inject({ method: "GET", url: "/directories?limit=100", headers: bearer(ADMIN_KEY) });
-    const byId = new Map((listed.json().data as { id: string; last_activity_at: string | null }[]).map((d) => [d.id, d.last_activity_at]));
+    const byId = new Map(
+      (listed.json().data as { id: string; last_activity_at: string | null }[]).map((d) => [d.id, d.last_activity_at]),
+    );
     expect(byId.get(quiet.id)).toBe(quietAt);
     expect(byId.get(busy.id)).toBe(busyAt);
     expect(quietAt).not.toBe(busyAt);

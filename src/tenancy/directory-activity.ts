@@ -9,7 +9,10 @@ import type { Database } from "../storage/schema.js";
  * sync_runs_dir_id, events_dir_created), so the cost is O(page) whatever the tables' sizes.
  * The SCIM request log is written in batches, so a request shows here once its batch is flushed.
  */
-export async function lastActivityOf(db: Kysely<Database>, directoryIds: readonly string[]): Promise<Map<string, string | null>> {
+export async function lastActivityOf(
+  db: Kysely<Database>,
+  directoryIds: readonly string[],
+): Promise<Map<string, string | null>> {
   const activity = new Map<string, string | null>(directoryIds.map((id) => [id, null]));
   if (directoryIds.length === 0) return activity;
   const rows = await db
@@ -17,7 +20,13 @@ export async function lastActivityOf(db: Kysely<Database>, directoryIds: readonl
     .where("d.id", "in", directoryIds)
     .select((eb) => [
       "d.id",
-      eb.selectFrom("scim_requests as s").select("s.created_at").whereRef("s.directory_id", "=", "d.id").orderBy("s.id", "desc").limit(1).as("scim"),
+      eb
+        .selectFrom("scim_requests as s")
+        .select("s.created_at")
+        .whereRef("s.directory_id", "=", "d.id")
+        .orderBy("s.id", "desc")
+        .limit(1)
+        .as("scim"),
       eb
         .selectFrom("sync_runs as r")
         .select(sql<string>`coalesce(${sql.ref("r.finished_at")}, ${sql.ref("r.heartbeat_at")})`.as("at"))
@@ -25,7 +34,11 @@ export async function lastActivityOf(db: Kysely<Database>, directoryIds: readonl
         .orderBy("r.id", "desc")
         .limit(1)
         .as("sync"),
-      eb.selectFrom("events as e").select((e) => e.fn.max("e.created_at").as("at")).whereRef("e.directory_id", "=", "d.id").as("change"),
+      eb
+        .selectFrom("events as e")
+        .select((e) => e.fn.max("e.created_at").as("at"))
+        .whereRef("e.directory_id", "=", "d.id")
+        .as("change"),
     ])
     .execute();
   for (const row of rows) {

@@ -4,7 +4,10 @@ import type { Database } from "../storage/schema.js";
 import { type DirectoryCounts, EMPTY_COUNTS } from "./directory-object.js";
 
 /** Active/inactive users and groups of each directory, as `directory_counts` keeps them: one query per page of directories. */
-export async function countDirectoryMembers(db: Kysely<Database>, directoryIds: readonly string[]): Promise<Map<string, DirectoryCounts>> {
+export async function countDirectoryMembers(
+  db: Kysely<Database>,
+  directoryIds: readonly string[],
+): Promise<Map<string, DirectoryCounts>> {
   const totals = await readDirectoryTotals(db, directoryIds);
   return new Map(
     directoryIds.map((id) => {

@@ -52,7 +52,13 @@ export function scimBaseUrl(publicUrl: string, directoryId: string): string {
  * The directory as the API shows it; `restoreDays` is ROSTER_RESTORE_DAYS, the window a deleted one
  * stays restorable; `lastActivityAt` comes from `lastActivityOf` (directory-activity.ts).
  */
-export function toDirectoryObject(row: DirectoryRow, counts: DirectoryCounts, scimBase: string | null, restoreDays: number, lastActivityAt: string | null = null): DirectoryObject {
+export function toDirectoryObject(
+  row: DirectoryRow,
+  counts: DirectoryCounts,
+  scimBase: string | null,
+  restoreDays: number,
+  lastActivityAt: string | null = null,
+): DirectoryObject {
   return {
     object: "directory",
     id: row.id,
@@ -68,7 +74,8 @@ export function toDirectoryObject(row: DirectoryRow, counts: DirectoryCounts, sc
     ...(scimBase ? { scim: { base_url: scimBase } } : {}),
     ...(row.connector !== null ? { private_network: row.private_network === 1 } : {}),
     deleted_at: row.deleted_at,
-    restorable_until: row.deleted_at === null ? null : new Date(Date.parse(row.deleted_at) + restoreDays * 86_400_000).toISOString(),
+    restorable_until:
+      row.deleted_at === null ? null : new Date(Date.parse(row.deleted_at) + restoreDays * 86_400_000).toISOString(),
     last_activity_at: lastActivityAt,
     created_at: row.created_at,
     updated_at: row.updated_at,

@@ -16,7 +16,12 @@ export interface MappingPreviewInput extends MappingPatch {
  * as saved): validated as a PATCH would be (422 with field errors), saved nowhere, no event.
  * A user of another directory is "not found", as it is to everyone outside its organization.
  */
-export async function previewDirectoryMapping(deps: Deps, row: DirectoryRow, input: MappingPreviewInput, scope: string | null): Promise<DirectoryUserWithGroups> {
+export async function previewDirectoryMapping(
+  deps: Deps,
+  row: DirectoryRow,
+  input: MappingPreviewInput,
+  scope: string | null,
+): Promise<DirectoryUserWithGroups> {
   const change = mappingChangeOf(input) ?? {};
   const mapping: DirectoryMapping = { ...readMapping(row.settings), ...change };
   const user = await createUserReader(deps.db, deps.caps)
@@ -25,7 +30,14 @@ export async function previewDirectoryMapping(deps: Deps, row: DirectoryRow, inp
       if (error instanceof AppError && error.status === 404) return null;
       throw error;
     });
-  if (!user || user.directory_id !== row.id) throw Errors.validation(`User ${input.user} is not a user of directory ${row.id}`, [{ field: "user", code: "not_found", message: "is not a user of this directory" }]);
-  const dir = { id: row.id, organizationId: row.organization_id, deactivatedMembers: row.deactivated_members as DeactivatedMembersPolicy };
+  if (!user || user.directory_id !== row.id)
+    throw Errors.validation(`User ${input.user} is not a user of directory ${row.id}`, [
+      { field: "user", code: "not_found", message: "is not a user of this directory" },
+    ]);
+  const dir = {
+    id: row.id,
+    organizationId: row.organization_id,
+    deactivatedMembers: row.deactivated_members as DeactivatedMembersPolicy,
+  };
   return previewUserMapping(deps.db, dir, mapping, user);
 }

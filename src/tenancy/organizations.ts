@@ -41,14 +41,26 @@ function normalizeDomains(domains: readonly string[] | undefined): string[] {
 
 function checkName(name: string): string {
   const trimmed = name.trim();
-  if (!trimmed) throw Errors.validation("name must not be empty", [{ field: "name", code: "required", message: "must not be empty" }]);
+  if (!trimmed)
+    throw Errors.validation("name must not be empty", [
+      { field: "name", code: "required", message: "must not be empty" },
+    ]);
   return trimmed;
 }
 
 /** Why an organization cannot go: its live directories, or the deleted ones still restorable, each with its deadline. */
-function blockedDeletion(id: string, directories: readonly { id: string; deleted_at: string | null }[], restoreDays: number): AppError {
+function blockedDeletion(
+  id: string,
+  directories: readonly { id: string; deleted_at: string | null }[],
+  restoreDays: number,
+): AppError {
   if (directories.length === 0) return Errors.notFound("Organization", id);
-  if (directories.some((d) => d.deleted_at === null)) return new AppError(409, "organization_has_directories", `Organization ${id} still has directories; delete them first`);
+  if (directories.some((d) => d.deleted_at === null))
+    return new AppError(
+      409,
+      "organization_has_directories",
+      `Organization ${id} still has directories; delete them first`,
+    );
   const restorable: FieldError[] = directories.map((d) => ({
     field: d.id,
     code: "restorable",
@@ -91,12 +103,19 @@ export function createOrganizationService(deps: Deps) {
       };
       await db.transaction().execute(async (trx) => {
         await trx.insertInto("organizations").values(row).execute();
-        await recordAudit(trx, deps, audit, { action: "organization.created", targetId: row.id, organizationId: row.id });
+        await recordAudit(trx, deps, audit, {
+          action: "organization.created",
+          targetId: row.id,
+          organizationId: row.id,
+        });
       });
       return toOrganization(row);
     },
 
-    async list(filter: { search?: string | undefined; scope: string | null }, page: PageRequest): Promise<Page<Organization>> {
+    async list(
+      filter: { search?: string | undefined; scope: string | null },
+      page: PageRequest,
+    ): Promise<Page<Organization>> {
       let query = db.selectFrom("organizations").selectAll();
       if (filter.scope !== null) query = query.where("id", "=", filter.scope);
       if (filter.search) query = query.where(containsText("name_lower", filter.search));
@@ -104,7 +123,12 @@ export function createOrganizationService(deps: Deps) {
       return { ...result, data: result.data.map(toOrganization) };
     },
 
-    async update(id: string, scope: string | null, patch: Partial<OrganizationInput>, audit?: AuditContext | null): Promise<Organization> {
+    async update(
+      id: string,
+      scope: string | null,
+      patch: Partial<OrganizationInput>,
+      audit?: AuditContext | null,
+    ): Promise<Organization> {
       await get(id, scope);
       const changes: Record<string, string> = { updated_at: clock.now().toISOString() };
       if (patch.name !== undefined) {
@@ -127,19 +151,28 @@ export function createOrganizationService(deps: Deps) {
     async remove(id: string, audit?: AuditContext | null): Promise<void> {
       await get(id, null);
       const cutoff = new Date(clock.now().getTime() - deps.config.restoreDays * DAY_MS).toISOString();
-      const blocking = (eb: ExpressionBuilder<Database, "directories">) => eb.or([eb("deleted_at", "is", null), eb("deleted_at", ">=", cutoff)]);
+      const blocking = (eb: ExpressionBuilder<Database, "directories">) =>
+        eb.or([eb("deleted_at", "is", null), eb("deleted_at", ">=", cutoff)]);
       const removed = await db.transaction().execute(async (trx) => {
         const deleted = await trx
           .deleteFrom("organizations")
           .where("id", "=", id)
-          .where(({ not, exists, selectFrom }) => not(exists(selectFrom("directories").select("id").where("organization_id", "=", id).where(blocking))))
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom("directories").select("id").where("organization_id", "=", id).where(blocking))),
+          )
           .executeTakeFirst();
         if (Number(deleted.numDeletedRows) !== 1) return false;
         await recordAudit(trx, deps, audit, { action: "organization.deleted", targetId: id, organizationId: id });
         return true;
       });
       if (removed) return;
-      const directories = await db.selectFrom("directories").select(["id", "deleted_at"]).where("organization_id", "=", id).where(blocking).orderBy("id").execute();
+      const directories = await db
+        .selectFrom("directories")
+        .select(["id", "deleted_at"])
+        .where("organization_id", "=", id)
+        .where(blocking)
+        .orderBy("id")
+        .execute();
       throw blockedDeletion(id, directories, deps.config.restoreDays);
     },
   };

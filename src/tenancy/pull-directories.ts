@@ -1,5 +1,12 @@
 import type { ConnectorKinds } from "../connectors/connector-kind.js";
-import { checkConnector, mergeConnector, movesPosition, openConnector, publicConnector, sealConnector } from "../sync/connector-settings.js";
+import {
+  checkConnector,
+  mergeConnector,
+  movesPosition,
+  openConnector,
+  publicConnector,
+  sealConnector,
+} from "../sync/connector-settings.js";
 import type { Clock } from "../core/clock.js";
 import { Errors } from "../core/errors.js";
 import type { SecretKeyring } from "../crypto/secret-key.js";
@@ -12,7 +19,12 @@ import { nextDue, readSyncSettings } from "../sync/sync-settings.js";
 /** What the directory service needs to keep pull directories' connector settings. */
 export interface PullDirectories {
   /** Checks a new directory's connector and seals it (credentials included). */
-  seal(type: string, directoryId: string, connector: Record<string, unknown> | undefined, policy: OutboundPolicy): string;
+  seal(
+    type: string,
+    directoryId: string,
+    connector: Record<string, unknown> | undefined,
+    policy: OutboundPolicy,
+  ): string;
   /** A PATCH's connector merged over the stored one, checked and sealed again. */
   reseal(row: DirectoryRow, patch: Record<string, unknown>, policy: OutboundPolicy): string;
   /** The connector as the API shows it: no credentials. */
@@ -25,10 +37,19 @@ export interface PullDirectories {
   schedule(db: Db, row: DirectoryRow): Promise<void>;
 }
 
-export function createPullDirectories(deps: { readonly clock: Clock; readonly keyring: SecretKeyring; readonly kinds: ConnectorKinds }): PullDirectories {
+export function createPullDirectories(deps: {
+  readonly clock: Clock;
+  readonly keyring: SecretKeyring;
+  readonly kinds: ConnectorKinds;
+}): PullDirectories {
   const { kinds, keyring, clock } = deps;
 
-  function sealChecked(type: string, directoryId: string, config: Record<string, unknown>, policy: OutboundPolicy): string {
+  function sealChecked(
+    type: string,
+    directoryId: string,
+    config: Record<string, unknown>,
+    policy: OutboundPolicy,
+  ): string {
     checkConnector(kinds, type, config);
     const refused = connectorUrlErrors(config, policy);
     if (refused.length > 0) throw Errors.validation("The connector names a private address", refused);
@@ -38,7 +59,9 @@ export function createPullDirectories(deps: { readonly clock: Clock; readonly ke
   return {
     seal(type, directoryId, connector, policy) {
       if (connector === undefined && !kinds[type]?.settingsOptional) {
-        throw Errors.validation(`Directory type "${type}" needs a connector object`, [{ field: "connector", code: "required", message: "is required for pull directory types" }]);
+        throw Errors.validation(`Directory type "${type}" needs a connector object`, [
+          { field: "connector", code: "required", message: "is required for pull directory types" },
+        ]);
       }
       return sealChecked(type, directoryId, connector ?? {}, policy);
     },
@@ -54,7 +77,11 @@ export function createPullDirectories(deps: { readonly clock: Clock; readonly ke
     },
 
     async forgetPosition(db, directoryId) {
-      await db.updateTable("directory_syncs").set({ watermark: null }).where("directory_id", "=", directoryId).execute();
+      await db
+        .updateTable("directory_syncs")
+        .set({ watermark: null })
+        .where("directory_id", "=", directoryId)
+        .execute();
     },
 
     present(row) {
@@ -68,7 +95,14 @@ export function createPullDirectories(deps: { readonly clock: Clock; readonly ke
       const next_due_at = schedule ? nextDue(schedule, clock.now()).toISOString() : null;
       await db
         .insertInto("directory_syncs")
-        .values({ directory_id: row.id, lease_run_id: null, lease_expires_at: null, watermark: null, last_full_at: null, next_due_at })
+        .values({
+          directory_id: row.id,
+          lease_run_id: null,
+          lease_expires_at: null,
+          watermark: null,
+          last_full_at: null,
+          next_due_at,
+        })
         .onConflict((oc) => oc.column("directory_id").doUpdateSet({ next_due_at }))
         .execute();
     },

@@ -18,7 +18,13 @@ export interface CookieOptions {
 
 /** A session cookie: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */
 export function sessionCookie(name: string, value: string, options: CookieOptions): string {
-  const parts = [`${name}=${value}`, `Path=${options.path}`, `Max-Age=${options.maxAge}`, "HttpOnly", "SameSite=Strict"];
+  const parts = [
+    `${name}=${value}`,
+    `Path=${options.path}`,
+    `Max-Age=${options.maxAge}`,
+    "HttpOnly",
+    "SameSite=Strict",
+  ];
   if (options.secure) parts.push("Secure");
   return parts.join("; ");
 }

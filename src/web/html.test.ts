@@ -6,13 +6,15 @@ describe("the html template", () => {
   it("escapes every interpolated string, in text and in attributes", () => {
     const name = `<script>alert("x")</script>' onload='x`;
     expect(html`<p title="${name}">${name}</p>`.toString()).toBe(
-      "<p title=\"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onload=&#39;x\">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onload=&#39;x</p>",
+      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onload=&#39;x">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onload=&#39;x</p>',
     );
   });
 
   it("nests templates without escaping them twice, joins arrays and drops null, undefined and false", () => {
     const items = ["a&b", "c"].map((x) => html`<li>${x}</li>`);
-    expect(html`<ul>${items}${null}${undefined}${false}${0}</ul>`.toString()).toBe("<ul><li>a&amp;b</li><li>c</li>0</ul>");
+    expect(html`<ul>${items}${null}${undefined}${false}${0}</ul>`.toString()).toBe(
+      "<ul><li>a&amp;b</li><li>c</li>0</ul>",
+    );
     expect(html`${trustedHtml("<br>")}`.toString()).toBe("<br>");
   });
 

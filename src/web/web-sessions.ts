@@ -23,7 +23,10 @@ export function createWebSessions(deps: { db: Kysely<Database>; clock: Clock; id
   const { db, clock, ids } = deps;
   return {
     /** Starts a session (on `on`: the transaction of what opens it); returns the cookie value, which only the browser keeps. */
-    async start(session: NewWebSession, on: Kysely<Database> | Transaction<Database> = db): Promise<{ token: string; row: WebSessionRow }> {
+    async start(
+      session: NewWebSession,
+      on: Kysely<Database> | Transaction<Database> = db,
+    ): Promise<{ token: string; row: WebSessionRow }> {
       const token = mintSecret("webSession");
       const now = clock.now();
       const row: WebSessionRow = {
@@ -42,7 +45,12 @@ export function createWebSessions(deps: { db: Kysely<Database>; clock: Clock; id
 
     /** The live session of `kind` a cookie value opens, or null. */
     async find(kind: WebSessionKind, token: string): Promise<WebSessionRow | null> {
-      const row = await db.selectFrom("web_sessions").selectAll().where("token_hash", "=", hashSecret(token)).where("kind", "=", kind).executeTakeFirst();
+      const row = await db
+        .selectFrom("web_sessions")
+        .selectAll()
+        .where("token_hash", "=", hashSecret(token))
+        .where("kind", "=", kind)
+        .executeTakeFirst();
       if (!row) return null;
       if (row.expires_at <= clock.now().toISOString()) {
         await db.deleteFrom("web_sessions").where("id", "=", row.id).execute();

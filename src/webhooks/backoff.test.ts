@@ -12,7 +12,8 @@ describe("retry backoff", () => {
   it("spreads about 30 attempts over the 3-day window", () => {
     let elapsed = 0;
     let attempts = 1;
-    while (elapsed + retryDelayMs(attempts, () => 0.5) <= RETRY_WINDOW_MS) elapsed += retryDelayMs(attempts++, () => 0.5);
+    while (elapsed + retryDelayMs(attempts, () => 0.5) <= RETRY_WINDOW_MS)
+      elapsed += retryDelayMs(attempts++, () => 0.5);
     expect(attempts).toBeGreaterThan(20);
     expect(attempts).toBeLessThan(40);
   });

@@ -58,7 +58,12 @@ type Head = Pick<WebhookDeliveryRow, "id" | "endpoint_id" | "event_pos">;
  * and not leased: a failing event holds back later ones to that endpoint only. On PostgreSQL,
  * `FOR UPDATE SKIP LOCKED` lets concurrent workers pass each other's candidates.
  */
-async function dueHeads(trx: Transaction<Database>, caps: StorageCapabilities, nowIso: string, limit: number): Promise<Head[]> {
+async function dueHeads(
+  trx: Transaction<Database>,
+  caps: StorageCapabilities,
+  nowIso: string,
+  limit: number,
+): Promise<Head[]> {
   const heads = trx
     .selectFrom("webhook_deliveries as d")
     .select(["d.id", "d.endpoint_id", "d.event_pos"])
@@ -89,7 +94,13 @@ async function dueHeads(trx: Transaction<Database>, caps: StorageCapabilities, n
  * their events, and returns what this worker got, in order. The conditional UPDATE makes the
  * claim exclusive on any backend; anything past a gap (another worker's) is given back at once.
  */
-async function claimRun(trx: Transaction<Database>, head: Head, nowIso: string, leaseEndIso: string, limits: ClaimLimits): Promise<{ token: string; deliveries: ClaimedDelivery[] }> {
+async function claimRun(
+  trx: Transaction<Database>,
+  head: Head,
+  nowIso: string,
+  leaseEndIso: string,
+  limits: ClaimLimits,
+): Promise<{ token: string; deliveries: ClaimedDelivery[] }> {
   const rows = await trx
     .selectFrom("webhook_deliveries as d")
     .leftJoin("events as ev", "ev.id", "d.event_id")
@@ -101,7 +112,8 @@ async function claimRun(trx: Transaction<Database>, head: Head, nowIso: string, 
     .orderBy("d.event_pos")
     .limit(limits.runSize)
     .execute();
-  const free = (r: WebhookDeliveryRow) => r.next_attempt_at <= nowIso && (r.locked_until === null || r.locked_until <= nowIso);
+  const free = (r: WebhookDeliveryRow) =>
+    r.next_attempt_at <= nowIso && (r.locked_until === null || r.locked_until <= nowIso);
   const end = rows.findIndex((r) => !free(r));
   const wanted = end === -1 ? rows : rows.slice(0, end);
   const token = randomUUID();
@@ -109,7 +121,11 @@ async function claimRun(trx: Transaction<Database>, head: Head, nowIso: string, 
   const leased = await trx
     .updateTable("webhook_deliveries")
     .set({ locked_until: leaseEndIso, claim_token: token, claim_owner: limits.owner })
-    .where("id", "in", wanted.map((r) => r.id))
+    .where(
+      "id",
+      "in",
+      wanted.map((r) => r.id),
+    )
     .where("state", "=", "pending")
     .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", nowIso)]))
     .returning("id")
@@ -118,12 +134,20 @@ async function claimRun(trx: Transaction<Database>, head: Head, nowIso: string, 
   const gap = wanted.findIndex((r) => !mine.has(r.id));
   const run = gap === -1 ? wanted : wanted.slice(0, gap);
   const stray = wanted.slice(run.length).filter((r) => mine.has(r.id));
-  if (stray.length > 0) await release(trx, stray.map((r) => r.id), token);
+  if (stray.length > 0)
+    await release(
+      trx,
+      stray.map((r) => r.id),
+      token,
+    );
   return {
     token,
     deliveries: run.map(({ ev_event, ev_data, ev_created_at, ...delivery }) => ({
       delivery: { ...delivery, locked_until: leaseEndIso, claim_token: token, claim_owner: limits.owner },
-      event: ev_event === null || ev_data === null || ev_created_at === null ? null : { id: delivery.event_id, event: ev_event, data: ev_data, created_at: ev_created_at },
+      event:
+        ev_event === null || ev_data === null || ev_created_at === null
+          ? null
+          : { id: delivery.event_id, event: ev_event, data: ev_data, created_at: ev_created_at },
     })),
   };
 }
@@ -154,23 +178,47 @@ export async function claimDueRuns(deps: ClaimDeps, limits: ClaimLimits): Promis
   const endpoints = await db
     .selectFrom("webhook_endpoints")
     .select(["id", "url", "secret_sealed", "private_network"])
-    .where("id", "in", claimed.map((c) => c.endpointId))
+    .where(
+      "id",
+      "in",
+      claimed.map((c) => c.endpointId),
+    )
     .execute();
   const byId = new Map(endpoints.map((e) => [e.id, e]));
   return claimed.flatMap((c) => {
     const endpoint = byId.get(c.endpointId);
     // Deleted since the claim: its deliveries went with it (cascade), nothing to send.
-    return endpoint ? [{ ...c, url: endpoint.url, privateNetwork: endpoint.private_network === 1, secretSealed: endpoint.secret_sealed, leaseEnd }] : [];
+    return endpoint
+      ? [
+          {
+            ...c,
+            url: endpoint.url,
+            privateNetwork: endpoint.private_network === 1,
+            secretSealed: endpoint.secret_sealed,
+            leaseEnd,
+          },
+        ]
+      : [];
   });
 }
 
 /** Gives leased deliveries back untouched: due again at once. */
 export async function release(db: Kysely<Database>, ids: readonly string[], token: string): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable("webhook_deliveries").set({ locked_until: null, claim_token: null, claim_owner: null }).where("id", "in", [...ids]).where("claim_token", "=", token).execute();
+  await db
+    .updateTable("webhook_deliveries")
+    .set({ locked_until: null, claim_token: null, claim_owner: null })
+    .where("id", "in", [...ids])
+    .where("claim_token", "=", token)
+    .execute();
 }
 
 /** Gives whole runs back (the worker is stopping before it sent them). */
 export async function releaseRuns(db: Kysely<Database>, runs: readonly ClaimedRun[]): Promise<void> {
-  for (const run of runs) await release(db, run.deliveries.map((d) => d.delivery.id), run.token);
+  for (const run of runs)
+    await release(
+      db,
+      run.deliveries.map((d) => d.delivery.id),
+      run.token,
+    );
 }

@@ -43,7 +43,10 @@ function databaseUrl(config: DatabaseConfig): string {
 async function call(url: string, method: string, path: string, body?: unknown, token = ADMIN_KEY): Promise<any> {
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -68,11 +71,20 @@ describe.each(DIALECTS)("webhook deliveries across kill -9 of the server on %s",
     await database?.drop();
   });
 
-  it("resumes at once after each crash, in order, sending again only what was in flight", { timeout: 120_000 }, async () => {
+  it("resumes at once after each crash, in order, sending again only what was in flight", {
+    timeout: 120_000,
+  }, async () => {
     server = await startServerProcess(env);
     const org = await call(server.url, "POST", "/organizations", { name: "Crash Org" });
-    const directory = await call(server.url, "POST", "/directories", { organization_id: org.id, name: "IdP", type: "generic scim v2.0" });
-    const endpoint = await call(server.url, "POST", "/webhook_endpoints", { url: receiver.url, organization_id: org.id });
+    const directory = await call(server.url, "POST", "/directories", {
+      organization_id: org.id,
+      name: "IdP",
+      type: "generic scim v2.0",
+    });
+    const endpoint = await call(server.url, "POST", "/webhook_endpoints", {
+      url: receiver.url,
+      organization_id: org.id,
+    });
     // A backlog first: the whole queue goes out as runs of one claim each.
     await call(server.url, "PATCH", `/webhook_endpoints/${endpoint.id}`, { enabled: false });
     const scim = `${server.url}/scim/v2/${directory.id}`;
@@ -103,13 +115,29 @@ describe.each(DIALECTS)("webhook deliveries across kill -9 of the server on %s",
 
     const storage = openStorage(database.config);
     try {
-      const expected = (await storage.db.selectFrom("webhook_deliveries").select("event_id").where("endpoint_id", "=", endpoint.id).orderBy("event_pos").execute()).map((r) => r.event_id);
+      const expected = (
+        await storage.db
+          .selectFrom("webhook_deliveries")
+          .select("event_id")
+          .where("endpoint_id", "=", endpoint.id)
+          .orderBy("event_pos")
+          .execute()
+      ).map((r) => r.event_id);
       expect(expected).toHaveLength(USERS);
       await waitUntil(() => new Set(receiver.ids).size === USERS, "every delivery", 30_000);
       // Every event reached the receiver, first time in feed order.
       expect([...new Set(receiver.ids)]).toEqual(expected);
       await waitUntil(
-        async () => (await storage.db.selectFrom("webhook_deliveries").select("id").where("endpoint_id", "=", endpoint.id).where("state", "!=", "succeeded").limit(1).execute()).length === 0,
+        async () =>
+          (
+            await storage.db
+              .selectFrom("webhook_deliveries")
+              .select("id")
+              .where("endpoint_id", "=", endpoint.id)
+              .where("state", "!=", "succeeded")
+              .limit(1)
+              .execute()
+          ).length === 0,
         "every delivery recorded as succeeded",
         10_000,
       );
@@ -129,6 +157,8 @@ describe.each(DIALECTS)("webhook deliveries across kill -9 of the server on %s",
       from = life.before.length;
     }
     const duplicates = receiver.ids.length - USERS;
-    console.info(`${dialect}: ${duplicates} duplicates over ${lives.length} crashes; resumed after ${lives.map((l) => l.resumedAfterMs).join(" and ")} ms`);
+    console.info(
+      `${dialect}: ${duplicates} duplicates over ${lives.length} crashes; resumed after ${lives.map((l) => l.resumedAfterMs).join(" and ")} ms`,
+    );
   });
 });

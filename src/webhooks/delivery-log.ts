@@ -19,7 +19,11 @@ export function createDeliveryLog(deps: Pick<WebhookServiceDeps, "db" | "clock">
     const attempts = await db
       .selectFrom("webhook_attempts")
       .selectAll()
-      .where("delivery_id", "in", rows.map((r) => r.id))
+      .where(
+        "delivery_id",
+        "in",
+        rows.map((r) => r.id),
+      )
       .orderBy("delivery_id")
       .orderBy("attempt")
       .execute();
@@ -30,7 +34,12 @@ export function createDeliveryLog(deps: Pick<WebhookServiceDeps, "db" | "clock">
 
   async function findRow(endpointId: string, deliveryId: string, scope: string | null): Promise<WebhookDeliveryRow> {
     await endpoints.get(endpointId, scope);
-    const row = await db.selectFrom("webhook_deliveries").selectAll().where("id", "=", deliveryId).where("endpoint_id", "=", endpointId).executeTakeFirst();
+    const row = await db
+      .selectFrom("webhook_deliveries")
+      .selectAll()
+      .where("id", "=", deliveryId)
+      .where("endpoint_id", "=", endpointId)
+      .executeTakeFirst();
     if (!row) throw Errors.notFound("Delivery", deliveryId);
     return row;
   }
@@ -43,7 +52,12 @@ export function createDeliveryLog(deps: Pick<WebhookServiceDeps, "db" | "clock">
 
   async function requireEnabled(endpointId: string, scope: string | null): Promise<void> {
     const endpoint = await endpoints.get(endpointId, scope);
-    if (!endpoint.enabled) throw new AppError(409, "endpoint_disabled", `Webhook endpoint ${endpointId} is disabled; enable it (PATCH enabled: true) to send again`);
+    if (!endpoint.enabled)
+      throw new AppError(
+        409,
+        "endpoint_disabled",
+        `Webhook endpoint ${endpointId} is disabled; enable it (PATCH enabled: true) to send again`,
+      );
   }
 
   return {
@@ -61,7 +75,12 @@ export function createDeliveryLog(deps: Pick<WebhookServiceDeps, "db" | "clock">
       return countReplayable(db, endpointId, request);
     },
 
-    async list(endpointId: string, scope: string | null, filter: DeliveryFilter, page: PageRequest): Promise<Page<WebhookDelivery>> {
+    async list(
+      endpointId: string,
+      scope: string | null,
+      filter: DeliveryFilter,
+      page: PageRequest,
+    ): Promise<Page<WebhookDelivery>> {
       await endpoints.get(endpointId, scope);
       let query = db.selectFrom("webhook_deliveries").selectAll().where("endpoint_id", "=", endpointId);
       if (filter.state) query = query.where("state", "=", filter.state);

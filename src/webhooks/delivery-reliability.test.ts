@@ -34,9 +34,18 @@ async function setUp(dialect: "sqlite" | "postgres"): Promise<Fixture> {
 }
 
 async function createEndpoint(f: Fixture, path: string): Promise<{ id: string; cursor: string }> {
-  const res = await f.t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: bearer(ADMIN_KEY), payload: { url: `${f.receiver.url}${path}`, organization_id: f.dir.orgId } });
+  const res = await f.t.app.inject({
+    method: "POST",
+    url: "/webhook_endpoints",
+    headers: bearer(ADMIN_KEY),
+    payload: { url: `${f.receiver.url}${path}`, organization_id: f.dir.orgId },
+  });
   expect(res.statusCode, res.body).toBe(201);
-  const row = await f.t.storage.db.selectFrom("webhook_endpoints").select("cursor_pos").where("id", "=", res.json().id).executeTakeFirstOrThrow();
+  const row = await f.t.storage.db
+    .selectFrom("webhook_endpoints")
+    .select("cursor_pos")
+    .where("id", "=", res.json().id)
+    .executeTakeFirstOrThrow();
   return { id: res.json().id, cursor: row.cursor_pos };
 }
 
@@ -45,19 +54,34 @@ async function createUsers(f: Fixture, count: number): Promise<void> {
   const scim = scimClient(f.t.app, f.dir);
   for (let i = 0; i < count; i++) {
     users += 1;
-    expect((await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `stream${users}@example.com` })).statusCode).toBe(201);
+    expect(
+      (await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `stream${users}@example.com` })).statusCode,
+    ).toBe(201);
   }
 }
 
 /** The organization's event ids after `cursor`, in feed order: what an endpoint must receive. */
 async function expectedIds(f: Fixture, cursor: string): Promise<string[]> {
-  const rows = await f.t.storage.db.selectFrom("events").select("id").where("organization_id", "=", f.dir.orgId).where("feed_pos", ">", cursor).orderBy("feed_pos").execute();
+  const rows = await f.t.storage.db
+    .selectFrom("events")
+    .select("id")
+    .where("organization_id", "=", f.dir.orgId)
+    .where("feed_pos", ">", cursor)
+    .orderBy("feed_pos")
+    .execute();
   return rows.map((r) => r.id);
 }
 
 function workerOn(storage: Pick<Storage, "db" | "caps">, clock: Clock, options: DeliveryWorkerOptions) {
-  const keyring = createSecretKeyring({ secretKey: SECRET_KEY, database: { kind: "sqlite", file: ":memory:" }, warn: () => undefined });
-  return createDeliveryWorker({ db: storage.db, caps: storage.caps, clock, ids: createIdGenerator(), keyring, log: silent }, options);
+  const keyring = createSecretKeyring({
+    secretKey: SECRET_KEY,
+    database: { kind: "sqlite", file: ":memory:" },
+    warn: () => undefined,
+  });
+  return createDeliveryWorker(
+    { db: storage.db, caps: storage.caps, clock, ids: createIdGenerator(), keyring, log: silent },
+    options,
+  );
 }
 
 describe.each(DIALECTS)("webhook delivery reliability on %s", (dialect) => {
@@ -149,7 +173,9 @@ describe("webhook delivery on postgres with several workers", () => {
       wroteSlow = resolve;
     });
     const slow = f.t.storage.db.transaction().execute(async (trx) => {
-      await appendEvents(trx, { ids, clock: systemClock }, [{ event: "dsync.user.updated", organizationId: f.dir.orgId, directoryId: f.dir.id, data: { slow: true } }]);
+      await appendEvents(trx, { ids, clock: systemClock }, [
+        { event: "dsync.user.updated", organizationId: f.dir.orgId, directoryId: f.dir.id, data: { slow: true } },
+      ]);
       wroteSlow();
       await held;
     });
@@ -173,9 +199,20 @@ describe("webhook delivery on postgres with several workers", () => {
   it("does not skip a younger writer's lower sequence number once an older writer's higher one went out", async () => {
     await createEndpoint(f, "/interleaved");
     const worker = workerOn(f.t.storage, systemClock, {});
-    const markers = () => f.receiver.receipts.filter((r) => r.path === "/interleaved").map((r) => JSON.parse(r.body).data.marker);
-    const draft = (marker: string): EventDraft => ({ event: "dsync.user.updated", organizationId: f.dir.orgId, directoryId: f.dir.id, data: { marker } });
-    const race = await raceOlderXidPastLowerSeq(f.t.storage.db, { ids: createIdGenerator(), clock: systemClock }, draft("older"), draft("younger"));
+    const markers = () =>
+      f.receiver.receipts.filter((r) => r.path === "/interleaved").map((r) => JSON.parse(r.body).data.marker);
+    const draft = (marker: string): EventDraft => ({
+      event: "dsync.user.updated",
+      organizationId: f.dir.orgId,
+      directoryId: f.dir.id,
+      data: { marker },
+    });
+    const race = await raceOlderXidPastLowerSeq(
+      f.t.storage.db,
+      { ids: createIdGenerator(), clock: systemClock },
+      draft("older"),
+      draft("younger"),
+    );
     try {
       // Other test files' transactions can hold xmin back for a moment: run until it went out.
       for (let i = 0; i < 500 && markers().length === 0; i++) {

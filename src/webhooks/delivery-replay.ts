@@ -26,12 +26,22 @@ export interface ReplayResult {
 
 function matching(status: ReplayStatus) {
   return (eb: ExpressionBuilder<Database, "webhook_deliveries">) =>
-    status === "succeeded" ? eb("state", "=", "succeeded") : eb.or([eb("state", "=", "failed"), eb.and([eb("state", "=", "pending"), eb("failures", ">", 0)])]);
+    status === "succeeded"
+      ? eb("state", "=", "succeeded")
+      : eb.or([eb("state", "=", "failed"), eb.and([eb("state", "=", "pending"), eb("failures", ">", 0)])]);
 }
 
 /** How many of the endpoint's deliveries a replay of `request` would send again (all of them, past `REPLAY_LIMIT`); changes nothing. */
-export async function countReplayable(db: Kysely<Database>, endpointId: string, request: ReplayRequest): Promise<number> {
-  let query = db.selectFrom("webhook_deliveries").select((eb) => eb.fn.countAll<number | string>().as("n")).where("endpoint_id", "=", endpointId).where(matching(request.status));
+export async function countReplayable(
+  db: Kysely<Database>,
+  endpointId: string,
+  request: ReplayRequest,
+): Promise<number> {
+  let query = db
+    .selectFrom("webhook_deliveries")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("endpoint_id", "=", endpointId)
+    .where(matching(request.status));
   if (request.since !== undefined) query = query.where("created_at", ">=", request.since);
   if (request.until !== undefined) query = query.where("created_at", "<", request.until);
   const row = await query.executeTakeFirstOrThrow();
@@ -44,20 +54,36 @@ export async function countReplayable(db: Kysely<Database>, endpointId: string, 
  * matches (pending, no failures), so a second call (or two at once) re-queues nothing twice and
  * the count is what this call changed.
  */
-export async function replayDeliveries(db: Kysely<Database>, clock: Clock, endpointId: string, request: ReplayRequest): Promise<ReplayResult> {
+export async function replayDeliveries(
+  db: Kysely<Database>,
+  clock: Clock,
+  endpointId: string,
+  request: ReplayRequest,
+): Promise<ReplayResult> {
   const now = clock.now().toISOString();
   return db.transaction().execute(async (trx) => {
-    let query = trx.selectFrom("webhook_deliveries").select(["id", "event_pos"]).where("endpoint_id", "=", endpointId).where(matching(request.status));
+    let query = trx
+      .selectFrom("webhook_deliveries")
+      .select(["id", "event_pos"])
+      .where("endpoint_id", "=", endpointId)
+      .where(matching(request.status));
     if (request.since !== undefined) query = query.where("created_at", ">=", request.since);
     if (request.until !== undefined) query = query.where("created_at", "<", request.until);
-    const rows = await query.orderBy("event_pos").limit(REPLAY_LIMIT + 1).execute();
+    const rows = await query
+      .orderBy("event_pos")
+      .limit(REPLAY_LIMIT + 1)
+      .execute();
     const chosen = rows.slice(0, REPLAY_LIMIT);
     const last = chosen.at(-1);
     if (!last) return { replayed: 0, hasMore: false };
     const updated = await trx
       .updateTable("webhook_deliveries")
       .set({ state: "pending", failures: 0, give_up_at: null, next_attempt_at: now, updated_at: now })
-      .where("id", "in", chosen.map((r) => r.id))
+      .where(
+        "id",
+        "in",
+        chosen.map((r) => r.id),
+      )
       .where(matching(request.status))
       .executeTakeFirst();
     // Order per endpoint still holds: an earlier delivery waiting on its backoff goes first, so it is made due now too.

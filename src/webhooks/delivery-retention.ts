@@ -16,9 +16,21 @@ export async function pruneDeliveries(db: Kysely<Database>, cutoff: Date): Promi
   return deleteInBatches(
     async (limit) =>
       (
-        await db.selectFrom("webhook_deliveries").select("id").where("id", "<", bound).where("state", "in", DONE).where("updated_at", "<", changedBefore).orderBy("id").limit(limit).execute()
+        await db
+          .selectFrom("webhook_deliveries")
+          .select("id")
+          .where("id", "<", bound)
+          .where("state", "in", DONE)
+          .where("updated_at", "<", changedBefore)
+          .orderBy("id")
+          .limit(limit)
+          .execute()
       ).map((r) => r.id),
     // A delivery replayed meanwhile is pending again, so kept.
-    async (ids) => Number((await db.deleteFrom("webhook_deliveries").where("id", "in", ids).where("state", "in", DONE).executeTakeFirst()).numDeletedRows),
+    async (ids) =>
+      Number(
+        (await db.deleteFrom("webhook_deliveries").where("id", "in", ids).where("state", "in", DONE).executeTakeFirst())
+          .numDeletedRows,
+      ),
   );
 }

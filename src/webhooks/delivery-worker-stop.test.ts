@@ -36,12 +36,25 @@ describe.each(DIALECTS)("a webhook worker stopping with a grace period, on %s", 
   it("lets the request in flight finish and records it delivered, starts no other, and gives the rest back", async () => {
     const dir = await createScimDirectory(t.app);
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/grace`;
-    const endpoint = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: bearer(ADMIN_KEY), payload: { url, organization_id: dir.orgId } });
+    const endpoint = await t.app.inject({
+      method: "POST",
+      url: "/webhook_endpoints",
+      headers: bearer(ADMIN_KEY),
+      payload: { url, organization_id: dir.orgId },
+    });
     const scim = scimClient(t.app, dir);
-    for (let i = 0; i < 3; i++) await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `grace${i}@example.com` });
+    for (let i = 0; i < 3; i++)
+      await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `grace${i}@example.com` });
     await settleEvents(t.storage);
-    const keyring = createSecretKeyring({ secretKey: SECRET_KEY, database: { kind: "sqlite", file: ":memory:" }, warn: () => undefined });
-    const worker = createDeliveryWorker({ db: t.storage.db, caps: t.storage.caps, clock: systemClock, ids: createIdGenerator(), keyring, log: silent }, { pollIntervalMs: 10 }).start();
+    const keyring = createSecretKeyring({
+      secretKey: SECRET_KEY,
+      database: { kind: "sqlite", file: ":memory:" },
+      warn: () => undefined,
+    });
+    const worker = createDeliveryWorker(
+      { db: t.storage.db, caps: t.storage.caps, clock: systemClock, ids: createIdGenerator(), keyring, log: silent },
+      { pollIntervalMs: 10 },
+    ).start();
     await waitUntil(() => arrived.length === 1, "the first delivery to be in flight");
     const stopping = Date.now();
     await worker.stop(5_000);
@@ -49,7 +62,12 @@ describe.each(DIALECTS)("a webhook worker stopping with a grace period, on %s", 
     expect(Date.now() - stopping).toBeLessThan(3_000);
 
     expect(arrived).toHaveLength(1);
-    const rows = await t.storage.db.selectFrom("webhook_deliveries").select(["event_id", "state", "locked_until", "attempt_count"]).where("endpoint_id", "=", endpoint.json().id).orderBy("event_pos").execute();
+    const rows = await t.storage.db
+      .selectFrom("webhook_deliveries")
+      .select(["event_id", "state", "locked_until", "attempt_count"])
+      .where("endpoint_id", "=", endpoint.json().id)
+      .orderBy("event_pos")
+      .execute();
     expect(rows.map((r) => [r.state, r.attempt_count, r.locked_until])).toEqual([
       ["succeeded", 1, null],
       ["pending", 0, null],

@@ -7,7 +7,14 @@ import { createSecretKeyring } from "../crypto/secret-key.js";
 import { openStorage } from "../storage/connect.js";
 import { RETRY_WINDOW_MS } from "./backoff.js";
 import { createDeliveryWorker, type DeliveryWorker, type WorkerLog } from "./delivery-worker.js";
-import { settleEvents, type TestReceiver, startTestReceiver, verifyStandardSignature, verifyWorkosSignature, waitUntil } from "./webhook-test-support.js";
+import {
+  settleEvents,
+  type TestReceiver,
+  startTestReceiver,
+  verifyStandardSignature,
+  verifyWorkosSignature,
+  waitUntil,
+} from "./webhook-test-support.js";
 
 const SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnop";
 const silent: WorkerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -49,10 +56,18 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
   /** One SCIM change: one dsync.user.created event, served by the feed. Returns the event id. */
   async function createUser(): Promise<string> {
     userCount += 1;
-    const res = await scimClient(t.app, dir)("POST", "/Users", { schemas: [SCHEMA.user], userName: `user${userCount}@example.com` });
+    const res = await scimClient(t.app, dir)("POST", "/Users", {
+      schemas: [SCHEMA.user],
+      userName: `user${userCount}@example.com`,
+    });
     expect(res.statusCode).toBe(201);
     await settleEvents(t.storage);
-    const event = await t.storage.db.selectFrom("events").select("id").orderBy("feed_pos", "desc").limit(1).executeTakeFirstOrThrow();
+    const event = await t.storage.db
+      .selectFrom("events")
+      .select("id")
+      .orderBy("feed_pos", "desc")
+      .limit(1)
+      .executeTakeFirstOrThrow();
     return event.id;
   }
 
@@ -65,9 +80,18 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
   }
 
   const receiptsAt = (path: string) => receiver.receipts.filter((r) => r.path === path);
-  const okIdsAt = (path: string) => receiptsAt(path).filter((r) => r.status === 200).map((r) => r.webhookId);
+  const okIdsAt = (path: string) =>
+    receiptsAt(path)
+      .filter((r) => r.status === 200)
+      .map((r) => r.webhookId);
   const deliveriesOf = async (endpointId: string) =>
-    (await t.app.inject({ method: "GET", url: `/webhook_endpoints/${endpointId}/deliveries?order=asc&limit=100`, headers: bearer(ADMIN_KEY) })).json();
+    (
+      await t.app.inject({
+        method: "GET",
+        url: `/webhook_endpoints/${endpointId}/deliveries?order=asc&limit=100`,
+        headers: bearer(ADMIN_KEY),
+      })
+    ).json();
 
   it("signs a real delivery with both Standard Webhooks and WorkOS-Signature", async () => {
     const endpoint = await createEndpoint("/signed");
@@ -91,7 +115,12 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
     expect(String(receipt.headers["workos-signature"])).toMatch(/^t=\d{13}, v1=[0-9a-f]{64}$/);
     // The WorkOS SDK itself; the tolerance is wide only because the test clock is not today.
     const sdk = new WorkOS("sk_test_offline").webhooks;
-    const verified = await sdk.constructEvent({ payload: body, sigHeader: String(receipt.headers["workos-signature"]), secret: endpoint.secret, tolerance: Number.MAX_SAFE_INTEGER });
+    const verified = await sdk.constructEvent({
+      payload: body,
+      sigHeader: String(receipt.headers["workos-signature"]),
+      secret: endpoint.secret,
+      tolerance: Number.MAX_SAFE_INTEGER,
+    });
     expect(verified).toMatchObject({ id: eventId, event: "dsync.user.created" });
     await t.app.inject({ method: "DELETE", url: `/webhook_endpoints/${endpoint.id}`, headers: bearer(ADMIN_KEY) });
   });
@@ -118,8 +147,21 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
       [eventId, 200],
     ]);
     const [delivery] = (await deliveriesOf(endpoint.id)).data;
-    expect(delivery).toMatchObject({ object: "webhook_delivery", event_id: eventId, event: "dsync.user.created", state: "succeeded", attempt_count: 3, next_attempt_at: null });
-    expect(delivery.attempts.map((a: { attempt: number; status_code: number; error: string | null }) => [a.attempt, a.status_code, a.error])).toEqual([
+    expect(delivery).toMatchObject({
+      object: "webhook_delivery",
+      event_id: eventId,
+      event: "dsync.user.created",
+      state: "succeeded",
+      attempt_count: 3,
+      next_attempt_at: null,
+    });
+    expect(
+      delivery.attempts.map((a: { attempt: number; status_code: number; error: string | null }) => [
+        a.attempt,
+        a.status_code,
+        a.error,
+      ]),
+    ).toEqual([
       [1, 500, "HTTP 500"],
       [2, 500, "HTTP 500"],
       [3, 200, null],
@@ -147,7 +189,8 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
     await drain();
     expect(okIdsAt("/down")).toEqual(events);
     expect(okIdsAt("/up")).toEqual(events);
-    for (const id of [failing.id, healthy.id]) await t.app.inject({ method: "DELETE", url: `/webhook_endpoints/${id}`, headers: bearer(ADMIN_KEY) });
+    for (const id of [failing.id, healthy.id])
+      await t.app.inject({ method: "DELETE", url: `/webhook_endpoints/${id}`, headers: bearer(ADMIN_KEY) });
   });
 
   it("disables the endpoint after ~3 days of failures, saying why; re-enabling delivers the rest in order", async () => {
@@ -160,11 +203,18 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
     let rounds = 0;
     for (; rounds < 100; rounds++) {
       await worker.runOnce();
-      const row = await t.storage.db.selectFrom("webhook_deliveries").selectAll().where("endpoint_id", "=", endpoint.id).where("event_id", "=", first).executeTakeFirstOrThrow();
+      const row = await t.storage.db
+        .selectFrom("webhook_deliveries")
+        .selectAll()
+        .where("endpoint_id", "=", endpoint.id)
+        .where("event_id", "=", first)
+        .executeTakeFirstOrThrow();
       if (row.state !== "pending") break;
       t.clock.advance(Math.max(0, Date.parse(row.next_attempt_at) - t.clock.now().getTime()));
     }
-    const got = (await t.app.inject({ method: "GET", url: `/webhook_endpoints/${endpoint.id}`, headers: bearer(ADMIN_KEY) })).json();
+    const got = (
+      await t.app.inject({ method: "GET", url: `/webhook_endpoints/${endpoint.id}`, headers: bearer(ADMIN_KEY) })
+    ).json();
     expect(got.enabled).toBe(false);
     expect(got.disabled_reason).toMatch(/after \d+ failed attempts over 3 days; last error: HTTP 500/);
     const elapsed = t.clock.now().getTime() - start;
@@ -183,12 +233,21 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
     t.clock.advance(RETRY_WINDOW_MS);
     expect(await worker.runOnce()).toBe(0);
 
-    const refused = await t.app.inject({ method: "POST", url: `/webhook_endpoints/${endpoint.id}/deliveries/${log.data[0].id}/retry`, headers: bearer(ADMIN_KEY) });
+    const refused = await t.app.inject({
+      method: "POST",
+      url: `/webhook_endpoints/${endpoint.id}/deliveries/${log.data[0].id}/retry`,
+      headers: bearer(ADMIN_KEY),
+    });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().code).toBe("endpoint_disabled");
 
     receiver.respond = () => 200;
-    const enabled = await t.app.inject({ method: "PATCH", url: `/webhook_endpoints/${endpoint.id}`, headers: bearer(ADMIN_KEY), payload: { enabled: true } });
+    const enabled = await t.app.inject({
+      method: "PATCH",
+      url: `/webhook_endpoints/${endpoint.id}`,
+      headers: bearer(ADMIN_KEY),
+      payload: { enabled: true },
+    });
     expect(enabled.json()).toMatchObject({ enabled: true, disabled_reason: null, disabled_at: null });
     await drain();
     expect(okIdsAt("/dead")).toEqual([first, second]);
@@ -201,7 +260,9 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
     expect(await worker.runOnce()).toBe(4);
     expect(okIdsAt("/run")).toEqual(events);
     const log = await deliveriesOf(endpoint.id);
-    expect(log.data.map((d: { state: string; attempts: unknown[] }) => [d.state, d.attempts.length])).toEqual(events.map(() => ["succeeded", 1]));
+    expect(log.data.map((d: { state: string; attempts: unknown[] }) => [d.state, d.attempts.length])).toEqual(
+      events.map(() => ["succeeded", 1]),
+    );
     await t.app.inject({ method: "DELETE", url: `/webhook_endpoints/${endpoint.id}`, headers: bearer(ADMIN_KEY) });
   });
 
@@ -214,7 +275,12 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
       [events[0], 200],
       [events[1], 500],
     ]);
-    const rows = await t.storage.db.selectFrom("webhook_deliveries").selectAll().where("endpoint_id", "=", endpoint.id).orderBy("event_pos").execute();
+    const rows = await t.storage.db
+      .selectFrom("webhook_deliveries")
+      .selectAll()
+      .where("endpoint_id", "=", endpoint.id)
+      .orderBy("event_pos")
+      .execute();
     expect(rows.map((r) => [r.state, r.attempt_count, r.locked_until, r.claim_token])).toEqual([
       ["succeeded", 1, null, null],
       ["pending", 1, null, null],
@@ -230,7 +296,10 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
   it("wakes on a commit that wrote events instead of waiting for its poll", async () => {
     await createEndpoint("/prompt");
     const keyring = createSecretKeyring({ secretKey: SECRET_KEY, database: t.config.database, warn: () => undefined });
-    const running = createDeliveryWorker({ ...t.deps, keyring, log: silent, eventWrites: t.storage.eventWrites }, { pollIntervalMs: 60_000 }).start();
+    const running = createDeliveryWorker(
+      { ...t.deps, keyring, log: silent, eventWrites: t.storage.eventWrites },
+      { pollIntervalMs: 60_000 },
+    ).start();
     try {
       await new Promise((resolve) => setTimeout(resolve, 50)); // its first pass is over: it naps for a minute
       const eventId = await createUser();
@@ -241,21 +310,31 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
     }
   });
 
-  it.runIf(dialect === "postgres")("a worker on connections of its own (roster worker) wakes on the server's commits, through LISTEN", async () => {
-    await createEndpoint("/elsewhere");
-    const keyring = createSecretKeyring({ secretKey: SECRET_KEY, database: t.config.database, warn: () => undefined });
-    const elsewhere = openStorage(t.config.database);
-    const running = createDeliveryWorker({ ...t.deps, db: elsewhere.db, keyring, log: silent, eventWrites: elsewhere.eventWrites }, { pollIntervalMs: 60_000 }).start();
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 500)); // listening, and its first passes are over: it naps for a minute
-      const eventId = await createUser();
-      await waitUntil(() => okIdsAt("/elsewhere").length > 0, "the delivery", 5_000);
-      expect(okIdsAt("/elsewhere")).toEqual([eventId]);
-    } finally {
-      await running.stop();
-      await elsewhere.close();
-    }
-  });
+  it.runIf(dialect === "postgres")(
+    "a worker on connections of its own (roster worker) wakes on the server's commits, through LISTEN",
+    async () => {
+      await createEndpoint("/elsewhere");
+      const keyring = createSecretKeyring({
+        secretKey: SECRET_KEY,
+        database: t.config.database,
+        warn: () => undefined,
+      });
+      const elsewhere = openStorage(t.config.database);
+      const running = createDeliveryWorker(
+        { ...t.deps, db: elsewhere.db, keyring, log: silent, eventWrites: elsewhere.eventWrites },
+        { pollIntervalMs: 60_000 },
+      ).start();
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 500)); // listening, and its first passes are over: it naps for a minute
+        const eventId = await createUser();
+        await waitUntil(() => okIdsAt("/elsewhere").length > 0, "the delivery", 5_000);
+        expect(okIdsAt("/elsewhere")).toEqual([eventId]);
+      } finally {
+        await running.stop();
+        await elsewhere.close();
+      }
+    },
+  );
 
   it("replays a delivered event on request, with the same webhook-id", async () => {
     const endpoint = await createEndpoint("/replay");
@@ -264,12 +343,24 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
     const [delivery] = (await deliveriesOf(endpoint.id)).data;
     expect(delivery.state).toBe("succeeded");
 
-    const retried = await t.app.inject({ method: "POST", url: `/webhook_endpoints/${endpoint.id}/deliveries/${delivery.id}/retry`, headers: bearer(ADMIN_KEY) });
+    const retried = await t.app.inject({
+      method: "POST",
+      url: `/webhook_endpoints/${endpoint.id}/deliveries/${delivery.id}/retry`,
+      headers: bearer(ADMIN_KEY),
+    });
     expect(retried.statusCode).toBe(202);
-    expect(retried.json()).toMatchObject({ id: delivery.id, state: "pending", next_attempt_at: t.clock.now().toISOString() });
+    expect(retried.json()).toMatchObject({
+      id: delivery.id,
+      state: "pending",
+      next_attempt_at: t.clock.now().toISOString(),
+    });
     await drain();
     expect(okIdsAt("/replay")).toEqual([eventId, eventId]);
-    const after = await t.app.inject({ method: "GET", url: `/webhook_endpoints/${endpoint.id}/deliveries/${delivery.id}`, headers: bearer(ADMIN_KEY) });
+    const after = await t.app.inject({
+      method: "GET",
+      url: `/webhook_endpoints/${endpoint.id}/deliveries/${delivery.id}`,
+      headers: bearer(ADMIN_KEY),
+    });
     expect(after.json()).toMatchObject({ state: "succeeded", attempt_count: 2 });
     expect(after.json().attempts).toHaveLength(2);
     await t.app.inject({ method: "DELETE", url: `/webhook_endpoints/${endpoint.id}`, headers: bearer(ADMIN_KEY) });
@@ -308,9 +399,17 @@ describe.each(DIALECTS)("webhook delivery worker on %s", (dialect) => {
     expect(Date.now() - stopping).toBeLessThan(2_000);
 
     const [delivery] = (await deliveriesOf(endpoint.id)).data;
-    expect(delivery).toMatchObject({ state: "pending", attempt_count: 1, next_attempt_at: t.clock.now().toISOString() });
+    expect(delivery).toMatchObject({
+      state: "pending",
+      attempt_count: 1,
+      next_attempt_at: t.clock.now().toISOString(),
+    });
     expect(delivery.attempts[0]).toMatchObject({ status_code: null, error: "interrupted: the worker shut down" });
-    const row = await t.storage.db.selectFrom("webhook_deliveries").selectAll().where("id", "=", delivery.id).executeTakeFirstOrThrow();
+    const row = await t.storage.db
+      .selectFrom("webhook_deliveries")
+      .selectAll()
+      .where("id", "=", delivery.id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ failures: 0, give_up_at: null, locked_until: null, claim_token: null });
 
     receiver.respond = () => 200;

@@ -99,7 +99,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
   const unrecordedMax = options.unrecordedMax ?? 32;
   const heartbeatMs = options.heartbeatMs ?? 2_000;
   const sender = startRunSender();
-  const attemptRun = createRunAttempts({ clock: deps.clock, keyring: deps.keyring, sender, timeoutMs, outboundPrivate: deps.outboundPrivate ?? parseOutboundPrivate(process.env.ROSTER_OUTBOUND_PRIVATE) ?? "admin" });
+  const attemptRun = createRunAttempts({
+    clock: deps.clock,
+    keyring: deps.keyring,
+    sender,
+    timeoutMs,
+    outboundPrivate: deps.outboundPrivate ?? parseOutboundPrivate(process.env.ROSTER_OUTBOUND_PRIVATE) ?? "admin",
+  });
   const registry = createWorkerRegistry(deps, { staleMs: options.staleMs, here: options.here });
   // Claims name this worker only while it is registered (`start`): one driven by `runOnce` has no heartbeat.
   let owner: string | null = null;
@@ -118,9 +124,16 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
   /** Sends a run, recording its successes as they come back; returns the attempts made. */
   async function deliverRun(run: ClaimedRun, signals: Signals): Promise<number> {
     const recorder = createRunRecorder(outcomeDeps, run);
-    const attempts = await attemptRun(run, signals.cut, { progress: { window: unrecordedMax, onAttempt: recorder.delivered }, finish: signals.winding });
+    const attempts = await attemptRun(run, signals.cut, {
+      progress: { window: unrecordedMax, onAttempt: recorder.delivered },
+      finish: signals.winding,
+    });
     for (const { claim, result } of attempts) {
-      if (result.kind === "failed") deps.log.warn({ delivery: claim.delivery.id, endpoint: run.endpointId, error: result.error }, "webhook delivery attempt failed");
+      if (result.kind === "failed")
+        deps.log.warn(
+          { delivery: claim.delivery.id, endpoint: run.endpointId, error: result.error },
+          "webhook delivery attempt failed",
+        );
     }
     await recorder.finish(attempts);
     return attempts.length;
@@ -130,7 +143,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
   async function keepAlive(): Promise<void> {
     await registry.heartbeat();
     const released = await registry.reclaim();
-    if (released > 0) deps.log.warn({ deliveries: released }, "took back webhook deliveries leased by a worker that is gone");
+    if (released > 0)
+      deps.log.warn({ deliveries: released }, "took back webhook deliveries leased by a worker that is gone");
   }
 
   /** One pass: the runs it started, and whether committed events wait for an older transaction. */
@@ -188,7 +202,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
           try {
             const started = await pass(concurrency - inFlight.size, signals);
             // Held back: look again soon, then less and less often while it lasts (a long transaction).
-            heldBackNap = started.heldBack ? Math.min(heldBackNap === 0 ? HELD_BACK_RETRY_MS : heldBackNap * 2, pollIntervalMs) : 0;
+            heldBackNap = started.heldBack
+              ? Math.min(heldBackNap === 0 ? HELD_BACK_RETRY_MS : heldBackNap * 2, pollIntervalMs)
+              : 0;
             for (const send of started.sends) {
               const tracked: Promise<unknown> = send.finally(() => {
                 inFlight.delete(tracked);
@@ -204,7 +220,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps, options: Delivery
         await Promise.allSettled([...inFlight]);
         clearInterval(heartbeat);
         // Its runs are recorded and the rest given back: nothing is left for others to take back.
-        if (owner) await registry.unregister().catch((err: unknown) => deps.log.error({ err }, "unregistering the webhook worker failed"));
+        if (owner)
+          await registry
+            .unregister()
+            .catch((err: unknown) => deps.log.error({ err }, "unregistering the webhook worker failed"));
       })();
       return {
         wake: waker.wake,

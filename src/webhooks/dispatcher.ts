@@ -28,7 +28,9 @@ function matcher(endpoint: EndpointCursor): (event: EventRow) => boolean {
   const cursor = endpoint.cursor_pos;
   // Fixed-width digits: comparing the strings compares the positions.
   return (event) =>
-    event.feed_pos > cursor && (types.size === 0 || types.has(event.event)) && (endpoint.organization_id === null || event.organization_id === endpoint.organization_id);
+    event.feed_pos > cursor &&
+    (types.size === 0 || types.has(event.event)) &&
+    (endpoint.organization_id === null || event.organization_id === endpoint.organization_id);
 }
 
 /**
@@ -42,15 +44,30 @@ function matcher(endpoint: EndpointCursor): (event: EventRow) => boolean {
 export async function dispatchEvents(deps: DispatchDeps): Promise<number> {
   const { db, caps } = deps;
   // Cheap look without locks first, so an idle worker writes nothing.
-  const lowest = await db.selectFrom("webhook_endpoints").select((eb) => eb.fn.min("cursor_pos").as("pos")).where("enabled", "=", 1).executeTakeFirst();
+  const lowest = await db
+    .selectFrom("webhook_endpoints")
+    .select((eb) => eb.fn.min("cursor_pos").as("pos"))
+    .where("enabled", "=", 1)
+    .executeTakeFirst();
   if (lowest?.pos === null || lowest?.pos === undefined) return 0;
   if ((await readSettledEvents(db, caps, { after: lowest.pos, limit: 1 })).length === 0) return 0;
 
   return db.transaction().execute(async (trx) => {
-    const endpoints = await caps.lockSkippingLocked(trx.selectFrom("webhook_endpoints").select(["id", "organization_id", "events", "cursor_pos"]).where("enabled", "=", 1).orderBy("id")).execute();
+    const endpoints = await caps
+      .lockSkippingLocked(
+        trx
+          .selectFrom("webhook_endpoints")
+          .select(["id", "organization_id", "events", "cursor_pos"])
+          .where("enabled", "=", 1)
+          .orderBy("id"),
+      )
+      .execute();
     if (endpoints.length === 0) return 0;
-    // biome-ignore lint/complexity/useMathMinMax: cursor positions are strings
-    const from = endpoints.reduce((low, e) => (e.cursor_pos < low ? e.cursor_pos : low), endpoints[0]?.cursor_pos ?? "");
+    const from = endpoints.reduce(
+      // biome-ignore lint/complexity/useMathMinMax: cursor positions are strings
+      (low, e) => (e.cursor_pos < low ? e.cursor_pos : low),
+      endpoints[0]?.cursor_pos ?? "",
+    );
     const events = await readSettledEvents(trx, caps, { after: from, limit: DISPATCH_BATCH });
     const last = events.at(-1)?.feed_pos;
     if (last === undefined) return 0;
@@ -86,7 +103,11 @@ export async function dispatchEvents(deps: DispatchDeps): Promise<number> {
     await trx
       .updateTable("webhook_endpoints")
       .set({ cursor_pos: last })
-      .where("id", "in", endpoints.map((e) => e.id))
+      .where(
+        "id",
+        "in",
+        endpoints.map((e) => e.id),
+      )
       .where("cursor_pos", "<", last)
       .execute();
     return events.length;
@@ -100,7 +121,18 @@ export async function dispatchEvents(deps: DispatchDeps): Promise<number> {
  */
 export async function eventsHeldBack(deps: Pick<DispatchDeps, "db" | "caps">): Promise<boolean> {
   if (!deps.caps.eventsSettled) return false;
-  const lowest = await deps.db.selectFrom("webhook_endpoints").select((eb) => eb.fn.min("cursor_pos").as("pos")).where("enabled", "=", 1).executeTakeFirst();
+  const lowest = await deps.db
+    .selectFrom("webhook_endpoints")
+    .select((eb) => eb.fn.min("cursor_pos").as("pos"))
+    .where("enabled", "=", 1)
+    .executeTakeFirst();
   if (lowest?.pos === null || lowest?.pos === undefined) return false;
-  return (await deps.db.selectFrom("events").select("seq").where("feed_pos", ">", lowest.pos).limit(1).executeTakeFirst()) !== undefined;
+  return (
+    (await deps.db
+      .selectFrom("events")
+      .select("seq")
+      .where("feed_pos", ">", lowest.pos)
+      .limit(1)
+      .executeTakeFirst()) !== undefined
+  );
 }

@@ -79,7 +79,11 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
     },
 
     /** Creates the endpoint; the answer carries its secret, which is never shown again. */
-    async create(input: CreateEndpointInput, scope: string | null, audit?: AuditContext | null): Promise<WebhookEndpoint> {
+    async create(
+      input: CreateEndpointInput,
+      scope: string | null,
+      audit?: AuditContext | null,
+    ): Promise<WebhookEndpoint> {
       checkPrivateNetworkAllowed(input.privateNetwork, scope);
       // What the admin key creates may reach private addresses unless it says otherwise; an organization key's never.
       const privateNetwork = input.privateNetwork ?? scope === null;
@@ -90,7 +94,10 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
       const secret = mintEndpointSecret();
       const now = clock.now().toISOString();
       // A new endpoint receives the events written after it: start past the newest one.
-      const newest = await db.selectFrom("events").select((eb) => eb.fn.max("feed_pos").as("pos")).executeTakeFirst();
+      const newest = await db
+        .selectFrom("events")
+        .select((eb) => eb.fn.max("feed_pos").as("pos"))
+        .executeTakeFirst();
       const row: WebhookEndpointRow = {
         id,
         organization_id: organizationId,
@@ -112,7 +119,10 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
       return { ...toWebhookEndpoint(row), secret };
     },
 
-    async list(filter: { scope: string | null; organizationId?: string | undefined }, page: PageRequest): Promise<Page<WebhookEndpoint>> {
+    async list(
+      filter: { scope: string | null; organizationId?: string | undefined },
+      page: PageRequest,
+    ): Promise<Page<WebhookEndpoint>> {
       let query = db.selectFrom("webhook_endpoints").selectAll();
       if (filter.scope !== null) query = query.where("organization_id", "=", filter.scope);
       if (filter.organizationId) query = query.where("organization_id", "=", filter.organizationId);
@@ -124,7 +134,12 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
      * Changes url, events or enabled. Re-enabling clears the reason and puts the deliveries that
      * exhausted their retries back in the queue, in order: at-least-once survives an outage.
      */
-    async update(id: string, scope: string | null, patch: EndpointPatch, audit?: AuditContext | null): Promise<WebhookEndpoint> {
+    async update(
+      id: string,
+      scope: string | null,
+      patch: EndpointPatch,
+      audit?: AuditContext | null,
+    ): Promise<WebhookEndpoint> {
       const row = await findRow(id, scope);
       const now = clock.now().toISOString();
       checkPrivateNetworkAllowed(patch.privateNetwork, scope);
@@ -132,14 +147,20 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
       if (patch.privateNetwork !== undefined) changes.private_network = patch.privateNetwork ? 1 : 0;
       // An organization pointing the endpoint elsewhere loses the admin's leave, which was for the old address.
       if (patch.url !== undefined && scope !== null && patch.url !== row.url) changes.private_network = 0;
-      if (patch.url !== undefined) changes.url = allowedUrl(patch.url, (changes.private_network ?? row.private_network) === 1);
+      if (patch.url !== undefined)
+        changes.url = allowedUrl(patch.url, (changes.private_network ?? row.private_network) === 1);
       if (patch.events !== undefined) changes.events = JSON.stringify([...new Set(patch.events)]);
       const enabling = patch.enabled === true && row.enabled === 0;
       if (enabling) Object.assign(changes, { enabled: 1, disabled_reason: null, disabled_at: null });
-      if (patch.enabled === false && row.enabled === 1) Object.assign(changes, { enabled: 0, disabled_reason: DISABLED_BY_REQUEST, disabled_at: now });
+      if (patch.enabled === false && row.enabled === 1)
+        Object.assign(changes, { enabled: 0, disabled_reason: DISABLED_BY_REQUEST, disabled_at: now });
       await db.transaction().execute(async (trx) => {
         await trx.updateTable("webhook_endpoints").set(changes).where("id", "=", id).execute();
-        await recordAudit(trx, deps, audit, { action: "webhook_endpoint.updated", targetId: id, organizationId: row.organization_id });
+        await recordAudit(trx, deps, audit, {
+          action: "webhook_endpoint.updated",
+          targetId: id,
+          organizationId: row.organization_id,
+        });
         if (!enabling) return;
         await trx
           .updateTable("webhook_deliveries")
@@ -156,7 +177,11 @@ export function createWebhookEndpointService(deps: WebhookServiceDeps) {
       const row = await findRow(id, scope);
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom("webhook_endpoints").where("id", "=", id).execute();
-        await recordAudit(trx, deps, audit, { action: "webhook_endpoint.deleted", targetId: id, organizationId: row.organization_id });
+        await recordAudit(trx, deps, audit, {
+          action: "webhook_endpoint.deleted",
+          targetId: id,
+          organizationId: row.organization_id,
+        });
       });
     },
   };

@@ -9,13 +9,19 @@ export function checkEndpointUrl(raw: string, field = "url"): string {
   try {
     url = new URL(raw);
   } catch {
-    throw Errors.validation("The endpoint URL is invalid", [{ field, code: "format", message: "must be an absolute http(s) URL" }]);
+    throw Errors.validation("The endpoint URL is invalid", [
+      { field, code: "format", message: "must be an absolute http(s) URL" },
+    ]);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw Errors.validation("The endpoint URL is invalid", [{ field, code: "format", message: "must use http or https" }]);
+    throw Errors.validation("The endpoint URL is invalid", [
+      { field, code: "format", message: "must use http or https" },
+    ]);
   }
   if (url.username || url.password) {
-    throw Errors.validation("The endpoint URL is invalid", [{ field, code: "format", message: "must not carry credentials" }]);
+    throw Errors.validation("The endpoint URL is invalid", [
+      { field, code: "format", message: "must not carry credentials" },
+    ]);
   }
   return url.toString();
 }

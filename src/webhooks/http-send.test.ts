@@ -9,7 +9,9 @@ describe("sending webhook requests", () => {
   const seen: string[] = [];
   const sender = startRunSender();
   /** A run of one request. */
-  const sendWebhook = async (r: OutgoingRequest & { timeoutMs: number; signal: AbortSignal }): Promise<SendOutcome | undefined> =>
+  const sendWebhook = async (
+    r: OutgoingRequest & { timeoutMs: number; signal: AbortSignal },
+  ): Promise<SendOutcome | undefined> =>
     (await sender.sendRun([r], { timeoutMs: r.timeoutMs, budgetMs: 60_000, signal: r.signal }))[0]?.outcome;
   beforeAll(async () => {
     // /hang never answers; /moved redirects; anything else answers 204.
@@ -28,7 +30,14 @@ describe("sending webhook requests", () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const request = (path: string, signal = new AbortController().signal, timeoutMs = 10_000) => ({ url: `${base}${path}`, body: "{}", headers: {}, allowPrivate: true, timeoutMs, signal });
+  const request = (path: string, signal = new AbortController().signal, timeoutMs = 10_000) => ({
+    url: `${base}${path}`,
+    body: "{}",
+    headers: {},
+    allowPrivate: true,
+    timeoutMs,
+    signal,
+  });
 
   it("counts a 2xx without a body as delivered", async () => {
     expect(await sendWebhook(request("/ok"))).toMatchObject({ kind: "delivered", status: 204, excerpt: null });
@@ -46,15 +55,36 @@ describe("sending webhook requests", () => {
     const before = seen.length;
     for (const url of [`http://127.0.0.1:${port}/guarded`, `http://2130706433:${port}/guarded`]) {
       const outcome = await sendWebhook({ ...request("/"), url, allowPrivate: false });
-      expect(outcome).toMatchObject({ kind: "failed", status: null, error: "refused: 127.0.0.1 is a loopback address; only an endpoint the admin key created or flagged private_network may reach it (ROSTER_OUTBOUND_PRIVATE=admin), or every one with ROSTER_OUTBOUND_PRIVATE=all" });
+      expect(outcome).toMatchObject({
+        kind: "failed",
+        status: null,
+        error:
+          "refused: 127.0.0.1 is a loopback address; only an endpoint the admin key created or flagged private_network may reach it (ROSTER_OUTBOUND_PRIVATE=admin), or every one with ROSTER_OUTBOUND_PRIVATE=all",
+      });
     }
     // IPv6 literals leading to an IPv4 address (NAT64, IPv4-compatible, IPv4-translated) are judged by that address.
-    for (const [host, kind] of [["64:ff9b::7f00:1", "loopback"], ["64:ff9b:1::a00:5", "private"], ["::7f00:1", "loopback"], ["::ffff:0:a9fe:a9fe", "link-local"]] as const) {
-      const outcome = await sendWebhook({ ...request("/"), url: `http://[${host}]:${port}/guarded`, allowPrivate: false });
-      expect(outcome).toMatchObject({ kind: "failed", status: null, error: expect.stringMatching(new RegExp(`^refused: ${host.replaceAll(".", "\\.")} is an? ${kind} address;`)) });
+    for (const [host, kind] of [
+      ["64:ff9b::7f00:1", "loopback"],
+      ["64:ff9b:1::a00:5", "private"],
+      ["::7f00:1", "loopback"],
+      ["::ffff:0:a9fe:a9fe", "link-local"],
+    ] as const) {
+      const outcome = await sendWebhook({
+        ...request("/"),
+        url: `http://[${host}]:${port}/guarded`,
+        allowPrivate: false,
+      });
+      expect(outcome).toMatchObject({
+        kind: "failed",
+        status: null,
+        error: expect.stringMatching(new RegExp(`^refused: ${host.replaceAll(".", "\\.")} is an? ${kind} address;`)),
+      });
     }
     const byName = await sendWebhook({ ...request("/"), url: `http://localhost:${port}/guarded`, allowPrivate: false });
-    expect(byName).toMatchObject({ kind: "failed", error: expect.stringMatching(/^refused: (127\.0\.0\.1|::1) is a loopback address/) });
+    expect(byName).toMatchObject({
+      kind: "failed",
+      error: expect.stringMatching(/^refused: (127\.0\.0\.1|::1) is a loopback address/),
+    });
     expect(seen.length).toBe(before);
   });
 
@@ -89,14 +119,21 @@ describe("sending webhook requests", () => {
   it("sends a run in order, one at a time, and stops after the first request not delivered", async () => {
     seen.length = 0;
     const paths = ["/ok?1", "/ok?2", "/moved", "/ok?3"];
-    const sent = await sender.sendRun(paths.map((p) => request(p)), { timeoutMs: 10_000, budgetMs: 60_000, signal: new AbortController().signal });
+    const sent = await sender.sendRun(
+      paths.map((p) => request(p)),
+      { timeoutMs: 10_000, budgetMs: 60_000, signal: new AbortController().signal },
+    );
     expect(sent.map((s) => s.outcome.kind)).toEqual(["delivered", "delivered", "failed"]);
     expect(seen).toEqual(paths.slice(0, 3));
     expect(sent.map((s) => s.offsetMs)).toEqual([...sent.map((s) => s.offsetMs)].sort((a, b) => a - b));
   });
 
   it("starts no request that could outlast the run's budget (the claim's lease)", async () => {
-    const sent = await sender.sendRun([request("/ok")], { timeoutMs: 10_000, budgetMs: 9_999, signal: new AbortController().signal });
+    const sent = await sender.sendRun([request("/ok")], {
+      timeoutMs: 10_000,
+      budgetMs: 9_999,
+      signal: new AbortController().signal,
+    });
     expect(sent).toEqual([]);
   });
 });

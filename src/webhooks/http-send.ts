@@ -7,7 +7,11 @@ import { HTTP_SEND_THREAD_SOURCE } from "./http-send-thread.js";
 /** What the sender thread refuses, and in which words (`{address}` stands for the address). */
 function guardData() {
   const kinds = [...new Set(SPECIAL_RANGES.map((range) => range.kind))];
-  return { ranges: SPECIAL_RANGES, embedded: EMBEDDED_IPV4_RANGES, refusals: Object.fromEntries(kinds.map((kind) => [kind, refusalMessage("{address}", kind, "endpoint")])) };
+  return {
+    ranges: SPECIAL_RANGES,
+    embedded: EMBEDDED_IPV4_RANGES,
+    refusals: Object.fromEntries(kinds.map((kind) => [kind, refusalMessage("{address}", kind, "endpoint")])),
+  };
 }
 
 /** At most this much of a receiver's answer is kept in the attempt log. */
@@ -15,7 +19,13 @@ export const EXCERPT_BYTES = 1024;
 
 export type SendOutcome =
   | { readonly kind: "delivered"; readonly status: number; readonly excerpt: string | null; readonly latencyMs: number }
-  | { readonly kind: "failed"; readonly status: number | null; readonly excerpt: string | null; readonly error: string; readonly latencyMs: number }
+  | {
+      readonly kind: "failed";
+      readonly status: number | null;
+      readonly excerpt: string | null;
+      readonly error: string;
+      readonly latencyMs: number;
+    }
   /** The worker is shutting down: not the receiver's failure, so it does not count against it. */
   | { readonly kind: "interrupted"; readonly latencyMs: number };
 
@@ -74,7 +84,9 @@ interface Waiting {
   progress(index: number, sent: SentRequest): void;
 }
 
-type ThreadMessage = { type: "sent"; id: number; sent: SentRequest[] } | { type: "progress"; id: number; index: number; sent: SentRequest };
+type ThreadMessage =
+  | { type: "sent"; id: number; sent: SentRequest[] }
+  | { type: "progress"; id: number; index: number; sent: SentRequest };
 
 /**
  * Sends from a thread of its own (`http-send-thread.ts`), on kept-alive connections. An

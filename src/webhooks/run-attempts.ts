@@ -16,7 +16,13 @@ export interface RunAttemptDeps {
 }
 
 function notSent(err: unknown): AttemptResult {
-  return { kind: "failed", status: null, excerpt: null, error: `not sent: ${err instanceof Error ? err.message : String(err)}`, latencyMs: 0 };
+  return {
+    kind: "failed",
+    status: null,
+    excerpt: null,
+    error: `not sent: ${err instanceof Error ? err.message : String(err)}`,
+    latencyMs: 0,
+  };
 }
 
 /**
@@ -39,7 +45,9 @@ export interface AttemptOptions {
   readonly finish?: AbortSignal;
 }
 
-export function createRunAttempts(deps: RunAttemptDeps): (run: ClaimedRun, signal: AbortSignal, options?: AttemptOptions) => Promise<Attempt[]> {
+export function createRunAttempts(
+  deps: RunAttemptDeps,
+): (run: ClaimedRun, signal: AbortSignal, options?: AttemptOptions) => Promise<Attempt[]> {
   const signerFor = createSignerCache(deps.keyring);
 
   function prepare(run: ClaimedRun, now: Date): OutgoingRequest[] {
@@ -59,11 +67,15 @@ export function createRunAttempts(deps: RunAttemptDeps): (run: ClaimedRun, signa
     const at = (ms: number) => new Date(now.getTime() + Math.floor(ms));
     const attempt = ({ offsetMs, outcome }: SentRequest, i: number): Attempt[] => {
       const claim = run.deliveries[i];
-      return claim ? [{ claim, result: outcome, startedAt: at(offsetMs), finishedAt: at(offsetMs + outcome.latencyMs) }] : [];
+      return claim
+        ? [{ claim, result: outcome, startedAt: at(offsetMs), finishedAt: at(offsetMs + outcome.latencyMs) }]
+        : [];
     };
-    const onSent = progress && (async (sent: SentRequest, i: number) => {
-      for (const a of attempt(sent, i)) await progress.onAttempt(a);
-    });
+    const onSent =
+      progress &&
+      (async (sent: SentRequest, i: number) => {
+        for (const a of attempt(sent, i)) await progress.onAttempt(a);
+      });
     let requests: OutgoingRequest[] = [];
     let attempts: Attempt[];
     try {
@@ -83,8 +95,20 @@ export function createRunAttempts(deps: RunAttemptDeps): (run: ClaimedRun, signa
       return first ? [{ claim: first, result: notSent(err), startedAt: now, finishedAt: now }] : [];
     }
     const gone = run.deliveries[requests.length];
-    if (gone && !signal.aborted && attempts.length === requests.length && attempts.every((a) => a.result.kind === "delivered")) {
-      const result: AttemptResult = { kind: "failed", status: null, excerpt: null, error: `event ${gone.delivery.event_id} no longer exists`, latencyMs: 0, permanent: true };
+    if (
+      gone &&
+      !signal.aborted &&
+      attempts.length === requests.length &&
+      attempts.every((a) => a.result.kind === "delivered")
+    ) {
+      const result: AttemptResult = {
+        kind: "failed",
+        status: null,
+        excerpt: null,
+        error: `event ${gone.delivery.event_id} no longer exists`,
+        latencyMs: 0,
+        permanent: true,
+      };
       const when = deps.clock.now();
       attempts.push({ claim: gone, result, startedAt: when, finishedAt: when });
     }

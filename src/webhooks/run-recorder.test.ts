@@ -25,16 +25,36 @@ describe.each(DIALECTS)("a webhook run recorded as it goes, on %s", (dialect) =>
 
   it("records each success while the rest of its run is still being sent", async () => {
     const dir = await createScimDirectory(t.app);
-    const endpoint = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: bearer(ADMIN_KEY), payload: { url: `${receiver.url}/run`, organization_id: dir.orgId } });
+    const endpoint = await t.app.inject({
+      method: "POST",
+      url: "/webhook_endpoints",
+      headers: bearer(ADMIN_KEY),
+      payload: { url: `${receiver.url}/run`, organization_id: dir.orgId },
+    });
     const scim = scimClient(t.app, dir);
-    for (let i = 0; i < 8; i++) await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `progress${i}@example.com` });
+    for (let i = 0; i < 8; i++)
+      await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `progress${i}@example.com` });
     await settleEvents(t.storage);
     // The sixth delivery is never answered: the run stays in flight with five sent.
     receiver.respond = (_path, seen) => (seen === 5 ? null : 200);
-    const keyring = createSecretKeyring({ secretKey: SECRET_KEY, database: { kind: "sqlite", file: ":memory:" }, warn: () => undefined });
-    const worker = createDeliveryWorker({ db: t.storage.db, caps: t.storage.caps, clock: systemClock, ids: createIdGenerator(), keyring, log: silent }, { pollIntervalMs: 10 }).start();
+    const keyring = createSecretKeyring({
+      secretKey: SECRET_KEY,
+      database: { kind: "sqlite", file: ":memory:" },
+      warn: () => undefined,
+    });
+    const worker = createDeliveryWorker(
+      { db: t.storage.db, caps: t.storage.caps, clock: systemClock, ids: createIdGenerator(), keyring, log: silent },
+      { pollIntervalMs: 10 },
+    ).start();
     const succeeded = async () =>
-      (await t.storage.db.selectFrom("webhook_deliveries").select("id").where("endpoint_id", "=", endpoint.json().id).where("state", "=", "succeeded").execute()).length;
+      (
+        await t.storage.db
+          .selectFrom("webhook_deliveries")
+          .select("id")
+          .where("endpoint_id", "=", endpoint.json().id)
+          .where("state", "=", "succeeded")
+          .execute()
+      ).length;
     try {
       await waitUntil(() => receiver.receipts.length === 6, "the sixth delivery to be in flight");
       await waitUntil(async () => (await succeeded()) === 5, "the five answered deliveries to be recorded", 5_000);
@@ -45,6 +65,8 @@ describe.each(DIALECTS)("a webhook run recorded as it goes, on %s", (dialect) =>
     }
     // Stopping cut the sixth: given back, not failed, and nothing recorded twice.
     expect(await succeeded()).toBe(5);
-    expect(await t.storage.db.selectFrom("webhook_attempts").select("id").where("status_code", "=", 200).execute()).toHaveLength(5);
+    expect(
+      await t.storage.db.selectFrom("webhook_attempts").select("id").where("status_code", "=", 200).execute(),
+    ).toHaveLength(5);
   });
 });

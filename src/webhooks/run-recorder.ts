@@ -27,7 +27,11 @@ export function createRunRecorder(deps: OutcomeDeps, run: ClaimedRun) {
 
   async function writeBatch(batch: readonly Queued[]): Promise<void> {
     try {
-      await recordDelivered(deps, run, batch.map((q) => q.attempt));
+      await recordDelivered(
+        deps,
+        run,
+        batch.map((q) => q.attempt),
+      );
     } catch (err) {
       for (const q of batch) q.reject(err);
       return;

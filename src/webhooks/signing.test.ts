@@ -6,7 +6,12 @@ import { verifyStandardSignature, verifyWorkosSignature } from "./webhook-test-s
 
 describe("webhook signatures", () => {
   const secret = mintEndpointSecret();
-  const body = JSON.stringify({ id: "event_01", event: "dsync.user.created", data: { name: "Zoë" }, created_at: "2026-01-01T00:00:00.000Z" });
+  const body = JSON.stringify({
+    id: "event_01",
+    event: "dsync.user.created",
+    data: { name: "Zoë" },
+    created_at: "2026-01-01T00:00:00.000Z",
+  });
 
   it("mints Standard Webhooks secrets of 32 random bytes", () => {
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
@@ -19,8 +24,13 @@ describe("webhook signatures", () => {
     const headers = signatureHeaders({ eventId: "event_01", body, secret, now });
     expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
     expect(verifyStandardSignature(secret, headers, body)).toBe(true);
-    expect(verifyWorkosSignature(secret, headers["workos-signature"] ?? "", JSON.parse(body))).toEqual({ ok: true, timestampMs: now.getTime() });
-    expect(verifyWorkosSignature(mintEndpointSecret(), headers["workos-signature"] ?? "", JSON.parse(body)).ok).toBe(false);
+    expect(verifyWorkosSignature(secret, headers["workos-signature"] ?? "", JSON.parse(body))).toEqual({
+      ok: true,
+      timestampMs: now.getTime(),
+    });
+    expect(verifyWorkosSignature(mintEndpointSecret(), headers["workos-signature"] ?? "", JSON.parse(body)).ok).toBe(
+      false,
+    );
     expect(headers["webhook-timestamp"]).toBe(String(Math.floor(now.getTime() / 1000)));
   });
 
@@ -30,6 +40,8 @@ describe("webhook signatures", () => {
     const sigHeader = headers["workos-signature"] ?? "";
     const event = await workos.webhooks.constructEvent({ payload: JSON.parse(body), sigHeader, secret });
     expect(event).toMatchObject({ id: "event_01", event: "dsync.user.created" });
-    await expect(workos.webhooks.constructEvent({ payload: JSON.parse(body), sigHeader, secret: mintEndpointSecret() })).rejects.toThrow(/does not match/);
+    await expect(
+      workos.webhooks.constructEvent({ payload: JSON.parse(body), sigHeader, secret: mintEndpointSecret() }),
+    ).rejects.toThrow(/does not match/);
   });
 });

@@ -12,6 +12,16 @@ export interface WebhookApi {
 }
 
 export function createWebhookApi(deps: Deps, keyring: SecretKeyring): WebhookApi {
-  const endpoints = createWebhookEndpointService({ db: deps.db, clock: deps.clock, ids: deps.ids, keyring, outboundPrivate: deps.config.outboundPrivate });
-  return Object.freeze({ endpoints, deliveries: createDeliveryLog(deps, endpoints), tester: createWebhookTester(deps, keyring) });
+  const endpoints = createWebhookEndpointService({
+    db: deps.db,
+    clock: deps.clock,
+    ids: deps.ids,
+    keyring,
+    outboundPrivate: deps.config.outboundPrivate,
+  });
+  return Object.freeze({
+    endpoints,
+    deliveries: createDeliveryLog(deps, endpoints),
+    tester: createWebhookTester(deps, keyring),
+  });
 }

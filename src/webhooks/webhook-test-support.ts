@@ -80,7 +80,11 @@ export async function startTestReceiver(): Promise<TestReceiver> {
 }
 
 /** Polls `condition` every 20 ms; fails after `timeoutMs` with `what` in the message. */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -103,11 +107,17 @@ export function verifyStandardSignature(secret: string, headers: IncomingHttpHea
  * ",", then on "=", HMAC-SHA256 hex of "t.payload" keyed by the secret string, where payload is
  * the parsed body serialized again with JSON.stringify (what the SDK does with an object).
  */
-export function verifyWorkosSignature(secret: string, header: string, parsedBody: unknown): { ok: boolean; timestampMs: number } {
+export function verifyWorkosSignature(
+  secret: string,
+  header: string,
+  parsedBody: unknown,
+): { ok: boolean; timestampMs: number } {
   const [t, v1] = header.split(",");
   const timestamp = t?.split("=")[1] ?? "";
   const hash = v1?.split("=")[1] ?? "";
-  const expected = createHmac("sha256", secret).update(`${timestamp}.${JSON.stringify(parsedBody)}`).digest("hex");
+  const expected = createHmac("sha256", secret)
+    .update(`${timestamp}.${JSON.stringify(parsedBody)}`)
+    .digest("hex");
   return { ok: expected === hash, timestampMs: Number.parseInt(timestamp, 10) };
 }
 
@@ -118,5 +128,15 @@ export function verifyWorkosSignature(secret: string, header: string, parsedBody
 export async function settleEvents(storage: Pick<Storage, "db" | "caps">): Promise<void> {
   const settled = storage.caps.eventsSettled;
   if (!settled) return;
-  await waitUntil(async () => !(await storage.db.selectFrom("events").select("seq").where((eb) => eb.not(settled)).limit(1).executeTakeFirst()), "events to settle", 10_000);
+  await waitUntil(
+    async () =>
+      !(await storage.db
+        .selectFrom("events")
+        .select("seq")
+        .where((eb) => eb.not(settled))
+        .limit(1)
+        .executeTakeFirst()),
+    "events to settle",
+    10_000,
+  );
 }

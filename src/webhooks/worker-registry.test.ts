@@ -20,10 +20,16 @@ describe.each(DIALECTS)("taking back the delivery leases of a worker that is gon
   beforeAll(async () => {
     t = await createTestApp(dialect, { ROSTER_SECRET_KEY: SECRET_KEY });
     const dir = await createScimDirectory(t.app);
-    const endpoint = await t.app.inject({ method: "POST", url: "/webhook_endpoints", headers: bearer(ADMIN_KEY), payload: { url: "http://127.0.0.1:9/hook", organization_id: dir.orgId } });
+    const endpoint = await t.app.inject({
+      method: "POST",
+      url: "/webhook_endpoints",
+      headers: bearer(ADMIN_KEY),
+      payload: { url: "http://127.0.0.1:9/hook", organization_id: dir.orgId },
+    });
     endpointId = endpoint.json().id;
     const scim = scimClient(t.app, dir);
-    for (let i = 0; i < 3; i++) await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `lease${i}@example.com` });
+    for (let i = 0; i < 3; i++)
+      await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `lease${i}@example.com` });
     await settleEvents(t.storage);
     await dispatchEvents(t.deps);
   });
@@ -39,12 +45,19 @@ describe.each(DIALECTS)("taking back the delivery leases of a worker that is gon
   }
 
   async function leaseOwners(): Promise<(string | null)[]> {
-    const rows = await t.storage.db.selectFrom("webhook_deliveries").select("claim_owner").where("endpoint_id", "=", endpointId).execute();
+    const rows = await t.storage.db
+      .selectFrom("webhook_deliveries")
+      .select("claim_owner")
+      .where("endpoint_id", "=", endpointId)
+      .execute();
     return rows.map((r) => r.claim_owner);
   }
 
   async function freeAll(): Promise<void> {
-    await t.storage.db.updateTable("webhook_deliveries").set({ locked_until: null, claim_token: null, claim_owner: null }).execute();
+    await t.storage.db
+      .updateTable("webhook_deliveries")
+      .set({ locked_until: null, claim_token: null, claim_owner: null })
+      .execute();
     await t.storage.db.deleteFrom("webhook_workers").execute();
   }
 
@@ -70,7 +83,9 @@ describe.each(DIALECTS)("taking back the delivery leases of a worker that is gon
   it("leaves alone the leases of a live process, here or on another host that still beats", async () => {
     const neighbour = await leasedBy(elsewhere(thisProcess.pid + 1, true));
     // Another worker of this process, whose process table shows the neighbour.
-    const sibling = createWorkerRegistry(t.deps, { here: { ...thisProcess, isAlive: (pid) => pid === thisProcess.pid + 1 || thisProcess.isAlive(pid) } });
+    const sibling = createWorkerRegistry(t.deps, {
+      here: { ...thisProcess, isAlive: (pid) => pid === thisProcess.pid + 1 || thisProcess.isAlive(pid) },
+    });
     expect(await sibling.reclaim()).toBe(0);
     expect(await leaseOwners()).toEqual([neighbour.id, neighbour.id, neighbour.id]);
     await freeAll();

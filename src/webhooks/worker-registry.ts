@@ -30,7 +30,11 @@ export const thisProcess: ProcessHere = Object.freeze({ ...THIS_PROCESS, isAlive
  */
 function isGone(row: WebhookWorkersTable, here: ProcessHere, staleBefore: string): boolean {
   if (row.heartbeat_at < staleBefore) return true;
-  return processIsGone({ host: row.hostname, pidNamespace: row.pid_namespace, pid: row.pid, boot: row.started_at }, here, here.isAlive);
+  return processIsGone(
+    { host: row.hostname, pidNamespace: row.pid_namespace, pid: row.pid, boot: row.started_at },
+    here,
+    here.isAlive,
+  );
 }
 
 /**
@@ -49,7 +53,14 @@ export function createWorkerRegistry(deps: WorkerRegistryDeps, options: WorkerRe
   async function insert(now: string): Promise<void> {
     await db
       .insertInto("webhook_workers")
-      .values({ id, hostname: here.host, pid_namespace: here.pidNamespace, pid: here.pid, started_at: here.boot, heartbeat_at: now })
+      .values({
+        id,
+        hostname: here.host,
+        pid_namespace: here.pidNamespace,
+        pid: here.pid,
+        started_at: here.boot,
+        heartbeat_at: now,
+      })
       .execute();
   }
 
@@ -63,7 +74,11 @@ export function createWorkerRegistry(deps: WorkerRegistryDeps, options: WorkerRe
     /** Says this worker still runs; registers again if another took it for gone (a long stall). */
     async heartbeat(): Promise<void> {
       const now = clock.now().toISOString();
-      const updated = await db.updateTable("webhook_workers").set({ heartbeat_at: now }).where("id", "=", id).executeTakeFirst();
+      const updated = await db
+        .updateTable("webhook_workers")
+        .set({ heartbeat_at: now })
+        .where("id", "=", id)
+        .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) await insert(now);
     },
 

@@ -67,7 +67,11 @@ async function startReceiver(): Promise<Receiver> {
 }
 
 /** Polls `check` until it returns a value, for at most `timeoutMs`. */
-async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -80,7 +84,13 @@ async function waitFor<T>(what: string, check: () => T | undefined | Promise<T |
 type Json = Record<string, unknown>;
 
 /** Plain HTTP against Roster, for what the SDK has no method for (creating things, SCIM). */
-async function call(url: string, method: string, token: string, body?: unknown, contentType = "application/json"): Promise<{ status: number; json: Json }> {
+async function call(
+  url: string,
+  method: string,
+  token: string,
+  body?: unknown,
+  contentType = "application/json",
+): Promise<{ status: number; json: Json }> {
   const res = await fetch(url, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": contentType }) },
@@ -90,9 +100,14 @@ async function call(url: string, method: string, token: string, body?: unknown, 
   return { status: res.status, json: text ? (JSON.parse(text) as Json) : {} };
 }
 
-async function expectStatus(what: string, status: number, answer: Promise<{ status: number; json: Json }>): Promise<Json> {
+async function expectStatus(
+  what: string,
+  status: number,
+  answer: Promise<{ status: number; json: Json }>,
+): Promise<Json> {
   const res = await answer;
-  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status}: ${JSON.stringify(res.json)}`);
+  if (res.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${res.status}: ${JSON.stringify(res.json)}`);
   return res.json;
 }
 
@@ -122,39 +137,75 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
   const users: Record<"ada" | "grace" | "linus" | "ken", string> = { ada: "", grace: "", linus: "", ken: "" };
   const groups: Record<"engineering" | "admins", string> = { engineering: "", admins: "" };
 
-  const api = (method: string, path: string, key: string, body?: unknown) => call(`${server.url}${path}`, method, key, body);
+  const api = (method: string, path: string, key: string, body?: unknown) =>
+    call(`${server.url}${path}`, method, key, body);
 
-  async function createDirectory(key: string, body: Json): Promise<{ id: string; scimBase: string; scimToken: string }> {
+  async function createDirectory(
+    key: string,
+    body: Json,
+  ): Promise<{ id: string; scimBase: string; scimToken: string }> {
     const dir = await expectStatus("create directory", 201, api("POST", "/directories", key, body));
     const scim = dir.scim as { base_url: string; token: string };
     return { id: dir.id as string, scimBase: scim.base_url, scimToken: scim.token };
   }
 
   async function scimPost(dir: { scimBase: string; scimToken: string }, path: string, body: Json): Promise<Json> {
-    return expectStatus(`SCIM POST ${path}`, path === "/Bulk" ? 200 : 201, call(`${dir.scimBase}${path}`, "POST", dir.scimToken, body, "application/scim+json"));
+    return expectStatus(
+      `SCIM POST ${path}`,
+      path === "/Bulk" ? 200 : 201,
+      call(`${dir.scimBase}${path}`, "POST", dir.scimToken, body, "application/scim+json"),
+    );
   }
 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
     const databaseUrl = database.config.kind === "sqlite" ? `sqlite:${database.config.file}` : database.config.url;
     server = await startServer(
-      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_SECRET_KEY: SECRET_KEY, LOG_LEVEL: "silent", ROSTER_OUTBOUND_PRIVATE: "all" }),
+      loadConfig({
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: databaseUrl,
+        ROSTER_ADMIN_KEY: ADMIN_KEY,
+        ROSTER_SECRET_KEY: SECRET_KEY,
+        LOG_LEVEL: "silent",
+        ROSTER_OUTBOUND_PRIVATE: "all",
+      }),
     );
     receiver = await startReceiver();
 
     // What the SDK cannot do: organizations, their keys, directories, webhook endpoints (Roster's own API).
-    orgId = (await expectStatus("create org", 201, api("POST", "/organizations", ADMIN_KEY, { name: "Acme", domains: ["acme.test"] }))).id as string;
-    otherOrgId = (await expectStatus("create org", 201, api("POST", "/organizations", ADMIN_KEY, { name: "Globex" }))).id as string;
-    orgKey = (await expectStatus("create key", 201, api("POST", `/organizations/${orgId}/api_keys`, ADMIN_KEY, { name: "sdk" }))).key as string;
+    orgId = (
+      await expectStatus(
+        "create org",
+        201,
+        api("POST", "/organizations", ADMIN_KEY, { name: "Acme", domains: ["acme.test"] }),
+      )
+    ).id as string;
+    otherOrgId = (await expectStatus("create org", 201, api("POST", "/organizations", ADMIN_KEY, { name: "Globex" })))
+      .id as string;
+    orgKey = (
+      await expectStatus("create key", 201, api("POST", `/organizations/${orgId}/api_keys`, ADMIN_KEY, { name: "sdk" }))
+    ).key as string;
     // Created before any change, so it receives every event of the organization written after it.
-    const endpoint = await expectStatus("create endpoint", 201, api("POST", "/webhook_endpoints", orgKey, { endpoint_url: receiver.url, events: ["dsync.user.created", "dsync.group.user_added"] }));
+    const endpoint = await expectStatus(
+      "create endpoint",
+      201,
+      api("POST", "/webhook_endpoints", orgKey, {
+        endpoint_url: receiver.url,
+        events: ["dsync.user.created", "dsync.group.user_added"],
+      }),
+    );
     webhookSecret = endpoint.secret as string;
 
     const main = await createDirectory(orgKey, { name: "Acme Okta", type: "okta scim v2.0", domain: "acme.test" });
     directoryId = main.id;
     const doomed = await createDirectory(orgKey, { name: "Acme Legacy", type: "generic scim v2.0" });
     doomedId = doomed.id;
-    const bulk = await createDirectory(ADMIN_KEY, { organization_id: otherOrgId, name: "Globex Entra", type: "azure scim v2.0" });
+    const bulk = await createDirectory(ADMIN_KEY, {
+      organization_id: otherOrgId,
+      name: "Globex Entra",
+      type: "azure scim v2.0",
+    });
     bulkDirectoryId = bulk.id;
 
     // What an IdP pushes: four users (one deactivated) and two groups.
@@ -177,18 +228,40 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
       });
       users[p.key] = user.id as string;
     }
-    const old = await scimPost(doomed, "/Users", { schemas: [USER_SCHEMA], userName: "old@acme.test", emails: [{ value: "old@acme.test", primary: true }] });
+    const old = await scimPost(doomed, "/Users", {
+      schemas: [USER_SCHEMA],
+      userName: "old@acme.test",
+      emails: [{ value: "old@acme.test", primary: true }],
+    });
     doomedUserId = old.id as string;
     const members = (...keys: (keyof typeof users)[]) => keys.map((k) => ({ value: users[k] }));
-    groups.engineering = (await scimPost(main, "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Engineering", externalId: "okta-eng", members: members("ada", "grace", "linus") })).id as string;
-    groups.admins = (await scimPost(main, "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Admins", externalId: "okta-admins", members: members("ada") })).id as string;
+    groups.engineering = (
+      await scimPost(main, "/Groups", {
+        schemas: [GROUP_SCHEMA],
+        displayName: "Engineering",
+        externalId: "okta-eng",
+        members: members("ada", "grace", "linus"),
+      })
+    ).id as string;
+    groups.admins = (
+      await scimPost(main, "/Groups", {
+        schemas: [GROUP_SCHEMA],
+        displayName: "Admins",
+        externalId: "okta-admins",
+        members: members("ada"),
+      })
+    ).id as string;
 
     // Another organization's directory with more users than one SDK page holds.
     const Operations = Array.from({ length: BULK_USERS }, (_, i) => ({
       method: "POST",
       path: "/Users",
       bulkId: `u${i}`,
-      data: { schemas: [USER_SCHEMA], userName: `user${String(i).padStart(3, "0")}@globex.test`, emails: [{ value: `user${i}@globex.test`, primary: true }] },
+      data: {
+        schemas: [USER_SCHEMA],
+        userName: `user${String(i).padStart(3, "0")}@globex.test`,
+        emails: [{ value: `user${i}@globex.test`, primary: true }],
+      },
     }));
     const bulkAnswer = await scimPost(bulk, "/Bulk", { schemas: [BULK_SCHEMA], Operations });
     const statuses = (bulkAnswer.Operations as { status: string }[]).map((op) => op.status);
@@ -202,7 +275,12 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
     const unsettled = server.storage.caps.eventsSettled;
     if (unsettled) {
       await waitFor("the events to settle", async () => {
-        const waiting = await server.storage.db.selectFrom("events").select("seq").where((eb) => eb.not(unsettled)).limit(1).executeTakeFirst();
+        const waiting = await server.storage.db
+          .selectFrom("events")
+          .select("seq")
+          .where((eb) => eb.not(unsettled))
+          .limit(1)
+          .executeTakeFirst();
         return waiting ? undefined : true;
       });
     }
@@ -239,19 +317,35 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
 
     it("listDirectories: the admin key filters by organization and pages with limit/after", async () => {
       const other = await adminWorkos.directorySync.listDirectories({ organizationId: otherOrgId });
-      expect(other.data.map((d) => [d.id, d.name, d.organizationId, d.state])).toEqual([[bulkDirectoryId, "Globex Entra", otherOrgId, "active"]]);
+      expect(other.data.map((d) => [d.id, d.name, d.organizationId, d.state])).toEqual([
+        [bulkDirectoryId, "Globex Entra", otherOrgId, "active"],
+      ]);
 
       const first = await adminWorkos.directorySync.listDirectories({ limit: 2 });
       expect(first.data).toHaveLength(2);
       expect(first.listMetadata.after).toBe(first.data[1]?.id);
-      const second = await adminWorkos.directorySync.listDirectories({ limit: 2, after: first.listMetadata.after ?? undefined });
-      expect([...first.data, ...second.data].map((d) => d.id)).toEqual(descendingIds([directoryId, doomedId, bulkDirectoryId]));
+      const second = await adminWorkos.directorySync.listDirectories({
+        limit: 2,
+        after: first.listMetadata.after ?? undefined,
+      });
+      expect([...first.data, ...second.data].map((d) => d.id)).toEqual(
+        descendingIds([directoryId, doomedId, bulkDirectoryId]),
+      );
       expect(second.listMetadata.after).toBeNull();
     });
 
     it("getDirectory", async () => {
       const directory = await workos.directorySync.getDirectory(directoryId);
-      expect(directory).toMatchObject({ object: "directory", id: directoryId, name: "Acme Okta", organizationId: orgId, state: "active", type: "okta scim v2.0", domain: "acme.test", externalKey: directoryId });
+      expect(directory).toMatchObject({
+        object: "directory",
+        id: directoryId,
+        name: "Acme Okta",
+        organizationId: orgId,
+        state: "active",
+        type: "okta scim v2.0",
+        domain: "acme.test",
+        externalKey: directoryId,
+      });
       await expect(workos.directorySync.getDirectory(bulkDirectoryId)).rejects.toBeInstanceOf(NotFoundException);
     });
 
@@ -272,13 +366,21 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
         role: null,
         roles: [],
         customAttributes: {},
-        rawAttributes: expect.objectContaining({ userName: "ada@acme.test", title: "Engineer" }) as Record<string, unknown>,
+        rawAttributes: expect.objectContaining({ userName: "ada@acme.test", title: "Engineer" }) as Record<
+          string,
+          unknown
+        >,
         createdAt: expect.any(String) as string,
         updatedAt: expect.any(String) as string,
         groups: expect.any(Array) as DirectoryGroup[],
       });
       expect(ada?.groups.map((g) => g.name).sort()).toEqual(["Admins", "Engineering"]);
-      expect(ada?.groups.find((g) => g.name === "Engineering")).toMatchObject({ id: groups.engineering, idpId: "okta-eng", directoryId, organizationId: orgId });
+      expect(ada?.groups.find((g) => g.name === "Engineering")).toMatchObject({
+        id: groups.engineering,
+        idpId: "okta-eng",
+        directoryId,
+        organizationId: orgId,
+      });
       const ken = list.data.find((u) => u.id === users.ken);
       expect(ken).toMatchObject({ state: "inactive", email: "ken@acme.test", groups: [] });
     });
@@ -291,7 +393,11 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
       let after: string | undefined;
       let pages = 0;
       do {
-        const page = await workos.directorySync.listUsers({ directory: directoryId, limit: 2, ...(after ? { after } : {}) });
+        const page = await workos.directorySync.listUsers({
+          directory: directoryId,
+          limit: 2,
+          ...(after ? { after } : {}),
+        });
         seen.push(...page.data.map((u) => u.id));
         after = page.listMetadata.after ?? undefined;
         pages += 1;
@@ -317,10 +423,24 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
 
     it("getUser", async () => {
       const grace = await workos.directorySync.getUser(users.grace);
-      expect(grace).toMatchObject({ object: "directory_user", id: users.grace, directoryId, organizationId: orgId, email: "grace@acme.test", firstName: "Grace", lastName: "Hopper", idpId: "okta-grace", state: "active" });
+      expect(grace).toMatchObject({
+        object: "directory_user",
+        id: users.grace,
+        directoryId,
+        organizationId: orgId,
+        email: "grace@acme.test",
+        firstName: "Grace",
+        lastName: "Hopper",
+        idpId: "okta-grace",
+        state: "active",
+      });
       expect(grace.groups.map((g) => [g.id, g.name])).toEqual([[groups.engineering, "Engineering"]]);
       const unknown = "directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV";
-      await expect(workos.directorySync.getUser(unknown)).rejects.toMatchObject({ name: "NotFoundException", status: 404, code: "not_found" });
+      await expect(workos.directorySync.getUser(unknown)).rejects.toMatchObject({
+        name: "NotFoundException",
+        status: 404,
+        code: "not_found",
+      });
     });
 
     it("listGroups by directory and by user", async () => {
@@ -350,7 +470,13 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
 
     it("getGroup", async () => {
       const group = await workos.directorySync.getGroup(groups.engineering);
-      expect(group).toMatchObject({ id: groups.engineering, idpId: "okta-eng", directoryId, organizationId: orgId, name: "Engineering" });
+      expect(group).toMatchObject({
+        id: groups.engineering,
+        idpId: "okta-eng",
+        directoryId,
+        organizationId: orgId,
+        name: "Engineering",
+      });
       expect(group.rawAttributes).toMatchObject({ displayName: "Engineering", externalId: "okta-eng" });
     });
 
@@ -376,7 +502,10 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
   describe("events.listEvents", () => {
     const types = ["dsync.user.created", "dsync.group.user_added"] as const;
 
-    async function readAll(client: WorkOS, options: { organizationId?: string; after?: string; limit?: number }): Promise<Event[]> {
+    async function readAll(
+      client: WorkOS,
+      options: { organizationId?: string; after?: string; limit?: number },
+    ): Promise<Event[]> {
       const events: Event[] = [];
       let after = options.after;
       for (let pages = 0; pages < 50; pages++) {
@@ -390,13 +519,29 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
 
     it("filters by type and organization, oldest first, paging with after", async () => {
       const events = await readAll(workos, { organizationId: orgId, limit: 3 });
-      expect(events.map((e) => e.event)).toEqual([...Array(5).fill("dsync.user.created"), ...Array(4).fill("dsync.group.user_added")]);
+      expect(events.map((e) => e.event)).toEqual([
+        ...Array(5).fill("dsync.user.created"),
+        ...Array(4).fill("dsync.group.user_added"),
+      ]);
       const created = events.filter((e) => e.event === "dsync.user.created");
-      expect(created.map((e) => (e.event === "dsync.user.created" ? e.data.email : null))).toEqual(["ada@acme.test", "grace@acme.test", "linus@acme.test", "ken@acme.test", "old@acme.test"]);
+      expect(created.map((e) => (e.event === "dsync.user.created" ? e.data.email : null))).toEqual([
+        "ada@acme.test",
+        "grace@acme.test",
+        "linus@acme.test",
+        "ken@acme.test",
+        "old@acme.test",
+      ]);
       const first = events[0];
-      expect(first).toMatchObject({ event: "dsync.user.created", data: { object: "directory_user", id: users.ada, directoryId, organizationId: orgId, firstName: "Ada" } });
+      expect(first).toMatchObject({
+        event: "dsync.user.created",
+        data: { object: "directory_user", id: users.ada, directoryId, organizationId: orgId, firstName: "Ada" },
+      });
       const added = events.find((e) => e.event === "dsync.group.user_added");
-      expect(added?.event === "dsync.group.user_added" ? added.data : null).toMatchObject({ directoryId, user: { id: users.ada }, group: { id: groups.engineering } });
+      expect(added?.event === "dsync.group.user_added" ? added.data : null).toMatchObject({
+        directoryId,
+        user: { id: users.ada },
+        group: { id: groups.engineering },
+      });
 
       const second = events[1]?.id ?? "";
       const rest = await readAll(workos, { organizationId: orgId, after: second, limit: 100 });
@@ -407,18 +552,46 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
       const globex = await readAll(adminWorkos, { organizationId: otherOrgId, limit: 100 });
       expect(globex).toHaveLength(BULK_USERS);
       expect(globex.every((e) => e.event === "dsync.user.created" && e.data.organizationId === otherOrgId)).toBe(true);
-      await expect(workos.events.listEvents({ events: [...types], organizationId: otherOrgId })).rejects.toBeInstanceOf(NotFoundException);
+      await expect(workos.events.listEvents({ events: [...types], organizationId: otherOrgId })).rejects.toBeInstanceOf(
+        NotFoundException,
+      );
     });
 
     it("accepts the SDK's order option: asc is the feed's order, desc reverses it", async () => {
-      const asc = await workos.events.listEvents({ events: [...types], organizationId: orgId, order: "asc", limit: 100 });
+      const asc = await workos.events.listEvents({
+        events: [...types],
+        organizationId: orgId,
+        order: "asc",
+        limit: 100,
+      });
       const plain = await workos.events.listEvents({ events: [...types], organizationId: orgId, limit: 100 });
       expect(asc.data.map((e) => e.id)).toEqual(plain.data.map((e) => e.id));
 
-      const desc = await workos.events.listEvents({ events: [...types], organizationId: orgId, order: "desc", limit: 3 });
-      expect(desc.data.map((e) => e.id)).toEqual(plain.data.map((e) => e.id).reverse().slice(0, 3));
-      const older = await workos.events.listEvents({ events: [...types], organizationId: orgId, order: "desc", limit: 100, after: desc.listMetadata.after ?? "" });
-      expect(older.data.map((e) => e.id)).toEqual(plain.data.map((e) => e.id).reverse().slice(3));
+      const desc = await workos.events.listEvents({
+        events: [...types],
+        organizationId: orgId,
+        order: "desc",
+        limit: 3,
+      });
+      expect(desc.data.map((e) => e.id)).toEqual(
+        plain.data
+          .map((e) => e.id)
+          .reverse()
+          .slice(0, 3),
+      );
+      const older = await workos.events.listEvents({
+        events: [...types],
+        organizationId: orgId,
+        order: "desc",
+        limit: 100,
+        after: desc.listMetadata.after ?? "",
+      });
+      expect(older.data.map((e) => e.id)).toEqual(
+        plain.data
+          .map((e) => e.id)
+          .reverse()
+          .slice(3),
+      );
       expect(older.listMetadata.after).toBeNull();
     });
   });
@@ -431,10 +604,23 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
   });
 
   it("ids: a malformed one is a BadRequestException, an unknown one a NotFoundException", async () => {
-    await expect(workos.directorySync.getGroup("nope")).rejects.toMatchObject({ name: "BadRequestException", status: 400, code: "invalid_request", errors: [expect.objectContaining({ field: "id", code: "pattern" })] });
-    await expect(workos.directorySync.getGroup("directory_group_01ARZ3NDEKTSV4RRFFQ69G5FAV")).rejects.toMatchObject({ name: "NotFoundException", status: 404, code: "not_found" });
+    await expect(workos.directorySync.getGroup("nope")).rejects.toMatchObject({
+      name: "BadRequestException",
+      status: 400,
+      code: "invalid_request",
+      errors: [expect.objectContaining({ field: "id", code: "pattern" })],
+    });
+    await expect(workos.directorySync.getGroup("directory_group_01ARZ3NDEKTSV4RRFFQ69G5FAV")).rejects.toMatchObject({
+      name: "NotFoundException",
+      status: 404,
+      code: "not_found",
+    });
     // The admin key must name a directory or group, which the SDK's options leave optional.
-    await expect(adminWorkos.directorySync.listUsers({})).rejects.toMatchObject({ name: "BadRequestException", status: 400, errors: [expect.objectContaining({ field: "directory", code: "required" })] });
+    await expect(adminWorkos.directorySync.listUsers({})).rejects.toMatchObject({
+      name: "BadRequestException",
+      status: 400,
+      errors: [expect.objectContaining({ field: "directory", code: "required" })],
+    });
   });
 
   describe("webhooks.constructEvent", () => {
@@ -446,33 +632,60 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
       expect(typeof sigHeader).toBe("string");
       const payload = JSON.parse(delivery.body) as Json;
 
-      const event = await workos.webhooks.constructEvent({ payload, sigHeader: sigHeader as string, secret: webhookSecret });
-      expect(event).toMatchObject({ id: delivery.headers["webhook-id"], event: "dsync.user.created", data: { id: users.ada, email: "ada@acme.test", directoryId, organizationId: orgId } });
+      const event = await workos.webhooks.constructEvent({
+        payload,
+        sigHeader: sigHeader as string,
+        secret: webhookSecret,
+      });
+      expect(event).toMatchObject({
+        id: delivery.headers["webhook-id"],
+        event: "dsync.user.created",
+        data: { id: users.ada, email: "ada@acme.test", directoryId, organizationId: orgId },
+      });
       // The same id the events API serves: a consumer can switch from webhooks to polling.
-      const next = await workos.events.listEvents({ events: ["dsync.user.created"], organizationId: orgId, after: event.id });
-      expect(next.data.map((e) => e.event === "dsync.user.created" && e.data.email)).toEqual(["grace@acme.test", "linus@acme.test", "ken@acme.test", "old@acme.test"]);
+      const next = await workos.events.listEvents({
+        events: ["dsync.user.created"],
+        organizationId: orgId,
+        after: event.id,
+      });
+      expect(next.data.map((e) => e.event === "dsync.user.created" && e.data.email)).toEqual([
+        "grace@acme.test",
+        "linus@acme.test",
+        "ken@acme.test",
+        "old@acme.test",
+      ]);
 
       const tampered = { ...payload, data: { ...(payload.data as Json), email: "mallory@evil.test" } };
-      await expect(workos.webhooks.constructEvent({ payload: tampered, sigHeader: sigHeader as string, secret: webhookSecret })).rejects.toBeInstanceOf(
-        SignatureVerificationException,
-      );
-      await expect(workos.webhooks.constructEvent({ payload, sigHeader: sigHeader as string, secret: `${webhookSecret}x` })).rejects.toBeInstanceOf(
-        SignatureVerificationException,
-      );
+      await expect(
+        workos.webhooks.constructEvent({ payload: tampered, sigHeader: sigHeader as string, secret: webhookSecret }),
+      ).rejects.toBeInstanceOf(SignatureVerificationException);
+      await expect(
+        workos.webhooks.constructEvent({ payload, sigHeader: sigHeader as string, secret: `${webhookSecret}x` }),
+      ).rejects.toBeInstanceOf(SignatureVerificationException);
     });
 
     it("every delivery so far verifies", async () => {
-      const deliveries = await waitFor("the organization's nine deliveries", () => (receiver.deliveries.length >= 9 ? receiver.deliveries : undefined));
+      const deliveries = await waitFor("the organization's nine deliveries", () =>
+        receiver.deliveries.length >= 9 ? receiver.deliveries : undefined,
+      );
       expect(deliveries).toHaveLength(9);
       for (const d of deliveries) {
-        const event = await workos.webhooks.constructEvent({ payload: JSON.parse(d.body) as Json, sigHeader: String(d.headers["workos-signature"]), secret: webhookSecret });
+        const event = await workos.webhooks.constructEvent({
+          payload: JSON.parse(d.body) as Json,
+          sigHeader: String(d.headers["workos-signature"]),
+          secret: webhookSecret,
+        });
         expect(["dsync.user.created", "dsync.group.user_added"]).toContain(event.event);
       }
     });
   });
   describe("portal.generateLink", () => {
     it("the organization's key gets a setup link for directory sync that opens a portal session once", async () => {
-      const { link } = await workos.portal.generateLink({ organization: orgId, intent: GeneratePortalLinkIntent.DSync, returnUrl: "https://app.example/settings" });
+      const { link } = await workos.portal.generateLink({
+        organization: orgId,
+        intent: GeneratePortalLinkIntent.DSync,
+        returnUrl: "https://app.example/settings",
+      });
       expect(link).toMatch(new RegExp(`^${server.url}/portal/launch\\?secret=portal_[A-Za-z0-9_-]{43}$`));
       const opened = await fetch(link);
       expect(opened.status).toBe(200);
@@ -481,9 +694,14 @@ describe.each(DIALECTS)("the official @workos-inc/node SDK against a live Roster
     });
 
     it("the admin key may make one for any organization; another organization's key is NotFoundException", async () => {
-      const { link } = await adminWorkos.portal.generateLink({ organization: otherOrgId, intent: GeneratePortalLinkIntent.DSync });
+      const { link } = await adminWorkos.portal.generateLink({
+        organization: otherOrgId,
+        intent: GeneratePortalLinkIntent.DSync,
+      });
       expect(typeof link).toBe("string");
-      await expect(workos.portal.generateLink({ organization: otherOrgId, intent: GeneratePortalLinkIntent.DSync })).rejects.toBeInstanceOf(NotFoundException);
+      await expect(
+        workos.portal.generateLink({ organization: otherOrgId, intent: GeneratePortalLinkIntent.DSync }),
+      ).rejects.toBeInstanceOf(NotFoundException);
     });
   });
 });

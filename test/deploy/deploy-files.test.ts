@@ -14,7 +14,9 @@ const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
 
 /** Every setting docs/configuration.md documents (the table's first column). */
 function documentedSettings(): Set<string> {
-  return new Set([...read("docs/configuration.md").matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((match) => match[1] as string));
+  return new Set(
+    [...read("docs/configuration.md").matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((match) => match[1] as string),
+  );
 }
 
 /** The Dockerfile's instructions, continuation lines joined. */
@@ -31,12 +33,20 @@ describe("the Dockerfile", () => {
   const runtime = lines.slice(lines.findLastIndex((line) => line.startsWith("FROM ")));
 
   it("copies only files that exist and that .dockerignore lets through", () => {
-    const ignored = read(".dockerignore").split("\n").map((line) => line.trim()).filter(Boolean);
-    const sources = lines.filter((line) => line.startsWith("COPY ") && !line.includes("--from=")).flatMap((line) => line.split(/\s+/).slice(1, -1));
+    const ignored = read(".dockerignore")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+    const sources = lines
+      .filter((line) => line.startsWith("COPY ") && !line.includes("--from="))
+      .flatMap((line) => line.split(/\s+/).slice(1, -1));
     expect(sources.length).toBeGreaterThan(5);
     for (const source of sources) {
       expect(existsSync(join(ROOT, source)), `COPY ${source}`).toBe(true);
-      expect(ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)), `${source} is in .dockerignore`).toBe(false);
+      expect(
+        ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)),
+        `${source} is in .dockerignore`,
+      ).toBe(false);
     }
   });
 
@@ -51,9 +61,12 @@ describe("the Dockerfile", () => {
 
   it("sets only settings Roster reads", () => {
     const settings = documentedSettings();
-    const set = runtime.filter((line) => line.startsWith("ENV ")).flatMap((line) => [...line.matchAll(/([A-Z][A-Z0-9_]+)=/g)].map((match) => match[1] as string));
+    const set = runtime
+      .filter((line) => line.startsWith("ENV "))
+      .flatMap((line) => [...line.matchAll(/([A-Z][A-Z0-9_]+)=/g)].map((match) => match[1] as string));
     expect(set).toEqual(expect.arrayContaining(["HOST", "PORT", "ROSTER_DATA_DIR"]));
-    for (const name of set.filter((name) => name !== "NODE_ENV")) expect(settings.has(name), `${name} is not a documented setting`).toBe(true);
+    for (const name of set.filter((name) => name !== "NODE_ENV"))
+      expect(settings.has(name), `${name} is not a documented setting`).toBe(true);
   });
 });
 
@@ -64,10 +77,13 @@ describe("deploy/compose.yaml", () => {
     const settings = documentedSettings();
     const block = compose.slice(compose.indexOf("x-roster-environment"), compose.indexOf("services:"));
     const names = [...block.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1] as string);
-    expect(names).toEqual(expect.arrayContaining(["DATABASE_URL", "ROSTER_SECRET_KEY", "ROSTER_ADMIN_KEY", "ROSTER_PUBLIC_URL"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["DATABASE_URL", "ROSTER_SECRET_KEY", "ROSTER_ADMIN_KEY", "ROSTER_PUBLIC_URL"]),
+    );
     for (const name of names) expect(settings.has(name), `${name} is not a documented setting`).toBe(true);
     const commands = new Set(buildCli().commands.map((command) => command.name()));
-    for (const match of compose.matchAll(/command: \["([a-z]+)"\]/g)) expect(commands.has(match[1] as string), `roster ${match[1]}`).toBe(true);
+    for (const match of compose.matchAll(/command: \["([a-z]+)"\]/g))
+      expect(commands.has(match[1] as string), `roster ${match[1]}`).toBe(true);
     expect(compose).toMatch(/image: postgres:\d+/);
   });
 });
@@ -82,7 +98,10 @@ describe("bin/healthcheck.js", () => {
   // Asynchronously: the server answering it runs in this process.
   const check = (port: string) =>
     new Promise<number | null>((resolve) => {
-      const child = execFile(process.execPath, [join(ROOT, "bin/healthcheck.js")], { env: { ...process.env, PORT: port }, timeout: 10_000 });
+      const child = execFile(process.execPath, [join(ROOT, "bin/healthcheck.js")], {
+        env: { ...process.env, PORT: port },
+        timeout: 10_000,
+      });
       child.on("exit", (code) => resolve(code));
     });
 

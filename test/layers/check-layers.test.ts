@@ -11,7 +11,10 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 
 const script = join(import.meta.dirname, "../../scripts/check-layers.mjs");
-const layers = { root: "src", layers: [["api"], ["scim", "web"], ["directory"], ["storage/sqlite", "storage/postgres"], ["storage"]] };
+const layers = {
+  root: "src",
+  layers: [["api"], ["scim", "web"], ["directory"], ["storage/sqlite", "storage/postgres"], ["storage"]],
+};
 const trees: string[] = [];
 
 async function tree(files: Record<string, string>): Promise<string> {
@@ -53,27 +56,54 @@ describe("the layering rule", () => {
   });
 
   it("fails an import from a lower layer up into a higher one, types included", async () => {
-    const result = await check(await tree({ ...ordered, "src/storage/db.ts": 'import type { routes } from "../api/routes.js";\nexport const db = 1;\n' }));
+    const result = await check(
+      await tree({
+        ...ordered,
+        "src/storage/db.ts": 'import type { routes } from "../api/routes.js";\nexport const db = 1;\n',
+      }),
+    );
     expect(result.code).toBe(1);
-    expect(result.output).toContain("src/storage/db.ts → src/api/routes.ts: upward import (storage may not depend on api)");
+    expect(result.output).toContain(
+      "src/storage/db.ts → src/api/routes.ts: upward import (storage may not depend on api)",
+    );
   });
 
   it("fails an import between two parts of one layer", async () => {
-    const result = await check(await tree({ ...ordered, "src/scim/a.ts": 'import { b } from "../web/b.js";\nexport const a = b;\n', "src/web/b.ts": "export const b = 1;\n" }));
+    const result = await check(
+      await tree({
+        ...ordered,
+        "src/scim/a.ts": 'import { b } from "../web/b.js";\nexport const a = b;\n',
+        "src/web/b.ts": "export const b = 1;\n",
+      }),
+    );
     expect(result.code).toBe(1);
     expect(result.output).toContain("sideways import (scim may not depend on web)");
   });
 
   it("fails a runtime cycle, and passes one closed only by type imports", async () => {
-    const cycle = await check(await tree({ ...ordered, "src/directory/a.ts": 'import { b } from "./b.js";\nexport const a = () => b;\n', "src/directory/b.ts": 'import { a } from "./a.js";\nexport const b = () => a;\n' }));
+    const cycle = await check(
+      await tree({
+        ...ordered,
+        "src/directory/a.ts": 'import { b } from "./b.js";\nexport const a = () => b;\n',
+        "src/directory/b.ts": 'import { a } from "./a.js";\nexport const b = () => a;\n',
+      }),
+    );
     expect(cycle.code).toBe(1);
     expect(cycle.output).toMatch(/import cycle: src\/directory\/(a|b)\.ts → src\/directory\/(a|b)\.ts/);
-    const typeCycle = await check(await tree({ ...ordered, "src/directory/a.ts": 'import type { B } from "./b.js";\nexport type A = { b?: B };\n', "src/directory/b.ts": 'import { type A } from "./a.js";\nexport type B = { a?: A };\n' }));
+    const typeCycle = await check(
+      await tree({
+        ...ordered,
+        "src/directory/a.ts": 'import type { B } from "./b.js";\nexport type A = { b?: B };\n',
+        "src/directory/b.ts": 'import { type A } from "./a.js";\nexport type B = { a?: A };\n',
+      }),
+    );
     expect(typeCycle.code).toBe(0);
   });
 
   it("fails a part that no layer names, and an import of a file that does not exist", async () => {
-    const result = await check(await tree({ ...ordered, "src/extra/x.ts": 'import { y } from "./y.js";\nexport const x = y;\n' }));
+    const result = await check(
+      await tree({ ...ordered, "src/extra/x.ts": 'import { y } from "./y.js";\nexport const x = y;\n' }),
+    );
     expect(result.code).toBe(1);
     expect(result.output).toContain("src/extra is in no layer of layers.json");
     expect(result.output).toContain('"./y.js" resolves to no file');
@@ -84,17 +114,37 @@ describe("the layering rule", () => {
       ...ordered,
       "src/storage/db.ts": 'import { open } from "./sqlite/open.js";\nexport const db = open;\n',
       "src/storage/types.ts": "export type Caps = { name: string };\n",
-      "src/storage/sqlite/open.ts": 'import type { Caps } from "../types.js";\nexport const open = (caps: Caps) => caps;\n',
-      "src/storage/postgres/open.ts": 'import type { Caps } from "../types.js";\nexport const open = (caps: Caps) => caps;\n',
+      "src/storage/sqlite/open.ts":
+        'import type { Caps } from "../types.js";\nexport const open = (caps: Caps) => caps;\n',
+      "src/storage/postgres/open.ts":
+        'import type { Caps } from "../types.js";\nexport const open = (caps: Caps) => caps;\n',
     };
     expect(await check(await tree(dialects))).toMatchObject({ code: 0 });
-    const fromOutside = await check(await tree({ ...dialects, "src/directory/store.ts": 'import { open } from "../storage/postgres/open.js";\nexport const store = open;\n' }));
+    const fromOutside = await check(
+      await tree({
+        ...dialects,
+        "src/directory/store.ts": 'import { open } from "../storage/postgres/open.js";\nexport const store = open;\n',
+      }),
+    );
     expect(fromOutside.code).toBe(1);
-    expect(fromOutside.output).toContain("src/directory/store.ts → src/storage/postgres/open.ts: import of storage/postgres from outside storage (only storage may depend on it)");
-    const sideways = await check(await tree({ ...dialects, "src/storage/sqlite/open.ts": 'import { open as pg } from "../postgres/open.js";\nexport const open = pg;\n' }));
+    expect(fromOutside.output).toContain(
+      "src/directory/store.ts → src/storage/postgres/open.ts: import of storage/postgres from outside storage (only storage may depend on it)",
+    );
+    const sideways = await check(
+      await tree({
+        ...dialects,
+        "src/storage/sqlite/open.ts": 'import { open as pg } from "../postgres/open.js";\nexport const open = pg;\n',
+      }),
+    );
     expect(sideways.code).toBe(1);
     expect(sideways.output).toContain("sideways import (storage/sqlite may not depend on storage/postgres)");
-    const upward = await check(await tree({ ...dialects, "src/storage/sqlite/open.ts": 'import type { Store } from "../../directory/store.js";\nexport const open = (s: Store) => s;\n' }));
+    const upward = await check(
+      await tree({
+        ...dialects,
+        "src/storage/sqlite/open.ts":
+          'import type { Store } from "../../directory/store.js";\nexport const open = (s: Store) => s;\n',
+      }),
+    );
     expect(upward.code).toBe(1);
     expect(upward.output).toContain("upward import (storage/sqlite may not depend on directory)");
   });

@@ -40,7 +40,8 @@ describe("the webhook receivers of docs/client.md", { timeout: 120_000 }, () => 
   beforeAll(async () => {
     app = await appWithPackedClient("roster-client-docs-");
     // The app's own copies of the frameworks: links to this repository's, which resolve their dependencies there.
-    for (const framework of ["fastify", "express"]) await symlink(join(repositoryRoot, "node_modules", framework), join(app, "node_modules", framework), "dir");
+    for (const framework of ["fastify", "express"])
+      await symlink(join(repositoryRoot, "node_modules", framework), join(app, "node_modules", framework), "dir");
     docs = await readFile(join(repositoryRoot, "docs/client.md"), "utf8");
     live = await startLiveServer();
   }, 120_000);
@@ -53,13 +54,25 @@ describe("the webhook receivers of docs/client.md", { timeout: 120_000 }, () => 
 
   async function directoryWithEndpoint(name: string, url: string) {
     const org = await live.admin.organizations.create({ name });
-    const directory = await live.admin.directories.create({ organization_id: org.id, name: "Okta", type: "okta scim v2.0" });
-    const endpoint = await live.admin.webhookEndpoints.create({ organization_id: org.id, url, events: ["dsync.user.created"] });
+    const directory = await live.admin.directories.create({
+      organization_id: org.id,
+      name: "Okta",
+      type: "okta scim v2.0",
+    });
+    const endpoint = await live.admin.webhookEndpoints.create({
+      organization_id: org.id,
+      url,
+      events: ["dsync.user.created"],
+    });
     return { scim: scimOf(directory), secret: endpoint.secret };
   }
 
   it.each([
-    { framework: "Fastify", listen: "await app.listen({ port: 3000 });", on: (port: number) => `await app.listen({ port: ${port}, host: "127.0.0.1" });` },
+    {
+      framework: "Fastify",
+      listen: "await app.listen({ port: 3000 });",
+      on: (port: number) => `await app.listen({ port: ${port}, host: "127.0.0.1" });`,
+    },
     { framework: "Express", listen: "app.listen(3000);", on: (port: number) => `app.listen(${port}, "127.0.0.1");` },
   ])("$framework: verifies a delivery on the raw body and refuses a forged one", async ({ framework, listen, on }) => {
     const port = await freePort();
@@ -70,7 +83,11 @@ describe("the webhook receivers of docs/client.md", { timeout: 120_000 }, () => 
     const { scim, secret } = await directoryWithEndpoint(framework, `http://127.0.0.1:${port}/webhooks/roster`);
 
     let out = "";
-    receiver = spawn(process.execPath, [file], { cwd: app, env: { ...process.env, ROSTER_WEBHOOK_SECRET: secret }, stdio: ["ignore", "pipe", "pipe"] });
+    receiver = spawn(process.execPath, [file], {
+      cwd: app,
+      env: { ...process.env, ROSTER_WEBHOOK_SECRET: secret },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     receiver.stdout?.on("data", (chunk) => (out += chunk));
     receiver.stderr?.on("data", (chunk) => (out += chunk));
     // A forged delivery is refused with 400, and the JSON it carries is never acted on (retried
@@ -79,7 +96,12 @@ describe("the webhook receivers of docs/client.md", { timeout: 120_000 }, () => 
     for (let i = 0; i < 200 && !forged && receiver.exitCode === null; i++) {
       forged = await fetch(`http://127.0.0.1:${port}/webhooks/roster`, {
         method: "POST",
-        headers: { "content-type": "application/json", "webhook-id": "event_x", "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": "v1,AAAA" },
+        headers: {
+          "content-type": "application/json",
+          "webhook-id": "event_x",
+          "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
+          "webhook-signature": "v1,AAAA",
+        },
         body: JSON.stringify({ id: "event_x", event: "dsync.user.created", data: {}, created_at: "" }),
       }).catch(() => undefined);
       if (!forged) await new Promise((later) => setTimeout(later, 100));
@@ -88,7 +110,10 @@ describe("the webhook receivers of docs/client.md", { timeout: 120_000 }, () => 
 
     const email = `fay@${framework.toLowerCase()}.test`;
     await scim.user(email);
-    await until(() => out.includes(`verified dsync.user.created ${email}`), `the ${framework} receiver to verify the delivery:\n${out}`);
+    await until(
+      () => out.includes(`verified dsync.user.created ${email}`),
+      `the ${framework} receiver to verify the delivery:\n${out}`,
+    );
     expect(out).not.toMatch(/Error/);
     receiver.kill();
   });
@@ -122,8 +147,16 @@ console.log("status", (await POST(request(body))).status);
 console.log("status", (await POST(request(body.replace("nia@next.test", "eve@next.test")))).status);
 `,
       );
-      const { stdout } = await run(process.execPath, ["call-route.mjs"], { cwd: app, env: { ...process.env, ROSTER_WEBHOOK_SECRET: secret } });
-      expect(stdout.trim().split("\n")).toEqual(["runtime nodejs", "verified dsync.user.created nia@next.test", "status 204", "status 400"]);
+      const { stdout } = await run(process.execPath, ["call-route.mjs"], {
+        cwd: app,
+        env: { ...process.env, ROSTER_WEBHOOK_SECRET: secret },
+      });
+      expect(stdout.trim().split("\n")).toEqual([
+        "runtime nodejs",
+        "verified dsync.user.created nia@next.test",
+        "status 204",
+        "status 400",
+      ]);
     } finally {
       await new Promise((closed) => recorder.close(closed));
     }

@@ -72,16 +72,24 @@ describe("the @rostersync/client package", () => {
   });
 
   it("ships its types and docs standing alone: no reference to documents outside the package", async () => {
-    const files = (await readdir(join(app, "node_modules/@rostersync/client"), { recursive: true })).filter((f) => /\.(d\.ts|js|md)$/.test(f));
+    const files = (await readdir(join(app, "node_modules/@rostersync/client"), { recursive: true })).filter((f) =>
+      /\.(d\.ts|js|md)$/.test(f),
+    );
     expect(files).toContain("dist/client/index.d.ts");
     for (const file of files) {
-      expect(await readFile(join(app, "node_modules/@rostersync/client", file), "utf8"), file).not.toMatch(/SPEC §|STYLE\.md/);
+      expect(await readFile(join(app, "node_modules/@rostersync/client", file), "utf8"), file).not.toMatch(
+        /SPEC §|STYLE\.md/,
+      );
     }
   });
 
   it("reads every user of a directory, page after page, from a separate app", async () => {
     const org = await live.admin.organizations.create({ name: "Packaged" });
-    const directory = await live.admin.directories.create({ organization_id: org.id, name: "Okta", type: "okta scim v2.0" });
+    const directory = await live.admin.directories.create({
+      organization_id: org.id,
+      name: "Okta",
+      type: "okta scim v2.0",
+    });
     const scim = scimOf(directory);
     for (const name of ["ada", "bob", "cy"]) await scim.user(`${name}@packaged.test`);
 
@@ -94,9 +102,16 @@ describe("the @rostersync/client package", () => {
 
   it("verifies a webhook the server signed, on the raw body", async () => {
     const org = await live.admin.organizations.create({ name: "Hooked" });
-    const directory = await live.admin.directories.create({ organization_id: org.id, name: "Okta", type: "okta scim v2.0" });
+    const directory = await live.admin.directories.create({
+      organization_id: org.id,
+      name: "Okta",
+      type: "okta scim v2.0",
+    });
     const port = await freePort();
-    const endpoint = await live.admin.webhookEndpoints.create({ organization_id: org.id, url: `http://127.0.0.1:${port}/webhooks/roster` });
+    const endpoint = await live.admin.webhookEndpoints.create({
+      organization_id: org.id,
+      url: `http://127.0.0.1:${port}/webhooks/roster`,
+    });
     const receiver = spawn(process.execPath, ["receiver.mjs"], {
       cwd: app,
       env: { ...process.env, PORT: String(port), ROSTER_WEBHOOK_SECRET: endpoint.secret },
@@ -113,7 +128,9 @@ describe("the @rostersync/client package", () => {
       // The receiver exits once it has verified the user's creation.
       expect(await exited).toBe(0);
       expect(stderr).toBe("");
-      expect(stdout.trim().split("\n").at(-1)).toBe(JSON.stringify({ event: "dsync.user.created", email: "dee@hooked.test" }));
+      expect(stdout.trim().split("\n").at(-1)).toBe(
+        JSON.stringify({ event: "dsync.user.created", email: "dee@hooked.test" }),
+      );
     } finally {
       receiver.kill();
     }

@@ -12,10 +12,14 @@ export const repositoryRoot = resolve(import.meta.dirname, "../..");
 /** A fresh app folder (an ESM package) with `@rostersync/client` installed from its tarball; the caller removes it. */
 export async function appWithPackedClient(prefix: string): Promise<string> {
   const app = await mkdtemp(join(tmpdir(), prefix));
-  const { stdout } = await run("npm", ["pack", "--pack-destination", app, "--json"], { cwd: join(repositoryRoot, "packages/client") });
+  const { stdout } = await run("npm", ["pack", "--pack-destination", app, "--json"], {
+    cwd: join(repositoryRoot, "packages/client"),
+  });
   const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
   await writeFile(join(app, "package.json"), JSON.stringify({ name: "client-app", private: true, type: "module" }));
-  await run("npm", ["install", join(app, filename), "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: app });
+  await run("npm", ["install", join(app, filename), "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], {
+    cwd: app,
+  });
   return app;
 }
 

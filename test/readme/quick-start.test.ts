@@ -27,7 +27,7 @@ function shellBlocks(markdown: string, section: string): string[] {
 async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((listening) => probe.listen(0, "127.0.0.1", listening));
-  const { port } = (probe.address() as AddressInfo);
+  const { port } = probe.address() as AddressInfo;
   await new Promise((closed) => probe.close(closed));
   return port;
 }
@@ -63,7 +63,13 @@ describe("README.md's quick start", { timeout: 300_000 }, () => {
     server = spawn(process.execPath, ["bin/roster.js", "serve"], {
       cwd: root,
       detached: true,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), ROSTER_DATA_DIR: join(work, "data"), LOG_LEVEL: "warn" },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: String(port),
+        ROSTER_DATA_DIR: join(work, "data"),
+        LOG_LEVEL: "warn",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     server.stdout?.on("data", (chunk) => (serverOut += chunk));
@@ -110,6 +116,10 @@ describe("README.md's quick start", { timeout: 300_000 }, () => {
     expect(out).toMatch(/ada@acme\.com/);
     expect(out).toMatch(/^ada@acme\.com Ada Lovelace$/m);
     // The receiver, still running in the background, verified the second user's creation.
-    await until(() => out.includes("verified dsync.user.created bob@acme.com"), `the receiver to verify the webhook:\n${out}`, 30_000);
+    await until(
+      () => out.includes("verified dsync.user.created bob@acme.com"),
+      `the receiver to verify the webhook:\n${out}`,
+      30_000,
+    );
   });
 });

@@ -26,7 +26,10 @@ interface Listed {
 async function api(server: ServerProcess, method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(`${server.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${PROCESS_ADMIN_KEY}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      authorization: `Bearer ${PROCESS_ADMIN_KEY}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(10_000),
   });
@@ -40,7 +43,11 @@ async function listAll(server: ServerProcess, path: string, from: string | null 
   const all: Listed[] = [];
   let after = from;
   do {
-    const page = await api(server, "GET", `${path}${path.includes("?") ? "&" : "?"}limit=100&order=asc${after ? `&after=${after}` : ""}`);
+    const page = await api(
+      server,
+      "GET",
+      `${path}${path.includes("?") ? "&" : "?"}limit=100&order=asc${after ? `&after=${after}` : ""}`,
+    );
     all.push(...page.data);
     after = page.list_metadata.after;
   } while (after);
@@ -48,7 +55,14 @@ async function listAll(server: ServerProcess, path: string, from: string | null 
 }
 
 /** A SCIM request to the directory; resolves to the status, or null when the connection failed (the outcome is unknown). */
-async function scim(server: ServerProcess, base: string, token: string, method: string, path: string, body: unknown): Promise<{ status: number; json: any } | null> {
+async function scim(
+  server: ServerProcess,
+  base: string,
+  token: string,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; json: any } | null> {
   try {
     const res = await fetch(`${server.url}${base}${path}`, {
       method,
@@ -64,7 +78,13 @@ async function scim(server: ServerProcess, base: string, token: string, method: 
 }
 
 /** One writer: creates users, adds each to the group, renames some; records only what was acknowledged. */
-async function writeUntilStopped(server: ServerProcess, target: { base: string; token: string; groupId: string }, name: string, acked: Acknowledged, stopped: () => boolean): Promise<void> {
+async function writeUntilStopped(
+  server: ServerProcess,
+  target: { base: string; token: string; groupId: string },
+  name: string,
+  acked: Acknowledged,
+  stopped: () => boolean,
+): Promise<void> {
   for (let i = 0; !stopped(); i++) {
     const userName = `${name}-${i}@crash.test`;
     const created = await scim(server, target.base, target.token, "POST", "/Users", {
@@ -82,13 +102,18 @@ async function writeUntilStopped(server: ServerProcess, target: { base: string; 
       Operations: [{ op: "add", path: "members", value: [{ value: id }] }],
     });
     if (!added) return;
-    if (added.status !== 200 && added.status !== 204) throw new Error(`member add answered ${added.status}: ${JSON.stringify(added.json)}`);
+    if (added.status !== 200 && added.status !== 204)
+      throw new Error(`member add answered ${added.status}: ${JSON.stringify(added.json)}`);
     acked.members.add(id);
     if (i % 2 === 0) {
       const title = `Title ${name} ${i}`;
-      const patched = await scim(server, target.base, target.token, "PATCH", `/Users/${id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: "replace", path: "title", value: title }] });
+      const patched = await scim(server, target.base, target.token, "PATCH", `/Users/${id}`, {
+        schemas: [PATCH_SCHEMA],
+        Operations: [{ op: "replace", path: "title", value: title }],
+      });
       if (!patched) return;
-      if (patched.status !== 200 && patched.status !== 204) throw new Error(`user PATCH answered ${patched.status}: ${JSON.stringify(patched.json)}`);
+      if (patched.status !== 200 && patched.status !== 204)
+        throw new Error(`user PATCH answered ${patched.status}: ${JSON.stringify(patched.json)}`);
       acked.titles.set(id, title);
     }
   }
@@ -101,7 +126,12 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /** What the restarted server holds agrees with every acknowledgement, and every change has exactly one event. */
-async function expectConsistent(server: ServerProcess, directoryId: string, groupId: string, acked: Acknowledged): Promise<void> {
+async function expectConsistent(
+  server: ServerProcess,
+  directoryId: string,
+  groupId: string,
+  acked: Acknowledged,
+): Promise<void> {
   const users = await listAll(server, `/directory_users?directory=${directoryId}`);
   const byId = new Map(users.map((user) => [user.id, user as any]));
   for (const [userName, id] of acked.users) {
@@ -125,7 +155,11 @@ async function expectConsistent(server: ServerProcess, directoryId: string, grou
   expect(new Set(ids).size, "no event is served twice").toBe(ids.length);
   // The feed's order is stable, and a reader resuming from any cursor gets exactly the rest.
   const middle = ids[Math.floor(ids.length / 2)] as string;
-  const rest = await listAll(server, `/events?events=dsync.user.created,dsync.user.updated,dsync.group.user_added`, middle);
+  const rest = await listAll(
+    server,
+    `/events?events=dsync.user.created,dsync.user.updated,dsync.group.user_added`,
+    middle,
+  );
   expect(rest.map((event) => event.id)).toEqual(ids.slice(ids.indexOf(middle) + 1));
   const ofType = (type: string) => events.filter((event) => event.event === type);
   const created = countBy(ofType("dsync.user.created"), (event: any) => event.data.id);
@@ -136,8 +170,14 @@ async function expectConsistent(server: ServerProcess, directoryId: string, grou
     expect(updated.get(user.id) ?? 0, `user.updated events of ${user.username}`).toBe(user.job_title ? 1 : 0);
     expect(added.get(user.id) ?? 0, `user_added events of ${user.username}`).toBe(members.has(user.id) ? 1 : 0);
   }
-  expect([...created.keys()].every((id) => byId.has(id)), "no event for a user that was not stored").toBe(true);
-  expect([...added.keys()].every((id) => members.has(id)), "no user_added event for a membership that was not stored").toBe(true);
+  expect(
+    [...created.keys()].every((id) => byId.has(id)),
+    "no event for a user that was not stored",
+  ).toBe(true);
+  expect(
+    [...added.keys()].every((id) => members.has(id)),
+    "no user_added event for a membership that was not stored",
+  ).toBe(true);
 }
 
 for (const dialect of DIALECTS) {
@@ -154,34 +194,39 @@ for (const dialect of DIALECTS) {
       await database.drop();
     });
 
-    it(
-      "keeps every acknowledged create, member add and PATCH, with exactly one event each, at several kill points",
-      async () => {
+    it("keeps every acknowledged create, member add and PATCH, with exactly one event each, at several kill points", async () => {
+      server = await startServerProcess(processEnv(database.config));
+      const org = await api(server, "POST", "/organizations", { name: "Crash Co" });
+      const directory = await api(server, "POST", "/directories", {
+        organization_id: org.id,
+        name: "IdP",
+        type: "okta scim v2.0",
+      });
+      const target = { base: `/scim/v2/${directory.id}`, token: directory.scim.token as string, groupId: "" };
+      const group = await scim(server, target.base, target.token, "POST", "/Groups", {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        displayName: "Everyone",
+      });
+      target.groupId = group?.json.id;
+      const acked: Acknowledged = { users: new Map(), titles: new Map(), members: new Set() };
+
+      for (let round = 1; round <= ROUNDS; round++) {
+        // A different kill point each round: early in the load, mid-way, later.
+        const killAfterMs = 150 + Math.floor(Math.random() * 350) + (round - 1) * 400;
+        let stopped = false;
+        const running = server;
+        const writers = Array.from({ length: WRITERS }, (_, w) =>
+          writeUntilStopped(running, target, `r${round}w${w}`, acked, () => stopped),
+        );
+        await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+        await running.stop("SIGKILL");
+        stopped = true;
+        await Promise.all(writers);
+
         server = await startServerProcess(processEnv(database.config));
-        const org = await api(server, "POST", "/organizations", { name: "Crash Co" });
-        const directory = await api(server, "POST", "/directories", { organization_id: org.id, name: "IdP", type: "okta scim v2.0" });
-        const target = { base: `/scim/v2/${directory.id}`, token: directory.scim.token as string, groupId: "" };
-        const group = await scim(server, target.base, target.token, "POST", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Everyone" });
-        target.groupId = group?.json.id;
-        const acked: Acknowledged = { users: new Map(), titles: new Map(), members: new Set() };
-
-        for (let round = 1; round <= ROUNDS; round++) {
-          // A different kill point each round: early in the load, mid-way, later.
-          const killAfterMs = 150 + Math.floor(Math.random() * 350) + (round - 1) * 400;
-          let stopped = false;
-          const running = server;
-          const writers = Array.from({ length: WRITERS }, (_, w) => writeUntilStopped(running, target, `r${round}w${w}`, acked, () => stopped));
-          await new Promise((resolve) => setTimeout(resolve, killAfterMs));
-          await running.stop("SIGKILL");
-          stopped = true;
-          await Promise.all(writers);
-
-          server = await startServerProcess(processEnv(database.config));
-          await expectConsistent(server, directory.id, target.groupId, acked);
-        }
-        expect(acked.users.size, "the load acknowledged writes before the kills").toBeGreaterThan(ROUNDS * WRITERS);
-      },
-      120_000,
-    );
+        await expectConsistent(server, directory.id, target.groupId, acked);
+      }
+      expect(acked.users.size, "the load acknowledged writes before the kills").toBeGreaterThan(ROUNDS * WRITERS);
+    }, 120_000);
   });
 }

@@ -6,7 +6,16 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 /** Debian's Chromium (installed by .ci/run): playwright cannot download browsers here. */
 export const CHROMIUM = process.env.ROSTER_TEST_CHROMIUM ?? "/usr/bin/chromium";
 
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export interface TestBrowser {
   readonly context: BrowserContext;

@@ -22,7 +22,10 @@ export interface TestDatabase {
 export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
   if (dialect === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "roster-test-"));
-    return { config: { kind: "sqlite", file: join(dir, "roster.sqlite") }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      config: { kind: "sqlite", file: join(dir, "roster.sqlite") },
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `roster_t_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });

@@ -103,7 +103,11 @@ export function ldifEntry(dn: string, attributes: Readonly<Record<string, string
  * `shape.groups` groups of mixed kinds, then `extraEntries`) as LDIF to `path`, entry by entry with backpressure, so
  * 100,000 users never sit in memory as one string. Returns the number of entries written.
  */
-export async function generateDirectoryLdif(path: string, shape: DirectoryShape, extraEntries: readonly string[] = []): Promise<number> {
+export async function generateDirectoryLdif(
+  path: string,
+  shape: DirectoryShape,
+  extraEntries: readonly string[] = [],
+): Promise<number> {
   const out = createWriteStream(path, { encoding: "utf8" });
   let entries = 0;
   const write = async (entry: string): Promise<void> => {

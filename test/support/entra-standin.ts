@@ -63,8 +63,29 @@ export interface StandinEntraGroup {
 }
 
 /** The properties `GET /users` returns when there is no `$select` (Graph's documented default set). */
-const USER_DEFAULT = ["businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone", "officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id"];
-const GROUP_PROPERTIES = ["id", "displayName", "description", "groupTypes", "securityEnabled", "mailEnabled", "mail", "mailNickname"];
+const USER_DEFAULT = [
+  "businessPhones",
+  "displayName",
+  "givenName",
+  "jobTitle",
+  "mail",
+  "mobilePhone",
+  "officeLocation",
+  "preferredLanguage",
+  "surname",
+  "userPrincipalName",
+  "id",
+];
+const GROUP_PROPERTIES = [
+  "id",
+  "displayName",
+  "description",
+  "groupTypes",
+  "securityEnabled",
+  "mailEnabled",
+  "mail",
+  "mailNickname",
+];
 const MAX_TOP = 999;
 const MAX_IN = 15;
 /** Entries per delta page (Graph picks its own size; the connector must not depend on it). */
@@ -92,7 +113,17 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
 }
 
 function graphError(code: string, message: string): Record<string, unknown> {
-  return { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), "request-id": crypto.randomUUID(), "client-request-id": crypto.randomUUID() } } };
+  return {
+    error: {
+      code,
+      message,
+      innerError: {
+        date: new Date().toISOString().slice(0, 19),
+        "request-id": crypto.randomUUID(),
+        "client-request-id": crypto.randomUUID(),
+      },
+    },
+  };
 }
 
 function b64url(value: string): string {
@@ -110,7 +141,26 @@ export function makeCertificate(commonName = "roster-standin"): { certificate: s
   const dir = mkdtempSync(join(tmpdir(), "entra-cert-"));
   try {
     const [key, cert] = [join(dir, "key.pem"), join(dir, "cert.pem")];
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-subj", `/CN=${commonName}`, "-days", "2", "-batch"], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-subj",
+        `/CN=${commonName}`,
+        "-days",
+        "2",
+        "-batch",
+      ],
+      { stdio: "ignore" },
+    );
     return { certificate: readFileSync(cert, "utf8"), privateKey: readFileSync(key, "utf8") };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -162,18 +212,41 @@ export class EntraStandin {
     return `${this.origin}/${this.tenantId}/oauth2/v2.0/token`;
   }
   /** The connector settings that reach this tenant. */
-  get connector(): { tenant_id: string; client_id: string; client_secret: string; graph_url: string; token_url: string } {
-    return { tenant_id: this.tenantId, client_id: this.clientId, client_secret: this.clientSecret, graph_url: this.graphUrl, token_url: this.tokenUrl };
+  get connector(): {
+    tenant_id: string;
+    client_id: string;
+    client_secret: string;
+    graph_url: string;
+    token_url: string;
+  } {
+    return {
+      tenant_id: this.tenantId,
+      client_id: this.clientId,
+      client_secret: this.clientSecret,
+      graph_url: this.graphUrl,
+      token_url: this.tokenUrl,
+    };
   }
   /** The connector settings that reach this tenant with a certificate (and its key) instead of the client secret. */
-  certificateConnector(cert: { certificate: string; privateKey: string }): { tenant_id: string; client_id: string; certificate: string; private_key: string; graph_url: string; token_url: string } {
+  certificateConnector(cert: { certificate: string; privateKey: string }): {
+    tenant_id: string;
+    client_id: string;
+    certificate: string;
+    private_key: string;
+    graph_url: string;
+    token_url: string;
+  } {
     const { client_secret: _secret, ...rest } = this.connector;
     return { ...rest, certificate: cert.certificate, private_key: cert.privateKey };
   }
   /** Registers a certificate on the app registration (Certificates & secrets → Upload certificate). */
   addCertificate(pem: string): void {
     const x509 = new X509Certificate(pem);
-    this.#certificates.push({ sha256: createHash("sha256").update(x509.raw).digest("base64url"), sha1: createHash("sha1").update(x509.raw).digest("base64url"), publicKey: x509.publicKey });
+    this.#certificates.push({
+      sha256: createHash("sha256").update(x509.raw).digest("base64url"),
+      sha1: createHash("sha1").update(x509.raw).digest("base64url"),
+      publicKey: x509.publicKey,
+    });
   }
 
   get tokensIssued(): number {
@@ -186,7 +259,15 @@ export class EntraStandin {
   }
 
   addUser(properties: Partial<StandinEntraUser> & { userPrincipalName: string }): StandinEntraUser {
-    const user: StandinEntraUser = { accountEnabled: true, mail: null, givenName: null, surname: null, jobTitle: null, ...properties, id: properties.id ?? this.#id() };
+    const user: StandinEntraUser = {
+      accountEnabled: true,
+      mail: null,
+      givenName: null,
+      surname: null,
+      jobTitle: null,
+      ...properties,
+      id: properties.id ?? this.#id(),
+    };
     this.users.set(user.id, user);
     this.#userLog.changed.set(user.id, ++this.#seq);
     return user;
@@ -210,7 +291,11 @@ export class EntraStandin {
     }
   }
 
-  addGroup(displayName: string, members: readonly string[], kind: "security" | "microsoft365" | "distribution" = "security"): StandinEntraGroup {
+  addGroup(
+    displayName: string,
+    members: readonly string[],
+    kind: "security" | "microsoft365" | "distribution" = "security",
+  ): StandinEntraGroup {
     const group: StandinEntraGroup = {
       id: this.#id(),
       displayName,
@@ -235,11 +320,13 @@ export class EntraStandin {
   setMembers(groupId: string, change: { add?: readonly string[]; remove?: readonly string[] }): void {
     const group = this.groups.get(groupId);
     if (!group) throw new Error(`no group ${groupId}`);
-    for (const id of change.add ?? []) if (!group.members.has(id)) {
-      group.members.add(id);
-      this.#memberLog.push({ seq: ++this.#seq, groupId, memberId: id, removed: false });
-    }
-    for (const id of change.remove ?? []) if (group.members.delete(id)) this.#memberLog.push({ seq: ++this.#seq, groupId, memberId: id, removed: true });
+    for (const id of change.add ?? [])
+      if (!group.members.has(id)) {
+        group.members.add(id);
+        this.#memberLog.push({ seq: ++this.#seq, groupId, memberId: id, removed: false });
+      }
+    for (const id of change.remove ?? [])
+      if (group.members.delete(id)) this.#memberLog.push({ seq: ++this.#seq, groupId, memberId: id, removed: true });
   }
 
   deleteGroup(id: string): void {
@@ -300,7 +387,12 @@ export class EntraStandin {
     if (throttle) {
       throttle.times--;
       const code = throttle.status === 429 ? "TooManyRequests" : "ServiceUnavailable";
-      send(response, throttle.status, graphError(code, "Too many requests. Please retry after the time given in Retry-After."), { "retry-after": String(throttle.retryAfterS) });
+      send(
+        response,
+        throttle.status,
+        graphError(code, "Too many requests. Please retry after the time given in Retry-After."),
+        { "retry-after": String(throttle.retryAfterS) },
+      );
       return;
     }
     if (this.#expireAfter !== null && this.#expireAfter-- <= 0) {
@@ -308,11 +400,23 @@ export class EntraStandin {
       for (const token of this.#tokens.keys()) this.#tokens.set(token, 0);
     }
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
-    if (token === undefined) return send(response, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
+    if (token === undefined)
+      return send(response, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
     const expires = this.#tokens.get(token);
-    if (expires === undefined) return send(response, 401, graphError("InvalidAuthenticationToken", "Invalid JWT token. Token format not valid."));
-    if (expires <= Date.now()) return send(response, 401, graphError("InvalidAuthenticationToken", "Lifetime validation failed, the token is expired."));
-    if (request.method !== "GET" || !url.pathname.startsWith("/v1.0/")) return send(response, 400, graphError("BadRequest", `Resource not found for the segment '${url.pathname}'.`));
+    if (expires === undefined)
+      return send(
+        response,
+        401,
+        graphError("InvalidAuthenticationToken", "Invalid JWT token. Token format not valid."),
+      );
+    if (expires <= Date.now())
+      return send(
+        response,
+        401,
+        graphError("InvalidAuthenticationToken", "Lifetime validation failed, the token is expired."),
+      );
+    if (request.method !== "GET" || !url.pathname.startsWith("/v1.0/"))
+      return send(response, 400, graphError("BadRequest", `Resource not found for the segment '${url.pathname}'.`));
     try {
       this.#route(url, response);
     } catch (error) {
@@ -326,30 +430,76 @@ export class EntraStandin {
     const tenant = url.pathname.split("/")[1];
     const trace = `\r\nTrace ID: ${crypto.randomUUID()}\r\nCorrelation ID: ${crypto.randomUUID()}\r\nTimestamp: ${new Date().toISOString().slice(0, 19)}Z`;
     const fail = (status: number, error: string, code: number, description: string) =>
-      send(response, status, { error, error_description: `AADSTS${code}: ${description}${trace}`, error_codes: [code], timestamp: new Date().toISOString(), trace_id: crypto.randomUUID(), correlation_id: crypto.randomUUID() });
-    if (tenant !== this.tenantId) return fail(400, "invalid_request", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
-    if (form.get("grant_type") !== "client_credentials") return fail(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
-    if (form.get("client_id") !== this.clientId) return fail(400, "unauthorized_client", 700016, `Application with identifier '${form.get("client_id")}' was not found in the directory '${tenant}'.`);
+      send(response, status, {
+        error,
+        error_description: `AADSTS${code}: ${description}${trace}`,
+        error_codes: [code],
+        timestamp: new Date().toISOString(),
+        trace_id: crypto.randomUUID(),
+        correlation_id: crypto.randomUUID(),
+      });
+    if (tenant !== this.tenantId)
+      return fail(
+        400,
+        "invalid_request",
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
+    if (form.get("grant_type") !== "client_credentials")
+      return fail(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
+    if (form.get("client_id") !== this.clientId)
+      return fail(
+        400,
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${form.get("client_id")}' was not found in the directory '${tenant}'.`,
+      );
     const resources = [this.origin, this.origin.replace("127.0.0.1", "localhost"), "https://graph.microsoft.com"];
     if (!resources.some((resource) => form.get("scope") === `${resource}/.default`)) {
-      return fail(400, "invalid_scope", 1002012, `The provided value for scope ${form.get("scope")} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
+      return fail(
+        400,
+        "invalid_scope",
+        1002012,
+        `The provided value for scope ${form.get("scope")} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`,
+      );
     }
     if (form.has("client_assertion")) {
       const refused = this.#assertionRefusal(form, `${this.origin}${url.pathname}`);
       if (refused !== null) return fail(401, "invalid_client", 700027, refused);
     } else if (form.get("client_secret") !== this.clientSecret) {
-      return fail(401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.clientId}'.`);
+      return fail(
+        401,
+        "invalid_client",
+        7000215,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.clientId}'.`,
+      );
     }
     const now = Math.floor(Date.now() / 1000);
-    const claims = { aud: "https://graph.microsoft.com", iss: `https://sts.windows.net/${this.tenantId}/`, iat: now, nbf: now, exp: now + this.tokenLifetimeS, appid: this.clientId, roles: [...this.roles], tid: this.tenantId, jti: crypto.randomUUID() };
+    const claims = {
+      aud: "https://graph.microsoft.com",
+      iss: `https://sts.windows.net/${this.tenantId}/`,
+      iat: now,
+      nbf: now,
+      exp: now + this.tokenLifetimeS,
+      appid: this.clientId,
+      roles: [...this.roles],
+      tid: this.tenantId,
+      jti: crypto.randomUUID(),
+    };
     const token = `${b64url(JSON.stringify({ typ: "JWT", alg: "RS256" }))}.${b64url(JSON.stringify(claims))}.${b64url("standin-signature")}`;
     this.#tokens.set(token, Date.now() + this.tokenLifetimeS * 1000);
-    send(response, 200, { token_type: "Bearer", expires_in: this.tokenLifetimeS, ext_expires_in: this.tokenLifetimeS, access_token: token });
+    send(response, 200, {
+      token_type: "Bearer",
+      expires_in: this.tokenLifetimeS,
+      ext_expires_in: this.tokenLifetimeS,
+      access_token: token,
+    });
   }
 
   /** Why a client assertion is refused, or null when it proves the app. */
   #assertionRefusal(form: URLSearchParams, audience: string): string | null {
-    if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") return "Client assertion type is not supported.";
+    if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+      return "Client assertion type is not supported.";
     const parts = (form.get("client_assertion") ?? "").split(".");
     if (parts.length !== 3) return "Client assertion failed signature validation.";
     let header: Record<string, unknown>;
@@ -360,34 +510,61 @@ export class EntraStandin {
     } catch {
       return "Client assertion failed signature validation.";
     }
-    const cert = this.#certificates.find((c) => (header["x5t#S256"] !== undefined ? c.sha256 === header["x5t#S256"] : c.sha1 === header.x5t));
-    if (!cert) return `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${String(header["x5t#S256"] ?? header.x5t ?? "")}']`;
+    const cert = this.#certificates.find((c) =>
+      header["x5t#S256"] !== undefined ? c.sha256 === header["x5t#S256"] : c.sha1 === header.x5t,
+    );
+    if (!cert)
+      return `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${String(header["x5t#S256"] ?? header.x5t ?? "")}']`;
     const input = Buffer.from(`${parts[0]}.${parts[1]}`);
     const signature = Buffer.from(parts[2] as string, "base64url");
     const valid =
       header.alg === "PS256"
-        ? verify("sha256", input, { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature)
+        ? verify(
+            "sha256",
+            input,
+            { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+            signature,
+          )
         : header.alg === "RS256" && verify("sha256", input, cert.publicKey, signature);
     if (!valid) return "Client assertion contains an invalid signature.";
     const now = Date.now() / 1000;
-    if (claims.aud !== audience) return `Client assertion audience claim does not match Realm issuer. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`;
-    if (claims.iss !== this.clientId || claims.sub !== this.clientId) return "Client assertion issuer and subject must be the application's client id.";
-    if (typeof claims.exp !== "number" || claims.exp <= now || (typeof claims.nbf === "number" && claims.nbf > now + 60)) return "Client assertion is not within its valid time range.";
-    if (typeof claims.jti !== "string" || this.#assertionIds.has(claims.jti)) return "Client assertion has been replayed (jti already used).";
+    if (claims.aud !== audience)
+      return `Client assertion audience claim does not match Realm issuer. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`;
+    if (claims.iss !== this.clientId || claims.sub !== this.clientId)
+      return "Client assertion issuer and subject must be the application's client id.";
+    if (
+      typeof claims.exp !== "number" ||
+      claims.exp <= now ||
+      (typeof claims.nbf === "number" && claims.nbf > now + 60)
+    )
+      return "Client assertion is not within its valid time range.";
+    if (typeof claims.jti !== "string" || this.#assertionIds.has(claims.jti))
+      return "Client assertion has been replayed (jti already used).";
     this.#assertionIds.add(claims.jti);
     return null;
   }
 
   #require(...any: Permission[]): void {
-    if (!any.some((p) => this.roles.has(p))) throw new StandinError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+    if (!any.some((p) => this.roles.has(p)))
+      throw new StandinError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
   }
 
   #route(url: URL, response: ServerResponse): void {
     const path = url.pathname.slice("/v1.0".length);
     const q = url.searchParams;
-    const select = q.get("$select")?.split(",").map((s) => s.trim()) ?? null;
-    const userJson = (u: StandinEntraUser) => ({ "@odata.type": "#microsoft.graph.user", ...pick(u, select ?? USER_DEFAULT) });
-    const groupJson = (g: StandinEntraGroup) => ({ "@odata.type": "#microsoft.graph.group", ...pick(g as unknown as Record<string, unknown>, select ?? GROUP_PROPERTIES) });
+    const select =
+      q
+        .get("$select")
+        ?.split(",")
+        .map((s) => s.trim()) ?? null;
+    const userJson = (u: StandinEntraUser) => ({
+      "@odata.type": "#microsoft.graph.user",
+      ...pick(u, select ?? USER_DEFAULT),
+    });
+    const groupJson = (g: StandinEntraGroup) => ({
+      "@odata.type": "#microsoft.graph.group",
+      ...pick(g as unknown as Record<string, unknown>, select ?? GROUP_PROPERTIES),
+    });
     const objectJson = (id: string) => {
       const user = this.users.get(id);
       if (user) return userJson(user);
@@ -404,14 +581,24 @@ export class EntraStandin {
     } else if ((match = /^\/users\/([^/]+)\/transitiveMemberOf\/microsoft\.graph\.group$/.exec(path))) {
       this.#require("User.Read.All", "Directory.Read.All");
       const id = match[1] as string;
-      if (!this.users.has(id)) throw new StandinError(404, "Request_ResourceNotFound", `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+      if (!this.users.has(id))
+        throw new StandinError(
+          404,
+          "Request_ResourceNotFound",
+          `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+        );
       const groups = [...this.groups.values()].filter((g) => this.#transitiveMembers(g.id).includes(id));
       this.#list(url, response, groups, groupJson);
     } else if ((match = /^\/users\/([^/]+)$/.exec(path))) {
       this.#require("User.Read.All", "Directory.Read.All");
       const key = decodeURIComponent(match[1] as string).toLowerCase();
       const user = [...this.users.values()].find((u) => u.id === key || u.userPrincipalName.toLowerCase() === key);
-      if (!user) throw new StandinError(404, "Request_ResourceNotFound", `Resource '${match[1]}' does not exist or one of its queried reference-property objects are not present.`);
+      if (!user)
+        throw new StandinError(
+          404,
+          "Request_ResourceNotFound",
+          `Resource '${match[1]}' does not exist or one of its queried reference-property objects are not present.`,
+        );
       send(response, 200, userJson(user));
     } else if (path === "/groups") {
       this.#require("Group.Read.All", "Directory.Read.All");
@@ -419,18 +606,40 @@ export class EntraStandin {
     } else if (path === "/groups/delta") {
       this.#require("Group.Read.All", "Directory.Read.All");
       this.#delta(url, response, "groups");
-    } else if ((match = /^\/groups\/([^/]+)\/(members|transitiveMembers|transitiveMemberOf)(?:\/microsoft\.graph\.(user|group))?$/.exec(path))) {
+    } else if (
+      (match =
+        /^\/groups\/([^/]+)\/(members|transitiveMembers|transitiveMemberOf)(?:\/microsoft\.graph\.(user|group))?$/.exec(
+          path,
+        ))
+    ) {
       this.#require("GroupMember.Read.All", "Group.Read.All", "Directory.Read.All");
       const group = this.groups.get(match[1] as string);
-      if (!group) throw new StandinError(404, "Request_ResourceNotFound", `Resource '${match[1]}' does not exist or one of its queried reference-property objects are not present.`);
-      const ids = match[2] === "members" ? [...group.members] : match[2] === "transitiveMembers" ? this.#transitiveMembers(group.id) : this.#transitiveMemberOf(group.id);
+      if (!group)
+        throw new StandinError(
+          404,
+          "Request_ResourceNotFound",
+          `Resource '${match[1]}' does not exist or one of its queried reference-property objects are not present.`,
+        );
+      const ids =
+        match[2] === "members"
+          ? [...group.members]
+          : match[2] === "transitiveMembers"
+            ? this.#transitiveMembers(group.id)
+            : this.#transitiveMemberOf(group.id);
       const cast = match[3];
-      const listed = ids.filter((id) => (cast === "user" ? this.users.has(id) : cast === "group" ? this.groups.has(id) : true)).map((id) => ({ id }));
+      const listed = ids
+        .filter((id) => (cast === "user" ? this.users.has(id) : cast === "group" ? this.groups.has(id) : true))
+        .map((id) => ({ id }));
       this.#list(url, response, listed, (o) => objectJson(o.id) ?? { id: o.id });
     } else if ((match = /^\/groups\/([^/]+)$/.exec(path))) {
       this.#require("Group.Read.All", "Directory.Read.All");
       const group = this.groups.get(match[1] as string);
-      if (!group) throw new StandinError(404, "Request_ResourceNotFound", `Resource '${match[1]}' does not exist or one of its queried reference-property objects are not present.`);
+      if (!group)
+        throw new StandinError(
+          404,
+          "Request_ResourceNotFound",
+          `Resource '${match[1]}' does not exist or one of its queried reference-property objects are not present.`,
+        );
       send(response, 200, groupJson(group));
     } else {
       throw new StandinError(400, "BadRequest", `Resource not found for the segment '${path.split("/")[1] ?? ""}'.`);
@@ -454,14 +663,21 @@ export class EntraStandin {
   }
 
   #transitiveMemberOf(groupId: string): string[] {
-    return [...this.groups.values()].filter((g) => g.id !== groupId && this.#transitiveMembers(g.id).includes(groupId)).map((g) => g.id);
+    return [...this.groups.values()]
+      .filter((g) => g.id !== groupId && this.#transitiveMembers(g.id).includes(groupId))
+      .map((g) => g.id);
   }
 
   /** `$filter=displayName eq '…'` on groups (quotes doubled inside). */
   #byName(groups: StandinEntraGroup[], filter: string | null): StandinEntraGroup[] {
     if (filter === null) return groups;
     const name = /^displayName eq '((?:[^']|'')*)'$/.exec(filter.trim())?.[1];
-    if (name === undefined) throw new StandinError(400, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property 'displayName' of resource 'Group'.");
+    if (name === undefined)
+      throw new StandinError(
+        400,
+        "Request_UnsupportedQuery",
+        "Unsupported or invalid query filter clause specified for property 'displayName' of resource 'Group'.",
+      );
     return groups.filter((g) => g.displayName === name.replaceAll("''", "'"));
   }
 
@@ -469,10 +685,21 @@ export class EntraStandin {
   #filtered<T extends { id: string }>(items: T[], filter: string | null): T[] {
     if (filter === null) return items;
     const inList = /^id in \((.*)\)$/.exec(filter.trim());
-    if (!inList) throw new StandinError(400, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property 'id' of resource 'User'.");
+    if (!inList)
+      throw new StandinError(
+        400,
+        "Request_UnsupportedQuery",
+        "Unsupported or invalid query filter clause specified for property 'id' of resource 'User'.",
+      );
     const ids = (inList[1] as string).split(",").map((s) => /^\s*'([^']*)'\s*$/.exec(s)?.[1]);
-    if (ids.some((id) => id === undefined)) throw new StandinError(400, "BadRequest", "Invalid filter clause: syntax error.");
-    if (ids.length > MAX_IN) throw new StandinError(400, "Request_UnsupportedQuery", `Too many child clauses specified in search filter expression containing 'OR' operators: ${ids.length}. Max allowed: ${MAX_IN}.`);
+    if (ids.some((id) => id === undefined))
+      throw new StandinError(400, "BadRequest", "Invalid filter clause: syntax error.");
+    if (ids.length > MAX_IN)
+      throw new StandinError(
+        400,
+        "Request_UnsupportedQuery",
+        `Too many child clauses specified in search filter expression containing 'OR' operators: ${ids.length}. Max allowed: ${MAX_IN}.`,
+      );
     const wanted = new Set(ids);
     return items.filter((item) => wanted.has(item.id));
   }
@@ -481,17 +708,30 @@ export class EntraStandin {
     const top = url.searchParams.get("$top");
     if (top === null) return 100;
     const n = Number(top);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_TOP) throw new StandinError(400, "Request_UnsupportedQuery", `Invalid page size specified: '${top}'. Must be between 1 and ${MAX_TOP} inclusive.`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_TOP)
+      throw new StandinError(
+        400,
+        "Request_UnsupportedQuery",
+        `Invalid page size specified: '${top}'. Must be between 1 and ${MAX_TOP} inclusive.`,
+      );
     return n;
   }
 
   /** One page of `items` (sorted by id) after the `$skiptoken`'s offset, with `@odata.nextLink` when more remain. */
-  #list<T extends { id: string }>(url: URL, response: ServerResponse, items: T[], toJson: (item: T) => Record<string, unknown>): void {
+  #list<T extends { id: string }>(
+    url: URL,
+    response: ServerResponse,
+    items: T[],
+    toJson: (item: T) => Record<string, unknown>,
+  ): void {
     const sorted = items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const size = this.#pageSize(url);
     const offset = this.#skip(url);
     const page = sorted.slice(offset, offset + size);
-    const body: Record<string, unknown> = { "@odata.context": `${this.graphUrl}/$metadata#${url.pathname.split("/")[2]}`, value: page.map(toJson) };
+    const body: Record<string, unknown> = {
+      "@odata.context": `${this.graphUrl}/$metadata#${url.pathname.split("/")[2]}`,
+      value: page.map(toJson),
+    };
     if (offset + size < sorted.length) body["@odata.nextLink"] = this.#withSkip(url, offset + size);
     send(response, 200, body);
   }
@@ -499,8 +739,13 @@ export class EntraStandin {
   #skip(url: URL): number {
     const token = url.searchParams.get("$skiptoken");
     if (token === null) return 0;
-    const offset = Number(Buffer.from(token, "base64url").toString("utf8").replace(/^skip:/, ""));
-    if (!Number.isInteger(offset) || offset < 0) throw new StandinError(400, "Request_BadRequest", "The specified page token value has expired or is invalid.");
+    const offset = Number(
+      Buffer.from(token, "base64url")
+        .toString("utf8")
+        .replace(/^skip:/, ""),
+    );
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new StandinError(400, "Request_BadRequest", "The specified page token value has expired or is invalid.");
     return offset;
   }
 
@@ -517,11 +762,19 @@ export class EntraStandin {
    */
   #delta(url: URL, response: ServerResponse, kind: "users" | "groups"): void {
     const q = url.searchParams;
-    const select = q.get("$select")?.split(",").map((s) => s.trim()) ?? (kind === "users" ? USER_DEFAULT : GROUP_PROPERTIES);
+    const select =
+      q
+        .get("$select")
+        ?.split(",")
+        .map((s) => s.trim()) ?? (kind === "users" ? USER_DEFAULT : GROUP_PROPERTIES);
     const deltaToken = q.get("$deltatoken");
     const latest = deltaToken === "latest";
-    const since = deltaToken === null || latest ? null : Number(Buffer.from(deltaToken, "base64url").toString("utf8").replace(/^seq:/, ""));
-    if (since !== null && !Number.isInteger(since)) throw new StandinError(400, "Request_BadRequest", "The delta token is invalid.");
+    const since =
+      deltaToken === null || latest
+        ? null
+        : Number(Buffer.from(deltaToken, "base64url").toString("utf8").replace(/^seq:/, ""));
+    if (since !== null && !Number.isInteger(since))
+      throw new StandinError(400, "Request_BadRequest", "The delta token is invalid.");
     // The round's end: where the next one starts. Kept in every page's link so paging sees one point in time.
     const upTo = q.has("upto") ? Number(q.get("upto")) : this.#seq;
     const deltaLink = () => {
@@ -530,12 +783,18 @@ export class EntraStandin {
       link.searchParams.set("$deltatoken", b64url(`seq:${upTo}`));
       return link.href;
     };
-    if (latest) return send(response, 200, { "@odata.context": `${this.graphUrl}/$metadata#${kind}`, value: [], "@odata.deltaLink": deltaLink() });
+    if (latest)
+      return send(response, 200, {
+        "@odata.context": `${this.graphUrl}/$metadata#${kind}`,
+        value: [],
+        "@odata.deltaLink": deltaLink(),
+      });
     const log = kind === "users" ? this.#userLog : this.#groupLog;
     const entries: Record<string, unknown>[] = [];
     const memberChanges = new Map<string, MemberChange[]>();
     for (const change of this.#memberLog) {
-      if (since !== null && change.seq > since && change.seq <= upTo) memberChanges.set(change.groupId, [...(memberChanges.get(change.groupId) ?? []), change]);
+      if (since !== null && change.seq > since && change.seq <= upTo)
+        memberChanges.set(change.groupId, [...(memberChanges.get(change.groupId) ?? []), change]);
     }
     const live = kind === "users" ? [...this.users.values()] : [...this.groups.values()];
     for (const object of live.sort((a, b) => (a.id < b.id ? -1 : 1))) {
@@ -545,20 +804,29 @@ export class EntraStandin {
       const json = pick(object as unknown as Record<string, unknown>, select);
       if (kind === "groups" && select.includes("members")) {
         const group = object as StandinEntraGroup;
-        const memberEntry = (id: string, removed: boolean) => ({ "@odata.type": this.groups.has(id) ? "#microsoft.graph.group" : "#microsoft.graph.user", id, ...(removed ? { "@removed": { reason: "deleted" } } : {}) });
-        json["members@delta"] = since === null ? [...group.members].map((id) => memberEntry(id, false)) : (memberChanges.get(group.id) ?? []).map((c) => memberEntry(c.memberId, c.removed));
+        const memberEntry = (id: string, removed: boolean) => ({
+          "@odata.type": this.groups.has(id) ? "#microsoft.graph.group" : "#microsoft.graph.user",
+          id,
+          ...(removed ? { "@removed": { reason: "deleted" } } : {}),
+        });
+        json["members@delta"] =
+          since === null
+            ? [...group.members].map((id) => memberEntry(id, false))
+            : (memberChanges.get(group.id) ?? []).map((c) => memberEntry(c.memberId, c.removed));
       }
       entries.push(json);
     }
     if (since !== null) {
-      for (const [id, removed] of log.removed) if (removed.seq > since && removed.seq <= upTo) entries.push({ id, "@removed": { reason: removed.reason } });
+      for (const [id, removed] of log.removed)
+        if (removed.seq > since && removed.seq <= upTo) entries.push({ id, "@removed": { reason: removed.reason } });
     }
     // Large groups' members come a slice per entry, the same group repeated, as Graph splits them.
     const split = entries.flatMap((entry) => {
       const members = entry["members@delta"] as unknown[] | undefined;
       if (!members || members.length <= 500) return [entry];
       const slices: Record<string, unknown>[] = [];
-      for (let i = 0; i < members.length; i += 500) slices.push({ ...(i === 0 ? entry : { id: entry.id }), "members@delta": members.slice(i, i + 500) });
+      for (let i = 0; i < members.length; i += 500)
+        slices.push({ ...(i === 0 ? entry : { id: entry.id }), "members@delta": members.slice(i, i + 500) });
       return slices;
     });
     const size = DELTA_PAGE;

@@ -97,7 +97,10 @@ function apiError(code: number, message: string, reason: string, status: string)
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    request.on("data", (c: Buffer) => chunks.push(c)).on("end", () => resolve(Buffer.concat(chunks).toString("utf8"))).on("error", reject);
+    request
+      .on("data", (c: Buffer) => chunks.push(c))
+      .on("end", () => resolve(Buffer.concat(chunks).toString("utf8")))
+      .on("error", reject);
   });
 }
 
@@ -145,7 +148,10 @@ export class GoogleStandin {
   serviceAccount(scopes: readonly string[] = ALL_SCOPES, name = "roster-sync"): ServiceAccountKeyFile {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const clientEmail = `${name}@standin-project.iam.gserviceaccount.com`;
-    this.clients.set(clientEmail, { publicKey: createPublicKey(publicKey.export({ type: "spki", format: "pem" })), scopes: new Set(scopes) });
+    this.clients.set(clientEmail, {
+      publicKey: createPublicKey(publicKey.export({ type: "spki", format: "pem" })),
+      scopes: new Set(scopes),
+    });
     return {
       type: "service_account",
       project_id: "standin-project",
@@ -164,7 +170,16 @@ export class GoogleStandin {
   }
 
   addUser(primaryEmail: string, fields: Partial<Omit<StandinUser, "id" | "primaryEmail">> = {}): StandinUser {
-    const user: StandinUser = { id: this.#id(), primaryEmail, name: {}, suspended: false, archived: false, orgUnitPath: "/", isAdmin: false, ...fields };
+    const user: StandinUser = {
+      id: this.#id(),
+      primaryEmail,
+      name: {},
+      suspended: false,
+      archived: false,
+      orgUnitPath: "/",
+      isAdmin: false,
+      ...fields,
+    };
     this.users.set(user.id, user);
     this.#version++;
     return user;
@@ -184,14 +199,25 @@ export class GoogleStandin {
 
   addGroup(name: string, members: readonly string[], types: Readonly<Record<string, MemberType>> = {}): StandinGroup {
     const id = `0${this.#id(14)}g`;
-    const group: StandinGroup = { id, email: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${id}@${this.domain}`, name, description: "", members: new Map(members.map((m) => [m, types[m] ?? (this.groups.has(m) ? "GROUP" : "USER")])) };
+    const group: StandinGroup = {
+      id,
+      email: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${id}@${this.domain}`,
+      name,
+      description: "",
+      members: new Map(members.map((m) => [m, types[m] ?? (this.groups.has(m) ? "GROUP" : "USER")])),
+    };
     this.groups.set(id, group);
     return group;
   }
 
   /** The next `times` API requests whose path matches are throttled: 429 rateLimitExceeded, or 403 userRateLimitExceeded. */
   throttle(pattern: RegExp, times = 1, options: { status?: 429 | 403; retryAfterS?: number } = {}): void {
-    this.#throttles.push({ pattern, times, status: options.status ?? 429, retryAfter: options.retryAfterS === undefined ? null : String(options.retryAfterS) });
+    this.#throttles.push({
+      pattern,
+      times,
+      status: options.status ?? 429,
+      retryAfter: options.retryAfterS === undefined ? null : String(options.retryAfterS),
+    });
   }
 
   /** After `requests` more API requests, every access token issued so far expires (as an hour passing would). */
@@ -201,7 +227,11 @@ export class GoogleStandin {
 
   async start(): Promise<this> {
     const server = createServer((request, response) => {
-      const handle = () => this.gates.pass(request.url ?? "").then(() => this.#handle(request, response)).catch((error: unknown) => send(response, 500, apiError(500, String(error), "backendError", "INTERNAL")));
+      const handle = () =>
+        this.gates
+          .pass(request.url ?? "")
+          .then(() => this.#handle(request, response))
+          .catch((error: unknown) => send(response, 500, apiError(500, String(error), "backendError", "INTERNAL")));
       if (this.latencyMs > 0) setTimeout(handle, this.latencyMs);
       else void handle();
     });
@@ -223,15 +253,38 @@ export class GoogleStandin {
     const url = new URL(request.url ?? "/", this.baseUrl);
     this.requests.push(`${request.method} ${url.pathname}${url.search}`);
     if (url.pathname === "/token") {
-      if (request.method !== "POST") return send(response, 405, { error: "invalid_request", error_description: "POST only" });
+      if (request.method !== "POST")
+        return send(response, 405, { error: "invalid_request", error_description: "POST only" });
       return this.#token(new URLSearchParams(await readBody(request)), response);
     }
     const throttle = this.#throttles.find((t) => t.times > 0 && t.pattern.test(url.pathname));
     if (throttle) {
       throttle.times--;
-      const headers: Record<string, string> = throttle.retryAfter === null ? {} : { "retry-after": throttle.retryAfter };
-      if (throttle.status === 429) return send(response, 429, apiError(429, "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute'.", "rateLimitExceeded", "RESOURCE_EXHAUSTED"), headers);
-      return send(response, 403, apiError(403, "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'.", "userRateLimitExceeded", "PERMISSION_DENIED"), headers);
+      const headers: Record<string, string> =
+        throttle.retryAfter === null ? {} : { "retry-after": throttle.retryAfter };
+      if (throttle.status === 429)
+        return send(
+          response,
+          429,
+          apiError(
+            429,
+            "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute'.",
+            "rateLimitExceeded",
+            "RESOURCE_EXHAUSTED",
+          ),
+          headers,
+        );
+      return send(
+        response,
+        403,
+        apiError(
+          403,
+          "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'.",
+          "userRateLimitExceeded",
+          "PERMISSION_DENIED",
+        ),
+        headers,
+      );
     }
     if (this.#expireAfter !== null && this.#expireAfter-- <= 0) {
       this.#expireAfter = null;
@@ -240,35 +293,68 @@ export class GoogleStandin {
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1] ?? "";
     const issued = this.#issued.get(bearer);
     if (!issued || issued.expiresAt <= Date.now()) {
-      return send(response, 401, apiError(401, "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.", "authError", "UNAUTHENTICATED"), {
-        "www-authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"',
-      });
+      return send(
+        response,
+        401,
+        apiError(
+          401,
+          "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+          "authError",
+          "UNAUTHENTICATED",
+        ),
+        {
+          "www-authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"',
+        },
+      );
     }
-    if (request.method !== "GET") return send(response, 405, apiError(405, "Method not allowed", "methodNotAllowed", "METHOD_NOT_ALLOWED"));
+    if (request.method !== "GET")
+      return send(response, 405, apiError(405, "Method not allowed", "methodNotAllowed", "METHOD_NOT_ALLOWED"));
     this.#route(url, issued, response);
   }
 
   #token(form: URLSearchParams, response: ServerResponse): void {
-    if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") return send(response, 400, { error: "unsupported_grant_type", error_description: `Invalid grant_type: ${form.get("grant_type") ?? ""}` });
+    if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer")
+      return send(response, 400, {
+        error: "unsupported_grant_type",
+        error_description: `Invalid grant_type: ${form.get("grant_type") ?? ""}`,
+      });
     const parts = (form.get("assertion") ?? "").split(".");
     const header = decodeJson(parts[0]);
     const claims = decodeJson(parts[1]);
-    if (parts.length !== 3 || !header || !claims || header.alg !== "RS256") return send(response, 400, { error: "invalid_grant", error_description: "Invalid JWT: not a signed RS256 JWT." });
+    if (parts.length !== 3 || !header || !claims || header.alg !== "RS256")
+      return send(response, 400, { error: "invalid_grant", error_description: "Invalid JWT: not a signed RS256 JWT." });
     const client = this.clients.get(String(claims.iss));
-    if (!client) return send(response, 401, { error: "invalid_client", error_description: "The OAuth client was not found." });
-    const signed = verify("RSA-SHA256", Buffer.from(`${parts[0]}.${parts[1]}`), client.publicKey, Buffer.from(parts[2] ?? "", "base64url"));
+    if (!client)
+      return send(response, 401, { error: "invalid_client", error_description: "The OAuth client was not found." });
+    const signed = verify(
+      "RSA-SHA256",
+      Buffer.from(`${parts[0]}.${parts[1]}`),
+      client.publicKey,
+      Buffer.from(parts[2] ?? "", "base64url"),
+    );
     if (!signed) return send(response, 400, { error: "invalid_grant", error_description: "Invalid JWT Signature." });
     const now = Math.floor(Date.now() / 1000);
     const iat = Number(claims.iat);
     const exp = Number(claims.exp);
     if (claims.aud !== this.tokenUrl || !(exp - iat <= 3600) || iat > now + 60 || exp < now) {
-      return send(response, 400, { error: "invalid_grant", error_description: "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim." });
+      return send(response, 400, {
+        error: "invalid_grant",
+        error_description:
+          "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.",
+      });
     }
     const subject = String(claims.sub ?? "").toLowerCase();
-    if (![...this.users.values()].some((u) => u.primaryEmail.toLowerCase() === subject)) return send(response, 400, { error: "invalid_grant", error_description: "Invalid email or User ID" });
-    const scopes = String(claims.scope ?? "").split(" ").filter((s) => s !== "");
+    if (![...this.users.values()].some((u) => u.primaryEmail.toLowerCase() === subject))
+      return send(response, 400, { error: "invalid_grant", error_description: "Invalid email or User ID" });
+    const scopes = String(claims.scope ?? "")
+      .split(" ")
+      .filter((s) => s !== "");
     if (scopes.length === 0 || scopes.some((s) => !client.scopes.has(s))) {
-      return send(response, 401, { error: "unauthorized_client", error_description: "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested." });
+      return send(response, 401, {
+        error: "unauthorized_client",
+        error_description:
+          "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.",
+      });
     }
     const token = `ya29.standin-${randomBytes(24).toString("base64url")}`;
     this.#issued.set(token, { scopes: new Set(scopes), subject, expiresAt: Date.now() + this.tokenLifetimeS * 1000 });
@@ -280,17 +366,37 @@ export class GoogleStandin {
     if (path === url.pathname) return send(response, 404, apiError(404, "Not Found", "notFound", "NOT_FOUND"));
     const members = /^\/groups\/([^/]+)\/members$/.exec(path);
     const oneUser = /^\/users\/([^/]+)$/.exec(path);
-    const needed = path === "/users" || oneUser ? [SCOPES.users] : members ? [SCOPES.members, SCOPES.groups] : [SCOPES.groups];
-    if (!needed.some((s) => issued.scopes.has(s))) return send(response, 403, apiError(403, "Request had insufficient authentication scopes.", "insufficientPermissions", "PERMISSION_DENIED"));
+    const needed =
+      path === "/users" || oneUser ? [SCOPES.users] : members ? [SCOPES.members, SCOPES.groups] : [SCOPES.groups];
+    if (!needed.some((s) => issued.scopes.has(s)))
+      return send(
+        response,
+        403,
+        apiError(
+          403,
+          "Request had insufficient authentication scopes.",
+          "insufficientPermissions",
+          "PERMISSION_DENIED",
+        ),
+      );
     if (![...this.users.values()].some((u) => u.isAdmin && u.primaryEmail.toLowerCase() === issued.subject)) {
-      return send(response, 403, apiError(403, "Not Authorized to access this resource/api", "forbidden", "PERMISSION_DENIED"));
+      return send(
+        response,
+        403,
+        apiError(403, "Not Authorized to access this resource/api", "forbidden", "PERMISSION_DENIED"),
+      );
     }
     if (path === "/users") return this.#listUsers(url, response);
     if (path === "/groups") return this.#listGroups(url, response);
     if (members) return this.#listMembers(url, decodeURIComponent(members[1] as string), response);
     if (oneUser) {
       const key = decodeURIComponent(oneUser[1] as string).toLowerCase();
-      const user = [...this.users.values()].find((u) => u.id === key || u.primaryEmail.toLowerCase() === key || (u.aliases ?? []).some((a) => a.toLowerCase() === key));
+      const user = [...this.users.values()].find(
+        (u) =>
+          u.id === key ||
+          u.primaryEmail.toLowerCase() === key ||
+          (u.aliases ?? []).some((a) => a.toLowerCase() === key),
+      );
       if (!user) return send(response, 404, apiError(404, "Resource Not Found: userKey", "notFound", "NOT_FOUND"));
       return send(response, 200, this.#userJson(user, url.searchParams.get("projection") === "full"));
     }
@@ -311,7 +417,11 @@ export class GoogleStandin {
     }
     if (domain !== null && customer === null) {
       if (domain.toLowerCase() !== this.domain) {
-        send(response, 403, apiError(403, "Not Authorized to access this resource/api", "forbidden", "PERMISSION_DENIED"));
+        send(
+          response,
+          403,
+          apiError(403, "Not Authorized to access this resource/api", "forbidden", "PERMISSION_DENIED"),
+        );
         return null;
       }
       return (email) => email.toLowerCase().endsWith(`@${domain.toLowerCase()}`);
@@ -320,7 +430,14 @@ export class GoogleStandin {
   }
 
   /** One page of `items` (sorted by id) after the page token's id; the token names the list and the last id served. */
-  #page<T extends { id: string }>(url: URL, response: ServerResponse, sorted: readonly T[], list: string, max: number, defaultMax: number): { page: T[]; next: string | null } | null {
+  #page<T extends { id: string }>(
+    url: URL,
+    response: ServerResponse,
+    sorted: readonly T[],
+    list: string,
+    max: number,
+    defaultMax: number,
+  ): { page: T[]; next: string | null } | null {
     const requested = url.searchParams.get("maxResults");
     const limit = requested === null ? defaultMax : Number(requested);
     if (!Number.isInteger(limit) || limit < 1 || limit > max) {
@@ -351,7 +468,8 @@ export class GoogleStandin {
   }
 
   #sortedUsers(): StandinUser[] {
-    if (this.#sorted?.version !== this.#version) this.#sorted = { version: this.#version, users: [...this.users.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) };
+    if (this.#sorted?.version !== this.#version)
+      this.#sorted = { version: this.#version, users: [...this.users.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) };
     return this.#sorted.users;
   }
 
@@ -362,7 +480,12 @@ export class GoogleStandin {
     const listed = this.#sortedUsers().filter((u) => owns(u.primaryEmail));
     const result = this.#page(url, response, listed, "users", 500, 100);
     if (!result) return;
-    send(response, 200, { kind: "admin#directory#users", etag: `"${this.#version}"`, ...(result.page.length > 0 ? { users: result.page.map((u) => this.#userJson(u, full)) } : {}), ...(result.next ? { nextPageToken: result.next } : {}) });
+    send(response, 200, {
+      kind: "admin#directory#users",
+      etag: `"${this.#version}"`,
+      ...(result.page.length > 0 ? { users: result.page.map((u) => this.#userJson(u, full)) } : {}),
+      ...(result.next ? { nextPageToken: result.next } : {}),
+    });
   }
 
   #listGroups(url: URL, response: ServerResponse): void {
@@ -371,21 +494,50 @@ export class GoogleStandin {
     const listed = [...this.groups.values()].filter((g) => owns(g.email)).sort((a, b) => (a.id < b.id ? -1 : 1));
     const result = this.#page(url, response, listed, "groups", 200, 200);
     if (!result) return;
-    const groups = result.page.map((g) => ({ kind: "admin#directory#group", id: g.id, etag: `"g${g.members.size}"`, email: g.email, name: g.name, directMembersCount: String(g.members.size), description: g.description, adminCreated: true }));
-    send(response, 200, { kind: "admin#directory#groups", etag: '"groups"', ...(groups.length > 0 ? { groups } : {}), ...(result.next ? { nextPageToken: result.next } : {}) });
+    const groups = result.page.map((g) => ({
+      kind: "admin#directory#group",
+      id: g.id,
+      etag: `"g${g.members.size}"`,
+      email: g.email,
+      name: g.name,
+      directMembersCount: String(g.members.size),
+      description: g.description,
+      adminCreated: true,
+    }));
+    send(response, 200, {
+      kind: "admin#directory#groups",
+      etag: '"groups"',
+      ...(groups.length > 0 ? { groups } : {}),
+      ...(result.next ? { nextPageToken: result.next } : {}),
+    });
   }
 
   #listMembers(url: URL, key: string, response: ServerResponse): void {
-    const group = this.groups.get(key) ?? [...this.groups.values()].find((g) => g.email.toLowerCase() === key.toLowerCase());
+    const group =
+      this.groups.get(key) ?? [...this.groups.values()].find((g) => g.email.toLowerCase() === key.toLowerCase());
     if (!group) return send(response, 404, apiError(404, "Resource Not Found: groupKey", "notFound", "NOT_FOUND"));
     const entries = [...group.members].map(([id, type]) => ({ id, type })).sort((a, b) => (a.id < b.id ? -1 : 1));
     const result = this.#page(url, response, entries, `members:${group.id}`, 200, 200);
     if (!result) return;
     const members = result.page.map(({ id, type }) => {
-      const email = type === "USER" ? this.users.get(id)?.primaryEmail : type === "GROUP" ? this.groups.get(id)?.email : undefined;
-      return { kind: "admin#directory#member", etag: `"m${id}"`, id, ...(email ? { email } : {}), role: "MEMBER", type, status: "ACTIVE" };
+      const email =
+        type === "USER" ? this.users.get(id)?.primaryEmail : type === "GROUP" ? this.groups.get(id)?.email : undefined;
+      return {
+        kind: "admin#directory#member",
+        etag: `"m${id}"`,
+        id,
+        ...(email ? { email } : {}),
+        role: "MEMBER",
+        type,
+        status: "ACTIVE",
+      };
     });
-    send(response, 200, { kind: "admin#directory#members", etag: '"members"', ...(members.length > 0 ? { members } : {}), ...(result.next ? { nextPageToken: result.next } : {}) });
+    send(response, 200, {
+      kind: "admin#directory#members",
+      etag: '"members"',
+      ...(members.length > 0 ? { members } : {}),
+      ...(result.next ? { nextPageToken: result.next } : {}),
+    });
   }
 
   #userJson(user: StandinUser, full: boolean): Record<string, unknown> {

@@ -1,5 +1,12 @@
 import type { ConnectorKind } from "../../src/connectors/connector-kind.js";
-import { type ConnectorSource, type SourceGroup, type SourceItem, SourceError, type SourceRemoval, type SourceUser } from "../../src/connectors/source.js";
+import {
+  type ConnectorSource,
+  type SourceGroup,
+  type SourceItem,
+  SourceError,
+  type SourceRemoval,
+  type SourceUser,
+} from "../../src/connectors/source.js";
 
 /**
  * A source over data the test holds and changes between runs: exercises the sync engine without a
@@ -25,7 +32,18 @@ export interface MemoryData {
 }
 
 export function memoryData(): MemoryData {
-  return { users: [], groups: [], invalidUsers: [], failWith: null, changedUsernames: null, watermark: "w1", removed: [], gate: null, midGate: null, opened: [] };
+  return {
+    users: [],
+    groups: [],
+    invalidUsers: [],
+    failWith: null,
+    changedUsernames: null,
+    watermark: "w1",
+    removed: [],
+    gate: null,
+    midGate: null,
+    opened: [],
+  };
 }
 
 export function sourceUser(username: string, overrides: Partial<SourceUser> = {}): SourceUser {
@@ -50,7 +68,8 @@ export function memoryConnector(data: MemoryData): ConnectorKind {
   return {
     secretKeys: ["password"],
     validate(config) {
-      if (config.host !== undefined && typeof config.host !== "string") return [{ field: "connector.host", code: "invalid_type", message: "must be a string" }];
+      if (config.host !== undefined && typeof config.host !== "string")
+        return [{ field: "connector.host", code: "invalid_type", message: "must be a string" }];
       return [];
     },
     open(config): ConnectorSource {

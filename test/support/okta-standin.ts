@@ -27,12 +27,28 @@
  *   the endpoint needs is `403` E0000006 with `error="insufficient_scope"`.
  * The product never ships this: only tests point an `okta api` directory's `org_url` at it.
  */
-import { createHash, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject, randomBytes, verify } from "node:crypto";
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+  randomBytes,
+  verify,
+} from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RequestGates } from "./request-gates.js";
 
-export type OktaStatus = "STAGED" | "PROVISIONED" | "ACTIVE" | "RECOVERY" | "PASSWORD_EXPIRED" | "LOCKED_OUT" | "SUSPENDED" | "DEPROVISIONED";
+export type OktaStatus =
+  | "STAGED"
+  | "PROVISIONED"
+  | "ACTIVE"
+  | "RECOVERY"
+  | "PASSWORD_EXPIRED"
+  | "LOCKED_OUT"
+  | "SUSPENDED"
+  | "DEPROVISIONED";
 
 export interface StandinUser {
   id: string;
@@ -105,7 +121,8 @@ function verifies(jwt: Jwt, key: KeyObject): boolean {
 }
 
 function thumbprintOf(jwk: JsonWebKey): string {
-  const members = jwk.kty === "EC" ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { e: jwk.e, kty: jwk.kty, n: jwk.n };
+  const members =
+    jwk.kty === "EC" ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { e: jwk.e, kty: jwk.kty, n: jwk.n };
   return createHash("sha256").update(JSON.stringify(members)).digest("base64url");
 }
 
@@ -115,13 +132,24 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | string[]> = {},
+): void {
   response.writeHead(status, { "content-type": "application/json", ...headers });
   response.end(JSON.stringify(body));
 }
 
 function oktaError(code: string, summary: string): Record<string, unknown> {
-  return { errorCode: code, errorSummary: summary, errorLink: code, errorId: `oae${Math.random().toString(36).slice(2, 12)}`, errorCauses: [] };
+  return {
+    errorCode: code,
+    errorSummary: summary,
+    errorLink: code,
+    errorId: `oae${Math.random().toString(36).slice(2, 12)}`,
+    errorCauses: [],
+  };
 }
 
 // --- filter expressions: term := attr op "value" | ( expr ); and binds tighter than or ---
@@ -139,14 +167,25 @@ function tokenize(expression: string): Token[] {
     if (pattern.lastIndex >= expression.length) break;
     match = pattern.exec(expression);
   }
-  if (tokens.map((t) => (t.kind === "string" ? `"${t.text}"` : t.text)).join("").replace(/\s/g, "") !== expression.replace(/\s/g, "")) throw new Error("bad filter");
+  if (
+    tokens
+      .map((t) => (t.kind === "string" ? `"${t.text}"` : t.text))
+      .join("")
+      .replace(/\s/g, "") !== expression.replace(/\s/g, "")
+  )
+    throw new Error("bad filter");
   return tokens;
 }
 
 type Predicate = (item: Record<string, unknown>) => boolean;
 
 function valueAt(item: Record<string, unknown>, path: string): unknown {
-  return path.split(".").reduce<unknown>((at, key) => (typeof at === "object" && at !== null ? (at as Record<string, unknown>)[key] : undefined), item);
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (at, key) => (typeof at === "object" && at !== null ? (at as Record<string, unknown>)[key] : undefined),
+      item,
+    );
 }
 
 function parseFilter(expression: string): Predicate {
@@ -275,7 +314,13 @@ export class OktaStandin {
 
   addUser(profile: StandinUser["profile"], status: OktaStatus = "ACTIVE", stampedAt?: string): StandinUser {
     const at = stampedAt ?? this.#now();
-    const user: StandinUser = { id: this.#id("00u"), status, created: at, lastUpdated: at, profile: { email: profile.login, ...profile } };
+    const user: StandinUser = {
+      id: this.#id("00u"),
+      status,
+      created: at,
+      lastUpdated: at,
+      profile: { email: profile.login, ...profile },
+    };
     this.users.set(user.id, user);
     return user;
   }
@@ -294,9 +339,22 @@ export class OktaStandin {
     for (const group of this.groups.values()) if (group.members.delete(id)) group.lastMembershipUpdated = this.#now();
   }
 
-  addGroup(name: string, members: readonly string[], type: StandinGroup["type"] = "OKTA_GROUP", stampedAt?: string): StandinGroup {
+  addGroup(
+    name: string,
+    members: readonly string[],
+    type: StandinGroup["type"] = "OKTA_GROUP",
+    stampedAt?: string,
+  ): StandinGroup {
     const at = stampedAt ?? this.#now();
-    const group: StandinGroup = { id: this.#id("00g"), type, created: at, lastUpdated: at, lastMembershipUpdated: at, profile: { name, description: null }, members: new Set(members) };
+    const group: StandinGroup = {
+      id: this.#id("00g"),
+      type,
+      created: at,
+      lastUpdated: at,
+      lastMembershipUpdated: at,
+      profile: { name, description: null },
+      members: new Set(members),
+    };
     this.groups.set(group.id, group);
     return group;
   }
@@ -343,18 +401,28 @@ export class OktaStandin {
     this.remaining.delete(bucket);
     const remaining = Math.max(0, start - 1);
     this.#windows.set(bucket, { second, remaining });
-    return { "x-rate-limit-limit": String(RATE_LIMIT), "x-rate-limit-remaining": String(remaining), "x-rate-limit-reset": String(second + 1) };
+    return {
+      "x-rate-limit-limit": String(RATE_LIMIT),
+      "x-rate-limit-remaining": String(remaining),
+      "x-rate-limit-reset": String(second + 1),
+    };
   }
 
   #handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? "/", `http://${request.headers.host}`);
     this.requests.push(`${request.method} ${url.pathname}${url.search}`);
-    const bucket = url.pathname.replace(/\/groups\/[^/]+\/users$/, "/groups/{id}/users").replace(/\/users\/[^/]+$/, "/users/{id}");
+    const bucket = url.pathname
+      .replace(/\/groups\/[^/]+\/users$/, "/groups/{id}/users")
+      .replace(/\/users\/[^/]+$/, "/users/{id}");
     const throttle = this.#throttles.find((t) => t.times > 0 && t.pattern.test(url.pathname));
     if (throttle) {
       throttle.times--;
       const reset = String(Math.floor(Date.now() / 1000) + 1);
-      send(response, 429, oktaError("E0000047", "API call exceeded rate limit due to too many requests."), { "x-rate-limit-limit": String(RATE_LIMIT), "x-rate-limit-remaining": "0", "x-rate-limit-reset": reset });
+      send(response, 429, oktaError("E0000047", "API call exceeded rate limit due to too many requests."), {
+        "x-rate-limit-limit": String(RATE_LIMIT),
+        "x-rate-limit-remaining": "0",
+        "x-rate-limit-reset": reset,
+      });
       return;
     }
     if (url.pathname === "/oauth2/v1/token") {
@@ -364,11 +432,21 @@ export class OktaStandin {
     const rate = this.#rateHeaders(bucket);
     const refusal = this.#authorization(request, url);
     if (refusal !== null) {
-      send(response, refusal.status, oktaError(refusal.status === 401 ? "E0000011" : "E0000006", refusal.status === 401 ? "Invalid token provided" : "You do not have permission to perform the requested action"), {
-        ...rate,
-        ...(refusal.challenge ? { "www-authenticate": refusal.challenge } : {}),
-        ...(refusal.nonce ? { "dpop-nonce": refusal.nonce } : {}),
-      });
+      send(
+        response,
+        refusal.status,
+        oktaError(
+          refusal.status === 401 ? "E0000011" : "E0000006",
+          refusal.status === 401
+            ? "Invalid token provided"
+            : "You do not have permission to perform the requested action",
+        ),
+        {
+          ...rate,
+          ...(refusal.challenge ? { "www-authenticate": refusal.challenge } : {}),
+          ...(refusal.nonce ? { "dpop-nonce": refusal.nonce } : {}),
+        },
+      );
       return;
     }
     if (this.forbidden?.test(url.pathname)) {
@@ -393,16 +471,40 @@ export class OktaStandin {
     if (header === `SSWS ${this.token}`) return null;
     const match = /^(Bearer|DPoP) (\S+)$/.exec(header);
     const issued = match ? this.#issued.get(match[2] as string) : undefined;
-    if (!match || !issued || issued.expiresAt <= Date.now()) return { status: 401, challenge: `${match?.[1] ?? "Bearer"} error="invalid_token", error_description="The access token is invalid or has expired."` };
+    if (!match || !issued || issued.expiresAt <= Date.now())
+      return {
+        status: 401,
+        challenge: `${match?.[1] ?? "Bearer"} error="invalid_token", error_description="The access token is invalid or has expired."`,
+      };
     const token = match[2] as string;
     if (issued.jkt !== null) {
-      if (match[1] !== "DPoP") return { status: 401, challenge: 'DPoP error="invalid_token", error_description="The access token is bound to a DPoP key"' };
-      const proof = this.#dpopProof(request, url, { ath: createHash("sha256").update(token, "ascii").digest("base64url"), ...(this.resourceNonce ? { nonce: this.#dpopNonce } : {}) });
-      if (proof === "use_dpop_nonce") return { status: 401, challenge: 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"', nonce: this.#dpopNonce };
-      if (proof !== `jkt:${issued.jkt}`) return { status: 401, challenge: `DPoP error="invalid_dpop_proof", error_description="${proof.startsWith("jkt:") ? "The DPoP proof's key is not the token's." : proof}"` };
+      if (match[1] !== "DPoP")
+        return {
+          status: 401,
+          challenge: 'DPoP error="invalid_token", error_description="The access token is bound to a DPoP key"',
+        };
+      const proof = this.#dpopProof(request, url, {
+        ath: createHash("sha256").update(token, "ascii").digest("base64url"),
+        ...(this.resourceNonce ? { nonce: this.#dpopNonce } : {}),
+      });
+      if (proof === "use_dpop_nonce")
+        return {
+          status: 401,
+          challenge: 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"',
+          nonce: this.#dpopNonce,
+        };
+      if (proof !== `jkt:${issued.jkt}`)
+        return {
+          status: 401,
+          challenge: `DPoP error="invalid_dpop_proof", error_description="${proof.startsWith("jkt:") ? "The DPoP proof's key is not the token's." : proof}"`,
+        };
     } else if (match[1] !== "Bearer") return { status: 401, challenge: 'Bearer error="invalid_token"' };
     const needed = url.pathname.startsWith("/api/v1/groups") ? "okta.groups.read" : "okta.users.read";
-    if (!issued.scopes.has(needed)) return { status: 403, challenge: `Bearer error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", scope="${needed}"` };
+    if (!issued.scopes.has(needed))
+      return {
+        status: 403,
+        challenge: `Bearer error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", scope="${needed}"`,
+      };
     return null;
   }
 
@@ -411,7 +513,8 @@ export class OktaStandin {
     const text = request.headers.dpop;
     if (typeof text !== "string") return "The DPoP proof JWT header is missing.";
     const jwt = decodeJwt(text);
-    if (jwt === null || jwt.header.typ !== "dpop+jwt" || typeof jwt.header.jwk !== "object" || jwt.header.jwk === null) return "The DPoP proof is not a dpop+jwt with a jwk.";
+    if (jwt === null || jwt.header.typ !== "dpop+jwt" || typeof jwt.header.jwk !== "object" || jwt.header.jwk === null)
+      return "The DPoP proof is not a dpop+jwt with a jwk.";
     const jwk = jwt.header.jwk as JsonWebKey;
     if ("d" in jwk) return "The DPoP proof's jwk is a private key.";
     let key: KeyObject;
@@ -424,7 +527,8 @@ export class OktaStandin {
     const { htm, htu, iat, jti, ath, nonce } = jwt.payload;
     if (htm !== request.method) return "The DPoP proof's htm does not match.";
     if (htu !== `${url.origin}${url.pathname}`) return "The DPoP proof's htu does not match.";
-    if (typeof iat !== "number" || Math.abs(iat - Date.now() / 1000) > 60) return "The DPoP proof's iat is not current.";
+    if (typeof iat !== "number" || Math.abs(iat - Date.now() / 1000) > 60)
+      return "The DPoP proof's iat is not current.";
     if (typeof jti !== "string" || this.#seenJti.has(`dpop:${jti}`)) return "The DPoP proof's jti was used before.";
     this.#seenJti.add(`dpop:${jti}`);
     if (expect.ath !== undefined && ath !== expect.ath) return "The DPoP proof's ath does not match the access token.";
@@ -438,38 +542,69 @@ export class OktaStandin {
       this.tokenAnswers.push(error);
       send(response, status, { error, error_description: description }, headers);
     };
-    if (request.method !== "POST") return refuse(405, "invalid_request", "The endpoint does not support the provided HTTP method.");
-    if (form.get("grant_type") !== "client_credentials") return refuse(400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.");
-    if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") return refuse(401, "invalid_client", "Client authentication failed.");
+    if (request.method !== "POST")
+      return refuse(405, "invalid_request", "The endpoint does not support the provided HTTP method.");
+    if (form.get("grant_type") !== "client_credentials")
+      return refuse(
+        400,
+        "unsupported_grant_type",
+        "The authorization grant type is not supported by the authorization server.",
+      );
+    if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+      return refuse(401, "invalid_client", "Client authentication failed.");
     const jwt = decodeJwt(form.get("client_assertion") ?? "");
     const app = jwt && typeof jwt.payload.iss === "string" ? this.apps.get(jwt.payload.iss) : undefined;
     if (!jwt || !app) return refuse(401, "invalid_client", "The client_assertion token is invalid.");
-    if (jwt.header.alg !== "RS256" || (jwt.header.kid !== undefined && jwt.header.kid !== app.keyId) || !verifies(jwt, app.publicKey)) {
+    if (
+      jwt.header.alg !== "RS256" ||
+      (jwt.header.kid !== undefined && jwt.header.kid !== app.keyId) ||
+      !verifies(jwt, app.publicKey)
+    ) {
       return refuse(401, "invalid_client", "The client_assertion signature is invalid.");
     }
     const { sub, aud, exp, iat, jti } = jwt.payload;
     const now = Date.now() / 1000;
-    if (sub !== app.clientId) return refuse(401, "invalid_client", "The client_assertion token has an invalid subject.");
-    if (aud !== this.tokenUrl) return refuse(401, "invalid_client", "The audience [aud] claim in the client_assertion token is invalid.");
-    if (typeof exp !== "number" || exp <= now) return refuse(401, "invalid_client", "The client_assertion token is expired.");
-    if (typeof iat === "number" && exp - iat > 3600) return refuse(401, "invalid_client", "The client_assertion token has an expiration too far in the future.");
-    if (typeof jti !== "string" || jti === "") return refuse(401, "invalid_client", "The client_assertion token must contain a jti claim.");
-    if (this.#seenJti.has(`client:${jti}`)) return refuse(401, "invalid_client", "The client_assertion token has already been used.");
+    if (sub !== app.clientId)
+      return refuse(401, "invalid_client", "The client_assertion token has an invalid subject.");
+    if (aud !== this.tokenUrl)
+      return refuse(401, "invalid_client", "The audience [aud] claim in the client_assertion token is invalid.");
+    if (typeof exp !== "number" || exp <= now)
+      return refuse(401, "invalid_client", "The client_assertion token is expired.");
+    if (typeof iat === "number" && exp - iat > 3600)
+      return refuse(401, "invalid_client", "The client_assertion token has an expiration too far in the future.");
+    if (typeof jti !== "string" || jti === "")
+      return refuse(401, "invalid_client", "The client_assertion token must contain a jti claim.");
+    if (this.#seenJti.has(`client:${jti}`))
+      return refuse(401, "invalid_client", "The client_assertion token has already been used.");
     this.#seenJti.add(`client:${jti}`);
     const scopes = (form.get("scope") ?? "").split(" ").filter((x) => x !== "");
-    if (scopes.length === 0 || scopes.some((x) => !app.scopes.has(x))) return refuse(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.");
+    if (scopes.length === 0 || scopes.some((x) => !app.scopes.has(x)))
+      return refuse(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.");
     let jkt: string | null = null;
     if (request.headers.dpop !== undefined || app.requireDpop) {
       const proof = this.#dpopProof(request, url, { nonce: this.#dpopNonce });
-      if (proof === "use_dpop_nonce") return refuse(400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.", { "dpop-nonce": this.#dpopNonce });
+      if (proof === "use_dpop_nonce")
+        return refuse(400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.", {
+          "dpop-nonce": this.#dpopNonce,
+        });
       if (!proof.startsWith("jkt:")) return refuse(400, "invalid_dpop_proof", proof);
       jkt = proof.slice(4);
     }
     const token = `okta-at-${randomBytes(16).toString("hex")}`;
-    this.#issued.set(token, { clientId: app.clientId, scopes: new Set(scopes), expiresAt: Date.now() + this.accessTokenLifetimeS * 1000, jkt });
+    this.#issued.set(token, {
+      clientId: app.clientId,
+      scopes: new Set(scopes),
+      expiresAt: Date.now() + this.accessTokenLifetimeS * 1000,
+      jkt,
+    });
     const tokenType = jkt === null ? "Bearer" : "DPoP";
     this.tokenAnswers.push(`issued ${tokenType}`);
-    send(response, 200, { token_type: tokenType, expires_in: this.accessTokenLifetimeS, access_token: token, scope: scopes.join(" ") });
+    send(response, 200, {
+      token_type: tokenType,
+      expires_in: this.accessTokenLifetimeS,
+      access_token: token,
+      scope: scopes.join(" "),
+    });
   }
 
   #route(url: URL, response: ServerResponse, rate: Record<string, string>): void {
@@ -478,7 +613,9 @@ export class OktaStandin {
     const oneUser = /^\/api\/v1\/users\/([^/]+)$/.exec(path);
     if (path === "/api/v1/users") {
       const filter = url.searchParams.get("filter");
-      const predicate = filter ? parseFilter(filter) : (user: Record<string, unknown>) => user.status !== "DEPROVISIONED";
+      const predicate = filter
+        ? parseFilter(filter)
+        : (user: Record<string, unknown>) => user.status !== "DEPROVISIONED";
       const listed = [...this.users.values()].filter((u) => predicate(u as unknown as Record<string, unknown>));
       this.#page(url, response, rate, listed, (u) => this.#userJson(u, url), 200);
     } else if (path === "/api/v1/groups") {
@@ -488,20 +625,41 @@ export class OktaStandin {
       this.#page(url, response, rate, listed, (g) => this.#groupJson(g, url), 10_000);
     } else if (members) {
       const group = this.groups.get(decodeURIComponent(members[1] as string));
-      if (!group) return send(response, 404, oktaError("E0000007", `Not found: Resource not found: ${members[1]} (UserGroup)`), rate);
-      const listed = [...group.members].map((id) => this.users.get(id)).filter((u): u is StandinUser => u !== undefined);
+      if (!group)
+        return send(
+          response,
+          404,
+          oktaError("E0000007", `Not found: Resource not found: ${members[1]} (UserGroup)`),
+          rate,
+        );
+      const listed = [...group.members]
+        .map((id) => this.users.get(id))
+        .filter((u): u is StandinUser => u !== undefined);
       this.#page(url, response, rate, listed, (u) => this.#userJson(u, url), 200);
     } else if (oneUser) {
       const key = decodeURIComponent(oneUser[1] as string).toLowerCase();
-      const user = [...this.users.values()].find((u) => u.id.toLowerCase() === key || u.profile.login.toLowerCase() === key || u.profile.login.toLowerCase().split("@")[0] === key);
-      if (!user) return send(response, 404, oktaError("E0000007", `Not found: Resource not found: ${oneUser[1]} (User)`), rate);
+      const user = [...this.users.values()].find(
+        (u) =>
+          u.id.toLowerCase() === key ||
+          u.profile.login.toLowerCase() === key ||
+          u.profile.login.toLowerCase().split("@")[0] === key,
+      );
+      if (!user)
+        return send(response, 404, oktaError("E0000007", `Not found: Resource not found: ${oneUser[1]} (User)`), rate);
       send(response, 200, this.#userJson(user, url), rate);
     } else {
       send(response, 404, oktaError("E0000022", "The endpoint does not support the provided HTTP method"), rate);
     }
   }
 
-  #page<T extends { id: string }>(url: URL, response: ServerResponse, rate: Record<string, string>, items: T[], toJson: (item: T) => Record<string, unknown>, maxLimit: number): void {
+  #page<T extends { id: string }>(
+    url: URL,
+    response: ServerResponse,
+    rate: Record<string, string>,
+    items: T[],
+    toJson: (item: T) => Record<string, unknown>,
+    maxLimit: number,
+  ): void {
     const sorted = items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const limit = Math.min(maxLimit, Math.max(1, Number(url.searchParams.get("limit") ?? maxLimit) || maxLimit));
     const after = url.searchParams.get("after");
@@ -537,7 +695,16 @@ export class OktaStandin {
 
   #groupJson(group: StandinGroup, url: URL): Record<string, unknown> {
     const { id, type, created, lastUpdated, lastMembershipUpdated, profile } = group;
-    return { id, created, lastUpdated, lastMembershipUpdated, objectClass: ["okta:user_group"], type, profile, _links: { users: { href: `${url.origin}/api/v1/groups/${id}/users` } } };
+    return {
+      id,
+      created,
+      lastUpdated,
+      lastMembershipUpdated,
+      objectClass: ["okta:user_group"],
+      type,
+      profile,
+      _links: { users: { href: `${url.origin}/api/v1/groups/${id}/users` } },
+    };
   }
 }
 

@@ -9,13 +9,21 @@ export interface ScimDirectory {
   readonly base: string;
 }
 
-export async function createScimDirectory(app: FastifyInstance, options: { type?: string; deactivated_members?: string } = {}): Promise<ScimDirectory> {
+export async function createScimDirectory(
+  app: FastifyInstance,
+  options: { type?: string; deactivated_members?: string } = {},
+): Promise<ScimDirectory> {
   const { orgId } = await createOrgWithKey(app, `Org ${Math.random().toString(36).slice(2, 8)}`);
   const res = await app.inject({
     method: "POST",
     url: "/directories",
     headers: bearer(ADMIN_KEY),
-    payload: { organization_id: orgId, name: "IdP", type: options.type ?? "generic scim v2.0", ...(options.deactivated_members ? { deactivated_members: options.deactivated_members } : {}) },
+    payload: {
+      organization_id: orgId,
+      name: "IdP",
+      type: options.type ?? "generic scim v2.0",
+      ...(options.deactivated_members ? { deactivated_members: options.deactivated_members } : {}),
+    },
   });
   if (res.statusCode !== 201) throw new Error(`directory create failed: ${res.body}`);
   const dir = res.json();
@@ -32,7 +40,12 @@ export interface ScimResponse {
   json(): any;
 }
 
-export type ScimClient = (method: Method, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ScimResponse>;
+export type ScimClient = (
+  method: Method,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<ScimResponse>;
 
 /**
  * A SCIM client over real HTTP to a listening server (`url`, e.g. from `app.listen`): what the IdP
@@ -42,22 +55,40 @@ export function liveScimClient(url: string, dir: ScimDirectory): ScimClient {
   return async (method, path, body, headers = {}) => {
     const res = await fetch(`${url}${dir.base}${path}`, {
       method,
-      headers: { ...bearer(dir.token), ...(body === undefined ? {} : { "content-type": "application/scim+json" }), ...headers },
+      headers: {
+        ...bearer(dir.token),
+        ...(body === undefined ? {} : { "content-type": "application/scim+json" }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
       signal: AbortSignal.timeout(15_000),
     });
     const text = await res.text();
-    return { statusCode: res.status, headers: Object.fromEntries(res.headers), body: text, json: () => JSON.parse(text) };
+    return {
+      statusCode: res.status,
+      headers: Object.fromEntries(res.headers),
+      body: text,
+      json: () => JSON.parse(text),
+    };
   };
 }
 
 /** A SCIM client bound to one directory, sending what IdPs send (scim+json unless told otherwise). */
 export function scimClient(app: FastifyInstance, dir: ScimDirectory) {
-  return async function scim(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  return async function scim(
+    method: Method,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     return app.inject({
       method,
       url: `${dir.base}${path}`,
-      headers: { ...bearer(dir.token), ...(body === undefined ? {} : { "content-type": "application/scim+json" }), ...headers },
+      headers: {
+        ...bearer(dir.token),
+        ...(body === undefined ? {} : { "content-type": "application/scim+json" }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { payload: typeof body === "string" ? body : JSON.stringify(body) }),
     });
   };

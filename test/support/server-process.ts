@@ -27,7 +27,12 @@ export function databaseUrl(config: DatabaseConfig): string {
 
 /** What a child process needs to run on `database`: its URL, the admin key and a secret key. */
 export function processEnv(database: DatabaseConfig, extra: Record<string, string> = {}): Record<string, string> {
-  return { DATABASE_URL: databaseUrl(database), ROSTER_ADMIN_KEY: PROCESS_ADMIN_KEY, ROSTER_SECRET_KEY: "child-test-secret-key-0123456789abcdefghijklmnop", ...extra };
+  return {
+    DATABASE_URL: databaseUrl(database),
+    ROSTER_ADMIN_KEY: PROCESS_ADMIN_KEY,
+    ROSTER_SECRET_KEY: "child-test-secret-key-0123456789abcdefghijklmnop",
+    ...extra,
+  };
 }
 
 /**
@@ -43,10 +48,23 @@ export function startWorkerProcess(env: Record<string, string>, startTimeoutMs =
   return startProcess([CLI_ENTRY, "worker"], { LOG_LEVEL: "info", ...env }, /webhook worker running()/, startTimeoutMs);
 }
 
-async function startProcess(args: readonly string[], env: Record<string, string>, ready: RegExp, startTimeoutMs: number): Promise<ServerProcess> {
+async function startProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  startTimeoutMs: number,
+): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...args], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ROSTER_SYNC_THREAD: "off", ROSTER_OUTBOUND_PRIVATE: "all", ...env },
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      ROSTER_SYNC_THREAD: "off",
+      ROSTER_OUTBOUND_PRIVATE: "all",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -56,7 +74,9 @@ async function startProcess(args: readonly string[], env: Record<string, string>
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     output += chunk;
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

@@ -5,7 +5,15 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { Client } from "ldapts";
-import { type DirectoryShape, generateDirectoryLdif, LDIF_BASE_DN, LIMITED_DN, LIMITED_PASSWORD, READER_DN, READER_PASSWORD } from "./directory-ldif.js";
+import {
+  type DirectoryShape,
+  generateDirectoryLdif,
+  LDIF_BASE_DN,
+  LIMITED_DN,
+  LIMITED_PASSWORD,
+  READER_DN,
+  READER_PASSWORD,
+} from "./directory-ldif.js";
 
 const run = promisify(execFile);
 
@@ -60,7 +68,9 @@ export function findLdapTool(name: string): string {
       return candidate;
     } catch {}
   }
-  throw new Error(`${name} not found (PATH and ${EXTRA_BIN_DIRS.join(", ")}): install slapd and ldap-utils (see .ci/run)`);
+  throw new Error(
+    `${name} not found (PATH and ${EXTRA_BIN_DIRS.join(", ")}): install slapd and ldap-utils (see .ci/run)`,
+  );
 }
 
 function firstExisting(dirs: readonly string[], probe: string, what: string): string {
@@ -117,8 +127,25 @@ function slapdConf(dir: string, tls: boolean): string {
 async function selfSignedCertificate(dir: string): Promise<string> {
   await run(
     "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-      "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+    ],
     { timeout: 15_000 },
   );
   return readFileSync(join(dir, "cert.pem"), "utf8");
@@ -127,7 +154,8 @@ async function selfSignedCertificate(dir: string): Promise<string> {
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`slapd exited (${child.exitCode ?? child.signalCode}): ${output()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`slapd exited (${child.exitCode ?? child.signalCode}): ${output()}`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect(port, "127.0.0.1");
       const done = (ok: boolean) => {
@@ -172,16 +200,25 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
     const conf = join(dir, "slapd.conf");
     writeFileSync(conf, slapdConf(dir, tls));
     const ldif = join(dir, "directory.ldif");
-    await generateDirectoryLdif(ldif, options.directory ?? { users: 0, groups: 0, membersPerGroup: 0 }, options.entries);
+    await generateDirectoryLdif(
+      ldif,
+      options.directory ?? { users: 0, groups: 0, membersPerGroup: 0 },
+      options.entries,
+    );
     // -q skips consistency checks: the generated LDIF is known good and this is much faster.
-    await run(findLdapTool("slapadd"), ["-q", "-f", conf, "-l", ldif], { timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+    await run(findLdapTool("slapadd"), ["-q", "-f", conf, "-l", ldif], {
+      timeout: 300_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     rmSync(ldif);
 
     const port = await freeLoopbackPort();
     const tlsPort = tls ? await freeLoopbackPort() : null;
     const urls = [`ldap://127.0.0.1:${port}/`, ...(tlsPort === null ? [] : [`ldaps://127.0.0.1:${tlsPort}/`])];
     let output = "";
-    child = spawn(findLdapTool("slapd"), ["-f", conf, "-h", urls.join(" "), "-d", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(findLdapTool("slapd"), ["-f", conf, "-h", urls.join(" "), "-d", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString("utf8")).slice(-4000);
     };
@@ -225,5 +262,12 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
 
 /** The SPEC §6 `connector` object for this server, bound as the reader unless overridden. */
 export function slapdConnector(server: SlapdServer, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { url: server.url, bind_dn: server.readerDn, password: server.readerPassword, base_dn: server.baseDn, timeout_ms: 10_000, ...overrides };
+  return {
+    url: server.url,
+    bind_dn: server.readerDn,
+    password: server.readerPassword,
+    base_dn: server.baseDn,
+    timeout_ms: 10_000,
+    ...overrides,
+  };
 }

@@ -39,16 +39,38 @@ export interface TestApp {
  * A whole Roster app on a fresh database of `dialect`, driven with `inject` (no sockets). Its receivers and
  * stand-ins listen on loopback, so private addresses are allowed unless `env` sets `ROSTER_OUTBOUND_PRIVATE`.
  */
-export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}, options: AppOptions = { logger: false }): Promise<TestApp> {
+export async function createTestApp(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  options: AppOptions = { logger: false },
+): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
-  const config = { ...loadConfig({ ROSTER_PUBLIC_URL: "http://roster.test", ROSTER_ADMIN_KEY: ADMIN_KEY, ROSTER_OUTBOUND_PRIVATE: "all", ...env }), database: database.config };
+  const config = {
+    ...loadConfig({
+      ROSTER_PUBLIC_URL: "http://roster.test",
+      ROSTER_ADMIN_KEY: ADMIN_KEY,
+      ROSTER_OUTBOUND_PRIVATE: "all",
+      ...env,
+    }),
+    database: database.config,
+  };
   const storage = openStorage(database.config);
   await migrateToLatest(storage);
   await ensureAdminKey(storage.db, ADMIN_KEY);
   const clock = new TestClock();
-  const deps: Deps = { db: storage.db, caps: storage.caps, clock, ids: createIdGenerator(() => clock.now().getTime()), config };
+  const deps: Deps = {
+    db: storage.db,
+    caps: storage.caps,
+    clock,
+    ids: createIdGenerator(() => clock.now().getTime()),
+    config,
+  };
   // Sync runs get threads of their own as in `roster serve` (unless the test brings its own connector kinds).
-  const app = await buildApp(deps, { syncThread: syncThreadFor(config, storage), poolStats: storage.poolStats, ...options });
+  const app = await buildApp(deps, {
+    syncThread: syncThreadFor(config, storage),
+    poolStats: storage.poolStats,
+    ...options,
+  });
   return {
     app,
     storage,
@@ -68,11 +90,24 @@ export function bearer(key: string): { authorization: string } {
 }
 
 /** Creates an organization and one API key for it through the API; returns both. */
-export async function createOrgWithKey(app: FastifyInstance, name: string): Promise<{ orgId: string; key: string; keyId: string }> {
-  const org = await app.inject({ method: "POST", url: "/organizations", headers: bearer(ADMIN_KEY), payload: { name } });
+export async function createOrgWithKey(
+  app: FastifyInstance,
+  name: string,
+): Promise<{ orgId: string; key: string; keyId: string }> {
+  const org = await app.inject({
+    method: "POST",
+    url: "/organizations",
+    headers: bearer(ADMIN_KEY),
+    payload: { name },
+  });
   if (org.statusCode !== 201) throw new Error(`org create failed: ${org.body}`);
   const orgId = org.json().id as string;
-  const key = await app.inject({ method: "POST", url: `/organizations/${orgId}/api_keys`, headers: bearer(ADMIN_KEY), payload: { name: "test" } });
+  const key = await app.inject({
+    method: "POST",
+    url: `/organizations/${orgId}/api_keys`,
+    headers: bearer(ADMIN_KEY),
+    payload: { name: "test" },
+  });
   if (key.statusCode !== 201) throw new Error(`key create failed: ${key.body}`);
   return { orgId, key: key.json().key as string, keyId: key.json().id as string };
 }

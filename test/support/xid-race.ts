@@ -16,7 +16,12 @@ export interface XidRace {
  * earlier and is left running. A reader now sees A's event as settled (its xid is below xmin,
  * which is B's) while B's lower seq is yet to commit.
  */
-export async function raceOlderXidPastLowerSeq(db: Kysely<Database>, deps: OutboxDeps, older: EventDraft, younger: EventDraft): Promise<XidRace> {
+export async function raceOlderXidPastLowerSeq(
+  db: Kysely<Database>,
+  deps: OutboxDeps,
+  older: EventDraft,
+  younger: EventDraft,
+): Promise<XidRace> {
   const open = new Set<ControlledTransaction<Database>>();
   const begin = async () => {
     const trx = await db.startTransaction().execute();

@@ -5,7 +5,9 @@ export const ErrorResponse = Type.Object(
   {
     code: Type.String(),
     message: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() })),
+    ),
   },
   { $id: "Error" },
 );
@@ -44,11 +46,19 @@ export function listEnvelope<T extends TSchema>(item: T) {
   return Type.Object({
     object: Type.Literal("list"),
     data: Type.Array(item),
-    list_metadata: Type.Object({ before: Type.Union([Type.String(), Type.Null()]), after: Type.Union([Type.String(), Type.Null()]) }),
+    list_metadata: Type.Object({
+      before: Type.Union([Type.String(), Type.Null()]),
+      after: Type.Union([Type.String(), Type.Null()]),
+    }),
   });
 }
 
-export function pageOf(query: { limit: number; before?: string | undefined; after?: string | undefined; order: "asc" | "desc" }): PageRequest {
+export function pageOf(query: {
+  limit: number;
+  before?: string | undefined;
+  after?: string | undefined;
+  order: "asc" | "desc";
+}): PageRequest {
   return { limit: query.limit, before: query.before, after: query.after, order: query.order };
 }
 

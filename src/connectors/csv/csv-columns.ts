@@ -31,10 +31,12 @@ export function planColumns(header: readonly string[], mapping: Readonly<Record<
   header.forEach((text, index) => {
     const name = text.trim();
     const lower = name.toLowerCase();
-    if (name !== "" && names.has(lower)) throw new SourceError("misconfigured", `The CSV header names the column "${name}" twice`);
+    if (name !== "" && names.has(lower))
+      throw new SourceError("misconfigured", `The CSV header names the column "${name}" twice`);
     names.add(lower);
     const byDefault = DEFAULT_COLUMNS[lower];
-    const field = mapped.get(lower) ?? (byDefault !== undefined && !claimedByMapping.has(byDefault) ? byDefault : undefined);
+    const field =
+      mapped.get(lower) ?? (byDefault !== undefined && !claimedByMapping.has(byDefault) ? byDefault : undefined);
     if (field === undefined) {
       raw.push({ index, name: name || `column_${index + 1}` });
       return;

@@ -4,7 +4,12 @@ import { csvKind } from "./csv-kind.js";
 
 describe("csv connector settings", () => {
   it("accepts a path and a mapping of CSV column → Roster field", () => {
-    expect(checkCsvConfig({ path: " /data/people.csv ", mapping: { Login: "username", " Mail ": "EMAIL", EmployeeNo: "id" } })).toEqual({
+    expect(
+      checkCsvConfig({
+        path: " /data/people.csv ",
+        mapping: { Login: "username", " Mail ": "EMAIL", EmployeeNo: "id" },
+      }),
+    ).toEqual({
       ok: true,
       value: { path: "/data/people.csv", mapping: { Login: "username", Mail: "email", EmployeeNo: "external_id" } },
     });
@@ -15,7 +20,11 @@ describe("csv connector settings", () => {
   });
 
   it("names every bad field", () => {
-    const result = checkCsvConfig({ path: "", mapping: { Login: "user_name", A: "email", B: "email", "": "groups" }, delimiter: ";" });
+    const result = checkCsvConfig({
+      path: "",
+      mapping: { Login: "user_name", A: "email", B: "email", "": "groups" },
+      delimiter: ";",
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => [e.field, e.code])).toEqual([
@@ -28,7 +37,10 @@ describe("csv connector settings", () => {
   });
 
   it("refuses a mapping that is not an object", () => {
-    expect(checkCsvConfig({ mapping: ["username"] })).toMatchObject({ ok: false, errors: [{ field: "connector.mapping", code: "type" }] });
+    expect(checkCsvConfig({ mapping: ["username"] })).toMatchObject({
+      ok: false,
+      errors: [{ field: "connector.mapping", code: "type" }],
+    });
   });
 });
 

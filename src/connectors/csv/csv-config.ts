@@ -1,7 +1,16 @@
 import type { FieldError } from "../../core/errors.js";
 
 /** The Roster fields a CSV column can fill; every other column lands in `raw_attributes`. */
-export const CSV_FIELDS = ["username", "email", "first_name", "last_name", "job_title", "state", "groups", "external_id"] as const;
+export const CSV_FIELDS = [
+  "username",
+  "email",
+  "first_name",
+  "last_name",
+  "job_title",
+  "state",
+  "groups",
+  "external_id",
+] as const;
 export type CsvField = (typeof CSV_FIELDS)[number];
 
 /** Header names read as a field without any mapping: the field names, and `id` for `external_id`. */
@@ -23,7 +32,9 @@ export interface CsvConfig {
   readonly mapping?: Readonly<Record<string, CsvField>> | undefined;
 }
 
-export type CheckedCsvConfig = { readonly ok: true; readonly value: CsvConfig } | { readonly ok: false; readonly errors: readonly FieldError[] };
+export type CheckedCsvConfig =
+  | { readonly ok: true; readonly value: CsvConfig }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 const KEYS = new Set(["path", "mapping"]);
 
@@ -34,7 +45,11 @@ function fieldOf(value: unknown): CsvField | undefined {
 function checkMapping(input: unknown, errors: FieldError[]): Record<string, CsvField> | undefined {
   if (input === undefined) return undefined;
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    errors.push({ field: "connector.mapping", code: "type", message: 'must be an object of CSV column → Roster field, e.g. { "Login": "username" }' });
+    errors.push({
+      field: "connector.mapping",
+      code: "type",
+      message: 'must be an object of CSV column → Roster field, e.g. { "Login": "username" }',
+    });
     return undefined;
   }
   const mapping: Record<string, CsvField> = {};
@@ -45,13 +60,19 @@ function checkMapping(input: unknown, errors: FieldError[]): Record<string, CsvF
     const key = column.trim();
     const roster = fieldOf(target);
     if (key === "") errors.push({ field, code: "invalid_name", message: "a CSV column name cannot be empty" });
-    else if (columns.has(key.toLowerCase())) errors.push({ field, code: "duplicate", message: "names a column already mapped (names compare case-insensitively)" });
+    else if (columns.has(key.toLowerCase()))
+      errors.push({
+        field,
+        code: "duplicate",
+        message: "names a column already mapped (names compare case-insensitively)",
+      });
     if (roster === undefined) {
       errors.push({ field, code: "unknown_field", message: `must be one of ${CSV_FIELDS.join(", ")} (or id)` });
       continue;
     }
     const other = claimed.get(roster);
-    if (other !== undefined) errors.push({ field, code: "duplicate", message: `maps to ${roster}, as "${other}" does` });
+    if (other !== undefined)
+      errors.push({ field, code: "duplicate", message: `maps to ${roster}, as "${other}" does` });
     claimed.set(roster, column);
     columns.add(key.toLowerCase());
     mapping[key] = roster;
@@ -62,17 +83,28 @@ function checkMapping(input: unknown, errors: FieldError[]): Record<string, CsvF
 /** Validates a `csv` connector object from the API; every problem named by field (`connector.…`). */
 export function checkCsvConfig(input: unknown): CheckedCsvConfig {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ field: "connector", code: "type", message: "must be an object ({ path?, mapping? })" }] };
+    return {
+      ok: false,
+      errors: [{ field: "connector", code: "type", message: "must be an object ({ path?, mapping? })" }],
+    };
   }
   const raw = input as Record<string, unknown>;
   const errors: FieldError[] = [];
   for (const key of Object.keys(raw)) {
-    if (!KEYS.has(key)) errors.push({ field: `connector.${key}`, code: "unknown", message: "is not a csv setting (expected path, mapping)" });
+    if (!KEYS.has(key))
+      errors.push({
+        field: `connector.${key}`,
+        code: "unknown",
+        message: "is not a csv setting (expected path, mapping)",
+      });
   }
   if (raw.path !== undefined && (typeof raw.path !== "string" || raw.path.trim() === "")) {
     errors.push({ field: "connector.path", code: "type", message: "must be a non-empty file path" });
   }
   const mapping = checkMapping(raw.mapping, errors);
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, value: { ...(typeof raw.path === "string" ? { path: raw.path.trim() } : {}), ...(mapping ? { mapping } : {}) } };
+  return {
+    ok: true,
+    value: { ...(typeof raw.path === "string" ? { path: raw.path.trim() } : {}), ...(mapping ? { mapping } : {}) },
+  };
 }

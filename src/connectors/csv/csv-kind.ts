@@ -13,11 +13,16 @@ export const csvKind = Object.freeze({
   },
   open(config: Readonly<Record<string, unknown>>, options: { readonly upload?: string | undefined }): ConnectorSource {
     const checked = checkCsvConfig(config);
-    if (!checked.ok) throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
+    if (!checked.ok)
+      throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
     const { path, mapping } = checked.value;
     // An upload is this run's rows; the configured file is read only when nothing was uploaded.
     if (options.upload !== undefined) return createCsvSource({ text: options.upload, mapping });
-    if (path === undefined) throw new SourceError("misconfigured", "This CSV directory has no path: upload rows with POST /directories/{id}/csv");
+    if (path === undefined)
+      throw new SourceError(
+        "misconfigured",
+        "This CSV directory has no path: upload rows with POST /directories/{id}/csv",
+      );
     return createCsvSource({ path, mapping });
   },
 });

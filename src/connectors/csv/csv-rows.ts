@@ -34,9 +34,15 @@ function* slices(text: string | Buffer): Generator<string | Buffer> {
 function fileFailure(error: unknown, path: string): SourceError {
   const code = (error as { code?: unknown }).code;
   if (code === "ENOENT") return new SourceError("misconfigured", `No CSV file at ${path}`, { cause: error });
-  if (code === "EACCES" || code === "EPERM") return new SourceError("misconfigured", `The CSV file ${path} cannot be read: permission denied`, { cause: error });
-  if (code === "EISDIR") return new SourceError("misconfigured", `The CSV path ${path} is a directory, not a file`, { cause: error });
-  return new SourceError("unreachable", `The CSV file ${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  if (code === "EACCES" || code === "EPERM")
+    return new SourceError("misconfigured", `The CSV file ${path} cannot be read: permission denied`, { cause: error });
+  if (code === "EISDIR")
+    return new SourceError("misconfigured", `The CSV path ${path} is a directory, not a file`, { cause: error });
+  return new SourceError(
+    "unreachable",
+    `The CSV file ${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  );
 }
 
 async function openInput(input: CsvInput): Promise<Readable> {

@@ -14,7 +14,8 @@ async function collect<T>(items: AsyncIterable<SourceItem<T>>): Promise<SourceIt
 }
 
 const records = <T>(items: SourceItem<T>[]): T[] => items.flatMap((i) => (i.kind === "record" ? [i.record] : []));
-const invalids = <T>(items: SourceItem<T>[]) => items.flatMap((i) => (i.kind === "invalid" ? [{ ref: i.ref, message: i.message }] : []));
+const invalids = <T>(items: SourceItem<T>[]) =>
+  items.flatMap((i) => (i.kind === "invalid" ? [{ ref: i.ref, message: i.message }] : []));
 
 async function read(options: CsvSourceOptions) {
   const source = createCsvSource(options);
@@ -76,7 +77,13 @@ describe("csv source: the default header", () => {
 
   it("derives groups from the groups column: keyed by lower-cased name, members by user idp id", async () => {
     const { groups } = await read({
-      text: csv("username,groups", "ada,Engineering; Everyone", "grace,everyone;;", "ken,", "linus,ENGINEERING;Kernel;kernel"),
+      text: csv(
+        "username,groups",
+        "ada,Engineering; Everyone",
+        "grace,everyone;;",
+        "ken,",
+        "linus,ENGINEERING;Kernel;kernel",
+      ),
     });
     expect(records(groups).map((g) => ({ ...g, memberIdpIds: [...g.memberIdpIds].sort() }))).toEqual([
       { idpId: "engineering", name: "Engineering", rawAttributes: {}, memberIdpIds: ["ada", "linus"] },
@@ -132,7 +139,11 @@ describe("csv source: rows it cannot read", () => {
     ].join("\r\n");
     const { users, groups } = await read({ text });
     expect(records(users)).toEqual([
-      expect.objectContaining({ username: "ada", firstName: "Ada, Countess", rawAttributes: { notes: 'said "hi"\r\nthen left' } }),
+      expect.objectContaining({
+        username: "ada",
+        firstName: "Ada, Countess",
+        rawAttributes: { notes: 'said "hi"\r\nthen left' },
+      }),
       expect.objectContaining({ username: "grace", lastName: "Hop\r\nper" }),
     ]);
     expect(invalids(users)).toEqual([{ ref: "line 7", message: '"bad" is not an email address' }]);
@@ -141,7 +152,8 @@ describe("csv source: rows it cannot read", () => {
 
   it("counts lines right across the slices a large upload is fed in", async () => {
     const rows = ["username,email,notes"];
-    for (let i = 0; i < 20_000; i++) rows.push(i % 1000 === 0 ? `user${i},u${i}@example.com,"two\nlines"` : `user${i},u${i}@example.com,x`);
+    for (let i = 0; i < 20_000; i++)
+      rows.push(i % 1000 === 0 ? `user${i},u${i}@example.com,"two\nlines"` : `user${i},u${i}@example.com,x`);
     rows.push("last,broken,x");
     const { users } = await read({ text: Buffer.from(csv(...rows)) });
     expect(records(users)).toHaveLength(20_000);
@@ -160,13 +172,22 @@ describe("csv source: rows it cannot read", () => {
   });
 
   it("fails the source on text that is not CSV (an unclosed quote)", async () => {
-    const error = await failure(collect(createCsvSource({ text: csv("username,email", "ada,ada@example.com", 'bob,"bob@example.com') }).users({ signal: signal() })));
+    const error = await failure(
+      collect(
+        createCsvSource({ text: csv("username,email", "ada,ada@example.com", 'bob,"bob@example.com') }).users({
+          signal: signal(),
+        }),
+      ),
+    );
     expect(error.reason).toBe("bad_response");
     expect(error.message).toMatch(/^the uploaded CSV is not valid CSV: Quote Not Closed/);
   });
 
   it("is misconfigured when the file is empty or has no username column", async () => {
-    expect(await failure(createCsvSource({ text: "" }).check(signal()))).toMatchObject({ reason: "misconfigured", message: expect.stringMatching(/empty/) });
+    expect(await failure(createCsvSource({ text: "" }).check(signal()))).toMatchObject({
+      reason: "misconfigured",
+      message: expect.stringMatching(/empty/),
+    });
     const noUser = await failure(createCsvSource({ text: csv("email,first_name", "a@example.com,A") }).check(signal()));
     expect(noUser).toMatchObject({ reason: "misconfigured", message: expect.stringMatching(/no "username" column/) });
     const twice = await failure(createCsvSource({ text: csv("username,Email,email") }).check(signal()));
@@ -178,15 +199,26 @@ describe("csv source: a mapping", () => {
   const mapping = { Login: "username", Mail: "email", Team: "groups", Given: "first_name" } as const;
 
   it("reads renamed columns as Roster fields, CSV column → Roster field", async () => {
-    const { users, groups } = await read({ text: csv("Login,Mail,Given,Team,username", "ada,ada@example.com,Ada,Staff,ignored"), mapping });
+    const { users, groups } = await read({
+      text: csv("Login,Mail,Given,Team,username", "ada,ada@example.com,Ada,Staff,ignored"),
+      mapping,
+    });
     expect(records(users)).toEqual([
-      expect.objectContaining({ idpId: "ada", username: "ada", firstName: "Ada", emails: [expect.objectContaining({ value: "ada@example.com" })], rawAttributes: { username: "ignored" } }),
+      expect.objectContaining({
+        idpId: "ada",
+        username: "ada",
+        firstName: "Ada",
+        emails: [expect.objectContaining({ value: "ada@example.com" })],
+        rawAttributes: { username: "ignored" },
+      }),
     ]);
     expect(records(groups).map((g) => g.idpId)).toEqual(["staff"]);
   });
 
   it("is misconfigured when the file lacks the column mapped to username, naming it", async () => {
-    const error = await failure(createCsvSource({ text: csv("username,Mail", "ada,a@example.com"), mapping }).check(signal()));
+    const error = await failure(
+      createCsvSource({ text: csv("username,Mail", "ada,a@example.com"), mapping }).check(signal()),
+    );
     expect(error.reason).toBe("misconfigured");
     expect(error.message).toMatch(/no "Login" column, which the mapping reads as username/);
   });
@@ -203,7 +235,10 @@ describe("csv source: a file on disk", () => {
 
   it("streams the file, and groups() reads it again when users() has not run", async () => {
     const path = join(dir, "people.csv");
-    await writeFile(path, csv("username,email,groups", "ada,ada@example.com,Staff", "grace,grace@example.com,Staff;Navy"));
+    await writeFile(
+      path,
+      csv("username,email,groups", "ada,ada@example.com,Staff", "grace,grace@example.com,Staff;Navy"),
+    );
     const source = createCsvSource({ path });
     await source.check(signal());
     const groups = records(await collect(source.groups({ signal: signal() })));
@@ -216,11 +251,17 @@ describe("csv source: a file on disk", () => {
 
   it("finds one user by username, case-insensitively", async () => {
     const path = join(dir, "find.csv");
-    await writeFile(path, csv("username,email,state", "ada,ada@example.com,", "bob,bad-email,active", "grace,grace@example.com,inactive"));
+    await writeFile(
+      path,
+      csv("username,email,state", "ada,ada@example.com,", "bob,bad-email,active", "grace,grace@example.com,inactive"),
+    );
     const source = createCsvSource({ path });
     expect(await source.findUser("GRACE", signal())).toMatchObject({ idpId: "grace", active: false });
     expect(await source.findUser("nobody", signal())).toBeNull();
-    expect(await failure(source.findUser("bob", signal()))).toMatchObject({ reason: "bad_response", message: expect.stringMatching(/^line 3: /) });
+    expect(await failure(source.findUser("bob", signal()))).toMatchObject({
+      reason: "bad_response",
+      message: expect.stringMatching(/^line 3: /),
+    });
   });
 
   it("is misconfigured for a path with no file, or a directory", async () => {

@@ -1,4 +1,11 @@
-import { type ConnectorSource, type InvalidRecord, SourceError, type SourceGroup, type SourceItem, type SourceUser } from "../source.js";
+import {
+  type ConnectorSource,
+  type InvalidRecord,
+  SourceError,
+  type SourceGroup,
+  type SourceItem,
+  type SourceUser,
+} from "../source.js";
 import { type ColumnPlan, planColumns } from "./csv-columns.js";
 import type { CsvField } from "./csv-config.js";
 import { type CsvInput, type CsvRow, csvRows } from "./csv-rows.js";
@@ -21,14 +28,19 @@ function toInvalid(read: InvalidRecord): InvalidRecord {
  */
 export function createCsvSource(options: CsvSourceOptions): ConnectorSource {
   const input: CsvInput = "text" in options ? { text: options.text } : { path: options.path };
-  if ("path" in input && typeof input.path !== "string") throw new SourceError("misconfigured", "A CSV source needs a path or an uploaded text");
+  if ("path" in input && typeof input.path !== "string")
+    throw new SourceError("misconfigured", "A CSV source needs a path or an uploaded text");
   let collected: Memberships | undefined;
 
   /** The header's plan, then every data row read as a user. */
   async function* reads(signal: AbortSignal): AsyncGenerator<{ row: CsvRow; read: CsvUserRead }, void, undefined> {
     const rows = csvRows(input, signal);
     const header = await rows.next();
-    if (header.done) throw new SourceError("misconfigured", "The CSV is empty: it needs a header line such as username,email,first_name,last_name,state,groups");
+    if (header.done)
+      throw new SourceError(
+        "misconfigured",
+        "The CSV is empty: it needs a header line such as username,email,first_name,last_name,state,groups",
+      );
     const plan: ColumnPlan = planColumns(header.value.fields, options.mapping);
     for await (const row of rows) yield { row, read: readCsvUser(row, plan) };
   }
@@ -43,7 +55,11 @@ export function createCsvSource(options: CsvSourceOptions): ConnectorSource {
       }
       const first = seen.get(read.user.idpId);
       if (first !== undefined) {
-        yield { kind: "invalid", ref: `line ${row.line}`, message: `repeats the user of line ${first} ("${read.user.idpId}")` };
+        yield {
+          kind: "invalid",
+          ref: `line ${row.line}`,
+          message: `repeats the user of line ${first} ("${read.user.idpId}")`,
+        };
         continue;
       }
       seen.set(read.user.idpId, row.line);
@@ -87,7 +103,10 @@ export function createCsvSource(options: CsvSourceOptions): ConnectorSource {
         }
       }
       for (const [key, group] of groups) {
-        yield { kind: "record", record: { idpId: key, name: group.name, rawAttributes: {}, memberIdpIds: [...group.members] } };
+        yield {
+          kind: "record",
+          record: { idpId: key, name: group.name, rawAttributes: {}, memberIdpIds: [...group.members] },
+        };
       }
     },
 
@@ -96,7 +115,8 @@ export function createCsvSource(options: CsvSourceOptions): ConnectorSource {
       for await (const { read } of reads(signal)) {
         if (read.kind === "user" && read.user.username.toLowerCase() === wanted) return read.user;
         // The row exists but cannot be read: "no such user" would deactivate it.
-        if (read.kind === "invalid" && read.username.toLowerCase() === wanted) throw new SourceError("bad_response", `${read.ref}: ${read.message}`);
+        if (read.kind === "invalid" && read.username.toLowerCase() === wanted)
+          throw new SourceError("bad_response", `${read.ref}: ${read.message}`);
       }
       return null;
     },

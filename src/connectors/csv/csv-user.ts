@@ -9,7 +9,15 @@ export type CsvUserRead =
 
 // Deliberately loose: one @, no spaces, a dot in the domain. Mail servers decide the rest.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const STATES: Readonly<Record<string, boolean>> = { "": true, active: true, true: true, "1": true, inactive: false, false: false, "0": false };
+const STATES: Readonly<Record<string, boolean>> = {
+  "": true,
+  active: true,
+  true: true,
+  "1": true,
+  inactive: false,
+  false: false,
+  "0": false,
+};
 
 function fieldValue(row: CsvRow, plan: ColumnPlan, field: CsvField): string {
   const index = plan.fields[field];
@@ -43,13 +51,15 @@ export function readCsvUser(row: CsvRow, plan: ColumnPlan): CsvUserRead {
   const ref = `line ${row.line}`;
   const username = fieldValue(row, plan, "username");
   const invalid = (message: string): CsvUserRead => ({ kind: "invalid", ref, message, username });
-  if (row.fields.length !== plan.width) return invalid(`expected ${plan.width} fields as in the header, found ${row.fields.length}`);
+  if (row.fields.length !== plan.width)
+    return invalid(`expected ${plan.width} fields as in the header, found ${row.fields.length}`);
   if (username === "") return invalid(`${plan.headers.username} is missing`);
   const email = fieldValue(row, plan, "email");
   if (email !== "" && !EMAIL.test(email)) return invalid(`"${email}" is not an email address`);
   const stateText = fieldValue(row, plan, "state");
   const active = STATES[stateText.toLowerCase()];
-  if (active === undefined) return invalid(`${plan.headers.state} "${stateText}" is not one of active, inactive, true, false, 1, 0`);
+  if (active === undefined)
+    return invalid(`${plan.headers.state} "${stateText}" is not one of active, inactive, true, false, 1, 0`);
   let idpId = username.toLowerCase();
   if (plan.fields.external_id !== undefined) {
     idpId = fieldValue(row, plan, "external_id");

@@ -22,9 +22,15 @@ export function decodeDeltaLinks(watermark: string): DeltaLinks {
   } catch {
     parsed = null;
   }
-  const { users, groups } = (typeof parsed === "object" && parsed !== null ? parsed : {}) as { users?: unknown; groups?: unknown };
+  const { users, groups } = (typeof parsed === "object" && parsed !== null ? parsed : {}) as {
+    users?: unknown;
+    groups?: unknown;
+  };
   if (typeof users !== "string" || typeof groups !== "string") {
-    throw new SourceError("misconfigured", "the stored delta watermark is not an entra id one (users and groups delta links); run a full sync");
+    throw new SourceError(
+      "misconfigured",
+      "the stored delta watermark is not an entra id one (users and groups delta links); run a full sync",
+    );
   }
   return { users, groups };
 }

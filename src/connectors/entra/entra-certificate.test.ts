@@ -31,7 +31,12 @@ describe("entra id with certificate credentials (a client assertion signed with 
       () => null,
       (error: unknown) => error as Error & { reason?: string },
     );
-    expect(failure).toMatchObject({ reason: "invalid_credentials", message: expect.stringContaining("AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application") });
+    expect(failure).toMatchObject({
+      reason: "invalid_credentials",
+      message: expect.stringContaining(
+        "AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application",
+      ),
+    });
     expect(failure?.message).not.toContain("PRIVATE KEY");
     expect(failure?.message).not.toContain(stranger.privateKey.split("\n")[1]?.slice(0, 24));
   });
@@ -40,7 +45,11 @@ describe("entra id with certificate credentials (a client assertion signed with 
     const good = await entraKind.test?.(settings(registered), { signal: signal() });
     expect(good?.[0]).toMatchObject({ name: "client credentials", ok: true });
     const bad = await entraKind.test?.(settings(stranger), { signal: signal() });
-    expect(bad?.[0]).toMatchObject({ name: "client credentials", ok: false, message: expect.stringContaining("AADSTS700027") });
+    expect(bad?.[0]).toMatchObject({
+      name: "client credentials",
+      ok: false,
+      message: expect.stringContaining("AADSTS700027"),
+    });
   });
 
   it("validates the certificate settings: a secret or a certificate, never both; the key must be the certificate's", () => {
@@ -50,10 +59,18 @@ describe("entra id with certificate credentials (a client assertion signed with 
     };
     expect(fields(settings(registered))).toEqual([]);
     expect(fields({ ...settings(registered), client_secret: "s" })).toEqual([["connector.client_secret", "conflict"]]);
-    expect(fields({ ...settings(registered), private_key: undefined })).toEqual([["connector.private_key", "required"]]);
-    expect(fields({ ...settings(registered), certificate: undefined })).toEqual([["connector.certificate", "required"]]);
-    expect(fields({ ...settings(registered), private_key: stranger.privateKey })).toEqual([["connector.private_key", "invalid"]]);
-    expect(fields({ ...settings(registered), certificate: "not a certificate" })).toEqual([["connector.certificate", "invalid"]]);
+    expect(fields({ ...settings(registered), private_key: undefined })).toEqual([
+      ["connector.private_key", "required"],
+    ]);
+    expect(fields({ ...settings(registered), certificate: undefined })).toEqual([
+      ["connector.certificate", "required"],
+    ]);
+    expect(fields({ ...settings(registered), private_key: stranger.privateKey })).toEqual([
+      ["connector.private_key", "invalid"],
+    ]);
+    expect(fields({ ...settings(registered), certificate: "not a certificate" })).toEqual([
+      ["connector.certificate", "invalid"],
+    ]);
     const checked = checkEntraConfig({ ...settings(registered), private_key: stranger.privateKey });
     expect(JSON.stringify(checked)).not.toContain(stranger.privateKey.split("\n")[1]?.slice(0, 24));
   });

@@ -4,7 +4,11 @@ import { checkEntraConfig, graphBase, graphScope, tokenEndpoint } from "./entra-
 import { permissionFor, retryAfterMs, urlOf } from "./graph-http.js";
 import { odataString } from "./group-filter.js";
 
-const BASE = { tenant_id: "contoso.onmicrosoft.com", client_id: "3c9e1b2a-1111-4000-8000-000000000002", client_secret: "s3cr3t" };
+const BASE = {
+  tenant_id: "contoso.onmicrosoft.com",
+  client_id: "3c9e1b2a-1111-4000-8000-000000000002",
+  client_secret: "s3cr3t",
+};
 
 describe("entra id connector settings", () => {
   it("accepts the three credentials, trimmed, with Microsoft's public endpoints as defaults", () => {
@@ -12,22 +16,39 @@ describe("entra id connector settings", () => {
     expect(checked).toEqual({ ok: true, value: BASE });
     if (!checked.ok) return;
     expect(graphBase(checked.value)).toBe("https://graph.microsoft.com/v1.0");
-    expect(tokenEndpoint(checked.value)).toBe("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
+    expect(tokenEndpoint(checked.value)).toBe(
+      "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token",
+    );
     expect(graphScope(checked.value)).toBe("https://graph.microsoft.com/.default");
   });
 
   it("names a sovereign cloud's endpoints, and asks for its Graph's scope", () => {
-    const checked = checkEntraConfig({ ...BASE, graph_url: "https://graph.microsoft.us/v1.0/", token_url: "https://login.microsoftonline.us/{tenant_id}/oauth2/v2.0/token", group_filter: [" Sales "] });
+    const checked = checkEntraConfig({
+      ...BASE,
+      graph_url: "https://graph.microsoft.us/v1.0/",
+      token_url: "https://login.microsoftonline.us/{tenant_id}/oauth2/v2.0/token",
+      group_filter: [" Sales "],
+    });
     expect(checked.ok).toBe(true);
     if (!checked.ok) return;
     expect(checked.value.group_filter).toEqual(["Sales"]);
     expect(graphBase(checked.value)).toBe("https://graph.microsoft.us/v1.0");
-    expect(tokenEndpoint(checked.value)).toBe("https://login.microsoftonline.us/contoso.onmicrosoft.com/oauth2/v2.0/token");
+    expect(tokenEndpoint(checked.value)).toBe(
+      "https://login.microsoftonline.us/contoso.onmicrosoft.com/oauth2/v2.0/token",
+    );
     expect(graphScope(checked.value)).toBe("https://graph.microsoft.us/.default");
   });
 
   it("names every bad field", () => {
-    const result = checkEntraConfig({ tenant_id: "../evil", client_secret: "", group_filter: [], graph_url: "ftp://x", token_url: "https://u:p@login.test/t", timeout_ms: 5, tenantId: "x" });
+    const result = checkEntraConfig({
+      tenant_id: "../evil",
+      client_secret: "",
+      group_filter: [],
+      graph_url: "ftp://x",
+      token_url: "https://u:p@login.test/t",
+      timeout_ms: 5,
+      tenantId: "x",
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => [e.field, e.code])).toEqual([
@@ -52,7 +73,9 @@ describe("Graph's conventions", () => {
   });
 
   it("keeps query option names readable and encodes their values", () => {
-    expect(urlOf("https://g.test/v1.0", "/users", { $select: "id,mail", $filter: "id in ('a b')" })).toBe("https://g.test/v1.0/users?$select=id%2Cmail&$filter=id%20in%20('a%20b')");
+    expect(urlOf("https://g.test/v1.0", "/users", { $select: "id,mail", $filter: "id in ('a b')" })).toBe(
+      "https://g.test/v1.0/users?$select=id%2Cmail&$filter=id%20in%20('a%20b')",
+    );
     expect(odataString("O'Brien's")).toBe("'O''Brien''s'");
   });
 
@@ -63,7 +86,10 @@ describe("Graph's conventions", () => {
   });
 
   it("keeps both delta links in one watermark, and refuses another connector's", () => {
-    const links = { users: "https://graph.microsoft.com/v1.0/users/delta?$deltatoken=a", groups: "https://graph.microsoft.com/v1.0/groups/delta?$deltatoken=b" };
+    const links = {
+      users: "https://graph.microsoft.com/v1.0/users/delta?$deltatoken=a",
+      groups: "https://graph.microsoft.com/v1.0/groups/delta?$deltatoken=b",
+    };
     expect(decodeDeltaLinks(encodeDeltaLinks(links))).toEqual(links);
     expect(() => decodeDeltaLinks("2026-01-01T00:00:00.000Z")).toThrow(/run a full sync/);
   });

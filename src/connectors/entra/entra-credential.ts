@@ -13,7 +13,9 @@ export type EntraCredential =
       readonly thumbprint: string;
     };
 
-export type ReadCertificate = { readonly ok: true; readonly credential: EntraCredential } | { readonly ok: false; readonly field: "certificate" | "private_key"; readonly message: string };
+export type ReadCertificate =
+  | { readonly ok: true; readonly credential: EntraCredential }
+  | { readonly ok: false; readonly field: "certificate" | "private_key"; readonly message: string };
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 
@@ -23,7 +25,12 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
  */
 export function readCertificateCredential(certificate: unknown, privateKey: unknown): ReadCertificate {
   const pem = typeof certificate === "string" ? PEM_CERTIFICATE.exec(certificate)?.[0] : undefined;
-  if (pem === undefined) return { ok: false, field: "certificate", message: "must be the certificate uploaded to the app registration, in PEM (-----BEGIN CERTIFICATE----- …)" };
+  if (pem === undefined)
+    return {
+      ok: false,
+      field: "certificate",
+      message: "must be the certificate uploaded to the app registration, in PEM (-----BEGIN CERTIFICATE----- …)",
+    };
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(pem);
@@ -32,8 +39,16 @@ export function readCertificateCredential(certificate: unknown, privateKey: unkn
   }
   const key = readRsaPrivateKey(privateKey);
   if (!key.ok) return { ok: false, field: "private_key", message: key.message };
-  if (!x509.checkPrivateKey(key.key)) return { ok: false, field: "private_key", message: "is not the private key of the certificate given" };
-  return { ok: true, credential: { kind: "certificate", key: key.key, thumbprint: createHash("sha256").update(x509.raw).digest("base64url") } };
+  if (!x509.checkPrivateKey(key.key))
+    return { ok: false, field: "private_key", message: "is not the private key of the certificate given" };
+  return {
+    ok: true,
+    credential: {
+      kind: "certificate",
+      key: key.key,
+      thumbprint: createHash("sha256").update(x509.raw).digest("base64url"),
+    },
+  };
 }
 
 /** The credential of checked settings. */

@@ -2,7 +2,19 @@ import type { GroupInput } from "../../directory/index.js";
 import type { InvalidRecord } from "../source.js";
 
 /** The group properties asked for (`$select`). */
-export const GROUP_SELECT = ["id", "displayName", "description", "groupTypes", "securityEnabled", "mailEnabled", "mail", "mailNickname", "onPremisesSamAccountName", "onPremisesSecurityIdentifier", "onPremisesSyncEnabled"].join(",");
+export const GROUP_SELECT = [
+  "id",
+  "displayName",
+  "description",
+  "groupTypes",
+  "securityEnabled",
+  "mailEnabled",
+  "mail",
+  "mailNickname",
+  "onPremisesSamAccountName",
+  "onPremisesSecurityIdentifier",
+  "onPremisesSyncEnabled",
+].join(",");
 
 export interface EntraGroup {
   readonly kind: "group";

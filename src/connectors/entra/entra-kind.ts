@@ -7,7 +7,8 @@ import { testEntraConnection } from "./entra-test.js";
 
 function settings(config: Readonly<Record<string, unknown>>): EntraConfig {
   const checked = checkEntraConfig(config);
-  if (!checked.ok) throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
+  if (!checked.ok)
+    throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
   return checked.value;
 }
 
@@ -24,7 +25,10 @@ export const entraKind: ConnectorKind = Object.freeze({
   open(config: Readonly<Record<string, unknown>>): ConnectorSource {
     return createEntraSource(settings(config));
   },
-  test(config: Readonly<Record<string, unknown>>, options: { readonly signal?: AbortSignal }): Promise<readonly ConnectorCheck[]> {
+  test(
+    config: Readonly<Record<string, unknown>>,
+    options: { readonly signal?: AbortSignal },
+  ): Promise<readonly ConnectorCheck[]> {
     return testEntraConnection(settings(config), options.signal ?? AbortSignal.timeout(60_000));
   },
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EntraStandin } from "../../../test/support/entra-standin.js";
 import { readRecords as all, readSignal as signal, standinForSuite } from "../../../test/support/standin-suite.js";
-import { SourceError, type SourceGroup, type SourceItem, type SourceRemoval, type SourceUser } from "../source.js";
+import { SourceError, type SourceGroup, type SourceRemoval, type SourceUser } from "../source.js";
 import type { EntraConfig } from "./entra-config.js";
 import { createEntraSource } from "./entra-source.js";
 
@@ -13,9 +13,16 @@ async function removalsOf(items: AsyncIterable<SourceRemoval> | undefined): Prom
 
 describe("entra id source against the Entra stand-in", () => {
   const entra = standinForSuite(new EntraStandin(), (tenant) => {
-    for (let i = 0; i < 1200; i++) tenant.addUser({ userPrincipalName: `user${i}@acme.test`, mail: `user${i}@acme.com`, givenName: `First${i}`, surname: `Last${i}` });
+    for (let i = 0; i < 1200; i++)
+      tenant.addUser({
+        userPrincipalName: `user${i}@acme.test`,
+        mail: `user${i}@acme.com`,
+        givenName: `First${i}`,
+        surname: `Last${i}`,
+      });
   });
-  const config = (extra: Partial<EntraConfig> = {}): EntraConfig => ({ ...(entra.connector as unknown as EntraConfig), ...extra }) as EntraConfig;
+  const config = (extra: Partial<EntraConfig> = {}): EntraConfig =>
+    ({ ...(entra.connector as unknown as EntraConfig), ...extra }) as EntraConfig;
   const source = (extra: Partial<EntraConfig> = {}) => createEntraSource(config(extra), { maxWaitMs: 5000 });
 
   it("maps every field the mapping reads; accountEnabled false is inactive; a user without a mailbox has no email", async () => {
@@ -48,7 +55,13 @@ describe("entra id source against the Entra stand-in", () => {
           { value: "ada@home.test", type: "other", primary: false },
         ],
       });
-      expect(byId.get(ada.id)?.rawAttributes).toMatchObject({ id: ada.id, employeeId: "E-0042", department: "R&D", onPremisesSamAccountName: "alovelace", onPremisesExtensionAttributes: { extensionAttribute1: "cost-center-7" } });
+      expect(byId.get(ada.id)?.rawAttributes).toMatchObject({
+        id: ada.id,
+        employeeId: "E-0042",
+        department: "R&D",
+        onPremisesSamAccountName: "alovelace",
+        onPremisesExtensionAttributes: { extensionAttribute1: "cost-center-7" },
+      });
       expect(byId.get(ada.id)?.rawAttributes).not.toHaveProperty("@odata.type");
       expect(byId.get(off.id)?.active).toBe(false);
       expect(byId.get(nomail.id)).toMatchObject({ active: true, emails: [], firstName: null, lastName: null });
@@ -94,7 +107,9 @@ describe("entra id source against the Entra stand-in", () => {
       const groups = await all<SourceGroup>(source().groups({ signal: signal() }));
       expect(groups).toHaveLength(1);
       expect(new Set(groups[0]?.memberIdpIds).size).toBe(20_000);
-      expect(entra.requests.slice(before).filter((r) => r.includes(`/groups/${everyone.id}/transitiveMembers`))).toHaveLength(21);
+      expect(
+        entra.requests.slice(before).filter((r) => r.includes(`/groups/${everyone.id}/transitiveMembers`)),
+      ).toHaveLength(21);
     } finally {
       entra.deleteGroup(everyone.id);
       for (const id of many) entra.users.delete(id);
@@ -121,9 +136,15 @@ describe("entra id source against the Entra stand-in", () => {
     const wrong = "wrong-secret-value~123";
     const failure = await source({ client_secret: wrong })
       .check(signal())
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(failure).toBeInstanceOf(SourceError);
-    expect(failure).toMatchObject({ reason: "invalid_credentials", message: expect.stringContaining("AADSTS7000215: Invalid client secret provided") });
+    expect(failure).toMatchObject({
+      reason: "invalid_credentials",
+      message: expect.stringContaining("AADSTS7000215: Invalid client secret provided"),
+    });
     expect(String((failure as Error).message)).not.toContain(wrong);
     expect(String((failure as Error).message)).not.toContain("Trace ID");
   });
@@ -131,8 +152,14 @@ describe("entra id source against the Entra stand-in", () => {
   it("names a permission Graph refuses", async () => {
     entra.roles.delete("Group.Read.All");
     try {
-      const failure = await all(source().groups({ signal: signal() })).then(() => null, (e: unknown) => e);
-      expect(failure).toMatchObject({ reason: "invalid_credentials", message: expect.stringContaining("Group.Read.All not granted") });
+      const failure = await all(source().groups({ signal: signal() })).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(failure).toMatchObject({
+        reason: "invalid_credentials",
+        message: expect.stringContaining("Group.Read.All not granted"),
+      });
     } finally {
       entra.roles.add("Group.Read.All");
     }
@@ -174,7 +201,10 @@ describe("entra id source against the Entra stand-in", () => {
   it("refuses delta links kept from another Graph than graph_url's", async () => {
     const watermark = await source().watermark(signal());
     const moved = source({ graph_url: "http://127.0.0.1:1/v1.0" });
-    const failure = await all(moved.users({ signal: signal(), changedSince: watermark as string })).then(() => null, (e: unknown) => e);
+    const failure = await all(moved.users({ signal: signal(), changedSince: watermark as string })).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(failure).toMatchObject({ reason: "misconfigured", message: expect.stringContaining("run a full sync") });
   });
 
@@ -195,7 +225,10 @@ describe("entra id source against the Entra stand-in", () => {
       expect(await src.findUser(upn(ids[12]), signal())).toBeNull();
       const byId = await all<SourceGroup>(source({ group_filter: [sub.id] }).groups({ signal: signal() }));
       expect(byId.map((g) => g.name)).toEqual(["Sub"]);
-      const missing = await all(source({ group_filter: ["Nobody's group"] }).users({ signal: signal() })).then(() => null, (e: unknown) => e);
+      const missing = await all(source({ group_filter: ["Nobody's group"] }).users({ signal: signal() })).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(missing).toMatchObject({ reason: "misconfigured", message: expect.stringContaining(`"Nobody's group"`) });
     } finally {
       for (const g of [sub, chosen, other]) entra.deleteGroup(g.id);

@@ -1,5 +1,13 @@
 import { readAhead } from "../read-ahead.js";
-import { type ConnectorSource, type ReadOptions, SourceError, type SourceGroup, type SourceItem, type SourceRemoval, type SourceUser } from "../source.js";
+import {
+  type ConnectorSource,
+  type ReadOptions,
+  SourceError,
+  type SourceGroup,
+  type SourceItem,
+  type SourceRemoval,
+  type SourceUser,
+} from "../source.js";
 import { type DeltaLinks, decodeDeltaLinks, encodeDeltaLinks } from "./delta-links.js";
 import { ENTRA_DEFAULTS, type EntraConfig, graphBase, graphScope, tokenEndpoint } from "./entra-config.js";
 import { GROUP_SELECT, readEntraGroup } from "./entra-group.js";
@@ -24,8 +32,20 @@ export interface EntraSourceOptions {
 /** What a source opens with: the settings' HTTP client, for the source and the test action alike. */
 export function graphHttpFor(config: EntraConfig, options: EntraSourceOptions = {}): GraphHttp {
   const timeoutMs = config.timeout_ms ?? ENTRA_DEFAULTS.timeout_ms;
-  const tokens = createTokenSource({ tokenUrl: tokenEndpoint(config), clientId: config.client_id, credential: entraCredential(config), scope: graphScope(config), timeoutMs });
-  return createGraphHttp({ baseUrl: graphBase(config), tokens, timeoutMs, retries: options.retries, maxWaitMs: options.maxWaitMs });
+  const tokens = createTokenSource({
+    tokenUrl: tokenEndpoint(config),
+    clientId: config.client_id,
+    credential: entraCredential(config),
+    scope: graphScope(config),
+    timeoutMs,
+  });
+  return createGraphHttp({
+    baseUrl: graphBase(config),
+    tokens,
+    timeoutMs,
+    retries: options.retries,
+    maxWaitMs: options.maxWaitMs,
+  });
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -59,7 +79,10 @@ export function createEntraSource(config: EntraConfig, options: EntraSourceOptio
 
   async function memberIdsOf(groupId: string, signal: AbortSignal): Promise<string[]> {
     const ids = new Set<string>();
-    const first = { path: `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user`, query: { $select: "id", $top: PAGE_TOP } };
+    const first = {
+      path: `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user`,
+      query: { $select: "id", $top: PAGE_TOP },
+    };
     for await (const page of graphPages(http, first, signal)) {
       for (const member of page) {
         const id = (member as { id?: unknown } | null)?.id;
@@ -70,7 +93,11 @@ export function createEntraSource(config: EntraConfig, options: EntraSourceOptio
   }
 
   /** Groups (as Graph lists them) with their members, a page of groups at a time, member lists read ahead. */
-  async function* withMembers(listed: readonly unknown[], counter: { n: number }, signal: AbortSignal): AsyncGenerator<SourceItem<SourceGroup>> {
+  async function* withMembers(
+    listed: readonly unknown[],
+    counter: { n: number },
+    signal: AbortSignal,
+  ): AsyncGenerator<SourceItem<SourceGroup>> {
     const read = listed.map((group) => readEntraGroup(group, `groups #${++counter.n}`)).filter((g) => g !== null);
     yield* readAhead(read, READS_IN_FLIGHT, signal, async (group, each): Promise<SourceItem<SourceGroup>> => {
       if (group.kind === "invalid") return group;
@@ -80,17 +107,27 @@ export function createEntraSource(config: EntraConfig, options: EntraSourceOptio
 
   async function* allUsers(signal: AbortSignal): AsyncGenerator<SourceItem<SourceUser>> {
     let n = 0;
-    for await (const page of graphPages(http, { path: "/users", query: { $select: USER_SELECT, $top: PAGE_TOP } }, signal)) {
+    for await (const page of graphPages(
+      http,
+      { path: "/users", query: { $select: USER_SELECT, $top: PAGE_TOP } },
+      signal,
+    )) {
       for (const user of page) yield readEntraUser(user, `users #${++n}`);
     }
   }
 
   /** The filter groups' transitive user members, each once. */
-  async function* filteredUsers(entries: readonly string[], signal: AbortSignal): AsyncGenerator<SourceItem<SourceUser>> {
+  async function* filteredUsers(
+    entries: readonly string[],
+    signal: AbortSignal,
+  ): AsyncGenerator<SourceItem<SourceUser>> {
     const seen = new Set<string>();
     let n = 0;
     for (const group of await resolveFilterGroups(http, entries, signal)) {
-      const first = { path: `/groups/${encodeURIComponent(String(group.id))}/transitiveMembers/microsoft.graph.user`, query: { $select: USER_SELECT, $top: PAGE_TOP } };
+      const first = {
+        path: `/groups/${encodeURIComponent(String(group.id))}/transitiveMembers/microsoft.graph.user`,
+        query: { $select: USER_SELECT, $top: PAGE_TOP },
+      };
       for await (const page of graphPages(http, first, signal)) {
         for (const user of page) {
           const item = readEntraUser(user, `members #${++n}`);
@@ -108,9 +145,14 @@ export function createEntraSource(config: EntraConfig, options: EntraSourceOptio
   async function* usersById(ids: readonly string[], signal: AbortSignal): AsyncGenerator<SourceItem<SourceUser>> {
     const lookups = chunks(ids, IDS_PER_LOOKUP);
     const read = readAhead(lookups, READS_IN_FLIGHT, signal, async (batch, each) => {
-      const query = { $filter: `id in (${batch.map(odataString).join(",")})`, $select: USER_SELECT, $top: IDS_PER_LOOKUP };
+      const query = {
+        $filter: `id in (${batch.map(odataString).join(",")})`,
+        $select: USER_SELECT,
+        $top: IDS_PER_LOOKUP,
+      };
       const { body } = await http.get({ path: "/users", query }, each);
-      if (!Array.isArray(body.value)) throw new SourceError("bad_response", "GET /users returned JSON without a value list");
+      if (!Array.isArray(body.value))
+        throw new SourceError("bad_response", "GET /users returned JSON without a value list");
       return body.value as unknown[];
     });
     for await (const users of read) for (const user of users) yield readEntraUser(user, "a changed user");
@@ -135,7 +177,10 @@ export function createEntraSource(config: EntraConfig, options: EntraSourceOptio
   /** Groups a changed group is nested in: their flattened members changed with it. */
   async function ancestorsOf(groupId: string, signal: AbortSignal): Promise<string[]> {
     const ids: string[] = [];
-    const first = { path: `/groups/${encodeURIComponent(groupId)}/transitiveMemberOf/microsoft.graph.group`, query: { $select: "id", $top: PAGE_TOP } };
+    const first = {
+      path: `/groups/${encodeURIComponent(groupId)}/transitiveMemberOf/microsoft.graph.group`,
+      query: { $select: "id", $top: PAGE_TOP },
+    };
     for await (const page of graphPages(http, first, signal)) {
       for (const group of page) {
         const id = (group as { id?: unknown } | null)?.id;
@@ -164,8 +209,16 @@ export function createEntraSource(config: EntraConfig, options: EntraSourceOptio
       removedGroups.push({ kind: "group", idpId: id });
     }
     const direct = [...changed];
-    for await (const ancestors of readAhead(direct, READS_IN_FLIGHT, signal, (id, each) => ancestorsOf(id, each))) for (const id of ancestors) if (!removed.has(id)) changed.add(id);
-    const current = readAhead([...changed], READS_IN_FLIGHT, signal, async (id, each) => (await http.getIfFound({ path: `/groups/${encodeURIComponent(id)}`, query: { $select: GROUP_SELECT } }, each))?.body ?? null);
+    for await (const ancestors of readAhead(direct, READS_IN_FLIGHT, signal, (id, each) => ancestorsOf(id, each)))
+      for (const id of ancestors) if (!removed.has(id)) changed.add(id);
+    const current = readAhead(
+      [...changed],
+      READS_IN_FLIGHT,
+      signal,
+      async (id, each) =>
+        (await http.getIfFound({ path: `/groups/${encodeURIComponent(id)}`, query: { $select: GROUP_SELECT } }, each))
+          ?.body ?? null,
+    );
     const counter = { n: 0 };
     const groups: unknown[] = [];
     for await (const group of current) if (group !== null) groups.push(group);
@@ -176,7 +229,11 @@ export function createEntraSource(config: EntraConfig, options: EntraSourceOptio
   function linksOf(watermark: string): DeltaLinks {
     const links = decodeDeltaLinks(watermark);
     for (const link of [links.users, links.groups]) {
-      if (!URL.canParse(link) || new URL(link).origin !== origin) throw new SourceError("misconfigured", `the kept delta links are not ${origin}'s (was graph_url changed?); run a full sync`);
+      if (!URL.canParse(link) || new URL(link).origin !== origin)
+        throw new SourceError(
+          "misconfigured",
+          `the kept delta links are not ${origin}'s (was graph_url changed?); run a full sync`,
+        );
     }
     return links;
   }
@@ -197,7 +254,12 @@ export function createEntraSource(config: EntraConfig, options: EntraSourceOptio
       yield* withMembers(await resolveFilterGroups(http, filter, signal), counter, signal);
       return;
     }
-    for await (const page of graphPages(http, { path: "/groups", query: { $select: GROUP_SELECT, $top: PAGE_TOP } }, signal)) yield* withMembers(page, counter, signal);
+    for await (const page of graphPages(
+      http,
+      { path: "/groups", query: { $select: GROUP_SELECT, $top: PAGE_TOP } },
+      signal,
+    ))
+      yield* withMembers(page, counter, signal);
   }
 
   async function* removals(): AsyncGenerator<SourceRemoval> {
@@ -207,27 +269,42 @@ export function createEntraSource(config: EntraConfig, options: EntraSourceOptio
 
   async function deltaLink(kind: "users" | "groups", signal: AbortSignal): Promise<string> {
     const select = kind === "users" ? USER_SELECT : `${GROUP_SELECT},members`;
-    const { deltaLink: link } = await http.get({ path: `/${kind}/delta`, query: { $select: select, $deltatoken: "latest" } }, signal);
-    if (link === null) throw new SourceError("bad_response", `GET /${kind}/delta?$deltatoken=latest answered without an @odata.deltaLink`);
+    const { deltaLink: link } = await http.get(
+      { path: `/${kind}/delta`, query: { $select: select, $deltatoken: "latest" } },
+      signal,
+    );
+    if (link === null)
+      throw new SourceError(
+        "bad_response",
+        `GET /${kind}/delta?$deltatoken=latest answered without an @odata.deltaLink`,
+      );
     return link;
   }
 
   /** Whether the user is in one of the filter groups, nested or not. */
   async function inFilter(entries: readonly string[], userId: string, signal: AbortSignal): Promise<boolean> {
     const wanted = new Set((await resolveFilterGroups(http, entries, signal)).map((g) => String(g.id)));
-    const first = { path: `/users/${encodeURIComponent(userId)}/transitiveMemberOf/microsoft.graph.group`, query: { $select: "id", $top: PAGE_TOP } };
-    for await (const page of graphPages(http, first, signal)) for (const group of page) if (wanted.has(String((group as { id?: unknown }).id))) return true;
+    const first = {
+      path: `/users/${encodeURIComponent(userId)}/transitiveMemberOf/microsoft.graph.group`,
+      query: { $select: "id", $top: PAGE_TOP },
+    };
+    for await (const page of graphPages(http, first, signal))
+      for (const group of page) if (wanted.has(String((group as { id?: unknown }).id))) return true;
     return false;
   }
 
   async function findUser(username: string, signal: AbortSignal): Promise<SourceUser | null> {
     const wanted = username.trim().toLowerCase();
     if (wanted === "") return null;
-    const found = await http.getIfFound({ path: `/users/${encodeURIComponent(username.trim())}`, query: { $select: USER_SELECT } }, signal);
+    const found = await http.getIfFound(
+      { path: `/users/${encodeURIComponent(username.trim())}`, query: { $select: USER_SELECT } },
+      signal,
+    );
     if (found === null) return null;
     const item = readEntraUser(found.body, "the user");
     // The user exists but cannot be read: "no such user" would deactivate it.
-    if (item.kind === "invalid") throw new SourceError("bad_response", `The Entra user ${item.ref} cannot be read: ${item.message}`);
+    if (item.kind === "invalid")
+      throw new SourceError("bad_response", `The Entra user ${item.ref} cannot be read: ${item.message}`);
     if (item.record.username.toLowerCase() !== wanted) return null;
     if (filter !== undefined && !(await inFilter(filter, item.record.idpId, signal))) return null;
     return item.record;

@@ -10,7 +10,9 @@ describe("the entra id test action against the Entra stand-in", () => {
     const ada = tenant.addUser({ userPrincipalName: "ada@contoso.test" });
     tenant.addGroup("Engineering", [ada.id]);
   });
-  const test = (extra: Record<string, unknown> = {}) => entraKind.test?.({ ...entra.connector, ...extra }, { signal: signal() }) ?? Promise.reject(new Error("no test action"));
+  const test = (extra: Record<string, unknown> = {}) =>
+    entraKind.test?.({ ...entra.connector, ...extra }, { signal: signal() }) ??
+    Promise.reject(new Error("no test action"));
 
   it("reports the token and each permission a run needs, all granted", async () => {
     entra.roles.add("GroupMember.Read.All");
@@ -36,7 +38,9 @@ describe("the entra id test action against the Entra stand-in", () => {
         ["Group.Read.All", false],
         ["GroupMember.Read.All", true],
       ]);
-      expect(checks[2]?.message).toMatch(/^Group\.Read\.All not granted \(nor Directory\.Read\.All\): Graph answered 403 Authorization_RequestDenied: Insufficient privileges to complete the operation\. The token carries User\.Read\.All\./);
+      expect(checks[2]?.message).toMatch(
+        /^Group\.Read\.All not granted \(nor Directory\.Read\.All\): Graph answered 403 Authorization_RequestDenied: Insufficient privileges to complete the operation\. The token carries User\.Read\.All\./,
+      );
       expect(checks[3]?.message).toContain("not checked");
     } finally {
       entra.roles.add("Group.Read.All");
@@ -57,7 +61,11 @@ describe("the entra id test action against the Entra stand-in", () => {
 
   it("a refused secret fails the first check with Entra's message, never the secret; the rest are not checked", async () => {
     const checks = await test({ client_secret: "not-the-secret~x" });
-    expect(checks[0]).toMatchObject({ name: "client credentials", ok: false, message: expect.stringContaining("AADSTS7000215") });
+    expect(checks[0]).toMatchObject({
+      name: "client credentials",
+      ok: false,
+      message: expect.stringContaining("AADSTS7000215"),
+    });
     expect(checks.slice(1).every((c) => !c.ok && c.message.includes("not checked"))).toBe(true);
     expect(JSON.stringify(checks)).not.toContain("not-the-secret~x");
   });

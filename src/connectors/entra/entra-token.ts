@@ -32,18 +32,38 @@ export interface TokenSource {
 function credentialForm(options: TokenOptions): Record<string, string> {
   const { credential } = options;
   if (credential.kind === "secret") return { client_secret: credential.secret };
-  const assertion = clientAssertion({ alg: "PS256", key: credential.key, header: { "x5t#S256": credential.thumbprint }, clientId: options.clientId, audience: options.tokenUrl }, Date.now());
+  const assertion = clientAssertion(
+    {
+      alg: "PS256",
+      key: credential.key,
+      header: { "x5t#S256": credential.thumbprint },
+      clientId: options.clientId,
+      audience: options.tokenUrl,
+    },
+    Date.now(),
+  );
   return { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion };
 }
 
 async function requestToken(options: TokenOptions, signal: AbortSignal): Promise<{ token: string; renewAt: number }> {
   const where = `POST ${new URL(options.tokenUrl).origin}${new URL(options.tokenUrl).pathname}`;
-  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: options.clientId, scope: options.scope, ...credentialForm(options) });
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: options.clientId,
+    scope: options.scope,
+    ...credentialForm(options),
+  });
   let response: Response;
   let text: string;
   try {
     const attempt = AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]);
-    response = await outboundFetch(options.tokenUrl, { method: "POST", body: form, headers: { accept: "application/json" }, signal: attempt, redirect: "manual" });
+    response = await outboundFetch(options.tokenUrl, {
+      method: "POST",
+      body: form,
+      headers: { accept: "application/json" },
+      signal: attempt,
+      redirect: "manual",
+    });
     text = await response.text();
   } catch (error) {
     throw fetchFailure(error, where, signal, options.timeoutMs);
@@ -53,19 +73,35 @@ async function requestToken(options: TokenOptions, signal: AbortSignal): Promise
     body = JSON.parse(text);
   } catch {}
   if (response.status >= 300 && response.status < 400) {
-    throw new SourceError("misconfigured", `${where} answered ${response.status}, a redirect; set token_url to the tenant's token endpoint`);
+    throw new SourceError(
+      "misconfigured",
+      `${where} answered ${response.status}, a redirect; set token_url to the tenant's token endpoint`,
+    );
   }
   if (response.status === 400 || response.status === 401) {
     // The first line of an Entra error (`AADSTS7000215: Invalid client secret provided. …`).
     const said = oauthErrorText(oauthErrorOf(body));
-    throw new SourceError("invalid_credentials", `${where} refused the client credentials${said ? `: ${said}` : ` (${response.status})`}`);
+    throw new SourceError(
+      "invalid_credentials",
+      `${where} refused the client credentials${said ? `: ${said}` : ` (${response.status})`}`,
+    );
   }
   if (!response.ok) {
     const said = oauthErrorText(oauthErrorOf(body));
-    throw new SourceError(response.status >= 500 || response.status === 429 ? "unreachable" : "bad_response", `${where} answered ${response.status}${said ? `: ${said}` : ""}`);
+    throw new SourceError(
+      response.status >= 500 || response.status === 429 ? "unreachable" : "bad_response",
+      `${where} answered ${response.status}${said ? `: ${said}` : ""}`,
+    );
   }
-  const { access_token: token, expires_in: expiresIn } = (body ?? {}) as { access_token?: unknown; expires_in?: unknown };
-  if (typeof token !== "string" || token === "") throw new SourceError("bad_response", `${where} answered without an access_token; is token_url an OAuth 2.0 token endpoint?`);
+  const { access_token: token, expires_in: expiresIn } = (body ?? {}) as {
+    access_token?: unknown;
+    expires_in?: unknown;
+  };
+  if (typeof token !== "string" || token === "")
+    throw new SourceError(
+      "bad_response",
+      `${where} answered without an access_token; is token_url an OAuth 2.0 token endpoint?`,
+    );
   const seconds = typeof expiresIn === "number" ? expiresIn : Number(expiresIn);
   const lifetimeMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 3600_000;
   // A short-lived token (under twice the margin) is renewed once half its life is gone.

@@ -49,7 +49,8 @@ function emailsOf(user: Record<string, unknown>): EmailInput[] {
   const others = Array.isArray(user.otherMails) ? user.otherMails : [];
   for (const other of others) {
     const value = text(other);
-    if (value && !emails.some((e) => e.value.toLowerCase() === value.toLowerCase())) emails.push({ value, type: "other", primary: false });
+    if (value && !emails.some((e) => e.value.toLowerCase() === value.toLowerCase()))
+      emails.push({ value, type: "other", primary: false });
   }
   return emails;
 }
@@ -72,7 +73,11 @@ export function readEntraUser(user: unknown, position: string): SourceItem<Sourc
   const upn = text(user.userPrincipalName);
   if (upn === null) return { kind: "invalid", ref: id, message: "the user has no userPrincipalName" };
   if (user.accountEnabled !== undefined && user.accountEnabled !== null && typeof user.accountEnabled !== "boolean") {
-    return { kind: "invalid", ref: id, message: `the user's accountEnabled "${String(user.accountEnabled)}" is not true or false` };
+    return {
+      kind: "invalid",
+      ref: id,
+      message: `the user's accountEnabled "${String(user.accountEnabled)}" is not true or false`,
+    };
   }
   return {
     kind: "record",

@@ -59,7 +59,10 @@ export function graphErrorOf(body: unknown): { code: string; message: string } {
   const error = typeof body === "object" && body !== null ? (body as { error?: unknown }).error : undefined;
   if (typeof error !== "object" || error === null) return { code: "", message: "" };
   const { code, message } = error as { code?: unknown; message?: unknown };
-  return { code: typeof code === "string" ? code.slice(0, 60) : "", message: typeof message === "string" ? message.slice(0, 300) : "" };
+  return {
+    code: typeof code === "string" ? code.slice(0, 60) : "",
+    message: typeof message === "string" ? message.slice(0, 300) : "",
+  };
 }
 
 /** `Retry-After` in seconds (Graph's form) or as an HTTP date; null when absent or unreadable. */
@@ -95,12 +98,20 @@ function failureOf(status: number, body: unknown, where: string, pathname: strin
   const { code, message } = graph;
   const said = message ? `: ${message}${code ? ` (${code})` : ""}` : code ? ` (${code})` : "";
   const fail = (reason: SourceError["reason"], text: string) => new GraphError(reason, text, status, graph);
-  if (status === 401) return fail("invalid_credentials", `${where} answered 401${said}: Graph refused the access token`);
+  if (status === 401)
+    return fail("invalid_credentials", `${where} answered 401${said}: Graph refused the access token`);
   if (status === 403) {
     const permission = permissionFor(pathname);
-    return fail("invalid_credentials", `${where} answered 403${said}: ${permission} not granted (nor Directory.Read.All), or admin consent is missing`);
+    return fail(
+      "invalid_credentials",
+      `${where} answered 403${said}: ${permission} not granted (nor Directory.Read.All), or admin consent is missing`,
+    );
   }
-  if (status === 404) return fail("misconfigured", `${where} answered 404${said}; is graph_url Microsoft Graph's base (https://graph.microsoft.com/v1.0)?`);
+  if (status === 404)
+    return fail(
+      "misconfigured",
+      `${where} answered 404${said}; is graph_url Microsoft Graph's base (https://graph.microsoft.com/v1.0)?`,
+    );
   if (status >= 500 || status === 429) return fail("unreachable", `${where} answered ${status}${said}`);
   return fail("bad_response", `${where} answered ${status}${said}`);
 }
@@ -118,10 +129,13 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     try {
       url = new URL(target);
     } catch (error) {
-      throw new SourceError("bad_response", `Graph gave a link that is not a URL: ${target.slice(0, 200)}`, { cause: error });
+      throw new SourceError("bad_response", `Graph gave a link that is not a URL: ${target.slice(0, 200)}`, {
+        cause: error,
+      });
     }
     // The bearer token goes wherever the link points: only ever to the Graph it was asked of.
-    if (url.origin !== origin) throw new SourceError("bad_response", `Graph gave a link to ${url.origin}, not ${origin}; not followed`);
+    if (url.origin !== origin)
+      throw new SourceError("bad_response", `Graph gave a link to ${url.origin}, not ${origin}; not followed`);
     return url;
   }
 
@@ -134,7 +148,11 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]);
       let response: Response;
       try {
-        response = await outboundFetch(url, { headers: { authorization: `Bearer ${token}`, accept: "application/json" }, signal: attemptSignal, redirect: "manual" });
+        response = await outboundFetch(url, {
+          headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+          signal: attemptSignal,
+          redirect: "manual",
+        });
       } catch (error) {
         throw fetchFailure(error, where, signal, options.timeoutMs);
       }
@@ -160,15 +178,25 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       }
       if (status >= 300 && status < 400) {
         await discardBody(response);
-        throw new SourceError("misconfigured", `${where} answered ${status}, a redirect; set graph_url to Graph's base`);
+        throw new SourceError(
+          "misconfigured",
+          `${where} answered ${status}, a redirect; set graph_url to Graph's base`,
+        );
       }
       if (!response.ok) {
-        const failure = failureOf(status, await readJsonBody(response, where, signal, options.timeoutMs, GRAPH_HINT).catch(() => null), where, url.pathname);
-        if (status === 429 || status === 503) throw new SourceError("unreachable", `${failure.message} (still throttled after ${retries} retries)`);
+        const failure = failureOf(
+          status,
+          await readJsonBody(response, where, signal, options.timeoutMs, GRAPH_HINT).catch(() => null),
+          where,
+          url.pathname,
+        );
+        if (status === 429 || status === 503)
+          throw new SourceError("unreachable", `${failure.message} (still throttled after ${retries} retries)`);
         throw failure;
       }
       const body = await readJsonBody(response, where, signal, options.timeoutMs, GRAPH_HINT);
-      if (typeof body !== "object" || body === null || Array.isArray(body)) throw new SourceError("bad_response", `${where} returned JSON that is not an object`);
+      if (typeof body !== "object" || body === null || Array.isArray(body))
+        throw new SourceError("bad_response", `${where} returned JSON that is not an object`);
       const record = body as Record<string, unknown>;
       const link = (key: string) => (typeof record[key] === "string" ? (record[key] as string) : null);
       return { body: record, next: link("@odata.nextLink"), deltaLink: link("@odata.deltaLink") };

@@ -18,7 +18,12 @@ export interface RoundEnd {
  * is known, while the consumer takes this one: at most two pages are held, and the engine's
  * writes overlap with Graph's answer. A delta round's final `@odata.deltaLink` lands in `end`.
  */
-export async function* graphPages(http: GraphHttp, first: Target, signal: AbortSignal, end?: RoundEnd): AsyncGenerator<readonly unknown[]> {
+export async function* graphPages(
+  http: GraphHttp,
+  first: Target,
+  signal: AbortSignal,
+  end?: RoundEnd,
+): AsyncGenerator<readonly unknown[]> {
   const stop = new AbortController();
   const linked = AbortSignal.any([signal, stop.signal]);
   const what = typeof first === "string" ? new URL(first).pathname : first.path;
@@ -34,10 +39,16 @@ export async function* graphPages(http: GraphHttp, first: Target, signal: AbortS
     for (let page = 1; ; page++) {
       const { body, next, deltaLink } = await pending;
       const value = body.value;
-      if (!Array.isArray(value)) throw new SourceError("bad_response", `GET ${what} returned JSON without a value list`);
+      if (!Array.isArray(value))
+        throw new SourceError("bad_response", `GET ${what} returned JSON without a value list`);
       if (next !== null) {
-        if (page >= MAX_PAGES) throw new SourceError("bad_response", `GET ${what} still had more after ${MAX_PAGES} pages; stopped reading`);
-        if (seen.has(next)) throw new SourceError("bad_response", `GET ${what} gave a next link it had given before: paging would never end`);
+        if (page >= MAX_PAGES)
+          throw new SourceError("bad_response", `GET ${what} still had more after ${MAX_PAGES} pages; stopped reading`);
+        if (seen.has(next))
+          throw new SourceError(
+            "bad_response",
+            `GET ${what} gave a next link it had given before: paging would never end`,
+          );
         seen.add(next);
         pending = fetchPage(next);
       } else if (end) end.deltaLink = deltaLink;

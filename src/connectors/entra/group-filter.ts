@@ -14,19 +14,32 @@ export function odataString(value: string): string {
  * an object id is read by id, any other by exact `displayName`. A name no group has, or that
  * several share, fails the run as `misconfigured`: syncing fewer people than meant would deactivate the rest.
  */
-export async function resolveFilterGroups(http: GraphHttp, entries: readonly string[], signal: AbortSignal): Promise<Record<string, unknown>[]> {
+export async function resolveFilterGroups(
+  http: GraphHttp,
+  entries: readonly string[],
+  signal: AbortSignal,
+): Promise<Record<string, unknown>[]> {
   const found = new Map<string, Record<string, unknown>>();
   for (const entry of entries) {
     if (OBJECT_ID.test(entry)) {
       const page = await http.getIfFound({ path: `/groups/${entry}`, query: { $select: GROUP_SELECT } }, signal);
-      if (page === null) throw new SourceError("misconfigured", `group_filter names the group ${entry}, which the tenant does not have`);
+      if (page === null)
+        throw new SourceError("misconfigured", `group_filter names the group ${entry}, which the tenant does not have`);
       found.set(entry.toLowerCase(), page.body);
       continue;
     }
-    const { body } = await http.get({ path: "/groups", query: { $filter: `displayName eq ${odataString(entry)}`, $select: GROUP_SELECT, $top: 2 } }, signal);
+    const { body } = await http.get(
+      { path: "/groups", query: { $filter: `displayName eq ${odataString(entry)}`, $select: GROUP_SELECT, $top: 2 } },
+      signal,
+    );
     const value = Array.isArray(body.value) ? (body.value as Record<string, unknown>[]) : [];
-    if (value.length === 0) throw new SourceError("misconfigured", `group_filter names the group "${entry}", which the tenant does not have`);
-    if (value.length > 1) throw new SourceError("misconfigured", `group_filter names "${entry}", a display name several groups share; name it by its object id`);
+    if (value.length === 0)
+      throw new SourceError("misconfigured", `group_filter names the group "${entry}", which the tenant does not have`);
+    if (value.length > 1)
+      throw new SourceError(
+        "misconfigured",
+        `group_filter names "${entry}", a display name several groups share; name it by its object id`,
+      );
     const group = value[0] as Record<string, unknown>;
     found.set(String(group.id).toLowerCase(), group);
   }

@@ -32,7 +32,16 @@ export const GOOGLE_DEFAULTS = Object.freeze({
 
 const TIMEOUT_MS = { min: 100, max: 600_000 };
 const REQUESTS_PER_MINUTE = { min: 1, max: 100_000 };
-const FIELDS = new Set(["service_account_key", "admin_email", "customer_id", "domain", "api_url", "token_url", "requests_per_minute", "timeout_ms"]);
+const FIELDS = new Set([
+  "service_account_key",
+  "admin_email",
+  "customer_id",
+  "domain",
+  "api_url",
+  "token_url",
+  "requests_per_minute",
+  "timeout_ms",
+]);
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const CUSTOMER_ID = /^(?:my_customer|C[0-9a-z]+)$/i;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -41,38 +50,71 @@ export type CheckedGoogleConfig = CheckedConfig<GoogleConfig>;
 
 /** The base requests are made under: without trailing slashes or a pasted `/admin/directory/v1`. */
 export function apiBase(apiUrl: string | undefined): string {
-  return (apiUrl ?? GOOGLE_DEFAULTS.api_url).trim().replace(/\/+$/, "").replace(/\/admin\/directory\/v1$/i, "");
+  return (apiUrl ?? GOOGLE_DEFAULTS.api_url)
+    .trim()
+    .replace(/\/+$/, "")
+    .replace(/\/admin\/directory\/v1$/i, "");
 }
 
 function urlError(value: unknown, field: string, what: string): FieldError | null {
   if (value === undefined) return null;
-  return checkHttpUrl(value, { field, what, credential: "the service account key", appended: "API paths and list parameters" });
+  return checkHttpUrl(value, {
+    field,
+    what,
+    credential: "the service account key",
+    appended: "API paths and list parameters",
+  });
 }
 
-function optionalText(raw: Record<string, unknown>, key: string, pattern: RegExp, expected: string, errors: FieldError[]): void {
+function optionalText(
+  raw: Record<string, unknown>,
+  key: string,
+  pattern: RegExp,
+  expected: string,
+  errors: FieldError[],
+): void {
   const value = raw[key];
   if (value === undefined) return;
-  if (typeof value !== "string" || !pattern.test(value.trim())) errors.push({ field: `connector.${key}`, code: "invalid", message: `must be ${expected}` });
+  if (typeof value !== "string" || !pattern.test(value.trim()))
+    errors.push({ field: `connector.${key}`, code: "invalid", message: `must be ${expected}` });
 }
 
 /** Validates a `google workspace` connector object from the API; every problem named by field, never quoting the key. */
 export function checkGoogleConfig(input: unknown): CheckedGoogleConfig {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ field: "connector", code: "type", message: "must be an object with service_account_key and admin_email" }] };
+    return {
+      ok: false,
+      errors: [
+        { field: "connector", code: "type", message: "must be an object with service_account_key and admin_email" },
+      ],
+    };
   }
   const raw = input as Record<string, unknown>;
   const errors: FieldError[] = [];
   for (const key of Object.keys(raw)) {
-    if (!FIELDS.has(key)) errors.push({ field: `connector.${key}`, code: "unknown", message: `is not a google workspace setting (expected ${[...FIELDS].join(", ")})` });
+    if (!FIELDS.has(key))
+      errors.push({
+        field: `connector.${key}`,
+        code: "unknown",
+        message: `is not a google workspace setting (expected ${[...FIELDS].join(", ")})`,
+      });
   }
   if (raw.service_account_key === undefined || raw.service_account_key === "") {
-    errors.push({ field: "connector.service_account_key", code: "required", message: "is required: the service account's JSON key file" });
+    errors.push({
+      field: "connector.service_account_key",
+      code: "required",
+      message: "is required: the service account's JSON key file",
+    });
   } else {
     const key = readServiceAccountKey(raw.service_account_key);
     if (!key.ok) errors.push({ field: "connector.service_account_key", code: "invalid", message: key.message });
   }
   if (typeof raw.admin_email !== "string" || raw.admin_email.trim() === "") {
-    errors.push({ field: "connector.admin_email", code: "required", message: "is required: an admin of the Workspace account for the service account to act as" });
+    errors.push({
+      field: "connector.admin_email",
+      code: "required",
+      message: "is required: an admin of the Workspace account for the service account to act as",
+    });
   } else if (!EMAIL.test(raw.admin_email.trim())) {
     errors.push({ field: "connector.admin_email", code: "invalid", message: "must be an email address" });
   }
@@ -80,7 +122,11 @@ export function checkGoogleConfig(input: unknown): CheckedGoogleConfig {
   optionalText(raw, "domain", DOMAIN, "a domain name, e.g. acme.com", errors);
   for (const error of [
     urlError(raw.api_url, "connector.api_url", "the Admin SDK's base URL, e.g. https://admin.googleapis.com"),
-    urlError(raw.token_url, "connector.token_url", "the OAuth 2.0 token endpoint, e.g. https://oauth2.googleapis.com/token"),
+    urlError(
+      raw.token_url,
+      "connector.token_url",
+      "the OAuth 2.0 token endpoint, e.g. https://oauth2.googleapis.com/token",
+    ),
     checkInteger("connector.requests_per_minute", raw.requests_per_minute, REQUESTS_PER_MINUTE),
     checkInteger("connector.timeout_ms", raw.timeout_ms, TIMEOUT_MS),
   ]) {

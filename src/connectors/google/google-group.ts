@@ -17,14 +17,23 @@ export function readGoogleGroup(group: unknown, position: string): GoogleGroup |
   if (id === null) return { kind: "invalid", ref: position, message: "the group has no id" };
   const name = text(group.name) ?? text(group.email);
   if (name === null) return { kind: "invalid", ref: id, message: "the group has neither a name nor an email" };
-  return { kind: "group", group: { idpId: id, name, rawAttributes: Object.fromEntries(Object.entries(group).filter(([key]) => !NOT_RAW.has(key))) } };
+  return {
+    kind: "group",
+    group: {
+      idpId: id,
+      name,
+      rawAttributes: Object.fromEntries(Object.entries(group).filter(([key]) => !NOT_RAW.has(key))),
+    },
+  };
 }
 
 /**
  * A member of `members.list`: a user's or a group's id, or `CUSTOMER` ("all users in the
  * organization", whose id is the account's customer ID); anything else is null.
  */
-export function readMember(member: unknown): { readonly type: "USER" | "GROUP" | "CUSTOMER"; readonly id: string } | null {
+export function readMember(
+  member: unknown,
+): { readonly type: "USER" | "GROUP" | "CUSTOMER"; readonly id: string } | null {
   if (!isObject(member)) return null;
   const id = text(member.id);
   if (id === null) return null;

@@ -50,14 +50,34 @@ async function googleError(response: Response): Promise<GoogleError> {
 
 function failureOf(status: number, error: GoogleError, where: string): SourceError {
   const said = error.message ? `: ${error.message}${error.reason ? ` (${error.reason})` : ""}` : "";
-  if (status === 401) return new SourceError("invalid_credentials", `${where} answered 401${said}: Google did not take the service account's access token`);
+  if (status === 401)
+    return new SourceError(
+      "invalid_credentials",
+      `${where} answered 401${said}: Google did not take the service account's access token`,
+    );
   if (status === 403) {
-    if (THROTTLED_REASONS.has(error.reason)) return new SourceError("unreachable", `${where} answered 403${said} (the quota was still exceeded after retrying)`);
-    return new SourceError("invalid_credentials", `${where} answered 403${said}: is admin_email an admin who may read users and groups, and the Admin SDK API enabled?`);
+    if (THROTTLED_REASONS.has(error.reason))
+      return new SourceError(
+        "unreachable",
+        `${where} answered 403${said} (the quota was still exceeded after retrying)`,
+      );
+    return new SourceError(
+      "invalid_credentials",
+      `${where} answered 403${said}: is admin_email an admin who may read users and groups, and the Admin SDK API enabled?`,
+    );
   }
-  if (status === 400) return new SourceError("misconfigured", `${where} answered 400${said}; check customer_id and domain`);
-  if (status === 404) return new SourceError("misconfigured", `${where} answered 404${said}; is api_url the Admin SDK's address, and customer_id or domain this account's?`);
-  if (status === 429 || status >= 500) return new SourceError("unreachable", `${where} answered ${status}${said}${status === 429 ? " (the rate limit was still exceeded after retrying)" : ""}`);
+  if (status === 400)
+    return new SourceError("misconfigured", `${where} answered 400${said}; check customer_id and domain`);
+  if (status === 404)
+    return new SourceError(
+      "misconfigured",
+      `${where} answered 404${said}; is api_url the Admin SDK's address, and customer_id or domain this account's?`,
+    );
+  if (status === 429 || status >= 500)
+    return new SourceError(
+      "unreachable",
+      `${where} answered ${status}${said}${status === 429 ? " (the rate limit was still exceeded after retrying)" : ""}`,
+    );
   return new SourceError("bad_response", `${where} answered ${status}${said}`);
 }
 
@@ -96,7 +116,10 @@ export function createGoogleHttp(options: GoogleHttpOptions): GoogleHttp {
       }
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel().catch(() => undefined);
-        throw new SourceError("misconfigured", `${where} answered ${response.status}, a redirect; set api_url to the Admin SDK's address`);
+        throw new SourceError(
+          "misconfigured",
+          `${where} answered ${response.status}, a redirect; set api_url to the Admin SDK's address`,
+        );
       }
       if (response.status === 404 && missingOk) {
         await response.body?.cancel().catch(() => undefined);
@@ -105,7 +128,10 @@ export function createGoogleHttp(options: GoogleHttpOptions): GoogleHttp {
       if (response.ok) return readJsonBody(response, where, signal, timeoutMs);
       const wait = retryAfterMs(response.headers);
       const error = await googleError(response);
-      const throttled = response.status === 429 || response.status >= 500 || (response.status === 403 && THROTTLED_REASONS.has(error.reason));
+      const throttled =
+        response.status === 429 ||
+        response.status >= 500 ||
+        (response.status === 403 && THROTTLED_REASONS.has(error.reason));
       if (throttled && attempt < retries) {
         await abortable(backoffMs(attempt, wait, maxWaitMs), signal);
         attempt++;

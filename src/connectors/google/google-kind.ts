@@ -7,7 +7,8 @@ import { testGoogleConnector } from "./google-test-action.js";
 
 function checked(config: Readonly<Record<string, unknown>>): GoogleConfig {
   const result = checkGoogleConfig(config);
-  if (!result.ok) throw new SourceError("misconfigured", result.errors.map((e) => `${e.field} ${e.message}`).join("; "));
+  if (!result.ok)
+    throw new SourceError("misconfigured", result.errors.map((e) => `${e.field} ${e.message}`).join("; "));
   return result.value;
 }
 
@@ -21,7 +22,10 @@ export const googleKind = Object.freeze({
   open(config: Readonly<Record<string, unknown>>): ConnectorSource {
     return createGoogleSource(checked(config));
   },
-  test(config: Readonly<Record<string, unknown>>, options: { readonly signal?: AbortSignal }): Promise<readonly ConnectorCheck[]> {
+  test(
+    config: Readonly<Record<string, unknown>>,
+    options: { readonly signal?: AbortSignal },
+  ): Promise<readonly ConnectorCheck[]> {
     return testGoogleConnector(checked(config), options.signal ?? AbortSignal.timeout(60_000));
   },
 });

@@ -21,7 +21,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * while the consumer takes this one: at most two pages are held, and Roster's writes overlap
  * with Google's answer. With `onMissing`, a 404 ends the list (and calls it) instead of failing.
  */
-export async function* googlePages(http: GoogleHttp, list: GoogleList, signal: AbortSignal, onMissing?: () => void): AsyncGenerator<readonly unknown[]> {
+export async function* googlePages(
+  http: GoogleHttp,
+  list: GoogleList,
+  signal: AbortSignal,
+  onMissing?: () => void,
+): AsyncGenerator<readonly unknown[]> {
   const missingOk = onMissing !== undefined;
   const stop = new AbortController();
   const linked = AbortSignal.any([signal, stop.signal]);
@@ -42,13 +47,23 @@ export async function* googlePages(http: GoogleHttp, list: GoogleList, signal: A
         onMissing?.();
         return;
       }
-      if (!isObject(body)) throw new SourceError("bad_response", `GET ${list.path} returned JSON that is not an object`);
+      if (!isObject(body))
+        throw new SourceError("bad_response", `GET ${list.path} returned JSON that is not an object`);
       const items = body[list.items] ?? [];
-      if (!Array.isArray(items)) throw new SourceError("bad_response", `GET ${list.path} returned "${list.items}" that is not a list`);
+      if (!Array.isArray(items))
+        throw new SourceError("bad_response", `GET ${list.path} returned "${list.items}" that is not a list`);
       const next = typeof body.nextPageToken === "string" && body.nextPageToken !== "" ? body.nextPageToken : null;
       if (next !== null) {
-        if (page >= MAX_PAGES) throw new SourceError("bad_response", `GET ${list.path} still had more after ${MAX_PAGES} pages; stopped reading`);
-        if (seen.has(next)) throw new SourceError("bad_response", `GET ${list.path} gave a nextPageToken it had given before: paging would never end`);
+        if (page >= MAX_PAGES)
+          throw new SourceError(
+            "bad_response",
+            `GET ${list.path} still had more after ${MAX_PAGES} pages; stopped reading`,
+          );
+        if (seen.has(next))
+          throw new SourceError(
+            "bad_response",
+            `GET ${list.path} gave a nextPageToken it had given before: paging would never end`,
+          );
         seen.add(next);
         pending = fetchPage(next);
       }

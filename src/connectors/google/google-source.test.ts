@@ -1,7 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 import { GoogleStandin, SCOPES, type ServiceAccountKeyFile } from "../../../test/support/google-standin.js";
-import { readRecords as all, readSignal as signal, standinForSuite, withStandin } from "../../../test/support/standin-suite.js";
-import { SourceError, type SourceGroup, type SourceItem, type SourceUser } from "../source.js";
+import {
+  readRecords as all,
+  readSignal as signal,
+  standinForSuite,
+  withStandin,
+} from "../../../test/support/standin-suite.js";
+import { SourceError, type SourceGroup, type SourceUser } from "../source.js";
 import type { GoogleConfig } from "./google-config.js";
 import { googleKind } from "./google-kind.js";
 import { createGoogleSource, type GoogleSourceOptions } from "./google-source.js";
@@ -13,10 +18,17 @@ describe("google workspace source against the Google stand-in", () => {
   const google = standinForSuite(new GoogleStandin(), (workspace) => {
     key = workspace.serviceAccount();
     workspace.addUser(ADMIN, { isAdmin: true, name: { givenName: "Ad", familyName: "Min" } });
-    for (let i = 0; i < 1099; i++) workspace.addUser(`user${i}@acme.test`, { name: { givenName: `First${i}`, familyName: `Last${i}` } });
+    for (let i = 0; i < 1099; i++)
+      workspace.addUser(`user${i}@acme.test`, { name: { givenName: `First${i}`, familyName: `Last${i}` } });
   });
-  const config = (change: Partial<GoogleConfig> = {}): GoogleConfig => ({ service_account_key: JSON.stringify(key), admin_email: ADMIN, api_url: google.baseUrl, ...change });
-  const source = (change: Partial<GoogleConfig> = {}, options: GoogleSourceOptions = {}) => createGoogleSource(config(change), { maxWaitMs: 3000, ...options });
+  const config = (change: Partial<GoogleConfig> = {}): GoogleConfig => ({
+    service_account_key: JSON.stringify(key),
+    admin_email: ADMIN,
+    api_url: google.baseUrl,
+    ...change,
+  });
+  const source = (change: Partial<GoogleConfig> = {}, options: GoogleSourceOptions = {}) =>
+    createGoogleSource(config(change), { maxWaitMs: 3000, ...options });
 
   it("maps every field the mapping reads; suspended and archived users are inactive", async () => {
     const ada = google.addUser("ada@acme.test", {
@@ -49,12 +61,20 @@ describe("google workspace source against the Google stand-in", () => {
         ],
       });
       // projection=full: custom schemas reach raw_attributes, with the org unit; the sign-in stamp does not.
-      expect(byId.get(ada.id)?.rawAttributes).toMatchObject({ orgUnitPath: "/Engineering/Research", customSchemas: { Employment: { employeeNumber: "E-1001" } } });
+      expect(byId.get(ada.id)?.rawAttributes).toMatchObject({
+        orgUnitPath: "/Engineering/Research",
+        customSchemas: { Employment: { employeeNumber: "E-1001" } },
+      });
       expect(byId.get(ada.id)?.rawAttributes).not.toHaveProperty("lastLoginTime");
       expect(byId.get(sus.id)?.active).toBe(false);
       expect(byId.get(arch.id)?.active).toBe(false);
       // No emails[] at all: the primary address alone.
-      expect(byId.get(plain.id)).toMatchObject({ firstName: "Zoë", lastName: "Ægir", jobTitle: null, emails: [{ value: "plain@acme.test", type: "work", primary: true }] });
+      expect(byId.get(plain.id)).toMatchObject({
+        firstName: "Zoë",
+        lastName: "Ægir",
+        jobTitle: null,
+        emails: [{ value: "plain@acme.test", type: "work", primary: true }],
+      });
     } finally {
       for (const u of [ada, sus, arch, plain]) google.deleteUser(u.id);
     }
@@ -75,8 +95,13 @@ describe("google workspace source against the Google stand-in", () => {
   it("lists one domain when domain is set, and says what is wrong with a customer ID that is not the account's", async () => {
     const before = google.requests.length;
     await all(source({ domain: "acme.test" }).users({ signal: signal() }));
-    expect(google.requests.slice(before).find((r) => r.includes("/users?"))).toBe("GET /admin/directory/v1/users?domain=acme.test&maxResults=500&projection=full");
-    await expect(source({ customer_id: "C0other" }).check(signal())).rejects.toMatchObject({ reason: "misconfigured", message: expect.stringContaining("customer_id") });
+    expect(google.requests.slice(before).find((r) => r.includes("/users?"))).toBe(
+      "GET /admin/directory/v1/users?domain=acme.test&maxResults=500&projection=full",
+    );
+    await expect(source({ customer_id: "C0other" }).check(signal())).rejects.toMatchObject({
+      reason: "misconfigured",
+      message: expect.stringContaining("customer_id"),
+    });
   });
 
   it("expands groups inside groups into flat member lists, cycles and all, reading each nested group once", async () => {
@@ -119,7 +144,9 @@ describe("google workspace source against the Google stand-in", () => {
       expect(byName.get("Staff")).toEqual(accountUsers);
       expect(byName.get("All Hands")).toEqual(accountUsers);
       // Three groups hold the account: its users are listed once (3 pages of 500), ids only.
-      const accountReads = google.requests.slice(before).filter((r) => r.includes(`/users?customer=${google.customerId}`));
+      const accountReads = google.requests
+        .slice(before)
+        .filter((r) => r.includes(`/users?customer=${google.customerId}`));
       expect(accountReads).toHaveLength(Math.ceil(accountUsers.size / 500));
       expect(decodeURIComponent(accountReads[0] ?? "")).toContain("fields=users(id),nextPageToken");
     } finally {
@@ -168,10 +195,14 @@ describe("google workspace source against the Google stand-in", () => {
 
   it("gives up after its retries when the quota stays exceeded, as unreachable, saying why", async () => {
     google.throttle(/\/users$/, 3, { retryAfterS: 0 });
-    const failure = await source({}, { retries: 1 }).check(signal()).catch((e: unknown) => e);
+    const failure = await source({}, { retries: 1 })
+      .check(signal())
+      .catch((e: unknown) => e);
     expect(failure).toMatchObject({ reason: "unreachable", message: expect.stringContaining("rateLimitExceeded") });
     google.throttle(/\/users$/, 0);
-    await source().check(signal()).catch(() => undefined);
+    await source()
+      .check(signal())
+      .catch(() => undefined);
   });
 
   it("gets a new token when the access token expires mid-run, and finishes the read", async () => {
@@ -185,17 +216,32 @@ describe("google workspace source against the Google stand-in", () => {
 
   it("reports a key Google does not know as invalid_credentials with Google's words, never the key", async () => {
     const stranger = { ...google.serviceAccount([], "other"), client_email: key.client_email };
-    const failure = await source({ service_account_key: JSON.stringify(stranger) }).check(signal()).catch((e: unknown) => e);
+    const failure = await source({ service_account_key: JSON.stringify(stranger) })
+      .check(signal())
+      .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(SourceError);
-    expect(failure).toMatchObject({ reason: "invalid_credentials", message: expect.stringContaining("Invalid JWT Signature. (invalid_grant)") });
+    expect(failure).toMatchObject({
+      reason: "invalid_credentials",
+      message: expect.stringContaining("Invalid JWT Signature. (invalid_grant)"),
+    });
     expect((failure as Error).message).not.toContain("PRIVATE KEY");
-    const noAdmin = await source({ admin_email: "nobody@acme.test" }).check(signal()).catch((e: unknown) => e);
-    expect(noAdmin).toMatchObject({ reason: "invalid_credentials", message: expect.stringContaining("Invalid email or User ID") });
+    const noAdmin = await source({ admin_email: "nobody@acme.test" })
+      .check(signal())
+      .catch((e: unknown) => e);
+    expect(noAdmin).toMatchObject({
+      reason: "invalid_credentials",
+      message: expect.stringContaining("Invalid email or User ID"),
+    });
   });
 
   it("reports an admin_email who is not an admin as invalid_credentials", async () => {
-    const failure = await source({ admin_email: "user1@acme.test" }).check(signal()).catch((e: unknown) => e);
-    expect(failure).toMatchObject({ reason: "invalid_credentials", message: expect.stringContaining("Not Authorized to access this resource/api") });
+    const failure = await source({ admin_email: "user1@acme.test" })
+      .check(signal())
+      .catch((e: unknown) => e);
+    expect(failure).toMatchObject({
+      reason: "invalid_credentials",
+      message: expect.stringContaining("Not Authorized to access this resource/api"),
+    });
   });
 
   it("finds one user by primary address, case-insensitively; an alias or a stranger is no one", async () => {
@@ -210,9 +256,16 @@ describe("google workspace source against the Google stand-in", () => {
     await withStandin(new GoogleStandin(), async (org) => {
       const file = org.serviceAccount();
       org.addUser(ADMIN, { isAdmin: true });
-      const ids = Array.from({ length: 20_000 }, (_, i) => org.addUser(`m${i}@acme.test`, { name: { givenName: "Zoë", familyName: "Ñúñez" } }).id);
+      const ids = Array.from(
+        { length: 20_000 },
+        (_, i) => org.addUser(`m${i}@acme.test`, { name: { givenName: "Zoë", familyName: "Ñúñez" } }).id,
+      );
       org.addGroup("Всё", ids);
-      const src = createGoogleSource({ service_account_key: JSON.stringify(file), admin_email: ADMIN, api_url: org.baseUrl });
+      const src = createGoogleSource({
+        service_account_key: JSON.stringify(file),
+        admin_email: ADMIN,
+        api_url: org.baseUrl,
+      });
       const groups = await all<SourceGroup>(src.groups({ signal: signal() }));
       expect(groups.map((g) => [g.name, g.memberIdpIds.length])).toEqual([["Всё", 20_000]]);
       expect(new Set(groups[0]?.memberIdpIds)).toEqual(new Set(ids));
@@ -224,7 +277,11 @@ describe("google workspace source against the Google stand-in", () => {
 describe("the google workspace test action", () => {
   const google = standinForSuite(new GoogleStandin(), (workspace) => workspace.addUser(ADMIN, { isAdmin: true }));
 
-  const test = (file: ServiceAccountKeyFile, admin = ADMIN) => googleKind.test({ service_account_key: JSON.stringify(file), admin_email: admin, api_url: google.baseUrl }, { signal: signal() });
+  const test = (file: ServiceAccountKeyFile, admin = ADMIN) =>
+    googleKind.test(
+      { service_account_key: JSON.stringify(file), admin_email: admin, api_url: google.baseUrl },
+      { signal: signal() },
+    );
 
   it("obtains a token for each scope, then lists a user", async () => {
     const checks = await test(google.serviceAccount());
@@ -239,14 +296,22 @@ describe("the google workspace test action", () => {
 
   it("names the scope the client ID was not delegated", async () => {
     const checks = await test(google.serviceAccount([SCOPES.users, SCOPES.members], "partial"));
-    expect(checks.filter((c) => !c.ok).map((c) => c.message)).toEqual([expect.stringMatching(/^scope admin\.directory\.group\.readonly not authorized for this client: .*unauthorized_client/)]);
+    expect(checks.filter((c) => !c.ok).map((c) => c.message)).toEqual([
+      expect.stringMatching(
+        /^scope admin\.directory\.group\.readonly not authorized for this client: .*unauthorized_client/,
+      ),
+    ]);
   });
 
   it("says the credentials were refused, and checks no scope, for a key Google does not know", async () => {
     const good = google.serviceAccount([], "known");
     const forged = { ...google.serviceAccount([], "forger"), client_email: good.client_email };
     const checks = await test(forged);
-    expect(checks[0]).toMatchObject({ name: "service account and admin_email", ok: false, message: expect.stringContaining("Invalid JWT Signature.") });
+    expect(checks[0]).toMatchObject({
+      name: "service account and admin_email",
+      ok: false,
+      message: expect.stringContaining("Invalid JWT Signature."),
+    });
     expect(checks.slice(1).every((c) => !c.ok && c.message.startsWith("not checked"))).toBe(true);
     expect(JSON.stringify(checks)).not.toContain("PRIVATE KEY");
   });
@@ -254,6 +319,10 @@ describe("the google workspace test action", () => {
   it("says when admin_email may not read the directory", async () => {
     google.addUser("clerk@acme.test");
     const checks = await test(google.serviceAccount([...Object.values(SCOPES)], "clerkish"), "clerk@acme.test");
-    expect(checks.at(-1)).toMatchObject({ name: "Directory API users.list", ok: false, message: expect.stringContaining("Not Authorized") });
+    expect(checks.at(-1)).toMatchObject({
+      name: "Directory API users.list",
+      ok: false,
+      message: expect.stringContaining("Not Authorized"),
+    });
   });
 });

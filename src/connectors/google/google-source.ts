@@ -1,5 +1,12 @@
 import { readAhead } from "../read-ahead.js";
-import { type ConnectorSource, type ReadOptions, SourceError, type SourceGroup, type SourceItem, type SourceUser } from "../source.js";
+import {
+  type ConnectorSource,
+  type ReadOptions,
+  SourceError,
+  type SourceGroup,
+  type SourceItem,
+  type SourceUser,
+} from "../source.js";
 import { apiBase, GOOGLE_DEFAULTS, type GoogleConfig } from "./google-config.js";
 import { readGoogleGroup } from "./google-group.js";
 import { createGoogleHttp, type GoogleHttp, type Query } from "./google-http.js";
@@ -41,7 +48,11 @@ export function scopeQuery(config: GoogleConfig): Query {
   return config.domain ? { domain: config.domain } : { customer: config.customer_id ?? GOOGLE_DEFAULTS.customer_id };
 }
 
-export function createGoogleHttpFor(config: GoogleConfig, options: GoogleSourceOptions = {}, scopes: readonly string[] = DIRECTORY_SCOPES): GoogleHttp {
+export function createGoogleHttpFor(
+  config: GoogleConfig,
+  options: GoogleSourceOptions = {},
+  scopes: readonly string[] = DIRECTORY_SCOPES,
+): GoogleHttp {
   const endpoint = tokenEndpointOf(config, options);
   return createGoogleHttp({
     baseUrl: apiBase(config.api_url),
@@ -89,12 +100,17 @@ export function createGoogleSource(config: GoogleConfig, options: GoogleSourceOp
     const list = { path: "/groups", query: { ...owner, maxResults: GROUPS_PAGE }, items: "groups" };
     for await (const page of googlePages(http, list, signal)) {
       const read = page.map((listed) => readGoogleGroup(listed, `groups #${++position}`));
-      const each = readAhead(read, MEMBER_READS_IN_FLIGHT, signal, async (group, inFlight): Promise<SourceItem<SourceGroup> | null> => {
-        if (group.kind === "invalid") return group;
-        const ids = await members.usersOf(group.group.idpId, inFlight);
-        // Deleted since it was listed: left out, as the next list will leave it out.
-        return ids === null ? null : { kind: "record", record: { ...group.group, memberIdpIds: ids } };
-      });
+      const each = readAhead(
+        read,
+        MEMBER_READS_IN_FLIGHT,
+        signal,
+        async (group, inFlight): Promise<SourceItem<SourceGroup> | null> => {
+          if (group.kind === "invalid") return group;
+          const ids = await members.usersOf(group.group.idpId, inFlight);
+          // Deleted since it was listed: left out, as the next list will leave it out.
+          return ids === null ? null : { kind: "record", record: { ...group.group, memberIdpIds: ids } };
+        },
+      );
       for await (const item of each) if (item !== null) yield item;
     }
   }
@@ -102,11 +118,16 @@ export function createGoogleSource(config: GoogleConfig, options: GoogleSourceOp
   async function findUser(username: string, signal: AbortSignal): Promise<SourceUser | null> {
     const wanted = username.trim().toLowerCase();
     if (wanted === "" || !wanted.includes("@")) return null;
-    const found = await http.getIfFound(`/users/${encodeURIComponent(username.trim())}`, { projection: "full" }, signal);
+    const found = await http.getIfFound(
+      `/users/${encodeURIComponent(username.trim())}`,
+      { projection: "full" },
+      signal,
+    );
     if (found === null) return null;
     const item = readGoogleUser(found, "the user");
     // The user exists but cannot be read: "no such user" would deactivate it.
-    if (item.kind === "invalid") throw new SourceError("bad_response", `The Google user ${item.ref} cannot be read: ${item.message}`);
+    if (item.kind === "invalid")
+      throw new SourceError("bad_response", `The Google user ${item.ref} cannot be read: ${item.message}`);
     // users.get also answers for an alias: only the primary address names this user.
     return item.record.username.toLowerCase() === wanted ? item.record : null;
   }
@@ -115,7 +136,11 @@ export function createGoogleSource(config: GoogleConfig, options: GoogleSourceOp
     supportsDelta: true,
     async check(signal: AbortSignal): Promise<void> {
       const body = await http.get("/users", { ...owner, maxResults: 1 }, signal);
-      if (typeof body !== "object" || body === null) throw new SourceError("bad_response", "GET /admin/directory/v1/users returned JSON that is not an object; is api_url the Admin SDK's address?");
+      if (typeof body !== "object" || body === null)
+        throw new SourceError(
+          "bad_response",
+          "GET /admin/directory/v1/users returned JSON that is not an object; is api_url the Admin SDK's address?",
+        );
     },
     // No server clock is needed: a delta run reads every user anyway. The watermark only says a full run happened.
     watermark: async () => new Date().toISOString(),

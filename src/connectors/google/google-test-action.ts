@@ -29,20 +29,32 @@ export async function testGoogleConnector(config: GoogleConfig, signal: AbortSig
     }
   }
   // unauthorized_client names a scope not delegated; anything else (a bad signature, an unknown admin, no answer) is the credentials'.
-  const broken = results.find((r) => r.refusal !== null && !(r.refusal instanceof TokenRefused && r.refusal.error === "unauthorized_client"));
+  const broken = results.find(
+    (r) => r.refusal !== null && !(r.refusal instanceof TokenRefused && r.refusal.error === "unauthorized_client"),
+  );
   if (broken) {
     return [
       { name: CREDENTIALS, ok: false, message: `No token was issued: ${messageOf(broken.refusal)}` },
-      ...results.map((r) => ({ name: `scope ${scopeName(r.scope)}`, ok: false, message: "not checked: the service account was refused" })),
+      ...results.map((r) => ({
+        name: `scope ${scopeName(r.scope)}`,
+        ok: false,
+        message: "not checked: the service account was refused",
+      })),
     ];
   }
-  const checks: ConnectorCheck[] = [{ name: CREDENTIALS, ok: true, message: `Google accepted the key's signature and admin ${config.admin_email}` }];
+  const checks: ConnectorCheck[] = [
+    { name: CREDENTIALS, ok: true, message: `Google accepted the key's signature and admin ${config.admin_email}` },
+  ];
   for (const { scope, token, refusal } of results) {
     const name = `scope ${scopeName(scope)}`;
     checks.push(
       token !== null
         ? { name, ok: true, message: "a token was issued for this scope" }
-        : { name, ok: false, message: `scope ${scopeName(scope)} not authorized for this client: add it to the client ID's domain-wide delegation in the Admin console (${messageOf(refusal)})` },
+        : {
+            name,
+            ok: false,
+            message: `scope ${scopeName(scope)} not authorized for this client: add it to the client ID's domain-wide delegation in the Admin console (${messageOf(refusal)})`,
+          },
     );
   }
   const userToken = results[0]?.token ?? null;

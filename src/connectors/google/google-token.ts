@@ -46,10 +46,18 @@ export class TokenRefused extends SourceError {
 }
 
 /** One token for `scopes` by the JWT bearer grant; every failure a `SourceError` that never names the key. */
-export async function requestToken(endpoint: TokenEndpoint, scopes: readonly string[], signal: AbortSignal): Promise<{ token: string; expiresAt: number }> {
+export async function requestToken(
+  endpoint: TokenEndpoint,
+  scopes: readonly string[],
+  signal: AbortSignal,
+): Promise<{ token: string; expiresAt: number }> {
   const where = `POST ${endpoint.url}`;
   for (let attempt = 0; ; attempt++) {
-    const assertion = jwtAssertion(endpoint.key, { subject: endpoint.subject, scopes, audience: endpoint.url }, Date.now());
+    const assertion = jwtAssertion(
+      endpoint.key,
+      { subject: endpoint.subject, scopes, audience: endpoint.url },
+      Date.now(),
+    );
     const body = new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion });
     let response: Response;
     try {
@@ -70,17 +78,25 @@ export async function requestToken(endpoint: TokenEndpoint, scopes: readonly str
     }
     if (response.status >= 300 && response.status < 400) {
       await response.body?.cancel().catch(() => undefined);
-      throw new SourceError("misconfigured", `${where} answered ${response.status}, a redirect; set token_url to the token endpoint itself`);
+      throw new SourceError(
+        "misconfigured",
+        `${where} answered ${response.status}, a redirect; set token_url to the token endpoint itself`,
+      );
     }
     if (!response.ok) {
       const refusal = await readOAuthError(response);
       const { error } = refusal;
       const said = error ? `: ${oauthErrorText(refusal)}` : "";
-      if (REFUSALS.has(error) || response.status === 401) throw new TokenRefused(error, `${where} answered ${response.status}${said}`);
-      throw new SourceError(response.status >= 500 || response.status === 429 ? "unreachable" : "bad_response", `${where} answered ${response.status}${said}`);
+      if (REFUSALS.has(error) || response.status === 401)
+        throw new TokenRefused(error, `${where} answered ${response.status}${said}`);
+      throw new SourceError(
+        response.status >= 500 || response.status === 429 ? "unreachable" : "bad_response",
+        `${where} answered ${response.status}${said}`,
+      );
     }
     const answer = (await response.json().catch(() => null)) as { access_token?: unknown; expires_in?: unknown } | null;
-    if (typeof answer?.access_token !== "string" || answer.access_token === "") throw new SourceError("bad_response", `${where} answered without an access_token`);
+    if (typeof answer?.access_token !== "string" || answer.access_token === "")
+      throw new SourceError("bad_response", `${where} answered without an access_token`);
     const expiresIn = typeof answer.expires_in === "number" && answer.expires_in > 0 ? answer.expires_in : 3600;
     return { token: answer.access_token, expiresAt: Date.now() + expiresIn * 1000 };
   }

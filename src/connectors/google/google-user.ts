@@ -25,7 +25,12 @@ function emailsOf(primary: string, listed: unknown): EmailInput[] {
     const address = text(entry.address);
     if (address === null || seen.has(address.toLowerCase())) continue;
     seen.add(address.toLowerCase());
-    const type = typeof entry.type === "string" && EMAIL_TYPES.has(entry.type) ? entry.type : entry.type === "custom" ? (text(entry.customType) ?? "other") : null;
+    const type =
+      typeof entry.type === "string" && EMAIL_TYPES.has(entry.type)
+        ? entry.type
+        : entry.type === "custom"
+          ? (text(entry.customType) ?? "other")
+          : null;
     emails.push({ value: address, type, primary: false });
   }
   return emails;

@@ -33,7 +33,11 @@ export function createMemberReader(http: GoogleHttp): MemberReader {
 
   async function accountUsers(customerId: string, signal: AbortSignal): Promise<string[]> {
     const ids: string[] = [];
-    const list = { path: "/users", query: { customer: customerId, maxResults: USERS_PAGE, fields: "users(id),nextPageToken" }, items: "users" };
+    const list = {
+      path: "/users",
+      query: { customer: customerId, maxResults: USERS_PAGE, fields: "users(id),nextPageToken" },
+      items: "users",
+    };
     for await (const page of googlePages(http, list, signal)) {
       for (const user of page) {
         const id = (user as { id?: unknown } | null)?.id;
@@ -58,7 +62,11 @@ export function createMemberReader(http: GoogleHttp): MemberReader {
     const groups: string[] = [];
     const customers: string[] = [];
     let gone = false;
-    const list = { path: `/groups/${encodeURIComponent(groupId)}/members`, query: { maxResults: MEMBERS_PAGE }, items: "members" };
+    const list = {
+      path: `/groups/${encodeURIComponent(groupId)}/members`,
+      query: { maxResults: MEMBERS_PAGE },
+      items: "members",
+    };
     // A 404 on the first page is a group deleted since it was listed: gone, not a failure.
     for await (const page of googlePages(http, list, signal, () => (gone = true))) {
       for (const entry of page) {

@@ -11,7 +11,9 @@ export interface ServiceAccountKey {
   readonly tokenUri: string | null;
 }
 
-export type ReadKey = { readonly ok: true; readonly key: ServiceAccountKey } | { readonly ok: false; readonly message: string };
+export type ReadKey =
+  | { readonly ok: true; readonly key: ServiceAccountKey }
+  | { readonly ok: false; readonly message: string };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -31,19 +33,27 @@ export function readServiceAccountKey(input: unknown): ReadKey {
     }
   }
   if (!isObject(file)) return { ok: false, message: "must be the service account's JSON key file (an object)" };
-  if (file.type !== "service_account") return { ok: false, message: 'is not a service account key (its "type" must be "service_account")' };
+  if (file.type !== "service_account")
+    return { ok: false, message: 'is not a service account key (its "type" must be "service_account")' };
   const clientEmail = typeof file.client_email === "string" ? file.client_email.trim() : "";
   if (!clientEmail.includes("@")) return { ok: false, message: "has no client_email" };
-  if (typeof file.private_key !== "string" || file.private_key.trim() === "") return { ok: false, message: "has no private_key" };
+  if (typeof file.private_key !== "string" || file.private_key.trim() === "")
+    return { ok: false, message: "has no private_key" };
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey({ key: file.private_key, format: "pem" });
   } catch {
     return { ok: false, message: "has a private_key that is not a PEM private key" };
   }
-  if (privateKey.asymmetricKeyType !== "rsa") return { ok: false, message: "has a private_key that is not an RSA key (Google signs service account JWTs with RS256)" };
+  if (privateKey.asymmetricKeyType !== "rsa")
+    return {
+      ok: false,
+      message: "has a private_key that is not an RSA key (Google signs service account JWTs with RS256)",
+    };
   const tokenUri = typeof file.token_uri === "string" && file.token_uri.trim() !== "" ? file.token_uri.trim() : null;
-  if (tokenUri !== null && !/^https?:\/\//i.test(tokenUri)) return { ok: false, message: "has a token_uri that is not an http(s) URL" };
-  const privateKeyId = typeof file.private_key_id === "string" && file.private_key_id !== "" ? file.private_key_id : null;
+  if (tokenUri !== null && !/^https?:\/\//i.test(tokenUri))
+    return { ok: false, message: "has a token_uri that is not an http(s) URL" };
+  const privateKeyId =
+    typeof file.private_key_id === "string" && file.private_key_id !== "" ? file.private_key_id : null;
   return { ok: true, key: { clientEmail, privateKeyId, privateKey, tokenUri } };
 }

@@ -20,10 +20,13 @@ describe("DN normalization", () => {
 
   it("is idempotent", () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom("a", "B", " ", ",", "=", "+", "\\", "#", "2", "C", "é") }), (dn) => {
-        const once = normalizeDn(dn);
-        expect(normalizeDn(once)).toBe(once);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom("a", "B", " ", ",", "=", "+", "\\", "#", "2", "C", "é") }),
+        (dn) => {
+          const once = normalizeDn(dn);
+          expect(normalizeDn(once)).toBe(once);
+        },
+      ),
     );
   });
 });

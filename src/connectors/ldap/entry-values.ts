@@ -2,13 +2,29 @@ import type { Entry } from "ldapts";
 
 /** Attributes that may hold secrets: never copied into raw attributes, whatever `extra` asks for. */
 const SECRET_ATTRIBUTES = new Set(
-  ["userPassword", "unicodePwd", "authPassword", "sambaNTPassword", "sambaLMPassword", "ntPwdHistory", "lmPwdHistory", "supplementalCredentials", "dBCSPwd"].map((a) =>
-    a.toLowerCase(),
-  ),
+  [
+    "userPassword",
+    "unicodePwd",
+    "authPassword",
+    "sambaNTPassword",
+    "sambaLMPassword",
+    "ntPwdHistory",
+    "lmPwdHistory",
+    "supplementalCredentials",
+    "dBCSPwd",
+  ].map((a) => a.toLowerCase()),
 );
 
 /** Known binary attributes, asked of ldapts as Buffers (it matches these names case-sensitively). */
-export const BINARY_ATTRIBUTES: readonly string[] = ["objectGUID", "objectSid", "jpegPhoto", "thumbnailPhoto", "userCertificate", "photo", "mS-DS-ConsistencyGuid"];
+export const BINARY_ATTRIBUTES: readonly string[] = [
+  "objectGUID",
+  "objectSid",
+  "jpegPhoto",
+  "thumbnailPhoto",
+  "userCertificate",
+  "photo",
+  "mS-DS-ConsistencyGuid",
+];
 
 export function isSecretAttribute(name: string): boolean {
   const lower = name.toLowerCase();
@@ -82,7 +98,11 @@ export class EntryValues {
       const value = this.#entry[name];
       if (name === "dn" || value === undefined || isEmpty(value) || isSecretAttribute(name)) continue;
       if (skip?.has(name.toLowerCase().replace(/;.*$/, ""))) continue;
-      out[name] = !Array.isArray(value) ? asText(value) : value.length === 1 ? asText(value[0] as AttributeValue) : value.map(asText);
+      out[name] = !Array.isArray(value)
+        ? asText(value)
+        : value.length === 1
+          ? asText(value[0] as AttributeValue)
+          : value.map(asText);
     }
     return out;
   }

@@ -17,5 +17,8 @@ export function parseGeneralizedTime(text: string): Date | null {
 
 /** `YYYYMMDDHHMMSSZ` in UTC: whole seconds, the resolution of modifyTimestamp. */
 export function formatGeneralizedTime(date: Date): string {
-  return date.toISOString().replace(/[-:T]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return date
+    .toISOString()
+    .replace(/[-:T]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
 }

@@ -23,7 +23,18 @@ export interface GroupDraft {
 }
 
 export function groupAttributes(map: LdapAttributeMap): string[] {
-  return [map.groupName, "objectClass", "description", "gidNumber", "mail", "entryUUID", "objectGUID", "modifyTimestamp", ...DN_MEMBER_ATTRIBUTES, UID_MEMBER_ATTRIBUTE];
+  return [
+    map.groupName,
+    "objectClass",
+    "description",
+    "gidNumber",
+    "mail",
+    "entryUUID",
+    "objectGUID",
+    "modifyTimestamp",
+    ...DN_MEMBER_ATTRIBUTES,
+    UID_MEMBER_ATTRIBUTE,
+  ];
 }
 
 // AD returns large member lists in slices: `member;range=0-1499`, the last one `member;range=3000-*`.
@@ -43,10 +54,23 @@ export function stripUniqueId(value: string): string {
 export function toGroupDraft(entry: Entry, map: LdapAttributeMap): GroupDraft | InvalidRecord {
   const values = new EntryValues(entry);
   const name = values.first(map.groupName);
-  if (name === null) return { kind: "invalid", ref: entry.dn, message: `no group name: the entry has no ${map.groupName}` };
-  const draft: GroupDraft = { idpId: normalizeDn(entry.dn), name, rawAttributes: values.raw(MEMBER_ATTRIBUTES), memberDns: [], memberUids: [], moreRanges: [] };
+  if (name === null)
+    return { kind: "invalid", ref: entry.dn, message: `no group name: the entry has no ${map.groupName}` };
+  const draft: GroupDraft = {
+    idpId: normalizeDn(entry.dn),
+    name,
+    rawAttributes: values.raw(MEMBER_ATTRIBUTES),
+    memberDns: [],
+    memberUids: [],
+    moreRanges: [],
+  };
   for (const attribute of DN_MEMBER_ATTRIBUTES) addMemberDns(draft, values.strings(attribute));
-  draft.memberUids.push(...values.strings(UID_MEMBER_ATTRIBUTE).map((u) => u.trim()).filter((u) => u !== ""));
+  draft.memberUids.push(
+    ...values
+      .strings(UID_MEMBER_ATTRIBUTE)
+      .map((u) => u.trim())
+      .filter((u) => u !== ""),
+  );
   for (const attributeName of values.names()) {
     const range = parseRange(attributeName);
     if (range === null || !MEMBER_ATTRIBUTES.has(range.attribute.toLowerCase())) continue;

@@ -3,7 +3,10 @@
  * members, transitively. Each group is entered once per root, so cycles end; members that are not
  * known groups are taken as users (their DN is their idpId).
  */
-export function flattenMembers(rootIdpId: string, membersOfGroup: (idpId: string) => readonly string[] | undefined): string[] {
+export function flattenMembers(
+  rootIdpId: string,
+  membersOfGroup: (idpId: string) => readonly string[] | undefined,
+): string[] {
   const users = new Set<string>();
   const visited = new Set<string>([rootIdpId]);
   const stack: string[] = [rootIdpId];

@@ -6,7 +6,14 @@ function drafts(groups: Record<string, { stamp?: string; members?: string[] }>):
   return new Map(
     Object.entries(groups).map(([idpId, g]) => [
       idpId,
-      { idpId, name: idpId, rawAttributes: g.stamp === undefined ? {} : { modifyTimestamp: g.stamp }, memberDns: g.members ?? [], memberUids: [], moreRanges: [] },
+      {
+        idpId,
+        name: idpId,
+        rawAttributes: g.stamp === undefined ? {} : { modifyTimestamp: g.stamp },
+        memberDns: g.members ?? [],
+        memberUids: [],
+        moreRanges: [],
+      },
     ]),
   );
 }
@@ -28,7 +35,11 @@ describe("groups a delta run passes on", () => {
   });
 
   it("ends on nesting cycles", () => {
-    const graph = drafts({ a: { stamp: NEW, members: ["b"] }, b: { stamp: OLD, members: ["a"] }, c: { stamp: OLD, members: ["b"] } });
+    const graph = drafts({
+      a: { stamp: NEW, members: ["b"] },
+      b: { stamp: OLD, members: ["a"] },
+      c: { stamp: OLD, members: ["b"] },
+    });
     expect([...groupsAffectedSince(graph, SINCE)].sort()).toEqual(["a", "b", "c"]);
   });
 

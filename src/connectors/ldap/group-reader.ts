@@ -20,9 +20,20 @@ import { readRemainingSlices } from "./ranged-members.js";
  * but only those whose flattened members may have changed are passed on: a group modified since
  * then, or one that nests such a group, at any depth.
  */
-export async function* readGroups(session: LdapSession, config: LdapConfig, signal: AbortSignal, changedSince?: string): AsyncGenerator<SourceItem<SourceGroup>> {
+export async function* readGroups(
+  session: LdapSession,
+  config: LdapConfig,
+  signal: AbortSignal,
+  changedSince?: string,
+): AsyncGenerator<SourceItem<SourceGroup>> {
   const drafts = new Map<string, GroupDraft>();
-  const spec = { base: config.baseDn, filter: FilterParser.parseString(config.groupFilter), attributes: groupAttributes(config.attributes), pageSize: config.pageSize, during: "reading groups" };
+  const spec = {
+    base: config.baseDn,
+    filter: FilterParser.parseString(config.groupFilter),
+    attributes: groupAttributes(config.attributes),
+    pageSize: config.pageSize,
+    during: "reading groups",
+  };
   for await (const page of searchPages(session, signal, spec)) {
     for (const entry of page) {
       const draft = toGroupDraft(entry, config.attributes);
@@ -40,7 +51,13 @@ export async function* readGroups(session: LdapSession, config: LdapConfig, sign
     const memberUsernames = flattenMemberUsernames(draft.idpId, membersOf, usernamesOf);
     yield {
       kind: "record",
-      record: { idpId: draft.idpId, name: draft.name, rawAttributes: draft.rawAttributes, memberIdpIds: flattenMembers(draft.idpId, membersOf), ...(memberUsernames.length > 0 ? { memberUsernames } : {}) },
+      record: {
+        idpId: draft.idpId,
+        name: draft.name,
+        rawAttributes: draft.rawAttributes,
+        memberIdpIds: flattenMembers(draft.idpId, membersOf),
+        ...(memberUsernames.length > 0 ? { memberUsernames } : {}),
+      },
     };
   }
 }
@@ -73,13 +90,21 @@ export function groupsAffectedSince(drafts: ReadonlyMap<string, GroupDraft>, sin
   return affected;
 }
 
-async function readRangedMembers(session: LdapSession, signal: AbortSignal, drafts: Map<string, GroupDraft>): Promise<void> {
+async function readRangedMembers(
+  session: LdapSession,
+  signal: AbortSignal,
+  drafts: Map<string, GroupDraft>,
+): Promise<void> {
   for (const draft of drafts.values()) {
     for (const { attribute, next } of draft.moreRanges) {
       const dn = draft.rawAttributes.dn as string;
       const readSlice = (description: string) =>
         session.run(signal, "reading a large group's members", async (client) => {
-          const { searchEntries } = await client.search(dn, { scope: "base", filter: "(objectClass=*)", attributes: [description] });
+          const { searchEntries } = await client.search(dn, {
+            scope: "base",
+            filter: "(objectClass=*)",
+            attributes: [description],
+          });
           return searchEntries[0] === undefined ? null : new EntryValues(searchEntries[0]);
         });
       await readRemainingSlices(attribute, next, readSlice, (values) => addMemberDns(draft, values));

@@ -6,7 +6,11 @@ import type { FieldError } from "../../core/errors.js";
 /** How a boolean-ish attribute says a user is active; `account_control` is AD's userAccountControl (bit 2 = disabled). */
 export type ActiveFormat = "boolean" | "inverted_boolean" | "account_control";
 
-const AttributeName = Type.String({ minLength: 1, maxLength: 200, pattern: "^[A-Za-z][A-Za-z0-9-]*(;[A-Za-z0-9-]+)*$" });
+const AttributeName = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: "^[A-Za-z][A-Za-z0-9-]*(;[A-Za-z0-9-]+)*$",
+});
 
 /** The `connector` object of an `ldap` directory, as the API accepts it. */
 export const LdapConnectorSchema = Type.Object(
@@ -20,7 +24,9 @@ export const LdapConnectorSchema = Type.Object(
     attributes: Type.Optional(
       Type.Object(
         {
-          username: Type.Optional(Type.Union([AttributeName, Type.Array(AttributeName, { minItems: 1, maxItems: 10 })])),
+          username: Type.Optional(
+            Type.Union([AttributeName, Type.Array(AttributeName, { minItems: 1, maxItems: 10 })]),
+          ),
           email: Type.Optional(AttributeName),
           first_name: Type.Optional(AttributeName),
           last_name: Type.Optional(AttributeName),
@@ -32,13 +38,19 @@ export const LdapConnectorSchema = Type.Object(
               Type.Object(
                 {
                   attribute: AttributeName,
-                  format: Type.Union([Type.Literal("boolean"), Type.Literal("inverted_boolean"), Type.Literal("account_control")]),
+                  format: Type.Union([
+                    Type.Literal("boolean"),
+                    Type.Literal("inverted_boolean"),
+                    Type.Literal("account_control"),
+                  ]),
                 },
                 { additionalProperties: false },
               ),
             ]),
           ),
-          extra: Type.Optional(Type.Array(AttributeName, { maxItems: 100, description: "More attributes copied to raw_attributes" })),
+          extra: Type.Optional(
+            Type.Array(AttributeName, { maxItems: 100, description: "More attributes copied to raw_attributes" }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -88,12 +100,22 @@ export interface LdapAttributeMap {
   readonly extra: readonly string[];
 }
 
-export type ParsedLdapConfig = { readonly ok: true; readonly value: LdapConfig } | { readonly ok: false; readonly errors: readonly FieldError[] };
+export type ParsedLdapConfig =
+  | { readonly ok: true; readonly value: LdapConfig }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 export const DEFAULT_USER_FILTER = "(|(objectClass=inetOrgPerson)(&(objectClass=user)(objectCategory=person)))";
-export const DEFAULT_GROUP_FILTER = "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup)(objectClass=group))";
+export const DEFAULT_GROUP_FILTER =
+  "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup)(objectClass=group))";
 export const DEFAULT_USERNAME_ATTRIBUTES: readonly string[] = ["uid", "sAMAccountName", "cn"];
-export const DEFAULT_EXTRA_ATTRIBUTES: readonly string[] = ["cn", "displayName", "employeeNumber", "telephoneNumber", "departmentNumber", "manager"];
+export const DEFAULT_EXTRA_ATTRIBUTES: readonly string[] = [
+  "cn",
+  "displayName",
+  "employeeNumber",
+  "telephoneNumber",
+  "departmentNumber",
+  "manager",
+];
 // 200: measured against slapd at 100,000 users, 500 raised peak RSS by some 60 MB for no speed.
 export const DEFAULT_PAGE_SIZE = 200;
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -113,7 +135,11 @@ export function ldapKeysOf(connector: Readonly<Record<string, unknown>>): Record
 export function parseLdapConfig(input: unknown): ParsedLdapConfig {
   checkShape ??= new Ajv({ allErrors: true, strict: false }).compile<LdapConnectorInput>(LdapConnectorSchema);
   if (!checkShape(input)) {
-    const errors = (checkShape.errors ?? []).map((e) => ({ field: fieldOf(e.instancePath, e.params), code: e.keyword, message: e.message ?? e.keyword }));
+    const errors = (checkShape.errors ?? []).map((e) => ({
+      field: fieldOf(e.instancePath, e.params),
+      code: e.keyword,
+      message: e.message ?? e.keyword,
+    }));
     return { ok: false, errors };
   }
   const errors = semanticErrors(input);
@@ -137,13 +163,18 @@ function semanticErrors(input: LdapConnectorInput): FieldError[] {
   try {
     const url = new URL(input.url);
     protocol = url.protocol;
-    if (protocol !== "ldap:" && protocol !== "ldaps:") errors.push({ field: "connector.url", code: "scheme", message: "must be an ldap:// or ldaps:// URL" });
+    if (protocol !== "ldap:" && protocol !== "ldaps:")
+      errors.push({ field: "connector.url", code: "scheme", message: "must be an ldap:// or ldaps:// URL" });
     else if (url.hostname === "") errors.push({ field: "connector.url", code: "host", message: "must name a host" });
   } catch {
     errors.push({ field: "connector.url", code: "format", message: "must be an ldap:// or ldaps:// URL" });
   }
   if (protocol === "ldaps:" && input.tls?.starttls === true) {
-    errors.push({ field: "connector.tls.starttls", code: "conflict", message: "ldaps:// is already TLS; StartTLS applies to ldap:// URLs" });
+    errors.push({
+      field: "connector.tls.starttls",
+      code: "conflict",
+      message: "ldaps:// is already TLS; StartTLS applies to ldap:// URLs",
+    });
   }
   for (const field of ["user_filter", "group_filter"] as const) {
     const filter = input[field];
@@ -153,7 +184,11 @@ function semanticErrors(input: LdapConnectorInput): FieldError[] {
       if (!parensBalance(filter)) throw new Error("unbalanced parentheses");
       FilterParser.parseString(filter);
     } catch (cause) {
-      errors.push({ field: `connector.${field}`, code: "filter", message: `not an LDAP filter (RFC 4515): ${(cause as Error).message}` });
+      errors.push({
+        field: `connector.${field}`,
+        code: "filter",
+        message: `not an LDAP filter (RFC 4515): ${(cause as Error).message}`,
+      });
     }
   }
   if (input.tls?.ca !== undefined && !input.tls.ca.includes("-----BEGIN CERTIFICATE-----")) {
@@ -179,7 +214,8 @@ function activeMapping(value: NonNullable<LdapConnectorInput["attributes"]>["act
 
 function withDefaults(input: LdapConnectorInput): LdapConfig {
   const a = input.attributes ?? {};
-  const username = a.username === undefined ? DEFAULT_USERNAME_ATTRIBUTES : typeof a.username === "string" ? [a.username] : a.username;
+  const username =
+    a.username === undefined ? DEFAULT_USERNAME_ATTRIBUTES : typeof a.username === "string" ? [a.username] : a.username;
   return Object.freeze({
     url: input.url,
     bindDn: input.bind_dn,

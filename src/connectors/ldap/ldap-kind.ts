@@ -19,7 +19,8 @@ export const ldapKind: ConnectorKind = Object.freeze({
   },
   test(config: Readonly<Record<string, unknown>>, options: { readonly signal?: AbortSignal }) {
     const parsed = parseLdapConfig(ldapKeysOf(config));
-    if (!parsed.ok) throw new SourceError("misconfigured", parsed.errors.map((e) => `${e.field}: ${e.message}`).join("; "));
+    if (!parsed.ok)
+      throw new SourceError("misconfigured", parsed.errors.map((e) => `${e.field}: ${e.message}`).join("; "));
     return testLdapConnector(parsed.value, options.signal);
   },
 });

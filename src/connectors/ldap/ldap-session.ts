@@ -54,7 +54,11 @@ async function establish(client: Client, config: LdapConfig): Promise<void> {
         await client.startTLS(tlsOptions(config));
       } catch (error) {
         if (error instanceof ResultCodeError) {
-          throw new SourceError("misconfigured", `the LDAP server does not offer StartTLS (LDAP result ${error.code}: ${error.message}): use ldaps:// or turn tls.starttls off`, { cause: error });
+          throw new SourceError(
+            "misconfigured",
+            `the LDAP server does not offer StartTLS (LDAP result ${error.code}: ${error.message}): use ldaps:// or turn tls.starttls off`,
+            { cause: error },
+          );
         }
         throw error;
       }
@@ -84,9 +88,11 @@ export function createLdapSession(config: LdapConfig): LdapSession {
       if (opening?.client === client) current = client;
       return client;
     });
-    void done.catch(() => {}).finally(() => {
-      if (opening?.client === client) opening = null;
-    });
+    void done
+      .catch(() => {})
+      .finally(() => {
+        if (opening?.client === client) opening = null;
+      });
     return { client, done };
   }
 

@@ -46,7 +46,9 @@ const silentUrl = () => {
 
 describe("LDAP source: failures", () => {
   it("a wrong password is invalid_credentials, before any read", async () => {
-    const error = await source({ password: "wrong" }).check(signal()).catch((e: unknown) => e);
+    const error = await source({ password: "wrong" })
+      .check(signal())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
     expect(error).toMatchObject({ reason: "invalid_credentials", message: expect.stringContaining("bind_dn") });
   });
@@ -63,13 +65,17 @@ describe("LDAP source: failures", () => {
   });
 
   it("StartTLS against a server that does not offer it fails clearly instead of binding in clear text", async () => {
-    const error = await source({ tls: { starttls: true } }).check(signal()).catch((e: unknown) => e);
+    const error = await source({ tls: { starttls: true } })
+      .check(signal())
+      .catch((e: unknown) => e);
     expect(error).toEqual(failure("misconfigured"));
     expect((error as Error).message).toContain("does not offer StartTLS");
   });
 
   it("a base_dn that does not exist is misconfigured", async () => {
-    const error = await source({ base_dn: "ou=nowhere,dc=example,dc=test" }).check(signal()).catch((e: unknown) => e);
+    const error = await source({ base_dn: "ou=nowhere,dc=example,dc=test" })
+      .check(signal())
+      .catch((e: unknown) => e);
     expect(error).toEqual(failure("misconfigured"));
     expect((error as Error).message).toContain("base_dn");
   });

@@ -18,8 +18,10 @@ import { createLdapSource } from "./ldap-source.js";
 
 // Posix groups 2, 5 and 8 name their members by memberUid.
 const SHAPE: DirectoryShape = { users: 450, groups: 9, membersPerGroup: 100, nestEvery: 3 };
-const person = (uid: string) => ldifEntry(`uid=${uid},${PEOPLE_DN}`, { objectClass: "inetOrgPerson", uid, cn: uid, sn: uid });
-const group = (cn: string, objectClass: string, attributes: Record<string, string | string[]>) => ldifEntry(`cn=${cn},${GROUPS_DN}`, { objectClass, cn, ...attributes });
+const person = (uid: string) =>
+  ldifEntry(`uid=${uid},${PEOPLE_DN}`, { objectClass: "inetOrgPerson", uid, cn: uid, sn: uid });
+const group = (cn: string, objectClass: string, attributes: Record<string, string | string[]>) =>
+  ldifEntry(`cn=${cn},${GROUPS_DN}`, { objectClass, cn, ...attributes });
 const fixtureDn = (uid: string) => `uid=${uid},ou=people,dc=example,dc=test`;
 const fixtureGroupDn = (cn: string) => `cn=${cn},ou=groups,dc=example,dc=test`;
 
@@ -34,15 +36,19 @@ function source(overrides: Record<string, unknown> = {}): ConnectorSource {
   return created;
 }
 
-async function readGroups(s: ConnectorSource = source()): Promise<{ byName: Map<string, SourceGroup>; items: SourceItem<SourceGroup>[] }> {
+async function readGroups(
+  s: ConnectorSource = source(),
+): Promise<{ byName: Map<string, SourceGroup>; items: SourceItem<SourceGroup>[] }> {
   const items: SourceItem<SourceGroup>[] = [];
   for await (const item of s.groups({ signal: AbortSignal.timeout(20_000) })) items.push(item);
   const byName = new Map(items.flatMap((i) => (i.kind === "record" ? [[i.record.name, i.record] as const] : [])));
   return { byName, items };
 }
 
-const membersOf = (groups: Map<string, SourceGroup>, name: string) => [...(groups.get(name)?.memberIdpIds ?? [])].sort();
-const usernamesOf = (groups: Map<string, SourceGroup>, name: string) => [...(groups.get(name)?.memberUsernames ?? [])].sort();
+const membersOf = (groups: Map<string, SourceGroup>, name: string) =>
+  [...(groups.get(name)?.memberIdpIds ?? [])].sort();
+const usernamesOf = (groups: Map<string, SourceGroup>, name: string) =>
+  [...(groups.get(name)?.memberUsernames ?? [])].sort();
 
 /** A generated group's members: DNs from the DN-member kinds, usernames from posix groups, nesting included. */
 function expectedGenerated(j: number): { dns: Set<string>; usernames: Set<string> } {
@@ -70,7 +76,9 @@ beforeAll(async () => {
       group("cycle-a", "groupOfNames", { member: [fixtureGroupDn("cycle-b"), fixtureDn("ann")] }),
       group("cycle-b", "groupOfNames", { member: [fixtureGroupDn("cycle-a"), fixtureDn("bob")] }),
       group("self", "groupOfNames", { member: [fixtureGroupDn("self"), fixtureDn("cyd")] }),
-      group("parent", "groupOfNames", { member: [fixtureGroupDn("spaced"), fixtureGroupDn("posix"), fixtureGroupDn("cycle-a")] }),
+      group("parent", "groupOfNames", {
+        member: [fixtureGroupDn("spaced"), fixtureGroupDn("posix"), fixtureGroupDn("cycle-a")],
+      }),
       group("outsider", "groupOfNames", { member: "uid=gone,ou=elsewhere,dc=example,dc=test" }),
     ],
   });
@@ -121,7 +129,9 @@ describe("LDAP source: groups", () => {
       const expected = expectedGenerated(j);
       expect(found?.idpId).toBe(normalizeDn(groupDn(j)));
       expect(new Set(found?.memberIdpIds), `group${j} (${groupKind(j)})`).toEqual(expected.dns);
-      expect(new Set(found?.memberUsernames ?? []), `group${j} (${groupKind(j)}) usernames`).toEqual(expected.usernames);
+      expect(new Set(found?.memberUsernames ?? []), `group${j} (${groupKind(j)}) usernames`).toEqual(
+        expected.usernames,
+      );
     }
     // group3: its own 100 by DN and posix group2's 100 by username.
     expect(byName.get("group3")?.memberIdpIds).toHaveLength(100);
@@ -131,14 +141,23 @@ describe("LDAP source: groups", () => {
   it("keeps entryUUID and the group's own attributes in raw attributes, not its member lists", async () => {
     const { byName } = await readGroups();
     const posix = byName.get("posix");
-    expect(posix?.rawAttributes).toMatchObject({ dn: `cn=posix,${GROUPS_DN}`, cn: "posix", gidNumber: "5000", objectClass: "posixGroup" });
+    expect(posix?.rawAttributes).toMatchObject({
+      dn: `cn=posix,${GROUPS_DN}`,
+      cn: "posix",
+      gidNumber: "5000",
+      objectClass: "posixGroup",
+    });
     expect(posix?.rawAttributes.entryUUID).toMatch(/^[0-9a-f-]{36}$/);
     expect(Object.keys(byName.get("group0")?.rawAttributes ?? {})).not.toContain("member");
   });
 
   it("reports a group without a name as an invalid record", async () => {
     const { items } = await readGroups(source({ attributes: { group_name: "description" } }));
-    expect(items).toContainEqual({ kind: "invalid", ref: `cn=spaced,${GROUPS_DN}`, message: expect.stringContaining("no group name") });
+    expect(items).toContainEqual({
+      kind: "invalid",
+      ref: `cn=spaced,${GROUPS_DN}`,
+      message: expect.stringContaining("no group name"),
+    });
     expect(items.filter((i) => i.kind === "record")).toHaveLength(SHAPE.groups);
   });
 });

@@ -17,7 +17,8 @@ function source(overrides: Record<string, unknown>): ConnectorSource {
 
 async function usernames(s: ConnectorSource): Promise<string[]> {
   const names: string[] = [];
-  for await (const item of s.users({ signal: AbortSignal.timeout(20_000) })) if (item.kind === "record") names.push(item.record.username);
+  for await (const item of s.users({ signal: AbortSignal.timeout(20_000) }))
+    if (item.kind === "record") names.push(item.record.username);
   return names.sort();
 }
 
@@ -33,7 +34,11 @@ afterAll(async () => {
 
 describe("LDAP source: TLS", () => {
   it("reads over ldaps:// trusting the configured CA", async () => {
-    expect(await usernames(source({ url: server.ldapsUrl, tls: { ca: server.caPem } }))).toEqual(["user0", "user1", "user2"]);
+    expect(await usernames(source({ url: server.ldapsUrl, tls: { ca: server.caPem } }))).toEqual([
+      "user0",
+      "user1",
+      "user2",
+    ]);
   });
 
   it("upgrades ldap:// with StartTLS before binding", async () => {
@@ -41,13 +46,23 @@ describe("LDAP source: TLS", () => {
   });
 
   it("refuses a certificate it cannot verify, as a configuration problem", async () => {
-    const error = await source({ url: server.ldapsUrl }).check(AbortSignal.timeout(20_000)).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: "SourceError", reason: "misconfigured", message: expect.stringContaining("tls.ca") });
-    const viaStartTls = await source({ tls: { starttls: true } }).check(AbortSignal.timeout(20_000)).catch((e: unknown) => e);
+    const error = await source({ url: server.ldapsUrl })
+      .check(AbortSignal.timeout(20_000))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: "SourceError",
+      reason: "misconfigured",
+      message: expect.stringContaining("tls.ca"),
+    });
+    const viaStartTls = await source({ tls: { starttls: true } })
+      .check(AbortSignal.timeout(20_000))
+      .catch((e: unknown) => e);
     expect(viaStartTls).toMatchObject({ name: "SourceError", reason: "misconfigured" });
   });
 
   it("accepts any certificate only when reject_unauthorized is false", async () => {
-    await expect(source({ url: server.ldapsUrl, tls: { reject_unauthorized: false } }).check(AbortSignal.timeout(20_000))).resolves.toBeUndefined();
+    await expect(
+      source({ url: server.ldapsUrl, tls: { reject_unauthorized: false } }).check(AbortSignal.timeout(20_000)),
+    ).resolves.toBeUndefined();
   });
 });

@@ -32,9 +32,20 @@ beforeAll(async () => {
     directory: { users: USERS, groups: 0, membersPerGroup: 0 },
     entries: [
       // a username a filter would read as syntax, if it were not escaped
-      ldifEntry(`uid=o*(d)\\5c,${PEOPLE_DN}`, { objectClass: "inetOrgPerson", uid: "O*(d)\\", cn: "Odd", sn: "Name", mail: ["odd@example.test", "odd.alias@example.test"] }),
+      ldifEntry(`uid=o*(d)\\5c,${PEOPLE_DN}`, {
+        objectClass: "inetOrgPerson",
+        uid: "O*(d)\\",
+        cn: "Odd",
+        sn: "Name",
+        mail: ["odd@example.test", "odd.alias@example.test"],
+      }),
       // a person without uid: valid under the default mapping (cn), invalid when username is uid only
-      ldifEntry(`cn=No Uid,${PEOPLE_DN}`, { objectClass: "inetOrgPerson", cn: "No Uid", sn: "Uid", employeeType: "disabled" }),
+      ldifEntry(`cn=No Uid,${PEOPLE_DN}`, {
+        objectClass: "inetOrgPerson",
+        cn: "No Uid",
+        sn: "Uid",
+        employeeType: "disabled",
+      }),
     ],
   });
 });
@@ -57,7 +68,11 @@ describe("LDAP source: users", () => {
       lastName: "Surname7",
       jobTitle: "Engineer",
     });
-    expect(user7?.rawAttributes).toMatchObject({ dn: userDn(7), employeeNumber: "7", modifyTimestamp: "20240101000000Z" });
+    expect(user7?.rawAttributes).toMatchObject({
+      dn: userDn(7),
+      employeeNumber: "7",
+      modifyTimestamp: "20240101000000Z",
+    });
     expect(user7?.rawAttributes.entryUUID).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.stringify(users)).not.toContain("password-");
     // no uid: the default mapping falls back to cn
@@ -71,7 +86,9 @@ describe("LDAP source: users", () => {
     const unpaged = new Client({ url: server.url, timeout: 10_000 });
     try {
       await unpaged.bind(server.limitedDn, server.limitedPassword);
-      await expect(unpaged.search(server.baseDn, { filter: "(objectClass=inetOrgPerson)", attributes: ["1.1"] })).rejects.toBeInstanceOf(SizeLimitExceededError);
+      await expect(
+        unpaged.search(server.baseDn, { filter: "(objectClass=inetOrgPerson)", attributes: ["1.1"] }),
+      ).rejects.toBeInstanceOf(SizeLimitExceededError);
     } finally {
       await unpaged.unbind();
     }
@@ -80,7 +97,10 @@ describe("LDAP source: users", () => {
   it("reads at most one page ahead of the consumer", async () => {
     const original = Client.prototype.searchPaginated;
     let pages = 0;
-    const spy = vi.spyOn(Client.prototype, "searchPaginated").mockImplementation(async function* (this: Client, ...args: Parameters<Client["searchPaginated"]>) {
+    const spy = vi.spyOn(Client.prototype, "searchPaginated").mockImplementation(async function* (
+      this: Client,
+      ...args: Parameters<Client["searchPaginated"]>
+    ) {
       for await (const page of original.apply(this, args)) {
         pages += 1;
         yield page;
@@ -105,12 +125,16 @@ describe("LDAP source: users", () => {
   it("reports an entry without a username as an invalid record, naming its DN", async () => {
     const items = await collect(source({ attributes: { username: "uid" } }).users({ signal: signal() }));
     const invalid = items.filter((i) => i.kind === "invalid");
-    expect(invalid).toEqual([{ kind: "invalid", ref: `cn=No Uid,${PEOPLE_DN}`, message: expect.stringContaining("no username") }]);
+    expect(invalid).toEqual([
+      { kind: "invalid", ref: `cn=No Uid,${PEOPLE_DN}`, message: expect.stringContaining("no username") },
+    ]);
     expect(records(items)).toHaveLength(USERS + 1);
   });
 
   it("maps active from a boolean-ish attribute, absent meaning active", async () => {
-    const users = records(await collect(source({ attributes: { active: "employeeType" } }).users({ signal: signal() })));
+    const users = records(
+      await collect(source({ attributes: { active: "employeeType" } }).users({ signal: signal() })),
+    );
     expect(users.filter((u) => !u.active).map((u) => u.username)).toEqual(["No Uid"]);
   });
 
@@ -130,7 +154,9 @@ describe("LDAP source: users", () => {
     expect(fromServer).toMatch(/^\d{14}Z$/);
     // The limited account may not read cn=Monitor and slapd has no root DSE currentTime.
     const fixed = new Date("2030-06-01T12:00:00.000Z");
-    expect(await source({ bind_dn: server.limitedDn, password: server.limitedPassword }, () => fixed).watermark(signal())).toBe("20300601115455Z");
+    expect(
+      await source({ bind_dn: server.limitedDn, password: server.limitedPassword }, () => fixed).watermark(signal()),
+    ).toBe("20300601115455Z");
   });
 
   it("delta: after a watermark, only the users modified since are read", async () => {
@@ -139,8 +165,14 @@ describe("LDAP source: users", () => {
     expect(watermark).not.toBeNull();
     const admin = await server.admin();
     try {
-      await admin.modify(userDn(5), new Change({ operation: "replace", modification: new Attribute({ type: "title", values: ["Chief"] }) }));
-      await admin.modify(userDn(250), new Change({ operation: "replace", modification: new Attribute({ type: "sn", values: ["Renamed"] }) }));
+      await admin.modify(
+        userDn(5),
+        new Change({ operation: "replace", modification: new Attribute({ type: "title", values: ["Chief"] }) }),
+      );
+      await admin.modify(
+        userDn(250),
+        new Change({ operation: "replace", modification: new Attribute({ type: "sn", values: ["Renamed"] }) }),
+      );
     } finally {
       await admin.unbind();
     }

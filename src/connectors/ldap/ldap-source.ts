@@ -16,8 +16,11 @@ export interface LdapSourceOptions {
 function userFilter(config: LdapConfig, changedSince: string | undefined): Filter {
   const base = FilterParser.parseString(config.userFilter);
   if (changedSince === undefined) return base;
-  if (parseGeneralizedTime(changedSince) === null) throw new SourceError("misconfigured", `changedSince "${changedSince}" is not an LDAP GeneralizedTime`);
-  return new AndFilter({ filters: [base, new GreaterThanEqualsFilter({ attribute: "modifyTimestamp", value: changedSince })] });
+  if (parseGeneralizedTime(changedSince) === null)
+    throw new SourceError("misconfigured", `changedSince "${changedSince}" is not an LDAP GeneralizedTime`);
+  return new AndFilter({
+    filters: [base, new GreaterThanEqualsFilter({ attribute: "modifyTimestamp", value: changedSince })],
+  });
 }
 
 /**
@@ -31,7 +34,13 @@ export function createLdapSource(config: LdapConfig, options: LdapSourceOptions 
   const attributes = userAttributes(config.attributes);
 
   async function* users({ signal, changedSince }: ReadOptions): AsyncGenerator<SourceItem<SourceUser>> {
-    const spec = { base: config.baseDn, filter: userFilter(config, changedSince), attributes, pageSize: config.pageSize, during: "reading users" };
+    const spec = {
+      base: config.baseDn,
+      filter: userFilter(config, changedSince),
+      attributes,
+      pageSize: config.pageSize,
+      during: "reading users",
+    };
     for await (const page of searchPages(session, signal, spec)) {
       for (const entry of page) yield toSourceUser(entry, config.attributes);
     }
@@ -41,9 +50,19 @@ export function createLdapSource(config: LdapConfig, options: LdapSourceOptions 
     const wanted = username.trim().toLowerCase();
     if (wanted === "") return null;
     // EqualityFilter carries the value as BER octets: nothing in it is filter syntax.
-    const terms = config.attributes.username.map((attribute) => new EqualityFilter({ attribute, value: username.trim() }));
-    const filter = new AndFilter({ filters: [FilterParser.parseString(config.userFilter), new OrFilter({ filters: terms })] });
-    for await (const page of searchPages(session, signal, { base: config.baseDn, filter, attributes, pageSize: config.pageSize, during: "finding a user" })) {
+    const terms = config.attributes.username.map(
+      (attribute) => new EqualityFilter({ attribute, value: username.trim() }),
+    );
+    const filter = new AndFilter({
+      filters: [FilterParser.parseString(config.userFilter), new OrFilter({ filters: terms })],
+    });
+    for await (const page of searchPages(session, signal, {
+      base: config.baseDn,
+      filter,
+      attributes,
+      pageSize: config.pageSize,
+      during: "finding a user",
+    })) {
       for (const entry of page) {
         const item = toSourceUser(entry, config.attributes);
         if (item.kind === "invalid") continue;
@@ -76,8 +95,12 @@ export function createLdapSource(config: LdapConfig, options: LdapSourceOptions 
  * Builds the source from a stored (decrypted) `connector` object; keys that are not LDAP's (the
  * engine's schedule and removal settings) are ignored. A bad config is a `misconfigured` SourceError.
  */
-export function ldapSourceFromConnector(connector: Readonly<Record<string, unknown>>, options: LdapSourceOptions = {}): ConnectorSource {
+export function ldapSourceFromConnector(
+  connector: Readonly<Record<string, unknown>>,
+  options: LdapSourceOptions = {},
+): ConnectorSource {
   const parsed = parseLdapConfig(ldapKeysOf(connector));
-  if (!parsed.ok) throw new SourceError("misconfigured", parsed.errors.map((e) => `${e.field}: ${e.message}`).join("; "));
+  if (!parsed.ok)
+    throw new SourceError("misconfigured", parsed.errors.map((e) => `${e.field}: ${e.message}`).join("; "));
   return createLdapSource(parsed.value, options);
 }

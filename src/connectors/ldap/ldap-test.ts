@@ -10,19 +10,29 @@ const NAMES = {
 } as const;
 
 /** The `ldap` test action: connect (StartTLS or ldaps as configured), bind, read the search base; writes nothing. */
-export async function testLdapConnector(config: LdapConfig, signal: AbortSignal | undefined): Promise<readonly ConnectorCheck[]> {
+export async function testLdapConnector(
+  config: LdapConfig,
+  signal: AbortSignal | undefined,
+): Promise<readonly ConnectorCheck[]> {
   const session = createLdapSession(config);
   const runSignal = signal ?? new AbortController().signal;
   try {
     const bound = await probe(() => session.run(runSignal, "bind", async () => undefined), signal);
     if (!bound.ok) {
       if (bound.error.reason !== "invalid_credentials") {
-        return [failed(NAMES.reach, bound.error), notChecked(NAMES.bind, "the server was not reached"), notChecked(NAMES.base, "the server was not reached")];
+        return [
+          failed(NAMES.reach, bound.error),
+          notChecked(NAMES.bind, "the server was not reached"),
+          notChecked(NAMES.base, "the server was not reached"),
+        ];
       }
       return [passed(NAMES.reach), failed(NAMES.bind, bound.error), notChecked(NAMES.base, "the bind was refused")];
     }
     const base = await probe(
-      () => session.run(runSignal, "reading base_dn", (client) => client.search(config.baseDn, { scope: "base", filter: "(objectClass=*)", attributes: ["1.1"] })),
+      () =>
+        session.run(runSignal, "reading base_dn", (client) =>
+          client.search(config.baseDn, { scope: "base", filter: "(objectClass=*)", attributes: ["1.1"] }),
+        ),
       signal,
     );
     return [passed(NAMES.reach), passed(NAMES.bind), checkOf(NAMES.base, base)];

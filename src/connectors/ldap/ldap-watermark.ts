@@ -14,7 +14,11 @@ export const IN_FLIGHT_MARGIN_MS = 5_000;
 export const CLOCK_SKEW_MARGIN_MS = 5 * 60_000;
 
 async function readOne(client: Client, base: string, attribute: string): Promise<EntryValues | null> {
-  const { searchEntries } = await client.search(base, { scope: "base", filter: "(objectClass=*)", attributes: [attribute, "monitorContext"] });
+  const { searchEntries } = await client.search(base, {
+    scope: "base",
+    filter: "(objectClass=*)",
+    attributes: [attribute, "monitorContext"],
+  });
   const entry = searchEntries[0];
   return entry === undefined ? null : new EntryValues(entry);
 }

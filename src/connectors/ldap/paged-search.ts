@@ -16,7 +16,11 @@ export interface SearchSpec {
  * A paged search (RFC 2696) as a stream of pages, at most one page ahead of the consumer: memory
  * holds two pages whatever the directory's size, and slapd works on the next page meanwhile.
  */
-export async function* searchPages(session: LdapSession, signal: AbortSignal, spec: SearchSpec): AsyncGenerator<Entry[]> {
+export async function* searchPages(
+  session: LdapSession,
+  signal: AbortSignal,
+  spec: SearchSpec,
+): AsyncGenerator<Entry[]> {
   const { client, release } = await session.acquire(signal);
   const attributes = [...spec.attributes];
   const pages = client.searchPaginated(spec.base, {

@@ -17,7 +17,10 @@ describe("AD range retrieval of large member lists", () => {
     const parsed = parseLdapConfig({ url: "ldap://x", bind_dn: "cn=a", password: "p", base_dn: "dc=x" });
     if (!parsed.ok) throw new Error("config");
     const first = slice(0);
-    const draft = toGroupDraft({ dn: "CN=Big,OU=Groups,DC=corp,DC=test", cn: "Big", [first.name]: first.values }, parsed.value.attributes);
+    const draft = toGroupDraft(
+      { dn: "CN=Big,OU=Groups,DC=corp,DC=test", cn: "Big", [first.name]: first.values },
+      parsed.value.attributes,
+    );
     if ("kind" in draft) throw new Error("invalid");
     expect(draft.memberDns).toHaveLength(1500);
     expect(draft.moreRanges).toEqual([{ attribute: "member", next: 1500 }]);

@@ -27,12 +27,27 @@ describe("LDAP user entries", () => {
   it("keeps AD's objectGUID as base64 and never a password, and falls back to sAMAccountName", () => {
     const guid = Buffer.from("00112233445566778899aabbccddeeff", "hex");
     const item = toSourceUser(
-      { dn: "CN=Ann Lee,OU=Staff,DC=corp,DC=test", sAMAccountName: "alee", objectGUID: guid, userAccountControl: "514", unicodePwd: "x", mail: [] },
+      {
+        dn: "CN=Ann Lee,OU=Staff,DC=corp,DC=test",
+        sAMAccountName: "alee",
+        objectGUID: guid,
+        userAccountControl: "514",
+        unicodePwd: "x",
+        mail: [],
+      },
       mapping({ active: "userAccountControl" }),
     );
-    expect(item).toMatchObject({ kind: "record", record: { idpId: "cn=ann lee,ou=staff,dc=corp,dc=test", username: "alee", active: false, emails: [] } });
+    expect(item).toMatchObject({
+      kind: "record",
+      record: { idpId: "cn=ann lee,ou=staff,dc=corp,dc=test", username: "alee", active: false, emails: [] },
+    });
     if (item.kind !== "record") return;
-    expect(item.record.rawAttributes).toEqual({ dn: "CN=Ann Lee,OU=Staff,DC=corp,DC=test", sAMAccountName: "alee", objectGUID: guid.toString("base64"), userAccountControl: "514" });
+    expect(item.record.rawAttributes).toEqual({
+      dn: "CN=Ann Lee,OU=Staff,DC=corp,DC=test",
+      sAMAccountName: "alee",
+      objectGUID: guid.toString("base64"),
+      userAccountControl: "514",
+    });
   });
 
   it("never asks the server for a password attribute, even as an extra", () => {

@@ -9,7 +9,16 @@ const OPERATIONAL = ["objectClass", "entryUUID", "objectGUID", "modifyTimestamp"
 
 /** The attributes a user search asks for: the mapped ones, the extras, the ids; never a password. */
 export function userAttributes(map: LdapAttributeMap): string[] {
-  const names = [...map.username, map.email, map.firstName, map.lastName, map.jobTitle, ...(map.active ? [map.active.attribute] : []), ...map.extra, ...OPERATIONAL];
+  const names = [
+    ...map.username,
+    map.email,
+    map.firstName,
+    map.lastName,
+    map.jobTitle,
+    ...(map.active ? [map.active.attribute] : []),
+    ...map.extra,
+    ...OPERATIONAL,
+  ];
   const seen = new Set<string>();
   return names.filter((name) => {
     const lower = name.toLowerCase();
@@ -58,7 +67,8 @@ export function toSourceUser(entry: Entry, map: LdapAttributeMap): SourceItem<So
     return { kind: "invalid", ref: entry.dn, message: `no username: the entry has none of ${map.username.join(", ")}` };
   }
   const active = map.active === null ? true : activeOf(values.first(map.active.attribute), map.active.format);
-  if (active instanceof Error) return { kind: "invalid", ref: entry.dn, message: `${map.active?.attribute}: ${active.message}` };
+  if (active instanceof Error)
+    return { kind: "invalid", ref: entry.dn, message: `${map.active?.attribute}: ${active.message}` };
   const emails = values
     .strings(map.email)
     .map((value) => value.trim())

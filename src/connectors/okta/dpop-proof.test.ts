@@ -29,7 +29,9 @@ describe("DPoP proofs (RFC 9449 §4.2)", () => {
 
   it("bind a request to the access token (ath) and carry the server's nonce; every proof has its own jti", () => {
     const key = createDpopKey();
-    const first = decode(key.proof("GET", "https://acme.okta.com/api/v1/groups", { accessToken: "abc.def", nonce: "n-1" })).payload;
+    const first = decode(
+      key.proof("GET", "https://acme.okta.com/api/v1/groups", { accessToken: "abc.def", nonce: "n-1" }),
+    ).payload;
     const second = decode(key.proof("GET", "https://acme.okta.com/api/v1/groups", { accessToken: "abc.def" })).payload;
     expect(first.ath).toBe(createHash("sha256").update("abc.def").digest("base64url"));
     expect(first.nonce).toBe("n-1");
@@ -38,6 +40,8 @@ describe("DPoP proofs (RFC 9449 §4.2)", () => {
 
   it("computes the JWK thumbprint over the required members in order (RFC 7638 §3.2), whatever else the key holds", () => {
     const jwk = { kty: "EC", crv: "P-256", x: "x-value", y: "y-value", kid: "ignored", use: "sig" };
-    expect(jwkThumbprint(jwk)).toBe(createHash("sha256").update('{"crv":"P-256","kty":"EC","x":"x-value","y":"y-value"}').digest("base64url"));
+    expect(jwkThumbprint(jwk)).toBe(
+      createHash("sha256").update('{"crv":"P-256","kty":"EC","x":"x-value","y":"y-value"}').digest("base64url"),
+    );
   });
 });

@@ -10,7 +10,11 @@ export interface DpopKey {
   /** The key's JWK SHA-256 thumbprint (RFC 7638), what Okta binds a token to (`cnf.jkt`). */
   readonly thumbprint: string;
   /** A proof for one request (RFC 9449 §4.2); `accessToken` for a request to a resource, `nonce` when the server gave one. */
-  proof(method: string, url: string | URL, options?: { readonly accessToken?: string | undefined; readonly nonce?: string | null | undefined }): string;
+  proof(
+    method: string,
+    url: string | URL,
+    options?: { readonly accessToken?: string | undefined; readonly nonce?: string | null | undefined },
+  ): string;
 }
 
 /** RFC 9449 §4.2: `htu` is the request's URI without query and fragment. */
@@ -26,7 +30,8 @@ export function accessTokenHash(token: string): string {
 
 /** RFC 7638 §3.2: the required members in lexicographic order, no spaces. */
 export function jwkThumbprint(jwk: JsonWebKey): string {
-  const members = jwk.kty === "EC" ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { e: jwk.e, kty: jwk.kty, n: jwk.n };
+  const members =
+    jwk.kty === "EC" ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { e: jwk.e, kty: jwk.kty, n: jwk.n };
   return createHash("sha256").update(JSON.stringify(members)).digest("base64url");
 }
 
@@ -37,7 +42,11 @@ export function createDpopKey(now: () => number = Date.now): DpopKey {
   const jwk = { kty: full.kty, crv: full.crv, x: full.x, y: full.y };
   return Object.freeze({
     thumbprint: jwkThumbprint(jwk),
-    proof(method: string, url: string | URL, options: { readonly accessToken?: string | undefined; readonly nonce?: string | null | undefined } = {}): string {
+    proof(
+      method: string,
+      url: string | URL,
+      options: { readonly accessToken?: string | undefined; readonly nonce?: string | null | undefined } = {},
+    ): string {
       const payload = {
         jti: randomUUID(),
         htm: method.toUpperCase(),

@@ -36,7 +36,16 @@ export type OktaConfig = OktaApiTokenConfig | OktaServiceAppConfig;
 export const OKTA_DEFAULTS = Object.freeze({ timeout_ms: 30_000, token_path: "/oauth2/v1/token" });
 
 const TIMEOUT_MS = { min: 100, max: 600_000 };
-const FIELDS = new Set(["org_url", "token", "client_id", "private_key", "key_id", "token_url", "include_app_groups", "timeout_ms"]);
+const FIELDS = new Set([
+  "org_url",
+  "token",
+  "client_id",
+  "private_key",
+  "key_id",
+  "token_url",
+  "include_app_groups",
+  "timeout_ms",
+]);
 const SERVICE_APP_ONLY = ["key_id", "token_url"] as const;
 
 export type CheckedOktaConfig = CheckedConfig<OktaConfig>;
@@ -46,7 +55,10 @@ export type CheckedOktaConfig = CheckedConfig<OktaConfig>;
  * `/api/v1`, which people often paste along with the org's URL.
  */
 export function apiBase(orgUrl: string): string {
-  return orgUrl.trim().replace(/\/+$/, "").replace(/\/api\/v1$/i, "");
+  return orgUrl
+    .trim()
+    .replace(/\/+$/, "")
+    .replace(/\/api\/v1$/i, "");
 }
 
 /** The service app's token endpoint: the setting, else the org authorization server's. */
@@ -62,27 +74,59 @@ function checkCredentials(raw: Record<string, unknown>, errors: FieldError[]): v
   const hasToken = present(raw.token);
   const hasApp = present(raw.client_id) || present(raw.private_key);
   if (hasToken && hasApp) {
-    errors.push({ field: "connector.token", code: "conflict", message: "give either token (an API token) or client_id with private_key (a service app), not both" });
+    errors.push({
+      field: "connector.token",
+      code: "conflict",
+      message: "give either token (an API token) or client_id with private_key (a service app), not both",
+    });
     return;
   }
   if (!hasApp) {
-    if (typeof raw.token !== "string" || raw.token.trim() === "") errors.push({ field: "connector.token", code: "required", message: "is required: an Okta API token (or client_id and private_key of an API service app)" });
+    if (typeof raw.token !== "string" || raw.token.trim() === "")
+      errors.push({
+        field: "connector.token",
+        code: "required",
+        message: "is required: an Okta API token (or client_id and private_key of an API service app)",
+      });
     for (const key of SERVICE_APP_ONLY) {
-      if (raw[key] !== undefined) errors.push({ field: `connector.${key}`, code: "conflict", message: "applies only to a service app (client_id and private_key)" });
+      if (raw[key] !== undefined)
+        errors.push({
+          field: `connector.${key}`,
+          code: "conflict",
+          message: "applies only to a service app (client_id and private_key)",
+        });
     }
     return;
   }
-  if (typeof raw.client_id !== "string" || raw.client_id.trim() === "") errors.push({ field: "connector.client_id", code: "required", message: "is required with private_key: the service app's Client ID" });
-  if (raw.private_key === undefined) errors.push({ field: "connector.private_key", code: "required", message: "is required with client_id: the service app's private key (PEM or JWK)" });
+  if (typeof raw.client_id !== "string" || raw.client_id.trim() === "")
+    errors.push({
+      field: "connector.client_id",
+      code: "required",
+      message: "is required with private_key: the service app's Client ID",
+    });
+  if (raw.private_key === undefined)
+    errors.push({
+      field: "connector.private_key",
+      code: "required",
+      message: "is required with client_id: the service app's private key (PEM or JWK)",
+    });
   else {
     const key = readRsaPrivateKey(raw.private_key);
     if (!key.ok) errors.push({ field: "connector.private_key", code: "invalid", message: key.message });
   }
-  if (raw.key_id !== undefined && (typeof raw.key_id !== "string" || raw.key_id.trim() === "" || raw.key_id.length > 200)) {
+  if (
+    raw.key_id !== undefined &&
+    (typeof raw.key_id !== "string" || raw.key_id.trim() === "" || raw.key_id.length > 200)
+  ) {
     errors.push({ field: "connector.key_id", code: "type", message: "must be the key's id (KID) on the service app" });
   }
   if (raw.token_url !== undefined) {
-    const urlError = checkHttpUrl(raw.token_url, { field: "connector.token_url", what: "the token endpoint", credential: "the private key", appended: "form parameters" });
+    const urlError = checkHttpUrl(raw.token_url, {
+      field: "connector.token_url",
+      what: "the token endpoint",
+      credential: "the private key",
+      appended: "form parameters",
+    });
     if (urlError) errors.push(urlError);
   }
 }
@@ -90,12 +134,26 @@ function checkCredentials(raw: Record<string, unknown>, errors: FieldError[]): v
 /** Validates an `okta api` connector object from the API; every problem named by field (`connector.…`). */
 export function checkOktaConfig(input: unknown): CheckedOktaConfig {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ field: "connector", code: "type", message: "must be an object with org_url and token (or client_id and private_key)" }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          field: "connector",
+          code: "type",
+          message: "must be an object with org_url and token (or client_id and private_key)",
+        },
+      ],
+    };
   }
   const raw = input as Record<string, unknown>;
   const errors: FieldError[] = [];
   for (const key of Object.keys(raw)) {
-    if (!FIELDS.has(key)) errors.push({ field: `connector.${key}`, code: "unknown", message: `is not an okta api setting (expected ${[...FIELDS].join(", ")})` });
+    if (!FIELDS.has(key))
+      errors.push({
+        field: `connector.${key}`,
+        code: "unknown",
+        message: `is not an okta api setting (expected ${[...FIELDS].join(", ")})`,
+      });
   }
   const urlError = checkHttpUrl(raw.org_url, {
     field: "connector.org_url",
@@ -123,7 +181,8 @@ export function checkOktaConfig(input: unknown): CheckedOktaConfig {
     value: {
       ...common,
       client_id: (raw.client_id as string).trim(),
-      private_key: typeof raw.private_key === "string" ? raw.private_key.trim() : (raw.private_key as Record<string, unknown>),
+      private_key:
+        typeof raw.private_key === "string" ? raw.private_key.trim() : (raw.private_key as Record<string, unknown>),
       ...(raw.key_id === undefined ? {} : { key_id: (raw.key_id as string).trim() }),
       ...(raw.token_url === undefined ? {} : { token_url: (raw.token_url as string).trim() }),
     },

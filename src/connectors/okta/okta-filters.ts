@@ -17,7 +17,9 @@ function checked(changedSince: string): string {
 
 /** The watermark for the next delta run: Okta's clock (else ours, skewed early), less the in-flight margin. */
 export function watermarkAt(serverTime: Date | null, localNow: Date): string {
-  const at = serverTime ? serverTime.getTime() - IN_FLIGHT_MARGIN_MS : localNow.getTime() - CLOCK_SKEW_MARGIN_MS - IN_FLIGHT_MARGIN_MS;
+  const at = serverTime
+    ? serverTime.getTime() - IN_FLIGHT_MARGIN_MS
+    : localNow.getTime() - CLOCK_SKEW_MARGIN_MS - IN_FLIGHT_MARGIN_MS;
   return new Date(at).toISOString();
 }
 

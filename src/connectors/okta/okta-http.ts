@@ -47,7 +47,9 @@ function urlOf(base: string, path: string, query: Query): string {
 
 /** Okta's rate limits are per endpoint: a list's bucket is its path with ids left out. */
 function bucketOf(url: URL): string {
-  return url.pathname.replace(/\/groups\/[^/]+\/users$/, "/groups/{id}/users").replace(/\/users\/[^/]+$/, "/users/{id}");
+  return url.pathname
+    .replace(/\/groups\/[^/]+\/users$/, "/groups/{id}/users")
+    .replace(/\/users\/[^/]+$/, "/users/{id}");
 }
 
 /** Okta's error object (`errorCode`, `errorSummary`), cut short, or "". */
@@ -69,13 +71,27 @@ async function failureOf(response: Response, where: string, auth: OktaAuth): Pro
     // Not followed: the token would go along to wherever it points.
     const location = response.headers.get("location") ?? "";
     await discardBody(response);
-    return new SourceError("misconfigured", `${where} answered ${status}, a redirect${location ? ` to ${location.slice(0, 200)}` : ""}; set org_url to the org's API address`);
+    return new SourceError(
+      "misconfigured",
+      `${where} answered ${status}, a redirect${location ? ` to ${location.slice(0, 200)}` : ""}; set org_url to the org's API address`,
+    );
   }
   const summary = await errorSummary(response);
   const answered = { status };
-  if (status === 401) return new SourceError("invalid_credentials", `${where} answered 401${summary}: Okta refused ${auth.credential}`, answered);
-  if (status === 403) return new SourceError("invalid_credentials", `${where} answered 403${summary}: ${auth.forbidden}`, answered);
-  if (status === 404) return new SourceError("misconfigured", `${where} answered 404${summary}; is org_url the Okta org's URL?`, answered);
+  if (status === 401)
+    return new SourceError(
+      "invalid_credentials",
+      `${where} answered 401${summary}: Okta refused ${auth.credential}`,
+      answered,
+    );
+  if (status === 403)
+    return new SourceError("invalid_credentials", `${where} answered 403${summary}: ${auth.forbidden}`, answered);
+  if (status === 404)
+    return new SourceError(
+      "misconfigured",
+      `${where} answered 404${summary}; is org_url the Okta org's URL?`,
+      answered,
+    );
   if (status >= 500) return new SourceError("unreachable", `${where} answered ${status}${summary}`, answered);
   return new SourceError("bad_response", `${where} answered ${status}${summary}`, answered);
 }
@@ -102,10 +118,13 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
     try {
       url = new URL(target);
     } catch (error) {
-      throw new SourceError("bad_response", `Okta gave a next-page link that is not a URL: ${target.slice(0, 200)}`, { cause: error });
+      throw new SourceError("bad_response", `Okta gave a next-page link that is not a URL: ${target.slice(0, 200)}`, {
+        cause: error,
+      });
     }
     // The token goes wherever the link points: only ever to the org it was given for.
-    if (url.origin !== origin) throw new SourceError("bad_response", `Okta gave a next-page link to ${url.origin}, not ${origin}; not followed`);
+    if (url.origin !== origin)
+      throw new SourceError("bad_response", `Okta gave a next-page link to ${url.origin}, not ${origin}; not followed`);
     return url;
   }
 
@@ -114,7 +133,11 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
     if (seen) await abortable(paceWaitMs(seen.state, maxWaitMs) - (Date.now() - seen.at), signal);
   }
 
-  async function request(target: string | { path: string; query: Query }, signal: AbortSignal, missingOk: boolean): Promise<OktaPage | null> {
+  async function request(
+    target: string | { path: string; query: Query },
+    signal: AbortSignal,
+    missingOk: boolean,
+  ): Promise<OktaPage | null> {
     const url = resolve(target);
     const where = `GET ${url.origin}${url.pathname}`;
     const bucket = bucketOf(url);
@@ -126,7 +149,11 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
       const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]);
       let response: Response;
       try {
-        response = await outboundFetch(url, { headers: { ...headers, accept: "application/json" }, signal: attemptSignal, redirect: "manual" });
+        response = await outboundFetch(url, {
+          headers: { ...headers, accept: "application/json" },
+          signal: attemptSignal,
+          redirect: "manual",
+        });
       } catch (error) {
         throw fetchFailure(error, where, signal, options.timeoutMs);
       }
@@ -137,7 +164,12 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
       const retryable = response.status === 429 || response.status >= 500;
       if (retryable && attempt < retries) {
         await discardBody(response);
-        await abortable(response.status === 429 ? throttledWaitMs(limits, attempt, maxWaitMs) : Math.min(maxWaitMs, 500 * 2 ** attempt), signal);
+        await abortable(
+          response.status === 429
+            ? throttledWaitMs(limits, attempt, maxWaitMs)
+            : Math.min(maxWaitMs, 500 * 2 ** attempt),
+          signal,
+        );
         continue;
       }
       if (response.status === 401 && !renewed && options.auth.refused(token, response)) {
@@ -152,15 +184,23 @@ export function createOktaHttp(options: OktaHttpOptions): OktaHttp {
       }
       if (!response.ok) {
         const failure = await failureOf(response, where, options.auth);
-        if (response.status === 429) throw new SourceError("unreachable", `${failure.message} (the rate limit was still exceeded after ${retries} retries)`);
+        if (response.status === 429)
+          throw new SourceError(
+            "unreachable",
+            `${failure.message} (the rate limit was still exceeded after ${retries} retries)`,
+          );
         throw failure;
       }
-      return { body: await readJsonBody(response, where, signal, options.timeoutMs), next: nextLink(response.headers.get("link")) };
+      return {
+        body: await readJsonBody(response, where, signal, options.timeoutMs),
+        next: nextLink(response.headers.get("link")),
+      };
     }
   }
 
   return Object.freeze({
-    get: async (target: string | { path: string; query: Query }, signal: AbortSignal) => (await request(target, signal, false)) as OktaPage,
+    get: async (target: string | { path: string; query: Query }, signal: AbortSignal) =>
+      (await request(target, signal, false)) as OktaPage,
     getIfFound: (target: { path: string; query: Query }, signal: AbortSignal) => request(target, signal, true),
     serverTime: () => lastDate,
   });

@@ -17,12 +17,17 @@ export const oktaKind = Object.freeze({
   },
   open(config: Readonly<Record<string, unknown>>): ConnectorSource {
     const checked = checkOktaConfig(config);
-    if (!checked.ok) throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
+    if (!checked.ok)
+      throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
     return createOktaSource(checked.value);
   },
-  test(config: Readonly<Record<string, unknown>>, options: { readonly signal?: AbortSignal }): Promise<readonly ConnectorCheck[]> {
+  test(
+    config: Readonly<Record<string, unknown>>,
+    options: { readonly signal?: AbortSignal },
+  ): Promise<readonly ConnectorCheck[]> {
     const checked = checkOktaConfig(config);
-    if (!checked.ok) throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
+    if (!checked.ok)
+      throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
     return testOktaConnector(checked.value, options.signal);
   },
 });

@@ -13,7 +13,12 @@ const MAX_PAGES = 100_000;
  * requested as soon as its link is known, while the consumer takes this one: a run holds at most
  * two pages, and the engine's writes overlap with Okta's answer.
  */
-export async function* oktaPages(http: OktaHttp, path: string, query: Query, signal: AbortSignal): AsyncGenerator<readonly unknown[]> {
+export async function* oktaPages(
+  http: OktaHttp,
+  path: string,
+  query: Query,
+  signal: AbortSignal,
+): AsyncGenerator<readonly unknown[]> {
   const stop = new AbortController();
   const linked = AbortSignal.any([signal, stop.signal]);
   const seen = new Set<string>();
@@ -29,8 +34,13 @@ export async function* oktaPages(http: OktaHttp, path: string, query: Query, sig
       const { body, next } = await pending;
       if (!Array.isArray(body)) throw new SourceError("bad_response", `GET ${path} returned JSON that is not a list`);
       if (next !== null) {
-        if (page >= MAX_PAGES) throw new SourceError("bad_response", `GET ${path} still had more after ${MAX_PAGES} pages; stopped reading`);
-        if (seen.has(next)) throw new SourceError("bad_response", `GET ${path} gave a next-page link it had given before: paging would never end`);
+        if (page >= MAX_PAGES)
+          throw new SourceError("bad_response", `GET ${path} still had more after ${MAX_PAGES} pages; stopped reading`);
+        if (seen.has(next))
+          throw new SourceError(
+            "bad_response",
+            `GET ${path} gave a next-page link it had given before: paging would never end`,
+          );
         seen.add(next);
         pending = fetchPage(next);
       }

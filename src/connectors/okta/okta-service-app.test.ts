@@ -15,7 +15,10 @@ describe("okta api with an OAuth 2.0 service app (private-key JWT) against the O
     org.addGroup("Eng", [...org.users.keys()].slice(0, 3), "OKTA_GROUP", LONG_AGO);
   });
 
-  const configOf = (app: StandinServiceApp, change: Partial<OktaServiceAppConfig> = {}): OktaServiceAppConfig => ({ ...okta.serviceAppConnector(app), ...change });
+  const configOf = (app: StandinServiceApp, change: Partial<OktaServiceAppConfig> = {}): OktaServiceAppConfig => ({
+    ...okta.serviceAppConnector(app),
+    ...change,
+  });
 
   it("gets a DPoP-bound token (learning that the app requires DPoP, then taking Okta's nonce) and reads users and groups with it", async () => {
     const app = okta.addServiceApp();
@@ -37,8 +40,13 @@ describe("okta api with an OAuth 2.0 service app (private-key JWT) against the O
     expect(await all<SourceUser>(source.users({ signal: signal() }))).toHaveLength(250);
     expect(okta.tokenAnswers.slice(answersBefore)).toEqual(["issued Bearer"]);
     // The stand-in refuses an assertion whose kid is not the app's: the JWK's kid was sent.
-    const wrongKid = createOktaSource(configOf(app, { private_key: JSON.stringify(app.privateJwk), key_id: "not-the-kid" }));
-    await expect(wrongKid.check(signal())).rejects.toMatchObject({ reason: "invalid_credentials", message: expect.stringContaining("The client_assertion signature is invalid. (invalid_client)") });
+    const wrongKid = createOktaSource(
+      configOf(app, { private_key: JSON.stringify(app.privateJwk), key_id: "not-the-kid" }),
+    );
+    await expect(wrongKid.check(signal())).rejects.toMatchObject({
+      reason: "invalid_credentials",
+      message: expect.stringContaining("The client_assertion signature is invalid. (invalid_client)"),
+    });
   });
 
   it("gets a new token when the one it holds expires mid-run, and goes on where it was", async () => {
@@ -52,7 +60,10 @@ describe("okta api with an OAuth 2.0 service app (private-key JWT) against the O
       if (seen.length === 200) okta.expireAccessTokens();
     }
     expect(new Set(seen).size).toBe(250);
-    expect(okta.tokenAnswers.slice(answersBefore).filter((a) => a.startsWith("issued"))).toEqual(["issued DPoP", "issued DPoP"]);
+    expect(okta.tokenAnswers.slice(answersBefore).filter((a) => a.startsWith("issued"))).toEqual([
+      "issued DPoP",
+      "issued DPoP",
+    ]);
   });
 
   it("answers an API that asks its DPoP proofs for a nonce (use_dpop_nonce), with the same token", async () => {
@@ -71,7 +82,10 @@ describe("okta api with an OAuth 2.0 service app (private-key JWT) against the O
 
   it("fails a run with invalid_credentials and Okta's words when the key is not the app's, never quoting the key", async () => {
     const app = okta.addServiceApp();
-    const stranger = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+    const stranger = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+      type: "pkcs8",
+      format: "pem",
+    }) as string;
     const source = createOktaSource(configOf(app, { private_key: stranger }));
     const failure = await source.check(signal()).then(
       () => null,
@@ -92,7 +106,9 @@ describe("okta api with an OAuth 2.0 service app (private-key JWT) against the O
       ["okta.users.read", true],
       ["okta.groups.read", false],
     ]);
-    expect(checks[3]?.message).toMatch(/^okta\.groups\.read is not granted to the service app .*invalid_scope.*grant it on the app's Okta API Scopes tab$/);
+    expect(checks[3]?.message).toMatch(
+      /^okta\.groups\.read is not granted to the service app .*invalid_scope.*grant it on the app's Okta API Scopes tab$/,
+    );
     const full = okta.addServiceApp();
     const ok = await oktaKind.test(configOf(full) as unknown as Record<string, unknown>, { signal: signal() });
     expect(ok.every((c) => c.ok)).toBe(true);
@@ -101,7 +117,10 @@ describe("okta api with an OAuth 2.0 service app (private-key JWT) against the O
   it("the test action reports a refused key as the client assertion, and checks no scope", async () => {
     const app = okta.addServiceApp();
     const other = okta.addServiceApp();
-    const checks = await oktaKind.test(configOf(app, { private_key: other.privatePem }) as unknown as Record<string, unknown>, { signal: signal() });
+    const checks = await oktaKind.test(
+      configOf(app, { private_key: other.privatePem }) as unknown as Record<string, unknown>,
+      { signal: signal() },
+    );
     expect(checks.map((c) => [c.name, c.ok])).toEqual([
       ["token_url reachable", true],
       ["client assertion accepted", false],
@@ -119,11 +138,18 @@ describe("okta api with an OAuth 2.0 service app (private-key JWT) against the O
       const checked = checkOktaConfig(input);
       return checked.ok ? [] : checked.errors.map((e) => [e.field, e.code]);
     };
-    expect(errors({ org_url: okta.orgUrl, token: "t", client_id: app.clientId, private_key: app.privatePem })).toEqual([["connector.token", "conflict"]]);
+    expect(errors({ org_url: okta.orgUrl, token: "t", client_id: app.clientId, private_key: app.privatePem })).toEqual([
+      ["connector.token", "conflict"],
+    ]);
     expect(errors({ org_url: okta.orgUrl, client_id: app.clientId })).toEqual([["connector.private_key", "required"]]);
-    expect(errors({ org_url: okta.orgUrl, private_key: app.privatePem })).toEqual([["connector.client_id", "required"]]);
+    expect(errors({ org_url: okta.orgUrl, private_key: app.privatePem })).toEqual([
+      ["connector.client_id", "required"],
+    ]);
     expect(errors({ org_url: okta.orgUrl, token: "t", key_id: "k" })).toEqual([["connector.key_id", "conflict"]]);
-    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
+      type: "pkcs8",
+      format: "pem",
+    }) as string;
     const { d: _d, ...publicJwk } = app.privateJwk;
     for (const bad of ["not a key", ec, JSON.stringify(publicJwk), "{oops"]) {
       const checked = checkOktaConfig(configOf(app, { private_key: bad }));
@@ -133,6 +159,8 @@ describe("okta api with an OAuth 2.0 service app (private-key JWT) against the O
         expect(checked.errors[0]?.message).not.toContain(bad.slice(0, 30));
       }
     }
-    expect(errors({ ...configOf(app), token_url: "https://acme.okta.com/oauth2/v1/token?x=1" })).toEqual([["connector.token_url", "invalid_url"]]);
+    expect(errors({ ...configOf(app), token_url: "https://acme.okta.com/oauth2/v1/token?x=1" })).toEqual([
+      ["connector.token_url", "invalid_url"],
+    ]);
   });
 });

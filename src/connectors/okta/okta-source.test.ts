@@ -1,6 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 import { OktaStandin } from "../../../test/support/okta-standin.js";
-import { LONG_AGO as OLD, readRecords as all, readSignal, standinForSuite, withStandin } from "../../../test/support/standin-suite.js";
+import {
+  LONG_AGO as OLD,
+  readRecords as all,
+  readSignal,
+  standinForSuite,
+  withStandin,
+} from "../../../test/support/standin-suite.js";
 import { startFakeUpstream } from "../scim-pull/upstream-test-support.js";
 import { SourceError, type SourceGroup, type SourceItem, type SourceUser } from "../source.js";
 import { createOktaSource, type OktaSourceOptions } from "./okta-source.js";
@@ -9,13 +15,33 @@ const signal = () => readSignal(20_000);
 
 describe("okta api source against the Okta stand-in", () => {
   const okta = standinForSuite(new OktaStandin(), (org) => {
-    for (let i = 0; i < 430; i++) org.addUser({ login: `user${i}@acme.test`, firstName: `First${i}`, lastName: `Last${i}` }, "ACTIVE", OLD);
+    for (let i = 0; i < 430; i++)
+      org.addUser({ login: `user${i}@acme.test`, firstName: `First${i}`, lastName: `Last${i}` }, "ACTIVE", OLD);
   });
   const source = (config: { token?: string; include_app_groups?: boolean } = {}, options: OktaSourceOptions = {}) =>
-    createOktaSource({ org_url: `${okta.orgUrl}/api/v1/`, token: config.token ?? okta.token, include_app_groups: config.include_app_groups }, { maxWaitMs: 5000, ...options });
+    createOktaSource(
+      {
+        org_url: `${okta.orgUrl}/api/v1/`,
+        token: config.token ?? okta.token,
+        include_app_groups: config.include_app_groups,
+      },
+      { maxWaitMs: 5000, ...options },
+    );
 
   it("maps every field the mapping reads and the statuses to active or inactive", async () => {
-    const ada = okta.addUser({ login: "ada@acme.test", email: "ada@acme.com", secondEmail: "ada@home.test", firstName: "Åda", lastName: "Lövelace", title: "Engineer", department: "R&D" }, "LOCKED_OUT", OLD);
+    const ada = okta.addUser(
+      {
+        login: "ada@acme.test",
+        email: "ada@acme.com",
+        secondEmail: "ada@home.test",
+        firstName: "Åda",
+        lastName: "Lövelace",
+        title: "Engineer",
+        department: "R&D",
+      },
+      "LOCKED_OUT",
+      OLD,
+    );
     const sus = okta.addUser({ login: "sus@acme.test" }, "SUSPENDED", OLD);
     const gone = okta.addUser({ login: "gone@acme.test" }, "DEPROVISIONED", OLD);
     const staged = okta.addUser({ login: "staged@acme.test", email: undefined }, "STAGED", OLD);
@@ -32,7 +58,11 @@ describe("okta api source against the Okta stand-in", () => {
         { value: "ada@home.test", type: "other", primary: false },
       ],
     });
-    expect(byId.get(ada.id)?.rawAttributes).toMatchObject({ id: ada.id, status: "LOCKED_OUT", profile: { department: "R&D" } });
+    expect(byId.get(ada.id)?.rawAttributes).toMatchObject({
+      id: ada.id,
+      status: "LOCKED_OUT",
+      profile: { department: "R&D" },
+    });
     expect(byId.get(ada.id)?.rawAttributes).not.toHaveProperty("_links");
     expect(byId.get(sus.id)?.active).toBe(false);
     // A plain list leaves DEPROVISIONED users out: the source lists them apart, as inactive.
@@ -97,7 +127,9 @@ describe("okta api source against the Okta stand-in", () => {
   });
 
   it("refuses a watermark that is not an Okta timestamp rather than put it in a filter", async () => {
-    await expect(all(source().users({ signal: signal(), changedSince: '2026" or status eq "ACTIVE' }))).rejects.toMatchObject({ reason: "misconfigured" });
+    await expect(
+      all(source().users({ signal: signal(), changedSince: '2026" or status eq "ACTIVE' })),
+    ).rejects.toMatchObject({ reason: "misconfigured" });
   });
 
   it("finds one user by login, case-insensitively; a short name or a stranger is no one", async () => {
@@ -109,11 +141,18 @@ describe("okta api source against the Okta stand-in", () => {
   });
 
   it("reports a refused token as invalid_credentials with Okta's summary, never the token", async () => {
-    const failure = await source({ token: "00wrong-token-value" }).check(signal()).catch((e: unknown) => e);
+    const failure = await source({ token: "00wrong-token-value" })
+      .check(signal())
+      .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(SourceError);
-    expect(failure).toMatchObject({ reason: "invalid_credentials", message: expect.stringContaining("Invalid token provided (E0000011)") });
+    expect(failure).toMatchObject({
+      reason: "invalid_credentials",
+      message: expect.stringContaining("Invalid token provided (E0000011)"),
+    });
     expect((failure as Error).message).not.toContain("00wrong-token-value");
-    await expect(all(source({ token: "00nope" }).users({ signal: signal() }))).rejects.toMatchObject({ reason: "invalid_credentials" });
+    await expect(all(source({ token: "00nope" }).users({ signal: signal() }))).rejects.toMatchObject({
+      reason: "invalid_credentials",
+    });
   });
 
   it("waits for X-Rate-Limit-Reset after a 429, then goes on", async () => {
@@ -127,10 +166,14 @@ describe("okta api source against the Okta stand-in", () => {
 
   it("gives up after its retries when the limit stays exceeded, as unreachable, saying why", async () => {
     okta.throttle(/^\/api\/v1\/users$/, 3);
-    const failure = await source({}, { retries: 1 }).check(signal()).catch((e: unknown) => e);
+    const failure = await source({}, { retries: 1 })
+      .check(signal())
+      .catch((e: unknown) => e);
     expect(failure).toMatchObject({ reason: "unreachable", message: expect.stringContaining("rate limit") });
     okta.throttle(/^\/api\/v1\/users$/, 0);
-    await source().check(signal()).catch(() => undefined);
+    await source()
+      .check(signal())
+      .catch(() => undefined);
   });
 
   it("slows down when X-Rate-Limit-Remaining is nearly spent, instead of meeting a 429", async () => {
@@ -145,7 +188,9 @@ describe("okta api source against the Okta stand-in", () => {
   it("stops waiting out a rate limit as soon as the run is cancelled", async () => {
     okta.throttle(/^\/api\/v1\/users$/, 5);
     const controller = new AbortController();
-    const reading = all(source({}, { maxWaitMs: 60_000 }).users({ signal: controller.signal })).catch((e: unknown) => e);
+    const reading = all(source({}, { maxWaitMs: 60_000 }).users({ signal: controller.signal })).catch(
+      (e: unknown) => e,
+    );
     await vi.waitFor(() => expect(okta.requests.at(-1)).toMatch(/users\?limit=200$/));
     const started = Date.now();
     controller.abort(new Error("cancelled"));
@@ -157,7 +202,10 @@ describe("okta api source against the Okta stand-in", () => {
   it("does not follow a next link to another origin: the token would go with it", async () => {
     const fake = await startFakeUpstream((url) => {
       const elsewhere = `http://localhost:${new URL(fakeOrigin).port}/api/v1/users?after=x`;
-      return { body: [{ id: "00u1", status: "ACTIVE", profile: { login: "a@acme.test" } }], headers: { link: `<${elsewhere}>; rel="next"`, "x-path": url.pathname } };
+      return {
+        body: [{ id: "00u1", status: "ACTIVE", profile: { login: "a@acme.test" } }],
+        headers: { link: `<${elsewhere}>; rel="next"`, "x-path": url.pathname },
+      };
     });
     const fakeOrigin = new URL(fake.baseUrl).origin;
     try {
@@ -171,11 +219,17 @@ describe("okta api source against the Okta stand-in", () => {
   });
 
   it("stops when Okta gives the same next link twice, rather than loop", async () => {
-    const fake = await startFakeUpstream(() => ({ body: [], headers: { link: `<${fakeOrigin}/api/v1/groups?after=same>; rel="next"` } }));
+    const fake = await startFakeUpstream(() => ({
+      body: [],
+      headers: { link: `<${fakeOrigin}/api/v1/groups?after=same>; rel="next"` },
+    }));
     const fakeOrigin = new URL(fake.baseUrl).origin;
     try {
       const src = createOktaSource({ org_url: fakeOrigin, token: "00tok" });
-      await expect(all(src.groups({ signal: signal() }))).rejects.toMatchObject({ reason: "bad_response", message: expect.stringContaining("never end") });
+      await expect(all(src.groups({ signal: signal() }))).rejects.toMatchObject({
+        reason: "bad_response",
+        message: expect.stringContaining("never end"),
+      });
       expect(fake.requests).toHaveLength(2);
     } finally {
       await fake.close();
@@ -183,10 +237,16 @@ describe("okta api source against the Okta stand-in", () => {
   });
 
   it("does not follow a redirect (the token would go along) and says where it pointed", async () => {
-    const fake = await startFakeUpstream(() => ({ status: 301, headers: { location: "https://acme.okta.com/api/v1/users?limit=1" } }));
+    const fake = await startFakeUpstream(() => ({
+      status: 301,
+      headers: { location: "https://acme.okta.com/api/v1/users?limit=1" },
+    }));
     try {
       const src = createOktaSource({ org_url: new URL(fake.baseUrl).origin, token: "00tok" });
-      await expect(src.check(signal())).rejects.toMatchObject({ reason: "misconfigured", message: expect.stringContaining("redirect to https://acme.okta.com") });
+      await expect(src.check(signal())).rejects.toMatchObject({
+        reason: "misconfigured",
+        message: expect.stringContaining("redirect to https://acme.okta.com"),
+      });
       expect(fake.requests).toHaveLength(1);
     } finally {
       await fake.close();
@@ -195,7 +255,10 @@ describe("okta api source against the Okta stand-in", () => {
 
   it("reads a group of 20,000 members across 100 pages, non-ASCII names and all", async () => {
     await withStandin(new OktaStandin(), async (org) => {
-      const ids = Array.from({ length: 20_000 }, (_, i) => org.addUser({ login: `m${i}@acme.test`, firstName: "Zoë", lastName: "Ñúñez" }, "ACTIVE", OLD).id);
+      const ids = Array.from(
+        { length: 20_000 },
+        (_, i) => org.addUser({ login: `m${i}@acme.test`, firstName: "Zoë", lastName: "Ñúñez" }, "ACTIVE", OLD).id,
+      );
       org.addGroup("Всё", ids, "OKTA_GROUP", OLD);
       const src = createOktaSource(org.connector);
       const groups = await all<SourceGroup>(src.groups({ signal: signal() }));

@@ -1,4 +1,11 @@
-import { type ConnectorSource, type ReadOptions, SourceError, type SourceGroup, type SourceItem, type SourceUser } from "../source.js";
+import {
+  type ConnectorSource,
+  type ReadOptions,
+  SourceError,
+  type SourceGroup,
+  type SourceItem,
+  type SourceUser,
+} from "../source.js";
 import { apiBase, OKTA_DEFAULTS, type OktaConfig } from "./okta-config.js";
 import { DEPROVISIONED_USERS, groupsFilter, usersChangedSince, watermarkAt } from "./okta-filters.js";
 import { readOktaGroup } from "./okta-group.js";
@@ -52,7 +59,12 @@ export function createOktaSource(config: OktaConfig, options: OktaSourceOptions 
   const includeAppGroups = config.include_app_groups ?? false;
 
   /** `seen` holds the ids yielded so far: a user deactivated between two lists is read once, not failed as a duplicate. */
-  async function* userList(query: Record<string, string>, signal: AbortSignal, counter: { n: number }, seen: Set<string>): AsyncGenerator<SourceItem<SourceUser>> {
+  async function* userList(
+    query: Record<string, string>,
+    signal: AbortSignal,
+    counter: { n: number },
+    seen: Set<string>,
+  ): AsyncGenerator<SourceItem<SourceUser>> {
     for await (const page of oktaPages(http, "/api/v1/users", query, signal)) {
       for (const user of page) {
         const item = readOktaUser(user, `users #${++counter.n}`);
@@ -78,11 +90,19 @@ export function createOktaSource(config: OktaConfig, options: OktaSourceOptions 
 
   async function* groups({ signal, changedSince }: ReadOptions): AsyncGenerator<SourceItem<SourceGroup>> {
     let position = 0;
-    for await (const page of oktaPages(http, "/api/v1/groups", { filter: groupsFilter(includeAppGroups, changedSince) }, signal)) {
+    for await (const page of oktaPages(
+      http,
+      "/api/v1/groups",
+      { filter: groupsFilter(includeAppGroups, changedSince) },
+      signal,
+    )) {
       const read = page.map((listed) => readOktaGroup(listed, `groups #${++position}`));
       yield* readAhead(read, MEMBER_READS_IN_FLIGHT, signal, async (group, each): Promise<SourceItem<SourceGroup>> => {
         if (group.kind === "invalid") return group;
-        return { kind: "record", record: { ...group.group, memberIdpIds: await memberIdsOf(http, group.group.idpId, each) } };
+        return {
+          kind: "record",
+          record: { ...group.group, memberIdpIds: await memberIdsOf(http, group.group.idpId, each) },
+        };
       });
     }
   }
@@ -90,11 +110,15 @@ export function createOktaSource(config: OktaConfig, options: OktaSourceOptions 
   async function findUser(username: string, signal: AbortSignal): Promise<SourceUser | null> {
     const wanted = username.trim().toLowerCase();
     if (wanted === "") return null;
-    const found = await http.getIfFound({ path: `/api/v1/users/${encodeURIComponent(username.trim())}`, query: {} }, signal);
+    const found = await http.getIfFound(
+      { path: `/api/v1/users/${encodeURIComponent(username.trim())}`, query: {} },
+      signal,
+    );
     if (found === null) return null;
     const item = readOktaUser(found.body, "the user");
     // The user exists but cannot be read: "no such user" would deactivate it.
-    if (item.kind === "invalid") throw new SourceError("bad_response", `The Okta user ${item.ref} cannot be read: ${item.message}`);
+    if (item.kind === "invalid")
+      throw new SourceError("bad_response", `The Okta user ${item.ref} cannot be read: ${item.message}`);
     // The path also takes an id or a login's short name: only the login itself names this user.
     return item.record.username.toLowerCase() === wanted ? item.record : null;
   }
@@ -103,7 +127,11 @@ export function createOktaSource(config: OktaConfig, options: OktaSourceOptions 
     supportsDelta: true,
     async check(signal: AbortSignal): Promise<void> {
       const { body } = await http.get({ path: "/api/v1/users", query: { limit: 1 } }, signal);
-      if (!Array.isArray(body)) throw new SourceError("bad_response", "GET /api/v1/users returned JSON that is not a list; is org_url an Okta org?");
+      if (!Array.isArray(body))
+        throw new SourceError(
+          "bad_response",
+          "GET /api/v1/users returned JSON that is not a list; is org_url an Okta org?",
+        );
     },
     async watermark(signal: AbortSignal): Promise<string> {
       // `check` has just asked Okta something; its answer's Date is Okta's clock.

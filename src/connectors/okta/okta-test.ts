@@ -17,7 +17,10 @@ const NAMES = {
 
 const APP_NAMES = {
   reach: { name: "token_url reachable", passed: "Okta's token endpoint answered" },
-  credential: { name: "client assertion accepted", passed: "Okta accepted the JWT signed with the service app's private key" },
+  credential: {
+    name: "client assertion accepted",
+    passed: "Okta accepted the JWT signed with the service app's private key",
+  },
 } as const;
 
 /** What each scope lets a run read, the request that proves it. */
@@ -26,7 +29,10 @@ const SCOPE_READS = [
   { scope: "okta.groups.read", path: "/api/v1/groups" },
 ] as const;
 
-function httpFor(config: OktaConfig, scopes?: readonly string[]): { http: OktaHttp; token: (signal: AbortSignal) => Promise<unknown> } {
+function httpFor(
+  config: OktaConfig,
+  scopes?: readonly string[],
+): { http: OktaHttp; token: (signal: AbortSignal) => Promise<unknown> } {
   const timeoutMs = Math.min(config.timeout_ms ?? OKTA_DEFAULTS.timeout_ms, TEST_TIMEOUT_MS);
   const { auth, tokens } = oktaAuthFor(config, timeoutMs, scopes);
   const http = createOktaHttp({ baseUrl: apiBase(config.org_url), auth, timeoutMs, retries: 1, maxWaitMs: 5_000 });
@@ -34,11 +40,19 @@ function httpFor(config: OktaConfig, scopes?: readonly string[]): { http: OktaHt
 }
 
 /** The API-token test: the token is accepted and the two lists a run reads are readable. */
-async function testApiToken(config: OktaConfig, signal: AbortSignal | undefined, runSignal: AbortSignal): Promise<readonly ConnectorCheck[]> {
+async function testApiToken(
+  config: OktaConfig,
+  signal: AbortSignal | undefined,
+  runSignal: AbortSignal,
+): Promise<readonly ConnectorCheck[]> {
   const { http } = httpFor(config);
   const users = await probe(() => http.get({ path: "/api/v1/users", query: { limit: 1 } }, runSignal), signal);
   const first = firstRequestChecks(users, NAMES);
-  if (!first.more) return [...first.checks, notChecked(NAMES.groups, first.checks[0]?.ok ? "the token was refused" : "the org was not reached")];
+  if (!first.more)
+    return [
+      ...first.checks,
+      notChecked(NAMES.groups, first.checks[0]?.ok ? "the token was refused" : "the org was not reached"),
+    ];
   const groups = await probe(() => http.get({ path: "/api/v1/groups", query: { limit: 1 } }, runSignal), signal);
   return [...first.checks, checkOf(NAMES.groups, groups)];
 }
@@ -47,7 +61,11 @@ async function testApiToken(config: OktaConfig, signal: AbortSignal | undefined,
 function scopeCheck(scope: string, token: ProbeOutcome, read: ProbeOutcome | null): ConnectorCheck {
   if (!token.ok) {
     const said = token.error.message;
-    return { name: scope, ok: false, message: `${scope} is not granted to the service app (${said}); grant it on the app's Okta API Scopes tab` };
+    return {
+      name: scope,
+      ok: false,
+      message: `${scope} is not granted to the service app (${said}); grant it on the app's Okta API Scopes tab`,
+    };
   }
   if (read === null) return passed({ name: scope, passed: `${scope} is granted` });
   return checkOf({ name: scope, passed: `${scope} is granted and the list it reads is readable` }, read);
@@ -58,7 +76,11 @@ function scopeCheck(scope: string, token: ProbeOutcome, read: ProbeOutcome | nul
  * is asked for alone (Okta's `invalid_scope` does not say which scope it refused) and the list it
  * lets a run read is read once (a 403 there is the app's admin role).
  */
-async function testServiceApp(config: OktaServiceAppConfig, signal: AbortSignal | undefined, runSignal: AbortSignal): Promise<readonly ConnectorCheck[]> {
+async function testServiceApp(
+  config: OktaServiceAppConfig,
+  signal: AbortSignal | undefined,
+  runSignal: AbortSignal,
+): Promise<readonly ConnectorCheck[]> {
   const all = httpFor(config, OKTA_SCOPES);
   const first = await probe(() => all.token(runSignal), signal);
   const checks: ConnectorCheck[] = [];
@@ -81,7 +103,10 @@ async function testServiceApp(config: OktaServiceAppConfig, signal: AbortSignal 
 }
 
 /** The `okta api` test action. A refused check carries what Okta said; no message names a credential. */
-export async function testOktaConnector(config: OktaConfig, signal: AbortSignal | undefined): Promise<readonly ConnectorCheck[]> {
+export async function testOktaConnector(
+  config: OktaConfig,
+  signal: AbortSignal | undefined,
+): Promise<readonly ConnectorCheck[]> {
   const runSignal = signal ?? new AbortController().signal;
   if (config.token !== undefined) return testApiToken(config, signal, runSignal);
   return testServiceApp(config, signal, runSignal);

@@ -72,14 +72,29 @@ export function createOktaTokens(options: OktaTokenOptions): OktaTokens {
       scope: options.scopes.join(" "),
       client_assertion_type: CLIENT_ASSERTION_TYPE,
       client_assertion: clientAssertion(
-        { alg: "RS256", key: options.privateKey, header: options.keyId ? { kid: options.keyId } : {}, clientId: options.clientId, audience: options.tokenUrl },
+        {
+          alg: "RS256",
+          key: options.privateKey,
+          header: options.keyId ? { kid: options.keyId } : {},
+          clientId: options.clientId,
+          audience: options.tokenUrl,
+        },
         Date.now(),
       ),
     });
-    const headers: Record<string, string> = { accept: "application/json", "content-type": "application/x-www-form-urlencoded" };
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "content-type": "application/x-www-form-urlencoded",
+    };
     if (dpop) headers.dpop = dpop.proof("POST", options.tokenUrl, { nonce });
     try {
-      return await outboundFetch(options.tokenUrl, { method: "POST", body: form, headers, signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]), redirect: "manual" });
+      return await outboundFetch(options.tokenUrl, {
+        method: "POST",
+        body: form,
+        headers,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
+        redirect: "manual",
+      });
     } catch (error) {
       throw fetchFailure(error, where, signal, options.timeoutMs);
     }
@@ -96,7 +111,10 @@ export function createOktaTokens(options: OktaTokenOptions): OktaTokens {
       }
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel().catch(() => undefined);
-        throw new SourceError("misconfigured", `${where} answered ${response.status}, a redirect; set token_url to the org's token endpoint ({org_url}/oauth2/v1/token)`);
+        throw new SourceError(
+          "misconfigured",
+          `${where} answered ${response.status}, a redirect; set token_url to the org's token endpoint ({org_url}/oauth2/v1/token)`,
+        );
       }
       if (!response.ok) {
         const given = response.headers.get("dpop-nonce");
@@ -111,18 +129,36 @@ export function createOktaTokens(options: OktaTokenOptions): OktaTokens {
           continue;
         }
         const said = error ? `: ${oauthErrorText(refusal)}` : "";
-        if (response.status === 400 || response.status === 401) throw new OktaTokenRefused(error, `${where} answered ${response.status}${said}`, response.status);
-        throw new SourceError(response.status >= 500 || response.status === 429 ? "unreachable" : "bad_response", `${where} answered ${response.status}${said}`, { status: response.status });
+        if (response.status === 400 || response.status === 401)
+          throw new OktaTokenRefused(error, `${where} answered ${response.status}${said}`, response.status);
+        throw new SourceError(
+          response.status >= 500 || response.status === 429 ? "unreachable" : "bad_response",
+          `${where} answered ${response.status}${said}`,
+          { status: response.status },
+        );
       }
       // A nonce comes with successful answers too: the next proof carries the latest.
       nonce = response.headers.get("dpop-nonce") ?? nonce;
-      const body = (await response.json().catch(() => null)) as { access_token?: unknown; token_type?: unknown; expires_in?: unknown } | null;
-      if (typeof body?.access_token !== "string" || body.access_token === "") throw new SourceError("bad_response", `${where} answered without an access_token; is token_url Okta's token endpoint?`);
+      const body = (await response.json().catch(() => null)) as {
+        access_token?: unknown;
+        token_type?: unknown;
+        expires_in?: unknown;
+      } | null;
+      if (typeof body?.access_token !== "string" || body.access_token === "")
+        throw new SourceError(
+          "bad_response",
+          `${where} answered without an access_token; is token_url Okta's token endpoint?`,
+        );
       const type = typeof body.token_type === "string" && body.token_type.toLowerCase() === "dpop" ? "DPoP" : "Bearer";
-      if (type === "DPoP" && dpop === null) throw new SourceError("bad_response", `${where} issued a DPoP-bound token to a request without a DPoP proof`);
+      if (type === "DPoP" && dpop === null)
+        throw new SourceError("bad_response", `${where} issued a DPoP-bound token to a request without a DPoP proof`);
       const seconds = typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 3600;
       const lifetimeMs = seconds * 1000;
-      return { token: body.access_token, type, renewAt: Date.now() + lifetimeMs - Math.min(RENEW_BEFORE_MS, lifetimeMs / 2) };
+      return {
+        token: body.access_token,
+        type,
+        renewAt: Date.now() + lifetimeMs - Math.min(RENEW_BEFORE_MS, lifetimeMs / 2),
+      };
     }
   }
 

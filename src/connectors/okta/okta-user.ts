@@ -18,7 +18,8 @@ function emailsOf(profile: Record<string, unknown>): EmailInput[] {
   const primary = text(profile.email);
   const second = text(profile.secondEmail);
   if (primary) emails.push({ value: primary, type: "work", primary: true });
-  if (second && second.toLowerCase() !== primary?.toLowerCase()) emails.push({ value: second, type: "other", primary: false });
+  if (second && second.toLowerCase() !== primary?.toLowerCase())
+    emails.push({ value: second, type: "other", primary: false });
   return emails;
 }
 
@@ -27,7 +28,15 @@ function emailsOf(profile: Record<string, unknown>): EmailInput[] {
  * stamps that move without the person changing (`lastLogin` moves at every sign-in): kept, they
  * would make every run report most users updated and send a `dsync.user.updated` for each.
  */
-const NOT_RAW = new Set(["_links", "_embedded", "credentials", "lastLogin", "lastUpdated", "statusChanged", "passwordChanged"]);
+const NOT_RAW = new Set([
+  "_links",
+  "_embedded",
+  "credentials",
+  "lastLogin",
+  "lastUpdated",
+  "statusChanged",
+  "passwordChanged",
+]);
 
 /** The object without the keys named. */
 export function without(object: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> {
@@ -48,7 +57,11 @@ export function readOktaUser(user: unknown, position: string): SourceItem<Source
   if (login === null) return { kind: "invalid", ref: id, message: "the user has no profile.login" };
   const status = typeof user.status === "string" ? user.status.toUpperCase() : "";
   if (!ACTIVE_STATUSES.has(status) && !INACTIVE_STATUSES.has(status)) {
-    return { kind: "invalid", ref: id, message: `the user's status "${String(user.status)}" is not an Okta user status` };
+    return {
+      kind: "invalid",
+      ref: id,
+      message: `the user's status "${String(user.status)}" is not an Okta user status`,
+    };
   }
   return {
     kind: "record",

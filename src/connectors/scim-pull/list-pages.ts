@@ -30,8 +30,14 @@ export function readListResponse(body: JsonObject, where: string): ListResponse 
   const resources = memberOf(body, "Resources");
   const total = memberOf(body, "totalResults");
   const next = memberOf(body, "nextCursor");
-  if ((resources !== undefined && !Array.isArray(resources)) || (resources === undefined && typeof total !== "number")) {
-    throw new SourceError("bad_response", `${where} returned JSON that is not a SCIM ListResponse (no Resources array)`);
+  if (
+    (resources !== undefined && !Array.isArray(resources)) ||
+    (resources === undefined && typeof total !== "number")
+  ) {
+    throw new SourceError(
+      "bad_response",
+      `${where} returned JSON that is not a SCIM ListResponse (no Resources array)`,
+    );
   }
   return {
     resources: resources ?? [],
@@ -45,7 +51,10 @@ function idOf(resource: unknown): unknown {
 }
 
 function tooManyPages(where: string, maxPages: number): SourceError {
-  return new SourceError("bad_response", `${where} still had more after ${maxPages} pages; stopped reading (an upstream that never finishes paging?)`);
+  return new SourceError(
+    "bad_response",
+    `${where} still had more after ${maxPages} pages; stopped reading (an upstream that never finishes paging?)`,
+  );
 }
 
 async function* indexPages(http: ScimHttp, path: string, options: PagingOptions): AsyncGenerator<readonly unknown[]> {
@@ -60,7 +69,10 @@ async function* indexPages(http: ScimHttp, path: string, options: PagingOptions)
     const firstId = idOf(resources[0]);
     // An upstream that ignores startIndex serves page one forever.
     if (firstId !== undefined && firstId === previousFirstId) {
-      throw new SourceError("bad_response", `${where} answered startIndex=${startIndex} with the page it served before: it does not honour startIndex`);
+      throw new SourceError(
+        "bad_response",
+        `${where} answered startIndex=${startIndex} with the page it served before: it does not honour startIndex`,
+      );
     }
     previousFirstId = firstId;
     yield resources;
@@ -80,7 +92,11 @@ async function* cursorPages(http: ScimHttp, path: string, options: PagingOptions
     const { resources, nextCursor } = readListResponse(await http.get(path, query, options.signal), where);
     if (resources.length > 0) yield resources;
     if (nextCursor === undefined) return;
-    if (seen.has(nextCursor)) throw new SourceError("bad_response", `${where} returned a nextCursor it had returned before: paging would never end`);
+    if (seen.has(nextCursor))
+      throw new SourceError(
+        "bad_response",
+        `${where} returned a nextCursor it had returned before: paging would never end`,
+      );
     seen.add(nextCursor);
     cursor = nextCursor;
   }

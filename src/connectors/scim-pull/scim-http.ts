@@ -60,12 +60,20 @@ async function failureOf(response: Response, where: string): Promise<SourceError
   const status = response.status;
   if (status === 401 || status === 403) {
     await discard(response);
-    return new SourceError("invalid_credentials", `${where} answered ${status}: the upstream refused the token`, { status });
+    return new SourceError("invalid_credentials", `${where} answered ${status}: the upstream refused the token`, {
+      status,
+    });
   }
   const detail = await errorDetail(response);
   const answered = { status };
-  if (status === 404) return new SourceError("misconfigured", `${where} answered 404${detail}; is base_url the upstream's SCIM base?`, answered);
-  if (status === 502 || status === 503 || status === 504) return new SourceError("unreachable", `${where} answered ${status}${detail}`, answered);
+  if (status === 404)
+    return new SourceError(
+      "misconfigured",
+      `${where} answered 404${detail}; is base_url the upstream's SCIM base?`,
+      answered,
+    );
+  if (status === 502 || status === 503 || status === 504)
+    return new SourceError("unreachable", `${where} answered ${status}${detail}`, answered);
   return new SourceError("bad_response", `${where} answered ${status}${detail}`, answered);
 }
 
@@ -93,13 +101,21 @@ export function createScimHttp(options: ScimHttpOptions): ScimHttp {
     try {
       body = JSON.parse(text);
     } catch (error) {
-      throw new SourceError("bad_response", `${where} returned a body that is not JSON, expected SCIM JSON`, { cause: error });
+      throw new SourceError("bad_response", `${where} returned a body that is not JSON, expected SCIM JSON`, {
+        cause: error,
+      });
     }
-    if (!isPlainObject(body)) throw new SourceError("bad_response", `${where} returned JSON that is not an object, expected a SCIM resource`);
+    if (!isPlainObject(body))
+      throw new SourceError("bad_response", `${where} returned JSON that is not an object, expected a SCIM resource`);
     return body;
   }
 
-  async function request(path: string, query: Query, signal: AbortSignal, missingOk: boolean): Promise<JsonObject | null> {
+  async function request(
+    path: string,
+    query: Query,
+    signal: AbortSignal,
+    missingOk: boolean,
+  ): Promise<JsonObject | null> {
     const where = describe(path);
     const url = urlOf(base, path, query);
     for (let attempt = 0; ; attempt++) {
@@ -130,7 +146,8 @@ export function createScimHttp(options: ScimHttpOptions): ScimHttp {
 
   return Object.freeze({
     describe,
-    get: async (path: string, query: Query, signal: AbortSignal) => (await request(path, query, signal, false)) as JsonObject,
+    get: async (path: string, query: Query, signal: AbortSignal) =>
+      (await request(path, query, signal, false)) as JsonObject,
     getIfFound: (path: string, query: Query, signal: AbortSignal) => request(path, query, signal, true),
   });
 }

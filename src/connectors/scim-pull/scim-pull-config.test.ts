@@ -5,14 +5,21 @@ import { scimPullKind } from "./scim-pull-kind.js";
 
 describe("scim pull connector settings", () => {
   it("accepts an https base URL and a token, trimmed", () => {
-    expect(checkScimPullConfig({ base_url: " https://idp.example.com/scim/v2 ", token: " s3cret ", page_size: 200 })).toEqual({
+    expect(
+      checkScimPullConfig({ base_url: " https://idp.example.com/scim/v2 ", token: " s3cret ", page_size: 200 }),
+    ).toEqual({
       ok: true,
       value: { base_url: "https://idp.example.com/scim/v2", token: "s3cret", page_size: 200 },
     });
   });
 
   it("names every bad field", () => {
-    const result = checkScimPullConfig({ base_url: "ldap://dc.example.com", page_size: 0, timeout_ms: 1.5, baseUrl: "x" });
+    const result = checkScimPullConfig({
+      base_url: "ldap://dc.example.com",
+      page_size: 0,
+      timeout_ms: 1.5,
+      baseUrl: "x",
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => [e.field, e.code])).toEqual([
@@ -57,7 +64,10 @@ describe("the scim pull connector kind", () => {
   it("validates with field errors and keeps the token secret", async () => {
     expect(scimPullKind.secretKeys).toEqual(["token"]);
     expect(scimPullKind.validate({ base_url: "https://idp.example.com/scim/v2", token: "t" })).toEqual([]);
-    expect(scimPullKind.validate({ base_url: "ftp://x" })).toMatchObject([{ field: "connector.base_url" }, { field: "connector.token" }]);
+    expect(scimPullKind.validate({ base_url: "ftp://x" })).toMatchObject([
+      { field: "connector.base_url" },
+      { field: "connector.token" },
+    ]);
     expect(() => scimPullKind.open({ base_url: "ftp://x" })).toThrow(/connector.base_url/);
     expect(scimPullKind.open({ base_url: "https://idp.example.com/scim/v2", token: "t" }).supportsDelta).toBe(false);
   });

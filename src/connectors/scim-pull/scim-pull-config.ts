@@ -22,12 +22,20 @@ const FIELDS = new Set(["base_url", "token", "page_size", "timeout_ms"]);
 /** Validates a `scim pull` connector object from the API; every problem named by field (`connector.…`). */
 export function checkScimPullConfig(input: unknown): CheckedConfig<ScimPullConfig> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ field: "connector", code: "type", message: "must be an object with base_url and token" }] };
+    return {
+      ok: false,
+      errors: [{ field: "connector", code: "type", message: "must be an object with base_url and token" }],
+    };
   }
   const raw = input as Record<string, unknown>;
   const errors: FieldError[] = [];
   for (const key of Object.keys(raw)) {
-    if (!FIELDS.has(key)) errors.push({ field: `connector.${key}`, code: "unknown", message: `is not a scim pull setting (expected ${[...FIELDS].join(", ")})` });
+    if (!FIELDS.has(key))
+      errors.push({
+        field: `connector.${key}`,
+        code: "unknown",
+        message: `is not a scim pull setting (expected ${[...FIELDS].join(", ")})`,
+      });
   }
   const baseUrlError = checkHttpUrl(raw.base_url, {
     field: "connector.base_url",
@@ -36,8 +44,12 @@ export function checkScimPullConfig(input: unknown): CheckedConfig<ScimPullConfi
     appended: "resource paths and list parameters",
   });
   if (baseUrlError) errors.push(baseUrlError);
-  if (typeof raw.token !== "string" || raw.token.trim() === "") errors.push({ field: "connector.token", code: "required", message: "is required: the upstream's bearer token" });
-  for (const error of [checkInteger("connector.page_size", raw.page_size, PAGE_SIZE), checkInteger("connector.timeout_ms", raw.timeout_ms, TIMEOUT_MS)]) {
+  if (typeof raw.token !== "string" || raw.token.trim() === "")
+    errors.push({ field: "connector.token", code: "required", message: "is required: the upstream's bearer token" });
+  for (const error of [
+    checkInteger("connector.page_size", raw.page_size, PAGE_SIZE),
+    checkInteger("connector.timeout_ms", raw.timeout_ms, TIMEOUT_MS),
+  ]) {
     if (error) errors.push(error);
   }
   if (errors.length > 0) return { ok: false, errors };

@@ -14,12 +14,17 @@ export const scimPullKind = Object.freeze({
   },
   open(config: Readonly<Record<string, unknown>>): ConnectorSource {
     const checked = checkScimPullConfig(config);
-    if (!checked.ok) throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
+    if (!checked.ok)
+      throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
     return createScimPullSource(checked.value);
   },
-  test(config: Readonly<Record<string, unknown>>, options: { readonly signal?: AbortSignal }): Promise<readonly ConnectorCheck[]> {
+  test(
+    config: Readonly<Record<string, unknown>>,
+    options: { readonly signal?: AbortSignal },
+  ): Promise<readonly ConnectorCheck[]> {
     const checked = checkScimPullConfig(config);
-    if (!checked.ok) throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
+    if (!checked.ok)
+      throw new SourceError("misconfigured", checked.errors.map((e) => `${e.field} ${e.message}`).join("; "));
     return testScimPullConnector(checked.value, options.signal);
   },
 });

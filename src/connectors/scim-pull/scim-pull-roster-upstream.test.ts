@@ -24,7 +24,9 @@ async function all<T>(items: AsyncIterable<SourceItem<T>>): Promise<T[]> {
 /** Every URL the upstream was asked for since the last `fetchedUrls()`, as absolute URLs. */
 function recordRequests(app: TestApp["app"], base: () => string): () => string[] {
   let seen: string[] = [];
-  app.server.on("request", (req: { url?: string }) => seen.push(decodeURIComponent(new URL(req.url ?? "/", base()).toString())));
+  app.server.on("request", (req: { url?: string }) =>
+    seen.push(decodeURIComponent(new URL(req.url ?? "/", base()).toString())),
+  );
   return () => {
     const urls = seen;
     seen = [];
@@ -44,7 +46,15 @@ for (const dialect of DIALECTS) {
     const USERS = ["ada", "grace", "linus", "margaret", "ken", "barbara", 'o"brien\\x'];
 
     const source = (options: ScimPullOptions = {}, overrides: { token?: string; page_size?: number } = {}) =>
-      createScimPullSource({ base_url: baseUrl, token: overrides.token ?? dir.token, page_size: overrides.page_size ?? 2, timeout_ms: 10_000 }, options);
+      createScimPullSource(
+        {
+          base_url: baseUrl,
+          token: overrides.token ?? dir.token,
+          page_size: overrides.page_size ?? 2,
+          timeout_ms: 10_000,
+        },
+        options,
+      );
 
     beforeAll(async () => {
       upstream = await createTestApp(dialect);
@@ -70,7 +80,12 @@ for (const dialect of DIALECTS) {
       }
       const groups = { Engineering: ["ada", "grace", "linus"], Everyone: USERS, Empty: [] as string[] };
       for (const [displayName, members] of Object.entries(groups)) {
-        const res = await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName, externalId: `g-${displayName}`, members: members.map((m) => ({ value: ids.get(m) })) });
+        const res = await scim("POST", "/Groups", {
+          schemas: [SCHEMA.group],
+          displayName,
+          externalId: `g-${displayName}`,
+          members: members.map((m) => ({ value: ids.get(m) })),
+        });
         expect(res.statusCode, res.body).toBe(201);
         groupIds.set(displayName, res.json().id);
       }
@@ -134,7 +149,9 @@ for (const dialect of DIALECTS) {
         const byName = new Map(groups.map((g) => [g.name, g]));
         expect([...byName.keys()].sort()).toEqual(["Empty", "Engineering", "Everyone"]);
         expect(byName.get("Engineering")?.idpId).toBe(groupIds.get("Engineering"));
-        expect([...(byName.get("Engineering")?.memberIdpIds ?? [])].sort()).toEqual(["ada", "grace", "linus"].map((n) => ids.get(n)).sort());
+        expect([...(byName.get("Engineering")?.memberIdpIds ?? [])].sort()).toEqual(
+          ["ada", "grace", "linus"].map((n) => ids.get(n)).sort(),
+        );
         expect([...(byName.get("Everyone")?.memberIdpIds ?? [])].sort()).toEqual([...ids.values()].sort());
         expect(byName.get("Empty")?.memberIdpIds).toEqual([]);
         expect(byName.get("Engineering")?.rawAttributes).toMatchObject({ externalId: "g-Engineering" });
@@ -157,7 +174,9 @@ for (const dialect of DIALECTS) {
       const failure = await src.check(signal()).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(SourceError);
       expect(failure).toMatchObject({ reason: "invalid_credentials" });
-      await expect(all(source({ pagination: "index" }, { token: "nope" }).users({ signal: signal() }))).rejects.toMatchObject({ reason: "invalid_credentials" });
+      await expect(
+        all(source({ pagination: "index" }, { token: "nope" }).users({ signal: signal() })),
+      ).rejects.toMatchObject({ reason: "invalid_credentials" });
     });
 
     it("fails as misconfigured when base_url is not a SCIM base", async () => {

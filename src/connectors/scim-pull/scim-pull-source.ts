@@ -1,5 +1,12 @@
 import { isPlainObject } from "../../scim-resource/plain-object.js";
-import { type ConnectorSource, type InvalidRecord, SourceError, type SourceGroup, type SourceItem, type SourceUser } from "../source.js";
+import {
+  type ConnectorSource,
+  type InvalidRecord,
+  SourceError,
+  type SourceGroup,
+  type SourceItem,
+  type SourceUser,
+} from "../source.js";
 import { listPages, type Pagination, readListResponse } from "./list-pages.js";
 import { createScimHttp, type JsonObject, type Query, type ScimHttp } from "./scim-http.js";
 import { SCIM_PULL_DEFAULTS, type ScimPullConfig } from "./scim-pull-config.js";
@@ -32,7 +39,8 @@ async function discoverPagination(http: ScimHttp, signal: AbortSignal): Promise<
     const config = await http.getIfFound("/ServiceProviderConfig", {}, signal);
     return config !== null && offersCursor(config) ? "cursor" : "index";
   } catch (error) {
-    if (error instanceof SourceError && (error.reason === "bad_response" || error.reason === "misconfigured")) return "index";
+    if (error instanceof SourceError && (error.reason === "bad_response" || error.reason === "misconfigured"))
+      return "index";
     throw error;
   }
 }
@@ -140,7 +148,8 @@ export function createScimPullSource(config: ScimPullConfig, options: ScimPullOp
         else if (item.record.username.toLowerCase() === wanted) return item.record;
       }
       // The user exists but cannot be read: "no such user" would deactivate it.
-      if (invalid) throw new SourceError("bad_response", `The upstream user ${invalid.ref} cannot be read: ${invalid.message}`);
+      if (invalid)
+        throw new SourceError("bad_response", `The upstream user ${invalid.ref} cannot be read: ${invalid.message}`);
       return null;
     },
 

@@ -14,7 +14,10 @@ const NAMES = {
 } as const;
 
 /** The `scim pull` test action: the upstream answers, takes the token, and lets it list Users and Groups. */
-export async function testScimPullConnector(config: ScimPullConfig, signal: AbortSignal | undefined): Promise<readonly ConnectorCheck[]> {
+export async function testScimPullConnector(
+  config: ScimPullConfig,
+  signal: AbortSignal | undefined,
+): Promise<readonly ConnectorCheck[]> {
   const http = createScimHttp({
     baseUrl: config.base_url,
     token: config.token,
@@ -25,7 +28,11 @@ export async function testScimPullConnector(config: ScimPullConfig, signal: Abor
   const runSignal = signal ?? new AbortController().signal;
   const users = await probe(() => http.get("/Users", { startIndex: 1, count: 1 }, runSignal), signal);
   const first = firstRequestChecks(users, NAMES);
-  if (!first.more) return [...first.checks, notChecked(NAMES.groups, first.checks[0]?.ok ? "the token was refused" : "the upstream was not reached")];
+  if (!first.more)
+    return [
+      ...first.checks,
+      notChecked(NAMES.groups, first.checks[0]?.ok ? "the token was refused" : "the upstream was not reached"),
+    ];
   const groups = await probe(() => http.get("/Groups", { startIndex: 1, count: 1 }, runSignal), signal);
   return [...first.checks, checkOf(NAMES.groups, groups)];
 }

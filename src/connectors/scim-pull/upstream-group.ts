@@ -29,7 +29,8 @@ function isGroupMember(member: unknown): boolean {
 /** An upstream Group resource read as Roster reads a pushed one, keyed by the upstream's `id`. */
 export function readUpstreamGroup(resource: unknown, position: string): UpstreamGroup | InvalidRecord {
   const id = upstreamId(resource);
-  if (id === null || !isPlainObject(resource)) return { kind: "invalid", ref: position, message: "the resource has no id" };
+  if (id === null || !isPlainObject(resource))
+    return { kind: "invalid", ref: position, message: "the resource has no id" };
   try {
     const { document } = readGroupBody(resource);
     const members = membersOf(resource);

@@ -34,7 +34,10 @@ export async function startFakeUpstream(handler: FakeHandler): Promise<FakeUpstr
     const reply = handler(url, request);
     if (reply === "hang") return;
     const isText = typeof reply.body === "string";
-    const headers = { ...(reply.body === undefined || isText ? {} : { "content-type": "application/scim+json" }), ...reply.headers };
+    const headers = {
+      ...(reply.body === undefined || isText ? {} : { "content-type": "application/scim+json" }),
+      ...reply.headers,
+    };
     response.writeHead(reply.status ?? 200, headers);
     response.end(reply.body === undefined ? undefined : isText ? (reply.body as string) : JSON.stringify(reply.body));
   });
@@ -64,6 +67,10 @@ export function listOf(resources: unknown[], extra: Record<string, unknown> = {}
   return { schemas: [LIST_SCHEMA], totalResults: resources.length, Resources: resources, ...extra };
 }
 
-export function userResource(id: string, userName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function userResource(
+  id: string,
+  userName: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], id, userName, active: true, ...extra };
 }

@@ -10,7 +10,9 @@ export interface CompiledAttribute {
   readonly path: AttributePath;
 }
 
-export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly FieldError[] };
+export type Checked<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 export const MAX_MAPPED_ATTRIBUTES = 100;
@@ -19,11 +21,21 @@ export const MAX_MAPPED_ATTRIBUTES = 100;
 export function checkAttributeMapping(input: Readonly<Record<string, unknown>>): Checked<AttributeMapping> {
   const errors: FieldError[] = [];
   const entries = Object.entries(input);
-  if (entries.length > MAX_MAPPED_ATTRIBUTES) errors.push({ field: "attribute_mapping", code: "too_many", message: `maps at most ${MAX_MAPPED_ATTRIBUTES} attributes` });
+  if (entries.length > MAX_MAPPED_ATTRIBUTES)
+    errors.push({
+      field: "attribute_mapping",
+      code: "too_many",
+      message: `maps at most ${MAX_MAPPED_ATTRIBUTES} attributes`,
+    });
   const mapping: Record<string, string> = {};
   for (const [name, path] of entries) {
     const field = `attribute_mapping.${name}`;
-    if (!NAME.test(name)) errors.push({ field, code: "invalid_name", message: "names start with a letter or _ and hold letters, digits, _ and - (64 at most)" });
+    if (!NAME.test(name))
+      errors.push({
+        field,
+        code: "invalid_name",
+        message: "names start with a letter or _ and hold letters, digits, _ and - (64 at most)",
+      });
     if (typeof path !== "string") {
       errors.push({ field, code: "type", message: "must be a source attribute path (a string)" });
       continue;
@@ -44,6 +56,9 @@ export function compileAttributeMapping(mapping: AttributeMapping): CompiledAttr
 }
 
 /** A user's `custom_attributes`: every mapped name, null where the source sent nothing. */
-export function customAttributesOf(raw: Record<string, unknown>, attributes: readonly CompiledAttribute[]): Record<string, unknown> {
+export function customAttributesOf(
+  raw: Record<string, unknown>,
+  attributes: readonly CompiledAttribute[],
+): Record<string, unknown> {
   return Object.fromEntries(attributes.map(({ name, path }) => [name, readAttribute(raw, path)]));
 }

@@ -59,7 +59,17 @@ describe("source attribute paths", () => {
   });
 
   it("refuses malformed paths with a reason", () => {
-    for (const bad of ["", "a..b", "1abc", "emails[type eq]", 'emails[type eq "x"', "emails[type co \"x\"]", "urn::x", "cost center", "a.b.c.d.e.f.g.h.i"]) {
+    for (const bad of [
+      "",
+      "a..b",
+      "1abc",
+      "emails[type eq]",
+      'emails[type eq "x"',
+      'emails[type co "x"]',
+      "urn::x",
+      "cost center",
+      "a.b.c.d.e.f.g.h.i",
+    ]) {
       const parsed = parseAttributePath(bad);
       expect(parsed.ok, bad).toBe(false);
     }
@@ -87,7 +97,10 @@ describe("attribute mappings", () => {
     const checked = checkAttributeMapping({ department: `${ENTERPRISE}:department`, nick: "nickName" });
     expect(checked.ok).toBe(true);
     if (!checked.ok) return;
-    expect(customAttributesOf(raw, compileAttributeMapping(checked.value))).toEqual({ department: "Engineering", nick: null });
+    expect(customAttributesOf(raw, compileAttributeMapping(checked.value))).toEqual({
+      department: "Engineering",
+      nick: null,
+    });
   });
 
   it("reports each bad entry under its own field", () => {

@@ -15,7 +15,9 @@ export interface AttributePath {
   readonly segments: readonly PathSegment[];
 }
 
-export type PathResult = { readonly ok: true; readonly value: AttributePath } | { readonly ok: false; readonly error: string };
+export type PathResult =
+  | { readonly ok: true; readonly value: AttributePath }
+  | { readonly ok: false; readonly error: string };
 
 // RFC 7643 §2.1 ATTRNAME, plus `$` for `$ref`.
 const NAME = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;

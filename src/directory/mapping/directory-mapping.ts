@@ -20,7 +20,9 @@ export interface CompiledMapping {
 function parseSettings(settings: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(settings);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -55,9 +57,13 @@ export function compileMapping(mapping: DirectoryMapping): CompiledMapping {
   return { attributes: compileAttributeMapping(mapping.attribute_mapping), roles: rankRules(mapping.role_mapping) };
 }
 
-const settings = queryTemplate(["directoryId"], (db, p: { directoryId: string }) => db.selectFrom("directories").select("settings").where("id", "=", p.directoryId));
+const settings = queryTemplate(["directoryId"], (db, p: { directoryId: string }) =>
+  db.selectFrom("directories").select("settings").where("id", "=", p.directoryId),
+);
 const sharedSettings = perBackend((caps) =>
-  queryTemplate(["directoryId"], (db, p: { directoryId: string }) => caps.lockForShare(db.selectFrom("directories").select("settings").where("id", "=", p.directoryId))),
+  queryTemplate(["directoryId"], (db, p: { directoryId: string }) =>
+    caps.lockForShare(db.selectFrom("directories").select("settings").where("id", "=", p.directoryId)),
+  ),
 );
 
 /** The directory's settings text as stored (undefined for no such directory), read without a lock. */
@@ -74,4 +80,3 @@ export async function loadMapping(trx: Db, caps: StorageCapabilities, directoryI
   const row = await sharedSettings(caps).executeTakeFirst(trx, { directoryId });
   return compileMapping(readMapping(row?.settings ?? "{}"));
 }
-

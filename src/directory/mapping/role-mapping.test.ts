@@ -27,7 +27,10 @@ describe("role mappings", () => {
   });
 
   it("gives no role to a user in no matching group", () => {
-    expect(rolesOf([], rankRules([{ group: "Admins", role: "admin", priority: 1 }]))).toEqual({ role: null, roles: [] });
+    expect(rolesOf([], rankRules([{ group: "Admins", role: "admin", priority: 1 }]))).toEqual({
+      role: null,
+      roles: [],
+    });
   });
 
   it("refuses empty groups, bad slugs and fractional priorities, field by field", () => {
@@ -37,6 +40,10 @@ describe("role mappings", () => {
     ]);
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
-    expect(checked.errors.map((e) => e.field)).toEqual(["role_mapping.1.group", "role_mapping.1.role", "role_mapping.1.priority"]);
+    expect(checked.errors.map((e) => e.field)).toEqual([
+      "role_mapping.1.group",
+      "role_mapping.1.role",
+      "role_mapping.1.priority",
+    ]);
   });
 });

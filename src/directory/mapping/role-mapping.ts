@@ -26,28 +26,41 @@ export const MAX_ROLE_RULES = 200;
 function checkRule(rule: RoleRule, index: number): FieldError[] {
   const field = `role_mapping.${index}`;
   const errors: FieldError[] = [];
-  if (typeof rule.group !== "string" || rule.group.trim() === "") errors.push({ field: `${field}.group`, code: "required", message: "names a group by id, idp_id or name" });
-  if (typeof rule.role !== "string" || !SLUG.test(rule.role)) errors.push({ field: `${field}.role`, code: "invalid_slug", message: "is a role slug: letters, digits, _ . : - (100 at most)" });
-  if (!Number.isInteger(rule.priority)) errors.push({ field: `${field}.priority`, code: "type", message: "must be an integer" });
+  if (typeof rule.group !== "string" || rule.group.trim() === "")
+    errors.push({ field: `${field}.group`, code: "required", message: "names a group by id, idp_id or name" });
+  if (typeof rule.role !== "string" || !SLUG.test(rule.role))
+    errors.push({
+      field: `${field}.role`,
+      code: "invalid_slug",
+      message: "is a role slug: letters, digits, _ . : - (100 at most)",
+    });
+  if (!Number.isInteger(rule.priority))
+    errors.push({ field: `${field}.priority`, code: "type", message: "must be an integer" });
   return errors;
 }
 
 /** Validates a role mapping from the API. */
 export function checkRoleMapping(rules: readonly RoleRule[]): Checked<RoleRule[]> {
   const errors = rules.flatMap(checkRule);
-  if (rules.length > MAX_ROLE_RULES) errors.push({ field: "role_mapping", code: "too_many", message: `holds at most ${MAX_ROLE_RULES} rules` });
+  if (rules.length > MAX_ROLE_RULES)
+    errors.push({ field: "role_mapping", code: "too_many", message: `holds at most ${MAX_ROLE_RULES} rules` });
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, value: rules.map((r) => ({ group: r.group.trim(), role: r.role, priority: r.priority })) };
 }
 
 /** Highest priority first; equal priorities keep the order they were given in. */
 export function rankRules(rules: readonly RoleRule[]): RoleRule[] {
-  return rules.map((rule, index) => ({ rule, index })).sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index).map((r) => r.rule);
+  return rules
+    .map((rule, index) => ({ rule, index }))
+    .sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index)
+    .map((r) => r.rule);
 }
 
 function matches(rule: RoleRule, group: GroupKey): boolean {
   // Group names are unique per directory case-insensitively, so they match that way too.
-  return group.id === rule.group || group.idp_id === rule.group || group.name.toLowerCase() === rule.group.toLowerCase();
+  return (
+    group.id === rule.group || group.idp_id === rule.group || group.name.toLowerCase() === rule.group.toLowerCase()
+  );
 }
 
 /** `roles`: every matched slug, highest priority first; `role`: the first of them (null when none). */

@@ -5,7 +5,11 @@ import type { PortalContext } from "../portal-session.js";
 import { portalPage, stateBadge } from "./portal-frame.js";
 
 /** The portal's first page: the organization's directories, and the providers to set up a new one with. */
-export function homePage(ctx: PortalContext, directories: readonly DirectoryObject[], pullTypes: ReadonlySet<string>): string {
+export function homePage(
+  ctx: PortalContext,
+  directories: readonly DirectoryObject[],
+  pullTypes: ReadonlySet<string>,
+): string {
   const labels = new Map([...IDP_CHOICES, ...PULL_CHOICES].map((c) => [c.type as string, c.label]));
   const pulls = PULL_CHOICES.filter((c) => pullTypes.has(c.type));
   return portalPage(
@@ -16,7 +20,8 @@ export function homePage(ctx: PortalContext, directories: readonly DirectoryObje
 ${
   directories.length > 0
     ? html`<section class="card"><h2>Your directories</h2><ul class="directories">${directories.map(
-        (d) => html`<li><a href="/portal/directories/${d.id}">${d.name}</a> <span class="muted">${labels.get(d.type) ?? d.type}</span> ${stateBadge(d.state)}</li>`,
+        (d) =>
+          html`<li><a href="/portal/directories/${d.id}">${d.name}</a> <span class="muted">${labels.get(d.type) ?? d.type}</span> ${stateBadge(d.state)}</li>`,
       )}</ul></section>`
     : null
 }

@@ -3,7 +3,12 @@ import { page } from "../../web/layout.js";
 import type { PortalContext } from "../portal-session.js";
 
 /** A portal page: the organization's name, a way back to the application, and sign out. */
-export function portalPage(ctx: PortalContext, title: string, body: Html, scripts: readonly string[] = ["portal.js"]): string {
+export function portalPage(
+  ctx: PortalContext,
+  title: string,
+  body: Html,
+  scripts: readonly string[] = ["portal.js"],
+): string {
   return page({
     title,
     subtitle: `Directory setup for ${ctx.organizationName}`,

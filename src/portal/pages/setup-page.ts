@@ -44,7 +44,12 @@ function settingFields(fields: readonly SetupField[], values: Readonly<Record<st
 }
 
 /** Step 2: name the directory (and, for LDAP, say how to reach it). */
-export function setupPage(ctx: PortalContext, choice: SetupForm, values: Readonly<Record<string, string>> = {}, problem: { message: string; errors: readonly FieldError[] } | null = null): string {
+export function setupPage(
+  ctx: PortalContext,
+  choice: SetupForm,
+  values: Readonly<Record<string, string>> = {},
+  problem: { message: string; errors: readonly FieldError[] } | null = null,
+): string {
   const steps = choice.steps ?? [];
   return portalPage(
     ctx,

@@ -33,7 +33,12 @@ export interface TokenShown {
 }
 
 /** The SCIM base URL and the bearer token, shown this once, with the provider's instructions and live activity. */
-export function tokenPage(ctx: PortalContext, choice: IdpChoice, activity: DirectoryActivity, shown: TokenShown): string {
+export function tokenPage(
+  ctx: PortalContext,
+  choice: IdpChoice,
+  activity: DirectoryActivity,
+  shown: TokenShown,
+): string {
   const { directory } = activity;
   return portalPage(
     ctx,

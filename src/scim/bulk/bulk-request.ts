@@ -19,28 +19,46 @@ const METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** Reads a BulkRequest (RFC 7644 §3.7), refusing more operations than advertised with 413 tooMany. */
 export function readBulkRequest(body: unknown, maxOperations: number): BulkRequest {
-  if (!isPlainObject(body)) throw createScimError(400, { detail: "The body must be a BulkRequest object", scimType: "invalidSyntax" });
+  if (!isPlainObject(body))
+    throw createScimError(400, { detail: "The body must be a BulkRequest object", scimType: "invalidSyntax" });
   const schemas = body.schemas;
   if (Array.isArray(schemas) && !schemas.includes(URN.bulkRequest)) {
     throw createScimError(400, { detail: `schemas must contain ${URN.bulkRequest}`, scimType: "invalidSyntax" });
   }
   const operations = body.Operations ?? body.operations;
-  if (!Array.isArray(operations)) throw createScimError(400, { detail: "Operations must be an array", scimType: "invalidSyntax" });
+  if (!Array.isArray(operations))
+    throw createScimError(400, { detail: "Operations must be an array", scimType: "invalidSyntax" });
   if (operations.length > maxOperations) {
     throw createScimError(413, { detail: `At most ${maxOperations} operations per bulk request`, scimType: "tooMany" });
   }
   const failOnErrors = body.failOnErrors;
-  if (failOnErrors !== undefined && (typeof failOnErrors !== "number" || !Number.isInteger(failOnErrors) || failOnErrors < 1)) {
+  if (
+    failOnErrors !== undefined &&
+    (typeof failOnErrors !== "number" || !Number.isInteger(failOnErrors) || failOnErrors < 1)
+  ) {
     throw createScimError(400, { detail: "failOnErrors must be a positive integer", scimType: "invalidValue" });
   }
   return {
     failOnErrors: failOnErrors as number | undefined,
     operations: operations.map((op, i) => {
-      if (!isPlainObject(op)) throw createScimError(400, { detail: `Operations[${i}] must be an object`, scimType: "invalidSyntax" });
+      if (!isPlainObject(op))
+        throw createScimError(400, { detail: `Operations[${i}] must be an object`, scimType: "invalidSyntax" });
       const method = typeof op.method === "string" ? op.method.toUpperCase() : "";
-      if (!METHODS.has(method)) throw createScimError(400, { detail: `Operations[${i}].method must be POST, PUT, PATCH or DELETE`, scimType: "invalidSyntax" });
-      if (typeof op.path !== "string" || !op.path.startsWith("/")) throw createScimError(400, { detail: `Operations[${i}].path must be a path such as /Users`, scimType: "invalidSyntax" });
-      if (method === "POST" && typeof op.bulkId !== "string") throw createScimError(400, { detail: `Operations[${i}] is a POST and needs a bulkId`, scimType: "invalidSyntax" });
+      if (!METHODS.has(method))
+        throw createScimError(400, {
+          detail: `Operations[${i}].method must be POST, PUT, PATCH or DELETE`,
+          scimType: "invalidSyntax",
+        });
+      if (typeof op.path !== "string" || !op.path.startsWith("/"))
+        throw createScimError(400, {
+          detail: `Operations[${i}].path must be a path such as /Users`,
+          scimType: "invalidSyntax",
+        });
+      if (method === "POST" && typeof op.bulkId !== "string")
+        throw createScimError(400, {
+          detail: `Operations[${i}] is a POST and needs a bulkId`,
+          scimType: "invalidSyntax",
+        });
       return {
         method: method as BulkOperation["method"],
         bulkId: typeof op.bulkId === "string" ? op.bulkId : undefined,
@@ -73,7 +91,10 @@ export function resolveBulkIds<T>(value: T, created: ReadonlyMap<string, string>
 }
 
 /** Resolves `bulkId:x` segments of an operation's path (`/Users/bulkId:u1`). */
-export function resolveBulkPath(path: string, created: ReadonlyMap<string, string>): { value: string; unresolved: string[] } {
+export function resolveBulkPath(
+  path: string,
+  created: ReadonlyMap<string, string>,
+): { value: string; unresolved: string[] } {
   const unresolved: string[] = [];
   const value = path.replace(/bulkId:([^/?]+)/g, (whole, ref: string) => {
     const id = created.get(ref);

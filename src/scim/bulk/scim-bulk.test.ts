@@ -19,8 +19,17 @@ describe.each(DIALECTS)("SCIM /Bulk on %s", (dialect) => {
       schemas: [BULK],
       Operations: [
         { method: "POST", path: "/Users", bulkId: "u1", data: { schemas: [SCHEMA.user], userName: "bulk1@x.com" } },
-        { method: "POST", path: "/Groups", bulkId: "g1", data: { schemas: [SCHEMA.group], displayName: "Bulk Group", members: [{ value: "bulkId:u1" }] } },
-        { method: "PATCH", path: "/Users/bulkId:u1", data: { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "title", value: "Bulked" }] } },
+        {
+          method: "POST",
+          path: "/Groups",
+          bulkId: "g1",
+          data: { schemas: [SCHEMA.group], displayName: "Bulk Group", members: [{ value: "bulkId:u1" }] },
+        },
+        {
+          method: "PATCH",
+          path: "/Users/bulkId:u1",
+          data: { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "title", value: "Bulked" }] },
+        },
       ],
     });
     expect(res.statusCode).toBe(200);
@@ -44,13 +53,18 @@ describe.each(DIALECTS)("SCIM /Bulk on %s", (dialect) => {
     const ops = res.json().Operations;
     expect(ops).toHaveLength(1);
     expect(ops[0]).toMatchObject({ status: "409", response: { status: "409", scimType: "uniqueness" } });
-    expect((await scim("GET", `/Users?filter=${encodeURIComponent('userName eq "never@x.com"')}`)).json().totalResults).toBe(0);
+    expect(
+      (await scim("GET", `/Users?filter=${encodeURIComponent('userName eq "never@x.com"')}`)).json().totalResults,
+    ).toBe(0);
   });
 
   it("refuses more operations than it advertises with 413 tooMany", async () => {
     const config = (await scim("GET", "/ServiceProviderConfig")).json();
     expect(config.bulk.supported).toBe(true);
-    const operations = Array.from({ length: config.bulk.maxOperations + 1 }, (_, i) => ({ method: "DELETE", path: `/Users/x${i}` }));
+    const operations = Array.from({ length: config.bulk.maxOperations + 1 }, (_, i) => ({
+      method: "DELETE",
+      path: `/Users/x${i}`,
+    }));
     const res = await scim("POST", "/Bulk", { schemas: [BULK], Operations: operations });
     expect(res.statusCode).toBe(413);
     expect(res.json().scimType).toBe("tooMany");

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../../test/support/databases.js";
-import { createScimDirectory, liveScimClient, SCHEMA, type ScimClient, type ScimDirectory } from "../../../test/support/scim-client.js";
+import {
+  createScimDirectory,
+  liveScimClient,
+  SCHEMA,
+  type ScimClient,
+  type ScimDirectory,
+} from "../../../test/support/scim-client.js";
 import { createTestApp, type TestApp } from "../../../test/support/test-app.js";
 
 // Microsoft Entra ID's provisioning sequence as Entra sends it: a Test Connection filter on a random GUID,
@@ -46,12 +52,23 @@ describe.each(DIALECTS)("Microsoft Entra ID provisioning on %s", (dialect) => {
     expect(res.statusCode).toBe(201);
     const user = res.json();
     userId = user.id;
-    expect(user).toMatchObject({ userName: "Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1@contoso.com", active: true, externalId: "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef" });
-    expect(user.meta).toMatchObject({ resourceType: "User", location: `http://roster.test${dir.base}/Users/${user.id}` });
+    expect(user).toMatchObject({
+      userName: "Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1@contoso.com",
+      active: true,
+      externalId: "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef",
+    });
+    expect(user.meta).toMatchObject({
+      resourceType: "User",
+      location: `http://roster.test${dir.base}/Users/${user.id}`,
+    });
     expect(user.meta.version).toMatch(/^W\/"\d+"$/);
     expect(res.headers.etag).toBe(user.meta.version);
     expect(user).not.toHaveProperty("title");
-    const manager = await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: "manager@contoso.com", active: true });
+    const manager = await scim("POST", "/Users", {
+      schemas: [SCHEMA.user],
+      userName: "manager@contoso.com",
+      active: true,
+    });
     managerId = manager.json().id;
   });
 
@@ -63,7 +80,10 @@ describe.each(DIALECTS)("Microsoft Entra ID provisioning on %s", (dialect) => {
     ]) {
       const res = await scim("GET", `/Users?filter=${encodeURIComponent(filter)}`);
       expect(res.statusCode, filter).toBe(200);
-      expect(res.json().Resources.map((u: { id: string }) => u.id), filter).toEqual([userId]);
+      expect(
+        res.json().Resources.map((u: { id: string }) => u.id),
+        filter,
+      ).toEqual([userId]);
     }
   });
 
@@ -86,7 +106,15 @@ describe.each(DIALECTS)("Microsoft Entra ID provisioning on %s", (dialect) => {
     const res = await scim("PATCH", `/Users/${userId}`, {
       schemas: [SCHEMA.patch],
       Operations: [
-        { op: "replace", value: { displayName: "Updated Name", "name.givenName": "Updated", "name.familyName": "Name", [`${SCHEMA.enterprise}:employeeNumber`]: "701984" } },
+        {
+          op: "replace",
+          value: {
+            displayName: "Updated Name",
+            "name.givenName": "Updated",
+            "name.familyName": "Name",
+            [`${SCHEMA.enterprise}:employeeNumber`]: "701984",
+          },
+        },
       ],
     });
     expect(res.statusCode).toBe(200);
@@ -96,27 +124,45 @@ describe.each(DIALECTS)("Microsoft Entra ID provisioning on %s", (dialect) => {
   });
 
   it("sets the manager from a bare id string, answers it in complex form, and removes it by empty value", async () => {
-    const set = await scim("PATCH", `/Users/${userId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "Add", path: `${SCHEMA.enterprise}:manager`, value: managerId }] });
+    const set = await scim("PATCH", `/Users/${userId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "Add", path: `${SCHEMA.enterprise}:manager`, value: managerId }],
+    });
     expect(set.statusCode).toBe(200);
     expect(set.json()[SCHEMA.enterprise].manager).toMatchObject({ value: managerId });
-    const removed = await scim("PATCH", `/Users/${userId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "Replace", path: `${SCHEMA.enterprise}:manager`, value: "" }] });
+    const removed = await scim("PATCH", `/Users/${userId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "Replace", path: `${SCHEMA.enterprise}:manager`, value: "" }],
+    });
     expect(removed.statusCode).toBe(200);
     expect(removed.json()[SCHEMA.enterprise].manager).toBeUndefined();
   });
 
   it("adds a phone number that did not exist through a filtered path", async () => {
-    const res = await scim("PATCH", `/Users/${userId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "Add", path: 'phoneNumbers[type eq "mobile"].value', value: "+1 555 0100" }] });
+    const res = await scim("PATCH", `/Users/${userId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "Add", path: 'phoneNumbers[type eq "mobile"].value', value: "+1 555 0100" }],
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().phoneNumbers).toEqual([{ type: "mobile", value: "+1 555 0100" }]);
   });
 
   it('disables with "False" as a string, keeps the user findable, and restores with "True"', async () => {
-    const off = await scim("PATCH", `/Users/${userId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "Replace", path: "active", value: "False" }] });
+    const off = await scim("PATCH", `/Users/${userId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "Replace", path: "active", value: "False" }],
+    });
     expect(off.statusCode).toBe(200);
     expect(off.json().active).toBe(false);
-    const found = await scim("GET", `/Users?filter=${encodeURIComponent('externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"')}`);
+    const found = await scim(
+      "GET",
+      `/Users?filter=${encodeURIComponent('externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"')}`,
+    );
     expect(found.json().Resources[0].active).toBe(false);
-    const on = await scim("PATCH", `/Users/${userId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "Replace", path: "active", value: "True" }] });
+    const on = await scim("PATCH", `/Users/${userId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "Replace", path: "active", value: "True" }],
+    });
     expect(on.json().active).toBe(true);
   });
 
@@ -131,17 +177,35 @@ describe.each(DIALECTS)("Microsoft Entra ID provisioning on %s", (dialect) => {
     groupId = created.json().id;
     expect(created.json().members).toEqual([]);
 
-    const add = await scim("PATCH", `/Groups/${groupId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "Add", path: "members", value: [{ $ref: null, value: userId }, { $ref: null, value: managerId }] }] });
+    const add = await scim("PATCH", `/Groups/${groupId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [
+        {
+          op: "Add",
+          path: "members",
+          value: [
+            { $ref: null, value: userId },
+            { $ref: null, value: managerId },
+          ],
+        },
+      ],
+    });
     expect(add.statusCode).toBe(204);
     let group = (await scim("GET", `/Groups/${groupId}`)).json();
     expect(group.members.map((m: { value: string }) => m.value).sort()).toEqual([userId, managerId].sort());
 
-    const remove = await scim("PATCH", `/Groups/${groupId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "Remove", path: "members", value: [{ $ref: null, value: managerId }] }] });
+    const remove = await scim("PATCH", `/Groups/${groupId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "Remove", path: "members", value: [{ $ref: null, value: managerId }] }],
+    });
     expect(remove.statusCode).toBe(204);
     group = (await scim("GET", `/Groups/${groupId}`)).json();
     expect(group.members.map((m: { value: string }) => m.value)).toEqual([userId]);
 
-    const flagged = await scim("PATCH", `/Groups/${groupId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "remove", path: `members[value eq "${userId}"]` }] });
+    const flagged = await scim("PATCH", `/Groups/${groupId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "remove", path: `members[value eq "${userId}"]` }],
+    });
     expect(flagged.statusCode).toBe(204);
     expect((await scim("GET", `/Groups/${groupId}`)).json().members).toEqual([]);
   });
@@ -153,13 +217,20 @@ describe.each(DIALECTS)("Microsoft Entra ID provisioning on %s", (dialect) => {
     expect(found.json().Resources[0]).not.toHaveProperty("members");
     const single = await scim("GET", `/Groups/${groupId}?excludedAttributes=members`);
     expect(single.json()).not.toHaveProperty("members");
-    const renamed = await scim("PATCH", `/Groups/${groupId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "Replace", path: "displayName", value: "Renamed" }] });
+    const renamed = await scim("PATCH", `/Groups/${groupId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "Replace", path: "displayName", value: "Renamed" }],
+    });
     expect(renamed.statusCode).toBe(204);
     expect((await scim("GET", `/Groups/${groupId}?excludedAttributes=members`)).json().displayName).toBe("Renamed");
   });
 
   it("pages users with startIndex and count, echoing the startIndex asked for", async () => {
-    for (let i = 0; i < 11; i++) await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `page-${String(i).padStart(2, "0")}@contoso.com` });
+    for (let i = 0; i < 11; i++)
+      await scim("POST", "/Users", {
+        schemas: [SCHEMA.user],
+        userName: `page-${String(i).padStart(2, "0")}@contoso.com`,
+      });
     const res = await scim("GET", "/Users?startIndex=6&count=5");
     expect(res.json()).toMatchObject({ startIndex: 6, itemsPerPage: 5, totalResults: 13 });
   });
@@ -175,12 +246,16 @@ describe.each(DIALECTS)("Microsoft Entra ID provisioning on %s", (dialect) => {
   it("serves /Schemas as a ListResponse including the Group schema", async () => {
     const res = await scim("GET", "/Schemas");
     expect(res.statusCode).toBe(200);
-    expect(res.json().Resources.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining([SCHEMA.user, SCHEMA.group, SCHEMA.enterprise]));
+    expect(res.json().Resources.map((s: { id: string }) => s.id)).toEqual(
+      expect.arrayContaining([SCHEMA.user, SCHEMA.group, SCHEMA.enterprise]),
+    );
     expect(res.body).not.toContain("null");
   });
 
   it("accepts application/json bodies, which Entra sometimes sends", async () => {
-    const res = await scim("POST", "/Users", JSON.stringify({ schemas: [SCHEMA.user], userName: "json@contoso.com" }), { "content-type": "application/json" });
+    const res = await scim("POST", "/Users", JSON.stringify({ schemas: [SCHEMA.user], userName: "json@contoso.com" }), {
+      "content-type": "application/json",
+    });
     expect(res.statusCode).toBe(201);
     expect(res.headers["content-type"]).toContain("application/scim+json");
   });

@@ -25,9 +25,20 @@ describe.each(DIALECTS)("Okta provisioning on %s", (dialect) => {
   afterAll(async () => t?.close());
 
   it("answers the existence lookup with integers and an empty Resources list", async () => {
-    const res = await scim("GET", "/Users?filter=userName%20eq%20%22test.user%40okta.local%22&startIndex=1&count=100", undefined, okta);
+    const res = await scim(
+      "GET",
+      "/Users?filter=userName%20eq%20%22test.user%40okta.local%22&startIndex=1&count=100",
+      undefined,
+      okta,
+    );
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ schemas: [SCHEMA.list], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+    expect(res.json()).toEqual({
+      schemas: [SCHEMA.list],
+      totalResults: 0,
+      startIndex: 1,
+      itemsPerPage: 0,
+      Resources: [],
+    });
   });
 
   it("creates a user from Okta's body, never returning the password and ignoring groups", async () => {
@@ -50,7 +61,12 @@ describe.each(DIALECTS)("Okta provisioning on %s", (dialect) => {
     );
     expect(res.statusCode).toBe(201);
     userId = res.json().id;
-    expect(res.json()).toMatchObject({ userName: "test.user@okta.local", active: true, name: { givenName: "Test", familyName: "User" }, emails: [{ value: "test.user@okta.local" }] });
+    expect(res.json()).toMatchObject({
+      userName: "test.user@okta.local",
+      active: true,
+      name: { givenName: "Test", familyName: "User" },
+      emails: [{ value: "test.user@okta.local" }],
+    });
     expect(res.body).not.toContain("1mz050nq");
     expect(res.json()).not.toHaveProperty("password");
   });
@@ -63,27 +79,39 @@ describe.each(DIALECTS)("Okta provisioning on %s", (dialect) => {
   });
 
   it("imports users page by page in the same order whatever the page size", async () => {
-    for (let i = 0; i < 4; i++) await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `import-${i}@okta.local` });
+    for (let i = 0; i < 4; i++)
+      await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `import-${i}@okta.local` });
     const whole = (await scim("GET", "/Users?startIndex=1&count=100")).json();
     const pages = [];
-    for (let start = 1; start <= whole.totalResults; start += 2) pages.push(...(await scim("GET", `/Users?startIndex=${start}&count=2`)).json().Resources);
+    for (let start = 1; start <= whole.totalResults; start += 2)
+      pages.push(...(await scim("GET", `/Users?startIndex=${start}&count=2`)).json().Resources);
     expect(pages.map((u: { id: string }) => u.id)).toEqual(whole.Resources.map((u: { id: string }) => u.id));
     expect(typeof whole.totalResults).toBe("number");
   });
 
   it("updates with GET then PUT of the whole user, id and meta included", async () => {
     const current = (await scim("GET", `/Users/${userId}`)).json();
-    const res = await scim("PUT", `/Users/${userId}`, { ...current, name: { givenName: "Another", familyName: "User" }, groups: [] });
+    const res = await scim("PUT", `/Users/${userId}`, {
+      ...current,
+      name: { givenName: "Another", familyName: "User" },
+      groups: [],
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().name).toEqual({ givenName: "Another", familyName: "User" });
     expect(res.json().id).toBe(userId);
   });
 
   it("deactivates with a path-less replace of active, and reactivates", async () => {
-    const off = await scim("PATCH", `/Users/${userId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", value: { active: false } }] });
+    const off = await scim("PATCH", `/Users/${userId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "replace", value: { active: false } }],
+    });
     expect(off.statusCode).toBe(200);
     expect(off.json().active).toBe(false);
-    const on = await scim("PATCH", `/Users/${userId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", value: { active: true } }] });
+    const on = await scim("PATCH", `/Users/${userId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "replace", value: { active: true } }],
+    });
     expect(on.json().active).toBe(true);
   });
 
@@ -93,14 +121,24 @@ describe.each(DIALECTS)("Okta provisioning on %s", (dialect) => {
     groupId = created.json().id;
     const other = (await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: "other@okta.local" })).json().id;
 
-    const renamed = await scim("PATCH", `/Groups/${groupId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", value: { id: groupId, displayName: "Renamed Group" } }] });
+    const renamed = await scim("PATCH", `/Groups/${groupId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "replace", value: { id: groupId, displayName: "Renamed Group" } }],
+    });
     expect(renamed.statusCode).toBe(204);
 
     const members = await scim("PATCH", `/Groups/${groupId}`, {
       schemas: [SCHEMA.patch],
       Operations: [
         { op: "remove", path: `members[value eq "${other}"]` },
-        { op: "add", path: "members", value: [{ value: userId, display: "test.user@okta.local" }, { value: other, display: "other@okta.local" }] },
+        {
+          op: "add",
+          path: "members",
+          value: [
+            { value: userId, display: "test.user@okta.local" },
+            { value: other, display: "other@okta.local" },
+          ],
+        },
       ],
     });
     expect(members.statusCode).toBe(204);
@@ -108,14 +146,21 @@ describe.each(DIALECTS)("Okta provisioning on %s", (dialect) => {
     expect(group.displayName).toBe("Renamed Group");
     expect(group.members.map((m: { value: string }) => m.value).sort()).toEqual([userId, other].sort());
 
-    const emptied = await scim("PATCH", `/Groups/${groupId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "members", value: [] }] });
+    const emptied = await scim("PATCH", `/Groups/${groupId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "replace", path: "members", value: [] }],
+    });
     expect(emptied.statusCode).toBe(204);
     group = (await scim("GET", `/Groups/${groupId}`)).json();
     expect(group.members).toEqual([]);
   });
 
   it("replaces a group's members with PUT, as custom Okta apps do", async () => {
-    const res = await scim("PUT", `/Groups/${groupId}`, { schemas: [SCHEMA.group], displayName: "Renamed Group", members: [{ value: userId, display: "test.user@okta.local" }] });
+    const res = await scim("PUT", `/Groups/${groupId}`, {
+      schemas: [SCHEMA.group],
+      displayName: "Renamed Group",
+      members: [{ value: userId, display: "test.user@okta.local" }],
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().members.map((m: { value: string }) => m.value)).toEqual([userId]);
   });
@@ -128,12 +173,18 @@ describe.each(DIALECTS)("Okta provisioning on %s", (dialect) => {
   });
 
   it("answers a non-token Authorization with 401 and a JSON error body", async () => {
-    const res = await fetch(`${url}${base}/Users`, { headers: { authorization: "non-token" }, signal: AbortSignal.timeout(15_000) });
+    const res = await fetch(`${url}${base}/Users`, {
+      headers: { authorization: "non-token" },
+      signal: AbortSignal.timeout(15_000),
+    });
     expect(res.status).toBe(401);
     const body = (await res.json()) as { detail?: string };
     expect(body).toMatchObject({ schemas: [SCHEMA.error], status: "401" });
     expect(body.detail).toBeTruthy();
-    const wrong = await fetch(`${url}${base}/Users`, { headers: bearer("scim_not-the-token"), signal: AbortSignal.timeout(15_000) });
+    const wrong = await fetch(`${url}${base}/Users`, {
+      headers: bearer("scim_not-the-token"),
+      signal: AbortSignal.timeout(15_000),
+    });
     expect(wrong.status).toBe(401);
   });
 

@@ -29,16 +29,29 @@ describe.each(DIALECTS)("OneLogin and JumpCloud on %s", (dialect) => {
     });
     expect(res.statusCode).toBe(201);
     const user = res.json();
-    expect(user).toMatchObject({ userName: "jane@onelogin.example", active: true, name: { givenName: "Jane" }, emails: [{ value: "jane@onelogin.example", primary: true }] });
+    expect(user).toMatchObject({
+      userName: "jane@onelogin.example",
+      active: true,
+      name: { givenName: "Jane" },
+      emails: [{ value: "jane@onelogin.example", primary: true }],
+    });
     expect(user).not.toHaveProperty("title");
     expect(user.name).not.toHaveProperty("familyName");
-    const deactivated = await scim("PUT", `/Users/${user.id}`, { schemas: ["urn:scim:schemas:core:1.0"], userName: "jane@onelogin.example", active: "false" });
+    const deactivated = await scim("PUT", `/Users/${user.id}`, {
+      schemas: ["urn:scim:schemas:core:1.0"],
+      userName: "jane@onelogin.example",
+      active: "false",
+    });
     expect(deactivated.statusCode).toBe(200);
     expect(deactivated.json().active).toBe(false);
   });
 
   it("passes JumpCloud's Test Connection: create a test user and group, then delete both", async () => {
-    const user = await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: "jumpcloud-test@example.com", emails: [{ value: "jumpcloud-test@example.com", primary: true }] });
+    const user = await scim("POST", "/Users", {
+      schemas: [SCHEMA.user],
+      userName: "jumpcloud-test@example.com",
+      emails: [{ value: "jumpcloud-test@example.com", primary: true }],
+    });
     const group = await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "JumpCloud Test Group" });
     expect([user.statusCode, group.statusCode]).toEqual([201, 201]);
     expect((await scim("DELETE", `/Users/${user.json().id}`)).statusCode).toBe(204);
@@ -58,7 +71,11 @@ describe.each(DIALECTS)("concurrent SCIM traffic on %s", (dialect) => {
     const url = await t.app.listen({ host: "127.0.0.1", port: 0 });
     const clients = dirs.map((d) => liveScimClient(url, d));
     await Promise.all(
-      clients.flatMap((scim, d) => Array.from({ length: 15 }, (_, i) => scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `dir${d}-user${i}@x.com` }))),
+      clients.flatMap((scim, d) =>
+        Array.from({ length: 15 }, (_, i) =>
+          scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `dir${d}-user${i}@x.com` }),
+        ),
+      ),
     );
     const lists = await Promise.all(clients.map((scim) => scim("GET", "/Users?count=100")));
     lists.forEach((res, d) => {

@@ -40,9 +40,13 @@ export function unknownAttribute(path: string): never {
   throw invalidFilter(`Unknown or unfilterable attribute ${quoted(path)}`);
 }
 
-function schemaOf(catalog: ResourceCatalog, lower: string): { base: ResourceCatalog["root"]; rest: string } | { whole: ComplexAttribute } | null {
+function schemaOf(
+  catalog: ResourceCatalog,
+  lower: string,
+): { base: ResourceCatalog["root"]; rest: string } | { whole: ComplexAttribute } | null {
   if (!lower.startsWith("urn:")) return { base: catalog.root, rest: lower };
-  if (lower.startsWith(`${catalog.coreUrn}:`)) return { base: catalog.root, rest: lower.slice(catalog.coreUrn.length + 1) };
+  if (lower.startsWith(`${catalog.coreUrn}:`))
+    return { base: catalog.root, rest: lower.slice(catalog.coreUrn.length + 1) };
   for (const [urn, node] of Object.entries(catalog.root)) {
     if (!urn.startsWith("urn:") || node.kind !== "complex") continue;
     if (lower === urn) return { whole: node };
@@ -63,14 +67,19 @@ export function resolveAttribute(catalog: ResourceCatalog, path: string): Resolv
   const node = lookup(schema.base, name);
   if (node === undefined || extra !== undefined) return unknownAttribute(path);
   if (node.kind === "multi") return { kind: "multi", multi: node, sub: sub ?? null };
-  if (sub === undefined) return node.kind === "leaf" ? { kind: "leaf", leaf: node } : { kind: "complex", complex: node };
+  if (sub === undefined)
+    return node.kind === "leaf" ? { kind: "leaf", leaf: node } : { kind: "complex", complex: node };
   const child = node.kind === "complex" ? lookup(node.children, sub) : undefined;
   if (child === undefined) return unknownAttribute(path);
   return child.kind === "leaf" ? { kind: "leaf", leaf: child } : { kind: "complex", complex: child };
 }
 
 /** The text at `keys` inside a JSON document, each key matched case-insensitively. */
-export function jsonText(caps: StorageCapabilities, doc: Expression<unknown>, keys: readonly string[]): Expression<string | null> {
+export function jsonText(
+  caps: StorageCapabilities,
+  doc: Expression<unknown>,
+  keys: readonly string[],
+): Expression<string | null> {
   const last = keys.at(-1);
   if (last === undefined) throw new Error("jsonText needs at least one key");
   const parent = keys.slice(0, -1).reduce<Expression<unknown>>((current, key) => caps.jsonMember(current, key), doc);
@@ -78,18 +87,34 @@ export function jsonText(caps: StorageCapabilities, doc: Expression<unknown>, ke
 }
 
 /** Case-insensitive string attributes kept in a JSON document, by lowercase name. */
-export function jsonTextLeaves(caps: StorageCapabilities, doc: Expression<unknown>, path: readonly string[], names: readonly string[]): Record<string, LeafAttribute> {
-  return Object.fromEntries(names.map((name) => [name, textLeaf(caps, jsonText(caps, doc, [...path, name]), { caseExact: false })]));
+export function jsonTextLeaves(
+  caps: StorageCapabilities,
+  doc: Expression<unknown>,
+  path: readonly string[],
+  names: readonly string[],
+): Record<string, LeafAttribute> {
+  return Object.fromEntries(
+    names.map((name) => [name, textLeaf(caps, jsonText(caps, doc, [...path, name]), { caseExact: false })]),
+  );
 }
 
 /** A multi-valued complex attribute kept as a JSON array (`phoneNumbers`, `addresses`…). */
-export function jsonMultiValued(caps: StorageCapabilities, doc: Expression<unknown>, key: string, texts: readonly string[], defaultSub: string | null): MultiValuedAttribute {
+export function jsonMultiValued(
+  caps: StorageCapabilities,
+  doc: Expression<unknown>,
+  key: string,
+  texts: readonly string[],
+  defaultSub: string | null,
+): MultiValuedAttribute {
   return {
     kind: "multi",
     defaultSub,
     some: (where) =>
       caps.jsonArraySome(caps.jsonMember(doc, key), (element) =>
-        where({ ...jsonTextLeaves(caps, element, [], texts), primary: jsonBooleanLeaf(jsonText(caps, element, ["primary"])) }),
+        where({
+          ...jsonTextLeaves(caps, element, [], texts),
+          primary: jsonBooleanLeaf(jsonText(caps, element, ["primary"])),
+        }),
       ),
   };
 }

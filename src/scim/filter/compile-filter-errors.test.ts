@@ -43,11 +43,17 @@ describe.each([
 
   it("names the unknown attribute in the error detail", () => {
     expect(() => compileFilter(parseFilter('emails[bogus eq "x"]'), "User", caps)).toThrow('"emails.bogus"');
-    expect(() => compileFilter(parseFilter('urn:example:ext:User:x eq "1"'), "User", caps)).toThrow('"urn:example:ext:User:x"');
+    expect(() => compileFilter(parseFilter('urn:example:ext:User:x eq "1"'), "User", caps)).toThrow(
+      '"urn:example:ext:User:x"',
+    );
   });
 
   it("refuses a nested value filter even in a hand-built AST", () => {
-    const nested = { op: "[]" as const, attrPath: "emails", valFilter: { op: "[]" as const, attrPath: "value", valFilter: { op: "pr" as const, attrPath: "x" } } };
+    const nested = {
+      op: "[]" as const,
+      attrPath: "emails",
+      valFilter: { op: "[]" as const, attrPath: "value", valFilter: { op: "pr" as const, attrPath: "x" } },
+    };
     expect(() => compileFilter(nested, "User", caps)).toThrow(ScimError);
   });
 });

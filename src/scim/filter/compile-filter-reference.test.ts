@@ -12,7 +12,12 @@ import { parseFilter } from "./parse-filter.js";
 const T0 = "2020-01-01T00:00:00.000Z";
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const TEXTS = ["", "a", "A", "ab", "aB", "Ab", "b", "ba", "B", "a%", "a_b", "x\\y", "_", "%"] as const;
-const TIMES = [Date.parse("1999-12-31T23:59:59.999Z"), Date.parse(T0), Date.parse(T0) + 1, Date.parse("2021-06-15T12:30:00.500Z")];
+const TIMES = [
+  Date.parse("1999-12-31T23:59:59.999Z"),
+  Date.parse(T0),
+  Date.parse(T0) + 1,
+  Date.parse("2021-06-15T12:30:00.500Z"),
+];
 
 interface Email {
   value: string;
@@ -71,15 +76,37 @@ const SUBS: Spec[] = [
 ];
 
 const textArb = fc.constantFrom(...TEXTS);
-const whenArb = fc.record({ ms: fc.constantFrom(...TIMES), sub: fc.constantFrom(0, 0, 4), offset: fc.constantFrom(0, 60, -420) });
+const whenArb = fc.record({
+  ms: fc.constantFrom(...TIMES),
+  sub: fc.constantFrom(0, 0, 4),
+  offset: fc.constantFrom(0, 60, -420),
+});
 
 function leafArb(specs: Spec[]): fc.Arbitrary<Node> {
   return fc.oneof(
     fc.record({ kind: fc.constant("pr" as const), spec: fc.constantFrom(...specs), upper: fc.boolean() }),
     fc.constantFrom(...specs).chain((spec) => {
-      const ops: Op[] = spec.type === "boolean" ? ["eq", "ne"] : spec.type === "date" ? ["eq", "ne", "gt", "ge", "lt", "le"] : ["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"];
-      const value: fc.Arbitrary<Value | When> = spec.type === "boolean" ? fc.boolean() : spec.type === "date" ? whenArb : fc.oneof(textArb, textArb, fc.constant(null));
-      return fc.record({ kind: fc.constant("cmp" as const), spec: fc.constant(spec), op: fc.constantFrom(...ops), value, upper: fc.boolean() }).filter((n) => n.value !== null || n.op === "eq" || n.op === "ne");
+      const ops: Op[] =
+        spec.type === "boolean"
+          ? ["eq", "ne"]
+          : spec.type === "date"
+            ? ["eq", "ne", "gt", "ge", "lt", "le"]
+            : ["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"];
+      const value: fc.Arbitrary<Value | When> =
+        spec.type === "boolean"
+          ? fc.boolean()
+          : spec.type === "date"
+            ? whenArb
+            : fc.oneof(textArb, textArb, fc.constant(null));
+      return fc
+        .record({
+          kind: fc.constant("cmp" as const),
+          spec: fc.constant(spec),
+          op: fc.constantFrom(...ops),
+          value,
+          upper: fc.boolean(),
+        })
+        .filter((n) => n.value !== null || n.op === "eq" || n.op === "ne");
     }),
   );
 }
@@ -89,12 +116,22 @@ function nodeArb(depth: number, specs: Spec[], valuePaths: boolean): fc.Arbitrar
   const inner = nodeArb(depth - 1, specs, valuePaths);
   const options: fc.Arbitrary<Node>[] = [
     leafArb(specs),
-    fc.record({ kind: fc.constantFrom("and" as const, "or" as const), items: fc.array(inner, { minLength: 2, maxLength: 3 }) }),
+    fc.record({
+      kind: fc.constantFrom("and" as const, "or" as const),
+      items: fc.array(inner, { minLength: 2, maxLength: 3 }),
+    }),
     fc.record({ kind: fc.constant("not" as const), item: inner }),
   ];
   // `then` is Entra's `emails[type eq "work"].value eq "x"`: one email meeting both.
-  // biome-ignore lint/suspicious/noThenProperty: a plain record of test data, never awaited
-  if (valuePaths) options.push(fc.record({ kind: fc.constant("emails[]" as const), item: nodeArb(1, SUBS, false), then: fc.option(leafArb(SUBS), { nil: null }) }));
+  if (valuePaths)
+    options.push(
+      fc.record({
+        kind: fc.constant("emails[]" as const),
+        item: nodeArb(1, SUBS, false),
+        // biome-ignore lint/suspicious/noThenProperty: a plain record of test data, never awaited
+        then: fc.option(leafArb(SUBS), { nil: null }),
+      }),
+    );
   return fc.oneof(...options);
 }
 
@@ -104,7 +141,10 @@ function pad(n: number, width = 2): string {
 
 function printWhen({ ms, sub, offset }: When): string {
   const local = new Date(ms + offset * 60_000).toISOString().slice(0, 23);
-  const zone = offset === 0 ? "Z" : `${offset < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  const zone =
+    offset === 0
+      ? "Z"
+      : `${offset < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
   return `${local}${sub === 0 ? "" : `000${sub}`}${zone}`;
 }
 
@@ -148,13 +188,33 @@ function compareOne(spec: Spec, op: Op, x: string | boolean | number | null, v: 
   if (typeof v === "object") {
     if (typeof x !== "number") return op === "ne";
     const order = x !== v.ms ? Math.sign(x - v.ms) : v.sub > 0 ? -1 : 0;
-    return { eq: order === 0, ne: order !== 0, gt: order > 0, ge: order >= 0, lt: order < 0, le: order <= 0, co: false, sw: false, ew: false }[op];
+    return {
+      eq: order === 0,
+      ne: order !== 0,
+      gt: order > 0,
+      ge: order >= 0,
+      lt: order < 0,
+      le: order <= 0,
+      co: false,
+      sw: false,
+      ew: false,
+    }[op];
   }
   if (typeof v === "boolean") return op === "eq" ? x === v : x !== v;
   if (typeof x !== "string") return op === "ne";
   const fold = (s: string) => (spec.caseExact ? s : s.toLowerCase());
   const [a, b] = [fold(x), fold(v)];
-  return { eq: a === b, ne: a !== b, co: a.includes(b), sw: a.startsWith(b), ew: a.endsWith(b), gt: a > b, ge: a >= b, lt: a < b, le: a <= b }[op];
+  return {
+    eq: a === b,
+    ne: a !== b,
+    co: a.includes(b),
+    sw: a.startsWith(b),
+    ew: a.endsWith(b),
+    gt: a > b,
+    ge: a >= b,
+    lt: a < b,
+    le: a <= b,
+  }[op];
 }
 
 function present(x: string | boolean | number | null): boolean {
@@ -170,7 +230,9 @@ function evaluate(node: Node, user: User, email?: Email): boolean {
     case "not":
       return !evaluate(node.item, user, email);
     case "emails[]":
-      return user.emails.some((e) => evaluate(node.item, user, e) && (node.then === null || evaluate(node.then, user, e)));
+      return user.emails.some(
+        (e) => evaluate(node.item, user, e) && (node.then === null || evaluate(node.then, user, e)),
+      );
     case "pr":
       return valuesOf(node.spec.path, user, email).some(present);
     case "cmp":
@@ -179,7 +241,11 @@ function evaluate(node: Node, user: User, email?: Email): boolean {
   }
 }
 
-const emailArb = fc.record({ value: textArb.filter((t) => t !== ""), type: fc.oneof(textArb, fc.constant(null)), primary: fc.boolean() });
+const emailArb = fc.record({
+  value: textArb.filter((t) => t !== ""),
+  type: fc.oneof(textArb, fc.constant(null)),
+  primary: fc.boolean(),
+});
 const usersArb = fc.array(
   fc.record({
     userName: textArb,
@@ -220,14 +286,28 @@ async function replaceUsers(storage: Storage, generated: Omit<User, "id">[]): Pr
         role: null,
         roles: "[]",
         custom_attributes: "{}",
-        raw_attributes: JSON.stringify({ userName: u.userName, [u.displayNameKey]: u.displayName ?? undefined, [ENTERPRISE]: { department: u.department ?? undefined } }),
+        raw_attributes: JSON.stringify({
+          userName: u.userName,
+          [u.displayNameKey]: u.displayName ?? undefined,
+          [ENTERPRISE]: { department: u.department ?? undefined },
+        }),
         version: 1,
         created_at: new Date(u.created).toISOString(),
         updated_at: T0,
       })),
     )
     .execute();
-  const emails = users.flatMap((u) => u.emails.map((e, position) => ({ user_id: u.id, directory_id: "dir_1", position, value: e.value, value_lower: e.value.toLowerCase(), type: e.type, primary: e.primary ? 1 : 0 })));
+  const emails = users.flatMap((u) =>
+    u.emails.map((e, position) => ({
+      user_id: u.id,
+      directory_id: "dir_1",
+      position,
+      value: e.value,
+      value_lower: e.value.toLowerCase(),
+      type: e.type,
+      primary: e.primary ? 1 : 0,
+    })),
+  );
   if (emails.length > 0) await storage.db.insertInto("user_emails").values(emails).execute();
   return users;
 }
@@ -240,10 +320,26 @@ describe.each(DIALECTS)("SCIM filters in SQL agree with an in-memory evaluator o
     database = await createTestDatabase(dialect);
     storage = openStorage(database.config);
     await migrateToLatest(storage);
-    await storage.db.insertInto("organizations").values({ id: "org_1", name: "Org", name_lower: "org", domains: "[]", created_at: T0, updated_at: T0 }).execute();
+    await storage.db
+      .insertInto("organizations")
+      .values({ id: "org_1", name: "Org", name_lower: "org", domains: "[]", created_at: T0, updated_at: T0 })
+      .execute();
     await storage.db
       .insertInto("directories")
-      .values({ id: "dir_1", organization_id: "org_1", name: "D", name_lower: "d", type: "generic scim v2.0", state: "linked", domain: null, deactivated_members: "hide", settings: "{}", created_at: T0, updated_at: T0, deleted_at: null })
+      .values({
+        id: "dir_1",
+        organization_id: "org_1",
+        name: "D",
+        name_lower: "d",
+        type: "generic scim v2.0",
+        state: "linked",
+        domain: null,
+        deactivated_members: "hide",
+        settings: "{}",
+        created_at: T0,
+        updated_at: T0,
+        deleted_at: null,
+      })
       .execute();
   });
   afterAll(async () => {
@@ -253,16 +349,20 @@ describe.each(DIALECTS)("SCIM filters in SQL agree with an in-memory evaluator o
 
   it("selects exactly the users the reference evaluator selects", async () => {
     await fc.assert(
-      fc.asyncProperty(usersArb, fc.array(nodeArb(2, TOP, true), { minLength: 6, maxLength: 6 }), async (generated, filters) => {
-        const users = await replaceUsers(storage, generated);
-        for (const filter of filters) {
-          const text = print(filter);
-          const where = compileFilter(parseFilter(text), "User", storage.caps);
-          const rows = await storage.db.selectFrom("directory_users as u").select("u.id").where(where).execute();
-          const expected = users.filter((u) => evaluate(filter, u)).map((u) => u.id);
-          expect({ text, ids: rows.map((r) => r.id).sort() }).toEqual({ text, ids: expected.sort() });
-        }
-      }),
+      fc.asyncProperty(
+        usersArb,
+        fc.array(nodeArb(2, TOP, true), { minLength: 6, maxLength: 6 }),
+        async (generated, filters) => {
+          const users = await replaceUsers(storage, generated);
+          for (const filter of filters) {
+            const text = print(filter);
+            const where = compileFilter(parseFilter(text), "User", storage.caps);
+            const rows = await storage.db.selectFrom("directory_users as u").select("u.id").where(where).execute();
+            const expected = users.filter((u) => evaluate(filter, u)).map((u) => u.id);
+            expect({ text, ids: rows.map((r) => r.id).sort() }).toEqual({ text, ids: expected.sort() });
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -53,9 +53,24 @@ const USERS: UserFixture[] = [
     created: "2021-03-04T05:06:07.890Z",
     emails: [{ value: "grace@navy.mil", type: "Work", primary: false }],
     // Keys as an IdP may send them: attribute names are case-insensitive (RFC 7643 §2.1).
-    raw: { DisplayName: "Amazing Grace", nickName: "100%", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user": { Department: "Navy_Ops" } },
+    raw: {
+      DisplayName: "Amazing Grace",
+      nickName: "100%",
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user": { Department: "Navy_Ops" },
+    },
   },
-  { id: "u_linus", userName: "linus", externalId: null, givenName: null, familyName: null, title: "", active: true, created: "2022-01-01T00:00:00.000Z", emails: [], raw: { nickName: "a\\b", phoneNumbers: "not-an-array" } },
+  {
+    id: "u_linus",
+    userName: "linus",
+    externalId: null,
+    givenName: null,
+    familyName: null,
+    title: "",
+    active: true,
+    created: "2022-01-01T00:00:00.000Z",
+    emails: [],
+    raw: { nickName: "a\\b", phoneNumbers: "not-an-array" },
+  },
   {
     id: "u_alan",
     userName: "alan_turing",
@@ -66,7 +81,10 @@ const USERS: UserFixture[] = [
     active: true,
     created: "2023-07-01T00:00:00.000Z",
     emails: [{ value: "alan@bletchley.uk", type: null, primary: true }],
-    raw: { PhoneNumbers: [{ value: "07700 900", type: "Mobile", primary: "True" }], addresses: [{ locality: "London", country: "GB" }] },
+    raw: {
+      PhoneNumbers: [{ value: "07700 900", type: "Mobile", primary: "True" }],
+      addresses: [{ locality: "London", country: "GB" }],
+    },
   },
 ];
 
@@ -79,10 +97,25 @@ const GROUPS = [
 async function seed(storage: Storage): Promise<void> {
   const { db } = storage;
   const stamp = { created_at: T0, updated_at: T0 };
-  await db.insertInto("organizations").values({ id: "org_1", name: "Org", name_lower: "org", domains: "[]", ...stamp }).execute();
+  await db
+    .insertInto("organizations")
+    .values({ id: "org_1", name: "Org", name_lower: "org", domains: "[]", ...stamp })
+    .execute();
   await db
     .insertInto("directories")
-    .values({ id: "dir_1", organization_id: "org_1", name: "D", name_lower: "d", type: "generic scim v2.0", state: "linked", domain: null, deactivated_members: "hide", settings: "{}", deleted_at: null, ...stamp })
+    .values({
+      id: "dir_1",
+      organization_id: "org_1",
+      name: "D",
+      name_lower: "d",
+      type: "generic scim v2.0",
+      state: "linked",
+      domain: null,
+      deactivated_members: "hide",
+      settings: "{}",
+      deleted_at: null,
+      ...stamp,
+    })
     .execute();
   for (const u of USERS) {
     await db
@@ -112,16 +145,38 @@ async function seed(storage: Storage): Promise<void> {
     for (const [position, e] of u.emails.entries()) {
       await db
         .insertInto("user_emails")
-        .values({ user_id: u.id, directory_id: "dir_1", position, value: e.value, value_lower: e.value.toLowerCase(), type: e.type, primary: e.primary ? 1 : 0 })
+        .values({
+          user_id: u.id,
+          directory_id: "dir_1",
+          position,
+          value: e.value,
+          value_lower: e.value.toLowerCase(),
+          type: e.type,
+          primary: e.primary ? 1 : 0,
+        })
         .execute();
     }
   }
   for (const g of GROUPS) {
     await db
       .insertInto("directory_groups")
-      .values({ id: g.id, directory_id: "dir_1", organization_id: "org_1", idp_id: g.externalId, name: g.name, name_lower: g.name.toLowerCase(), raw_attributes: "{}", version: 1, ...stamp })
+      .values({
+        id: g.id,
+        directory_id: "dir_1",
+        organization_id: "org_1",
+        idp_id: g.externalId,
+        name: g.name,
+        name_lower: g.name.toLowerCase(),
+        raw_attributes: "{}",
+        version: 1,
+        ...stamp,
+      })
       .execute();
-    for (const user_id of g.members) await db.insertInto("group_memberships").values({ group_id: g.id, user_id, directory_id: "dir_1", created_at: T0 }).execute();
+    for (const user_id of g.members)
+      await db
+        .insertInto("group_memberships")
+        .values({ group_id: g.id, user_id, directory_id: "dir_1", created_at: T0 })
+        .execute();
   }
 }
 
@@ -237,7 +292,6 @@ const GROUP_CASES: [string, string[]][] = [
   ['meta.lastModified eq "2020-01-01T00:00:00Z"', ["g_empty", "g_eng", "g_ops"]],
 ];
 
-
 describe.each(DIALECTS)("SCIM filters compiled to SQL on %s", (dialect) => {
   let database: TestDatabase;
   let storage: Storage;
@@ -276,15 +330,25 @@ describe.each(DIALECTS)("SCIM filters compiled to SQL on %s", (dialect) => {
 
   it("binds every value instead of writing it into the SQL", () => {
     const hostile = `x'; drop table directory_users; --`;
-    const where = compileFilter(parseFilter(`userName eq ${JSON.stringify(hostile)} or displayName co ${JSON.stringify(hostile)}`), "User", storage.caps);
+    const where = compileFilter(
+      parseFilter(`userName eq ${JSON.stringify(hostile)} or displayName co ${JSON.stringify(hostile)}`),
+      "User",
+      storage.caps,
+    );
     const compiled = storage.db.selectFrom("directory_users as u").select("u.id").where(where).compile();
     expect(compiled.sql).not.toContain("drop table");
     expect(compiled.parameters).toContain(hostile);
   });
 
   it("runs a 1,500-term or-chain without hitting SQLite's expression depth limit", async () => {
-    const filters = Array.from({ length: 1500 }, (_, i) => ({ op: "eq" as const, attrPath: "id", compValue: i === 700 ? "u_ada" : `u_${i}` }));
+    const filters = Array.from({ length: 1500 }, (_, i) => ({
+      op: "eq" as const,
+      attrPath: "id",
+      compValue: i === 700 ? "u_ada" : `u_${i}`,
+    }));
     const where = compileFilter({ op: "or", filters }, "User", storage.caps);
-    expect((await storage.db.selectFrom("directory_users as u").select("u.id").where(where).execute()).map((r) => r.id)).toEqual(["u_ada"]);
+    expect(
+      (await storage.db.selectFrom("directory_users as u").select("u.id").where(where).execute()).map((r) => r.id),
+    ).toEqual(["u_ada"]);
   });
 });

@@ -1,6 +1,14 @@
 import { type Expression, type SqlBool, sql } from "kysely";
 import type { StorageCapabilities } from "../../storage/capabilities.js";
-import { type ComplexAttribute, lookup, type ResolvedAttribute, type ResourceCatalog, resolveAttribute, type SubAttributes, unknownAttribute } from "./attribute-catalog.js";
+import {
+  type ComplexAttribute,
+  lookup,
+  type ResolvedAttribute,
+  type ResourceCatalog,
+  resolveAttribute,
+  type SubAttributes,
+  unknownAttribute,
+} from "./attribute-catalog.js";
 import { invalidFilter, quoted } from "./filter-error.js";
 import { groupCatalog } from "./group-attributes.js";
 import { type LeafAttribute, negate } from "./leaf-attributes.js";
@@ -46,7 +54,8 @@ function compare(attribute: ResolvedAttribute, filter: Compare): Expression<SqlB
   const { op, attrPath, compValue } = filter;
   if (attribute.kind === "leaf") return attribute.leaf.compare(op, compValue, attrPath);
   const sub = attribute.kind === "multi" ? (attribute.sub ?? attribute.multi.defaultSub) : null;
-  if (attribute.kind === "complex" || sub === null) throw invalidFilter(`${quoted(attrPath)} is complex: compare one of its sub-attributes`);
+  if (attribute.kind === "complex" || sub === null)
+    throw invalidFilter(`${quoted(attrPath)} is complex: compare one of its sub-attributes`);
   return attribute.multi.some((subs) => subAttribute(subs, sub, attrPath).compare(op, compValue, attrPath));
 }
 
@@ -64,8 +73,11 @@ function valuePath(filter: ValuePath, resolve: Resolve): Expression<SqlBool> {
   if (attribute.kind === "multi" && attribute.sub === null) {
     return attribute.multi.some((subs) => compileNode(filter.valFilter, subResolver(subs, filter.attrPath), true));
   }
-  if (attribute.kind === "complex") return compileNode(filter.valFilter, subResolver(attribute.complex.children, filter.attrPath), true);
-  throw invalidFilter(`${quoted(filter.attrPath)} cannot take a value filter: it is not a multi-valued or complex attribute`);
+  if (attribute.kind === "complex")
+    return compileNode(filter.valFilter, subResolver(attribute.complex.children, filter.attrPath), true);
+  throw invalidFilter(
+    `${quoted(filter.attrPath)} cannot take a value filter: it is not a multi-valued or complex attribute`,
+  );
 }
 
 function compileNode(filter: Filter, resolve: Resolve, inValueFilter: boolean): Expression<SqlBool> {
@@ -99,7 +111,11 @@ function catalogFor(resource: FilterResource, caps: StorageCapabilities): Resour
  * is caseExact (id, externalId, meta.*, members.value, groups.value). Every value is bound.
  * Throws a 400 `invalidFilter` ScimError for unknown attributes and ill-typed comparisons.
  */
-export function compileFilter(filter: Filter, resource: FilterResource, caps: StorageCapabilities): Expression<SqlBool> {
+export function compileFilter(
+  filter: Filter,
+  resource: FilterResource,
+  caps: StorageCapabilities,
+): Expression<SqlBool> {
   const catalog = catalogFor(resource, caps);
   return compileNode(filter, (path) => resolveAttribute(catalog, path), false);
 }

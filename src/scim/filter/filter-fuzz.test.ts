@@ -1,5 +1,14 @@
 import fc from "fast-check";
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from "kysely";
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from "kysely";
 import { describe, expect, it } from "vitest";
 import { FUZZ_TIMEOUT_MS, fuzzRuns } from "../../../test/support/fuzz-runs.js";
 import { filterText } from "../../../test/support/scim-arbitraries.js";
@@ -15,13 +24,23 @@ const COMPILERS = [
   {
     caps: SQLITE_CAPABILITIES,
     db: new Kysely<Database>({
-      dialect: { createAdapter: () => new SqliteAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new SqliteIntrospector(db), createQueryCompiler: () => new SqliteQueryCompiler() },
+      dialect: {
+        createAdapter: () => new SqliteAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (db) => new SqliteIntrospector(db),
+        createQueryCompiler: () => new SqliteQueryCompiler(),
+      },
     }),
   },
   {
     caps: POSTGRES_CAPABILITIES,
     db: new Kysely<Database>({
-      dialect: { createAdapter: () => new PostgresAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new PostgresIntrospector(db), createQueryCompiler: () => new PostgresQueryCompiler() },
+      dialect: {
+        createAdapter: () => new PostgresAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (db) => new PostgresIntrospector(db),
+        createQueryCompiler: () => new PostgresQueryCompiler(),
+      },
     }),
   },
 ];
@@ -45,19 +64,23 @@ function compileEverywhere(text: string): void {
 describe("the filter parser and compiler on arbitrary text", () => {
   // The bound is for runaway work (backtracking, exponential nesting): typical cases take well under
   // 5 ms, and a loaded CI machine may pause one for a few hundred.
-  it("answers SQL or a 400 invalidFilter, never another error, within a bounded time", () => {
-    fc.assert(
-      fc.property(filterText, (text) => {
-        const started = performance.now();
-        try {
-          compileEverywhere(text);
-        } catch (error) {
-          expect(error).toBeInstanceOf(ScimError);
-          expect(error).toMatchObject({ status: 400, scimType: "invalidFilter" });
-        }
-        expect(performance.now() - started).toBeLessThan(1000);
-      }),
-      { numRuns: fuzzRuns(1000) },
-    );
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    "answers SQL or a 400 invalidFilter, never another error, within a bounded time",
+    () => {
+      fc.assert(
+        fc.property(filterText, (text) => {
+          const started = performance.now();
+          try {
+            compileEverywhere(text);
+          } catch (error) {
+            expect(error).toBeInstanceOf(ScimError);
+            expect(error).toMatchObject({ status: 400, scimType: "invalidFilter" });
+          }
+          expect(performance.now() - started).toBeLessThan(1000);
+        }),
+        { numRuns: fuzzRuns(1000) },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

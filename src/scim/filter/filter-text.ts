@@ -82,7 +82,8 @@ class FilterScanner {
   }
 
   #checkNesting(): void {
-    if (this.#closers.length + this.#nots > MAX_FILTER_NESTING) this.#fail(`nested deeper than ${MAX_FILTER_NESTING} levels`);
+    if (this.#closers.length + this.#nots > MAX_FILTER_NESTING)
+      this.#fail(`nested deeper than ${MAX_FILTER_NESTING} levels`);
   }
 
   #open(closer: string): void {
@@ -122,8 +123,10 @@ class FilterScanner {
     }
     const word = match(WORD, this.#input, this.#at);
     const op = word?.toLowerCase();
-    if (word === undefined || op === undefined) this.#fail(`expected an operator after ${quoted(this.#attribute)} ${this.#where()}`);
-    if (op !== "pr" && !COMPARE_OPS.has(op)) this.#fail(`unknown operator ${quoted(word)} after ${quoted(this.#attribute)}`);
+    if (word === undefined || op === undefined)
+      this.#fail(`expected an operator after ${quoted(this.#attribute)} ${this.#where()}`);
+    if (op !== "pr" && !COMPARE_OPS.has(op))
+      this.#fail(`unknown operator ${quoted(word)} after ${quoted(this.#attribute)}`);
     this.#operator = op;
     this.#emit(op, word.length);
     if (op === "pr") this.#endComparison();
@@ -145,7 +148,8 @@ class FilterScanner {
       this.#emitValue(this.#decode(literal), literal.length);
     } else {
       const bare = match(BARE, this.#input, this.#at);
-      if (bare === undefined) this.#fail(`expected a value after ${quoted(`${this.#attribute} ${this.#operator}`)} ${this.#where()}`);
+      if (bare === undefined)
+        this.#fail(`expected a value after ${quoted(`${this.#attribute} ${this.#operator}`)} ${this.#where()}`);
       if (LITERALS.has(bare)) this.#emit(bare, bare.length);
       else this.#emitValue(bare, bare.length);
     }
@@ -156,7 +160,10 @@ class FilterScanner {
     try {
       return JSON.parse(literal) as string;
     } catch (error) {
-      throw invalidFilter(`Invalid filter ${quoted(this.#input)}: ${quoted(literal)} is not a valid JSON string`, error);
+      throw invalidFilter(
+        `Invalid filter ${quoted(this.#input)}: ${quoted(literal)} is not a valid JSON string`,
+        error,
+      );
     }
   }
 
@@ -205,7 +212,8 @@ class FilterScanner {
     if (this.#out.length === 0) this.#fail("the filter is empty");
     if (this.#expecting === "attribute") this.#fail("the filter ends where an attribute was expected");
     if (this.#expecting === "operator") this.#fail(`expected an operator after ${quoted(this.#attribute)}`);
-    if (this.#expecting === "value") this.#fail(`expected a value after ${quoted(`${this.#attribute} ${this.#operator}`)}`);
+    if (this.#expecting === "value")
+      this.#fail(`expected a value after ${quoted(`${this.#attribute} ${this.#operator}`)}`);
     const missing = this.#closers.at(-1);
     if (missing !== undefined) this.#fail(`missing ${quoted(missing)}`);
   }
@@ -213,6 +221,7 @@ class FilterScanner {
 
 /** Checks `input` and rewrites it for scim2-parse-filter; throws a 400 invalidFilter ScimError. */
 export function prepareFilterText(input: string): PreparedFilter {
-  if (input.length > MAX_FILTER_LENGTH) throw invalidFilter(`The filter is longer than ${MAX_FILTER_LENGTH} characters`);
+  if (input.length > MAX_FILTER_LENGTH)
+    throw invalidFilter(`The filter is longer than ${MAX_FILTER_LENGTH} characters`);
   return new FilterScanner(input).run();
 }

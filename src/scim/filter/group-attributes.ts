@@ -15,7 +15,8 @@ function members(caps: StorageCapabilities): MultiValuedAttribute {
   return {
     kind: "multi",
     defaultSub: "value",
-    some: (where) => sql<SqlBool>`exists (select 1 from group_memberships as gm where ${eb.ref("gm.group_id")} = ${eb.ref("g.id")} and ${where(subs)})`,
+    some: (where) =>
+      sql<SqlBool>`exists (select 1 from group_memberships as gm where ${eb.ref("gm.group_id")} = ${eb.ref("g.id")} and ${where(subs)})`,
   };
 }
 
@@ -28,7 +29,13 @@ export function groupCatalog(caps: StorageCapabilities): ResourceCatalog {
       externalid: textLeaf(caps, eb.ref("g.idp_id"), { caseExact: true }),
       displayname: textLeaf(caps, eb.ref("g.name"), { caseExact: false, lowered: eb.ref("g.name_lower") }),
       members: members(caps),
-      meta: { kind: "complex", children: { created: dateTimeLeaf(caps, eb.ref("g.created_at")), lastmodified: dateTimeLeaf(caps, eb.ref("g.updated_at")) } },
+      meta: {
+        kind: "complex",
+        children: {
+          created: dateTimeLeaf(caps, eb.ref("g.created_at")),
+          lastmodified: dateTimeLeaf(caps, eb.ref("g.updated_at")),
+        },
+      },
     },
   };
 }

@@ -48,7 +48,8 @@ function codePoints(text: string): number {
 function exactMatch(op: "co" | "sw" | "ew", subject: Expression<string | null>, v: string): Expression<SqlBool> {
   const n = codePoints(v);
   if (op === "sw") return sql<SqlBool>`substr(${subject}, 1, ${n}) = ${v}`;
-  if (op === "ew") return sql<SqlBool>`(length(${subject}) >= ${n} and substr(${subject}, length(${subject}) - ${n} + 1) = ${v})`;
+  if (op === "ew")
+    return sql<SqlBool>`(length(${subject}) >= ${n} and substr(${subject}, length(${subject}) - ${n} + 1) = ${v})`;
   return v === "" ? sql<SqlBool>`${subject} is not null` : sql<SqlBool>`replace(${subject}, ${v}, '') <> ${subject}`;
 }
 
@@ -69,8 +70,14 @@ export interface TextOptions {
  * any value, and `ne` is then exactly `not (… eq …)`. Numbers and booleans given for a string
  * attribute are compared as their text (unquoted values are already strings).
  */
-export function textLeaf(caps: StorageCapabilities, column: Expression<string | null>, options: TextOptions): LeafAttribute {
-  const subject: Expression<string | null> = options.caseExact ? column : (options.lowered ?? sql<string | null>`lower(${column})`);
+export function textLeaf(
+  caps: StorageCapabilities,
+  column: Expression<string | null>,
+  options: TextOptions,
+): LeafAttribute {
+  const subject: Expression<string | null> = options.caseExact
+    ? column
+    : (options.lowered ?? sql<string | null>`lower(${column})`);
   const present = sql<SqlBool>`(${column} is not null and ${column} <> '')`;
   return {
     kind: "leaf",
@@ -109,7 +116,8 @@ export function dateTimeLeaf(caps: StorageCapabilities, column: Expression<strin
       if (value === null) return compareNull(op, present, name);
       if (op === "co" || op === "sw" || op === "ew") unsupported(op, name, "a dateTime");
       const when = typeof value === "string" ? parseFilterDateTime(value) : null;
-      if (!when) throw invalidFilter(`${quoted(String(value))} is not a dateTime (RFC 7643 §2.3.5) for ${quoted(name)}`);
+      if (!when)
+        throw invalidFilter(`${quoted(String(value))} is not a dateTime (RFC 7643 §2.3.5) for ${quoted(name)}`);
       if (op === "eq") return when.exact ? sql<SqlBool>`${column} = ${when.iso}` : NEVER;
       if (op === "ne") return when.exact ? sql<SqlBool>`(${column} is null or ${column} <> ${when.iso})` : ALWAYS;
       const effective = when.exact ? op : op === "ge" ? "gt" : op === "lt" ? "le" : op;

@@ -35,17 +35,32 @@ describe("parseFilter", () => {
       op: "or",
       filters: [
         { op: "eq", attrPath: "a", compValue: "1" },
-        { op: "and", filters: [{ op: "eq", attrPath: "b", compValue: "2" }, { op: "not", filter: { op: "pr", attrPath: "c" } }] },
+        {
+          op: "and",
+          filters: [
+            { op: "eq", attrPath: "b", compValue: "2" },
+            { op: "not", filter: { op: "pr", attrPath: "c" } },
+          ],
+        },
       ],
     });
-    expect(parseFilter('(a eq "1" or b eq "2") and c pr')).toMatchObject({ op: "and", filters: [{ op: "or" }, { op: "pr" }] });
+    expect(parseFilter('(a eq "1" or b eq "2") and c pr')).toMatchObject({
+      op: "and",
+      filters: [{ op: "or" }, { op: "pr" }],
+    });
   });
 
   it("reads value paths, URN-qualified paths and literals", () => {
     expect(parseFilter('emails[type eq "work" and value co "@x.com"]')).toEqual({
       op: "[]",
       attrPath: "emails",
-      valFilter: { op: "and", filters: [{ op: "eq", attrPath: "type", compValue: "work" }, { op: "co", attrPath: "value", compValue: "@x.com" }] },
+      valFilter: {
+        op: "and",
+        filters: [
+          { op: "eq", attrPath: "type", compValue: "work" },
+          { op: "co", attrPath: "value", compValue: "@x.com" },
+        ],
+      },
     });
     const urn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value";
     expect(parseFilter(`${urn} eq "m1"`)).toEqual({ op: "eq", attrPath: urn, compValue: "m1" });
@@ -57,10 +72,13 @@ describe("parseFilter", () => {
     expect(parseFilter('displayName eq "a\\\\b"')).toMatchObject({ compValue: "a\\b" });
     expect(parseFilter('displayName eq "say \\"hi\\""')).toMatchObject({ compValue: 'say "hi"' });
     expect(parseFilter('displayName eq "\\u00e9t\\u00e9"')).toMatchObject({ compValue: "été" });
-    expect(parseFilter('displayName eq "and or not ) ] [" and title pr')).toMatchObject({ op: "and", filters: [{ compValue: "and or not ) ] [" }, { op: "pr" }] });
+    expect(parseFilter('displayName eq "and or not ) ] [" and title pr')).toMatchObject({
+      op: "and",
+      filters: [{ compValue: "and or not ) ] [" }, { op: "pr" }],
+    });
   });
 
-  it("reads Entra's emails[type eq \"work\"].value eq \"x\" as one email meeting both, not the library's two independent conditions", () => {
+  it('reads Entra\'s emails[type eq "work"].value eq "x" as one email meeting both, not the library\'s two independent conditions', () => {
     expect(parseFilter('emails[type eq "work" or type eq "home"].value eq "x" and title pr')).toEqual({
       op: "and",
       filters: [
@@ -69,7 +87,16 @@ describe("parseFilter", () => {
           attrPath: "emails",
           valFilter: {
             op: "and",
-            filters: [{ op: "or", filters: [{ op: "eq", attrPath: "type", compValue: "work" }, { op: "eq", attrPath: "type", compValue: "home" }] }, { op: "eq", attrPath: "value", compValue: "x" }],
+            filters: [
+              {
+                op: "or",
+                filters: [
+                  { op: "eq", attrPath: "type", compValue: "work" },
+                  { op: "eq", attrPath: "type", compValue: "home" },
+                ],
+              },
+              { op: "eq", attrPath: "value", compValue: "x" },
+            ],
           },
         },
         { op: "pr", attrPath: "title" },
@@ -78,15 +105,27 @@ describe("parseFilter", () => {
     expect(parseFilter('(emails[type eq "work"].value pr)')).toEqual({
       op: "[]",
       attrPath: "emails",
-      valFilter: { op: "and", filters: [{ op: "eq", attrPath: "type", compValue: "work" }, { op: "pr", attrPath: "value" }] },
+      valFilter: {
+        op: "and",
+        filters: [
+          { op: "eq", attrPath: "type", compValue: "work" },
+          { op: "pr", attrPath: "value" },
+        ],
+      },
     });
   });
 
   it("accepts Entra's unquoted values as strings", () => {
     expect(parseFilter("externalId eq jyoung")).toEqual({ op: "eq", attrPath: "externalId", compValue: "jyoung" });
     expect(parseFilter("userName sw O")).toEqual({ op: "sw", attrPath: "userName", compValue: "O" });
-    expect(parseFilter("meta.Created gt 2015-10-10T14:38:21.8617979-07:00")).toEqual({ op: "gt", attrPath: "meta.Created", compValue: "2015-10-10T14:38:21.8617979-07:00" });
-    expect(parseFilter("emails.Value eq ada@example.com and (userName eq ada)")).toMatchObject({ filters: [{ compValue: "ada@example.com" }, { compValue: "ada" }] });
+    expect(parseFilter("meta.Created gt 2015-10-10T14:38:21.8617979-07:00")).toEqual({
+      op: "gt",
+      attrPath: "meta.Created",
+      compValue: "2015-10-10T14:38:21.8617979-07:00",
+    });
+    expect(parseFilter("emails.Value eq ada@example.com and (userName eq ada)")).toMatchObject({
+      filters: [{ compValue: "ada@example.com" }, { compValue: "ada" }],
+    });
     expect(parseFilter("members[value eq 2819c223]")).toMatchObject({ valFilter: { compValue: "2819c223" } });
   });
 
@@ -131,28 +170,66 @@ describe("parseFilter", () => {
 
   it("fails fast on inputs built to make regular expressions backtrack", () => {
     const started = performance.now();
-    for (const text of [`title eq "${"\n".repeat(8000)}`, `title eq "${"\\".repeat(8001)}`, `${"1".repeat(8000)}.`, `${"-1".repeat(4000)} eq "x"`]) {
+    for (const text of [
+      `title eq "${"\n".repeat(8000)}`,
+      `title eq "${"\\".repeat(8001)}`,
+      `${"1".repeat(8000)}.`,
+      `${"-1".repeat(4000)} eq "x"`,
+    ]) {
       expect(() => parseFilter(text)).toThrow(ScimError);
     }
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
-  it("throws nothing but a 400 invalidFilter ScimError, whatever the input", () => {
-    const soup = fc
-      .array(fc.constantFrom("(", ")", "[", "]", "].", "].value", " ", "\n", "and", "OR", "not", "eq", "pr", "gt", "userName", "emails", "value", '"x"', '"', "\\", "true", "null", "1e5", "-", "."), {
-        maxLength: 30,
-      })
-      .map((tokens) => tokens.join(" "));
-    fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: "binary", maxLength: 200 }), soup), (text) => {
-        try {
-          parseFilter(text);
-        } catch (error) {
-          expect(error).toBeInstanceOf(ScimError);
-          expect(error).toMatchObject({ status: 400, scimType: "invalidFilter" });
-        }
-      }),
-      { numRuns: fuzzRuns(2000) },
-    );
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    "throws nothing but a 400 invalidFilter ScimError, whatever the input",
+    () => {
+      const soup = fc
+        .array(
+          fc.constantFrom(
+            "(",
+            ")",
+            "[",
+            "]",
+            "].",
+            "].value",
+            " ",
+            "\n",
+            "and",
+            "OR",
+            "not",
+            "eq",
+            "pr",
+            "gt",
+            "userName",
+            "emails",
+            "value",
+            '"x"',
+            '"',
+            "\\",
+            "true",
+            "null",
+            "1e5",
+            "-",
+            ".",
+          ),
+          {
+            maxLength: 30,
+          },
+        )
+        .map((tokens) => tokens.join(" "));
+      fc.assert(
+        fc.property(fc.oneof(fc.string({ unit: "binary", maxLength: 200 }), soup), (text) => {
+          try {
+            parseFilter(text);
+          } catch (error) {
+            expect(error).toBeInstanceOf(ScimError);
+            expect(error).toMatchObject({ status: 400, scimType: "invalidFilter" });
+          }
+        }),
+        { numRuns: fuzzRuns(2000) },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

@@ -56,6 +56,7 @@ export function parseFilter(text: string): Filter {
   } catch (error) {
     throw invalidFilter(`Invalid filter ${quoted(text)}: not a SCIM filter (RFC 7644 §3.4.2.2)`, error);
   }
-  if (countTerms(filter) > MAX_FILTER_TERMS) throw invalidFilter(`The filter holds more than ${MAX_FILTER_TERMS} comparisons`);
+  if (countTerms(filter) > MAX_FILTER_TERMS)
+    throw invalidFilter(`The filter holds more than ${MAX_FILTER_TERMS} comparisons`);
   return restoreValues(filter, prepared.values);
 }

@@ -9,7 +9,8 @@ export interface FilterDateTime {
 }
 
 // xsd:dateTime (RFC 7643 §2.3.5), leniently: seconds, fraction and zone optional; no zone = UTC.
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
 // Outside years 0000–9999 toISOString() changes shape and text order stops being time order.
 const MIN_TIME = Date.parse("0000-01-01T00:00:00.000Z");
 const MAX_TIME = Date.parse("9999-12-31T23:59:59.999Z");
@@ -24,7 +25,12 @@ function utcTime(fields: readonly number[]): number | null {
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, ms);
   const roundTrips =
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
   return roundTrips ? date.getTime() : null;
 }
 
@@ -33,7 +39,15 @@ export function parseFilterDateTime(text: string): FilterDateTime | null {
   const m = DATE_TIME.exec(text.trim());
   if (!m) return null;
   const fraction = m[7] ?? "";
-  const local = utcTime([num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), Number(fraction.padEnd(3, "0").slice(0, 3))]);
+  const local = utcTime([
+    num(m[1]),
+    num(m[2]),
+    num(m[3]),
+    num(m[4]),
+    num(m[5]),
+    num(m[6]),
+    Number(fraction.padEnd(3, "0").slice(0, 3)),
+  ]);
   const offsetHours = num(m[10]);
   const offsetMinutes = num(m[11]);
   if (local === null || offsetHours > 23 || offsetMinutes > 59) return null;

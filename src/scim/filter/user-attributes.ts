@@ -1,13 +1,30 @@
 import { expressionBuilder, type SqlBool, sql } from "kysely";
 import type { StorageCapabilities } from "../../storage/capabilities.js";
-import type { Database, DirectoryGroupsTable, DirectoryUsersTable, GroupMembershipsTable, UserEmailsTable } from "../../storage/schema.js";
-import { jsonMultiValued, jsonText, jsonTextLeaves, type MultiValuedAttribute, type ResourceCatalog } from "./attribute-catalog.js";
+import type {
+  Database,
+  DirectoryGroupsTable,
+  DirectoryUsersTable,
+  GroupMembershipsTable,
+  UserEmailsTable,
+} from "../../storage/schema.js";
+import {
+  jsonMultiValued,
+  jsonText,
+  jsonTextLeaves,
+  type MultiValuedAttribute,
+  type ResourceCatalog,
+} from "./attribute-catalog.js";
 import { booleanLeaf, dateTimeLeaf, textLeaf } from "./leaf-attributes.js";
 
 export const USER_CORE_URN = "urn:ietf:params:scim:schemas:core:2.0:user";
 export const ENTERPRISE_USER_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user";
 
-type UserScope = Database & { u: DirectoryUsersTable; ue: UserEmailsTable; ug: GroupMembershipsTable; ugg: DirectoryGroupsTable };
+type UserScope = Database & {
+  u: DirectoryUsersTable;
+  ue: UserEmailsTable;
+  ug: GroupMembershipsTable;
+  ugg: DirectoryGroupsTable;
+};
 const eb = expressionBuilder<UserScope, "u" | "ue" | "ug" | "ugg">();
 const raw = eb.ref("u.raw_attributes");
 
@@ -25,12 +42,17 @@ function emails(caps: StorageCapabilities): MultiValuedAttribute {
   const subs = {
     value: textLeaf(caps, eb.ref("ue.value"), { caseExact: false, lowered: eb.ref("ue.value_lower") }),
     type: textLeaf(caps, eb.ref("ue.type"), { caseExact: false }),
-    primary: booleanLeaf({ isTrue: sql<SqlBool>`${eb.ref("ue.primary")} = 1`, isFalse: sql<SqlBool>`${eb.ref("ue.primary")} = 0`, present: sql<SqlBool>`1 = 1` }),
+    primary: booleanLeaf({
+      isTrue: sql<SqlBool>`${eb.ref("ue.primary")} = 1`,
+      isFalse: sql<SqlBool>`${eb.ref("ue.primary")} = 0`,
+      present: sql<SqlBool>`1 = 1`,
+    }),
   };
   return {
     kind: "multi",
     defaultSub: "value",
-    some: (where) => sql<SqlBool>`exists (select 1 from user_emails as ue where ${eb.ref("ue.user_id")} = ${eb.ref("u.id")} and ${where(subs)})`,
+    some: (where) =>
+      sql<SqlBool>`exists (select 1 from user_emails as ue where ${eb.ref("ue.user_id")} = ${eb.ref("u.id")} and ${where(subs)})`,
   };
 }
 
@@ -51,7 +73,12 @@ function groups(caps: StorageCapabilities): MultiValuedAttribute {
 /** The filterable attributes of a User, for queries over `directory_users as u`. */
 export function userCatalog(caps: StorageCapabilities): ResourceCatalog {
   const text = (name: string) => textLeaf(caps, jsonText(caps, raw, [name]), { caseExact: false });
-  const plurals = Object.fromEntries(Object.entries(PLURALS).map(([key, subs]) => [key, jsonMultiValued(caps, raw, key, subs, key === "addresses" ? null : "value")]));
+  const plurals = Object.fromEntries(
+    Object.entries(PLURALS).map(([key, subs]) => [
+      key,
+      jsonMultiValued(caps, raw, key, subs, key === "addresses" ? null : "value"),
+    ]),
+  );
   return {
     coreUrn: USER_CORE_URN,
     root: {
@@ -82,12 +109,26 @@ export function userCatalog(caps: StorageCapabilities): ResourceCatalog {
       emails: emails(caps),
       groups: groups(caps),
       ...plurals,
-      meta: { kind: "complex", children: { created: dateTimeLeaf(caps, eb.ref("u.created_at")), lastmodified: dateTimeLeaf(caps, eb.ref("u.updated_at")) } },
+      meta: {
+        kind: "complex",
+        children: {
+          created: dateTimeLeaf(caps, eb.ref("u.created_at")),
+          lastmodified: dateTimeLeaf(caps, eb.ref("u.updated_at")),
+        },
+      },
       [ENTERPRISE_USER_URN]: {
         kind: "complex",
         children: {
-          ...jsonTextLeaves(caps, raw, [ENTERPRISE_USER_URN], ["employeenumber", "costcenter", "organization", "division", "department"]),
-          manager: { kind: "complex", children: jsonTextLeaves(caps, raw, [ENTERPRISE_USER_URN, "manager"], ["value", "displayname"]) },
+          ...jsonTextLeaves(
+            caps,
+            raw,
+            [ENTERPRISE_USER_URN],
+            ["employeenumber", "costcenter", "organization", "division", "department"],
+          ),
+          manager: {
+            kind: "complex",
+            children: jsonTextLeaves(caps, raw, [ENTERPRISE_USER_URN, "manager"], ["value", "displayname"]),
+          },
         },
       },
     },

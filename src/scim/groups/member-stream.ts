@@ -31,7 +31,12 @@ export async function* memberFragments(db: Kysely<Database>, groupId: string, ba
 }
 
 /** One group resource as fragments: its attributes, then `members` streamed into the same object. */
-export async function* groupFragments(db: Kysely<Database>, resource: Record<string, unknown>, groupId: string, baseUrl: string): AsyncGenerator<string> {
+export async function* groupFragments(
+  db: Kysely<Database>,
+  resource: Record<string, unknown>,
+  groupId: string,
+  baseUrl: string,
+): AsyncGenerator<string> {
   const head = JSON.stringify(resource);
   yield `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"members":[`;
   yield* memberFragments(db, groupId, baseUrl);

@@ -14,12 +14,21 @@ describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
     t = await createTestApp(dialect);
     dir = await createScimDirectory(t.app);
     scim = scimClient(t.app, dir);
-    for (let i = 0; i < 5; i++) userIds.push((await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `member${i}@x.com` })).json().id);
+    for (let i = 0; i < 5; i++)
+      userIds.push((await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `member${i}@x.com` })).json().id);
   });
   afterAll(async () => t?.close());
 
   const events = async (type: string) =>
-    (await t.storage.db.selectFrom("events").select("data").where("directory_id", "=", dir.id).where("event", "=", type).orderBy("seq").execute()).map((e) => JSON.parse(e.data));
+    (
+      await t.storage.db
+        .selectFrom("events")
+        .select("data")
+        .where("directory_id", "=", dir.id)
+        .where("event", "=", type)
+        .orderBy("seq")
+        .execute()
+    ).map((e) => JSON.parse(e.data));
 
   it("refuses a second group with the same displayName in another case", async () => {
     expect((await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Admins" })).statusCode).toBe(201);
@@ -30,7 +39,14 @@ describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
 
   it("answers the IdPs' displayName lookup exactly as the general filter path does", async () => {
     // `displayName eq` alone takes one indexed query; adding `and displayName pr` takes the general path.
-    const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Looked Up", externalId: "ext-lookup", members: [{ value: userIds[2] }] })).json();
+    const group = (
+      await scim("POST", "/Groups", {
+        schemas: [SCHEMA.group],
+        displayName: "Looked Up",
+        externalId: "ext-lookup",
+        members: [{ value: userIds[2] }],
+      })
+    ).json();
     const cases: [string, string][] = [
       ['displayName eq "LOOKED UP"', ""],
       ['urn:ietf:params:scim:schemas:core:2.0:Group:displayName eq "looked up"', ""],
@@ -47,29 +63,56 @@ describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
       expect(lookup.json(), filter + extra).toEqual(general.json());
     }
     const found = (await scim("GET", `/Groups?filter=${encodeURIComponent('displayName eq "looked up"')}`)).json();
-    expect(found).toMatchObject({ totalResults: 1, itemsPerPage: 1, Resources: [{ id: group.id, displayName: "Looked Up", members: [{ value: userIds[2] }] }] });
-    expect((await scim("GET", `/Groups?filter=${encodeURIComponent('displayName eq "nobody"')}`)).json()).toMatchObject({ totalResults: 0, Resources: [] });
+    expect(found).toMatchObject({
+      totalResults: 1,
+      itemsPerPage: 1,
+      Resources: [{ id: group.id, displayName: "Looked Up", members: [{ value: userIds[2] }] }],
+    });
+    expect((await scim("GET", `/Groups?filter=${encodeURIComponent('displayName eq "nobody"')}`)).json()).toMatchObject(
+      { totalResults: 0, Resources: [] },
+    );
     expect((await scim("DELETE", `/Groups/${group.id}`)).statusCode).toBe(204);
   });
 
   it("lands every one of many concurrent member pushes to one group, with one event per real change, and keeps a concurrent rename", async () => {
     const many: string[] = [];
-    for (let i = 0; i < 30; i++) many.push((await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `pushed${i}@x.com` })).json().id);
-    const add = (groupId: string, userId: string) => scim("PATCH", `/Groups/${groupId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "add", path: "members", value: [{ value: userId }] }] });
+    for (let i = 0; i < 30; i++)
+      many.push((await scim("POST", "/Users", { schemas: [SCHEMA.user], userName: `pushed${i}@x.com` })).json().id);
+    const add = (groupId: string, userId: string) =>
+      scim("PATCH", `/Groups/${groupId}`, {
+        schemas: [SCHEMA.patch],
+        Operations: [{ op: "add", path: "members", value: [{ value: userId }] }],
+      });
     for (const roles of [false, true]) {
       // With a role mapping, member changes take the transaction (the group row locked); without, one statement on PostgreSQL.
-      if (roles) await createDirectoryService(t.deps).update(dir.id, null, { role_mapping: [{ group: "Renamed busy", role: "busy", priority: 1 }] });
+      if (roles)
+        await createDirectoryService(t.deps).update(dir.id, null, {
+          role_mapping: [{ group: "Renamed busy", role: "busy", priority: 1 }],
+        });
       const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: `Busy ${roles}` })).json();
-      const rename = scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "displayName", value: roles ? "Renamed busy" : "Renamed" }] });
-      const results = await Promise.all([...many.map((userId) => add(group.id, userId)), ...Array.from({ length: 5 }, () => add(group.id, many[0] as string)), rename]);
+      const rename = scim("PATCH", `/Groups/${group.id}`, {
+        schemas: [SCHEMA.patch],
+        Operations: [{ op: "replace", path: "displayName", value: roles ? "Renamed busy" : "Renamed" }],
+      });
+      const results = await Promise.all([
+        ...many.map((userId) => add(group.id, userId)),
+        ...Array.from({ length: 5 }, () => add(group.id, many[0] as string)),
+        rename,
+      ]);
       expect(results.map((r) => r.statusCode)).toEqual(results.map(() => 204));
       const after = (await scim("GET", `/Groups/${group.id}`)).json();
       expect(after.displayName).toBe(roles ? "Renamed busy" : "Renamed");
       expect(after.members.map((m: { value: string }) => m.value).sort()).toEqual([...many].sort());
-      const added = (await events("dsync.group.user_added")).filter((e) => e.group.id === group.id).map((e) => e.user.id);
+      const added = (await events("dsync.group.user_added"))
+        .filter((e) => e.group.id === group.id)
+        .map((e) => e.user.id);
       expect(added.sort()).toEqual([...many].sort());
       if (roles) {
-        const withRole = await t.storage.db.selectFrom("directory_users").select("role").where("id", "in", many).execute();
+        const withRole = await t.storage.db
+          .selectFrom("directory_users")
+          .select("role")
+          .where("id", "in", many)
+          .execute();
         expect(withRole.every((u) => u.role === "busy")).toBe(true);
       }
     }
@@ -80,9 +123,20 @@ describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
     const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Renamed often" })).json();
     const names = Array.from({ length: 12 }, (_, i) => `Name ${i}`);
     const results = await Promise.all([
-      ...names.map((value) => scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "displayName", value }] })),
+      ...names.map((value) =>
+        scim("PATCH", `/Groups/${group.id}`, {
+          schemas: [SCHEMA.patch],
+          Operations: [{ op: "replace", path: "displayName", value }],
+        }),
+      ),
       // Sets the name the group already has when read, plus a member: still a rename, if another landed first.
-      scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "displayName", value: "Renamed often" }, { op: "add", path: "members", value: [{ value: userIds[4] }] }] }),
+      scim("PATCH", `/Groups/${group.id}`, {
+        schemas: [SCHEMA.patch],
+        Operations: [
+          { op: "replace", path: "displayName", value: "Renamed often" },
+          { op: "add", path: "members", value: [{ value: userIds[4] }] },
+        ],
+      }),
     ]);
     expect(results.map((r) => r.statusCode)).toEqual(results.map(() => 204));
     const updated = (await events("dsync.group.updated")).filter((e) => e.id === group.id).map((e) => e.name);
@@ -95,11 +149,25 @@ describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
   });
 
   it("writes user_added and user_removed events per member, only for real changes", async () => {
-    const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Evented", members: [{ value: userIds[0] }] })).json();
-    await scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "add", path: "members", value: [{ value: userIds[0] }, { value: userIds[1] }] }] });
-    await scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "remove", path: `members[value eq "${userIds[0]}"]` }] });
+    const group = (
+      await scim("POST", "/Groups", {
+        schemas: [SCHEMA.group],
+        displayName: "Evented",
+        members: [{ value: userIds[0] }],
+      })
+    ).json();
+    await scim("PATCH", `/Groups/${group.id}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "add", path: "members", value: [{ value: userIds[0] }, { value: userIds[1] }] }],
+    });
+    await scim("PATCH", `/Groups/${group.id}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "remove", path: `members[value eq "${userIds[0]}"]` }],
+    });
     const added = (await events("dsync.group.user_added")).filter((e) => e.group.id === group.id).map((e) => e.user.id);
-    const removed = (await events("dsync.group.user_removed")).filter((e) => e.group.id === group.id).map((e) => e.user.id);
+    const removed = (await events("dsync.group.user_removed"))
+      .filter((e) => e.group.id === group.id)
+      .map((e) => e.user.id);
     expect(added).toEqual([userIds[0], userIds[1]]);
     expect(removed).toEqual([userIds[0]]);
   });
@@ -108,7 +176,13 @@ describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
     const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Strict" })).json();
     const res = await scim("PATCH", `/Groups/${group.id}`, {
       schemas: [SCHEMA.patch],
-      Operations: [{ op: "add", path: "members", value: [{ value: userIds[2] }, { value: "directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV" }] }],
+      Operations: [
+        {
+          op: "add",
+          path: "members",
+          value: [{ value: userIds[2] }, { value: "directory_user_01ARZ3NDEKTSV4RRFFQ69G5FAV" }],
+        },
+      ],
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().scimType).toBe("invalidValue");
@@ -116,8 +190,17 @@ describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
   });
 
   it("filters groups by member and lists a user's groups on the user", async () => {
-    const group = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Filtered", members: [{ value: userIds[3] }] })).json();
-    const res = await scim("GET", `/Groups?filter=${encodeURIComponent(`members[value eq "${userIds[3]}"]`)}&excludedAttributes=members`);
+    const group = (
+      await scim("POST", "/Groups", {
+        schemas: [SCHEMA.group],
+        displayName: "Filtered",
+        members: [{ value: userIds[3] }],
+      })
+    ).json();
+    const res = await scim(
+      "GET",
+      `/Groups?filter=${encodeURIComponent(`members[value eq "${userIds[3]}"]`)}&excludedAttributes=members`,
+    );
     expect(res.json().Resources.map((g: { id: string }) => g.id)).toEqual([group.id]);
     const user = (await scim("GET", `/Users/${userIds[3]}`)).json();
     expect(user.groups).toEqual([expect.objectContaining({ value: group.id, display: "Filtered" })]);
@@ -128,11 +211,25 @@ describe.each(DIALECTS)("SCIM /Groups on %s", (dialect) => {
     const many: string[] = [];
     for (let i = 0; i < 1100; i += 100) {
       const batch = [];
-      for (let j = i; j < i + 100; j++) batch.push({ method: "POST", path: "/Users", bulkId: `b${j}`, data: { schemas: [SCHEMA.user], userName: `bulk-${j}@x.com` } });
-      const ops = (await scim("POST", "/Bulk", { schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], Operations: batch })).json().Operations;
+      for (let j = i; j < i + 100; j++)
+        batch.push({
+          method: "POST",
+          path: "/Users",
+          bulkId: `b${j}`,
+          data: { schemas: [SCHEMA.user], userName: `bulk-${j}@x.com` },
+        });
+      const ops = (
+        await scim("POST", "/Bulk", {
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+          Operations: batch,
+        })
+      ).json().Operations;
       many.push(...ops.map((o: { location: string }) => o.location.split("/").at(-1)));
     }
-    const add = await scim("PATCH", `/Groups/${group.id}`, { schemas: [SCHEMA.patch], Operations: [{ op: "add", path: "members", value: many.map((value) => ({ value })) }] });
+    const add = await scim("PATCH", `/Groups/${group.id}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "add", path: "members", value: many.map((value) => ({ value })) }],
+    });
     expect(add.statusCode).toBe(204);
     const res = await scim("GET", `/Groups/${group.id}`);
     expect(res.headers["content-type"]).toContain("application/scim+json");

@@ -1,6 +1,12 @@
 import { Readable } from "node:stream";
 import type { Deps } from "../../core/deps.js";
-import { type DirectoryContext, type DirectoryGroup, type DirectoryStore, type GroupPatch, NO_MEMBER_CHANGE } from "../../directory/index.js";
+import {
+  type DirectoryContext,
+  type DirectoryGroup,
+  type DirectoryStore,
+  type GroupPatch,
+  NO_MEMBER_CHANGE,
+} from "../../directory/index.js";
 import { toDirectoryGroup } from "../../directory/group-object.js";
 import type { DirectoryGroupRow } from "../../storage/schema.js";
 import { createScimError } from "../errors.js";
@@ -26,7 +32,11 @@ export interface RenderedGroup {
 }
 
 const groupByName = queryTemplate(["directoryId", "nameLower"], (db, p: { directoryId: string; nameLower: string }) =>
-  db.selectFrom("directory_groups").selectAll().where("directory_id", "=", p.directoryId).where("name_lower", "=", p.nameLower),
+  db
+    .selectFrom("directory_groups")
+    .selectAll()
+    .where("directory_id", "=", p.directoryId)
+    .where("name_lower", "=", p.nameLower),
 );
 
 /** The SCIM /Groups resource over the directory store; members are read and written as rows. */
@@ -35,7 +45,12 @@ export function createScimGroups(deps: Deps, store: DirectoryStore) {
   const positions = createListPositions();
   const base = (dir: DirectoryContext) => `${deps.config.publicUrl}/scim/v2/${dir.id}`;
 
-  function render(dir: DirectoryContext, group: DirectoryGroup, version: number, projection: Projection): RenderedGroup {
+  function render(
+    dir: DirectoryContext,
+    group: DirectoryGroup,
+    version: number,
+    projection: Projection,
+  ): RenderedGroup {
     const resource = project(toScimGroup(group, version, base(dir)), projection, GROUP_SCHEMAS);
     if (excludes(projection, "members")) return { body: resource, version };
     return { body: Readable.from(groupFragments(deps.db, resource, group.id, base(dir))), version };
@@ -48,7 +63,10 @@ export function createScimGroups(deps: Deps, store: DirectoryStore) {
   }
 
   /** A list page's rows. The lookup IdPs send, `displayName eq "…"`, is one indexed query: the name is unique per directory. */
-  async function listRows(dir: DirectoryContext, params: ListParams): Promise<{ rows: DirectoryGroupRow[]; page: { totalResults: number; nextCursor: string | undefined } }> {
+  async function listRows(
+    dir: DirectoryContext,
+    params: ListParams,
+  ): Promise<{ rows: DirectoryGroupRow[]; page: { totalResults: number; nextCursor: string | undefined } }> {
     const filter = params.filter ? parseFilter(params.filter) : null;
     const name = filter && isPlainFirstPage(params) ? uniqueNameEquals(filter, "Group") : null;
     if (name !== null) {
@@ -57,7 +75,17 @@ export function createScimGroups(deps: Deps, store: DirectoryStore) {
     }
     const where = filter ? compileFilter(filter, "Group", deps.caps) : null;
     const page = await listPage(deps.db, deps.caps, GROUP_SORT, dir.id, where, params, positions);
-    const byId = new Map((page.ids.length ? await deps.db.selectFrom("directory_groups").selectAll().where("directory_id", "=", dir.id).where("id", "in", page.ids).execute() : []).map((r) => [r.id, r]));
+    const byId = new Map(
+      (page.ids.length
+        ? await deps.db
+            .selectFrom("directory_groups")
+            .selectAll()
+            .where("directory_id", "=", dir.id)
+            .where("id", "in", page.ids)
+            .execute()
+        : []
+      ).map((r) => [r.id, r]),
+    );
     return { rows: page.ids.flatMap((id) => byId.get(id) ?? []), page };
   }
 
@@ -78,7 +106,11 @@ export function createScimGroups(deps: Deps, store: DirectoryStore) {
         yield `${JSON.stringify(head).slice(0, -1)},"Resources":[`;
         for (const [i, row] of rows.entries()) {
           if (i > 0) yield ",";
-          const resource = project(toScimGroup(toDirectoryGroup(row), row.version, base(dir)), projection, GROUP_SCHEMAS);
+          const resource = project(
+            toScimGroup(toDirectoryGroup(row), row.version, base(dir)),
+            projection,
+            GROUP_SCHEMAS,
+          );
           if (withMembers) yield* groupFragments(db, resource, row.id, base(dir));
           else yield JSON.stringify(resource);
         }
@@ -99,9 +131,21 @@ export function createScimGroups(deps: Deps, store: DirectoryStore) {
     },
 
     /** PUT replaces the attributes and the whole member list (Okta pushes groups this way). */
-    async replace(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined, projection: Projection): Promise<RenderedGroup> {
+    async replace(
+      dir: DirectoryContext,
+      id: string,
+      body: unknown,
+      ifMatch: number | undefined,
+      projection: Projection,
+    ): Promise<RenderedGroup> {
       const { document, memberIds } = readGroupBody(body);
-      const { group, version } = await store.groups.replace(dir, id, toGroupInput(document), { ...NO_MEMBER_CHANGE, replaceAll: memberIds }, { ifMatch });
+      const { group, version } = await store.groups.replace(
+        dir,
+        id,
+        toGroupInput(document),
+        { ...NO_MEMBER_CHANGE, replaceAll: memberIds },
+        { ifMatch },
+      );
       return render(dir, group, version, projection);
     },
 
@@ -110,7 +154,12 @@ export function createScimGroups(deps: Deps, store: DirectoryStore) {
      * (the operations name the members, so that change does not depend on the document). The store
      * decides how it is written (see `groups.patch`).
      */
-    async patch(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined): Promise<{ group: DirectoryGroup; version: number }> {
+    async patch(
+      dir: DirectoryContext,
+      id: string,
+      body: unknown,
+      ifMatch: number | undefined,
+    ): Promise<{ group: DirectoryGroup; version: number }> {
       const operations = normalizePatchRequest(body, "Group", { resourceId: id });
       const apply = (group: DirectoryGroup): GroupPatch => {
         const { document, members } = applyGroupPatch(currentDocument(group), operations);

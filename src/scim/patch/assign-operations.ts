@@ -33,7 +33,12 @@ function emptyAssignment(op: "add" | "replace", target: PatchTarget, path: strin
 }
 
 /** The canonical operations for an `add` or `replace` of `raw` at `target`. */
-export function assignOperations(op: "add" | "replace", target: PatchTarget, raw: unknown, origin: Origin): PatchOperation[] {
+export function assignOperations(
+  op: "add" | "replace",
+  target: PatchTarget,
+  raw: unknown,
+  origin: Origin,
+): PatchOperation[] {
   const path = renderPath(target);
   if (!isWritable(target, origin, path)) return [];
   checkMembersTarget(op, target, path);

@@ -1,4 +1,10 @@
-import { type AttributeDefinition, canonicalAttributeName, findAttribute, findExtensionSchema, type ScimResourceName } from "../schema/index.js";
+import {
+  type AttributeDefinition,
+  canonicalAttributeName,
+  findAttribute,
+  findExtensionSchema,
+  type ScimResourceName,
+} from "../schema/index.js";
 import { isObject } from "./document-paths.js";
 import type { JsonObject, JsonValue } from "./patch-types.js";
 
@@ -21,7 +27,8 @@ function canonicalObject(object: JsonObject, attributes: readonly AttributeDefin
 
 function canonicalValue(attribute: AttributeDefinition, value: JsonValue): JsonValue {
   if (attribute.type !== "complex") return value;
-  if (Array.isArray(value)) return value.map((item) => (isObject(item) ? canonicalObject(item, attribute.subAttributes) : item));
+  if (Array.isArray(value))
+    return value.map((item) => (isObject(item) ? canonicalObject(item, attribute.subAttributes) : item));
   return isObject(value) ? canonicalObject(value, attribute.subAttributes) : value;
 }
 

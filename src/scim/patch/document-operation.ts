@@ -12,7 +12,8 @@ function replaceWhole(document: JsonObject, op: AssignOperation): void {
 
 function dispatch(document: JsonObject, op: PatchOperation): void {
   const { target } = op;
-  if (target.filter || (target.attribute.multiValued && target.subAttribute)) return applyElementOperation(document, op);
+  if (target.filter || (target.attribute.multiValued && target.subAttribute))
+    return applyElementOperation(document, op);
   const wholeComplex = target.attribute.type === "complex" && !target.attribute.multiValued && !target.subAttribute;
   if (op.op !== "remove" && wholeComplex) return replaceWhole(document, op);
   applyWithScimPatch(document, op);

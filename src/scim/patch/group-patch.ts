@@ -19,7 +19,10 @@ function applyMemberOperation(members: MemberChangeBuilder, op: PatchOperation):
  * operations never touch the document: they become a {@link MemberChange} in user ids, so a group
  * of 100,000 members is never materialised. Pure and atomic like applyUserPatch.
  */
-export function applyGroupPatch(group: ScimGroupDocument, operations: readonly PatchOperation[]): { document: ScimGroupDocument; members: MemberChange } {
+export function applyGroupPatch(
+  group: ScimGroupDocument,
+  operations: readonly PatchOperation[],
+): { document: ScimGroupDocument; members: MemberChange } {
   const draft = canonicalDocument("Group", structuredClone(group));
   const members = new MemberChangeBuilder();
   for (const op of operations) {

@@ -33,6 +33,10 @@ export class MemberChangeBuilder {
   }
 
   toChange(): MemberChange {
-    return { replaceAll: this.#replaceAll ? [...this.#replaceAll] : null, add: [...this.#add], remove: [...this.#remove] };
+    return {
+      replaceAll: this.#replaceAll ? [...this.#replaceAll] : null,
+      add: [...this.#add],
+      remove: [...this.#remove],
+    };
   }
 }

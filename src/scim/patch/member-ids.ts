@@ -9,7 +9,10 @@ export function memberIds(value: JsonValue, path: string): string[] {
   return items.map((item) => {
     const id = isPlainObject(item) ? item.value : undefined;
     if (typeof id === "string") return id;
-    throw createScimError(400, { detail: `Invalid value for "${path}": every member needs a "value" id`, scimType: "invalidValue" });
+    throw createScimError(400, {
+      detail: `Invalid value for "${path}": every member needs a "value" id`,
+      scimType: "invalidValue",
+    });
   });
 }
 
@@ -19,7 +22,8 @@ export function memberIds(value: JsonValue, path: string): string[] {
  */
 export function memberFilterIds(filter: Filter, path: string): string[] {
   if (filter.op === "or") return filter.filters.flatMap((f) => memberFilterIds(f, path));
-  if (filter.op === "eq" && filter.attrPath === "value" && typeof filter.compValue === "string") return [filter.compValue];
+  if (filter.op === "eq" && filter.attrPath === "value" && typeof filter.compValue === "string")
+    return [filter.compValue];
   throw createScimError(400, {
     detail: `Unsupported members filter in "${path}": use members[value eq "<id>"], optionally joined with "or"`,
     scimType: "invalidFilter",

@@ -14,9 +14,14 @@ export interface NormalizeOptions {
   readonly resourceId?: string;
 }
 
-function normalizeOperation(resource: ScimResourceName, raw: RawOperation, options: NormalizeOptions): PatchOperation[] {
+function normalizeOperation(
+  resource: ScimResourceName,
+  raw: RawOperation,
+  options: NormalizeOptions,
+): PatchOperation[] {
   if (raw.op === "remove") return removeOperations(parsePatchPath(resource, raw.path), raw.hasValue, raw.value);
-  if (raw.path === undefined) return pathlessOperations({ resource, op: raw.op, resourceId: options.resourceId }, raw.value);
+  if (raw.path === undefined)
+    return pathlessOperations({ resource, op: raw.op, resourceId: options.resourceId }, raw.value);
   return assignOperations(raw.op, parsePatchPath(resource, raw.path), raw.value, "path");
 }
 
@@ -26,6 +31,10 @@ function normalizeOperation(resource: ScimResourceName, raw: RawOperation, optio
  * dotted and URN keys, manager strings, empty values as removals, Entra's member removal by value.
  * Throws a ScimError (400) for anything it cannot accept.
  */
-export function normalizePatchRequest(body: unknown, resource: ScimResourceName, options: NormalizeOptions = {}): PatchOperation[] {
+export function normalizePatchRequest(
+  body: unknown,
+  resource: ScimResourceName,
+  options: NormalizeOptions = {},
+): PatchOperation[] {
   return readPatchMessage(body).flatMap((raw) => normalizeOperation(resource, raw, options));
 }

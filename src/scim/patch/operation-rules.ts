@@ -32,5 +32,6 @@ export function checkMembersTarget(op: "add" | "replace" | "remove", target: Pat
 
 /** RFC 7644 §3.5.2.2: removing a required attribute, or leaving it unassigned, is a mutability error. */
 export function checkRemovable(target: PatchTarget, path: string): void {
-  if (target.attribute.required && !target.filter && !target.subAttribute) throw mutability(path, "the attribute is required");
+  if (target.attribute.required && !target.filter && !target.subAttribute)
+    throw mutability(path, "the attribute is required");
 }

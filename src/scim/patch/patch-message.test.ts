@@ -11,8 +11,17 @@ describe("the PatchOp message envelope (RFC 7644 §3.5.2)", () => {
     ["an unknown op", { schemas: [PATCH_OP], Operations: [{ op: "move", path: "title", value: "x" }] }],
     ["a non-string path", { schemas: [PATCH_OP], Operations: [{ op: "replace", path: 7, value: "x" }] }],
     ["an add without a value", { schemas: [PATCH_OP], Operations: [{ op: "add", path: "title" }] }],
-    ["a path-less replace whose value is not an object", { schemas: [PATCH_OP], Operations: [{ op: "replace", value: "x" }] }],
-    ["schemas naming another message", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], Operations: [{ op: "replace", path: "title", value: "x" }] }],
+    [
+      "a path-less replace whose value is not an object",
+      { schemas: [PATCH_OP], Operations: [{ op: "replace", value: "x" }] },
+    ],
+    [
+      "schemas naming another message",
+      {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        Operations: [{ op: "replace", path: "title", value: "x" }],
+      },
+    ],
   ])("refuses %s with invalidSyntax", (_label, body) => {
     expectScimError(() => normalizePatchRequest(body, "User"), "invalidSyntax");
   });
@@ -23,7 +32,10 @@ describe("the PatchOp message envelope (RFC 7644 §3.5.2)", () => {
   });
 
   it("reads the envelope's and operations' member names case-insensitively", () => {
-    const ops = normalizePatchRequest({ Schemas: [PATCH_OP.toLowerCase()], operations: [{ OP: "Replace", Path: "Active", Value: "False" }] }, "User");
+    const ops = normalizePatchRequest(
+      { Schemas: [PATCH_OP.toLowerCase()], operations: [{ OP: "Replace", Path: "Active", Value: "False" }] },
+      "User",
+    );
     expect(ops).toMatchObject([{ op: "replace", path: "active", value: false }]);
   });
 
@@ -47,7 +59,10 @@ describe("the PatchOp message envelope (RFC 7644 §3.5.2)", () => {
   });
 
   it("ignores a path-less id when no resource id is given to compare with", () => {
-    const ops = normalizePatchRequest({ Operations: [{ op: "replace", value: { id: "whatever", displayName: "x" } }] }, "Group");
+    const ops = normalizePatchRequest(
+      { Operations: [{ op: "replace", value: { id: "whatever", displayName: "x" } }] },
+      "Group",
+    );
     expect(ops.map((o) => o.path)).toEqual(["displayName"]);
   });
 });

@@ -20,7 +20,9 @@ function invalidSyntax(detail: string) {
 function checkSchemas(body: Record<string, unknown>): void {
   const schemas = readKey(body, "schemas");
   if (!schemas.present) return;
-  const ok = Array.isArray(schemas.value) && schemas.value.some((s) => typeof s === "string" && s.toLowerCase() === URN.patchOp.toLowerCase());
+  const ok =
+    Array.isArray(schemas.value) &&
+    schemas.value.some((s) => typeof s === "string" && s.toLowerCase() === URN.patchOp.toLowerCase());
   if (!ok) throw invalidSyntax(`A PATCH request's "schemas" must contain "${URN.patchOp}"`);
 }
 
@@ -29,17 +31,23 @@ function readOp(raw: unknown, index: number): RawOperation {
   const op = readKey(raw, "op").value;
   const name = typeof op === "string" ? op.trim().toLowerCase() : undefined;
   // Entra sends "Replace", "Add", "Remove": op is matched case-insensitively.
-  if (name !== "add" && name !== "replace" && name !== "remove") throw invalidSyntax(`Operations[${index}].op must be "add", "replace" or "remove"`);
+  if (name !== "add" && name !== "replace" && name !== "remove")
+    throw invalidSyntax(`Operations[${index}].op must be "add", "replace" or "remove"`);
   const path = readKey(raw, "path").value;
-  if (path !== undefined && path !== null && typeof path !== "string") throw invalidSyntax(`Operations[${index}].path must be a string`);
+  if (path !== undefined && path !== null && typeof path !== "string")
+    throw invalidSyntax(`Operations[${index}].path must be a string`);
   const value = readKey(raw, "value");
   const trimmed = typeof path === "string" && path.trim() !== "" ? path.trim() : undefined;
   if (name !== "remove") {
-    if (!value.present) throw invalidSyntax(`Operations[${index}] ("${name}") must contain a "value" (RFC 7644 §3.5.2.1)`);
+    if (!value.present)
+      throw invalidSyntax(`Operations[${index}] ("${name}") must contain a "value" (RFC 7644 §3.5.2.1)`);
     return { op: name, path: trimmed, value: value.value };
   }
   if (trimmed === undefined) {
-    throw createScimError(400, { detail: `Operations[${index}] ("remove") must contain a "path" (RFC 7644 §3.5.2.2)`, scimType: "noTarget" });
+    throw createScimError(400, {
+      detail: `Operations[${index}] ("remove") must contain a "path" (RFC 7644 §3.5.2.2)`,
+      scimType: "noTarget",
+    });
   }
   return { op: name, path: trimmed, hasValue: value.present, value: value.value };
 }
@@ -49,6 +57,7 @@ export function readPatchMessage(body: unknown): RawOperation[] {
   if (!isPlainObject(body)) throw invalidSyntax("A PATCH request body must be a JSON object");
   checkSchemas(body);
   const operations = readKey(body, "Operations").value;
-  if (!Array.isArray(operations) || operations.length === 0) throw invalidSyntax('A PATCH request must contain a non-empty "Operations" array');
+  if (!Array.isArray(operations) || operations.length === 0)
+    throw invalidSyntax('A PATCH request must contain a non-empty "Operations" array');
   return operations.map(readOp);
 }

@@ -1,6 +1,11 @@
 import { type Filter, parse, stringify } from "scim2-parse-filter";
 import { createScimError } from "../errors.js";
-import { type AttributeDefinition, canonicalAttributeName, findAttribute, type ScimResourceName } from "../schema/index.js";
+import {
+  type AttributeDefinition,
+  canonicalAttributeName,
+  findAttribute,
+  type ScimResourceName,
+} from "../schema/index.js";
 import type { PatchTarget } from "./patch-types.js";
 
 const SUB_ATTRIBUTE = /^\.([A-Za-z$][\w$-]*)$/;
@@ -29,7 +34,10 @@ function canonicalFilter(filter: Filter, attribute: AttributeDefinition, path: s
     case "not":
       return { op: "not", filter: canonicalFilter(filter.filter, attribute, path) };
     case "[]":
-      throw createScimError(400, { detail: `Invalid path "${path}": value filters cannot nest`, scimType: "invalidFilter" });
+      throw createScimError(400, {
+        detail: `Invalid path "${path}": value filters cannot nest`,
+        scimType: "invalidFilter",
+      });
     default: {
       const sub = findAttribute(attribute.subAttributes, filter.attrPath);
       if (!sub) throw invalidPath(path, `"${attribute.name}" has no sub-attribute "${filter.attrPath}"`);
@@ -40,13 +48,18 @@ function canonicalFilter(filter: Filter, attribute: AttributeDefinition, path: s
 }
 
 /** Entra-style string booleans are accepted inside filters too (`primary eq "True"`). */
-function canonicalCompValue(sub: AttributeDefinition, value: boolean | null | number | string): boolean | null | number | string {
-  if (sub.type === "boolean" && typeof value === "string" && /^(true|false)$/i.test(value)) return value.toLowerCase() === "true";
+function canonicalCompValue(
+  sub: AttributeDefinition,
+  value: boolean | null | number | string,
+): boolean | null | number | string {
+  if (sub.type === "boolean" && typeof value === "string" && /^(true|false)$/i.test(value))
+    return value.toLowerCase() === "true";
   return value;
 }
 
 function parseFilter(text: string, attribute: AttributeDefinition, path: string): Filter {
-  if (attribute.type !== "complex") throw invalidPath(path, `"${attribute.name}" is not a complex attribute and cannot be filtered`);
+  if (attribute.type !== "complex")
+    throw invalidPath(path, `"${attribute.name}" is not a complex attribute and cannot be filtered`);
   let parsed: Filter;
   try {
     parsed = parse(text);
@@ -64,11 +77,20 @@ export function parsePatchPath(resource: ScimResourceName, path: string): PatchT
   const parts = splitValuePath(path.trim());
   const resolved = canonicalAttributeName(resource, parts.head);
   if (!resolved) throw invalidPath(path, "no such attribute");
-  if (parts.filter !== undefined && resolved.subAttribute) throw invalidPath(path, "a value filter must follow the attribute name");
+  if (parts.filter !== undefined && resolved.subAttribute)
+    throw invalidPath(path, "a value filter must follow the attribute name");
   const filter = parts.filter === undefined ? undefined : parseFilter(parts.filter, resolved.attribute, path);
-  const subAttribute = parts.sub === undefined ? resolved.subAttribute : findAttribute(resolved.attribute.subAttributes, parts.sub);
-  if (!subAttribute && parts.sub !== undefined) throw invalidPath(path, `"${resolved.attribute.name}" has no sub-attribute "${parts.sub}"`);
-  return { schema: resolved.schema, extension: resolved.extension, attribute: resolved.attribute, filter, subAttribute };
+  const subAttribute =
+    parts.sub === undefined ? resolved.subAttribute : findAttribute(resolved.attribute.subAttributes, parts.sub);
+  if (!subAttribute && parts.sub !== undefined)
+    throw invalidPath(path, `"${resolved.attribute.name}" has no sub-attribute "${parts.sub}"`);
+  return {
+    schema: resolved.schema,
+    extension: resolved.extension,
+    attribute: resolved.attribute,
+    filter,
+    subAttribute,
+  };
 }
 
 /** The canonical text of a target, e.g. `emails[type eq "work"].value` or `urn:…:enterprise:2.0:User:manager`. */

@@ -19,7 +19,10 @@ export function patchUser(user: ScimUserDocument, body: unknown): ScimUserDocume
   return applyUserPatch(user, normalizePatchRequest(body, "User", { resourceId: USER_ID }));
 }
 
-export function patchGroup(group: ScimGroupDocument, body: unknown): { document: ScimGroupDocument; members: MemberChange } {
+export function patchGroup(
+  group: ScimGroupDocument,
+  body: unknown,
+): { document: ScimGroupDocument; members: MemberChange } {
   return applyGroupPatch(group, normalizePatchRequest(body, "Group", { resourceId: GROUP_ID }));
 }
 

@@ -1,7 +1,13 @@
 import type { Filter } from "scim2-parse-filter";
 import type { AttributeDefinition } from "../schema/index.js";
 
-export type { JsonObject, JsonPrimitive, JsonValue, ScimGroupDocument, ScimUserDocument } from "../../scim-resource/json-document.js";
+export type {
+  JsonObject,
+  JsonPrimitive,
+  JsonValue,
+  ScimGroupDocument,
+  ScimUserDocument,
+} from "../../scim-resource/json-document.js";
 import type { JsonValue } from "../../scim-resource/json-document.js";
 
 /** A membership delta in user ids, never the whole member list: the store's own type. */

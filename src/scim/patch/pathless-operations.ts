@@ -1,5 +1,11 @@
 import { createScimError } from "../errors.js";
-import { canonicalAttributeName, findExtensionSchema, ID_ATTRIBUTE, type SchemaDefinition, type ScimResourceName } from "../schema/index.js";
+import {
+  canonicalAttributeName,
+  findExtensionSchema,
+  ID_ATTRIBUTE,
+  type SchemaDefinition,
+  type ScimResourceName,
+} from "../schema/index.js";
 import { assignOperations } from "./assign-operations.js";
 import { isPlainObject } from "./json-guards.js";
 import { parsePatchPath } from "./patch-path.js";
@@ -15,7 +21,13 @@ function targetOf(resource: ScimResourceName, key: string): PatchTarget | undefi
   if (key.includes("[")) return parsePatchPath(resource, key);
   const resolved = canonicalAttributeName(resource, key);
   if (!resolved) return undefined;
-  return { schema: resolved.schema, extension: resolved.extension, attribute: resolved.attribute, filter: undefined, subAttribute: resolved.subAttribute };
+  return {
+    schema: resolved.schema,
+    extension: resolved.extension,
+    attribute: resolved.attribute,
+    filter: undefined,
+    subAttribute: resolved.subAttribute,
+  };
 }
 
 /** Okta sends the readOnly `id` inside rename values: ignored when it is the resource's own id. */
@@ -27,10 +39,19 @@ function checkSameId(value: unknown, context: PathlessContext): void {
 function extensionOperations(context: PathlessContext, extension: SchemaDefinition, value: unknown): PatchOperation[] {
   if (value === null || value === "") {
     return extension.attributes.flatMap((attribute) =>
-      assignOperations(context.op, { schema: extension.id, extension: true, attribute, filter: undefined, subAttribute: undefined }, null, "value"),
+      assignOperations(
+        context.op,
+        { schema: extension.id, extension: true, attribute, filter: undefined, subAttribute: undefined },
+        null,
+        "value",
+      ),
     );
   }
-  if (!isPlainObject(value)) throw createScimError(400, { detail: `Invalid value for "${extension.id}": expected an object`, scimType: "invalidValue" });
+  if (!isPlainObject(value))
+    throw createScimError(400, {
+      detail: `Invalid value for "${extension.id}": expected an object`,
+      scimType: "invalidValue",
+    });
   return Object.entries(value).flatMap(([key, item]) => keyOperations(context, `${extension.id}:${key}`, item));
 }
 
@@ -55,7 +76,10 @@ function keyOperations(context: PathlessContext, key: string, value: unknown): P
  */
 export function pathlessOperations(context: PathlessContext, value: unknown): PatchOperation[] {
   if (!isPlainObject(value)) {
-    throw createScimError(400, { detail: `An "${context.op}" without a path needs an object value (RFC 7644 §3.5.2)`, scimType: "invalidSyntax" });
+    throw createScimError(400, {
+      detail: `An "${context.op}" without a path needs an object value (RFC 7644 §3.5.2)`,
+      scimType: "invalidSyntax",
+    });
   }
   return Object.entries(value).flatMap(([key, item]) => keyOperations(context, key, item));
 }

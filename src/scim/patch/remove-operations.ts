@@ -16,7 +16,9 @@ function elementFilter(element: JsonValue): Filter | undefined {
   if (!isPlainObject(element)) return undefined;
   const value = element.value;
   const entries = value !== undefined && isPrimitive(value) ? [["value", value] as const] : Object.entries(element);
-  const terms: Compare[] = entries.flatMap(([attrPath, compValue]) => (isPrimitive(compValue) ? [{ op: "eq" as const, attrPath, compValue }] : []));
+  const terms: Compare[] = entries.flatMap(([attrPath, compValue]) =>
+    isPrimitive(compValue) ? [{ op: "eq" as const, attrPath, compValue }] : [],
+  );
   if (terms.length <= 1) return terms[0];
   return { op: "and", filters: terms };
 }

@@ -11,14 +11,20 @@ interface PatchCarrier extends ScimResource {
 const PLACEHOLDER_META = Object.freeze({ created: new Date(0), lastModified: new Date(0) });
 
 function toLibraryOperation(op: PatchOperation): ScimPatchOperation {
-  return op.op === "remove" ? { op: "remove", path: op.path } : { op: op.op, path: op.path, value: structuredClone(op.value) };
+  return op.op === "remove"
+    ? { op: "remove", path: op.path }
+    : { op: op.op, path: op.path, value: structuredClone(op.value) };
 }
 
 function notApplicable(path: string, cause: unknown) {
   const noTarget = cause instanceof ScimPatchError && cause.scimCode === "noTarget";
   return noTarget
     ? createScimError(400, { detail: `No value matches "${path}"`, scimType: "noTarget", cause })
-    : createScimError(400, { detail: `"${path}" cannot be applied to the resource's current value`, scimType: "invalidValue", cause });
+    : createScimError(400, {
+        detail: `"${path}" cannot be applied to the resource's current value`,
+        scimType: "invalidValue",
+        cause,
+      });
 }
 
 /**

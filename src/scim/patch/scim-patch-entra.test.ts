@@ -26,12 +26,19 @@ describe("Entra ID user PATCH", () => {
       ),
     );
     expect(user.emails).toEqual([{ primary: true, type: "work", value: "updatedEmail@microsoft.com" }]);
-    expect(user.name).toEqual({ formatted: "givenName familyName", familyName: "updatedFamilyName", givenName: "givenName" });
+    expect(user.name).toEqual({
+      formatted: "givenName familyName",
+      familyName: "updatedFamilyName",
+      givenName: "givenName",
+    });
   });
 
   it("creates the work email when Replace targets a user without emails", () => {
     const { emails: _emails, ...withoutEmails } = entraUser();
-    const user = patchUser(withoutEmails, patchBody({ op: "Replace", path: 'emails[type eq "work"].value', value: "new@contoso.com" }));
+    const user = patchUser(
+      withoutEmails,
+      patchBody({ op: "Replace", path: 'emails[type eq "work"].value', value: "new@contoso.com" }),
+    );
     expect(user.emails).toEqual([{ type: "work", value: "new@contoso.com" }]);
   });
 
@@ -47,23 +54,44 @@ describe("Entra ID user PATCH", () => {
   });
 
   it("adds a mobile number that did not exist (SCIMReferenceCode PR #48)", () => {
-    const user = patchUser(entraUser(), patchBody({ op: "Add", path: 'phoneNumbers[type eq "mobile"].value', value: "+1 425 555 0100" }));
+    const user = patchUser(
+      entraUser(),
+      patchBody({ op: "Add", path: 'phoneNumbers[type eq "mobile"].value', value: "+1 425 555 0100" }),
+    );
     expect(user.phoneNumbers).toEqual([{ type: "mobile", value: "+1 425 555 0100" }]);
   });
 
   it("updates an existing mobile number in place and stores it exactly as sent", () => {
-    const start = { ...entraUser(), phoneNumbers: [{ type: "mobile", value: "1" }, { type: "fax", value: "2" }] };
-    const user = patchUser(start, patchBody({ op: "Add", path: 'phoneNumbers[type eq "mobile"].value', value: "(425) 555-0101" }));
-    expect(user.phoneNumbers).toEqual([{ type: "mobile", value: "(425) 555-0101" }, { type: "fax", value: "2" }]);
+    const start = {
+      ...entraUser(),
+      phoneNumbers: [
+        { type: "mobile", value: "1" },
+        { type: "fax", value: "2" },
+      ],
+    };
+    const user = patchUser(
+      start,
+      patchBody({ op: "Add", path: 'phoneNumbers[type eq "mobile"].value', value: "(425) 555-0101" }),
+    );
+    expect(user.phoneNumbers).toEqual([
+      { type: "mobile", value: "(425) 555-0101" },
+      { type: "fax", value: "2" },
+    ]);
   });
 
-  it("accepts the capital V of emails[type eq \"other\"].Value from the attribute table", () => {
-    const user = patchUser(entraUser(), patchBody({ op: "Add", path: 'emails[type eq "other"].Value', value: "other@example.com" }));
+  it('accepts the capital V of emails[type eq "other"].Value from the attribute table', () => {
+    const user = patchUser(
+      entraUser(),
+      patchBody({ op: "Add", path: 'emails[type eq "other"].Value', value: "other@example.com" }),
+    );
     expect(user.emails).toContainEqual({ type: "other", value: "other@example.com" });
   });
 
   it("sets a work address postal code through a filtered path", () => {
-    const user = patchUser(entraUser(), patchBody({ op: "Add", path: 'addresses[type eq "work"].postalCode', value: "98052" }));
+    const user = patchUser(
+      entraUser(),
+      patchBody({ op: "Add", path: 'addresses[type eq "work"].postalCode', value: "98052" }),
+    );
     expect(user.addresses).toEqual([{ type: "work", postalCode: "98052" }]);
   });
 
@@ -105,29 +133,40 @@ describe("Entra ID user PATCH", () => {
   });
 
   it("stores a manager sent as a plain string in the RFC complex form", () => {
-    const user = patchUser(entraUser(), patchBody({ op: "Add", path: `${ENTERPRISE}:manager`, value: "01JD3MANAGER0000000000001" }));
+    const user = patchUser(
+      entraUser(),
+      patchBody({ op: "Add", path: `${ENTERPRISE}:manager`, value: "01JD3MANAGER0000000000001" }),
+    );
     expect(user[ENTERPRISE]).toEqual({ manager: { value: "01JD3MANAGER0000000000001" } });
   });
 
   it("changes the manager wholesale, dropping the previous manager's $ref", () => {
-    const start = { ...entraUser(), [ENTERPRISE]: { department: "R&D", manager: { value: "old", $ref: "../Users/old" } } };
+    const start = {
+      ...entraUser(),
+      [ENTERPRISE]: { department: "R&D", manager: { value: "old", $ref: "../Users/old" } },
+    };
     const user = patchUser(start, patchBody({ op: "Replace", path: `${ENTERPRISE}:manager`, value: "new" }));
     expect(user[ENTERPRISE]).toEqual({ department: "R&D", manager: { value: "new" } });
   });
 
   it("accepts the legacy reference-code manager shape, an array with $ref", () => {
-    const user = patchUser(entraUser(), patchBody({ op: "Add", path: "manager", value: [{ $ref: "../Users/26118915", value: "26118915" }] }));
+    const user = patchUser(
+      entraUser(),
+      patchBody({ op: "Add", path: "manager", value: [{ $ref: "../Users/26118915", value: "26118915" }] }),
+    );
     expect(user[ENTERPRISE]).toEqual({ manager: { $ref: "../Users/26118915", value: "26118915" } });
   });
 
-  it.each([["empty string", ""], ["null", null], ["empty object", {}], ["empty value", { value: "" }]])(
-    "removes the manager when Replace sends an %s (SCIM_Update_Manager_Test)",
-    (_label, value) => {
-      const start = { ...entraUser(), [ENTERPRISE]: { manager: { value: "boss" } } };
-      const user = patchUser(start, patchBody({ op: "Replace", path: `${ENTERPRISE}:manager`, value }));
-      expect(user).not.toHaveProperty([ENTERPRISE]);
-    },
-  );
+  it.each([
+    ["empty string", ""],
+    ["null", null],
+    ["empty object", {}],
+    ["empty value", { value: "" }],
+  ])("removes the manager when Replace sends an %s (SCIM_Update_Manager_Test)", (_label, value) => {
+    const start = { ...entraUser(), [ENTERPRISE]: { manager: { value: "boss" } } };
+    const user = patchUser(start, patchBody({ op: "Replace", path: `${ENTERPRISE}:manager`, value }));
+    expect(user).not.toHaveProperty([ENTERPRISE]);
+  });
 
   it('removes the manager with manager[value eq "id"] and leaves a different manager alone', () => {
     const start = { ...entraUser(), [ENTERPRISE]: { department: "Sales", manager: { value: "boss" } } };
@@ -141,13 +180,19 @@ describe("Entra ID user PATCH", () => {
     const start = { ...entraUser(), title: "Engineer", [ENTERPRISE]: { department: "R&D" } };
     const cleared = patchUser(
       start,
-      patchBody({ op: "Replace", path: "title", value: "" }, { op: "Replace", path: `${ENTERPRISE}:department`, value: "" }),
+      patchBody(
+        { op: "Replace", path: "title", value: "" },
+        { op: "Replace", path: `${ENTERPRISE}:department`, value: "" },
+      ),
     );
     expect(cleared).not.toHaveProperty("title");
     expect(cleared).not.toHaveProperty([ENTERPRISE]);
     const again = patchUser(
       start,
-      patchBody({ op: "Replace", path: "title", value: null }, { op: "Replace", path: 'emails[type eq "work"].value', value: null }),
+      patchBody(
+        { op: "Replace", path: "title", value: null },
+        { op: "Replace", path: 'emails[type eq "work"].value', value: null },
+      ),
     );
     expect(again).not.toHaveProperty("title");
     expect(again).not.toHaveProperty("emails");
@@ -168,21 +213,37 @@ describe("Entra ID group PATCH", () => {
   const group = () => ({ externalId: "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159", displayName: "GroupDisplayName" });
 
   it("renames a group with Replace displayName", () => {
-    const { document, members } = patchGroup(group(), patchBody({ op: "Replace", path: "displayName", value: "1879db59-3bdf-4490-ad68-ab880a269474" }));
-    expect(document).toEqual({ externalId: "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159", displayName: "1879db59-3bdf-4490-ad68-ab880a269474" });
+    const { document, members } = patchGroup(
+      group(),
+      patchBody({ op: "Replace", path: "displayName", value: "1879db59-3bdf-4490-ad68-ab880a269474" }),
+    );
+    expect(document).toEqual({
+      externalId: "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
+      displayName: "1879db59-3bdf-4490-ad68-ab880a269474",
+    });
     expect(members).toEqual({ replaceAll: null, add: [], remove: [] });
   });
 
   it("adds several members at once, ignoring $ref null", () => {
     const { members } = patchGroup(
       group(),
-      patchBody({ op: "Add", path: "members", value: [{ $ref: null, value: "u1" }, { $ref: null, value: "u2" }] }),
+      patchBody({
+        op: "Add",
+        path: "members",
+        value: [
+          { $ref: null, value: "u1" },
+          { $ref: null, value: "u2" },
+        ],
+      }),
     );
     expect(members).toEqual({ replaceAll: null, add: ["u1", "u2"], remove: [] });
   });
 
   it("removes only the listed members when Remove members carries a value list", () => {
-    const { members } = patchGroup(group(), patchBody({ op: "Remove", path: "members", value: [{ $ref: null, value: "u1" }] }));
+    const { members } = patchGroup(
+      group(),
+      patchBody({ op: "Remove", path: "members", value: [{ $ref: null, value: "u1" }] }),
+    );
     expect(members).toEqual({ replaceAll: null, add: [], remove: ["u1"] });
   });
 
@@ -197,8 +258,15 @@ describe("Entra ID group PATCH", () => {
   });
 
   it("accepts member values given as bare strings (Postman collection)", () => {
-    expect(patchGroup(group(), patchBody({ op: "Add", path: "members", value: "string id 1" })).members.add).toEqual(["string id 1"]);
-    expect(patchGroup(group(), patchBody({ op: "Add", path: "members", value: ["a", "b"] })).members.add).toEqual(["a", "b"]);
-    expect(patchGroup(group(), patchBody({ op: "Add", path: "members", value: [{ value: "c" }] })).members.add).toEqual(["c"]);
+    expect(patchGroup(group(), patchBody({ op: "Add", path: "members", value: "string id 1" })).members.add).toEqual([
+      "string id 1",
+    ]);
+    expect(patchGroup(group(), patchBody({ op: "Add", path: "members", value: ["a", "b"] })).members.add).toEqual([
+      "a",
+      "b",
+    ]);
+    expect(patchGroup(group(), patchBody({ op: "Add", path: "members", value: [{ value: "c" }] })).members.add).toEqual(
+      ["c"],
+    );
   });
 });

@@ -21,7 +21,9 @@ describe("Okta user PATCH", () => {
   });
 
   it("reactivates with a path-less replace of {active: true}", () => {
-    expect(patchUser({ ...oktaUser(), active: false }, patchBody({ op: "replace", value: { active: true } })).active).toBe(true);
+    expect(
+      patchUser({ ...oktaUser(), active: false }, patchBody({ op: "replace", value: { active: true } })).active,
+    ).toBe(true);
   });
 
   it("accepts a password sync but never stores the password", () => {
@@ -30,7 +32,10 @@ describe("Okta user PATCH", () => {
   });
 
   it("ignores the readOnly groups and meta an IdP echoes back in a path-less value", () => {
-    const user = patchUser(oktaUser(), patchBody({ op: "replace", value: { groups: [], meta: { resourceType: "User" }, title: "CTO" } }));
+    const user = patchUser(
+      oktaUser(),
+      patchBody({ op: "replace", value: { groups: [], meta: { resourceType: "User" }, title: "CTO" } }),
+    );
     expect(user).toEqual({ ...oktaUser(), title: "CTO" });
   });
 });
@@ -39,7 +44,10 @@ describe("Okta group PATCH", () => {
   const group = () => ({ displayName: "Test SCIMv2" });
 
   it("renames a group whose value carries its own readOnly id", () => {
-    const { document, members } = patchGroup(group(), patchBody({ op: "replace", value: { id: GROUP_ID, displayName: "Test SCIMv2 renamed" } }));
+    const { document, members } = patchGroup(
+      group(),
+      patchBody({ op: "replace", value: { id: GROUP_ID, displayName: "Test SCIMv2 renamed" } }),
+    );
     expect(document).toEqual({ displayName: "Test SCIMv2 renamed" });
     expect(members).toEqual({ replaceAll: null, add: [], remove: [] });
   });
@@ -64,12 +72,18 @@ describe("Okta group PATCH", () => {
   it("resolves a member removed and re-added in the same request in operation order", () => {
     const { members } = patchGroup(
       group(),
-      patchBody({ op: "remove", path: 'members[value eq "00u1"]' }, { op: "add", path: "members", value: [{ value: "00u1" }] }),
+      patchBody(
+        { op: "remove", path: 'members[value eq "00u1"]' },
+        { op: "add", path: "members", value: [{ value: "00u1" }] },
+      ),
     );
     expect(members).toEqual({ replaceAll: null, add: ["00u1"], remove: [] });
     const reversed = patchGroup(
       group(),
-      patchBody({ op: "add", path: "members", value: [{ value: "00u1" }] }, { op: "remove", path: 'members[value eq "00u1"]' }),
+      patchBody(
+        { op: "add", path: "members", value: [{ value: "00u1" }] },
+        { op: "remove", path: 'members[value eq "00u1"]' },
+      ),
     );
     expect(reversed.members).toEqual({ replaceAll: null, add: [], remove: ["00u1"] });
   });
@@ -89,7 +103,10 @@ describe("Okta group PATCH", () => {
   });
 
   it("treats a members key in a path-less value like the members path", () => {
-    const { document, members } = patchGroup(group(), patchBody({ op: "replace", value: { displayName: "Renamed", members: [{ value: "00u9" }] } }));
+    const { document, members } = patchGroup(
+      group(),
+      patchBody({ op: "replace", value: { displayName: "Renamed", members: [{ value: "00u9" }] } }),
+    );
     expect(document).toEqual({ displayName: "Renamed" });
     expect(members).toEqual({ replaceAll: ["00u9"], add: [], remove: [] });
   });

@@ -18,7 +18,12 @@ describe("OneLogin user PATCH", () => {
       oneLoginUser(),
       patchBody({
         op: "replace",
-        value: { name: { givenName: "Kim", familyName: "Park", middleName: "" }, title: "", nickName: "", [ENTERPRISE]: { department: "" } },
+        value: {
+          name: { givenName: "Kim", familyName: "Park", middleName: "" },
+          title: "",
+          nickName: "",
+          [ENTERPRISE]: { department: "" },
+        },
       }),
     );
     expect(user).toEqual({
@@ -30,12 +35,20 @@ describe("OneLogin user PATCH", () => {
     });
   });
 
-  it.each([["true", true], ["TRUE", true], ["false", false], ["False", false]])("coerces the string boolean %s for active", (text, expected) => {
+  it.each([
+    ["true", true],
+    ["TRUE", true],
+    ["false", false],
+    ["False", false],
+  ])("coerces the string boolean %s for active", (text, expected) => {
     expect(patchUser(oneLoginUser(), patchBody({ op: "replace", value: { active: text } })).active).toBe(expected);
   });
 
   it("coerces string booleans for a multi-valued primary", () => {
-    const user = patchUser(oneLoginUser(), patchBody({ op: "add", path: "emails", value: [{ value: "kim@home.example", type: "home", primary: "true" }] }));
+    const user = patchUser(
+      oneLoginUser(),
+      patchBody({ op: "add", path: "emails", value: [{ value: "kim@home.example", type: "home", primary: "true" }] }),
+    );
     expect(user.emails).toEqual([
       { value: "kim@example.com", type: "work", primary: false },
       { value: "kim@home.example", type: "home", primary: true },
@@ -47,16 +60,24 @@ describe("OneLogin user PATCH", () => {
   });
 
   it("reads the non-standard {managerId} manager as the manager's value", () => {
-    const user = patchUser(oneLoginUser(), patchBody({ op: "replace", value: { [ENTERPRISE]: { manager: { managerId: "boss-1" } } } }));
+    const user = patchUser(
+      oneLoginUser(),
+      patchBody({ op: "replace", value: { [ENTERPRISE]: { manager: { managerId: "boss-1" } } } }),
+    );
     expect(user[ENTERPRISE]).toEqual({ department: "Finance", manager: { value: "boss-1" } });
   });
 
   it("drops the readOnly displayName of a manager sent as {value, displayName}", () => {
-    const user = patchUser(oneLoginUser(), patchBody({ op: "replace", value: { [ENTERPRISE]: { manager: { value: "boss-2", displayName: "The Boss" } } } }));
+    const user = patchUser(
+      oneLoginUser(),
+      patchBody({ op: "replace", value: { [ENTERPRISE]: { manager: { value: "boss-2", displayName: "The Boss" } } } }),
+    );
     expect(user[ENTERPRISE]).toEqual({ department: "Finance", manager: { value: "boss-2" } });
   });
 
   it("clears the whole enterprise extension when its object is sent as an empty string", () => {
-    expect(patchUser(oneLoginUser(), patchBody({ op: "replace", value: { [ENTERPRISE]: "" } }))).not.toHaveProperty([ENTERPRISE]);
+    expect(patchUser(oneLoginUser(), patchBody({ op: "replace", value: { [ENTERPRISE]: "" } }))).not.toHaveProperty([
+      ENTERPRISE,
+    ]);
   });
 });

@@ -1,4 +1,10 @@
-import { findAttribute, MANAGER_ATTRIBUTE, resourceSchemas, type AttributeDefinition, type ScimResourceName } from "../schema/index.js";
+import {
+  findAttribute,
+  MANAGER_ATTRIBUTE,
+  resourceSchemas,
+  type AttributeDefinition,
+  type ScimResourceName,
+} from "../schema/index.js";
 import { isObject } from "./document-paths.js";
 import type { JsonObject, JsonValue } from "./patch-types.js";
 

@@ -9,13 +9,18 @@ const BOOLEAN_TEXT = /^\s*(true|false)\s*$/i;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 function invalidValue(path: string, expected: string) {
-  return createScimError(400, { detail: `Invalid value for "${path}": expected ${expected}`, scimType: "invalidValue" });
+  return createScimError(400, {
+    detail: `Invalid value for "${path}": expected ${expected}`,
+    scimType: "invalidValue",
+  });
 }
 
 function coerceString(definition: AttributeDefinition, raw: unknown, path: string): string | undefined {
-  if (typeof raw !== "string") throw invalidValue(path, definition.type === "string" ? "a string" : `a ${definition.type} string`);
+  if (typeof raw !== "string")
+    throw invalidValue(path, definition.type === "string" ? "a string" : `a ${definition.type} string`);
   if (raw === "") return undefined;
-  if (definition.type === "dateTime" && !(DATE_TIME.test(raw) && !Number.isNaN(Date.parse(raw)))) throw invalidValue(path, "an xsd:dateTime");
+  if (definition.type === "dateTime" && !(DATE_TIME.test(raw) && !Number.isNaN(Date.parse(raw))))
+    throw invalidValue(path, "an xsd:dateTime");
   return raw;
 }
 
@@ -29,7 +34,8 @@ function coerceBoolean(raw: unknown, path: string): boolean | undefined {
 }
 
 function coerceNumber(definition: AttributeDefinition, raw: unknown, path: string): number {
-  const ok = typeof raw === "number" && Number.isFinite(raw) && (definition.type === "decimal" || Number.isInteger(raw));
+  const ok =
+    typeof raw === "number" && Number.isFinite(raw) && (definition.type === "decimal" || Number.isInteger(raw));
   if (!ok) throw invalidValue(path, `a JSON ${definition.type}`);
   return raw;
 }
@@ -67,7 +73,8 @@ export function coerceSingleValue(definition: AttributeDefinition, raw: unknown,
 /** A group member must name a user id; a member without one is refused, not silently dropped. */
 function coerceMember(definition: AttributeDefinition, raw: unknown, path: string): JsonValue | undefined {
   const member = coerceSingleValue(definition, raw, path);
-  if (raw !== null && raw !== "" && !(isPlainObject(member) && typeof member.value === "string")) throw invalidValue(path, 'members with a "value" id');
+  if (raw !== null && raw !== "" && !(isPlainObject(member) && typeof member.value === "string"))
+    throw invalidValue(path, 'members with a "value" id');
   return member;
 }
 

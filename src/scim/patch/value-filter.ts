@@ -33,13 +33,21 @@ function compareText(actual: string, op: "co" | "sw" | "ew", expected: string): 
 }
 
 /** RFC 7644 §3.4.2.2: string comparisons honour the sub-attribute's caseExact. */
-function compare(actual: JsonValue | undefined, op: CompareOp, expected: boolean | null | number | string, caseExact: boolean): boolean {
+function compare(
+  actual: JsonValue | undefined,
+  op: CompareOp,
+  expected: boolean | null | number | string,
+  caseExact: boolean,
+): boolean {
   if (expected === null) return op === "eq" ? isUnassigned(actual) : op === "ne" && !isUnassigned(actual);
   if (typeof actual === "string" && typeof expected === "string") {
-    return caseExact ? compareOrdered(actual, op, expected) : compareOrdered(actual.toLowerCase(), op, expected.toLowerCase());
+    return caseExact
+      ? compareOrdered(actual, op, expected)
+      : compareOrdered(actual.toLowerCase(), op, expected.toLowerCase());
   }
   if (typeof actual === "number" && typeof expected === "number") return compareOrdered(actual, op, expected);
-  if (typeof actual === "boolean" && typeof expected === "boolean") return op === "eq" ? actual === expected : op === "ne" && actual !== expected;
+  if (typeof actual === "boolean" && typeof expected === "boolean")
+    return op === "eq" ? actual === expected : op === "ne" && actual !== expected;
   return op === "ne";
 }
 

@@ -32,7 +32,11 @@ describe.each(DIALECTS)("the SCIM request log under unauthenticated traffic on %
     const entries: LoggedRequest[] = [];
     let after = "";
     for (;;) {
-      const res = await t.app.inject({ method: "GET", url: `/directories/${directoryId}/scim_requests?limit=100${after}`, headers: bearer(ADMIN_KEY) });
+      const res = await t.app.inject({
+        method: "GET",
+        url: `/directories/${directoryId}/scim_requests?limit=100${after}`,
+        headers: bearer(ADMIN_KEY),
+      });
       expect(res.statusCode).toBe(200);
       entries.push(...res.json().data);
       const next = res.json().list_metadata.after;
@@ -78,15 +82,38 @@ describe.each(DIALECTS)("the SCIM request log under unauthenticated traffic on %
     expect((await anonymousPost(address, elsewhere.id)).statusCode).toBe(429);
     expect((await anonymousPost(address, "directory_01KA0000000000000000000000")).statusCode).toBe(429);
     expect((await anonymousPost("198.51.100.8")).statusCode).toBe(401);
-    const withToken = await t.app.inject({ method: "GET", url: `${dir.base}/Users?count=1`, remoteAddress: address, headers: bearer(dir.token) });
+    const withToken = await t.app.inject({
+      method: "GET",
+      url: `${dir.base}/Users?count=1`,
+      remoteAddress: address,
+      headers: bearer(dir.token),
+    });
     expect(withToken.statusCode).toBe(200);
   });
 
   it("keeps, from one flush holding more than it retains, the newest entries of each directory and kind", async () => {
     const other = await createScimDirectory(t.app);
-    const log = createScimRequestLog({ db: t.deps.db, ids: t.deps.ids, clock: t.deps.clock, onError: (err) => expect.fail(String(err)), retain: 5, retainUnauthenticated: 2, flushMs: 3_600_000 });
+    const log = createScimRequestLog({
+      db: t.deps.db,
+      ids: t.deps.ids,
+      clock: t.deps.clock,
+      onError: (err) => expect.fail(String(err)),
+      retain: 5,
+      retainUnauthenticated: 2,
+      flushMs: 3_600_000,
+    });
     const entry = (directory_id: string, n: number, authenticated: number) =>
-      log.record({ directory_id, method: "GET", path: `/n/${n}`, status: authenticated ? 200 : 401, latency_ms: 1, error_detail: null, request_body: null, user_agent: null, authenticated });
+      log.record({
+        directory_id,
+        method: "GET",
+        path: `/n/${n}`,
+        status: authenticated ? 200 : 401,
+        latency_ms: 1,
+        error_detail: null,
+        request_body: null,
+        user_agent: null,
+        authenticated,
+      });
     // Interleaved: directories and kinds alternate, so a per-flush cut must count each apart.
     for (let n = 0; n < 40; n++) {
       entry(other.id, n, n % 3 === 0 ? 0 : 1);
@@ -94,7 +121,10 @@ describe.each(DIALECTS)("the SCIM request log under unauthenticated traffic on %
     }
     await log.flush();
     const paths = async (directoryId: string, authenticated: boolean) =>
-      (await log.list(directoryId, {}, { limit: 100, order: "desc" })).data.filter((r) => Boolean(r.authenticated) === authenticated).map((r) => r.path).sort();
+      (await log.list(directoryId, {}, { limit: 100, order: "desc" })).data
+        .filter((r) => Boolean(r.authenticated) === authenticated)
+        .map((r) => r.path)
+        .sort();
     expect(await paths(other.id, true)).toEqual(["/n/32", "/n/34", "/n/35", "/n/37", "/n/38"].sort());
     expect(await paths(other.id, false)).toEqual(["/n/36", "/n/39"]);
     const mine = await paths(dir.id, true);

@@ -10,7 +10,11 @@ export interface ScimRequestLog {
   record(entry: ScimRequestEntry): void;
   /** Writes what is buffered; `list` calls it first so a process sees its own requests. */
   flush(): Promise<void>;
-  list(directoryId: string, filter: { status?: number | undefined; errorsOnly?: boolean | undefined }, page: PageRequest): Promise<Page<ScimRequestRow>>;
+  list(
+    directoryId: string,
+    filter: { status?: number | undefined; errorsOnly?: boolean | undefined },
+    page: PageRequest,
+  ): Promise<Page<ScimRequestRow>>;
   close(): Promise<void>;
 }
 
@@ -41,7 +45,12 @@ export function createScimRequestLog(options: ScimRequestLogOptions): ScimReques
   let buffer: ScimRequestRow[] = [];
   let flushing: Promise<void> = Promise.resolve();
 
-  async function trim(trx: Transaction<Database>, directoryId: string, authenticated: number, keep: number): Promise<void> {
+  async function trim(
+    trx: Transaction<Database>,
+    directoryId: string,
+    authenticated: number,
+    keep: number,
+  ): Promise<void> {
     const cutoff = await trx
       .selectFrom("scim_requests")
       .select("id")
@@ -51,7 +60,13 @@ export function createScimRequestLog(options: ScimRequestLogOptions): ScimReques
       .offset(keep)
       .limit(1)
       .executeTakeFirst();
-    if (cutoff) await trx.deleteFrom("scim_requests").where("directory_id", "=", directoryId).where("authenticated", "=", authenticated).where("id", "<=", cutoff.id).execute();
+    if (cutoff)
+      await trx
+        .deleteFrom("scim_requests")
+        .where("directory_id", "=", directoryId)
+        .where("authenticated", "=", authenticated)
+        .where("id", "<=", cutoff.id)
+        .execute();
   }
 
   /**
@@ -77,7 +92,11 @@ export function createScimRequestLog(options: ScimRequestLogOptions): ScimReques
   async function write(buffered: ScimRequestRow[]): Promise<void> {
     const rows = survivors(buffered);
     await db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += 200) await trx.insertInto("scim_requests").values(rows.slice(i, i + 200)).execute();
+      for (let i = 0; i < rows.length; i += 200)
+        await trx
+          .insertInto("scim_requests")
+          .values(rows.slice(i, i + 200))
+          .execute();
       for (const directoryId of new Set(rows.map((r) => r.directory_id))) {
         await trim(trx, directoryId, 1, retain);
         await trim(trx, directoryId, 0, retainUnauthenticated);

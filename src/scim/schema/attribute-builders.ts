@@ -3,7 +3,11 @@ import type { AttributeDefinition, AttributeType } from "./schema-types.js";
 type Characteristics = Partial<Omit<AttributeDefinition, "name" | "description">>;
 
 /** An attribute with RFC 7643 §2.2's defaults: a single-valued, optional, case-insensitive, readWrite string. */
-export function attribute(name: string, description: string, characteristics: Characteristics = {}): AttributeDefinition {
+export function attribute(
+  name: string,
+  description: string,
+  characteristics: Characteristics = {},
+): AttributeDefinition {
   return Object.freeze({
     name,
     type: "string",
@@ -24,7 +28,11 @@ export function complex(
   subAttributes: readonly AttributeDefinition[],
   characteristics: Characteristics = {},
 ): AttributeDefinition {
-  return attribute(name, description, { type: "complex", subAttributes: Object.freeze([...subAttributes]), ...characteristics });
+  return attribute(name, description, {
+    type: "complex",
+    subAttributes: Object.freeze([...subAttributes]),
+    ...characteristics,
+  });
 }
 
 interface MultiValuedOptions {
@@ -43,8 +51,16 @@ export function multiValuedSubAttributes(options: MultiValuedOptions): Attribute
       ...(options.referenceTypes ? { referenceTypes: Object.freeze([...options.referenceTypes]) } : {}),
     }),
     attribute("display", "A human-readable name, primarily used for display purposes."),
-    attribute("type", "A label indicating the attribute's function.", options.types ? { canonicalValues: Object.freeze([...options.types]) } : {}),
-    attribute("primary", "A Boolean value indicating the 'primary' or preferred value; 'true' appears no more than once.", { type: "boolean" }),
+    attribute(
+      "type",
+      "A label indicating the attribute's function.",
+      options.types ? { canonicalValues: Object.freeze([...options.types]) } : {},
+    ),
+    attribute(
+      "primary",
+      "A Boolean value indicating the 'primary' or preferred value; 'true' appears no more than once.",
+      { type: "boolean" },
+    ),
   ];
 }
 

@@ -25,21 +25,35 @@ describe("canonicalAttributeName", () => {
 
   it("returns the definition and its owning schema", () => {
     const manager = canonicalAttributeName("User", `${ENTERPRISE}:manager.value`);
-    expect(manager).toMatchObject({ schema: ENTERPRISE, extension: true, attribute: { name: "manager", type: "complex" }, definition: { name: "value" } });
+    expect(manager).toMatchObject({
+      schema: ENTERPRISE,
+      extension: true,
+      attribute: { name: "manager", type: "complex" },
+      definition: { name: "value" },
+    });
     expect(canonicalAttributeName("User", "active")?.definition).toMatchObject({ type: "boolean", multiValued: false });
   });
 
   it("resolves Group attributes only on a Group", () => {
     expect(canonicalAttributeName("Group", "Members")?.path).toBe("members");
-    expect(canonicalAttributeName("Group", "displayname")?.definition).toMatchObject({ required: true, uniqueness: "server" });
+    expect(canonicalAttributeName("Group", "displayname")?.definition).toMatchObject({
+      required: true,
+      uniqueness: "server",
+    });
     expect(canonicalAttributeName("User", "members")).toBeUndefined();
     expect(canonicalAttributeName("Group", "userName")).toBeUndefined();
   });
 
-  it.each(["favoriteColor", "name.nickname", "name.givenName.x", "emails[type eq \"work\"]", "urn:example:custom:2.0:User:foo", ENTERPRISE, "", "userName."])(
-    "returns undefined for %s",
-    (name) => {
-      expect(canonicalAttributeName("User", name)).toBeUndefined();
-    },
-  );
+  it.each([
+    "favoriteColor",
+    "name.nickname",
+    "name.givenName.x",
+    'emails[type eq "work"]',
+    "urn:example:custom:2.0:User:foo",
+    ENTERPRISE,
+    "",
+    "userName.",
+  ])("returns undefined for %s", (name) => {
+    expect(canonicalAttributeName("User", name)).toBeUndefined();
+  });
 });

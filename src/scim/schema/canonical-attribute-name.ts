@@ -19,7 +19,10 @@ export interface ResolvedAttribute {
 }
 
 /** Splits a leading schema URN (RFC 7644 §3.10) off `name`; null when `name` names an unknown URN. */
-function splitSchema(resource: ScimResourceName, name: string): { schema: SchemaDefinition | undefined; rest: string } | null {
+function splitSchema(
+  resource: ScimResourceName,
+  name: string,
+): { schema: SchemaDefinition | undefined; rest: string } | null {
   const { core, extensions } = resourceSchemas(resource);
   const lower = name.toLowerCase();
   const schema = [core, ...extensions].find((s) => lower.startsWith(`${s.id.toLowerCase()}:`));

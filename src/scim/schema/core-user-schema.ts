@@ -19,7 +19,9 @@ const addressSubAttributes = [
   attribute("region", "The state or region component."),
   attribute("postalCode", "The zip code or postal code component."),
   attribute("country", "The country name component."),
-  attribute("type", "A label indicating the attribute's function, e.g., 'work' or 'home'.", { canonicalValues: ["work", "home", "other"] }),
+  attribute("type", "A label indicating the attribute's function, e.g., 'work' or 'home'.", {
+    canonicalValues: ["work", "home", "other"],
+  }),
   attribute("primary", "A Boolean value indicating the preferred mailing address.", { type: "boolean" }),
 ];
 
@@ -29,15 +31,26 @@ const groupsAttribute = multiValuedComplex(
   "A list of groups to which the user belongs, either through direct membership or nested groups.",
   [
     attribute("value", "The identifier of the User's group.", { caseExact: true, mutability: "readOnly" }),
-    attribute("$ref", "The URI of the corresponding 'Group' resource.", { type: "reference", referenceTypes: ["Group"], mutability: "readOnly" }),
+    attribute("$ref", "The URI of the corresponding 'Group' resource.", {
+      type: "reference",
+      referenceTypes: ["Group"],
+      mutability: "readOnly",
+    }),
     attribute("display", "A human-readable name, primarily used for display purposes.", { mutability: "readOnly" }),
-    attribute("type", "A label indicating the membership, 'direct' or 'indirect'.", { canonicalValues: ["direct", "indirect"], mutability: "readOnly" }),
+    attribute("type", "A label indicating the membership, 'direct' or 'indirect'.", {
+      canonicalValues: ["direct", "indirect"],
+      mutability: "readOnly",
+    }),
   ],
   { mutability: "readOnly" },
 );
 
 const multiValued: readonly AttributeDefinition[] = [
-  multiValuedComplex("emails", "Email addresses for the user.", multiValuedSubAttributes({ label: "email address", types: ["work", "home", "other"] })),
+  multiValuedComplex(
+    "emails",
+    "Email addresses for the user.",
+    multiValuedSubAttributes({ label: "email address", types: ["work", "home", "other"] }),
+  ),
   multiValuedComplex(
     "phoneNumbers",
     "Phone numbers for the User.",
@@ -46,16 +59,28 @@ const multiValued: readonly AttributeDefinition[] = [
   multiValuedComplex(
     "ims",
     "Instant messaging addresses for the User.",
-    multiValuedSubAttributes({ label: "instant messaging address", types: ["aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"] }),
+    multiValuedSubAttributes({
+      label: "instant messaging address",
+      types: ["aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"],
+    }),
   ),
   multiValuedComplex(
     "photos",
     "URLs of photos of the User.",
-    multiValuedSubAttributes({ label: "URL of a photo of the User", types: ["photo", "thumbnail"], valueType: "reference", referenceTypes: ["external"] }),
+    multiValuedSubAttributes({
+      label: "URL of a photo of the User",
+      types: ["photo", "thumbnail"],
+      valueType: "reference",
+      referenceTypes: ["external"],
+    }),
   ),
   multiValuedComplex("addresses", "Physical mailing addresses for this User.", addressSubAttributes),
   groupsAttribute,
-  multiValuedComplex("entitlements", "A list of entitlements for the User.", multiValuedSubAttributes({ label: "value of an entitlement" })),
+  multiValuedComplex(
+    "entitlements",
+    "A list of entitlements for the User.",
+    multiValuedSubAttributes({ label: "value of an entitlement" }),
+  ),
   multiValuedComplex("roles", "A list of roles for the User.", multiValuedSubAttributes({ label: "value of a role" })),
   multiValuedComplex(
     "x509Certificates",
@@ -70,7 +95,10 @@ export const CORE_USER_SCHEMA: SchemaDefinition = Object.freeze({
   name: "User",
   description: "User Account",
   attributes: Object.freeze([
-    attribute("userName", "Unique identifier for the User, used by the user to authenticate. REQUIRED.", { required: true, uniqueness: "server" }),
+    attribute("userName", "Unique identifier for the User, used by the user to authenticate. REQUIRED.", {
+      required: true,
+      uniqueness: "server",
+    }),
     EXTERNAL_ID_ATTRIBUTE,
     nameAttribute,
     attribute("displayName", "The name of the User, suitable for display to end-users."),
@@ -86,7 +114,10 @@ export const CORE_USER_SCHEMA: SchemaDefinition = Object.freeze({
     attribute("timezone", "The User's time zone in the 'Olson' time zone database format."),
     attribute("active", "A Boolean value indicating the User's administrative status.", { type: "boolean" }),
     // RFC 7643 §4.1.1: accepted on input, never returned. Roster discards it (changePassword unsupported).
-    attribute("password", "The User's cleartext password; accepted and discarded, never stored or returned.", { mutability: "writeOnly", returned: "never" }),
+    attribute("password", "The User's cleartext password; accepted and discarded, never stored or returned.", {
+      mutability: "writeOnly",
+      returned: "never",
+    }),
     ...multiValued,
   ]),
 });

@@ -5,7 +5,10 @@ import type { SchemaDefinition } from "./schema-types.js";
 /** RFC 7643 §4.3: the manager is complex (`{value, $ref, displayName}`); its displayName is computed. */
 export const MANAGER_ATTRIBUTE = complex("manager", "The User's manager.", [
   attribute("value", "The id of the SCIM resource representing the User's manager."),
-  attribute("$ref", "The URI of the SCIM resource representing the User's manager.", { type: "reference", referenceTypes: ["User"] }),
+  attribute("$ref", "The URI of the SCIM resource representing the User's manager.", {
+    type: "reference",
+    referenceTypes: ["User"],
+  }),
   attribute("displayName", "The displayName of the User's manager.", { mutability: "readOnly" }),
 ]);
 

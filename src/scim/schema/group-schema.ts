@@ -6,7 +6,11 @@ import type { SchemaDefinition } from "./schema-types.js";
 /** RFC 7643 §4.2: members are users only here; `display` is computed from the member's userName. */
 export const MEMBERS_ATTRIBUTE = multiValuedComplex("members", "A list of members of the Group.", [
   attribute("value", "Identifier of the member of this Group.", { caseExact: true, mutability: "immutable" }),
-  attribute("$ref", "The URI corresponding to the member resource.", { type: "reference", referenceTypes: ["User"], mutability: "immutable" }),
+  attribute("$ref", "The URI corresponding to the member resource.", {
+    type: "reference",
+    referenceTypes: ["User"],
+    mutability: "immutable",
+  }),
   attribute("type", "A label indicating the type of resource.", { canonicalValues: ["User"], mutability: "immutable" }),
   attribute("display", "The member's userName, for display purposes.", { mutability: "readOnly" }),
 ]);
@@ -21,7 +25,10 @@ export const GROUP_SCHEMA: SchemaDefinition = Object.freeze({
   name: "Group",
   description: "Group",
   attributes: Object.freeze([
-    attribute("displayName", "A human-readable name for the Group. REQUIRED.", { required: true, uniqueness: "server" }),
+    attribute("displayName", "A human-readable name for the Group. REQUIRED.", {
+      required: true,
+      uniqueness: "server",
+    }),
     EXTERNAL_ID_ATTRIBUTE,
     MEMBERS_ATTRIBUTE,
   ]),

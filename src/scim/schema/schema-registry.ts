@@ -16,7 +16,11 @@ const RESOURCE_SCHEMAS: Readonly<Record<ScimResourceName, ResourceSchemas>> = Ob
 });
 
 /** Every schema Roster serves at `/Schemas`, in a stable order. */
-export const ALL_SCHEMAS: readonly SchemaDefinition[] = Object.freeze([CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA]);
+export const ALL_SCHEMAS: readonly SchemaDefinition[] = Object.freeze([
+  CORE_USER_SCHEMA,
+  ENTERPRISE_USER_SCHEMA,
+  GROUP_SCHEMA,
+]);
 
 /** RFC 7643 §3.1: common attributes belong to every resource though no schema lists them all. */
 const COMMON_ATTRIBUTES: readonly AttributeDefinition[] = Object.freeze([ID_ATTRIBUTE, META_ATTRIBUTE]);
@@ -38,7 +42,10 @@ export function findExtensionSchema(resource: ScimResourceName, key: string): Sc
 }
 
 /** RFC 7643 §2.1: attribute names are case-insensitive. */
-export function findAttribute(attributes: readonly AttributeDefinition[] | undefined, name: string): AttributeDefinition | undefined {
+export function findAttribute(
+  attributes: readonly AttributeDefinition[] | undefined,
+  name: string,
+): AttributeDefinition | undefined {
   const lower = name.toLowerCase();
   return attributes?.find((a) => a.name.toLowerCase() === lower);
 }

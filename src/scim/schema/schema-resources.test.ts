@@ -4,7 +4,17 @@ import { resourceTypeResource, resourceTypeResources, schemaResource, schemaReso
 import type { AttributeDefinition } from "./schema-types.js";
 
 const BASE = "https://roster.example.com/scim/v2/dir_1";
-const CHARACTERISTICS = ["name", "type", "multiValued", "description", "required", "caseExact", "mutability", "returned", "uniqueness"];
+const CHARACTERISTICS = [
+  "name",
+  "type",
+  "multiValued",
+  "description",
+  "required",
+  "caseExact",
+  "mutability",
+  "returned",
+  "uniqueness",
+];
 
 function walk(attributes: readonly AttributeDefinition[]): AttributeDefinition[] {
   return attributes.flatMap((a) => [a, ...walk(a.subAttributes ?? [])]);
@@ -18,7 +28,10 @@ describe("/Schemas resources (RFC 7643 §7)", () => {
       "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
       "urn:ietf:params:scim:schemas:core:2.0:Group",
     ]);
-    expect(schemas[0]?.meta).toEqual({ resourceType: "Schema", location: `${BASE}/Schemas/urn:ietf:params:scim:schemas:core:2.0:User` });
+    expect(schemas[0]?.meta).toEqual({
+      resourceType: "Schema",
+      location: `${BASE}/Schemas/urn:ietf:params:scim:schemas:core:2.0:User`,
+    });
   });
 
   it("contains no nulls and gives every attribute every RFC 7643 §7 characteristic", () => {
@@ -34,13 +47,34 @@ describe("/Schemas resources (RFC 7643 §7)", () => {
   });
 
   it("tells the truth about password, groups, userName and members", () => {
-    expect(canonicalAttributeName("User", "password")?.definition).toMatchObject({ mutability: "writeOnly", returned: "never" });
-    expect(canonicalAttributeName("User", "groups")?.definition).toMatchObject({ mutability: "readOnly", multiValued: true });
+    expect(canonicalAttributeName("User", "password")?.definition).toMatchObject({
+      mutability: "writeOnly",
+      returned: "never",
+    });
+    expect(canonicalAttributeName("User", "groups")?.definition).toMatchObject({
+      mutability: "readOnly",
+      multiValued: true,
+    });
     expect(canonicalAttributeName("User", "groups.value")?.definition).toMatchObject({ mutability: "readOnly" });
-    expect(canonicalAttributeName("User", "userName")?.definition).toMatchObject({ required: true, caseExact: false, uniqueness: "server" });
-    expect(canonicalAttributeName("Group", "members")?.definition).toMatchObject({ mutability: "readWrite", multiValued: true, type: "complex" });
-    expect(canonicalAttributeName("Group", "members.value")?.definition).toMatchObject({ mutability: "immutable", caseExact: true });
-    expect(canonicalAttributeName("User", "emails.type")?.definition.canonicalValues).toEqual(["work", "home", "other"]);
+    expect(canonicalAttributeName("User", "userName")?.definition).toMatchObject({
+      required: true,
+      caseExact: false,
+      uniqueness: "server",
+    });
+    expect(canonicalAttributeName("Group", "members")?.definition).toMatchObject({
+      mutability: "readWrite",
+      multiValued: true,
+      type: "complex",
+    });
+    expect(canonicalAttributeName("Group", "members.value")?.definition).toMatchObject({
+      mutability: "immutable",
+      caseExact: true,
+    });
+    expect(canonicalAttributeName("User", "emails.type")?.definition.canonicalValues).toEqual([
+      "work",
+      "home",
+      "other",
+    ]);
   });
 
   it("finds one schema by URN, case-insensitively", () => {

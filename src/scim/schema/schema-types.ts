@@ -1,5 +1,13 @@
 /** RFC 7643 §2.3: the data types an attribute may have. */
-export type AttributeType = "string" | "boolean" | "decimal" | "integer" | "dateTime" | "binary" | "reference" | "complex";
+export type AttributeType =
+  | "string"
+  | "boolean"
+  | "decimal"
+  | "integer"
+  | "dateTime"
+  | "binary"
+  | "reference"
+  | "complex";
 
 /** RFC 7643 §7: when a client may write an attribute. */
 export type Mutability = "readOnly" | "readWrite" | "immutable" | "writeOnly";

@@ -49,10 +49,19 @@ export function rosterUserIdsIn(value: unknown, found: Set<string> = new Set()):
 }
 
 /** Of `candidates`, those that are ids of users of `directoryId`. */
-export async function usersOfDirectory(db: Kysely<Database>, directoryId: string, candidates: Iterable<string>): Promise<Set<string>> {
+export async function usersOfDirectory(
+  db: Kysely<Database>,
+  directoryId: string,
+  candidates: Iterable<string>,
+): Promise<Set<string>> {
   const local = new Set<string>();
   for (const part of chunks([...candidates])) {
-    const rows = await db.selectFrom("directory_users").select("id").where("directory_id", "=", directoryId).where("id", "in", part).execute();
+    const rows = await db
+      .selectFrom("directory_users")
+      .select("id")
+      .where("directory_id", "=", directoryId)
+      .where("id", "in", part)
+      .execute();
     for (const row of rows) local.add(row.id);
   }
   return local;
@@ -66,11 +75,19 @@ export async function usersOfDirectory(db: Kysely<Database>, directoryId: string
 export function assertManagerWithin(doc: Record<string, unknown>, local: ReadonlySet<string>, kept?: string): void {
   const value = managerValue(doc);
   if (value === undefined || !ROSTER_USER_ID.test(value) || local.has(value) || value === kept) return;
-  throw createScimError(400, { detail: `manager.value ${JSON.stringify(value)} is not the id of a user of this directory`, scimType: "invalidValue" });
+  throw createScimError(400, {
+    detail: `manager.value ${JSON.stringify(value)} is not the id of a user of this directory`,
+    scimType: "invalidValue",
+  });
 }
 
 /** Checks a whole document's manager (create, PUT) against the directory's users; `kept` as in `assertManagerWithin`. */
-export async function checkManager(db: Kysely<Database>, directoryId: string, doc: Record<string, unknown>, kept?: string): Promise<void> {
+export async function checkManager(
+  db: Kysely<Database>,
+  directoryId: string,
+  doc: Record<string, unknown>,
+  kept?: string,
+): Promise<void> {
   const value = managerValue(doc);
   if (value === undefined || !ROSTER_USER_ID.test(value) || value === kept) return;
   assertManagerWithin(doc, await usersOfDirectory(db, directoryId, [value]));

@@ -32,7 +32,13 @@ describe.each(DIALECTS)("SCIM GET /Users/{id} on %s", (dialect) => {
       { schemas: [SCHEMA.user], userName: "ben@x.com", active: false, name: { givenName: "Ben" } },
     ];
     for (const p of people) ids[p.userName] = (await scim("POST", "/Users", p)).json().id;
-    groupId = (await scim("POST", "/Groups", { schemas: [SCHEMA.group], displayName: "Analysts", members: [{ value: ids["ada@x.com"] }] })).json().id;
+    groupId = (
+      await scim("POST", "/Groups", {
+        schemas: [SCHEMA.group],
+        displayName: "Analysts",
+        members: [{ value: ids["ada@x.com"] }],
+      })
+    ).json().id;
   });
   afterAll(async () => t?.close());
 
@@ -53,8 +59,21 @@ describe.each(DIALECTS)("SCIM GET /Users/{id} on %s", (dialect) => {
       [SCHEMA.enterprise]: { department: "Engines", employeeNumber: "7" },
       userName: "ada@x.com",
       active: true,
-      groups: [{ value: groupId, display: "Analysts", $ref: `http://roster.test${dir.base}/Groups/${groupId}`, type: "direct" }],
-      meta: { resourceType: "User", created: expect.any(String), lastModified: expect.any(String), location: `http://roster.test${dir.base}/Users/${ids["ada@x.com"]}`, version: etag },
+      groups: [
+        {
+          value: groupId,
+          display: "Analysts",
+          $ref: `http://roster.test${dir.base}/Groups/${groupId}`,
+          type: "direct",
+        },
+      ],
+      meta: {
+        resourceType: "User",
+        created: expect.any(String),
+        lastModified: expect.any(String),
+        location: `http://roster.test${dir.base}/Users/${ids["ada@x.com"]}`,
+        version: etag,
+      },
     });
     expect(etag).toMatch(/^W\/"\d+"$/);
     const again = await scim("GET", `/Users/${ids["ada@x.com"]}`, undefined, { "if-none-match": String(etag) });
@@ -63,7 +82,8 @@ describe.each(DIALECTS)("SCIM GET /Users/{id} on %s", (dialect) => {
   });
 
   it("answers what a list page and the store's own read answer, user by user", async () => {
-    const page = (await scim("GET", `/Users?filter=${encodeURIComponent('userName ew "@x.com"')}`)).json().Resources as Resource[];
+    const page = (await scim("GET", `/Users?filter=${encodeURIComponent('userName ew "@x.com"')}`)).json()
+      .Resources as Resource[];
     expect(page).toHaveLength(2);
     for (const listed of page) {
       const name = String(listed.userName);
@@ -93,9 +113,15 @@ describe.each(DIALECTS)("SCIM GET /Users/{id} on %s", (dialect) => {
 
   it("follows a change: the new version, its ETag and its groups", async () => {
     const before = await get("ben@x.com");
-    const patched = await scim("PATCH", `/Users/${ids["ben@x.com"]}`, { schemas: [SCHEMA.patch], Operations: [{ op: "replace", path: "active", value: true }] });
+    const patched = await scim("PATCH", `/Users/${ids["ben@x.com"]}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "replace", path: "active", value: true }],
+    });
     expect(patched.statusCode).toBe(200);
-    await scim("PATCH", `/Groups/${groupId}`, { schemas: [SCHEMA.patch], Operations: [{ op: "add", path: "members", value: [{ value: ids["ben@x.com"] }] }] });
+    await scim("PATCH", `/Groups/${groupId}`, {
+      schemas: [SCHEMA.patch],
+      Operations: [{ op: "add", path: "members", value: [{ value: ids["ben@x.com"] }] }],
+    });
     const after = await get("ben@x.com");
     expect(after.etag).not.toBe(before.etag);
     expect(after.etag).toBe(patched.headers.etag);
@@ -119,16 +145,19 @@ describe.each(DIALECTS)("SCIM GET /Users/{id} on %s", (dialect) => {
     }
   });
 
-  it(dialect === "sqlite" ? "reads at once on SQLite's idle connection" : "reads straight through PostgreSQL's pool", async () => {
-    const reads = immediateReadsOf(t.deps.db);
-    if (!reads) throw new Error("both backends offer immediate reads");
-    const spy = vi.spyOn(reads, "rows");
-    try {
-      await get("ada@x.com");
-      const answered = await Promise.all(spy.mock.results.map((r) => r.value as unknown));
-      expect(answered.some((rows) => Array.isArray(rows) && rows.length === 1)).toBe(true);
-    } finally {
-      spy.mockRestore();
-    }
-  });
+  it(
+    dialect === "sqlite" ? "reads at once on SQLite's idle connection" : "reads straight through PostgreSQL's pool",
+    async () => {
+      const reads = immediateReadsOf(t.deps.db);
+      if (!reads) throw new Error("both backends offer immediate reads");
+      const spy = vi.spyOn(reads, "rows");
+      try {
+        await get("ada@x.com");
+        const answered = await Promise.all(spy.mock.results.map((r) => r.value as unknown));
+        expect(answered.some((rows) => Array.isArray(rows) && rows.length === 1)).toBe(true);
+      } finally {
+        spy.mockRestore();
+      }
+    },
+  );
 });

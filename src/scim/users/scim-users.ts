@@ -10,7 +10,13 @@ import { applyUserPatch, type JsonObject, normalizePatchRequest } from "../patch
 import { excludes, type Projection, project } from "../projection.js";
 import { USER_SCHEMAS } from "../../scim-resource/schema-urns.js";
 import { groupsOfUsers, loadUsersWithGroups, loadUserWithGroups, loadUserWithGroupsByUserName } from "./user-groups.js";
-import { assertManagerWithin, checkManager, managerValue, rosterUserIdsIn, usersOfDirectory } from "./manager-reference.js";
+import {
+  assertManagerWithin,
+  checkManager,
+  managerValue,
+  rosterUserIdsIn,
+  usersOfDirectory,
+} from "./manager-reference.js";
 import { readUserDocument, type ScimUserDocument, toUserInput } from "../../scim-resource/user-document.js";
 import { type ScimUserSource, toScimUser, type UserGroupRef } from "./user-resource.js";
 
@@ -26,11 +32,20 @@ export function createScimUsers(deps: Deps, store: DirectoryStore) {
   const base = (dir: DirectoryContext) => `${deps.config.publicUrl}/scim/v2/${dir.id}`;
 
   /** `knownGroups`: the users' groups when already read (or known empty, for users just created). */
-  async function render(dir: DirectoryContext, users: readonly { user: ScimUserSource; version: number }[], projection: Projection, knownGroups?: ReadonlyMap<string, UserGroupRef[]>) {
+  async function render(
+    dir: DirectoryContext,
+    users: readonly { user: ScimUserSource; version: number }[],
+    projection: Projection,
+    knownGroups?: ReadonlyMap<string, UserGroupRef[]>,
+  ) {
     const ids = users.map((u) => u.user.id);
     const groups = excludes(projection, "groups") ? null : (knownGroups ?? (await groupsOfUsers(deps.db, ids)));
     return users.map(({ user, version }) => ({
-      resource: project(toScimUser(user, version, base(dir), groups?.get(user.id) ?? (groups ? [] : null)), projection, USER_SCHEMAS),
+      resource: project(
+        toScimUser(user, version, base(dir), groups?.get(user.id) ?? (groups ? [] : null)),
+        projection,
+        USER_SCHEMAS,
+      ),
       version,
     }));
   }
@@ -41,7 +56,12 @@ export function createScimUsers(deps: Deps, store: DirectoryStore) {
     return found;
   }
 
-  async function renderOne(dir: DirectoryContext, stored: { user: ScimUserSource; version: number }, projection: Projection, knownGroups?: UserGroupRef[]): Promise<RenderedUser> {
+  async function renderOne(
+    dir: DirectoryContext,
+    stored: { user: ScimUserSource; version: number },
+    projection: Projection,
+    knownGroups?: UserGroupRef[],
+  ): Promise<RenderedUser> {
     const [rendered] = await render(dir, [stored], projection, knownGroups && new Map([[stored.user.id, knownGroups]]));
     if (!rendered) throw new Error("render produced nothing");
     return rendered;
@@ -54,7 +74,9 @@ export function createScimUsers(deps: Deps, store: DirectoryStore) {
       if (userName !== null) {
         // At most one match (userName is unique per directory): one indexed query, no count.
         const found = await loadUserWithGroupsByUserName(deps.db, deps.caps, dir.id, userName);
-        const resources = found ? (await render(dir, [found], projection, new Map([[found.user.id, found.groups]]))).map((r) => r.resource) : [];
+        const resources = found
+          ? (await render(dir, [found], projection, new Map([[found.user.id, found.groups]]))).map((r) => r.resource)
+          : [];
         return { ids: found ? [found.user.id] : [], totalResults: resources.length, nextCursor: undefined, resources };
       }
       const where = filter ? compileFilter(filter, "User", deps.caps) : null;
@@ -88,7 +110,13 @@ export function createScimUsers(deps: Deps, store: DirectoryStore) {
     },
 
     /** PUT: the body replaces every attribute (Okta sends every update this way). */
-    async replace(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined, projection: Projection): Promise<RenderedUser> {
+    async replace(
+      dir: DirectoryContext,
+      id: string,
+      body: unknown,
+      ifMatch: number | undefined,
+      projection: Projection,
+    ): Promise<RenderedUser> {
       const current = await mustGet(dir, id);
       const doc = readUserDocument(body);
       await checkManager(deps.db, dir.id, doc, managerValue(current.user.raw_attributes));
@@ -100,7 +128,13 @@ export function createScimUsers(deps: Deps, store: DirectoryStore) {
      * PATCH: the operations apply to the stored document as one atomic change, inside the write and
      * to the user as locked there, so concurrent PATCHes of one user all land, one after another.
      */
-    async patch(dir: DirectoryContext, id: string, body: unknown, ifMatch: number | undefined, projection: Projection): Promise<RenderedUser> {
+    async patch(
+      dir: DirectoryContext,
+      id: string,
+      body: unknown,
+      ifMatch: number | undefined,
+      projection: Projection,
+    ): Promise<RenderedUser> {
       const operations = normalizePatchRequest(body, "User", { resourceId: id });
       // Read before the write: the ids the operations name that are users of this directory.
       const local = await usersOfDirectory(deps.db, dir.id, rosterUserIdsIn(operations));

@@ -13,7 +13,10 @@ import { createScimUsers } from "./scim-users.js";
 type IdParams = { directoryId: string; id: string };
 
 /** `/Users` (RFC 7644 §3): list, search, get, create, replace, patch, delete. */
-export async function usersRoutes(app: FastifyInstance, { deps, store }: { deps: Deps; store: DirectoryStore }): Promise<void> {
+export async function usersRoutes(
+  app: FastifyInstance,
+  { deps, store }: { deps: Deps; store: DirectoryStore },
+): Promise<void> {
   const users = createScimUsers(deps, store);
 
   app.get("/:directoryId/Users", async (request) => {
@@ -29,7 +32,12 @@ export async function usersRoutes(app: FastifyInstance, { deps, store }: { deps:
   });
 
   app.get<{ Params: IdParams }>("/:directoryId/Users/:id", async (request, reply) =>
-    sendResource(request, reply, 200, await users.get(requireScimDirectory(request), request.params.id, projectionOf(request))),
+    sendResource(
+      request,
+      reply,
+      200,
+      await users.get(requireScimDirectory(request), request.params.id, projectionOf(request)),
+    ),
   );
 
   app.post("/:directoryId/Users", async (request, reply) => {
@@ -39,11 +47,33 @@ export async function usersRoutes(app: FastifyInstance, { deps, store }: { deps:
   });
 
   app.put<{ Params: IdParams }>("/:directoryId/Users/:id", async (request, reply) =>
-    sendResource(request, reply, 200, await users.replace(requireScimDirectory(request), request.params.id, request.body, ifMatchVersion(request), projectionOf(request))),
+    sendResource(
+      request,
+      reply,
+      200,
+      await users.replace(
+        requireScimDirectory(request),
+        request.params.id,
+        request.body,
+        ifMatchVersion(request),
+        projectionOf(request),
+      ),
+    ),
   );
 
   app.patch<{ Params: IdParams }>("/:directoryId/Users/:id", async (request, reply) =>
-    sendResource(request, reply, 200, await users.patch(requireScimDirectory(request), request.params.id, request.body, ifMatchVersion(request), projectionOf(request))),
+    sendResource(
+      request,
+      reply,
+      200,
+      await users.patch(
+        requireScimDirectory(request),
+        request.params.id,
+        request.body,
+        ifMatchVersion(request),
+        projectionOf(request),
+      ),
+    ),
   );
 
   app.delete<{ Params: IdParams }>("/:directoryId/Users/:id", async (request, reply) => {

@@ -84,7 +84,12 @@ export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promis
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
   // SCIM userName is unique per directory, case-insensitively (RFC 7643 §4.1.1).
-  await db.schema.createIndex("users_dir_username").on("directory_users").columns(["directory_id", "username_lower"]).unique().execute();
+  await db.schema
+    .createIndex("users_dir_username")
+    .on("directory_users")
+    .columns(["directory_id", "username_lower"])
+    .unique()
+    .execute();
   await db.schema.createIndex("users_dir_idp").on("directory_users").columns(["directory_id", "idp_id"]).execute();
   await db.schema.createIndex("users_dir_id").on("directory_users").columns(["directory_id", "id"]).execute();
   await db.schema.createIndex("users_org_id").on("directory_users").columns(["organization_id", "id"]).execute();
@@ -100,7 +105,11 @@ export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promis
     .addColumn("primary", "integer", (c) => c.notNull())
     .addPrimaryKeyConstraint("user_emails_pk", ["user_id", "position"])
     .execute();
-  await db.schema.createIndex("user_emails_dir_value").on("user_emails").columns(["directory_id", "value_lower"]).execute();
+  await db.schema
+    .createIndex("user_emails_dir_value")
+    .on("user_emails")
+    .columns(["directory_id", "value_lower"])
+    .execute();
 
   await db.schema
     .createTable("directory_groups")
@@ -115,7 +124,12 @@ export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promis
     .addColumn("created_at", "text", (c) => c.notNull())
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("groups_dir_name").on("directory_groups").columns(["directory_id", "name_lower"]).unique().execute();
+  await db.schema
+    .createIndex("groups_dir_name")
+    .on("directory_groups")
+    .columns(["directory_id", "name_lower"])
+    .unique()
+    .execute();
   await db.schema.createIndex("groups_dir_idp").on("directory_groups").columns(["directory_id", "idp_id"]).execute();
   await db.schema.createIndex("groups_dir_id").on("directory_groups").columns(["directory_id", "id"]).execute();
   await db.schema.createIndex("groups_org_id").on("directory_groups").columns(["organization_id", "id"]).execute();
@@ -129,7 +143,11 @@ export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promis
     .addColumn("created_at", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("group_memberships_pk", ["group_id", "user_id"])
     .execute();
-  await db.schema.createIndex("memberships_user_group").on("group_memberships").columns(["user_id", "group_id"]).execute();
+  await db.schema
+    .createIndex("memberships_user_group")
+    .on("group_memberships")
+    .columns(["user_id", "group_id"])
+    .execute();
 
   await db.schema
     .createTable("events")

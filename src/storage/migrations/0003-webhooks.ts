@@ -21,7 +21,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("created_at", "text", (c) => c.notNull())
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("webhook_endpoints_org").on("webhook_endpoints").columns(["organization_id", "id"]).execute();
+  await db.schema
+    .createIndex("webhook_endpoints_org")
+    .on("webhook_endpoints")
+    .columns(["organization_id", "id"])
+    .execute();
 
   await db.schema
     .createTable("webhook_deliveries")
@@ -44,10 +48,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
   // One delivery per event per endpoint, even when two dispatchers race.
-  await db.schema.createIndex("webhook_deliveries_endpoint_seq").on("webhook_deliveries").columns(["endpoint_id", "event_seq"]).unique().execute();
+  await db.schema
+    .createIndex("webhook_deliveries_endpoint_seq")
+    .on("webhook_deliveries")
+    .columns(["endpoint_id", "event_seq"])
+    .unique()
+    .execute();
   // The head of an endpoint's queue: its pending delivery with the lowest event sequence.
-  await db.schema.createIndex("webhook_deliveries_head").on("webhook_deliveries").columns(["endpoint_id", "state", "event_seq"]).execute();
-  await db.schema.createIndex("webhook_deliveries_endpoint_id").on("webhook_deliveries").columns(["endpoint_id", "id"]).execute();
+  await db.schema
+    .createIndex("webhook_deliveries_head")
+    .on("webhook_deliveries")
+    .columns(["endpoint_id", "state", "event_seq"])
+    .execute();
+  await db.schema
+    .createIndex("webhook_deliveries_endpoint_id")
+    .on("webhook_deliveries")
+    .columns(["endpoint_id", "id"])
+    .execute();
 
   await db.schema
     .createTable("webhook_attempts")
@@ -61,5 +78,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("started_at", "text", (c) => c.notNull())
     .addColumn("finished_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("webhook_attempts_delivery").on("webhook_attempts").columns(["delivery_id", "attempt"]).execute();
+  await db.schema
+    .createIndex("webhook_attempts_delivery")
+    .on("webhook_attempts")
+    .columns(["delivery_id", "attempt"])
+    .execute();
 }

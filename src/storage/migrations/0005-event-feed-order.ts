@@ -17,7 +17,9 @@ export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promis
   const { expression, stored } = caps.eventFeedPosition;
   await db.schema
     .alterTable("events")
-    .addColumn("feed_pos", caps.feedPositionType, (c) => (stored ? c.generatedAlwaysAs(expression).stored().notNull() : c.generatedAlwaysAs(expression)))
+    .addColumn("feed_pos", caps.feedPositionType, (c) =>
+      stored ? c.generatedAlwaysAs(expression).stored().notNull() : c.generatedAlwaysAs(expression),
+    )
     .execute();
   await db.schema.createIndex("events_feed_pos").on("events").column("feed_pos").unique().execute();
   await db.schema.createIndex("events_org_pos").on("events").columns(["organization_id", "feed_pos"]).execute();
@@ -29,20 +31,35 @@ export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promis
   await migrateEndpointCursors(tables, caps);
 
   // '' is below every position; deliveries of an event that no longer exists keep it.
-  await db.schema.alterTable("webhook_deliveries").addColumn("event_pos", caps.feedPositionType, (c) => c.notNull().defaultTo("")).execute();
+  await db.schema
+    .alterTable("webhook_deliveries")
+    .addColumn("event_pos", caps.feedPositionType, (c) => c.notNull().defaultTo(""))
+    .execute();
   await tables
     .updateTable("webhook_deliveries")
     .set((eb) => ({
-      event_pos: eb.fn.coalesce(eb.selectFrom("events").select("events.feed_pos").whereRef("events.seq", "=", "webhook_deliveries.event_seq"), eb.val("")),
+      event_pos: eb.fn.coalesce(
+        eb.selectFrom("events").select("events.feed_pos").whereRef("events.seq", "=", "webhook_deliveries.event_seq"),
+        eb.val(""),
+      ),
     }))
     .execute();
   await db.schema.dropIndex("webhook_deliveries_endpoint_seq").execute();
   await db.schema.dropIndex("webhook_deliveries_head").execute();
   await db.schema.alterTable("webhook_deliveries").dropColumn("event_seq").execute();
   // One delivery per event per endpoint, even when two dispatchers race.
-  await db.schema.createIndex("webhook_deliveries_endpoint_event").on("webhook_deliveries").columns(["endpoint_id", "event_id"]).unique().execute();
+  await db.schema
+    .createIndex("webhook_deliveries_endpoint_event")
+    .on("webhook_deliveries")
+    .columns(["endpoint_id", "event_id"])
+    .unique()
+    .execute();
   // The head of an endpoint's queue: its pending delivery earliest in the feed.
-  await db.schema.createIndex("webhook_deliveries_head").on("webhook_deliveries").columns(["endpoint_id", "state", "event_pos"]).execute();
+  await db.schema
+    .createIndex("webhook_deliveries_head")
+    .on("webhook_deliveries")
+    .columns(["endpoint_id", "state", "event_pos"])
+    .execute();
 }
 
 /**
@@ -53,10 +70,17 @@ export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promis
  */
 async function migrateEndpointCursors(db: Kysely<Tables>, caps: StorageCapabilities): Promise<void> {
   // '' is below every position: a cursor at the very start.
-  await db.schema.alterTable("webhook_endpoints").addColumn("cursor_pos", caps.feedPositionType, (c) => c.notNull().defaultTo("")).execute();
+  await db.schema
+    .alterTable("webhook_endpoints")
+    .addColumn("cursor_pos", caps.feedPositionType, (c) => c.notNull().defaultTo(""))
+    .execute();
   const endpoints = await db.selectFrom("webhook_endpoints").select(["id", "cursor_seq"]).execute();
   for (const endpoint of endpoints) {
-    const next = await db.selectFrom("events").select((eb) => eb.fn.min("feed_pos").as("pos")).where("seq", ">", endpoint.cursor_seq).executeTakeFirst();
+    const next = await db
+      .selectFrom("events")
+      .select((eb) => eb.fn.min("feed_pos").as("pos"))
+      .where("seq", ">", endpoint.cursor_seq)
+      .executeTakeFirst();
     let last = db.selectFrom("events").select((eb) => eb.fn.max("feed_pos").as("pos"));
     if (caps.eventsSettled) last = last.where(caps.eventsSettled);
     if (next?.pos) last = last.where("feed_pos", "<", next.pos);

@@ -1,6 +1,12 @@
 import { type Kysely, sql } from "kysely";
 
-const INGEST_TYPES = ["okta scim v2.0", "azure scim v2.0", "onelogin scim v2.0", "jump cloud scim v2.0", "generic scim v2.0"];
+const INGEST_TYPES = [
+  "okta scim v2.0",
+  "azure scim v2.0",
+  "onelogin scim v2.0",
+  "jump cloud scim v2.0",
+  "generic scim v2.0",
+];
 
 /**
  * Setup links for a customer's IT admin and the browser sessions they open, and the moment a
@@ -41,7 +47,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     exists (select 1 from scim_requests r where r.directory_id = directories.id and r.status <> 401)
     or exists (select 1 from directory_users u where u.directory_id = directories.id)
     or exists (select 1 from directory_groups g where g.directory_id = directories.id))`;
-  const table = db as unknown as Kysely<{ directories: { id: string; type: string; state: string; linked_at: string | null; created_at: string } }>;
-  await table.updateTable("directories").set({ state: "unlinked" }).where("state", "=", "linked").where("type", "in", INGEST_TYPES).where(sql<boolean>`not ${heard}`).execute();
-  await table.updateTable("directories").set((eb) => ({ linked_at: eb.ref("created_at") })).where("state", "<>", "unlinked").where((eb) => eb.or([eb("type", "not in", INGEST_TYPES), heard])).execute();
+  const table = db as unknown as Kysely<{
+    directories: { id: string; type: string; state: string; linked_at: string | null; created_at: string };
+  }>;
+  await table
+    .updateTable("directories")
+    .set({ state: "unlinked" })
+    .where("state", "=", "linked")
+    .where("type", "in", INGEST_TYPES)
+    .where(sql<boolean>`not ${heard}`)
+    .execute();
+  await table
+    .updateTable("directories")
+    .set((eb) => ({ linked_at: eb.ref("created_at") }))
+    .where("state", "<>", "unlinked")
+    .where((eb) => eb.or([eb("type", "not in", INGEST_TYPES), heard]))
+    .execute();
 }

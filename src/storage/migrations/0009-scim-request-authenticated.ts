@@ -8,7 +8,14 @@ import { sql } from "kysely";
  * answered 401 there. The index serves each class's trim as a range of its own.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable("scim_requests").addColumn("authenticated", "integer", (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable("scim_requests")
+    .addColumn("authenticated", "integer", (c) => c.notNull().defaultTo(1))
+    .execute();
   await sql`update scim_requests set authenticated = 0 where status = 401`.execute(db);
-  await db.schema.createIndex("scim_requests_dir_auth_id").on("scim_requests").columns(["directory_id", "authenticated", "id"]).execute();
+  await db.schema
+    .createIndex("scim_requests_dir_auth_id")
+    .on("scim_requests")
+    .columns(["directory_id", "authenticated", "id"])
+    .execute();
 }

@@ -6,6 +6,9 @@ import type { Kysely } from "kysely";
  * that a run its previous incarnation left `running` is dead instead of waiting for its lease.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable("sync_runs").addColumn("pending_membership_removals", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("sync_runs")
+    .addColumn("pending_membership_removals", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable("sync_runs").addColumn("runner", "text").execute();
 }

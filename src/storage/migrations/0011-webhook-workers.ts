@@ -17,5 +17,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.alterTable("webhook_deliveries").addColumn("claim_owner", "text").execute();
   // Taking back a dead worker's leases finds them by owner.
-  await db.schema.createIndex("webhook_deliveries_claim_owner").on("webhook_deliveries").column("claim_owner").where("claim_owner", "is not", null).execute();
+  await db.schema
+    .createIndex("webhook_deliveries_claim_owner")
+    .on("webhook_deliveries")
+    .column("claim_owner")
+    .where("claim_owner", "is not", null)
+    .execute();
 }

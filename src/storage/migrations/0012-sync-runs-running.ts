@@ -6,5 +6,10 @@ import { type Kysely, sql } from "kysely";
  * whole run history.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createIndex("sync_runs_running").on("sync_runs").column("directory_id").where(sql.ref("state"), "=", "running").execute();
+  await db.schema
+    .createIndex("sync_runs_running")
+    .on("sync_runs")
+    .column("directory_id")
+    .where(sql.ref("state"), "=", "running")
+    .execute();
 }

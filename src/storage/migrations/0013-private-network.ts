@@ -6,6 +6,12 @@ import type { Kysely } from "kysely";
  * (an LDAP server on the office network). 0 for every existing row: the guard applies to them.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable("webhook_endpoints").addColumn("private_network", "integer", (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable("directories").addColumn("private_network", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("webhook_endpoints")
+    .addColumn("private_network", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable("directories")
+    .addColumn("private_network", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
 }

@@ -30,6 +30,8 @@ export async function up(db: Kysely<unknown>, caps: StorageCapabilities): Promis
       (select count(*) from directory_groups g where g.directory_id = d.id)
     from directories d`.execute(db);
   for (let slot = 1; slot < caps.directoryCounts.slots; slot++) {
-    await sql`insert into directory_counts (directory_id, slot, users, active_users, groups) select d.id, ${slot}, 0, 0, 0 from directories d`.execute(db);
+    await sql`insert into directory_counts (directory_id, slot, users, active_users, groups) select d.id, ${slot}, 0, 0, 0 from directories d`.execute(
+      db,
+    );
   }
 }

@@ -1,6 +1,13 @@
 import { type Expression, type SqlBool, sql } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
-import { codeOf, type JsonArraySource, type NoticeTopic, type OneStatementWrites, type ProcessNotices, type StorageCapabilities } from "../capabilities.js";
+import {
+  codeOf,
+  type JsonArraySource,
+  type NoticeTopic,
+  type OneStatementWrites,
+  type ProcessNotices,
+  type StorageCapabilities,
+} from "../capabilities.js";
 import { POSTGRES_DIRECTORY_COUNTS } from "./postgres-directory-counts.js";
 import { lowerContainsText } from "../like.js";
 import { listenOnChannel } from "./postgres-event-channel.js";
@@ -57,7 +64,9 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = Object.freeze<StorageC
   jsonMember: (doc: Expression<unknown>, key: string) =>
     sql`(select jm.value from (select (${doc})::jsonb as v) as jd, jsonb_each(case when jsonb_typeof(jd.v) = 'object' then jd.v else '{}'::jsonb end) as jm where lower(jm.key) = ${key} limit 1)`,
   jsonMemberText: (doc: Expression<unknown>, key: string) =>
-    sql<string | null>`(select jm.value #>> '{}' from (select (${doc})::jsonb as v) as jd, jsonb_each(case when jsonb_typeof(jd.v) = 'object' then jd.v else '{}'::jsonb end) as jm where lower(jm.key) = ${key} limit 1)`,
+    sql<
+      string | null
+    >`(select jm.value #>> '{}' from (select (${doc})::jsonb as v) as jd, jsonb_each(case when jsonb_typeof(jd.v) = 'object' then jd.v else '{}'::jsonb end) as jm where lower(jm.key) = ${key} limit 1)`,
   jsonArraySome: (json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>) =>
     sql<SqlBool>`exists (select 1 from (select (${json})::jsonb as v) as ja, jsonb_array_elements(case when jsonb_typeof(ja.v) = 'array' then ja.v else '[]'::jsonb end) as je(value) where jsonb_typeof(je.value) = 'object' and ${where(sql`je.value`)})`,
   containsIgnoringCase: lowerContainsText,

@@ -23,7 +23,10 @@ export function openPostgres(url: string, options: StorageOptions): Storage {
   const connection: pg.ClientConfig = {
     connectionString: url,
     // int8 (the events sequence, counts) as JS numbers: they stay far below 2^53.
-    types: { getTypeParser: (oid: number, format?: "text" | "binary") => (oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig,
+    types: {
+      getTypeParser: (oid: number, format?: "text" | "binary") =>
+        oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format),
+    } as pg.CustomTypesConfig,
   };
   const pool = new pg.Pool({ ...connection, max: options.background ? BACKGROUND_PG_POOL : 10 });
   // An idle client whose server connection ends (restart, failover, a forced drop) emits an error;
@@ -36,7 +39,10 @@ export function openPostgres(url: string, options: StorageOptions): Storage {
   // A background thread's commits are told to its process, which tells the others.
   const otherProcesses = options.background ? undefined : pgOtherProcesses(url, pool, EVENTS_CHANNEL);
   const nameOf = statementNames();
-  const { dialect, eventWrites } = watchEventWrites(new PostgresDialect({ pool: withNamedStatements(pool, nameOf) }), otherProcesses);
+  const { dialect, eventWrites } = watchEventWrites(
+    new PostgresDialect({ pool: withNamedStatements(pool, nameOf) }),
+    otherProcesses,
+  );
   const db = new Kysely<Database>({ dialect });
   const reads = postgresReadPipeline(connection, options.background ? BACKGROUND_READ_LANES : READ_LANES);
   offerImmediateReads(db, postgresImmediateReads(reads, nameOf));

@@ -46,7 +46,11 @@ export function pgOtherProcesses(url: string, pool: pg.Pool, channel: string): O
  * connection is opened again, waiting longer each time; meanwhile the caller's own poll still
  * finds every event (a pooler in transaction mode, which cannot LISTEN, only means polling).
  */
-export function listenOnChannel(url: string, channel: string, onEvent: (payload: string | null) => void): EventListener {
+export function listenOnChannel(
+  url: string,
+  channel: string,
+  onEvent: (payload: string | null) => void,
+): EventListener {
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;

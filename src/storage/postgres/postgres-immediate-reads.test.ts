@@ -9,7 +9,9 @@ import { queryTemplate } from "../query-template.js";
 
 const SELECT = CompiledQuery.raw("select k from t where k >= $1 order by k", ["a"]) as CompiledQuery<{ k: string }>;
 // A template over the test's own table, which the schema does not know.
-const keys = queryTemplate(["from"], (db, p: { from: string }) => (db as unknown as Kysely<{ t: { k: string } }>).selectFrom("t").select("k").where("k", ">=", p.from).orderBy("k"));
+const keys = queryTemplate(["from"], (db, p: { from: string }) =>
+  (db as unknown as Kysely<{ t: { k: string } }>).selectFrom("t").select("k").where("k", ">=", p.from).orderBy("k"),
+);
 
 // SQLite's immediate reads are tested in sqlite-immediate-reads.test.ts: they depend on its one connection.
 describe("immediate reads on postgres", () => {
@@ -44,7 +46,9 @@ describe("immediate reads on postgres", () => {
 
   it("never take a write, even one that returns rows or hides in a CTE", async () => {
     expect(reads().rows(CompiledQuery.raw("insert into t (k) values ('b') returning k"))).toBeUndefined();
-    expect(reads().rows(CompiledQuery.raw("with w as (insert into t (k) values ('c') returning k) select k from w"))).toBeUndefined();
+    expect(
+      reads().rows(CompiledQuery.raw("with w as (insert into t (k) values ('c') returning k) select k from w")),
+    ).toBeUndefined();
     expect(await reads().rows(SELECT)).toEqual([{ k: "a" }]);
   });
 
@@ -80,7 +84,9 @@ describe("immediate reads on postgres", () => {
   it("fail only the read that fails among reads sent together", async () => {
     await reads().rows(SELECT); // the connections open: the next reads are corked and leave in one write
     const missing = CompiledQuery.raw("select k from nowhere") as CompiledQuery<{ k: string }>;
-    const settled = await Promise.allSettled([SELECT, missing, SELECT, missing, SELECT].map((query) => reads().rows(query)));
+    const settled = await Promise.allSettled(
+      [SELECT, missing, SELECT, missing, SELECT].map((query) => reads().rows(query)),
+    );
     expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected", "fulfilled"]);
     for (const s of settled) if (s.status === "fulfilled") expect(s.value).toEqual([{ k: "a" }]);
   });
@@ -91,14 +97,17 @@ describe("immediate reads on postgres", () => {
     await admin.connect();
     try {
       const name = new URL((database.config as { url: string }).url).pathname.slice(1);
-      const ended = await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1", [name]);
+      const ended = await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1", [
+        name,
+      ]);
       expect(ended.rowCount).toBeGreaterThan(0);
     } finally {
       await admin.end();
     }
     // A read sent before the client heard of its end fails with it, as on a pooled connection.
     let rows: unknown;
-    for (let attempt = 0; attempt < 50 && rows === undefined; attempt++) rows = await Promise.resolve(reads().rows(SELECT)).catch(() => sleep(20).then(() => undefined));
+    for (let attempt = 0; attempt < 50 && rows === undefined; attempt++)
+      rows = await Promise.resolve(reads().rows(SELECT)).catch(() => sleep(20).then(() => undefined));
     expect(rows).toEqual([{ k: "a" }]);
   });
 });

@@ -16,7 +16,9 @@ export function postgresImmediateReads(pipeline: ReadPipeline, nameOf: Statement
     rows<R>(query: CompiledQuery<R>): Promise<R[]> | undefined {
       if (!query.sql.startsWith("select ")) return undefined;
       const name = nameOf(query.sql);
-      return pipeline.query({ text: query.sql, values: query.parameters as unknown[], ...(name ? { name } : {}) }).then((result) => result.rows as R[]);
+      return pipeline
+        .query({ text: query.sql, values: query.parameters as unknown[], ...(name ? { name } : {}) })
+        .then((result) => result.rows as R[]);
     },
   };
 }

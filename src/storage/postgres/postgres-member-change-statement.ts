@@ -15,7 +15,9 @@ function compilable<O>(db: Db, query: ReturnType<typeof sql<O>>): Compilable<O> 
 const candidates = queryTemplate(["directoryId", "groupId", "ids"], (db, p: CandidatesParams) =>
   compilable(
     db,
-    sql<DirectoryUserRow & { present: boolean }>`select u.*, exists (select 1 from group_memberships m where m.group_id = ${p.groupId} and m.user_id = u.id) as present
+    sql<
+      DirectoryUserRow & { present: boolean }
+    >`select u.*, exists (select 1 from group_memberships m where m.group_id = ${p.groupId} and m.user_id = u.id) as present
       from directory_users u where u.directory_id = ${p.directoryId} and u.id = any(${p.ids})`,
   ),
 );
@@ -24,7 +26,12 @@ const candidates = queryTemplate(["directoryId", "groupId", "ids"], (db, p: Cand
  * The directory's users among `ids` (one array parameter), each with whether it is a member of
  * the group now: what a member change needs to know before it writes, in one round trip.
  */
-export async function memberCandidates(db: Db, directoryId: string, groupId: string, ids: readonly string[]): Promise<Array<DirectoryUserRow & { present: boolean }>> {
+export async function memberCandidates(
+  db: Db,
+  directoryId: string,
+  groupId: string,
+  ids: readonly string[],
+): Promise<Array<DirectoryUserRow & { present: boolean }>> {
   return candidates.execute(db, { directoryId, groupId, ids });
 }
 
@@ -43,14 +50,34 @@ type WriteParams = {
   eventData: readonly string[];
 };
 
-const WRITE_NAMES = ["directoryId", "organizationId", "groupId", "version", "settings", "now", "adds", "removes", "eventUsers", "eventIds", "eventTypes", "eventData"] as const;
+const WRITE_NAMES = [
+  "directoryId",
+  "organizationId",
+  "groupId",
+  "version",
+  "settings",
+  "now",
+  "adds",
+  "removes",
+  "eventUsers",
+  "eventIds",
+  "eventTypes",
+  "eventData",
+] as const;
 
 // Every part joins `g`, the group's version bump: when the version or the directory's settings
 // are not what the caller read, `g` is empty and nothing is written. The events are kept only for
 // the rows the statement really inserted or deleted.
 const write = queryTemplate(WRITE_NAMES, (db, p: WriteParams) =>
   db
-    .with("d", (qc) => qc.selectFrom("directories").select("id").where("id", "=", p.directoryId).where("settings", "=", p.settings).forShare())
+    .with("d", (qc) =>
+      qc
+        .selectFrom("directories")
+        .select("id")
+        .where("id", "=", p.directoryId)
+        .where("settings", "=", p.settings)
+        .forShare(),
+    )
     .with("g", (qc) =>
       qc
         .updateTable("directory_groups")
@@ -65,7 +92,9 @@ const write = queryTemplate(WRITE_NAMES, (db, p: WriteParams) =>
       qc
         .insertInto("group_memberships")
         .columns(["group_id", "user_id", "directory_id", "created_at"])
-        .expression(sql`select g.id, a.user_id, ${p.directoryId}, ${p.now} from g cross join unnest(${p.adds}::text[]) as a(user_id)`)
+        .expression(
+          sql`select g.id, a.user_id, ${p.directoryId}, ${p.now} from g cross join unnest(${p.adds}::text[]) as a(user_id)`,
+        )
         .onConflict((oc) => oc.doNothing())
         .returning("user_id"),
     )
@@ -86,7 +115,10 @@ const write = queryTemplate(WRITE_NAMES, (db, p: WriteParams) =>
             order by e.n`,
         ),
     )
-    .selectNoFrom([sql<string>`(select count(*) from d)`.as("directory_matched"), sql<DirectoryGroupRow | null>`(select row_to_json(g) from g)`.as("group_row")]),
+    .selectNoFrom([
+      sql<string>`(select count(*) from d)`.as("directory_matched"),
+      sql<DirectoryGroupRow | null>`(select row_to_json(g) from g)`.as("group_row"),
+    ]),
 );
 
 /**

@@ -33,7 +33,11 @@ export function withNamedStatements(pool: pg.Pool, nameOf: StatementNames): Post
       async function named(text: string, values: readonly unknown[]): Promise<PostgresQueryResult<unknown>> {
         const name = nameOf(text);
         const result = await client.query({ text, values: [...values], ...(name ? { name } : {}) });
-        return { command: result.command as PostgresQueryResult<unknown>["command"], rowCount: result.rowCount ?? 0, rows: result.rows };
+        return {
+          command: result.command as PostgresQueryResult<unknown>["command"],
+          rowCount: result.rowCount ?? 0,
+          rows: result.rows,
+        };
       }
       // Cursors (Kysely's streaming) pass straight through.
       const query = (textOrCursor: unknown, values?: readonly unknown[]) =>

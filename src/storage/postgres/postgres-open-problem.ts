@@ -17,8 +17,17 @@ function pgTarget(url: string): { readonly user: string; readonly server: string
 /** What an operator can do about a PostgreSQL server that refused Roster at start; null when it is none of those. */
 export function postgresProblem(err: unknown, url: string): string | null {
   const { user, server, database } = pgTarget(url);
-  const unreachable = codeIn(err, ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET"]);
-  if (unreachable) return `Cannot reach PostgreSQL at ${server} (${String(unreachable.code)}). Check that it runs and accepts connections there, or fix the host and port in DATABASE_URL.`;
+  const unreachable = codeIn(err, [
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "ETIMEDOUT",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "ECONNRESET",
+  ]);
+  if (unreachable)
+    return `Cannot reach PostgreSQL at ${server} (${String(unreachable.code)}). Check that it runs and accepts connections there, or fix the host and port in DATABASE_URL.`;
   const refused = codeIn(err, ["28000", "28P01", "3D000", "42501"]);
   if (!refused) return null;
   switch (refused.code) {

@@ -34,7 +34,14 @@ function template(emails: number): QueryTemplate<Params, unknown> {
   found = queryTemplate(names(emails), (db, p: Params) => {
     const withUser = db
       // The directory's row, locked as `loadMapping` locks it: a mapping change waits for this write.
-      .with("d", (qc) => qc.selectFrom("directories").select("id").where("id", "=", p.directory_id as string).where("settings", "=", p.settings as string).forShare())
+      .with("d", (qc) =>
+        qc
+          .selectFrom("directories")
+          .select("id")
+          .where("id", "=", p.directory_id as string)
+          .where("settings", "=", p.settings as string)
+          .forShare(),
+      )
       .with("u", (qc) =>
         qc
           .insertInto("directory_users")
@@ -91,16 +98,19 @@ function template(emails: number): QueryTemplate<Params, unknown> {
  * derived columns were computed from; it returns false when they were not, having written nothing.
  * A taken userName fails the statement as a unique violation, like the insert it replaces.
  */
-export async function insertUserStatement(
-  db: Kysely<Database>,
-  write: UserCreateWrite,
-): Promise<boolean> {
+export async function insertUserStatement(db: Kysely<Database>, write: UserCreateWrite): Promise<boolean> {
   const { settings, row, emails, event } = write;
-  if (emails.length > MAX_STATEMENT_EMAILS) throw new Error(`the one-statement create takes at most ${MAX_STATEMENT_EMAILS} emails`);
-  const params: Params = { settings, ...row, event_id: event.id, event_data: event.data, event_created_at: event.created_at };
+  if (emails.length > MAX_STATEMENT_EMAILS)
+    throw new Error(`the one-statement create takes at most ${MAX_STATEMENT_EMAILS} emails`);
+  const params: Params = {
+    settings,
+    ...row,
+    event_id: event.id,
+    event_data: event.data,
+    event_created_at: event.created_at,
+  };
   emails.forEach((e, i) => {
     for (const c of EMAIL_VALUES) params[`email${i}_${c}`] = e[c];
   });
   return (await template(emails.length).executeWrite(db, params)) === 1;
 }
-

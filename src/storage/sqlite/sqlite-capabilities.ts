@@ -23,7 +23,8 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze<StorageCap
   sequenceType: "integer",
   sequencePrimaryKey: (column) => column.primaryKey().autoIncrement(),
   xactIdDefault: null,
-  isUniqueViolation: (error: unknown) => codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
+  isUniqueViolation: (error: unknown) =>
+    codeOf(error) === "SQLITE_CONSTRAINT_UNIQUE" || codeOf(error) === "SQLITE_CONSTRAINT_PRIMARYKEY",
   // No row locks, and none needed: write transactions run one at a time (sqlite-group-commit.ts).
   lockForUpdate: (query) => query,
   lockForNoKeyUpdate: (query) => query,
@@ -44,7 +45,9 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = Object.freeze<StorageCap
   jsonMember: (doc: Expression<unknown>, key: string) =>
     sql`(select case jm.type when 'true' then 'true' when 'false' then 'false' when 'object' then jm.value when 'array' then jm.value else json_quote(jm.value) end from json_each(${doc}) as jm where lower(jm.key) = ${key} limit 1)`,
   jsonMemberText: (doc: Expression<unknown>, key: string) =>
-    sql<string | null>`(select case jm.type when 'true' then 'true' when 'false' then 'false' when 'null' then null else cast(jm.value as text) end from json_each(${doc}) as jm where lower(jm.key) = ${key} limit 1)`,
+    sql<
+      string | null
+    >`(select case jm.type when 'true' then 'true' when 'false' then 'false' when 'null' then null else cast(jm.value as text) end from json_each(${doc}) as jm where lower(jm.key) = ${key} limit 1)`,
   // Scalar elements become NULL documents, so member lookups on them find nothing instead of failing.
   jsonArraySome: (json: Expression<unknown>, where: (element: Expression<unknown>) => Expression<SqlBool>) =>
     sql<SqlBool>`exists (select 1 from json_each(${json}) as je where substr(je.fullkey, 1, 2) = '$[' and ${where(sql`(case when je.type = 'object' then je.value end)`)})`,

@@ -61,7 +61,9 @@ export function openSqlite(file: string, options: StorageOptions): Storage {
   // No connection checkpoints itself; the serving connection's checkpointer thread does (see there).
   if (onDisk) database.pragma("wal_autocheckpoint = 0");
   const checkpointer = onDisk && !background ? startCheckpointer(file) : null;
-  const turnstile = options.background?.sqliteTurnstile ? new WriterTurnstile(options.background.sqliteTurnstile) : turnstileFor(file);
+  const turnstile = options.background?.sqliteTurnstile
+    ? new WriterTurnstile(options.background.sqliteTurnstile)
+    : turnstileFor(file);
   const writer = { role: background ? ("background" as const) : ("serving" as const), turnstile };
   const statements = withStatementCache(database);
   const groupCommit = withGroupCommit(new SqliteDialect({ database: statements }), database, writer);

@@ -30,7 +30,9 @@ describe("group commit on SQLite", () => {
     raw.pragma("journal_mode = WAL");
     raw.pragma("foreign_keys = ON");
     raw.exec("create table t (k text primary key, v text not null)");
-    raw.exec("create table child (id integer primary key, parent text not null references t(k) deferrable initially deferred)");
+    raw.exec(
+      "create table child (id integer primary key, parent text not null references t(k) deferrable initially deferred)",
+    );
     statements = [];
     const recording: SqliteDatabase = {
       close: () => raw.close(),
@@ -166,7 +168,14 @@ describe.each(DIALECTS)("concurrent store transactions on %s", (dialect) => {
       });
     const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => write(`c:${i}`, i % 4 === 1)));
     expect(results.filter((r) => r.status === "rejected")).toHaveLength(3);
-    const kept = await storage.db.selectFrom("settings").select("key").where("key", "like", "c:%").orderBy("key").execute();
-    expect(kept.map((r) => r.key).sort()).toEqual(["c:0", "c:10", "c:11", "c:2", "c:3", "c:4", "c:6", "c:7", "c:8"].sort());
+    const kept = await storage.db
+      .selectFrom("settings")
+      .select("key")
+      .where("key", "like", "c:%")
+      .orderBy("key")
+      .execute();
+    expect(kept.map((r) => r.key).sort()).toEqual(
+      ["c:0", "c:10", "c:11", "c:2", "c:3", "c:4", "c:6", "c:7", "c:8"].sort(),
+    );
   });
 });

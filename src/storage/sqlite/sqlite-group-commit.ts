@@ -98,7 +98,9 @@ class GroupCommitDriver implements Driver {
     try {
       return connection.executeQuery<R>(query);
     } catch (error) {
-      return isBusy(error) ? this.writer.turnstile.retryWhileBusy(() => connection.executeQuery<R>(query)) : Promise.reject(error);
+      return isBusy(error)
+        ? this.writer.turnstile.retryWhileBusy(() => connection.executeQuery<R>(query))
+        : Promise.reject(error);
     }
   }
 
@@ -263,18 +265,30 @@ class GroupCommitDriver implements Driver {
 
   #failRolledBack(): void {
     // SQLite's own code for "the transaction was rolled back": the members' writes were valid, a retry can succeed.
-    this.#fail(Object.assign(new Error("the database rolled back a group of transactions after an error in one of them"), { code: "SQLITE_ABORT_ROLLBACK" }));
+    this.#fail(
+      Object.assign(new Error("the database rolled back a group of transactions after an error in one of them"), {
+        code: "SQLITE_ABORT_ROLLBACK",
+      }),
+    );
   }
 
   async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
     await this.#savepoints().savepoint(lease(connection).inner, name, compile);
   }
 
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+  async rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler["compileQuery"],
+  ): Promise<void> {
     await this.#savepoints().rollbackToSavepoint(lease(connection).inner, name, compile);
   }
 
-  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+  async releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler["compileQuery"],
+  ): Promise<void> {
     await this.#savepoints().releaseSavepoint(lease(connection).inner, name, compile);
   }
 
@@ -343,7 +357,11 @@ class GroupCommitDriver implements Driver {
   #savepoints(): Required<Pick<Driver, "savepoint" | "rollbackToSavepoint" | "releaseSavepoint">> {
     const { savepoint, rollbackToSavepoint, releaseSavepoint } = this.inner;
     if (!savepoint || !rollbackToSavepoint || !releaseSavepoint) throw new Error("the driver has no savepoints");
-    return { savepoint: savepoint.bind(this.inner), rollbackToSavepoint: rollbackToSavepoint.bind(this.inner), releaseSavepoint: releaseSavepoint.bind(this.inner) };
+    return {
+      savepoint: savepoint.bind(this.inner),
+      rollbackToSavepoint: rollbackToSavepoint.bind(this.inner),
+      releaseSavepoint: releaseSavepoint.bind(this.inner),
+    };
   }
 }
 
@@ -369,7 +387,11 @@ export function withGroupCommit(
   sqlite: SqliteTransactionState,
   writer: SqliteWriter = { role: "serving", turnstile: new WriterTurnstile() },
   maxMembers = 64,
-): { readonly dialect: Dialect; connectionIdle(): boolean; atOnce<T>(database: SqliteDatabase, work: (run: (query: CompiledQuery) => void) => T): Promise<T> | undefined } {
+): {
+  readonly dialect: Dialect;
+  connectionIdle(): boolean;
+  atOnce<T>(database: SqliteDatabase, work: (run: (query: CompiledQuery) => void) => T): Promise<T> | undefined;
+} {
   let driver: GroupCommitDriver | null = null;
   return {
     dialect: {
@@ -379,7 +401,8 @@ export function withGroupCommit(
       },
       createQueryCompiler: () => inner.createQueryCompiler(),
       createAdapter: (): DialectAdapter => inner.createAdapter(),
-      createIntrospector: (db: Parameters<Dialect["createIntrospector"]>[0]): DatabaseIntrospector => inner.createIntrospector(db),
+      createIntrospector: (db: Parameters<Dialect["createIntrospector"]>[0]): DatabaseIntrospector =>
+        inner.createIntrospector(db),
     },
     connectionIdle: () => driver?.idle ?? false,
     atOnce: (database, work) => driver?.atOnce(database, work),

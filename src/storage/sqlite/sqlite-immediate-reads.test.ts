@@ -7,7 +7,9 @@ import { queryTemplate } from "../query-template.js";
 
 const SELECT = CompiledQuery.raw("select k from t order by k") as CompiledQuery<{ k: string }>;
 // A template over the test's own table, which the schema does not know.
-const keys = queryTemplate(["from"], (db, p: { from: string }) => (db as unknown as Kysely<{ t: { k: string } }>).selectFrom("t").select("k").where("k", ">=", p.from).orderBy("k"));
+const keys = queryTemplate(["from"], (db, p: { from: string }) =>
+  (db as unknown as Kysely<{ t: { k: string } }>).selectFrom("t").select("k").where("k", ">=", p.from).orderBy("k"),
+);
 
 /** Lets the work already started run as far as it can before the test goes on (not past a setImmediate). */
 async function settle(): Promise<void> {

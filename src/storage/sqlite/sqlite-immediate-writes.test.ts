@@ -22,9 +22,18 @@ describe.each(DIALECTS)("immediate writes on %s", (dialect) => {
   beforeAll(async () => {
     t = await createTestApp(dialect);
     const org = await createOrganizationService(t.deps).create({ name: "Immediate" });
-    const d = await createDirectoryService(t.deps).create({ organization_id: org.id, name: "d", type: "generic scim v2.0" }, null);
+    const d = await createDirectoryService(t.deps).create(
+      { organization_id: org.id, name: "d", type: "generic scim v2.0" },
+      null,
+    );
     [directoryId, organizationId] = [d.id, org.id];
-    settings = (await t.storage.db.selectFrom("directories").select("settings").where("id", "=", directoryId).executeTakeFirstOrThrow()).settings;
+    settings = (
+      await t.storage.db
+        .selectFrom("directories")
+        .select("settings")
+        .where("id", "=", directoryId)
+        .executeTakeFirstOrThrow()
+    ).settings;
   });
   afterAll(async () => t?.close());
 
@@ -54,12 +63,30 @@ describe.each(DIALECTS)("immediate writes on %s", (dialect) => {
         created_at: now,
         updated_at: now,
       },
-      emails: [{ user_id: id, directory_id: directoryId, position: 0, value: `u${n}@example.com`, value_lower: `u${n}@example.com`, type: "work", primary: 1 }],
-      event: { id: `event_immediate${n}`, event: "dsync.user.created", organization_id: organizationId, directory_id: directoryId, data: JSON.stringify({ id }), created_at: now },
+      emails: [
+        {
+          user_id: id,
+          directory_id: directoryId,
+          position: 0,
+          value: `u${n}@example.com`,
+          value_lower: `u${n}@example.com`,
+          type: "work",
+          primary: 1,
+        },
+      ],
+      event: {
+        id: `event_immediate${n}`,
+        event: "dsync.user.created",
+        organization_id: organizationId,
+        directory_id: directoryId,
+        data: JSON.stringify({ id }),
+        created_at: now,
+      },
       ...overrides,
     };
   }
-  const stored = async (userId: string) => (await t.storage.db.selectFrom("directory_users").select("id").where("id", "=", userId).execute()).length;
+  const stored = async (userId: string) =>
+    (await t.storage.db.selectFrom("directory_users").select("id").where("id", "=", userId).execute()).length;
 
   if (dialect === "postgres") {
     it("are not offered: PostgreSQL's create is one statement", () => {
@@ -76,7 +103,8 @@ describe.each(DIALECTS)("immediate writes on %s", (dialect) => {
     expect(created).toBeDefined();
     const other = new SQLite(database.file, { readonly: true });
     try {
-      const seen = () => other.prepare("select count(*) as n from directory_users where id = ?").get(w.row.id) as { n: number };
+      const seen = () =>
+        other.prepare("select count(*) as n from directory_users where id = ?").get(w.row.id) as { n: number };
       expect(seen().n).toBe(0);
       expect(await created).toBe(true);
       expect(seen().n).toBe(1);
@@ -123,7 +151,11 @@ describe.each(DIALECTS)("immediate writes on %s", (dialect) => {
     const first = write();
     const second = write();
     const clash = write({ row: { ...write().row, username_lower: first.row.username_lower } });
-    const [a, b, c] = await Promise.allSettled([writes?.createUser(first), writes?.createUser(clash), writes?.createUser(second)]);
+    const [a, b, c] = await Promise.allSettled([
+      writes?.createUser(first),
+      writes?.createUser(clash),
+      writes?.createUser(second),
+    ]);
     expect(a).toEqual({ status: "fulfilled", value: true });
     expect(b).toMatchObject({ status: "rejected", reason: { code: "SQLITE_CONSTRAINT_UNIQUE" } });
     expect(c).toEqual({ status: "fulfilled", value: true });

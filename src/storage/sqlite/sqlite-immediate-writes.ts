@@ -2,15 +2,34 @@ import type { CompiledQuery, Kysely, SqliteDatabase } from "kysely";
 import type { UserCreateWrite } from "../capabilities.js";
 import type { ImmediateWrites } from "../immediate-writes.js";
 import { queryTemplate } from "../query-template.js";
-import { type Database, type DirectoryUserRow, type EventInsertRow, USER_ROW_COLUMNS, type UserEmailRow } from "../schema.js";
+import {
+  type Database,
+  type DirectoryUserRow,
+  type EventInsertRow,
+  USER_ROW_COLUMNS,
+  type UserEmailRow,
+} from "../schema.js";
 
-const settingsOf = queryTemplate(["directoryId"], (db, p: { directoryId: string }) => db.selectFrom("directories").select("settings").where("id", "=", p.directoryId));
-const insertUser = queryTemplate(USER_ROW_COLUMNS, (db, row: DirectoryUserRow) => db.insertInto("directory_users").values(row));
-const insertEmail = queryTemplate(["user_id", "directory_id", "position", "value", "value_lower", "type", "primary"], (db, row: UserEmailRow) => db.insertInto("user_emails").values(row));
-const insertEvent = queryTemplate(["id", "event", "organization_id", "directory_id", "data", "created_at"], (db, row: EventInsertRow) => db.insertInto("events").values(row));
+const settingsOf = queryTemplate(["directoryId"], (db, p: { directoryId: string }) =>
+  db.selectFrom("directories").select("settings").where("id", "=", p.directoryId),
+);
+const insertUser = queryTemplate(USER_ROW_COLUMNS, (db, row: DirectoryUserRow) =>
+  db.insertInto("directory_users").values(row),
+);
+const insertEmail = queryTemplate(
+  ["user_id", "directory_id", "position", "value", "value_lower", "type", "primary"],
+  (db, row: UserEmailRow) => db.insertInto("user_emails").values(row),
+);
+const insertEvent = queryTemplate(
+  ["id", "event", "organization_id", "directory_id", "data", "created_at"],
+  (db, row: EventInsertRow) => db.insertInto("events").values(row),
+);
 
 /** Runs a write transaction's statements synchronously as a member of a commit group (`GroupCommitDriver.atOnce`). */
-export type AtOnce = <T>(database: SqliteDatabase, work: (run: (query: CompiledQuery) => void) => T) => Promise<T> | undefined;
+export type AtOnce = <T>(
+  database: SqliteDatabase,
+  work: (run: (query: CompiledQuery) => void) => T,
+) => Promise<T> | undefined;
 
 /**
  * A SCIM create on SQLite without Kysely's executor: the statements of the store's transaction
@@ -20,7 +39,12 @@ export type AtOnce = <T>(database: SqliteDatabase, work: (run: (query: CompiledQ
  * and wrappers, which on a create cost about as much as the inserts themselves. `announce` tells
  * the event listeners after the commit, as the event-watching driver does for the executor's way.
  */
-export function sqliteImmediateWrites(db: Kysely<Database>, database: SqliteDatabase, atOnce: AtOnce, announce: () => void): ImmediateWrites {
+export function sqliteImmediateWrites(
+  db: Kysely<Database>,
+  database: SqliteDatabase,
+  atOnce: AtOnce,
+  announce: () => void,
+): ImmediateWrites {
   return {
     createUser(write: UserCreateWrite): Promise<boolean> | undefined {
       const written = atOnce(database, (run) => {

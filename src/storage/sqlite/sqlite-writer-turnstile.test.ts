@@ -44,7 +44,12 @@ describe("SQLite writers on two connections of one process", () => {
     setTimeout(held.release, 30);
     await serving.db.insertInto("settings").values({ key: "s:1", value: "serving" }).execute();
     await held.done;
-    const keys = await serving.db.selectFrom("settings").select("key").where("key", "in", ["b:1", "s:1"]).orderBy("key").execute();
+    const keys = await serving.db
+      .selectFrom("settings")
+      .select("key")
+      .where("key", "in", ["b:1", "s:1"])
+      .orderBy("key")
+      .execute();
     expect(keys.map((r) => r.key)).toEqual(["b:1", "s:1"]);
   });
 
@@ -54,7 +59,10 @@ describe("SQLite writers on two connections of one process", () => {
     setTimeout(held.release, 30);
     const seen = await serving.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom("settings").select("value").where("key", "=", "b:2").executeTakeFirst();
-      await trx.insertInto("settings").values({ key: "s:2", value: row?.value ?? "none" }).execute();
+      await trx
+        .insertInto("settings")
+        .values({ key: "s:2", value: row?.value ?? "none" })
+        .execute();
       return row?.value;
     });
     await held.done;

@@ -12,7 +12,12 @@ const RETRY_EVERY_MS = 5;
 const GIVE_WAY_MAX_MS = 200;
 
 /** `Atomics.waitAsync` (in Node since 16; typed only from lib ES2024). */
-type WaitAsync = (array: Int32Array, index: number, value: number, timeoutMs: number) => { async: false; value: "not-equal" | "timed-out" } | { async: true; value: Promise<"ok" | "timed-out"> };
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+  timeoutMs: number,
+) => { async: false; value: "not-equal" | "timed-out" } | { async: true; value: Promise<"ok" | "timed-out"> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /** Whether better-sqlite3 refused a statement because another connection holds the write lock. */
