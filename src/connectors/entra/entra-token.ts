@@ -71,7 +71,9 @@ async function requestToken(options: TokenOptions, signal: AbortSignal): Promise
   let body: unknown = null;
   try {
     body = JSON.parse(text);
-  } catch {}
+  } catch {
+    // Not JSON (a proxy's HTML page, say): the status checks below say what went wrong.
+  }
   if (response.status >= 300 && response.status < 400) {
     throw new SourceError(
       "misconfigured",
