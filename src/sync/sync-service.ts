@@ -13,6 +13,7 @@ import type { RunOutcome } from "./run-finish.js";
 import { executeRun, type PullDirectory, type RunDeps, type RunOptions } from "./run-execution.js";
 import { ABANDONED, type SyncRunObject, toRunObject } from "./run-object.js";
 import { failRunningRun, type RunFailure, reclaimAbandonedRuns } from "./abandoned-runs.js";
+import { discardHeldRun, heldRun, refuseIfSuperseded } from "./held-runs.js";
 import { insertRun, type NewRun } from "./run-records.js";
 import { runnerIsGone, runnerText, thisRunner } from "./run-runner.js";
 import { acquireLease, releaseLease } from "./sync-lease.js";
@@ -289,34 +290,8 @@ export function createSyncService(deps: SyncServiceDeps) {
       audit?: AuditContext | null,
     ): Promise<SyncRunObject> {
       const dir = await loadDirectory(directoryId, scope);
-      const held = await db
-        .selectFrom("sync_runs")
-        .selectAll()
-        .where("id", "=", runId)
-        .where("directory_id", "=", directoryId)
-        .executeTakeFirst();
-      if (!held) throw Errors.notFound("Sync run", runId);
-      if (held.state !== "needs_confirmation")
-        throw new AppError(
-          409,
-          "not_awaiting_confirmation",
-          `Run ${runId} is ${held.state}; only a run in needs_confirmation can be confirmed`,
-        );
-      if (held.dry_run === 1)
-        throw new AppError(409, "dry_run", `Run ${runId} was a dry run, which changes nothing; start a real run`);
-      const newer = await db
-        .selectFrom("sync_runs")
-        .select("id")
-        .where("directory_id", "=", directoryId)
-        .where("id", ">", runId)
-        .where("dry_run", "=", 0)
-        .executeTakeFirst();
-      if (newer)
-        throw new AppError(
-          409,
-          "superseded",
-          `Run ${runId} was superseded by run ${newer.id}; confirm the latest run instead`,
-        );
+      const held = await heldRun(db, directoryId, runId, "confirmed");
+      await refuseIfSuperseded(db, held);
       const now = clock.now();
       await takeLease(directoryId, runId, now);
       const resumed = {
@@ -340,43 +315,10 @@ export function createSyncService(deps: SyncServiceDeps) {
       return presentRun(runId);
     },
 
-    /**
-     * Drops a run held by the mass-removal guard: it ends `failed` (reason `discarded`) and can no
-     * longer be confirmed. The held pass wrote nothing, so nothing is undone; its `changes` stay as
-     * the record of what was refused.
-     */
+    /** Drops a run held by the mass-removal guard (`held-runs.ts`). */
     async discard(directoryId: string, runId: string, scope: string | null): Promise<SyncRunObject> {
       await findPullRow(directoryId, scope);
-      const held = await db
-        .selectFrom("sync_runs")
-        .select(["id", "state"])
-        .where("id", "=", runId)
-        .where("directory_id", "=", directoryId)
-        .executeTakeFirst();
-      if (!held) throw Errors.notFound("Sync run", runId);
-      const refused = () =>
-        new AppError(
-          409,
-          "not_awaiting_confirmation",
-          `Run ${runId} is ${held.state}; only a run in needs_confirmation can be discarded`,
-        );
-      if (held.state !== "needs_confirmation") throw refused();
-      const now = clock.now().toISOString();
-      const discarded = {
-        state: "failed",
-        failure_reason: "discarded",
-        failure_message: "Discarded: the changes held for confirmation were not applied",
-        upload: null,
-        heartbeat_at: now,
-      };
-      // Conditional: a confirm that won the race keeps the run.
-      const result = await db
-        .updateTable("sync_runs")
-        .set(discarded)
-        .where("id", "=", runId)
-        .where("state", "=", "needs_confirmation")
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) throw refused();
+      await discardHeldRun(db, directoryId, runId, clock.now());
       return presentRun(runId);
     },
 
