@@ -16,6 +16,7 @@ import { loadConfig } from "../config.js";
 import { createSecretBox } from "../crypto/secret-box.js";
 import { type RunningServer, startServer } from "../server/start.js";
 import { openConnector } from "../sync/connector-settings.js";
+import { jsonRequest } from "../../test/support/json-request.js";
 
 const ADMIN_KEY = "roster_admin_consolecreds_0123456789abcdefghijklmnop";
 const SECRET_KEY = randomBytes(32).toString("base64");
@@ -32,21 +33,8 @@ describe.each(DIALECTS)(
     let entra: EntraStandin;
     let orgId = "";
 
-    async function api(
-      method: string,
-      path: string,
-      body?: unknown,
-    ): Promise<{ status: number; json: Json; text: string }> {
-      const res = await fetch(`${server.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${ADMIN_KEY}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, json: text ? (JSON.parse(text) as Json) : {}, text };
+    function api(method: string, path: string, body?: unknown) {
+      return jsonRequest<Json>(server.url, ADMIN_KEY, method, path, body);
     }
 
     /** The connector settings as sealed in the directories table, opened with the server's key. */

@@ -13,6 +13,7 @@ import { createTestDatabase, DIALECTS, type Dialect, type TestDatabase } from ".
 import { loadConfig } from "../config.js";
 import { type RunningServer, startServer } from "../server/start.js";
 import { openStorage, type Storage } from "../storage/connect.js";
+import { jsonRequest } from "../../test/support/json-request.js";
 
 const ADMIN_KEY = "roster_admin_consolepeople_0123456789abcdefghijklmnop";
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -45,22 +46,8 @@ describe.each(DIALECTS)("the console's people, deliveries and sync runs in Chrom
   /** The first test's directory of 28 users, which the mapping preview's search looks through. */
   let peopleDirectoryId = "";
 
-  async function api(
-    method: string,
-    path: string,
-    body?: unknown,
-    key = ADMIN_KEY,
-  ): Promise<{ status: number; json: Json }> {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as Json) : {} };
+  function api(method: string, path: string, body?: unknown, key = ADMIN_KEY) {
+    return jsonRequest<Json>(server.url, key, method, path, body);
   }
 
   async function scim(base: string, token: string, method: string, path: string, body?: unknown): Promise<Json> {

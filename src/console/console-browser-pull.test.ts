@@ -12,6 +12,7 @@ import { createTestDatabase, DIALECTS, type Dialect, type TestDatabase } from ".
 import { type SlapdServer, startSlapd } from "../../test/support/slapd.js";
 import { loadConfig } from "../config.js";
 import { type RunningServer, startServer } from "../server/start.js";
+import { jsonRequest } from "../../test/support/json-request.js";
 
 const ADMIN_KEY = "roster_admin_consolepull_0123456789abcdefghijklmnopqr";
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -40,22 +41,8 @@ describe.each(DIALECTS)("the console's pull directories and mappings in Chromium
   let org: { id: string; key: string };
   let directoryId = "";
 
-  async function api(
-    method: string,
-    path: string,
-    key: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: Json; text: string }> {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as Json) : {}, text };
+  function api(method: string, path: string, key: string, body?: unknown) {
+    return jsonRequest<Json>(server.url, key, method, path, body);
   }
 
   async function signIn(key: string): Promise<Page> {

@@ -11,6 +11,7 @@ import { launchBrowser, type TestBrowser } from "../../test/support/browser.js";
 import { createTestDatabase, DIALECTS, type Dialect, type TestDatabase } from "../../test/support/databases.js";
 import { loadConfig } from "../config.js";
 import { type RunningServer, startServer } from "../server/start.js";
+import { jsonRequest } from "../../test/support/json-request.js";
 
 const ADMIN_KEY = "roster_admin_consolebrowser_0123456789abcdefghijklmnop";
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -22,22 +23,8 @@ describe.each(DIALECTS)("the operator console in Chromium (%s)", (dialect: Diale
   let server: RunningServer;
   let browser: TestBrowser;
 
-  async function api(
-    method: string,
-    path: string,
-    key: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: Json }> {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as Json) : {} };
+  function api(method: string, path: string, key: string, body?: unknown) {
+    return jsonRequest<Json>(server.url, key, method, path, body);
   }
 
   async function orgWithKey(name: string): Promise<{ id: string; key: string; keyId: string }> {

@@ -10,6 +10,7 @@ import { createTestDatabase, DIALECTS, type Dialect, type TestDatabase } from ".
 import { startOktaStandin } from "../../test/support/okta-standin.js";
 import { loadConfig } from "../config.js";
 import { type RunningServer, startServer } from "../server/start.js";
+import { jsonRequest } from "../../test/support/json-request.js";
 
 const ADMIN_KEY = "roster_admin_portalbrowser_0123456789abcdefghijklmnopq";
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -23,22 +24,8 @@ describe.each(DIALECTS)("the setup portal in Chromium (%s)", (dialect: Dialect) 
   let acme: { id: string; key: string };
   let globex: { id: string; key: string };
 
-  async function api(
-    method: string,
-    path: string,
-    key: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: Json }> {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as Json) : {} };
+  function api(method: string, path: string, key: string, body?: unknown) {
+    return jsonRequest<Json>(server.url, key, method, path, body);
   }
 
   async function orgWithKey(name: string): Promise<{ id: string; key: string }> {
